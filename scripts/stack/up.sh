@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Starts the local stack on loopback: Temporal dev server, etcd, kube-apiserver,
+# kube-controller-manager and the node agent. Idempotent: what already runs is kept.
+# Installs what is missing first (scripts/setup.sh --stack).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+bash "$root/scripts/setup.sh" --stack
+
+# ensure NAME PORT CMD...: start unless already running; refuse a port someone else holds.
+ensure() {
+  local name="$1" port="$2"; shift 2
+  if pid_alive "$name"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 1; fi
+  if port_busy "$port"; then
+    die "port 127.0.0.1:$port, needed by $name, is taken by another process (see: ss -ltnp 'sport = :$port'). Stop it, or choose another port with the FD_* variables in scripts/stack/env.sh"
+  fi
+  log "starting $name on 127.0.0.1:$port"
+  start "$name" "$@"
+}
+
+# Temporal dev server: history in a database file, so a restart keeps it.
+mkdir -p "$STACK/temporal"
+sa_flags=(); for a in "${SEARCH_ATTRIBUTES[@]}"; do sa_flags+=(--search-attribute "$a"); done
+if ensure temporal "$TEMPORAL_PORT" "$VENV/bin/temporal" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
+    --ui-ip 127.0.0.1 --ui-port "$TEMPORAL_UI_PORT" --db-filename "$STACK/temporal/temporal.db" \
+    --log-level warn "${sa_flags[@]}"; then :; fi
+
+# etcd
+if ensure etcd "$ETCD_PORT" "$BIN/etcd" --name local --data-dir "$STACK/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "local=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync --log-level warn; then :; fi
+wait_for etcd 60 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+
+# kube-apiserver (envtest-style)
+pki="$STACK/pki"
+if ensure kube-apiserver "$APISERVER_PORT" "$BIN/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" --bind-address 127.0.0.1 --advertise-address 127.0.0.1 \
+    --secure-port "$APISERVER_PORT" --endpoint-reconciler-type none \
+    --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
+    --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
+    --service-account-issuer "https://127.0.0.1:$APISERVER_PORT" --api-audiences "https://127.0.0.1:$APISERVER_PORT" \
+    --authorization-mode RBAC --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true \
+    --enable-priority-and-fairness=false --event-ttl 2h --v 1; then :; fi
+wait_for kube-apiserver 120 kube_healthy
+
+# kube-controller-manager
+if ensure kube-controller-manager "$KCM_PORT" "$BIN/kube-controller-manager" \
+    --kubeconfig "$pki/controller-manager.kubeconfig" --authentication-kubeconfig "$pki/controller-manager.kubeconfig" \
+    --authorization-kubeconfig "$pki/controller-manager.kubeconfig" --bind-address 127.0.0.1 --secure-port "$KCM_PORT" \
+    --leader-elect=false --use-service-account-credentials=true --service-account-private-key-file "$pki/sa.key" \
+    --root-ca-file "$pki/ca.crt" --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
+    --controllers '*,-nodeipam,-service-lb-controller,-route,-cloud-node-lifecycle' --v 1; then :; fi
+wait_for kube-controller-manager 60 curl -skf "https://127.0.0.1:$KCM_PORT/healthz"
+
+# node agent (runs pods as local processes)
+if [ -f "$root/src/local/node-agent/main.ts" ]; then
+  if ensure node-agent "$NODE_AGENT_PORT" "$root/node_modules/.bin/node" --import tsx "$root/src/local/node-agent/main.ts" \
+      --kubeconfig "$KUBECONFIG_FILE" --state-dir "$STACK/node" --flink-home "$FLINK_HOME" --jobs-dir "$STACK/jobs" \
+      --health-port "$NODE_AGENT_PORT"; then :; fi
+  wait_for node-agent 60 curl -sf "http://127.0.0.1:$NODE_AGENT_PORT/healthz"
+fi
+
+wait_for temporal 60 "$VENV/bin/temporal" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT"
+log "stack is up: kubeconfig $KUBECONFIG_FILE, Temporal 127.0.0.1:$TEMPORAL_PORT, Web UI http://127.0.0.1:$TEMPORAL_UI_PORT"
+bash "$(dirname "$0")/status.sh"

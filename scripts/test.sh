@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# README's test command: installs what the tests need, starts the local stack, runs lint,
+# type-check and every Jest project against the real components, then stops the stack.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+export PATH="$root/node_modules/.bin:$PATH"
+started=0
+if ! bash scripts/stack/status.sh >/dev/null 2>&1; then bash scripts/stack/up.sh; started=1; fi
+cleanup() { [ $started = 1 ] && bash scripts/stack/down.sh || true; }
+trap cleanup EXIT
+npx tsc -p tsconfig.json --noEmit
+npx eslint src test scripts
+npx jest --ci "$@"
