@@ -1,0 +1,24 @@
+/**
+ * Where the local stack (scripts/stack/up.sh) puts things. Tests read every address and path
+ * from here, so one override (FD_STACK_DIR, FD_* ports) moves them all.
+ */
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+export const stackDir = process.env.FD_STACK_DIR ?? path.join(root, '.stack');
+
+export const stack = {
+  root,
+  dir: stackDir,
+  kubeconfig: path.join(stackDir, 'kubeconfig'),
+  temporalAddress: `127.0.0.1:${process.env.FD_TEMPORAL_PORT ?? '7233'}`,
+  temporalUiUrl: `http://127.0.0.1:${process.env.FD_TEMPORAL_UI_PORT ?? '8233'}`,
+  temporalCli: path.join(stackDir, 'venv', 'bin', 'temporal'),
+  temporalTestServer: path.join(stackDir, 'venv', 'bin', 'temporal-test-server'),
+  flinkHome: path.join(stackDir, 'venv', 'lib', 'python3.11', 'site-packages', 'pyflink'),
+  flinkVersion: '2.3.0',
+  /** Built test jobs (scripts/stack/build-jobs.sh): counter-job.jar, StateMachineExample.jar. */
+  jobsDir: path.join(stackDir, 'jobs'),
+  logsDir: path.join(stackDir, 'logs'),
+} as const;
