@@ -1,0 +1,64 @@
+/**
+ * apply: compare the desired spec with the deployed record and run the operation it needs
+ * (deploy, upgrade/scale/restart, suspend, resume, savepoint, or nothing) under one lock.
+ */
+import { uuid4 } from '@temporalio/workflow';
+import { diffSpecs } from '../spec/diff';
+import type { AppSpec } from '../spec/types';
+import { deployBody } from './deploy';
+import { hexId } from './ids';
+import { runOperation, type BodyResult, type OperationContext } from './operation';
+import { Phase } from './phases';
+import { resumeBody } from './resume';
+import { savepointBody } from './savepoint';
+import { suspendBody } from './suspend';
+import { Operation, Outcome, SavepointKind, type ApplyInput, type OperationResult } from './types';
+import { upgradeBody } from './upgrade';
+
+export async function apply(input: ApplyInput): Promise<OperationResult> {
+  const app = { namespace: input.spec.namespace, name: input.spec.name };
+  const triggerId = hexId(uuid4());
+  return runOperation({ app, operation: Operation.Apply, intent: { triggerId } },
+    (ctx) => applyBody(ctx, { spec: input.spec, triggerId }));
+}
+
+async function applyBody(ctx: OperationContext, input: { spec: AppSpec; triggerId: string }): Promise<BodyResult> {
+  const { spec, triggerId } = input;
+  const deployed = ctx.state.exists ? ctx.state.lastAppliedSpec : undefined;
+  const change = diffSpecs(deployed, spec);
+  ctx.progress.enter(Phase.Planning, `change: ${change.summary}`);
+  switch (change.class) {
+    case 'deploy':
+      ctx.progress.setOperation(Operation.Deploy);
+      if (spec.job.state === 'suspended') {
+        return { result: { operation: Operation.Deploy, outcome: Outcome.Succeeded, message: 'recorded as suspended: nothing deployed (resume with job.state: running)' },
+          finalChanges: [{ kind: 'suspended', spec }] };
+      }
+      return deployBody(ctx, spec);
+    case 'upgrade':
+    case 'scale':
+    case 'restart': {
+      const operation = change.class === 'upgrade' ? Operation.Upgrade : change.class === 'scale' ? Operation.Scale : Operation.Restart;
+      ctx.progress.setOperation(operation);
+      return upgradeBody(ctx, { spec, triggerId, operation });
+    }
+    case 'suspend':
+      ctx.progress.setOperation(Operation.Suspend);
+      return suspendBody(ctx, { triggerId, spec });
+    case 'resume':
+      ctx.progress.setOperation(Operation.Resume);
+      return resumeBody(ctx, { spec });
+    case 'savepoint-only': {
+      ctx.progress.setOperation(Operation.Savepoint);
+      const body = await savepointBody(ctx, { triggerId, kind: SavepointKind.Manual });
+      return { ...body, finalChanges: [...(body.finalChanges ?? []), { kind: 'applied', spec }] };
+    }
+    case 'none':
+    default:
+      return {
+        result: { operation: Operation.Apply, outcome: Outcome.NoChange, jobId: ctx.state.jobId,
+          message: change.changes.length ? `no redeploy needed (${change.summary}); recorded` : 'nothing changed: the deployed spec matches' },
+        finalChanges: change.changes.length ? [{ kind: 'applied', spec }] : [],
+      };
+  }
+}

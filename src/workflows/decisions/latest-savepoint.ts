@@ -1,0 +1,8 @@
+/** The newest savepoint (or checkpoint) of the history that still exists. Pure. */
+import type { SavepointEntry } from '../../activities/types';
+
+export function latestSavepoint(savepoints: SavepointEntry[]): SavepointEntry | undefined {
+  return [...savepoints]
+    .filter((s) => !s.disposed && !s.disposalPending)
+    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
+}

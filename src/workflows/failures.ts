@@ -1,0 +1,33 @@
+/**
+ * The `ApplicationFailure.type`s flink-deploy workflows and activities fail with. Match on
+ * these strings (never `instanceof` across the workflow sandbox). Pure: imported by the CLI too.
+ */
+export const FailureType = {
+  /** The spec is invalid; nothing was changed. Not retryable. */
+  InvalidSpec: 'InvalidSpec',
+  /** Another operation holds the application (workflow id in the details). Not retryable. */
+  OperationInProgress: 'OperationInProgress',
+  /** The savepoint could not be taken; the old job keeps running, nothing was torn down. */
+  SavepointFailed: 'SavepointFailed',
+  /** No usable checkpoint for a last-state upgrade (or for the fallback). */
+  NoCheckpoint: 'NoCheckpoint',
+  /** The job reached FAILED or keeps restarting. */
+  JobFailed: 'JobFailed',
+  /** Pods cannot run (image pull, crash loop, unschedulable). */
+  DeploymentUnhealthy: 'DeploymentUnhealthy',
+  /** The new deployment was not stable within the stability timeout. */
+  NotStable: 'NotStable',
+  /** The upgrade failed and the last stable spec was restored. Details: OperationResult. */
+  UpgradeRolledBack: 'UpgradeRolledBack',
+  /** The upgrade failed, and so did the rollback: the application needs a person. */
+  RollbackFailed: 'RollbackFailed',
+  /** There is nothing to operate on (no record, no running job, no savepoint). */
+  NothingToDo: 'NothingToDo',
+  /** Another writer changed the deployed-state record or the lock is no longer ours. */
+  RecordConflict: 'RecordConflict',
+  /** Kubernetes refused the request (RBAC, validation). */
+  KubernetesRefused: 'KubernetesRefused',
+  /** Flink refused the request. */
+  FlinkRefused: 'FlinkRefused',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];

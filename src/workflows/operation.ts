@@ -1,0 +1,97 @@
+/**
+ * The frame every operation runs in: take the per-application lock (recording the intent),
+ * run the body, then record the outcome and release the lock — also when the body fails or
+ * the operation is cancelled (in a non-cancellable scope, so the record never stays locked).
+ */
+import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import type { DeployedState, RecordChange } from '../activities/types';
+import { record } from './activity-profiles';
+import { FailureType } from './failures';
+import { Phase } from './phases';
+import { ProgressTracker } from './progress';
+import { Outcome, type AppRef, type Operation, type OperationResult } from './types';
+
+/** What an operation body gets: the record as it was when the lock was taken, and helpers. */
+export interface OperationContext {
+  app: AppRef;
+  workflowId: string;
+  state: DeployedState;
+  progress: ProgressTracker;
+  /** Record changes under the lock (one activity call). */
+  recordChanges(...changes: RecordChange[]): Promise<void>;
+}
+
+/** A body's result plus the last record changes, written together with the lock release. */
+export interface BodyResult {
+  result: OperationResult;
+  finalChanges?: RecordChange[];
+}
+
+export interface RunOperationOptions {
+  app: AppRef;
+  operation: Operation;
+  intent?: Record<string, string | number | boolean>;
+  /** See ProgressTracker: periodic savepoints don't upsert each phase. */
+  upsertPhases?: boolean;
+  /** What to do when the lock is held by another operation; default: fail. */
+  onLockHeld?: (holderMessage: string) => OperationResult;
+  /** Work after the lock is released (e.g. disposing savepoints); may amend the result. */
+  afterRelease?: (result: OperationResult) => Promise<OperationResult>;
+}
+
+/** Runs `body` holding the application's lock; see the module comment. */
+export async function runOperation(
+  options: RunOperationOptions,
+  body: (ctx: OperationContext) => Promise<BodyResult>,
+): Promise<OperationResult> {
+  const { app, operation } = options;
+  const { workflowId, runId } = workflowInfo();
+  const progress = new ProgressTracker(app, operation, options.upsertPhases ?? true);
+  progress.enter(Phase.Locking, `taking the lock of ${app.namespace}/${app.name}`);
+  let state: DeployedState;
+  try {
+    state = await record.beginOperation({ app, workflowId, runId, operation, intent: options.intent });
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (failure?.type === FailureType.OperationInProgress && options.onLockHeld) {
+      const result = options.onLockHeld(failure.message);
+      progress.finish(result);
+      return result;
+    }
+    throw err;
+  }
+  const ctx: OperationContext = {
+    app, workflowId, state, progress,
+    recordChanges: (...changes) => record.updateRecord({ app, workflowId, changes }),
+  };
+  try {
+    const { result, finalChanges } = await body(ctx);
+    progress.enter(Phase.Done, result.message);
+    await record.updateRecord({ app, workflowId, changes: finalChanges ?? [], end: { operation: result.operation, outcome: result.outcome, message: result.message } });
+    const final = options.afterRelease ? await options.afterRelease(result) : result;
+    progress.finish(final);
+    return final;
+  } catch (err) {
+    const cancelled = isCancellation(err);
+    const failure = applicationFailureOf(err);
+    const outcome = cancelled ? Outcome.Cancelled
+      : failure?.type === FailureType.UpgradeRolledBack ? Outcome.RolledBack : Outcome.Failed;
+    const message = cancelled ? `${operation} cancelled` : (failure?.message ?? String(err));
+    await CancellationScope.nonCancellable(async () => {
+      progress.enter(Phase.Failed, message);
+      await record.updateRecord({ app, workflowId, changes: [], end: { operation, outcome, message } });
+      progress.finish({ operation, outcome, message });
+    });
+    throw err;
+  }
+}
+
+/** The ApplicationFailure behind an error (activity failures wrap it as their cause). */
+export function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e; i++) {
+    if (e instanceof ApplicationFailure) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+/** resume: deploy the last applied spec (or the given one) from the latest savepoint. */
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { AppSpec } from '../spec/types';
+import { latestSavepoint } from './decisions/latest-savepoint';
+import { FailureType } from './failures';
+import { runOperation, type BodyResult, type OperationContext } from './operation';
+import { rollout } from './rollout';
+import { Operation, Outcome, type AppOperationInput, type OperationResult } from './types';
+
+export async function resume(input: AppOperationInput): Promise<OperationResult> {
+  return runOperation({ app: input.app, operation: Operation.Resume }, (ctx) => resumeBody(ctx, {}));
+}
+
+export async function resumeBody(ctx: OperationContext, input: { spec?: AppSpec }): Promise<BodyResult> {
+  const { state } = ctx;
+  const spec = input.spec ?? state.lastAppliedSpec;
+  if (state.status !== 'suspended' || !spec) {
+    throw ApplicationFailure.create({ type: FailureType.NothingToDo, nonRetryable: true,
+      message: `${ctx.app.namespace}/${ctx.app.name} is not suspended (status ${state.status}): nothing to resume` });
+  }
+  const from = spec.job.upgradeMode === 'stateless' ? undefined : latestSavepoint(state.savepoints);
+  const restore = from ? { path: from.location, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
+  const generation = state.generation + 1;
+  const done = await rollout(ctx, { spec, generation, restore, label: 'suspended application' });
+  return {
+    result: { operation: Operation.Resume, outcome: Outcome.Succeeded, jobId: done.jobId, restoredFrom: restore?.path,
+      message: `resumed: job ${done.jobId} is stable${restore ? `, restored from ${restore.path}` : ''}` },
+    finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Securing the running job's state before it is torn down, by upgrade mode (design.md §5):
+ * savepoint (stop-with-savepoint, with the checkpoint fallback only if the spec allows it),
+ * last-state (the latest completed checkpoint, read before teardown), stateless (cancel).
+ * Nothing is torn down when the state cannot be secured.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { SavepointEntry } from '../activities/types';
+import type { AppSpec, UpgradeMode } from '../spec/types';
+import { flink, savepoints } from './activity-profiles';
+import { checkpointFallback } from './decisions/checkpoint-fallback';
+import { FailureType } from './failures';
+import { applicationFailureOf, type OperationContext } from './operation';
+import { Phase } from './phases';
+import { SavepointKind } from './types';
+
+export interface SecureStateInput {
+  mode: UpgradeMode;
+  /** The job to stop. */
+  jobId: string;
+  /** Recorded in the intent before this call. */
+  triggerId: string;
+  /** Fallback options come from the spec being replaced... or the new one; we use the new one. */
+  spec: AppSpec;
+  kind: typeof SavepointKind.Upgrade | typeof SavepointKind.Suspend;
+}
+
+/** Where the next job restores from (undefined for stateless), and the entry to record. */
+export interface SecuredState {
+  restorePath?: string;
+  entry?: SavepointEntry;
+}
+
+export async function secureState(ctx: OperationContext, input: SecureStateInput): Promise<SecuredState> {
+  const { app } = ctx;
+  const { jobId, triggerId } = input;
+  if (input.mode === 'stateless') {
+    ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId} (stateless: no state is carried over)`);
+    await savepoints.cancelJob({ app, jobId });
+    return {};
+  }
+  if (input.mode === 'last-state') {
+    ctx.progress.enter(Phase.ReadingCheckpoint, `reading the latest completed checkpoint of job ${jobId} before teardown`);
+    const before = await flink.latestCheckpoint({ app, jobId });
+    if (!before) {
+      throw ApplicationFailure.create({ type: FailureType.NoCheckpoint, nonRetryable: true,
+        message: `job ${jobId} has no completed checkpoint: a last-state upgrade would lose its state; nothing was torn down (wait for a checkpoint, or use upgradeMode: savepoint)` });
+    }
+    ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId}; restoring from its latest checkpoint`);
+    await savepoints.cancelJob({ app, jobId });
+    const after = (await flink.latestCheckpoint({ app, jobId })) ?? before;
+    const latest = after.id >= before.id ? after : before;
+    return { restorePath: latest.location, entry: { location: latest.location, kind: SavepointKind.Checkpoint, time: new Date(latest.completedAt).toISOString(), jobId } };
+  }
+  ctx.progress.enter(Phase.Savepointing, `stopping job ${jobId} with a savepoint (trigger ${triggerId})`);
+  try {
+    const taken = await savepoints.takeSavepoint({ app, jobId, triggerId, stop: true });
+    return { restorePath: taken.location, entry: { location: taken.location, kind: input.kind, time: new Date().toISOString(), triggerId, jobId } };
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (failure?.type !== FailureType.SavepointFailed || !input.spec.savepointFallback.allowCheckpoint) throw err;
+    ctx.progress.enter(Phase.ReadingCheckpoint, `savepoint failed (${failure.message}); the spec allows the latest checkpoint instead`);
+    const checkpoint = await flink.latestCheckpoint({ app, jobId });
+    const decision = checkpointFallback(checkpoint, { now: Date.now(), maxAgeSeconds: input.spec.savepointFallback.maxCheckpointAgeSeconds });
+    if (!decision.use) {
+      throw ApplicationFailure.create({ type: FailureType.SavepointFailed, nonRetryable: true,
+        message: `savepoint failed (${failure.message}) and the checkpoint fallback was refused: ${decision.reason}; the job keeps running, nothing was torn down` });
+    }
+    ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId}; restoring from checkpoint ${decision.checkpoint.location}`);
+    await savepoints.cancelJob({ app, jobId });
+    return { restorePath: decision.checkpoint.location, entry: { location: decision.checkpoint.location, kind: SavepointKind.Checkpoint, time: new Date(decision.checkpoint.completedAt).toISOString(), jobId } };
+  }
+}

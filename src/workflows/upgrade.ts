@@ -1,0 +1,93 @@
+/**
+ * upgrade: carry the running job over to a new spec by its upgradeMode (design.md §5).
+ * Secure the state (nothing is torn down when that fails) → roll the new spec out from it →
+ * stable: record it. Not stable in time: roll back on our own to the last stable spec from
+ * the SAME savepoint, and fail with UpgradeRolledBack (or RollbackFailed, never both).
+ * Phases: docs/workflows.md.
+ */
+import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import type { AppSpec } from '../spec/types';
+import { FailureType } from './failures';
+import { hexId } from './ids';
+import { applicationFailureOf, runOperation, type BodyResult, type OperationContext } from './operation';
+import { Phase } from './phases';
+import { rollout } from './rollout';
+import { secureState } from './secure-state';
+import { Operation, Outcome, SavepointKind, type ApplyInput, type OperationResult } from './types';
+
+/** Failure types of the new version that trigger the automatic rollback. */
+const rollbackOn: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
+
+/** The upgrade workflow, started on its own (apply usually runs upgradeBody inline). */
+export async function upgrade(input: ApplyInput): Promise<OperationResult> {
+  const app = { namespace: input.spec.namespace, name: input.spec.name };
+  const triggerId = hexId(uuid4());
+  return runOperation({ app, operation: Operation.Upgrade, intent: { triggerId } },
+    (ctx) => upgradeBody(ctx, { spec: input.spec, triggerId }));
+}
+
+export interface UpgradeBodyInput {
+  spec: AppSpec;
+  /** Recorded in the operation's intent before any savepoint is triggered. */
+  triggerId: string;
+  operation?: Operation;
+}
+
+export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput): Promise<BodyResult> {
+  const { spec, triggerId } = input;
+  const operation = input.operation ?? Operation.Upgrade;
+  const { state } = ctx;
+  if (!state.jobId || state.status !== 'running') {
+    throw ApplicationFailure.create({ type: FailureType.NothingToDo, nonRetryable: true,
+      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy or resume it first` });
+  }
+  const secured = await secureState(ctx, { mode: spec.job.upgradeMode, jobId: state.jobId, triggerId, spec, kind: SavepointKind.Upgrade });
+  if (secured.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
+  const restore = secured.restorePath ? { path: secured.restorePath, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
+  const generation = state.generation + 1;
+  try {
+    const done = await rollout(ctx, { spec, generation, restore, label: 'new version' });
+    return {
+      result: { operation, outcome: Outcome.Succeeded, jobId: done.jobId, savepoint: secured.entry?.location, restoredFrom: restore?.path,
+        message: `${operation} done: job ${done.jobId} is stable (generation ${generation}${restore ? `, restored from ${restore.path}` : ', stateless'})` },
+      finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
+    };
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (!failure || !rollbackOn.includes(failure.type ?? '')) throw err;
+    return rollBackAfterFailure(ctx, { cause: failure.message, generation: generation + 1, restorePath: restore?.path });
+  }
+}
+
+interface RollbackAfterFailureInput {
+  cause: string;
+  generation: number;
+  restorePath?: string;
+}
+
+/** Automatic rollback: the last stable spec from the same savepoint. Always throws. */
+async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterFailureInput): Promise<never> {
+  const stableSpec = ctx.state.lastStableSpec;
+  if (!stableSpec) {
+    await ctx.recordChanges({ kind: 'failed', reason: input.cause });
+    throw ApplicationFailure.create({ type: FailureType.RollbackFailed, nonRetryable: true,
+      message: `upgrade failed (${input.cause}) and there is no stable spec to roll back to: the application is NOT running a stable version` });
+  }
+  ctx.progress.enter(Phase.RollingBack, `new version not stable (${input.cause}); rolling back to the last stable spec${input.restorePath ? ` from ${input.restorePath}` : ''}`);
+  const restore = input.restorePath ? { path: input.restorePath, allowNonRestoredState: stableSpec.job.allowNonRestoredState } : undefined;
+  try {
+    const back = await rollout(ctx, { spec: stableSpec, generation: input.generation, restore, label: 'last stable version' });
+    await ctx.recordChanges({ kind: 'stable', generation: input.generation, jobId: back.jobId, spec: stableSpec });
+    const result: OperationResult = {
+      operation: Operation.Upgrade, outcome: Outcome.RolledBack, jobId: back.jobId, restoredFrom: restore?.path,
+      message: `upgrade failed, rolled back: ${input.cause}; the last stable spec runs again as job ${back.jobId}${restore ? `, restored from ${restore.path}` : ''}`,
+    };
+    throw ApplicationFailure.create({ type: FailureType.UpgradeRolledBack, nonRetryable: true, message: result.message, details: [result] });
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (failure?.type === FailureType.UpgradeRolledBack) throw err;
+    await ctx.recordChanges({ kind: 'failed', reason: `rollback failed: ${failure?.message ?? String(err)}` });
+    throw ApplicationFailure.create({ type: FailureType.RollbackFailed, nonRetryable: true,
+      message: `upgrade failed (${input.cause}) and the rollback failed too (${failure?.message ?? String(err)}): the application is NOT running a stable version` });
+  }
+}
