@@ -1,0 +1,134 @@
+/**
+ * Flink configuration: flattening nested `flinkConfiguration` maps to dotted keys, the key
+ * names that differ between Flink 1.x and 2.x, and the keys flink-deploy owns.
+ */
+import { isRecord } from './yaml-documents';
+import { SpecIssueCode, type FlinkVersion, type SpecIssue } from './types';
+
+/** Configuration purposes whose key name depends on the Flink version. */
+export const ConfigPurpose = {
+  /** Savepoint/checkpoint to restore from. */
+  RestorePath: 'restorePath',
+  /** Skip state that cannot be mapped to the new job graph. */
+  AllowNonRestored: 'allowNonRestored',
+  /** CLAIM / NO_CLAIM restore mode. */
+  ClaimMode: 'claimMode',
+  /** Default savepoint directory. */
+  SavepointDir: 'savepointDir',
+  /** Checkpoint directory. */
+  CheckpointDir: 'checkpointDir',
+} as const;
+export type ConfigPurpose = (typeof ConfigPurpose)[keyof typeof ConfigPurpose];
+
+const keyNames: Record<ConfigPurpose, { v1: string; v2: string }> = {
+  restorePath: { v1: 'execution.savepoint.path', v2: 'execution.state-recovery.path' },
+  allowNonRestored: { v1: 'execution.savepoint.ignore-unclaimed-state', v2: 'execution.state-recovery.ignore-unclaimed-state' },
+  claimMode: { v1: 'execution.savepoint-restore-mode', v2: 'execution.state-recovery.claim-mode' },
+  savepointDir: { v1: 'state.savepoints.dir', v2: 'execution.checkpointing.savepoint-dir' },
+  checkpointDir: { v1: 'state.checkpoints.dir', v2: 'execution.checkpointing.dir' },
+};
+
+/**
+ * The Flink configuration key for `purpose` in `version`: the 1.x names for Flink 1.18–1.20
+ * (1.20 reads both), the new names for 2.x.
+ */
+export function configKey(version: FlinkVersion, purpose: ConfigPurpose): string {
+  const names = keyNames[purpose];
+  return version.major >= 2 ? names.v2 : names.v1;
+}
+
+/** Every name (1.x and 2.x) of a purpose. */
+export function configKeyNames(purpose: ConfigPurpose): readonly string[] {
+  const names = keyNames[purpose];
+  return [names.v1, names.v2];
+}
+
+/** Keys that always carry our values; the renderer writes them. */
+export const forcedConfig = {
+  'execution.shutdown-on-application-finish': 'false',
+  'execution.submit-failed-job-on-application-error': 'true',
+  'jobmanager.rpc.port': '6123',
+  'blob.server.port': '6124',
+  'rest.port': '8081',
+} as const;
+
+/** Keys the user may not set, with why and what to do instead. */
+const ownedKeys: Record<string, string> = {
+  '$internal.pipeline.job-id': 'flink-deploy chooses a fresh job id for every deploy generation; remove this key.',
+  'jobmanager.rpc.address': 'flink-deploy points TaskManagers at the <app> Service; remove this key.',
+  ...Object.fromEntries(configKeyNames('restorePath').map((key) => [key,
+    'flink-deploy sets the restore path itself; use spec.job.initialSavepointPath for the first deploy, or `flink-deploy rollback --savepoint <path>` later.'])),
+  ...Object.fromEntries(configKeyNames('allowNonRestored').map((key) => [key, 'Use spec.job.allowNonRestoredState instead.'])),
+};
+
+/** Flattens nested maps to dotted keys; scalar values become strings, lists are joined with ';'. */
+export function flattenConfiguration(input: Record<string, unknown>, basePath: string): { config: Record<string, string>; issues: SpecIssue[] } {
+  const config: Record<string, string> = {};
+  const issues: SpecIssue[] = [];
+  const visit = (value: unknown, key: string): void => {
+    const path = `${basePath}["${key}"]`;
+    if (isRecord(value)) {
+      for (const [child, childValue] of Object.entries(value)) visit(childValue, `${key}.${child}`);
+      return;
+    }
+    let text: string | undefined;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text = String(value);
+    else if (Array.isArray(value) && value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) text = value.map(String).join(';');
+    if (text === undefined) {
+      issues.push({ code: SpecIssueCode.InvalidType, path, message: `value of "${key}" must be a string, number, boolean or list of them`, hint: 'Quote the value, e.g. "my value".' });
+      return;
+    }
+    if (key in config && config[key] !== text) {
+      issues.push({ code: SpecIssueCode.InvalidValue, path, message: `"${key}" is given twice (flat and nested) with different values`, hint: 'Keep one of them.' });
+      return;
+    }
+    config[key] = text;
+  };
+  for (const [key, value] of Object.entries(input)) visit(value, key);
+  return { config, issues };
+}
+
+/** Issues for keys the user may not set (owned keys, conflicting forced values). */
+export function ownedKeyIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const path = `${basePath}["${key}"]`;
+    const owned = ownedKeys[key];
+    if (owned !== undefined) {
+      issues.push({ code: SpecIssueCode.OwnedKey, path, message: `"${key}" is managed by flink-deploy and may not be set`, hint: owned });
+      continue;
+    }
+    const forced = (forcedConfig as Record<string, string>)[key];
+    if (forced !== undefined && value.toLowerCase() !== forced) {
+      issues.push({ code: SpecIssueCode.OwnedKey, path, message: `"${key}" must be ${forced} under flink-deploy (it is ${value})`, hint: `Remove the key; flink-deploy sets ${key}: ${forced}.` });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Renames the version-dependent keys (directories, claim mode) to the names of `version`;
+ * an issue when both names are given with different values.
+ */
+export function resolveVersionedKeys(config: Record<string, string>, version: FlinkVersion, basePath: string): { config: Record<string, string>; issues: SpecIssue[] } {
+  const out = { ...config };
+  const issues: SpecIssue[] = [];
+  for (const purpose of [ConfigPurpose.SavepointDir, ConfigPurpose.CheckpointDir, ConfigPurpose.ClaimMode] as const) {
+    const target = configKey(version, purpose);
+    const given = configKeyNames(purpose).filter((key) => key in out);
+    const values = new Set(given.map((key) => out[key]));
+    if (values.size > 1) {
+      issues.push({ code: SpecIssueCode.InvalidValue, path: `${basePath}["${target}"]`, message: `${given.join(' and ')} are both set, to different values`, hint: `Set only ${target}.` });
+      continue;
+    }
+    const [value] = [...values];
+    for (const key of given) delete out[key];
+    if (value !== undefined) out[target] = value;
+  }
+  return { config: sortKeys(out), issues };
+}
+
+/** A copy of `record` with keys in code-point order (deterministic output). */
+export function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,175 @@
+/**
+ * From a schema-valid manifest to an `AppSpec`: defaults, flat configuration with the key
+ * names of the Flink version, resources, merged pod templates, and the checks that need
+ * several fields at once (directories for the upgrade mode, stability needs checkpoints).
+ */
+import { ConfigPurpose, configKey, resolveVersionedKeys, sortKeys } from './flink-config';
+import { parseFlinkVersion } from './flink-version';
+import { mainContainerName, mergePodTemplates } from './pod-template';
+import { normalizeResources } from './resources';
+import { isAbsoluteStatePath } from './validators';
+import { isRecord } from './yaml-documents';
+import * as defaults from './defaults';
+import type { FlinkDeploymentManifest } from './schema';
+import {
+  ImagePullPolicy, JobState, SpecIssueCode, UpgradeMode,
+  type AppSpec, type ComponentSpec, type PodTemplate, type SpecIssue,
+} from './types';
+
+/** Input of `normalizeManifest`. */
+export interface NormalizeInput {
+  manifest: FlinkDeploymentManifest;
+  /** flinkConfiguration flattened (owned keys already refused). */
+  flatConfig: Record<string, string>;
+  /** The document as parsed, kept in the spec. */
+  document: Record<string, unknown>;
+}
+
+const configPath = 'spec.flinkConfiguration';
+const slotsKey = 'taskmanager.numberOfTaskSlots';
+
+function podTemplateIssues(template: PodTemplate | undefined, path: string): SpecIssue[] {
+  const spec = template?.spec;
+  const containers = isRecord(spec) && Array.isArray(spec.containers) ? spec.containers : [];
+  const issues: SpecIssue[] = [];
+  containers.forEach((container, index) => {
+    if (!isRecord(container) || container.name !== mainContainerName) return;
+    for (const field of ['image', 'command', 'args'] as const) {
+      if (container[field] !== undefined) {
+        issues.push({
+          code: SpecIssueCode.OwnedKey,
+          path: `${path}.spec.containers[${index}].${field}`,
+          message: `${field} of ${mainContainerName} is set by flink-deploy`,
+          hint: field === 'image' ? 'Set spec.image instead.' : 'Remove it; use spec.job.args for job arguments.',
+        });
+      }
+    }
+  });
+  return issues;
+}
+
+function positiveIntFromConfig(config: Record<string, string>, key: string, issues: SpecIssue[]): number | undefined {
+  const text = config[key];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    issues.push({ code: SpecIssueCode.InvalidValue, path: `${configPath}["${key}"]`, message: `${key} must be an integer ≥ 1 (it is ${text})`, hint: `Set ${key} to 1 or more.` });
+    return undefined;
+  }
+  return value;
+}
+
+function sortedRecord(record: Record<string, string> | undefined): Record<string, string> {
+  return sortKeys(record ?? {});
+}
+
+/** Normalises a schema-valid manifest; issues for cross-field problems. */
+export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issues: SpecIssue[] } {
+  const { manifest } = input;
+  const { spec } = manifest;
+  const issues: SpecIssue[] = [];
+  const version = parseFlinkVersion(spec.flinkVersion) ?? { major: 2, minor: 0 };
+
+  const resolved = resolveVersionedKeys(input.flatConfig, version, configPath);
+  issues.push(...resolved.issues);
+  const config = { ...resolved.config };
+
+  const slots = positiveIntFromConfig(config, slotsKey, issues) ?? 1;
+  const configuredParallelism = positiveIntFromConfig(config, 'parallelism.default', issues);
+  const jmMemoryKey = 'jobmanager.memory.process.size';
+  const tmMemoryKey = 'taskmanager.memory.process.size';
+  const jmResources = normalizeResources({ component: spec.jobManager, path: 'spec.jobManager', configuredMemory: config[jmMemoryKey], configKey: jmMemoryKey, defaults: defaults.defaultJobManagerResources });
+  const tmResources = normalizeResources({ component: spec.taskManager, path: 'spec.taskManager', configuredMemory: config[tmMemoryKey], configKey: tmMemoryKey, defaults: defaults.defaultTaskManagerResources });
+  issues.push(...jmResources.issues, ...tmResources.issues);
+  for (const key of [slotsKey, 'parallelism.default', jmMemoryKey, tmMemoryKey]) delete config[key];
+
+  const job = spec.job;
+  if (!job) return { issues };
+  const explicitTmReplicas = spec.taskManager?.replicas;
+  const parallelism = job.parallelism ?? configuredParallelism ?? (explicitTmReplicas !== undefined ? explicitTmReplicas * slots : 1);
+  const upgradeMode = job.upgradeMode ?? UpgradeMode.Stateless;
+
+  const savepointDirKey = configKey(version, ConfigPurpose.SavepointDir);
+  const checkpointDirKey = configKey(version, ConfigPurpose.CheckpointDir);
+  for (const key of [savepointDirKey, checkpointDirKey]) {
+    const dir = config[key];
+    if (dir !== undefined && !isAbsoluteStatePath(dir)) {
+      issues.push({ code: SpecIssueCode.InvalidValue, path: `${configPath}["${key}"]`, message: `${key} must be an absolute location (it is ${dir})`, hint: 'Use a URI such as s3://bucket/flink/savepoints or file:///flink-data/savepoints.' });
+    }
+  }
+  if ((upgradeMode === UpgradeMode.Savepoint || upgradeMode === UpgradeMode.LastState) && config[savepointDirKey] === undefined) {
+    issues.push({ code: SpecIssueCode.Required, path: `${configPath}["${savepointDirKey}"]`, message: `upgradeMode ${upgradeMode} needs a savepoint directory (${savepointDirKey})`, hint: `Set ${savepointDirKey} in spec.flinkConfiguration, e.g. s3://bucket/flink/savepoints.` });
+  }
+  const checkpointing = config['execution.checkpointing.interval'] !== undefined;
+  if (upgradeMode === UpgradeMode.LastState) {
+    if (config[checkpointDirKey] === undefined) {
+      issues.push({ code: SpecIssueCode.Required, path: `${configPath}["${checkpointDirKey}"]`, message: `upgradeMode last-state needs a checkpoint directory (${checkpointDirKey})`, hint: `Set ${checkpointDirKey} in spec.flinkConfiguration.` });
+    }
+    if (!checkpointing) {
+      issues.push({ code: SpecIssueCode.Required, path: `${configPath}["execution.checkpointing.interval"]`, message: 'upgradeMode last-state needs checkpointing (execution.checkpointing.interval)', hint: 'Set execution.checkpointing.interval, e.g. 1m.' });
+    }
+  }
+
+  const extension = spec.flinkDeploy;
+  const requireCheckpoint = extension?.stability?.requireCheckpoint ?? checkpointing;
+  if (requireCheckpoint && !checkpointing) {
+    issues.push({ code: SpecIssueCode.InvalidValue, path: 'spec.flinkDeploy.stability.requireCheckpoint', message: 'requireCheckpoint is true but checkpointing is off', hint: 'Set execution.checkpointing.interval in spec.flinkConfiguration, or requireCheckpoint: false.' });
+  }
+  const windowSeconds = extension?.stability?.windowSeconds ?? defaults.defaultStabilityWindowSeconds;
+  const timeoutSeconds = extension?.stability?.timeoutSeconds ?? defaults.defaultStabilityTimeoutSeconds;
+  if (timeoutSeconds <= windowSeconds) {
+    issues.push({ code: SpecIssueCode.InvalidValue, path: 'spec.flinkDeploy.stability.timeoutSeconds', message: `timeoutSeconds (${timeoutSeconds}) must be longer than windowSeconds (${windowSeconds})`, hint: 'Raise timeoutSeconds or lower windowSeconds.' });
+  }
+  const allowCheckpoint = extension?.savepointFallback?.allowCheckpoint ?? false;
+  if (allowCheckpoint && !checkpointing) {
+    issues.push({ code: SpecIssueCode.InvalidValue, path: 'spec.flinkDeploy.savepointFallback.allowCheckpoint', message: 'the checkpoint fallback needs checkpointing', hint: 'Set execution.checkpointing.interval, or allowCheckpoint: false.' });
+  }
+
+  const common = spec.podTemplate as PodTemplate | undefined;
+  const component = (role: 'jobManager' | 'taskManager', replicas: number, resources: ComponentSpec['resources']): ComponentSpec => {
+    const own = spec[role]?.podTemplate as PodTemplate | undefined;
+    issues.push(...podTemplateIssues(own, `spec.${role}.podTemplate`));
+    const podTemplate = mergePodTemplates(common, own);
+    return { replicas, resources, ...(podTemplate ? { podTemplate } : {}) };
+  };
+  issues.push(...podTemplateIssues(common, 'spec.podTemplate'));
+  const jobManager = component('jobManager', spec.jobManager?.replicas ?? 1, jmResources.resources);
+  const taskManager = component('taskManager', explicitTmReplicas ?? Math.ceil(parallelism / slots), tmResources.resources);
+
+  if (issues.length > 0) return { issues };
+  const log4j = spec.logConfiguration?.['log4j-console.properties'];
+  const appSpec: AppSpec = {
+    name: manifest.metadata.name,
+    namespace: manifest.metadata.namespace ?? defaults.defaultNamespace,
+    image: spec.image,
+    imagePullPolicy: spec.imagePullPolicy ?? ImagePullPolicy.IfNotPresent,
+    flinkVersion: version,
+    ...(spec.serviceAccount !== undefined ? { serviceAccount: spec.serviceAccount } : {}),
+    labels: sortedRecord(manifest.metadata.labels),
+    annotations: sortedRecord(manifest.metadata.annotations),
+    flinkConfiguration: sortKeys(config),
+    ...(log4j !== undefined ? { log4jConsoleProperties: log4j } : {}),
+    jobManager,
+    taskManager,
+    slotsPerTaskManager: slots,
+    job: {
+      jarURI: job.jarURI,
+      ...(job.entryClass !== undefined ? { entryClass: job.entryClass } : {}),
+      args: job.args ?? [],
+      parallelism,
+      upgradeMode,
+      state: job.state ?? JobState.Running,
+      allowNonRestoredState: job.allowNonRestoredState ?? false,
+      ...(job.initialSavepointPath !== undefined ? { initialSavepointPath: job.initialSavepointPath } : {}),
+      ...(job.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: job.savepointTriggerNonce } : {}),
+    },
+    ...(spec.restartNonce !== undefined ? { restartNonce: spec.restartNonce } : {}),
+    stability: { windowSeconds, requireCheckpoint, timeoutSeconds },
+    savepointFallback: {
+      allowCheckpoint,
+      maxCheckpointAgeSeconds: extension?.savepointFallback?.maxCheckpointAgeSeconds ?? defaults.defaultMaxCheckpointAgeSeconds,
+    },
+    manifest: input.document,
+  };
+  return { spec: appSpec, issues };
+}

@@ -1,0 +1,66 @@
+/** Checks of single values: names, image references, jar URIs, Java class names, paths. */
+
+/** Longest application name, so that `<app>-jobmanager-<hash>-<hash>` pod names stay ≤ 63. */
+export const maxAppNameLength = 45;
+
+/** A DNS-1035 label (Service names): lower-case alphanumerics and '-', starting with a letter. */
+export function isDns1035Label(value: string, maxLength = 63): boolean {
+  return value.length <= maxLength && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+/** A DNS-1123 label (namespaces). */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+/** A DNS-1123 subdomain (ServiceAccount names). */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value);
+}
+
+/**
+ * A container image reference as Docker parses it: `[registry[:port]/]path[:tag][@digest]`,
+ * lower-case path components.
+ */
+export function isImageReference(value: string): boolean {
+  const pattern =
+    /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+  return value.length <= 255 && pattern.test(value);
+}
+
+/** URI schemes Flink can fetch a job jar from. */
+export const jarUriSchemes = ['local', 'file', 'http', 'https', 's3', 's3a', 's3p', 'gs', 'abfs', 'abfss', 'wasb', 'wasbs', 'oss', 'hdfs'] as const;
+
+/** What is wrong with a jar URI, or undefined when it is fine. */
+export function jarUriProblem(value: string): { message: string; hint: string } | undefined {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(.*)$/.exec(value);
+  if (!match) {
+    return {
+      message: `"${value}" is not a URI with a scheme`,
+      hint: 'Use e.g. local:///opt/flink/usrlib/my-job.jar (a file in the image), https://… or s3://….',
+    };
+  }
+  const scheme = (match[1] ?? '').toLowerCase();
+  const rest = match[2] ?? '';
+  if (!(jarUriSchemes as readonly string[]).includes(scheme)) {
+    return { message: `jar URI scheme "${scheme}" is not supported`, hint: `Use one of: ${jarUriSchemes.map((s) => `${s}://`).join(', ')}.` };
+  }
+  if ((scheme === 'local' || scheme === 'file') && !rest.startsWith('/')) {
+    return { message: `a ${scheme}:// jar URI needs an absolute path (three slashes)`, hint: `Write ${scheme}:///path/to/job.jar.` };
+  }
+  const path = rest.split(/[?#]/)[0] ?? '';
+  if (!/[^/]\.jar$/i.test(path)) {
+    return { message: `"${value}" does not name a .jar file`, hint: 'Point jarURI at the job jar itself, e.g. local:///opt/flink/usrlib/my-job.jar.' };
+  }
+  return undefined;
+}
+
+/** A fully qualified Java class name such as `org.example.MyJob` or `MyJob$Inner`. */
+export function isJavaClassName(value: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/.test(value);
+}
+
+/** An absolute savepoint/checkpoint location: `scheme://…` or an absolute path `/…`. */
+export function isAbsoluteStatePath(value: string): boolean {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/.+/.test(value) || /^\/.+/.test(value);
+}
