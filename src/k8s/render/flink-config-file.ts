@@ -1,0 +1,51 @@
+/**
+ * The Flink configuration file in the ConfigMap: the user's flat configuration plus what
+ * flink-deploy forces (design.md §2), as `config.yaml` (Flink 2.x, standard YAML, flat dotted
+ * keys) or `flink-conf.yaml` (Flink 1.x, `key: value` lines).
+ */
+import { stringify } from 'yaml';
+import { forcedConfig, type AppSpec } from '../../spec';
+import { FlinkPort, objectNames } from './names';
+
+/** `rest.async.store-duration` when the spec does not say: savepoint trigger results outlive a worker restart. */
+export const defaultAsyncStoreDuration = '1h';
+
+const haKubernetesTypes = ['kubernetes', 'org.apache.flink.kubernetes.highavailability.KubernetesHaServicesFactory'];
+
+/** The complete flat Flink configuration of the application's processes, keys sorted. */
+export function effectiveFlinkConfiguration(spec: AppSpec): Record<string, string> {
+  const names = objectNames(spec.name);
+  const config: Record<string, string> = {
+    'rest.async.store-duration': defaultAsyncStoreDuration,
+    ...spec.flinkConfiguration,
+    ...forcedConfig,
+    'jobmanager.rpc.address': names.rpcService,
+    'jobmanager.rpc.port': String(FlinkPort.Rpc),
+    'blob.server.port': String(FlinkPort.Blob),
+    'rest.port': String(FlinkPort.Rest),
+    'jobmanager.bind-host': '0.0.0.0',
+    'taskmanager.bind-host': '0.0.0.0',
+    'rest.bind-address': '0.0.0.0',
+    'jobmanager.memory.process.size': `${spec.jobManager.resources.memoryMiB}m`,
+    'taskmanager.memory.process.size': `${spec.taskManager.resources.memoryMiB}m`,
+    'taskmanager.numberOfTaskSlots': String(spec.slotsPerTaskManager),
+    'parallelism.default': String(spec.job.parallelism),
+  };
+  const haType = config['high-availability.type'] ?? config['high-availability'];
+  if (haType !== undefined && haKubernetesTypes.includes(haType) && config['kubernetes.cluster-id'] === undefined) {
+    config['kubernetes.cluster-id'] = spec.name;
+  }
+  return Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The configuration file name Flink reads in `spec.flinkVersion`. */
+export function configFileName(spec: AppSpec): 'config.yaml' | 'flink-conf.yaml' {
+  return spec.flinkVersion.major >= 2 ? 'config.yaml' : 'flink-conf.yaml';
+}
+
+/** The configuration file's text for `spec.flinkVersion`. */
+export function renderConfigFile(spec: AppSpec, config: Record<string, string>): string {
+  const header = '# Rendered by flink-deploy; edit the FlinkDeployment manifest instead.\n';
+  if (spec.flinkVersion.major >= 2) return header + stringify(config, { lineWidth: 0 });
+  return header + Object.entries(config).map(([key, value]) => `${key}: ${value}`).join('\n') + '\n';
+}

@@ -1,0 +1,9 @@
+/** Pure rendering of an application spec into Kubernetes objects. */
+export { renderApplication, RenderInputError, type RenderInput, type RenderedApplication } from './application';
+export { jobManagerArgs, usrlibDir, type RestoreInput } from './jobmanager-args';
+export { effectiveFlinkConfiguration, configFileName, renderConfigFile, defaultAsyncStoreDuration } from './flink-config-file';
+export { AnnotationKey, LabelKey, managedBy, selectorLabels, objectLabels, type OwnerRef } from './labels';
+export { Component, FlinkPort, flinkConfDir, objectNames } from './names';
+export { containerResources } from './pod-template';
+export { defaultLog4jConsoleProperties } from './log4j';
+export { generateJobId, specHash } from '../../spec';

@@ -1,0 +1,49 @@
+/** Labels and annotations on everything flink-deploy renders. */
+import type { V1OwnerReference } from '@kubernetes/client-node';
+
+/** Label keys. */
+export const LabelKey = {
+  Name: 'app.kubernetes.io/name',
+  Instance: 'app.kubernetes.io/instance',
+  Component: 'app.kubernetes.io/component',
+  ManagedBy: 'app.kubernetes.io/managed-by',
+} as const;
+
+/** Annotation keys. */
+export const AnnotationKey = {
+  SpecHash: 'flink-deploy.io/spec-hash',
+  Generation: 'flink-deploy.io/generation',
+  JobId: 'flink-deploy.io/job-id',
+  /** On pod templates: hash of the Flink configuration the pods read, so a change rolls them. */
+  ConfigHash: 'flink-deploy.io/config-hash',
+} as const;
+
+/** `app.kubernetes.io/managed-by` value. */
+export const managedBy = 'flink-deploy';
+
+/**
+ * The labels that select the pods of one component of `app` (Deployment selectors and
+ * Services use exactly these; they never change for the life of the application).
+ */
+export function selectorLabels(app: string, component: string): Record<string, string> {
+  return { [LabelKey.Instance]: app, [LabelKey.Component]: component, [LabelKey.ManagedBy]: managedBy };
+}
+
+/** All labels of an object: the user's `metadata.labels`, then ours (ours win). */
+export function objectLabels(input: { app: string; component: string; userLabels: Record<string, string> }): Record<string, string> {
+  return { ...input.userLabels, [LabelKey.Name]: 'flink', ...selectorLabels(input.app, input.component) };
+}
+
+/** The owner reference of every rendered object (deleting the owner deletes them). */
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+}
+
+/** `metadata.ownerReferences` for `owner`, or nothing. */
+export function ownerReferences(owner: OwnerRef | undefined): { ownerReferences?: V1OwnerReference[] } {
+  if (!owner) return {};
+  return { ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: false }] };
+}

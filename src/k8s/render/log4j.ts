@@ -1,0 +1,23 @@
+/** The default `log4j-console.properties`: everything to stdout, as Flink's container image does. */
+export const defaultLog4jConsoleProperties = [
+  'monitorInterval = 30',
+  'rootLogger.level = INFO',
+  'rootLogger.appenderRef.console.ref = ConsoleAppender',
+  'logger.pekko.name = org.apache.pekko',
+  'logger.pekko.level = INFO',
+  'logger.kafka.name = org.apache.kafka',
+  'logger.kafka.level = INFO',
+  'logger.hadoop.name = org.apache.hadoop',
+  'logger.hadoop.level = WARN',
+  'logger.zookeeper.name = org.apache.zookeeper',
+  'logger.zookeeper.level = INFO',
+  'logger.shaded_zookeeper.name = org.apache.flink.shaded.zookeeper3',
+  'logger.shaded_zookeeper.level = INFO',
+  'logger.netty.name = org.jboss.netty.channel.DefaultChannelPipeline',
+  'logger.netty.level = OFF',
+  'appender.console.name = ConsoleAppender',
+  'appender.console.type = CONSOLE',
+  'appender.console.layout.type = PatternLayout',
+  'appender.console.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n',
+  '',
+].join('\n');
