@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the Flink test jobs under test/jobs with Maven (Maven Central only, cached in ~/.m2)
+# and copies them to .stack/jobs/: counter-job.jar and StateMachineExample.jar.
+# Skips the build when the poms and sources are unchanged (content hash stamped in .stack/jobs/).
+#   --force   rebuild even when the stamp matches
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+jobs_src="$root/test/jobs"
+jobs_out="$STACK/jobs"
+stamp="$jobs_out/.inputs-sha256"
+outputs=(counter-job.jar StateMachineExample.jar)
+
+command -v java >/dev/null || die "Java is missing: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) and re-run"
+command -v mvn >/dev/null || die "Maven is missing: install maven (e.g. apt-get install maven) and re-run"
+command -v javac >/dev/null || die "javac is missing (a JRE is not enough to build the test jobs): install openjdk-17-jdk-headless and re-run"
+
+# Hash of every input file (path and content), in a stable order; build outputs excluded.
+inputs_hash="$(cd "$jobs_src" && find . -path '*/target' -prune -o -type f \( -name pom.xml -o -path '*/src/*' \) -print \
+  | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-32)"
+
+all_present=1
+for jar in "${outputs[@]}"; do [ -f "$jobs_out/$jar" ] || all_present=0; done
+if [ "${1:-}" != "--force" ] && [ $all_present = 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs_hash" ]; then
+  log "test jobs up to date in $jobs_out"
+  exit 0
+fi
+
+log "building the Flink test jobs with Maven (first build downloads from Maven Central into ~/.m2)"
+t0=$SECONDS
+mkdir -p "$jobs_out"
+build_log="$LOGS/build-jobs.log"
+if ! (cd "$jobs_src" && mvn -q -B clean package) >"$build_log" 2>&1; then
+  die "Maven build of test/jobs failed; last lines of $build_log:
+$(tail -n 25 "$build_log")"
+fi
+cp "$jobs_src/counter-job/target/counter-job.jar" "$jobs_out/counter-job.jar"
+cp "$jobs_src/state-machine-example/target/StateMachineExample.jar" "$jobs_out/StateMachineExample.jar"
+echo "$inputs_hash" > "$stamp"
+log "test jobs built in $((SECONDS - t0))s: $(printf '%s ' "${outputs[@]/#/$jobs_out/}")"

@@ -1,0 +1,52 @@
+package dev.flinkdeploy.testjobs;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The command-line arguments of {@link CounterJob}: {@code --name value} pairs.
+ *
+ * <ul>
+ *   <li>{@code --keys N} number of distinct keys (default 4)
+ *   <li>{@code --rate R} records per second over all keys and source subtasks (default 20)
+ *   <li>{@code --output DIR} directory for {@code counts-<subtask>.txt} files with lines
+ *       {@code <key> <count>} (default: no file output)
+ *   <li>{@code --checkpoint-interval-ms MS} checkpoint interval (default 2000)
+ *   <li>{@code --fail-after-records N} make a "broken version": each counter subtask throws after
+ *       N records of its current attempt; 0 fails when the task opens (default: never)
+ *   <li>{@code --restart-attempts N} fixed-delay restarts (1 s apart) before the job FAILS
+ *       (default: the cluster's restart strategy; 0 when --fail-after-records is set)
+ * </ul>
+ */
+final class CounterJobArgs {
+    final int keys;
+    final double rate;
+    final String output;
+    final long checkpointIntervalMs;
+    final long failAfterRecords;
+    final Integer restartAttempts;
+
+    private CounterJobArgs(Map<String, String> v) {
+        keys = Integer.parseInt(v.getOrDefault("keys", "4"));
+        rate = Double.parseDouble(v.getOrDefault("rate", "20"));
+        output = v.get("output");
+        checkpointIntervalMs = Long.parseLong(v.getOrDefault("checkpoint-interval-ms", "2000"));
+        failAfterRecords = Long.parseLong(v.getOrDefault("fail-after-records", "-1"));
+        String restarts = v.get("restart-attempts");
+        restartAttempts = restarts != null ? Integer.valueOf(restarts) : (failAfterRecords >= 0 ? Integer.valueOf(0) : null);
+        if (keys < 1) throw new IllegalArgumentException("--keys must be >= 1, got " + keys);
+        if (rate <= 0) throw new IllegalArgumentException("--rate must be > 0, got " + rate);
+    }
+
+    static CounterJobArgs parse(String[] args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument: " + a);
+            String name = a.substring(2);
+            if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + a);
+            values.put(name, args[++i]);
+        }
+        return new CounterJobArgs(values);
+    }
+}
