@@ -3,6 +3,7 @@
  * names that differ between Flink 1.x and 2.x, and the keys flink-deploy owns.
  */
 import { isRecord } from './yaml-documents';
+import { isAbsoluteStatePath } from './validators';
 import { SpecIssueCode, type FlinkVersion, type SpecIssue } from './types';
 
 /** Configuration purposes whose key name depends on the Flink version. */
@@ -131,4 +132,17 @@ export function resolveVersionedKeys(config: Record<string, string>, version: Fl
 /** A copy of `record` with keys in code-point order (deterministic output). */
 export function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Issues for savepoint/checkpoint directories that are not absolute locations (any version's key names). */
+export function directoryIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
+  const keys = [...configKeyNames(ConfigPurpose.SavepointDir), ...configKeyNames(ConfigPurpose.CheckpointDir)];
+  return keys
+    .filter((key) => config[key] !== undefined && !isAbsoluteStatePath(config[key] ?? ''))
+    .map((key) => ({
+      code: SpecIssueCode.InvalidValue,
+      path: `${basePath}["${key}"]`,
+      message: `${key} must be an absolute location (it is ${config[key]})`,
+      hint: 'Use a URI such as s3://bucket/flink/savepoints or file:///flink-data/savepoints.',
+    }));
 }

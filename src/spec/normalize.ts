@@ -7,7 +7,6 @@ import { ConfigPurpose, configKey, resolveVersionedKeys, sortKeys } from './flin
 import { parseFlinkVersion } from './flink-version';
 import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
-import { isAbsoluteStatePath } from './validators';
 import { isRecord } from './yaml-documents';
 import * as defaults from './defaults';
 import type { FlinkDeploymentManifest } from './schema';
@@ -91,12 +90,6 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
 
   const savepointDirKey = configKey(version, ConfigPurpose.SavepointDir);
   const checkpointDirKey = configKey(version, ConfigPurpose.CheckpointDir);
-  for (const key of [savepointDirKey, checkpointDirKey]) {
-    const dir = config[key];
-    if (dir !== undefined && !isAbsoluteStatePath(dir)) {
-      issues.push({ code: SpecIssueCode.InvalidValue, path: `${configPath}["${key}"]`, message: `${key} must be an absolute location (it is ${dir})`, hint: 'Use a URI such as s3://bucket/flink/savepoints or file:///flink-data/savepoints.' });
-    }
-  }
   if ((upgradeMode === UpgradeMode.Savepoint || upgradeMode === UpgradeMode.LastState) && config[savepointDirKey] === undefined) {
     issues.push({ code: SpecIssueCode.Required, path: `${configPath}["${savepointDirKey}"]`, message: `upgradeMode ${upgradeMode} needs a savepoint directory (${savepointDirKey})`, hint: `Set ${savepointDirKey} in spec.flinkConfiguration, e.g. s3://bucket/flink/savepoints.` });
   }

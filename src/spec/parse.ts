@@ -3,7 +3,7 @@
  * Stage 1 checks the schema, the unsupported features and the Flink keys we own, all at once;
  * stage 2 (only when stage 1 passed) normalises and runs the cross-field checks.
  */
-import { flattenConfiguration, ownedKeyIssues } from './flink-config';
+import { directoryIssues, flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { normalizeManifest } from './normalize';
 import { configRefusals, documentRefusal, specRefusals } from './refusals';
 import { flinkDeploymentSchema } from './schema';
@@ -28,7 +28,7 @@ export function validateManifest(document: unknown): ParseResult {
   const spec = isRecord(document.spec) ? document.spec : undefined;
   const rawConfig = spec && isRecord(spec.flinkConfiguration) ? spec.flinkConfiguration : {};
   const flat = flattenConfiguration(rawConfig, 'spec.flinkConfiguration');
-  issues.push(...flat.issues, ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'), ...configRefusals(flat.config, 'spec.flinkConfiguration'));
+  issues.push(...flat.issues, ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'), ...directoryIssues(flat.config, 'spec.flinkConfiguration'), ...configRefusals(flat.config, 'spec.flinkConfiguration'));
 
   const parsed = flinkDeploymentSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) {
