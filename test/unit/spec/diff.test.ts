@@ -1,5 +1,5 @@
 import { diffSpecs, type AppSpec } from '../../../src/spec';
-import { baseManifest, specOf , type LooseManifest } from './manifest-fixtures';
+import { baseManifest, specOf, type LooseManifest } from './manifest-fixtures';
 
 function variant(mutate: (m: LooseManifest) => void): AppSpec {
   const manifest = baseManifest();

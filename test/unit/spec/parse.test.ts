@@ -1,5 +1,5 @@
 import { parseAppSpec, configKey, loadAppSpec, InvalidSpecError, type SpecIssue } from '../../../src/spec';
-import { baseManifest, specOf, yamlOf , type LooseManifest } from './manifest-fixtures';
+import { baseManifest, specOf, yamlOf, type LooseManifest } from './manifest-fixtures';
 
 function issuesOf(text: string): SpecIssue[] {
   const result = parseAppSpec(text);

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { generateJobId, loadAppSpec, type AppSpec } from '../../../src/spec';
+import { jobManagerArgs, renderApplication } from '../../../src/k8s/render';
+import { baseManifest, specOf } from '../spec/manifest-fixtures';
+
+const examples = '/work/shared/conformance/apache-operator-examples';
+const jobId = generateJobId('default/basic-example/1');
+const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'basic-example-deploy-state', uid: '6b1f3c0e-0000-4000-8000-000000000001' };
+
+function basicSpec(): AppSpec {
+  return loadAppSpec(readFileSync(`${examples}/basic.yaml`, 'utf8'));
+}
+
+describe('renderApplication', () => {
+  it('renders basic.yaml (snapshot, as YAML)', () => {
+    const objects = renderApplication({ spec: basicSpec(), generation: 1, jobId, owner });
+    expect(stringify(objects, { lineWidth: 0, aliasDuplicateObjects: false })).toMatchSnapshot();
+  });
+
+  it('is deterministic', () => {
+    const a = renderApplication({ spec: basicSpec(), generation: 3, jobId, owner });
+    const b = renderApplication({ spec: basicSpec(), generation: 3, jobId, owner });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('starts the job from a savepoint when asked', () => {
+    const spec = specOf(baseManifest());
+    const { jobManager } = renderApplication({ spec, generation: 2, jobId, restore: { path: 's3://bucket/savepoints/savepoint-1', allowNonRestoredState: true } });
+    expect(jobManager.spec?.template.spec?.containers[0]?.args).toEqual([
+      'standalone-job', '--job-id', jobId, '--job-classname', 'com.example.Orders',
+      '--fromSavepoint', 's3://bucket/savepoints/savepoint-1', '--allowNonRestoredState', '--topic', 'orders',
+    ]);
+  });
+
+  it('passes jars outside usrlib with --jars, and leaves out the class when the manifest does', () => {
+    const manifest = baseManifest();
+    manifest.spec.job = { jarURI: 'https://repo.example.com/job-1.0.jar', parallelism: 1 };
+    expect(jobManagerArgs({ spec: specOf(manifest), jobId })).toEqual(['standalone-job', '--job-id', jobId, '--jars', 'https://repo.example.com/job-1.0.jar']);
+  });
+
+  it('writes config.yaml for Flink 2.x with the forced settings', () => {
+    const { configMap } = renderApplication({ spec: specOf(baseManifest()), generation: 1, jobId });
+    const text = configMap.data?.['config.yaml'] ?? '';
+    for (const line of [
+      'execution.shutdown-on-application-finish: "false"',
+      'execution.submit-failed-job-on-application-error: "true"',
+      'execution.checkpointing.savepoint-dir: s3://bucket/savepoints',
+      'execution.checkpointing.dir: s3://bucket/checkpoints',
+      'jobmanager.rpc.address: orders',
+      'jobmanager.memory.process.size: 1024m',
+      'taskmanager.memory.process.size: 1024m',
+      'parallelism.default: "3"',
+    ]) expect(text).toContain(line);
+    expect(configMap.data?.['flink-conf.yaml']).toBeUndefined();
+  });
+
+  it('writes flink-conf.yaml with the 1.x key names for Flink 1.x', () => {
+    const manifest = baseManifest();
+    manifest.spec.flinkVersion = 'v1_20';
+    manifest.spec.image = 'flink:1.20';
+    const { configMap } = renderApplication({ spec: specOf(manifest), generation: 1, jobId });
+    const text = configMap.data?.['flink-conf.yaml'] ?? '';
+    expect(text).toContain('\nstate.savepoints.dir: s3://bucket/savepoints\n');
+    expect(text).toContain('\nstate.checkpoints.dir: s3://bucket/checkpoints\n');
+    expect(text).toContain('\nexecution.shutdown-on-application-finish: false\n');
+    expect(configMap.data?.['config.yaml']).toBeUndefined();
+  });
+
+  it('merges the pod template into the pods: our main container fields win, the user\'s mounts and sidecars stay', () => {
+    const spec = loadAppSpec(readFileSync(`${examples}/pod-template.yaml`, 'utf8'));
+    const { jobManager, taskManager } = renderApplication({ spec, generation: 1, jobId });
+    const jmPod = jobManager.spec?.template.spec;
+    expect(jmPod?.containers.map((c) => c.name)).toEqual(['flink-main-container', 'fluentbit']);
+    expect(jmPod?.containers[0]?.image).toBe('flink:2.2');
+    expect(jmPod?.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual(['/opt/flink/log', '/opt/flink/downloads', '/opt/flink/conf']);
+    expect(jmPod?.initContainers?.map((c) => c.name)).toEqual(['busybox']);
+    expect(jmPod?.volumes?.map((v) => v.name)).toEqual(['flink-logs', 'downloads', 'flink-config']);
+    expect(taskManager.spec?.template.spec?.initContainers).toBeUndefined();
+    expect(taskManager.spec?.template.spec?.containers[0]?.args).toEqual(['taskmanager']);
+  });
+
+  it('keeps user resources such as ephemeral storage next to ours', () => {
+    const manifest = baseManifest();
+    manifest.spec.taskManager = { resources: { requests: { cpu: 1, memory: '2Gi', 'ephemeral-storage': '2Gi' }, limits: { cpu: 2 } } };
+    const { taskManager } = renderApplication({ spec: specOf(manifest), generation: 1, jobId });
+    expect(taskManager.spec?.template.spec?.containers[0]?.resources).toEqual({
+      requests: { cpu: '1', memory: '2048Mi', 'ephemeral-storage': '2Gi' },
+      limits: { cpu: '2', memory: '2048Mi', 'ephemeral-storage': '2Gi' },
+    });
+  });
+
+  it('a new generation changes the JobManager pods only; a rescale does not roll the TaskManagers', () => {
+    const spec = specOf(baseManifest());
+    const first = renderApplication({ spec, generation: 1, jobId });
+    const second = renderApplication({ spec, generation: 2, jobId: generateJobId('streaming/orders/2') });
+    expect(second.jobManager.spec?.template).not.toEqual(first.jobManager.spec?.template);
+    expect(second.taskManager.spec?.template).toEqual(first.taskManager.spec?.template);
+    const manifest = baseManifest();
+    manifest.spec.flinkConfiguration['scheduler-mode'] = 'reactive';
+    const reactive = specOf(manifest);
+    manifest.spec.job.parallelism = 8;
+    const rescaled = specOf(manifest);
+    const before = renderApplication({ spec: reactive, generation: 1, jobId });
+    const after = renderApplication({ spec: rescaled, generation: 1, jobId });
+    expect(after.taskManager.spec?.replicas).toBe(4);
+    expect(after.taskManager.spec?.template).toEqual(before.taskManager.spec?.template);
+  });
+
+  it('sets kubernetes.cluster-id for Kubernetes HA', () => {
+    const spec = loadAppSpec(readFileSync(`${examples}/basic-checkpoint-ha.yaml`, 'utf8'));
+    const { configMap } = renderApplication({ spec, generation: 1, jobId });
+    expect(configMap.data?.['config.yaml']).toContain('kubernetes.cluster-id: basic-checkpoint-ha-example');
+  });
+
+  it('refuses a malformed job id', () => {
+    expect(() => renderApplication({ spec: basicSpec(), generation: 1, jobId: '0' })).toThrow('job id must be 32 lower-case hex digits');
+  });
+});
