@@ -1,0 +1,25 @@
+/** `worker`: run the flink-deploy worker (src/worker/run.ts) with the settings. */
+import path from 'node:path';
+import { Command } from 'commander';
+import { SettingGroup, type Settings } from '../../config/settings';
+import { action, type CliContext } from '../command-kit';
+import { ExitCode } from '../exit-codes';
+import { addSettingOptions, settingsOf } from '../options';
+
+/** What src/worker/run.ts exports. */
+interface WorkerModule {
+  runWorker(settings: Settings): Promise<void>;
+}
+
+export function workerCommand(ctx: CliContext): Command {
+  const command = new Command('worker').description('run the flink-deploy worker (polls the task queue, runs the workflows and activities)');
+  addSettingOptions(command, [SettingGroup.Temporal, SettingGroup.Kubernetes, SettingGroup.Worker]);
+  return command.action(action(ctx, command, async () => {
+    const settings = settingsOf(command, ctx.io);
+    // Loaded only here, so the other commands never load the worker and its dependencies.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const worker = require(path.join(__dirname, '..', '..', 'worker', 'run')) as WorkerModule;
+    await worker.runWorker(settings);
+    return ExitCode.Success;
+  }));
+}

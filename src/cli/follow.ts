@@ -1,0 +1,115 @@
+/**
+ * Follows a running operation: polls the `progress` query, prints one timestamped line per
+ * phase, and ends when the workflow closes, the timeout passes, or Ctrl-C is pressed.
+ */
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import { progressQuery } from '../workflows/messages';
+import type { AppRef, OperationResult, Progress } from '../workflows/types';
+import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from './exit-codes';
+import type { Output } from './output';
+import type { TemporalSession } from './temporal-client';
+import { WaitEnd, type Waiting } from './waiting';
+
+/** How a followed operation ended (or how the following ended). */
+export interface FollowEnd {
+  /** `completed`, `failed`, `cancelled`, `terminated`, `timed-out` (the workflow), or `running` when we stopped waiting. */
+  status: string;
+  /** Set when we stopped waiting while the operation goes on. */
+  stoppedWaiting?: WaitEnd;
+  result?: OperationResult;
+  failure?: { type?: string; message: string };
+  /** The last progress seen. */
+  progress?: Progress;
+  exitCode: ExitCode;
+}
+
+/** Input of `followOperation`. */
+export interface FollowInput {
+  session: TemporalSession;
+  output: Output;
+  app: AppRef;
+  workflowId: string;
+  runId?: string;
+  waiting: Waiting;
+}
+
+async function queryProgress(session: TemporalSession, handle: WorkflowHandle, timeoutMs: number): Promise<Progress | undefined> {
+  try {
+    return await session.connection.withDeadline(Date.now() + timeoutMs, () => handle.query(progressQuery));
+  } catch {
+    return undefined;
+  }
+}
+
+function failureOf(err: unknown): { type?: string; message: string; details?: unknown[]; cancelled?: boolean } {
+  let e: unknown = err instanceof WorkflowFailedError ? err.cause : err;
+  for (let i = 0; i < 6 && e; i++) {
+    if (e instanceof ApplicationFailure) return { type: e.type ?? undefined, message: e.message, details: e.details ?? undefined };
+    if (e instanceof CancelledFailure) return { type: 'Cancelled', message: 'the operation was cancelled', cancelled: true };
+    if (e instanceof TerminatedFailure) return { type: 'Terminated', message: 'the workflow was terminated' };
+    if (e instanceof TimeoutFailure) return { type: 'WorkflowTimedOut', message: 'the workflow timed out' };
+    e = (e as { cause?: unknown }).cause;
+  }
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+function isOperationResult(value: unknown): value is OperationResult {
+  return typeof value === 'object' && value !== null && 'outcome' in value && 'operation' in value;
+}
+
+/** The end of a closed workflow: its result or its failure, and the exit code. */
+export async function closedEnd(handle: WorkflowHandle, status: string, progress?: Progress): Promise<FollowEnd> {
+  try {
+    const result = (await handle.result()) as OperationResult;
+    return { status: 'completed', result, progress, exitCode: exitCodeForOutcome(result.outcome) };
+  } catch (err) {
+    const failure = failureOf(err);
+    const detail = failure.details?.find(isOperationResult) ?? progress?.result;
+    return {
+      status: status.toLowerCase(), result: detail, progress,
+      failure: { type: failure.type, message: failure.message },
+      exitCode: exitCodeForFailureType(failure.type),
+    };
+  }
+}
+
+/** Follows the operation until it closes or the wait ends. */
+export async function followOperation(input: FollowInput): Promise<FollowEnd> {
+  const { session, output, waiting } = input;
+  const handle = session.client.workflow.getHandle(input.workflowId, input.runId);
+  const pollMs = session.settings.pollIntervalMs;
+  let printed = 0;
+  let last: Progress | undefined;
+  const print = (progress: Progress | undefined): void => {
+    if (!progress) return;
+    last = progress;
+    for (const entry of progress.phases.slice(printed)) output.progress(entry.at, entry.phase, entry.details ?? '');
+    printed = Math.max(printed, progress.phases.length);
+    output.status(`${progress.phase}: ${progress.details}`);
+  };
+  for (;;) {
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (err) {
+      if (waiting.endedBy) break;
+      throw err;
+    }
+    if (status !== 'RUNNING') {
+      print(await queryProgress(session, handle, 3_000));
+      return closedEnd(handle, status, last);
+    }
+    const progress = await queryProgress(session, handle, Math.min(5_000, Math.max(1_000, pollMs)));
+    if (progress) print(progress);
+    else output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to pick it up`);
+    if (waiting.endedBy) break;
+    await waiting.sleep(pollMs);
+    if (waiting.endedBy) break;
+  }
+  const stoppedWaiting = waiting.endedBy ?? WaitEnd.Interrupted;
+  return {
+    status: 'running', stoppedWaiting, progress: last,
+    exitCode: stoppedWaiting === WaitEnd.TimedOut ? ExitCode.TimedOut : ExitCode.Interrupted,
+  };
+}

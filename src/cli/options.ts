@@ -1,0 +1,63 @@
+/**
+ * Shared options: the settings table as flags (with env and default in `--help`), the
+ * manifest file, the application namespace and the output format.
+ */
+import { Option, type Command } from 'commander';
+import { defaultText, loadSettings, settingDefinitions, SettingsError, type SettingFlags, type SettingGroup, type Settings } from '../config/settings';
+import { CliError, CliErrorCode } from './errors';
+import type { CliIo } from './io';
+import { Output, OutputFormat } from './output';
+
+const settingOptionKeys = new WeakMap<Command, Map<string, keyof SettingFlags>>();
+
+/** Adds the flags of the settings of these groups to `command`. */
+export function addSettingOptions(command: Command, groups: readonly SettingGroup[]): Command {
+  const keys = new Map<string, keyof SettingFlags>();
+  for (const definition of settingDefinitions.filter((d) => groups.includes(d.group))) {
+    const shownDefault = defaultText(definition);
+    const help = `${definition.description} (env: ${definition.env.join(', ')}${shownDefault ? `; default: ${shownDefault}` : ''})`;
+    const option = new Option(definition.flag, help);
+    keys.set(option.attributeName(), definition.key);
+    command.addOption(option);
+  }
+  settingOptionKeys.set(command, keys);
+  return command;
+}
+
+/** Loads the settings from the command's flags and the environment; bad values → exit 2. */
+export function settingsOf(command: Command, io: CliIo): Settings {
+  const keys = settingOptionKeys.get(command) ?? new Map<string, keyof SettingFlags>();
+  const opts = command.opts<Record<string, string | boolean | undefined>>();
+  const flags: SettingFlags = {};
+  for (const [attribute, key] of keys) flags[key] = opts[attribute];
+  try {
+    return loadSettings(flags, io.env);
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      throw new CliError({ code: CliErrorCode.InvalidSetting, message: err.message, hint: 'Fix the flag or the environment variable named above.' });
+    }
+    throw err;
+  }
+}
+
+/** `-o, --output <format>`. */
+export function addOutputOption(command: Command): Command {
+  return command.addOption(new Option('-o, --output <format>', 'output format: text for people, json for machines (stdout)')
+    .choices(Object.values(OutputFormat)).default(OutputFormat.Text));
+}
+
+/** The printer for the command's `--output`. */
+export function outputOf(command: Command, io: CliIo): Output {
+  const format = command.opts<{ output?: OutputFormat }>().output ?? OutputFormat.Text;
+  return new Output(io, format);
+}
+
+/** `-n, --namespace <ns>`: the Kubernetes namespace of the application. */
+export function addAppNamespaceOption(command: Command): Command {
+  return command.option('-n, --namespace <namespace>', 'Kubernetes namespace of the application', 'default');
+}
+
+/** `-f, --file <path>`: the FlinkDeployment manifest (`-` reads stdin). */
+export function addFileOption(command: Command): Command {
+  return command.requiredOption('-f, --file <path>', 'FlinkDeployment manifest (YAML); - reads stdin');
+}

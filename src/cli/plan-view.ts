@@ -1,0 +1,56 @@
+/** What `plan` (and `apply --dry-run`) shows: the change class and each changed field. */
+import type { AppSpec, SpecChange } from '../spec/types';
+import { ChangeClass } from '../spec/types';
+import { Operation } from '../workflows/types';
+
+/** The operation `apply` runs for a change class. */
+export function operationForChange(changeClass: SpecChange['class']): Operation {
+  switch (changeClass) {
+    case ChangeClass.Deploy: return Operation.Deploy;
+    case ChangeClass.Upgrade: return Operation.Upgrade;
+    case ChangeClass.Scale: return Operation.Scale;
+    case ChangeClass.Restart: return Operation.Restart;
+    case ChangeClass.Suspend: return Operation.Suspend;
+    case ChangeClass.Resume: return Operation.Resume;
+    case ChangeClass.SavepointOnly: return Operation.Savepoint;
+    default: return Operation.Apply;
+  }
+}
+
+/** The JSON document of `plan`. */
+export interface PlanJson {
+  app: { namespace: string; name: string };
+  class: SpecChange['class'];
+  /** The operation apply would run (`apply` = nothing to do on the cluster). */
+  operation: Operation;
+  upgradeMode: string;
+  summary: string;
+  savepointRequested: boolean;
+  changes: { field: string; from: unknown; to: unknown; effect: string }[];
+  /** The operation holding the application now, if any. */
+  operationInProgress?: { workflowId: string; type: string; phase: string };
+}
+
+/** Builds the plan document. */
+export function planJson(spec: AppSpec, change: SpecChange, inProgress?: PlanJson['operationInProgress']): PlanJson {
+  return {
+    app: { namespace: spec.namespace, name: spec.name }, class: change.class, operation: operationForChange(change.class),
+    upgradeMode: spec.job.upgradeMode, summary: change.summary, savepointRequested: change.savepointRequested,
+    changes: change.changes.map(({ field, from, to, effect }) => ({ field, from, to, effect })), operationInProgress: inProgress,
+  };
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(unset)' : JSON.stringify(value);
+}
+
+/** The plan for people. */
+export function planText(plan: PlanJson): string {
+  const lines = [`plan for ${plan.app.namespace}/${plan.app.name}: ${plan.class}${plan.class === ChangeClass.Upgrade ? ` (upgradeMode ${plan.upgradeMode})` : ''}`];
+  for (const change of plan.changes) lines.push(`  ${change.field}: ${show(change.from)} → ${show(change.to)}  [${change.effect}]`);
+  lines.push(plan.operation === Operation.Apply
+    ? (plan.changes.length ? 'apply would record the changes; nothing is redeployed' : 'apply would do nothing: the deployed spec matches')
+    : `apply would run: ${plan.operation}${plan.savepointRequested ? ' (a savepoint is requested too)' : ''}`);
+  if (plan.operationInProgress) lines.push(`note: ${plan.operationInProgress.type} is in progress (${plan.operationInProgress.phase}): ${plan.operationInProgress.workflowId}; apply would fail with exit 5 (or wait with --queue)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,56 @@
+/** The `flink-deploy` command tree (one module per command under ./commands). */
+import { Command } from 'commander';
+import type { CliContext } from './command-kit';
+import { applyCommand } from './commands/apply';
+import { cancelCommand } from './commands/cancel';
+import { followCommand } from './commands/follow';
+import { historyCommand } from './commands/history';
+import { savepointCommand, suspendCommand, resumeCommand, rollbackCommand } from './commands/operations';
+import { planCommand } from './commands/plan';
+import { scheduleCommand } from './commands/schedule';
+import { statusCommand } from './commands/status';
+import { validateCommand } from './commands/validate';
+import { workerCommand } from './commands/worker';
+import { ExitCode } from './exit-codes';
+
+/** The exit codes as `--help` lists them. */
+export const exitCodesHelp = `
+Exit codes:
+  ${ExitCode.Success}    success (also: nothing to change)
+  ${ExitCode.OperationFailed}    the operation failed (or could not be started)
+  ${ExitCode.InvalidInput}    invalid input or usage (unknown flag, bad value, invalid spec); nothing was started
+  ${ExitCode.RolledBack}    the upgrade failed and was rolled back to the last stable spec
+  ${ExitCode.TimedOut}    timed out waiting; the operation goes on (follow it with \`flink-deploy follow <app>\`)
+  ${ExitCode.OperationInProgress}    another operation on the application is in progress (wait for it with --queue)
+  ${ExitCode.Interrupted}  Ctrl-C while waiting; the operation goes on
+`;
+
+function configure(command: Command, ctx: CliContext): void {
+  command.exitOverride();
+  command.configureOutput({ writeOut: (text) => ctx.io.stdout.write(text), writeErr: (text) => ctx.io.stderr.write(text) });
+  command.showSuggestionAfterError(true);
+  for (const sub of command.commands) configure(sub, ctx);
+}
+
+/** Builds the program; every command reports its exit code through `ctx.exit`. */
+export function buildProgram(ctx: CliContext, version = '0.1.0'): Command {
+  const program = new Command('flink-deploy')
+    .description('Durable deployment pipelines for Apache Flink on Kubernetes, orchestrated by Temporal')
+    .version(version)
+    .addCommand(applyCommand(ctx))
+    .addCommand(planCommand(ctx))
+    .addCommand(validateCommand(ctx))
+    .addCommand(statusCommand(ctx))
+    .addCommand(historyCommand(ctx))
+    .addCommand(followCommand(ctx))
+    .addCommand(savepointCommand(ctx))
+    .addCommand(suspendCommand(ctx))
+    .addCommand(resumeCommand(ctx))
+    .addCommand(rollbackCommand(ctx))
+    .addCommand(cancelCommand(ctx))
+    .addCommand(scheduleCommand(ctx))
+    .addCommand(workerCommand(ctx))
+    .addHelpText('after', exitCodesHelp);
+  configure(program, ctx);
+  return program;
+}

@@ -1,0 +1,93 @@
+/** Prints how a started or followed operation ended, for people (stderr) and machines (stdout). */
+import type { AppRef } from '../workflows/types';
+import { ExitCode } from './exit-codes';
+import type { FollowEnd } from './follow';
+import { cancelCommand, followCommand } from './links';
+import type { Output } from './output';
+import { formatDuration } from '../config/durations';
+import { WaitEnd } from './waiting';
+
+/** The run a report is about. */
+export interface RunRef {
+  app: AppRef;
+  workflowId: string;
+  runId?: string;
+  url: string;
+}
+
+/** The JSON document of an operation command (`--output json`). */
+export interface OperationJson {
+  app: AppRef;
+  workflowId: string;
+  runId?: string;
+  url: string;
+  /** `started` (not waited for), `running` (stopped waiting), or how the run closed. */
+  status: string;
+  waited: boolean;
+  timedOut: boolean;
+  interrupted: boolean;
+  operation?: string;
+  phase?: string;
+  outcome?: string;
+  message?: string;
+  jobId?: string;
+  savepoint?: string;
+  restoredFrom?: string;
+  disposed?: string[];
+  failureType?: string;
+  exitCode: number;
+}
+
+/** The JSON document of a followed run. */
+export function operationJson(run: RunRef, end: FollowEnd | undefined): OperationJson {
+  const result = end?.result;
+  return {
+    app: run.app, workflowId: run.workflowId, runId: run.runId, url: run.url,
+    status: end ? end.status : 'started',
+    waited: end !== undefined,
+    timedOut: end?.stoppedWaiting === WaitEnd.TimedOut,
+    interrupted: end?.stoppedWaiting === WaitEnd.Interrupted,
+    operation: result?.operation ?? end?.progress?.operation,
+    phase: end?.progress?.phase,
+    outcome: result?.outcome,
+    message: end?.failure?.message ?? result?.message,
+    jobId: result?.jobId,
+    savepoint: result?.savepoint,
+    restoredFrom: result?.restoredFrom,
+    disposed: result?.disposed,
+    failureType: end?.failure?.type,
+    exitCode: end?.exitCode ?? ExitCode.Success,
+  };
+}
+
+function closedLine(end: FollowEnd): string {
+  const result = end.result;
+  const operation = result?.operation ?? end.progress?.operation ?? 'operation';
+  const facts = [result?.jobId && `job ${result.jobId}`, result?.savepoint && `savepoint ${result.savepoint}`,
+    result?.restoredFrom && `restored from ${result.restoredFrom}`].filter(Boolean).join(', ');
+  const tail = facts ? ` (${facts})` : '';
+  switch (end.exitCode) {
+    case ExitCode.Success:
+      return `✔ ${operation} ${result?.outcome ?? 'succeeded'}: ${result?.message ?? ''}${tail}`;
+    case ExitCode.RolledBack:
+      return `↺ ${operation} failed and was rolled back to the last stable spec: ${end.failure?.message ?? result?.message ?? ''}${tail}`;
+    default:
+      return `✘ ${operation} ${end.status}${end.failure?.type ? ` [${end.failure.type}]` : ''}: ${end.failure?.message ?? result?.message ?? ''}${tail}`;
+  }
+}
+
+/** Prints the end of a followed run (stderr) and its JSON (stdout with --output json). */
+export function reportEnd(input: { output: Output; run: RunRef; end: FollowEnd; timeoutMs?: number }): void {
+  const { output, run, end } = input;
+  if (end.stoppedWaiting === WaitEnd.TimedOut) {
+    output.say(`timed out after ${formatDuration(input.timeoutMs ?? 0)} waiting for ${run.workflowId}${end.progress ? ` (phase ${end.progress.phase})` : ''}; the operation goes on.`);
+    output.say(`  follow it with: ${followCommand(run.app)}\n  or open: ${run.url}`);
+  } else if (end.stoppedWaiting === WaitEnd.Interrupted) {
+    output.say(`stopped waiting (Ctrl-C). The operation was NOT cancelled and goes on${end.progress ? ` (phase ${end.progress.phase})` : ''}.`);
+    output.say(`  follow it with: ${followCommand(run.app)}\n  cancel it with: ${cancelCommand(run.app)}\n  or open: ${run.url}`);
+  } else {
+    output.say(closedLine(end));
+    output.say(`  ${run.url}`);
+  }
+  output.data(operationJson(run, end), () => '');
+}

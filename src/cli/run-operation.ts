@@ -1,0 +1,56 @@
+/** The shared path of every command that starts an operation: start, print the link, follow. */
+import type { Settings } from '../config/settings';
+import type { AppRef, Operation } from '../workflows/types';
+import { ExitCode } from './exit-codes';
+import { followOperation } from './follow';
+import type { CliIo } from './io';
+import { followCommand } from './links';
+import type { Output } from './output';
+import { operationJson, reportEnd } from './report';
+import { startOperation } from './start-operation';
+import { withTemporal } from './temporal-client';
+import type { WaitOptions } from './wait-options';
+import { Waiting } from './waiting';
+
+/** What to start. */
+export interface OperationRequest {
+  app: AppRef;
+  workflowType: string;
+  operation: Operation;
+  input: unknown;
+  summary: string;
+  details?: string;
+}
+
+/** Input of `runOperation`. */
+export interface RunOperationInput {
+  io: CliIo;
+  output: Output;
+  settings: Settings;
+  request: OperationRequest;
+  wait: WaitOptions;
+}
+
+/** Starts the operation and (with --wait) follows it; returns the exit code. */
+export async function runOperation(input: RunOperationInput): Promise<ExitCode> {
+  const { io, output, settings, request, wait } = input;
+  return withTemporal(settings, async (session) => {
+    const waiting = new Waiting(io, wait.timeoutMs);
+    try {
+      const started = await startOperation({ session, output, waiting, queue: wait.queue, ...request });
+      const run = { app: request.app, ...started };
+      output.say(`started ${request.operation} of ${request.app.namespace}/${request.app.name}: ${started.workflowId} (run ${started.runId})\n  ${started.url}`);
+      if (!wait.wait) {
+        output.say(`not waiting; follow it with: ${followCommand(request.app)}`);
+        output.data(operationJson(run, undefined), () => '');
+        return ExitCode.Success;
+      }
+      const end = await followOperation({ session, output, app: request.app, workflowId: started.workflowId, runId: started.runId, waiting });
+      reportEnd({ output, run, end, timeoutMs: wait.timeoutMs });
+      return end.exitCode;
+    } finally {
+      waiting.dispose();
+      output.close();
+    }
+  });
+}

@@ -1,0 +1,34 @@
+/** Connects the CLI to Temporal with the loaded settings; unreachable → a clear error. */
+import { Client, Connection } from '@temporalio/client';
+import type { Settings } from '../config/settings';
+import { temporalConnectConfig } from '../config/temporal-connection';
+import { CliError, CliErrorCode } from './errors';
+
+/** A connected client and how to close it. */
+export interface TemporalSession {
+  client: Client;
+  connection: Connection;
+  settings: Settings;
+}
+
+/** Connects, runs `fn`, and closes the connection whatever happens. */
+export async function withTemporal<T>(settings: Settings, fn: (session: TemporalSession) => Promise<T>): Promise<T> {
+  const config = temporalConnectConfig(settings);
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: '10s' } as Parameters<typeof Connection.connect>[0]);
+  } catch (err) {
+    throw new CliError({
+      code: CliErrorCode.TemporalUnavailable,
+      message: `cannot reach Temporal at ${settings.temporalAddress}: ${(err as Error).message}`,
+      hint: 'Check --address / TEMPORAL_ADDRESS (and TLS / API key settings), and that the Temporal server is up.',
+      cause: err,
+    });
+  }
+  try {
+    const client = new Client({ connection, namespace: config.namespace });
+    return await fn({ client, connection, settings });
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The typed configuration of flink-deploy, shared by the CLI and the worker (style.md §11):
+ * one table of settings, each with its key, type, default, description, environment
+ * variables and command-line flag. `loadSettings(flags, env)` reads them once, in this order:
+ * flag, then environment (for the Temporal connection: `@temporalio/envconfig`, i.e. the
+ * `TEMPORAL_*` variables over the TOML profile), then the default.
+ */
+import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
+import { z } from 'zod';
+import { formatDuration, parseDuration } from './durations';
+
+/** How the worker reaches a Flink JobManager's REST API. */
+export const FlinkEndpointMode = {
+  /** `http://<app>-rest.<ns>.svc:8081`: inside the cluster. */
+  ServiceDns: 'service-dns',
+  /** The ready address of the `<app>-rest` Service's EndpointSlice: outside the cluster (local stack). */
+  EndpointSlice: 'endpoint-slice',
+} as const;
+export type FlinkEndpointMode = (typeof FlinkEndpointMode)[keyof typeof FlinkEndpointMode];
+
+/** Log levels (pino's). */
+export const LogLevel = { Trace: 'trace', Debug: 'debug', Info: 'info', Warn: 'warn', Error: 'error', Fatal: 'fatal', Silent: 'silent' } as const;
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+/** Which commands show a setting's flag. */
+export const SettingGroup = {
+  /** Every command that talks to Temporal. */
+  Temporal: 'temporal',
+  /** Commands that read the cluster (status, plan, history) and the worker. */
+  Kubernetes: 'kubernetes',
+  /** The worker only. */
+  Worker: 'worker',
+} as const;
+export type SettingGroup = (typeof SettingGroup)[keyof typeof SettingGroup];
+
+/** The loaded settings. */
+export interface Settings {
+  /** Temporal frontend `host:port`. @default "127.0.0.1:7233" */
+  temporalAddress: string;
+  /** Temporal namespace. @default "default" */
+  temporalNamespace: string;
+  /** Temporal Cloud API key (implies TLS). */
+  temporalApiKey?: string;
+  /** Force TLS on (true) or off (false); unset: on when a certificate or API key is given. */
+  temporalTls?: boolean;
+  temporalTlsCertPath?: string;
+  temporalTlsKeyPath?: string;
+  temporalTlsCaPath?: string;
+  temporalTlsServerName?: string;
+  /** Profile of the Temporal TOML config file. @default "default" */
+  temporalProfile: string;
+  /** Task queue of the flink-deploy worker. @default "flink-deploy" */
+  taskQueue: string;
+  /** Base URL of the Temporal Web UI, for links. @default "http://127.0.0.1:8233" */
+  uiUrl: string;
+  /** Kubeconfig file; unset: the default lookup (KUBECONFIG, ~/.kube/config, in-cluster). */
+  kubeconfig?: string;
+  /** Kubeconfig context; unset: the current context. */
+  kubeContext?: string;
+  /** How the worker reaches Flink REST. @default endpoint-slice, service-dns in a cluster */
+  flinkEndpoint: FlinkEndpointMode;
+  /** `host:port` of the worker's Prometheus metrics. @default "127.0.0.1:9464" */
+  metricsAddress: string;
+  /** How often to poll (CLI progress, worker waits), ms. @default 2000 */
+  pollIntervalMs: number;
+  /** Timeout of one Flink REST request, ms. @default 10000 */
+  flinkRequestTimeoutMs: number;
+  /** @default "info" */
+  logLevel: LogLevel;
+  /**
+   * The Temporal profile as `@temporalio/envconfig` loaded it (TOML file + TEMPORAL_* env),
+   * before flags; it carries what has no setting of its own (inline TLS data, gRPC metadata).
+   */
+  temporalBaseProfile: ClientConfigProfile;
+}
+
+/** The keys of the settings in the table. */
+export type SettingKey = Exclude<keyof Settings, 'temporalBaseProfile'>;
+
+/** Environment variables, as `process.env`. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Raw flag values by setting key, as commander parsed them. */
+export type SettingFlags = Partial<Record<SettingKey, string | boolean | undefined>>;
+
+/** One row of the settings table. */
+export interface SettingDefinition {
+  key: SettingKey;
+  /** Dotted name used in messages and docs. */
+  name: string;
+  group: SettingGroup;
+  description: string;
+  /** Environment variables, first wins. */
+  env: readonly string[];
+  /** Commander flag spec, e.g. `--address <host:port>`. */
+  flag: string;
+  /** The default as text, or a function of the environment; unset: no default (optional). */
+  default?: string | ((env: Env) => string);
+  /** Default as shown in help when it depends on the environment. */
+  defaultText?: string;
+  /** Parses the raw text. */
+  schema: z.ZodType<unknown>;
+  /** Read from the envconfig profile rather than env directly. */
+  fromProfile?: (profile: ClientConfigProfile) => string | undefined;
+  /** Never print the value. */
+  secret?: boolean;
+}
+
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected an http(s) URL, e.g. http://127.0.0.1:8233').transform((url) => url.replace(/\/+$/, ''));
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 2s, 10m, 1h' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+function tlsPath(source: { path: string } | { data: string | Uint8Array } | undefined): string | undefined {
+  return source && 'path' in source ? source.path : undefined;
+}
+
+/** Every setting of flink-deploy. */
+export const settingDefinitions: readonly SettingDefinition[] = [
+  { key: 'temporalAddress', name: 'temporal.address', group: SettingGroup.Temporal, flag: '--address <host:port>', env: ['TEMPORAL_ADDRESS'],
+    description: 'Temporal frontend address', default: '127.0.0.1:7233', schema: hostPort, fromProfile: (p) => p.address },
+  { key: 'temporalNamespace', name: 'temporal.namespace', group: SettingGroup.Temporal, flag: '--temporal-namespace <name>', env: ['TEMPORAL_NAMESPACE'],
+    description: 'Temporal namespace', default: 'default', schema: nonEmpty, fromProfile: (p) => p.namespace },
+  { key: 'temporalApiKey', name: 'temporal.apiKey', group: SettingGroup.Temporal, flag: '--api-key <key>', env: ['TEMPORAL_API_KEY'],
+    description: 'Temporal Cloud API key (turns TLS on)', schema: nonEmpty, fromProfile: (p) => p.apiKey, secret: true },
+  { key: 'temporalTls', name: 'temporal.tls', group: SettingGroup.Temporal, flag: '--tls [bool]', env: ['TEMPORAL_TLS'],
+    description: 'use TLS to Temporal (default: on when a client certificate or API key is given)', schema: bool,
+    fromProfile: (p) => (p.tls?.disabled === undefined ? undefined : String(!p.tls.disabled)) },
+  { key: 'temporalTlsCertPath', name: 'temporal.tls.clientCertPath', group: SettingGroup.Temporal, flag: '--tls-cert-path <path>', env: ['TEMPORAL_TLS_CLIENT_CERT_PATH'],
+    description: 'client certificate (PEM) for mTLS to Temporal', schema: nonEmpty, fromProfile: (p) => tlsPath(p.tls?.clientCert) },
+  { key: 'temporalTlsKeyPath', name: 'temporal.tls.clientKeyPath', group: SettingGroup.Temporal, flag: '--tls-key-path <path>', env: ['TEMPORAL_TLS_CLIENT_KEY_PATH'],
+    description: 'client private key (PEM) for mTLS to Temporal', schema: nonEmpty, fromProfile: (p) => tlsPath(p.tls?.clientKey) },
+  { key: 'temporalTlsCaPath', name: 'temporal.tls.serverCaCertPath', group: SettingGroup.Temporal, flag: '--tls-ca-path <path>', env: ['TEMPORAL_TLS_SERVER_CA_CERT_PATH'],
+    description: 'CA certificate (PEM) that signed the Temporal server certificate', schema: nonEmpty, fromProfile: (p) => tlsPath(p.tls?.serverCACert) },
+  { key: 'temporalTlsServerName', name: 'temporal.tls.serverName', group: SettingGroup.Temporal, flag: '--tls-server-name <name>', env: ['TEMPORAL_TLS_SERVER_NAME'],
+    description: 'TLS server name override', schema: nonEmpty, fromProfile: (p) => p.tls?.serverName },
+  { key: 'temporalProfile', name: 'temporal.profile', group: SettingGroup.Temporal, flag: '--profile <name>', env: ['TEMPORAL_PROFILE'],
+    description: 'profile of the Temporal TOML config file (TEMPORAL_CONFIG_FILE, ~/.config/temporalio/temporal.toml)', default: 'default', schema: nonEmpty },
+  { key: 'taskQueue', name: 'taskQueue', group: SettingGroup.Temporal, flag: '--task-queue <name>', env: ['FLINK_DEPLOY_TASK_QUEUE'],
+    description: 'task queue of the flink-deploy worker', default: 'flink-deploy', schema: nonEmpty },
+  { key: 'uiUrl', name: 'ui.url', group: SettingGroup.Temporal, flag: '--ui-url <url>', env: ['FLINK_DEPLOY_UI_URL'],
+    description: 'Temporal Web UI base URL, for links', default: 'http://127.0.0.1:8233', schema: httpUrl },
+  { key: 'pollIntervalMs', name: 'pollInterval', group: SettingGroup.Temporal, flag: '--poll-interval <duration>', env: ['FLINK_DEPLOY_POLL_INTERVAL'],
+    description: 'how often progress (CLI) and long waits (worker) poll', default: '2s', schema: duration },
+  { key: 'kubeconfig', name: 'kube.kubeconfig', group: SettingGroup.Kubernetes, flag: '--kubeconfig <path>', env: ['FLINK_DEPLOY_KUBECONFIG', 'KUBECONFIG'],
+    description: 'kubeconfig file', defaultText: '~/.kube/config, or in-cluster', schema: nonEmpty },
+  { key: 'kubeContext', name: 'kube.context', group: SettingGroup.Kubernetes, flag: '--context <name>', env: ['FLINK_DEPLOY_KUBE_CONTEXT'],
+    description: 'kubeconfig context', defaultText: 'the current context', schema: nonEmpty },
+  { key: 'flinkEndpoint', name: 'flink.endpoint', group: SettingGroup.Kubernetes, flag: '--flink-endpoint <mode>', env: ['FLINK_DEPLOY_FLINK_ENDPOINT'],
+    description: 'how Flink REST is reached: service-dns | endpoint-slice',
+    default: (env) => (env.KUBERNETES_SERVICE_HOST ? FlinkEndpointMode.ServiceDns : FlinkEndpointMode.EndpointSlice),
+    defaultText: 'endpoint-slice; service-dns when KUBERNETES_SERVICE_HOST is set',
+    schema: z.enum([FlinkEndpointMode.ServiceDns, FlinkEndpointMode.EndpointSlice]) },
+  { key: 'flinkRequestTimeoutMs', name: 'flink.requestTimeout', group: SettingGroup.Kubernetes, flag: '--flink-timeout <duration>', env: ['FLINK_DEPLOY_FLINK_TIMEOUT'],
+    description: 'timeout of one Flink REST request', default: '10s', schema: duration },
+  { key: 'metricsAddress', name: 'metrics.address', group: SettingGroup.Worker, flag: '--metrics-address <host:port>', env: ['FLINK_DEPLOY_METRICS_ADDRESS'],
+    description: 'where the worker serves Prometheus metrics', default: '127.0.0.1:9464', schema: hostPort },
+  { key: 'logLevel', name: 'log.level', group: SettingGroup.Worker, flag: '--log-level <level>', env: ['FLINK_DEPLOY_LOG_LEVEL'],
+    description: 'worker log level', default: 'info', schema: z.enum(Object.values(LogLevel) as [LogLevel, ...LogLevel[]]) },
+];
+
+/** A setting has a bad value. `code` is stable. */
+export class SettingsError extends Error {
+  readonly code = 'InvalidSetting';
+  constructor(readonly setting: string, message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** The flag's long name, e.g. `--address`. */
+export function flagName(definition: SettingDefinition): string {
+  return definition.flag.split(' ')[0] ?? definition.flag;
+}
+
+/** The default as help shows it. */
+export function defaultText(definition: SettingDefinition): string | undefined {
+  if (definition.defaultText) return definition.defaultText;
+  return typeof definition.default === 'string' ? definition.default : undefined;
+}
+
+function where(definition: SettingDefinition, from: string): string {
+  return `${definition.name} (from ${from}; flag ${flagName(definition)}, env ${definition.env.join(' or ')})`;
+}
+
+function rawValue(definition: SettingDefinition, input: { flags: SettingFlags; env: Env; profile: ClientConfigProfile }): { text: string; from: string } | undefined {
+  const flag = input.flags[definition.key];
+  if (flag !== undefined) return { text: String(flag), from: `flag ${flagName(definition)}` };
+  if (definition.fromProfile) {
+    const value = definition.fromProfile(input.profile);
+    if (value !== undefined && value !== '') {
+      const envName = definition.env.find((name) => input.env[name] !== undefined && input.env[name] !== '');
+      return { text: value, from: envName ? `env ${envName}` : 'the Temporal config file' };
+    }
+  } else {
+    for (const name of definition.env) {
+      const value = input.env[name];
+      if (value !== undefined && value !== '') return { text: value, from: `env ${name}` };
+    }
+  }
+  if (definition.default === undefined) return undefined;
+  return { text: typeof definition.default === 'string' ? definition.default : definition.default(input.env), from: 'default' };
+}
+
+function loadProfile(flags: SettingFlags, env: Env): ClientConfigProfile {
+  const profile = flags.temporalProfile !== undefined ? String(flags.temporalProfile) : undefined;
+  const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  try {
+    return loadClientConfigProfile({ profile, overrideEnvVars: vars });
+  } catch (err) {
+    throw new SettingsError('temporal.profile', `cannot load the Temporal client configuration (profile ${profile ?? env.TEMPORAL_PROFILE ?? 'default'}, file ${env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml'}): ${(err as Error).message}. Fix the file, or set TEMPORAL_CONFIG_FILE / --profile.`);
+  }
+}
+
+/**
+ * Loads every setting once: flags over environment over defaults. Throws `SettingsError`
+ * naming the setting, its flag and env var when a value is bad.
+ */
+export function loadSettings(flags: SettingFlags = {}, env: Env = process.env): Settings {
+  const profile = loadProfile(flags, env);
+  const values: Record<string, unknown> = {};
+  for (const definition of settingDefinitions) {
+    const raw = rawValue(definition, { flags, env, profile });
+    if (raw === undefined) continue;
+    const parsed = definition.schema.safeParse(raw.text);
+    if (!parsed.success) {
+      const shown = definition.secret ? '(hidden)' : JSON.stringify(raw.text);
+      const reason = parsed.error.issues.map((issue) => issue.message).join('; ');
+      throw new SettingsError(definition.name, `invalid value ${shown} for ${where(definition, raw.from)}: ${reason}`);
+    }
+    values[definition.key] = parsed.data;
+  }
+  return { ...(values as Omit<Settings, 'temporalBaseProfile'>), temporalBaseProfile: profile };
+}
+
+/** The settings as `name → value` for display (secrets hidden, durations as text). */
+export function describeSettings(settings: Settings): Record<string, string | number | boolean | undefined> {
+  return Object.fromEntries(settingDefinitions.map((definition) => {
+    const value = settings[definition.key];
+    if (value === undefined) return [definition.name, undefined];
+    if (definition.secret) return [definition.name, '(set)'];
+    if (definition.key.endsWith('Ms') && typeof value === 'number') return [definition.name, formatDuration(value)];
+    return [definition.name, value];
+  }));
+}
