@@ -1,0 +1,175 @@
+/**
+ * Turns one container of a pod into the command line, environment and files of a local
+ * process: image check, volumes, the container's /opt/flink, Flink config with the pod's IP,
+ * paths and Service names rewritten, memory defaults.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as k8s from '@kubernetes/client-node';
+import { resolveContainerEnv } from './container-env';
+import { ENTRYPOINT_USAGE, FlinkRole, isJobManagerRole, planEntrypoint, type EntrypointPlan } from './flink-entrypoint';
+import { mapStrings, parseFlinkProperties, readFlinkConfig, writeFlinkConfig, type FlinkConfig } from './flink-config';
+import { buildContainerFlinkHome, IMAGE_FLINK_HOME, referencedUsrlibJars, type ContainerMount } from './flink-home';
+import { resolveImage } from './image';
+import type { KubeClients } from './kube-clients';
+import { memoryDefault } from './memory-defaults';
+import { POD_UID_ENV } from './proc';
+import type { ProcessSpec } from './process-supervisor';
+import type { ServiceDirectory } from './service-directory';
+import type { StateStore } from './state-store';
+import { isAddressKey, ValueRewriter } from './value-rewriter';
+import { containerMounts, prepareVolumes } from './volumes';
+
+/** What the launcher needs from the node. */
+export interface LaunchContext {
+  clients: KubeClients;
+  store: StateStore;
+  services: ServiceDirectory;
+  flinkHome: string;
+  flinkVersion: string;
+  jobsDir: string;
+}
+
+/** A container ready to start. */
+export interface LaunchPlan {
+  process: ProcessSpec;
+  imageId: string;
+  role: FlinkRole;
+}
+
+/** Settings the node forces so each Flink process binds to its pod IP. */
+function forcedSettings(input: { role: FlinkRole; podIp: string }): Array<[string, string]> {
+  if (isJobManagerRole(input.role)) {
+    return [
+      ['jobmanager.rpc.address', input.podIp],
+      ['jobmanager.bind-host', input.podIp],
+      ['rest.address', input.podIp],
+      ['rest.bind-address', input.podIp],
+    ];
+  }
+  if (input.role === FlinkRole.TaskManager) {
+    return [
+      ['taskmanager.host', input.podIp],
+      ['taskmanager.bind-host', input.podIp],
+    ];
+  }
+  return [];
+}
+
+/** Plans the start of `container`; throws LaunchError with a waiting reason when it cannot start yet. */
+export async function planLaunch(input: { pod: k8s.V1Pod; container: k8s.V1Container; podIp: string; ctx: LaunchContext }): Promise<LaunchPlan> {
+  const { pod, container, podIp, ctx } = input;
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const podName = pod.metadata?.name ?? '';
+  const image = resolveImage({ image: container.image, installedVersion: ctx.flinkVersion });
+  const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store });
+  const mounts = containerMounts({ container, volumes });
+  const env = await resolveContainerEnv({ pod, container, podIp, clients: ctx.clients });
+  const paths = ctx.store.containerPaths({ namespace, name: podName, container: container.name });
+  fs.mkdirSync(paths.dir, { recursive: true });
+  fs.mkdirSync(paths.tmpDir, { recursive: true });
+
+  const plan = planEntrypoint(container);
+  const confMount = mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/conf`);
+  const mountedConfigText = confMount ? readIfFile(path.join(confMount.hostPath, 'config.yaml')) : undefined;
+  const home = buildContainerFlinkHome({
+    home: paths.flinkHome, distribution: ctx.flinkHome, jobsDir: ctx.jobsDir, mounts,
+    usrlibJars: referencedUsrlibJars([...plan.args, ...plan.dynamicProperties.flat(), ...env.values(), mountedConfigText ?? '']),
+  });
+  const rewriter = new ValueRewriter({
+    services: ctx.services, namespace,
+    mappings: [
+      { containerPath: IMAGE_FLINK_HOME, hostPath: home.home },
+      ...mounts.filter((m) => !isUnder(m.mountPath, IMAGE_FLINK_HOME)).map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
+    ],
+  });
+  const rewrittenEnv = new Map([...env].map(([k, v]) => [k, rewriter.rewrite(v, isAddressKey(k))]));
+
+  const processEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    LANG: process.env.LANG ?? 'C.UTF-8',
+    ...(process.env.JAVA_HOME ? { JAVA_HOME: process.env.JAVA_HOME } : {}),
+    HOSTNAME: pod.spec?.hostname ?? podName,
+    FLINK_HOME: home.home,
+    _FLINK_HOME_DETERMINED: '1',
+    FLINK_CONF_DIR: home.confDir,
+    FLINK_LOG_DIR: home.logDir,
+    FLINK_PID_DIR: paths.tmpDir,
+    TMPDIR: paths.tmpDir,
+    ...Object.fromEntries(rewrittenEnv),
+    [POD_UID_ENV]: pod.metadata?.uid ?? '',
+  };
+
+  let command: string;
+  let args: string[];
+  if (plan.role === FlinkRole.Help) {
+    command = 'echo';
+    args = [ENTRYPOINT_USAGE];
+  } else if (plan.role === FlinkRole.Command) {
+    [command, ...args] = plan.args.map((a) => rewriter.rewrite(a, false)) as [string, ...string[]];
+  } else {
+    writeContainerConfig({ plan, podIp, container, env: rewrittenEnv, rewriter, confDir: home.confDir, tmpDir: paths.tmpDir, distribution: ctx.flinkHome });
+    const forcedKeys = new Set(forcedSettings({ role: plan.role, podIp }).map(([k]) => k));
+    const dynamic = plan.dynamicProperties
+      .filter(([k]) => !forcedKeys.has(k))
+      .flatMap(([k, v]) => ['-D', `${k}=${rewriter.rewrite(v, isAddressKey(k))}`]);
+    command = 'bash';
+    args = [path.join(home.home, 'bin', plan.script ?? ''), 'start-foreground', ...dynamic, ...plan.args.map((a) => rewriter.rewrite(a, false))];
+  }
+  return {
+    role: plan.role,
+    imageId: image.imageId,
+    process: {
+      command, args, env: processEnv, cwd: paths.dir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile,
+      processFile: paths.processFile, podUid: pod.metadata?.uid ?? '', container: container.name,
+    },
+  };
+}
+
+/** Writes the container's config.yaml: mounted (or distribution) config, FLINK_PROPERTIES, node settings. */
+function writeContainerConfig(input: {
+  plan: EntrypointPlan; podIp: string; container: k8s.V1Container; env: Map<string, string>;
+  rewriter: ValueRewriter; confDir: string; tmpDir: string; distribution: string;
+}): void {
+  const file = path.join(input.confDir, 'config.yaml');
+  const distributionConfig = readFlinkConfig(path.join(input.distribution, 'conf', 'config.yaml'));
+  const fileConfig = readFlinkConfig(file);
+  const mountedOwnConfig = !isSameConfig(fileConfig, distributionConfig);
+  const properties = parseFlinkProperties(input.env.get('FLINK_PROPERTIES'));
+  const userConfig: FlinkConfig = new Map([...(mountedOwnConfig ? fileConfig : []), ...properties, ...input.plan.dynamicProperties]);
+  const config: FlinkConfig = new Map([...fileConfig, ...properties]);
+  if (!config.has('env.java.opts.all') && !config.has('env.java.opts')) {
+    const opts = distributionConfig.get('env.java.opts.all');
+    if (opts !== undefined) config.set('env.java.opts.all', opts);
+  }
+  const jobManagerAddress = input.env.get('JOB_MANAGER_RPC_ADDRESS');
+  if (jobManagerAddress) config.set('jobmanager.rpc.address', jobManagerAddress);
+  const slots = input.env.get('TASK_MANAGER_NUMBER_OF_TASK_SLOTS');
+  if (slots) config.set('taskmanager.numberOfTaskSlots', slots);
+  if (!config.has('blob.server.port')) config.set('blob.server.port', '6124');
+  if (!config.has('io.tmp.dirs')) config.set('io.tmp.dirs', input.tmpDir);
+  const role = isJobManagerRole(input.plan.role) ? 'jobmanager' : 'taskmanager';
+  const memory = memoryDefault({ role, userConfig, resources: input.container.resources });
+  if (memory) config.set(memory[0], memory[1]);
+  const rewritten: FlinkConfig = new Map();
+  for (const [key, value] of config) rewritten.set(key, mapStrings(value, (text) => input.rewriter.rewrite(text, isAddressKey(key))));
+  for (const [key, value] of forcedSettings({ role: input.plan.role, podIp: input.podIp })) rewritten.set(key, value);
+  writeFlinkConfig(file, rewritten);
+}
+
+function isSameConfig(a: FlinkConfig, b: FlinkConfig): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => JSON.stringify(b.get(k)) === JSON.stringify(v));
+}
+
+function isUnder(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(`${parent}/`);
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

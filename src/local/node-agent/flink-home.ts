@@ -1,0 +1,109 @@
+/**
+ * A container's `/opt/flink`: a folder per container that links to the node's Flink
+ * distribution (bin, lib, opt, plugins, ...), with its own `conf` (the distribution's
+ * defaults, then the files of a volume mounted at /opt/flink/conf), `usrlib` (the test jobs'
+ * jars), `log`, and `examples/streaming` (the test jobs' jars too, so manifests written for
+ * the official image's examples run).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Container path of the Flink distribution in the official image. */
+export const IMAGE_FLINK_HOME = '/opt/flink';
+
+/** A mount as the container sees it. */
+export interface ContainerMount {
+  mountPath: string;
+  /** The host file or folder behind it. */
+  hostPath: string;
+}
+
+/** The folders of a built container Flink home. */
+export interface ContainerFlinkHome {
+  home: string;
+  confDir: string;
+  usrlibDir: string;
+  logDir: string;
+}
+
+const OWN_ENTRIES = new Set(['conf', 'usrlib', 'log', 'examples']);
+
+/**
+ * (Re)builds the container's Flink home at `home`. `usrlibJars` are file names in `jobsDir`
+ * to put into usrlib; when empty, every jar of `jobsDir` goes there.
+ */
+export function buildContainerFlinkHome(input: {
+  home: string;
+  distribution: string;
+  jobsDir: string;
+  mounts: readonly ContainerMount[];
+  usrlibJars: readonly string[];
+}): ContainerFlinkHome {
+  const { home, distribution } = input;
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.mkdirSync(home, { recursive: true });
+  for (const entry of fs.readdirSync(distribution)) {
+    if (!OWN_ENTRIES.has(entry)) fs.symlinkSync(path.join(distribution, entry), path.join(home, entry));
+  }
+  const mountAt = (sub: string) => input.mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/${sub}`);
+
+  const confDir = path.join(home, 'conf');
+  fs.cpSync(path.join(distribution, 'conf'), confDir, { recursive: true, dereference: true });
+  const confMount = mountAt('conf');
+  if (confMount) copyFiles(confMount.hostPath, confDir);
+  for (const m of input.mounts) {
+    const parent = path.posix.dirname(m.mountPath);
+    if (parent === `${IMAGE_FLINK_HOME}/conf` && fs.statSync(m.hostPath).isFile()) {
+      fs.copyFileSync(m.hostPath, path.join(confDir, path.posix.basename(m.mountPath)));
+    }
+  }
+
+  const jars = jobJars(input.jobsDir);
+  const usrlibDir = path.join(home, 'usrlib');
+  const usrlibMount = mountAt('usrlib');
+  if (usrlibMount) fs.symlinkSync(usrlibMount.hostPath, usrlibDir);
+  else linkJars({ dir: usrlibDir, jobsDir: input.jobsDir, jars: input.usrlibJars.length > 0 ? input.usrlibJars : jars });
+
+  const logDir = path.join(home, 'log');
+  const logMount = mountAt('log');
+  if (logMount) fs.symlinkSync(logMount.hostPath, logDir);
+  else fs.mkdirSync(logDir);
+
+  const examples = path.join(home, 'examples');
+  fs.mkdirSync(examples);
+  const distExamples = path.join(distribution, 'examples');
+  if (fs.existsSync(distExamples)) {
+    for (const entry of fs.readdirSync(distExamples)) {
+      if (entry !== 'streaming') fs.symlinkSync(path.join(distExamples, entry), path.join(examples, entry));
+    }
+  }
+  linkJars({ dir: path.join(examples, 'streaming'), jobsDir: input.jobsDir, jars });
+  return { home, confDir, usrlibDir, logDir };
+}
+
+/** The jar file names in the jobs folder. */
+export function jobJars(jobsDir: string): string[] {
+  if (!fs.existsSync(jobsDir)) return [];
+  return fs.readdirSync(jobsDir).filter((f) => f.endsWith('.jar')).sort();
+}
+
+/** Jar names a container refers to as `/opt/flink/usrlib/<name>.jar` in any of `values`. */
+export function referencedUsrlibJars(values: readonly string[]): string[] {
+  const names = new Set<string>();
+  const pattern = new RegExp(`${IMAGE_FLINK_HOME}/usrlib/([^/\\s,;"']+\\.jar)`, 'g');
+  for (const value of values) for (const match of value.matchAll(pattern)) names.add(match[1] as string);
+  return [...names].sort();
+}
+
+function linkJars(input: { dir: string; jobsDir: string; jars: readonly string[] }): void {
+  fs.mkdirSync(input.dir, { recursive: true });
+  for (const jar of input.jars) fs.symlinkSync(path.join(input.jobsDir, jar), path.join(input.dir, jar));
+}
+
+function copyFiles(from: string, to: string): void {
+  for (const entry of fs.readdirSync(from)) {
+    if (entry.startsWith('..')) continue; // kubelet-style ..data links, if any
+    const source = path.join(from, entry);
+    if (fs.statSync(source).isFile()) fs.copyFileSync(source, path.join(to, entry));
+  }
+}

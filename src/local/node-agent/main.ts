@@ -1,0 +1,48 @@
+/**
+ * Entry point of the node agent (started by scripts/stack/up.sh):
+ *   node --import tsx src/local/node-agent/main.ts --kubeconfig <file> --state-dir <dir>
+ *     --flink-home <FLINK_HOME> --jobs-dir <dir> [--health-port 10250] [--node-name local-node]
+ * SIGTERM/SIGINT stop every pod's processes, then the agent exits.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { NodeAgent } from './agent';
+import { startHealthServer } from './health-server';
+import { createLogger } from './logger';
+import { parseAgentOptions } from './options';
+
+/** The Flink version of a distribution, from its flink-dist jar's name. */
+function flinkVersionOf(flinkHome: string): string {
+  const dist = fs.readdirSync(path.join(flinkHome, 'lib')).find((f) => /^flink-dist-.*\.jar$/.test(f));
+  const match = dist ? /^flink-dist-(\d+\.\d+\.\d+)/.exec(dist) : null;
+  if (!match?.[1]) throw new Error(`no flink-dist jar in ${flinkHome}/lib`);
+  return match[1];
+}
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  const options = parseAgentOptions(process.argv.slice(2));
+  const agent = new NodeAgent({ ...options, flinkVersion: flinkVersionOf(options.flinkHome) }, log);
+  const server = await startHealthServer({ port: options.healthPort, source: { healthy: () => agent.healthy, pods: () => agent.describe() } });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    agent
+      .stop()
+      .catch((error: unknown) => log.error({ err: error }, 'stop failed'))
+      .finally(() => {
+        server.close();
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await agent.start();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

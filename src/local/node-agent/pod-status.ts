@@ -1,0 +1,68 @@
+/**
+ * The pod status a kubelet would report, from the containers' snapshots: phase, conditions
+ * (Ready only when every container is ready), container statuses, pod and host IPs.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import { toV1ContainerStatus, type ContainerSnapshot } from './container-state';
+import { NODE_IP } from './node-registration';
+
+/** Pod phases. */
+export const PodPhase = { Pending: 'Pending', Running: 'Running', Succeeded: 'Succeeded', Failed: 'Failed' } as const;
+export type PodPhase = (typeof PodPhase)[keyof typeof PodPhase];
+
+/** The phase of a pod from its containers and restart policy. */
+export function podPhase(input: { containers: readonly ContainerSnapshot[]; restartPolicy: string | undefined }): PodPhase {
+  const states = input.containers.map((c) => c.state);
+  if (states.length === 0) return PodPhase.Pending;
+  const everStarted = input.containers.every((c) => c.state.kind !== 'waiting' || c.restartCount > 0 || c.lastState !== undefined);
+  if (states.some((s) => s.kind === 'running')) return PodPhase.Running;
+  if (!everStarted) return PodPhase.Pending;
+  const policy = input.restartPolicy ?? 'Always';
+  if (states.every((s) => s.kind === 'terminated')) {
+    const allSucceeded = states.every((s) => s.kind === 'terminated' && s.exitCode === 0);
+    if (policy === 'Always') return PodPhase.Running;
+    if (allSucceeded) return PodPhase.Succeeded;
+    return policy === 'Never' ? PodPhase.Failed : PodPhase.Running;
+  }
+  // Some container waits to restart (CrashLoopBackOff) after it ran: the pod runs.
+  return PodPhase.Running;
+}
+
+/** Keeps lastTransitionTime of conditions whose status did not change. */
+export type ConditionMemory = Map<string, { status: string; since: Date }>;
+
+/** The status fields the node owns, ready to patch. */
+export function podStatus(input: {
+  containers: readonly ContainerSnapshot[];
+  restartPolicy: string | undefined;
+  podIp: string;
+  startTime: Date;
+  conditions: ConditionMemory;
+}): k8s.V1PodStatus {
+  const phase = podPhase(input);
+  const allReady = input.containers.length > 0 && input.containers.every((c) => c.ready) && phase === PodPhase.Running;
+  const notReady = input.containers.filter((c) => !c.ready).map((c) => c.name);
+  const condition = (type: string, ok: boolean, reason?: string, message?: string): k8s.V1PodCondition => {
+    const status = ok ? 'True' : 'False';
+    const remembered = input.conditions.get(type);
+    const since = remembered && remembered.status === status ? remembered.since : new Date();
+    input.conditions.set(type, { status, since });
+    return { type, status, lastTransitionTime: since, reason: ok ? undefined : reason, message: ok ? undefined : message };
+  };
+  const unreadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
+  return {
+    phase,
+    conditions: [
+      condition('PodReadyToStartContainers', true),
+      condition('Initialized', true),
+      condition('ContainersReady', allReady, 'ContainersNotReady', unreadyMessage),
+      condition('Ready', allReady, 'ContainersNotReady', unreadyMessage),
+    ],
+    hostIP: NODE_IP,
+    hostIPs: [{ ip: NODE_IP }],
+    podIP: input.podIp,
+    podIPs: [{ ip: input.podIp }],
+    startTime: input.startTime,
+    containerStatuses: input.containers.map(toV1ContainerStatus),
+  };
+}

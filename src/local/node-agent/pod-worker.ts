@@ -1,0 +1,118 @@
+/**
+ * One pod on this node: its IP, its container runners, and its status in the API (patched
+ * after every change, coalesced). Terminating stops every container with the pod's grace
+ * period.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import type { LaunchContext } from './container-launcher';
+import { ContainerRunner, type AdoptedContainer } from './container-runner';
+import type { EventRecorder } from './events';
+import { ignoreNotFound, strategicMergePatch } from './kube-clients';
+import type { Logger } from './logger';
+import { podStatus, type ConditionMemory } from './pod-status';
+import type { ProcessSupervisor } from './process-supervisor';
+
+/** Dependencies of a pod worker. */
+export interface PodWorkerDeps {
+  ctx: LaunchContext;
+  supervisor: ProcessSupervisor;
+  events: EventRecorder;
+  log: Logger;
+}
+
+/** Coalescing delay of status patches. */
+const STATUS_DEBOUNCE_MS = 50;
+
+/** Runs one pod. */
+export class PodWorker {
+  private pod: k8s.V1Pod;
+  private readonly runners: ContainerRunner[];
+  private readonly conditions: ConditionMemory = new Map();
+  private readonly startTime: Date;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private statusWrite: Promise<void> = Promise.resolve();
+  private terminating: Promise<void> | undefined;
+  private readonly log: Logger;
+  private readonly core: k8s.CoreV1Api;
+
+  constructor(input: { pod: k8s.V1Pod; podIp: string; deps: PodWorkerDeps; adopted?: Map<string, AdoptedContainer> }) {
+    this.pod = input.pod;
+    this.log = input.deps.log.child({ pod: `${input.pod.metadata?.namespace}/${input.pod.metadata?.name}` });
+    this.startTime = input.pod.status?.startTime ? new Date(input.pod.status.startTime) : new Date();
+    this.podIp = input.podIp;
+    this.core = input.deps.ctx.clients.core;
+    this.runners = (input.pod.spec?.containers ?? []).map(
+      (container) =>
+        new ContainerRunner(
+          container,
+          { ...input.deps, log: this.log, podIp: input.podIp, pod: () => this.pod, onChange: () => this.scheduleStatus() },
+          input.adopted?.get(container.name),
+        ),
+    );
+  }
+
+  /** The pod's IP. */
+  readonly podIp: string;
+
+  /** The pod's uid. */
+  get uid(): string {
+    return this.pod.metadata?.uid ?? '';
+  }
+
+  /** Starts every container. */
+  start(): void {
+    this.scheduleStatus();
+    for (const runner of this.runners) runner.start();
+  }
+
+  /** Takes the latest version of the pod object. */
+  update(pod: k8s.V1Pod): void {
+    this.pod = pod;
+  }
+
+  /** Stops every container (once); resolves when all have ended and the last status is written. */
+  terminate(graceMs: number): Promise<void> {
+    this.terminating ??= (async () => {
+      await Promise.all(this.runners.map((r) => r.stop(graceMs)));
+      clearTimeout(this.statusTimer);
+      this.statusTimer = undefined;
+      this.statusWrite = this.statusWrite.then(() => this.writeStatus());
+      await this.statusWrite;
+    })();
+    return this.terminating;
+  }
+
+  /** True once terminate() was called. */
+  get isTerminating(): boolean {
+    return this.terminating !== undefined;
+  }
+
+  /** The status this node reports for the pod now. */
+  status(): k8s.V1PodStatus {
+    return podStatus({
+      containers: this.runners.map((r) => r.snapshot()), restartPolicy: this.pod.spec?.restartPolicy,
+      podIp: this.podIp, startTime: this.startTime, conditions: this.conditions,
+    });
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusTimer) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      this.statusWrite = this.statusWrite.then(() => this.writeStatus());
+    }, STATUS_DEBOUNCE_MS);
+  }
+
+  private async writeStatus(): Promise<void> {
+    const core = this.core;
+    const name = this.pod.metadata?.name ?? '';
+    const namespace = this.pod.metadata?.namespace ?? 'default';
+    try {
+      const patched = await ignoreNotFound(core.patchNamespacedPodStatus({ name, namespace, body: { status: this.status() } }, strategicMergePatch));
+      if (patched?.metadata?.uid === this.uid) this.pod = patched;
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not write pod status; retrying');
+      setTimeout(() => this.scheduleStatus(), 1000);
+    }
+  }
+}

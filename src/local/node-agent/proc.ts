@@ -1,0 +1,45 @@
+/** Reading /proc: process identity (start time) and the processes that belong to a pod. */
+import fs from 'node:fs';
+
+/** The env variable every container process carries: the uid of its pod. */
+export const POD_UID_ENV = 'FD_NODE_AGENT_POD_UID';
+
+/** Start time of `pid` in clock ticks since boot, or undefined if it is gone. */
+export function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state); start time is field 22.
+    if (fields[0] === 'Z') return undefined;
+    return Number(fields[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `pid` runs and started at `startTicks` (not a reused pid). */
+export function isSameProcessAlive(pid: number, startTicks: number): boolean {
+  return processStartTicks(pid) === startTicks;
+}
+
+/** Pids of live processes whose environment has FD_NODE_AGENT_POD_UID (optionally = `podUid`). */
+export function findPodProcesses(podUid?: string): Array<{ pid: number; podUid: string }> {
+  const found: Array<{ pid: number; podUid: string }> = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`/proc/${entry}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    const prefix = `${POD_UID_ENV}=`;
+    const variable = environ.split('\0').find((v) => v.startsWith(prefix));
+    if (!variable) continue;
+    const uid = variable.slice(prefix.length);
+    if ((podUid === undefined || uid === podUid) && processStartTicks(Number(entry)) !== undefined) {
+      found.push({ pid: Number(entry), podUid: uid });
+    }
+  }
+  return found;
+}

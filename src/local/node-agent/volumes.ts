@@ -1,0 +1,168 @@
+/**
+ * Pod volumes as host folders:
+ * - configMap, secret, projected (configMap/secret/downwardAPI sources), downwardAPI: files
+ *   written into a pod folder, refreshed before each container start;
+ * - emptyDir: a pod folder, removed with the pod;
+ * - hostPath: `<state-dir>/hostpath/<path>`; persistentVolumeClaim: `<state-dir>/pvc/<ns>/<claim>`
+ *   — both outlive the pod, so savepoints and checkpoints survive restarts and redeploys.
+ * Projected service-account tokens are not written (nothing here calls the API from a pod).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as k8s from '@kubernetes/client-node';
+import { AgentErrorCode, LaunchError } from './errors';
+import type { ContainerMount } from './flink-home';
+import { ignoreNotFound, type KubeClients } from './kube-clients';
+import type { StateStore } from './state-store';
+
+/** Host folders of a pod's volumes, by volume name. */
+export type PreparedVolumes = Map<string, string>;
+
+type Files = Map<string, Buffer>;
+
+/** Prepares every volume of `pod`; throws LaunchError (ContainerCreating) when a source is missing. */
+export async function prepareVolumes(input: { pod: k8s.V1Pod; clients: KubeClients; store: StateStore }): Promise<PreparedVolumes> {
+  const { pod, store } = input;
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const name = pod.metadata?.name ?? '';
+  const prepared: PreparedVolumes = new Map();
+  for (const volume of pod.spec?.volumes ?? []) {
+    const podScoped = store.volumeDir({ namespace, name, volume: volume.name });
+    if (volume.hostPath) {
+      const dir = store.hostPathDir(volume.hostPath.path);
+      const isFile = volume.hostPath.type === 'File' || volume.hostPath.type === 'FileOrCreate';
+      fs.mkdirSync(isFile ? path.dirname(dir) : dir, { recursive: true });
+      prepared.set(volume.name, dir);
+    } else if (volume.persistentVolumeClaim) {
+      const dir = store.claimDir({ namespace, claim: volume.persistentVolumeClaim.claimName });
+      fs.mkdirSync(dir, { recursive: true });
+      prepared.set(volume.name, dir);
+    } else if (volume.emptyDir) {
+      fs.mkdirSync(podScoped, { recursive: true });
+      prepared.set(volume.name, podScoped);
+    } else {
+      const files = await volumeFiles({ volume, pod, clients: input.clients });
+      writeFiles(podScoped, files);
+      prepared.set(volume.name, podScoped);
+    }
+  }
+  return prepared;
+}
+
+/** The mounts of one container: mountPath → host path (subPath applied). */
+export function containerMounts(input: { container: k8s.V1Container; volumes: PreparedVolumes }): ContainerMount[] {
+  return (input.container.volumeMounts ?? []).flatMap((m) => {
+    const dir = input.volumes.get(m.name);
+    if (!dir) return [];
+    return [{ mountPath: m.mountPath, hostPath: m.subPath ? path.join(dir, m.subPath) : dir }];
+  });
+}
+
+async function volumeFiles(input: { volume: k8s.V1Volume; pod: k8s.V1Pod; clients: KubeClients }): Promise<Files> {
+  const { volume, pod, clients } = input;
+  const namespace = pod.metadata?.namespace ?? 'default';
+  if (volume.configMap) return configMapFiles({ clients, namespace, source: volume.configMap, volume: volume.name });
+  if (volume.secret) return secretFiles({ clients, namespace, source: volume.secret, volume: volume.name });
+  if (volume.downwardAPI) return downwardFiles(pod, volume.downwardAPI.items ?? []);
+  if (volume.projected) {
+    const files: Files = new Map();
+    for (const source of volume.projected.sources ?? []) {
+      const part = source.configMap
+        ? await configMapFiles({ clients, namespace, source: source.configMap, volume: volume.name })
+        : source.secret
+          ? await secretFiles({ clients, namespace, source: source.secret, volume: volume.name })
+          : source.downwardAPI
+            ? downwardFiles(pod, source.downwardAPI.items ?? [])
+            : new Map<string, Buffer>();
+      for (const [file, content] of part) files.set(file, content);
+    }
+    return files;
+  }
+  return new Map();
+}
+
+function notReady(message: string): LaunchError {
+  return new LaunchError({ code: AgentErrorCode.VolumeNotReady, reason: 'ContainerCreating', message, retryable: true });
+}
+
+function pick(input: { data: Map<string, Buffer>; items: k8s.V1KeyToPath[] | undefined; optional: boolean; what: string }): Files {
+  if (!input.items || input.items.length === 0) return input.data;
+  const files: Files = new Map();
+  for (const item of input.items) {
+    const content = input.data.get(item.key);
+    if (content === undefined) {
+      if (input.optional) continue;
+      throw notReady(`MountVolume.SetUp failed: configmap/secret ${input.what} has no key "${item.key}"`);
+    }
+    files.set(item.path, content);
+  }
+  return files;
+}
+
+async function configMapFiles(input: {
+  clients: KubeClients; namespace: string; source: k8s.V1ConfigMapVolumeSource | k8s.V1ConfigMapProjection; volume: string;
+}): Promise<Files> {
+  const name = input.source.name ?? '';
+  const configMap = await ignoreNotFound(input.clients.core.readNamespacedConfigMap({ name, namespace: input.namespace }));
+  if (!configMap) {
+    if (input.source.optional) return new Map();
+    throw notReady(`MountVolume.SetUp failed for volume "${input.volume}": configmap "${name}" not found`);
+  }
+  const data: Files = new Map();
+  for (const [key, value] of Object.entries(configMap.data ?? {})) data.set(key, Buffer.from(value));
+  for (const [key, value] of Object.entries(configMap.binaryData ?? {})) data.set(key, Buffer.from(value, 'base64'));
+  return pick({ data, items: input.source.items, optional: input.source.optional ?? false, what: name });
+}
+
+async function secretFiles(input: {
+  clients: KubeClients; namespace: string; source: k8s.V1SecretVolumeSource | k8s.V1SecretProjection; volume: string;
+}): Promise<Files> {
+  const name = 'secretName' in input.source ? (input.source.secretName ?? '') : ((input.source as k8s.V1SecretProjection).name ?? '');
+  const secret = await ignoreNotFound(input.clients.core.readNamespacedSecret({ name, namespace: input.namespace }));
+  if (!secret) {
+    if (input.source.optional) return new Map();
+    throw notReady(`MountVolume.SetUp failed for volume "${input.volume}": secret "${name}" not found`);
+  }
+  const data: Files = new Map();
+  for (const [key, value] of Object.entries(secret.data ?? {})) data.set(key, Buffer.from(value, 'base64'));
+  return pick({ data, items: input.source.items, optional: input.source.optional ?? false, what: name });
+}
+
+function downwardFiles(pod: k8s.V1Pod, items: k8s.V1DownwardAPIVolumeFile[]): Files {
+  const files: Files = new Map();
+  for (const item of items) {
+    const field = item.fieldRef?.fieldPath;
+    const value = field ? fieldValue(pod, field) : undefined;
+    if (value !== undefined) files.set(item.path, Buffer.from(value));
+  }
+  return files;
+}
+
+/** The value of a downward-API field path (metadata.name, metadata.namespace, status.podIP, ...). */
+export function fieldValue(pod: k8s.V1Pod, fieldPath: string): string | undefined {
+  const labels = /^metadata\.labels\['(.+)'\]$/.exec(fieldPath);
+  if (labels) return pod.metadata?.labels?.[labels[1] as string];
+  const annotations = /^metadata\.annotations\['(.+)'\]$/.exec(fieldPath);
+  if (annotations) return pod.metadata?.annotations?.[annotations[1] as string];
+  const table: Record<string, string | undefined> = {
+    'metadata.name': pod.metadata?.name,
+    'metadata.namespace': pod.metadata?.namespace,
+    'metadata.uid': pod.metadata?.uid,
+    'spec.nodeName': pod.spec?.nodeName,
+    'spec.serviceAccountName': pod.spec?.serviceAccountName,
+    'status.podIP': pod.status?.podIP,
+    'status.hostIP': pod.status?.hostIP,
+    'metadata.labels': Object.entries(pod.metadata?.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n'),
+  };
+  return table[fieldPath];
+}
+
+function writeFiles(dir: string, files: Files): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [file, content] of files) {
+    const target = path.join(dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+}
