@@ -1,0 +1,61 @@
+import type { KubeClients } from '../config/clients';
+import { DeployStateStore } from '../state-record/store';
+import { applyObject } from './apply';
+import { deleteObject, waitForPodsGone } from './delete';
+import { readDeploymentStatus } from './deployment-status';
+import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
+import { recordEvent } from './events';
+import { listAppPods, type AppPodsReport, type ListAppPodsInput } from './pods';
+import type {
+  AppliedObject, ApplyableObject, DeleteObjectInput, DeleteResult, DeploymentStatusResult, EndpointAddress,
+  RecordEventInput, RecordedEvent, WaitForPodsGoneInput, WaitForPodsGoneResult,
+} from './types';
+
+/**
+ * The narrow Kubernetes facade the activities use. Every method makes a few API calls and
+ * resolves when the API server has answered (not when the cluster has converged: poll the
+ * read methods for that). Failures are `KubeApiError`s with a stable `code` and
+ * `kind: 'transport' | 'domain'`; record failures are the record's own errors.
+ */
+export interface KubeFacade {
+  /**
+   * Server-side apply each object in order (field manager `flink-deploy`, forced). Resolves
+   * once all are stored; the same objects applied again come back `unchanged`.
+   */
+  apply(objects: readonly ApplyableObject[]): Promise<AppliedObject[]>;
+  /** Delete one object; a 404 resolves `absent`. Resolves when the delete is accepted. */
+  delete(input: DeleteObjectInput): Promise<DeleteResult>;
+  /** Poll until no pod matches the selector, or the timeout passes (then `gone: false`). */
+  waitForPodsGone(input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult>;
+  /** One read of a Deployment's rollout status. */
+  readDeploymentStatus(input: { namespace: string; name: string }): Promise<DeploymentStatusResult>;
+  /** The pods matching a selector, why each is not ready, and recent Events about them. */
+  listAppPods(input: ListAppPodsInput): Promise<AppPodsReport>;
+  /** Write an Event about one of our objects. Not idempotent (a retry records another). */
+  recordEvent(input: RecordEventInput): Promise<RecordedEvent>;
+  /**
+   * Ready addresses of a Service (EndpointSlices, else its selector's ready pods): how to reach
+   * Flink REST from outside the cluster. Fits src/flink/endpoint.ts's `ListReadyAddresses`.
+   */
+  readyEndpointAddresses(input: ReadyEndpointAddressesInput): Promise<EndpointAddress[]>;
+  /** The deployed-state records and per-application locks. */
+  readonly records: DeployStateStore;
+}
+
+/** Build the facade over clients built once (`createKubeClients(loadKubeConfig(...))`). */
+export function createKubeFacade(clients: KubeClients): KubeFacade {
+  return {
+    apply: async (objects) => {
+      const applied: AppliedObject[] = [];
+      for (const object of objects) applied.push(await applyObject(clients, object));
+      return applied;
+    },
+    delete: (input) => deleteObject(clients, input),
+    waitForPodsGone: (input) => waitForPodsGone(clients, input),
+    readDeploymentStatus: (input) => readDeploymentStatus(clients, input),
+    listAppPods: (input) => listAppPods(clients, input),
+    recordEvent: (input) => recordEvent(clients, input),
+    readyEndpointAddresses: (input) => readyEndpointAddresses(clients, input),
+    records: new DeployStateStore(clients.core),
+  };
+}

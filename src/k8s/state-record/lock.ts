@@ -1,0 +1,84 @@
+/**
+ * The per-application lock as pure transitions of the record. The store applies them under
+ * compare-and-swap (`DeployStateStore.acquireLock` and friends).
+ */
+import { LockHeldError, LockNotHeldError, type RecordLocation } from './errors';
+import { MAX_HISTORY, type DeployStateRecord, type JsonValue, type OperationRecord } from './types';
+
+/** Input of `acquireLock`. */
+export interface AcquireLockInput {
+  namespace: string;
+  app: string;
+  workflowId: string;
+  runId: string;
+  /** The operation type: deploy, upgrade, suspend, resume, rollback, savepoint... */
+  operation: string;
+  /** @default 'started' */
+  phase?: string;
+  intent?: { [key: string]: JsonValue };
+}
+
+/** Input of `releaseLock`. */
+export interface ReleaseLockInput {
+  namespace: string;
+  app: string;
+  workflowId: string;
+  /** How the operation ended, kept in the history. @default 'released' */
+  outcome?: string;
+  message?: string;
+}
+
+/** Input of `setPhase`. */
+export interface SetPhaseInput {
+  namespace: string;
+  app: string;
+  workflowId: string;
+  phase: string;
+  /** Replaces the recorded intent when set. */
+  intent?: { [key: string]: JsonValue };
+}
+
+/** Whether the lock was taken now or was already ours (re-acquire after a crash). */
+export type LockAcquisition = 'acquired' | 'reacquired';
+
+function where(r: { namespace: string; app: string }): RecordLocation {
+  return { namespace: r.namespace, app: r.app };
+}
+
+/**
+ * Take the lock: succeeds when no operation holds it or the same workflow id does (a retried
+ * or restarted run takes it over: runId and type are updated, phase and intent kept unless
+ * given). Throws {@link LockHeldError} naming the holder otherwise.
+ */
+export function withLockAcquired<T>(record: DeployStateRecord<T>, input: AcquireLockInput, now: Date): { record: DeployStateRecord<T>; acquisition: LockAcquisition } {
+  const held = record.operation;
+  if (held && held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
+  const operation: OperationRecord = held
+    ? { ...held, runId: input.runId, type: input.operation, phase: input.phase ?? held.phase, ...(input.intent ? { intent: input.intent } : {}) }
+    : { workflowId: input.workflowId, runId: input.runId, type: input.operation, phase: input.phase ?? 'started', startedAt: now.toISOString(), ...(input.intent ? { intent: input.intent } : {}) };
+  return { record: { ...record, operation }, acquisition: held ? 'reacquired' : 'acquired' };
+}
+
+/**
+ * Release the lock: idempotent (no lock, or already released: record unchanged). Throws
+ * {@link LockHeldError} when another workflow holds it. Appends the operation to the bounded history.
+ */
+export function withLockReleased<T>(record: DeployStateRecord<T>, input: ReleaseLockInput, now: Date): DeployStateRecord<T> {
+  const held = record.operation;
+  if (!held) return record;
+  if (held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
+  const past = {
+    workflowId: held.workflowId, runId: held.runId, type: held.type, lastPhase: held.phase,
+    startedAt: held.startedAt, endedAt: now.toISOString(), outcome: input.outcome ?? 'released',
+    ...(input.message !== undefined ? { message: input.message } : {}),
+  };
+  return { ...record, operation: null, history: [...record.history, past].slice(-MAX_HISTORY) };
+}
+
+/** Record the phase (and intent) of the lock holder; throws when the caller does not hold it. */
+export function withPhase<T>(record: DeployStateRecord<T>, input: SetPhaseInput): DeployStateRecord<T> {
+  const held = record.operation;
+  if (!held) throw new LockNotHeldError(where(input), `workflow ${input.workflowId} does not hold the lock of ${input.namespace}/${input.app} (no operation in progress)`);
+  if (held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
+  return { ...record, operation: { ...held, phase: input.phase, ...(input.intent ? { intent: input.intent } : {}) } };
+}
