@@ -22,7 +22,7 @@ export interface KubeFacade {
    * Server-side apply each object in order (field manager `flink-deploy`, forced). Resolves
    * once all are stored; the same objects applied again come back `unchanged`.
    */
-  apply(objects: readonly ApplyableObject[]): Promise<AppliedObject[]>;
+  apply<T extends ApplyableObject>(objects: readonly T[]): Promise<AppliedObject[]>;
   /** Delete one object; a 404 resolves `absent`. Resolves when the delete is accepted. */
   delete(input: DeleteObjectInput): Promise<DeleteResult>;
   /** Poll until no pod matches the selector, or the timeout passes (then `gone: false`). */

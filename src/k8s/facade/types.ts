@@ -147,9 +147,9 @@ export interface EndpointAddress {
   podName?: string;
 }
 
-/** Objects to apply: typed client-node objects or plain rendered ones. */
-export type ApplyableObject = KubernetesObject & {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace: string } & NonNullable<KubernetesObject['metadata']>;
-};
+/**
+ * An object to apply: a typed client-node object (`V1Deployment`...) or a plain rendered one.
+ * `apiVersion`, `kind`, `metadata.name` and `metadata.namespace` must be set (checked at run
+ * time: `K8S_INVALID` otherwise).
+ */
+export type ApplyableObject = KubernetesObject;
