@@ -1,0 +1,126 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadSettings, SettingsError, settingDefinitions } from '../../../src/config/settings';
+import { temporalConnectConfig } from '../../../src/config/temporal-connection';
+import { formatDuration, parseDuration } from '../../../src/config/durations';
+
+/** An environment with no Temporal config file, so the developer's own file never leaks in. */
+function env(vars: Record<string, string> = {}): Record<string, string> {
+  return { TEMPORAL_CONFIG_FILE: path.join(os.tmpdir(), 'flink-deploy-no-such-temporal.toml'), ...vars };
+}
+
+test('defaults: local Temporal, the flink-deploy task queue, endpoint-slice outside a cluster', () => {
+  const settings = loadSettings({}, env());
+  expect(settings).toMatchObject({
+    temporalAddress: '127.0.0.1:7233', temporalNamespace: 'default', taskQueue: 'flink-deploy',
+    flinkEndpoint: 'endpoint-slice', metricsAddress: '127.0.0.1:9464', uiUrl: 'http://127.0.0.1:8233',
+    pollIntervalMs: 2_000, flinkRequestTimeoutMs: 10_000, logLevel: 'info',
+  });
+  expect(settings.kubeconfig).toBeUndefined();
+  expect(settings.temporalApiKey).toBeUndefined();
+});
+
+test('inside a cluster the Flink endpoint defaults to service-dns', () => {
+  expect(loadSettings({}, env({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })).flinkEndpoint).toBe('service-dns');
+});
+
+test('env overrides defaults, flags override env', () => {
+  const vars = env({ TEMPORAL_ADDRESS: 'temporal.example:7233', FLINK_DEPLOY_TASK_QUEUE: 'from-env', KUBECONFIG: '/k/config', FLINK_DEPLOY_POLL_INTERVAL: '500ms', FLINK_DEPLOY_UI_URL: 'https://ui.example/' });
+  const fromEnv = loadSettings({}, vars);
+  expect(fromEnv).toMatchObject({ temporalAddress: 'temporal.example:7233', taskQueue: 'from-env', kubeconfig: '/k/config', pollIntervalMs: 500, uiUrl: 'https://ui.example' });
+  const fromFlags = loadSettings({ temporalAddress: '10.1.1.1:7000', taskQueue: 'from-flag' }, vars);
+  expect(fromFlags).toMatchObject({ temporalAddress: '10.1.1.1:7000', taskQueue: 'from-flag' });
+});
+
+test('FLINK_DEPLOY_KUBECONFIG wins over KUBECONFIG', () => {
+  expect(loadSettings({}, env({ KUBECONFIG: '/a', FLINK_DEPLOY_KUBECONFIG: '/b' })).kubeconfig).toBe('/b');
+});
+
+test.each([
+  ['temporal.address', { TEMPORAL_ADDRESS: 'no-port' }, 'TEMPORAL_ADDRESS'],
+  ['flink.endpoint', { FLINK_DEPLOY_FLINK_ENDPOINT: 'dns' }, 'FLINK_DEPLOY_FLINK_ENDPOINT'],
+  ['pollInterval', { FLINK_DEPLOY_POLL_INTERVAL: 'soon' }, 'FLINK_DEPLOY_POLL_INTERVAL'],
+  ['log.level', { FLINK_DEPLOY_LOG_LEVEL: 'loud' }, 'FLINK_DEPLOY_LOG_LEVEL'],
+  ['metrics.address', { FLINK_DEPLOY_METRICS_ADDRESS: ':9464x' }, 'FLINK_DEPLOY_METRICS_ADDRESS'],
+])('a bad %s names the setting, where it came from and its env var', (name, vars, envName) => {
+  let error: unknown;
+  try {
+    loadSettings({}, env(vars));
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(SettingsError);
+  const settingsError = error as SettingsError;
+  expect(settingsError.code).toBe('InvalidSetting');
+  expect(settingsError.setting).toBe(name);
+  expect(settingsError.message).toContain(name);
+  expect(settingsError.message).toContain(`env ${envName}`);
+});
+
+test('a bad flag value says it came from the flag', () => {
+  expect(() => loadSettings({ temporalAddress: 'nope' }, env())).toThrow(/from flag --address/);
+});
+
+test('an API key is never printed in errors', () => {
+  expect(() => loadSettings({ temporalApiKey: '  ' }, env())).toThrow(/\(hidden\)/);
+});
+
+test('the Temporal connection: the TOML profile, TEMPORAL_* env over it, flags over both', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flink-deploy-toml-'));
+  const file = path.join(dir, 'temporal.toml');
+  writeFileSync(file, [
+    '[profile.default]', 'address = "file-default:7233"', 'namespace = "ns-file"', '',
+    '[profile.cloud]', 'address = "cloud.example:7233"', 'namespace = "prod.abc12"', 'api_key = "secret-from-file"', '',
+  ].join('\n'));
+  const fromFile = loadSettings({}, { TEMPORAL_CONFIG_FILE: file });
+  expect(fromFile).toMatchObject({ temporalAddress: 'file-default:7233', temporalNamespace: 'ns-file' });
+
+  const cloud = loadSettings({ temporalProfile: 'cloud' }, { TEMPORAL_CONFIG_FILE: file });
+  const config = temporalConnectConfig(cloud);
+  expect(config.namespace).toBe('prod.abc12');
+  expect(config.connectionOptions).toMatchObject({ address: 'cloud.example:7233', apiKey: 'secret-from-file', tls: true });
+
+  const overridden = loadSettings({ temporalNamespace: 'flag-ns' }, { TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env:7233' });
+  expect(overridden).toMatchObject({ temporalAddress: 'env:7233', temporalNamespace: 'flag-ns' });
+});
+
+test('an unknown profile is a setting error naming temporal.profile', () => {
+  expect(() => loadSettings({ temporalProfile: 'missing' }, env())).toThrow(SettingsError);
+});
+
+test('plain local connection: no TLS, no API key', () => {
+  const config = temporalConnectConfig(loadSettings({}, env()));
+  expect(config).toEqual({ namespace: 'default', connectionOptions: { address: '127.0.0.1:7233', apiKey: undefined, tls: undefined, metadata: undefined } });
+});
+
+test('TLS flags become a TLS config; --tls false turns it off', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flink-deploy-tls-'));
+  const ca = path.join(dir, 'ca.pem');
+  writeFileSync(ca, 'CA');
+  const on = temporalConnectConfig(loadSettings({ temporalTlsCaPath: ca, temporalTlsServerName: 'temporal.internal' }, env()));
+  expect(on.connectionOptions.tls).toMatchObject({ serverNameOverride: 'temporal.internal', serverRootCACertificate: Buffer.from('CA') });
+  const off = temporalConnectConfig(loadSettings({ temporalTls: 'false' }, env()));
+  expect(off.connectionOptions.tls).toBe(false);
+});
+
+test('every setting has a name, a flag, an env var and a description', () => {
+  for (const definition of settingDefinitions) {
+    expect(definition.flag).toMatch(/^--[a-z-]+/);
+    expect(definition.env.length).toBeGreaterThan(0);
+    expect(definition.description.length).toBeGreaterThan(5);
+  }
+  expect(new Set(settingDefinitions.map((d) => d.flag.split(' ')[0])).size).toBe(settingDefinitions.length);
+});
+
+test('durations', () => {
+  expect(parseDuration('15m')).toBe(900_000);
+  expect(parseDuration('1h30m')).toBe(5_400_000);
+  expect(parseDuration('7d')).toBe(604_800_000);
+  expect(parseDuration('500ms')).toBe(500);
+  expect(parseDuration('5')).toBe(5_000);
+  expect(parseDuration('5 minutes')).toBeUndefined();
+  expect(parseDuration('')).toBeUndefined();
+  expect(formatDuration(900_000)).toBe('15m');
+  expect(formatDuration(90_000)).toBe('1m30s');
+});
