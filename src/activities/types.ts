@@ -98,6 +98,8 @@ export interface CheckpointInfo {
   location: string;
   /** Completion time, epoch ms. */
   completedAt: number;
+  /** Age when read, measured by the activity against Flink's timestamp (not workflow time). */
+  ageSeconds: number;
 }
 
 /** What Flink says of a job; `unreachable` when the JobManager does not answer. */

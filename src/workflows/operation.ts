@@ -58,7 +58,7 @@ export async function runOperation(
       progress.finish(result);
       return result;
     }
-    throw err;
+    throw failure ?? err;
   }
   const ctx: OperationContext = {
     app, workflowId, state, progress,
@@ -82,7 +82,9 @@ export async function runOperation(
       await record.updateRecord({ app, workflowId, changes: [], end: { operation, outcome, message } });
       progress.finish({ operation, outcome, message });
     });
-    throw err;
+    // Fail with the ApplicationFailure itself (not the ActivityFailure around it), so callers
+    // read its type: SavepointFailed, UpgradeRolledBack, OperationInProgress...
+    throw failure && !cancelled ? failure : err;
   }
 }
 

@@ -61,7 +61,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
     if (failure?.type !== FailureType.SavepointFailed || !input.spec.savepointFallback.allowCheckpoint) throw err;
     ctx.progress.enter(Phase.ReadingCheckpoint, `savepoint failed (${failure.message}); the spec allows the latest checkpoint instead`);
     const checkpoint = await flink.latestCheckpoint({ app, jobId });
-    const decision = checkpointFallback(checkpoint, { now: Date.now(), maxAgeSeconds: input.spec.savepointFallback.maxCheckpointAgeSeconds });
+    const decision = checkpointFallback(checkpoint, { maxAgeSeconds: input.spec.savepointFallback.maxCheckpointAgeSeconds });
     if (!decision.use) {
       throw ApplicationFailure.create({ type: FailureType.SavepointFailed, nonRetryable: true,
         message: `savepoint failed (${failure.message}) and the checkpoint fallback was refused: ${decision.reason}; the job keeps running, nothing was torn down` });

@@ -7,10 +7,10 @@ export type FallbackDecision =
 
 export function checkpointFallback(
   checkpoint: CheckpointInfo | null,
-  opts: { now: number; maxAgeSeconds: number },
+  opts: { maxAgeSeconds: number },
 ): FallbackDecision {
   if (!checkpoint) return { use: false, reason: 'the job has no completed checkpoint' };
-  const ageSeconds = Math.round((opts.now - checkpoint.completedAt) / 1000);
+  const ageSeconds = Math.round(checkpoint.ageSeconds);
   if (ageSeconds > opts.maxAgeSeconds) {
     return { use: false, reason: `the latest checkpoint is ${ageSeconds}s old, more than the allowed ${opts.maxAgeSeconds}s` };
   }

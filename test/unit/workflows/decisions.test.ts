@@ -36,15 +36,15 @@ describe('planRetention', () => {
 
 describe('checkpointFallback', () => {
   test('refuses when there is no checkpoint', () => {
-    expect(checkpointFallback(null, { now: t0, maxAgeSeconds: 60 })).toEqual({ use: false, reason: 'the job has no completed checkpoint' });
+    expect(checkpointFallback(null, { maxAgeSeconds: 60 })).toEqual({ use: false, reason: 'the job has no completed checkpoint' });
   });
   test('refuses a checkpoint older than allowed, naming both ages', () => {
-    const d = checkpointFallback({ id: 7, location: 'file:///cp/chk-7', completedAt: t0 - 120_000 }, { now: t0, maxAgeSeconds: 60 });
+    const d = checkpointFallback({ id: 7, location: 'file:///cp/chk-7', completedAt: t0 - 120_000, ageSeconds: 120 }, { maxAgeSeconds: 60 });
     expect(d).toEqual({ use: false, reason: 'the latest checkpoint is 120s old, more than the allowed 60s' });
   });
   test('uses a young enough checkpoint', () => {
-    const checkpoint = { id: 7, location: 'file:///cp/chk-7', completedAt: t0 - 30_000 };
-    expect(checkpointFallback(checkpoint, { now: t0, maxAgeSeconds: 60 })).toEqual({ use: true, checkpoint });
+    const checkpoint = { id: 7, location: 'file:///cp/chk-7', completedAt: t0 - 30_000, ageSeconds: 30 };
+    expect(checkpointFallback(checkpoint, { maxAgeSeconds: 60 })).toEqual({ use: true, checkpoint });
   });
 });
 

@@ -1,0 +1,202 @@
+/**
+ * Every branch of the lifecycle workflows, with in-memory activities on the time-skipping
+ * test server: rollback, rollback failing too, savepoint failure with and without the
+ * checkpoint fallback, the lock taken, last-state and stateless, suspend/resume, retention.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { loadAppSpec } from '../../../src/spec';
+import type { AppSpec } from '../../../src/spec';
+import { FailureType } from '../../../src/workflows/failures';
+import type { OperationResult } from '../../../src/workflows/types';
+import { InMemoryCluster } from '../../support/in-memory-activities';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+const baseSpec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const app = { namespace: baseSpec.namespace, name: baseSpec.name };
+const withSpec = (patch: (s: AppSpec) => void): AppSpec => { const s = structuredClone(baseSpec); patch(s); return s; };
+const v2 = withSpec((s) => { s.image = 'flink:2.3-v2'; s.job.parallelism = 4; });
+
+let kit: WorkflowTestKit;
+beforeAll(async () => { kit = await createWorkflowTestKit(); });
+afterAll(async () => { await kit?.teardown(); });
+
+let seq = 0;
+async function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
+  return kit.withWorker(cluster.activities(), (taskQueue) =>
+    kit.env.client.workflow.execute(workflow, { taskQueue, workflowId: `flink-deploy/default/counter-${++seq}`, args: [input] }));
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+async function deployed(): Promise<InMemoryCluster> {
+  const cluster = new InMemoryCluster();
+  const result = await run(cluster, 'apply', { spec: baseSpec });
+  expect(result.outcome).toBe('succeeded');
+  return cluster;
+}
+
+test('apply deploys first, then upgrades from the savepoint whose trigger id was recorded before the stop', async () => {
+  const cluster = await deployed();
+  expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
+  const firstJob = cluster.record!.jobId!;
+
+  const result = await run(cluster, 'apply', { spec: v2 });
+
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  const begin = cluster.calls.filter((c) => c.name === 'beginOperation').at(-1)!.input as { intent: { triggerId: string } };
+  const stop = cluster.calls.find((c) => c.name === 'takeSavepoint')!.input as { triggerId: string; stop: boolean; jobId: string };
+  expect(stop).toMatchObject({ triggerId: begin.intent.triggerId, stop: true, jobId: firstJob });
+  expect(cluster.calls.findIndex((c) => c.name === 'beginOperation' && c === cluster.calls.filter((x) => x.name === 'beginOperation').at(-1)))
+    .toBeLessThan(cluster.calls.findIndex((c) => c.name === 'takeSavepoint'));
+  const newJob = cluster.jobs.at(-1)!;
+  expect(newJob.restoredFrom).toBe(result.restoredFrom);
+  expect(result.restoredFrom).toBe(`file:///sp/savepoint-${begin.intent.triggerId.slice(0, 6)}`);
+  expect(cluster.runningJobs()).toEqual([newJob]);
+  expect(cluster.record).toMatchObject({ status: 'running', jobId: newJob.jobId, generation: 2, operation: null });
+  expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3-v2');
+  expect(cluster.record?.history.map((h) => h.outcome)).toEqual(['succeeded', 'succeeded']);
+});
+
+test('applying the same spec again changes nothing', async () => {
+  const cluster = await deployed();
+  const result = await run(cluster, 'apply', { spec: baseSpec });
+  expect(result.outcome).toBe('no-change');
+  expect(cluster.calls.filter((c) => c.name === 'applyApplication')).toHaveLength(1);
+});
+
+test('a new version that fails is rolled back to the last stable spec from the SAME savepoint', async () => {
+  const cluster = await deployed();
+  cluster.script.failingImages = ['flink:2.3-v2'];
+
+  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  expect(failure.message).toMatch(/upgrade failed, rolled back: job \w+ FAILED: ClassNotFoundException/);
+  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
+  expect(applies.map((a) => a.spec.image)).toEqual(['flink:2.3', 'flink:2.3-v2', 'flink:2.3']);
+  expect(applies[2]!.restore?.path).toBe(applies[1]!.restore?.path);
+  expect(cluster.runningJobs()).toHaveLength(1);
+  expect(cluster.runningJobs()[0]!.image).toBe('flink:2.3');
+  expect(cluster.record).toMatchObject({ status: 'running', operation: null });
+  expect(cluster.record?.lastAppliedSpec?.image).toBe('flink:2.3');
+  expect(cluster.record?.history[0]).toMatchObject({ outcome: 'rolled-back' });
+});
+
+test('when the rollback fails too, it says so and never claims "rolled back"', async () => {
+  const cluster = await deployed();
+  cluster.script.failingImages = ['flink:2.3-v2', 'flink:2.3'];
+
+  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+
+  expect(failure.type).toBe(FailureType.RollbackFailed);
+  expect(failure.message).toContain('the rollback failed too');
+  expect(failure.message).toContain('NOT running a stable version');
+  expect(cluster.record).toMatchObject({ status: 'failed', operation: null });
+  expect(cluster.record?.history[0]?.outcome).toBe('failed');
+});
+
+test('a failed savepoint tears nothing down and fails with SavepointFailed', async () => {
+  const cluster = await deployed();
+  const running = cluster.runningJobs()[0]!;
+  cluster.script.savepointFails = true;
+
+  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+
+  expect(failure.type).toBe(FailureType.SavepointFailed);
+  expect(cluster.runningJobs()).toEqual([running]);
+  expect(cluster.calls.filter((c) => c.name === 'applyApplication')).toHaveLength(1);
+  expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(0);
+  expect(cluster.record).toMatchObject({ status: 'running', jobId: running.jobId, operation: null });
+});
+
+test('the checkpoint fallback is used only when the spec allows it and the checkpoint is young enough', async () => {
+  const allowFallback = withSpec((s) => { s.image = 'flink:2.3-v2'; s.savepointFallback = { allowCheckpoint: true, maxCheckpointAgeSeconds: 60 }; });
+  const cluster = await deployed();
+  cluster.script.savepointFails = true;
+
+  cluster.script.checkpoint = { id: 4, location: 'file:///cp/chk-4', completedAt: Date.now() - 10 * 60_000, ageSeconds: 600 };
+  const refused = await failureOf(run(cluster, 'apply', { spec: allowFallback }));
+  expect(refused.type).toBe(FailureType.SavepointFailed);
+  expect(refused.message).toMatch(/checkpoint fallback was refused: the latest checkpoint is \d+s old, more than the allowed 60s/);
+  expect(cluster.runningJobs()).toHaveLength(1);
+
+  cluster.script.checkpoint = { id: 9, location: 'file:///cp/chk-9', completedAt: Date.now(), ageSeconds: 1 };
+  const result = await run(cluster, 'apply', { spec: allowFallback });
+  expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-9' });
+  expect(cluster.record?.savepoints.at(-1)).toMatchObject({ location: 'file:///cp/chk-9', kind: 'checkpoint' });
+});
+
+test('last-state restores from the latest checkpoint, and refuses (tearing nothing down) when there is none', async () => {
+  const lastState = withSpec((s) => { s.image = 'flink:2.3-v2'; s.job.upgradeMode = 'last-state'; });
+  const cluster = await deployed();
+  const none = await failureOf(run(cluster, 'apply', { spec: lastState }));
+  expect(none.type).toBe(FailureType.NoCheckpoint);
+  expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(0);
+
+  cluster.script.checkpoint = { id: 12, location: 'file:///cp/chk-12', completedAt: Date.now(), ageSeconds: 1 };
+  const result = await run(cluster, 'apply', { spec: lastState });
+  expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-12' });
+  expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toHaveLength(0);
+});
+
+test('stateless cancels and deploys fresh', async () => {
+  const cluster = await deployed();
+  const result = await run(cluster, 'apply', { spec: withSpec((s) => { s.image = 'flink:2.3-v2'; s.job.upgradeMode = 'stateless'; }) });
+  expect(result.outcome).toBe('succeeded');
+  expect(result.restoredFrom).toBeUndefined();
+  expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(1);
+  expect(cluster.jobs.at(-1)?.restoredFrom).toBeUndefined();
+});
+
+test('a lock held by another operation: an upgrade fails with OperationInProgress, a periodic savepoint is skipped and says why', async () => {
+  const cluster = await deployed();
+  cluster.record = { ...cluster.record!, operation: { workflowId: 'flink-deploy/default/counter-other', runId: 'r', type: 'upgrade', phase: 'Savepointing', startedAt: new Date().toISOString() } };
+
+  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+  expect(failure.type).toBe(FailureType.OperationInProgress);
+  expect(failure.message).toContain('flink-deploy/default/counter-other');
+
+  const skipped = await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
+  expect(skipped.outcome).toBe('skipped');
+  expect(skipped.message).toContain('operation in progress: upgrade (workflow flink-deploy/default/counter-other)');
+  expect(cluster.triggers).toHaveLength(0);
+  expect(cluster.record?.operation?.workflowId).toBe('flink-deploy/default/counter-other');
+});
+
+test('suspend stops with a savepoint and removes the deployments; resume restores from it', async () => {
+  const cluster = await deployed();
+  const suspended = await run(cluster, 'suspend', { app });
+  expect(suspended.outcome).toBe('succeeded');
+  expect(cluster.runningJobs()).toHaveLength(0);
+  expect(cluster.record?.status).toBe('suspended');
+
+  const resumed = await run(cluster, 'resume', { app });
+  expect(resumed.restoredFrom).toBe(suspended.savepoint);
+  expect(cluster.runningJobs()[0]?.restoredFrom).toBe(suspended.savepoint);
+});
+
+test('periodic savepoints dispose beyond retention, never the restore source, and retry a failed disposal', async () => {
+  const cluster = await deployed();
+  const taken: string[] = [];
+  for (let i = 0; i < 3; i++) taken.push((await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
+  expect(cluster.disposedLocations).toEqual([taken[0]]);
+
+  cluster.script.disposalFails = [taken[1]!];
+  const fourth = await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
+  expect(fourth.message).toContain('1 disposal(s) failed and will be retried');
+  expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposalPending: true, disposeError: 'disposal refused' });
+
+  cluster.script.disposalFails = [];
+  await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
+  expect(cluster.disposedLocations).toContain(taken[1]);
+  expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposed: true });
+});

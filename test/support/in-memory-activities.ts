@@ -1,0 +1,118 @@
+/**
+ * IN-MEMORY ACTIVITIES for workflow tests on the time-skipping server (test pyramid level 3):
+ * a named fake of Kubernetes + Flink that keeps the deployed-state record with the real pure
+ * reducer (src/activities/record-changes.ts) and the real lock rules, and lets a test script
+ * faults no real server shows on cue (a savepoint that fails, a version that never stabilises).
+ * End-to-end tests use the real activities against the real stack.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { applyUpdate, emptyRecord, markDisposal, toDeployedState, type RecordData } from '../../src/activities/record-changes';
+import type { FlinkDeployActivities, CheckpointInfo } from '../../src/activities/types';
+import { FailureType } from '../../src/workflows/failures';
+
+export interface FakeJob {
+  jobId: string;
+  image: string;
+  restoredFrom?: string;
+  state: 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
+}
+
+export interface Script {
+  /** takeSavepoint fails with SavepointFailed. */
+  savepointFails?: boolean;
+  /** Images whose jobs fail (JobFailed) / never stabilise (NotStable). */
+  failingImages?: string[];
+  unstableImages?: string[];
+  checkpoint?: CheckpointInfo | null;
+  /** disposeSavepoints fails for these locations. */
+  disposalFails?: string[];
+}
+
+export class InMemoryCluster {
+  record: RecordData | undefined;
+  jobs: FakeJob[] = [];
+  calls: { name: string; input: unknown }[] = [];
+  triggers: string[] = [];
+  disposedLocations: string[] = [];
+  script: Script = {};
+
+  runningJobs(): FakeJob[] {
+    return this.jobs.filter((j) => j.state === 'RUNNING');
+  }
+
+  activities(): FlinkDeployActivities {
+    const log = (name: string, input: unknown) => this.calls.push({ name, input });
+    return {
+      beginOperation: async (input) => {
+        log('beginOperation', input);
+        const rec = this.record ?? emptyRecord();
+        if (rec.operation && rec.operation.workflowId !== input.workflowId) {
+          throw ApplicationFailure.create({ type: FailureType.OperationInProgress, nonRetryable: true,
+            message: `operation in progress: ${rec.operation.type} (workflow ${rec.operation.workflowId})` });
+        }
+        this.record = { ...rec, operation: { workflowId: input.workflowId, runId: input.runId, type: input.operation, phase: 'Locking', startedAt: new Date().toISOString(), intent: input.intent } };
+        return toDeployedState(rec);
+      },
+      updateRecord: async (input) => {
+        log('updateRecord', input);
+        if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
+          throw ApplicationFailure.create({ type: FailureType.RecordConflict, nonRetryable: true, message: 'lock not held' });
+        }
+        this.record = applyUpdate(this.record, input, new Date().toISOString());
+      },
+      takeSavepoint: async (input) => {
+        log('takeSavepoint', input);
+        this.triggers.push(input.triggerId);
+        const job = this.jobs.find((j) => j.jobId === input.jobId);
+        if (this.script.savepointFails || !job || job.state !== 'RUNNING') {
+          throw ApplicationFailure.create({ type: FailureType.SavepointFailed, nonRetryable: true, message: 'savepoint declined: checkpoint coordinator failure' });
+        }
+        if (input.stop) job.state = 'FINISHED';
+        return { location: `file:///sp/savepoint-${input.triggerId.slice(0, 6)}`, recovered: false };
+      },
+      latestCheckpoint: async (input) => {
+        log('latestCheckpoint', input);
+        return this.script.checkpoint ?? null;
+      },
+      observeJob: async (input) => ({ state: this.jobs.find((j) => j.jobId === input.jobId)?.state ?? 'not-found' }),
+      cancelJob: async (input) => {
+        log('cancelJob', input);
+        const job = this.jobs.find((j) => j.jobId === input.jobId);
+        if (job && job.state === 'RUNNING') job.state = 'CANCELED';
+      },
+      applyApplication: async (input) => {
+        log('applyApplication', input);
+        // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
+        for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
+        this.jobs.push({ jobId: input.jobId, image: input.spec.image, restoredFrom: input.restore?.path, state: 'RUNNING' });
+      },
+      removeDeployments: async (input) => {
+        log('removeDeployments', input);
+        for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
+      },
+      awaitJobStable: async (input) => {
+        log('awaitJobStable', input);
+        const job = this.jobs.find((j) => j.jobId === input.jobId);
+        if (job && this.script.failingImages?.includes(job.image)) {
+          job.state = 'FAILED';
+          throw ApplicationFailure.create({ type: FailureType.JobFailed, nonRetryable: true, message: `job ${input.jobId} FAILED: ClassNotFoundException` });
+        }
+        if (job && this.script.unstableImages?.includes(job.image)) {
+          throw ApplicationFailure.create({ type: FailureType.NotStable, nonRetryable: true, message: `job ${input.jobId} not stable within ${input.stability.timeoutSeconds}s` });
+        }
+        return { restoredFrom: job?.restoredFrom, completedCheckpoints: 1 };
+      },
+      disposeSavepoints: async (input) => {
+        log('disposeSavepoints', input);
+        const result = { disposed: [] as string[], failed: [] as { location: string; error: string }[] };
+        for (const location of input.locations) {
+          const fails = this.script.disposalFails?.includes(location);
+          if (this.record) this.record = markDisposal(this.record, location, fails ? 'disposal refused' : undefined);
+          if (fails) result.failed.push({ location, error: 'disposal refused' });
+          else { result.disposed.push(location); this.disposedLocations.push(location); }
+        }
+        return result;
+      },
+    };
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Workflow test environment: the time-skipping test server from the stack's venv (nothing is
+ * downloaded), the workflow code bundled once per test file, a fresh task queue per run.
+ */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { FlinkDeployActivities } from '../../src/activities/types';
+import { stack } from './stack';
+import { temporal } from '@temporalio/proto';
+import * as sa from '../../src/workflows/search-attributes';
+
+const flinkSearchAttributes = Object.values(sa);
+
+export interface WorkflowTestKit {
+  env: TestWorkflowEnvironment;
+  /** Runs `fn` while a worker with `activities` serves a fresh task queue. */
+  withWorker<T>(activities: FlinkDeployActivities, fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  teardown(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export async function createWorkflowTestKit(): Promise<WorkflowTestKit> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: undefined });
+  const workflowBundle = await bundle;
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: stack.temporalTestServer } },
+  });
+  // The test server does not know our custom search attributes until told (the dev server of
+  // the stack registers them at start).
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(flinkSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+  });
+  return {
+    env,
+    async withWorker(activities, fn) {
+      const taskQueue = `wf-test-${randomUUID()}`;
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+      return worker.runUntil(fn(taskQueue));
+    },
+    teardown: () => env.teardown(),
+  };
+}
