@@ -2,7 +2,7 @@
 // transformed to CommonJS by SWC, so Jest runs without --experimental-vm-modules.
 const esmOnly = [
   '@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus',
-  'js-yaml', '@jsep-plugin', 'jsep', 'rfc4648', 'socks-proxy-agent', 'agent-base',
+  'js-yaml', '@jsep-plugin', 'jsep', 'rfc4648', 'socks-proxy-agent', 'agent-base', 'commander',
 ];
 const transform = {
   '^.+\\.(t|j|mj)s$': ['@swc/jest', {

@@ -1,0 +1,55 @@
+/** The CLI in-process: flag parsing, usage errors, JSON shapes (nothing here needs a server). */
+import path from 'node:path';
+import { runCli } from '../../../src/cli/main';
+import { stack } from '../../support/stack';
+import { memoryIo } from './memory-io';
+
+const example = path.join(stack.root, 'examples', 'ci', 'flink-app.yaml');
+
+test('validate --output json of the example: one document on stdout, nothing on stderr', async () => {
+  const io = memoryIo();
+  expect(await runCli(['validate', '-f', example, '-o', 'json'], io)).toBe(0);
+  expect(JSON.parse(io.out())).toEqual({ valid: true, app: { namespace: 'default', name: 'basic-example' }, errors: [] });
+  expect(io.err()).toBe('');
+});
+
+test('an unknown flag, a missing required flag, a bad choice, a bad duration: exit 2', async () => {
+  for (const argv of [
+    ['validate', '-f', example, '--nope'],
+    ['validate'],
+    ['validate', '-f', example, '-o', 'yaml'],
+    ['apply', '-f', example, '--timeout', 'soon'],
+    ['schedule', 'savepoints', 'basic-example'],
+    ['schedule', 'savepoints', 'basic-example', '--every', '10m', '--keep', '0'],
+    ['status'],
+  ]) {
+    const io = memoryIo();
+    expect({ argv, code: await runCli(argv, io) }).toEqual({ argv, code: 2 });
+    expect(io.err()).toMatch(/error/);
+  }
+});
+
+test('a malformed application name is exit 2 before any connection', async () => {
+  const io = memoryIo();
+  expect(await runCli(['suspend', 'Not_A_Name', '-o', 'json'], io)).toBe(2);
+  expect(JSON.parse(io.out())).toMatchObject({ error: { code: 'Usage' }, exitCode: 2 });
+});
+
+test('a bad setting is exit 2 with JSON {error: {code: InvalidSetting}} before any connection', async () => {
+  const io = memoryIo({ TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' });
+  expect(await runCli(['apply', '-f', example, '--address', 'no port', '-o', 'json'], io)).toBe(2);
+  const document = JSON.parse(io.out()) as { error: { code: string; message: string } };
+  expect(document.error.code).toBe('InvalidSetting');
+  expect(document.error.message).toContain('--address');
+  expect(document.error.message).toContain('TEMPORAL_ADDRESS');
+});
+
+test('--help and --version exit 0 on stdout', async () => {
+  const help = memoryIo();
+  expect(await runCli(['apply', '--help'], help)).toBe(0);
+  expect(help.out()).toContain('--timeout <duration>');
+  expect(help.out()).toContain('env: TEMPORAL_ADDRESS');
+  const version = memoryIo();
+  expect(await runCli(['--version'], version)).toBe(0);
+  expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+});
