@@ -1,61 +1,39 @@
 /**
- * How a RecordChange moves the deployed-state record. Pure: the activities apply it under the
- * lock with compare-and-swap; the workflow tests' in-memory activities use the very same code.
+ * How a RecordChange moves the deployed-state record (src/k8s/state-record). Pure: the
+ * activities apply it under the lock with compare-and-swap; the workflow tests' in-memory
+ * activities use the very same code.
  */
-import type { DeployedState, RecordChange, SavepointEntry, UpdateRecordInput } from './types';
-import type { Operation, Outcome } from '../workflows/types';
+import { withLockReleased } from '../k8s/state-record/lock';
+import type { DeployStateRecord, SavepointRecord } from '../k8s/state-record/types';
+import type { AppSpec } from '../spec/types';
+import type { DeployedState, RecordChange, UpdateRecordInput } from './types';
 
-/** The operation holding the lock. */
-export interface OperationInProgress {
-  workflowId: string;
-  runId: string;
-  type: Operation;
-  phase: string;
-  startedAt: string;
-  intent?: Record<string, string | number | boolean>;
-}
+/** The record with our spec type. */
+export type AppRecord = DeployStateRecord<AppSpec>;
 
-/** One past operation. */
-export interface HistoryEntry {
-  workflowId: string;
-  runId: string;
-  operation: Operation;
-  outcome: Outcome;
-  message: string;
-  startedAt: string;
-  endedAt: string;
-  jobId?: string;
-  restoredFrom?: string;
-}
-
-/** The content of the deployed-state record (design.md §3). */
-export interface RecordData extends Omit<DeployedState, 'exists'> {
-  operation: OperationInProgress | null;
-  history: HistoryEntry[];
-  failureReason?: string;
-}
-
-/** History entries kept in the record (the full audit trail is in Temporal). */
-export const HISTORY_LIMIT = 50;
-
-/** An empty record for an application never deployed. */
-export function emptyRecord(): RecordData {
-  return { status: 'none', generation: 0, savepoints: [], operation: null, history: [] };
-}
-
-/** What the workflows see of a record. */
-export function toDeployedState(record: RecordData | undefined): DeployedState {
+/** What the workflows see of a record (undefined: never deployed). */
+export function toDeployedState(record: AppRecord | undefined): DeployedState {
   if (!record) return { exists: false, status: 'none', generation: 0, savepoints: [] };
-  const { operation: _op, history: _h, failureReason: _f, ...state } = record;
-  return { exists: record.generation > 0 || record.lastAppliedSpec !== undefined, ...state };
+  const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+  return {
+    exists: record.generation > 0 || record.lastAppliedSpec !== null,
+    status: record.status,
+    generation: record.generation,
+    jobId: opt(record.jobId),
+    lastAppliedSpec: opt(record.lastAppliedSpec),
+    lastStableSpec: opt(record.lastStableSpec),
+    lastStableJobId: opt(record.lastStableJobId),
+    restoredFrom: opt(record.restoredFrom),
+    savepoints: record.savepoints,
+  };
 }
 
-function upsertSavepoint(list: SavepointEntry[], entry: SavepointEntry): SavepointEntry[] {
+function upsertSavepoint(list: SavepointRecord[], entry: SavepointRecord): SavepointRecord[] {
   return [...list.filter((s) => s.location !== entry.location), entry];
 }
 
 /** Applies one change. */
-export function applyChange(record: RecordData, change: RecordChange): RecordData {
+export function applyChange(record: AppRecord, change: RecordChange): AppRecord {
   switch (change.kind) {
     case 'phase':
       return record.operation ? { ...record, operation: { ...record.operation, phase: change.phase } } : record;
@@ -63,14 +41,17 @@ export function applyChange(record: RecordData, change: RecordChange): RecordDat
       return record.operation ? { ...record, operation: { ...record.operation, intent: { ...record.operation.intent, ...change.intent } } } : record;
     case 'savepoint-completed':
       return { ...record, savepoints: upsertSavepoint(record.savepoints, change.entry) };
-    case 'deploying':
-      return { ...record, status: 'running', generation: change.generation, jobId: change.jobId, lastAppliedSpec: change.spec, restoredFrom: change.restoredFrom, failureReason: undefined };
+    case 'deploying': {
+      const restoredFrom = change.restoredFrom ?? null;
+      const savepoints = record.savepoints.map((s) => (s.location === restoredFrom ? { ...s, restoredBy: [...(s.restoredBy ?? []), change.jobId] } : s));
+      return { ...record, status: 'running', generation: change.generation, jobId: change.jobId, lastAppliedSpec: change.spec, restoredFrom, savepoints, failureReason: undefined };
+    }
     case 'stable':
       return { ...record, status: 'running', generation: change.generation, jobId: change.jobId, lastAppliedSpec: change.spec, lastStableSpec: change.spec, lastStableJobId: change.jobId, failureReason: undefined };
     case 'applied':
       return { ...record, lastAppliedSpec: change.spec };
     case 'suspended':
-      return { ...record, status: 'suspended', jobId: undefined, lastAppliedSpec: change.spec };
+      return { ...record, status: 'suspended', jobId: null, lastAppliedSpec: change.spec };
     case 'failed':
       return { ...record, status: 'failed', failureReason: change.reason };
     case 'disposal-planned':
@@ -79,7 +60,7 @@ export function applyChange(record: RecordData, change: RecordChange): RecordDat
 }
 
 /** Marks one disposal's result: disposed, or still pending with the error. */
-export function markDisposal(record: RecordData, location: string, error?: string): RecordData {
+export function markDisposal(record: AppRecord, location: string, error?: string): AppRecord {
   return {
     ...record,
     savepoints: record.savepoints.map((s) => (s.location !== location ? s
@@ -88,15 +69,8 @@ export function markDisposal(record: RecordData, location: string, error?: strin
 }
 
 /** Applies an updateRecord input: its changes, then (optionally) the end of the operation. */
-export function applyUpdate(record: RecordData, input: Pick<UpdateRecordInput, 'changes' | 'end'>, now: string): RecordData {
-  let next = input.changes.reduce(applyChange, record);
-  if (input.end && next.operation) {
-    const op = next.operation;
-    const entry: HistoryEntry = {
-      workflowId: op.workflowId, runId: op.runId, operation: input.end.operation, outcome: input.end.outcome,
-      message: input.end.message, startedAt: op.startedAt, endedAt: now, jobId: next.jobId, restoredFrom: next.restoredFrom,
-    };
-    next = { ...next, operation: null, history: [entry, ...next.history].slice(0, HISTORY_LIMIT) };
-  }
-  return next;
+export function applyUpdate(record: AppRecord, input: Pick<UpdateRecordInput, 'app' | 'workflowId' | 'changes' | 'end'>, now: Date): AppRecord {
+  const next = input.changes.reduce(applyChange, record);
+  if (!input.end) return next;
+  return withLockReleased(next, { namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId, outcome: input.end.outcome, message: input.end.message }, now);
 }

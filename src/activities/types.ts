@@ -2,24 +2,12 @@
  * The contract between workflows and activities: one typed input object per activity and
  * typed results. Workflows `import type` this module only.
  */
+import type { SavepointRecord } from '../k8s/state-record/types';
 import type { AppSpec, StabilityOptions } from '../spec/types';
-import type { AppRef, Operation, Outcome, SavepointKind } from '../workflows/types';
+import type { AppRef, Operation, Outcome } from '../workflows/types';
 
 /** One savepoint (or checkpoint used as one) in the deployed-state history. */
-export interface SavepointEntry {
-  location: string;
-  kind: SavepointKind;
-  /** ISO time the savepoint completed. */
-  time: string;
-  triggerId?: string;
-  /** The job it was taken of. */
-  jobId?: string;
-  /** Retention asked for its disposal; kept until the disposal succeeded. */
-  disposalPending?: boolean;
-  disposed?: boolean;
-  /** The last disposal error, retried on the next retention run. */
-  disposeError?: string;
-}
+export type SavepointEntry = SavepointRecord;
 
 /** What the deployed-state record says of an application, as the workflows see it. */
 export interface DeployedState {

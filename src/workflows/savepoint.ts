@@ -5,7 +5,7 @@
  * A periodic run finding another operation in progress is skipped and says why.
  */
 import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
-import type { RecordChange } from '../activities/types';
+import type { RecordChange, SavepointEntry } from '../activities/types';
 import { kube, savepoints } from './activity-profiles';
 import { planRetention } from './decisions/retention';
 import { FailureType } from './failures';
@@ -53,7 +53,7 @@ export async function savepointBody(ctx: OperationContext, input: SavepointBodyI
   }
   ctx.progress.enter(Phase.Savepointing, `taking a ${input.kind} savepoint of job ${state.jobId} (trigger ${input.triggerId}); the job keeps running`);
   const taken = await savepoints.takeSavepoint({ app: ctx.app, jobId: state.jobId, triggerId: input.triggerId, stop: false });
-  const entry = { location: taken.location, kind: input.kind, time: new Date().toISOString(), triggerId: input.triggerId, jobId: state.jobId };
+  const entry: SavepointEntry = { location: taken.location, kind: input.kind, time: new Date().toISOString(), triggerId: input.triggerId, jobId: state.jobId, disposed: false };
   const changes: RecordChange[] = [{ kind: 'savepoint-completed', entry }];
   let planned: string[] = [];
   if (input.retention) {

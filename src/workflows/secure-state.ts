@@ -50,12 +50,12 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
     await savepoints.cancelJob({ app, jobId });
     const after = (await flink.latestCheckpoint({ app, jobId })) ?? before;
     const latest = after.id >= before.id ? after : before;
-    return { restorePath: latest.location, entry: { location: latest.location, kind: SavepointKind.Checkpoint, time: new Date(latest.completedAt).toISOString(), jobId } };
+    return { restorePath: latest.location, entry: { location: latest.location, kind: SavepointKind.Checkpoint, time: new Date(latest.completedAt).toISOString(), triggerId: null, jobId, disposed: false } };
   }
   ctx.progress.enter(Phase.Savepointing, `stopping job ${jobId} with a savepoint (trigger ${triggerId})`);
   try {
     const taken = await savepoints.takeSavepoint({ app, jobId, triggerId, stop: true });
-    return { restorePath: taken.location, entry: { location: taken.location, kind: input.kind, time: new Date().toISOString(), triggerId, jobId } };
+    return { restorePath: taken.location, entry: { location: taken.location, kind: input.kind, time: new Date().toISOString(), triggerId, jobId, disposed: false } };
   } catch (err) {
     const failure = applicationFailureOf(err);
     if (failure?.type !== FailureType.SavepointFailed || !input.spec.savepointFallback.allowCheckpoint) throw err;
@@ -68,6 +68,6 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
     }
     ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId}; restoring from checkpoint ${decision.checkpoint.location}`);
     await savepoints.cancelJob({ app, jobId });
-    return { restorePath: decision.checkpoint.location, entry: { location: decision.checkpoint.location, kind: SavepointKind.Checkpoint, time: new Date(decision.checkpoint.completedAt).toISOString(), jobId } };
+    return { restorePath: decision.checkpoint.location, entry: { location: decision.checkpoint.location, kind: SavepointKind.Checkpoint, time: new Date(decision.checkpoint.completedAt).toISOString(), triggerId: null, jobId, disposed: false } };
   }
 }

@@ -6,8 +6,11 @@
  * End-to-end tests use the real activities against the real stack.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { applyUpdate, emptyRecord, markDisposal, toDeployedState, type RecordData } from '../../src/activities/record-changes';
+import { applyUpdate, markDisposal, toDeployedState, type AppRecord } from '../../src/activities/record-changes';
+import { withLockAcquired } from '../../src/k8s/state-record/lock';
+import { emptyRecord } from '../../src/k8s/state-record/types';
 import type { FlinkDeployActivities, CheckpointInfo } from '../../src/activities/types';
+import type { AppSpec } from '../../src/spec/types';
 import { FailureType } from '../../src/workflows/failures';
 
 export interface FakeJob {
@@ -29,7 +32,7 @@ export interface Script {
 }
 
 export class InMemoryCluster {
-  record: RecordData | undefined;
+  record: AppRecord | undefined;
   jobs: FakeJob[] = [];
   calls: { name: string; input: unknown }[] = [];
   triggers: string[] = [];
@@ -45,20 +48,20 @@ export class InMemoryCluster {
     return {
       beginOperation: async (input) => {
         log('beginOperation', input);
-        const rec = this.record ?? emptyRecord();
+        const rec = this.record ?? emptyRecord<AppSpec>(input.app.namespace, input.app.name);
         if (rec.operation && rec.operation.workflowId !== input.workflowId) {
           throw ApplicationFailure.create({ type: FailureType.OperationInProgress, nonRetryable: true,
             message: `operation in progress: ${rec.operation.type} (workflow ${rec.operation.workflowId})` });
         }
-        this.record = { ...rec, operation: { workflowId: input.workflowId, runId: input.runId, type: input.operation, phase: 'Locking', startedAt: new Date().toISOString(), intent: input.intent } };
-        return toDeployedState(rec);
+        this.record = withLockAcquired(rec, { namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId, runId: input.runId, operation: input.operation, intent: input.intent }, new Date()).record;
+        return toDeployedState(this.record.generation === 0 && !this.record.lastAppliedSpec ? undefined : this.record);
       },
       updateRecord: async (input) => {
         log('updateRecord', input);
         if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
           throw ApplicationFailure.create({ type: FailureType.RecordConflict, nonRetryable: true, message: 'lock not held' });
         }
-        this.record = applyUpdate(this.record, input, new Date().toISOString());
+        this.record = applyUpdate(this.record, input, new Date());
       },
       takeSavepoint: async (input) => {
         log('takeSavepoint', input);

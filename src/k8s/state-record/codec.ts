@@ -28,6 +28,7 @@ const savepoint = z.object({
   triggerId: z.string().nullable(),
   jobId: z.string().nullable(),
   disposed: z.boolean(),
+  disposalPending: z.boolean().optional(),
   disposeError: z.string().optional(),
   restoredBy: z.array(z.string()).optional(),
 });
@@ -63,6 +64,7 @@ const recordSchema = z.object({
   operation: operation.nullable(),
   history: z.array(pastOperation),
   status: z.enum(['running', 'suspended', 'failed', 'none']),
+  failureReason: z.string().optional(),
 });
 
 /** The ConfigMap body of a record (no resourceVersion: callers add it for a replace). */

@@ -43,6 +43,8 @@ export interface SavepointRecord {
   jobId: string | null;
   /** True only once the disposal succeeded; the entry stays until then. */
   disposed: boolean;
+  /** Retention marked it for disposal; stays set until the disposal succeeded. */
+  disposalPending?: boolean;
   /** The last disposal error, if any. */
   disposeError?: string;
   /** Job ids that were restored from it (never dispose one the running job uses). */
@@ -98,6 +100,8 @@ export interface DeployStateRecord<TSpec = unknown> {
   /** Newest last, at most {@link MAX_HISTORY} entries. */
   history: PastOperationRecord[];
   status: AppStatus;
+  /** Why the status is `failed` (e.g. "rollback failed: ..."). */
+  failureReason?: string;
 }
 
 /** How many past operations the record keeps. */

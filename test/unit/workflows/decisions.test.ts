@@ -5,7 +5,7 @@ import { planRetention } from '../../../src/workflows/decisions/retention';
 
 const t0 = Date.parse('2026-11-01T00:00:00Z');
 const sp = (n: number, extra: Partial<SavepointEntry> = {}): SavepointEntry => ({
-  location: `file:///sp/savepoint-${n}`, kind: 'periodic', time: new Date(t0 + n * 60_000).toISOString(), ...extra,
+  location: `file:///sp/savepoint-${n}`, kind: 'periodic', time: new Date(t0 + n * 60_000).toISOString(), triggerId: null, jobId: null, disposed: false, ...extra,
 });
 
 describe('planRetention', () => {
