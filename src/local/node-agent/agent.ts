@@ -1,6 +1,5 @@
 /**
- * The node agent: registers the Node and keeps it alive, watches pods, Services and
- * EndpointSlices, binds pending pods, runs the pods bound to this node (one PodWorker each),
+ * The node agent: registers the Node and keeps it alive, watches pods and Services, binds pending pods, runs the pods bound to this node (one PodWorker each),
  * finalizes deleted pods, and adopts or cleans up what an earlier agent left.
  */
 import * as k8s from '@kubernetes/client-node';
@@ -41,7 +40,6 @@ export class NodeAgent {
   private readonly supervisor: ProcessSupervisor;
   private pods!: Watched<k8s.V1Pod>;
   private services!: Watched<k8s.V1Service>;
-  private slices!: Watched<k8s.V1EndpointSlice>;
   private ctx!: LaunchContext;
   private registered = false;
   private stopping = false;
@@ -77,21 +75,20 @@ export class NodeAgent {
     this.every(LEASE_RENEW_INTERVAL_MS, 'lease', lease);
     this.every(NODE_STATUS_INTERVAL_MS, 'node status', () => writeNodeStatus(this.clients, identity));
 
-    const { core, discovery, config } = this.clients;
+    const { core, config } = this.clients;
     this.pods = k8s.makeInformer(config, '/api/v1/pods', () => core.listPodForAllNamespaces());
     this.services = k8s.makeInformer(config, '/api/v1/services', () => core.listServiceForAllNamespaces());
-    this.slices = k8s.makeInformer(config, '/apis/discovery.k8s.io/v1/endpointslices', () => discovery.listEndpointSliceForAllNamespaces());
-    for (const [name, informer] of [['pods', this.pods], ['services', this.services], ['endpointslices', this.slices]] as const) {
+    for (const [name, informer] of [['pods', this.pods], ['services', this.services]] as const) {
       informer.on('error', (error: unknown) => {
         if (this.stopping) return;
         this.log.warn({ err: error, informer: name }, 'watch failed; restarting');
         setTimeout(() => void informer.start().catch(() => undefined), 1000);
       });
     }
-    await Promise.all([this.services.start(), this.slices.start(), this.pods.start()]);
+    await Promise.all([this.services.start(), this.pods.start()]);
     this.ctx = {
       clients: this.clients, store: this.store, flinkHome: this.options.flinkHome, jobsDir: this.options.jobsDir,
-      flinkVersion: this.options.flinkVersion, services: new ServiceDirectory({ services: this.services, endpointSlices: this.slices }),
+      flinkVersion: this.options.flinkVersion, services: new ServiceDirectory({ services: this.services, pods: this.pods }),
     };
 
     this.adoptOrCleanUp();
@@ -109,7 +106,7 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
-    await Promise.all([this.pods?.stop(), this.services?.stop(), this.slices?.stop()].filter(Boolean));
+    await Promise.all([this.pods?.stop(), this.services?.stop()].filter(Boolean));
     await Promise.all([...this.workers.values()].map((w) => w.terminate(SHUTDOWN_GRACE_CAP_MS)));
     this.log.info('node agent stopped all pods');
   }

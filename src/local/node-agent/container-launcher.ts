@@ -152,9 +152,12 @@ function writeContainerConfig(input: {
   const role = isJobManagerRole(input.plan.role) ? 'jobmanager' : 'taskmanager';
   const memory = memoryDefault({ role, userConfig, resources: input.container.resources });
   if (memory) config.set(memory[0], memory[1]);
+  const forced = new Map(forcedSettings({ role: input.plan.role, podIp: input.podIp }));
   const rewritten: FlinkConfig = new Map();
-  for (const [key, value] of config) rewritten.set(key, mapStrings(value, (text) => input.rewriter.rewrite(text, isAddressKey(key))));
-  for (const [key, value] of forcedSettings({ role: input.plan.role, podIp: input.podIp })) rewritten.set(key, value);
+  for (const [key, value] of config) {
+    if (!forced.has(key)) rewritten.set(key, mapStrings(value, (text) => input.rewriter.rewrite(text, isAddressKey(key))));
+  }
+  for (const [key, value] of forced) rewritten.set(key, value);
   writeFlinkConfig(file, rewritten);
 }
 

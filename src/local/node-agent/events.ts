@@ -1,6 +1,7 @@
 /** Pod events as a kubelet records them (source component `kubelet`, this node as host). */
 import type * as k8s from '@kubernetes/client-node';
-import type { KubeClients } from './kube-clients';
+import { messageOf } from './errors';
+import { statusCodeOf, type KubeClients } from './kube-clients';
 import type { Logger } from './logger';
 
 /** Event types. */
@@ -38,7 +39,9 @@ export class EventRecorder {
     };
     this.input.log.info({ pod: `${namespace}/${event.pod.metadata?.name}`, container: event.container, reason: event.reason }, event.message);
     this.input.clients.core.createNamespacedEvent({ namespace, body }).catch((error: unknown) => {
-      this.input.log.warn({ err: error, reason: event.reason }, 'could not record event');
+      // A namespace being deleted refuses new events (403); that is expected and not worth a warning.
+      if (statusCodeOf(error) === 403) return;
+      this.input.log.warn({ err: messageOf(error), reason: event.reason }, 'could not record event');
     });
   }
 }

@@ -27,6 +27,8 @@ export interface ContainerFlinkHome {
 }
 
 const OWN_ENTRIES = new Set(['conf', 'usrlib', 'log', 'examples']);
+/** Folders the start scripts list with `find` (which does not enter a linked folder): linked file by file. */
+const LINKED_BY_FILE = new Set(['lib', 'opt']);
 
 /**
  * (Re)builds the container's Flink home at `home`. `usrlibJars` are file names in `jobsDir`
@@ -43,7 +45,9 @@ export function buildContainerFlinkHome(input: {
   fs.rmSync(home, { recursive: true, force: true });
   fs.mkdirSync(home, { recursive: true });
   for (const entry of fs.readdirSync(distribution)) {
-    if (!OWN_ENTRIES.has(entry)) fs.symlinkSync(path.join(distribution, entry), path.join(home, entry));
+    if (OWN_ENTRIES.has(entry)) continue;
+    if (LINKED_BY_FILE.has(entry)) linkEachFile(path.join(distribution, entry), path.join(home, entry));
+    else fs.symlinkSync(path.join(distribution, entry), path.join(home, entry));
   }
   const mountAt = (sub: string) => input.mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/${sub}`);
 
@@ -98,6 +102,11 @@ export function referencedUsrlibJars(values: readonly string[]): string[] {
 function linkJars(input: { dir: string; jobsDir: string; jars: readonly string[] }): void {
   fs.mkdirSync(input.dir, { recursive: true });
   for (const jar of input.jars) fs.symlinkSync(path.join(input.jobsDir, jar), path.join(input.dir, jar));
+}
+
+function linkEachFile(from: string, to: string): void {
+  fs.mkdirSync(to);
+  for (const entry of fs.readdirSync(from)) fs.symlinkSync(path.join(from, entry), path.join(to, entry));
 }
 
 function copyFiles(from: string, to: string): void {

@@ -6,7 +6,6 @@ export interface KubeClients {
   config: k8s.KubeConfig;
   core: k8s.CoreV1Api;
   coordination: k8s.CoordinationV1Api;
-  discovery: k8s.DiscoveryV1Api;
 }
 
 /** Loads the kubeconfig file and makes the clients. */
@@ -17,7 +16,6 @@ export function createKubeClients(kubeconfig: string): KubeClients {
     config,
     core: config.makeApiClient(k8s.CoreV1Api),
     coordination: config.makeApiClient(k8s.CoordinationV1Api),
-    discovery: config.makeApiClient(k8s.DiscoveryV1Api),
   };
 }
 
