@@ -1,0 +1,49 @@
+/**
+ * applyApplication and removeDeployments: the application's Kubernetes objects. Server-side
+ * apply is idempotent; the JobManager Deployment's Recreate strategy guarantees the old
+ * JobManager (and its job) is gone before the new one starts: never two jobs at once.
+ */
+import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import { Component, LabelKey, managedBy, objectNames, renderApplication } from '../k8s/render';
+import type { AppRef } from '../workflows/types';
+import type { ActivityDeps } from './deps';
+import { classified } from './failures';
+import { activitySignal } from './poll';
+import type { ApplyApplicationInput } from './types';
+import { Context } from '@temporalio/activity';
+
+/** Label selector of the application's JobManager and TaskManager pods. */
+export function appPodSelector(app: string, components: string[] = [Component.JobManager, Component.TaskManager]): string {
+  return `${LabelKey.Instance}=${app},${LabelKey.ManagedBy}=${managedBy},${LabelKey.Component} in (${components.join(',')})`;
+}
+
+export function deploymentActivities(deps: ActivityDeps) {
+  return {
+    async applyApplication(input: ApplyApplicationInput): Promise<void> {
+      const { spec } = input;
+      await classified(`applying ${spec.namespace}/${spec.name} generation ${input.generation}`, async () => {
+        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        const objects = renderApplication({ spec, generation: input.generation, jobId: input.jobId, restore: input.restore, owner });
+        await deps.kube.apply([objects.configMap, objects.rpcService, objects.restService, objects.jobManager, objects.taskManager]);
+      });
+    },
+
+    /** Delete the JobManager and TaskManager Deployments and wait until their pods are gone. */
+    async removeDeployments(input: { app: AppRef }): Promise<void> {
+      const { namespace, name } = input.app;
+      await classified(`removing the deployments of ${namespace}/${name}`, async () => {
+        const names = objectNames(name);
+        for (const deployment of [names.jobManager, names.taskManager]) {
+          await deps.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: deployment, propagationPolicy: 'Background' });
+        }
+        const ctx = Context.current();
+        const result = await deps.kube.waitForPodsGone({
+          namespace, labelSelector: appPodSelector(name), timeoutMs: 120_000, pollIntervalMs: deps.config.pollIntervalMs,
+          signal: activitySignal(), onPoll: () => ctx.heartbeat('waiting for pods to go'),
+        });
+        if (!result.gone) throw new Error(`pods of ${namespace}/${name} still there after 120s: ${result.remaining.join(', ')}`);
+      });
+    },
+  };
+}

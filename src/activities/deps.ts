@@ -1,0 +1,23 @@
+/** What the activities are built from (`createActivities(deps)`): the clients, built once. */
+import type { FlinkRestClient } from '../flink';
+import type { KubeFacade } from '../k8s';
+import type { AppRef } from '../workflows/types';
+
+export interface ActivityConfig {
+  /** How often long waits poll Flink and Kubernetes. @default 1000 */
+  pollIntervalMs: number;
+  /** Restarts of a new job that count as "failing" during the stability wait. @default 3 */
+  maxRestartsWhileStabilising: number;
+  /** Container restarts of a pod that count as a crash loop. @default 3 */
+  maxPodRestarts: number;
+}
+
+export const defaultActivityConfig: ActivityConfig = { pollIntervalMs: 1000, maxRestartsWhileStabilising: 3, maxPodRestarts: 3 };
+
+export interface ActivityDeps {
+  kube: KubeFacade;
+  /** A Flink REST client for the application's JobManager (endpoint resolved on each call). */
+  flinkFor(app: AppRef): Promise<FlinkRestClient>;
+  config: ActivityConfig;
+  now?: () => Date;
+}

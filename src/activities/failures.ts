@@ -1,0 +1,47 @@
+/**
+ * Outside failures become classified ApplicationFailures (style.md §8): "could not ask"
+ * (transport: retryable, thrown as is so Temporal retries) stays apart from "the answer is no"
+ * (domain: a non-retryable ApplicationFailure with a type the workflow and CLI match on).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { isFlinkError } from '../flink';
+import { KubeApiError } from '../k8s';
+import { LockHeldError, LockNotHeldError, RecordConflictError, RecordCorruptError } from '../k8s/state-record/errors';
+import { FailureType } from '../workflows/failures';
+
+/** Throw-through: transport errors are rethrown for Temporal to retry; domain errors are classified. */
+export function classify(err: unknown, context: string): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof LockHeldError) {
+    return ApplicationFailure.create({ type: FailureType.OperationInProgress, nonRetryable: true,
+      message: `operation in progress: ${err.holder.type} (workflow ${err.holder.workflowId}, phase ${err.holder.phase}, since ${err.holder.startedAt})`,
+      details: [err.holder] });
+  }
+  if (err instanceof LockNotHeldError || err instanceof RecordCorruptError) {
+    return ApplicationFailure.create({ type: FailureType.RecordConflict, nonRetryable: true, message: `${context}: ${err.message}` });
+  }
+  if (err instanceof RecordConflictError) return err; // lost CAS races: retry from a fresh read
+  if (err instanceof KubeApiError) {
+    if (err.retryable) return err;
+    return ApplicationFailure.create({ type: FailureType.KubernetesRefused, nonRetryable: true, message: `${context}: ${err.message} (${err.code})` });
+  }
+  if (isFlinkError(err)) {
+    if (err.retryable) return err;
+    return ApplicationFailure.create({ type: FailureType.FlinkRefused, nonRetryable: true, message: `${context}: ${err.message} (${err.code})` });
+  }
+  return err;
+}
+
+/** Runs `fn`, classifying what it throws. */
+export async function classified<T>(context: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw classify(err, context);
+  }
+}
+
+/** A non-retryable failure of the given type. */
+export function fail(type: FailureType, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, nonRetryable: true, message });
+}

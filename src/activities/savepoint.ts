@@ -1,0 +1,112 @@
+/**
+ * takeSavepoint (trigger + poll, safe to retry with the same trigger id) and disposeSavepoints.
+ * After a crash mid stop-with-savepoint the job may already be FINISHED: then the savepoint
+ * exists, and its location is read from the trigger status or the job's checkpoint stats.
+ */
+import { FlinkErrorCode, type FlinkRestClient } from '../flink';
+import { FailureType } from '../workflows/failures';
+import type { ActivityDeps } from './deps';
+import { classified, fail } from './failures';
+import { activitySignal, pollUntil } from './poll';
+import { markDisposal } from './record-changes';
+import type { DisposeResult, DisposeSavepointsInput, SavepointTaken, TakeSavepointInput } from './types';
+import type { AppSpec } from '../spec/types';
+
+const isCode = (err: unknown, ...codes: string[]) => codes.includes((err as { code?: string }).code ?? '');
+
+/** The savepoint a FINISHED (stopped) job left: the latest savepoint in its checkpoint stats. */
+async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Promise<string | undefined> {
+  const summary = await flink.checkpoints(jobId, { signal: activitySignal() });
+  return summary.latestSavepoint?.externalPath;
+}
+
+export function savepointActivities(deps: ActivityDeps) {
+  return {
+    async takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken> {
+      const { app, jobId, triggerId } = input;
+      const what = `${input.stop ? 'stop-with-savepoint' : 'savepoint'} of job ${jobId} (${app.namespace}/${app.name}, trigger ${triggerId})`;
+      return classified(what, async () => {
+        const flink = await deps.flinkFor(app);
+        const signal = activitySignal();
+        // 1. A retry: does Flink already know our trigger?
+        const known = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
+          if (isCode(err, FlinkErrorCode.NotFound)) return undefined;
+          throw err;
+        });
+        if (known?.kind === 'completed') return { location: known.location, recovered: true };
+        if (!known) {
+          // 2. Not known: look at the job before triggering.
+          const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
+            if (isCode(err, FlinkErrorCode.NotFound)) throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
+            throw err;
+          });
+          if (details.state === 'FINISHED' && input.stop) {
+            const location = await savepointOfStoppedJob(flink, jobId);
+            if (location) return { location, recovered: true };
+            throw fail(FailureType.SavepointFailed, `${what}: the job is FINISHED but reports no savepoint`);
+          }
+          if (details.state !== 'RUNNING') throw fail(FailureType.SavepointFailed, `${what}: the job is ${details.state}, not RUNNING`);
+          // 3. Trigger with our id (the same id again is the same request).
+          try {
+            if (input.stop) await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
+            else await flink.triggerSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
+          } catch (err) {
+            if (!isCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
+            // 409/404: already stopping or stopped: find the savepoint below.
+          }
+        }
+        // 4. Poll until done.
+        return pollUntil<SavepointTaken>({
+          intervalMs: deps.config.pollIntervalMs,
+          onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen}`),
+          check: async () => {
+            const status = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
+              if (isCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
+              throw err;
+            });
+            if (status.kind === 'completed') return { done: true, value: { location: status.location, recovered: false } };
+            if (status.kind === 'pending') return { done: false, seen: 'savepoint in progress' };
+            // Failed or forgotten: a stop whose job still FINISHED left a valid savepoint (anchors' pain 2).
+            if (input.stop) {
+              const details = await flink.jobDetails(jobId, { signal });
+              if (details.state === 'FINISHED') {
+                const location = await savepointOfStoppedJob(flink, jobId);
+                if (location) return { done: true, value: { location, recovered: true } };
+              }
+            }
+            const cause = status.kind === 'failed' ? status.cause : 'Flink no longer knows the trigger';
+            throw fail(FailureType.SavepointFailed, `${what} failed: ${cause}`);
+          },
+        });
+      });
+    },
+
+    /** Dispose each savepoint via Flink and record it as it succeeds or fails. */
+    async disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult> {
+      const result: DisposeResult = { disposed: [], failed: [] };
+      const flink = await deps.flinkFor(input.app);
+      const signal = activitySignal();
+      for (const location of input.locations) {
+        let error: string | undefined;
+        try {
+          const { triggerId } = await flink.disposeSavepoint({ savepointPath: location }, { signal });
+          const outcome = await pollUntil({
+            intervalMs: deps.config.pollIntervalMs, deadline: Date.now() + 60_000,
+            onDeadline: () => new Error('disposal did not finish within 60s'),
+            check: async () => {
+              const s = await flink.disposalStatus(triggerId, { signal });
+              return s.kind === 'pending' ? { done: false, seen: `disposing ${location}` } : { done: true, value: s };
+            },
+          });
+          if (outcome.kind === 'failed') error = outcome.cause;
+        } catch (err) {
+          error = (err as Error).message;
+        }
+        await deps.kube.records.updateRecord<AppSpec>({ namespace: input.app.namespace, app: input.app.name, mutate: (r) => markDisposal(r, location, error) });
+        if (error) result.failed.push({ location, error });
+        else result.disposed.push(location);
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The worker: connects to Temporal, builds the clients once, registers the workflows and
+ * activities on the task queue, exposes Prometheus metrics, shuts down gracefully on
+ * SIGINT/SIGTERM (the running activity finishes or is retried elsewhere).
+ */
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Settings } from '../config/settings';
+import { describeSettings } from '../config/settings';
+import { temporalConnectConfig } from '../config/temporal-connection';
+import { createWorkerClients } from './clients';
+import { createLogger, temporalLogger } from './logger';
+
+export async function runWorker(settings: Settings): Promise<void> {
+  const logger = createLogger(settings.logLevel);
+  Runtime.install({
+    logger: temporalLogger(logger, 'WARN'),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsAddress } } },
+  });
+  logger.info({ settings: describeSettings(settings) }, 'starting flink-deploy worker');
+  const { connectionOptions, namespace } = temporalConnectConfig(settings);
+  const connection = await NativeConnection.connect(connectionOptions);
+  const clients = createWorkerClients(settings);
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue: settings.taskQueue,
+      workflowsPath: require.resolve('../workflows'),
+      activities: createActivities({ kube: clients.kube, flinkFor: clients.flinkFor, config: { pollIntervalMs: settings.pollIntervalMs, maxRestartsWhileStabilising: 3, maxPodRestarts: 3 } }),
+    });
+    logger.info({ taskQueue: settings.taskQueue, namespace, metrics: `http://${settings.metricsAddress}/metrics` }, 'worker running');
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+    await clients.close();
+  }
+}
