@@ -12,11 +12,12 @@ import type {
   AggregatedMetricsDto, AsynchronousOperationResultDto, CheckpointInfoDto, CheckpointTriggerRequestDto, CheckpointType,
   CheckpointingStatisticsDto, ClusterOverviewDto, DashboardConfigDto, DisposalInfoDto, JarListDto, JarRunResponseDto,
   JarUploadResponseDto, JobDetailsDto, JobExceptionsDto, JobIdsWithStatusDto, JobManagerConfigDto, MetricValuesDto,
-  SavepointFormatType, SavepointInfoDto, SavepointTriggerRequestDto, StopWithSavepointRequestDto, TriggerResponseDto,
+  SavepointFormatType, SavepointInfoDto, SavepointTriggerRequestDto, SerializedThrowableDto, StopWithSavepointRequestDto, TriggerResponseDto,
 } from './dto';
+import { FlinkApiError, FlinkErrorCode } from './errors';
 import { callFlink, type CallOptions, type HttpCall } from './http';
 import {
-  describeFailureCause, summarizeCheckpoints, type CheckpointResult, type CheckpointSummary, type DisposalResult,
+  describeFailureCause, isJobNotFoundCause, summarizeCheckpoints, type CheckpointResult, type CheckpointSummary, type DisposalResult,
   type SavepointResult, type Trigger,
 } from './results';
 import { jarRunBody, parseFlinkVersion, type FlinkVersion, type JarRunInput } from './version';
@@ -109,6 +110,14 @@ export class FlinkRestClient {
     );
   }
 
+  /** An async operation's "job not found" failure, as the domain error a 404 would be. */
+  private jobNotFound(path: string, cause: SerializedThrowableDto): FlinkApiError {
+    return new FlinkApiError({
+      code: FlinkErrorCode.NotFound, status: 404, flinkErrors: [describeFailureCause(cause)],
+      request: { method: 'GET', url: `${this.baseUrl}${path}` },
+    });
+  }
+
   // --- cluster ---------------------------------------------------------------------------
 
   /** `GET /overview`: version, TaskManagers, slots, job counts. */
@@ -184,13 +193,15 @@ export class FlinkRestClient {
   /**
    * `GET /jobs/:jobid/savepoints/:triggerid`: status of a savepoint or stop-with-savepoint.
    * FlinkApiError FLINK_NOT_FOUND when this job execution does not know the trigger id (never
-   * triggered, expired, or the job restarted): go look at `checkpoints()` instead.
+   * triggered, expired, or the job restarted: go look at `checkpoints()` instead), and when the
+   * trigger failed because the job does not exist (Flink accepts a trigger for any job id).
    */
   async savepointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<SavepointResult> {
-    const res = await this.call<AsynchronousOperationResultDto<SavepointInfoDto>>(
-      'read', { method: 'GET', path: `/jobs/${enc(jobId)}/savepoints/${enc(triggerId)}` }, options);
+    const path = `/jobs/${enc(jobId)}/savepoints/${enc(triggerId)}`;
+    const res = await this.call<AsynchronousOperationResultDto<SavepointInfoDto>>('read', { method: 'GET', path }, options);
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
     const cause = res.operation?.['failure-cause'];
+    if (cause && isJobNotFoundCause(cause)) throw this.jobNotFound(path, cause);
     if (cause) return { kind: 'failed', cause: describeFailureCause(cause) };
     const location = res.operation?.location;
     return location ? { kind: 'completed', location } : { kind: 'failed', cause: 'completed without a location' };
@@ -236,10 +247,11 @@ export class FlinkRestClient {
 
   /** `GET /jobs/:jobid/checkpoints/:triggerid` */
   async checkpointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<CheckpointResult> {
-    const res = await this.call<AsynchronousOperationResultDto<CheckpointInfoDto>>(
-      'read', { method: 'GET', path: `/jobs/${enc(jobId)}/checkpoints/${enc(triggerId)}` }, options);
+    const path = `/jobs/${enc(jobId)}/checkpoints/${enc(triggerId)}`;
+    const res = await this.call<AsynchronousOperationResultDto<CheckpointInfoDto>>('read', { method: 'GET', path }, options);
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
     const cause = res.operation?.['failure-cause'];
+    if (cause && isJobNotFoundCause(cause)) throw this.jobNotFound(path, cause);
     if (cause) return { kind: 'failed', cause: describeFailureCause(cause) };
     const id = res.operation?.checkpointId;
     return id !== undefined ? { kind: 'completed', checkpointId: id } : { kind: 'failed', cause: 'completed without a checkpoint id' };

@@ -53,10 +53,16 @@ export interface CheckpointSummary {
   latestFailure: { id: number; message: string | undefined; timestamp: number | undefined } | undefined;
 }
 
+/** True when an async operation failed because the job does not exist (any more). */
+export function isJobNotFoundCause(cause: SerializedThrowableDto): boolean {
+  return /FlinkJobNotFoundException/.test(`${cause.class ?? ''}\n${cause['stack-trace'] ?? ''}`);
+}
+
 /** A readable cause from a `failure-cause`: class and first line of the stack trace. */
 export function describeFailureCause(cause: SerializedThrowableDto): string {
   const firstLine = cause['stack-trace']?.split('\n')[0]?.trim();
-  return firstLine || cause.class || 'unknown failure';
+  // CompletionException wraps the interesting exception; drop the wrapper's name.
+  return (firstLine?.replace(/^java\.util\.concurrent\.CompletionException: /, '') || cause.class) ?? 'unknown failure';
 }
 
 /** Maps the checkpoint statistics DTO to {@link CheckpointSummary}. */

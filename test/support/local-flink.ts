@@ -1,5 +1,6 @@
 /**
- * A real Flink application cluster (standalone-job entry point + one TaskManager) started from
+ * A real Flink cluster (application mode: the standalone-job entry point; session mode when no
+ * job is given: `jobmanager.sh`) plus one TaskManager, started from
  * the installed distribution (FLINK_HOME) on a loopback address of the caller's choice, for
  * tests. Each cluster gets its own conf dir (config.yaml), logs, and savepoint/checkpoint dirs
  * under `workDir`. `stop()` kills both JVMs; the files stay, so a later cluster can restore from
@@ -18,10 +19,10 @@ import { stack } from './stack';
 export interface FlinkClusterOptions {
   /** Loopback address every process of this cluster binds to, e.g. `127.0.50.1`. */
   ip: string;
-  /** Path of the job jar (e.g. `path.join(stack.jobsDir, 'counter-job.jar')`). */
-  jobJar: string;
+  /** Path of the job jar (e.g. `counterJob.jar`). Omit jobJar and jobClass for a session cluster. */
+  jobJar?: string;
   /** Main class of the job. */
-  jobClass: string;
+  jobClass?: string;
   /** Arguments passed to the job's main(). @default [] */
   jobArgs?: readonly string[];
   /** The job id (32 hex chars). @default a fresh random id ({@link newJobId}) */
@@ -55,6 +56,7 @@ export interface LocalFlinkCluster {
   /** Base URL of the JobManager's REST API, e.g. `http://127.0.50.1:8081`. */
   readonly restUrl: string;
   readonly ip: string;
+  /** The application's job id (session clusters: the unused would-be id). */
   readonly jobId: string;
   readonly workDir: string;
   readonly savepointDir: string;
@@ -188,7 +190,8 @@ async function taskManagersRegistered(restUrl: string): Promise<boolean> {
 
 /**
  * Starts a JobManager (`standalone-job.sh start-foreground`, application mode, running
- * `jobClass` from `jobJar` with `jobId`) and one TaskManager, and resolves once `/overview`
+ * `jobClass` from `jobJar` with `jobId`; or `jobmanager.sh start-foreground`, a session
+ * cluster, when no job is given) and one TaskManager, and resolves once `/overview`
  * shows the TaskManager. Rejects with the log tails when a process exits or the start times out.
  */
 export async function startFlinkCluster(options: FlinkClusterOptions): Promise<LocalFlinkCluster> {
@@ -207,17 +210,22 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<L
   writeConfDir(flinkConfig(options, layout, flinkHome), layout, flinkHome);
   killOnExit();
 
-  // --jars takes several values: it goes first, so the next known option ends its list.
-  const jobArgs = [
-    '--jars', options.jobJar,
-    '--job-classname', options.jobClass,
-    '--job-id', jobId,
-    ...(options.fromSavepoint ? ['--fromSavepoint', options.fromSavepoint] : []),
-    ...(options.allowNonRestoredState ? ['--allowNonRestoredState'] : []),
-    ...(options.jobArgs ?? []),
-  ];
+  const jobManager = options.jobJar !== undefined && options.jobClass !== undefined
+    ? {
+      script: 'standalone-job.sh',
+      // --jars takes several values: it goes first, so the next known option ends its list.
+      args: [
+        '--jars', options.jobJar,
+        '--job-classname', options.jobClass,
+        '--job-id', jobId,
+        ...(options.fromSavepoint ? ['--fromSavepoint', options.fromSavepoint] : []),
+        ...(options.allowNonRestoredState ? ['--allowNonRestoredState'] : []),
+        ...(options.jobArgs ?? []),
+      ],
+    }
+    : { script: 'jobmanager.sh', args: [] };
   const processes = [
-    startProcess({ name: 'jobmanager', script: 'standalone-job.sh', args: jobArgs, layout, flinkHome }),
+    startProcess({ name: 'jobmanager', script: jobManager.script, args: jobManager.args, layout, flinkHome }),
     startProcess({ name: 'taskmanager', script: 'taskmanager.sh', args: [], layout, flinkHome }),
   ];
   const restUrl = `http://${options.ip}:${options.restPort ?? 8081}`;
