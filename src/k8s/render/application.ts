@@ -81,6 +81,10 @@ export function renderApplication(input: RenderInput): RenderedApplication {
       meta: meta(names.taskManager, Component.TaskManager),
       component: Component.TaskManager,
       configHash: hashOf({ config: taskManagerConfig, log4j: files['log4j-console.properties'] }),
+      // Every deploy generation gets fresh TaskManagers: a standalone application cluster
+      // belongs to one job, and a TaskManager of the previous generation would stay registered
+      // with (and keep dialling) the JobManager that is gone.
+      podAnnotations: { [AnnotationKey.Generation]: String(generation) },
       container: { name: 'flink-main-container', args: ['taskmanager'] },
     }),
     rpcService: renderService({ meta: meta(names.rpcService, 'rpc'), kind: 'rpc' }),

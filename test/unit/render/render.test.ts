@@ -90,12 +90,13 @@ describe('renderApplication', () => {
     });
   });
 
-  it('a new generation changes the JobManager pods only; a rescale does not roll the TaskManagers', () => {
+  it('a new generation rolls the JobManager and the TaskManagers; a reactive rescale within a generation does not', () => {
     const spec = specOf(baseManifest());
     const first = renderApplication({ spec, generation: 1, jobId });
     const second = renderApplication({ spec, generation: 2, jobId: generateJobId('streaming/orders/2') });
     expect(second.jobManager.spec?.template).not.toEqual(first.jobManager.spec?.template);
-    expect(second.taskManager.spec?.template).toEqual(first.taskManager.spec?.template);
+    expect(second.taskManager.spec?.template?.metadata?.annotations?.['flink-deploy.io/generation']).toBe('2');
+    expect(second.taskManager.spec?.template?.spec).toEqual(first.taskManager.spec?.template?.spec);
     const manifest = baseManifest();
     manifest.spec.flinkConfiguration['scheduler-mode'] = 'reactive';
     const reactive = specOf(manifest);

@@ -1,0 +1,195 @@
+/**
+ * End-to-end harness on the whole local stack: a real worker process (killable), the real
+ * CLI as a subprocess, a namespace per test, and readers of the real outcome (Flink REST, the
+ * deployed-state record, the counter job's output files).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
+import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../src/k8s';
+import type { AppSpec } from '../../src/spec/types';
+import { stack } from './stack';
+
+const node = path.join(stack.root, 'node_modules', '.bin', 'node');
+const cliEntry = path.join(stack.root, 'bin', 'flink-deploy.js');
+
+export const kube: KubeFacade = createKubeFacade(createKubeClients(loadKubeConfig({ path: stack.kubeconfig })));
+const kc = new k8s.KubeConfig();
+kc.loadFromFile(stack.kubeconfig);
+export const core = kc.makeApiClient(k8s.CoreV1Api);
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+/** A worker and CLI bound to one task queue, and one namespace. */
+export class E2eEnv {
+  readonly taskQueue = `e2e-${randomUUID().slice(0, 8)}`;
+  readonly namespace: string;
+  readonly dir: string;
+  worker: ChildProcess | undefined;
+  private metricsPort = 20000 + Math.floor(Math.random() * 20000);
+
+  constructor(prefix: string) {
+    this.namespace = `${prefix}-${randomUUID().slice(0, 6)}`;
+    this.dir = path.join(stack.dir, 'e2e', this.namespace);
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  env(): NodeJS.ProcessEnv {
+    return { ...process.env, KUBECONFIG: stack.kubeconfig, TEMPORAL_ADDRESS: stack.temporalAddress, FLINK_DEPLOY_TASK_QUEUE: this.taskQueue,
+      FLINK_DEPLOY_METRICS_ADDRESS: `127.0.0.1:${this.metricsPort}`, FLINK_DEPLOY_POLL_INTERVAL: '500ms' };
+  }
+
+  async setUp(): Promise<void> {
+    await core.createNamespace({ body: { metadata: { name: this.namespace } } });
+    this.startWorker();
+  }
+
+  startWorker(): void {
+    const log = path.join(this.dir, 'worker.log');
+    const worker = spawn(node, [cliEntry, 'worker'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const append = (chunk: Buffer) => writeFileSync(log, chunk, { flag: 'a' });
+    worker.stdout?.on('data', append);
+    worker.stderr?.on('data', append);
+    this.worker = worker;
+  }
+
+  /** SIGKILL the worker (a crash) and wait until it is gone. */
+  async killWorker(): Promise<void> {
+    const w = this.worker;
+    if (!w || w.exitCode !== null) return;
+    const exited = new Promise((r) => w.once('exit', r));
+    w.kill('SIGKILL');
+    await exited;
+  }
+
+  async tearDown(): Promise<void> {
+    await this.killWorker();
+    await core.deleteNamespace({ name: this.namespace }).catch(() => undefined);
+  }
+
+  /** Run the CLI; resolves with its exit code and output. */
+  cli(args: string[], opts: { onStdout?: (text: string) => void } = {}): Promise<CliResult> {
+    return new Promise((resolve) => {
+      const child = spawn(node, [cliEntry, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); opts.onStdout?.(stdout + stderr); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); opts.onStdout?.(stdout + stderr); });
+      child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  /** Write the counter application's manifest; returns its path. */
+  manifest(app: string, opts: CounterManifestOptions = {}): string {
+    const appDir = path.join(this.dir, app);
+    const file = path.join(appDir, `manifest-${randomUUID().slice(0, 6)}.yaml`);
+    mkdirSync(appDir, { recursive: true });
+    writeFileSync(file, counterManifest({ app, namespace: this.namespace, dir: appDir, ...opts }));
+    return file;
+  }
+
+  outputDir(app: string): string {
+    return path.join(this.dir, app, 'out');
+  }
+}
+
+export interface CounterManifestOptions {
+  parallelism?: number;
+  upgradeMode?: 'savepoint' | 'last-state' | 'stateless';
+  state?: 'running' | 'suspended';
+  /** Extra job args, e.g. ['--fail-after-records', '0'] for a broken version. */
+  extraArgs?: string[];
+  image?: string;
+  savepointDir?: string;
+  windowSeconds?: number;
+  timeoutSeconds?: number;
+}
+
+function counterManifest(o: CounterManifestOptions & { app: string; namespace: string; dir: string }): string {
+  const args = ['--keys', '4', '--rate', '20', '--output', path.join(o.dir, 'out'), ...(o.extraArgs ?? [])];
+  return `apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata:
+  name: ${o.app}
+  namespace: ${o.namespace}
+spec:
+  image: ${o.image ?? 'flink:2.3'}
+  flinkVersion: v2_3
+  flinkConfiguration:
+    taskmanager.numberOfTaskSlots: "2"
+    execution.checkpointing.interval: 2s
+    execution.checkpointing.savepoint-dir: ${o.savepointDir ?? `file://${path.join(o.dir, 'savepoints')}`}
+    execution.checkpointing.dir: file://${path.join(o.dir, 'checkpoints')}
+  flinkDeploy:
+    stability:
+      windowSeconds: ${o.windowSeconds ?? 8}
+      timeoutSeconds: ${o.timeoutSeconds ?? 150}
+  jobManager:
+    resource: {memory: 768m, cpu: 0.5}
+  taskManager:
+    resource: {memory: 1024m, cpu: 0.5}
+  job:
+    jarURI: local:///opt/flink/usrlib/counter-job.jar
+    entryClass: dev.flinkdeploy.testjobs.CounterJob
+    args: ${JSON.stringify(args)}
+    parallelism: ${o.parallelism ?? 2}
+    upgradeMode: ${o.upgradeMode ?? 'savepoint'}
+    state: ${o.state ?? 'running'}
+`;
+}
+
+/** The deployed-state record as the cluster holds it. */
+export async function readRecord(namespace: string, app: string) {
+  const r = await kube.records.readRecord<AppSpec>(namespace, app);
+  if (!r) throw new Error(`no record for ${namespace}/${app}`);
+  return r.record;
+}
+
+/** A Flink client for the app's JobManager (through the Service's ready pod address). */
+export async function flinkOf(namespace: string, app: string): Promise<FlinkRestClient> {
+  const baseUrl = await resolveFlinkEndpoint({ app, namespace, mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) } });
+  return new FlinkRestClient({ baseUrl });
+}
+
+/** Per key, the counts the counter job wrote, in file order (all subtasks, all runs). */
+export function countsByKey(outputDir: string): Map<number, number[]> {
+  const byKey = new Map<number, number[]>();
+  if (!existsSync(outputDir)) return byKey;
+  for (const file of readdirSync(outputDir).filter((f) => f.startsWith('counts-')).sort()) {
+    for (const line of readFileSync(path.join(outputDir, file), 'utf8').split('\n')) {
+      const [k, c] = line.trim().split(/\s+/).map(Number);
+      if (k === undefined || c === undefined || Number.isNaN(k) || Number.isNaN(c)) continue;
+      byKey.set(k, [...(byKey.get(k) ?? []), c]);
+    }
+  }
+  return byKey;
+}
+
+/** The highest count written per key. */
+export function maxCounts(outputDir: string): Map<number, number> {
+  return new Map([...countsByKey(outputDir)].map(([k, cs]) => [k, Math.max(...cs)]));
+}
+
+/** Pods of the namespace still present. */
+export async function podNames(namespace: string): Promise<string[]> {
+  return (await core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name ?? '');
+}
+
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Remove an application: delete its record (owner references cascade) and wait for its pods to go. */
+export async function removeApp(namespace: string, app: string): Promise<void> {
+  await core.deleteNamespacedConfigMap({ name: `${app}-deploy-state`, namespace, propagationPolicy: 'Background' }).catch(() => undefined);
+  await eventually(`pods of ${app} gone`, async () => ((await podNames(namespace)).some((p) => p.startsWith(`${app}-`)) ? undefined : true), 120_000);
+}
