@@ -5,13 +5,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../src/k8s';
 import type { AppSpec } from '../../src/spec/types';
+import { counterManifest, type CounterManifestOptions } from '../../scripts/lib/counter-app';
 import { stack } from './stack';
+
+export { countsByKey, maxCounts, startsFromOne } from '../../scripts/lib/counter-app';
 
 const node = path.join(stack.root, 'node_modules', '.bin', 'node');
 const cliEntry = path.join(stack.root, 'bin', 'flink-deploy.js');
@@ -83,7 +86,7 @@ export class E2eEnv {
   }
 
   /** Write the counter application's manifest; returns its path. */
-  manifest(app: string, opts: CounterManifestOptions = {}): string {
+  manifest(app: string, opts: Omit<CounterManifestOptions, 'app' | 'namespace' | 'dir'> = {}): string {
     const appDir = path.join(this.dir, app);
     const file = path.join(appDir, `manifest-${randomUUID().slice(0, 6)}.yaml`);
     mkdirSync(appDir, { recursive: true });
@@ -94,51 +97,6 @@ export class E2eEnv {
   outputDir(app: string): string {
     return path.join(this.dir, app, 'out');
   }
-}
-
-export interface CounterManifestOptions {
-  parallelism?: number;
-  upgradeMode?: 'savepoint' | 'last-state' | 'stateless';
-  state?: 'running' | 'suspended';
-  /** Extra job args, e.g. ['--fail-after-records', '0'] for a broken version. */
-  extraArgs?: string[];
-  image?: string;
-  savepointDir?: string;
-  windowSeconds?: number;
-  timeoutSeconds?: number;
-}
-
-function counterManifest(o: CounterManifestOptions & { app: string; namespace: string; dir: string }): string {
-  const args = ['--keys', '4', '--rate', '20', '--output', path.join(o.dir, 'out'), ...(o.extraArgs ?? [])];
-  return `apiVersion: flink.apache.org/v1beta1
-kind: FlinkDeployment
-metadata:
-  name: ${o.app}
-  namespace: ${o.namespace}
-spec:
-  image: ${o.image ?? 'flink:2.3'}
-  flinkVersion: v2_3
-  flinkConfiguration:
-    taskmanager.numberOfTaskSlots: "2"
-    execution.checkpointing.interval: 2s
-    execution.checkpointing.savepoint-dir: ${o.savepointDir ?? `file://${path.join(o.dir, 'savepoints')}`}
-    execution.checkpointing.dir: file://${path.join(o.dir, 'checkpoints')}
-  flinkDeploy:
-    stability:
-      windowSeconds: ${o.windowSeconds ?? 8}
-      timeoutSeconds: ${o.timeoutSeconds ?? 150}
-  jobManager:
-    resource: {memory: 768m, cpu: 0.5}
-  taskManager:
-    resource: {memory: 1024m, cpu: 0.5}
-  job:
-    jarURI: local:///opt/flink/usrlib/counter-job.jar
-    entryClass: dev.flinkdeploy.testjobs.CounterJob
-    args: ${JSON.stringify(args)}
-    parallelism: ${o.parallelism ?? 2}
-    upgradeMode: ${o.upgradeMode ?? 'savepoint'}
-    state: ${o.state ?? 'running'}
-`;
 }
 
 /** The deployed-state record as the cluster holds it. */
@@ -152,25 +110,6 @@ export async function readRecord(namespace: string, app: string) {
 export async function flinkOf(namespace: string, app: string): Promise<FlinkRestClient> {
   const baseUrl = await resolveFlinkEndpoint({ app, namespace, mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) } });
   return new FlinkRestClient({ baseUrl });
-}
-
-/** Per key, the counts the counter job wrote, in file order (all subtasks, all runs). */
-export function countsByKey(outputDir: string): Map<number, number[]> {
-  const byKey = new Map<number, number[]>();
-  if (!existsSync(outputDir)) return byKey;
-  for (const file of readdirSync(outputDir).filter((f) => f.startsWith('counts-')).sort()) {
-    for (const line of readFileSync(path.join(outputDir, file), 'utf8').split('\n')) {
-      const [k, c] = line.trim().split(/\s+/).map(Number);
-      if (k === undefined || c === undefined || Number.isNaN(k) || Number.isNaN(c)) continue;
-      byKey.set(k, [...(byKey.get(k) ?? []), c]);
-    }
-  }
-  return byKey;
-}
-
-/** The highest count written per key. */
-export function maxCounts(outputDir: string): Map<number, number> {
-  return new Map([...countsByKey(outputDir)].map(([k, cs]) => [k, Math.max(...cs)]));
 }
 
 /** Pods of the namespace still present. */
