@@ -112,9 +112,11 @@ export class FlinkRestClient {
 
   /** An async operation's "job not found" failure, as the domain error a 404 would be. */
   private jobNotFound(path: string, cause: SerializedThrowableDto): FlinkApiError {
+    const url = `${this.baseUrl}${path}`;
+    const detail = describeFailureCause(cause);
     return new FlinkApiError({
-      code: FlinkErrorCode.NotFound, status: 404, flinkErrors: [describeFailureCause(cause)],
-      request: { method: 'GET', url: `${this.baseUrl}${path}` },
+      code: FlinkErrorCode.NotFound, status: 404, flinkErrors: [detail], request: { method: 'GET', url },
+      message: `GET ${url}: the operation failed because the job does not exist: ${detail}`,
     });
   }
 

@@ -1,8 +1,10 @@
 /**
  * Where the Flink REST API of an application is: Service DNS inside the cluster, or the ready
- * addresses of the `<app>-rest` Service's EndpointSlices from outside (the local stack; the API
- * server's proxy refuses loopback endpoints). Kubernetes access is a function the caller
- * passes (e.g. src/k8s's `readyEndpointAddresses`), so this module needs no Kubernetes client.
+ * addresses of the `<app>-rest` Service from outside (the local stack; the API server's proxy
+ * refuses loopback endpoints). Kubernetes access is a function the caller passes: src/k8s's
+ * `KubeFacade.readyEndpointAddresses` reads the EndpointSlices and, since the API server refuses
+ * loopback addresses in them, falls back to the Service selector's ready pods. So this module
+ * needs no Kubernetes client.
  */
 import { FlinkErrorCode, FlinkTransportError } from './errors';
 

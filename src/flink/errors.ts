@@ -75,9 +75,14 @@ export class FlinkApiError extends FlinkError {
   /** Flink's `errors` array, as sent. */
   readonly flinkErrors: readonly string[];
 
-  constructor(input: { code: FlinkErrorCode; status: number; flinkErrors: readonly string[]; request: FlinkRequestInfo }) {
+  /**
+   * @param input.status the HTTP status, or the one Flink would have meant when the refusal came
+   *   inside a 200 answer (an async operation that failed because the job is unknown: 404)
+   * @param input.message replaces the default "METHOD url: Flink answered STATUS: first error"
+   */
+  constructor(input: { code: FlinkErrorCode; status: number; flinkErrors: readonly string[]; request: FlinkRequestInfo; message?: string }) {
     const first = input.flinkErrors[0]?.split('\n')[0] ?? '';
-    super(`${input.request.method} ${input.request.url}: Flink answered ${input.status}${first ? `: ${first}` : ''}`, input.request);
+    super(input.message ?? `${input.request.method} ${input.request.url}: Flink answered ${input.status}${first ? `: ${first}` : ''}`, input.request);
     this.code = input.code;
     this.status = input.status;
     this.flinkErrors = input.flinkErrors;

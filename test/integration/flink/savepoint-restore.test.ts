@@ -63,6 +63,16 @@ test('stop-with-savepoint, then a restore from it continues every key\'s count',
   // The job is FINISHED and the JobManager still answers where the savepoint is.
   await pollUntil('job FINISHED', async () => ((await client1.jobDetails(first.jobId)).state === 'FINISHED' ? true : undefined));
   expect(await client1.savepointStatus(first.jobId, triggerId)).toEqual({ kind: 'completed', location });
+  // A retried stop (same trigger id, e.g. after a worker crash) is the same operation.
+  expect(await client1.stopWithSavepoint({ jobId: first.jobId, triggerId })).toEqual({ triggerId });
+  expect(await client1.savepointStatus(first.jobId, triggerId)).toEqual({ kind: 'completed', location });
+  // A new stop of the finished job is accepted, and its status says the job is gone: the
+  // domain error FLINK_NOT_FOUND ("already stopped: go find the savepoint").
+  const again = randomBytes(16).toString('hex');
+  await client1.stopWithSavepoint({ jobId: first.jobId, triggerId: again });
+  const refusal = await pollUntil('the refused stop', () => client1.savepointStatus(first.jobId, again)
+    .then((r) => (r.kind === 'pending' ? undefined : r), (e: unknown) => e));
+  expect(refusal).toMatchObject({ code: 'FLINK_NOT_FOUND', retryable: false });
   const stats1 = await client1.checkpoints(first.jobId);
   expect(stats1.latestSavepoint?.externalPath).toBe(location);
   expect((await client1.overview())['jobs-finished']).toBe(1);
