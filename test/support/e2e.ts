@@ -12,6 +12,7 @@ import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../src/k8s';
 import type { AppSpec } from '../../src/spec/types';
 import { counterManifest, type CounterManifestOptions } from '../../scripts/lib/counter-app';
+import { findPodProcesses } from '../../src/local/node-agent/proc';
 import { stack } from './stack';
 
 export { countsByKey, maxCounts, startsFromOne } from '../../scripts/lib/counter-app';
@@ -23,6 +24,7 @@ export const kube: KubeFacade = createKubeFacade(createKubeClients(loadKubeConfi
 const kc = new k8s.KubeConfig();
 kc.loadFromFile(stack.kubeconfig);
 export const core = kc.makeApiClient(k8s.CoreV1Api);
+export const apps = kc.makeApiClient(k8s.AppsV1Api);
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
@@ -131,4 +133,32 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 export async function removeApp(namespace: string, app: string): Promise<void> {
   await core.deleteNamespacedConfigMap({ name: `${app}-deploy-state`, namespace, propagationPolicy: 'Background' }).catch(() => undefined);
   await eventually(`pods of ${app} gone`, async () => ((await podNames(namespace)).some((p) => p.startsWith(`${app}-`)) ? undefined : true), 120_000);
+}
+
+/** Names of the app's Deployments still present (`<app>-…`). */
+export async function appDeploymentNames(namespace: string, app: string): Promise<string[]> {
+  return (await apps.listNamespacedDeployment({ namespace })).items.map((d) => d.metadata?.name ?? '').filter((n) => n.startsWith(`${app}-`));
+}
+
+/** Uids of the app's pods still present (`<app>-…`). */
+export async function appPodUids(namespace: string, app: string): Promise<string[]> {
+  return (await core.listNamespacedPod({ namespace })).items
+    .filter((p) => (p.metadata?.name ?? '').startsWith(`${app}-`))
+    .map((p) => p.metadata?.uid ?? '')
+    .filter((uid) => uid !== '');
+}
+
+/** Live local processes that run one of these pods (the node agent tags each with its pod uid). */
+export function liveProcessesOfPods(podUids: string[]): Array<{ pid: number; podUid: string }> {
+  return findPodProcesses().filter((p) => podUids.includes(p.podUid));
+}
+
+/** A file URI (file:/x or file:///x) as a local path. */
+export function localPathOf(uri: string): string {
+  return uri.replace(/^file:\/*/, '/');
+}
+
+/** Two file URIs name the same place (Flink writes file:/x, we may record file:///x). */
+export function sameLocation(a: string | null | undefined, b: string | null | undefined): boolean {
+  return a != null && b != null && localPathOf(a).replace(/\/+$/, '') === localPathOf(b).replace(/\/+$/, '');
 }
