@@ -6,7 +6,7 @@
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import { Component, LabelKey, managedBy, objectNames, renderApplication } from '../k8s/render';
 import type { AppRef } from '../workflows/types';
-import type { ActivityDeps } from './deps';
+import type { ResolvedDeps as ActivityDeps } from './deps';
 import { classified } from './failures';
 import { activitySignal } from './poll';
 import type { ApplyApplicationInput } from './types';

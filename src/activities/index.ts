@@ -2,7 +2,7 @@
  * The activities of flink-deploy, built from their dependencies (the clients, built once by
  * the worker): `createActivities(deps)`. Each takes one typed input; see ./types.ts.
  */
-import { defaultActivityConfig, type ActivityDeps } from './deps';
+import { defaultActivityConfig, type ActivityDeps, type ResolvedDeps } from './deps';
 import { deploymentActivities } from './deployment';
 import { jobActivities } from './job';
 import { recordActivities } from './record';
@@ -13,7 +13,7 @@ import type { FlinkDeployActivities } from './types';
 export { defaultActivityConfig, type ActivityDeps, type ActivityConfig } from './deps';
 
 export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
-  const full = { ...deps, config: { ...defaultActivityConfig, ...deps.config } };
+  const full: ResolvedDeps = { ...deps, config: { ...defaultActivityConfig, ...deps.config } };
   return {
     ...recordActivities(full),
     ...savepointActivities(full),

@@ -1,6 +1,6 @@
 /** beginOperation and updateRecord: the deployed-state record, written before side effects. */
 import { applyUpdate, toDeployedState, type AppRecord } from './record-changes';
-import type { ActivityDeps } from './deps';
+import type { ResolvedDeps as ActivityDeps } from './deps';
 import { classified } from './failures';
 import type { BeginOperationInput, DeployedState, UpdateRecordInput } from './types';
 import { LockNotHeldError } from '../k8s/state-record/errors';

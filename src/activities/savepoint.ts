@@ -5,7 +5,7 @@
  */
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { FailureType } from '../workflows/failures';
-import type { ActivityDeps } from './deps';
+import type { ResolvedDeps as ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { markDisposal } from './record-changes';
@@ -57,7 +57,7 @@ export function savepointActivities(deps: ActivityDeps) {
         }
         // 4. Poll until done.
         return pollUntil<SavepointTaken>({
-          intervalMs: deps.config.pollIntervalMs,
+          intervalMs: deps.config.savepointPollIntervalMs,
           onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen}`),
           check: async () => {
             const status = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {

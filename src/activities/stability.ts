@@ -6,7 +6,7 @@
  */
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { FailureType } from '../workflows/failures';
-import type { ActivityDeps } from './deps';
+import type { ResolvedDeps as ActivityDeps } from './deps';
 import { appPodSelector } from './deployment';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';

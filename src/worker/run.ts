@@ -27,7 +27,7 @@ export async function runWorker(settings: Settings): Promise<void> {
       namespace,
       taskQueue: settings.taskQueue,
       workflowsPath: require.resolve('../workflows'),
-      activities: createActivities({ kube: clients.kube, flinkFor: clients.flinkFor, config: { pollIntervalMs: settings.pollIntervalMs, maxRestartsWhileStabilising: 3, maxPodRestarts: 3 } }),
+      activities: createActivities({ kube: clients.kube, flinkFor: clients.flinkFor, config: { pollIntervalMs: settings.pollIntervalMs } }),
     });
     logger.info({ taskQueue: settings.taskQueue, namespace, metrics: `http://${settings.metricsAddress}/metrics` }, 'worker running');
     await worker.run();

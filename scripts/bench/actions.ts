@@ -1,0 +1,48 @@
+/**
+ * Temporal actions of one workflow run, counted from its history the way Temporal Cloud bills
+ * them: the start, each scheduled activity, timer, search-attribute upsert, signal, child
+ * workflow; plus activity heartbeats, which the history does not show: estimated from each
+ * heartbeating activity's duration and the SDK's throttle (80 % of its heartbeat timeout).
+ */
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+const E = temporal.api.enums.v1.EventType;
+const billable = new Set<number>([
+  E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, E.EVENT_TYPE_TIMER_STARTED,
+  E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+  E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+  E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+]);
+
+export interface ActionCount {
+  historyActions: number;
+  estimatedHeartbeats: number;
+  total: number;
+}
+
+const seconds = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) + (t?.nanos ?? 0) / 1e9;
+
+export async function countActions(client: Client, workflowId: string, runId?: string): Promise<ActionCount> {
+  const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+  let historyActions = 0;
+  let estimatedHeartbeats = 0;
+  const scheduled = new Map<number, number>(); // scheduled event id → heartbeat timeout (s)
+  const startedAt = new Map<number, number>();
+  for (const e of events) {
+    if (billable.has(Number(e.eventType))) historyActions++;
+    const id = Number(e.eventId);
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(id, seconds(s.heartbeatTimeout));
+    const st = e.activityTaskStartedEventAttributes;
+    if (st) startedAt.set(Number(st.scheduledEventId), seconds(e.eventTime));
+    const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    if (end) {
+      const sid = Number(end.scheduledEventId);
+      const hb = scheduled.get(sid) ?? 0;
+      const began = startedAt.get(sid);
+      if (hb > 0 && began !== undefined) estimatedHeartbeats += Math.floor((seconds(e.eventTime) - began) / (hb * 0.8));
+    }
+  }
+  return { historyActions, estimatedHeartbeats, total: historyActions + estimatedHeartbeats };
+}

@@ -1,0 +1,170 @@
+/**
+ * Benchmark (figures printed, not a test): upgrade downtime — the old job leaves RUNNING →
+ * the new job is RUNNING — of flink-deploy's savepoint upgrade against a BASELINE script that
+ * makes the same Flink REST and Kubernetes calls directly with tight (50 ms) polling, on the
+ * same local stack, alternated in one run; median of N each. Also the Temporal actions of one
+ * upgrade and of one periodic savepoint.
+ *   node --import tsx scripts/bench/upgrade-downtime.ts [--runs 5]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import * as k8s from '@kubernetes/client-node';
+import { applyUpdate } from '../../src/activities/record-changes';
+import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
+import { createKubeClients, createKubeFacade, loadKubeConfig } from '../../src/k8s';
+import { renderApplication } from '../../src/k8s/render';
+import { loadAppSpec } from '../../src/spec';
+import type { AppSpec } from '../../src/spec/types';
+import { operationWorkflowId } from '../../src/workflows/ids';
+import { counterManifest } from '../lib/counter-app';
+import { countActions } from './actions';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 5) || 5;
+const root = path.resolve(__dirname, '..', '..');
+const stackDir = path.join(root, '.stack');
+const kubeconfig = path.join(stackDir, 'kubeconfig');
+const namespace = 'bench';
+const app = 'bench-counter';
+const dir = path.join(stackDir, 'bench', app);
+const taskQueue = 'flink-deploy-bench';
+const env = { ...process.env, KUBECONFIG: kubeconfig, FLINK_DEPLOY_TASK_QUEUE: taskQueue, FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9466', FLINK_DEPLOY_POLL_INTERVAL: '500ms' };
+const cli = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), ...args], { env, encoding: 'utf8' });
+
+const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
+const kc = new k8s.KubeConfig();
+kc.loadFromFile(kubeconfig);
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const flinkOf = async () => new FlinkRestClient({ baseUrl: await resolveFlinkEndpoint({ app, namespace, mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) } }) });
+
+function manifest(parallelism: number): string {
+  const file = path.join(dir, `p${parallelism}.yaml`);
+  writeFileSync(file, counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5 }));
+  return file;
+}
+
+/** Samples every 50 ms which job ids the app's JobManagers report RUNNING; measures the gap. */
+function downtimeSampler(oldJobId: string) {
+  let stop = false;
+  let leftAt: number | undefined;
+  let newAt: number | undefined;
+  const done = (async () => {
+    while (!stop && newAt === undefined) {
+      const pods = (await core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager` })).items;
+      const running: string[] = [];
+      for (const pod of pods) {
+        if (!pod.status?.podIP) continue;
+        const res = await fetch(`http://${pod.status.podIP}:8081/jobs`, { signal: AbortSignal.timeout(500) }).catch(() => undefined);
+        const jobs = res?.ok ? ((await res.json()) as { jobs: { id: string; status: string }[] }).jobs : [];
+        running.push(...jobs.filter((j) => j.status === 'RUNNING').map((j) => j.id));
+      }
+      const now = Date.now();
+      if (leftAt === undefined && !running.includes(oldJobId)) leftAt = now;
+      if (leftAt !== undefined && running.some((id) => id !== oldJobId)) newAt = now;
+      await sleep(50);
+    }
+  })();
+  return async () => { stop = true; await done; return leftAt !== undefined && newAt !== undefined ? newAt - leftAt : NaN; };
+}
+
+async function readRecord() {
+  const r = await kube.records.readRecord<AppSpec>(namespace, app);
+  if (!r) throw new Error('no record');
+  return r.record;
+}
+
+/** flink-deploy: the CLI starts the upgrade workflow, the worker runs it. */
+async function oursUpgrade(parallelism: number): Promise<number> {
+  const before = await readRecord();
+  const measure = downtimeSampler(before.jobId!);
+  const r = cli(['apply', '-f', manifest(parallelism), '--wait', '--timeout', '6m']);
+  if (r.status !== 0) throw new Error(`flink-deploy upgrade failed: ${r.stdout}${r.stderr}`);
+  return measure();
+}
+
+/** Baseline: the same calls, made directly, polling every 50 ms. */
+async function baselineUpgrade(parallelism: number): Promise<number> {
+  const before = await readRecord();
+  const spec = loadAppSpec(counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5 }));
+  const measure = downtimeSampler(before.jobId!);
+  const flink = await flinkOf();
+  const triggerId = randomUUID().replace(/-/g, '');
+  await flink.stopWithSavepoint({ jobId: before.jobId!, triggerId });
+  let location: string | undefined;
+  while (!location) {
+    const s = await flink.savepointStatus(before.jobId!, triggerId);
+    if (s.kind === 'failed') throw new Error(s.cause);
+    if (s.kind === 'completed') location = s.location;
+    else await sleep(50);
+  }
+  const jobId = randomUUID().replace(/-/g, '');
+  const generation = before.generation + 1;
+  const record = await kube.records.readRecord(namespace, app);
+  const objects = renderApplication({ spec, generation, jobId, restore: { path: location, allowNonRestoredState: false }, owner: { apiVersion: 'v1', kind: 'ConfigMap', name: `${app}-deploy-state`, uid: record!.uid } });
+  await kube.apply([objects.configMap, objects.rpcService, objects.restService, objects.jobManager, objects.taskManager]);
+  for (;;) {
+    const f = await flinkOf().catch(() => undefined);
+    const state = f ? await f.jobDetails(jobId).then((d) => d.state, () => undefined) : undefined;
+    if (state === 'RUNNING') break;
+    await sleep(50);
+  }
+  const downtime = await measure();
+  // Tell the record what runs now, so the next flink-deploy upgrade starts from it.
+  await kube.records.updateRecord<AppSpec>({ namespace, app, mutate: (r) => applyUpdate(r, { app: { namespace, name: app }, workflowId: '-', changes: [
+    { kind: 'savepoint-completed', entry: { location, kind: 'upgrade', time: new Date().toISOString(), triggerId, jobId: before.jobId, disposed: false } },
+    { kind: 'stable', generation, jobId, spec },
+  ] }, new Date()) });
+  return downtime;
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
+
+async function main(): Promise<void> {
+  await core.createNamespace({ body: { metadata: { name: namespace } } }).catch(() => undefined);
+  await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: `${app}-deploy-state`, propagationPolicy: 'Background' });
+  await kube.waitForPodsGone({ namespace, labelSelector: `app.kubernetes.io/instance=${app}`, timeoutMs: 120_000 });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const worker = spawn(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), 'worker'], { env, stdio: 'ignore' });
+  const connection = await Connection.connect({ address: '127.0.0.1:7233' });
+  const client = new Client({ connection });
+  try {
+    const deployed = cli(['apply', '-f', manifest(2), '--wait', '--timeout', '6m']);
+    if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
+    const ours: number[] = [];
+    const baseline: number[] = [];
+    const upgradeActions: number[] = [];
+    for (let i = 0; i < runs * 2; i++) {
+      const parallelism = i % 2 === 0 ? 3 : 2;
+      if (i % 2 === 0) {
+        ours.push(await oursUpgrade(parallelism));
+        const last = (await readRecord()).history.at(-1)!;
+        upgradeActions.push((await countActions(client, last.workflowId, last.runId)).total);
+        console.log(`run ${i + 1}: flink-deploy downtime ${ours.at(-1)} ms, ${upgradeActions.at(-1)} actions`);
+      } else {
+        baseline.push(await baselineUpgrade(parallelism));
+        console.log(`run ${i + 1}: baseline     downtime ${baseline.at(-1)} ms`);
+      }
+    }
+    const sp = cli(['savepoint', app, '-n', namespace, '--wait', '--timeout', '3m']);
+    if (sp.status !== 0) throw new Error(`savepoint failed: ${sp.stdout}${sp.stderr}`);
+    // A periodic savepoint as the schedule starts it (kind periodic, retention keep 3).
+    const handle = await client.workflow.start('savepoint', { taskQueue, workflowId: `${operationWorkflowId({ namespace, name: app })}-periodic-bench`, args: [{ app: { namespace, name: app }, kind: 'periodic', retention: { keep: 3 } }] });
+    await handle.result();
+    const periodic = await countActions(client, handle.workflowId, handle.firstExecutionRunId);
+    console.log('\n| figure | flink-deploy | baseline (direct calls, 50 ms polling) |');
+    console.log('|---|---|---|');
+    console.log(`| upgrade downtime, median of ${runs} (ms) | ${median(ours)} | ${median(baseline)} |`);
+    console.log(`| ratio to baseline | ${(median(ours) / median(baseline)).toFixed(3)} | 1 |`);
+    console.log(`| Temporal actions per upgrade (median; history + estimated heartbeats) | ${median(upgradeActions)} | - |`);
+    console.log(`| Temporal actions per periodic savepoint | ${periodic.total} (${periodic.historyActions} + ${periodic.estimatedHeartbeats} heartbeats) | - |`);
+  } finally {
+    worker.kill('SIGTERM');
+    await connection.close();
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
