@@ -11,8 +11,10 @@ t0=$SECONDS
 if [ $only_stack = 0 ]; then
   lock_hash="$(sha256sum "$root/package-lock.json" | cut -c1-16)"
   if [ "$(cat "$root/node_modules/.fd-lock-hash" 2>/dev/null)" != "$lock_hash" ] || [ ! -x "$root/node_modules/.bin/node" ]; then
-    log "installing npm packages (npm ci)"
-    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install` from the committed lock, not `npm ci`: npm 11.19 writes locks without the
+    # other platforms' optional packages (@swc/core-*) and then refuses them in `npm ci`.
+    log "installing npm packages (npm install from package-lock.json)"
+    (cd "$root" && npm install --no-audit --no-fund --loglevel=error)
     echo "$lock_hash" > "$root/node_modules/.fd-lock-hash"
   fi
   "$root/node_modules/.bin/node" -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<22||(a===22&&b<19)) { console.error("Node >= 22.19 required, got "+process.version); process.exit(1) }'
