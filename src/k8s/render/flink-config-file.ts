@@ -10,6 +10,14 @@ import { FlinkPort, objectNames } from './names';
 /** `rest.async.store-duration` when the spec does not say: savepoint trigger results outlive a worker restart. */
 export const defaultAsyncStoreDuration = '1h';
 
+/**
+ * Completed checkpoints outlive a cancelled job unless the spec says otherwise: a last-state
+ * upgrade (or the savepoint fallback) cancels the job and then restores from its latest
+ * checkpoint, which Flink's default (NO_EXTERNALIZED_CHECKPOINTS) deletes on cancel. A default,
+ * not a per-mode setting: the upgrade's mode is the NEW spec's, the job cancelled is the old one.
+ */
+export const checkpointRetentionKey = 'execution.checkpointing.externalized-checkpoint-retention';
+
 const haKubernetesTypes = ['kubernetes', 'org.apache.flink.kubernetes.highavailability.KubernetesHaServicesFactory'];
 
 /** The complete flat Flink configuration of the application's processes, keys sorted. */
@@ -17,6 +25,7 @@ export function effectiveFlinkConfiguration(spec: AppSpec): Record<string, strin
   const names = objectNames(spec.name);
   const config: Record<string, string> = {
     'rest.async.store-duration': defaultAsyncStoreDuration,
+    [checkpointRetentionKey]: 'RETAIN_ON_CANCELLATION',
     ...spec.flinkConfiguration,
     ...forcedConfig,
     'jobmanager.rpc.address': names.rpcService,
