@@ -1,0 +1,79 @@
+/**
+ * Savepoints on the whole local stack, with the stateful counter job: a manual savepoint (the
+ * job keeps running), and periodic savepoints by a Temporal Schedule with retention by count:
+ * the savepoints beyond it are disposed (gone from disk), never the one the job restored from.
+ */
+import { existsSync } from 'node:fs';
+import { E2eEnv, eventually, flinkOf, localPathOf, readRecord, removeApp } from '../support/e2e';
+
+const env = new E2eEnv('e2e-savepoints');
+beforeAll(() => env.setUp());
+afterAll(() => env.tearDown());
+
+const wait = ['--wait', '--timeout', '5m'];
+
+test('a manual savepoint is recorded and written to disk; the job keeps RUNNING with the same id', async () => {
+  const app = 'manual';
+  expect((await env.cli(['apply', '-f', env.manifest(app), ...wait])).code).toBe(0);
+  const running = await readRecord(env.namespace, app);
+
+  const taken = await env.cli(['savepoint', app, '-n', env.namespace, ...wait]);
+
+  expect(taken.code).toBe(0);
+  const record = await readRecord(env.namespace, app);
+  const manual = record.savepoints.filter((s) => s.kind === 'manual');
+  expect(manual).toHaveLength(1);
+  expect(manual[0]).toMatchObject({ jobId: running.jobId, disposed: false });
+  expect(existsSync(localPathOf(manual[0]!.location))).toBe(true);
+  expect(existsSync(`${localPathOf(manual[0]!.location)}/_metadata`)).toBe(true);
+  expect(record.jobId).toBe(running.jobId);
+  expect(record.generation).toBe(running.generation);
+  const flink = await flinkOf(env.namespace, app);
+  expect((await flink.jobDetails(running.jobId!)).state).toBe('RUNNING');
+  // Flink itself counts the savepoint among the job's completed checkpoints.
+  const latest = (await flink.checkpoints(running.jobId!)).latestSavepoint;
+  expect(localPathOf(latest?.externalPath ?? '')).toBe(localPathOf(manual[0]!.location));
+  await removeApp(env.namespace, app);
+});
+
+test('a savepoint schedule takes savepoints and disposes those beyond --keep, never the one the job was restored from', async () => {
+  const app = 'periodic';
+  expect((await env.cli(['apply', '-f', env.manifest(app, { parallelism: 2 }), ...wait])).code).toBe(0);
+  // A savepoint upgrade, so the running job is restored from a savepoint retention must spare.
+  expect((await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), ...wait])).code).toBe(0);
+  const upgraded = await readRecord(env.namespace, app);
+  expect(upgraded.restoredFrom).toBeTruthy();
+
+  const created = await env.cli(['schedule', 'savepoints', app, '-n', env.namespace, '--every', '10s', '--keep', '2']);
+  expect(created.code).toBe(0);
+  try {
+    await eventually('at least 4 periodic savepoints, at least 2 of them disposed', async () => {
+      const periodic = (await readRecord(env.namespace, app)).savepoints.filter((s) => s.kind === 'periodic');
+      return periodic.length >= 4 && periodic.filter((s) => s.disposed).length >= 2 ? true : undefined;
+    }, 180_000);
+  } finally {
+    expect((await env.cli(['schedule', 'delete', app, '-n', env.namespace])).code).toBe(0);
+  }
+  // Let the run in flight (if any) finish its disposals.
+  const record = await eventually('no operation or disposal in flight', async () => {
+    const r = await readRecord(env.namespace, app);
+    return r.operation === null && !r.savepoints.some((s) => s.disposalPending) ? r : undefined;
+  }, 60_000);
+
+  const periodic = record.savepoints.filter((s) => s.kind === 'periodic');
+  const disposed = periodic.filter((s) => s.disposed);
+  expect(disposed.length).toBeGreaterThanOrEqual(2);
+  for (const s of disposed) expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({ location: s.location, onDisk: false });
+  const kept = periodic.filter((s) => !s.disposed);
+  expect(kept).toHaveLength(2);
+  for (const s of kept) expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({ location: s.location, onDisk: true });
+  // The savepoint the running job was restored from is beyond --keep, yet spared.
+  expect(record.jobId).toBe(upgraded.jobId);
+  expect(record.restoredFrom).toBe(upgraded.restoredFrom);
+  const restoredFrom = record.savepoints.find((s) => s.location === upgraded.restoredFrom);
+  expect(restoredFrom?.disposed).toBe(false);
+  expect(existsSync(localPathOf(upgraded.restoredFrom!))).toBe(true);
+  const flink = await flinkOf(env.namespace, app);
+  expect((await flink.jobDetails(upgraded.jobId!)).state).toBe('RUNNING');
+  await removeApp(env.namespace, app);
+});
