@@ -3,7 +3,7 @@
  * Every time, the upgrade finishes correctly, one trigger id gives one savepoint, and at no
  * moment do two jobs of the application run (sampled from Kubernetes and Flink throughout).
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import { progressQuery } from '../../src/workflows/messages';
@@ -48,7 +48,10 @@ function watchForTwoJobs(app: string) {
   return { stop: async () => { stop = true; await done; return { maxJobManagers, maxRunningJobs }; } };
 }
 
-const savepointDirs = (app: string) => readdirSync(path.join(env.dir, app, 'savepoints')).filter((d) => d.startsWith('savepoint-'));
+const savepointDirs = (app: string): string[] => {
+  const dir = path.join(env.dir, app, 'savepoints');
+  return existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith('savepoint-')) : [];
+};
 
 test.each(['Savepointing', 'Deploying', 'WaitingForStable'])('worker SIGKILLed in phase %s of a savepoint upgrade: the upgrade finishes correctly', async (phase) => {
   const app = `crash-${phase.toLowerCase()}`;
