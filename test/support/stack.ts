@@ -21,4 +21,6 @@ export const stack = {
   /** Built test jobs (scripts/stack/build-jobs.sh): counter-job.jar, StateMachineExample.jar. */
   jobsDir: path.join(stackDir, 'jobs'),
   logsDir: path.join(stackDir, 'logs'),
+  /** `../shared` beside the checkout (CI puts it there): the conformance manifests and CRDs. */
+  conformanceExamples: path.join(process.env.FD_SHARED_DIR ?? path.resolve(root, '..', 'shared'), 'conformance', 'apache-operator-examples'),
 } as const;

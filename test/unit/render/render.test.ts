@@ -3,8 +3,9 @@ import { stringify } from 'yaml';
 import { generateJobId, loadAppSpec, type AppSpec } from '../../../src/spec';
 import { jobManagerArgs, renderApplication } from '../../../src/k8s/render';
 import { baseManifest, specOf } from '../spec/manifest-fixtures';
+import { stack } from '../../support/stack';
 
-const examples = '/work/shared/conformance/apache-operator-examples';
+const examples = stack.conformanceExamples;
 const jobId = generateJobId('default/basic-example/1');
 const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'basic-example-deploy-state', uid: '6b1f3c0e-0000-4000-8000-000000000001' };
 

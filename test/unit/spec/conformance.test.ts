@@ -5,8 +5,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseAppSpec } from '../../../src/spec';
+import { stack } from '../../support/stack';
 
-const dir = '/work/shared/conformance/apache-operator-examples';
+const dir = stack.conformanceExamples;
 
 /** File → undefined (accepted) or the messages that must be among the issues. */
 const expected: Record<string, string[] | undefined> = {
