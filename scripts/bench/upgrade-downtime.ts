@@ -32,6 +32,16 @@ const dir = path.join(stackDir, 'bench', app);
 const taskQueue = 'flink-deploy-bench';
 const env = { ...process.env, KUBECONFIG: kubeconfig, FLINK_DEPLOY_TASK_QUEUE: taskQueue, FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9466', FLINK_DEPLOY_POLL_INTERVAL: '500ms' };
 const cli = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), ...args], { env, encoding: 'utf8' });
+/** The CLI without blocking the event loop (the downtime sampler keeps sampling meanwhile). */
+function cliAsync(args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), ...args], { env });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.on('exit', (status) => resolve({ status, output }));
+  });
+}
 
 const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
 const kc = new k8s.KubeConfig();
@@ -80,8 +90,8 @@ async function readRecord() {
 async function oursUpgrade(parallelism: number): Promise<number> {
   const before = await readRecord();
   const measure = downtimeSampler(before.jobId!);
-  const r = cli(['apply', '-f', manifest(parallelism), '--wait', '--timeout', '6m']);
-  if (r.status !== 0) throw new Error(`flink-deploy upgrade failed: ${r.stdout}${r.stderr}`);
+  const r = await cliAsync(['apply', '-f', manifest(parallelism), '--wait', '--timeout', '6m']);
+  if (r.status !== 0) throw new Error(`flink-deploy upgrade failed: ${r.output}`);
   return measure();
 }
 
