@@ -15,6 +15,9 @@ const shared = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testEnvironment: 'node',
+  // .stack/ holds etcd's data, Flink's state and logs: nothing of Jest's.
+  modulePathIgnorePatterns: ['<rootDir>/.stack/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stack/'],
 };
 /** @type {import('jest').Config} */
 module.exports = {

@@ -5,7 +5,7 @@
  * the SAME savepoint, and fail with UpgradeRolledBack (or RollbackFailed, never both).
  * Phases: docs/workflows.md.
  */
-import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { FailureType } from './failures';
 import { hexId } from './ids';
@@ -41,10 +41,20 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
     throw ApplicationFailure.create({ type: FailureType.NothingToDo, nonRetryable: true,
       message: `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy or resume it first` });
   }
-  const secured = await secureState(ctx, { mode: spec.job.upgradeMode, jobId: state.jobId, triggerId, spec, kind: SavepointKind.Upgrade });
-  if (secured.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
+  // Securing the state is not interrupted by a cancel request: a half-taken stop-with-savepoint
+  // would leave the job stopped with its savepoint unrecorded.
+  const jobId = state.jobId;
+  const secured = await CancellationScope.nonCancellable(async () => {
+    const result = await secureState(ctx, { mode: spec.job.upgradeMode, jobId, triggerId, spec, kind: SavepointKind.Upgrade });
+    if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
+    return result;
+  });
   const restore = secured.restorePath ? { path: secured.restorePath, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
   const generation = state.generation + 1;
+  if (CancellationScope.current().consideredCancelled) {
+    // Cancelled while the state was secured: the old job is stopped; bring the previous version back.
+    return CancellationScope.nonCancellable(() => rollBackAfterFailure(ctx, { cause: 'cancelled on request', generation, restorePath: restore?.path }));
+  }
   try {
     const done = await rollout(ctx, { spec, generation, restore, label: 'new version' });
     return {
@@ -53,6 +63,10 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
       finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
     };
   } catch (err) {
+    if (isCancellation(err)) {
+      // Cancelled while the new version was rolling out: the last stable version comes back.
+      return CancellationScope.nonCancellable(() => rollBackAfterFailure(ctx, { cause: 'cancelled on request', generation: generation + 1, restorePath: restore?.path }));
+    }
     const failure = applicationFailureOf(err);
     if (!failure || !rollbackOn.includes(failure.type ?? '')) throw err;
     return rollBackAfterFailure(ctx, { cause: failure.message, generation: generation + 1, restorePath: restore?.path });

@@ -5,6 +5,7 @@
  * faults no real server shows on cue (a savepoint that fails, a version that never stabilises).
  * End-to-end tests use the real activities against the real stack.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { applyUpdate, markDisposal, toDeployedState, type AppRecord } from '../../src/activities/record-changes';
 import { withLockAcquired } from '../../src/k8s/state-record/lock';
@@ -26,6 +27,8 @@ export interface Script {
   /** Images whose jobs fail (JobFailed) / never stabilise (NotStable). */
   failingImages?: string[];
   unstableImages?: string[];
+  /** Images whose stability wait never ends (until the activity is cancelled). */
+  hangingImages?: string[];
   checkpoint?: CheckpointInfo | null;
   /** disposeSavepoints fails for these locations. */
   disposalFails?: string[];
@@ -99,6 +102,9 @@ export class InMemoryCluster {
         if (job && this.script.failingImages?.includes(job.image)) {
           job.state = 'FAILED';
           throw ApplicationFailure.create({ type: FailureType.JobFailed, nonRetryable: true, message: `job ${input.jobId} FAILED: ClassNotFoundException` });
+        }
+        if (job && this.script.hangingImages?.includes(job.image)) {
+          for (;;) { Context.current().heartbeat(); await Context.current().sleep(200); }
         }
         if (job && this.script.unstableImages?.includes(job.image)) {
           throw ApplicationFailure.create({ type: FailureType.NotStable, nonRetryable: true, message: `job ${input.jobId} not stable within ${input.stability.timeoutSeconds}s` });

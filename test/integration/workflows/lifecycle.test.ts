@@ -200,3 +200,23 @@ test('periodic savepoints dispose beyond retention, never the restore source, an
   expect(cluster.disposedLocations).toContain(taken[1]);
   expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposed: true });
 });
+
+test('an upgrade cancelled while the new version rolls out brings the last stable version back from the same savepoint, and says so', async () => {
+  const cluster = await deployed();
+  cluster.script.hangingImages = ['flink:2.3-v2'];
+  const failure = await failureOf(kit.withWorker(cluster.activities(), async (taskQueue) => {
+    const handle = await kit.env.client.workflow.start('apply', { taskQueue, workflowId: `flink-deploy/default/counter-${++seq}`, args: [{ spec: v2 }] });
+    for (let i = 0; i < 200 && !cluster.calls.some((c) => c.name === 'awaitJobStable' && (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId && cluster.jobs.at(-1)?.image === 'flink:2.3-v2'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await handle.cancel();
+    return handle.result();
+  }));
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  expect(failure.message).toContain('cancelled on request');
+  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
+  expect(applies.map((a) => a.spec.image)).toEqual(['flink:2.3', 'flink:2.3-v2', 'flink:2.3']);
+  expect(applies[2]!.restore?.path).toBe(applies[1]!.restore?.path);
+  expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);
+  expect(cluster.record).toMatchObject({ status: 'running', operation: null });
+});
