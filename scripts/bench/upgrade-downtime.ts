@@ -122,6 +122,14 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
     await sleep(50);
   }
   const downtime = await measure();
+  // Like flink-deploy's stability wait: every task RUNNING and a checkpoint, before the next run.
+  for (;;) {
+    const f = await flinkOf();
+    const d = await f.jobDetails(jobId);
+    const c = await f.checkpoints(jobId);
+    if (d.vertices.every((v) => v.status === 'RUNNING') && c.counts.completed > 0) break;
+    await sleep(200);
+  }
   // Tell the record what runs now, so the next flink-deploy upgrade starts from it.
   await kube.records.updateRecord<AppSpec>({ namespace, app, mutate: (r) => applyUpdate(r, { app: { namespace, name: app }, workflowId: '-', changes: [
     { kind: 'savepoint-completed', entry: { location, kind: 'upgrade', time: new Date().toISOString(), triggerId, jobId: before.jobId, disposed: false } },

@@ -46,6 +46,19 @@ export function savepointActivities(deps: ActivityDeps) {
             throw fail(FailureType.SavepointFailed, `${what}: the job is FINISHED but reports no savepoint`);
           }
           if (details.state !== 'RUNNING') throw fail(FailureType.SavepointFailed, `${what}: the job is ${details.state}, not RUNNING`);
+          // Flink declines a savepoint while tasks are still deploying: wait for them (bounded).
+          if (!details.vertices.every((v) => v.status === 'RUNNING')) {
+            await pollUntil({
+              intervalMs: deps.config.savepointPollIntervalMs, deadline: Date.now() + 120_000,
+              onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen} for 120s`),
+              check: async () => {
+                const d = await flink.jobDetails(jobId, { signal });
+                if (d.state !== 'RUNNING') throw fail(FailureType.SavepointFailed, `${what}: the job is ${d.state}, not RUNNING`);
+                const waiting = d.vertices.filter((v) => v.status !== 'RUNNING').map((v) => `${v.name} ${v.status}`);
+                return waiting.length ? { done: false, seen: `tasks not running yet: ${waiting.join(', ')}` } : { done: true, value: undefined };
+              },
+            });
+          }
           // 3. Trigger with our id (the same id again is the same request).
           try {
             if (input.stop) await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
