@@ -24,16 +24,9 @@ export interface AppRef {
   name: string;
 }
 
-/** Why a savepoint was taken; kept in the savepoint history of the deployed-state record. */
-export const SavepointKind = {
-  Upgrade: 'upgrade',
-  Suspend: 'suspend',
-  Manual: 'manual',
-  Periodic: 'periodic',
-  /** A completed checkpoint used in place of a savepoint (last-state, or the allowed fallback). */
-  Checkpoint: 'checkpoint',
-} as const;
-export type SavepointKind = (typeof SavepointKind)[keyof typeof SavepointKind];
+/** Why a savepoint was taken (the deployed-state record's own list). */
+export { SavepointKind } from '../k8s/state-record/types';
+import type { SavepointKind } from '../k8s/state-record/types';
 
 /** How savepoints are kept: the newest `keep`, and none older than `maxAgeSeconds`. */
 export interface RetentionPolicy {
