@@ -4,7 +4,7 @@
  * makes the same Flink REST and Kubernetes calls directly with tight (50 ms) polling, on the
  * same local stack, alternated in one run; median of N each. Also the Temporal actions of one
  * upgrade and of one periodic savepoint.
- *   node --import tsx scripts/bench/upgrade-downtime.ts [--runs 5]
+ *   node --import tsx scripts/bench/upgrade-downtime.ts [--runs 4]   (even: balanced ABBA)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,7 @@ import { operationWorkflowId } from '../../src/workflows/ids';
 import { counterManifest } from '../lib/counter-app';
 import { countActions } from './actions';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 5) || 5;
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 4) || 4;
 const root = path.resolve(__dirname, '..', '..');
 const stackDir = path.join(root, '.stack');
 const kubeconfig = path.join(stackDir, 'kubeconfig');
@@ -155,16 +155,18 @@ async function main(): Promise<void> {
     const ours: number[] = [];
     const baseline: number[] = [];
     const upgradeActions: number[] = [];
+    // ABBA order with alternating targets (3, 2, 3, 2...): each side scales up and down
+    // equally often, and neither always runs first.
     for (let i = 0; i < runs * 2; i++) {
       const parallelism = i % 2 === 0 ? 3 : 2;
-      if (i % 2 === 0) {
+      if (i % 4 === 0 || i % 4 === 3) {
         ours.push(await oursUpgrade(parallelism));
         const last = (await readRecord()).history.at(-1)!;
         upgradeActions.push((await countActions(client, last.workflowId, last.runId)).total);
-        console.log(`run ${i + 1}: flink-deploy downtime ${ours.at(-1)} ms, ${upgradeActions.at(-1)} actions`);
+        console.log(`run ${i + 1}: flink-deploy downtime ${ours.at(-1)} ms (parallelism → ${parallelism}), ${upgradeActions.at(-1)} actions`);
       } else {
         baseline.push(await baselineUpgrade(parallelism));
-        console.log(`run ${i + 1}: baseline     downtime ${baseline.at(-1)} ms`);
+        console.log(`run ${i + 1}: baseline     downtime ${baseline.at(-1)} ms (parallelism → ${parallelism})`);
       }
     }
     const sp = cli(['savepoint', app, '-n', namespace, '--wait', '--timeout', '3m']);
