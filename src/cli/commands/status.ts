@@ -12,6 +12,7 @@ import type { AppRef } from '../../workflows/types';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
+import { readJobState, type JobStateView } from '../job-state';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { workflowUrl } from '../links';
@@ -31,6 +32,8 @@ export interface StatusJson {
   status?: string;
   generation?: number;
   jobId?: string | null;
+  /** What Flink says of that job (state), or why it could not be asked. */
+  job?: JobStateView;
   restoredFrom?: string | null;
   deployedSpec?: string;
   stableSpec?: string;
@@ -60,11 +63,11 @@ async function operationStatus(settings: Settings, app: AppRef): Promise<{ opera
   });
 }
 
-function statusJson(app: AppRef, record: DeployStateRecord<AppSpec> | undefined, operation: StatusJson['operation'], recordError?: string): StatusJson {
+function statusJson(app: AppRef, record: DeployStateRecord<AppSpec> | undefined, operation: StatusJson['operation'], recordError?: string, job?: JobStateView): StatusJson {
   const last = record?.history.at(-1);
   return {
     app, deployed: record !== undefined && record.generation > 0, status: record?.status, generation: record?.generation,
-    jobId: record?.jobId, restoredFrom: record?.restoredFrom,
+    jobId: record?.jobId, job, restoredFrom: record?.restoredFrom,
     deployedSpec: specSummary(record?.lastAppliedSpec), stableSpec: specSummary(record?.lastStableSpec),
     savepoints: (record?.savepoints ?? []).slice(-5).reverse().map(({ location, time, kind, disposed }) => ({ location, time, kind, disposed })),
     operation,
@@ -79,6 +82,7 @@ function statusText(status: StatusJson): string {
   else if (!status.status) lines.push('  deployed state: none (never applied)');
   else {
     lines.push(`  status:      ${status.status}, generation ${status.generation}${status.jobId ? `, job ${status.jobId}` : ''}`);
+    if (status.job) lines.push(`  job (Flink): ${status.job.state ?? `unknown (${status.job.error ?? 'no answer'})`}`);
     if (status.deployedSpec) lines.push(`  deployed:    ${status.deployedSpec}`);
     if (status.stableSpec) lines.push(`  stable:      ${status.stableSpec}`);
     if (status.restoredFrom) lines.push(`  restored from ${status.restoredFrom}`);
@@ -115,7 +119,8 @@ export function statusCommand(ctx: CliContext): Command {
     if (!record && !ever && !recordError) {
       throw new CliError({ code: CliErrorCode.NotFound, message: `${app.namespace}/${app.name} is not known: no deployed state and no operation`, hint: 'Check the name and -n namespace, or deploy it with `flink-deploy apply -f`.' });
     }
-    const status = statusJson(app, record, operation, recordError);
+    const job = record?.jobId ? await readJobState(settings, app, record.jobId) : undefined;
+    const status = statusJson(app, record, operation, recordError, job);
     output.data(status, () => statusText(status));
     return ExitCode.Success;
   }));
