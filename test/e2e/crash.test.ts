@@ -9,7 +9,7 @@ import { Connection, Client } from '@temporalio/client';
 import { progressQuery } from '../../src/workflows/messages';
 import { operationWorkflowId } from '../../src/workflows/ids';
 import type { OperationResult } from '../../src/workflows/types';
-import { core, E2eEnv, eventually, flinkOf, readRecord, removeApp, startsFromOne } from '../support/e2e';
+import { core, E2eEnv, flinkOf, readRecord, removeApp, startsFromOne } from '../support/e2e';
 import { stack } from '../support/stack';
 
 const env = new E2eEnv('e2e-crash');
@@ -63,7 +63,12 @@ test.each(['Savepointing', 'Deploying', 'WaitingForStable'])('worker SIGKILLed i
   const started = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), '--no-wait']);
   expect(started.code).toBe(0);
   const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
-  await eventually(`phase ${phase}`, async () => ((await handle.query(progressQuery)).phase === phase ? true : undefined), 180_000);
+  // Kill as soon as the phase is entered (Deploying lasts a fraction of a second: poll fast).
+  const deadline = Date.now() + 180_000;
+  while (!(await handle.query(progressQuery).then((p) => p.phases.some((e) => e.phase === phase), () => false))) {
+    if (Date.now() > deadline) throw new Error(`phase ${phase} not reached`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
   await env.killWorker();
   await new Promise((r) => setTimeout(r, 3000));
   env.startWorker();
