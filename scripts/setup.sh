@@ -32,7 +32,7 @@ command -v mvn >/dev/null || { if [ "$(id -u)" = 0 ] && command -v apt-get >/dev
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "Chromium is missing: installing chromium from Debian (for test/e2e/web-ui.test.ts)"
-    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else log "warning: /usr/bin/chromium is missing (apt-get install chromium): test/e2e/web-ui.test.ts will fail"; fi
 fi
 
