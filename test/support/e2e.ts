@@ -14,6 +14,7 @@ import type { AppSpec } from '../../src/spec/types';
 import { counterManifest, type CounterManifestOptions } from '../../scripts/lib/counter-app';
 import { findPodProcesses } from '../../src/local/node-agent/proc';
 import { stack } from './stack';
+import { eventually as pollEventually } from './eventually';
 
 export { countsByKey, maxCounts, startsFromOne } from '../../scripts/lib/counter-app';
 
@@ -119,14 +120,8 @@ export async function podNames(namespace: string): Promise<string[]> {
   return (await core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name ?? '');
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+export function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  return pollEventually(what, probe, { timeoutMs, intervalMs: 500 });
 }
 
 /** Remove an application: delete its record (owner references cascade) and wait for its pods to go. */

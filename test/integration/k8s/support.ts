@@ -1,8 +1,8 @@
 /** Shared helpers of the Kubernetes facade's integration tests (real kube-apiserver of the local stack). */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createKubeClients, loadKubeConfig, type KubeClients } from '../../../src/k8s';
 import { stack } from '../../support/stack';
+import { eventually as pollEventually } from '../../support/eventually';
 
 /** Admin clients (system:masters) of the local stack. */
 export function adminClients(): KubeClients {
@@ -22,14 +22,8 @@ export async function testNamespace(clients: KubeClients, prefix: string): Promi
 }
 
 /** Poll `probe` until it returns a value (not undefined), or fail after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
+export function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return pollEventually(what, probe, { timeoutMs, intervalMs: 200, tolerateErrors: false });
 }
 
 /**

@@ -6,6 +6,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { findPodProcesses } from '../../../src/local/node-agent/proc';
 import { stack } from '../../support/stack';
+import { eventually as pollEventually } from '../../support/eventually';
 
 const config = new k8s.KubeConfig();
 config.loadFromFile(stack.kubeconfig);
@@ -17,19 +18,8 @@ export const kube = {
 };
 
 /** Polls `probe` until it returns a value; fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+export function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  return pollEventually(what, probe, { timeoutMs, intervalMs: 500 });
 }
 
 /** Creates a fresh namespace named after `prefix`. */

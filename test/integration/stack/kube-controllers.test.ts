@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { stack } from '../../support/stack';
+import { eventually as pollEventually } from '../../support/eventually';
 
 const kc = new k8s.KubeConfig();
 kc.loadFromFile(stack.kubeconfig);
@@ -7,15 +8,7 @@ const core = kc.makeApiClient(k8s.CoreV1Api);
 const apps = kc.makeApiClient(k8s.AppsV1Api);
 const namespace = `stack-proof-${Date.now().toString(36)}`;
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>) => pollEventually(what, probe, { tolerateErrors: false });
 
 beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: namespace } } });
