@@ -92,7 +92,7 @@ function statusText(status: StatusJson): string {
     for (const sp of status.savepoints) lines.push(`    ${sp.time}  ${sp.kind.padEnd(10)} ${sp.location}${sp.disposed ? '  (disposed)' : ''}`);
   }
   if (status.operation) {
-    lines.push(`  in progress: ${status.operation.type}, phase ${status.operation.phase ?? '(no worker has picked it up yet)'}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`);
+    lines.push(`  in progress: ${status.operation.type}, phase ${status.operation.phase ?? 'unknown (no worker answers its progress query: none is running on the task queue, or it is restarting)'}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`);
     lines.push(`    ${status.operation.url}`);
   } else lines.push('  in progress: nothing');
   if (status.lastOperation) lines.push(`  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`);
