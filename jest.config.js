@@ -1,14 +1,27 @@
 // Jest: TypeScript and the ESM-only packages (@kubernetes/client-node and its deps) are
 // transformed to CommonJS by SWC, so Jest runs without --experimental-vm-modules.
 const esmOnly = [
-  '@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus',
-  'js-yaml', '@jsep-plugin', 'jsep', 'rfc4648', 'socks-proxy-agent', 'agent-base', 'commander',
+  '@kubernetes/client-node',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'jsonpath-plus',
+  'js-yaml',
+  '@jsep-plugin',
+  'jsep',
+  'rfc4648',
+  'socks-proxy-agent',
+  'agent-base',
+  'commander',
 ];
 const transform = {
-  '^.+\\.(t|j|mj)s$': ['@swc/jest', {
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
-    module: { type: 'commonjs', ignoreDynamic: true },
-  }],
+  '^.+\\.(t|j|mj)s$': [
+    '@swc/jest',
+    {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+      module: { type: 'commonjs', ignoreDynamic: true },
+    },
+  ],
 };
 const shared = {
   transform,

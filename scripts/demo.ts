@@ -20,7 +20,12 @@ const cli = path.join(root, 'bin', 'flink-deploy.js');
 const app = 'demo-counter';
 const namespace = 'default';
 const dir = path.join(stackDir, 'demo', app);
-const env = { ...process.env, KUBECONFIG: kubeconfig, FLINK_DEPLOY_TASK_QUEUE: 'flink-deploy-demo', FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9465' };
+const env = {
+  ...process.env,
+  KUBECONFIG: kubeconfig,
+  FLINK_DEPLOY_TASK_QUEUE: 'flink-deploy-demo',
+  FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9465',
+};
 
 const say = (line: string) => console.log(`\n== ${line}`);
 function runCli(args: string[]): number {
@@ -31,7 +36,13 @@ function runCli(args: string[]): number {
 async function main(): Promise<number> {
   const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
   // A clean start: the previous demo's application and files go.
-  await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: `${app}-deploy-state`, propagationPolicy: 'Background' });
+  await kube.delete({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace,
+    name: `${app}-deploy-state`,
+    propagationPolicy: 'Background',
+  });
   await kube.waitForPodsGone({ namespace, labelSelector: `app.kubernetes.io/instance=${app}`, timeoutMs: 120_000 });
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -55,18 +66,33 @@ async function main(): Promise<number> {
     const record = (await kube.records.readRecord<AppSpec>(namespace, app))?.record;
     const savepoint = record?.savepoints.find((s) => s.kind === 'upgrade');
     if (!record?.jobId || !savepoint) return fail('the deployed-state record shows no upgrade savepoint');
-    const baseUrl = await resolveFlinkEndpoint({ app, namespace, mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) } });
+    const baseUrl = await resolveFlinkEndpoint({
+      app,
+      namespace,
+      mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
+    });
     const flink = new FlinkRestClient({ baseUrl });
     const restored = (await flink.checkpoints(record.jobId)).latestRestored?.externalPath;
     const same = (a?: string, b?: string) => a?.replace('file:///', 'file:/') === b?.replace('file:///', 'file:/');
-    if (!same(restored, savepoint.location)) return fail(`Flink says job ${record.jobId} was restored from ${restored ?? 'nothing'}, not ${savepoint.location}`);
+    if (!same(restored, savepoint.location))
+      return fail(
+        `Flink says job ${record.jobId} was restored from ${restored ?? 'nothing'}, not ${savepoint.location}`,
+      );
     const after = maxCounts(path.join(dir, 'out'));
     const restartedFromScratch = [...startsFromOne(path.join(dir, 'out'))].filter(([, n]) => n > 1).map(([k]) => k);
-    if (restartedFromScratch.length) return fail(`keys ${restartedFromScratch.join(', ')} started counting from 1 again: state was lost`);
+    if (restartedFromScratch.length)
+      return fail(`keys ${restartedFromScratch.join(', ')} started counting from 1 again: state was lost`);
     const total = [...after.values()].reduce((a, b) => a + b, 0);
-    say(`restored from savepoint ${savepoint.location} (Flink's latest.restored of job ${record.jobId}); counter continued at ${total} (${[...after].map(([k, c]) => `key ${k}=${c}`).join(', ')}), no key started over`);
-    say(`Temporal Web UI: http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`FlinkApplication="${app}"`)}`);
-    for (const h of record.history) say(`  ${h.type} ${h.outcome}: http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(h.workflowId)}/${h.runId}`);
+    say(
+      `restored from savepoint ${savepoint.location} (Flink's latest.restored of job ${record.jobId}); counter continued at ${total} (${[...after].map(([k, c]) => `key ${k}=${c}`).join(', ')}), no key started over`,
+    );
+    say(
+      `Temporal Web UI: http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`FlinkApplication="${app}"`)}`,
+    );
+    for (const h of record.history)
+      say(
+        `  ${h.type} ${h.outcome}: http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(h.workflowId)}/${h.runId}`,
+      );
     say('demo OK');
     return 0;
   } finally {
@@ -79,4 +105,10 @@ function fail(message: string): number {
   return 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => { console.error(err); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

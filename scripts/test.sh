@@ -12,4 +12,5 @@ cleanup() { [ $started = 1 ] && bash scripts/stack/down.sh || true; }
 trap cleanup EXIT
 npx tsc -p tsconfig.json --noEmit
 npx eslint src test scripts
+npx prettier --check . >/dev/null || { npx prettier --check . ; echo 'formatting: run npm run format' >&2; exit 1; }
 npx jest --ci "$@"

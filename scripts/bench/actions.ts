@@ -9,9 +9,13 @@ import { temporal } from '@temporalio/proto';
 
 const E = temporal.api.enums.v1.EventType;
 const billable = new Set<number>([
-  E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, E.EVENT_TYPE_TIMER_STARTED,
-  E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
-  E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+  E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+  E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+  E.EVENT_TYPE_TIMER_STARTED,
+  E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+  E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+  E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+  E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
   E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
 ]);
 
@@ -21,7 +25,8 @@ export interface ActionCount {
   total: number;
 }
 
-const seconds = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) + (t?.nanos ?? 0) / 1e9;
+const seconds = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
+  Number(t?.seconds ?? 0) + (t?.nanos ?? 0) / 1e9;
 
 export async function countActions(client: Client, workflowId: string, runId?: string): Promise<ActionCount> {
   const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
@@ -36,7 +41,10 @@ export async function countActions(client: Client, workflowId: string, runId?: s
     if (s) scheduled.set(id, seconds(s.heartbeatTimeout));
     const st = e.activityTaskStartedEventAttributes;
     if (st) startedAt.set(Number(st.scheduledEventId), seconds(e.eventTime));
-    const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    const end =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes;
     if (end) {
       const sid = Number(end.scheduledEventId);
       const hb = scheduled.get(sid) ?? 0;

@@ -30,15 +30,26 @@ const namespace = 'bench';
 const app = 'bench-counter';
 const dir = path.join(stackDir, 'bench', app);
 const taskQueue = 'flink-deploy-bench';
-const env = { ...process.env, KUBECONFIG: kubeconfig, FLINK_DEPLOY_TASK_QUEUE: taskQueue, FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9466', FLINK_DEPLOY_POLL_INTERVAL: '500ms' };
-const cli = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), ...args], { env, encoding: 'utf8' });
+const env = {
+  ...process.env,
+  KUBECONFIG: kubeconfig,
+  FLINK_DEPLOY_TASK_QUEUE: taskQueue,
+  FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9466',
+  FLINK_DEPLOY_POLL_INTERVAL: '500ms',
+};
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), ...args], { env, encoding: 'utf8' });
 /** The CLI without blocking the event loop (the downtime sampler keeps sampling meanwhile). */
 function cliAsync(args: string[]): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), ...args], { env });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     child.on('exit', (status) => resolve({ status, output }));
   });
 }
@@ -48,7 +59,14 @@ const kc = new k8s.KubeConfig();
 kc.loadFromFile(kubeconfig);
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const flinkOf = async () => new FlinkRestClient({ baseUrl: await resolveFlinkEndpoint({ app, namespace, mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) } }) });
+const flinkOf = async () =>
+  new FlinkRestClient({
+    baseUrl: await resolveFlinkEndpoint({
+      app,
+      namespace,
+      mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
+    }),
+  });
 
 function manifest(parallelism: number): string {
   const file = path.join(dir, `p${parallelism}.yaml`);
@@ -63,11 +81,18 @@ function downtimeSampler(oldJobId: string) {
   let newAt: number | undefined;
   const done = (async () => {
     while (!stop && newAt === undefined) {
-      const pods = (await core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager` })).items;
+      const pods = (
+        await core.listNamespacedPod({
+          namespace,
+          labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
+        })
+      ).items;
       const running: string[] = [];
       for (const pod of pods) {
         if (!pod.status?.podIP) continue;
-        const res = await fetch(`http://${pod.status.podIP}:8081/jobs`, { signal: AbortSignal.timeout(500) }).catch(() => undefined);
+        const res = await fetch(`http://${pod.status.podIP}:8081/jobs`, { signal: AbortSignal.timeout(500) }).catch(
+          () => undefined,
+        );
         const jobs = res?.ok ? ((await res.json()) as { jobs: { id: string; status: string }[] }).jobs : [];
         running.push(...jobs.filter((j) => j.status === 'RUNNING').map((j) => j.id));
       }
@@ -77,7 +102,11 @@ function downtimeSampler(oldJobId: string) {
       await sleep(50);
     }
   })();
-  return async () => { stop = true; await done; return leftAt !== undefined && newAt !== undefined ? newAt - leftAt : NaN; };
+  return async () => {
+    stop = true;
+    await done;
+    return leftAt !== undefined && newAt !== undefined ? newAt - leftAt : NaN;
+  };
 }
 
 async function readRecord() {
@@ -113,11 +142,28 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
   const jobId = randomUUID().replace(/-/g, '');
   const generation = before.generation + 1;
   const record = await kube.records.readRecord(namespace, app);
-  const objects = renderApplication({ spec, generation, jobId, restore: { path: location, allowNonRestoredState: false }, owner: { apiVersion: 'v1', kind: 'ConfigMap', name: `${app}-deploy-state`, uid: record!.uid } });
-  await kube.apply([objects.configMap, objects.rpcService, objects.restService, objects.jobManager, objects.taskManager]);
+  const objects = renderApplication({
+    spec,
+    generation,
+    jobId,
+    restore: { path: location, allowNonRestoredState: false },
+    owner: { apiVersion: 'v1', kind: 'ConfigMap', name: `${app}-deploy-state`, uid: record!.uid },
+  });
+  await kube.apply([
+    objects.configMap,
+    objects.rpcService,
+    objects.restService,
+    objects.jobManager,
+    objects.taskManager,
+  ]);
   for (;;) {
     const f = await flinkOf().catch(() => undefined);
-    const state = f ? await f.jobDetails(jobId).then((d) => d.state, () => undefined) : undefined;
+    const state = f
+      ? await f.jobDetails(jobId).then(
+          (d) => d.state,
+          () => undefined,
+        )
+      : undefined;
     if (state === 'RUNNING') break;
     await sleep(50);
   }
@@ -131,22 +177,57 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
     await sleep(200);
   }
   // Tell the record what runs now, so the next flink-deploy upgrade starts from it.
-  await kube.records.updateRecord<AppSpec>({ namespace, app, mutate: (r) => applyUpdate(r, { app: { namespace, name: app }, workflowId: '-', changes: [
-    { kind: 'savepoint-completed', entry: { location, kind: 'upgrade', time: new Date().toISOString(), triggerId, jobId: before.jobId, disposed: false } },
-    { kind: 'stable', generation, jobId, spec },
-  ] }, new Date()) });
+  await kube.records.updateRecord<AppSpec>({
+    namespace,
+    app,
+    mutate: (r) =>
+      applyUpdate(
+        r,
+        {
+          app: { namespace, name: app },
+          workflowId: '-',
+          changes: [
+            {
+              kind: 'savepoint-completed',
+              entry: {
+                location,
+                kind: 'upgrade',
+                time: new Date().toISOString(),
+                triggerId,
+                jobId: before.jobId,
+                disposed: false,
+              },
+            },
+            { kind: 'stable', generation, jobId, spec },
+          ],
+        },
+        new Date(),
+      ),
+  });
   return downtime;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
 
 async function main(): Promise<void> {
   await core.createNamespace({ body: { metadata: { name: namespace } } }).catch(() => undefined);
-  await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: `${app}-deploy-state`, propagationPolicy: 'Background' });
+  await kube.delete({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace,
+    name: `${app}-deploy-state`,
+    propagationPolicy: 'Background',
+  });
   await kube.waitForPodsGone({ namespace, labelSelector: `app.kubernetes.io/instance=${app}`, timeoutMs: 120_000 });
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const worker = spawn(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), 'worker'], { env, stdio: 'ignore' });
+  const worker = spawn(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), 'worker'], {
+    env,
+    stdio: 'ignore',
+  });
   const connection = await Connection.connect({ address: '127.0.0.1:7233' });
   const client = new Client({ connection });
   try {
@@ -163,7 +244,9 @@ async function main(): Promise<void> {
         ours.push(await oursUpgrade(parallelism));
         const last = (await readRecord()).history.at(-1)!;
         upgradeActions.push((await countActions(client, last.workflowId, last.runId)).total);
-        console.log(`run ${i + 1}: flink-deploy downtime ${ours.at(-1)} ms (parallelism → ${parallelism}), ${upgradeActions.at(-1)} actions`);
+        console.log(
+          `run ${i + 1}: flink-deploy downtime ${ours.at(-1)} ms (parallelism → ${parallelism}), ${upgradeActions.at(-1)} actions`,
+        );
       } else {
         baseline.push(await baselineUpgrade(parallelism));
         console.log(`run ${i + 1}: baseline     downtime ${baseline.at(-1)} ms (parallelism → ${parallelism})`);
@@ -172,19 +255,33 @@ async function main(): Promise<void> {
     const sp = cli(['savepoint', app, '-n', namespace, '--wait', '--timeout', '3m']);
     if (sp.status !== 0) throw new Error(`savepoint failed: ${sp.stdout}${sp.stderr}`);
     // A periodic savepoint as the schedule starts it (kind periodic, retention keep 3).
-    const handle = await client.workflow.start('savepoint', { taskQueue, workflowId: `${operationWorkflowId({ namespace, name: app })}-periodic-bench`, args: [{ app: { namespace, name: app }, kind: 'periodic', retention: { keep: 3 } }] });
+    const handle = await client.workflow.start('savepoint', {
+      taskQueue,
+      workflowId: `${operationWorkflowId({ namespace, name: app })}-periodic-bench`,
+      args: [{ app: { namespace, name: app }, kind: 'periodic', retention: { keep: 3 } }],
+    });
     await handle.result();
     const periodic = await countActions(client, handle.workflowId, handle.firstExecutionRunId);
     console.log('\n| figure | flink-deploy | baseline (direct calls, 50 ms polling) |');
     console.log('|---|---|---|');
     console.log(`| upgrade downtime, median of ${runs} (ms) | ${median(ours)} | ${median(baseline)} |`);
     console.log(`| ratio to baseline | ${(median(ours) / median(baseline)).toFixed(3)} | 1 |`);
-    console.log(`| Temporal actions per upgrade (median; history + estimated heartbeats) | ${median(upgradeActions)} | - |`);
-    console.log(`| Temporal actions per periodic savepoint | ${periodic.total} (${periodic.historyActions} + ${periodic.estimatedHeartbeats} heartbeats) | - |`);
+    console.log(
+      `| Temporal actions per upgrade (median; history + estimated heartbeats) | ${median(upgradeActions)} | - |`,
+    );
+    console.log(
+      `| Temporal actions per periodic savepoint | ${periodic.total} (${periodic.historyActions} + ${periodic.estimatedHeartbeats} heartbeats) | - |`,
+    );
   } finally {
     worker.kill('SIGTERM');
     await connection.close();
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

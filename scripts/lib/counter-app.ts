@@ -58,7 +58,9 @@ spec:
 export function countsByKey(outputDir: string): Map<number, number[]> {
   const byKey = new Map<number, number[]>();
   if (!existsSync(outputDir)) return byKey;
-  for (const file of readdirSync(outputDir).filter((f) => f.startsWith('counts-')).sort()) {
+  for (const file of readdirSync(outputDir)
+    .filter((f) => f.startsWith('counts-'))
+    .sort()) {
     for (const line of readFileSync(path.join(outputDir, file), 'utf8').split('\n')) {
       const [k, c] = line.trim().split(/\s+/).map(Number);
       if (k === undefined || c === undefined || Number.isNaN(k) || Number.isNaN(c)) continue;

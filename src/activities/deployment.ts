@@ -13,7 +13,10 @@ import type { ApplyApplicationInput } from './types';
 import { Context } from '@temporalio/activity';
 
 /** Label selector of the application's JobManager and TaskManager pods. */
-export function appPodSelector(app: string, components: string[] = [Component.JobManager, Component.TaskManager]): string {
+export function appPodSelector(
+  app: string,
+  components: string[] = [Component.JobManager, Component.TaskManager],
+): string {
   return `${LabelKey.Instance}=${app},${LabelKey.ManagedBy}=${managedBy},${LabelKey.Component} in (${components.join(',')})`;
 }
 
@@ -24,8 +27,20 @@ export function deploymentActivities(deps: ActivityDeps) {
       await classified(`applying ${spec.namespace}/${spec.name} generation ${input.generation}`, async () => {
         const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
         const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-        const objects = renderApplication({ spec, generation: input.generation, jobId: input.jobId, restore: input.restore, owner });
-        await deps.kube.apply([objects.configMap, objects.rpcService, objects.restService, objects.jobManager, objects.taskManager]);
+        const objects = renderApplication({
+          spec,
+          generation: input.generation,
+          jobId: input.jobId,
+          restore: input.restore,
+          owner,
+        });
+        await deps.kube.apply([
+          objects.configMap,
+          objects.rpcService,
+          objects.restService,
+          objects.jobManager,
+          objects.taskManager,
+        ]);
       });
     },
 
@@ -35,14 +50,25 @@ export function deploymentActivities(deps: ActivityDeps) {
       await classified(`removing the deployments of ${namespace}/${name}`, async () => {
         const names = objectNames(name);
         for (const deployment of [names.jobManager, names.taskManager]) {
-          await deps.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: deployment, propagationPolicy: 'Background' });
+          await deps.kube.delete({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace,
+            name: deployment,
+            propagationPolicy: 'Background',
+          });
         }
         const ctx = Context.current();
         const result = await deps.kube.waitForPodsGone({
-          namespace, labelSelector: appPodSelector(name), timeoutMs: 120_000, pollIntervalMs: deps.config.pollIntervalMs,
-          signal: activitySignal(), onPoll: () => ctx.heartbeat('waiting for pods to go'),
+          namespace,
+          labelSelector: appPodSelector(name),
+          timeoutMs: 120_000,
+          pollIntervalMs: deps.config.pollIntervalMs,
+          signal: activitySignal(),
+          onPoll: () => ctx.heartbeat('waiting for pods to go'),
         });
-        if (!result.gone) throw new Error(`pods of ${namespace}/${name} still there after 120s: ${result.remaining.join(', ')}`);
+        if (!result.gone)
+          throw new Error(`pods of ${namespace}/${name} still there after 120s: ${result.remaining.join(', ')}`);
       });
     },
   };

@@ -17,7 +17,12 @@ export interface ActivityConfig {
   maxPodRestarts: number;
 }
 
-export const defaultActivityConfig: ActivityConfig = { pollIntervalMs: 1000, savepointPollIntervalMs: 200, maxRestartsWhileStabilising: 3, maxPodRestarts: 3 };
+export const defaultActivityConfig: ActivityConfig = {
+  pollIntervalMs: 1000,
+  savepointPollIntervalMs: 200,
+  maxRestartsWhileStabilising: 3,
+  maxPodRestarts: 3,
+};
 
 export interface ActivityDeps {
   kube: KubeFacade;

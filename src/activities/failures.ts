@@ -13,21 +13,36 @@ import { FailureType } from '../workflows/failures';
 export function classify(err: unknown, context: string): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof LockHeldError) {
-    return ApplicationFailure.create({ type: FailureType.OperationInProgress, nonRetryable: true,
+    return ApplicationFailure.create({
+      type: FailureType.OperationInProgress,
+      nonRetryable: true,
       message: `operation in progress: ${err.holder.type} (workflow ${err.holder.workflowId}, phase ${err.holder.phase}, since ${err.holder.startedAt})`,
-      details: [err.holder] });
+      details: [err.holder],
+    });
   }
   if (err instanceof LockNotHeldError || err instanceof RecordCorruptError) {
-    return ApplicationFailure.create({ type: FailureType.RecordConflict, nonRetryable: true, message: `${context}: ${err.message}` });
+    return ApplicationFailure.create({
+      type: FailureType.RecordConflict,
+      nonRetryable: true,
+      message: `${context}: ${err.message}`,
+    });
   }
   if (err instanceof RecordConflictError) return err; // lost CAS races: retry from a fresh read
   if (err instanceof KubeApiError) {
     if (err.retryable) return err;
-    return ApplicationFailure.create({ type: FailureType.KubernetesRefused, nonRetryable: true, message: `${context}: ${err.message} (${err.code})` });
+    return ApplicationFailure.create({
+      type: FailureType.KubernetesRefused,
+      nonRetryable: true,
+      message: `${context}: ${err.message} (${err.code})`,
+    });
   }
   if (isFlinkError(err)) {
     if (err.retryable) return err;
-    return ApplicationFailure.create({ type: FailureType.FlinkRefused, nonRetryable: true, message: `${context}: ${err.message} (${err.code})` });
+    return ApplicationFailure.create({
+      type: FailureType.FlinkRefused,
+      nonRetryable: true,
+      message: `${context}: ${err.message} (${err.code})`,
+    });
   }
   return err;
 }

@@ -31,10 +31,13 @@ export function jobActivities(deps: ActivityDeps) {
           intervalMs: deps.config.pollIntervalMs,
           onDeadline: (seen) => new Error(seen),
           check: async () => {
-            const state = await flink.jobDetails(input.jobId, { signal }).then((d) => d.state as string, (err: unknown) => {
-              if (isNotFound(err)) return 'not-found';
-              throw err;
-            });
+            const state = await flink.jobDetails(input.jobId, { signal }).then(
+              (d) => d.state as string,
+              (err: unknown) => {
+                if (isNotFound(err)) return 'not-found';
+                throw err;
+              },
+            );
             if (state === 'not-found' || terminal.includes(state)) return { done: true, value: undefined };
             if (state !== 'CANCELLING') await flink.cancelJob(input.jobId, { signal });
             return { done: false, seen: `job ${input.jobId} is ${state}, cancelling` };
@@ -54,7 +57,12 @@ export function jobActivities(deps: ActivityDeps) {
         const latest = summary.latestCompleted;
         if (!latest?.externalPath) return null;
         const now = deps.now?.().getTime() ?? Date.now();
-        return { id: latest.id, location: latest.externalPath, completedAt: latest.triggerTimestamp, ageSeconds: Math.max(0, (now - latest.triggerTimestamp) / 1000) };
+        return {
+          id: latest.id,
+          location: latest.externalPath,
+          completedAt: latest.triggerTimestamp,
+          ageSeconds: Math.max(0, (now - latest.triggerTimestamp) / 1000),
+        };
       });
     },
   };

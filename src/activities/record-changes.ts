@@ -38,16 +38,38 @@ export function applyChange(record: AppRecord, change: RecordChange): AppRecord 
     case 'phase':
       return record.operation ? { ...record, operation: { ...record.operation, phase: change.phase } } : record;
     case 'intent':
-      return record.operation ? { ...record, operation: { ...record.operation, intent: { ...record.operation.intent, ...change.intent } } } : record;
+      return record.operation
+        ? { ...record, operation: { ...record.operation, intent: { ...record.operation.intent, ...change.intent } } }
+        : record;
     case 'savepoint-completed':
       return { ...record, savepoints: upsertSavepoint(record.savepoints, change.entry) };
     case 'deploying': {
       const restoredFrom = change.restoredFrom ?? null;
-      const savepoints = record.savepoints.map((s) => (s.location === restoredFrom ? { ...s, restoredBy: [...(s.restoredBy ?? []), change.jobId] } : s));
-      return { ...record, status: 'running', generation: change.generation, jobId: change.jobId, lastAppliedSpec: change.spec, restoredFrom, savepoints, failureReason: undefined };
+      const savepoints = record.savepoints.map((s) =>
+        s.location === restoredFrom ? { ...s, restoredBy: [...(s.restoredBy ?? []), change.jobId] } : s,
+      );
+      return {
+        ...record,
+        status: 'running',
+        generation: change.generation,
+        jobId: change.jobId,
+        lastAppliedSpec: change.spec,
+        restoredFrom,
+        savepoints,
+        failureReason: undefined,
+      };
     }
     case 'stable':
-      return { ...record, status: 'running', generation: change.generation, jobId: change.jobId, lastAppliedSpec: change.spec, lastStableSpec: change.spec, lastStableJobId: change.jobId, failureReason: undefined };
+      return {
+        ...record,
+        status: 'running',
+        generation: change.generation,
+        jobId: change.jobId,
+        lastAppliedSpec: change.spec,
+        lastStableSpec: change.spec,
+        lastStableJobId: change.jobId,
+        failureReason: undefined,
+      };
     case 'applied':
       return { ...record, lastAppliedSpec: change.spec };
     case 'suspended':
@@ -55,7 +77,12 @@ export function applyChange(record: AppRecord, change: RecordChange): AppRecord 
     case 'failed':
       return { ...record, status: 'failed', failureReason: change.reason };
     case 'disposal-planned':
-      return { ...record, savepoints: record.savepoints.map((s) => (change.locations.includes(s.location) ? { ...s, disposalPending: true } : s)) };
+      return {
+        ...record,
+        savepoints: record.savepoints.map((s) =>
+          change.locations.includes(s.location) ? { ...s, disposalPending: true } : s,
+        ),
+      };
   }
 }
 
@@ -63,14 +90,33 @@ export function applyChange(record: AppRecord, change: RecordChange): AppRecord 
 export function markDisposal(record: AppRecord, location: string, error?: string): AppRecord {
   return {
     ...record,
-    savepoints: record.savepoints.map((s) => (s.location !== location ? s
-      : error ? { ...s, disposalPending: true, disposeError: error } : { ...s, disposalPending: false, disposed: true, disposeError: undefined })),
+    savepoints: record.savepoints.map((s) =>
+      s.location !== location
+        ? s
+        : error
+          ? { ...s, disposalPending: true, disposeError: error }
+          : { ...s, disposalPending: false, disposed: true, disposeError: undefined },
+    ),
   };
 }
 
 /** Applies an updateRecord input: its changes, then (optionally) the end of the operation. */
-export function applyUpdate(record: AppRecord, input: Pick<UpdateRecordInput, 'app' | 'workflowId' | 'changes' | 'end'>, now: Date): AppRecord {
+export function applyUpdate(
+  record: AppRecord,
+  input: Pick<UpdateRecordInput, 'app' | 'workflowId' | 'changes' | 'end'>,
+  now: Date,
+): AppRecord {
   const next = input.changes.reduce(applyChange, record);
   if (!input.end) return next;
-  return withLockReleased(next, { namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId, outcome: input.end.outcome, message: input.end.message }, now);
+  return withLockReleased(
+    next,
+    {
+      namespace: input.app.namespace,
+      app: input.app.name,
+      workflowId: input.workflowId,
+      outcome: input.end.outcome,
+      message: input.end.message,
+    },
+    now,
+  );
 }

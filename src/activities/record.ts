@@ -19,8 +19,13 @@ export function recordActivities(deps: ActivityDeps) {
       return classified(`locking ${input.app.namespace}/${input.app.name}`, async () => {
         const before = await store.readRecord<AppSpec>(input.app.namespace, input.app.name);
         const locked = await store.acquireLock<AppSpec>({
-          namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId, runId: input.runId,
-          operation: input.operation, phase: 'Locking', intent: input.intent,
+          namespace: input.app.namespace,
+          app: input.app.name,
+          workflowId: input.workflowId,
+          runId: input.runId,
+          operation: input.operation,
+          phase: 'Locking',
+          intent: input.intent,
         });
         return toDeployedState(before ? locked.record : undefined);
       });
@@ -28,19 +33,26 @@ export function recordActivities(deps: ActivityDeps) {
 
     /** Apply changes (and the end of the operation) under the lock, compare-and-swap. */
     async updateRecord(input: UpdateRecordInput): Promise<void> {
-      await classified(`recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ${input.app.namespace}/${input.app.name}`, async () => {
-        await store.updateRecord<AppSpec>({
-          namespace: input.app.namespace, app: input.app.name,
-          mutate: (record: AppRecord) => {
-            if (record.operation?.workflowId !== input.workflowId) {
-              if (input.end && !record.operation && record.history.at(-1)?.workflowId === input.workflowId) return record; // already ended (retry)
-              throw new LockNotHeldError({ namespace: input.app.namespace, app: input.app.name },
-                `workflow ${input.workflowId} no longer holds the lock of ${input.app.namespace}/${input.app.name}`);
-            }
-            return applyUpdate(record, input, now());
-          },
-        });
-      });
+      await classified(
+        `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ${input.app.namespace}/${input.app.name}`,
+        async () => {
+          await store.updateRecord<AppSpec>({
+            namespace: input.app.namespace,
+            app: input.app.name,
+            mutate: (record: AppRecord) => {
+              if (record.operation?.workflowId !== input.workflowId) {
+                if (input.end && !record.operation && record.history.at(-1)?.workflowId === input.workflowId)
+                  return record; // already ended (retry)
+                throw new LockNotHeldError(
+                  { namespace: input.app.namespace, app: input.app.name },
+                  `workflow ${input.workflowId} no longer holds the lock of ${input.app.namespace}/${input.app.name}`,
+                );
+              }
+              return applyUpdate(record, input, now());
+            },
+          });
+        },
+      );
     },
   };
 }

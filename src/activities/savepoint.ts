@@ -37,7 +37,8 @@ export function savepointActivities(deps: ActivityDeps) {
         if (!known) {
           // 2. Not known: look at the job before triggering.
           const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
-            if (isCode(err, FlinkErrorCode.NotFound)) throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
+            if (isCode(err, FlinkErrorCode.NotFound))
+              throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
             throw err;
           });
           if (details.state === 'FINISHED' && input.stop) {
@@ -45,23 +46,29 @@ export function savepointActivities(deps: ActivityDeps) {
             if (location) return { location, recovered: true };
             throw fail(FailureType.SavepointFailed, `${what}: the job is FINISHED but reports no savepoint`);
           }
-          if (details.state !== 'RUNNING') throw fail(FailureType.SavepointFailed, `${what}: the job is ${details.state}, not RUNNING`);
+          if (details.state !== 'RUNNING')
+            throw fail(FailureType.SavepointFailed, `${what}: the job is ${details.state}, not RUNNING`);
           // Flink declines a savepoint while tasks are still deploying: wait for them (bounded).
           if (!details.vertices.every((v) => v.status === 'RUNNING')) {
             await pollUntil({
-              intervalMs: deps.config.savepointPollIntervalMs, deadline: Date.now() + 120_000,
+              intervalMs: deps.config.savepointPollIntervalMs,
+              deadline: Date.now() + 120_000,
               onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen} for 120s`),
               check: async () => {
                 const d = await flink.jobDetails(jobId, { signal });
-                if (d.state !== 'RUNNING') throw fail(FailureType.SavepointFailed, `${what}: the job is ${d.state}, not RUNNING`);
+                if (d.state !== 'RUNNING')
+                  throw fail(FailureType.SavepointFailed, `${what}: the job is ${d.state}, not RUNNING`);
                 const waiting = d.vertices.filter((v) => v.status !== 'RUNNING').map((v) => `${v.name} ${v.status}`);
-                return waiting.length ? { done: false, seen: `tasks not running yet: ${waiting.join(', ')}` } : { done: true, value: undefined };
+                return waiting.length
+                  ? { done: false, seen: `tasks not running yet: ${waiting.join(', ')}` }
+                  : { done: true, value: undefined };
               },
             });
           }
           // 3. Trigger with our id (the same id again is the same request).
           try {
-            if (input.stop) await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
+            if (input.stop)
+              await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
             else await flink.triggerSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
           } catch (err) {
             if (!isCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
@@ -77,7 +84,8 @@ export function savepointActivities(deps: ActivityDeps) {
               if (isCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
               throw err;
             });
-            if (status.kind === 'completed') return { done: true, value: { location: status.location, recovered: false } };
+            if (status.kind === 'completed')
+              return { done: true, value: { location: status.location, recovered: false } };
             if (status.kind === 'pending') return { done: false, seen: 'savepoint in progress' };
             // Failed or forgotten: a stop whose job still FINISHED left a valid savepoint (anchors' pain 2).
             if (input.stop) {
@@ -104,7 +112,8 @@ export function savepointActivities(deps: ActivityDeps) {
         try {
           const { triggerId } = await flink.disposeSavepoint({ savepointPath: location }, { signal });
           const outcome = await pollUntil({
-            intervalMs: deps.config.pollIntervalMs, deadline: Date.now() + 60_000,
+            intervalMs: deps.config.pollIntervalMs,
+            deadline: Date.now() + 60_000,
             onDeadline: () => new Error('disposal did not finish within 60s'),
             check: async () => {
               const s = await flink.disposalStatus(triggerId, { signal });
@@ -115,7 +124,11 @@ export function savepointActivities(deps: ActivityDeps) {
         } catch (err) {
           error = (err as Error).message;
         }
-        await deps.kube.records.updateRecord<AppSpec>({ namespace: input.app.namespace, app: input.app.name, mutate: (r) => markDisposal(r, location, error) });
+        await deps.kube.records.updateRecord<AppSpec>({
+          namespace: input.app.namespace,
+          app: input.app.name,
+          mutate: (r) => markDisposal(r, location, error),
+        });
         if (error) result.failed.push({ location, error });
         else result.disposed.push(location);
       }

@@ -18,7 +18,10 @@ export function reportError(output: Output, err: unknown): number {
   if (err instanceof CliError) {
     output.say(`error: ${err.message}`);
     if (err.hint) output.say(`  ${err.hint}`);
-    output.data({ error: { code: err.code, message: err.message, hint: err.hint }, ...err.data, exitCode: err.exitCode }, () => '');
+    output.data(
+      { error: { code: err.code, message: err.message, hint: err.hint }, ...err.data, exitCode: err.exitCode },
+      () => '',
+    );
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -31,11 +34,20 @@ export function reportError(output: Output, err: unknown): number {
  * An action that prints through the command's `--output` and sets the exit code; `args` are
  * the command's positional arguments.
  */
-export function action(ctx: CliContext, command: Command, run: (output: Output, args: string[]) => Promise<number> | number): (...args: unknown[]) => Promise<void> {
+export function action(
+  ctx: CliContext,
+  command: Command,
+  run: (output: Output, args: string[]) => Promise<number> | number,
+): (...args: unknown[]) => Promise<void> {
   return async () => {
     const output = outputOf(command, ctx.io);
     try {
-      ctx.exit(await run(output, command.processedArgs.filter((arg): arg is string => typeof arg === 'string')));
+      ctx.exit(
+        await run(
+          output,
+          command.processedArgs.filter((arg): arg is string => typeof arg === 'string'),
+        ),
+      );
     } catch (err) {
       ctx.exit(reportError(output, err));
     } finally {

@@ -10,7 +10,10 @@ import type { AppRef } from '../workflows/types';
 import { CliError, CliErrorCode } from './errors';
 
 /** The record of an application, or undefined when it has none (never deployed). */
-export async function readDeployedRecord(settings: Settings, app: AppRef): Promise<DeployStateRecord<AppSpec> | undefined> {
+export async function readDeployedRecord(
+  settings: Settings,
+  app: AppRef,
+): Promise<DeployStateRecord<AppSpec> | undefined> {
   // Loaded lazily: validate, apply and the others don't pay for the Kubernetes client.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const k8s = require('../k8s') as typeof K8s;

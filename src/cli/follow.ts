@@ -13,7 +13,10 @@ import { WaitEnd, type Waiting } from './waiting';
 
 /** How a followed operation ended (or how the following ended). */
 export interface FollowEnd {
-  /** `completed`, `failed`, `cancelled`, `terminated`, `timed-out` (the workflow), or `running` when we stopped waiting. */
+  /**
+   * `completed`, `failed`, `cancelled`, `terminated`, `timed-out` (the workflow), or `running`
+   * when we stopped waiting.
+   */
   status: string;
   /** Set when we stopped waiting while the operation goes on. */
   stoppedWaiting?: WaitEnd;
@@ -34,7 +37,11 @@ export interface FollowInput {
   waiting: Waiting;
 }
 
-async function queryProgress(session: TemporalSession, handle: WorkflowHandle, timeoutMs: number): Promise<Progress | undefined> {
+async function queryProgress(
+  session: TemporalSession,
+  handle: WorkflowHandle,
+  timeoutMs: number,
+): Promise<Progress | undefined> {
   try {
     return await session.connection.withDeadline(Date.now() + timeoutMs, () => handle.query(progressQuery));
   } catch {
@@ -45,8 +52,10 @@ async function queryProgress(session: TemporalSession, handle: WorkflowHandle, t
 function failureOf(err: unknown): { type?: string; message: string; details?: unknown[]; cancelled?: boolean } {
   let e: unknown = err instanceof WorkflowFailedError ? err.cause : err;
   for (let i = 0; i < 6 && e; i++) {
-    if (e instanceof ApplicationFailure) return { type: e.type ?? undefined, message: e.message, details: e.details ?? undefined };
-    if (e instanceof CancelledFailure) return { type: 'Cancelled', message: 'the operation was cancelled', cancelled: true };
+    if (e instanceof ApplicationFailure)
+      return { type: e.type ?? undefined, message: e.message, details: e.details ?? undefined };
+    if (e instanceof CancelledFailure)
+      return { type: 'Cancelled', message: 'the operation was cancelled', cancelled: true };
     if (e instanceof TerminatedFailure) return { type: 'Terminated', message: 'the workflow was terminated' };
     if (e instanceof TimeoutFailure) return { type: 'WorkflowTimedOut', message: 'the workflow timed out' };
     e = (e as { cause?: unknown }).cause;
@@ -67,7 +76,9 @@ export async function closedEnd(handle: WorkflowHandle, status: string, progress
     const failure = failureOf(err);
     const detail = failure.details?.find(isOperationResult) ?? progress?.result;
     return {
-      status: status.toLowerCase(), result: detail, progress,
+      status: status.toLowerCase(),
+      result: detail,
+      progress,
       failure: { type: failure.type, message: failure.message },
       exitCode: exitCodeForFailureType(failure.type),
     };
@@ -109,7 +120,9 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
   }
   const stoppedWaiting = waiting.endedBy ?? WaitEnd.Interrupted;
   return {
-    status: 'running', stoppedWaiting, progress: last,
+    status: 'running',
+    stoppedWaiting,
+    progress: last,
     exitCode: stoppedWaiting === WaitEnd.TimedOut ? ExitCode.TimedOut : ExitCode.Interrupted,
   };
 }

@@ -22,16 +22,26 @@ function walk(command: Command, prefix: string[], out: { name: string; help: str
 
 /** The settings table as markdown. */
 export function renderSettingsTable(): string {
-  const rows = settingDefinitions.map((d) => `| \`${d.name}\` | \`${flagName(d)}\` | ${d.env.map((e) => `\`${e}\``).join(', ')} | ${defaultText(d) ?? '—'} | ${d.group} | ${d.description.replace(/\|/g, '\\|')} |`);
-  return ['| setting | flag | env | default | commands | description |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = settingDefinitions.map(
+    (d) =>
+      `| \`${d.name}\` | \`${flagName(d)}\` | ${d.env.map((e) => `\`${e}\``).join(', ')} | ${defaultText(d) ?? '—'} | ${d.group} | ${d.description.replace(/\|/g, '\\|')} |`,
+  );
+  return ['| setting | flag | env | default | commands | description |', '|---|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
 
 /** The help of every command as markdown. */
 export function renderHelpReference(): string {
-  const program = buildProgram({ io: { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, onInterrupt: () => () => undefined }, exit: () => undefined });
+  const program = buildProgram({
+    io: { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, onInterrupt: () => () => undefined },
+    exit: () => undefined,
+  });
   const entries: { name: string; help: string }[] = [];
   walk(program, [], entries);
-  const help = entries.map((entry) => `### \`${entry.name}\`\n\n\`\`\`text\n${entry.help.trimEnd()}\n\`\`\`\n`).join('\n');
+  const help = entries
+    .map((entry) => `### \`${entry.name}\`\n\n\`\`\`text\n${entry.help.trimEnd()}\n\`\`\`\n`)
+    .join('\n');
   return `## Settings\n\nEvery setting: flag, then environment, then default. The Temporal connection also reads the TOML profile of \`@temporalio/envconfig\` (TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml), under the TEMPORAL_* variables. Commands: \`temporal\` = every command that talks to Temporal, \`kubernetes\` = plan, status, apply --dry-run and the worker, \`worker\` = the worker only.\n\n${renderSettingsTable()}\n\n## Commands (\`--help\` of each)\n\n${help}`;
 }
 

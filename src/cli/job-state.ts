@@ -22,10 +22,13 @@ export async function readJobState(settings: Settings, app: AppRef, jobId: strin
   const flink = require('../flink') as typeof Flink;
   /* eslint-enable @typescript-eslint/no-require-imports */
   try {
-    const kube = k8s.createKubeFacade(k8s.createKubeClients(k8s.loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })));
-    const mode: Flink.FlinkEndpointMode = settings.flinkEndpoint === 'service-dns'
-      ? { kind: 'service-dns' }
-      : { kind: 'endpoint-slice', listReadyAddresses: (input) => kube.readyEndpointAddresses(input) };
+    const kube = k8s.createKubeFacade(
+      k8s.createKubeClients(k8s.loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })),
+    );
+    const mode: Flink.FlinkEndpointMode =
+      settings.flinkEndpoint === 'service-dns'
+        ? { kind: 'service-dns' }
+        : { kind: 'endpoint-slice', listReadyAddresses: (input) => kube.readyEndpointAddresses(input) };
     const baseUrl = await flink.resolveFlinkEndpoint({ app: app.name, namespace: app.namespace, mode });
     const client = new flink.FlinkRestClient({ baseUrl, timeouts: { read: 3_000 } });
     return { state: (await client.jobDetails(jobId)).state };

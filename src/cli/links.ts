@@ -3,7 +3,11 @@ import type { Settings } from '../config/settings';
 import type { AppRef } from '../workflows/types';
 
 /** `<ui>/namespaces/<ns>/workflows/<encoded id>/<runId>`. */
-export function workflowUrl(settings: Pick<Settings, 'uiUrl' | 'temporalNamespace'>, workflowId: string, runId?: string): string {
+export function workflowUrl(
+  settings: Pick<Settings, 'uiUrl' | 'temporalNamespace'>,
+  workflowId: string,
+  runId?: string,
+): string {
   const base = `${settings.uiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}` : base;
 }

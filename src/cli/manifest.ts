@@ -18,7 +18,15 @@ export interface IssueJson {
 
 /** The issues as JSON (stable field names). */
 export function issuesJson(issues: readonly SpecIssue[]): IssueJson[] {
-  return issues.map(({ code, path, message, hint, line, column, document }) => ({ code, path, message, hint, line, column, document }));
+  return issues.map(({ code, path, message, hint, line, column, document }) => ({
+    code,
+    path,
+    message,
+    hint,
+    line,
+    column,
+    document,
+  }));
 }
 
 /** The manifest's text; `-` reads stdin. Unreadable → exit 2. */
@@ -26,7 +34,11 @@ export function readManifest(file: string): string {
   try {
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
-    throw new CliError({ code: CliErrorCode.ManifestUnreadable, message: `cannot read the manifest ${file}: ${(err as Error).message}`, hint: 'Pass the path of a FlinkDeployment YAML file with -f.' });
+    throw new CliError({
+      code: CliErrorCode.ManifestUnreadable,
+      message: `cannot read the manifest ${file}: ${(err as Error).message}`,
+      hint: 'Pass the path of a FlinkDeployment YAML file with -f.',
+    });
   }
 }
 

@@ -3,7 +3,15 @@
  * manifest file, the application namespace and the output format.
  */
 import { Option, type Command } from 'commander';
-import { defaultText, loadSettings, settingDefinitions, SettingsError, type SettingFlags, type SettingGroup, type Settings } from '../config/settings';
+import {
+  defaultText,
+  loadSettings,
+  settingDefinitions,
+  SettingsError,
+  type SettingFlags,
+  type SettingGroup,
+  type Settings,
+} from '../config/settings';
 import { CliError, CliErrorCode } from './errors';
 import type { CliIo } from './io';
 import { Output, OutputFormat } from './output';
@@ -34,7 +42,11 @@ export function settingsOf(command: Command, io: CliIo): Settings {
     return loadSettings(flags, io.env);
   } catch (err) {
     if (err instanceof SettingsError) {
-      throw new CliError({ code: CliErrorCode.InvalidSetting, message: err.message, hint: 'Fix the flag or the environment variable named above.' });
+      throw new CliError({
+        code: CliErrorCode.InvalidSetting,
+        message: err.message,
+        hint: 'Fix the flag or the environment variable named above.',
+      });
     }
     throw err;
   }
@@ -42,8 +54,11 @@ export function settingsOf(command: Command, io: CliIo): Settings {
 
 /** `-o, --output <format>`. */
 export function addOutputOption(command: Command): Command {
-  return command.addOption(new Option('-o, --output <format>', 'output format: text for people, json for machines (stdout)')
-    .choices(Object.values(OutputFormat)).default(OutputFormat.Text));
+  return command.addOption(
+    new Option('-o, --output <format>', 'output format: text for people, json for machines (stdout)')
+      .choices(Object.values(OutputFormat))
+      .default(OutputFormat.Text),
+  );
 }
 
 /** The printer for the command's `--output`. */

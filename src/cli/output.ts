@@ -14,7 +14,10 @@ export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 export class Output {
   private readonly spinner?: Spinner;
 
-  constructor(private readonly io: CliIo, readonly format: OutputFormat = OutputFormat.Text) {
+  constructor(
+    private readonly io: CliIo,
+    readonly format: OutputFormat = OutputFormat.Text,
+  ) {
     if (io.stderr.isTTY && format === OutputFormat.Text) this.spinner = new Spinner(io.stderr);
   }
 

@@ -6,14 +6,22 @@ import { Operation } from '../workflows/types';
 /** The operation `apply` runs for a change class. */
 export function operationForChange(changeClass: SpecChange['class']): Operation {
   switch (changeClass) {
-    case ChangeClass.Deploy: return Operation.Deploy;
-    case ChangeClass.Upgrade: return Operation.Upgrade;
-    case ChangeClass.Scale: return Operation.Scale;
-    case ChangeClass.Restart: return Operation.Restart;
-    case ChangeClass.Suspend: return Operation.Suspend;
-    case ChangeClass.Resume: return Operation.Resume;
-    case ChangeClass.SavepointOnly: return Operation.Savepoint;
-    default: return Operation.Apply;
+    case ChangeClass.Deploy:
+      return Operation.Deploy;
+    case ChangeClass.Upgrade:
+      return Operation.Upgrade;
+    case ChangeClass.Scale:
+      return Operation.Scale;
+    case ChangeClass.Restart:
+      return Operation.Restart;
+    case ChangeClass.Suspend:
+      return Operation.Suspend;
+    case ChangeClass.Resume:
+      return Operation.Resume;
+    case ChangeClass.SavepointOnly:
+      return Operation.Savepoint;
+    default:
+      return Operation.Apply;
   }
 }
 
@@ -34,9 +42,14 @@ export interface PlanJson {
 /** Builds the plan document. */
 export function planJson(spec: AppSpec, change: SpecChange, inProgress?: PlanJson['operationInProgress']): PlanJson {
   return {
-    app: { namespace: spec.namespace, name: spec.name }, class: change.class, operation: operationForChange(change.class),
-    upgradeMode: spec.job.upgradeMode, summary: change.summary, savepointRequested: change.savepointRequested,
-    changes: change.changes.map(({ field, from, to, effect }) => ({ field, from, to, effect })), operationInProgress: inProgress,
+    app: { namespace: spec.namespace, name: spec.name },
+    class: change.class,
+    operation: operationForChange(change.class),
+    upgradeMode: spec.job.upgradeMode,
+    summary: change.summary,
+    savepointRequested: change.savepointRequested,
+    changes: change.changes.map(({ field, from, to, effect }) => ({ field, from, to, effect })),
+    operationInProgress: inProgress,
   };
 }
 
@@ -46,11 +59,21 @@ function show(value: unknown): string {
 
 /** The plan for people. */
 export function planText(plan: PlanJson): string {
-  const lines = [`plan for ${plan.app.namespace}/${plan.app.name}: ${plan.class}${plan.class === ChangeClass.Upgrade ? ` (upgradeMode ${plan.upgradeMode})` : ''}`];
-  for (const change of plan.changes) lines.push(`  ${change.field}: ${show(change.from)} → ${show(change.to)}  [${change.effect}]`);
-  lines.push(plan.operation === Operation.Apply
-    ? (plan.changes.length ? 'apply would record the changes; nothing is redeployed' : 'apply would do nothing: the deployed spec matches')
-    : `apply would run: ${plan.operation}${plan.savepointRequested ? ' (a savepoint is requested too)' : ''}`);
-  if (plan.operationInProgress) lines.push(`note: ${plan.operationInProgress.type} is in progress (${plan.operationInProgress.phase}): ${plan.operationInProgress.workflowId}; apply would fail with exit 5 (or wait with --queue)`);
+  const lines = [
+    `plan for ${plan.app.namespace}/${plan.app.name}: ${plan.class}${plan.class === ChangeClass.Upgrade ? ` (upgradeMode ${plan.upgradeMode})` : ''}`,
+  ];
+  for (const change of plan.changes)
+    lines.push(`  ${change.field}: ${show(change.from)} → ${show(change.to)}  [${change.effect}]`);
+  lines.push(
+    plan.operation === Operation.Apply
+      ? plan.changes.length
+        ? 'apply would record the changes; nothing is redeployed'
+        : 'apply would do nothing: the deployed spec matches'
+      : `apply would run: ${plan.operation}${plan.savepointRequested ? ' (a savepoint is requested too)' : ''}`,
+  );
+  if (plan.operationInProgress)
+    lines.push(
+      `note: ${plan.operationInProgress.type} is in progress (${plan.operationInProgress.phase}): ${plan.operationInProgress.workflowId}; apply would fail with exit 5 (or wait with --queue)`,
+    );
   return lines.join('\n');
 }

@@ -27,7 +27,10 @@ Exit codes:
 
 function configure(command: Command, ctx: CliContext): void {
   command.exitOverride();
-  command.configureOutput({ writeOut: (text) => ctx.io.stdout.write(text), writeErr: (text) => ctx.io.stderr.write(text) });
+  command.configureOutput({
+    writeOut: (text) => ctx.io.stdout.write(text),
+    writeErr: (text) => ctx.io.stderr.write(text),
+  });
   command.showSuggestionAfterError(true);
   for (const sub of command.commands) configure(sub, ctx);
 }

@@ -42,7 +42,10 @@ export interface OperationJson {
 export function operationJson(run: RunRef, end: FollowEnd | undefined): OperationJson {
   const result = end?.result;
   return {
-    app: run.app, workflowId: run.workflowId, runId: run.runId, url: run.url,
+    app: run.app,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    url: run.url,
     status: end ? end.status : 'started',
     waited: end !== undefined,
     timedOut: end?.stoppedWaiting === WaitEnd.TimedOut,
@@ -63,8 +66,13 @@ export function operationJson(run: RunRef, end: FollowEnd | undefined): Operatio
 function closedLine(end: FollowEnd): string {
   const result = end.result;
   const operation = result?.operation ?? end.progress?.operation ?? 'operation';
-  const facts = [result?.jobId && `job ${result.jobId}`, result?.savepoint && `savepoint ${result.savepoint}`,
-    result?.restoredFrom && `restored from ${result.restoredFrom}`].filter(Boolean).join(', ');
+  const facts = [
+    result?.jobId && `job ${result.jobId}`,
+    result?.savepoint && `savepoint ${result.savepoint}`,
+    result?.restoredFrom && `restored from ${result.restoredFrom}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const tail = facts ? ` (${facts})` : '';
   switch (end.exitCode) {
     case ExitCode.Success:
@@ -80,11 +88,17 @@ function closedLine(end: FollowEnd): string {
 export function reportEnd(input: { output: Output; run: RunRef; end: FollowEnd; timeoutMs?: number }): void {
   const { output, run, end } = input;
   if (end.stoppedWaiting === WaitEnd.TimedOut) {
-    output.say(`timed out after ${formatDuration(input.timeoutMs ?? 0)} waiting for ${run.workflowId}${end.progress ? ` (phase ${end.progress.phase})` : ''}; the operation goes on.`);
+    output.say(
+      `timed out after ${formatDuration(input.timeoutMs ?? 0)} waiting for ${run.workflowId}${end.progress ? ` (phase ${end.progress.phase})` : ''}; the operation goes on.`,
+    );
     output.say(`  follow it with: ${followCommand(run.app)}\n  or open: ${run.url}`);
   } else if (end.stoppedWaiting === WaitEnd.Interrupted) {
-    output.say(`stopped waiting (Ctrl-C). The operation was NOT cancelled and goes on${end.progress ? ` (phase ${end.progress.phase})` : ''}.`);
-    output.say(`  follow it with: ${followCommand(run.app)}\n  cancel it with: ${cancelCommand(run.app)}\n  or open: ${run.url}`);
+    output.say(
+      `stopped waiting (Ctrl-C). The operation was NOT cancelled and goes on${end.progress ? ` (phase ${end.progress.phase})` : ''}.`,
+    );
+    output.say(
+      `  follow it with: ${followCommand(run.app)}\n  cancel it with: ${cancelCommand(run.app)}\n  or open: ${run.url}`,
+    );
   } else {
     output.say(closedLine(end));
     output.say(`  ${run.url}`);

@@ -39,13 +39,22 @@ export async function runOperation(input: RunOperationInput): Promise<ExitCode> 
     try {
       const started = await startOperation({ session, output, waiting, queue: wait.queue, ...request });
       const run = { app: request.app, ...started };
-      output.say(`started ${request.operation} of ${request.app.namespace}/${request.app.name}: ${started.workflowId} (run ${started.runId})\n  ${started.url}`);
+      output.say(
+        `started ${request.operation} of ${request.app.namespace}/${request.app.name}: ${started.workflowId} (run ${started.runId})\n  ${started.url}`,
+      );
       if (!wait.wait) {
         output.say(`not waiting; follow it with: ${followCommand(request.app)}`);
         output.data(operationJson(run, undefined), () => '');
         return ExitCode.Success;
       }
-      const end = await followOperation({ session, output, app: request.app, workflowId: started.workflowId, runId: started.runId, waiting });
+      const end = await followOperation({
+        session,
+        output,
+        app: request.app,
+        workflowId: started.workflowId,
+        runId: started.runId,
+        waiting,
+      });
       reportEnd({ output, run, end, timeoutMs: wait.timeoutMs });
       return end.exitCode;
     } finally {

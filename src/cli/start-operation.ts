@@ -89,7 +89,9 @@ export async function startOperation(input: StartOperationInput): Promise<Starte
         });
       }
       if (!announced) {
-        output.say(`another operation is in progress on ${app.namespace}/${app.name}; --queue: waiting for it to finish first\n  ${url}`);
+        output.say(
+          `another operation is in progress on ${app.namespace}/${app.name}; --queue: waiting for it to finish first\n  ${url}`,
+        );
         announced = true;
       }
       output.status(`queued behind ${err.workflowId}`);
@@ -97,9 +99,10 @@ export async function startOperation(input: StartOperationInput): Promise<Starte
       if (waiting.endedBy) {
         throw new CliError({
           code: waiting.endedBy === WaitEnd.TimedOut ? CliErrorCode.TimedOut : CliErrorCode.Interrupted,
-          message: waiting.endedBy === WaitEnd.TimedOut
-            ? `the operation in progress (${err.workflowId}) did not finish in time; nothing was started`
-            : 'stopped waiting (Ctrl-C); nothing was started',
+          message:
+            waiting.endedBy === WaitEnd.TimedOut
+              ? `the operation in progress (${err.workflowId}) did not finish in time; nothing was started`
+              : 'stopped waiting (Ctrl-C); nothing was started',
           hint: `See it at ${url}`,
           data: { workflowId: err.workflowId, runId, url, started: false },
         });

@@ -23,7 +23,11 @@ export function applySummary(spec: AppSpec, change?: SpecChange): string {
 
 /** Markdown details: the spec change field by field, or the spec's main fields. */
 export function applyDetails(spec: AppSpec, change?: SpecChange): string {
-  const lines = [`**application** ${spec.namespace}/${spec.name}`, `**image** ${spec.image}`, `**job** ${spec.job.jarURI} parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode}, state ${spec.job.state}`];
+  const lines = [
+    `**application** ${spec.namespace}/${spec.name}`,
+    `**image** ${spec.image}`,
+    `**job** ${spec.job.jarURI} parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode}, state ${spec.job.state}`,
+  ];
   if (change) {
     lines.push('', `**change** ${change.summary}`, '');
     for (const c of change.changes) lines.push(`- \`${c.field}\`: ${short(c.from)} → ${short(c.to)} (${c.effect})`);

@@ -16,7 +16,9 @@ export async function withTemporal<T>(settings: Settings, fn: (session: Temporal
   const config = temporalConnectConfig(settings);
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: '10s' } as Parameters<typeof Connection.connect>[0]);
+    connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: '10s' } as Parameters<
+      typeof Connection.connect
+    >[0]);
   } catch (err) {
     throw new CliError({
       code: CliErrorCode.TemporalUnavailable,

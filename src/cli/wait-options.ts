@@ -16,7 +16,8 @@ export interface WaitOptions {
 /** Commander argument parser for durations (`5s`, `15m`, `1h`); a bad value is a usage error (exit 2). */
 export function durationArgument(value: string): number {
   const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('expected a positive duration such as 30s, 15m, 1h, 7d.');
+  if (ms === undefined || ms <= 0)
+    throw new InvalidArgumentError('expected a positive duration such as 30s, 15m, 1h, 7d.');
   return ms;
 }
 
@@ -25,9 +26,17 @@ export function addWaitOptions(command: Command, options: { queue: boolean }): C
   command
     .option('--wait', 'follow the operation to its end (default when stdout is not a terminal, e.g. in CI)')
     .option('--no-wait', 'start the operation and return')
-    .addOption(new Option('--timeout <duration>', 'how long to wait before giving up waiting (exit 4; the operation goes on)')
-      .argParser(durationArgument).default(defaultTimeoutMs, formatDuration(defaultTimeoutMs)));
-  if (options.queue) command.option('--queue', 'when another operation is in progress, wait for it and start after it (instead of exit 5)', false);
+    .addOption(
+      new Option('--timeout <duration>', 'how long to wait before giving up waiting (exit 4; the operation goes on)')
+        .argParser(durationArgument)
+        .default(defaultTimeoutMs, formatDuration(defaultTimeoutMs)),
+    );
+  if (options.queue)
+    command.option(
+      '--queue',
+      'when another operation is in progress, wait for it and start after it (instead of exit 5)',
+      false,
+    );
   return command;
 }
 

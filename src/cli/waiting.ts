@@ -16,7 +16,10 @@ export class Waiting {
   private readonly timer: NodeJS.Timeout;
   private readonly removeInterrupt: () => void;
 
-  constructor(io: CliIo, readonly timeoutMs: number) {
+  constructor(
+    io: CliIo,
+    readonly timeoutMs: number,
+  ) {
     this.deadline = Date.now() + timeoutMs;
     this.timer = setTimeout(() => this.end(WaitEnd.TimedOut), timeoutMs);
     this.removeInterrupt = io.onInterrupt(() => this.end(WaitEnd.Interrupted));

@@ -19,7 +19,15 @@ export const FlinkEndpointMode = {
 export type FlinkEndpointMode = (typeof FlinkEndpointMode)[keyof typeof FlinkEndpointMode];
 
 /** Log levels (pino's). */
-export const LogLevel = { Trace: 'trace', Debug: 'debug', Info: 'info', Warn: 'warn', Error: 'error', Fatal: 'fatal', Silent: 'silent' } as const;
+export const LogLevel = {
+  Trace: 'trace',
+  Debug: 'debug',
+  Info: 'info',
+  Warn: 'warn',
+  Error: 'error',
+  Fatal: 'fatal',
+  Silent: 'silent',
+} as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
 /** Which commands show a setting's flag. */
@@ -106,10 +114,17 @@ export interface SettingDefinition {
   secret?: boolean;
 }
 
-const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
-const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected an http(s) URL, e.g. http://127.0.0.1:8233').transform((url) => url.replace(/\/+$/, ''));
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected an http(s) URL, e.g. http://127.0.0.1:8233')
+  .transform((url) => url.replace(/\/+$/, ''));
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => ['true', '1', 'yes'].includes(value));
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
@@ -125,52 +140,199 @@ function tlsPath(source: { path: string } | { data: string | Uint8Array } | unde
 
 /** Every setting of flink-deploy. */
 export const settingDefinitions: readonly SettingDefinition[] = [
-  { key: 'temporalAddress', name: 'temporal.address', group: SettingGroup.Temporal, flag: '--address <host:port>', env: ['TEMPORAL_ADDRESS'],
-    description: 'Temporal frontend address', default: '127.0.0.1:7233', schema: hostPort, fromProfile: (p) => p.address },
-  { key: 'temporalNamespace', name: 'temporal.namespace', group: SettingGroup.Temporal, flag: '--temporal-namespace <name>', env: ['TEMPORAL_NAMESPACE'],
-    description: 'Temporal namespace', default: 'default', schema: nonEmpty, fromProfile: (p) => p.namespace },
-  { key: 'temporalApiKey', name: 'temporal.apiKey', group: SettingGroup.Temporal, flag: '--api-key <key>', env: ['TEMPORAL_API_KEY'],
-    description: 'Temporal Cloud API key (turns TLS on)', schema: nonEmpty, fromProfile: (p) => p.apiKey, secret: true },
-  { key: 'temporalTls', name: 'temporal.tls', group: SettingGroup.Temporal, flag: '--tls [bool]', env: ['TEMPORAL_TLS'],
-    description: 'use TLS to Temporal (default: on when a client certificate or API key is given)', schema: bool,
-    fromProfile: (p) => (p.tls?.disabled === undefined ? undefined : String(!p.tls.disabled)) },
-  { key: 'temporalTlsCertPath', name: 'temporal.tls.clientCertPath', group: SettingGroup.Temporal, flag: '--tls-cert-path <path>', env: ['TEMPORAL_TLS_CLIENT_CERT_PATH'],
-    description: 'client certificate (PEM) for mTLS to Temporal', schema: nonEmpty, fromProfile: (p) => tlsPath(p.tls?.clientCert) },
-  { key: 'temporalTlsKeyPath', name: 'temporal.tls.clientKeyPath', group: SettingGroup.Temporal, flag: '--tls-key-path <path>', env: ['TEMPORAL_TLS_CLIENT_KEY_PATH'],
-    description: 'client private key (PEM) for mTLS to Temporal', schema: nonEmpty, fromProfile: (p) => tlsPath(p.tls?.clientKey) },
-  { key: 'temporalTlsCaPath', name: 'temporal.tls.serverCaCertPath', group: SettingGroup.Temporal, flag: '--tls-ca-path <path>', env: ['TEMPORAL_TLS_SERVER_CA_CERT_PATH'],
-    description: 'CA certificate (PEM) that signed the Temporal server certificate', schema: nonEmpty, fromProfile: (p) => tlsPath(p.tls?.serverCACert) },
-  { key: 'temporalTlsServerName', name: 'temporal.tls.serverName', group: SettingGroup.Temporal, flag: '--tls-server-name <name>', env: ['TEMPORAL_TLS_SERVER_NAME'],
-    description: 'TLS server name override', schema: nonEmpty, fromProfile: (p) => p.tls?.serverName },
-  { key: 'temporalProfile', name: 'temporal.profile', group: SettingGroup.Temporal, flag: '--profile <name>', env: ['TEMPORAL_PROFILE'],
-    description: 'profile of the Temporal TOML config file (TEMPORAL_CONFIG_FILE, ~/.config/temporalio/temporal.toml)', default: 'default', schema: nonEmpty },
-  { key: 'taskQueue', name: 'taskQueue', group: SettingGroup.Temporal, flag: '--task-queue <name>', env: ['FLINK_DEPLOY_TASK_QUEUE'],
-    description: 'task queue of the flink-deploy worker', default: 'flink-deploy', schema: nonEmpty },
-  { key: 'uiUrl', name: 'ui.url', group: SettingGroup.Temporal, flag: '--ui-url <url>', env: ['FLINK_DEPLOY_UI_URL'],
-    description: 'Temporal Web UI base URL, for links', default: 'http://127.0.0.1:8233', schema: httpUrl },
-  { key: 'pollIntervalMs', name: 'pollInterval', group: SettingGroup.Temporal, flag: '--poll-interval <duration>', env: ['FLINK_DEPLOY_POLL_INTERVAL'],
-    description: 'how often progress (CLI) and long waits (worker) poll', default: '2s', schema: duration },
-  { key: 'kubeconfig', name: 'kube.kubeconfig', group: SettingGroup.Kubernetes, flag: '--kubeconfig <path>', env: ['FLINK_DEPLOY_KUBECONFIG', 'KUBECONFIG'],
-    description: 'kubeconfig file', defaultText: '~/.kube/config, or in-cluster', schema: nonEmpty },
-  { key: 'kubeContext', name: 'kube.context', group: SettingGroup.Kubernetes, flag: '--context <name>', env: ['FLINK_DEPLOY_KUBE_CONTEXT'],
-    description: 'kubeconfig context', defaultText: 'the current context', schema: nonEmpty },
-  { key: 'flinkEndpoint', name: 'flink.endpoint', group: SettingGroup.Worker, flag: '--flink-endpoint <mode>', env: ['FLINK_DEPLOY_FLINK_ENDPOINT'],
+  {
+    key: 'temporalAddress',
+    name: 'temporal.address',
+    group: SettingGroup.Temporal,
+    flag: '--address <host:port>',
+    env: ['TEMPORAL_ADDRESS'],
+    description: 'Temporal frontend address',
+    default: '127.0.0.1:7233',
+    schema: hostPort,
+    fromProfile: (p) => p.address,
+  },
+  {
+    key: 'temporalNamespace',
+    name: 'temporal.namespace',
+    group: SettingGroup.Temporal,
+    flag: '--temporal-namespace <name>',
+    env: ['TEMPORAL_NAMESPACE'],
+    description: 'Temporal namespace',
+    default: 'default',
+    schema: nonEmpty,
+    fromProfile: (p) => p.namespace,
+  },
+  {
+    key: 'temporalApiKey',
+    name: 'temporal.apiKey',
+    group: SettingGroup.Temporal,
+    flag: '--api-key <key>',
+    env: ['TEMPORAL_API_KEY'],
+    description: 'Temporal Cloud API key (turns TLS on)',
+    schema: nonEmpty,
+    fromProfile: (p) => p.apiKey,
+    secret: true,
+  },
+  {
+    key: 'temporalTls',
+    name: 'temporal.tls',
+    group: SettingGroup.Temporal,
+    flag: '--tls [bool]',
+    env: ['TEMPORAL_TLS'],
+    description: 'use TLS to Temporal (default: on when a client certificate or API key is given)',
+    schema: bool,
+    fromProfile: (p) => (p.tls?.disabled === undefined ? undefined : String(!p.tls.disabled)),
+  },
+  {
+    key: 'temporalTlsCertPath',
+    name: 'temporal.tls.clientCertPath',
+    group: SettingGroup.Temporal,
+    flag: '--tls-cert-path <path>',
+    env: ['TEMPORAL_TLS_CLIENT_CERT_PATH'],
+    description: 'client certificate (PEM) for mTLS to Temporal',
+    schema: nonEmpty,
+    fromProfile: (p) => tlsPath(p.tls?.clientCert),
+  },
+  {
+    key: 'temporalTlsKeyPath',
+    name: 'temporal.tls.clientKeyPath',
+    group: SettingGroup.Temporal,
+    flag: '--tls-key-path <path>',
+    env: ['TEMPORAL_TLS_CLIENT_KEY_PATH'],
+    description: 'client private key (PEM) for mTLS to Temporal',
+    schema: nonEmpty,
+    fromProfile: (p) => tlsPath(p.tls?.clientKey),
+  },
+  {
+    key: 'temporalTlsCaPath',
+    name: 'temporal.tls.serverCaCertPath',
+    group: SettingGroup.Temporal,
+    flag: '--tls-ca-path <path>',
+    env: ['TEMPORAL_TLS_SERVER_CA_CERT_PATH'],
+    description: 'CA certificate (PEM) that signed the Temporal server certificate',
+    schema: nonEmpty,
+    fromProfile: (p) => tlsPath(p.tls?.serverCACert),
+  },
+  {
+    key: 'temporalTlsServerName',
+    name: 'temporal.tls.serverName',
+    group: SettingGroup.Temporal,
+    flag: '--tls-server-name <name>',
+    env: ['TEMPORAL_TLS_SERVER_NAME'],
+    description: 'TLS server name override',
+    schema: nonEmpty,
+    fromProfile: (p) => p.tls?.serverName,
+  },
+  {
+    key: 'temporalProfile',
+    name: 'temporal.profile',
+    group: SettingGroup.Temporal,
+    flag: '--profile <name>',
+    env: ['TEMPORAL_PROFILE'],
+    description: 'profile of the Temporal TOML config file (TEMPORAL_CONFIG_FILE, ~/.config/temporalio/temporal.toml)',
+    default: 'default',
+    schema: nonEmpty,
+  },
+  {
+    key: 'taskQueue',
+    name: 'taskQueue',
+    group: SettingGroup.Temporal,
+    flag: '--task-queue <name>',
+    env: ['FLINK_DEPLOY_TASK_QUEUE'],
+    description: 'task queue of the flink-deploy worker',
+    default: 'flink-deploy',
+    schema: nonEmpty,
+  },
+  {
+    key: 'uiUrl',
+    name: 'ui.url',
+    group: SettingGroup.Temporal,
+    flag: '--ui-url <url>',
+    env: ['FLINK_DEPLOY_UI_URL'],
+    description: 'Temporal Web UI base URL, for links',
+    default: 'http://127.0.0.1:8233',
+    schema: httpUrl,
+  },
+  {
+    key: 'pollIntervalMs',
+    name: 'pollInterval',
+    group: SettingGroup.Temporal,
+    flag: '--poll-interval <duration>',
+    env: ['FLINK_DEPLOY_POLL_INTERVAL'],
+    description: 'how often progress (CLI) and long waits (worker) poll',
+    default: '2s',
+    schema: duration,
+  },
+  {
+    key: 'kubeconfig',
+    name: 'kube.kubeconfig',
+    group: SettingGroup.Kubernetes,
+    flag: '--kubeconfig <path>',
+    env: ['FLINK_DEPLOY_KUBECONFIG', 'KUBECONFIG'],
+    description: 'kubeconfig file',
+    defaultText: '~/.kube/config, or in-cluster',
+    schema: nonEmpty,
+  },
+  {
+    key: 'kubeContext',
+    name: 'kube.context',
+    group: SettingGroup.Kubernetes,
+    flag: '--context <name>',
+    env: ['FLINK_DEPLOY_KUBE_CONTEXT'],
+    description: 'kubeconfig context',
+    defaultText: 'the current context',
+    schema: nonEmpty,
+  },
+  {
+    key: 'flinkEndpoint',
+    name: 'flink.endpoint',
+    group: SettingGroup.Worker,
+    flag: '--flink-endpoint <mode>',
+    env: ['FLINK_DEPLOY_FLINK_ENDPOINT'],
     description: 'how Flink REST is reached: service-dns | endpoint-slice',
     default: (env) => (env.KUBERNETES_SERVICE_HOST ? FlinkEndpointMode.ServiceDns : FlinkEndpointMode.EndpointSlice),
     defaultText: 'endpoint-slice; service-dns when KUBERNETES_SERVICE_HOST is set',
-    schema: z.enum([FlinkEndpointMode.ServiceDns, FlinkEndpointMode.EndpointSlice]) },
-  { key: 'flinkRequestTimeoutMs', name: 'flink.requestTimeout', group: SettingGroup.Worker, flag: '--flink-timeout <duration>', env: ['FLINK_DEPLOY_FLINK_TIMEOUT'],
-    description: 'timeout of one Flink REST request', default: '10s', schema: duration },
-  { key: 'metricsAddress', name: 'metrics.address', group: SettingGroup.Worker, flag: '--metrics-address <host:port>', env: ['FLINK_DEPLOY_METRICS_ADDRESS'],
-    description: 'where the worker serves Prometheus metrics', default: '127.0.0.1:9464', schema: hostPort },
-  { key: 'logLevel', name: 'log.level', group: SettingGroup.Worker, flag: '--log-level <level>', env: ['FLINK_DEPLOY_LOG_LEVEL'],
-    description: 'worker log level', default: 'info', schema: z.enum(Object.values(LogLevel) as [LogLevel, ...LogLevel[]]) },
+    schema: z.enum([FlinkEndpointMode.ServiceDns, FlinkEndpointMode.EndpointSlice]),
+  },
+  {
+    key: 'flinkRequestTimeoutMs',
+    name: 'flink.requestTimeout',
+    group: SettingGroup.Worker,
+    flag: '--flink-timeout <duration>',
+    env: ['FLINK_DEPLOY_FLINK_TIMEOUT'],
+    description: 'timeout of one Flink REST request',
+    default: '10s',
+    schema: duration,
+  },
+  {
+    key: 'metricsAddress',
+    name: 'metrics.address',
+    group: SettingGroup.Worker,
+    flag: '--metrics-address <host:port>',
+    env: ['FLINK_DEPLOY_METRICS_ADDRESS'],
+    description: 'where the worker serves Prometheus metrics',
+    default: '127.0.0.1:9464',
+    schema: hostPort,
+  },
+  {
+    key: 'logLevel',
+    name: 'log.level',
+    group: SettingGroup.Worker,
+    flag: '--log-level <level>',
+    env: ['FLINK_DEPLOY_LOG_LEVEL'],
+    description: 'worker log level',
+    default: 'info',
+    schema: z.enum(Object.values(LogLevel) as [LogLevel, ...LogLevel[]]),
+  },
 ];
 
 /** A setting has a bad value. `code` is stable. */
 export class SettingsError extends Error {
   readonly code = 'InvalidSetting';
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'SettingsError';
   }
@@ -191,7 +353,10 @@ function where(definition: SettingDefinition, from: string): string {
   return `${definition.name} (from ${from}; flag ${flagName(definition)}, env ${definition.env.join(' or ')})`;
 }
 
-function rawValue(definition: SettingDefinition, input: { flags: SettingFlags; env: Env; profile: ClientConfigProfile }): { text: string; from: string } | undefined {
+function rawValue(
+  definition: SettingDefinition,
+  input: { flags: SettingFlags; env: Env; profile: ClientConfigProfile },
+): { text: string; from: string } | undefined {
   const flag = input.flags[definition.key];
   if (flag !== undefined) return { text: String(flag), from: `flag ${flagName(definition)}` };
   if (definition.fromProfile) {
@@ -207,16 +372,24 @@ function rawValue(definition: SettingDefinition, input: { flags: SettingFlags; e
     }
   }
   if (definition.default === undefined) return undefined;
-  return { text: typeof definition.default === 'string' ? definition.default : definition.default(input.env), from: 'default' };
+  return {
+    text: typeof definition.default === 'string' ? definition.default : definition.default(input.env),
+    from: 'default',
+  };
 }
 
 function loadProfile(flags: SettingFlags, env: Env): ClientConfigProfile {
   const profile = flags.temporalProfile !== undefined ? String(flags.temporalProfile) : undefined;
-  const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const vars = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   try {
     return loadClientConfigProfile({ profile, overrideEnvVars: vars });
   } catch (err) {
-    throw new SettingsError('temporal.profile', `cannot load the Temporal client configuration (profile ${profile ?? env.TEMPORAL_PROFILE ?? 'default'}, file ${env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml'}): ${(err as Error).message}. Fix the file, or set TEMPORAL_CONFIG_FILE / --profile.`);
+    throw new SettingsError(
+      'temporal.profile',
+      `cannot load the Temporal client configuration (profile ${profile ?? env.TEMPORAL_PROFILE ?? 'default'}, file ${env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml'}): ${(err as Error).message}. Fix the file, or set TEMPORAL_CONFIG_FILE / --profile.`,
+    );
   }
 }
 
@@ -243,11 +416,13 @@ export function loadSettings(flags: SettingFlags = {}, env: Env = process.env): 
 
 /** The settings as `name → value` for display (secrets hidden, durations as text). */
 export function describeSettings(settings: Settings): Record<string, string | number | boolean | undefined> {
-  return Object.fromEntries(settingDefinitions.map((definition) => {
-    const value = settings[definition.key];
-    if (value === undefined) return [definition.name, undefined];
-    if (definition.secret) return [definition.name, '(set)'];
-    if (definition.key.endsWith('Ms') && typeof value === 'number') return [definition.name, formatDuration(value)];
-    return [definition.name, value];
-  }));
+  return Object.fromEntries(
+    settingDefinitions.map((definition) => {
+      const value = settings[definition.key];
+      if (value === undefined) return [definition.name, undefined];
+      if (definition.secret) return [definition.name, '(set)'];
+      if (definition.key.endsWith('Ms') && typeof value === 'number') return [definition.name, formatDuration(value)];
+      return [definition.name, value];
+    }),
+  );
 }

@@ -2,7 +2,12 @@
  * The Temporal connection derived from the settings: the envconfig profile (TOML + TEMPORAL_*)
  * with the flags laid over it. Used by the CLI (`Connection`) and the worker (`NativeConnection`).
  */
-import { toClientOptions, type ClientConfigProfile, type ClientConfigTLS, type ClientConnectConfig } from '@temporalio/envconfig';
+import {
+  toClientOptions,
+  type ClientConfigProfile,
+  type ClientConfigTLS,
+  type ClientConnectConfig,
+} from '@temporalio/envconfig';
 import type { Settings } from './settings';
 
 function tlsOf(settings: Settings): ClientConfigTLS | undefined {
@@ -13,7 +18,8 @@ function tlsOf(settings: Settings): ClientConfigTLS | undefined {
   if (settings.temporalTlsCaPath) tls.serverCACert = { path: settings.temporalTlsCaPath };
   if (settings.temporalTlsServerName) tls.serverName = settings.temporalTlsServerName;
   if (settings.temporalTls !== undefined) tls.disabled = !settings.temporalTls;
-  const configured = tls.clientCert || tls.clientKey || tls.serverCACert || tls.serverName || tls.disabled !== undefined;
+  const configured =
+    tls.clientCert || tls.clientKey || tls.serverCACert || tls.serverName || tls.disabled !== undefined;
   return configured ? tls : undefined;
 }
 

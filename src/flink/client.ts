@@ -9,16 +9,41 @@ import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { FormData, type Dispatcher } from 'undici';
 import type {
-  AggregatedMetricsDto, AsynchronousOperationResultDto, CheckpointInfoDto, CheckpointTriggerRequestDto, CheckpointType,
-  CheckpointingStatisticsDto, ClusterOverviewDto, DashboardConfigDto, DisposalInfoDto, JarListDto, JarRunResponseDto,
-  JarUploadResponseDto, JobDetailsDto, JobExceptionsDto, JobIdsWithStatusDto, JobManagerConfigDto, MetricValuesDto,
-  SavepointFormatType, SavepointInfoDto, SavepointTriggerRequestDto, SerializedThrowableDto, StopWithSavepointRequestDto, TriggerResponseDto,
+  AggregatedMetricsDto,
+  AsynchronousOperationResultDto,
+  CheckpointInfoDto,
+  CheckpointTriggerRequestDto,
+  CheckpointType,
+  CheckpointingStatisticsDto,
+  ClusterOverviewDto,
+  DashboardConfigDto,
+  DisposalInfoDto,
+  JarListDto,
+  JarRunResponseDto,
+  JarUploadResponseDto,
+  JobDetailsDto,
+  JobExceptionsDto,
+  JobIdsWithStatusDto,
+  JobManagerConfigDto,
+  MetricValuesDto,
+  SavepointFormatType,
+  SavepointInfoDto,
+  SavepointTriggerRequestDto,
+  SerializedThrowableDto,
+  StopWithSavepointRequestDto,
+  TriggerResponseDto,
 } from './dto';
 import { FlinkApiError, FlinkErrorCode } from './errors';
 import { callFlink, type CallOptions, type HttpCall } from './http';
 import {
-  describeFailureCause, isJobNotFoundCause, summarizeCheckpoints, type CheckpointResult, type CheckpointSummary, type DisposalResult,
-  type SavepointResult, type Trigger,
+  describeFailureCause,
+  isJobNotFoundCause,
+  summarizeCheckpoints,
+  type CheckpointResult,
+  type CheckpointSummary,
+  type DisposalResult,
+  type SavepointResult,
+  type Trigger,
 } from './results';
 import { jarRunBody, parseFlinkVersion, type FlinkVersion, type JarRunInput } from './version';
 
@@ -103,7 +128,11 @@ export class FlinkRestClient {
     this.knownVersion = options.flinkVersion;
   }
 
-  private call<T>(profile: keyof FlinkTimeouts, call: Omit<HttpCall, 'timeoutMs' | 'signal'>, options?: CallOptions): Promise<T> {
+  private call<T>(
+    profile: keyof FlinkTimeouts,
+    call: Omit<HttpCall, 'timeoutMs' | 'signal'>,
+    options?: CallOptions,
+  ): Promise<T> {
     return callFlink<T>(
       { baseUrl: this.baseUrl, dispatcher: this.dispatcher },
       { ...call, timeoutMs: options?.timeoutMs ?? this.timeouts[profile], signal: options?.signal },
@@ -115,7 +144,10 @@ export class FlinkRestClient {
     const url = `${this.baseUrl}${path}`;
     const detail = describeFailureCause(cause);
     return new FlinkApiError({
-      code: FlinkErrorCode.NotFound, status: 404, flinkErrors: [detail], request: { method: 'GET', url },
+      code: FlinkErrorCode.NotFound,
+      status: 404,
+      flinkErrors: [detail],
+      request: { method: 'GET', url },
       message: `GET ${url}: the operation failed because the job does not exist: ${detail}`,
     });
   }
@@ -140,7 +172,11 @@ export class FlinkRestClient {
 
   /** `GET /jobmanager/config` as a key → value map. */
   async jobManagerConfig(options?: CallOptions): Promise<Record<string, string>> {
-    const entries = await this.call<JobManagerConfigDto>('read', { method: 'GET', path: '/jobmanager/config' }, options);
+    const entries = await this.call<JobManagerConfigDto>(
+      'read',
+      { method: 'GET', path: '/jobmanager/config' },
+      options,
+    );
     return Object.fromEntries(entries.map((e) => [e.key, e.value]));
   }
 
@@ -176,7 +212,11 @@ export class FlinkRestClient {
       ...(input.targetDirectory !== undefined ? { 'target-directory': input.targetDirectory } : {}),
       ...(input.formatType !== undefined ? { formatType: input.formatType } : {}),
     };
-    const res = await this.call<TriggerResponseDto>('write', { method: 'POST', path: `/jobs/${enc(input.jobId)}/savepoints`, body }, options);
+    const res = await this.call<TriggerResponseDto>(
+      'write',
+      { method: 'POST', path: `/jobs/${enc(input.jobId)}/savepoints`, body },
+      options,
+    );
     return { triggerId: res['request-id'] };
   }
 
@@ -188,7 +228,11 @@ export class FlinkRestClient {
       ...(input.targetDirectory !== undefined ? { targetDirectory: input.targetDirectory } : {}),
       ...(input.formatType !== undefined ? { formatType: input.formatType } : {}),
     };
-    const res = await this.call<TriggerResponseDto>('write', { method: 'POST', path: `/jobs/${enc(input.jobId)}/stop`, body }, options);
+    const res = await this.call<TriggerResponseDto>(
+      'write',
+      { method: 'POST', path: `/jobs/${enc(input.jobId)}/stop`, body },
+      options,
+    );
     return { triggerId: res['request-id'] };
   }
 
@@ -200,7 +244,11 @@ export class FlinkRestClient {
    */
   async savepointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<SavepointResult> {
     const path = `/jobs/${enc(jobId)}/savepoints/${enc(triggerId)}`;
-    const res = await this.call<AsynchronousOperationResultDto<SavepointInfoDto>>('read', { method: 'GET', path }, options);
+    const res = await this.call<AsynchronousOperationResultDto<SavepointInfoDto>>(
+      'read',
+      { method: 'GET', path },
+      options,
+    );
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
     const cause = res.operation?.['failure-cause'];
     if (cause && isJobNotFoundCause(cause)) throw this.jobNotFound(path, cause);
@@ -212,14 +260,20 @@ export class FlinkRestClient {
   /** `POST /savepoint-disposal`: deletes a savepoint's files. Poll with {@link disposalStatus}. */
   async disposeSavepoint(input: { savepointPath: string }, options?: CallOptions): Promise<Trigger> {
     const res = await this.call<TriggerResponseDto>(
-      'write', { method: 'POST', path: '/savepoint-disposal', body: { 'savepoint-path': input.savepointPath } }, options);
+      'write',
+      { method: 'POST', path: '/savepoint-disposal', body: { 'savepoint-path': input.savepointPath } },
+      options,
+    );
     return { triggerId: res['request-id'] };
   }
 
   /** `GET /savepoint-disposal/:triggerid` */
   async disposalStatus(triggerId: string, options?: CallOptions): Promise<DisposalResult> {
     const res = await this.call<AsynchronousOperationResultDto<DisposalInfoDto>>(
-      'read', { method: 'GET', path: `/savepoint-disposal/${enc(triggerId)}` }, options);
+      'read',
+      { method: 'GET', path: `/savepoint-disposal/${enc(triggerId)}` },
+      options,
+    );
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
     const cause = res.operation?.['failure-cause'];
     return cause ? { kind: 'failed', cause: describeFailureCause(cause) } : { kind: 'completed' };
@@ -243,20 +297,30 @@ export class FlinkRestClient {
       ...(input.checkpointType !== undefined ? { checkpointType: input.checkpointType } : {}),
       ...(input.triggerId !== undefined ? { triggerId: input.triggerId } : {}),
     };
-    const res = await this.call<TriggerResponseDto>('write', { method: 'POST', path: `/jobs/${enc(input.jobId)}/checkpoints`, body }, options);
+    const res = await this.call<TriggerResponseDto>(
+      'write',
+      { method: 'POST', path: `/jobs/${enc(input.jobId)}/checkpoints`, body },
+      options,
+    );
     return { triggerId: res['request-id'] };
   }
 
   /** `GET /jobs/:jobid/checkpoints/:triggerid` */
   async checkpointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<CheckpointResult> {
     const path = `/jobs/${enc(jobId)}/checkpoints/${enc(triggerId)}`;
-    const res = await this.call<AsynchronousOperationResultDto<CheckpointInfoDto>>('read', { method: 'GET', path }, options);
+    const res = await this.call<AsynchronousOperationResultDto<CheckpointInfoDto>>(
+      'read',
+      { method: 'GET', path },
+      options,
+    );
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
     const cause = res.operation?.['failure-cause'];
     if (cause && isJobNotFoundCause(cause)) throw this.jobNotFound(path, cause);
     if (cause) return { kind: 'failed', cause: describeFailureCause(cause) };
     const id = res.operation?.checkpointId;
-    return id !== undefined ? { kind: 'completed', checkpointId: id } : { kind: 'failed', cause: 'completed without a checkpoint id' };
+    return id !== undefined
+      ? { kind: 'completed', checkpointId: id }
+      : { kind: 'failed', cause: 'completed without a checkpoint id' };
   }
 
   // --- jars (session mode) ---------------------------------------------------------------
@@ -266,7 +330,11 @@ export class FlinkRestClient {
     const form = new FormData();
     const blob = await openAsBlob(input.jarPath, { type: 'application/x-java-archive' });
     form.append('jarfile', blob, path.basename(input.jarPath));
-    const res = await this.call<JarUploadResponseDto>('submit', { method: 'POST', path: '/jars/upload', body: form }, options);
+    const res = await this.call<JarUploadResponseDto>(
+      'submit',
+      { method: 'POST', path: '/jars/upload', body: form },
+      options,
+    );
     return { jarId: path.basename(res.filename) };
   }
 
@@ -281,7 +349,11 @@ export class FlinkRestClient {
    */
   async runJar(input: JarRunInput, options?: CallOptions): Promise<{ jobId: string }> {
     const body = jarRunBody(await this.version(options), input);
-    const res = await this.call<JarRunResponseDto>('submit', { method: 'POST', path: `/jars/${enc(input.jarId)}/run`, body }, options);
+    const res = await this.call<JarRunResponseDto>(
+      'submit',
+      { method: 'POST', path: `/jars/${enc(input.jarId)}/run`, body },
+      options,
+    );
     return { jobId: res.jobid };
   }
 
@@ -300,14 +372,24 @@ export class FlinkRestClient {
   async vertexMetrics(input: VertexMetricsInput, options?: CallOptions): Promise<Record<string, string>> {
     const query = input.metrics ? { get: input.metrics.join(',') } : undefined;
     const res = await this.call<MetricValuesDto>(
-      'read', { method: 'GET', path: `/jobs/${enc(input.jobId)}/vertices/${enc(input.vertexId)}/metrics`, query }, options);
+      'read',
+      { method: 'GET', path: `/jobs/${enc(input.jobId)}/vertices/${enc(input.vertexId)}/metrics`, query },
+      options,
+    );
     return Object.fromEntries(res.map((m) => [m.id, m.value ?? '']));
   }
 
-  /** `GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics?get=...`: min/max/avg/sum over subtasks (ids `<operator>.<metric>`). */
+  /**
+   * `GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics?get=...`: min/max/avg/sum over subtasks
+   * (ids `<operator>.<metric>`).
+   */
   subtaskMetrics(input: VertexMetricsInput, options?: CallOptions): Promise<AggregatedMetricsDto> {
     const query = input.metrics ? { get: input.metrics.join(',') } : undefined;
-    return this.call('read', { method: 'GET', path: `/jobs/${enc(input.jobId)}/vertices/${enc(input.vertexId)}/subtasks/metrics`, query }, options);
+    return this.call(
+      'read',
+      { method: 'GET', path: `/jobs/${enc(input.jobId)}/vertices/${enc(input.vertexId)}/subtasks/metrics`, query },
+      options,
+    );
   }
 }
 

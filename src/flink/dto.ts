@@ -250,7 +250,14 @@ export interface JarRunResponseDto {
 export type MetricValuesDto = { id: string; value: string }[];
 
 /** `GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics?get=a,b` */
-export type AggregatedMetricsDto = { id: string; min?: number; max?: number; avg?: number; sum?: number; skew?: number }[];
+export type AggregatedMetricsDto = {
+  id: string;
+  min?: number;
+  max?: number;
+  avg?: number;
+  sum?: number;
+  skew?: number;
+}[];
 
 /** The error body of every failed call: `{"errors": [...]}`. */
 export interface ErrorResponseDto {

@@ -23,7 +23,10 @@ export interface ReadyAddress {
 }
 
 /** Lists the ready addresses of a Service (from its EndpointSlices). */
-export type ListReadyAddresses = (input: { namespace: string; serviceName: string }) => Promise<readonly ReadyAddress[]>;
+export type ListReadyAddresses = (input: {
+  namespace: string;
+  serviceName: string;
+}) => Promise<readonly ReadyAddress[]>;
 
 /** How to reach Flink REST. */
 export type FlinkEndpointMode =

@@ -58,7 +58,13 @@ export class FlinkTransportError extends FlinkError {
   /** HTTP status when Flink answered 5xx. */
   readonly status: number | undefined;
 
-  constructor(input: { code: FlinkErrorCode; message: string; request: FlinkRequestInfo; status?: number; cause?: unknown }) {
+  constructor(input: {
+    code: FlinkErrorCode;
+    message: string;
+    request: FlinkRequestInfo;
+    status?: number;
+    cause?: unknown;
+  }) {
     super(input.message, input.request, { cause: input.cause });
     this.code = input.code;
     this.status = input.status;
@@ -80,9 +86,19 @@ export class FlinkApiError extends FlinkError {
    *   inside a 200 answer (an async operation that failed because the job is unknown: 404)
    * @param input.message replaces the default "METHOD url: Flink answered STATUS: first error"
    */
-  constructor(input: { code: FlinkErrorCode; status: number; flinkErrors: readonly string[]; request: FlinkRequestInfo; message?: string }) {
+  constructor(input: {
+    code: FlinkErrorCode;
+    status: number;
+    flinkErrors: readonly string[];
+    request: FlinkRequestInfo;
+    message?: string;
+  }) {
     const first = input.flinkErrors[0]?.split('\n')[0] ?? '';
-    super(input.message ?? `${input.request.method} ${input.request.url}: Flink answered ${input.status}${first ? `: ${first}` : ''}`, input.request);
+    super(
+      input.message ??
+        `${input.request.method} ${input.request.url}: Flink answered ${input.status}${first ? `: ${first}` : ''}`,
+      input.request,
+    );
     this.code = input.code;
     this.status = input.status;
     this.flinkErrors = input.flinkErrors;

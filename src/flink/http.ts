@@ -33,10 +33,23 @@ export interface HttpCall {
 }
 
 const unreachableCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'EADDRNOTAVAIL', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
 ]);
-const timeoutCodes = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const timeoutCodes = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 function errorCodes(err: unknown): string[] {
   const codes: string[] = [];
@@ -51,18 +64,40 @@ function errorCodes(err: unknown): string[] {
   return codes;
 }
 
-function transportError(input: { err: unknown; info: FlinkRequestInfo; timeoutMs: number; timedOut: boolean; callerAborted: boolean }): FlinkTransportError {
+function transportError(input: {
+  err: unknown;
+  info: FlinkRequestInfo;
+  timeoutMs: number;
+  timedOut: boolean;
+  callerAborted: boolean;
+}): FlinkTransportError {
   const { err, info } = input;
   const what = `${info.method} ${info.url}`;
   if (input.callerAborted) {
-    return new FlinkTransportError({ code: FlinkErrorCode.Aborted, message: `${what}: aborted by the caller`, request: info, cause: err });
+    return new FlinkTransportError({
+      code: FlinkErrorCode.Aborted,
+      message: `${what}: aborted by the caller`,
+      request: info,
+      cause: err,
+    });
   }
   const codes = errorCodes(err);
   if (input.timedOut || codes.some((c) => timeoutCodes.has(c))) {
-    return new FlinkTransportError({ code: FlinkErrorCode.Timeout, message: `${what}: no answer within ${input.timeoutMs} ms`, request: info, cause: err });
+    return new FlinkTransportError({
+      code: FlinkErrorCode.Timeout,
+      message: `${what}: no answer within ${input.timeoutMs} ms`,
+      request: info,
+      cause: err,
+    });
   }
-  const reason = codes.find((c) => unreachableCodes.has(c)) ?? codes[0] ?? (err instanceof Error ? err.message : String(err));
-  return new FlinkTransportError({ code: FlinkErrorCode.Unreachable, message: `${what}: could not reach Flink (${reason})`, request: info, cause: err });
+  const reason =
+    codes.find((c) => unreachableCodes.has(c)) ?? codes[0] ?? (err instanceof Error ? err.message : String(err));
+  return new FlinkTransportError({
+    code: FlinkErrorCode.Unreachable,
+    message: `${what}: could not reach Flink (${reason})`,
+    request: info,
+    cause: err,
+  });
 }
 
 function apiErrorCode(status: number): FlinkErrorCode {
@@ -83,13 +118,18 @@ function flinkErrorsOf(text: string): string[] {
 
 function urlOf(target: HttpTarget, call: HttpCall): string {
   const base = target.baseUrl.replace(/\/+$/, '');
-  const query = call.query && Object.keys(call.query).length > 0 ? `?${new URLSearchParams(call.query).toString()}` : '';
+  const query =
+    call.query && Object.keys(call.query).length > 0 ? `?${new URLSearchParams(call.query).toString()}` : '';
   return `${base}${call.path}${query}`;
 }
 
 function isFormData(body: unknown): body is FormData {
-  return typeof body === 'object' && body !== null && typeof (body as FormData).append === 'function'
-    && Object.prototype.toString.call(body) === '[object FormData]';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as FormData).append === 'function' &&
+    Object.prototype.toString.call(body) === '[object FormData]'
+  );
 }
 
 /**
@@ -111,19 +151,30 @@ export async function callFlink<T>(target: HttpTarget, call: HttpCall): Promise<
       method: call.method,
       dispatcher: target.dispatcher,
       signal,
-      headers: jsonBody !== undefined ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+      headers:
+        jsonBody !== undefined
+          ? { 'content-type': 'application/json', accept: 'application/json' }
+          : { accept: 'application/json' },
       body: form ? (call.body as FormData) : jsonBody,
     });
     status = res.statusCode;
     text = await res.body.text();
   } catch (err) {
-    throw transportError({ err, info, timeoutMs: call.timeoutMs, timedOut: timeout.aborted, callerAborted: call.signal?.aborted === true });
+    throw transportError({
+      err,
+      info,
+      timeoutMs: call.timeoutMs,
+      timedOut: timeout.aborted,
+      callerAborted: call.signal?.aborted === true,
+    });
   }
 
   if (status >= 500) {
     const first = flinkErrorsOf(text)[0]?.split('\n')[0] ?? '';
     throw new FlinkTransportError({
-      code: FlinkErrorCode.ServerError, status, request: info,
+      code: FlinkErrorCode.ServerError,
+      status,
+      request: info,
       message: `${call.method} ${url}: Flink answered ${status}${first ? `: ${first}` : ''}`,
     });
   }
@@ -134,6 +185,12 @@ export async function callFlink<T>(target: HttpTarget, call: HttpCall): Promise<
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new FlinkTransportError({ code: FlinkErrorCode.BadResponse, status, request: info, cause: err, message: `${call.method} ${url}: answer is not JSON: ${text.slice(0, 200)}` });
+    throw new FlinkTransportError({
+      code: FlinkErrorCode.BadResponse,
+      status,
+      request: info,
+      cause: err,
+      message: `${call.method} ${url}: answer is not JSON: ${text.slice(0, 200)}`,
+    });
   }
 }

@@ -11,21 +11,14 @@ export interface Trigger {
 
 /** Status of a savepoint or stop-with-savepoint. */
 export type SavepointResult =
-  | { kind: 'pending' }
-  | { kind: 'completed'; location: string }
-  | { kind: 'failed'; cause: string };
+  { kind: 'pending' } | { kind: 'completed'; location: string } | { kind: 'failed'; cause: string };
 
 /** Status of a manual checkpoint. */
 export type CheckpointResult =
-  | { kind: 'pending' }
-  | { kind: 'completed'; checkpointId: number }
-  | { kind: 'failed'; cause: string };
+  { kind: 'pending' } | { kind: 'completed'; checkpointId: number } | { kind: 'failed'; cause: string };
 
 /** Status of a savepoint disposal. */
-export type DisposalResult =
-  | { kind: 'pending' }
-  | { kind: 'completed' }
-  | { kind: 'failed'; cause: string };
+export type DisposalResult = { kind: 'pending' } | { kind: 'completed' } | { kind: 'failed'; cause: string };
 
 /** A completed checkpoint or savepoint. */
 export interface CompletedCheckpoint {
@@ -68,18 +61,30 @@ export function describeFailureCause(cause: SerializedThrowableDto): string {
 /** Maps the checkpoint statistics DTO to {@link CheckpointSummary}. */
 export function summarizeCheckpoints(dto: CheckpointingStatisticsDto): CheckpointSummary {
   const completed = (c: CheckpointingStatisticsDto['latest']['completed']): CompletedCheckpoint | undefined =>
-    c ? { id: c.id, isSavepoint: c.is_savepoint, externalPath: c.external_path, triggerTimestamp: c.trigger_timestamp } : undefined;
+    c
+      ? { id: c.id, isSavepoint: c.is_savepoint, externalPath: c.external_path, triggerTimestamp: c.trigger_timestamp }
+      : undefined;
   const { restored, failed } = dto.latest;
   return {
     counts: {
-      completed: dto.counts.completed, failed: dto.counts.failed, inProgress: dto.counts.in_progress,
-      restored: dto.counts.restored, total: dto.counts.total,
+      completed: dto.counts.completed,
+      failed: dto.counts.failed,
+      inProgress: dto.counts.in_progress,
+      restored: dto.counts.restored,
+      total: dto.counts.total,
     },
     latestCompleted: completed(dto.latest.completed),
     latestSavepoint: completed(dto.latest.savepoint),
     latestRestored: restored
-      ? { id: restored.id, isSavepoint: restored.is_savepoint, externalPath: restored.external_path, restoreTimestamp: restored.restore_timestamp }
+      ? {
+          id: restored.id,
+          isSavepoint: restored.is_savepoint,
+          externalPath: restored.external_path,
+          restoreTimestamp: restored.restore_timestamp,
+        }
       : undefined,
-    latestFailure: failed ? { id: failed.id, message: failed.failure_message, timestamp: failed.failure_timestamp } : undefined,
+    latestFailure: failed
+      ? { id: failed.id, message: failed.failure_message, timestamp: failed.failure_timestamp }
+      : undefined,
   };
 }

@@ -11,7 +11,12 @@ export * from './facade/types';
 export * from './facade/kube-facade';
 export * from './facade/pod-readiness';
 export type { AppPodsReport, ListAppPodsInput } from './facade/pods';
-export { readyEndpointAddresses, readyAddressesOf, readyAddressesFromPods, type ReadyEndpointAddressesInput } from './facade/endpoints';
+export {
+  readyEndpointAddresses,
+  readyAddressesOf,
+  readyAddressesFromPods,
+  type ReadyEndpointAddressesInput,
+} from './facade/endpoints';
 export * from './state-record/types';
 export * from './state-record/errors';
 export * from './state-record/lock';

@@ -18,8 +18,13 @@
  */
 import { canonicalJson } from './hash';
 import {
-  ChangeClass, ChangeEffect, JobState,
-  type AppSpec, type ChangeEffect as Effect, type FieldChange, type SpecChange,
+  ChangeClass,
+  ChangeEffect,
+  JobState,
+  type AppSpec,
+  type ChangeEffect as Effect,
+  type FieldChange,
+  type SpecChange,
 } from './types';
 
 type Getter = (spec: AppSpec) => unknown;
@@ -72,7 +77,9 @@ function fieldChanges(deployed: AppSpec, desired: AppSpec): FieldChange[] {
     const actual = field === 'job.parallelism' && reactive ? ChangeEffect.Scale : effect;
     out.push({ field, from, to, effect: actual });
   }
-  const keys = [...new Set([...Object.keys(deployed.flinkConfiguration), ...Object.keys(desired.flinkConfiguration)])].sort();
+  const keys = [
+    ...new Set([...Object.keys(deployed.flinkConfiguration), ...Object.keys(desired.flinkConfiguration)]),
+  ].sort();
   for (const key of keys) {
     const from = deployed.flinkConfiguration[key];
     const to = desired.flinkConfiguration[key];
@@ -97,7 +104,9 @@ function summarize(changeClass: SpecChange['class'], changes: FieldChange[]): st
 }
 
 function result(changeClass: SpecChange['class'], changes: FieldChange[]): SpecChange {
-  const savepointRequested = changes.some((change) => change.field === 'job.savepointTriggerNonce' && change.to !== undefined);
+  const savepointRequested = changes.some(
+    (change) => change.field === 'job.savepointTriggerNonce' && change.to !== undefined,
+  );
   return { class: changeClass, changes, savepointRequested, summary: summarize(changeClass, changes) };
 }
 
@@ -112,7 +121,12 @@ export function diffSpecs(deployed: AppSpec | undefined, desired: AppSpec): Spec
   const wasRunning = deployed.job.state === JobState.Running;
   const running = desired.job.state === JobState.Running;
   if (wasRunning !== running) {
-    const stateChange: FieldChange = { field: 'job.state', from: deployed.job.state, to: desired.job.state, effect: running ? ChangeEffect.Resume : ChangeEffect.Suspend };
+    const stateChange: FieldChange = {
+      field: 'job.state',
+      from: deployed.job.state,
+      to: desired.job.state,
+      effect: running ? ChangeEffect.Resume : ChangeEffect.Suspend,
+    };
     const all = [stateChange, ...changes];
     return running
       ? result(ChangeClass.Resume, withEffect(all, ChangeEffect.Resume, 'job.state'))

@@ -5,7 +5,9 @@ import type { SpecIssue } from './types';
 export function formatSpecIssues(issues: readonly SpecIssue[]): string {
   return issues
     .map((issue) => {
-      const where = [issue.document !== undefined ? `document ${issue.document + 1}` : '', issue.path].filter(Boolean).join(' ');
+      const where = [issue.document !== undefined ? `document ${issue.document + 1}` : '', issue.path]
+        .filter(Boolean)
+        .join(' ');
       return `- ${where ? `${where}: ` : ''}${issue.message}${issue.hint ? `\n    hint: ${issue.hint}` : ''}`;
     })
     .join('\n');
@@ -16,7 +18,9 @@ export class InvalidSpecError extends Error {
   /** Stable code, also the Temporal failure type. */
   readonly code = 'InvalidSpec';
   constructor(readonly issues: SpecIssue[]) {
-    super(`invalid application spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(issues)}`);
+    super(
+      `invalid application spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(issues)}`,
+    );
     this.name = 'InvalidSpecError';
   }
 }

@@ -23,7 +23,10 @@ export type ConfigPurpose = (typeof ConfigPurpose)[keyof typeof ConfigPurpose];
 
 const keyNames: Record<ConfigPurpose, { v1: string; v2: string }> = {
   restorePath: { v1: 'execution.savepoint.path', v2: 'execution.state-recovery.path' },
-  allowNonRestored: { v1: 'execution.savepoint.ignore-unclaimed-state', v2: 'execution.state-recovery.ignore-unclaimed-state' },
+  allowNonRestored: {
+    v1: 'execution.savepoint.ignore-unclaimed-state',
+    v2: 'execution.state-recovery.ignore-unclaimed-state',
+  },
   claimMode: { v1: 'execution.savepoint-restore-mode', v2: 'execution.state-recovery.claim-mode' },
   savepointDir: { v1: 'state.savepoints.dir', v2: 'execution.checkpointing.savepoint-dir' },
   checkpointDir: { v1: 'state.checkpoints.dir', v2: 'execution.checkpointing.dir' },
@@ -57,13 +60,22 @@ export const forcedConfig = {
 const ownedKeys: Record<string, string> = {
   '$internal.pipeline.job-id': 'flink-deploy chooses a fresh job id for every deploy generation; remove this key.',
   'jobmanager.rpc.address': 'flink-deploy points TaskManagers at the <app> Service; remove this key.',
-  ...Object.fromEntries(configKeyNames('restorePath').map((key) => [key,
-    'flink-deploy sets the restore path itself; use spec.job.initialSavepointPath for the first deploy, or `flink-deploy rollback --savepoint <path>` later.'])),
-  ...Object.fromEntries(configKeyNames('allowNonRestored').map((key) => [key, 'Use spec.job.allowNonRestoredState instead.'])),
+  ...Object.fromEntries(
+    configKeyNames('restorePath').map((key) => [
+      key,
+      'flink-deploy sets the restore path itself; use spec.job.initialSavepointPath for the first deploy, or `flink-deploy rollback --savepoint <path>` later.',
+    ]),
+  ),
+  ...Object.fromEntries(
+    configKeyNames('allowNonRestored').map((key) => [key, 'Use spec.job.allowNonRestoredState instead.']),
+  ),
 };
 
 /** Flattens nested maps to dotted keys; scalar values become strings, lists are joined with ';'. */
-export function flattenConfiguration(input: Record<string, unknown>, basePath: string): { config: Record<string, string>; issues: SpecIssue[] } {
+export function flattenConfiguration(
+  input: Record<string, unknown>,
+  basePath: string,
+): { config: Record<string, string>; issues: SpecIssue[] } {
   const config: Record<string, string> = {};
   const issues: SpecIssue[] = [];
   const visit = (value: unknown, key: string): void => {
@@ -74,13 +86,24 @@ export function flattenConfiguration(input: Record<string, unknown>, basePath: s
     }
     let text: string | undefined;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text = String(value);
-    else if (Array.isArray(value) && value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) text = value.map(String).join(';');
+    else if (Array.isArray(value) && value.every((item) => ['string', 'number', 'boolean'].includes(typeof item)))
+      text = value.map(String).join(';');
     if (text === undefined) {
-      issues.push({ code: SpecIssueCode.InvalidType, path, message: `value of "${key}" must be a string, number, boolean or list of them`, hint: 'Quote the value, e.g. "my value".' });
+      issues.push({
+        code: SpecIssueCode.InvalidType,
+        path,
+        message: `value of "${key}" must be a string, number, boolean or list of them`,
+        hint: 'Quote the value, e.g. "my value".',
+      });
       return;
     }
     if (key in config && config[key] !== text) {
-      issues.push({ code: SpecIssueCode.InvalidValue, path, message: `"${key}" is given twice (flat and nested) with different values`, hint: 'Keep one of them.' });
+      issues.push({
+        code: SpecIssueCode.InvalidValue,
+        path,
+        message: `"${key}" is given twice (flat and nested) with different values`,
+        hint: 'Keep one of them.',
+      });
       return;
     }
     config[key] = text;
@@ -96,12 +119,22 @@ export function ownedKeyIssues(config: Record<string, string>, basePath: string)
     const path = `${basePath}["${key}"]`;
     const owned = ownedKeys[key];
     if (owned !== undefined) {
-      issues.push({ code: SpecIssueCode.OwnedKey, path, message: `"${key}" is managed by flink-deploy and may not be set`, hint: owned });
+      issues.push({
+        code: SpecIssueCode.OwnedKey,
+        path,
+        message: `"${key}" is managed by flink-deploy and may not be set`,
+        hint: owned,
+      });
       continue;
     }
     const forced = (forcedConfig as Record<string, string>)[key];
     if (forced !== undefined && value.toLowerCase() !== forced) {
-      issues.push({ code: SpecIssueCode.OwnedKey, path, message: `"${key}" must be ${forced} under flink-deploy (it is ${value})`, hint: `Remove the key; flink-deploy sets ${key}: ${forced}.` });
+      issues.push({
+        code: SpecIssueCode.OwnedKey,
+        path,
+        message: `"${key}" must be ${forced} under flink-deploy (it is ${value})`,
+        hint: `Remove the key; flink-deploy sets ${key}: ${forced}.`,
+      });
     }
   }
   return issues;
@@ -111,7 +144,11 @@ export function ownedKeyIssues(config: Record<string, string>, basePath: string)
  * Renames the version-dependent keys (directories, claim mode) to the names of `version`;
  * an issue when both names are given with different values.
  */
-export function resolveVersionedKeys(config: Record<string, string>, version: FlinkVersion, basePath: string): { config: Record<string, string>; issues: SpecIssue[] } {
+export function resolveVersionedKeys(
+  config: Record<string, string>,
+  version: FlinkVersion,
+  basePath: string,
+): { config: Record<string, string>; issues: SpecIssue[] } {
   const out = { ...config };
   const issues: SpecIssue[] = [];
   for (const purpose of [ConfigPurpose.SavepointDir, ConfigPurpose.CheckpointDir, ConfigPurpose.ClaimMode] as const) {
@@ -119,7 +156,12 @@ export function resolveVersionedKeys(config: Record<string, string>, version: Fl
     const given = configKeyNames(purpose).filter((key) => key in out);
     const values = new Set(given.map((key) => out[key]));
     if (values.size > 1) {
-      issues.push({ code: SpecIssueCode.InvalidValue, path: `${basePath}["${target}"]`, message: `${given.join(' and ')} are both set, to different values`, hint: `Set only ${target}.` });
+      issues.push({
+        code: SpecIssueCode.InvalidValue,
+        path: `${basePath}["${target}"]`,
+        message: `${given.join(' and ')} are both set, to different values`,
+        hint: `Set only ${target}.`,
+      });
       continue;
     }
     const [value] = [...values];

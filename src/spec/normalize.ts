@@ -11,8 +11,14 @@ import { isRecord } from './yaml-documents';
 import * as defaults from './defaults';
 import type { FlinkDeploymentManifest } from './schema';
 import {
-  ImagePullPolicy, JobState, SpecIssueCode, UpgradeMode,
-  type AppSpec, type ComponentSpec, type PodTemplate, type SpecIssue,
+  ImagePullPolicy,
+  JobState,
+  SpecIssueCode,
+  UpgradeMode,
+  type AppSpec,
+  type ComponentSpec,
+  type PodTemplate,
+  type SpecIssue,
 } from './types';
 
 /** Input of `normalizeManifest`. */
@@ -52,7 +58,12 @@ function positiveIntFromConfig(config: Record<string, string>, key: string, issu
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: `${configPath}["${key}"]`, message: `${key} must be an integer ≥ 1 (it is ${text})`, hint: `Set ${key} to 1 or more.` });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: `${configPath}["${key}"]`,
+      message: `${key} must be an integer ≥ 1 (it is ${text})`,
+      hint: `Set ${key} to 1 or more.`,
+    });
     return undefined;
   }
   return value;
@@ -77,49 +88,99 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   const configuredParallelism = positiveIntFromConfig(config, 'parallelism.default', issues);
   const jmMemoryKey = 'jobmanager.memory.process.size';
   const tmMemoryKey = 'taskmanager.memory.process.size';
-  const jmResources = normalizeResources({ component: spec.jobManager, path: 'spec.jobManager', configuredMemory: config[jmMemoryKey], configKey: jmMemoryKey, defaults: defaults.defaultJobManagerResources });
-  const tmResources = normalizeResources({ component: spec.taskManager, path: 'spec.taskManager', configuredMemory: config[tmMemoryKey], configKey: tmMemoryKey, defaults: defaults.defaultTaskManagerResources });
+  const jmResources = normalizeResources({
+    component: spec.jobManager,
+    path: 'spec.jobManager',
+    configuredMemory: config[jmMemoryKey],
+    configKey: jmMemoryKey,
+    defaults: defaults.defaultJobManagerResources,
+  });
+  const tmResources = normalizeResources({
+    component: spec.taskManager,
+    path: 'spec.taskManager',
+    configuredMemory: config[tmMemoryKey],
+    configKey: tmMemoryKey,
+    defaults: defaults.defaultTaskManagerResources,
+  });
   issues.push(...jmResources.issues, ...tmResources.issues);
   for (const key of [slotsKey, 'parallelism.default', jmMemoryKey, tmMemoryKey]) delete config[key];
 
   const job = spec.job;
   if (!job) return { issues };
   const explicitTmReplicas = spec.taskManager?.replicas;
-  const parallelism = job.parallelism ?? configuredParallelism ?? (explicitTmReplicas !== undefined ? explicitTmReplicas * slots : 1);
+  const parallelism =
+    job.parallelism ?? configuredParallelism ?? (explicitTmReplicas !== undefined ? explicitTmReplicas * slots : 1);
   const upgradeMode = job.upgradeMode ?? UpgradeMode.Stateless;
 
   const savepointDirKey = configKey(version, ConfigPurpose.SavepointDir);
   const checkpointDirKey = configKey(version, ConfigPurpose.CheckpointDir);
-  if ((upgradeMode === UpgradeMode.Savepoint || upgradeMode === UpgradeMode.LastState) && config[savepointDirKey] === undefined) {
-    issues.push({ code: SpecIssueCode.Required, path: `${configPath}["${savepointDirKey}"]`, message: `upgradeMode ${upgradeMode} needs a savepoint directory (${savepointDirKey})`, hint: `Set ${savepointDirKey} in spec.flinkConfiguration, e.g. s3://bucket/flink/savepoints.` });
+  if (
+    (upgradeMode === UpgradeMode.Savepoint || upgradeMode === UpgradeMode.LastState) &&
+    config[savepointDirKey] === undefined
+  ) {
+    issues.push({
+      code: SpecIssueCode.Required,
+      path: `${configPath}["${savepointDirKey}"]`,
+      message: `upgradeMode ${upgradeMode} needs a savepoint directory (${savepointDirKey})`,
+      hint: `Set ${savepointDirKey} in spec.flinkConfiguration, e.g. s3://bucket/flink/savepoints.`,
+    });
   }
   const checkpointing = config['execution.checkpointing.interval'] !== undefined;
   if (upgradeMode === UpgradeMode.LastState) {
     if (config[checkpointDirKey] === undefined) {
-      issues.push({ code: SpecIssueCode.Required, path: `${configPath}["${checkpointDirKey}"]`, message: `upgradeMode last-state needs a checkpoint directory (${checkpointDirKey})`, hint: `Set ${checkpointDirKey} in spec.flinkConfiguration.` });
+      issues.push({
+        code: SpecIssueCode.Required,
+        path: `${configPath}["${checkpointDirKey}"]`,
+        message: `upgradeMode last-state needs a checkpoint directory (${checkpointDirKey})`,
+        hint: `Set ${checkpointDirKey} in spec.flinkConfiguration.`,
+      });
     }
     if (!checkpointing) {
-      issues.push({ code: SpecIssueCode.Required, path: `${configPath}["execution.checkpointing.interval"]`, message: 'upgradeMode last-state needs checkpointing (execution.checkpointing.interval)', hint: 'Set execution.checkpointing.interval, e.g. 1m.' });
+      issues.push({
+        code: SpecIssueCode.Required,
+        path: `${configPath}["execution.checkpointing.interval"]`,
+        message: 'upgradeMode last-state needs checkpointing (execution.checkpointing.interval)',
+        hint: 'Set execution.checkpointing.interval, e.g. 1m.',
+      });
     }
   }
 
   const extension = spec.flinkDeploy;
   const requireCheckpoint = extension?.stability?.requireCheckpoint ?? checkpointing;
   if (requireCheckpoint && !checkpointing) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: 'spec.flinkDeploy.stability.requireCheckpoint', message: 'requireCheckpoint is true but checkpointing is off', hint: 'Set execution.checkpointing.interval in spec.flinkConfiguration, or requireCheckpoint: false.' });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.flinkDeploy.stability.requireCheckpoint',
+      message: 'requireCheckpoint is true but checkpointing is off',
+      hint: 'Set execution.checkpointing.interval in spec.flinkConfiguration, or requireCheckpoint: false.',
+    });
   }
   const windowSeconds = extension?.stability?.windowSeconds ?? defaults.defaultStabilityWindowSeconds;
   const timeoutSeconds = extension?.stability?.timeoutSeconds ?? defaults.defaultStabilityTimeoutSeconds;
   if (timeoutSeconds <= windowSeconds) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: 'spec.flinkDeploy.stability.timeoutSeconds', message: `timeoutSeconds (${timeoutSeconds}) must be longer than windowSeconds (${windowSeconds})`, hint: 'Raise timeoutSeconds or lower windowSeconds.' });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.flinkDeploy.stability.timeoutSeconds',
+      message: `timeoutSeconds (${timeoutSeconds}) must be longer than windowSeconds (${windowSeconds})`,
+      hint: 'Raise timeoutSeconds or lower windowSeconds.',
+    });
   }
   const allowCheckpoint = extension?.savepointFallback?.allowCheckpoint ?? false;
   if (allowCheckpoint && !checkpointing) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: 'spec.flinkDeploy.savepointFallback.allowCheckpoint', message: 'the checkpoint fallback needs checkpointing', hint: 'Set execution.checkpointing.interval, or allowCheckpoint: false.' });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.flinkDeploy.savepointFallback.allowCheckpoint',
+      message: 'the checkpoint fallback needs checkpointing',
+      hint: 'Set execution.checkpointing.interval, or allowCheckpoint: false.',
+    });
   }
 
   const common = spec.podTemplate as PodTemplate | undefined;
-  const component = (role: 'jobManager' | 'taskManager', replicas: number, resources: ComponentSpec['resources']): ComponentSpec => {
+  const component = (
+    role: 'jobManager' | 'taskManager',
+    replicas: number,
+    resources: ComponentSpec['resources'],
+  ): ComponentSpec => {
     const own = spec[role]?.podTemplate as PodTemplate | undefined;
     issues.push(...podTemplateIssues(own, `spec.${role}.podTemplate`));
     const podTemplate = mergePodTemplates(common, own);
@@ -127,7 +188,11 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   };
   issues.push(...podTemplateIssues(common, 'spec.podTemplate'));
   const jobManager = component('jobManager', spec.jobManager?.replicas ?? 1, jmResources.resources);
-  const taskManager = component('taskManager', explicitTmReplicas ?? Math.ceil(parallelism / slots), tmResources.resources);
+  const taskManager = component(
+    'taskManager',
+    explicitTmReplicas ?? Math.ceil(parallelism / slots),
+    tmResources.resources,
+  );
 
   if (issues.length > 0) return { issues };
   const log4j = spec.logConfiguration?.['log4j-console.properties'];
@@ -160,7 +225,8 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     stability: { windowSeconds, requireCheckpoint, timeoutSeconds },
     savepointFallback: {
       allowCheckpoint,
-      maxCheckpointAgeSeconds: extension?.savepointFallback?.maxCheckpointAgeSeconds ?? defaults.defaultMaxCheckpointAgeSeconds,
+      maxCheckpointAgeSeconds:
+        extension?.savepointFallback?.maxCheckpointAgeSeconds ?? defaults.defaultMaxCheckpointAgeSeconds,
     },
     manifest: input.document,
   };

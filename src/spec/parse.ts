@@ -19,7 +19,17 @@ function withDocument(issues: SpecIssue[], index: number | undefined): SpecIssue
 /** Validates one FlinkDeployment document (already parsed from YAML or JSON). */
 export function validateManifest(document: unknown): ParseResult {
   if (!isRecord(document)) {
-    return { ok: false, issues: [{ code: SpecIssueCode.NotAMapping, path: '', message: 'the manifest must be a mapping', hint: 'Give a FlinkDeployment object.' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          code: SpecIssueCode.NotAMapping,
+          path: '',
+          message: 'the manifest must be a mapping',
+          hint: 'Give a FlinkDeployment object.',
+        },
+      ],
+    };
   }
   const refusal = documentRefusal(document);
   if (refusal) return { ok: false, issues: [refusal] };
@@ -28,12 +38,19 @@ export function validateManifest(document: unknown): ParseResult {
   const spec = isRecord(document.spec) ? document.spec : undefined;
   const rawConfig = spec && isRecord(spec.flinkConfiguration) ? spec.flinkConfiguration : {};
   const flat = flattenConfiguration(rawConfig, 'spec.flinkConfiguration');
-  issues.push(...flat.issues, ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'), ...directoryIssues(flat.config, 'spec.flinkConfiguration'), ...configRefusals(flat.config, 'spec.flinkConfiguration'));
+  issues.push(
+    ...flat.issues,
+    ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'),
+    ...directoryIssues(flat.config, 'spec.flinkConfiguration'),
+    ...configRefusals(flat.config, 'spec.flinkConfiguration'),
+  );
 
   const parsed = flinkDeploymentSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) {
     const refusedPaths = new Set(issues.map((issue) => issue.path));
-    issues.push(...fromZodIssues(parsed.error.issues, flinkDeploymentSchema).filter((issue) => !refusedPaths.has(issue.path)));
+    issues.push(
+      ...fromZodIssues(parsed.error.issues, flinkDeploymentSchema).filter((issue) => !refusedPaths.has(issue.path)),
+    );
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
 
@@ -59,7 +76,12 @@ export function parseAppSpec(text: string): ParseResult {
   }
   const deployments = read.documents.filter((doc) => doc.value.kind === 'FlinkDeployment');
   if (deployments.length > 1) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: 'kind', message: `the file holds ${deployments.length} FlinkDeployments; flink-deploy takes one application per file`, hint: 'Put each application in its own file.' });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'kind',
+      message: `the file holds ${deployments.length} FlinkDeployments; flink-deploy takes one application per file`,
+      hint: 'Put each application in its own file.',
+    });
   }
   if (issues.length > 0) return { ok: false, issues };
   const [only] = results;

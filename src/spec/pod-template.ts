@@ -41,7 +41,10 @@ export function mergeValues(base: unknown, overlay: unknown): unknown {
 }
 
 /** Merges two pod templates (either may be absent). */
-export function mergePodTemplates(base: Record<string, unknown> | undefined, overlay: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+export function mergePodTemplates(
+  base: Record<string, unknown> | undefined,
+  overlay: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
   if (!base) return overlay;
   if (!overlay) return base;
   return mergeValues(base, overlay) as Record<string, unknown>;

@@ -7,12 +7,25 @@
 const MiB = 1024 * 1024;
 
 const memoryUnits: Record<string, number> = {
-  '': 1, b: 1, bytes: 1,
-  k: 1024, kb: 1024, kibibytes: 1024,
-  m: MiB, mb: MiB, mebibytes: MiB,
-  g: 1024 * MiB, gb: 1024 * MiB, gibibytes: 1024 * MiB,
-  t: 1024 * 1024 * MiB, tb: 1024 * 1024 * MiB, tebibytes: 1024 * 1024 * MiB,
-  ki: 1024, mi: MiB, gi: 1024 * MiB, ti: 1024 * 1024 * MiB,
+  '': 1,
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kb: 1024,
+  kibibytes: 1024,
+  m: MiB,
+  mb: MiB,
+  mebibytes: MiB,
+  g: 1024 * MiB,
+  gb: 1024 * MiB,
+  gibibytes: 1024 * MiB,
+  t: 1024 * 1024 * MiB,
+  tb: 1024 * 1024 * MiB,
+  tebibytes: 1024 * 1024 * MiB,
+  ki: 1024,
+  mi: MiB,
+  gi: 1024 * MiB,
+  ti: 1024 * 1024 * MiB,
 };
 const decimalUnits: Record<string, number> = { K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 

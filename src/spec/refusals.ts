@@ -14,15 +14,25 @@ function unsupported(path: string, message: string, hint: string): SpecIssue {
 export function documentRefusal(document: Record<string, unknown>): SpecIssue | undefined {
   const kind = document.kind;
   if (kind === 'FlinkSessionJob') {
-    return unsupported('kind', 'FlinkSessionJob is not supported yet (session mode comes later)',
-      'Deploy the job as an application: a FlinkDeployment with spec.job.');
+    return unsupported(
+      'kind',
+      'FlinkSessionJob is not supported yet (session mode comes later)',
+      'Deploy the job as an application: a FlinkDeployment with spec.job.',
+    );
   }
   if (kind === 'FlinkStateSnapshot') {
-    return unsupported('kind', 'FlinkStateSnapshot is not supported yet',
-      'Start from an existing savepoint with spec.job.initialSavepointPath; take savepoints with spec.job.savepointTriggerNonce or `flink-deploy savepoint`.');
+    return unsupported(
+      'kind',
+      'FlinkStateSnapshot is not supported yet',
+      'Start from an existing savepoint with spec.job.initialSavepointPath; take savepoints with spec.job.savepointTriggerNonce or `flink-deploy savepoint`.',
+    );
   }
   if (kind === 'FlinkBlueGreenDeployment') {
-    return unsupported('kind', 'FlinkBlueGreenDeployment is not supported yet', 'Use a FlinkDeployment; upgrades go through savepoints.');
+    return unsupported(
+      'kind',
+      'FlinkBlueGreenDeployment is not supported yet',
+      'Use a FlinkDeployment; upgrades go through savepoints.',
+    );
   }
   if (typeof kind === 'string' && kind !== 'FlinkDeployment') {
     return {
@@ -35,8 +45,11 @@ export function documentRefusal(document: Record<string, unknown>): SpecIssue | 
   const metadata = document.metadata;
   const labels = isRecord(metadata) ? metadata.labels : undefined;
   if (isRecord(labels) && String(labels['flink.apache.org/canary']) === 'true') {
-    return unsupported('metadata.labels["flink.apache.org/canary"]', 'operator canary resources (label flink.apache.org/canary) are not supported yet',
-      'Canaries check the health of the Apache operator; flink-deploy needs no canary. Remove this document.');
+    return unsupported(
+      'metadata.labels["flink.apache.org/canary"]',
+      'operator canary resources (label flink.apache.org/canary) are not supported yet',
+      'Canaries check the health of the Apache operator; flink-deploy needs no canary. Remove this document.',
+    );
   }
   return undefined;
 }
@@ -46,16 +59,31 @@ export function specRefusals(spec: unknown): SpecIssue[] {
   if (!isRecord(spec)) return [];
   const issues: SpecIssue[] = [];
   if (spec.ingress !== undefined) {
-    issues.push(unsupported('spec.ingress', 'ingress is not supported yet',
-      'Remove spec.ingress; reach the REST API through the <app>-rest Service (e.g. kubectl port-forward svc/<app>-rest 8081).'));
+    issues.push(
+      unsupported(
+        'spec.ingress',
+        'ingress is not supported yet',
+        'Remove spec.ingress; reach the REST API through the <app>-rest Service (e.g. kubectl port-forward svc/<app>-rest 8081).',
+      ),
+    );
   }
   if (spec.mode === 'native') {
-    issues.push(unsupported('spec.mode', 'mode: native is not supported yet; use mode: standalone',
-      'flink-deploy runs Flink in standalone application mode; remove spec.mode or set it to standalone.'));
+    issues.push(
+      unsupported(
+        'spec.mode',
+        'mode: native is not supported yet; use mode: standalone',
+        'flink-deploy runs Flink in standalone application mode; remove spec.mode or set it to standalone.',
+      ),
+    );
   }
   if (spec.job === undefined) {
-    issues.push(unsupported('spec.job', 'session mode (a FlinkDeployment without spec.job) is not supported yet',
-      'Add spec.job (jarURI, entryClass, parallelism) to deploy the job as an application.'));
+    issues.push(
+      unsupported(
+        'spec.job',
+        'session mode (a FlinkDeployment without spec.job) is not supported yet',
+        'Add spec.job (jarURI, entryClass, parallelism) to deploy the job as an application.',
+      ),
+    );
   }
   const job = spec.job;
   if (isRecord(job)) {
@@ -65,19 +93,30 @@ export function specRefusals(spec: unknown): SpecIssue[] {
       autoscalerResetNonce: 'The autoscaler is not supported.',
     };
     for (const [field, hint] of Object.entries(nonces)) {
-      if (job[field] !== undefined) issues.push(unsupported(`spec.job.${field}`, `job.${field} is not supported yet`, `Remove it. ${hint}`));
+      if (job[field] !== undefined)
+        issues.push(unsupported(`spec.job.${field}`, `job.${field} is not supported yet`, `Remove it. ${hint}`));
     }
   }
   const jobManager = spec.jobManager;
   if (isRecord(jobManager) && typeof jobManager.replicas === 'number' && jobManager.replicas > 1) {
-    issues.push(unsupported('spec.jobManager.replicas', 'standby JobManagers (jobManager.replicas > 1) are not supported yet',
-      'Set jobManager.replicas to 1; Kubernetes restarts a failed JobManager.'));
+    issues.push(
+      unsupported(
+        'spec.jobManager.replicas',
+        'standby JobManagers (jobManager.replicas > 1) are not supported yet',
+        'Set jobManager.replicas to 1; Kubernetes restarts a failed JobManager.',
+      ),
+    );
   }
   if (typeof spec.flinkVersion === 'string') {
     const version = parseFlinkVersion(spec.flinkVersion);
     if (version && !isSupportedFlinkVersion(version)) {
-      issues.push(unsupported('spec.flinkVersion', `Flink ${formatFlinkVersion(version)} is not supported`,
-        'flink-deploy deploys Flink v1_18 and newer (v1_18, v1_19, v1_20, v2_x).'));
+      issues.push(
+        unsupported(
+          'spec.flinkVersion',
+          `Flink ${formatFlinkVersion(version)} is not supported`,
+          'flink-deploy deploys Flink v1_18 and newer (v1_18, v1_19, v1_20, v2_x).',
+        ),
+      );
     }
   }
   return issues;
@@ -87,8 +126,13 @@ export function specRefusals(spec: unknown): SpecIssue[] {
 export function configRefusals(config: Record<string, string>, basePath: string): SpecIssue[] {
   const issues: SpecIssue[] = [];
   if (config['job.autoscaler.enabled']?.toLowerCase() === 'true') {
-    issues.push(unsupported(`${basePath}["job.autoscaler.enabled"]`, 'the autoscaler (job.autoscaler.enabled: true) is not supported yet',
-      'Remove job.autoscaler.enabled or set it to false; change spec.job.parallelism to rescale.'));
+    issues.push(
+      unsupported(
+        `${basePath}["job.autoscaler.enabled"]`,
+        'the autoscaler (job.autoscaler.enabled: true) is not supported yet',
+        'Remove job.autoscaler.enabled or set it to false; change spec.job.parallelism to rescale.',
+      ),
+    );
   }
   return issues;
 }

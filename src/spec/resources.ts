@@ -17,23 +17,49 @@ export interface NormalizeResourcesInput {
 const knownResourceNames = ['cpu', 'memory', 'ephemeral-storage'];
 
 /** CPU/memory of one process from the manifest, the Flink configuration, or the defaults. */
-export function normalizeResources(input: NormalizeResourcesInput): { resources: ProcessResources; issues: SpecIssue[] } {
+export function normalizeResources(input: NormalizeResourcesInput): {
+  resources: ProcessResources;
+  issues: SpecIssue[];
+} {
   const { component, path } = input;
   const issues: SpecIssue[] = [];
   if (component?.resource && component.resources) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: `${path}.resources`, message: 'both resource and resources are given', hint: 'Use either resource: {cpu, memory} or resources: {requests, limits}.' });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: `${path}.resources`,
+      message: 'both resource and resources are given',
+      hint: 'Use either resource: {cpu, memory} or resources: {requests, limits}.',
+    });
   }
   const requests = component?.resources?.requests ?? {};
   const limits = component?.resources?.limits ?? {};
-  for (const [listName, list] of [['requests', requests], ['limits', limits]] as const) {
+  for (const [listName, list] of [
+    ['requests', requests],
+    ['limits', limits],
+  ] as const) {
     for (const [name, value] of Object.entries(list)) {
       const where = `${path}.resources.${listName}.${name}`;
       if (!knownResourceNames.includes(name)) {
-        issues.push({ code: SpecIssueCode.UnknownField, path: where, message: `unknown resource "${name}"`, hint: `Use ${knownResourceNames.join(', ')}.` });
+        issues.push({
+          code: SpecIssueCode.UnknownField,
+          path: where,
+          message: `unknown resource "${name}"`,
+          hint: `Use ${knownResourceNames.join(', ')}.`,
+        });
       } else if (name === 'cpu' && parseCpu(value) === undefined) {
-        issues.push({ code: SpecIssueCode.InvalidValue, path: where, message: `"${value}" is not a CPU quantity`, hint: 'Use cores (0.5, 1) or millicores ("500m").' });
+        issues.push({
+          code: SpecIssueCode.InvalidValue,
+          path: where,
+          message: `"${value}" is not a CPU quantity`,
+          hint: 'Use cores (0.5, 1) or millicores ("500m").',
+        });
       } else if (name === 'memory' && parseMemoryMiB(value) === undefined) {
-        issues.push({ code: SpecIssueCode.InvalidValue, path: where, message: `"${value}" is not a memory size`, hint: 'Use e.g. "2048m", "2Gi".' });
+        issues.push({
+          code: SpecIssueCode.InvalidValue,
+          path: where,
+          message: `"${value}" is not a memory size`,
+          hint: 'Use e.g. "2048m", "2Gi".',
+        });
       }
     }
   }
@@ -41,13 +67,24 @@ export function normalizeResources(input: NormalizeResourcesInput): { resources:
   const specMemoryMiB = parseMemoryMiB(specMemory);
   const configuredMiB = input.configuredMemory === undefined ? undefined : parseMemoryMiB(input.configuredMemory);
   if (input.configuredMemory !== undefined && configuredMiB === undefined) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: `spec.flinkConfiguration["${input.configKey}"]`, message: `"${input.configuredMemory}" is not a memory size`, hint: 'Use e.g. "2048m".' });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: `spec.flinkConfiguration["${input.configKey}"]`,
+      message: `"${input.configuredMemory}" is not a memory size`,
+      hint: 'Use e.g. "2048m".',
+    });
   }
   if (specMemoryMiB !== undefined && configuredMiB !== undefined && specMemoryMiB !== configuredMiB) {
-    issues.push({ code: SpecIssueCode.InvalidValue, path: `spec.flinkConfiguration["${input.configKey}"]`, message: `${input.configKey} (${configuredMiB} MiB) contradicts ${path} memory (${specMemoryMiB} MiB)`, hint: `Set the memory only in ${path}.resource.memory.` });
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: `spec.flinkConfiguration["${input.configKey}"]`,
+      message: `${input.configKey} (${configuredMiB} MiB) contradicts ${path} memory (${specMemoryMiB} MiB)`,
+      hint: `Set the memory only in ${path}.resource.memory.`,
+    });
   }
   const cpuLimit = parseCpu(limits.cpu);
-  const ephemeral = component?.resource?.ephemeralStorage ?? requests['ephemeral-storage'] ?? limits['ephemeral-storage'];
+  const ephemeral =
+    component?.resource?.ephemeralStorage ?? requests['ephemeral-storage'] ?? limits['ephemeral-storage'];
   const resources: ProcessResources = {
     cpu: parseCpu(component?.resource?.cpu ?? requests.cpu ?? limits.cpu) ?? input.defaults.cpu,
     memoryMiB: specMemoryMiB ?? configuredMiB ?? input.defaults.memoryMiB,

@@ -7,8 +7,14 @@
 import { z } from 'zod';
 import { ImagePullPolicy, JobState, UpgradeMode } from './types';
 import {
-  isDns1035Label, isDns1123Label, isDns1123Subdomain, isImageReference, isJavaClassName,
-  isAbsoluteStatePath, jarUriProblem, maxAppNameLength,
+  isDns1035Label,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isImageReference,
+  isJavaClassName,
+  isAbsoluteStatePath,
+  jarUriProblem,
+  maxAppNameLength,
 } from './validators';
 import { parseCpu, parseMemoryMiB } from './quantities';
 import { parseFlinkVersion } from './flink-version';
@@ -21,55 +27,109 @@ function checked(test: (value: string) => { message: string; hint: string } | un
   });
 }
 
-const appName = checked((v) => isDns1035Label(v, maxAppNameLength) ? undefined : {
-  message: `"${v}" is not a valid application name`,
-  hint: `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (it prefixes Service names).`,
-});
-const namespace = checked((v) => isDns1123Label(v) ? undefined : {
-  message: `"${v}" is not a valid namespace name`, hint: "Use at most 63 lower-case letters, digits and '-'.",
-});
-const serviceAccount = checked((v) => isDns1123Subdomain(v) ? undefined : {
-  message: `"${v}" is not a valid ServiceAccount name`, hint: "Use lower-case letters, digits, '-' and '.'.",
-});
-const image = checked((v) => isImageReference(v) ? undefined : {
-  message: `"${v}" is not a valid image reference`, hint: 'Use e.g. flink:2.2, registry.example.com/team/my-job:1.4.0 or …@sha256:<digest>.',
-});
+const appName = checked((v) =>
+  isDns1035Label(v, maxAppNameLength)
+    ? undefined
+    : {
+        message: `"${v}" is not a valid application name`,
+        hint: `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (it prefixes Service names).`,
+      },
+);
+const namespace = checked((v) =>
+  isDns1123Label(v)
+    ? undefined
+    : {
+        message: `"${v}" is not a valid namespace name`,
+        hint: "Use at most 63 lower-case letters, digits and '-'.",
+      },
+);
+const serviceAccount = checked((v) =>
+  isDns1123Subdomain(v)
+    ? undefined
+    : {
+        message: `"${v}" is not a valid ServiceAccount name`,
+        hint: "Use lower-case letters, digits, '-' and '.'.",
+      },
+);
+const image = checked((v) =>
+  isImageReference(v)
+    ? undefined
+    : {
+        message: `"${v}" is not a valid image reference`,
+        hint: 'Use e.g. flink:2.2, registry.example.com/team/my-job:1.4.0 or …@sha256:<digest>.',
+      },
+);
 const jarUri = checked((v) => jarUriProblem(v));
-const className = checked((v) => isJavaClassName(v) ? undefined : {
-  message: `"${v}" is not a Java class name`, hint: 'Use the fully qualified name, e.g. org.example.MyJob.',
-});
-const statePath = checked((v) => isAbsoluteStatePath(v) ? undefined : {
-  message: `"${v}" is not an absolute savepoint path`, hint: 'Use a URI with a scheme (s3://bucket/savepoints/savepoint-…, file:///…) or an absolute path.',
-});
-const flinkVersion = checked((v) => parseFlinkVersion(v) ? undefined : {
-  message: `"${v}" is not a Flink version`, hint: 'Use the operator\'s form: v1_18, v1_19, v1_20, v2_0, v2_1, v2_2, …',
-});
+const className = checked((v) =>
+  isJavaClassName(v)
+    ? undefined
+    : {
+        message: `"${v}" is not a Java class name`,
+        hint: 'Use the fully qualified name, e.g. org.example.MyJob.',
+      },
+);
+const statePath = checked((v) =>
+  isAbsoluteStatePath(v)
+    ? undefined
+    : {
+        message: `"${v}" is not an absolute savepoint path`,
+        hint: 'Use a URI with a scheme (s3://bucket/savepoints/savepoint-…, file:///…) or an absolute path.',
+      },
+);
+const flinkVersion = checked((v) =>
+  parseFlinkVersion(v)
+    ? undefined
+    : {
+        message: `"${v}" is not a Flink version`,
+        hint: "Use the operator's form: v1_18, v1_19, v1_20, v2_0, v2_1, v2_2, …",
+      },
+);
 
 const cpu = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
-  if (parseCpu(value) === undefined) ctx.addIssue({ code: 'custom', message: `"${value}" is not a CPU quantity`, params: { hint: 'Use cores (0.5, 1, 2) or millicores ("500m").' } });
+  if (parseCpu(value) === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a CPU quantity`,
+      params: { hint: 'Use cores (0.5, 1, 2) or millicores ("500m").' },
+    });
 });
 const memory = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
-  if (parseMemoryMiB(value) === undefined) ctx.addIssue({ code: 'custom', message: `"${value}" is not a memory size`, params: { hint: 'Use e.g. "2048m", "2g" (Flink) or "2Gi", "1024Mi" (Kubernetes).' } });
+  if (parseMemoryMiB(value) === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a memory size`,
+      params: { hint: 'Use e.g. "2048m", "2g" (Flink) or "2Gi", "1024Mi" (Kubernetes).' },
+    });
 });
 const positiveInt = z.number().int().min(1);
 const nonce = z.number().int();
 
 /** `resource: { cpu, memory }` (the operator's own form). */
-const resource = z.strictObject({ cpu: cpu.optional(), memory: memory.optional(), ephemeralStorage: z.string().optional() });
+const resource = z.strictObject({
+  cpu: cpu.optional(),
+  memory: memory.optional(),
+  ephemeralStorage: z.string().optional(),
+});
 /** `resources: { requests, limits }` (Kubernetes' form). */
 const resourceList = z.record(z.string(), z.union([z.number(), z.string()]));
-const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional(), claims: z.array(z.unknown()).optional() });
+const resources = z.strictObject({
+  requests: resourceList.optional(),
+  limits: resourceList.optional(),
+  claims: z.array(z.unknown()).optional(),
+});
 
 /** A PodTemplateSpec: checked structurally; its inner fields follow Kubernetes' own schema. */
 const podTemplate = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.string().optional(),
   metadata: z.looseObject({}).optional(),
-  spec: z.looseObject({
-    containers: z.array(z.looseObject({ name: z.string() })).optional(),
-    initContainers: z.array(z.looseObject({ name: z.string() })).optional(),
-    volumes: z.array(z.looseObject({ name: z.string() })).optional(),
-  }).optional(),
+  spec: z
+    .looseObject({
+      containers: z.array(z.looseObject({ name: z.string() })).optional(),
+      initContainers: z.array(z.looseObject({ name: z.string() })).optional(),
+      volumes: z.array(z.looseObject({ name: z.string() })).optional(),
+    })
+    .optional(),
 });
 
 const component = z.strictObject({
@@ -97,15 +157,19 @@ const job = z.strictObject({
 
 /** Our own options (`spec.flinkDeploy`); the Apache operator does not know this block. */
 const flinkDeploy = z.strictObject({
-  stability: z.strictObject({
-    windowSeconds: positiveInt.optional(),
-    requireCheckpoint: z.boolean().optional(),
-    timeoutSeconds: positiveInt.optional(),
-  }).optional(),
-  savepointFallback: z.strictObject({
-    allowCheckpoint: z.boolean().optional(),
-    maxCheckpointAgeSeconds: positiveInt.optional(),
-  }).optional(),
+  stability: z
+    .strictObject({
+      windowSeconds: positiveInt.optional(),
+      requireCheckpoint: z.boolean().optional(),
+      timeoutSeconds: positiveInt.optional(),
+    })
+    .optional(),
+  savepointFallback: z
+    .strictObject({
+      allowCheckpoint: z.boolean().optional(),
+      maxCheckpointAgeSeconds: positiveInt.optional(),
+    })
+    .optional(),
 });
 
 /** `spec` of a FlinkDeployment. */

@@ -29,7 +29,22 @@ export function isImageReference(value: string): boolean {
 }
 
 /** URI schemes Flink can fetch a job jar from. */
-export const jarUriSchemes = ['local', 'file', 'http', 'https', 's3', 's3a', 's3p', 'gs', 'abfs', 'abfss', 'wasb', 'wasbs', 'oss', 'hdfs'] as const;
+export const jarUriSchemes = [
+  'local',
+  'file',
+  'http',
+  'https',
+  's3',
+  's3a',
+  's3p',
+  'gs',
+  'abfs',
+  'abfss',
+  'wasb',
+  'wasbs',
+  'oss',
+  'hdfs',
+] as const;
 
 /** What is wrong with a jar URI, or undefined when it is fine. */
 export function jarUriProblem(value: string): { message: string; hint: string } | undefined {
@@ -43,14 +58,23 @@ export function jarUriProblem(value: string): { message: string; hint: string } 
   const scheme = (match[1] ?? '').toLowerCase();
   const rest = match[2] ?? '';
   if (!(jarUriSchemes as readonly string[]).includes(scheme)) {
-    return { message: `jar URI scheme "${scheme}" is not supported`, hint: `Use one of: ${jarUriSchemes.map((s) => `${s}://`).join(', ')}.` };
+    return {
+      message: `jar URI scheme "${scheme}" is not supported`,
+      hint: `Use one of: ${jarUriSchemes.map((s) => `${s}://`).join(', ')}.`,
+    };
   }
   if ((scheme === 'local' || scheme === 'file') && !rest.startsWith('/')) {
-    return { message: `a ${scheme}:// jar URI needs an absolute path (three slashes)`, hint: `Write ${scheme}:///path/to/job.jar.` };
+    return {
+      message: `a ${scheme}:// jar URI needs an absolute path (three slashes)`,
+      hint: `Write ${scheme}:///path/to/job.jar.`,
+    };
   }
   const path = rest.split(/[?#]/)[0] ?? '';
   if (!/[^/]\.jar$/i.test(path)) {
-    return { message: `"${value}" does not name a .jar file`, hint: 'Point jarURI at the job jar itself, e.g. local:///opt/flink/usrlib/my-job.jar.' };
+    return {
+      message: `"${value}" does not name a .jar file`,
+      hint: 'Point jarURI at the job jar itself, e.g. local:///opt/flink/usrlib/my-job.jar.',
+    };
   }
   return undefined;
 }

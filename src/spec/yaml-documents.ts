@@ -61,12 +61,14 @@ export function readManifestDocuments(text: string): DocumentsResult {
   if (documents.length === 0) {
     return {
       ok: false,
-      issues: [{
-        code: SpecIssueCode.Empty,
-        path: '',
-        message: 'the manifest is empty',
-        hint: 'Give a FlinkDeployment manifest (apiVersion: flink.apache.org/v1beta1, kind: FlinkDeployment).',
-      }],
+      issues: [
+        {
+          code: SpecIssueCode.Empty,
+          path: '',
+          message: 'the manifest is empty',
+          hint: 'Give a FlinkDeployment manifest (apiVersion: flink.apache.org/v1beta1, kind: FlinkDeployment).',
+        },
+      ],
     };
   }
   return { ok: true, documents };

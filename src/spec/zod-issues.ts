@@ -14,7 +14,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-interface SchemaDef { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; in?: z.ZodType }
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  in?: z.ZodType;
+}
 
 function def(schema: z.ZodType): SchemaDef {
   return (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
@@ -55,7 +62,11 @@ function describeReceived(input: unknown): string {
 }
 
 /** Converts zod issues (parsed with `reportInput: true`) into SpecIssues. */
-export function fromZodIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, basePath: readonly PropertyKey[] = []): SpecIssue[] {
+export function fromZodIssues(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+  basePath: readonly PropertyKey[] = [],
+): SpecIssue[] {
   const out: SpecIssue[] = [];
   for (const issue of issues) {
     const fullPath = [...basePath, ...issue.path];
@@ -76,9 +87,19 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zod
       }
       case 'invalid_type':
         if (issue.input === undefined) {
-          out.push({ code: SpecIssueCode.Required, path, message: `${path} is required`, hint: `Add ${path.split('.').pop() ?? path} (${issue.expected}).` });
+          out.push({
+            code: SpecIssueCode.Required,
+            path,
+            message: `${path} is required`,
+            hint: `Add ${path.split('.').pop() ?? path} (${issue.expected}).`,
+          });
         } else {
-          out.push({ code: SpecIssueCode.InvalidType, path, message: `must be ${article(issue.expected)}, not ${describeReceived(issue.input)}`, hint: `Give ${path} as ${article(issue.expected)}.` });
+          out.push({
+            code: SpecIssueCode.InvalidType,
+            path,
+            message: `must be ${article(issue.expected)}, not ${describeReceived(issue.input)}`,
+            hint: `Give ${path} as ${article(issue.expected)}.`,
+          });
         }
         break;
       case 'invalid_value': {
@@ -93,14 +114,29 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zod
         break;
       }
       case 'too_small':
-        out.push({ code: SpecIssueCode.InvalidValue, path, message: `must be at least ${String(issue.minimum)} (it is ${String(issue.input)})`, hint: `Set ${path} to ${String(issue.minimum)} or more.` });
+        out.push({
+          code: SpecIssueCode.InvalidValue,
+          path,
+          message: `must be at least ${String(issue.minimum)} (it is ${String(issue.input)})`,
+          hint: `Set ${path} to ${String(issue.minimum)} or more.`,
+        });
         break;
       case 'invalid_union':
-        out.push({ code: SpecIssueCode.InvalidType, path, message: `must be a number or a string, not ${describeReceived(issue.input)}`, hint: 'Use e.g. 1, 0.5, "500m" for CPU, "2048m" or "2Gi" for memory.' });
+        out.push({
+          code: SpecIssueCode.InvalidType,
+          path,
+          message: `must be a number or a string, not ${describeReceived(issue.input)}`,
+          hint: 'Use e.g. 1, 0.5, "500m" for CPU, "2048m" or "2Gi" for memory.',
+        });
         break;
       case 'custom': {
         const params = (issue.params ?? {}) as { hint?: string; code?: SpecIssue['code'] };
-        out.push({ code: params.code ?? SpecIssueCode.InvalidValue, path, message: issue.message, ...(params.hint ? { hint: params.hint } : {}) });
+        out.push({
+          code: params.code ?? SpecIssueCode.InvalidValue,
+          path,
+          message: issue.message,
+          ...(params.hint ? { hint: params.hint } : {}),
+        });
         break;
       }
       default:
@@ -111,6 +147,13 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zod
 }
 
 function article(expected: string): string {
-  const readable = expected === 'object' || expected === 'record' ? 'mapping' : expected === 'array' ? 'list' : expected === 'int' ? 'integer' : expected;
+  const readable =
+    expected === 'object' || expected === 'record'
+      ? 'mapping'
+      : expected === 'array'
+        ? 'list'
+        : expected === 'int'
+          ? 'integer'
+          : expected;
   return /^[aeiou]/.test(readable) ? `an ${readable}` : `a ${readable}`;
 }

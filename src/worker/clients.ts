@@ -12,11 +12,14 @@ export interface WorkerClients {
 }
 
 export function createWorkerClients(settings: Settings): WorkerClients {
-  const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })));
+  const kube = createKubeFacade(
+    createKubeClients(loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })),
+  );
   const dispatcher = new Agent({ connections: 16, keepAliveTimeout: 10_000 });
-  const mode: FlinkEndpointMode = settings.flinkEndpoint === 'service-dns'
-    ? { kind: 'service-dns' }
-    : { kind: 'endpoint-slice', listReadyAddresses: (input) => kube.readyEndpointAddresses(input) };
+  const mode: FlinkEndpointMode =
+    settings.flinkEndpoint === 'service-dns'
+      ? { kind: 'service-dns' }
+      : { kind: 'endpoint-slice', listReadyAddresses: (input) => kube.readyEndpointAddresses(input) };
   const timeout = settings.flinkRequestTimeoutMs;
   return {
     kube,

@@ -12,10 +12,18 @@ export function temporalLogger(logger: pino.Logger, level: TemporalLogLevel): De
     const fields = { ...entry.meta, sdk: true };
     const message = entry.message;
     switch (entry.level) {
-      case 'TRACE': case 'DEBUG': logger.debug(fields, message); break;
-      case 'INFO': logger.info(fields, message); break;
-      case 'WARN': logger.warn(fields, message); break;
-      default: logger.error(fields, message);
+      case 'TRACE':
+      case 'DEBUG':
+        logger.debug(fields, message);
+        break;
+      case 'INFO':
+        logger.info(fields, message);
+        break;
+      case 'WARN':
+        logger.warn(fields, message);
+        break;
+      default:
+        logger.error(fields, message);
     }
   });
 }

@@ -27,9 +27,16 @@ export async function runWorker(settings: Settings): Promise<void> {
       namespace,
       taskQueue: settings.taskQueue,
       workflowsPath: require.resolve('../workflows'),
-      activities: createActivities({ kube: clients.kube, flinkFor: clients.flinkFor, config: { pollIntervalMs: settings.pollIntervalMs } }),
+      activities: createActivities({
+        kube: clients.kube,
+        flinkFor: clients.flinkFor,
+        config: { pollIntervalMs: settings.pollIntervalMs },
+      }),
     });
-    logger.info({ taskQueue: settings.taskQueue, namespace, metrics: `http://${settings.metricsAddress}/metrics` }, 'worker running');
+    logger.info(
+      { taskQueue: settings.taskQueue, namespace, metrics: `http://${settings.metricsAddress}/metrics` },
+      'worker running',
+    );
     await worker.run();
     logger.info('worker stopped');
   } finally {

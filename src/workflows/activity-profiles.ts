@@ -8,10 +8,17 @@ import type { FlinkDeployActivities } from '../activities/types';
 import { FailureType } from './failures';
 
 const nonRetryableErrorTypes = [
-  FailureType.InvalidSpec, FailureType.OperationInProgress, FailureType.SavepointFailed,
-  FailureType.NoCheckpoint, FailureType.JobFailed, FailureType.DeploymentUnhealthy,
-  FailureType.NotStable, FailureType.RecordConflict, FailureType.KubernetesRefused,
-  FailureType.FlinkRefused, FailureType.NothingToDo,
+  FailureType.InvalidSpec,
+  FailureType.OperationInProgress,
+  FailureType.SavepointFailed,
+  FailureType.NoCheckpoint,
+  FailureType.JobFailed,
+  FailureType.DeploymentUnhealthy,
+  FailureType.NotStable,
+  FailureType.RecordConflict,
+  FailureType.KubernetesRefused,
+  FailureType.FlinkRefused,
+  FailureType.NothingToDo,
 ];
 
 /** Short reads and writes of the deployed-state record and the Kubernetes API. */

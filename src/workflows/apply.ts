@@ -18,8 +18,9 @@ import { upgradeBody } from './upgrade';
 export async function apply(input: ApplyInput): Promise<OperationResult> {
   const app = { namespace: input.spec.namespace, name: input.spec.name };
   const triggerId = hexId(uuid4());
-  return runOperation({ app, operation: Operation.Apply, intent: { triggerId } },
-    (ctx) => applyBody(ctx, { spec: input.spec, triggerId }));
+  return runOperation({ app, operation: Operation.Apply, intent: { triggerId } }, (ctx) =>
+    applyBody(ctx, { spec: input.spec, triggerId }),
+  );
 }
 
 async function applyBody(ctx: OperationContext, input: { spec: AppSpec; triggerId: string }): Promise<BodyResult> {
@@ -31,14 +32,21 @@ async function applyBody(ctx: OperationContext, input: { spec: AppSpec; triggerI
     case 'deploy':
       ctx.progress.setOperation(Operation.Deploy);
       if (spec.job.state === 'suspended') {
-        return { result: { operation: Operation.Deploy, outcome: Outcome.Succeeded, message: 'recorded as suspended: nothing deployed (resume with job.state: running)' },
-          finalChanges: [{ kind: 'suspended', spec }] };
+        return {
+          result: {
+            operation: Operation.Deploy,
+            outcome: Outcome.Succeeded,
+            message: 'recorded as suspended: nothing deployed (resume with job.state: running)',
+          },
+          finalChanges: [{ kind: 'suspended', spec }],
+        };
       }
       return deployBody(ctx, spec);
     case 'upgrade':
     case 'scale':
     case 'restart': {
-      const operation = change.class === 'upgrade' ? Operation.Upgrade : change.class === 'scale' ? Operation.Scale : Operation.Restart;
+      const operation =
+        change.class === 'upgrade' ? Operation.Upgrade : change.class === 'scale' ? Operation.Scale : Operation.Restart;
       ctx.progress.setOperation(operation);
       return upgradeBody(ctx, { spec, triggerId, operation });
     }
@@ -56,8 +64,14 @@ async function applyBody(ctx: OperationContext, input: { spec: AppSpec; triggerI
     case 'none':
     default:
       return {
-        result: { operation: Operation.Apply, outcome: Outcome.NoChange, jobId: ctx.state.jobId,
-          message: change.changes.length ? `no redeploy needed (${change.summary}); recorded` : 'nothing changed: the deployed spec matches' },
+        result: {
+          operation: Operation.Apply,
+          outcome: Outcome.NoChange,
+          jobId: ctx.state.jobId,
+          message: change.changes.length
+            ? `no redeploy needed (${change.summary}); recorded`
+            : 'nothing changed: the deployed spec matches',
+        },
         finalChanges: change.changes.length ? [{ kind: 'applied', spec }] : [],
       };
   }

@@ -18,8 +18,13 @@ export async function deployBody(ctx: OperationContext, spec: AppSpec): Promise<
   const generation = ctx.state.generation + 1;
   const done = await rollout(ctx, { spec, generation, restore, label: 'application' });
   return {
-    result: { operation: Operation.Deploy, outcome: Outcome.Succeeded, jobId: done.jobId, restoredFrom: restore?.path,
-      message: `deployed: job ${done.jobId} is stable (generation ${generation}${restore ? `, restored from ${restore.path}` : ''})` },
+    result: {
+      operation: Operation.Deploy,
+      outcome: Outcome.Succeeded,
+      jobId: done.jobId,
+      restoredFrom: restore?.path,
+      message: `deployed: job ${done.jobId} is stable (generation ${generation}${restore ? `, restored from ${restore.path}` : ''})`,
+    },
     finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
   };
 }

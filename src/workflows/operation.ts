@@ -61,21 +61,32 @@ export async function runOperation(
     throw failure ?? err;
   }
   const ctx: OperationContext = {
-    app, workflowId, state, progress,
+    app,
+    workflowId,
+    state,
+    progress,
     recordChanges: (...changes) => record.updateRecord({ app, workflowId, changes }),
   };
   try {
     const { result, finalChanges } = await body(ctx);
     progress.enter(Phase.Done, result.message);
-    await record.updateRecord({ app, workflowId, changes: finalChanges ?? [], end: { operation: result.operation, outcome: result.outcome, message: result.message } });
+    await record.updateRecord({
+      app,
+      workflowId,
+      changes: finalChanges ?? [],
+      end: { operation: result.operation, outcome: result.outcome, message: result.message },
+    });
     const final = options.afterRelease ? await options.afterRelease(result) : result;
     progress.finish(final);
     return final;
   } catch (err) {
     const cancelled = isCancellation(err);
     const failure = applicationFailureOf(err);
-    const outcome = cancelled ? Outcome.Cancelled
-      : failure?.type === FailureType.UpgradeRolledBack ? Outcome.RolledBack : Outcome.Failed;
+    const outcome = cancelled
+      ? Outcome.Cancelled
+      : failure?.type === FailureType.UpgradeRolledBack
+        ? Outcome.RolledBack
+        : Outcome.Failed;
     const message = cancelled ? `${operation} cancelled` : (failure?.message ?? String(err));
     await CancellationScope.nonCancellable(async () => {
       progress.enter(Phase.Failed, message);

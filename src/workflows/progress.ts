@@ -19,10 +19,18 @@ export class ProgressTracker {
    * @param upsertPhases whether each phase is also upserted as the FlinkPhase search attribute
    * (one Temporal action each; periodic savepoints skip it to stay cheap).
    */
-  constructor(private readonly app: AppRef, private operation: Operation, private readonly upsertPhases = true) {
+  constructor(
+    private readonly app: AppRef,
+    private operation: Operation,
+    private readonly upsertPhases = true,
+  ) {
     setHandler(progressQuery, (): Progress => ({
-      app: this.app, operation: this.operation, phase: this.phase, details: this.details,
-      phases: [...this.phases], result: this.result,
+      app: this.app,
+      operation: this.operation,
+      phase: this.phase,
+      details: this.details,
+      phases: [...this.phases],
+      result: this.result,
     }));
   }
 
@@ -36,7 +44,9 @@ export class ProgressTracker {
     this.phase = phase;
     this.details = details;
     this.phases.push({ phase, at: new Date().toISOString(), details });
-    setCurrentDetails(`**${phase}**: ${details}\n\napplication ${this.app.namespace}/${this.app.name}, workflow ${workflowInfo().workflowId}`);
+    setCurrentDetails(
+      `**${phase}**: ${details}\n\napplication ${this.app.namespace}/${this.app.name}, workflow ${workflowInfo().workflowId}`,
+    );
     if (this.upsertPhases) upsertSearchAttributes([{ key: FlinkPhase, value: phase }]);
   }
 

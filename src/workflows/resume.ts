@@ -15,16 +15,24 @@ export async function resumeBody(ctx: OperationContext, input: { spec?: AppSpec 
   const { state } = ctx;
   const spec = input.spec ?? state.lastAppliedSpec;
   if (state.status !== 'suspended' || !spec) {
-    throw ApplicationFailure.create({ type: FailureType.NothingToDo, nonRetryable: true,
-      message: `${ctx.app.namespace}/${ctx.app.name} is not suspended (status ${state.status}): nothing to resume` });
+    throw ApplicationFailure.create({
+      type: FailureType.NothingToDo,
+      nonRetryable: true,
+      message: `${ctx.app.namespace}/${ctx.app.name} is not suspended (status ${state.status}): nothing to resume`,
+    });
   }
   const from = spec.job.upgradeMode === 'stateless' ? undefined : latestSavepoint(state.savepoints);
   const restore = from ? { path: from.location, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
   const generation = state.generation + 1;
   const done = await rollout(ctx, { spec, generation, restore, label: 'suspended application' });
   return {
-    result: { operation: Operation.Resume, outcome: Outcome.Succeeded, jobId: done.jobId, restoredFrom: restore?.path,
-      message: `resumed: job ${done.jobId} is stable${restore ? `, restored from ${restore.path}` : ''}` },
+    result: {
+      operation: Operation.Resume,
+      outcome: Outcome.Succeeded,
+      jobId: done.jobId,
+      restoredFrom: restore?.path,
+      message: `resumed: job ${done.jobId} is stable${restore ? `, restored from ${restore.path}` : ''}`,
+    },
     finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
   };
 }

@@ -28,11 +28,20 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
   const { spec, generation, restore } = input;
   const jobId = hexId(uuid4());
   await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
-  ctx.progress.enter(Phase.Deploying, `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`);
+  ctx.progress.enter(
+    Phase.Deploying,
+    `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
+  );
   await kube.applyApplication({ spec, generation, jobId, restore });
-  ctx.progress.enter(Phase.WaitingForStable, `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`);
+  ctx.progress.enter(
+    Phase.WaitingForStable,
+    `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
+  );
   const stable = await stability.awaitJobStable({
-    app: ctx.app, jobId, expectRestoredFrom: restore?.path, stability: spec.stability,
+    app: ctx.app,
+    jobId,
+    expectRestoredFrom: restore?.path,
+    stability: spec.stability,
     deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
   });
   return { ...stable, jobId, generation };

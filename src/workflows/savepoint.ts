@@ -12,28 +12,51 @@ import { FailureType } from './failures';
 import { hexId } from './ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from './phases';
-import { Operation, Outcome, SavepointKind, type OperationResult, type RetentionPolicy, type SavepointInput } from './types';
+import {
+  Operation,
+  Outcome,
+  SavepointKind,
+  type OperationResult,
+  type RetentionPolicy,
+  type SavepointInput,
+} from './types';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
   const triggerId = hexId(uuid4());
   const periodic = input.kind === SavepointKind.Periodic;
   let planned: string[] = [];
-  return runOperation({
-    app: input.app, operation: Operation.Savepoint, intent: { triggerId }, upsertPhases: !periodic,
-    onLockHeld: periodic
-      ? (holder) => ({ operation: Operation.Savepoint, outcome: Outcome.Skipped, message: `periodic savepoint skipped: ${holder}` })
-      : undefined,
-    afterRelease: async (result) => {
-      if (planned.length === 0) return result;
-      const { disposed, failed } = await kube.disposeSavepoints({ app: input.app, locations: planned });
-      const failedNote = failed.length ? `; ${failed.length} disposal(s) failed and will be retried: ${failed.map((f) => f.error).join('; ')}` : '';
-      return { ...result, disposed, message: `${result.message}; disposed ${disposed.length} old savepoint(s)${failedNote}` };
+  return runOperation(
+    {
+      app: input.app,
+      operation: Operation.Savepoint,
+      intent: { triggerId },
+      upsertPhases: !periodic,
+      onLockHeld: periodic
+        ? (holder) => ({
+            operation: Operation.Savepoint,
+            outcome: Outcome.Skipped,
+            message: `periodic savepoint skipped: ${holder}`,
+          })
+        : undefined,
+      afterRelease: async (result) => {
+        if (planned.length === 0) return result;
+        const { disposed, failed } = await kube.disposeSavepoints({ app: input.app, locations: planned });
+        const failedNote = failed.length
+          ? `; ${failed.length} disposal(s) failed and will be retried: ${failed.map((f) => f.error).join('; ')}`
+          : '';
+        return {
+          ...result,
+          disposed,
+          message: `${result.message}; disposed ${disposed.length} old savepoint(s)${failedNote}`,
+        };
+      },
     },
-  }, async (ctx) => {
-    const body = await savepointBody(ctx, { triggerId, kind: input.kind, retention: input.retention });
-    planned = body.planned;
-    return body;
-  });
+    async (ctx) => {
+      const body = await savepointBody(ctx, { triggerId, kind: input.kind, retention: input.retention });
+      planned = body.planned;
+      return body;
+    },
+  );
 }
 
 export interface SavepointBodyInput {
@@ -42,31 +65,66 @@ export interface SavepointBodyInput {
   retention?: RetentionPolicy;
 }
 
-export async function savepointBody(ctx: OperationContext, input: SavepointBodyInput): Promise<BodyResult & { planned: string[] }> {
+export async function savepointBody(
+  ctx: OperationContext,
+  input: SavepointBodyInput,
+): Promise<BodyResult & { planned: string[] }> {
   const { state } = ctx;
   if (!state.jobId || state.status !== 'running') {
     if (input.kind === SavepointKind.Periodic) {
-      return { planned: [], result: { operation: Operation.Savepoint, outcome: Outcome.Skipped, message: `periodic savepoint skipped: no running job (status ${state.status})` } };
+      return {
+        planned: [],
+        result: {
+          operation: Operation.Savepoint,
+          outcome: Outcome.Skipped,
+          message: `periodic savepoint skipped: no running job (status ${state.status})`,
+        },
+      };
     }
-    throw ApplicationFailure.create({ type: FailureType.NothingToDo, nonRetryable: true,
-      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to take a savepoint of (status ${state.status})` });
+    throw ApplicationFailure.create({
+      type: FailureType.NothingToDo,
+      nonRetryable: true,
+      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to take a savepoint of (status ${state.status})`,
+    });
   }
-  ctx.progress.enter(Phase.Savepointing, `taking a ${input.kind} savepoint of job ${state.jobId} (trigger ${input.triggerId}); the job keeps running`);
-  const taken = await savepoints.takeSavepoint({ app: ctx.app, jobId: state.jobId, triggerId: input.triggerId, stop: false });
-  const entry: SavepointEntry = { location: taken.location, kind: input.kind, time: new Date().toISOString(), triggerId: input.triggerId, jobId: state.jobId, disposed: false };
+  ctx.progress.enter(
+    Phase.Savepointing,
+    `taking a ${input.kind} savepoint of job ${state.jobId} (trigger ${input.triggerId}); the job keeps running`,
+  );
+  const taken = await savepoints.takeSavepoint({
+    app: ctx.app,
+    jobId: state.jobId,
+    triggerId: input.triggerId,
+    stop: false,
+  });
+  const entry: SavepointEntry = {
+    location: taken.location,
+    kind: input.kind,
+    time: new Date().toISOString(),
+    triggerId: input.triggerId,
+    jobId: state.jobId,
+    disposed: false,
+  };
   const changes: RecordChange[] = [{ kind: 'savepoint-completed', entry }];
   let planned: string[] = [];
   if (input.retention) {
     planned = planRetention({
-      savepoints: [...state.savepoints, entry], policy: input.retention, now: Date.now(),
+      savepoints: [...state.savepoints, entry],
+      policy: input.retention,
+      now: Date.now(),
       protectedLocations: [taken.location, ...(state.restoredFrom ? [state.restoredFrom] : [])],
     });
     if (planned.length) changes.push({ kind: 'disposal-planned', locations: planned });
   }
   return {
     planned,
-    result: { operation: Operation.Savepoint, outcome: Outcome.Succeeded, jobId: state.jobId, savepoint: taken.location,
-      message: `savepoint ${taken.location} taken of job ${state.jobId}` },
+    result: {
+      operation: Operation.Savepoint,
+      outcome: Outcome.Succeeded,
+      jobId: state.jobId,
+      savepoint: taken.location,
+      message: `savepoint ${taken.location} taken of job ${state.jobId}`,
+    },
     finalChanges: changes,
   };
 }

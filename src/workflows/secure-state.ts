@@ -40,34 +40,81 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
     return {};
   }
   if (input.mode === 'last-state') {
-    ctx.progress.enter(Phase.ReadingCheckpoint, `reading the latest completed checkpoint of job ${jobId} before teardown`);
+    ctx.progress.enter(
+      Phase.ReadingCheckpoint,
+      `reading the latest completed checkpoint of job ${jobId} before teardown`,
+    );
     const before = await flink.latestCheckpoint({ app, jobId });
     if (!before) {
-      throw ApplicationFailure.create({ type: FailureType.NoCheckpoint, nonRetryable: true,
-        message: `job ${jobId} has no completed checkpoint: a last-state upgrade would lose its state; nothing was torn down (wait for a checkpoint, or use upgradeMode: savepoint)` });
+      throw ApplicationFailure.create({
+        type: FailureType.NoCheckpoint,
+        nonRetryable: true,
+        message: `job ${jobId} has no completed checkpoint: a last-state upgrade would lose its state; nothing was torn down (wait for a checkpoint, or use upgradeMode: savepoint)`,
+      });
     }
     ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId}; restoring from its latest checkpoint`);
     await savepoints.cancelJob({ app, jobId });
     const after = (await flink.latestCheckpoint({ app, jobId })) ?? before;
     const latest = after.id >= before.id ? after : before;
-    return { restorePath: latest.location, entry: { location: latest.location, kind: SavepointKind.Checkpoint, time: new Date(latest.completedAt).toISOString(), triggerId: null, jobId, disposed: false } };
+    return {
+      restorePath: latest.location,
+      entry: {
+        location: latest.location,
+        kind: SavepointKind.Checkpoint,
+        time: new Date(latest.completedAt).toISOString(),
+        triggerId: null,
+        jobId,
+        disposed: false,
+      },
+    };
   }
   ctx.progress.enter(Phase.Savepointing, `stopping job ${jobId} with a savepoint (trigger ${triggerId})`);
   try {
     const taken = await savepoints.takeSavepoint({ app, jobId, triggerId, stop: true });
-    return { restorePath: taken.location, entry: { location: taken.location, kind: input.kind, time: new Date().toISOString(), triggerId, jobId, disposed: false } };
+    return {
+      restorePath: taken.location,
+      entry: {
+        location: taken.location,
+        kind: input.kind,
+        time: new Date().toISOString(),
+        triggerId,
+        jobId,
+        disposed: false,
+      },
+    };
   } catch (err) {
     const failure = applicationFailureOf(err);
     if (failure?.type !== FailureType.SavepointFailed || !input.spec.savepointFallback.allowCheckpoint) throw err;
-    ctx.progress.enter(Phase.ReadingCheckpoint, `savepoint failed (${failure.message}); the spec allows the latest checkpoint instead`);
+    ctx.progress.enter(
+      Phase.ReadingCheckpoint,
+      `savepoint failed (${failure.message}); the spec allows the latest checkpoint instead`,
+    );
     const checkpoint = await flink.latestCheckpoint({ app, jobId });
-    const decision = checkpointFallback(checkpoint, { maxAgeSeconds: input.spec.savepointFallback.maxCheckpointAgeSeconds });
+    const decision = checkpointFallback(checkpoint, {
+      maxAgeSeconds: input.spec.savepointFallback.maxCheckpointAgeSeconds,
+    });
     if (!decision.use) {
-      throw ApplicationFailure.create({ type: FailureType.SavepointFailed, nonRetryable: true,
-        message: `savepoint failed (${failure.message}) and the checkpoint fallback was refused: ${decision.reason}; the job keeps running, nothing was torn down` });
+      throw ApplicationFailure.create({
+        type: FailureType.SavepointFailed,
+        nonRetryable: true,
+        message: `savepoint failed (${failure.message}) and the checkpoint fallback was refused: ${decision.reason}; the job keeps running, nothing was torn down`,
+      });
     }
-    ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId}; restoring from checkpoint ${decision.checkpoint.location}`);
+    ctx.progress.enter(
+      Phase.Cancelling,
+      `cancelling job ${jobId}; restoring from checkpoint ${decision.checkpoint.location}`,
+    );
     await savepoints.cancelJob({ app, jobId });
-    return { restorePath: decision.checkpoint.location, entry: { location: decision.checkpoint.location, kind: SavepointKind.Checkpoint, time: new Date(decision.checkpoint.completedAt).toISOString(), triggerId: null, jobId, disposed: false } };
+    return {
+      restorePath: decision.checkpoint.location,
+      entry: {
+        location: decision.checkpoint.location,
+        kind: SavepointKind.Checkpoint,
+        time: new Date(decision.checkpoint.completedAt).toISOString(),
+        triggerId: null,
+        jobId,
+        disposed: false,
+      },
+    };
   }
 }

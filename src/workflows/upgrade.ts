@@ -22,8 +22,9 @@ const rollbackOn: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhea
 export async function upgrade(input: ApplyInput): Promise<OperationResult> {
   const app = { namespace: input.spec.namespace, name: input.spec.name };
   const triggerId = hexId(uuid4());
-  return runOperation({ app, operation: Operation.Upgrade, intent: { triggerId } },
-    (ctx) => upgradeBody(ctx, { spec: input.spec, triggerId }));
+  return runOperation({ app, operation: Operation.Upgrade, intent: { triggerId } }, (ctx) =>
+    upgradeBody(ctx, { spec: input.spec, triggerId }),
+  );
 }
 
 export interface UpgradeBodyInput {
@@ -38,38 +39,67 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
   const operation = input.operation ?? Operation.Upgrade;
   const { state } = ctx;
   if (!state.jobId || state.status !== 'running') {
-    throw ApplicationFailure.create({ type: FailureType.NothingToDo, nonRetryable: true,
-      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy or resume it first` });
+    throw ApplicationFailure.create({
+      type: FailureType.NothingToDo,
+      nonRetryable: true,
+      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy or resume it first`,
+    });
   }
   // Securing the state is not interrupted by a cancel request: a half-taken stop-with-savepoint
   // would leave the job stopped with its savepoint unrecorded.
   const jobId = state.jobId;
   const secured = await CancellationScope.nonCancellable(async () => {
-    const result = await secureState(ctx, { mode: spec.job.upgradeMode, jobId, triggerId, spec, kind: SavepointKind.Upgrade });
+    const result = await secureState(ctx, {
+      mode: spec.job.upgradeMode,
+      jobId,
+      triggerId,
+      spec,
+      kind: SavepointKind.Upgrade,
+    });
     if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
     return result;
   });
-  const restore = secured.restorePath ? { path: secured.restorePath, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
+  const restore = secured.restorePath
+    ? { path: secured.restorePath, allowNonRestoredState: spec.job.allowNonRestoredState }
+    : undefined;
   const generation = state.generation + 1;
   if (CancellationScope.current().consideredCancelled) {
     // Cancelled while the state was secured: the old job is stopped; bring the previous version back.
-    return CancellationScope.nonCancellable(() => rollBackAfterFailure(ctx, { cause: 'cancelled on request', generation, restorePath: restore?.path }));
+    return CancellationScope.nonCancellable(() =>
+      rollBackAfterFailure(ctx, { cause: 'cancelled on request', generation, restorePath: restore?.path }),
+    );
   }
   try {
     const done = await rollout(ctx, { spec, generation, restore, label: 'new version' });
     return {
-      result: { operation, outcome: Outcome.Succeeded, jobId: done.jobId, savepoint: secured.entry?.location, restoredFrom: restore?.path,
-        message: `${operation} done: job ${done.jobId} is stable (generation ${generation}${restore ? `, restored from ${restore.path}` : ', stateless'})` },
+      result: {
+        operation,
+        outcome: Outcome.Succeeded,
+        jobId: done.jobId,
+        savepoint: secured.entry?.location,
+        restoredFrom: restore?.path,
+        message: `${operation} done: job ${done.jobId} is stable (generation ${generation}${restore ? `, restored from ${restore.path}` : ', stateless'})`,
+      },
       finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
     };
   } catch (err) {
     if (isCancellation(err)) {
       // Cancelled while the new version was rolling out: the last stable version comes back.
-      return CancellationScope.nonCancellable(() => rollBackAfterFailure(ctx, { cause: 'cancelled on request', generation: generation + 1, restorePath: restore?.path }));
+      return CancellationScope.nonCancellable(() =>
+        rollBackAfterFailure(ctx, {
+          cause: 'cancelled on request',
+          generation: generation + 1,
+          restorePath: restore?.path,
+        }),
+      );
     }
     const failure = applicationFailureOf(err);
     if (!failure || !rollbackOn.includes(failure.type ?? '')) throw err;
-    return rollBackAfterFailure(ctx, { cause: failure.message, generation: generation + 1, restorePath: restore?.path });
+    return rollBackAfterFailure(ctx, {
+      cause: failure.message,
+      generation: generation + 1,
+      restorePath: restore?.path,
+    });
   }
 }
 
@@ -84,24 +114,48 @@ async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterF
   const stableSpec = ctx.state.lastStableSpec;
   if (!stableSpec) {
     await ctx.recordChanges({ kind: 'failed', reason: input.cause });
-    throw ApplicationFailure.create({ type: FailureType.RollbackFailed, nonRetryable: true,
-      message: `upgrade failed (${input.cause}) and there is no stable spec to roll back to: the application is NOT running a stable version` });
+    throw ApplicationFailure.create({
+      type: FailureType.RollbackFailed,
+      nonRetryable: true,
+      message: `upgrade failed (${input.cause}) and there is no stable spec to roll back to: the application is NOT running a stable version`,
+    });
   }
-  ctx.progress.enter(Phase.RollingBack, `new version not stable (${input.cause}); rolling back to the last stable spec${input.restorePath ? ` from ${input.restorePath}` : ''}`);
-  const restore = input.restorePath ? { path: input.restorePath, allowNonRestoredState: stableSpec.job.allowNonRestoredState } : undefined;
+  ctx.progress.enter(
+    Phase.RollingBack,
+    `new version not stable (${input.cause}); rolling back to the last stable spec${input.restorePath ? ` from ${input.restorePath}` : ''}`,
+  );
+  const restore = input.restorePath
+    ? { path: input.restorePath, allowNonRestoredState: stableSpec.job.allowNonRestoredState }
+    : undefined;
   try {
-    const back = await rollout(ctx, { spec: stableSpec, generation: input.generation, restore, label: 'last stable version' });
+    const back = await rollout(ctx, {
+      spec: stableSpec,
+      generation: input.generation,
+      restore,
+      label: 'last stable version',
+    });
     await ctx.recordChanges({ kind: 'stable', generation: input.generation, jobId: back.jobId, spec: stableSpec });
     const result: OperationResult = {
-      operation: Operation.Upgrade, outcome: Outcome.RolledBack, jobId: back.jobId, restoredFrom: restore?.path,
+      operation: Operation.Upgrade,
+      outcome: Outcome.RolledBack,
+      jobId: back.jobId,
+      restoredFrom: restore?.path,
       message: `upgrade failed, rolled back: ${input.cause}; the last stable spec runs again as job ${back.jobId}${restore ? `, restored from ${restore.path}` : ''}`,
     };
-    throw ApplicationFailure.create({ type: FailureType.UpgradeRolledBack, nonRetryable: true, message: result.message, details: [result] });
+    throw ApplicationFailure.create({
+      type: FailureType.UpgradeRolledBack,
+      nonRetryable: true,
+      message: result.message,
+      details: [result],
+    });
   } catch (err) {
     const failure = applicationFailureOf(err);
     if (failure?.type === FailureType.UpgradeRolledBack) throw err;
     await ctx.recordChanges({ kind: 'failed', reason: `rollback failed: ${failure?.message ?? String(err)}` });
-    throw ApplicationFailure.create({ type: FailureType.RollbackFailed, nonRetryable: true,
-      message: `upgrade failed (${input.cause}) and the rollback failed too (${failure?.message ?? String(err)}): the application is NOT running a stable version` });
+    throw ApplicationFailure.create({
+      type: FailureType.RollbackFailed,
+      nonRetryable: true,
+      message: `upgrade failed (${input.cause}) and the rollback failed too (${failure?.message ?? String(err)}): the application is NOT running a stable version`,
+    });
   }
 }

@@ -6,7 +6,17 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  appDeploymentNames, countsByKey, E2eEnv, eventually, flinkOf, localPathOf, maxCounts, readRecord, removeApp, sameLocation, startsFromOne,
+  appDeploymentNames,
+  countsByKey,
+  E2eEnv,
+  eventually,
+  flinkOf,
+  localPathOf,
+  maxCounts,
+  readRecord,
+  removeApp,
+  sameLocation,
+  startsFromOne,
 } from '../support/e2e';
 
 const env = new E2eEnv('e2e-ops');
@@ -42,7 +52,12 @@ test('a stateless upgrade cancels the job and starts fresh: nothing restored, ev
   expect((await env.cli(['apply', '-f', env.manifest(app, { upgradeMode: 'stateless' }), ...wait])).code).toBe(0);
   const first = await readRecord(env.namespace, app);
 
-  const upgrade = await env.cli(['apply', '-f', env.manifest(app, { upgradeMode: 'stateless', parallelism: 3 }), ...wait]);
+  const upgrade = await env.cli([
+    'apply',
+    '-f',
+    env.manifest(app, { upgradeMode: 'stateless', parallelism: 3 }),
+    ...wait,
+  ]);
   expect(upgrade.code).toBe(0);
 
   const record = await readRecord(env.namespace, app);
@@ -51,10 +66,14 @@ test('a stateless upgrade cancels the job and starts fresh: nothing restored, ev
   const flink = await flinkOf(env.namespace, app);
   expect((await flink.jobDetails(record.jobId!)).state).toBe('RUNNING');
   expect((await flink.checkpoints(record.jobId!)).latestRestored).toBeUndefined();
-  await eventually('every key started over once', async () => {
-    const starts = startsFromOne(env.outputDir(app));
-    return starts.size === 4 && [...starts.values()].every((n) => n === 2) ? true : undefined;
-  }, 60_000);
+  await eventually(
+    'every key started over once',
+    async () => {
+      const starts = startsFromOne(env.outputDir(app));
+      return starts.size === 4 && [...starts.values()].every((n) => n === 2) ? true : undefined;
+    },
+    60_000,
+  );
   await removeApp(env.namespace, app);
 });
 
@@ -64,7 +83,12 @@ test('a last-state upgrade restores from the latest checkpoint (not a savepoint)
   const first = await readRecord(env.namespace, app);
   const before = maxCounts(env.outputDir(app));
 
-  const upgrade = await env.cli(['apply', '-f', env.manifest(app, { upgradeMode: 'last-state', parallelism: 3 }), ...wait]);
+  const upgrade = await env.cli([
+    'apply',
+    '-f',
+    env.manifest(app, { upgradeMode: 'last-state', parallelism: 3 }),
+    ...wait,
+  ]);
   expect(upgrade.code).toBe(0);
 
   const record = await readRecord(env.namespace, app);
@@ -77,12 +101,18 @@ test('a last-state upgrade restores from the latest checkpoint (not a savepoint)
   const restored = (await flink.checkpoints(record.jobId!)).latestRestored;
   // Flink reports is_savepoint true for anything restored through the recovery path: what
   // tells a checkpoint is where it lies, `<checkpoints dir>/<old job id>/chk-<n>`, not a savepoint.
-  expect(localPathOf(restored?.externalPath ?? '')).toMatch(new RegExp(`^${path.join(env.dir, app, 'checkpoints', first.jobId!)}/chk-\\d+/?$`));
+  expect(localPathOf(restored?.externalPath ?? '')).toMatch(
+    new RegExp(`^${path.join(env.dir, app, 'checkpoints', first.jobId!)}/chk-\\d+/?$`),
+  );
   expect(sameLocation(restored?.externalPath, checkpoint?.location)).toBe(true);
   // The counter continued: every key counts past where it was, and none started over at 1.
-  await eventually('the new job counted on', async () =>
-    ([...before].every(([k, c]) => (maxCounts(env.outputDir(app)).get(k) ?? 0) > c) ? true : undefined), 60_000);
-  for (const [key, counts] of countsByKey(env.outputDir(app))) expect({ key, ones: counts.filter((c) => c === 1).length }).toEqual({ key, ones: 1 });
+  await eventually(
+    'the new job counted on',
+    async () => ([...before].every(([k, c]) => (maxCounts(env.outputDir(app)).get(k) ?? 0) > c) ? true : undefined),
+    60_000,
+  );
+  for (const [key, counts] of countsByKey(env.outputDir(app)))
+    expect({ key, ones: counts.filter((c) => c === 1).length }).toEqual({ key, ones: 1 });
   await removeApp(env.namespace, app);
 });
 

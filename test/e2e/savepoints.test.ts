@@ -47,26 +47,42 @@ test('a savepoint schedule takes savepoints and disposes those beyond --keep, ne
   const created = await env.cli(['schedule', 'savepoints', app, '-n', env.namespace, '--every', '10s', '--keep', '2']);
   expect(created.code).toBe(0);
   try {
-    await eventually('at least 4 periodic savepoints, at least 2 of them disposed', async () => {
-      const periodic = (await readRecord(env.namespace, app)).savepoints.filter((s) => s.kind === 'periodic');
-      return periodic.length >= 4 && periodic.filter((s) => s.disposed).length >= 2 ? true : undefined;
-    }, 180_000);
+    await eventually(
+      'at least 4 periodic savepoints, at least 2 of them disposed',
+      async () => {
+        const periodic = (await readRecord(env.namespace, app)).savepoints.filter((s) => s.kind === 'periodic');
+        return periodic.length >= 4 && periodic.filter((s) => s.disposed).length >= 2 ? true : undefined;
+      },
+      180_000,
+    );
   } finally {
     expect((await env.cli(['schedule', 'delete', app, '-n', env.namespace])).code).toBe(0);
   }
   // Let the run in flight (if any) finish its disposals.
-  const record = await eventually('no operation or disposal in flight', async () => {
-    const r = await readRecord(env.namespace, app);
-    return r.operation === null && !r.savepoints.some((s) => s.disposalPending) ? r : undefined;
-  }, 60_000);
+  const record = await eventually(
+    'no operation or disposal in flight',
+    async () => {
+      const r = await readRecord(env.namespace, app);
+      return r.operation === null && !r.savepoints.some((s) => s.disposalPending) ? r : undefined;
+    },
+    60_000,
+  );
 
   const periodic = record.savepoints.filter((s) => s.kind === 'periodic');
   const disposed = periodic.filter((s) => s.disposed);
   expect(disposed.length).toBeGreaterThanOrEqual(2);
-  for (const s of disposed) expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({ location: s.location, onDisk: false });
+  for (const s of disposed)
+    expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({
+      location: s.location,
+      onDisk: false,
+    });
   const kept = periodic.filter((s) => !s.disposed);
   expect(kept).toHaveLength(2);
-  for (const s of kept) expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({ location: s.location, onDisk: true });
+  for (const s of kept)
+    expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({
+      location: s.location,
+      onDisk: true,
+    });
   // The savepoint the running job was restored from is beyond --keep, yet spared.
   expect(record.jobId).toBe(upgraded.jobId);
   expect(record.restoredFrom).toBe(upgraded.restoredFrom);

@@ -4,7 +4,17 @@
  * THAT savepoint (Flink's latest.restored) and the counter goes on instead of starting over.
  */
 import {
-  appPodUids, E2eEnv, eventually, flinkOf, liveProcessesOfPods, maxCounts, podNames, readRecord, removeApp, sameLocation, startsFromOne,
+  appPodUids,
+  E2eEnv,
+  eventually,
+  flinkOf,
+  liveProcessesOfPods,
+  maxCounts,
+  podNames,
+  readRecord,
+  removeApp,
+  sameLocation,
+  startsFromOne,
 } from '../support/e2e';
 
 const env = new E2eEnv('e2e-suspend');
@@ -23,8 +33,16 @@ test('suspend stops the job with a savepoint and removes every process; resume r
   expect(suspended.code).toBe(0);
 
   // Kubernetes: no pod of the app left; the host: none of their processes; Flink: nothing answers.
-  await eventually('pods of the app gone', async () => ((await podNames(env.namespace)).some((p) => p.startsWith(`${app}-`)) ? undefined : true), 60_000);
-  await eventually('no process of the app left', async () => (liveProcessesOfPods(uids).length === 0 ? true : undefined), 60_000);
+  await eventually(
+    'pods of the app gone',
+    async () => ((await podNames(env.namespace)).some((p) => p.startsWith(`${app}-`)) ? undefined : true),
+    60_000,
+  );
+  await eventually(
+    'no process of the app left',
+    async () => (liveProcessesOfPods(uids).length === 0 ? true : undefined),
+    60_000,
+  );
   await expect(oldFlink.listJobs({ timeoutMs: 2_000 })).rejects.toBeDefined();
   // The record stays, with the suspend savepoint of the job that ran, on disk.
   const record = await readRecord(env.namespace, app);
@@ -47,8 +65,11 @@ test('suspend stops the job with a savepoint and removes every process; resume r
   expect(restored?.isSavepoint).toBe(true);
   expect(sameLocation(restored?.externalPath, savepoint!.location)).toBe(true);
   // The counter continued: no key started over at 1 a second time, and every key counted on.
-  await eventually('the resumed job wrote counts', async () =>
-    ([...before].every(([k, c]) => (maxCounts(env.outputDir(app)).get(k) ?? 0) > c) ? true : undefined), 60_000);
+  await eventually(
+    'the resumed job wrote counts',
+    async () => ([...before].every(([k, c]) => (maxCounts(env.outputDir(app)).get(k) ?? 0) > c) ? true : undefined),
+    60_000,
+  );
   for (const [key, ones] of startsFromOne(env.outputDir(app))) expect({ key, ones }).toEqual({ key, ones: 1 });
   await removeApp(env.namespace, app);
 });

@@ -31,7 +31,9 @@ test('deploy, then a savepoint upgrade that changes parallelism: restored from T
   const flink = await flinkOf(env.namespace, app);
   const checkpoints = await flink.checkpoints(record.jobId!);
   expect(checkpoints.latestRestored?.isSavepoint).toBe(true);
-  expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(savepoint!.location.replace('file:///', 'file:/'));
+  expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(
+    savepoint!.location.replace('file:///', 'file:/'),
+  );
   const details = await flink.jobDetails(record.jobId!);
   expect(details.state).toBe('RUNNING');
   expect(Math.max(...details.vertices.map((v) => v.parallelism))).toBe(3);
@@ -50,7 +52,14 @@ test('a broken new version is rolled back on its own (exit 3) to the last stable
   expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
   const stable = await readRecord(env.namespace, app);
 
-  const bad = await env.cli(['apply', '-f', env.manifest(app, { extraArgs: ['--fail-after-records', '0'] }), '--wait', '--timeout', '6m']);
+  const bad = await env.cli([
+    'apply',
+    '-f',
+    env.manifest(app, { extraArgs: ['--fail-after-records', '0'] }),
+    '--wait',
+    '--timeout',
+    '6m',
+  ]);
 
   expect(bad.code).toBe(3);
   expect(bad.stdout + bad.stderr).toMatch(/rolled back/);
@@ -63,7 +72,9 @@ test('a broken new version is rolled back on its own (exit 3) to the last stable
   expect(record.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
   const flink = await flinkOf(env.namespace, app);
   const checkpoints = await flink.checkpoints(record.jobId!);
-  expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(savepoint!.location.replace('file:///', 'file:/'));
+  expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(
+    savepoint!.location.replace('file:///', 'file:/'),
+  );
   expect((await flink.jobDetails(record.jobId!)).state).toBe('RUNNING');
   await removeApp(env.namespace, app);
 });

@@ -39,7 +39,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30
 /** Whether `text` is visible in one of the page's iframes (the UI renders markdown in sandboxed iframes). */
 async function visibleInAFrame(page: Page, text: string): Promise<boolean> {
   const frames = page.locator('iframe');
-  for (let i = 0; i < await frames.count(); i++) {
+  for (let i = 0; i < (await frames.count()); i++) {
     if (await frames.nth(i).contentFrame().getByText(text, { exact: false }).first().isVisible()) return true;
   }
   return false;
@@ -52,7 +52,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await client?.workflow.getHandle(workflowId).terminate('web-ui test cleanup').catch(() => undefined);
+  await client?.workflow
+    .getHandle(workflowId)
+    .terminate('web-ui test cleanup')
+    .catch(() => undefined);
   await connection?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -62,8 +65,12 @@ test('the Web UI finds the run by FlinkApplication and shows its summary, detail
   const manifest = path.join(dir, `${app.name}.yaml`);
   writeFileSync(manifest, counterManifest({ app: app.name, namespace: app.namespace, dir }));
   const run = await runCli(['apply', '-f', manifest, '--no-wait', '-o', 'json'], {
-    PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: stack.kubeconfig, TEMPORAL_ADDRESS: stack.temporalAddress,
-    FLINK_DEPLOY_UI_URL: stack.temporalUiUrl, FLINK_DEPLOY_TASK_QUEUE: taskQueue,
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    KUBECONFIG: stack.kubeconfig,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    FLINK_DEPLOY_UI_URL: stack.temporalUiUrl,
+    FLINK_DEPLOY_TASK_QUEUE: taskQueue,
   });
   expect(run.code).toBe(0);
   const started = JSON.parse(run.stdout) as { workflowId: string; runId: string; url: string };
@@ -96,7 +103,11 @@ test('the Web UI finds the run by FlinkApplication and shows its summary, detail
   await page.getByRole('heading', { name: workflowId }).waitFor();
   expect(page.url().startsWith(started.url)).toBe(true); // the page of the link the CLI printed
   await page.getByText(started.runId, { exact: true }).waitFor();
-  await page.getByText(/^\s*running\s*$/i).filter({ visible: true }).first().waitFor();
+  await page
+    .getByText(/^\s*running\s*$/i)
+    .filter({ visible: true })
+    .first()
+    .waitFor();
   await page.getByRole('link', { name: taskQueue, exact: true }).waitFor();
   await page.getByTestId('user-metadata-tab').click();
   await page.getByText('Summary', { exact: true }).waitFor();

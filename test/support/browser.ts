@@ -16,8 +16,14 @@ export const chromiumPath = process.env.FD_CHROMIUM ?? '/usr/bin/chromium';
 export const screenshotsDir = path.join(stack.dir, 'screenshots');
 
 const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** An open browser with one page; `close()` ends the browser and removes its profile. */
@@ -39,7 +45,7 @@ export async function openBrowser(): Promise<Browser> {
     args: chromiumArgs,
     viewport: { width: 1600, height: 1000 },
   });
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
     page,

@@ -41,7 +41,9 @@ export interface CounterJobArgs {
 /** The job's command-line arguments. */
 export function counterJobArgs(args: CounterJobArgs): string[] {
   const out = ['--output', args.output];
-  const add = (name: string, value: number | undefined) => { if (value !== undefined) out.push(`--${name}`, String(value)); };
+  const add = (name: string, value: number | undefined) => {
+    if (value !== undefined) out.push(`--${name}`, String(value));
+  };
   add('keys', args.keys);
   add('rate', args.rate);
   add('checkpoint-interval-ms', args.checkpointIntervalMs);

@@ -27,7 +27,11 @@ kc.loadFromFile(stack.kubeconfig);
 export const core = kc.makeApiClient(k8s.CoreV1Api);
 export const apps = kc.makeApiClient(k8s.AppsV1Api);
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** A worker and CLI bound to one task queue, and one namespace. */
 export class E2eEnv {
@@ -44,8 +48,14 @@ export class E2eEnv {
   }
 
   env(): NodeJS.ProcessEnv {
-    return { ...process.env, KUBECONFIG: stack.kubeconfig, TEMPORAL_ADDRESS: stack.temporalAddress, FLINK_DEPLOY_TASK_QUEUE: this.taskQueue,
-      FLINK_DEPLOY_METRICS_ADDRESS: `127.0.0.1:${this.metricsPort}`, FLINK_DEPLOY_POLL_INTERVAL: '500ms' };
+    return {
+      ...process.env,
+      KUBECONFIG: stack.kubeconfig,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      FLINK_DEPLOY_TASK_QUEUE: this.taskQueue,
+      FLINK_DEPLOY_METRICS_ADDRESS: `127.0.0.1:${this.metricsPort}`,
+      FLINK_DEPLOY_POLL_INTERVAL: '500ms',
+    };
   }
 
   async setUp(): Promise<void> {
@@ -82,8 +92,14 @@ export class E2eEnv {
       const child = spawn(node, [cliEntry, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); opts.onStdout?.(stdout + stderr); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); opts.onStdout?.(stdout + stderr); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        opts.onStdout?.(stdout + stderr);
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        opts.onStdout?.(stdout + stderr);
+      });
       child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
   }
@@ -111,7 +127,11 @@ export async function readRecord(namespace: string, app: string) {
 
 /** A Flink client for the app's JobManager (through the Service's ready pod address). */
 export async function flinkOf(namespace: string, app: string): Promise<FlinkRestClient> {
-  const baseUrl = await resolveFlinkEndpoint({ app, namespace, mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) } });
+  const baseUrl = await resolveFlinkEndpoint({
+    app,
+    namespace,
+    mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
+  });
   return new FlinkRestClient({ baseUrl });
 }
 
@@ -126,13 +146,21 @@ export function eventually<T>(what: string, probe: () => Promise<T | undefined>,
 
 /** Remove an application: delete its record (owner references cascade) and wait for its pods to go. */
 export async function removeApp(namespace: string, app: string): Promise<void> {
-  await core.deleteNamespacedConfigMap({ name: `${app}-deploy-state`, namespace, propagationPolicy: 'Background' }).catch(() => undefined);
-  await eventually(`pods of ${app} gone`, async () => ((await podNames(namespace)).some((p) => p.startsWith(`${app}-`)) ? undefined : true), 120_000);
+  await core
+    .deleteNamespacedConfigMap({ name: `${app}-deploy-state`, namespace, propagationPolicy: 'Background' })
+    .catch(() => undefined);
+  await eventually(
+    `pods of ${app} gone`,
+    async () => ((await podNames(namespace)).some((p) => p.startsWith(`${app}-`)) ? undefined : true),
+    120_000,
+  );
 }
 
 /** Names of the app's Deployments still present (`<app>-…`). */
 export async function appDeploymentNames(namespace: string, app: string): Promise<string[]> {
-  return (await apps.listNamespacedDeployment({ namespace })).items.map((d) => d.metadata?.name ?? '').filter((n) => n.startsWith(`${app}-`));
+  return (await apps.listNamespacedDeployment({ namespace })).items
+    .map((d) => d.metadata?.name ?? '')
+    .filter((n) => n.startsWith(`${app}-`));
 }
 
 /** Uids of the app's pods still present (`<app>-…`). */

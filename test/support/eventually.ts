@@ -10,7 +10,11 @@ export interface EventuallyOptions {
 }
 
 /** Polls `probe` until it returns a value (not undefined), or fails naming `what`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, options: EventuallyOptions = {}): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: EventuallyOptions = {},
+): Promise<T> {
   const { timeoutMs = 60_000, intervalMs = 250, tolerateErrors = true } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -23,7 +27,9 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -53,16 +53,34 @@ export class InMemoryCluster {
         log('beginOperation', input);
         const rec = this.record ?? emptyRecord<AppSpec>(input.app.namespace, input.app.name);
         if (rec.operation && rec.operation.workflowId !== input.workflowId) {
-          throw ApplicationFailure.create({ type: FailureType.OperationInProgress, nonRetryable: true,
-            message: `operation in progress: ${rec.operation.type} (workflow ${rec.operation.workflowId})` });
+          throw ApplicationFailure.create({
+            type: FailureType.OperationInProgress,
+            nonRetryable: true,
+            message: `operation in progress: ${rec.operation.type} (workflow ${rec.operation.workflowId})`,
+          });
         }
-        this.record = withLockAcquired(rec, { namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId, runId: input.runId, operation: input.operation, intent: input.intent }, new Date()).record;
+        this.record = withLockAcquired(
+          rec,
+          {
+            namespace: input.app.namespace,
+            app: input.app.name,
+            workflowId: input.workflowId,
+            runId: input.runId,
+            operation: input.operation,
+            intent: input.intent,
+          },
+          new Date(),
+        ).record;
         return toDeployedState(this.record.generation === 0 && !this.record.lastAppliedSpec ? undefined : this.record);
       },
       updateRecord: async (input) => {
         log('updateRecord', input);
         if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
-          throw ApplicationFailure.create({ type: FailureType.RecordConflict, nonRetryable: true, message: 'lock not held' });
+          throw ApplicationFailure.create({
+            type: FailureType.RecordConflict,
+            nonRetryable: true,
+            message: 'lock not held',
+          });
         }
         this.record = applyUpdate(this.record, input, new Date());
       },
@@ -71,7 +89,11 @@ export class InMemoryCluster {
         this.triggers.push(input.triggerId);
         const job = this.jobs.find((j) => j.jobId === input.jobId);
         if (this.script.savepointFails || !job || job.state !== 'RUNNING') {
-          throw ApplicationFailure.create({ type: FailureType.SavepointFailed, nonRetryable: true, message: 'savepoint declined: checkpoint coordinator failure' });
+          throw ApplicationFailure.create({
+            type: FailureType.SavepointFailed,
+            nonRetryable: true,
+            message: 'savepoint declined: checkpoint coordinator failure',
+          });
         }
         if (input.stop) job.state = 'FINISHED';
         return { location: `file:///sp/savepoint-${input.triggerId.slice(0, 6)}`, recovered: false };
@@ -90,7 +112,12 @@ export class InMemoryCluster {
         log('applyApplication', input);
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
-        this.jobs.push({ jobId: input.jobId, image: input.spec.image, restoredFrom: input.restore?.path, state: 'RUNNING' });
+        this.jobs.push({
+          jobId: input.jobId,
+          image: input.spec.image,
+          restoredFrom: input.restore?.path,
+          state: 'RUNNING',
+        });
       },
       removeDeployments: async (input) => {
         log('removeDeployments', input);
@@ -101,13 +128,24 @@ export class InMemoryCluster {
         const job = this.jobs.find((j) => j.jobId === input.jobId);
         if (job && this.script.failingImages?.includes(job.image)) {
           job.state = 'FAILED';
-          throw ApplicationFailure.create({ type: FailureType.JobFailed, nonRetryable: true, message: `job ${input.jobId} FAILED: ClassNotFoundException` });
+          throw ApplicationFailure.create({
+            type: FailureType.JobFailed,
+            nonRetryable: true,
+            message: `job ${input.jobId} FAILED: ClassNotFoundException`,
+          });
         }
         if (job && this.script.hangingImages?.includes(job.image)) {
-          for (;;) { Context.current().heartbeat(); await Context.current().sleep(200); }
+          for (;;) {
+            Context.current().heartbeat();
+            await Context.current().sleep(200);
+          }
         }
         if (job && this.script.unstableImages?.includes(job.image)) {
-          throw ApplicationFailure.create({ type: FailureType.NotStable, nonRetryable: true, message: `job ${input.jobId} not stable within ${input.stability.timeoutSeconds}s` });
+          throw ApplicationFailure.create({
+            type: FailureType.NotStable,
+            nonRetryable: true,
+            message: `job ${input.jobId} not stable within ${input.stability.timeoutSeconds}s`,
+          });
         }
         return { restoredFrom: job?.restoredFrom, completedCheckpoints: 1 };
       },
@@ -118,7 +156,10 @@ export class InMemoryCluster {
           const fails = this.script.disposalFails?.includes(location);
           if (this.record) this.record = markDisposal(this.record, location, fails ? 'disposal refused' : undefined);
           if (fails) result.failed.push({ location, error: 'disposal refused' });
-          else { result.disposed.push(location); this.disposedLocations.push(location); }
+          else {
+            result.disposed.push(location);
+            this.disposedLocations.push(location);
+          }
         }
         return result;
       },

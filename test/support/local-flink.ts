@@ -8,7 +8,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
@@ -95,8 +104,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** The JDK 17 module flags of the distribution's own config.yaml (`env.java.opts.all`). */
 function distributionJavaOpts(flinkHome: string): string {
-  const base = parseYaml(readFileSync(path.join(flinkHome, 'conf', 'config.yaml'), 'utf8')) as
-    { env?: { java?: { opts?: { all?: string } } } } | null;
+  const base = parseYaml(readFileSync(path.join(flinkHome, 'conf', 'config.yaml'), 'utf8')) as {
+    env?: { java?: { opts?: { all?: string } } };
+  } | null;
   return base?.env?.java?.opts?.all ?? '';
 }
 
@@ -146,7 +156,13 @@ function writeConfDir(config: Record<string, string>, layout: ClusterLayout, fli
   }
 }
 
-function startProcess(input: { name: string; script: string; args: string[]; layout: ClusterLayout; flinkHome: string }): ChildProcess {
+function startProcess(input: {
+  name: string;
+  script: string;
+  args: string[];
+  layout: ClusterLayout;
+  flinkHome: string;
+}): ChildProcess {
   const { layout } = input;
   const out = path.join(layout.logDir, `${input.name}.out`);
   const fd = openSync(out, 'a');
@@ -210,20 +226,24 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<L
   writeConfDir(flinkConfig(options, layout, flinkHome), layout, flinkHome);
   killOnExit();
 
-  const jobManager = options.jobJar !== undefined && options.jobClass !== undefined
-    ? {
-      script: 'standalone-job.sh',
-      // --jars takes several values: it goes first, so the next known option ends its list.
-      args: [
-        '--jars', options.jobJar,
-        '--job-classname', options.jobClass,
-        '--job-id', jobId,
-        ...(options.fromSavepoint ? ['--fromSavepoint', options.fromSavepoint] : []),
-        ...(options.allowNonRestoredState ? ['--allowNonRestoredState'] : []),
-        ...(options.jobArgs ?? []),
-      ],
-    }
-    : { script: 'jobmanager.sh', args: [] };
+  const jobManager =
+    options.jobJar !== undefined && options.jobClass !== undefined
+      ? {
+          script: 'standalone-job.sh',
+          // --jars takes several values: it goes first, so the next known option ends its list.
+          args: [
+            '--jars',
+            options.jobJar,
+            '--job-classname',
+            options.jobClass,
+            '--job-id',
+            jobId,
+            ...(options.fromSavepoint ? ['--fromSavepoint', options.fromSavepoint] : []),
+            ...(options.allowNonRestoredState ? ['--allowNonRestoredState'] : []),
+            ...(options.jobArgs ?? []),
+          ],
+        }
+      : { script: 'jobmanager.sh', args: [] };
   const processes = [
     startProcess({ name: 'jobmanager', script: jobManager.script, args: jobManager.args, layout, flinkHome }),
     startProcess({ name: 'taskmanager', script: 'taskmanager.sh', args: [], layout, flinkHome }),

@@ -22,5 +22,9 @@ export const stack = {
   jobsDir: path.join(stackDir, 'jobs'),
   logsDir: path.join(stackDir, 'logs'),
   /** `../shared` beside the checkout (CI puts it there): the conformance manifests and CRDs. */
-  conformanceExamples: path.join(process.env.FD_SHARED_DIR ?? path.resolve(root, '..', 'shared'), 'conformance', 'apache-operator-examples'),
+  conformanceExamples: path.join(
+    process.env.FD_SHARED_DIR ?? path.resolve(root, '..', 'shared'),
+    'conformance',
+    'apache-operator-examples',
+  ),
 } as const;

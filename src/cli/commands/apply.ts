@@ -17,9 +17,14 @@ import { addWaitOptions, waitOptionsOf } from '../wait-options';
 /** The change, when the cluster can be read in time; apply itself never needs the cluster. */
 async function changeIfReadable(settings: Settings, spec: AppSpec): Promise<SpecChange | undefined> {
   if (!settings.kubeconfig) return undefined;
-  const read = readDeployedRecord(settings, spec).then((record) => diffSpecs(record?.lastAppliedSpec ?? undefined, spec), () => undefined);
+  const read = readDeployedRecord(settings, spec).then(
+    (record) => diffSpecs(record?.lastAppliedSpec ?? undefined, spec),
+    () => undefined,
+  );
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 5_000); });
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), 5_000);
+  });
   try {
     return await Promise.race([read, timeout]);
   } finally {
@@ -28,33 +33,48 @@ async function changeIfReadable(settings: Settings, spec: AppSpec): Promise<Spec
 }
 
 export function applyCommand(ctx: CliContext): Command {
-  const command = new Command('apply')
-    .description('start the operation the spec needs (deploy, upgrade, scale, suspend, resume, savepoint) and follow it');
+  const command = new Command('apply').description(
+    'start the operation the spec needs (deploy, upgrade, scale, suspend, resume, savepoint) and follow it',
+  );
   addFileOption(command);
   command.option('--dry-run', 'validate and show what would run (reads the cluster); start nothing', false);
   addWaitOptions(command, { queue: true });
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal, SettingGroup.Kubernetes]);
-  return command.action(action(ctx, command, async (output) => {
-    const opts = command.opts<{ file: string; dryRun: boolean }>();
-    const spec = requireSpec(opts.file);
-    const settings = settingsOf(command, ctx.io);
-    const app = { namespace: spec.namespace, name: spec.name };
-    if (opts.dryRun) {
-      const record = await readDeployedRecord(settings, app);
-      const plan = planJson(spec, diffSpecs(record?.lastAppliedSpec ?? undefined, spec),
-        record?.operation ? { workflowId: record.operation.workflowId, type: record.operation.type, phase: record.operation.phase } : undefined);
-      output.data({ dryRun: true, ...plan }, () => `${planText(plan)}\n(dry run: nothing was started)`);
-      return ExitCode.Success;
-    }
-    const change = await changeIfReadable(settings, spec);
-    const input: ApplyInput = { spec };
-    return runOperation({
-      io: ctx.io, output, settings, wait: waitOptionsOf(command, ctx.io),
-      request: {
-        app, workflowType: 'apply', operation: change ? operationForChange(change.class) : 'apply', input,
-        summary: applySummary(spec, change), details: applyDetails(spec, change),
-      },
-    });
-  }));
+  return command.action(
+    action(ctx, command, async (output) => {
+      const opts = command.opts<{ file: string; dryRun: boolean }>();
+      const spec = requireSpec(opts.file);
+      const settings = settingsOf(command, ctx.io);
+      const app = { namespace: spec.namespace, name: spec.name };
+      if (opts.dryRun) {
+        const record = await readDeployedRecord(settings, app);
+        const plan = planJson(
+          spec,
+          diffSpecs(record?.lastAppliedSpec ?? undefined, spec),
+          record?.operation
+            ? { workflowId: record.operation.workflowId, type: record.operation.type, phase: record.operation.phase }
+            : undefined,
+        );
+        output.data({ dryRun: true, ...plan }, () => `${planText(plan)}\n(dry run: nothing was started)`);
+        return ExitCode.Success;
+      }
+      const change = await changeIfReadable(settings, spec);
+      const input: ApplyInput = { spec };
+      return runOperation({
+        io: ctx.io,
+        output,
+        settings,
+        wait: waitOptionsOf(command, ctx.io),
+        request: {
+          app,
+          workflowType: 'apply',
+          operation: change ? operationForChange(change.class) : 'apply',
+          input,
+          summary: applySummary(spec, change),
+          details: applyDetails(spec, change),
+        },
+      });
+    }),
+  );
 }

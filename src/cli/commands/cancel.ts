@@ -19,47 +19,72 @@ import { defaultTimeoutMs, durationArgument } from '../wait-options';
 import { Waiting } from '../waiting';
 
 export function cancelCommand(ctx: CliContext): Command {
-  const command = new Command('cancel').argument('<app>', 'application name')
+  const command = new Command('cancel')
+    .argument('<app>', 'application name')
     .description('abort the operation in progress safely and say what state it left');
   addAppNamespaceOption(command);
   command.option('--no-wait', 'request the cancellation and return');
-  command.addOption(new Option('--timeout <duration>', 'how long to wait for the operation to stop (exit 4)').argParser(durationArgument).default(defaultTimeoutMs, formatDuration(defaultTimeoutMs)));
+  command.addOption(
+    new Option('--timeout <duration>', 'how long to wait for the operation to stop (exit 4)')
+      .argParser(durationArgument)
+      .default(defaultTimeoutMs, formatDuration(defaultTimeoutMs)),
+  );
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
-  return command.action(action(ctx, command, async (output, [name = '']) => {
-    const app = appRefOf(command, name);
-    const settings = settingsOf(command, ctx.io);
-    const opts = command.opts<{ wait: boolean; timeout: number }>();
-    return withTemporal(settings, async (session) => {
-      const workflowId = operationWorkflowId(app);
-      const handle = session.client.workflow.getHandle(workflowId);
-      const description = await handle.describe().catch(() => undefined);
-      if (!description || description.status.name !== 'RUNNING') {
-        output.say(`no operation in progress on ${app.namespace}/${app.name}: nothing to cancel`);
-        output.data({ app, workflowId, cancelled: false, status: description?.status.name.toLowerCase() ?? 'none', exitCode: ExitCode.Success }, () => '');
-        return ExitCode.Success;
-      }
-      const run = { app, workflowId, runId: description.runId, url: workflowUrl(settings, workflowId, description.runId) };
-      await session.client.workflow.getHandle(workflowId, description.runId).cancel();
-      output.say(`cancellation requested for ${workflowId} (run ${description.runId}); it stops where it is safe and records what it left\n  ${run.url}`);
-      if (!opts.wait) {
-        output.say(`not waiting; follow it with: ${followHint(app)}`);
-        output.data({ ...operationJson(run, undefined), status: 'cancel-requested' }, () => '');
-        return ExitCode.Success;
-      }
-      const waiting = new Waiting(ctx.io, opts.timeout);
-      try {
-        const end = await followOperation({ session, output, app, workflowId, runId: description.runId, waiting });
-        reportEnd({ output, run, end, timeoutMs: opts.timeout });
-        if (end.stoppedWaiting) return end.exitCode;
-        if (end.status === 'cancelled') {
-          output.say(`cancelled in phase ${end.progress?.phase ?? 'unknown'}${end.result?.message ? `: ${end.result.message}` : ''}; see \`flink-deploy status ${app.name} -n ${app.namespace}\` for the state it left`);
+  return command.action(
+    action(ctx, command, async (output, [name = '']) => {
+      const app = appRefOf(command, name);
+      const settings = settingsOf(command, ctx.io);
+      const opts = command.opts<{ wait: boolean; timeout: number }>();
+      return withTemporal(settings, async (session) => {
+        const workflowId = operationWorkflowId(app);
+        const handle = session.client.workflow.getHandle(workflowId);
+        const description = await handle.describe().catch(() => undefined);
+        if (!description || description.status.name !== 'RUNNING') {
+          output.say(`no operation in progress on ${app.namespace}/${app.name}: nothing to cancel`);
+          output.data(
+            {
+              app,
+              workflowId,
+              cancelled: false,
+              status: description?.status.name.toLowerCase() ?? 'none',
+              exitCode: ExitCode.Success,
+            },
+            () => '',
+          );
           return ExitCode.Success;
         }
-        return end.exitCode;
-      } finally {
-        waiting.dispose();
-      }
-    });
-  }));
+        const run = {
+          app,
+          workflowId,
+          runId: description.runId,
+          url: workflowUrl(settings, workflowId, description.runId),
+        };
+        await session.client.workflow.getHandle(workflowId, description.runId).cancel();
+        output.say(
+          `cancellation requested for ${workflowId} (run ${description.runId}); it stops where it is safe and records what it left\n  ${run.url}`,
+        );
+        if (!opts.wait) {
+          output.say(`not waiting; follow it with: ${followHint(app)}`);
+          output.data({ ...operationJson(run, undefined), status: 'cancel-requested' }, () => '');
+          return ExitCode.Success;
+        }
+        const waiting = new Waiting(ctx.io, opts.timeout);
+        try {
+          const end = await followOperation({ session, output, app, workflowId, runId: description.runId, waiting });
+          reportEnd({ output, run, end, timeoutMs: opts.timeout });
+          if (end.stoppedWaiting) return end.exitCode;
+          if (end.status === 'cancelled') {
+            output.say(
+              `cancelled in phase ${end.progress?.phase ?? 'unknown'}${end.result?.message ? `: ${end.result.message}` : ''}; see \`flink-deploy status ${app.name} -n ${app.namespace}\` for the state it left`,
+            );
+            return ExitCode.Success;
+          }
+          return end.exitCode;
+        } finally {
+          waiting.dispose();
+        }
+      });
+    }),
+  );
 }

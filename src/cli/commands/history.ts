@@ -38,51 +38,66 @@ function positiveInt(value: string): number {
 async function entryOf(session: TemporalSession, info: WorkflowExecutionInfo): Promise<HistoryEntryJson> {
   let result: OperationResult | undefined;
   if (info.status.name === 'COMPLETED') {
-    result = await session.client.workflow.getHandle(info.workflowId, info.runId).result().catch(() => undefined) as OperationResult | undefined;
+    result = (await session.client.workflow
+      .getHandle(info.workflowId, info.runId)
+      .result()
+      .catch(() => undefined)) as OperationResult | undefined;
   }
   return {
-    workflowId: info.workflowId, runId: info.runId, workflowType: info.type,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    workflowType: info.type,
     operation: result?.operation ?? info.typedSearchAttributes.get(FlinkOperation),
     status: info.status.name.toLowerCase(),
     outcome: info.typedSearchAttributes.get(FlinkOutcome) ?? result?.outcome,
-    startedAt: info.startTime.toISOString(), closedAt: info.closeTime?.toISOString(),
+    startedAt: info.startTime.toISOString(),
+    closedAt: info.closeTime?.toISOString(),
     durationMs: info.closeTime ? info.closeTime.getTime() - info.startTime.getTime() : undefined,
-    savepoint: result?.savepoint, restoredFrom: result?.restoredFrom, message: result?.message,
+    savepoint: result?.savepoint,
+    restoredFrom: result?.restoredFrom,
+    message: result?.message,
     url: workflowUrl(session.settings, info.workflowId, info.runId),
   };
 }
 
 function historyText(entries: HistoryEntryJson[]): string {
   if (entries.length === 0) return 'no operations recorded';
-  return entries.map((e) => {
-    const used = [e.savepoint && `savepoint ${e.savepoint}`, e.restoredFrom && `restored from ${e.restoredFrom}`].filter(Boolean).join(', ');
-    return `${e.startedAt}  ${(e.operation ?? e.workflowType).padEnd(10)} ${(e.outcome ?? e.status).padEnd(12)} ${e.durationMs === undefined ? 'running' : formatDuration(e.durationMs).padEnd(8)} ${used}\n    ${e.url}`;
-  }).join('\n');
+  return entries
+    .map((e) => {
+      const used = [e.savepoint && `savepoint ${e.savepoint}`, e.restoredFrom && `restored from ${e.restoredFrom}`]
+        .filter(Boolean)
+        .join(', ');
+      return `${e.startedAt}  ${(e.operation ?? e.workflowType).padEnd(10)} ${(e.outcome ?? e.status).padEnd(12)} ${e.durationMs === undefined ? 'running' : formatDuration(e.durationMs).padEnd(8)} ${used}\n    ${e.url}`;
+    })
+    .join('\n');
 }
 
 export function historyCommand(ctx: CliContext): Command {
-  const command = new Command('history').argument('<app>', 'application name')
+  const command = new Command('history')
+    .argument('<app>', 'application name')
     .description('list past operations on an application with outcome, duration and savepoint used (newest first)');
   addAppNamespaceOption(command);
   command.option('--limit <n>', 'at most this many operations', positiveInt, 20);
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
-  return command.action(action(ctx, command, async (output, [name = '']) => {
-    const app = appRefOf(command, name);
-    const settings = settingsOf(command, ctx.io);
-    const limit = command.opts<{ limit: number }>().limit;
-    const entries = await withTemporal(settings, async (session) => {
-      const query = `FlinkApplication = '${app.name}' AND FlinkNamespace = '${app.namespace}'`;
-      const infos: WorkflowExecutionInfo[] = [];
-      // Visibility lists newest first; sorted again below in case a store does not.
-      for await (const info of session.client.workflow.list({ query, pageSize: limit })) {
-        infos.push(info);
-        if (infos.length >= limit) break;
-      }
-      infos.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-      return Promise.all(infos.map((info) => entryOf(session, info)));
-    });
-    output.data({ app, operations: entries }, () => historyText(entries));
-    return ExitCode.Success;
-  }));
+  return command.action(
+    action(ctx, command, async (output, [name = '']) => {
+      const app = appRefOf(command, name);
+      const settings = settingsOf(command, ctx.io);
+      const limit = command.opts<{ limit: number }>().limit;
+      const entries = await withTemporal(settings, async (session) => {
+        const query = `FlinkApplication = '${app.name}' AND FlinkNamespace = '${app.namespace}'`;
+        const infos: WorkflowExecutionInfo[] = [];
+        // Visibility lists newest first; sorted again below in case a store does not.
+        for await (const info of session.client.workflow.list({ query, pageSize: limit })) {
+          infos.push(info);
+          if (infos.length >= limit) break;
+        }
+        infos.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+        return Promise.all(infos.map((info) => entryOf(session, info)));
+      });
+      output.data({ app, operations: entries }, () => historyText(entries));
+      return ExitCode.Success;
+    }),
+  );
 }

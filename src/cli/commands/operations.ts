@@ -1,7 +1,14 @@
 /** `savepoint`, `suspend`, `resume`, `rollback <app>`: start one operation on an application. */
 import { Command } from 'commander';
 import { SettingGroup } from '../../config/settings';
-import { Operation, SavepointKind, type AppOperationInput, type AppRef, type RollbackInput, type SavepointInput } from '../../workflows/types';
+import {
+  Operation,
+  SavepointKind,
+  type AppOperationInput,
+  type AppRef,
+  type RollbackInput,
+  type SavepointInput,
+} from '../../workflows/types';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
@@ -26,43 +33,66 @@ function operationCommand(ctx: CliContext, spec: OperationCommandSpec): Command 
   addWaitOptions(command, { queue: true });
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
-  return command.action(action(ctx, command, async (output, [name = '']) => {
-    const app = appRefOf(command, name);
-    const settings = settingsOf(command, ctx.io);
-    const opts = command.opts<Record<string, unknown>>();
-    return runOperation({
-      io: ctx.io, output, settings, wait: waitOptionsOf(command, ctx.io),
-      request: { app, workflowType: spec.name, operation: spec.operation, input: spec.input(app, opts), summary: operationSummary(spec.name, app, spec.summaryExtra?.(opts)) },
-    });
-  }));
+  return command.action(
+    action(ctx, command, async (output, [name = '']) => {
+      const app = appRefOf(command, name);
+      const settings = settingsOf(command, ctx.io);
+      const opts = command.opts<Record<string, unknown>>();
+      return runOperation({
+        io: ctx.io,
+        output,
+        settings,
+        wait: waitOptionsOf(command, ctx.io),
+        request: {
+          app,
+          workflowType: spec.name,
+          operation: spec.operation,
+          input: spec.input(app, opts),
+          summary: operationSummary(spec.name, app, spec.summaryExtra?.(opts)),
+        },
+      });
+    }),
+  );
 }
 
 export function savepointCommand(ctx: CliContext): Command {
   return operationCommand(ctx, {
-    name: 'savepoint', operation: Operation.Savepoint, description: 'take a savepoint of the running job (it keeps running)',
+    name: 'savepoint',
+    operation: Operation.Savepoint,
+    description: 'take a savepoint of the running job (it keeps running)',
     input: (app): SavepointInput => ({ app, kind: SavepointKind.Manual }),
   });
 }
 
 export function suspendCommand(ctx: CliContext): Command {
   return operationCommand(ctx, {
-    name: 'suspend', operation: Operation.Suspend, description: 'stop the job with a savepoint and remove its Deployments (config and record stay)',
+    name: 'suspend',
+    operation: Operation.Suspend,
+    description: 'stop the job with a savepoint and remove its Deployments (config and record stay)',
     input: (app): AppOperationInput => ({ app }),
   });
 }
 
 export function resumeCommand(ctx: CliContext): Command {
   return operationCommand(ctx, {
-    name: 'resume', operation: Operation.Resume, description: 'deploy the last spec again from the last savepoint',
+    name: 'resume',
+    operation: Operation.Resume,
+    description: 'deploy the last spec again from the last savepoint',
     input: (app): AppOperationInput => ({ app }),
   });
 }
 
 export function rollbackCommand(ctx: CliContext): Command {
   return operationCommand(ctx, {
-    name: 'rollback', operation: Operation.Rollback, description: 'deploy the last stable spec from a savepoint (default: the latest)',
-    addOptions: (command) => command.option('--to-savepoint <path>', 'restore from this savepoint instead of the latest'),
-    input: (app, opts): RollbackInput => ({ app, toSavepoint: typeof opts.toSavepoint === 'string' ? opts.toSavepoint : undefined }),
+    name: 'rollback',
+    operation: Operation.Rollback,
+    description: 'deploy the last stable spec from a savepoint (default: the latest)',
+    addOptions: (command) =>
+      command.option('--to-savepoint <path>', 'restore from this savepoint instead of the latest'),
+    input: (app, opts): RollbackInput => ({
+      app,
+      toSavepoint: typeof opts.toSavepoint === 'string' ? opts.toSavepoint : undefined,
+    }),
     summaryExtra: (opts) => (typeof opts.toSavepoint === 'string' ? `to ${opts.toSavepoint}` : undefined),
   });
 }

@@ -10,18 +10,26 @@ import { addFileOption, addOutputOption, addSettingOptions, settingsOf } from '.
 import { planJson, planText } from '../plan-view';
 
 export function planCommand(ctx: CliContext): Command {
-  const command = new Command('plan')
-    .description('show what apply would do and why (the change class per field), touching nothing');
+  const command = new Command('plan').description(
+    'show what apply would do and why (the change class per field), touching nothing',
+  );
   addFileOption(command);
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Kubernetes]);
-  return command.action(action(ctx, command, async (output) => {
-    const spec = requireSpec(command.opts<{ file: string }>().file);
-    const settings = settingsOf(command, ctx.io);
-    const record = await readDeployedRecord(settings, { namespace: spec.namespace, name: spec.name });
-    const plan = planJson(spec, diffSpecs(record?.lastAppliedSpec ?? undefined, spec),
-      record?.operation ? { workflowId: record.operation.workflowId, type: record.operation.type, phase: record.operation.phase } : undefined);
-    output.data(plan, () => planText(plan));
-    return ExitCode.Success;
-  }));
+  return command.action(
+    action(ctx, command, async (output) => {
+      const spec = requireSpec(command.opts<{ file: string }>().file);
+      const settings = settingsOf(command, ctx.io);
+      const record = await readDeployedRecord(settings, { namespace: spec.namespace, name: spec.name });
+      const plan = planJson(
+        spec,
+        diffSpecs(record?.lastAppliedSpec ?? undefined, spec),
+        record?.operation
+          ? { workflowId: record.operation.workflowId, type: record.operation.type, phase: record.operation.phase }
+          : undefined,
+      );
+      output.data(plan, () => planText(plan));
+      return ExitCode.Success;
+    }),
+  );
 }

@@ -3,13 +3,25 @@
  * `schedule list|pause|resume|delete`: periodic savepoints as a Temporal Schedule per
  * application (id `flink-deploy-savepoints/<ns>/<app>`, overlap SKIP, explicit catch-up window).
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleSummary } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type ScheduleOptions,
+  type ScheduleSummary,
+} from '@temporalio/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration } from '../../config/durations';
 import { SettingGroup } from '../../config/settings';
 import { savepointScheduleId } from '../../workflows/ids';
 import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../../workflows/search-attributes';
-import { Operation, SavepointKind, type AppRef, type RetentionPolicy, type SavepointInput } from '../../workflows/types';
+import {
+  Operation,
+  SavepointKind,
+  type AppRef,
+  type RetentionPolicy,
+  type SavepointInput,
+} from '../../workflows/types';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
@@ -55,12 +67,18 @@ export function savepointScheduleOptions(input: SavepointScheduleInput): Schedul
     scheduleId: savepointScheduleId(app),
     spec: { intervals: [{ every: input.everyMs }] },
     action: {
-      type: 'startWorkflow', workflowType: 'savepoint', args, taskQueue: input.taskQueue,
+      type: 'startWorkflow',
+      workflowType: 'savepoint',
+      args,
+      taskQueue: input.taskQueue,
       workflowId: `flink-deploy-periodic-savepoint/${app.namespace}/${app.name}`,
       typedSearchAttributes: searchAttributes,
       staticSummary: `periodic savepoint ${app.name} (${app.namespace}), keep ${retention.keep}${retention.maxAgeSeconds ? `, max age ${formatDuration(retention.maxAgeSeconds * 1000)}` : ''}`,
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(minCatchupMs, input.catchupWindowMs ?? input.everyMs) },
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      catchupWindow: Math.max(minCatchupMs, input.catchupWindowMs ?? input.everyMs),
+    },
     typedSearchAttributes: searchAttributes,
     memo: { app, everyMs: input.everyMs, retention },
   };
@@ -82,63 +100,110 @@ export interface ScheduleJson {
 function scheduleJson(session: TemporalSession, summary: ScheduleSummary): ScheduleJson {
   const memo = (summary.memo ?? {}) as { app?: AppRef; everyMs?: number; retention?: RetentionPolicy };
   return {
-    scheduleId: summary.scheduleId, app: memo.app, every: memo.everyMs ? formatDuration(memo.everyMs) : undefined,
-    retention: memo.retention, paused: summary.state.paused, note: summary.state.note || undefined,
-    nextRun: summary.info.nextActionTimes[0]?.toISOString(), lastRun: summary.info.recentActions.at(-1)?.takenAt.toISOString(),
+    scheduleId: summary.scheduleId,
+    app: memo.app,
+    every: memo.everyMs ? formatDuration(memo.everyMs) : undefined,
+    retention: memo.retention,
+    paused: summary.state.paused,
+    note: summary.state.note || undefined,
+    nextRun: summary.info.nextActionTimes[0]?.toISOString(),
+    lastRun: summary.info.recentActions.at(-1)?.takenAt.toISOString(),
     url: scheduleUrl(session.settings, summary.scheduleId),
   };
 }
 
 function notFound(app: AppRef): CliError {
-  return new CliError({ code: CliErrorCode.NotFound, message: `no savepoint schedule for ${app.namespace}/${app.name}`, hint: `Create one with \`flink-deploy schedule savepoints ${app.name} -n ${app.namespace} --every 10m\`.` });
+  return new CliError({
+    code: CliErrorCode.NotFound,
+    message: `no savepoint schedule for ${app.namespace}/${app.name}`,
+    hint: `Create one with \`flink-deploy schedule savepoints ${app.name} -n ${app.namespace} --every 10m\`.`,
+  });
 }
 
-function appCommand(ctx: CliContext, init: { name: string; description: string; run: (input: { session: TemporalSession; app: AppRef; output: Output; command: Command }) => Promise<number> }): Command {
+function appCommand(
+  ctx: CliContext,
+  init: {
+    name: string;
+    description: string;
+    run: (input: { session: TemporalSession; app: AppRef; output: Output; command: Command }) => Promise<number>;
+  },
+): Command {
   const command = new Command(init.name).argument('<app>', 'application name').description(init.description);
   addAppNamespaceOption(command);
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
-  return command.action(action(ctx, command, async (output, [name = '']) => {
-    const app = appRefOf(command, name);
-    const settings = settingsOf(command, ctx.io);
-    return withTemporal(settings, async (session) => {
-      try {
-        return await init.run({ session, app, output, command });
-      } catch (err) {
-        if (err instanceof ScheduleNotFoundError) throw notFound(app);
-        throw err;
-      }
-    });
-  }));
+  return command.action(
+    action(ctx, command, async (output, [name = '']) => {
+      const app = appRefOf(command, name);
+      const settings = settingsOf(command, ctx.io);
+      return withTemporal(settings, async (session) => {
+        try {
+          return await init.run({ session, app, output, command });
+        } catch (err) {
+          if (err instanceof ScheduleNotFoundError) throw notFound(app);
+          throw err;
+        }
+      });
+    }),
+  );
 }
 
 function savepointsCommand(ctx: CliContext): Command {
   const command = appCommand(ctx, {
-    name: 'savepoints', description: 'take a savepoint periodically (creates or updates the schedule)',
+    name: 'savepoints',
+    description: 'take a savepoint periodically (creates or updates the schedule)',
     run: async ({ session, app, output, command: cmd }) => {
       const opts = cmd.opts<{ every: number; keep: number; maxAge?: number; catchupWindow?: number }>();
-      const retention: RetentionPolicy = { keep: opts.keep, maxAgeSeconds: opts.maxAge === undefined ? undefined : Math.round(opts.maxAge / 1000) };
-      const options = savepointScheduleOptions({ app, taskQueue: session.settings.taskQueue, everyMs: opts.every, retention, catchupWindowMs: opts.catchupWindow });
+      const retention: RetentionPolicy = {
+        keep: opts.keep,
+        maxAgeSeconds: opts.maxAge === undefined ? undefined : Math.round(opts.maxAge / 1000),
+      };
+      const options = savepointScheduleOptions({
+        app,
+        taskQueue: session.settings.taskQueue,
+        everyMs: opts.every,
+        retention,
+        catchupWindowMs: opts.catchupWindow,
+      });
       let verb = 'created';
       try {
         await session.client.schedule.create(options);
       } catch (err) {
         if (!(err instanceof ScheduleAlreadyRunning)) throw err;
         await session.client.schedule.getHandle(options.scheduleId).update((previous) => ({
-          ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies },
+          ...previous,
+          spec: options.spec,
+          action: options.action,
+          policies: { ...previous.policies, ...options.policies },
         }));
         verb = 'updated';
       }
       const url = scheduleUrl(session.settings, options.scheduleId);
-      output.say(`${verb} schedule ${options.scheduleId}: a savepoint every ${formatDuration(opts.every)}, keep ${retention.keep}${opts.maxAge ? `, max age ${formatDuration(opts.maxAge)}` : ''}\n  ${url}`);
-      output.data({ scheduleId: options.scheduleId, app, every: formatDuration(opts.every), retention, result: verb, url }, () => '');
+      output.say(
+        `${verb} schedule ${options.scheduleId}: a savepoint every ${formatDuration(opts.every)}, keep ${retention.keep}${opts.maxAge ? `, max age ${formatDuration(opts.maxAge)}` : ''}\n  ${url}`,
+      );
+      output.data(
+        { scheduleId: options.scheduleId, app, every: formatDuration(opts.every), retention, result: verb, url },
+        () => '',
+      );
       return ExitCode.Success;
     },
   });
-  command.addOption(new Option('--every <duration>', 'interval between savepoints, e.g. 10m').argParser(durationArgument).makeOptionMandatory());
+  command.addOption(
+    new Option('--every <duration>', 'interval between savepoints, e.g. 10m')
+      .argParser(durationArgument)
+      .makeOptionMandatory(),
+  );
   command.option('--keep <n>', 'keep the newest n savepoints', positiveInt, 5);
-  command.addOption(new Option('--max-age <duration>', 'dispose savepoints older than this, e.g. 7d').argParser(durationArgument));
-  command.addOption(new Option('--catchup-window <duration>', 'after an outage, still take a missed savepoint this late (default: the interval, at least 10s)').argParser(durationArgument));
+  command.addOption(
+    new Option('--max-age <duration>', 'dispose savepoints older than this, e.g. 7d').argParser(durationArgument),
+  );
+  command.addOption(
+    new Option(
+      '--catchup-window <duration>',
+      'after an outage, still take a missed savepoint this late (default: the interval, at least 10s)',
+    ).argParser(durationArgument),
+  );
   return command;
 }
 
@@ -146,24 +211,35 @@ function listCommand(ctx: CliContext): Command {
   const command = new Command('list').description('list the savepoint schedules');
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
-  return command.action(action(ctx, command, async (output) => {
-    const settings = settingsOf(command, ctx.io);
-    const schedules = await withTemporal(settings, async (session) => {
-      const out: ScheduleJson[] = [];
-      for await (const summary of session.client.schedule.list()) {
-        if (summary.scheduleId.startsWith(scheduleIdPrefix)) out.push(scheduleJson(session, summary));
-      }
-      return out.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
-    });
-    output.data({ schedules }, () => (schedules.length === 0 ? 'no savepoint schedules' : schedules.map((s) =>
-      `${s.scheduleId}  every ${s.every ?? '?'}  keep ${s.retention?.keep ?? '?'}${s.retention?.maxAgeSeconds ? ` max age ${formatDuration(s.retention.maxAgeSeconds * 1000)}` : ''}  ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : `next ${s.nextRun ?? '-'}`}\n    ${s.url}`).join('\n')));
-    return ExitCode.Success;
-  }));
+  return command.action(
+    action(ctx, command, async (output) => {
+      const settings = settingsOf(command, ctx.io);
+      const schedules = await withTemporal(settings, async (session) => {
+        const out: ScheduleJson[] = [];
+        for await (const summary of session.client.schedule.list()) {
+          if (summary.scheduleId.startsWith(scheduleIdPrefix)) out.push(scheduleJson(session, summary));
+        }
+        return out.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
+      });
+      output.data({ schedules }, () =>
+        schedules.length === 0
+          ? 'no savepoint schedules'
+          : schedules
+              .map(
+                (s) =>
+                  `${s.scheduleId}  every ${s.every ?? '?'}  keep ${s.retention?.keep ?? '?'}${s.retention?.maxAgeSeconds ? ` max age ${formatDuration(s.retention.maxAgeSeconds * 1000)}` : ''}  ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : `next ${s.nextRun ?? '-'}`}\n    ${s.url}`,
+              )
+              .join('\n'),
+      );
+      return ExitCode.Success;
+    }),
+  );
 }
 
 function stateCommand(ctx: CliContext, init: { name: 'pause' | 'resume' | 'delete'; description: string }): Command {
   return appCommand(ctx, {
-    name: init.name, description: init.description,
+    name: init.name,
+    description: init.description,
     run: async ({ session, app, output }) => {
       const scheduleId = savepointScheduleId(app);
       const handle = session.client.schedule.getHandle(scheduleId);
@@ -185,5 +261,10 @@ export function scheduleCommand(ctx: CliContext): Command {
     .addCommand(listCommand(ctx))
     .addCommand(stateCommand(ctx, { name: 'pause', description: 'pause the savepoint schedule of an application' }))
     .addCommand(stateCommand(ctx, { name: 'resume', description: 'resume the savepoint schedule of an application' }))
-    .addCommand(stateCommand(ctx, { name: 'delete', description: 'delete the savepoint schedule of an application (savepoints stay)' }));
+    .addCommand(
+      stateCommand(ctx, {
+        name: 'delete',
+        description: 'delete the savepoint schedule of an application (savepoints stay)',
+      }),
+    );
 }

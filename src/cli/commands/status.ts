@@ -39,39 +39,78 @@ export interface StatusJson {
   stableSpec?: string;
   savepoints: { location: string; time: string; kind: string; disposed: boolean }[];
   /** The operation holding the application, from Temporal (phase from its progress query). */
-  operation: { workflowId: string; runId: string; type: string; phase?: string; details?: string; since?: string; url: string } | null;
+  operation: {
+    workflowId: string;
+    runId: string;
+    type: string;
+    phase?: string;
+    details?: string;
+    since?: string;
+    url: string;
+  } | null;
   lastOperation?: { type: string; outcome: string; endedAt: string; message?: string; workflowId: string };
   /** Set when the cluster could not be read. */
   recordError?: string;
 }
 
-async function operationStatus(settings: Settings, app: AppRef): Promise<{ operation: StatusJson['operation']; ever: boolean }> {
+async function operationStatus(
+  settings: Settings,
+  app: AppRef,
+): Promise<{ operation: StatusJson['operation']; ever: boolean }> {
   return withTemporal(settings, async (session) => {
     const workflowId = operationWorkflowId(app);
     const handle = session.client.workflow.getHandle(workflowId);
     const description = await handle.describe().catch(() => undefined);
     if (!description) return { operation: null, ever: false };
     if (description.status.name !== 'RUNNING') return { operation: null, ever: true };
-    const progress = await session.connection.withDeadline(Date.now() + 3_000, () => handle.query(progressQuery)).catch(() => undefined);
+    const progress = await session.connection
+      .withDeadline(Date.now() + 3_000, () => handle.query(progressQuery))
+      .catch(() => undefined);
     return {
       ever: true,
       operation: {
-        workflowId, runId: description.runId, type: progress?.operation ?? description.type, phase: progress?.phase,
-        details: progress?.details, since: description.startTime.toISOString(), url: workflowUrl(settings, workflowId, description.runId),
+        workflowId,
+        runId: description.runId,
+        type: progress?.operation ?? description.type,
+        phase: progress?.phase,
+        details: progress?.details,
+        since: description.startTime.toISOString(),
+        url: workflowUrl(settings, workflowId, description.runId),
       },
     };
   });
 }
 
-function statusJson(app: AppRef, record: DeployStateRecord<AppSpec> | undefined, operation: StatusJson['operation'], recordError?: string, job?: JobStateView): StatusJson {
+function statusJson(
+  app: AppRef,
+  record: DeployStateRecord<AppSpec> | undefined,
+  operation: StatusJson['operation'],
+  recordError?: string,
+  job?: JobStateView,
+): StatusJson {
   const last = record?.history.at(-1);
   return {
-    app, deployed: record !== undefined && record.generation > 0, status: record?.status, generation: record?.generation,
-    jobId: record?.jobId, job, restoredFrom: record?.restoredFrom,
-    deployedSpec: specSummary(record?.lastAppliedSpec), stableSpec: specSummary(record?.lastStableSpec),
-    savepoints: (record?.savepoints ?? []).slice(-5).reverse().map(({ location, time, kind, disposed }) => ({ location, time, kind, disposed })),
+    app,
+    deployed: record !== undefined && record.generation > 0,
+    status: record?.status,
+    generation: record?.generation,
+    jobId: record?.jobId,
+    job,
+    restoredFrom: record?.restoredFrom,
+    deployedSpec: specSummary(record?.lastAppliedSpec),
+    stableSpec: specSummary(record?.lastStableSpec),
+    savepoints: (record?.savepoints ?? [])
+      .slice(-5)
+      .reverse()
+      .map(({ location, time, kind, disposed }) => ({ location, time, kind, disposed })),
     operation,
-    lastOperation: last && { type: last.type, outcome: last.outcome, endedAt: last.endedAt, message: last.message, workflowId: last.workflowId },
+    lastOperation: last && {
+      type: last.type,
+      outcome: last.outcome,
+      endedAt: last.endedAt,
+      message: last.message,
+      workflowId: last.workflowId,
+    },
     recordError,
   };
 }
@@ -81,7 +120,9 @@ function statusText(status: StatusJson): string {
   if (status.recordError) lines.push(`  deployed state: unavailable (${status.recordError})`);
   else if (!status.status) lines.push('  deployed state: none (never applied)');
   else {
-    lines.push(`  status:      ${status.status}, generation ${status.generation}${status.jobId ? `, job ${status.jobId}` : ''}`);
+    lines.push(
+      `  status:      ${status.status}, generation ${status.generation}${status.jobId ? `, job ${status.jobId}` : ''}`,
+    );
     if (status.job) lines.push(`  job (Flink): ${status.job.state ?? `unknown (${status.job.error ?? 'no answer'})`}`);
     if (status.deployedSpec) lines.push(`  deployed:    ${status.deployedSpec}`);
     if (status.stableSpec) lines.push(`  stable:      ${status.stableSpec}`);
@@ -89,39 +130,52 @@ function statusText(status: StatusJson): string {
   }
   if (status.savepoints.length) {
     lines.push('  savepoints (newest first):');
-    for (const sp of status.savepoints) lines.push(`    ${sp.time}  ${sp.kind.padEnd(10)} ${sp.location}${sp.disposed ? '  (disposed)' : ''}`);
+    for (const sp of status.savepoints)
+      lines.push(`    ${sp.time}  ${sp.kind.padEnd(10)} ${sp.location}${sp.disposed ? '  (disposed)' : ''}`);
   }
   if (status.operation) {
-    lines.push(`  in progress: ${status.operation.type}, phase ${status.operation.phase ?? 'unknown (no worker answers its progress query: none is running on the task queue, or it is restarting)'}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`);
+    lines.push(
+      `  in progress: ${status.operation.type}, phase ${status.operation.phase ?? 'unknown (no worker answers its progress query: none is running on the task queue, or it is restarting)'}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`,
+    );
     lines.push(`    ${status.operation.url}`);
   } else lines.push('  in progress: nothing');
-  if (status.lastOperation) lines.push(`  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`);
+  if (status.lastOperation)
+    lines.push(
+      `  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`,
+    );
   return lines.join('\n');
 }
 
 export function statusCommand(ctx: CliContext): Command {
-  const command = new Command('status').argument('<app>', 'application name')
+  const command = new Command('status')
+    .argument('<app>', 'application name')
     .description('show the deployed and stable spec, the job, the last savepoints and the operation in progress');
   addAppNamespaceOption(command);
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal, SettingGroup.Kubernetes]);
-  return command.action(action(ctx, command, async (output, [name = '']) => {
-    const app = appRefOf(command, name);
-    const settings = settingsOf(command, ctx.io);
-    let record: DeployStateRecord<AppSpec> | undefined;
-    let recordError: string | undefined;
-    try {
-      record = await readDeployedRecord(settings, app);
-    } catch (err) {
-      recordError = (err as Error).message;
-    }
-    const { operation, ever } = await operationStatus(settings, app);
-    if (!record && !ever && !recordError) {
-      throw new CliError({ code: CliErrorCode.NotFound, message: `${app.namespace}/${app.name} is not known: no deployed state and no operation`, hint: 'Check the name and -n namespace, or deploy it with `flink-deploy apply -f`.' });
-    }
-    const job = record?.jobId ? await readJobState(settings, app, record.jobId) : undefined;
-    const status = statusJson(app, record, operation, recordError, job);
-    output.data(status, () => statusText(status));
-    return ExitCode.Success;
-  }));
+  return command.action(
+    action(ctx, command, async (output, [name = '']) => {
+      const app = appRefOf(command, name);
+      const settings = settingsOf(command, ctx.io);
+      let record: DeployStateRecord<AppSpec> | undefined;
+      let recordError: string | undefined;
+      try {
+        record = await readDeployedRecord(settings, app);
+      } catch (err) {
+        recordError = (err as Error).message;
+      }
+      const { operation, ever } = await operationStatus(settings, app);
+      if (!record && !ever && !recordError) {
+        throw new CliError({
+          code: CliErrorCode.NotFound,
+          message: `${app.namespace}/${app.name} is not known: no deployed state and no operation`,
+          hint: 'Check the name and -n namespace, or deploy it with `flink-deploy apply -f`.',
+        });
+      }
+      const job = record?.jobId ? await readJobState(settings, app, record.jobId) : undefined;
+      const status = statusJson(app, record, operation, recordError, job);
+      output.data(status, () => statusText(status));
+      return ExitCode.Success;
+    }),
+  );
 }

@@ -14,22 +14,31 @@ export interface ValidateJson {
 }
 
 export function validateCommand(ctx: CliContext): Command {
-  const command = new Command('validate')
-    .description('check a FlinkDeployment manifest (the spec checks only: no cluster, no Temporal)');
+  const command = new Command('validate').description(
+    'check a FlinkDeployment manifest (the spec checks only: no cluster, no Temporal)',
+  );
   addFileOption(command);
   addOutputOption(command);
-  return command.action(action(ctx, command, (output) => {
-    const { file } = command.opts<{ file: string }>();
-    const loaded = loadManifest(file);
-    if (loaded.ok) {
-      const { spec } = loaded;
-      const document: ValidateJson = { valid: true, app: { namespace: spec.namespace, name: spec.name }, errors: [] };
-      output.data(document, () => `valid: ${spec.namespace}/${spec.name} (image ${spec.image}, Flink ${spec.flinkVersion.major}.${spec.flinkVersion.minor}, parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode})`);
-      return ExitCode.Success;
-    }
-    output.say(`${file} is not valid (${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`);
-    const document: ValidateJson = { valid: false, errors: issuesJson(loaded.issues) };
-    output.data(document, () => '');
-    return ExitCode.InvalidInput;
-  }));
+  return command.action(
+    action(ctx, command, (output) => {
+      const { file } = command.opts<{ file: string }>();
+      const loaded = loadManifest(file);
+      if (loaded.ok) {
+        const { spec } = loaded;
+        const document: ValidateJson = { valid: true, app: { namespace: spec.namespace, name: spec.name }, errors: [] };
+        output.data(
+          document,
+          () =>
+            `valid: ${spec.namespace}/${spec.name} (image ${spec.image}, Flink ${spec.flinkVersion.major}.${spec.flinkVersion.minor}, parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode})`,
+        );
+        return ExitCode.Success;
+      }
+      output.say(
+        `${file} is not valid (${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
+      );
+      const document: ValidateJson = { valid: false, errors: issuesJson(loaded.issues) };
+      output.data(document, () => '');
+      return ExitCode.InvalidInput;
+    }),
+  );
 }

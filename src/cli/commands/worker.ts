@@ -12,14 +12,18 @@ interface WorkerModule {
 }
 
 export function workerCommand(ctx: CliContext): Command {
-  const command = new Command('worker').description('run the flink-deploy worker (polls the task queue, runs the workflows and activities)');
+  const command = new Command('worker').description(
+    'run the flink-deploy worker (polls the task queue, runs the workflows and activities)',
+  );
   addSettingOptions(command, [SettingGroup.Temporal, SettingGroup.Kubernetes, SettingGroup.Worker]);
-  return command.action(action(ctx, command, async () => {
-    const settings = settingsOf(command, ctx.io);
-    // Loaded only here, so the other commands never load the worker and its dependencies.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const worker = require(path.join(__dirname, '..', '..', 'worker', 'run')) as WorkerModule;
-    await worker.runWorker(settings);
-    return ExitCode.Success;
-  }));
+  return command.action(
+    action(ctx, command, async () => {
+      const settings = settingsOf(command, ctx.io);
+      // Loaded only here, so the other commands never load the worker and its dependencies.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const worker = require(path.join(__dirname, '..', '..', 'worker', 'run')) as WorkerModule;
+      await worker.runWorker(settings);
+      return ExitCode.Success;
+    }),
+  );
 }

@@ -28,7 +28,10 @@ export interface LoadKubeConfigOptions {
 
 function configError(message: string, cause?: unknown): KubeApiError {
   return new KubeApiError({
-    code: KubeErrorCode.ConfigInvalid, kind: KubeErrorKind.Domain, message, cause,
+    code: KubeErrorCode.ConfigInvalid,
+    kind: KubeErrorKind.Domain,
+    message,
+    cause,
     request: { verb: 'load', resource: 'kubeconfig' },
   });
 }
@@ -51,11 +54,18 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): k8s.KubeCon
       kc.loadFromDefault();
     }
   } catch (err) {
-    throw configError(`could not load the kubeconfig (${source}${options.path ? ` ${options.path}` : ''}): ${err instanceof Error ? err.message : String(err)}`, err);
+    throw configError(
+      `could not load the kubeconfig (${source}${options.path ? ` ${options.path}` : ''}): ${err instanceof Error ? err.message : String(err)}`,
+      err,
+    );
   }
   if (options.context !== undefined) {
     if (!kc.getContextObject(options.context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      const known =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw configError(`kubeconfig has no context "${options.context}" (known: ${known})`);
     }
     kc.setCurrentContext(options.context);

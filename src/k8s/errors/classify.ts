@@ -9,12 +9,25 @@ interface StatusBody {
 }
 
 const transportCauseCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 const timeoutCauseCodes = new Set([
-  'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 /** Parse the body of an ApiException: client-node gives the Status as a JSON string or object. */
@@ -47,14 +60,22 @@ function codeForStatus(status: number, reason: string | undefined): { code: Kube
   if (status === 504 || reason === 'Timeout') return transport(KubeErrorCode.Timeout);
   if (status >= 500) return transport(KubeErrorCode.ServerError);
   switch (status) {
-    case 400: return domain(KubeErrorCode.BadRequest);
-    case 401: return domain(KubeErrorCode.Unauthorized);
-    case 403: return domain(KubeErrorCode.Forbidden);
-    case 404: return domain(KubeErrorCode.NotFound);
-    case 409: return domain(reason === 'AlreadyExists' ? KubeErrorCode.AlreadyExists : KubeErrorCode.Conflict);
-    case 410: return domain(KubeErrorCode.Gone);
-    case 422: return domain(KubeErrorCode.Invalid);
-    default: return domain(KubeErrorCode.Unexpected);
+    case 400:
+      return domain(KubeErrorCode.BadRequest);
+    case 401:
+      return domain(KubeErrorCode.Unauthorized);
+    case 403:
+      return domain(KubeErrorCode.Forbidden);
+    case 404:
+      return domain(KubeErrorCode.NotFound);
+    case 409:
+      return domain(reason === 'AlreadyExists' ? KubeErrorCode.AlreadyExists : KubeErrorCode.Conflict);
+    case 410:
+      return domain(KubeErrorCode.Gone);
+    case 422:
+      return domain(KubeErrorCode.Invalid);
+    default:
+      return domain(KubeErrorCode.Unexpected);
   }
 }
 
@@ -78,28 +99,56 @@ export function classifyKubeError(err: unknown, request: KubeRequest): KubeApiEr
     const body = statusBody(err.body);
     const { code, kind } = codeForStatus(status, body.reason);
     return new KubeApiError({
-      code, kind, request, status, reason: body.reason, cause: err,
-      message: `could not ${describe(request)}: ${status} ${body.reason ?? ''} ${body.message ?? ''}`.replace(/\s+/g, ' ').trim(),
+      code,
+      kind,
+      request,
+      status,
+      reason: body.reason,
+      cause: err,
+      message: `could not ${describe(request)}: ${status} ${body.reason ?? ''} ${body.message ?? ''}`
+        .replace(/\s+/g, ' ')
+        .trim(),
     });
   }
   const name = (err as { name?: unknown } | null)?.name;
   const cause = causeCode(err);
   if (name === 'AbortError' && cause === undefined) {
-    return new KubeApiError({ code: KubeErrorCode.Aborted, kind: KubeErrorKind.Transport, request, cause: err, message: `${describe(request)} was aborted` });
+    return new KubeApiError({
+      code: KubeErrorCode.Aborted,
+      kind: KubeErrorKind.Transport,
+      request,
+      cause: err,
+      message: `${describe(request)} was aborted`,
+    });
   }
   if (name === 'TimeoutError' || (cause !== undefined && timeoutCauseCodes.has(cause))) {
-    return new KubeApiError({ code: KubeErrorCode.Timeout, kind: KubeErrorKind.Transport, request, cause: err, message: `${describe(request)} timed out (${cause ?? name})` });
+    return new KubeApiError({
+      code: KubeErrorCode.Timeout,
+      kind: KubeErrorKind.Transport,
+      request,
+      cause: err,
+      message: `${describe(request)} timed out (${cause ?? name})`,
+    });
   }
   const fetchFailed = err instanceof TypeError && /fetch failed/i.test(err.message);
   if (fetchFailed || (cause !== undefined && transportCauseCodes.has(cause))) {
     const text = err instanceof Error ? err.message : String(err);
     return new KubeApiError({
-      code: KubeErrorCode.Unreachable, kind: KubeErrorKind.Transport, request, cause: err,
+      code: KubeErrorCode.Unreachable,
+      kind: KubeErrorKind.Transport,
+      request,
+      cause: err,
       message: `could not reach the Kubernetes API server to ${describe(request)}: ${text}${cause ? ` (${cause})` : ''}`,
     });
   }
   const text = err instanceof Error ? err.message : String(err);
-  return new KubeApiError({ code: KubeErrorCode.Unexpected, kind: KubeErrorKind.Domain, request, cause: err, message: `${describe(request)} failed: ${text}` });
+  return new KubeApiError({
+    code: KubeErrorCode.Unexpected,
+    kind: KubeErrorKind.Domain,
+    request,
+    cause: err,
+    message: `${describe(request)} failed: ${text}`,
+  });
 }
 
 /**

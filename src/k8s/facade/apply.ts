@@ -7,7 +7,16 @@ import { resourceOf } from './resource-names';
 import { FIELD_MANAGER, type AppliedObject, type ApplyableObject } from './types';
 
 /** Server-owned metadata that must not be sent in an apply body. */
-const serverOwnedMetadata = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
+const serverOwnedMetadata = [
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+] as const;
 
 /** The object as an apply body: no status, no server-owned metadata. */
 export function applyBody(object: ApplyableObject): ApplyableObject {
@@ -24,7 +33,8 @@ function identityOf(object: ApplyableObject): { apiVersion: string; kind: string
   const namespace = object.metadata?.namespace;
   if (!apiVersion || !kind || !name || !namespace) {
     throw new KubeApiError({
-      code: KubeErrorCode.Invalid, kind: KubeErrorKind.Domain,
+      code: KubeErrorCode.Invalid,
+      kind: KubeErrorKind.Domain,
       request: { verb: 'patch', resource: kind ? resourceOf(kind) : 'unknown', namespace, name },
       message: `cannot apply an object without apiVersion, kind, metadata.name and metadata.namespace (got ${apiVersion ?? '?'} ${kind ?? '?'} ${namespace ?? '?'}/${name ?? '?'})`,
     });
@@ -41,11 +51,21 @@ export async function applyObject(clients: KubeClients, object: ApplyableObject)
   const { apiVersion, kind, name, namespace } = identityOf(object);
   const request = { resource: resourceOf(kind), namespace, name };
   const before = await kubeCallOr404({ verb: 'get', ...request }, () =>
-    clients.objects.read<k8s.KubernetesObject>({ apiVersion, kind, metadata: { name, namespace } }));
+    clients.objects.read<k8s.KubernetesObject>({ apiVersion, kind, metadata: { name, namespace } }),
+  );
   const after = await kubeCall({ verb: 'patch', ...request }, () =>
-    clients.objects.patch(applyBody(object), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply));
+    clients.objects.patch(
+      applyBody(object),
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    ),
+  );
   const resourceVersion = after.metadata?.resourceVersion ?? '';
-  const outcome = before === undefined ? 'created' : before.metadata?.resourceVersion === resourceVersion ? 'unchanged' : 'changed';
+  const outcome =
+    before === undefined ? 'created' : before.metadata?.resourceVersion === resourceVersion ? 'unchanged' : 'changed';
   return {
     ref: { apiVersion, kind, namespace, name, uid: after.metadata?.uid ?? '' },
     resourceVersion,

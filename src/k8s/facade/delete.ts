@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClients } from '../config/clients';
 import { kubeCall, kubeCallOr404 } from '../errors/classify';
 import { resourceOf } from './resource-names';
-import { PropagationPolicy, type DeleteObjectInput, type DeleteResult, type WaitForPodsGoneInput, type WaitForPodsGoneResult } from './types';
+import {
+  PropagationPolicy,
+  type DeleteObjectInput,
+  type DeleteResult,
+  type WaitForPodsGoneInput,
+  type WaitForPodsGoneResult,
+} from './types';
 
 /**
  * Ask the API server to delete one object. Resolves when the delete is accepted, not when the
@@ -13,14 +19,26 @@ export async function deleteObject(clients: KubeClients, input: DeleteObjectInpu
   const { apiVersion, kind, namespace, name } = input;
   const propagationPolicy = input.propagationPolicy ?? PropagationPolicy.Background;
   const status = await kubeCallOr404({ verb: 'delete', resource: resourceOf(kind), namespace, name }, () =>
-    clients.objects.delete({ apiVersion, kind, metadata: { name, namespace } }, undefined, undefined, undefined, undefined, propagationPolicy));
+    clients.objects.delete(
+      { apiVersion, kind, metadata: { name, namespace } },
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      propagationPolicy,
+    ),
+  );
   return { ref: { apiVersion, kind, namespace, name }, outcome: status === undefined ? 'absent' : 'deleted' };
 }
 
 /** Names of the pods matching a selector, terminating ones included. */
-export async function listPodNames(clients: KubeClients, input: { namespace: string; labelSelector: string }): Promise<string[]> {
+export async function listPodNames(
+  clients: KubeClients,
+  input: { namespace: string; labelSelector: string },
+): Promise<string[]> {
   const list = await kubeCall({ verb: 'list', resource: 'pods', namespace: input.namespace }, () =>
-    clients.core.listNamespacedPod({ namespace: input.namespace, labelSelector: input.labelSelector }));
+    clients.core.listNamespacedPod({ namespace: input.namespace, labelSelector: input.labelSelector }),
+  );
   return list.items.map((p) => p.metadata?.name ?? '').sort();
 }
 
@@ -29,7 +47,10 @@ export async function listPodNames(clients: KubeClients, input: { namespace: str
  * the timeout passes. Resolves `{ gone: false, remaining }` on timeout rather than throwing;
  * rejects with `K8S_ABORTED`-style AbortError when `signal` fires.
  */
-export async function waitForPodsGone(clients: KubeClients, input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult> {
+export async function waitForPodsGone(
+  clients: KubeClients,
+  input: WaitForPodsGoneInput,
+): Promise<WaitForPodsGoneResult> {
   const started = Date.now();
   const interval = input.pollIntervalMs ?? 500;
   for (;;) {

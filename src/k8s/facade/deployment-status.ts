@@ -13,7 +13,12 @@ export function summariseDeployment(deployment: V1Deployment): DeploymentStatusR
   const replicas = status.replicas ?? 0;
   const updatedReplicas = status.updatedReplicas ?? 0;
   const readyReplicas = status.readyReplicas ?? 0;
-  const conditions = (status.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
+  const conditions = (status.conditions ?? []).map((c) => ({
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    message: c.message,
+  }));
   return {
     found: true,
     namespace: meta.namespace ?? '',
@@ -27,15 +32,25 @@ export function summariseDeployment(deployment: V1Deployment): DeploymentStatusR
     readyReplicas,
     availableReplicas: status.availableReplicas ?? 0,
     unavailableReplicas: status.unavailableReplicas ?? 0,
-    rolledOut: observedGeneration >= generation && updatedReplicas === desiredReplicas && readyReplicas === desiredReplicas && replicas === desiredReplicas,
-    progressDeadlineExceeded: conditions.some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded'),
+    rolledOut:
+      observedGeneration >= generation &&
+      updatedReplicas === desiredReplicas &&
+      readyReplicas === desiredReplicas &&
+      replicas === desiredReplicas,
+    progressDeadlineExceeded: conditions.some(
+      (c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded',
+    ),
     conditions,
   };
 }
 
 /** Read one Deployment's status (one GET). `found: false` when it does not exist. */
-export async function readDeploymentStatus(clients: KubeClients, input: { namespace: string; name: string }): Promise<DeploymentStatusResult> {
+export async function readDeploymentStatus(
+  clients: KubeClients,
+  input: { namespace: string; name: string },
+): Promise<DeploymentStatusResult> {
   const deployment = await kubeCallOr404({ verb: 'get', resource: 'deployments', ...input }, () =>
-    clients.apps.readNamespacedDeployment(input));
+    clients.apps.readNamespacedDeployment(input),
+  );
   return deployment === undefined ? { found: false, ...input } : summariseDeployment(deployment);
 }

@@ -36,7 +36,12 @@ export function readyAddressesFromPods(service: V1Service, pods: V1Pod[]): Endpo
     const containerPorts = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
     const ports = (service.spec?.ports ?? []).flatMap((p) => {
       const target = p.targetPort ?? p.port;
-      const port = typeof target === 'number' ? target : /^\d+$/.test(target) ? Number(target) : containerPorts.find((cp) => cp.name === target)?.containerPort;
+      const port =
+        typeof target === 'number'
+          ? target
+          : /^\d+$/.test(target)
+            ? Number(target)
+            : containerPorts.find((cp) => cp.name === target)?.containerPort;
       return port === undefined ? [] : [{ name: p.name ?? '', port, protocol: p.protocol ?? 'TCP' }];
     });
     addresses.push({ ip, ports, podName: pod.metadata?.name });
@@ -57,18 +62,29 @@ export interface ReadyEndpointAddressesInput {
  * refuses loopback addresses in EndpointSlices, and the local stack's pod IPs are loopback).
  * An empty array means no ready endpoint yet, or no such Service. Two or three reads.
  */
-export async function readyEndpointAddresses(clients: KubeClients, input: ReadyEndpointAddressesInput): Promise<EndpointAddress[]> {
+export async function readyEndpointAddresses(
+  clients: KubeClients,
+  input: ReadyEndpointAddressesInput,
+): Promise<EndpointAddress[]> {
   const { namespace, serviceName } = input;
   const slices = await kubeCall({ verb: 'list', resource: 'endpointslices', namespace }, () =>
-    clients.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${serviceName}` }));
+    clients.discovery.listNamespacedEndpointSlice({
+      namespace,
+      labelSelector: `kubernetes.io/service-name=${serviceName}`,
+    }),
+  );
   const fromSlices = readyAddressesOf(slices.items);
   if (fromSlices.length > 0) return fromSlices;
   const service = await kubeCallOr404({ verb: 'get', resource: 'services', namespace, name: serviceName }, () =>
-    clients.core.readNamespacedService({ namespace, name: serviceName }));
+    clients.core.readNamespacedService({ namespace, name: serviceName }),
+  );
   const selector = service?.spec?.selector;
   if (!service || !selector || Object.keys(selector).length === 0) return [];
-  const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const labelSelector = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await kubeCall({ verb: 'list', resource: 'pods', namespace }, () =>
-    clients.core.listNamespacedPod({ namespace, labelSelector }));
+    clients.core.listNamespacedPod({ namespace, labelSelector }),
+  );
   return readyAddressesFromPods(service, pods.items);
 }

@@ -5,7 +5,12 @@ import { FIELD_MANAGER, type EventSummary, type RecordEventInput, type RecordedE
 
 /** Time of an Event's last occurrence, whichever field its reporter filled. */
 function lastSeen(event: CoreV1Event): Date | undefined {
-  const t = event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
+  const t =
+    event.series?.lastObservedTime ??
+    event.lastTimestamp ??
+    event.eventTime ??
+    event.firstTimestamp ??
+    event.metadata.creationTimestamp;
   return t ? new Date(t) : undefined;
 }
 
@@ -33,7 +38,13 @@ export async function recordEvent(clients: KubeClients, input: RecordEventInput)
       namespace: involved.namespace,
       body: {
         metadata: { generateName: `${involved.name}.`, namespace: involved.namespace },
-        involvedObject: { apiVersion: involved.apiVersion, kind: involved.kind, name: involved.name, namespace: involved.namespace, uid: involved.uid },
+        involvedObject: {
+          apiVersion: involved.apiVersion,
+          kind: involved.kind,
+          name: involved.name,
+          namespace: involved.namespace,
+          uid: involved.uid,
+        },
         reason: input.reason,
         message: input.message,
         type: input.type ?? 'Normal',
@@ -44,7 +55,8 @@ export async function recordEvent(clients: KubeClients, input: RecordEventInput)
         reportingComponent: FIELD_MANAGER,
         reportingInstance: input.reportingInstance ?? FIELD_MANAGER,
       },
-    }));
+    }),
+  );
   return { name: created.metadata.name ?? '', namespace: involved.namespace };
 }
 
@@ -65,7 +77,8 @@ export async function listEvents(clients: KubeClients, input: ListEventsInput): 
     clients.core.listNamespacedEvent({
       namespace: input.namespace,
       fieldSelector: input.kind ? `involvedObject.kind=${input.kind}` : undefined,
-    }));
+    }),
+  );
   return list.items
     .filter((e) => !input.names || input.names.has(e.involvedObject.name ?? ''))
     .map((e) => ({ event: e, at: lastSeen(e)?.getTime() ?? 0 }))

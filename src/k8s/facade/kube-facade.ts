@@ -7,8 +7,16 @@ import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endp
 import { recordEvent } from './events';
 import { listAppPods, type AppPodsReport, type ListAppPodsInput } from './pods';
 import type {
-  AppliedObject, ApplyableObject, DeleteObjectInput, DeleteResult, DeploymentStatusResult, EndpointAddress,
-  RecordEventInput, RecordedEvent, WaitForPodsGoneInput, WaitForPodsGoneResult,
+  AppliedObject,
+  ApplyableObject,
+  DeleteObjectInput,
+  DeleteResult,
+  DeploymentStatusResult,
+  EndpointAddress,
+  RecordEventInput,
+  RecordedEvent,
+  WaitForPodsGoneInput,
+  WaitForPodsGoneResult,
 } from './types';
 
 /**

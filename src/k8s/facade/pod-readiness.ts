@@ -70,12 +70,23 @@ export interface PodReadiness {
   summary: string;
 }
 
-const imagePullReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable', 'SignatureValidationFailed']);
+const imagePullReasons = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+  'SignatureValidationFailed',
+]);
 
 function lastTermination(status: V1ContainerStatus): ContainerReadiness['lastTermination'] {
   const t = status.lastState?.terminated;
   if (!t) return undefined;
-  return { exitCode: t.exitCode, reason: t.reason, finishedAt: t.finishedAt ? new Date(t.finishedAt).toISOString() : undefined };
+  return {
+    exitCode: t.exitCode,
+    reason: t.reason,
+    finishedAt: t.finishedAt ? new Date(t.finishedAt).toISOString() : undefined,
+  };
 }
 
 function containerReadiness(status: V1ContainerStatus, prefix: string): ContainerReadiness {
@@ -96,19 +107,40 @@ function containerProblem(status: V1ContainerStatus, name: string, initContainer
   const restartCount = status.restartCount;
   if (waiting) {
     const reason = waiting.reason ?? 'Waiting';
-    if (imagePullReasons.has(reason)) return { kind: PodProblemKind.ImagePull, container: name, reason, message: waiting.message, restartCount };
+    if (imagePullReasons.has(reason))
+      return { kind: PodProblemKind.ImagePull, container: name, reason, message: waiting.message, restartCount };
     if (reason === 'CrashLoopBackOff') {
-      return { kind: PodProblemKind.CrashLoop, container: name, reason, message: waiting.message, exitCode: status.lastState?.terminated?.exitCode, restartCount };
+      return {
+        kind: PodProblemKind.CrashLoop,
+        container: name,
+        reason,
+        message: waiting.message,
+        exitCode: status.lastState?.terminated?.exitCode,
+        restartCount,
+      };
     }
     return { kind: PodProblemKind.ContainerWaiting, container: name, reason, message: waiting.message, restartCount };
   }
   if (terminated) {
     // A finished init container is the normal path.
     if (initContainer && terminated.exitCode === 0) return undefined;
-    return { kind: PodProblemKind.ContainerTerminated, container: name, reason: terminated.reason ?? 'Terminated', message: terminated.message, exitCode: terminated.exitCode, restartCount };
+    return {
+      kind: PodProblemKind.ContainerTerminated,
+      container: name,
+      reason: terminated.reason ?? 'Terminated',
+      message: terminated.message,
+      exitCode: terminated.exitCode,
+      restartCount,
+    };
   }
   if (running && !status.ready && !initContainer) {
-    return { kind: PodProblemKind.ContainerNotReady, container: name, reason: 'NotReady', message: 'running, readiness probe not passing yet', restartCount };
+    return {
+      kind: PodProblemKind.ContainerNotReady,
+      container: name,
+      reason: 'NotReady',
+      message: 'running, readiness probe not passing yet',
+      restartCount,
+    };
   }
   return undefined;
 }
@@ -125,9 +157,17 @@ function podLevelProblems(pod: V1Pod): PodProblem[] {
   if (!pod.spec?.nodeName) {
     const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
     if (scheduled?.status === 'False') {
-      problems.push({ kind: PodProblemKind.Unschedulable, reason: scheduled.reason ?? 'Unschedulable', message: scheduled.message });
+      problems.push({
+        kind: PodProblemKind.Unschedulable,
+        reason: scheduled.reason ?? 'Unschedulable',
+        message: scheduled.message,
+      });
     } else if (status.phase !== 'Failed' && status.phase !== 'Succeeded') {
-      problems.push({ kind: PodProblemKind.NotScheduled, reason: 'NotScheduled', message: 'no node has been assigned yet' });
+      problems.push({
+        kind: PodProblemKind.NotScheduled,
+        reason: 'NotScheduled',
+        message: 'no node has been assigned yet',
+      });
     }
   }
   return problems;
@@ -137,16 +177,25 @@ function podLevelProblems(pod: V1Pod): PodProblem[] {
 function fallbackProblem(pod: V1Pod): PodProblem {
   const status = pod.status ?? {};
   if (pod.spec?.nodeName && (status.containerStatuses ?? []).length === 0 && status.phase === 'Pending') {
-    return { kind: PodProblemKind.Starting, reason: 'Starting', message: `scheduled to ${pod.spec.nodeName}, containers not started yet` };
+    return {
+      kind: PodProblemKind.Starting,
+      reason: 'Starting',
+      message: `scheduled to ${pod.spec.nodeName}, containers not started yet`,
+    };
   }
   const readyCondition = status.conditions?.find((c) => c.type === 'Ready');
-  return { kind: PodProblemKind.NotReady, reason: readyCondition?.reason ?? 'NotReady', message: readyCondition?.message ?? `phase ${status.phase ?? 'Unknown'}` };
+  return {
+    kind: PodProblemKind.NotReady,
+    reason: readyCondition?.reason ?? 'NotReady',
+    message: readyCondition?.message ?? `phase ${status.phase ?? 'Unknown'}`,
+  };
 }
 
 function describeProblem(p: PodProblem): string {
   const where = p.container ? ` in ${p.container}` : '';
   const details: string[] = [];
-  if (p.exitCode !== undefined) details.push(p.kind === PodProblemKind.CrashLoop ? `last exit code ${p.exitCode}` : `exit code ${p.exitCode}`);
+  if (p.exitCode !== undefined)
+    details.push(p.kind === PodProblemKind.CrashLoop ? `last exit code ${p.exitCode}` : `exit code ${p.exitCode}`);
   if (p.restartCount) details.push(`${p.restartCount} restart${p.restartCount === 1 ? '' : 's'}`);
   if (p.message && details.length === 0) details.push(p.message);
   return `${p.reason}${where}${details.length ? ` (${details.join(', ')})` : ''}`;

@@ -27,10 +27,17 @@ export interface AppPodsReport {
  */
 export async function listAppPods(clients: KubeClients, input: ListAppPodsInput): Promise<AppPodsReport> {
   const list = await kubeCall({ verb: 'list', resource: 'pods', namespace: input.namespace }, () =>
-    clients.core.listNamespacedPod({ namespace: input.namespace, labelSelector: input.labelSelector }));
+    clients.core.listNamespacedPod({ namespace: input.namespace, labelSelector: input.labelSelector }),
+  );
   const pods = list.items.map(explainPod).sort((a, b) => a.name.localeCompare(b.name));
-  const events = pods.length === 0
-    ? []
-    : await listEvents(clients, { namespace: input.namespace, kind: 'Pod', names: new Set(pods.map((p) => p.name)), limit: input.eventLimit });
+  const events =
+    pods.length === 0
+      ? []
+      : await listEvents(clients, {
+          namespace: input.namespace,
+          kind: 'Pod',
+          names: new Set(pods.map((p) => p.name)),
+          limit: input.eventLimit,
+        });
   return { pods, readyCount: pods.filter((p) => p.ready).length, events };
 }

@@ -69,8 +69,7 @@ export interface WaitForPodsGoneInput {
 
 /** Result of `waitForPodsGone`. */
 export type WaitForPodsGoneResult =
-  | { gone: true; waitedMs: number }
-  | { gone: false; waitedMs: number; remaining: string[] };
+  { gone: true; waitedMs: number } | { gone: false; waitedMs: number; remaining: string[] };
 
 /** One Deployment condition (Available, Progressing, ReplicaFailure). */
 export interface DeploymentConditionSummary {

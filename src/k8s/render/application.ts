@@ -41,15 +41,23 @@ export class RenderInputError extends Error {
 /** Renders the application's objects for one deploy generation. */
 export function renderApplication(input: RenderInput): RenderedApplication {
   const { spec, generation, jobId } = input;
-  if (!/^[0-9a-f]{32}$/.test(jobId)) throw new RenderInputError(`job id must be 32 lower-case hex digits, got "${jobId}"`);
-  if (!Number.isInteger(generation) || generation < 0) throw new RenderInputError(`generation must be a non-negative integer, got ${generation}`);
+  if (!/^[0-9a-f]{32}$/.test(jobId))
+    throw new RenderInputError(`job id must be 32 lower-case hex digits, got "${jobId}"`);
+  if (!Number.isInteger(generation) || generation < 0)
+    throw new RenderInputError(`generation must be a non-negative integer, got ${generation}`);
   const names = objectNames(spec.name);
   const annotations = {
     [AnnotationKey.SpecHash]: specHash(spec),
     [AnnotationKey.Generation]: String(generation),
     [AnnotationKey.JobId]: jobId,
   };
-  const meta = (name: string, component: string): MetaInput => ({ spec, name, component, annotations, ...(input.owner ? { owner: input.owner } : {}) });
+  const meta = (name: string, component: string): MetaInput => ({
+    spec,
+    name,
+    component,
+    annotations,
+    ...(input.owner ? { owner: input.owner } : {}),
+  });
 
   const config = effectiveFlinkConfiguration(spec);
   const files = {
@@ -74,7 +82,12 @@ export function renderApplication(input: RenderInput): RenderedApplication {
           { name: 'blob', containerPort: FlinkPort.Blob, protocol: 'TCP' },
           { name: 'rest', containerPort: FlinkPort.Rest, protocol: 'TCP' },
         ],
-        readinessProbe: { tcpSocket: { port: FlinkPort.Rest }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 },
+        readinessProbe: {
+          tcpSocket: { port: FlinkPort.Rest },
+          initialDelaySeconds: 5,
+          periodSeconds: 5,
+          failureThreshold: 3,
+        },
       },
     }),
     taskManager: renderFlinkDeployment({

@@ -56,5 +56,11 @@ export function configFileName(spec: AppSpec): 'config.yaml' | 'flink-conf.yaml'
 export function renderConfigFile(spec: AppSpec, config: Record<string, string>): string {
   const header = '# Rendered by flink-deploy; edit the FlinkDeployment manifest instead.\n';
   if (spec.flinkVersion.major >= 2) return header + stringify(config, { lineWidth: 0 });
-  return header + Object.entries(config).map(([key, value]) => `${key}: ${value}`).join('\n') + '\n';
+  return (
+    header +
+    Object.entries(config)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join('\n') +
+    '\n'
+  );
 }

@@ -1,7 +1,12 @@
 /** Pure rendering of an application spec into Kubernetes objects. */
 export { renderApplication, RenderInputError, type RenderInput, type RenderedApplication } from './application';
 export { jobManagerArgs, usrlibDir, type RestoreInput } from './jobmanager-args';
-export { effectiveFlinkConfiguration, configFileName, renderConfigFile, defaultAsyncStoreDuration } from './flink-config-file';
+export {
+  effectiveFlinkConfiguration,
+  configFileName,
+  renderConfigFile,
+  defaultAsyncStoreDuration,
+} from './flink-config-file';
 export { AnnotationKey, LabelKey, managedBy, selectorLabels, objectLabels, type OwnerRef } from './labels';
 export { Component, FlinkPort, flinkConfDir, objectNames } from './names';
 export { containerResources } from './pod-template';

@@ -17,13 +17,21 @@ export interface RestoreInput {
  */
 export function jobManagerArgs(input: { spec: AppSpec; jobId: string; restore?: RestoreInput }): string[] {
   const { job } = input.spec;
-  const inUsrlib = job.jarURI.startsWith(`local://${usrlibDir}`) && !job.jarURI.slice(`local://${usrlibDir}`.length).includes('/');
+  const inUsrlib =
+    job.jarURI.startsWith(`local://${usrlibDir}`) && !job.jarURI.slice(`local://${usrlibDir}`.length).includes('/');
   return [
     'standalone-job',
-    '--job-id', input.jobId,
+    '--job-id',
+    input.jobId,
     ...(inUsrlib ? [] : ['--jars', job.jarURI]),
     ...(job.entryClass !== undefined ? ['--job-classname', job.entryClass] : []),
-    ...(input.restore ? ['--fromSavepoint', input.restore.path, ...(input.restore.allowNonRestoredState ? ['--allowNonRestoredState'] : [])] : []),
+    ...(input.restore
+      ? [
+          '--fromSavepoint',
+          input.restore.path,
+          ...(input.restore.allowNonRestoredState ? ['--allowNonRestoredState'] : []),
+        ]
+      : []),
     ...job.args,
   ];
 }

@@ -30,7 +30,11 @@ export function selectorLabels(app: string, component: string): Record<string, s
 }
 
 /** All labels of an object: the user's `metadata.labels`, then ours (ours win). */
-export function objectLabels(input: { app: string; component: string; userLabels: Record<string, string> }): Record<string, string> {
+export function objectLabels(input: {
+  app: string;
+  component: string;
+  userLabels: Record<string, string>;
+}): Record<string, string> {
   return { ...input.userLabels, [LabelKey.Name]: 'flink', ...selectorLabels(input.app, input.component) };
 }
 
@@ -45,5 +49,16 @@ export interface OwnerRef {
 /** `metadata.ownerReferences` for `owner`, or nothing. */
 export function ownerReferences(owner: OwnerRef | undefined): { ownerReferences?: V1OwnerReference[] } {
   if (!owner) return {};
-  return { ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: false }] };
+  return {
+    ownerReferences: [
+      {
+        apiVersion: owner.apiVersion,
+        kind: owner.kind,
+        name: owner.name,
+        uid: owner.uid,
+        controller: true,
+        blockOwnerDeletion: false,
+      },
+    ],
+  };
 }

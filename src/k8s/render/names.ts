@@ -11,7 +11,13 @@ export const Component = { JobManager: 'jobmanager', TaskManager: 'taskmanager' 
 export type Component = (typeof Component)[keyof typeof Component];
 
 /** The names of the objects of application `app`. */
-export function objectNames(app: string): { configMap: string; jobManager: string; taskManager: string; rpcService: string; restService: string } {
+export function objectNames(app: string): {
+  configMap: string;
+  jobManager: string;
+  taskManager: string;
+  rpcService: string;
+  restService: string;
+} {
   return {
     configMap: `${app}-config`,
     jobManager: `${app}-jobmanager`,

@@ -53,7 +53,9 @@ export function renderFlinkDeployment(input: FlinkDeploymentInput): V1Deployment
     metadata: objectMeta(input.meta),
     spec: {
       replicas: jobManager ? 1 : componentSpec.replicas,
-      strategy: jobManager ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '100%', maxSurge: 0 } },
+      strategy: jobManager
+        ? { type: 'Recreate' }
+        : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '100%', maxSurge: 0 } },
       selector: { matchLabels: selector },
       template: renderPodTemplate({
         spec,
@@ -69,9 +71,13 @@ export function renderFlinkDeployment(input: FlinkDeploymentInput): V1Deployment
 
 /** The Service `<app>` (RPC and blob, for TaskManagers) or `<app>-rest` (REST API). */
 export function renderService(input: { meta: MetaInput; kind: 'rpc' | 'rest' }): V1Service {
-  const ports = input.kind === 'rpc'
-    ? [{ name: 'rpc', port: FlinkPort.Rpc, targetPort: FlinkPort.Rpc, protocol: 'TCP' }, { name: 'blob', port: FlinkPort.Blob, targetPort: FlinkPort.Blob, protocol: 'TCP' }]
-    : [{ name: 'rest', port: FlinkPort.Rest, targetPort: FlinkPort.Rest, protocol: 'TCP' }];
+  const ports =
+    input.kind === 'rpc'
+      ? [
+          { name: 'rpc', port: FlinkPort.Rpc, targetPort: FlinkPort.Rpc, protocol: 'TCP' },
+          { name: 'blob', port: FlinkPort.Blob, targetPort: FlinkPort.Blob, protocol: 'TCP' },
+        ]
+      : [{ name: 'rest', port: FlinkPort.Rest, targetPort: FlinkPort.Rest, protocol: 'TCP' }];
   return {
     apiVersion: 'v1',
     kind: 'Service',

@@ -24,9 +24,14 @@ const configVolumeName = 'flink-config';
 export function containerResources(component: ComponentSpec): NonNullable<V1Container['resources']> {
   const { cpu, memoryMiB, cpuLimit, ephemeralStorage } = component.resources;
   const memory = `${memoryMiB}Mi`;
-  const storage: Record<string, string> = ephemeralStorage !== undefined ? { 'ephemeral-storage': ephemeralStorage } : {};
+  const storage: Record<string, string> =
+    ephemeralStorage !== undefined ? { 'ephemeral-storage': ephemeralStorage } : {};
   const requests: Record<string, string> = { cpu: formatCpu(cpu), memory, ...storage };
-  const limits: Record<string, string> = { ...(cpuLimit !== undefined ? { cpu: formatCpu(cpuLimit) } : {}), memory, ...storage };
+  const limits: Record<string, string> = {
+    ...(cpuLimit !== undefined ? { cpu: formatCpu(cpuLimit) } : {}),
+    memory,
+    ...storage,
+  };
   return { requests, limits };
 }
 
@@ -37,14 +42,16 @@ export function renderPodTemplate(input: PodTemplateInput): V1PodTemplateSpec {
     metadata: { labels: input.labels, annotations: input.annotations },
     spec: {
       ...(spec.serviceAccount !== undefined ? { serviceAccountName: spec.serviceAccount } : {}),
-      containers: [{
-        ...input.container,
-        name: mainContainerName,
-        image: spec.image,
-        imagePullPolicy: spec.imagePullPolicy,
-        resources: containerResources(component),
-        volumeMounts: [{ name: configVolumeName, mountPath: flinkConfDir }],
-      }],
+      containers: [
+        {
+          ...input.container,
+          name: mainContainerName,
+          image: spec.image,
+          imagePullPolicy: spec.imagePullPolicy,
+          resources: containerResources(component),
+          volumeMounts: [{ name: configVolumeName, mountPath: flinkConfDir }],
+        },
+      ],
       volumes: [{ name: configVolumeName, configMap: { name: input.configMapName } }],
     },
   };

@@ -78,14 +78,22 @@ export function encodeRecord(record: DeployStateRecord<unknown>): V1ConfigMap {
 }
 
 /** Read and validate the record of a ConfigMap; throws {@link RecordCorruptError}. */
-export function decodeRecord<TSpec = unknown>(configMap: V1ConfigMap, location: { namespace: string; app: string }): VersionedRecord<TSpec> {
+export function decodeRecord<TSpec = unknown>(
+  configMap: V1ConfigMap,
+  location: { namespace: string; app: string },
+): VersionedRecord<TSpec> {
   const text = configMap.data?.[RECORD_KEY];
-  if (text === undefined) throw new RecordCorruptError(location, `ConfigMap ${recordName(location.app)} has no "${RECORD_KEY}" key`);
+  if (text === undefined)
+    throw new RecordCorruptError(location, `ConfigMap ${recordName(location.app)} has no "${RECORD_KEY}" key`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new RecordCorruptError(location, `ConfigMap ${recordName(location.app)}: "${RECORD_KEY}" is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new RecordCorruptError(
+      location,
+      `ConfigMap ${recordName(location.app)}: "${RECORD_KEY}" is not JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const parsed = recordSchema.safeParse(json);
   if (!parsed.success) {

@@ -26,7 +26,11 @@ abstract class RecordError extends Error {
   /** Domain errors: retrying the same request gives the same answer. */
   readonly kind = 'domain';
   readonly retryable: boolean = false;
-  constructor(readonly location: RecordLocation, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly location: RecordLocation,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -53,8 +57,14 @@ export class RecordNotFoundError extends RecordError {
 export class LockHeldError extends RecordError {
   override readonly name = 'LockHeldError';
   readonly code = RecordErrorCode.LockHeld;
-  constructor(location: RecordLocation, readonly holder: OperationRecord) {
-    super(location, `operation in progress on ${location.namespace}/${location.app}: ${holder.type} by workflow ${holder.workflowId} (run ${holder.runId}), phase ${holder.phase}, since ${holder.startedAt}`);
+  constructor(
+    location: RecordLocation,
+    readonly holder: OperationRecord,
+  ) {
+    super(
+      location,
+      `operation in progress on ${location.namespace}/${location.app}: ${holder.type} by workflow ${holder.workflowId} (run ${holder.runId}), phase ${holder.phase}, since ${holder.startedAt}`,
+    );
   }
 }
 

@@ -50,12 +50,29 @@ function where(r: { namespace: string; app: string }): RecordLocation {
  * or restarted run takes it over: runId and type are updated, phase and intent kept unless
  * given). Throws {@link LockHeldError} naming the holder otherwise.
  */
-export function withLockAcquired<T>(record: DeployStateRecord<T>, input: AcquireLockInput, now: Date): { record: DeployStateRecord<T>; acquisition: LockAcquisition } {
+export function withLockAcquired<T>(
+  record: DeployStateRecord<T>,
+  input: AcquireLockInput,
+  now: Date,
+): { record: DeployStateRecord<T>; acquisition: LockAcquisition } {
   const held = record.operation;
   if (held && held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
   const operation: OperationRecord = held
-    ? { ...held, runId: input.runId, type: input.operation, phase: input.phase ?? held.phase, ...(input.intent ? { intent: input.intent } : {}) }
-    : { workflowId: input.workflowId, runId: input.runId, type: input.operation, phase: input.phase ?? 'started', startedAt: now.toISOString(), ...(input.intent ? { intent: input.intent } : {}) };
+    ? {
+        ...held,
+        runId: input.runId,
+        type: input.operation,
+        phase: input.phase ?? held.phase,
+        ...(input.intent ? { intent: input.intent } : {}),
+      }
+    : {
+        workflowId: input.workflowId,
+        runId: input.runId,
+        type: input.operation,
+        phase: input.phase ?? 'started',
+        startedAt: now.toISOString(),
+        ...(input.intent ? { intent: input.intent } : {}),
+      };
   return { record: { ...record, operation }, acquisition: held ? 'reacquired' : 'acquired' };
 }
 
@@ -63,13 +80,22 @@ export function withLockAcquired<T>(record: DeployStateRecord<T>, input: Acquire
  * Release the lock: idempotent (no lock, or already released: record unchanged). Throws
  * {@link LockHeldError} when another workflow holds it. Appends the operation to the bounded history.
  */
-export function withLockReleased<T>(record: DeployStateRecord<T>, input: ReleaseLockInput, now: Date): DeployStateRecord<T> {
+export function withLockReleased<T>(
+  record: DeployStateRecord<T>,
+  input: ReleaseLockInput,
+  now: Date,
+): DeployStateRecord<T> {
   const held = record.operation;
   if (!held) return record;
   if (held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
   const past = {
-    workflowId: held.workflowId, runId: held.runId, type: held.type, lastPhase: held.phase,
-    startedAt: held.startedAt, endedAt: now.toISOString(), outcome: input.outcome ?? 'released',
+    workflowId: held.workflowId,
+    runId: held.runId,
+    type: held.type,
+    lastPhase: held.phase,
+    startedAt: held.startedAt,
+    endedAt: now.toISOString(),
+    outcome: input.outcome ?? 'released',
     ...(input.message !== undefined ? { message: input.message } : {}),
   };
   return { ...record, operation: null, history: [...record.history, past].slice(-MAX_HISTORY) };
@@ -78,7 +104,11 @@ export function withLockReleased<T>(record: DeployStateRecord<T>, input: Release
 /** Record the phase (and intent) of the lock holder; throws when the caller does not hold it. */
 export function withPhase<T>(record: DeployStateRecord<T>, input: SetPhaseInput): DeployStateRecord<T> {
   const held = record.operation;
-  if (!held) throw new LockNotHeldError(where(input), `workflow ${input.workflowId} does not hold the lock of ${input.namespace}/${input.app} (no operation in progress)`);
+  if (!held)
+    throw new LockNotHeldError(
+      where(input),
+      `workflow ${input.workflowId} does not hold the lock of ${input.namespace}/${input.app} (no operation in progress)`,
+    );
   if (held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
   return { ...record, operation: { ...held, phase: input.phase, ...(input.intent ? { intent: input.intent } : {}) } };
 }

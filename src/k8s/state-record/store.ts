@@ -3,7 +3,15 @@ import { KubeErrorCode } from '../errors/codes';
 import { classifyKubeError, kubeCallOr404 } from '../errors/classify';
 import { decodeRecord, encodeRecord } from './codec';
 import { RecordConflictError, RecordNotFoundError } from './errors';
-import { withLockAcquired, withLockReleased, withPhase, type AcquireLockInput, type LockAcquisition, type ReleaseLockInput, type SetPhaseInput } from './lock';
+import {
+  withLockAcquired,
+  withLockReleased,
+  withPhase,
+  type AcquireLockInput,
+  type LockAcquisition,
+  type ReleaseLockInput,
+  type SetPhaseInput,
+} from './lock';
 import { emptyRecord, recordName, type DeployStateRecord, type VersionedRecord } from './types';
 
 /** Input of {@link DeployStateStore.writeRecord}. */
@@ -47,13 +55,17 @@ export interface LockResult<TSpec = unknown> extends VersionedRecord<TSpec> {
  * per-application lock.
  */
 export class DeployStateStore {
-  constructor(private readonly core: CoreV1Api, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly core: CoreV1Api,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Read the record (one GET). `undefined` when the application has none. */
   async readRecord<TSpec = unknown>(namespace: string, app: string): Promise<VersionedRecord<TSpec> | undefined> {
     const name = recordName(app);
     const configMap = await kubeCallOr404({ verb: 'get', resource: 'configmaps', namespace, name }, () =>
-      this.core.readNamespacedConfigMap({ name, namespace }));
+      this.core.readNamespacedConfigMap({ name, namespace }),
+    );
     return configMap === undefined ? undefined : decodeRecord<TSpec>(configMap, { namespace, app });
   }
 
@@ -61,7 +73,10 @@ export class DeployStateStore {
    * Create the record (one POST). Throws {@link RecordConflictError} when it already exists
    * (someone else created it first: read it and decide again).
    */
-  async createRecord<TSpec = unknown>(namespace: string, record: DeployStateRecord<TSpec>): Promise<VersionedRecord<TSpec>> {
+  async createRecord<TSpec = unknown>(
+    namespace: string,
+    record: DeployStateRecord<TSpec>,
+  ): Promise<VersionedRecord<TSpec>> {
     const location = this.check(namespace, record.app, record);
     const name = recordName(record.app);
     try {
@@ -93,7 +108,11 @@ export class DeployStateStore {
     } catch (err) {
       const classified = classifyKubeError(err, { verb: 'update', resource: 'configmaps', namespace, name });
       if (classified.code === KubeErrorCode.Conflict) {
-        throw new RecordConflictError(location, `record ${namespace}/${name} changed since resourceVersion ${expectedResourceVersion}`, { cause: classified });
+        throw new RecordConflictError(
+          location,
+          `record ${namespace}/${name} changed since resourceVersion ${expectedResourceVersion}`,
+          { cause: classified },
+        );
       }
       if (classified.code === KubeErrorCode.NotFound) {
         throw new RecordNotFoundError(location, `record ${namespace}/${name} does not exist`, { cause: classified });
@@ -120,13 +139,25 @@ export class DeployStateStore {
       try {
         if (!current) return { ...(await this.createRecord(namespace, next)), written: true };
         if (JSON.stringify(next) === JSON.stringify(current.record)) return { ...current, written: false };
-        return { ...(await this.writeRecord({ namespace, app, record: next, expectedResourceVersion: current.resourceVersion })), written: true };
+        return {
+          ...(await this.writeRecord({
+            namespace,
+            app,
+            record: next,
+            expectedResourceVersion: current.resourceVersion,
+          })),
+          written: true,
+        };
       } catch (err) {
         if (!(err instanceof RecordConflictError)) throw err;
         lastConflict = err;
       }
     }
-    throw new RecordConflictError({ namespace, app }, `record ${namespace}/${recordName(app)}: still conflicting after ${maxAttempts} attempts`, { cause: lastConflict });
+    throw new RecordConflictError(
+      { namespace, app },
+      `record ${namespace}/${recordName(app)}: still conflicting after ${maxAttempts} attempts`,
+      { cause: lastConflict },
+    );
   }
 
   /**
@@ -137,7 +168,9 @@ export class DeployStateStore {
   async acquireLock<TSpec = unknown>(input: AcquireLockInput): Promise<LockResult<TSpec>> {
     let acquisition: LockAcquisition = 'acquired';
     const updated = await this.updateRecord<TSpec>({
-      namespace: input.namespace, app: input.app, createIfMissing: true,
+      namespace: input.namespace,
+      app: input.app,
+      createIfMissing: true,
       mutate: (record) => {
         const result = withLockAcquired(record, input, this.now());
         acquisition = result.acquisition;
@@ -155,7 +188,11 @@ export class DeployStateStore {
   async releaseLock<TSpec = unknown>(input: ReleaseLockInput): Promise<VersionedRecord<TSpec> | undefined> {
     const existing = await this.readRecord<TSpec>(input.namespace, input.app);
     if (!existing) return undefined;
-    return this.updateRecord<TSpec>({ namespace: input.namespace, app: input.app, mutate: (r) => withLockReleased(r, input, this.now()) });
+    return this.updateRecord<TSpec>({
+      namespace: input.namespace,
+      app: input.app,
+      mutate: (r) => withLockReleased(r, input, this.now()),
+    });
   }
 
   /** Record the lock holder's phase (and intent) before its next side effect. */
@@ -163,7 +200,11 @@ export class DeployStateStore {
     return this.updateRecord<TSpec>({ namespace: input.namespace, app: input.app, mutate: (r) => withPhase(r, input) });
   }
 
-  private check(namespace: string, app: string, record: DeployStateRecord<unknown>): { namespace: string; app: string } {
+  private check(
+    namespace: string,
+    app: string,
+    record: DeployStateRecord<unknown>,
+  ): { namespace: string; app: string } {
     if (record.namespace !== namespace || record.app !== app) {
       throw new Error(`record is of ${record.namespace}/${record.app}, not ${namespace}/${app}`);
     }

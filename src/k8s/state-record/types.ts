@@ -124,8 +124,18 @@ export function recordName(app: string): string {
 /** A fresh record for an application that has none (status `none`, no lock). */
 export function emptyRecord<TSpec = unknown>(namespace: string, app: string): DeployStateRecord<TSpec> {
   return {
-    version: 1, app, namespace, generation: 0, jobId: null,
-    lastAppliedSpec: null, lastStableSpec: null, lastStableJobId: null,
-    savepoints: [], restoredFrom: null, operation: null, history: [], status: AppStatus.None,
+    version: 1,
+    app,
+    namespace,
+    generation: 0,
+    jobId: null,
+    lastAppliedSpec: null,
+    lastStableSpec: null,
+    lastStableJobId: null,
+    savepoints: [],
+    restoredFrom: null,
+    operation: null,
+    history: [],
+    status: AppStatus.None,
   };
 }

@@ -13,7 +13,11 @@ import { readProcessRecord, type ProcessSupervisor } from './process-supervisor'
 import type { StateStore } from './state-store';
 
 /** The adopted state of every container of `pod`. */
-export function adoptContainers(input: { pod: k8s.V1Pod; store: StateStore; supervisor: ProcessSupervisor }): Map<string, AdoptedContainer> {
+export function adoptContainers(input: {
+  pod: k8s.V1Pod;
+  store: StateStore;
+  supervisor: ProcessSupervisor;
+}): Map<string, AdoptedContainer> {
   const { pod } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const name = pod.metadata?.name ?? '';
@@ -24,7 +28,9 @@ export function adoptContainers(input: { pod: k8s.V1Pod; store: StateStore; supe
     const restartCount = status?.restartCount ?? 0;
     const record = readProcessRecord(paths.processFile);
     const ours = record && record.podUid === pod.metadata?.uid ? record : undefined;
-    const process = ours ? input.supervisor.adopt({ record: ours, exitCodeFile: paths.exitCodeFile, processFile: paths.processFile }) : undefined;
+    const process = ours
+      ? input.supervisor.adopt({ record: ours, exitCodeFile: paths.exitCodeFile, processFile: paths.processFile })
+      : undefined;
     if (process) {
       adopted.set(container.name, { process, restartCount, hasRun: true, finished: false });
       continue;
@@ -35,16 +41,28 @@ export function adoptContainers(input: { pod: k8s.V1Pod; store: StateStore; supe
       fs.rmSync(paths.processFile, { force: true });
       const code = Number(readText(paths.exitCodeFile)?.trim());
       lastExit = {
-        kind: 'terminated', exitCode: Number.isInteger(code) ? code : 137, reason: code === 0 ? 'Completed' : 'Error',
-        message: Number.isInteger(code) ? undefined : 'ended while the node agent was away', startedAt: new Date(ours.startedAt), finishedAt: new Date(),
+        kind: 'terminated',
+        exitCode: Number.isInteger(code) ? code : 137,
+        reason: code === 0 ? 'Completed' : 'Error',
+        message: Number.isInteger(code) ? undefined : 'ended while the node agent was away',
+        startedAt: new Date(ours.startedAt),
+        finishedAt: new Date(),
       };
     } else if (apiState?.kind === 'terminated') {
       lastExit = apiState;
     } else if (apiState?.kind === 'running') {
-      lastExit = { kind: 'terminated', exitCode: 137, reason: 'Error', message: 'ended while the node agent was away', startedAt: apiState.startedAt, finishedAt: new Date() };
+      lastExit = {
+        kind: 'terminated',
+        exitCode: 137,
+        reason: 'Error',
+        message: 'ended while the node agent was away',
+        startedAt: apiState.startedAt,
+        finishedAt: new Date(),
+      };
     }
     const hasRun = lastExit !== undefined || status?.lastState?.terminated !== undefined;
-    const finished = lastExit !== undefined && !shouldRestart({ restartPolicy: pod.spec?.restartPolicy, exitCode: lastExit.exitCode });
+    const finished =
+      lastExit !== undefined && !shouldRestart({ restartPolicy: pod.spec?.restartPolicy, exitCode: lastExit.exitCode });
     adopted.set(container.name, { lastExit, restartCount, hasRun, finished });
   }
   return adopted;

@@ -1,6 +1,7 @@
 /**
- * The node agent: registers the Node and keeps it alive, watches pods and Services, binds pending pods, runs the pods bound to this node (one PodWorker each),
- * finalizes deleted pods, and adopts or cleans up what an earlier agent left.
+ * The node agent: registers the Node and keeps it alive, watches pods and Services, binds pending
+ * pods, runs the pods bound to this node (one PodWorker each), finalizes deleted pods, and adopts
+ * or cleans up what an earlier agent left.
  */
 import * as k8s from '@kubernetes/client-node';
 import { adoptContainers } from './adoption';
@@ -78,7 +79,10 @@ export class NodeAgent {
     const { core, config } = this.clients;
     this.pods = k8s.makeInformer(config, '/api/v1/pods', () => core.listPodForAllNamespaces());
     this.services = k8s.makeInformer(config, '/api/v1/services', () => core.listServiceForAllNamespaces());
-    for (const [name, informer] of [['pods', this.pods], ['services', this.services]] as const) {
+    for (const [name, informer] of [
+      ['pods', this.pods],
+      ['services', this.services],
+    ] as const) {
       informer.on('error', (error: unknown) => {
         if (this.stopping) return;
         this.log.warn({ err: error, informer: name }, 'watch failed; restarting');
@@ -87,8 +91,12 @@ export class NodeAgent {
     }
     await Promise.all([this.services.start(), this.pods.start()]);
     this.ctx = {
-      clients: this.clients, store: this.store, flinkHome: this.options.flinkHome, jobsDir: this.options.jobsDir,
-      flinkVersion: this.options.flinkVersion, services: new ServiceDirectory({ services: this.services, pods: this.pods }),
+      clients: this.clients,
+      store: this.store,
+      flinkHome: this.options.flinkHome,
+      jobsDir: this.options.jobsDir,
+      flinkVersion: this.options.flinkVersion,
+      services: new ServiceDirectory({ services: this.services, pods: this.pods }),
     };
 
     this.adoptOrCleanUp();
@@ -182,13 +190,21 @@ export class NodeAgent {
       }
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
       const podIp = this.ips.allocate(uid);
-      this.store.writePod({ uid, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', ip: podIp });
+      this.store.writePod({
+        uid,
+        namespace: pod.metadata?.namespace ?? 'default',
+        name: pod.metadata?.name ?? '',
+        ip: podIp,
+      });
       const created = new PodWorker({ pod, podIp, deps: this.workerDeps() });
       this.workers.set(uid, created);
       created.start();
       this.log.info({ pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, ip: podIp }, 'running pod');
     } catch (error) {
-      this.log.warn({ err: messageOf(error), pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` }, 'reconcile failed; will retry');
+      this.log.warn(
+        { err: messageOf(error), pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` },
+        'reconcile failed; will retry',
+      );
     }
   }
 
@@ -219,7 +235,12 @@ export class NodeAgent {
       this.ips.release(uid);
       if (namespace && name) {
         await ignoreNotFound(
-          this.clients.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0, preconditions: { uid } } }),
+          this.clients.core.deleteNamespacedPod({
+            name,
+            namespace,
+            gracePeriodSeconds: 0,
+            body: { gracePeriodSeconds: 0, preconditions: { uid } },
+          }),
         );
       }
     } catch (error) {

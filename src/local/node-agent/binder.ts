@@ -10,7 +10,13 @@ import { statusCodeOf, type KubeClients } from './kube-clients';
 /** True when `pod` waits for a scheduler this node stands in for. */
 export function needsBinding(pod: k8s.V1Pod): boolean {
   const scheduler = pod.spec?.schedulerName ?? 'default-scheduler';
-  return !pod.spec?.nodeName && !pod.metadata?.deletionTimestamp && scheduler === 'default-scheduler' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+  return (
+    !pod.spec?.nodeName &&
+    !pod.metadata?.deletionTimestamp &&
+    scheduler === 'default-scheduler' &&
+    pod.status?.phase !== 'Succeeded' &&
+    pod.status?.phase !== 'Failed'
+  );
 }
 
 /** Binds pods to one node, each at most once at a time. */
@@ -28,10 +34,19 @@ export class Binder {
     const namespace = pod.metadata?.namespace ?? 'default';
     try {
       await this.input.clients.core.createNamespacedPodBinding({
-        name, namespace,
-        body: { metadata: { name, namespace, uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.input.nodeName } },
+        name,
+        namespace,
+        body: {
+          metadata: { name, namespace, uid },
+          target: { apiVersion: 'v1', kind: 'Node', name: this.input.nodeName },
+        },
       });
-      this.input.events.record({ pod, type: EventType.Normal, reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to ${this.input.nodeName}` });
+      this.input.events.record({
+        pod,
+        type: EventType.Normal,
+        reason: 'Scheduled',
+        message: `Successfully assigned ${namespace}/${name} to ${this.input.nodeName}`,
+      });
     } catch (error) {
       const code = statusCodeOf(error);
       if (code !== 409 && code !== 404) throw error;

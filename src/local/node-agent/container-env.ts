@@ -5,7 +5,12 @@ import { ignoreNotFound, type KubeClients } from './kube-clients';
 import { fieldValue } from './volumes';
 
 /** Resolves the env of `container` in `pod`, in Kubernetes order (envFrom, then env, later wins). */
-export async function resolveContainerEnv(input: { pod: k8s.V1Pod; container: k8s.V1Container; podIp: string; clients: KubeClients }): Promise<Map<string, string>> {
+export async function resolveContainerEnv(input: {
+  pod: k8s.V1Pod;
+  container: k8s.V1Container;
+  podIp: string;
+  clients: KubeClients;
+}): Promise<Map<string, string>> {
   const { container, clients } = input;
   const namespace = input.pod.metadata?.namespace ?? 'default';
   const pod: k8s.V1Pod = { ...input.pod, status: { ...input.pod.status, podIP: input.podIp, hostIP: '127.0.0.1' } };
@@ -18,7 +23,9 @@ export async function resolveContainerEnv(input: { pod: k8s.V1Pod; container: k8
   const secret = async (name: string, optional: boolean) => {
     const found = await ignoreNotFound(clients.core.readNamespacedSecret({ name, namespace }));
     if (!found && !optional) throw configError(`secret "${name}" not found`);
-    return Object.fromEntries(Object.entries(found?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    return Object.fromEntries(
+      Object.entries(found?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+    );
   };
   for (const from of container.envFrom ?? []) {
     const data = from.configMapRef
@@ -35,11 +42,13 @@ export async function resolveContainerEnv(input: { pod: k8s.V1Pod; container: k8
     else if (source?.configMapKeyRef) {
       const ref = source.configMapKeyRef;
       value = (await configMap(ref.name ?? '', ref.optional ?? false))[ref.key];
-      if (value === undefined && !ref.optional) throw configError(`couldn't find key ${ref.key} in ConfigMap ${namespace}/${ref.name}`);
+      if (value === undefined && !ref.optional)
+        throw configError(`couldn't find key ${ref.key} in ConfigMap ${namespace}/${ref.name}`);
     } else if (source?.secretKeyRef) {
       const ref = source.secretKeyRef;
       value = (await secret(ref.name ?? '', ref.optional ?? false))[ref.key];
-      if (value === undefined && !ref.optional) throw configError(`couldn't find key ${ref.key} in Secret ${namespace}/${ref.name}`);
+      if (value === undefined && !ref.optional)
+        throw configError(`couldn't find key ${ref.key} in Secret ${namespace}/${ref.name}`);
     }
     env.set(variable.name, value ?? '');
   }
@@ -52,5 +61,10 @@ function expand(value: string, env: Map<string, string>): string {
 }
 
 function configError(message: string): LaunchError {
-  return new LaunchError({ code: AgentErrorCode.InvalidContainerConfig, reason: 'CreateContainerConfigError', message, retryable: true });
+  return new LaunchError({
+    code: AgentErrorCode.InvalidContainerConfig,
+    reason: 'CreateContainerConfigError',
+    message,
+    retryable: true,
+  });
 }

@@ -57,7 +57,12 @@ function forcedSettings(input: { role: FlinkRole; podIp: string }): Array<[strin
 }
 
 /** Plans the start of `container`; throws LaunchError with a waiting reason when it cannot start yet. */
-export async function planLaunch(input: { pod: k8s.V1Pod; container: k8s.V1Container; podIp: string; ctx: LaunchContext }): Promise<LaunchPlan> {
+export async function planLaunch(input: {
+  pod: k8s.V1Pod;
+  container: k8s.V1Container;
+  podIp: string;
+  ctx: LaunchContext;
+}): Promise<LaunchPlan> {
   const { pod, container, podIp, ctx } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const podName = pod.metadata?.name ?? '';
@@ -73,14 +78,25 @@ export async function planLaunch(input: { pod: k8s.V1Pod; container: k8s.V1Conta
   const confMount = mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/conf`);
   const mountedConfigText = confMount ? readIfFile(path.join(confMount.hostPath, 'config.yaml')) : undefined;
   const home = buildContainerFlinkHome({
-    home: paths.flinkHome, distribution: ctx.flinkHome, jobsDir: ctx.jobsDir, mounts,
-    usrlibJars: referencedUsrlibJars([...plan.args, ...plan.dynamicProperties.flat(), ...env.values(), mountedConfigText ?? '']),
+    home: paths.flinkHome,
+    distribution: ctx.flinkHome,
+    jobsDir: ctx.jobsDir,
+    mounts,
+    usrlibJars: referencedUsrlibJars([
+      ...plan.args,
+      ...plan.dynamicProperties.flat(),
+      ...env.values(),
+      mountedConfigText ?? '',
+    ]),
   });
   const rewriter = new ValueRewriter({
-    services: ctx.services, namespace,
+    services: ctx.services,
+    namespace,
     mappings: [
       { containerPath: IMAGE_FLINK_HOME, hostPath: home.home },
-      ...mounts.filter((m) => !isUnder(m.mountPath, IMAGE_FLINK_HOME)).map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
+      ...mounts
+        .filter((m) => !isUnder(m.mountPath, IMAGE_FLINK_HOME))
+        .map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
     ],
   });
   const rewrittenEnv = new Map([...env].map(([k, v]) => [k, rewriter.rewrite(v, isAddressKey(k))]));
@@ -109,35 +125,66 @@ export async function planLaunch(input: { pod: k8s.V1Pod; container: k8s.V1Conta
   } else if (plan.role === FlinkRole.Command) {
     [command, ...args] = plan.args.map((a) => rewriter.rewrite(a, false)) as [string, ...string[]];
   } else {
-    writeContainerConfig({ plan, podIp, container, env: rewrittenEnv, rewriter, confDir: home.confDir, tmpDir: paths.tmpDir, distribution: ctx.flinkHome });
+    writeContainerConfig({
+      plan,
+      podIp,
+      container,
+      env: rewrittenEnv,
+      rewriter,
+      confDir: home.confDir,
+      tmpDir: paths.tmpDir,
+      distribution: ctx.flinkHome,
+    });
     const forcedKeys = new Set(forcedSettings({ role: plan.role, podIp }).map(([k]) => k));
     const dynamic = plan.dynamicProperties
       .filter(([k]) => !forcedKeys.has(k))
       .flatMap(([k, v]) => ['-D', `${k}=${rewriter.rewrite(v, isAddressKey(k))}`]);
     command = 'bash';
-    args = [path.join(home.home, 'bin', plan.script ?? ''), 'start-foreground', ...dynamic, ...plan.args.map((a) => rewriter.rewrite(a, false))];
+    args = [
+      path.join(home.home, 'bin', plan.script ?? ''),
+      'start-foreground',
+      ...dynamic,
+      ...plan.args.map((a) => rewriter.rewrite(a, false)),
+    ];
   }
   return {
     role: plan.role,
     imageId: image.imageId,
     process: {
-      command, args, env: processEnv, cwd: paths.dir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile,
-      processFile: paths.processFile, podUid: pod.metadata?.uid ?? '', container: container.name,
+      command,
+      args,
+      env: processEnv,
+      cwd: paths.dir,
+      logFile: paths.logFile,
+      exitCodeFile: paths.exitCodeFile,
+      processFile: paths.processFile,
+      podUid: pod.metadata?.uid ?? '',
+      container: container.name,
     },
   };
 }
 
 /** Writes the container's config.yaml: mounted (or distribution) config, FLINK_PROPERTIES, node settings. */
 function writeContainerConfig(input: {
-  plan: EntrypointPlan; podIp: string; container: k8s.V1Container; env: Map<string, string>;
-  rewriter: ValueRewriter; confDir: string; tmpDir: string; distribution: string;
+  plan: EntrypointPlan;
+  podIp: string;
+  container: k8s.V1Container;
+  env: Map<string, string>;
+  rewriter: ValueRewriter;
+  confDir: string;
+  tmpDir: string;
+  distribution: string;
 }): void {
   const file = path.join(input.confDir, 'config.yaml');
   const distributionConfig = readFlinkConfig(path.join(input.distribution, 'conf', 'config.yaml'));
   const fileConfig = readFlinkConfig(file);
   const mountedOwnConfig = !isSameConfig(fileConfig, distributionConfig);
   const properties = parseFlinkProperties(input.env.get('FLINK_PROPERTIES'));
-  const userConfig: FlinkConfig = new Map([...(mountedOwnConfig ? fileConfig : []), ...properties, ...input.plan.dynamicProperties]);
+  const userConfig: FlinkConfig = new Map([
+    ...(mountedOwnConfig ? fileConfig : []),
+    ...properties,
+    ...input.plan.dynamicProperties,
+  ]);
   const config: FlinkConfig = new Map([...fileConfig, ...properties]);
   if (!config.has('env.java.opts.all') && !config.has('env.java.opts')) {
     const opts = distributionConfig.get('env.java.opts.all');
@@ -155,7 +202,11 @@ function writeContainerConfig(input: {
   const forced = new Map(forcedSettings({ role: input.plan.role, podIp: input.podIp }));
   const rewritten: FlinkConfig = new Map();
   for (const [key, value] of config) {
-    if (!forced.has(key)) rewritten.set(key, mapStrings(value, (text) => input.rewriter.rewrite(text, isAddressKey(key))));
+    if (!forced.has(key))
+      rewritten.set(
+        key,
+        mapStrings(value, (text) => input.rewriter.rewrite(text, isAddressKey(key))),
+      );
   }
   for (const [key, value] of forced) rewritten.set(key, value);
   writeFlinkConfig(file, rewritten);

@@ -11,7 +11,12 @@ import type { ContainerSnapshot, ContainerState } from './container-state';
 import { AgentErrorCode, LaunchError, messageOf } from './errors';
 import { EventType, type EventRecorder } from './events';
 import type { Logger } from './logger';
-import { stopProcessGroup, type ProcessExit, type ProcessSupervisor, type SupervisedProcess } from './process-supervisor';
+import {
+  stopProcessGroup,
+  type ProcessExit,
+  type ProcessSupervisor,
+  type SupervisedProcess,
+} from './process-supervisor';
 import { readinessCheck } from './readiness';
 
 /** How often a container that cannot start yet (volume, Service) is retried. */
@@ -80,14 +85,22 @@ export class ContainerRunner {
 
   /** Starts the container's life loop (once). */
   start(): void {
-    this.loop ??= this.run().catch((error: unknown) => this.deps.log.error({ err: error, container: this.name }, 'container loop failed'));
+    this.loop ??= this.run().catch((error: unknown) =>
+      this.deps.log.error({ err: error, container: this.name }, 'container loop failed'),
+    );
   }
 
   /** What the pod status shows for this container. */
   snapshot(): ContainerSnapshot {
     return {
-      name: this.name, image: this.container.image ?? '', imageId: this.imageId, containerId: this.containerId,
-      state: this.state, lastState: this.lastState, restartCount: this.restartCount, ready: this.ready,
+      name: this.name,
+      image: this.container.image ?? '',
+      imageId: this.imageId,
+      containerId: this.containerId,
+      state: this.state,
+      lastState: this.lastState,
+      restartCount: this.restartCount,
+      ready: this.ready,
     };
   }
 
@@ -97,7 +110,13 @@ export class ContainerRunner {
     for (const wake of [...this.wakers]) wake();
     const running = this.current;
     if (running) {
-      this.deps.events.record({ pod: this.deps.pod(), container: this.name, type: EventType.Normal, reason: 'Killing', message: `Stopping container ${this.name}` });
+      this.deps.events.record({
+        pod: this.deps.pod(),
+        container: this.name,
+        type: EventType.Normal,
+        reason: 'Killing',
+        message: `Stopping container ${this.name}`,
+      });
       await stopProcessGroup({ process: running, graceMs });
     }
     await this.loop;
@@ -139,9 +158,27 @@ export class ContainerRunner {
       this.lastLaunchMessage = '';
       this.pullBackoff.next(Number.POSITIVE_INFINITY);
       this.containerId = `local://${process.pid}`;
-      this.deps.events.record({ pod, container: this.name, type: EventType.Normal, reason: 'Pulled', message: `Container image "${this.container.image}" already present on machine` });
-      this.deps.events.record({ pod, container: this.name, type: EventType.Normal, reason: 'Created', message: `Created container ${this.name}` });
-      this.deps.events.record({ pod, container: this.name, type: EventType.Normal, reason: 'Started', message: `Started container ${this.name} (pid ${process.pid})` });
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: EventType.Normal,
+        reason: 'Pulled',
+        message: `Container image "${this.container.image}" already present on machine`,
+      });
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: EventType.Normal,
+        reason: 'Created',
+        message: `Created container ${this.name}`,
+      });
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: EventType.Normal,
+        reason: 'Started',
+        message: `Started container ${this.name} (pid ${process.pid})`,
+      });
       return process;
     } catch (error) {
       await this.onLaunchError(pod, error);
@@ -154,13 +191,35 @@ export class ContainerRunner {
     const message = messageOf(error);
     if (launch?.code === AgentErrorCode.ImageNotAvailable) {
       this.set({ kind: 'waiting', reason: 'ErrImagePull', message });
-      this.deps.events.record({ pod, container: this.name, type: EventType.Warning, reason: 'Failed', message: `Failed to pull image "${this.container.image}": ${message}` });
-      this.deps.events.record({ pod, container: this.name, type: EventType.Warning, reason: 'Failed', message: 'Error: ErrImagePull' });
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: EventType.Warning,
+        reason: 'Failed',
+        message: `Failed to pull image "${this.container.image}": ${message}`,
+      });
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: EventType.Warning,
+        reason: 'Failed',
+        message: 'Error: ErrImagePull',
+      });
       const delay = Math.max(this.pullBackoff.next(0), 2000);
       await this.sleep(1000);
       if (this.stopping) return;
-      this.set({ kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${this.container.image}": ${message}` });
-      this.deps.events.record({ pod, container: this.name, type: EventType.Normal, reason: 'BackOff', message: `Back-off pulling image "${this.container.image}"` });
+      this.set({
+        kind: 'waiting',
+        reason: 'ImagePullBackOff',
+        message: `Back-off pulling image "${this.container.image}": ${message}`,
+      });
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: EventType.Normal,
+        reason: 'BackOff',
+        message: `Back-off pulling image "${this.container.image}"`,
+      });
       await this.sleep(delay);
       return;
     }
@@ -168,8 +227,19 @@ export class ContainerRunner {
     this.set({ kind: 'waiting', reason, message }, false);
     if (message !== this.lastLaunchMessage) {
       this.lastLaunchMessage = message;
-      const eventReason = launch?.code === AgentErrorCode.VolumeNotReady ? 'FailedMount' : launch?.code === AgentErrorCode.ServiceNotResolvable ? 'Waiting' : 'Failed';
-      this.deps.events.record({ pod, container: this.name, type: eventReason === 'Waiting' ? EventType.Normal : EventType.Warning, reason: eventReason, message });
+      const eventReason =
+        launch?.code === AgentErrorCode.VolumeNotReady
+          ? 'FailedMount'
+          : launch?.code === AgentErrorCode.ServiceNotResolvable
+            ? 'Waiting'
+            : 'Failed';
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: eventReason === 'Waiting' ? EventType.Normal : EventType.Warning,
+        reason: eventReason,
+        message,
+      });
       if (!launch) this.deps.log.warn({ err: error, container: this.name }, 'container could not be created');
     }
     await this.sleep(launch?.retryable === false ? 10_000 : NOT_READY_RETRY_MS);
@@ -200,8 +270,18 @@ export class ContainerRunner {
     const delay = this.restartBackoff.next(terminated.finishedAt.getTime() - terminated.startedAt.getTime());
     if (delay > 0) {
       const where = `pod=${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})`;
-      this.set({ kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${delay / 1000}s restarting failed container=${this.name} ${where}` });
-      this.deps.events.record({ pod, container: this.name, type: EventType.Warning, reason: 'BackOff', message: `Back-off restarting failed container ${this.name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})` });
+      this.set({
+        kind: 'waiting',
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${delay / 1000}s restarting failed container=${this.name} ${where}`,
+      });
+      this.deps.events.record({
+        pod,
+        container: this.name,
+        type: EventType.Warning,
+        reason: 'BackOff',
+        message: `Back-off restarting failed container ${this.name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})`,
+      });
       await this.sleep(delay);
     }
     return !this.stopping;
@@ -230,7 +310,13 @@ export class ContainerRunner {
       if (!this.ready && successes >= probe.timing.successThreshold) this.set(this.state, true);
       if (this.ready && failures >= probe.timing.failureThreshold) {
         this.set(this.state, false);
-        this.deps.events.record({ pod: this.deps.pod(), container: this.name, type: EventType.Warning, reason: 'Unhealthy', message: 'Readiness probe failed' });
+        this.deps.events.record({
+          pod: this.deps.pod(),
+          container: this.name,
+          type: EventType.Warning,
+          reason: 'Unhealthy',
+          message: 'Readiness probe failed',
+        });
       }
       await Promise.race([this.sleep(probe.timing.periodMs), process.exited]);
     }
@@ -252,11 +338,17 @@ export class ContainerRunner {
 }
 
 /** The terminated state of an ended attempt: Completed for exit 0, else Error. */
-export function terminatedState(input: { exit: ProcessExit; startedAt: Date }): ContainerState & { kind: 'terminated' } {
+export function terminatedState(input: {
+  exit: ProcessExit;
+  startedAt: Date;
+}): ContainerState & { kind: 'terminated' } {
   const { exit } = input;
   return {
-    kind: 'terminated', exitCode: exit.exitCode, reason: exit.exitCode === 0 ? 'Completed' : 'Error',
+    kind: 'terminated',
+    exitCode: exit.exitCode,
+    reason: exit.exitCode === 0 ? 'Completed' : 'Error',
     message: exit.killed ? 'killed (no exit code was recorded)' : undefined,
-    startedAt: input.startedAt, finishedAt: exit.finishedAt,
+    startedAt: input.startedAt,
+    finishedAt: exit.finishedAt,
   };
 }

@@ -30,8 +30,11 @@ export function toV1State(state: ContainerState | undefined): k8s.V1ContainerSta
     case 'terminated':
       return {
         terminated: {
-          exitCode: state.exitCode, reason: state.reason, message: state.message,
-          startedAt: state.startedAt, finishedAt: state.finishedAt,
+          exitCode: state.exitCode,
+          reason: state.reason,
+          message: state.message,
+          startedAt: state.startedAt,
+          finishedAt: state.finishedAt,
         },
       };
   }
@@ -58,10 +61,15 @@ export function fromV1State(state: k8s.V1ContainerState | undefined): ContainerS
   if (state?.terminated) {
     const t = state.terminated;
     return {
-      kind: 'terminated', exitCode: t.exitCode, reason: t.reason ?? 'Error', message: t.message,
-      startedAt: new Date(t.startedAt ?? Date.now()), finishedAt: new Date(t.finishedAt ?? Date.now()),
+      kind: 'terminated',
+      exitCode: t.exitCode,
+      reason: t.reason ?? 'Error',
+      message: t.message,
+      startedAt: new Date(t.startedAt ?? Date.now()),
+      finishedAt: new Date(t.finishedAt ?? Date.now()),
     };
   }
-  if (state?.waiting) return { kind: 'waiting', reason: state.waiting.reason ?? 'ContainerCreating', message: state.waiting.message };
+  if (state?.waiting)
+    return { kind: 'waiting', reason: state.waiting.reason ?? 'ContainerCreating', message: state.waiting.message };
   return undefined;
 }

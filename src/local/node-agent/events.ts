@@ -28,16 +28,28 @@ export class EventRecorder {
     const body: k8s.CoreV1Event = {
       metadata: { generateName: `${event.pod.metadata?.name ?? 'pod'}.`, namespace },
       involvedObject: {
-        apiVersion: 'v1', kind: 'Pod', namespace, name: event.pod.metadata?.name, uid: event.pod.metadata?.uid,
+        apiVersion: 'v1',
+        kind: 'Pod',
+        namespace,
+        name: event.pod.metadata?.name,
+        uid: event.pod.metadata?.uid,
         resourceVersion: event.pod.metadata?.resourceVersion,
         fieldPath: event.container ? `spec.containers{${event.container}}` : undefined,
       },
-      type: event.type, reason: event.reason, message: event.message,
+      type: event.type,
+      reason: event.reason,
+      message: event.message,
       source: { component: 'kubelet', host: this.input.nodeName },
-      reportingComponent: 'kubelet', reportingInstance: this.input.nodeName,
-      firstTimestamp: now, lastTimestamp: now, count: 1,
+      reportingComponent: 'kubelet',
+      reportingInstance: this.input.nodeName,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
     };
-    this.input.log.info({ pod: `${namespace}/${event.pod.metadata?.name}`, container: event.container, reason: event.reason }, event.message);
+    this.input.log.info(
+      { pod: `${namespace}/${event.pod.metadata?.name}`, container: event.container, reason: event.reason },
+      event.message,
+    );
     this.input.clients.core.createNamespacedEvent({ namespace, body }).catch((error: unknown) => {
       // A namespace being deleted refuses new events (403); that is expected and not worth a warning.
       if (statusCodeOf(error) === 403) return;

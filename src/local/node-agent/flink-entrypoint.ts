@@ -43,7 +43,8 @@ const ENTRYPOINTS = new Set(['/docker-entrypoint.sh', 'docker-entrypoint.sh', '/
 export function planEntrypoint(container: { command?: string[]; args?: string[] }): EntrypointPlan {
   const command = container.command ?? [];
   const usesEntrypoint = command.length === 0 || (command.length === 1 && ENTRYPOINTS.has(command[0] as string));
-  if (!usesEntrypoint) return { role: FlinkRole.Command, dynamicProperties: [], args: [...command, ...(container.args ?? [])] };
+  if (!usesEntrypoint)
+    return { role: FlinkRole.Command, dynamicProperties: [], args: [...command, ...(container.args ?? [])] };
   const args = container.args && container.args.length > 0 ? container.args : ['help'];
   const [first, ...rest] = args;
   if (first === 'help') return { role: FlinkRole.Help, dynamicProperties: [], args: [] };
@@ -53,7 +54,10 @@ export function planEntrypoint(container: { command?: string[]; args?: string[] 
 }
 
 /** Separates `-D key=value` / `-Dkey=value` from the other args. */
-export function splitDynamicProperties(args: readonly string[]): { dynamicProperties: Array<[string, string]>; args: string[] } {
+export function splitDynamicProperties(args: readonly string[]): {
+  dynamicProperties: Array<[string, string]>;
+  args: string[];
+} {
   const dynamicProperties: Array<[string, string]> = [];
   const other: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -49,7 +49,8 @@ export function buildContainerFlinkHome(input: {
     if (LINKED_BY_FILE.has(entry)) linkEachFile(path.join(distribution, entry), path.join(home, entry));
     else fs.symlinkSync(path.join(distribution, entry), path.join(home, entry));
   }
-  const mountAt = (sub: string) => input.mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/${sub}`);
+  const mountAt = (sub: string) =>
+    input.mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/${sub}`);
 
   const confDir = path.join(home, 'conf');
   fs.cpSync(path.join(distribution, 'conf'), confDir, { recursive: true, dereference: true });
@@ -66,7 +67,8 @@ export function buildContainerFlinkHome(input: {
   const usrlibDir = path.join(home, 'usrlib');
   const usrlibMount = mountAt('usrlib');
   if (usrlibMount) fs.symlinkSync(usrlibMount.hostPath, usrlibDir);
-  else linkJars({ dir: usrlibDir, jobsDir: input.jobsDir, jars: input.usrlibJars.length > 0 ? input.usrlibJars : jars });
+  else
+    linkJars({ dir: usrlibDir, jobsDir: input.jobsDir, jars: input.usrlibJars.length > 0 ? input.usrlibJars : jars });
 
   const logDir = path.join(home, 'log');
   const logMount = mountAt('log');
@@ -88,7 +90,10 @@ export function buildContainerFlinkHome(input: {
 /** The jar file names in the jobs folder. */
 export function jobJars(jobsDir: string): string[] {
   if (!fs.existsSync(jobsDir)) return [];
-  return fs.readdirSync(jobsDir).filter((f) => f.endsWith('.jar')).sort();
+  return fs
+    .readdirSync(jobsDir)
+    .filter((f) => f.endsWith('.jar'))
+    .sort();
 }
 
 /** Jar names a container refers to as `/opt/flink/usrlib/<name>.jar` in any of `values`. */

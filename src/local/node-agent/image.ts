@@ -6,7 +6,8 @@
  */
 import { AgentErrorCode, LaunchError } from './errors';
 
-const FLINK_IMAGE = /^(?:(?:docker\.io\/)?library\/|(?:docker\.io\/)?apache\/)?flink:(\d+)\.(\d+)(?:\.(\d+))?(?:-[A-Za-z0-9._-]+)?(?:@sha256:[a-f0-9]+)?$/;
+const FLINK_IMAGE =
+  /^(?:(?:docker\.io\/)?library\/|(?:docker\.io\/)?apache\/)?flink:(\d+)\.(\d+)(?:\.(\d+))?(?:-[A-Za-z0-9._-]+)?(?:@sha256:[a-f0-9]+)?$/;
 
 /** The image a container may run, as this node sees it. */
 export interface ResolvedImage {

@@ -27,7 +27,8 @@ export const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy
 
 /** The HTTP status of a failed API call, if it has one. */
 export function statusCodeOf(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') return error.code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number')
+    return error.code;
   return undefined;
 }
 

@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   const log = createLogger();
   const options = parseAgentOptions(process.argv.slice(2));
   const agent = new NodeAgent({ ...options, flinkVersion: flinkVersionOf(options.flinkHome) }, log);
-  const server = await startHealthServer({ port: options.healthPort, source: { healthy: () => agent.healthy, pods: () => agent.describe() } });
+  const server = await startHealthServer({
+    port: options.healthPort,
+    source: { healthy: () => agent.healthy, pods: () => agent.describe() },
+  });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -14,11 +14,28 @@ export const DEFAULT_JOBMANAGER_PROCESS_SIZE = '768m';
 /** Default `taskmanager.memory.process.size` for pods that do not set their memory. */
 export const DEFAULT_TASKMANAGER_PROCESS_SIZE = '1024m';
 
-const JOBMANAGER_KEYS = ['jobmanager.memory.process.size', 'jobmanager.memory.flink.size', 'jobmanager.memory.heap.size'];
-const TASKMANAGER_KEYS = ['taskmanager.memory.process.size', 'taskmanager.memory.flink.size', 'taskmanager.memory.task.heap.size'];
+const JOBMANAGER_KEYS = [
+  'jobmanager.memory.process.size',
+  'jobmanager.memory.flink.size',
+  'jobmanager.memory.heap.size',
+];
+const TASKMANAGER_KEYS = [
+  'taskmanager.memory.process.size',
+  'taskmanager.memory.flink.size',
+  'taskmanager.memory.task.heap.size',
+];
 
 const UNITS: Record<string, number> = {
-  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  m: 1e-3,
 };
 
 /** Bytes of a Kubernetes quantity such as `1Gi` or `1500M`; undefined if unreadable. */

@@ -31,7 +31,12 @@ function capacity(): Record<string, string> {
 export function nodeStatus(identity: NodeIdentity): k8s.V1NodeStatus {
   const now = new Date();
   const condition = (type: string, status: string, reason: string, message: string): k8s.V1NodeCondition => ({
-    type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now,
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
   });
   return {
     capacity: capacity(),
@@ -47,10 +52,16 @@ export function nodeStatus(identity: NodeIdentity): k8s.V1NodeStatus {
       condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'node agent has sufficient PID available'),
     ],
     nodeInfo: {
-      machineID: os.hostname(), systemUUID: os.hostname(), bootID: String(Math.floor(Date.now() / 1000 - os.uptime())),
-      kernelVersion: os.release(), osImage: `${os.type()} (flink-deploy local node, Flink ${identity.flinkVersion})`,
-      containerRuntimeVersion: 'local-process://1', kubeletVersion: 'v1.33.0-flink-deploy', kubeProxyVersion: '',
-      operatingSystem: 'linux', architecture: os.arch() === 'x64' ? 'amd64' : os.arch(),
+      machineID: os.hostname(),
+      systemUUID: os.hostname(),
+      bootID: String(Math.floor(Date.now() / 1000 - os.uptime())),
+      kernelVersion: os.release(),
+      osImage: `${os.type()} (flink-deploy local node, Flink ${identity.flinkVersion})`,
+      containerRuntimeVersion: 'local-process://1',
+      kubeletVersion: 'v1.33.0-flink-deploy',
+      kubeProxyVersion: '',
+      operatingSystem: 'linux',
+      architecture: os.arch() === 'x64' ? 'amd64' : os.arch(),
     },
   };
 }
@@ -86,7 +97,8 @@ export async function writeNodeStatus(clients: KubeClients, identity: NodeIdenti
   const status = nodeStatus(identity);
   for (const condition of status.conditions ?? []) {
     const before = current.status?.conditions?.find((c) => c.type === condition.type);
-    if (before?.status === condition.status && before.lastTransitionTime) condition.lastTransitionTime = before.lastTransitionTime;
+    if (before?.status === condition.status && before.lastTransitionTime)
+      condition.lastTransitionTime = before.lastTransitionTime;
   }
   await clients.core.patchNodeStatus({ name: identity.nodeName, body: { status } }, strategicMergePatch);
 }

@@ -11,10 +11,15 @@ export const PodPhase = { Pending: 'Pending', Running: 'Running', Succeeded: 'Su
 export type PodPhase = (typeof PodPhase)[keyof typeof PodPhase];
 
 /** The phase of a pod from its containers and restart policy. */
-export function podPhase(input: { containers: readonly ContainerSnapshot[]; restartPolicy: string | undefined }): PodPhase {
+export function podPhase(input: {
+  containers: readonly ContainerSnapshot[];
+  restartPolicy: string | undefined;
+}): PodPhase {
   const states = input.containers.map((c) => c.state);
   if (states.length === 0) return PodPhase.Pending;
-  const everStarted = input.containers.every((c) => c.state.kind !== 'waiting' || c.restartCount > 0 || c.lastState !== undefined);
+  const everStarted = input.containers.every(
+    (c) => c.state.kind !== 'waiting' || c.restartCount > 0 || c.lastState !== undefined,
+  );
   if (states.some((s) => s.kind === 'running')) return PodPhase.Running;
   if (!everStarted) return PodPhase.Pending;
   const policy = input.restartPolicy ?? 'Always';
@@ -47,7 +52,13 @@ export function podStatus(input: {
     const remembered = input.conditions.get(type);
     const since = remembered && remembered.status === status ? remembered.since : new Date();
     input.conditions.set(type, { status, since });
-    return { type, status, lastTransitionTime: since, reason: ok ? undefined : reason, message: ok ? undefined : message };
+    return {
+      type,
+      status,
+      lastTransitionTime: since,
+      reason: ok ? undefined : reason,
+      message: ok ? undefined : message,
+    };
   };
   const unreadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
   return {

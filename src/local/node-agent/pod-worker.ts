@@ -45,7 +45,13 @@ export class PodWorker {
       (container) =>
         new ContainerRunner(
           container,
-          { ...input.deps, log: this.log, podIp: input.podIp, pod: () => this.pod, onChange: () => this.scheduleStatus() },
+          {
+            ...input.deps,
+            log: this.log,
+            podIp: input.podIp,
+            pod: () => this.pod,
+            onChange: () => this.scheduleStatus(),
+          },
           input.adopted?.get(container.name),
         ),
     );
@@ -90,8 +96,11 @@ export class PodWorker {
   /** The status this node reports for the pod now. */
   status(): k8s.V1PodStatus {
     return podStatus({
-      containers: this.runners.map((r) => r.snapshot()), restartPolicy: this.pod.spec?.restartPolicy,
-      podIp: this.podIp, startTime: this.startTime, conditions: this.conditions,
+      containers: this.runners.map((r) => r.snapshot()),
+      restartPolicy: this.pod.spec?.restartPolicy,
+      podIp: this.podIp,
+      startTime: this.startTime,
+      conditions: this.conditions,
     });
   }
 
@@ -108,7 +117,9 @@ export class PodWorker {
     const name = this.pod.metadata?.name ?? '';
     const namespace = this.pod.metadata?.namespace ?? 'default';
     try {
-      const patched = await ignoreNotFound(core.patchNamespacedPodStatus({ name, namespace, body: { status: this.status() } }, strategicMergePatch));
+      const patched = await ignoreNotFound(
+        core.patchNamespacedPodStatus({ name, namespace, body: { status: this.status() } }, strategicMergePatch),
+      );
       if (patched?.metadata?.uid === this.uid) this.pod = patched;
     } catch (error) {
       this.log.warn({ err: error }, 'could not write pod status; retrying');

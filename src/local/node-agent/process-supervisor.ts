@@ -72,13 +72,20 @@ export class ProcessSupervisor {
     const log = fs.openSync(spec.logFile, 'a');
     try {
       const child = spawn('bash', [this.wrapperPath, spec.exitCodeFile, spec.command, ...spec.args], {
-        cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', log, log],
+        cwd: spec.cwd,
+        env: spec.env,
+        detached: true,
+        stdio: ['ignore', log, log],
       });
       const pid = child.pid;
       if (pid === undefined) throw new Error(`could not start ${spec.command}`);
       const startedAt = new Date();
       const record: ProcessRecord = {
-        pid, startTicks: processStartTicks(pid) ?? 0, startedAt: startedAt.toISOString(), podUid: spec.podUid, container: spec.container,
+        pid,
+        startTicks: processStartTicks(pid) ?? 0,
+        startedAt: startedAt.toISOString(),
+        podUid: spec.podUid,
+        container: spec.container,
       };
       writeJsonAtomic(spec.processFile, record);
       const exited = new Promise<ProcessExit>((resolve) => {

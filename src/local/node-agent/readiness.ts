@@ -20,7 +20,11 @@ export interface ReadinessTiming {
 }
 
 /** How readiness of `container` is checked, or undefined when it is ready as soon as it runs. */
-export function readinessCheck(input: { container: k8s.V1Container; podIp: string; env: Record<string, string> }): { check: ReadinessCheck; timing: ReadinessTiming } | undefined {
+export function readinessCheck(input: {
+  container: k8s.V1Container;
+  podIp: string;
+  env: Record<string, string>;
+}): { check: ReadinessCheck; timing: ReadinessTiming } | undefined {
   const { container, podIp } = input;
   const probe = container.readinessProbe;
   const portOf = (port: number | string | undefined): number => {
@@ -77,11 +81,14 @@ export function tcpAnswers(input: { host: string; port: number; timeoutMs: numbe
 export function httpAnswers(input: { host: string; port: number; path: string; timeoutMs: number }): Promise<boolean> {
   if (!isLoopback(input.host)) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const request = http.get({ host: input.host, port: input.port, path: input.path, timeout: input.timeoutMs }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      resolve(status >= 200 && status < 400);
-    });
+    const request = http.get(
+      { host: input.host, port: input.port, path: input.path, timeout: input.timeoutMs },
+      (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        resolve(status >= 200 && status < 400);
+      },
+    );
     request.once('timeout', () => request.destroy());
     request.once('error', () => resolve(false));
   });

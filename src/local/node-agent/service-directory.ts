@@ -41,14 +41,18 @@ export class ServiceDirectory {
 }
 
 /** IPs of the pods a Service selects: ready ones, and all live ones with an IP; sorted. */
-export function selectedPodIps(input: { service: k8s.V1Service; pods: ReadonlyArray<k8s.V1Pod> }): { ready: string[]; live: string[] } {
+export function selectedPodIps(input: { service: k8s.V1Service; pods: ReadonlyArray<k8s.V1Pod> }): {
+  ready: string[];
+  live: string[];
+} {
   const selector = input.service.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return { ready: [], live: [] };
   const live = input.pods.filter(
     (p) =>
       !p.metadata?.deletionTimestamp &&
       p.status?.podIP &&
-      p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed' &&
+      p.status.phase !== 'Succeeded' &&
+      p.status.phase !== 'Failed' &&
       Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v),
   );
   const ready = live.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
@@ -57,7 +61,10 @@ export function selectedPodIps(input: { service: k8s.V1Service; pods: ReadonlyAr
 }
 
 /** The Service a host name names, if it has a Service name's shape. */
-export function parseServiceHost(input: { host: string; podNamespace: string }): { name: string; namespace: string } | undefined {
+export function parseServiceHost(input: {
+  host: string;
+  podNamespace: string;
+}): { name: string; namespace: string } | undefined {
   const labels = input.host.toLowerCase().split('.');
   const [name, namespace] = labels;
   if (!name) return undefined;

@@ -20,7 +20,8 @@ export interface PathMapping {
   hostPath: string;
 }
 
-const HOST = /(^|[\s,;=@"'(\[]|:\/\/)([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)(?=$|[:/\s,;"')\]])/gi;
+const HOST =
+  /(^|[\s,;=@"'(\[]|:\/\/)([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)(?=$|[:/\s,;"')\]])/gi;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -36,7 +37,10 @@ export class ValueRewriter {
     this.paths = [...input.mappings]
       .sort((a, b) => b.containerPath.length - a.containerPath.length)
       .map((m) => ({
-        pattern: new RegExp(`(?<=^|[\\s=:,;"'(\\[]|:\\/\\/)${escapeRegExp(m.containerPath.replace(/\/+$/, ''))}(?=$|[/\\s,;"')\\]])`, 'g'),
+        pattern: new RegExp(
+          `(?<=^|[\\s=:,;"'(\\[]|:\\/\\/)${escapeRegExp(m.containerPath.replace(/\/+$/, ''))}(?=$|[/\\s,;"')\\]])`,
+          'g',
+        ),
         hostPath: m.hostPath,
       }));
   }

@@ -21,7 +21,11 @@ export type PreparedVolumes = Map<string, string>;
 type Files = Map<string, Buffer>;
 
 /** Prepares every volume of `pod`; throws LaunchError (ContainerCreating) when a source is missing. */
-export async function prepareVolumes(input: { pod: k8s.V1Pod; clients: KubeClients; store: StateStore }): Promise<PreparedVolumes> {
+export async function prepareVolumes(input: {
+  pod: k8s.V1Pod;
+  clients: KubeClients;
+  store: StateStore;
+}): Promise<PreparedVolumes> {
   const { pod, store } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const name = pod.metadata?.name ?? '';
@@ -82,10 +86,20 @@ async function volumeFiles(input: { volume: k8s.V1Volume; pod: k8s.V1Pod; client
 }
 
 function notReady(message: string): LaunchError {
-  return new LaunchError({ code: AgentErrorCode.VolumeNotReady, reason: 'ContainerCreating', message, retryable: true });
+  return new LaunchError({
+    code: AgentErrorCode.VolumeNotReady,
+    reason: 'ContainerCreating',
+    message,
+    retryable: true,
+  });
 }
 
-function pick(input: { data: Map<string, Buffer>; items: k8s.V1KeyToPath[] | undefined; optional: boolean; what: string }): Files {
+function pick(input: {
+  data: Map<string, Buffer>;
+  items: k8s.V1KeyToPath[] | undefined;
+  optional: boolean;
+  what: string;
+}): Files {
   if (!input.items || input.items.length === 0) return input.data;
   const files: Files = new Map();
   for (const item of input.items) {
@@ -100,10 +114,15 @@ function pick(input: { data: Map<string, Buffer>; items: k8s.V1KeyToPath[] | und
 }
 
 async function configMapFiles(input: {
-  clients: KubeClients; namespace: string; source: k8s.V1ConfigMapVolumeSource | k8s.V1ConfigMapProjection; volume: string;
+  clients: KubeClients;
+  namespace: string;
+  source: k8s.V1ConfigMapVolumeSource | k8s.V1ConfigMapProjection;
+  volume: string;
 }): Promise<Files> {
   const name = input.source.name ?? '';
-  const configMap = await ignoreNotFound(input.clients.core.readNamespacedConfigMap({ name, namespace: input.namespace }));
+  const configMap = await ignoreNotFound(
+    input.clients.core.readNamespacedConfigMap({ name, namespace: input.namespace }),
+  );
   if (!configMap) {
     if (input.source.optional) return new Map();
     throw notReady(`MountVolume.SetUp failed for volume "${input.volume}": configmap "${name}" not found`);
@@ -115,9 +134,15 @@ async function configMapFiles(input: {
 }
 
 async function secretFiles(input: {
-  clients: KubeClients; namespace: string; source: k8s.V1SecretVolumeSource | k8s.V1SecretProjection; volume: string;
+  clients: KubeClients;
+  namespace: string;
+  source: k8s.V1SecretVolumeSource | k8s.V1SecretProjection;
+  volume: string;
 }): Promise<Files> {
-  const name = 'secretName' in input.source ? (input.source.secretName ?? '') : ((input.source as k8s.V1SecretProjection).name ?? '');
+  const name =
+    'secretName' in input.source
+      ? (input.source.secretName ?? '')
+      : ((input.source as k8s.V1SecretProjection).name ?? '');
   const secret = await ignoreNotFound(input.clients.core.readNamespacedSecret({ name, namespace: input.namespace }));
   if (!secret) {
     if (input.source.optional) return new Map();
@@ -152,7 +177,9 @@ export function fieldValue(pod: k8s.V1Pod, fieldPath: string): string | undefine
     'spec.serviceAccountName': pod.spec?.serviceAccountName,
     'status.podIP': pod.status?.podIP,
     'status.hostIP': pod.status?.hostIP,
-    'metadata.labels': Object.entries(pod.metadata?.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n'),
+    'metadata.labels': Object.entries(pod.metadata?.labels ?? {})
+      .map(([k, v]) => `${k}="${v}"`)
+      .join('\n'),
   };
   return table[fieldPath];
 }

@@ -23,5 +23,8 @@ export function planRetention({ savepoints, policy, now, protectedLocations }: R
     if (s.disposalPending || tooMany || tooOld) plan.add(s.location);
   });
   for (const p of protectedLocations) plan.delete(p);
-  return newestFirst.map((s) => s.location).filter((l) => plan.has(l)).reverse();
+  return newestFirst
+    .map((s) => s.location)
+    .filter((l) => plan.has(l))
+    .reverse();
 }

@@ -20,7 +20,8 @@ function appName(): string {
 
 async function statusOf(name: string): Promise<string | undefined> {
   try {
-    return (await client.workflow.getHandle(operationWorkflowId({ namespace: 'default', name })).describe()).status.name;
+    return (await client.workflow.getHandle(operationWorkflowId({ namespace: 'default', name })).describe()).status
+      .name;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -34,7 +35,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of started) {
-    await client.workflow.getHandle(operationWorkflowId({ namespace: 'default', name })).terminate('cli test cleanup').catch(() => undefined);
+    await client.workflow
+      .getHandle(operationWorkflowId({ namespace: 'default', name }))
+      .terminate('cli test cleanup')
+      .catch(() => undefined);
   }
   await connection.close();
 });
@@ -66,9 +70,23 @@ test('apply with no worker and --timeout 5s exits 4, says how to follow it, and 
   const run = await runCli(['apply', '-f', writeManifest(name), '--wait', '--timeout', '5s', '-o', 'json'], env);
   expect(run.code).toBe(4);
   expect(run.stderr).toContain(`follow it with: flink-deploy follow ${name} -n default`);
-  const document = JSON.parse(run.stdout) as { workflowId: string; runId: string; url: string; timedOut: boolean; status: string; exitCode: number };
-  expect(document).toMatchObject({ workflowId: `flink-deploy/default/${name}`, timedOut: true, status: 'running', exitCode: 4 });
-  expect(document.url).toBe(`${stack.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`flink-deploy/default/${name}`)}/${document.runId}`);
+  const document = JSON.parse(run.stdout) as {
+    workflowId: string;
+    runId: string;
+    url: string;
+    timedOut: boolean;
+    status: string;
+    exitCode: number;
+  };
+  expect(document).toMatchObject({
+    workflowId: `flink-deploy/default/${name}`,
+    timedOut: true,
+    status: 'running',
+    exitCode: 4,
+  });
+  expect(document.url).toBe(
+    `${stack.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`flink-deploy/default/${name}`)}/${document.runId}`,
+  );
   expect(run.stderr).toContain(document.url);
   expect(await statusOf(name)).toBe('RUNNING');
 
@@ -76,7 +94,9 @@ test('apply with no worker and --timeout 5s exits 4, says how to follow it, and 
   const described = await client.workflow.getHandle(document.workflowId).describe();
   expect(described.taskQueue).toBe(taskQueue);
   expect(described.type).toBe('apply');
-  const attributes = Object.fromEntries(described.typedSearchAttributes.getAll().map((pair) => [pair.key.name, pair.value]));
+  const attributes = Object.fromEntries(
+    described.typedSearchAttributes.getAll().map((pair) => [pair.key.name, pair.value]),
+  );
   expect(attributes).toMatchObject({ FlinkApplication: name, FlinkNamespace: 'default', FlinkOperation: 'apply' });
   expect(await described.staticSummary()).toContain(`apply ${name} (savepoint)`);
 
@@ -98,7 +118,9 @@ test('apply --no-wait starts the operation, prints its link and exits 0', async 
   started.push(name);
   const run = await runCli(['apply', '-f', writeManifest(name), '--no-wait'], env);
   expect(run.code).toBe(0);
-  expect(run.stderr).toContain(`${stack.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`flink-deploy/default/${name}`)}/`);
+  expect(run.stderr).toContain(
+    `${stack.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`flink-deploy/default/${name}`)}/`,
+  );
   expect(await statusOf(name)).toBe('RUNNING');
 });
 

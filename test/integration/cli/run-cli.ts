@@ -25,7 +25,13 @@ export interface CliProcess {
 
 /** The environment of a run: the stack's Temporal, a task queue of its own, no kubeconfig. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: stack.temporalAddress, FLINK_DEPLOY_UI_URL: stack.temporalUiUrl, ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    FLINK_DEPLOY_UI_URL: stack.temporalUiUrl,
+    ...extra,
+  };
   return env;
 }
 
@@ -34,8 +40,12 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()): Cli
   const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));

@@ -2,7 +2,9 @@
 import { runCli, writeManifest } from './run-cli';
 
 const good = writeManifest('validate-good');
-const bad = writeManifest('validate-bad', (yaml) => yaml.replace('parallelism: 2', 'parallelism: 0').replace('jarURI:', 'jarUri:'));
+const bad = writeManifest('validate-bad', (yaml) =>
+  yaml.replace('parallelism: 2', 'parallelism: 0').replace('jarURI:', 'jarUri:'),
+);
 
 test('a valid manifest exits 0 and says so on stdout', async () => {
   const run = await runCli(['validate', '-f', good]);
@@ -13,7 +15,11 @@ test('a valid manifest exits 0 and says so on stdout', async () => {
 test('a valid manifest with --output json is one document {valid: true}', async () => {
   const run = await runCli(['validate', '-f', good, '--output', 'json']);
   expect(run.code).toBe(0);
-  expect(JSON.parse(run.stdout)).toEqual({ valid: true, app: { namespace: 'default', name: 'validate-good' }, errors: [] });
+  expect(JSON.parse(run.stdout)).toEqual({
+    valid: true,
+    app: { namespace: 'default', name: 'validate-good' },
+    errors: [],
+  });
 });
 
 test('an invalid manifest exits 2, lists every problem on stderr, and nothing on stdout', async () => {
@@ -27,9 +33,16 @@ test('an invalid manifest exits 2, lists every problem on stderr, and nothing on
 test('an invalid manifest with --output json gives {valid: false, errors: [{path, message, hint}]}', async () => {
   const run = await runCli(['validate', '-f', bad, '-o', 'json']);
   expect(run.code).toBe(2);
-  const document = JSON.parse(run.stdout) as { valid: boolean; errors: { path: string; message: string; hint?: string }[] };
+  const document = JSON.parse(run.stdout) as {
+    valid: boolean;
+    errors: { path: string; message: string; hint?: string }[];
+  };
   expect(document.valid).toBe(false);
-  expect(document.errors.map((error) => error.path).sort()).toEqual(['spec.job.jarURI', 'spec.job.jarUri', 'spec.job.parallelism']);
+  expect(document.errors.map((error) => error.path).sort()).toEqual([
+    'spec.job.jarURI',
+    'spec.job.jarUri',
+    'spec.job.parallelism',
+  ]);
   for (const error of document.errors) {
     expect(typeof error.message).toBe('string');
     expect(typeof error.hint).toBe('string');

@@ -24,15 +24,21 @@ const newTriggerId = () => randomBytes(16).toString('hex');
 beforeAll(async () => {
   base = mkdtempSync(path.join(os.tmpdir(), 'fd-flink-client-'));
   cluster = await startFlinkCluster({
-    ip: '127.0.50.4', jobJar: counterJob.jar, jobClass: counterJob.mainClass,
+    ip: '127.0.50.4',
+    jobJar: counterJob.jar,
+    jobClass: counterJob.mainClass,
     jobArgs: counterJobArgs({ output: path.join(base, 'out'), keys: 3, rate: 30, checkpointIntervalMs: 1000 }),
     workDir: path.join(base, 'cluster'),
   });
   client = new FlinkRestClient({ baseUrl: cluster.restUrl });
-  await pollUntil('the counter job RUNNING', async () => {
-    const job = await client.jobDetails(cluster.jobId);
-    return job.state === 'RUNNING' && job.vertices.every((v) => v.status === 'RUNNING') ? true : undefined;
-  }, 90_000);
+  await pollUntil(
+    'the counter job RUNNING',
+    async () => {
+      const job = await client.jobDetails(cluster.jobId);
+      return job.state === 'RUNNING' && job.vertices.every((v) => v.status === 'RUNNING') ? true : undefined;
+    },
+    90_000,
+  );
 });
 afterAll(async () => {
   await cluster?.stop();
@@ -75,7 +81,9 @@ test('the same trigger id sent twice gives one savepoint, and disposal removes i
   expect(savepointsOnDisk()).toHaveLength(before + 1);
   const stats = await client.checkpoints(cluster.jobId);
   expect(stats.latestSavepoint).toMatchObject({ isSavepoint: true, externalPath: location });
-  expect((await client.checkpointStatistics(cluster.jobId)).history.filter((h) => h.is_savepoint)).toHaveLength(before + 1);
+  expect((await client.checkpointStatistics(cluster.jobId)).history.filter((h) => h.is_savepoint)).toHaveLength(
+    before + 1,
+  );
 
   const dir = fileURLToPath(location);
   expect(existsSync(dir)).toBe(true);
@@ -108,7 +116,9 @@ test('a savepoint into a directory of our choice, in NATIVE format', async () =>
 
 test('a manual checkpoint completes and shows as the latest completed one', async () => {
   const triggerId = newTriggerId();
-  expect(await client.triggerCheckpoint({ jobId: cluster.jobId, triggerId, checkpointType: 'FULL' })).toEqual({ triggerId });
+  expect(await client.triggerCheckpoint({ jobId: cluster.jobId, triggerId, checkpointType: 'FULL' })).toEqual({
+    triggerId,
+  });
   const result = await pollUntil('the checkpoint', async () => {
     const r = await client.checkpointStatus(cluster.jobId, triggerId);
     return r.kind === 'pending' ? undefined : r;
@@ -123,7 +133,7 @@ test('a manual checkpoint completes and shows as the latest completed one', asyn
   expect(stats.latestRestored).toBeUndefined();
 });
 
-test('vertex metrics carry the counter job\'s gauge', async () => {
+test("vertex metrics carry the counter job's gauge", async () => {
   const total = await pollUntil('counterTotal > 0', async () => {
     const t = await readCounterTotal(client, cluster.jobId);
     return t !== undefined && t > 0 ? t : undefined;
@@ -131,7 +141,11 @@ test('vertex metrics carry the counter job\'s gauge', async () => {
   expect(total).toBeGreaterThan(0);
   const job = await client.jobDetails(cluster.jobId);
   const vertex = job.vertices.find((v) => v.name.startsWith(counterJob.operatorName));
-  const values = await client.vertexMetrics({ jobId: cluster.jobId, vertexId: vertex?.id ?? '', metrics: ['0.counter.counterTotal'] });
+  const values = await client.vertexMetrics({
+    jobId: cluster.jobId,
+    vertexId: vertex?.id ?? '',
+    metrics: ['0.counter.counterTotal'],
+  });
   expect(Number(values['0.counter.counterTotal'])).toBeGreaterThan(0);
 });
 
@@ -145,11 +159,22 @@ test('an unknown job id or trigger id is a domain error: FLINK_NOT_FOUND, not re
   // Flink accepts a savepoint trigger for any job id; its status then says the job is unknown.
   const triggerId = newTriggerId();
   await client.triggerSavepoint({ jobId: unknownJobId, triggerId });
-  const answer = await pollUntil('the status of the trigger', () => client.savepointStatus(unknownJobId, triggerId)
-    .then((r) => (r.kind === 'pending' ? undefined : r), (e: unknown) => e));
+  const answer = await pollUntil('the status of the trigger', () =>
+    client.savepointStatus(unknownJobId, triggerId).then(
+      (r) => (r.kind === 'pending' ? undefined : r),
+      (e: unknown) => e,
+    ),
+  );
   expect(answer).toBeInstanceOf(FlinkApiError);
-  expect(answer).toMatchObject({ code: FlinkErrorCode.NotFound, retryable: false, message: expect.stringMatching(/Could not find Flink job/) });
-  await expect(client.savepointStatus(cluster.jobId, newTriggerId())).rejects.toMatchObject({ code: FlinkErrorCode.NotFound, retryable: false });
+  expect(answer).toMatchObject({
+    code: FlinkErrorCode.NotFound,
+    retryable: false,
+    message: expect.stringMatching(/Could not find Flink job/),
+  });
+  await expect(client.savepointStatus(cluster.jobId, newTriggerId())).rejects.toMatchObject({
+    code: FlinkErrorCode.NotFound,
+    retryable: false,
+  });
 });
 
 test('a closed port is a transport error: FLINK_UNREACHABLE, retryable', async () => {
@@ -163,7 +188,9 @@ describe('a server that accepts connections and never answers', () => {
   let silent: Server;
   const sockets = new Set<Socket>();
   beforeAll(async () => {
-    silent = createServer((s) => { sockets.add(s); });
+    silent = createServer((s) => {
+      sockets.add(s);
+    });
     await new Promise<void>((resolve) => silent.listen(18081, '127.0.50.251', resolve));
   });
   afterAll(async () => {
@@ -173,10 +200,13 @@ describe('a server that accepts connections and never answers', () => {
 
   test('the per-call timeout gives FLINK_TIMEOUT, retryable', async () => {
     const slow = new FlinkRestClient({ baseUrl: 'http://127.0.50.251:18081', timeouts: { read: 5_000 } });
-    await expect(slow.overview({ timeoutMs: 300 })).rejects.toMatchObject({ code: FlinkErrorCode.Timeout, retryable: true });
+    await expect(slow.overview({ timeoutMs: 300 })).rejects.toMatchObject({
+      code: FlinkErrorCode.Timeout,
+      retryable: true,
+    });
   });
 
-  test('the caller\'s AbortSignal gives FLINK_ABORTED, not retryable', async () => {
+  test("the caller's AbortSignal gives FLINK_ABORTED, not retryable", async () => {
     const slow = new FlinkRestClient({ baseUrl: 'http://127.0.50.251:18081' });
     const controller = new AbortController();
     const call = slow.overview({ signal: controller.signal });
@@ -187,7 +217,9 @@ describe('a server that accepts connections and never answers', () => {
 
 test('cancel: the job ends CANCELED and its exception history is readable', async () => {
   await client.cancelJob(cluster.jobId);
-  await pollUntil('job CANCELED', async () => ((await client.jobDetails(cluster.jobId)).state === 'CANCELED' ? true : undefined));
+  await pollUntil('job CANCELED', async () =>
+    (await client.jobDetails(cluster.jobId)).state === 'CANCELED' ? true : undefined,
+  );
   const exceptions = await client.jobExceptions(cluster.jobId);
   expect(Array.isArray(exceptions.exceptionHistory.entries)).toBe(true);
   // The JobManager stays up after the job ended (execution.shutdown-on-application-finish: false).

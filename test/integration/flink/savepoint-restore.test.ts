@@ -26,18 +26,26 @@ afterAll(async () => {
 });
 
 async function runningJob(client: FlinkRestClient, jobId: string): Promise<void> {
-  await pollUntil(`job ${jobId} RUNNING with all tasks running`, async () => {
-    const job = await client.jobDetails(jobId);
-    return job.state === 'RUNNING' && job.vertices.every((v) => v.status === 'RUNNING') ? true : undefined;
-  }, 90_000);
+  await pollUntil(
+    `job ${jobId} RUNNING with all tasks running`,
+    async () => {
+      const job = await client.jobDetails(jobId);
+      return job.state === 'RUNNING' && job.vertices.every((v) => v.status === 'RUNNING') ? true : undefined;
+    },
+    90_000,
+  );
 }
 
-test('stop-with-savepoint, then a restore from it continues every key\'s count', async () => {
+test("stop-with-savepoint, then a restore from it continues every key's count", async () => {
   // Run 1: count until every key has been counted a few times and a checkpoint completed.
   const out1 = path.join(base, 'out-1');
   const first = await startFlinkCluster({
-    ip: '127.0.50.2', jobJar: counterJob.jar, jobClass: counterJob.mainClass, jobId: newJobId(),
-    jobArgs: counterJobArgs({ output: out1, keys, rate: 40 }), workDir: path.join(base, 'run-1'),
+    ip: '127.0.50.2',
+    jobJar: counterJob.jar,
+    jobClass: counterJob.mainClass,
+    jobId: newJobId(),
+    jobArgs: counterJobArgs({ output: out1, keys, rate: 40 }),
+    workDir: path.join(base, 'run-1'),
   });
   clusters.push(first);
   const client1 = new FlinkRestClient({ baseUrl: first.restUrl });
@@ -46,7 +54,10 @@ test('stop-with-savepoint, then a restore from it continues every key\'s count',
     const o = readCounterOutput(out1);
     return o.lastByKey.size === keys && [...o.lastByKey.values()].every((c) => c >= 5) ? o : undefined;
   });
-  await pollUntil('the counterTotal gauge', async () => ((await readCounterTotal(client1, first.jobId)) ?? 0) > 0 || undefined);
+  await pollUntil(
+    'the counterTotal gauge',
+    async () => ((await readCounterTotal(client1, first.jobId)) ?? 0) > 0 || undefined,
+  );
 
   // Stop with savepoint, with our trigger id.
   const triggerId = randomBytes(16).toString('hex');
@@ -61,7 +72,9 @@ test('stop-with-savepoint, then a restore from it continues every key\'s count',
   expect(location.startsWith(`file:${first.savepointDir}`)).toBe(true);
 
   // The job is FINISHED and the JobManager still answers where the savepoint is.
-  await pollUntil('job FINISHED', async () => ((await client1.jobDetails(first.jobId)).state === 'FINISHED' ? true : undefined));
+  await pollUntil('job FINISHED', async () =>
+    (await client1.jobDetails(first.jobId)).state === 'FINISHED' ? true : undefined,
+  );
   expect(await client1.savepointStatus(first.jobId, triggerId)).toEqual({ kind: 'completed', location });
   // A retried stop (same trigger id, e.g. after a worker crash) is the same operation.
   expect(await client1.stopWithSavepoint({ jobId: first.jobId, triggerId })).toEqual({ triggerId });
@@ -70,8 +83,12 @@ test('stop-with-savepoint, then a restore from it continues every key\'s count',
   // domain error FLINK_NOT_FOUND ("already stopped: go find the savepoint").
   const again = randomBytes(16).toString('hex');
   await client1.stopWithSavepoint({ jobId: first.jobId, triggerId: again });
-  const refusal = await pollUntil('the refused stop', () => client1.savepointStatus(first.jobId, again)
-    .then((r) => (r.kind === 'pending' ? undefined : r), (e: unknown) => e));
+  const refusal = await pollUntil('the refused stop', () =>
+    client1.savepointStatus(first.jobId, again).then(
+      (r) => (r.kind === 'pending' ? undefined : r),
+      (e: unknown) => e,
+    ),
+  );
   expect(refusal).toMatchObject({ code: 'FLINK_NOT_FOUND', retryable: false });
   const stats1 = await client1.checkpoints(first.jobId);
   expect(stats1.latestSavepoint?.externalPath).toBe(location);
@@ -83,14 +100,22 @@ test('stop-with-savepoint, then a restore from it continues every key\'s count',
   // Run 2: a new cluster and job id, restored from the savepoint.
   const out2 = path.join(base, 'out-2');
   const second = await startFlinkCluster({
-    ip: '127.0.50.3', jobJar: counterJob.jar, jobClass: counterJob.mainClass, jobId: newJobId(), fromSavepoint: location,
-    jobArgs: counterJobArgs({ output: out2, keys, rate: 40 }), workDir: path.join(base, 'run-2'),
+    ip: '127.0.50.3',
+    jobJar: counterJob.jar,
+    jobClass: counterJob.mainClass,
+    jobId: newJobId(),
+    fromSavepoint: location,
+    jobArgs: counterJobArgs({ output: out2, keys, rate: 40 }),
+    workDir: path.join(base, 'run-2'),
   });
   clusters.push(second);
   const client2 = new FlinkRestClient({ baseUrl: second.restUrl });
   await runningJob(client2, second.jobId);
 
-  const restored = await pollUntil('latest.restored', async () => (await client2.checkpoints(second.jobId)).latestRestored);
+  const restored = await pollUntil(
+    'latest.restored',
+    async () => (await client2.checkpoints(second.jobId)).latestRestored,
+  );
   expect(restored).toMatchObject({ isSavepoint: true, externalPath: location });
 
   const after = await pollUntil('every key counted after the restore', () => {

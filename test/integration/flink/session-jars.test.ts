@@ -27,12 +27,22 @@ afterAll(async () => {
 });
 
 const inState = (jobId: string, state: FlinkJobState) =>
-  pollUntil(`job ${jobId} ${state}`, async () => {
-    const job = await client.jobDetails(jobId);
-    return job.state === state && (state !== 'RUNNING' || job.vertices.every((v) => v.status === 'RUNNING')) ? job : undefined;
-  }, 90_000);
+  pollUntil(
+    `job ${jobId} ${state}`,
+    async () => {
+      const job = await client.jobDetails(jobId);
+      return job.state === state && (state !== 'RUNNING' || job.vertices.every((v) => v.status === 'RUNNING'))
+        ? job
+        : undefined;
+    },
+    90_000,
+  );
 
-async function savepointOf(input: { jobId: string; stop: boolean; formatType?: 'NATIVE' | 'CANONICAL' }): Promise<string> {
+async function savepointOf(input: {
+  jobId: string;
+  stop: boolean;
+  formatType?: 'NATIVE' | 'CANONICAL';
+}): Promise<string> {
   const { jobId, formatType } = input;
   const triggerId = randomBytes(16).toString('hex');
   if (input.stop) await client.stopWithSavepoint({ jobId, triggerId, formatType });
@@ -51,7 +61,13 @@ test('upload, run with our job id, stop with savepoint, run again from it (claim
 
   const out1 = path.join(base, 'out-1');
   const firstId = newJobId();
-  const run1 = await client.runJar({ jarId, entryClass: counterJob.mainClass, programArgs: counterJobArgs({ output: out1, rate: 40 }), jobId: firstId, parallelism: 1 });
+  const run1 = await client.runJar({
+    jarId,
+    entryClass: counterJob.mainClass,
+    programArgs: counterJobArgs({ output: out1, rate: 40 }),
+    jobId: firstId,
+    parallelism: 1,
+  });
   expect(run1).toEqual({ jobId: firstId });
   await inState(firstId, 'RUNNING');
   await pollUntil('counts in run 1', () => (readCounterOutput(out1).lastByKey.size === 4 ? true : undefined));
@@ -62,8 +78,13 @@ test('upload, run with our job id, stop with savepoint, run again from it (claim
   const out2 = path.join(base, 'out-2');
   const secondId = newJobId();
   await client.runJar({
-    jarId, entryClass: counterJob.mainClass, programArgs: counterJobArgs({ output: out2, rate: 40 }), jobId: secondId,
-    savepointPath: location, claimMode: 'NO_CLAIM', allowNonRestoredState: false,
+    jarId,
+    entryClass: counterJob.mainClass,
+    programArgs: counterJobArgs({ output: out2, rate: 40 }),
+    jobId: secondId,
+    savepointPath: location,
+    claimMode: 'NO_CLAIM',
+    allowNonRestoredState: false,
   });
   await inState(secondId, 'RUNNING');
   const restored = await pollUntil('latest.restored', async () => (await client.checkpoints(secondId)).latestRestored);
@@ -72,7 +93,8 @@ test('upload, run with our job id, stop with savepoint, run again from it (claim
     const o = readCounterOutput(out2);
     return o.firstByKey.size === 4 ? o : undefined;
   });
-  for (const [key, last] of before.lastByKey) expect({ key, first: after.firstByKey.get(key) }).toEqual({ key, first: last + 1 });
+  for (const [key, last] of before.lastByKey)
+    expect({ key, first: after.firstByKey.get(key) }).toEqual({ key, first: last + 1 });
 
   await client.cancelJob(secondId);
   await inState(secondId, 'CANCELED');
@@ -83,7 +105,12 @@ test('upload, run with our job id, stop with savepoint, run again from it (claim
 test('a broken version of the counter job (--fail-after-records) FAILS and says why', async () => {
   const { jarId } = await client.uploadJar({ jarPath: counterJob.jar });
   const jobId = newJobId();
-  await client.runJar({ jarId, entryClass: counterJob.mainClass, jobId, programArgs: counterJobArgs({ output: path.join(base, 'out-broken'), failAfterRecords: 5 }) });
+  await client.runJar({
+    jarId,
+    entryClass: counterJob.mainClass,
+    jobId,
+    programArgs: counterJobArgs({ output: path.join(base, 'out-broken'), failAfterRecords: 5 }),
+  });
   await inState(jobId, 'FAILED');
   const exceptions = await client.jobExceptions(jobId);
   expect(exceptions.exceptionHistory.entries[0]?.stacktrace).toContain('counter-job: failing after 5 records');
@@ -92,7 +119,7 @@ test('a broken version of the counter job (--fail-after-records) FAILS and says 
 
 // The example keeps its state with Flink 2's async state API: on Flink 2.3 a CANONICAL savepoint
 // of it is declined ("Not supported yet") and fails the task, so its savepoints must be NATIVE.
-test('Flink\'s StateMachineExample runs on our Flink, stops with a NATIVE savepoint and restores from it', async () => {
+test("Flink's StateMachineExample runs on our Flink, stops with a NATIVE savepoint and restores from it", async () => {
   const { jarId } = await client.uploadJar({ jarPath: stateMachineExample.jar });
   const jobId = newJobId();
   await client.runJar({ jarId, entryClass: stateMachineExample.mainClass, jobId, programArgs: ['--rps', '50'] });
@@ -102,9 +129,18 @@ test('Flink\'s StateMachineExample runs on our Flink, stops with a NATIVE savepo
   await inState(jobId, 'FINISHED');
 
   const restoredId = newJobId();
-  await client.runJar({ jarId, entryClass: stateMachineExample.mainClass, jobId: restoredId, programArgs: ['--rps', '50'], savepointPath: location });
+  await client.runJar({
+    jarId,
+    entryClass: stateMachineExample.mainClass,
+    jobId: restoredId,
+    programArgs: ['--rps', '50'],
+    savepointPath: location,
+  });
   await inState(restoredId, 'RUNNING');
-  const restored = await pollUntil('latest.restored', async () => (await client.checkpoints(restoredId)).latestRestored);
+  const restored = await pollUntil(
+    'latest.restored',
+    async () => (await client.checkpoints(restoredId)).latestRestored,
+  );
   expect(restored).toMatchObject({ isSavepoint: true, externalPath: location });
   await client.cancelJob(restoredId);
   await inState(restoredId, 'CANCELED');

@@ -18,12 +18,24 @@ test('deleting the record makes the garbage collector delete the objects that po
   expect(owner).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'orders-deploy-state', uid: record.uid });
 
   await facade.apply([
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orders-config', namespace: ns.name, ownerReferences: [owner] }, data: { 'config.yaml': '' } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders-rest', namespace: ns.name, ownerReferences: [owner] }, spec: { selector: { app: 'orders' }, ports: [{ port: 8081 }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'orders-config', namespace: ns.name, ownerReferences: [owner] },
+      data: { 'config.yaml': '' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orders-rest', namespace: ns.name, ownerReferences: [owner] },
+      spec: { selector: { app: 'orders' }, ports: [{ port: 8081 }] },
+    },
     testDeployment(ns.name, 'orders-jobmanager', { ownerReferences: [owner] }),
   ]);
   // A bystander without the owner reference stays.
-  await facade.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bystander', namespace: ns.name }, data: {} }]);
+  await facade.apply([
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bystander', namespace: ns.name }, data: {} },
+  ]);
 
   await facade.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.name, name: 'orders-deploy-state' });
 
@@ -39,5 +51,14 @@ test('deleting the record makes the garbage collector delete the objects that po
   const left = await clients.core.listNamespacedConfigMap({ namespace: ns.name });
   expect(left.items.map((c) => c.metadata?.name)).toContain('bystander');
   await eventually('the pods collected', async () =>
-    ((await facade.waitForPodsGone({ namespace: ns.name, labelSelector: 'app.kubernetes.io/instance=orders-jobmanager', timeoutMs: 0 })).gone ? true : undefined));
+    (
+      await facade.waitForPodsGone({
+        namespace: ns.name,
+        labelSelector: 'app.kubernetes.io/instance=orders-jobmanager',
+        timeoutMs: 0,
+      })
+    ).gone
+      ? true
+      : undefined,
+  );
 });

@@ -15,7 +15,9 @@ const admin = adminClients();
 let ns: Awaited<ReturnType<typeof testNamespace>>;
 
 function minimalRole(): k8s.V1Role {
-  const docs = parseAllDocuments(readFileSync(path.join(stack.root, 'deploy', 'rbac.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string });
+  const docs = parseAllDocuments(readFileSync(path.join(stack.root, 'deploy', 'rbac.yaml'), 'utf8')).map(
+    (d) => d.toJS() as { kind: string },
+  );
   const role = docs.find((d) => d.kind === 'Role');
   if (!role) throw new Error('deploy/rbac.yaml has no Role');
   return role as k8s.V1Role;
@@ -35,7 +37,9 @@ async function serviceAccountClients(namespace: string): Promise<KubeClients> {
     },
   });
   const tokenRequest = await admin.core.createNamespacedServiceAccountToken({
-    namespace, name: 'flink-deploy', body: { spec: { audiences: [], expirationSeconds: 600 } },
+    namespace,
+    name: 'flink-deploy',
+    body: { spec: { audiences: [], expirationSeconds: 600 } },
   });
   const token = tokenRequest.status?.token;
   if (!token) throw new Error('TokenRequest returned no token');
@@ -43,7 +47,9 @@ async function serviceAccountClients(namespace: string): Promise<KubeClients> {
   if (!cluster) throw new Error('admin kubeconfig has no cluster');
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'stack', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
+    clusters: [
+      { name: 'stack', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false },
+    ],
     users: [{ name: 'flink-deploy', token }],
     contexts: [{ name: 'flink-deploy', cluster: 'stack', user: 'flink-deploy', namespace }],
     currentContext: 'flink-deploy',
@@ -53,7 +59,7 @@ async function serviceAccountClients(namespace: string): Promise<KubeClients> {
   // The RBAC authorizer sees the new binding within moments.
   await eventually('the RoleBinding to take effect', async () => {
     try {
-      return await facade.records.readRecord(namespace, 'probe') ?? true;
+      return (await facade.records.readRecord(namespace, 'probe')) ?? true;
     } catch (err) {
       if ((err as { code?: string }).code === KubeErrorCode.Forbidden) return undefined;
       throw err;
@@ -75,37 +81,79 @@ test('the minimal Role is enough for every facade operation, and Secrets are ref
   const namespace = ns.name;
 
   // The record and the lock.
-  const locked = await facade.records.acquireLock({ namespace, app: 'orders', workflowId: 'wf', runId: 'r1', operation: 'deploy' });
+  const locked = await facade.records.acquireLock({
+    namespace,
+    app: 'orders',
+    workflowId: 'wf',
+    runId: 'r1',
+    operation: 'deploy',
+  });
   await facade.records.setPhase({ namespace, app: 'orders', workflowId: 'wf', phase: 'applying' });
   const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'orders-deploy-state', uid: locked.uid };
 
   // Apply (create, then unchanged), status, pods, events, endpoints.
   const objects = [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orders-config', namespace, ownerReferences: [owner] }, data: { 'config.yaml': '' } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders-rest', namespace, ownerReferences: [owner] }, spec: { selector: { 'app.kubernetes.io/instance': 'orders-jobmanager' }, ports: [{ name: 'rest', port: 8081 }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'orders-config', namespace, ownerReferences: [owner] },
+      data: { 'config.yaml': '' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orders-rest', namespace, ownerReferences: [owner] },
+      spec: { selector: { 'app.kubernetes.io/instance': 'orders-jobmanager' }, ports: [{ name: 'rest', port: 8081 }] },
+    },
     testDeployment(namespace, 'orders-jobmanager', { ownerReferences: [owner] }),
   ];
   expect((await facade.apply(objects)).map((a) => a.outcome)).toEqual(['created', 'created', 'created']);
   expect((await facade.apply(objects)).map((a) => a.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
   expect(await facade.readDeploymentStatus({ namespace, name: 'orders-jobmanager' })).toMatchObject({ found: true });
   const selector = 'app.kubernetes.io/instance=orders-jobmanager';
-  await eventually('a pod', async () => ((await facade.listAppPods({ namespace, labelSelector: selector })).pods.length > 0 ? true : undefined));
+  await eventually('a pod', async () =>
+    (await facade.listAppPods({ namespace, labelSelector: selector })).pods.length > 0 ? true : undefined,
+  );
   expect(await facade.readyEndpointAddresses({ namespace, serviceName: 'orders-rest' })).toEqual([]);
-  await facade.recordEvent({ involved: { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state', uid: locked.uid }, reason: 'DeployStarted', message: 'generation 1' });
+  await facade.recordEvent({
+    involved: { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state', uid: locked.uid },
+    reason: 'DeployStarted',
+    message: 'generation 1',
+  });
 
   // Delete, wait for pods, release, delete the record.
-  expect(await facade.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: 'orders-jobmanager', propagationPolicy: 'Foreground' })).toMatchObject({ outcome: 'deleted' });
-  expect(await facade.waitForPodsGone({ namespace, labelSelector: selector, timeoutMs: 60_000 })).toMatchObject({ gone: true });
-  expect(await facade.delete({ apiVersion: 'v1', kind: 'Service', namespace, name: 'orders-rest' })).toMatchObject({ outcome: 'deleted' });
+  expect(
+    await facade.delete({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace,
+      name: 'orders-jobmanager',
+      propagationPolicy: 'Foreground',
+    }),
+  ).toMatchObject({ outcome: 'deleted' });
+  expect(await facade.waitForPodsGone({ namespace, labelSelector: selector, timeoutMs: 60_000 })).toMatchObject({
+    gone: true,
+  });
+  expect(await facade.delete({ apiVersion: 'v1', kind: 'Service', namespace, name: 'orders-rest' })).toMatchObject({
+    outcome: 'deleted',
+  });
   await facade.records.releaseLock({ namespace, app: 'orders', workflowId: 'wf', outcome: 'succeeded' });
-  expect(await facade.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state' })).toMatchObject({ outcome: 'deleted' });
+  expect(
+    await facade.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state' }),
+  ).toMatchObject({ outcome: 'deleted' });
 
   // No Secrets: a domain error, code K8S_FORBIDDEN, naming the verb and resource.
   const saCore = saClients.core;
-  const refused = await saCore.listNamespacedSecret({ namespace }).then(() => undefined, (err: unknown) => classifyKubeError(err, { verb: 'list', resource: 'secrets', namespace }));
+  const refused = await saCore.listNamespacedSecret({ namespace }).then(
+    () => undefined,
+    (err: unknown) => classifyKubeError(err, { verb: 'list', resource: 'secrets', namespace }),
+  );
   expect(refused).toMatchObject({ code: KubeErrorCode.Forbidden, kind: 'domain', retryable: false, status: 403 });
   expect(refused?.message).toMatch(/cannot list resource "secrets"/);
   // Nor anything in another namespace.
-  const elsewhere = await saCore.listNamespacedConfigMap({ namespace: 'default' }).then(() => undefined, (err: unknown) => classifyKubeError(err, { verb: 'list', resource: 'configmaps', namespace: 'default' }));
+  const elsewhere = await saCore.listNamespacedConfigMap({ namespace: 'default' }).then(
+    () => undefined,
+    (err: unknown) => classifyKubeError(err, { verb: 'list', resource: 'configmaps', namespace: 'default' }),
+  );
   expect(elsewhere?.code).toBe(KubeErrorCode.Forbidden);
 });

@@ -10,7 +10,10 @@ export function adminClients(): KubeClients {
 }
 
 /** A fresh namespace for one test; `cleanup` deletes it (tolerating 404). */
-export async function testNamespace(clients: KubeClients, prefix: string): Promise<{ name: string; cleanup: () => Promise<void> }> {
+export async function testNamespace(
+  clients: KubeClients,
+  prefix: string,
+): Promise<{ name: string; cleanup: () => Promise<void> }> {
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
   await clients.core.createNamespace({ body: { metadata: { name, labels: { 'flink-deploy.test': 'k8s-facade' } } } });
   return {
@@ -30,7 +33,15 @@ export function eventually<T>(what: string, probe: () => Promise<T | undefined>,
  * A small Deployment whose pods never run: its image is not one the local node agent can
  * start (ErrImagePull), and without the node agent its pods stay unscheduled.
  */
-export function testDeployment(namespace: string, name: string, extra: { labels?: Record<string, string>; replicas?: number; ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string }> } = {}) {
+export function testDeployment(
+  namespace: string,
+  name: string,
+  extra: {
+    labels?: Record<string, string>;
+    replicas?: number;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string }>;
+  } = {},
+) {
   const labels = { 'app.kubernetes.io/instance': name, ...(extra.labels ?? {}) };
   return {
     apiVersion: 'apps/v1',
@@ -39,7 +50,10 @@ export function testDeployment(namespace: string, name: string, extra: { labels?
     spec: {
       replicas: extra.replicas ?? 1,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'registry.invalid/not-runnable:1' }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'main', image: 'registry.invalid/not-runnable:1' }] },
+      },
     },
   };
 }

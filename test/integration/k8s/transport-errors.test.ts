@@ -21,7 +21,15 @@ test('an API server that cannot be reached is a retryable transport error, not a
     currentContext: 'gone',
   });
   const facade = createKubeFacade(createKubeClients(kc));
-  await expect(facade.records.readRecord('apps', 'orders')).rejects.toMatchObject({ code: KubeErrorCode.Unreachable, kind: 'transport', retryable: true });
-  await expect(facade.readDeploymentStatus({ namespace: 'apps', name: 'x' })).rejects.toMatchObject({ code: KubeErrorCode.Unreachable });
-  await expect(facade.records.acquireLock({ namespace: 'apps', app: 'orders', workflowId: 'w', runId: 'r', operation: 'deploy' })).rejects.toMatchObject({ code: KubeErrorCode.Unreachable });
+  await expect(facade.records.readRecord('apps', 'orders')).rejects.toMatchObject({
+    code: KubeErrorCode.Unreachable,
+    kind: 'transport',
+    retryable: true,
+  });
+  await expect(facade.readDeploymentStatus({ namespace: 'apps', name: 'x' })).rejects.toMatchObject({
+    code: KubeErrorCode.Unreachable,
+  });
+  await expect(
+    facade.records.acquireLock({ namespace: 'apps', app: 'orders', workflowId: 'w', runId: 'r', operation: 'deploy' }),
+  ).rejects.toMatchObject({ code: KubeErrorCode.Unreachable });
 });

@@ -35,10 +35,14 @@ export async function deleteNamespace(namespace: string): Promise<void> {
   await kube.apps.deleteCollectionNamespacedDeployment({ namespace }).catch(() => undefined);
   await kube.core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 5 }).catch(() => undefined);
   const uids = pods.items.map((p) => p.metadata?.uid ?? '');
-  await eventually('the namespace pods to be gone', async () => {
-    const left = await kube.core.listNamespacedPod({ namespace });
-    return left.items.length === 0 && uids.every((uid) => findPodProcesses(uid).length === 0) ? true : undefined;
-  }, 60_000).catch(() => undefined);
+  await eventually(
+    'the namespace pods to be gone',
+    async () => {
+      const left = await kube.core.listNamespacedPod({ namespace });
+      return left.items.length === 0 && uids.every((uid) => findPodProcesses(uid).length === 0) ? true : undefined;
+    },
+    60_000,
+  ).catch(() => undefined);
   await kube.core.deleteNamespace({ name: namespace }).catch(() => undefined);
 }
 
@@ -48,11 +52,21 @@ export async function listPods(namespace: string, labelSelector: string): Promis
 }
 
 /** The one pod matching `labelSelector` once it satisfies `ok`. */
-export async function podWhere(input: { namespace: string; labelSelector: string; what: string; ok: (pod: k8s.V1Pod) => boolean; timeoutMs?: number }): Promise<k8s.V1Pod> {
-  return eventually(input.what, async () => {
-    const pods = await listPods(input.namespace, input.labelSelector);
-    return pods.length === 1 && input.ok(pods[0] as k8s.V1Pod) ? pods[0] : undefined;
-  }, input.timeoutMs);
+export async function podWhere(input: {
+  namespace: string;
+  labelSelector: string;
+  what: string;
+  ok: (pod: k8s.V1Pod) => boolean;
+  timeoutMs?: number;
+}): Promise<k8s.V1Pod> {
+  return eventually(
+    input.what,
+    async () => {
+      const pods = await listPods(input.namespace, input.labelSelector);
+      return pods.length === 1 && input.ok(pods[0] as k8s.V1Pod) ? pods[0] : undefined;
+    },
+    input.timeoutMs,
+  );
 }
 
 /** True when the pod's Ready condition is True. */

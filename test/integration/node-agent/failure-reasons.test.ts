@@ -21,7 +21,10 @@ function deployment(name: string, container: k8s.V1Container): k8s.V1Deployment 
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 2, containers: [container] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { terminationGracePeriodSeconds: 2, containers: [container] },
+      },
     },
   };
 }
@@ -29,22 +32,45 @@ function deployment(name: string, container: k8s.V1Container): k8s.V1Deployment 
 const waitingReason = (pod: k8s.V1Pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
 
 test('an image of a Flink version the node does not have waits with ErrImagePull, then ImagePullBackOff', async () => {
-  await kube.apps.createNamespacedDeployment({ namespace, body: deployment('old-flink', { name: 'main', image: 'flink:1.17', args: ['jobmanager'] }) });
-  const pulling = await podWhere({ namespace, labelSelector: 'app=old-flink', what: 'ErrImagePull', ok: (p) => waitingReason(p) === 'ErrImagePull' });
-  expect(pulling.status?.containerStatuses?.[0]?.state?.waiting?.message).toContain('image flink:1.17 is not available on this node (have Flink 2.3.0');
+  await kube.apps.createNamespacedDeployment({
+    namespace,
+    body: deployment('old-flink', { name: 'main', image: 'flink:1.17', args: ['jobmanager'] }),
+  });
+  const pulling = await podWhere({
+    namespace,
+    labelSelector: 'app=old-flink',
+    what: 'ErrImagePull',
+    ok: (p) => waitingReason(p) === 'ErrImagePull',
+  });
+  expect(pulling.status?.containerStatuses?.[0]?.state?.waiting?.message).toContain(
+    'image flink:1.17 is not available on this node (have Flink 2.3.0',
+  );
   expect(pulling.status?.phase).toBe('Pending');
-  const backingOff = await podWhere({ namespace, labelSelector: 'app=old-flink', what: 'ImagePullBackOff', ok: (p) => waitingReason(p) === 'ImagePullBackOff' });
+  const backingOff = await podWhere({
+    namespace,
+    labelSelector: 'app=old-flink',
+    what: 'ImagePullBackOff',
+    ok: (p) => waitingReason(p) === 'ImagePullBackOff',
+  });
   expect(backingOff.status?.containerStatuses?.[0]?.ready).toBe(false);
   const reasons = (await podEvents(namespace, backingOff.metadata?.name ?? '')).map((e) => `${e.reason}: ${e.message}`);
-  expect(reasons).toEqual(expect.arrayContaining([expect.stringContaining('Failed: Failed to pull image "flink:1.17"'), expect.stringContaining('BackOff')]));
+  expect(reasons).toEqual(
+    expect.arrayContaining([
+      expect.stringContaining('Failed: Failed to pull image "flink:1.17"'),
+      expect.stringContaining('BackOff'),
+    ]),
+  );
 });
 
 test('a container that keeps exiting 3 is restarted, counted, and waits with CrashLoopBackOff', async () => {
   await kube.apps.createNamespacedDeployment({
-    namespace, body: deployment('crasher', { name: 'main', image: 'flink:2.3', command: ['sh', '-c', 'echo crashing; exit 3'] }),
+    namespace,
+    body: deployment('crasher', { name: 'main', image: 'flink:2.3', command: ['sh', '-c', 'echo crashing; exit 3'] }),
   });
   const crashing = await podWhere({
-    namespace, labelSelector: 'app=crasher', what: 'CrashLoopBackOff after a restart',
+    namespace,
+    labelSelector: 'app=crasher',
+    what: 'CrashLoopBackOff after a restart',
     ok: (p) => waitingReason(p) === 'CrashLoopBackOff' && (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
   });
   const status = crashing.status?.containerStatuses?.[0];

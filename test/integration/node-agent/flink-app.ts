@@ -44,11 +44,21 @@ export async function createFlinkApp(input: FlinkAppInput): Promise<void> {
     `execution.checkpointing.savepoint-dir: file:///flink-data/savepoints`,
     'execution.shutdown-on-application-finish: false',
   ].join('\n');
-  await kube.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: `${app}-config` }, data: { 'config.yaml': config } } });
-  const service = (name: string, ports: k8s.V1ServicePort[]): k8s.V1Service => ({
-    metadata: { name }, spec: { selector: labels(app, 'jobmanager'), ports },
+  await kube.core.createNamespacedConfigMap({
+    namespace,
+    body: { metadata: { name: `${app}-config` }, data: { 'config.yaml': config } },
   });
-  await kube.core.createNamespacedService({ namespace, body: service(app, [{ name: 'rpc', port: 6123 }, { name: 'blob', port: 6124 }]) });
+  const service = (name: string, ports: k8s.V1ServicePort[]): k8s.V1Service => ({
+    metadata: { name },
+    spec: { selector: labels(app, 'jobmanager'), ports },
+  });
+  await kube.core.createNamespacedService({
+    namespace,
+    body: service(app, [
+      { name: 'rpc', port: 6123 },
+      { name: 'blob', port: 6124 },
+    ]),
+  });
   await kube.core.createNamespacedService({ namespace, body: service(`${app}-rest`, [{ name: 'rest', port: 8081 }]) });
   const volumes: k8s.V1Volume[] = [
     { name: 'flink-config', configMap: { name: `${app}-config` } },
@@ -66,7 +76,11 @@ export async function createFlinkApp(input: FlinkAppInput): Promise<void> {
       selector: { matchLabels: labels(app, component) },
       template: {
         metadata: { labels: labels(app, component) },
-        spec: { terminationGracePeriodSeconds: 10, volumes, containers: [{ ...container, image, volumeMounts: mounts }] },
+        spec: {
+          terminationGracePeriodSeconds: 10,
+          volumes,
+          containers: [{ ...container, image, volumeMounts: mounts }],
+        },
       },
     },
   });
@@ -75,12 +89,20 @@ export async function createFlinkApp(input: FlinkAppInput): Promise<void> {
     body: deployment('jobmanager', {
       name: 'flink-main-container',
       args: ['standalone-job', '--job-classname', input.jobClass, '--job-id', input.jobId],
-      ports: [{ name: 'rest', containerPort: 8081 }, { name: 'rpc', containerPort: 6123 }, { name: 'blob', containerPort: 6124 }],
+      ports: [
+        { name: 'rest', containerPort: 8081 },
+        { name: 'rpc', containerPort: 6123 },
+        { name: 'blob', containerPort: 6124 },
+      ],
       readinessProbe: { httpGet: { path: '/config', port: 'rest' }, periodSeconds: 2 },
     }),
   });
   await kube.apps.createNamespacedDeployment({
     namespace,
-    body: deployment('taskmanager', { name: 'flink-main-container', args: ['taskmanager'], ports: [{ name: 'rpc', containerPort: 6122 }] }),
+    body: deployment('taskmanager', {
+      name: 'flink-main-container',
+      args: ['taskmanager'],
+      ports: [{ name: 'rpc', containerPort: 6122 }],
+    }),
   });
 }

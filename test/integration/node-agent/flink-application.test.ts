@@ -6,7 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stack } from '../../support/stack';
-import { createNamespace, deleteNamespace, eventually, flinkGet, isReady, kube, listPods, podEvents, podProcesses, podWhere } from './cluster';
+import {
+  createNamespace,
+  deleteNamespace,
+  eventually,
+  flinkGet,
+  isReady,
+  kube,
+  listPods,
+  podEvents,
+  podProcesses,
+  podWhere,
+} from './cluster';
 import { createFlinkApp, selectorOf, STATE_MACHINE_CLASS } from './flink-app';
 
 const app = 'state-machine';
@@ -23,7 +34,12 @@ afterAll(async () => {
 test('a JobManager and TaskManager Deployment run the job to RUNNING; a killed TaskManager restarts; deleting leaves no process', async () => {
   await createFlinkApp({ namespace, app, jobId, jobClass: STATE_MACHINE_CLASS });
 
-  const jobManager = await podWhere({ namespace, labelSelector: selectorOf(app, 'jobmanager'), what: 'a ready JobManager pod', ok: isReady });
+  const jobManager = await podWhere({
+    namespace,
+    labelSelector: selectorOf(app, 'jobmanager'),
+    what: 'a ready JobManager pod',
+    ok: isReady,
+  });
   const podIp = jobManager.status?.podIP ?? '';
   expect(podIp).toMatch(/^127\.1\.\d+\.\d+$/);
   expect(jobManager.spec?.nodeName).toBe('local-node');
@@ -34,10 +50,18 @@ test('a JobManager and TaskManager Deployment run the job to RUNNING; a killed T
   });
   expect(job.jid).toBe(jobId);
 
-  const taskManager = await podWhere({ namespace, labelSelector: selectorOf(app, 'taskmanager'), what: 'a running TaskManager pod', ok: (p) => p.status?.phase === 'Running' });
+  const taskManager = await podWhere({
+    namespace,
+    labelSelector: selectorOf(app, 'taskmanager'),
+    what: 'a running TaskManager pod',
+    ok: (p) => p.status?.phase === 'Running',
+  });
   expect(taskManager.status?.podIP).not.toBe(podIp);
   const registered = await eventually('the TaskManager to register', async () => {
-    const { taskmanagers } = await flinkGet<{ taskmanagers: Array<{ id: string; path: string }> }>({ podIp, path: '/taskmanagers' });
+    const { taskmanagers } = await flinkGet<{ taskmanagers: Array<{ id: string; path: string }> }>({
+      podIp,
+      path: '/taskmanagers',
+    });
     return taskmanagers.length === 1 ? taskmanagers : undefined;
   });
   expect(registered[0]?.path).toContain(taskManager.status?.podIP ?? 'missing');
@@ -56,11 +80,18 @@ test('a JobManager and TaskManager Deployment run the job to RUNNING; a killed T
   expect(tmProcesses.length).toBeGreaterThan(0);
   for (const pid of tmProcesses) process.kill(pid, 'SIGKILL');
   const restarted = await podWhere({
-    namespace, labelSelector: selectorOf(app, 'taskmanager'), what: 'the TaskManager restarted',
-    ok: (p) => p.metadata?.uid === tmUid && p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state?.running !== undefined,
+    namespace,
+    labelSelector: selectorOf(app, 'taskmanager'),
+    what: 'the TaskManager restarted',
+    ok: (p) =>
+      p.metadata?.uid === tmUid &&
+      p.status?.containerStatuses?.[0]?.restartCount === 1 &&
+      p.status.containerStatuses[0].state?.running !== undefined,
   });
   expect(restarted.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode).toBe(137);
-  expect((await podEvents(namespace, restarted.metadata?.name ?? '')).map((e) => e.reason)).toEqual(expect.arrayContaining(['Scheduled', 'Started']));
+  expect((await podEvents(namespace, restarted.metadata?.name ?? '')).map((e) => e.reason)).toEqual(
+    expect.arrayContaining(['Scheduled', 'Started']),
+  );
   await eventually('the job RUNNING again with the restarted TaskManager', async () => {
     const found = await flinkGet<{ state: string }>({ podIp, path: `/jobs/${jobId}` });
     const { taskmanagers } = await flinkGet<{ taskmanagers: unknown[] }>({ podIp, path: '/taskmanagers' });
@@ -71,9 +102,17 @@ test('a JobManager and TaskManager Deployment run the job to RUNNING; a killed T
   const uids = (await listPods(namespace, 'app.kubernetes.io/name=' + app)).map((p) => p.metadata?.uid ?? '');
   expect(uids).toHaveLength(2);
   await kube.apps.deleteNamespacedDeployment({ name: `${app}-jobmanager`, namespace, propagationPolicy: 'Foreground' });
-  await kube.apps.deleteNamespacedDeployment({ name: `${app}-taskmanager`, namespace, propagationPolicy: 'Foreground' });
-  await eventually('the pods and their processes to be gone', async () => {
-    const left = await listPods(namespace, 'app.kubernetes.io/name=' + app);
-    return left.length === 0 && uids.every((uid) => podProcesses(uid).length === 0) ? true : undefined;
-  }, 60_000);
+  await kube.apps.deleteNamespacedDeployment({
+    name: `${app}-taskmanager`,
+    namespace,
+    propagationPolicy: 'Foreground',
+  });
+  await eventually(
+    'the pods and their processes to be gone',
+    async () => {
+      const left = await listPods(namespace, 'app.kubernetes.io/name=' + app);
+      return left.length === 0 && uids.every((uid) => podProcesses(uid).length === 0) ? true : undefined;
+    },
+    60_000,
+  );
 });

@@ -16,9 +16,16 @@ test('a workflow runs on the real Temporal dev server of the stack and is kept i
   try {
     const client = new Client({ connection });
     const taskQueue = `stack-proof-${randomUUID()}`;
-    const worker = await Worker.create({ connection: await NativeConnection.connect({ address: stack.temporalAddress }), taskQueue, workflowBundle: bundle, activities });
+    const worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: stack.temporalAddress }),
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+    });
     const workflowId = `stack-proof-${randomUUID()}`;
-    const result = await worker.runUntil(client.workflow.execute(stackProof, { taskQueue, workflowId, args: [{ name: 'dev', sleepMs: 100 }] }));
+    const result = await worker.runUntil(
+      client.workflow.execute(stackProof, { taskQueue, workflowId, args: [{ name: 'dev', sleepMs: 100 }] }),
+    );
     expect(result).toBe(`hello dev from pid ${process.pid}`);
     const described = await client.workflow.getHandle(workflowId).describe();
     expect(described.status.name).toBe('COMPLETED');
@@ -35,11 +42,20 @@ test('a time-skipping test on the test server from the stack skips a one-day tim
   });
   try {
     const taskQueue = `stack-proof-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+    });
     const before = Date.now();
-    const result = await worker.runUntil(env.client.workflow.execute(stackProof, {
-      taskQueue, workflowId: `stack-proof-${randomUUID()}`, args: [{ name: 'skip', sleepMs: 24 * 3600 * 1000 }],
-    }));
+    const result = await worker.runUntil(
+      env.client.workflow.execute(stackProof, {
+        taskQueue,
+        workflowId: `stack-proof-${randomUUID()}`,
+        args: [{ name: 'skip', sleepMs: 24 * 3600 * 1000 }],
+      }),
+    );
     expect(result).toContain('hello skip');
     // the one-day timer fired without a day passing: the server skipped time.
     expect(Date.now() - before).toBeLessThan(10 * 60_000);

@@ -16,21 +16,40 @@ import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workf
 
 const baseSpec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
-const withSpec = (patch: (s: AppSpec) => void): AppSpec => { const s = structuredClone(baseSpec); patch(s); return s; };
-const v2 = withSpec((s) => { s.image = 'flink:2.3-v2'; s.job.parallelism = 4; });
+const withSpec = (patch: (s: AppSpec) => void): AppSpec => {
+  const s = structuredClone(baseSpec);
+  patch(s);
+  return s;
+};
+const v2 = withSpec((s) => {
+  s.image = 'flink:2.3-v2';
+  s.job.parallelism = 4;
+});
 
 let kit: WorkflowTestKit;
-beforeAll(async () => { kit = await createWorkflowTestKit(); });
-afterAll(async () => { await kit?.teardown(); });
+beforeAll(async () => {
+  kit = await createWorkflowTestKit();
+});
+afterAll(async () => {
+  await kit?.teardown();
+});
 
 let seq = 0;
 async function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
   return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, { taskQueue, workflowId: `flink-deploy/default/counter-${++seq}`, args: [input] }));
+    kit.env.client.workflow.execute(workflow, {
+      taskQueue,
+      workflowId: `flink-deploy/default/counter-${++seq}`,
+      args: [input],
+    }),
+  );
 }
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowFailedError);
   const cause = (err as WorkflowFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -52,11 +71,20 @@ test('apply deploys first, then upgrades from the savepoint whose trigger id was
   const result = await run(cluster, 'apply', { spec: v2 });
 
   expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
-  const begin = cluster.calls.filter((c) => c.name === 'beginOperation').at(-1)!.input as { intent: { triggerId: string } };
-  const stop = cluster.calls.find((c) => c.name === 'takeSavepoint')!.input as { triggerId: string; stop: boolean; jobId: string };
+  const begin = cluster.calls.filter((c) => c.name === 'beginOperation').at(-1)!.input as {
+    intent: { triggerId: string };
+  };
+  const stop = cluster.calls.find((c) => c.name === 'takeSavepoint')!.input as {
+    triggerId: string;
+    stop: boolean;
+    jobId: string;
+  };
   expect(stop).toMatchObject({ triggerId: begin.intent.triggerId, stop: true, jobId: firstJob });
-  expect(cluster.calls.findIndex((c) => c.name === 'beginOperation' && c === cluster.calls.filter((x) => x.name === 'beginOperation').at(-1)))
-    .toBeLessThan(cluster.calls.findIndex((c) => c.name === 'takeSavepoint'));
+  expect(
+    cluster.calls.findIndex(
+      (c) => c.name === 'beginOperation' && c === cluster.calls.filter((x) => x.name === 'beginOperation').at(-1),
+    ),
+  ).toBeLessThan(cluster.calls.findIndex((c) => c.name === 'takeSavepoint'));
   const newJob = cluster.jobs.at(-1)!;
   expect(newJob.restoredFrom).toBe(result.restoredFrom);
   expect(result.restoredFrom).toBe(`file:///sp/savepoint-${begin.intent.triggerId.slice(0, 6)}`);
@@ -81,7 +109,9 @@ test('a new version that fails is rolled back to the last stable spec from the S
 
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toMatch(/upgrade failed, rolled back: job \w+ FAILED: ClassNotFoundException/);
-  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
+  const applies = cluster.calls
+    .filter((c) => c.name === 'applyApplication')
+    .map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
   expect(applies.map((a) => a.spec.image)).toEqual(['flink:2.3', 'flink:2.3-v2', 'flink:2.3']);
   expect(applies[2]!.restore?.path).toBe(applies[1]!.restore?.path);
   expect(cluster.runningJobs()).toHaveLength(1);
@@ -119,14 +149,24 @@ test('a failed savepoint tears nothing down and fails with SavepointFailed', asy
 });
 
 test('the checkpoint fallback is used only when the spec allows it and the checkpoint is young enough', async () => {
-  const allowFallback = withSpec((s) => { s.image = 'flink:2.3-v2'; s.savepointFallback = { allowCheckpoint: true, maxCheckpointAgeSeconds: 60 }; });
+  const allowFallback = withSpec((s) => {
+    s.image = 'flink:2.3-v2';
+    s.savepointFallback = { allowCheckpoint: true, maxCheckpointAgeSeconds: 60 };
+  });
   const cluster = await deployed();
   cluster.script.savepointFails = true;
 
-  cluster.script.checkpoint = { id: 4, location: 'file:///cp/chk-4', completedAt: Date.now() - 10 * 60_000, ageSeconds: 600 };
+  cluster.script.checkpoint = {
+    id: 4,
+    location: 'file:///cp/chk-4',
+    completedAt: Date.now() - 10 * 60_000,
+    ageSeconds: 600,
+  };
   const refused = await failureOf(run(cluster, 'apply', { spec: allowFallback }));
   expect(refused.type).toBe(FailureType.SavepointFailed);
-  expect(refused.message).toMatch(/checkpoint fallback was refused: the latest checkpoint is \d+s old, more than the allowed 60s/);
+  expect(refused.message).toMatch(
+    /checkpoint fallback was refused: the latest checkpoint is \d+s old, more than the allowed 60s/,
+  );
   expect(cluster.runningJobs()).toHaveLength(1);
 
   cluster.script.checkpoint = { id: 9, location: 'file:///cp/chk-9', completedAt: Date.now(), ageSeconds: 1 };
@@ -136,7 +176,10 @@ test('the checkpoint fallback is used only when the spec allows it and the check
 });
 
 test('last-state restores from the latest checkpoint, and refuses (tearing nothing down) when there is none', async () => {
-  const lastState = withSpec((s) => { s.image = 'flink:2.3-v2'; s.job.upgradeMode = 'last-state'; });
+  const lastState = withSpec((s) => {
+    s.image = 'flink:2.3-v2';
+    s.job.upgradeMode = 'last-state';
+  });
   const cluster = await deployed();
   const none = await failureOf(run(cluster, 'apply', { spec: lastState }));
   expect(none.type).toBe(FailureType.NoCheckpoint);
@@ -150,7 +193,12 @@ test('last-state restores from the latest checkpoint, and refuses (tearing nothi
 
 test('stateless cancels and deploys fresh', async () => {
   const cluster = await deployed();
-  const result = await run(cluster, 'apply', { spec: withSpec((s) => { s.image = 'flink:2.3-v2'; s.job.upgradeMode = 'stateless'; }) });
+  const result = await run(cluster, 'apply', {
+    spec: withSpec((s) => {
+      s.image = 'flink:2.3-v2';
+      s.job.upgradeMode = 'stateless';
+    }),
+  });
   expect(result.outcome).toBe('succeeded');
   expect(result.restoredFrom).toBeUndefined();
   expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(1);
@@ -159,7 +207,16 @@ test('stateless cancels and deploys fresh', async () => {
 
 test('a lock held by another operation: an upgrade fails with OperationInProgress, a periodic savepoint is skipped and says why', async () => {
   const cluster = await deployed();
-  cluster.record = { ...cluster.record!, operation: { workflowId: 'flink-deploy/default/counter-other', runId: 'r', type: 'upgrade', phase: 'Savepointing', startedAt: new Date().toISOString() } };
+  cluster.record = {
+    ...cluster.record!,
+    operation: {
+      workflowId: 'flink-deploy/default/counter-other',
+      runId: 'r',
+      type: 'upgrade',
+      phase: 'Savepointing',
+      startedAt: new Date().toISOString(),
+    },
+  };
 
   const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
   expect(failure.type).toBe(FailureType.OperationInProgress);
@@ -187,13 +244,17 @@ test('suspend stops with a savepoint and removes the deployments; resume restore
 test('periodic savepoints dispose beyond retention, never the restore source, and retry a failed disposal', async () => {
   const cluster = await deployed();
   const taken: string[] = [];
-  for (let i = 0; i < 3; i++) taken.push((await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
+  for (let i = 0; i < 3; i++)
+    taken.push((await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
   expect(cluster.disposedLocations).toEqual([taken[0]]);
 
   cluster.script.disposalFails = [taken[1]!];
   const fourth = await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
   expect(fourth.message).toContain('1 disposal(s) failed and will be retried');
-  expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposalPending: true, disposeError: 'disposal refused' });
+  expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({
+    disposalPending: true,
+    disposeError: 'disposal refused',
+  });
 
   cluster.script.disposalFails = [];
   await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
@@ -204,17 +265,35 @@ test('periodic savepoints dispose beyond retention, never the restore source, an
 test('an upgrade cancelled while the new version rolls out brings the last stable version back from the same savepoint, and says so', async () => {
   const cluster = await deployed();
   cluster.script.hangingImages = ['flink:2.3-v2'];
-  const failure = await failureOf(kit.withWorker(cluster.activities(), async (taskQueue) => {
-    const handle = await kit.env.client.workflow.start('apply', { taskQueue, workflowId: `flink-deploy/default/counter-${++seq}`, args: [{ spec: v2 }] });
-    for (let i = 0; i < 200 && !cluster.calls.some((c) => c.name === 'awaitJobStable' && (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId && cluster.jobs.at(-1)?.image === 'flink:2.3-v2'); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await handle.cancel();
-    return handle.result();
-  }));
+  const failure = await failureOf(
+    kit.withWorker(cluster.activities(), async (taskQueue) => {
+      const handle = await kit.env.client.workflow.start('apply', {
+        taskQueue,
+        workflowId: `flink-deploy/default/counter-${++seq}`,
+        args: [{ spec: v2 }],
+      });
+      for (
+        let i = 0;
+        i < 200 &&
+        !cluster.calls.some(
+          (c) =>
+            c.name === 'awaitJobStable' &&
+            (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId &&
+            cluster.jobs.at(-1)?.image === 'flink:2.3-v2',
+        );
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await handle.cancel();
+      return handle.result();
+    }),
+  );
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toContain('cancelled on request');
-  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
+  const applies = cluster.calls
+    .filter((c) => c.name === 'applyApplication')
+    .map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
   expect(applies.map((a) => a.spec.image)).toEqual(['flink:2.3', 'flink:2.3-v2', 'flink:2.3']);
   expect(applies[2]!.restore?.path).toBe(applies[1]!.restore?.path);
   expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);

@@ -11,13 +11,25 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 
 const dir = path.join(__dirname, '../../fixtures/histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.binpb'))
+  .sort();
 
 test('there are recorded histories to replay', () => {
-  expect(files).toEqual(expect.arrayContaining(['apply-deploy.binpb', 'apply-upgrade-rolled-back.binpb', 'apply-upgrade-worker-killed-savepointing.binpb']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'apply-deploy.binpb',
+      'apply-upgrade-rolled-back.binpb',
+      'apply-upgrade-worker-killed-savepointing.binpb',
+    ]),
+  );
 });
 
 test.each(files)('%s replays on the current workflow code', async (file) => {
   const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../../src/workflows') }, history, `replay-${file}`);
+  await Worker.runReplayHistory(
+    { workflowsPath: require.resolve('../../../src/workflows') },
+    history,
+    `replay-${file}`,
+  );
 });

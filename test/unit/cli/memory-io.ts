@@ -11,8 +11,18 @@ export function memoryIo(env: Record<string, string> = {}): MemoryIo {
   let out = '';
   let err = '';
   return {
-    stdout: { write: (text: string) => { out += text; }, isTTY: false },
-    stderr: { write: (text: string) => { err += text; }, isTTY: false },
+    stdout: {
+      write: (text: string) => {
+        out += text;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (text: string) => {
+        err += text;
+      },
+      isTTY: false,
+    },
     env,
     onInterrupt: () => () => undefined,
     out: () => out,

@@ -9,7 +9,11 @@ const example = path.join(stack.root, 'examples', 'ci', 'flink-app.yaml');
 test('validate --output json of the example: one document on stdout, nothing on stderr', async () => {
   const io = memoryIo();
   expect(await runCli(['validate', '-f', example, '-o', 'json'], io)).toBe(0);
-  expect(JSON.parse(io.out())).toEqual({ valid: true, app: { namespace: 'default', name: 'basic-example' }, errors: [] });
+  expect(JSON.parse(io.out())).toEqual({
+    valid: true,
+    app: { namespace: 'default', name: 'basic-example' },
+    errors: [],
+  });
   expect(io.err()).toBe('');
 });
 

@@ -13,9 +13,15 @@ function env(vars: Record<string, string> = {}): Record<string, string> {
 test('defaults: local Temporal, the flink-deploy task queue, endpoint-slice outside a cluster', () => {
   const settings = loadSettings({}, env());
   expect(settings).toMatchObject({
-    temporalAddress: '127.0.0.1:7233', temporalNamespace: 'default', taskQueue: 'flink-deploy',
-    flinkEndpoint: 'endpoint-slice', metricsAddress: '127.0.0.1:9464', uiUrl: 'http://127.0.0.1:8233',
-    pollIntervalMs: 2_000, flinkRequestTimeoutMs: 10_000, logLevel: 'info',
+    temporalAddress: '127.0.0.1:7233',
+    temporalNamespace: 'default',
+    taskQueue: 'flink-deploy',
+    flinkEndpoint: 'endpoint-slice',
+    metricsAddress: '127.0.0.1:9464',
+    uiUrl: 'http://127.0.0.1:8233',
+    pollIntervalMs: 2_000,
+    flinkRequestTimeoutMs: 10_000,
+    logLevel: 'info',
   });
   expect(settings.kubeconfig).toBeUndefined();
   expect(settings.temporalApiKey).toBeUndefined();
@@ -26,9 +32,21 @@ test('inside a cluster the Flink endpoint defaults to service-dns', () => {
 });
 
 test('env overrides defaults, flags override env', () => {
-  const vars = env({ TEMPORAL_ADDRESS: 'temporal.example:7233', FLINK_DEPLOY_TASK_QUEUE: 'from-env', KUBECONFIG: '/k/config', FLINK_DEPLOY_POLL_INTERVAL: '500ms', FLINK_DEPLOY_UI_URL: 'https://ui.example/' });
+  const vars = env({
+    TEMPORAL_ADDRESS: 'temporal.example:7233',
+    FLINK_DEPLOY_TASK_QUEUE: 'from-env',
+    KUBECONFIG: '/k/config',
+    FLINK_DEPLOY_POLL_INTERVAL: '500ms',
+    FLINK_DEPLOY_UI_URL: 'https://ui.example/',
+  });
   const fromEnv = loadSettings({}, vars);
-  expect(fromEnv).toMatchObject({ temporalAddress: 'temporal.example:7233', taskQueue: 'from-env', kubeconfig: '/k/config', pollIntervalMs: 500, uiUrl: 'https://ui.example' });
+  expect(fromEnv).toMatchObject({
+    temporalAddress: 'temporal.example:7233',
+    taskQueue: 'from-env',
+    kubeconfig: '/k/config',
+    pollIntervalMs: 500,
+    uiUrl: 'https://ui.example',
+  });
   const fromFlags = loadSettings({ temporalAddress: '10.1.1.1:7000', taskQueue: 'from-flag' }, vars);
   expect(fromFlags).toMatchObject({ temporalAddress: '10.1.1.1:7000', taskQueue: 'from-flag' });
 });
@@ -69,19 +87,36 @@ test('an API key is never printed in errors', () => {
 test('the Temporal connection: the TOML profile, TEMPORAL_* env over it, flags over both', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'flink-deploy-toml-'));
   const file = path.join(dir, 'temporal.toml');
-  writeFileSync(file, [
-    '[profile.default]', 'address = "file-default:7233"', 'namespace = "ns-file"', '',
-    '[profile.cloud]', 'address = "cloud.example:7233"', 'namespace = "prod.abc12"', 'api_key = "secret-from-file"', '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      '[profile.default]',
+      'address = "file-default:7233"',
+      'namespace = "ns-file"',
+      '',
+      '[profile.cloud]',
+      'address = "cloud.example:7233"',
+      'namespace = "prod.abc12"',
+      'api_key = "secret-from-file"',
+      '',
+    ].join('\n'),
+  );
   const fromFile = loadSettings({}, { TEMPORAL_CONFIG_FILE: file });
   expect(fromFile).toMatchObject({ temporalAddress: 'file-default:7233', temporalNamespace: 'ns-file' });
 
   const cloud = loadSettings({ temporalProfile: 'cloud' }, { TEMPORAL_CONFIG_FILE: file });
   const config = temporalConnectConfig(cloud);
   expect(config.namespace).toBe('prod.abc12');
-  expect(config.connectionOptions).toMatchObject({ address: 'cloud.example:7233', apiKey: 'secret-from-file', tls: true });
+  expect(config.connectionOptions).toMatchObject({
+    address: 'cloud.example:7233',
+    apiKey: 'secret-from-file',
+    tls: true,
+  });
 
-  const overridden = loadSettings({ temporalNamespace: 'flag-ns' }, { TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env:7233' });
+  const overridden = loadSettings(
+    { temporalNamespace: 'flag-ns' },
+    { TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env:7233' },
+  );
   expect(overridden).toMatchObject({ temporalAddress: 'env:7233', temporalNamespace: 'flag-ns' });
 });
 
@@ -91,15 +126,23 @@ test('an unknown profile is a setting error naming temporal.profile', () => {
 
 test('plain local connection: no TLS, no API key', () => {
   const config = temporalConnectConfig(loadSettings({}, env()));
-  expect(config).toEqual({ namespace: 'default', connectionOptions: { address: '127.0.0.1:7233', apiKey: undefined, tls: undefined, metadata: undefined } });
+  expect(config).toEqual({
+    namespace: 'default',
+    connectionOptions: { address: '127.0.0.1:7233', apiKey: undefined, tls: undefined, metadata: undefined },
+  });
 });
 
 test('TLS flags become a TLS config; --tls false turns it off', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'flink-deploy-tls-'));
   const ca = path.join(dir, 'ca.pem');
   writeFileSync(ca, 'CA');
-  const on = temporalConnectConfig(loadSettings({ temporalTlsCaPath: ca, temporalTlsServerName: 'temporal.internal' }, env()));
-  expect(on.connectionOptions.tls).toMatchObject({ serverNameOverride: 'temporal.internal', serverRootCACertificate: Buffer.from('CA') });
+  const on = temporalConnectConfig(
+    loadSettings({ temporalTlsCaPath: ca, temporalTlsServerName: 'temporal.internal' }, env()),
+  );
+  expect(on.connectionOptions.tls).toMatchObject({
+    serverNameOverride: 'temporal.internal',
+    serverRootCACertificate: Buffer.from('CA'),
+  });
   const off = temporalConnectConfig(loadSettings({ temporalTls: 'false' }, env()));
   expect(off.connectionOptions.tls).toBe(false);
 });

@@ -23,19 +23,36 @@ test.each([
 ])('HTTP %i %s is %s (%s)', (status, reason, code, kind) => {
   const err = classifyKubeError(apiException(status, reason, `the server says ${reason}`), request);
   expect(err).toMatchObject({ code, kind, status, reason, retryable: kind === 'transport', request });
-  expect(err.message).toBe(`could not patch deployments/orders-jobmanager in namespace apps: ${status} ${reason} the server says ${reason}`);
+  expect(err.message).toBe(
+    `could not patch deployments/orders-jobmanager in namespace apps: ${status} ${reason} the server says ${reason}`,
+  );
 });
 
 test('a 403 message names the verb and resource as the API server wrote it', () => {
-  const err = classifyKubeError(apiException(403, 'Forbidden', 'secrets is forbidden: User "system:serviceaccount:apps:flink-deploy" cannot list resource "secrets" in API group "" in the namespace "apps"'), { verb: 'list', resource: 'secrets', namespace: 'apps' });
+  const err = classifyKubeError(
+    apiException(
+      403,
+      'Forbidden',
+      'secrets is forbidden: User "system:serviceaccount:apps:flink-deploy" cannot list resource "secrets" in API group "" in the namespace "apps"',
+    ),
+    { verb: 'list', resource: 'secrets', namespace: 'apps' },
+  );
   expect(err.message).toContain('could not list secrets in namespace apps: 403 Forbidden');
   expect(err.message).toContain('cannot list resource "secrets"');
 });
 
 test('network failures are transport errors', () => {
-  const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:16443'), { code: 'ECONNREFUSED' }) });
-  expect(classifyKubeError(refused, request)).toMatchObject({ code: KubeErrorCode.Unreachable, kind: 'transport', retryable: true });
-  const timeout = new TypeError('fetch failed', { cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) });
+  const refused = new TypeError('fetch failed', {
+    cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:16443'), { code: 'ECONNREFUSED' }),
+  });
+  expect(classifyKubeError(refused, request)).toMatchObject({
+    code: KubeErrorCode.Unreachable,
+    kind: 'transport',
+    retryable: true,
+  });
+  const timeout = new TypeError('fetch failed', {
+    cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+  });
   expect(classifyKubeError(timeout, request)).toMatchObject({ code: KubeErrorCode.Timeout, kind: 'transport' });
   const aborted = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
   expect(classifyKubeError(aborted, request)).toMatchObject({ code: KubeErrorCode.Aborted });

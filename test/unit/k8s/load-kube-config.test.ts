@@ -4,7 +4,9 @@ import path from 'node:path';
 import { KubeErrorCode, loadKubeConfig } from '../../../src/k8s';
 
 const file = path.join(mkdtempSync(path.join(tmpdir(), 'fd-kc-')), 'kubeconfig');
-writeFileSync(file, `apiVersion: v1
+writeFileSync(
+  file,
+  `apiVersion: v1
 kind: Config
 clusters:
 - name: a
@@ -20,7 +22,8 @@ contexts:
 - name: ctx-b
   context: { cluster: b, user: u, namespace: apps }
 current-context: ctx-a
-`);
+`,
+);
 
 test('an explicit file, its current context or a chosen one', () => {
   expect(loadKubeConfig({ path: file }).getCurrentCluster()?.server).toBe('https://127.0.0.1:16443');
@@ -28,6 +31,13 @@ test('an explicit file, its current context or a chosen one', () => {
 });
 
 test('an unknown context or a missing file: K8S_CONFIG_INVALID', () => {
-  expect(() => loadKubeConfig({ path: file, context: 'nope' })).toThrow(expect.objectContaining({ code: KubeErrorCode.ConfigInvalid, message: 'kubeconfig has no context "nope" (known: ctx-a, ctx-b)' }));
-  expect(() => loadKubeConfig({ path: path.join(tmpdir(), 'does-not-exist-kubeconfig') })).toThrow(expect.objectContaining({ code: KubeErrorCode.ConfigInvalid }));
+  expect(() => loadKubeConfig({ path: file, context: 'nope' })).toThrow(
+    expect.objectContaining({
+      code: KubeErrorCode.ConfigInvalid,
+      message: 'kubeconfig has no context "nope" (known: ctx-a, ctx-b)',
+    }),
+  );
+  expect(() => loadKubeConfig({ path: path.join(tmpdir(), 'does-not-exist-kubeconfig') })).toThrow(
+    expect.objectContaining({ code: KubeErrorCode.ConfigInvalid }),
+  );
 });

@@ -5,12 +5,29 @@ const where = { namespace: 'apps', app: 'orders' };
 
 test('a record round-trips through its ConfigMap, with labels and readable JSON', () => {
   const record = {
-    ...emptyRecord('apps', 'orders'), generation: 3, jobId: 'a'.repeat(32), status: 'running' as const,
+    ...emptyRecord('apps', 'orders'),
+    generation: 3,
+    jobId: 'a'.repeat(32),
+    status: 'running' as const,
     lastAppliedSpec: { job: { parallelism: 2 } },
-    savepoints: [{ location: 'file:///sp/savepoint-1', time: '2026-01-01T00:00:00.000Z', kind: 'upgrade' as const, triggerId: 'b'.repeat(32), jobId: 'c'.repeat(32), disposed: false, restoredBy: ['a'.repeat(32)] }],
+    savepoints: [
+      {
+        location: 'file:///sp/savepoint-1',
+        time: '2026-01-01T00:00:00.000Z',
+        kind: 'upgrade' as const,
+        triggerId: 'b'.repeat(32),
+        jobId: 'c'.repeat(32),
+        disposed: false,
+        restoredBy: ['a'.repeat(32)],
+      },
+    ],
   };
   const cm = encodeRecord(record);
-  expect(cm.metadata).toMatchObject({ name: 'orders-deploy-state', namespace: 'apps', labels: { 'app.kubernetes.io/managed-by': 'flink-deploy', 'app.kubernetes.io/component': 'deploy-state' } });
+  expect(cm.metadata).toMatchObject({
+    name: 'orders-deploy-state',
+    namespace: 'apps',
+    labels: { 'app.kubernetes.io/managed-by': 'flink-deploy', 'app.kubernetes.io/component': 'deploy-state' },
+  });
   expect(cm.data?.['record.json']).toContain('\n  "generation": 3,');
   const decoded = decodeRecord({ ...cm, metadata: { ...cm.metadata, resourceVersion: '42', uid: 'u-1' } }, where);
   expect(decoded).toEqual({ record, resourceVersion: '42', uid: 'u-1' });
@@ -18,7 +35,9 @@ test('a record round-trips through its ConfigMap, with labels and readable JSON'
 
 test('invalid records are RECORD_CORRUPT with the field path', () => {
   const bad = { ...emptyRecord('apps', 'orders'), savepoints: [{ location: 'x', kind: 'weekly' }] };
-  expect(() => decodeRecord({ data: { 'record.json': JSON.stringify(bad) } }, where)).toThrow(expect.objectContaining({ code: RecordErrorCode.Corrupt, message: expect.stringContaining('savepoints.0.kind') }));
+  expect(() => decodeRecord({ data: { 'record.json': JSON.stringify(bad) } }, where)).toThrow(
+    expect.objectContaining({ code: RecordErrorCode.Corrupt, message: expect.stringContaining('savepoints.0.kind') }),
+  );
   expect(() => decodeRecord({ data: {} }, where)).toThrow(/has no "record.json" key/);
   expect(() => decodeRecord({ data: { 'record.json': '{' } }, where)).toThrow(/is not JSON/);
 });

@@ -7,7 +7,12 @@ import { stack } from '../../support/stack';
 
 const examples = stack.conformanceExamples;
 const jobId = generateJobId('default/basic-example/1');
-const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'basic-example-deploy-state', uid: '6b1f3c0e-0000-4000-8000-000000000001' };
+const owner = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  name: 'basic-example-deploy-state',
+  uid: '6b1f3c0e-0000-4000-8000-000000000001',
+};
 
 function basicSpec(): AppSpec {
   return loadAppSpec(readFileSync(`${examples}/basic.yaml`, 'utf8'));
@@ -27,17 +32,36 @@ describe('renderApplication', () => {
 
   it('starts the job from a savepoint when asked', () => {
     const spec = specOf(baseManifest());
-    const { jobManager } = renderApplication({ spec, generation: 2, jobId, restore: { path: 's3://bucket/savepoints/savepoint-1', allowNonRestoredState: true } });
+    const { jobManager } = renderApplication({
+      spec,
+      generation: 2,
+      jobId,
+      restore: { path: 's3://bucket/savepoints/savepoint-1', allowNonRestoredState: true },
+    });
     expect(jobManager.spec?.template.spec?.containers[0]?.args).toEqual([
-      'standalone-job', '--job-id', jobId, '--job-classname', 'com.example.Orders',
-      '--fromSavepoint', 's3://bucket/savepoints/savepoint-1', '--allowNonRestoredState', '--topic', 'orders',
+      'standalone-job',
+      '--job-id',
+      jobId,
+      '--job-classname',
+      'com.example.Orders',
+      '--fromSavepoint',
+      's3://bucket/savepoints/savepoint-1',
+      '--allowNonRestoredState',
+      '--topic',
+      'orders',
     ]);
   });
 
   it('passes jars outside usrlib with --jars, and leaves out the class when the manifest does', () => {
     const manifest = baseManifest();
     manifest.spec.job = { jarURI: 'https://repo.example.com/job-1.0.jar', parallelism: 1 };
-    expect(jobManagerArgs({ spec: specOf(manifest), jobId })).toEqual(['standalone-job', '--job-id', jobId, '--jars', 'https://repo.example.com/job-1.0.jar']);
+    expect(jobManagerArgs({ spec: specOf(manifest), jobId })).toEqual([
+      'standalone-job',
+      '--job-id',
+      jobId,
+      '--jars',
+      'https://repo.example.com/job-1.0.jar',
+    ]);
   });
 
   it('writes config.yaml for Flink 2.x with the forced settings', () => {
@@ -52,7 +76,8 @@ describe('renderApplication', () => {
       'jobmanager.memory.process.size: 1024m',
       'taskmanager.memory.process.size: 1024m',
       'parallelism.default: "3"',
-    ]) expect(text).toContain(line);
+    ])
+      expect(text).toContain(line);
     expect(configMap.data?.['flink-conf.yaml']).toBeUndefined();
   });
 
@@ -68,13 +93,17 @@ describe('renderApplication', () => {
     expect(configMap.data?.['config.yaml']).toBeUndefined();
   });
 
-  it('merges the pod template into the pods: our main container fields win, the user\'s mounts and sidecars stay', () => {
+  it("merges the pod template into the pods: our main container fields win, the user's mounts and sidecars stay", () => {
     const spec = loadAppSpec(readFileSync(`${examples}/pod-template.yaml`, 'utf8'));
     const { jobManager, taskManager } = renderApplication({ spec, generation: 1, jobId });
     const jmPod = jobManager.spec?.template.spec;
     expect(jmPod?.containers.map((c) => c.name)).toEqual(['flink-main-container', 'fluentbit']);
     expect(jmPod?.containers[0]?.image).toBe('flink:2.2');
-    expect(jmPod?.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual(['/opt/flink/log', '/opt/flink/downloads', '/opt/flink/conf']);
+    expect(jmPod?.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual([
+      '/opt/flink/log',
+      '/opt/flink/downloads',
+      '/opt/flink/conf',
+    ]);
     expect(jmPod?.initContainers?.map((c) => c.name)).toEqual(['busybox']);
     expect(jmPod?.volumes?.map((v) => v.name)).toEqual(['flink-logs', 'downloads', 'flink-config']);
     expect(taskManager.spec?.template.spec?.initContainers).toBeUndefined();
@@ -83,7 +112,9 @@ describe('renderApplication', () => {
 
   it('keeps user resources such as ephemeral storage next to ours', () => {
     const manifest = baseManifest();
-    manifest.spec.taskManager = { resources: { requests: { cpu: 1, memory: '2Gi', 'ephemeral-storage': '2Gi' }, limits: { cpu: 2 } } };
+    manifest.spec.taskManager = {
+      resources: { requests: { cpu: 1, memory: '2Gi', 'ephemeral-storage': '2Gi' }, limits: { cpu: 2 } },
+    };
     const { taskManager } = renderApplication({ spec: specOf(manifest), generation: 1, jobId });
     expect(taskManager.spec?.template.spec?.containers[0]?.resources).toEqual({
       requests: { cpu: '1', memory: '2048Mi', 'ephemeral-storage': '2Gi' },
@@ -116,6 +147,8 @@ describe('renderApplication', () => {
   });
 
   it('refuses a malformed job id', () => {
-    expect(() => renderApplication({ spec: basicSpec(), generation: 1, jobId: '0' })).toThrow('job id must be 32 lower-case hex digits');
+    expect(() => renderApplication({ spec: basicSpec(), generation: 1, jobId: '0' })).toThrow(
+      'job id must be 32 lower-case hex digits',
+    );
   });
 });

@@ -41,7 +41,9 @@ const expected: Record<string, string[] | undefined> = {
 };
 
 describe('Apache operator examples', () => {
-  const files = readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
+  const files = readdirSync(dir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
 
   it('has an expectation for every example file', () => {
     expect(files).toEqual(Object.keys(expected).sort());

@@ -27,26 +27,38 @@ describe('reading the text', () => {
   });
 
   it('refuses a list instead of a mapping', () => {
-    expect(issuesOf('- a\n- b\n')).toEqual([expect.objectContaining({ code: 'not-a-mapping', message: expect.stringContaining('a list') })]);
+    expect(issuesOf('- a\n- b\n')).toEqual([
+      expect.objectContaining({ code: 'not-a-mapping', message: expect.stringContaining('a list') }),
+    ]);
   });
 
   it('refuses two FlinkDeployments in one file', () => {
     const text = `${yamlOf(baseManifest())}---\n${yamlOf(baseManifest())}`;
-    expect(issuesOf(text).map((i) => i.message)).toContain('the file holds 2 FlinkDeployments; flink-deploy takes one application per file');
+    expect(issuesOf(text).map((i) => i.message)).toContain(
+      'the file holds 2 FlinkDeployments; flink-deploy takes one application per file',
+    );
   });
 });
 
 describe('validation', () => {
   it('names an unknown field and suggests the right one', () => {
-    const issues = issuesOfManifest((m) => { m.spec.job.paralelism = 2; });
-    expect(issues).toEqual([{
-      code: 'unknown-field', path: 'spec.job.paralelism',
-      message: 'unknown field "paralelism" (did you mean parallelism?)', hint: 'Rename it to parallelism.',
-    }]);
+    const issues = issuesOfManifest((m) => {
+      m.spec.job.paralelism = 2;
+    });
+    expect(issues).toEqual([
+      {
+        code: 'unknown-field',
+        path: 'spec.job.paralelism',
+        message: 'unknown field "paralelism" (did you mean parallelism?)',
+        hint: 'Rename it to parallelism.',
+      },
+    ]);
   });
 
   it('lists the known fields when nothing is close', () => {
-    const [issue] = issuesOfManifest((m) => { m.spec.zzz = 1; });
+    const [issue] = issuesOfManifest((m) => {
+      m.spec.zzz = 1;
+    });
     expect(issue).toMatchObject({ path: 'spec.zzz', message: 'unknown field "zzz"' });
     expect(issue?.hint).toContain('flinkConfiguration');
   });
@@ -84,10 +96,18 @@ describe('validation', () => {
   });
 
   it('requires the fields without defaults', () => {
-    const issues = issuesOfManifest((m) => { delete m.spec.image; delete m.spec.job.jarURI; delete m.metadata.name; });
-    expect(issues.map((i) => [i.code, i.path])).toEqual(expect.arrayContaining([
-      ['required', 'spec.image'], ['required', 'spec.job.jarURI'], ['required', 'metadata.name'],
-    ]));
+    const issues = issuesOfManifest((m) => {
+      delete m.spec.image;
+      delete m.spec.job.jarURI;
+      delete m.metadata.name;
+    });
+    expect(issues.map((i) => [i.code, i.path])).toEqual(
+      expect.arrayContaining([
+        ['required', 'spec.image'],
+        ['required', 'spec.job.jarURI'],
+        ['required', 'metadata.name'],
+      ]),
+    );
   });
 
   it.each([
@@ -95,18 +115,25 @@ describe('validation', () => {
     ['local://opt/job.jar', 'a local:// jar URI needs an absolute path (three slashes)'],
     ['/opt/job.jar', 'is not a URI with a scheme'],
   ])('refuses jar URI %s', (jarURI, message) => {
-    const [issue] = issuesOfManifest((m) => { m.spec.job.jarURI = jarURI; });
+    const [issue] = issuesOfManifest((m) => {
+      m.spec.job.jarURI = jarURI;
+    });
     expect(issue?.message).toContain(message);
   });
 
-  it.each(['https://repo.example.com/a/job-1.0.jar', 's3://bucket/jobs/job.jar', 'file:///tmp/job.jar'])('accepts jar URI %s', (jarURI) => {
-    const manifest = baseManifest();
-    manifest.spec.job.jarURI = jarURI;
-    expect(specOf(manifest).job.jarURI).toBe(jarURI);
-  });
+  it.each(['https://repo.example.com/a/job-1.0.jar', 's3://bucket/jobs/job.jar', 'file:///tmp/job.jar'])(
+    'accepts jar URI %s',
+    (jarURI) => {
+      const manifest = baseManifest();
+      manifest.spec.job.jarURI = jarURI;
+      expect(specOf(manifest).job.jarURI).toBe(jarURI);
+    },
+  );
 
   it('limits the application name so Service names and suffixes fit', () => {
-    const [issue] = issuesOfManifest((m) => { m.metadata.name = `a${'b'.repeat(45)}`; });
+    const [issue] = issuesOfManifest((m) => {
+      m.metadata.name = `a${'b'.repeat(45)}`;
+    });
     expect(issue).toMatchObject({ path: 'metadata.name', code: 'invalid-value' });
   });
 
@@ -127,8 +154,16 @@ describe('validation', () => {
 
   it('needs a savepoint directory for upgradeMode savepoint and last-state', () => {
     for (const upgradeMode of ['savepoint', 'last-state']) {
-      const issues = issuesOfManifest((m) => { m.spec.job.upgradeMode = upgradeMode; delete m.spec.flinkConfiguration.state.savepoints; });
-      expect(issues).toEqual([expect.objectContaining({ code: 'required', path: 'spec.flinkConfiguration["execution.checkpointing.savepoint-dir"]' })]);
+      const issues = issuesOfManifest((m) => {
+        m.spec.job.upgradeMode = upgradeMode;
+        delete m.spec.flinkConfiguration.state.savepoints;
+      });
+      expect(issues).toEqual([
+        expect.objectContaining({
+          code: 'required',
+          path: 'spec.flinkConfiguration["execution.checkpointing.savepoint-dir"]',
+        }),
+      ]);
     }
   });
 
@@ -145,18 +180,32 @@ describe('validation', () => {
   });
 
   it('refuses relative savepoint paths', () => {
-    const issues = issuesOfManifest((m) => { m.spec.job.initialSavepointPath = 'savepoints/sp-1'; m.spec.flinkConfiguration.state.savepoints.dir = 'relative/dir'; });
-    expect(issues.map((i) => i.path).sort()).toEqual(['spec.flinkConfiguration["state.savepoints.dir"]', 'spec.job.initialSavepointPath']);
+    const issues = issuesOfManifest((m) => {
+      m.spec.job.initialSavepointPath = 'savepoints/sp-1';
+      m.spec.flinkConfiguration.state.savepoints.dir = 'relative/dir';
+    });
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'spec.flinkConfiguration["state.savepoints.dir"]',
+      'spec.job.initialSavepointPath',
+    ]);
   });
 
   it('refuses the same key given flat and nested with different values', () => {
-    const [issue] = issuesOfManifest((m) => { m.spec.flinkConfiguration['state.savepoints.dir'] = 's3://other'; });
+    const [issue] = issuesOfManifest((m) => {
+      m.spec.flinkConfiguration['state.savepoints.dir'] = 's3://other';
+    });
     expect(issue?.message).toBe('"state.savepoints.dir" is given twice (flat and nested) with different values');
   });
 
   it('refuses Flink versions before 1.18 and native mode', () => {
-    const issues = issuesOfManifest((m) => { m.spec.flinkVersion = 'v1_17'; m.spec.mode = 'native'; });
-    expect(issues.map((i) => i.message)).toEqual(['mode: native is not supported yet; use mode: standalone', 'Flink v1_17 is not supported']);
+    const issues = issuesOfManifest((m) => {
+      m.spec.flinkVersion = 'v1_17';
+      m.spec.mode = 'native';
+    });
+    expect(issues.map((i) => i.message)).toEqual([
+      'mode: native is not supported yet; use mode: standalone',
+      'Flink v1_17 is not supported',
+    ]);
   });
 
   it('refuses a stability rule that needs checkpoints when checkpointing is off', () => {
@@ -196,7 +245,13 @@ describe('normalisation', () => {
       },
       jobManager: { replicas: 1, resources: { cpu: 0.5, memoryMiB: 1024 } },
       taskManager: { replicas: 2, resources: { cpu: 0.5, memoryMiB: 1024 } },
-      job: { parallelism: 3, upgradeMode: 'savepoint', state: 'running', allowNonRestoredState: false, args: ['--topic', 'orders'] },
+      job: {
+        parallelism: 3,
+        upgradeMode: 'savepoint',
+        state: 'running',
+        allowNonRestoredState: false,
+        args: ['--topic', 'orders'],
+      },
       stability: { windowSeconds: 30, requireCheckpoint: true, timeoutSeconds: 300 },
       savepointFallback: { allowCheckpoint: false, maxCheckpointAgeSeconds: 600 },
     });
@@ -206,9 +261,17 @@ describe('normalisation', () => {
   it('uses the 1.x key names for Flink 1.x', () => {
     const manifest = baseManifest();
     manifest.spec.flinkVersion = 'v1_19';
-    manifest.spec.flinkConfiguration = { 'execution.checkpointing.interval': '10s', 'execution.checkpointing.savepoint-dir': 's3://b/sp', 'execution.checkpointing.dir': 's3://b/cp' };
+    manifest.spec.flinkConfiguration = {
+      'execution.checkpointing.interval': '10s',
+      'execution.checkpointing.savepoint-dir': 's3://b/sp',
+      'execution.checkpointing.dir': 's3://b/cp',
+    };
     const spec = specOf(manifest);
-    expect(spec.flinkConfiguration).toEqual({ 'execution.checkpointing.interval': '10s', 'state.checkpoints.dir': 's3://b/cp', 'state.savepoints.dir': 's3://b/sp' });
+    expect(spec.flinkConfiguration).toEqual({
+      'execution.checkpointing.interval': '10s',
+      'state.checkpoints.dir': 's3://b/cp',
+      'state.savepoints.dir': 's3://b/sp',
+    });
   });
 
   it('keeps explicit TaskManager replicas, memory sizes in Flink and Kubernetes units', () => {
@@ -222,19 +285,40 @@ describe('normalisation', () => {
 
   it('merges the common pod template with the role template', () => {
     const manifest = baseManifest();
-    manifest.spec.podTemplate = { spec: { containers: [{ name: 'flink-main-container', env: [{ name: 'A', value: '1' }] }], volumes: [{ name: 'v', emptyDir: {} }] } };
-    manifest.spec.jobManager.podTemplate = { spec: { containers: [{ name: 'flink-main-container', env: [{ name: 'B', value: '2' }] }] } };
+    manifest.spec.podTemplate = {
+      spec: {
+        containers: [{ name: 'flink-main-container', env: [{ name: 'A', value: '1' }] }],
+        volumes: [{ name: 'v', emptyDir: {} }],
+      },
+    };
+    manifest.spec.jobManager.podTemplate = {
+      spec: { containers: [{ name: 'flink-main-container', env: [{ name: 'B', value: '2' }] }] },
+    };
     const spec = specOf(manifest);
-    expect(spec.jobManager.podTemplate).toEqual({ spec: {
-      containers: [{ name: 'flink-main-container', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }],
-      volumes: [{ name: 'v', emptyDir: {} }],
-    } });
+    expect(spec.jobManager.podTemplate).toEqual({
+      spec: {
+        containers: [
+          {
+            name: 'flink-main-container',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'B', value: '2' },
+            ],
+          },
+        ],
+        volumes: [{ name: 'v', emptyDir: {} }],
+      },
+    });
     expect(spec.taskManager.podTemplate).toEqual(manifest.spec.podTemplate);
   });
 
   it('refuses an image set on the main container of a pod template', () => {
-    const issues = issuesOfManifest((m) => { m.spec.podTemplate = { spec: { containers: [{ name: 'flink-main-container', image: 'other:1' }] } }; });
-    expect(issues).toEqual([expect.objectContaining({ path: 'spec.podTemplate.spec.containers[0].image', hint: 'Set spec.image instead.' })]);
+    const issues = issuesOfManifest((m) => {
+      m.spec.podTemplate = { spec: { containers: [{ name: 'flink-main-container', image: 'other:1' }] } };
+    });
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'spec.podTemplate.spec.containers[0].image', hint: 'Set spec.image instead.' }),
+    ]);
   });
 
   it('is deterministic', () => {
@@ -245,12 +329,27 @@ describe('normalisation', () => {
   it('configKey gives the names of each Flink major version', () => {
     const v1 = { major: 1, minor: 20 };
     const v2 = { major: 2, minor: 0 };
-    expect(['restorePath', 'allowNonRestored', 'claimMode', 'savepointDir', 'checkpointDir'].map((p) => configKey(v1, p as never))).toEqual([
-      'execution.savepoint.path', 'execution.savepoint.ignore-unclaimed-state', 'execution.savepoint-restore-mode', 'state.savepoints.dir', 'state.checkpoints.dir',
+    expect(
+      ['restorePath', 'allowNonRestored', 'claimMode', 'savepointDir', 'checkpointDir'].map((p) =>
+        configKey(v1, p as never),
+      ),
+    ).toEqual([
+      'execution.savepoint.path',
+      'execution.savepoint.ignore-unclaimed-state',
+      'execution.savepoint-restore-mode',
+      'state.savepoints.dir',
+      'state.checkpoints.dir',
     ]);
-    expect(['restorePath', 'allowNonRestored', 'claimMode', 'savepointDir', 'checkpointDir'].map((p) => configKey(v2, p as never))).toEqual([
-      'execution.state-recovery.path', 'execution.state-recovery.ignore-unclaimed-state', 'execution.state-recovery.claim-mode',
-      'execution.checkpointing.savepoint-dir', 'execution.checkpointing.dir',
+    expect(
+      ['restorePath', 'allowNonRestored', 'claimMode', 'savepointDir', 'checkpointDir'].map((p) =>
+        configKey(v2, p as never),
+      ),
+    ).toEqual([
+      'execution.state-recovery.path',
+      'execution.state-recovery.ignore-unclaimed-state',
+      'execution.state-recovery.claim-mode',
+      'execution.checkpointing.savepoint-dir',
+      'execution.checkpointing.dir',
     ]);
   });
 });

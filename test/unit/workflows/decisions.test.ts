@@ -5,41 +5,68 @@ import { planRetention } from '../../../src/workflows/decisions/retention';
 
 const t0 = Date.parse('2026-11-01T00:00:00Z');
 const sp = (n: number, extra: Partial<SavepointEntry> = {}): SavepointEntry => ({
-  location: `file:///sp/savepoint-${n}`, kind: 'periodic', time: new Date(t0 + n * 60_000).toISOString(), triggerId: null, jobId: null, disposed: false, ...extra,
+  location: `file:///sp/savepoint-${n}`,
+  kind: 'periodic',
+  time: new Date(t0 + n * 60_000).toISOString(),
+  triggerId: null,
+  jobId: null,
+  disposed: false,
+  ...extra,
 });
 
 describe('planRetention', () => {
   test('keeps the newest `keep` and plans the rest, oldest first', () => {
     const savepoints = [sp(1), sp(2), sp(3), sp(4), sp(5)];
-    expect(planRetention({ savepoints, policy: { keep: 3 }, now: t0 + 10 * 60_000, protectedLocations: [] }))
-      .toEqual(['file:///sp/savepoint-1', 'file:///sp/savepoint-2']);
+    expect(planRetention({ savepoints, policy: { keep: 3 }, now: t0 + 10 * 60_000, protectedLocations: [] })).toEqual([
+      'file:///sp/savepoint-1',
+      'file:///sp/savepoint-2',
+    ]);
   });
 
   test('never plans the savepoint the running job was restored from, even beyond the count', () => {
     const savepoints = [sp(1), sp(2), sp(3)];
-    expect(planRetention({ savepoints, policy: { keep: 1 }, now: t0, protectedLocations: ['file:///sp/savepoint-1'] }))
-      .toEqual(['file:///sp/savepoint-2']);
+    expect(
+      planRetention({ savepoints, policy: { keep: 1 }, now: t0, protectedLocations: ['file:///sp/savepoint-1'] }),
+    ).toEqual(['file:///sp/savepoint-2']);
   });
 
   test('plans by age as well as by count', () => {
     const savepoints = [sp(1), sp(50), sp(59)];
-    expect(planRetention({ savepoints, policy: { keep: 10, maxAgeSeconds: 30 * 60 }, now: t0 + 60 * 60_000, protectedLocations: [] }))
-      .toEqual(['file:///sp/savepoint-1']);
+    expect(
+      planRetention({
+        savepoints,
+        policy: { keep: 10, maxAgeSeconds: 30 * 60 },
+        now: t0 + 60 * 60_000,
+        protectedLocations: [],
+      }),
+    ).toEqual(['file:///sp/savepoint-1']);
   });
 
   test('plans failed disposals again and skips those already disposed and checkpoints', () => {
-    const savepoints = [sp(1, { disposed: true }), sp(2, { disposalPending: true, disposeError: 'timeout' }), sp(3, { kind: 'checkpoint' }), sp(4)];
-    expect(planRetention({ savepoints, policy: { keep: 5 }, now: t0, protectedLocations: [] }))
-      .toEqual(['file:///sp/savepoint-2']);
+    const savepoints = [
+      sp(1, { disposed: true }),
+      sp(2, { disposalPending: true, disposeError: 'timeout' }),
+      sp(3, { kind: 'checkpoint' }),
+      sp(4),
+    ];
+    expect(planRetention({ savepoints, policy: { keep: 5 }, now: t0, protectedLocations: [] })).toEqual([
+      'file:///sp/savepoint-2',
+    ]);
   });
 });
 
 describe('checkpointFallback', () => {
   test('refuses when there is no checkpoint', () => {
-    expect(checkpointFallback(null, { maxAgeSeconds: 60 })).toEqual({ use: false, reason: 'the job has no completed checkpoint' });
+    expect(checkpointFallback(null, { maxAgeSeconds: 60 })).toEqual({
+      use: false,
+      reason: 'the job has no completed checkpoint',
+    });
   });
   test('refuses a checkpoint older than allowed, naming both ages', () => {
-    const d = checkpointFallback({ id: 7, location: 'file:///cp/chk-7', completedAt: t0 - 120_000, ageSeconds: 120 }, { maxAgeSeconds: 60 });
+    const d = checkpointFallback(
+      { id: 7, location: 'file:///cp/chk-7', completedAt: t0 - 120_000, ageSeconds: 120 },
+      { maxAgeSeconds: 60 },
+    );
     expect(d).toEqual({ use: false, reason: 'the latest checkpoint is 120s old, more than the allowed 60s' });
   });
   test('uses a young enough checkpoint', () => {
@@ -50,7 +77,9 @@ describe('checkpointFallback', () => {
 
 describe('latestSavepoint', () => {
   test('is the newest one that is neither disposed nor pending disposal', () => {
-    expect(latestSavepoint([sp(1), sp(3, { disposalPending: true }), sp(2), sp(4, { disposed: true })])?.location).toBe('file:///sp/savepoint-2');
+    expect(latestSavepoint([sp(1), sp(3, { disposalPending: true }), sp(2), sp(4, { disposed: true })])?.location).toBe(
+      'file:///sp/savepoint-2',
+    );
     expect(latestSavepoint([])).toBeUndefined();
   });
 });
