@@ -2,7 +2,7 @@
  * Determinism: histories recorded from real end-to-end runs on the local stack (deploy; a
  * savepoint upgrade with the worker SIGKILLed mid-savepoint and mid-stability-wait; an upgrade
  * rolled back; an upgrade whose rollback failed too) must replay on today's workflow code.
- * A change that breaks replay needs `patched()` (docs/workflows.md). Re-record with
+ * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code"). Re-record with
  * `node --import tsx scripts/record-history.ts <workflowId> <runId> <name>`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
