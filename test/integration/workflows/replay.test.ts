@@ -5,9 +5,10 @@
  * too; and one run of every other operation: an apply that finds nothing changed, a manual
  * savepoint, a periodic savepoint whose retention disposes one, suspend, resume, rollback on
  * request, a last-state and a stateless upgrade, an upgrade cancelled during the rollout.
- * A change that breaks replay needs `patched()`; the histories of the old code stay here, and
- * histories of the new code are added beside them. Record the corpus of every operation with
- * one command (about 10 minutes; the local stack up, this checkout's worker and CLI):
+ * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
+ * the histories of the old code stay here, and histories of the new code are added beside them.
+ * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
+ * this checkout's worker and CLI):
  *   FD_STACK_DIR=<stack dir> node --import tsx scripts/record-histories.ts [--overwrite]
  * and one finished run with
  *   node --import tsx scripts/record-history.ts <workflowId> <runId> <name>
