@@ -18,7 +18,7 @@ import { createKubeClients, createKubeFacade, loadKubeConfig } from '../../src/k
 import { renderApplication } from '../../src/k8s/render';
 import { loadAppSpec } from '../../src/spec';
 import type { AppSpec } from '../../src/spec/types';
-import { operationWorkflowId } from '../../src/workflows/ids';
+import { operationWorkflowId } from '../../src/contract/ids';
 import { counterManifest } from '../lib/counter-app';
 import { countActions } from './actions';
 

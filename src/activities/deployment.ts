@@ -5,7 +5,7 @@
  */
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import { Component, LabelKey, managedBy, objectNames, renderApplication } from '../k8s/render';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 import type { ResolvedDeps as ActivityDeps } from './deps';
 import { classified } from './failures';
 import { activitySignal } from './poll';

@@ -1,7 +1,7 @@
 /** What the activities are built from (`createActivities(deps)`): the clients, built once. */
 import type { FlinkRestClient } from '../flink';
 import type { KubeFacade } from '../k8s';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 
 export interface ActivityConfig {
   /** How often long waits poll Flink and Kubernetes. @default 1000 */

@@ -1,6 +1,6 @@
 /** observeJob, cancelJob, latestCheckpoint: short looks at (and one action on) a Flink job. */
 import { FlinkErrorCode } from '../flink';
-import { FailureType } from '../workflows/failures';
+import { FailureType } from '../contract/failures';
 import type { ResolvedDeps as ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';

@@ -4,9 +4,11 @@
  * activities use the very same code.
  */
 import { withLockReleased } from '../k8s/state-record/lock';
-import type { DeployStateRecord, SavepointRecord } from '../k8s/state-record/types';
+import type { DeployStateRecord } from '../k8s/state-record/types';
+import type { SavepointEntry } from '../contract/savepoints';
 import type { AppSpec } from '../spec/types';
-import type { DeployedState, RecordChange, UpdateRecordInput } from './types';
+import type { DeployedState, RecordChange } from '../contract/deployed-state';
+import type { UpdateRecordInput } from './types';
 
 /** The record with our spec type. */
 export type AppRecord = DeployStateRecord<AppSpec>;
@@ -28,7 +30,7 @@ export function toDeployedState(record: AppRecord | undefined): DeployedState {
   };
 }
 
-function upsertSavepoint(list: SavepointRecord[], entry: SavepointRecord): SavepointRecord[] {
+function upsertSavepoint(list: SavepointEntry[], entry: SavepointEntry): SavepointEntry[] {
   return [...list.filter((s) => s.location !== entry.location), entry];
 }
 
@@ -37,10 +39,6 @@ export function applyChange(record: AppRecord, change: RecordChange): AppRecord 
   switch (change.kind) {
     case 'phase':
       return record.operation ? { ...record, operation: { ...record.operation, phase: change.phase } } : record;
-    case 'intent':
-      return record.operation
-        ? { ...record, operation: { ...record.operation, intent: { ...record.operation.intent, ...change.intent } } }
-        : record;
     case 'savepoint-completed':
       return { ...record, savepoints: upsertSavepoint(record.savepoints, change.entry) };
     case 'deploying': {

@@ -2,7 +2,8 @@
 import { applyUpdate, toDeployedState, type AppRecord } from './record-changes';
 import type { ResolvedDeps as ActivityDeps } from './deps';
 import { classified } from './failures';
-import type { BeginOperationInput, DeployedState, UpdateRecordInput } from './types';
+import type { BeginOperationInput, UpdateRecordInput } from './types';
+import type { DeployedState } from '../contract/deployed-state';
 import { LockNotHeldError } from '../k8s/state-record/errors';
 import type { AppSpec } from '../spec/types';
 

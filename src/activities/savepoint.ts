@@ -4,7 +4,7 @@
  * exists, and its location is read from the trigger status or the job's checkpoint stats.
  */
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
-import { FailureType } from '../workflows/failures';
+import { FailureType } from '../contract/failures';
 import type { ResolvedDeps as ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';

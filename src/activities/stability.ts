@@ -5,7 +5,7 @@
  * (image missing, crash loop) or the job FAILED or keeps restarting; NotStable at the deadline.
  */
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
-import { FailureType } from '../workflows/failures';
+import { FailureType } from '../contract/failures';
 import type { ResolvedDeps as ActivityDeps } from './deps';
 import { appPodSelector } from './deployment';
 import { classified, fail } from './failures';

@@ -4,8 +4,10 @@
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import { progressQuery } from '../workflows/messages';
-import type { AppRef, OperationResult, Progress } from '../workflows/types';
+import { progressQuery } from '../contract/progress';
+import type { AppRef } from '../contract/app';
+import type { OperationResult } from '../contract/operations';
+import type { Progress } from '../contract/progress';
 import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from './exit-codes';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';

@@ -6,7 +6,7 @@
 import type { Settings } from '../config/settings';
 import type * as Flink from '../flink';
 import type * as K8s from '../k8s';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 
 export interface JobStateView {
   /** Flink's job state (RUNNING, FINISHED, ...), when Flink answered. */

@@ -1,6 +1,6 @@
 /** Temporal Web UI links and the commands that follow an operation. */
 import type { Settings } from '../config/settings';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 
 /** `<ui>/namespaces/<ns>/workflows/<encoded id>/<runId>`. */
 export function workflowUrl(

@@ -1,5 +1,5 @@
 /** Prints how a started or followed operation ended, for people (stderr) and machines (stdout). */
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 import { ExitCode } from './exit-codes';
 import type { FollowEnd } from './follow';
 import { cancelCommand, followCommand } from './links';

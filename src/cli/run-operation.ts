@@ -1,6 +1,7 @@
 /** The shared path of every command that starts an operation: start, print the link, follow. */
 import type { Settings } from '../config/settings';
-import type { AppRef, Operation } from '../workflows/types';
+import type { AppRef } from '../contract/app';
+import type { Operation } from '../contract/operations';
 import { ExitCode } from './exit-codes';
 import { followOperation } from './follow';
 import type { CliIo } from './io';

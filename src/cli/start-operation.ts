@@ -4,9 +4,10 @@
  * operation holds the id: exit 5, or with `--queue` wait for it and start after it.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { operationWorkflowId } from '../workflows/ids';
-import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../workflows/search-attributes';
-import type { AppRef, Operation } from '../workflows/types';
+import { operationWorkflowId } from '../contract/ids';
+import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
+import type { AppRef } from '../contract/app';
+import type { Operation } from '../contract/operations';
 import { CliError, CliErrorCode } from './errors';
 import { cancelCommand, followCommand, workflowUrl } from './links';
 import type { Output } from './output';

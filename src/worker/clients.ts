@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import type { Settings } from '../config/settings';
 import { FlinkRestClient, resolveFlinkEndpoint, type FlinkEndpointMode } from '../flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../k8s';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 
 export interface WorkerClients {
   kube: KubeFacade;

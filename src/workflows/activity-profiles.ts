@@ -5,7 +5,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { FlinkDeployActivities } from '../activities/types';
-import { FailureType } from './failures';
+import { FailureType } from '../contract/failures';
 
 const nonRetryableErrorTypes = [
   FailureType.InvalidSpec,

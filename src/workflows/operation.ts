@@ -4,12 +4,13 @@
  * the operation is cancelled (in a non-cancellable scope, so the record never stays locked).
  */
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import type { DeployedState, RecordChange } from '../activities/types';
+import type { DeployedState, RecordChange } from '../contract/deployed-state';
 import { record } from './activity-profiles';
-import { FailureType } from './failures';
-import { Phase } from './phases';
+import { FailureType } from '../contract/failures';
+import { Phase } from '../contract/phases';
 import { ProgressTracker } from './progress';
-import { Outcome, type AppRef, type Operation, type OperationResult } from './types';
+import { Outcome, type Operation, type OperationResult } from '../contract/operations';
+import type { AppRef } from '../contract/app';
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */
 export interface OperationContext {

@@ -6,9 +6,9 @@ import { uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
 import { kube, stability } from './activity-profiles';
-import { hexId } from './ids';
+import { hexId } from '../contract/ids';
 import type { OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 
 export interface RolloutInput {
   spec: AppSpec;

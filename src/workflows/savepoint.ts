@@ -5,21 +5,17 @@
  * A periodic run finding another operation in progress is skipped and says why.
  */
 import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
-import type { RecordChange, SavepointEntry } from '../activities/types';
+import type { RecordChange } from '../contract/deployed-state';
+import type { SavepointEntry } from '../contract/savepoints';
 import { kube, savepoints } from './activity-profiles';
 import { planRetention } from './decisions/retention';
-import { FailureType } from './failures';
-import { hexId } from './ids';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
-import { Phase } from './phases';
-import {
-  Operation,
-  Outcome,
-  SavepointKind,
-  type OperationResult,
-  type RetentionPolicy,
-  type SavepointInput,
-} from './types';
+import { Phase } from '../contract/phases';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
+import type { SavepointInput } from '../contract/workflow-inputs';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
   const triggerId = hexId(uuid4());

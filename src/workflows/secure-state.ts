@@ -5,14 +5,14 @@
  * Nothing is torn down when the state cannot be secured.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { SavepointEntry } from '../activities/types';
+import type { SavepointEntry } from '../contract/savepoints';
 import type { AppSpec, UpgradeMode } from '../spec/types';
 import { flink, savepoints } from './activity-profiles';
 import { checkpointFallback } from './decisions/checkpoint-fallback';
-import { FailureType } from './failures';
+import { FailureType } from '../contract/failures';
 import { applicationFailureOf, type OperationContext } from './operation';
-import { Phase } from './phases';
-import { SavepointKind } from './types';
+import { Phase } from '../contract/phases';
+import { SavepointKind } from '../contract/savepoints';
 
 export interface SecureStateInput {
   mode: UpgradeMode;

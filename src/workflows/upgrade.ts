@@ -7,13 +7,15 @@
  */
 import { ApplicationFailure, CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
-import { FailureType } from './failures';
-import { hexId } from './ids';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
 import { applicationFailureOf, runOperation, type BodyResult, type OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 import { rollout } from './rollout';
 import { secureState } from './secure-state';
-import { Operation, Outcome, SavepointKind, type ApplyInput, type OperationResult } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind } from '../contract/savepoints';
+import type { ApplyInput } from '../contract/workflow-inputs';
 
 /** Failure types of the new version that trigger the automatic rollback. */
 const rollbackOn: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];

@@ -12,7 +12,7 @@ import { withLockAcquired } from '../../src/k8s/state-record/lock';
 import { emptyRecord } from '../../src/k8s/state-record/types';
 import type { FlinkDeployActivities, CheckpointInfo } from '../../src/activities/types';
 import type { AppSpec } from '../../src/spec/types';
-import { FailureType } from '../../src/workflows/failures';
+import { FailureType } from '../../src/contract/failures';
 
 export interface FakeJob {
   jobId: string;

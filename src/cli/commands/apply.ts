@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { SettingGroup, type Settings } from '../../config/settings';
 import { diffSpecs } from '../../spec/diff';
 import type { AppSpec, SpecChange } from '../../spec/types';
-import type { ApplyInput } from '../../workflows/types';
+import type { ApplyInput } from '../../contract/workflow-inputs';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';

@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { formatDuration } from '../../config/durations';
 import { SettingGroup } from '../../config/settings';
-import { operationWorkflowId } from '../../workflows/ids';
+import { operationWorkflowId } from '../../contract/ids';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';

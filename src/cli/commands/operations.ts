@@ -1,14 +1,10 @@
 /** `savepoint`, `suspend`, `resume`, `rollback <app>`: start one operation on an application. */
 import { Command } from 'commander';
 import { SettingGroup } from '../../config/settings';
-import {
-  Operation,
-  SavepointKind,
-  type AppOperationInput,
-  type AppRef,
-  type RollbackInput,
-  type SavepointInput,
-} from '../../workflows/types';
+import { Operation } from '../../contract/operations';
+import { SavepointKind } from '../../contract/savepoints';
+import type { AppOperationInput, RollbackInput, SavepointInput } from '../../contract/workflow-inputs';
+import type { AppRef } from '../../contract/app';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';

@@ -9,8 +9,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
-import { FailureType } from '../../../src/workflows/failures';
-import type { OperationResult } from '../../../src/workflows/types';
+import { FailureType } from '../../../src/contract/failures';
+import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
