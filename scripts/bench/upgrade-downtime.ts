@@ -64,7 +64,7 @@ const flinkOf = async () =>
     baseUrl: await resolveFlinkEndpoint({
       app,
       namespace,
-      mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
+      lookup: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
     }),
   });
 
@@ -177,7 +177,7 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
     await sleep(200);
   }
   // Tell the record what runs now, so the next flink-deploy upgrade starts from it.
-  await kube.records.updateRecord<AppSpec>({
+  await kube.records.mutateRecord<AppSpec>({
     namespace,
     app,
     mutate: (r) =>

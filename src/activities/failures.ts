@@ -22,7 +22,7 @@ export function classify(err: unknown, context: string): unknown {
   }
   if (err instanceof LockNotHeldError || err instanceof RecordCorruptError) {
     return ApplicationFailure.create({
-      type: FailureType.RecordConflict,
+      type: FailureType.LockLost,
       nonRetryable: true,
       message: `${context}: ${err.message}`,
     });

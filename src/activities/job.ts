@@ -1,7 +1,7 @@
 /** observeJob, cancelJob, latestCheckpoint: short looks at (and one action on) a Flink job. */
 import { FlinkErrorCode } from '../flink';
 import { FailureType } from '../contract/failures';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import type { CheckpointInfo, JobObservation, JobRef } from './types';

@@ -1,6 +1,6 @@
 /** beginOperation and updateRecord: the deployed-state record, written before side effects. */
 import { applyUpdate, toDeployedState, type AppRecord } from './record-changes';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import type { BeginOperationInput, UpdateRecordInput } from './types';
 import type { DeployedState } from '../contract/deployed-state';
@@ -37,7 +37,7 @@ export function recordActivities(deps: ActivityDeps) {
       await classified(
         `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ${input.app.namespace}/${input.app.name}`,
         async () => {
-          await store.updateRecord<AppSpec>({
+          await store.mutateRecord<AppSpec>({
             namespace: input.app.namespace,
             app: input.app.name,
             mutate: (record: AppRecord) => {

@@ -3,9 +3,10 @@
  * After a crash mid stop-with-savepoint the job may already be FINISHED: then the savepoint
  * exists, and its location is read from the trigger status or the job's checkpoint stats.
  */
+import { Context } from '@temporalio/activity';
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { markDisposal } from './record-changes';
@@ -52,8 +53,9 @@ export function savepointActivities(deps: ActivityDeps) {
           if (!details.vertices.every((v) => v.status === 'RUNNING')) {
             await pollUntil({
               intervalMs: deps.config.savepointPollIntervalMs,
-              deadline: Date.now() + 120_000,
-              onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen} for 120s`),
+              deadline: Date.now() + deps.config.tasksRunningTimeoutMs,
+              onDeadline: (seen) =>
+                fail(FailureType.SavepointFailed, `${what}: ${seen} for ${deps.config.tasksRunningTimeoutMs / 1000}s`),
               check: async () => {
                 const d = await flink.jobDetails(jobId, { signal });
                 if (d.state !== 'RUNNING')
@@ -107,14 +109,16 @@ export function savepointActivities(deps: ActivityDeps) {
       const result: DisposeResult = { disposed: [], failed: [] };
       const flink = await deps.flinkFor(input.app);
       const signal = activitySignal();
+      const ctx = Context.current();
       for (const location of input.locations) {
+        ctx.heartbeat(`disposing ${location}`);
         let error: string | undefined;
         try {
           const { triggerId } = await flink.disposeSavepoint({ savepointPath: location }, { signal });
           const outcome = await pollUntil({
             intervalMs: deps.config.pollIntervalMs,
-            deadline: Date.now() + 60_000,
-            onDeadline: () => new Error('disposal did not finish within 60s'),
+            deadline: Date.now() + deps.config.disposalTimeoutMs,
+            onDeadline: () => new Error(`disposal did not finish within ${deps.config.disposalTimeoutMs / 1000}s`),
             check: async () => {
               const s = await flink.disposalStatus(triggerId, { signal });
               return s.kind === 'pending' ? { done: false, seen: `disposing ${location}` } : { done: true, value: s };
@@ -124,7 +128,7 @@ export function savepointActivities(deps: ActivityDeps) {
         } catch (err) {
           error = (err as Error).message;
         }
-        await deps.kube.records.updateRecord<AppSpec>({
+        await deps.kube.records.mutateRecord<AppSpec>({
           namespace: input.app.namespace,
           app: input.app.name,
           mutate: (r) => markDisposal(r, location, error),

@@ -6,7 +6,7 @@
  */
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { appPodSelector } from './deployment';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
@@ -80,7 +80,7 @@ export function stabilityActivities(deps: ActivityDeps) {
               restartsSeen = exceptions.length;
               runningSince = undefined;
             }
-            if (restartsSeen >= deps.config.maxRestartsWhileStabilising) {
+            if (restartsSeen >= deps.config.maxJobRestarts) {
               throw fail(
                 FailureType.JobFailed,
                 `${what} restarted ${restartsSeen} times while stabilising: ${rootCause}`,

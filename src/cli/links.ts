@@ -18,11 +18,11 @@ export function scheduleUrl(settings: Pick<Settings, 'uiUrl' | 'temporalNamespac
 }
 
 /** `flink-deploy follow <app> -n <ns>`: how to pick up a running operation again. */
-export function followCommand(app: AppRef): string {
+export function followHint(app: AppRef): string {
   return `flink-deploy follow ${app.name} -n ${app.namespace}`;
 }
 
 /** `flink-deploy cancel <app> -n <ns>`. */
-export function cancelCommand(app: AppRef): string {
+export function cancelHint(app: AppRef): string {
   return `flink-deploy cancel ${app.name} -n ${app.namespace}`;
 }

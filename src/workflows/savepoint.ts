@@ -7,7 +7,7 @@
 import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
 import type { RecordChange } from '../contract/deployed-state';
 import type { SavepointEntry } from '../contract/savepoints';
-import { kube, savepoints } from './activity-profiles';
+import { disposal, savepoints } from './activity-profiles';
 import { planRetention } from './decisions/retention';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
@@ -36,7 +36,7 @@ export async function savepoint(input: SavepointInput): Promise<OperationResult>
         : undefined,
       afterRelease: async (result) => {
         if (planned.length === 0) return result;
-        const { disposed, failed } = await kube.disposeSavepoints({ app: input.app, locations: planned });
+        const { disposed, failed } = await disposal.disposeSavepoints({ app: input.app, locations: planned });
         const failedNote = failed.length
           ? `; ${failed.length} disposal(s) failed and will be retried: ${failed.map((f) => f.error).join('; ')}`
           : '';

@@ -77,7 +77,7 @@ export class InMemoryCluster {
         log('updateRecord', input);
         if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
           throw ApplicationFailure.create({
-            type: FailureType.RecordConflict,
+            type: FailureType.LockLost,
             nonRetryable: true,
             message: 'lock not held',
           });

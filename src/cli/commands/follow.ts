@@ -5,7 +5,7 @@ import { operationWorkflowId } from '../../contract/ids';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
-import { closedEnd, followOperation } from '../follow';
+import { closedEnd, followOperation } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { reportEnd } from '../report';

@@ -8,7 +8,7 @@ import type { AppRef } from '../../contract/app';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
-import { runOperation } from '../run-operation';
+import { startAndFollow } from '../start-and-follow';
 import { operationSummary } from '../summaries';
 import { addWaitOptions, waitOptionsOf } from '../wait-options';
 
@@ -34,7 +34,7 @@ function operationCommand(ctx: CliContext, spec: OperationCommandSpec): Command 
       const app = appRefOf(command, name);
       const settings = settingsOf(command, ctx.io);
       const opts = command.opts<Record<string, unknown>>();
-      return runOperation({
+      return startAndFollow({
         io: ctx.io,
         output,
         settings,

@@ -15,6 +15,7 @@ import { readDeployedRecord } from '../deployed-state';
 import { readJobState, type JobStateView } from '../job-state';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { PROGRESS_QUERY_TIMEOUT_MS } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
@@ -64,7 +65,7 @@ async function operationStatus(
     if (!description) return { operation: null, ever: false };
     if (description.status.name !== 'RUNNING') return { operation: null, ever: true };
     const progress = await session.connection
-      .withDeadline(Date.now() + 3_000, () => handle.query(progressQuery))
+      .withDeadline(Date.now() + PROGRESS_QUERY_TIMEOUT_MS, () => handle.query(progressQuery))
       .catch(() => undefined);
     return {
       ever: true,

@@ -65,10 +65,10 @@ test('compare-and-swap: of two writers holding the same resourceVersion, one win
   expect(stored?.resourceVersion).toBe(winner?.resourceVersion);
 });
 
-test('updateRecord re-reads and retries: concurrent increments are all kept', async () => {
+test('mutateRecord re-reads and retries: concurrent increments are all kept', async () => {
   await records.createRecord(ns.name, emptyRecord(ns.name, 'orders'));
   const increment = () =>
-    records.updateRecord({
+    records.mutateRecord({
       namespace: ns.name,
       app: 'orders',
       maxAttempts: 20,
@@ -79,7 +79,7 @@ test('updateRecord re-reads and retries: concurrent increments are all kept', as
 
   // A mutation that changes nothing writes nothing.
   const before = await records.readRecord(ns.name, 'orders');
-  const same = await records.updateRecord({ namespace: ns.name, app: 'orders', mutate: (r) => r });
+  const same = await records.mutateRecord({ namespace: ns.name, app: 'orders', mutate: (r) => r });
   expect(same.written).toBe(false);
   expect(same.resourceVersion).toBe(before?.resourceVersion);
 });

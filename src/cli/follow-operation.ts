@@ -39,6 +39,15 @@ export interface FollowInput {
   waiting: Waiting;
 }
 
+/**
+ * How long one `progress` query may take: a query needs a worker to answer, and a CLI that
+ * waits longer than a few seconds for one line of progress looks hung.
+ */
+export const PROGRESS_QUERY_TIMEOUT_MS = 3_000;
+/** Bounds of the query timeout while following: at least 1 s, at most 5 s, else the poll interval. */
+const FOLLOW_QUERY_MIN_MS = 1_000;
+const FOLLOW_QUERY_MAX_MS = 5_000;
+
 async function queryProgress(
   session: TemporalSession,
   handle: WorkflowHandle,
@@ -110,10 +119,14 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
       throw err;
     }
     if (status !== 'RUNNING') {
-      print(await queryProgress(session, handle, 3_000));
+      print(await queryProgress(session, handle, PROGRESS_QUERY_TIMEOUT_MS));
       return closedEnd(handle, status, last);
     }
-    const progress = await queryProgress(session, handle, Math.min(5_000, Math.max(1_000, pollMs)));
+    const progress = await queryProgress(
+      session,
+      handle,
+      Math.min(FOLLOW_QUERY_MAX_MS, Math.max(FOLLOW_QUERY_MIN_MS, pollMs)),
+    );
     if (progress) print(progress);
     else output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to pick it up`);
     if (waiting.endedBy) break;
