@@ -3,6 +3,7 @@
  * After a crash mid stop-with-savepoint the job may already be FINISHED: then the savepoint
  * exists, and its location is read from the trigger status or the job's checkpoint stats.
  */
+import { hasErrorCode } from '../contract/errors';
 import { Context } from '@temporalio/activity';
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
@@ -12,8 +13,6 @@ import { activitySignal, pollUntil } from './poll';
 import { markDisposal } from './record-changes';
 import type { DisposeResult, DisposeSavepointsInput, SavepointTaken, TakeSavepointInput } from './types';
 import type { AppSpec } from '../spec/types';
-
-const isCode = (err: unknown, ...codes: string[]) => codes.includes((err as { code?: string }).code ?? '');
 
 /** The savepoint a FINISHED (stopped) job left: the latest savepoint in its checkpoint stats. */
 async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Promise<string | undefined> {
@@ -31,14 +30,14 @@ export function savepointActivities(deps: ActivityDeps) {
         const signal = activitySignal();
         // 1. A retry: does Flink already know our trigger?
         const known = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
-          if (isCode(err, FlinkErrorCode.NotFound)) return undefined;
+          if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
           throw err;
         });
         if (known?.kind === 'completed') return { location: known.location, recovered: true };
         if (!known) {
           // 2. Not known: look at the job before triggering.
           const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
-            if (isCode(err, FlinkErrorCode.NotFound))
+            if (hasErrorCode(err, FlinkErrorCode.NotFound))
               throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
             throw err;
           });
@@ -73,7 +72,7 @@ export function savepointActivities(deps: ActivityDeps) {
               await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
             else await flink.triggerSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
           } catch (err) {
-            if (!isCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
+            if (!hasErrorCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
             // 409/404: already stopping or stopped: find the savepoint below.
           }
         }
@@ -83,7 +82,7 @@ export function savepointActivities(deps: ActivityDeps) {
           onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen}`),
           check: async () => {
             const status = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
-              if (isCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
+              if (hasErrorCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
               throw err;
             });
             if (status.kind === 'completed')

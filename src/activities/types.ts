@@ -44,7 +44,7 @@ export interface SavepointTaken {
   recovered: boolean;
 }
 
-/** Input of `latestCheckpoint` and `observeJob` and `cancelJob`. */
+/** Input of `latestCheckpoint` and `cancelJob`. */
 export interface JobRef {
   app: AppRef;
   jobId: string;
@@ -58,11 +58,6 @@ export interface CheckpointInfo {
   completedAt: number;
   /** Age when read, measured by the activity against Flink's timestamp (not workflow time). */
   ageSeconds: number;
-}
-
-/** What Flink says of a job; `unreachable` when the JobManager does not answer. */
-export interface JobObservation {
-  state: string | 'unreachable' | 'not-found';
 }
 
 /** Input of `applyApplication`: render the spec and server-side apply its objects. */
@@ -108,7 +103,6 @@ export interface FlinkDeployActivities {
   updateRecord(input: UpdateRecordInput): Promise<void>;
   takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken>;
   latestCheckpoint(input: JobRef): Promise<CheckpointInfo | null>;
-  observeJob(input: JobRef): Promise<JobObservation>;
   cancelJob(input: JobRef): Promise<void>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;

@@ -2,6 +2,7 @@
  * Follows a running operation: polls the `progress` query, prints one timestamped line per
  * phase, and ends when the workflow closes, the timeout passes, or Ctrl-C is pressed.
  */
+import { causeChain } from '../contract/errors';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { progressQuery } from '../contract/progress';
@@ -61,15 +62,13 @@ async function queryProgress(
 }
 
 function failureOf(err: unknown): { type?: string; message: string; details?: unknown[]; cancelled?: boolean } {
-  let e: unknown = err instanceof WorkflowFailedError ? err.cause : err;
-  for (let i = 0; i < 6 && e; i++) {
+  for (const e of causeChain(err instanceof WorkflowFailedError ? err.cause : err)) {
     if (e instanceof ApplicationFailure)
       return { type: e.type ?? undefined, message: e.message, details: e.details ?? undefined };
     if (e instanceof CancelledFailure)
       return { type: 'Cancelled', message: 'the operation was cancelled', cancelled: true };
     if (e instanceof TerminatedFailure) return { type: 'Terminated', message: 'the workflow was terminated' };
     if (e instanceof TimeoutFailure) return { type: 'WorkflowTimedOut', message: 'the workflow timed out' };
-    e = (e as { cause?: unknown }).cause;
   }
   return { message: err instanceof Error ? err.message : String(err) };
 }

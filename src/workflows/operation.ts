@@ -3,6 +3,7 @@
  * run the body, then record the outcome and release the lock — also when the body fails or
  * the operation is cancelled (in a non-cancellable scope, so the record never stays locked).
  */
+import { findCause } from '../contract/errors';
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { DeployedState, RecordChange } from '../contract/deployed-state';
 import { record } from './activity-profiles';
@@ -102,10 +103,5 @@ export async function runOperation(
 
 /** The ApplicationFailure behind an error (activity failures wrap it as their cause). */
 export function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    if (e instanceof ApplicationFailure) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return findCause(err, (e): e is ApplicationFailure => e instanceof ApplicationFailure);
 }

@@ -102,7 +102,6 @@ export class InMemoryCluster {
         log('latestCheckpoint', input);
         return this.script.checkpoint ?? null;
       },
-      observeJob: async (input) => ({ state: this.jobs.find((j) => j.jobId === input.jobId)?.state ?? 'not-found' }),
       cancelJob: async (input) => {
         log('cancelJob', input);
         const job = this.jobs.find((j) => j.jobId === input.jobId);
