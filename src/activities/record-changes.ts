@@ -3,7 +3,7 @@
  * activities apply it under the lock with compare-and-swap; the workflow tests' in-memory
  * activities use the very same code.
  */
-import { withLockReleased } from '../k8s/state-record/lock';
+import { withLockReleased, withPhase } from '../k8s/state-record/lock';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { SavepointEntry } from '../contract/savepoints';
 import type { AppSpec } from '../spec/types';
@@ -34,11 +34,9 @@ function upsertSavepoint(list: SavepointEntry[], entry: SavepointEntry): Savepoi
   return [...list.filter((s) => s.location !== entry.location), entry];
 }
 
-/** Applies one change. */
-export function applyChange(record: AppRecord, change: RecordChange): AppRecord {
+/** Applies one change (a `phase` change is the lock's own: see `applyUpdate`). */
+export function applyChange(record: AppRecord, change: Exclude<RecordChange, { kind: 'phase' }>): AppRecord {
   switch (change.kind) {
-    case 'phase':
-      return record.operation ? { ...record, operation: { ...record.operation, phase: change.phase } } : record;
     case 'savepoint-completed':
       return { ...record, savepoints: upsertSavepoint(record.savepoints, change.entry) };
     case 'deploying': {
@@ -104,7 +102,11 @@ export function applyUpdate(
   input: Pick<UpdateRecordInput, 'app' | 'workflowId' | 'changes' | 'end'>,
   now: Date,
 ): AppRecord {
-  const next = input.changes.reduce(applyChange, record);
+  const where = { namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId };
+  const next = input.changes.reduce(
+    (r, change) => (change.kind === 'phase' ? withPhase(r, { ...where, phase: change.phase }) : applyChange(r, change)),
+    record,
+  );
   if (!input.end) return next;
   return withLockReleased(
     next,

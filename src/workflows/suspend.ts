@@ -44,7 +44,7 @@ export async function suspendBody(
     kind: SavepointKind.Suspend,
   });
   if (secured.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.RemovingDeployments,
     'removing the JobManager and TaskManager Deployments (config and record are kept)',
   );

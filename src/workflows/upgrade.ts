@@ -122,7 +122,7 @@ async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterF
       message: `upgrade failed (${input.cause}) and there is no stable spec to roll back to: the application is NOT running a stable version`,
     });
   }
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.RollingBack,
     `new version not stable (${input.cause}); rolling back to the last stable spec${input.restorePath ? ` from ${input.restorePath}` : ''}`,
   );

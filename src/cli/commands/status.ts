@@ -45,6 +45,8 @@ export interface StatusJson {
     runId: string;
     type: string;
     phase?: string;
+    /** `record` when no worker answered the progress query and the phase is the record's `operation.phase`. */
+    phaseFrom?: 'worker' | 'record';
     details?: string;
     since?: string;
     url: string;
@@ -74,6 +76,7 @@ async function operationStatus(
         runId: description.runId,
         type: progress?.operation ?? description.type,
         phase: progress?.phase,
+        phaseFrom: progress ? 'worker' : undefined,
         details: progress?.details,
         since: description.startTime.toISOString(),
         url: workflowUrl(settings, workflowId, description.runId),
@@ -90,6 +93,10 @@ function statusJson(
   job?: JobStateView,
 ): StatusJson {
   const last = record?.history.at(-1);
+  // No worker answers: the phase the workflow recorded before its last side effect still tells where it is.
+  const recordedPhase = record?.operation?.workflowId === operation?.workflowId ? record?.operation?.phase : undefined;
+  if (operation && !operation.phase && recordedPhase)
+    operation = { ...operation, phase: recordedPhase, phaseFrom: 'record' };
   return {
     app,
     deployed: record !== undefined && record.generation > 0,
@@ -116,6 +123,8 @@ function statusJson(
   };
 }
 
+const noWorker = 'no worker answers its progress query: none is running on the task queue, or it is restarting';
+
 function statusText(status: StatusJson): string {
   const lines = [`application ${status.app.namespace}/${status.app.name}`];
   if (status.recordError) lines.push(`  deployed state: unavailable (${status.recordError})`);
@@ -136,7 +145,7 @@ function statusText(status: StatusJson): string {
   }
   if (status.operation) {
     lines.push(
-      `  in progress: ${status.operation.type}, phase ${status.operation.phase ?? 'unknown (no worker answers its progress query: none is running on the task queue, or it is restarting)'}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`,
+      `  in progress: ${status.operation.type}, phase ${status.operation.phase ? `${status.operation.phase}${status.operation.phaseFrom === 'record' ? ` (as recorded; ${noWorker})` : ''}` : `unknown (${noWorker})`}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`,
     );
     lines.push(`    ${status.operation.url}`);
   } else lines.push('  in progress: nothing');

@@ -6,11 +6,9 @@ import { RecordConflictError, RecordNotFoundError } from './errors';
 import {
   withLockAcquired,
   withLockReleased,
-  withPhase,
   type AcquireLockInput,
   type LockAcquisition,
   type ReleaseLockInput,
-  type SetPhaseInput,
 } from './lock';
 import { emptyRecord, recordName, type DeployStateRecord, type VersionedRecord } from './types';
 
@@ -193,11 +191,6 @@ export class DeployStateStore {
       app: input.app,
       mutate: (r) => withLockReleased(r, input, this.now()),
     });
-  }
-
-  /** Record the lock holder's phase (and intent) before its next side effect. */
-  async setPhase<TSpec = unknown>(input: SetPhaseInput): Promise<VersionedRecord<TSpec>> {
-    return this.mutateRecord<TSpec>({ namespace: input.namespace, app: input.app, mutate: (r) => withPhase(r, input) });
   }
 
   private check(
