@@ -11,7 +11,7 @@ import { FlinkErrorCode, FlinkTransportError } from './errors';
 /** Port of Flink REST in our Services. */
 export const FLINK_REST_PORT = 8081;
 
-/** The `<app>-rest` Service name (design.md §2). */
+/** The `<app>-rest` Service name (the name src/k8s/render/names.ts gives the Service). */
 export function restServiceName(app: string): string {
   return `${app}-rest`;
 }

@@ -1,5 +1,5 @@
 /**
- * Securing the running job's state before it is torn down, by upgrade mode (design.md §5):
+ * Securing the running job's state before it is torn down, by upgrade mode (docs/architecture.md, "Upgrade semantics"):
  * savepoint (stop-with-savepoint, with the checkpoint fallback only if the spec allows it),
  * last-state (the latest completed checkpoint, read before teardown), stateless (cancel).
  * Nothing is torn down when the state cannot be secured.

@@ -1,5 +1,5 @@
 /**
- * upgrade: carry the running job over to a new spec by its upgradeMode (design.md §5).
+ * upgrade: carry the running job over to a new spec by its upgradeMode (docs/architecture.md, "Upgrade semantics").
  * Secure the state (nothing is torn down when that fails) → roll the new spec out from it →
  * stable: record it. Not stable in time: roll back on our own to the last stable spec from
  * the SAME savepoint, and fail with UpgradeRolledBack (or RollbackFailed, never both).

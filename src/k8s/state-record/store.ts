@@ -48,7 +48,7 @@ export interface LockResult<TSpec = unknown> extends VersionedRecord<TSpec> {
 }
 
 /**
- * The deployed-state records of design.md §3: one ConfigMap `<app>-deploy-state` per
+ * The deployed-state records (docs/architecture.md, "Where state lives"): one ConfigMap `<app>-deploy-state` per
  * application, written with resourceVersion compare-and-swap, and used as the
  * per-application lock.
  */
