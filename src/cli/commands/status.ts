@@ -85,7 +85,7 @@ async function operationStatus(
   });
 }
 
-function statusJson(
+export function statusJson(
   app: AppRef,
   record: DeployStateRecord<AppSpec> | undefined,
   operation: StatusJson['operation'],
@@ -125,7 +125,7 @@ function statusJson(
 
 const noWorker = 'no worker answers its progress query: none is running on the task queue, or it is restarting';
 
-function statusText(status: StatusJson): string {
+export function statusText(status: StatusJson): string {
   const lines = [`application ${status.app.namespace}/${status.app.name}`];
   if (status.recordError) lines.push(`  deployed state: unavailable (${status.recordError})`);
   else if (!status.status) lines.push('  deployed state: none (never applied)');
