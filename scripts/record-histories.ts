@@ -16,9 +16,11 @@
  */
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { progressQuery } from '../src/workflows/messages';
-import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../src/workflows/search-attributes';
-import { Operation, SavepointKind, type OperationResult, type SavepointInput } from '../src/workflows/types';
+import { Operation, type OperationResult } from '../src/contract/operations';
+import { progressQuery } from '../src/contract/progress';
+import { SavepointKind } from '../src/contract/savepoints';
+import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../src/contract/search-attributes';
+import type { SavepointInput } from '../src/contract/workflow-inputs';
 import { stack } from '../test/support/stack';
 import type * as Harness from '../test/support/e2e';
 import type { CliResult, E2eEnv } from '../test/support/e2e';
