@@ -41,7 +41,7 @@ if ensure kube-apiserver "$APISERVER_PORT" "$BIN/kube-apiserver" \
     --service-account-issuer "https://127.0.0.1:$APISERVER_PORT" --api-audiences "https://127.0.0.1:$APISERVER_PORT" \
     --authorization-mode RBAC --service-cluster-ip-range "$SERVICE_CIDR" --allow-privileged=true \
     --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
-    --kubelet-preferred-address-types InternalIP \
+    --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \
     --enable-priority-and-fairness=false --event-ttl 2h --v 1; then :; fi
 wait_for kube-apiserver 120 kube_healthy
 
