@@ -77,8 +77,11 @@ test('a deleted JobManager comes back behind the same Service address and the Ta
   // The JobManager answers under the Service's address (as under its DNS name in a cluster).
   const config = await rest<Array<{ key: string; value: string }>>(restAddress, '/jobmanager/config');
   expect(config?.find((e) => e.key === 'jobmanager.rpc.address')?.value).toBe(rpcAddress);
-  const before = await rest<TaskManagers>(restAddress, '/taskmanagers');
-  expect(before?.taskmanagers.map((t) => t.path)).toEqual([expect.stringContaining(tmIp)]);
+  const before = await eventually('the TaskManager registered, through the rpc Service', async () => {
+    const found = await rest<TaskManagers>(restAddress, '/taskmanagers');
+    return found?.taskmanagers.length ? found : undefined;
+  });
+  expect(before.taskmanagers.map((t) => t.path)).toEqual([expect.stringContaining(tmIp)]);
 
   await kube.core.deleteNamespacedPod({ name: first.metadata?.name ?? '', namespace });
   const second = await podWhere({
