@@ -44,6 +44,14 @@ if ensure kube-apiserver "$APISERVER_PORT" "$BIN/kube-apiserver" \
     --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \
     --enable-priority-and-fairness=false --event-ttl 2h --v 1; then :; fi
 wait_for kube-apiserver 120 kube_healthy
+# A cluster created with another Service range keeps it (the default ServiceCIDR object outlives
+# the flag): Services then get no loopback clusterIP and the node agent cannot proxy them.
+cidr_json="$(curl -sf --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
+  "https://127.0.0.1:$APISERVER_PORT/apis/networking.k8s.io/v1/servicecidrs/kubernetes" || true)"
+if [ -n "$cidr_json" ] && ! grep -q "\"$SERVICE_CIDR\"" <<<"$cidr_json"; then
+  log "WARNING: this cluster's Service range is not $SERVICE_CIDR (it was created with another one), so Services get no"
+  log "  stable loopback address (docs/node-agent.md, Services). To fix: scripts/stack/down.sh; rm -rf $STACK/etcd; scripts/stack/up.sh"
+fi
 
 # kube-controller-manager
 if ensure kube-controller-manager "$KCM_PORT" "$BIN/kube-controller-manager" \
