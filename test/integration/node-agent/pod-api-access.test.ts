@@ -5,7 +5,8 @@
  * system:serviceaccount:<ns>:<sa>, may read what its Role grants and is refused the rest.
  * Its output is read with the API's pod log endpoint (what `kubectl logs` calls, proxied to
  * the node agent). The token is bound to the pod: once the pod is deleted it is refused.
- * A container that fails its livenessProbe is killed and restarted.
+ * A container that fails its livenessProbe is killed and restarted. Flink's Kubernetes HA
+ * (fabric8 inside the JobManager) finds the token, CA and API server the same way.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -152,4 +153,73 @@ test('a container failing its livenessProbe is killed and restarted', async () =
   );
   const previous = await kube.core.readNamespacedPodLog({ name: 'unhealthy', namespace, previous: true });
   expect(previous).toBe('started\n');
+});
+
+test("Flink's Kubernetes HA services reach the API server as the pod's ServiceAccount", async () => {
+  await kube.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'flink' } } });
+  await rbac.createNamespacedRole({
+    namespace,
+    body: {
+      metadata: { name: 'flink-ha' },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'] },
+      ],
+    },
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'flink-ha' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'flink-ha' },
+      subjects: [{ kind: 'ServiceAccount', name: 'flink', namespace }],
+    },
+  });
+  const config = [
+    'jobmanager.rpc.address: ha',
+    'high-availability.type: kubernetes',
+    'high-availability.storageDir: file:///flink-data/ha',
+    'kubernetes.cluster-id: ha-check',
+    `kubernetes.namespace: ${namespace}`,
+  ].join('\n');
+  await kube.core.createNamespacedConfigMap({
+    namespace,
+    body: { metadata: { name: 'ha-config' }, data: { 'config.yaml': config } },
+  });
+  await kube.core.createNamespacedService({
+    namespace,
+    body: { metadata: { name: 'ha' }, spec: { selector: { app: 'ha' }, ports: [{ name: 'rpc', port: 6123 }] } },
+  });
+  await kube.core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name: 'ha-jobmanager', labels: { app: 'ha' } },
+      spec: {
+        serviceAccountName: 'flink',
+        terminationGracePeriodSeconds: 5,
+        volumes: [
+          { name: 'conf', configMap: { name: 'ha-config' } },
+          { name: 'data', hostPath: { path: `/flink-data/${namespace}/ha`, type: 'DirectoryOrCreate' } },
+        ],
+        containers: [
+          {
+            name: 'main',
+            image: 'flink:2.3',
+            args: ['jobmanager'],
+            volumeMounts: [
+              { name: 'conf', mountPath: '/opt/flink/conf' },
+              { name: 'data', mountPath: '/flink-data' },
+            ],
+          },
+        ],
+      },
+    },
+  });
+  // The leader ConfigMap is written by fabric8 inside the JobManager, with the pod's token.
+  const leader = await eventually('the leader ConfigMap of Flink HA', async () => {
+    const found = await kube.core
+      .readNamespacedConfigMap({ name: 'ha-check-cluster-config-map', namespace })
+      .catch(() => undefined);
+    return found?.metadata?.annotations?.['control-plane.alpha.kubernetes.io/leader'];
+  });
+  expect(JSON.parse(leader)).toMatchObject({ holderIdentity: expect.any(String) });
 });
