@@ -6,7 +6,7 @@ import type { Settings } from '../config/settings';
 import type * as K8s from '../k8s';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { AppSpec } from '../spec/types';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 import { CliError, CliErrorCode } from './errors';
 
 /** The record of an application, or undefined when it has none (never deployed). */
@@ -24,7 +24,10 @@ export async function readDeployedRecord(
     return versioned?.record;
   } catch (err) {
     throw new CliError({
-      code: CliErrorCode.KubernetesUnavailable,
+      code:
+        (err as { code?: string }).code === k8s.KubeErrorCode.ConfigInvalid
+          ? CliErrorCode.InvalidSetting
+          : CliErrorCode.KubernetesUnavailable,
       message: `cannot read the deployed state of ${app.namespace}/${app.name} from Kubernetes: ${(err as Error).message}`,
       hint: 'Check --kubeconfig / --context (KUBECONFIG, FLINK_DEPLOY_KUBECONFIG) and that the API server is reachable.',
       cause: err,

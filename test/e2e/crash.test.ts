@@ -10,9 +10,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { operationWorkflowId } from '../../src/workflows/ids';
-import { FlinkPhase } from '../../src/workflows/search-attributes';
-import type { OperationResult } from '../../src/workflows/types';
+import { operationWorkflowId } from '../../src/contract/ids';
+import { FlinkPhase } from '../../src/contract/search-attributes';
+import type { OperationResult } from '../../src/contract/operations';
 import {
   continuity,
   core,

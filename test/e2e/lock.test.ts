@@ -8,8 +8,9 @@
  */
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { operationWorkflowId, savepointScheduleId } from '../../src/workflows/ids';
-import type { OperationResult, SavepointInput } from '../../src/workflows/types';
+import { operationWorkflowId, savepointScheduleId } from '../../src/contract/ids';
+import type { OperationResult } from '../../src/contract/operations';
+import type { SavepointInput } from '../../src/contract/workflow-inputs';
 import { E2eEnv, eventually, readRecord, removeApp } from '../support/e2e';
 import { stack } from '../support/stack';
 
