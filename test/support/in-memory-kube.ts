@@ -164,6 +164,14 @@ export class InMemoryKube implements KubeFacade {
     this.store({ ...deployment, status: clone(status) } as KubernetesObject);
   }
 
+  /** Changes a stored object as another client would (a new resourceVersion). */
+  edit<T extends KubernetesObject>(kind: string, namespace: string, name: string, mutate: (object: T) => void): void {
+    const object = this.get<T>(kind, namespace, name);
+    if (!object) throw new Error(`no ${kind} ${namespace}/${name} to edit`);
+    mutate(object);
+    this.store(object);
+  }
+
   /** Deletes an object as another client would (its dependents go too). */
   remove(kind: string, namespace: string, name: string): boolean {
     const existing = this.objects.get(keyOf(kind, namespace, name));
