@@ -24,7 +24,10 @@ export async function readDeployedRecord(
     return versioned?.record;
   } catch (err) {
     throw new CliError({
-      code: CliErrorCode.KubernetesUnavailable,
+      code:
+        (err as { code?: string }).code === k8s.KubeErrorCode.ConfigInvalid
+          ? CliErrorCode.InvalidSetting
+          : CliErrorCode.KubernetesUnavailable,
       message: `cannot read the deployed state of ${app.namespace}/${app.name} from Kubernetes: ${(err as Error).message}`,
       hint: 'Check --kubeconfig / --context (KUBECONFIG, FLINK_DEPLOY_KUBECONFIG) and that the API server is reachable.',
       cause: err,

@@ -5,6 +5,7 @@
  */
 import { ConfigPurpose, configKey, resolveVersionedKeys, sortKeys } from './flink-config';
 import { parseFlinkVersion } from './flink-version';
+import { guaranteeIssues } from './guarantees';
 import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { isRecord } from './yaml-documents';
@@ -174,6 +175,17 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       hint: 'Set execution.checkpointing.interval, or allowCheckpoint: false.',
     });
   }
+  issues.push(
+    ...guaranteeIssues({
+      config,
+      version,
+      upgradeMode,
+      requireCheckpoint,
+      timeoutSeconds,
+      timeoutGiven: extension?.stability?.timeoutSeconds !== undefined,
+      checkpointFallback: allowCheckpoint,
+    }),
+  );
 
   const common = spec.podTemplate as PodTemplate | undefined;
   const component = (

@@ -7,6 +7,7 @@ import { directoryIssues, flattenConfiguration, ownedKeyIssues } from './flink-c
 import { normalizeManifest } from './normalize';
 import { configRefusals, documentRefusal, specRefusals } from './refusals';
 import { flinkDeploymentSchema } from './schema';
+import { sizeLimitIssues } from './size-limits';
 import { fromZodIssues } from './zod-issues';
 import { InvalidSpecError } from './errors';
 import { isRecord, readManifestDocuments } from './yaml-documents';
@@ -56,6 +57,8 @@ export function validateManifest(document: unknown): ParseResult {
 
   const normalized = normalizeManifest({ manifest: parsed.data, flatConfig: flat.config, document });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
+  const limits = sizeLimitIssues(normalized.spec);
+  if (limits.length > 0) return { ok: false, issues: limits };
   return { ok: true, spec: normalized.spec };
 }
 

@@ -140,6 +140,16 @@ export const SpecIssueCode = {
   InvalidValue: 'invalid-value',
   Unsupported: 'unsupported',
   OwnedKey: 'owned-key',
+  /** The file is larger than flink-deploy reads. */
+  TooLarge: 'too-large',
+  /** Bytes that are not UTF-8. */
+  NotUtf8: 'not-utf8',
+  /** YAML anchors and aliases that expand too far (an alias bomb). */
+  TooManyAliases: 'too-many-aliases',
+  /** Mappings and lists nested deeper than flink-deploy reads. */
+  TooDeep: 'too-deep',
+  /** The spec does not fit a limit of Temporal, Kubernetes or Linux. */
+  LimitExceeded: 'limit-exceeded',
 } as const;
 export type SpecIssueCode = (typeof SpecIssueCode)[keyof typeof SpecIssueCode];
 

@@ -162,6 +162,7 @@ export function statusCommand(ctx: CliContext): Command {
       try {
         record = await readDeployedRecord(settings, app);
       } catch (err) {
+        if (err instanceof CliError && err.exitCode === ExitCode.InvalidInput) throw err; // e.g. no kubeconfig
         recordError = (err as Error).message;
       }
       const { operation, ever } = await operationStatus(settings, app);

@@ -1,0 +1,110 @@
+/** Issue 11 item 16: hostile or odd input is an issue with a plain message, never an exception. */
+import { parseAppSpec, type SpecIssue } from '../../../src/spec';
+import { baseManifest, yamlOf } from './manifest-fixtures';
+
+function issuesOf(text: string): SpecIssue[] {
+  const result = parseAppSpec(text);
+  if (result.ok) throw new Error('expected the manifest to be refused');
+  return result.issues;
+}
+
+const billionLaughs = `apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+`;
+
+it('an alias bomb is one plain issue, quickly', () => {
+  const started = Date.now();
+  const issues = issuesOf(billionLaughs);
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(issues).toEqual([
+    expect.objectContaining({ code: 'too-many-aliases', message: expect.stringMatching(/^too many YAML aliases/) }),
+  ]);
+  expect(issues[0]?.message).not.toContain('resource exhaustion attack');
+});
+
+it('a few aliases, as real manifests use them, are read', () => {
+  const text = yamlOf(baseManifest())
+    .replace('  jobManager:\n    resource:', '  jobManager: &component\n    resource:')
+    .replace(
+      '  taskManager:\n    resources:\n      requests:\n        cpu: 500m\n        memory: 1Gi\n',
+      '  taskManager: *component\n',
+    );
+  expect(text).toContain('taskManager: *component');
+  const result = parseAppSpec(text);
+  expect(result.ok && result.spec.taskManager.resources).toEqual({ cpu: 0.5, memoryMiB: 1024 });
+});
+
+it('nesting too deep is one plain issue, in flow and in block style, whatever the depth', () => {
+  for (const depth of [101, 1_000, 50_000]) {
+    const flow = `apiVersion: v1\nspec: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+    expect(issuesOf(flow)).toEqual([expect.objectContaining({ code: 'too-deep' })]);
+  }
+  let block = '';
+  for (let level = 0; level < 2_000; level++) block += `${' '.repeat(level)}k:\n`;
+  expect(issuesOf(block)).toEqual([
+    expect.objectContaining({ code: 'too-deep', message: expect.stringContaining('at most 100 levels') }),
+  ]);
+});
+
+it('a document over 4 MiB is refused before it is parsed, naming the limit and its size', () => {
+  const text = `${yamlOf(baseManifest())}# ${'x'.repeat(5 * 1024 * 1024)}\n`;
+  const started = Date.now();
+  const [issue, ...rest] = issuesOf(text);
+  expect(Date.now() - started).toBeLessThan(1_000);
+  expect(rest).toEqual([]);
+  expect(issue).toMatchObject({
+    code: 'too-large',
+    message: expect.stringMatching(/^the manifest is 5\.0 MiB; .* at most 4 MiB/),
+  });
+});
+
+it('bytes that are not UTF-8 (decoded as U+FFFD) are refused with line and column', () => {
+  const latin1 = Buffer.from(`${yamlOf(baseManifest())}# caf\xe9\n`, 'latin1').toString('utf8');
+  const [issue, ...rest] = issuesOf(latin1);
+  expect(rest).toEqual([]);
+  expect(issue).toMatchObject({ code: 'not-utf8', line: expect.any(Number), column: 6 });
+  expect(issue?.message).toMatch(/^the manifest is not UTF-8 text: line \d+, column 6/);
+  const utf16 = Buffer.from(yamlOf(baseManifest()), 'utf16le');
+  const withBom = Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]).toString('utf8');
+  expect(issuesOf(withBom)).toEqual([expect.objectContaining({ code: 'not-utf8' })]);
+});
+
+it('a raw control character is refused; a UTF-8 byte order mark and non-ASCII text are read', () => {
+  expect(issuesOf(`${yamlOf(baseManifest())}x: "a\u0001b"\n`)).toEqual([
+    expect.objectContaining({ code: 'yaml-syntax', message: expect.stringContaining('control character (U+0001)') }),
+  ]);
+  const manifest = baseManifest();
+  manifest.metadata.annotations = { owner: 'Zoë Ångström — 流処理' };
+  const result = parseAppSpec(`\uFEFF${yamlOf(manifest)}`);
+  expect(result.ok && result.spec.annotations.owner).toBe('Zoë Ångström — 流処理');
+});
+
+it('a JSON manifest is read like YAML', () => {
+  const result = parseAppSpec(JSON.stringify(baseManifest(), null, 2));
+  expect(result.ok && result.spec.name).toBe('orders');
+});
+
+it('several documents: other kinds are refused with the reason, empty documents skipped', () => {
+  const text = `---\n${yamlOf(baseManifest())}---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\n---\n`;
+  expect(issuesOf(text)).toEqual([
+    expect.objectContaining({ document: 1, path: 'kind', message: expect.stringContaining('PersistentVolumeClaim') }),
+  ]);
+});
+
+it('an alias without its anchor is a plain issue, not an exception', () => {
+  expect(issuesOf(`${yamlOf(baseManifest())}extra: *missing\n`)).toEqual([
+    expect.objectContaining({
+      code: 'yaml-syntax',
+      message: 'the YAML alias *missing refers to no anchor (&missing) set before it',
+    }),
+  ]);
+});
