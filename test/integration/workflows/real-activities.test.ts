@@ -39,13 +39,7 @@ afterEach(() => cluster.close());
 let seq = 0;
 /** Runs one workflow (each takes one typed input) to its end, a worker serving the real activities over `cluster`. */
 function run<I, R>(workflow: (input: I) => Promise<R>, input: I): Promise<R> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `${operationWorkflowId(app)}-${++seq}`,
-      args: [input],
-    }),
-  );
+  return kit.execute(cluster.activities(), workflow, input, `${operationWorkflowId(app)}-${++seq}`);
 }
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
