@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything flink-deploy's tests and demo need, from the package registries only,
 # pinned and cached under .stack/ (idempotent: a warm second run takes seconds).
-#   --stack   skip the npm install (used by stack:up, which npm already runs on Node 22)
+#   --stack   skip the npm packages (used by stack:up, which npm already runs on Node 22)
 set -euo pipefail
 source "$(dirname "$0")/stack/env.sh"
 only_stack=0; [ "${1:-}" = "--stack" ] && only_stack=1
@@ -10,11 +10,16 @@ t0=$SECONDS
 # 1. Node 22 and the npm packages (the `node` dev dependency puts Node 22 on npm scripts' PATH).
 if [ $only_stack = 0 ]; then
   lock_hash="$(sha256sum "$root/package-lock.json" | cut -c1-16)"
-  if [ "$(cat "$root/node_modules/.fd-lock-hash" 2>/dev/null)" != "$lock_hash" ] || [ ! -x "$root/node_modules/.bin/node" ]; then
-    # `npm install` from the committed lock, not `npm ci`: npm 11.19 writes locks without the
-    # other platforms' optional packages (@swc/core-*) and then refuses them in `npm ci`.
-    log "installing npm packages (npm install from package-lock.json)"
-    (cd "$root" && npm install --no-audit --no-fund --loglevel=error)
+  if [ -L "$root/node_modules" ]; then
+    # A worktree sharing another checkout's packages: `npm ci` would empty that checkout's node_modules.
+    log "node_modules links to $(readlink -f "$root/node_modules"): not installing here (run set-up in that checkout)"
+  elif [ "$(cat "$root/node_modules/.fd-lock-hash" 2>/dev/null)" != "$lock_hash" ] || [ ! -x "$root/node_modules/.bin/node" ]; then
+    # `npm ci` installs exactly the committed lock and never rewrites it. The lock lists every platform's
+    # optional packages (@swc/core-*, @esbuild/*, fsevents…). Regenerate it only without node_modules
+    # (`rm -rf node_modules && npm install …`): npm building a lock over an installed tree leaves the other
+    # platforms' packages out (npm/cli#4828), and `npm ci` on those platforms then refuses the lock.
+    log "installing npm packages (npm ci from package-lock.json)"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$lock_hash" > "$root/node_modules/.fd-lock-hash"
   fi
   "$root/node_modules/.bin/node" -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<22||(a===22&&b<19)) { console.error("Node >= 22.19 required, got "+process.version); process.exit(1) }'

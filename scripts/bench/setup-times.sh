@@ -19,7 +19,6 @@ printf '| warm (`bash scripts/setup.sh`, caches in place) | %.1f s | %.1f s | %.
 if [ "${1:-}" = "--cold" ]; then
   tmp="$(mktemp -d)"
   git clone -q "$root" "$tmp/clone"
-  ln -s "$root/../shared" "$tmp/shared" 2>/dev/null || true
   t0=$(ms)
   ( cd "$tmp/clone" && GOCACHE="$tmp/gocache" GOMODCACHE="$tmp/gomod" npm_config_cache="$tmp/npm" \
       PIP_CACHE_DIR="$tmp/pip" PIP_NO_CACHE_DIR=1 MAVEN_OPTS="-Dmaven.repo.local=$tmp/m2" bash scripts/setup.sh > "$tmp/cold.log" 2>&1 )

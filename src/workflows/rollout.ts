@@ -6,9 +6,9 @@ import { uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
 import { kube, stability } from './activity-profiles';
-import { hexId } from './ids';
+import { hexId } from '../contract/ids';
 import type { OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 
 export interface RolloutInput {
   spec: AppSpec;
@@ -28,12 +28,12 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
   const { spec, generation, restore } = input;
   const jobId = hexId(uuid4());
   await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.Deploying,
     `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
   );
   await kube.applyApplication({ spec, generation, jobId, restore });
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.WaitingForStable,
     `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
   );

@@ -5,12 +5,14 @@
 import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
-import { FailureType } from './failures';
-import { hexId } from './ids';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 import { secureState } from './secure-state';
-import { Operation, Outcome, SavepointKind, type AppOperationInput, type OperationResult } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind } from '../contract/savepoints';
+import type { AppOperationInput } from '../contract/workflow-inputs';
 
 export async function suspend(input: AppOperationInput): Promise<OperationResult> {
   const triggerId = hexId(uuid4());
@@ -42,7 +44,7 @@ export async function suspendBody(
     kind: SavepointKind.Suspend,
   });
   if (secured.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.RemovingDeployments,
     'removing the JobManager and TaskManager Deployments (config and record are kept)',
   );

@@ -5,7 +5,8 @@
  * (each look of a polling activity), so windows of minutes and 120 s bounds take milliseconds.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities, type ActivityConfig } from '../../src/activities';
+import { activityConfigOf, createActivities, type ActivityConfig } from '../../src/activities';
+import { loadSettings } from '../../src/config/settings';
 import type { FlinkDeployActivities } from '../../src/activities/types';
 import { InMemoryKube } from './in-memory-kube';
 import { MockFlink } from './mock-flink';
@@ -34,8 +35,12 @@ export interface HarnessOptions {
   config?: Partial<ActivityConfig>;
 }
 
-/** Poll intervals of 1 ms: the tests never wait on real time. */
-const fastConfig: Partial<ActivityConfig> = { pollIntervalMs: 1, savepointPollIntervalMs: 1 };
+/** The defaults of the settings table, with polls of 1 ms: the tests never wait on real time. */
+const fastConfig: ActivityConfig = {
+  ...activityConfigOf(loadSettings({}, {})),
+  pollIntervalMs: 1,
+  savepointPollIntervalMs: 1,
+};
 
 export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
   const start = Date.now();

@@ -7,7 +7,8 @@
  * behaves (`images`): runs, FAILs with a root cause, or cannot be pulled.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
-import { createActivities, type ActivityConfig } from '../../src/activities';
+import { activityConfigOf, createActivities, type ActivityConfig } from '../../src/activities';
+import { loadSettings } from '../../src/config/settings';
 import type { FlinkDeployActivities } from '../../src/activities/types';
 import { FlinkRestClient } from '../../src/flink/client';
 import { resolveFlinkEndpoint } from '../../src/flink/endpoint';
@@ -24,7 +25,11 @@ export interface SimulatedClusterOptions {
 }
 
 /** Fast polls: a rollout's stability window is the only real time the tests spend. */
-const testConfig: Partial<ActivityConfig> = { pollIntervalMs: 20, savepointPollIntervalMs: 10 };
+const testConfig: ActivityConfig = {
+  ...activityConfigOf(loadSettings({}, {})),
+  pollIntervalMs: 20,
+  savepointPollIntervalMs: 10,
+};
 
 export class SimulatedCluster {
   readonly kube = new InMemoryKube();
@@ -49,7 +54,7 @@ export class SimulatedCluster {
           baseUrl: await resolveFlinkEndpoint({
             app: app.name,
             namespace: app.namespace,
-            mode: { kind: 'service-dns' },
+            lookup: { kind: 'service-dns' },
           }),
           dispatcher: this.flink.agent,
         }),

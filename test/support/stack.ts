@@ -21,7 +21,10 @@ export const stack = {
   /** Built test jobs (scripts/stack/build-jobs.sh): counter-job.jar, StateMachineExample.jar. */
   jobsDir: path.join(stackDir, 'jobs'),
   logsDir: path.join(stackDir, 'logs'),
-  /** `../shared` beside the checkout (CI puts it there): the conformance manifests and CRDs. */
+  /**
+   * Optional: the Apache operator's example manifests in `../shared` beside the checkout (CI puts it
+   * there) or FD_SHARED_DIR; test/unit/spec/conformance.test.ts runs them as an extra when present.
+   */
   conformanceExamples: path.join(
     process.env.FD_SHARED_DIR ?? path.resolve(root, '..', 'shared'),
     'conformance',

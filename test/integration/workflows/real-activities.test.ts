@@ -11,9 +11,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { loadAppSpec, type AppSpec } from '../../../src/spec';
 import { recordName } from '../../../src/k8s/state-record/types';
-import { operationWorkflowId } from '../../../src/workflows/ids';
+import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, savepoint } from '../../../src/workflows';
-import { FailureType } from '../../../src/workflows/failures';
+import { FailureType } from '../../../src/contract/failures';
 import { SimulatedCluster } from '../../support/simulated-cluster';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { loadAppSpec } from '../../../src/spec';
-import { FailureType } from '../../../src/workflows/failures';
+import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { podOf } from '../../support/kube-objects';
 

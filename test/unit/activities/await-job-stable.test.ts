@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { AwaitStableInput } from '../../../src/activities/types';
-import { FailureType } from '../../../src/workflows/failures';
+import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { podOf, type PodInit } from '../../support/kube-objects';
 
@@ -99,7 +99,7 @@ test('restarts reaching the limit: JobFailed naming how many and the root cause'
 });
 
 test('restarts below the limit are tolerated', async () => {
-  h = activityHarness({ msPerPoll, config: { maxRestartsWhileStabilising: 3 } });
+  h = activityHarness({ msPerPoll, config: { maxJobRestarts: 3 } });
   putPods();
   h.flink.runJob(jobId, { restoredFrom: restorePath });
   for (const poll of [1, 2]) h.atPoll(poll, () => h.flink.restart(jobId));

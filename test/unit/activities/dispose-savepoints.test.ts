@@ -3,7 +3,7 @@
  * to the deployed-state record (the real store, compare-and-swap over the in-memory ConfigMap),
  * so a failed disposal stays marked and the next run retries it.
  */
-import type { SavepointEntry } from '../../../src/activities/types';
+import type { SavepointEntry } from '../../../src/contract/savepoints';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { RECORD_KEY } from '../../../src/k8s/state-record/codec';
 import { recordName } from '../../../src/k8s/state-record/types';

@@ -3,7 +3,7 @@
  * in-memory ConfigMap: the lock, the intent recorded first, and how record failures classify.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType } from '../../../src/workflows/failures';
+import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 
 const app = { namespace: 'default', name: 'counter' };
@@ -34,7 +34,7 @@ test('the lock: taken with the intent recorded, taken again by the same workflow
   expect((refused as Error).message).toContain('upgrade (workflow flink-deploy/default/counter, phase Locking');
 });
 
-test('updateRecord by a workflow that lost the lock: RecordConflict, not retried; a retried end is a no-op', async () => {
+test('updateRecord by a workflow that lost the lock: LockLost, not retried; a retried end is a no-op', async () => {
   h = activityHarness();
   await h.run('beginOperation', holder);
   const end = { operation: 'upgrade', outcome: 'succeeded', message: 'done' } as const;
@@ -47,7 +47,7 @@ test('updateRecord by a workflow that lost the lock: RecordConflict, not retried
     .run('updateRecord', { app, workflowId: holder.workflowId, changes: [{ kind: 'failed', reason: 'x' }] })
     .catch((e: unknown) => e);
 
-  expect(lost).toMatchObject({ type: FailureType.RecordConflict, nonRetryable: true });
+  expect(lost).toMatchObject({ type: FailureType.LockLost, nonRetryable: true });
   const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
   expect(record.status).toBe('none');
   expect(record.history.map((p) => p.outcome)).toEqual(['succeeded']);

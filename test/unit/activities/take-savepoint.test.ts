@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { FlinkErrorCode } from '../../../src/flink/errors';
-import { FailureType } from '../../../src/workflows/failures';
+import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { SAVEPOINT_DIR } from '../../support/mock-flink';
 

@@ -1,21 +1,22 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { stringify } from 'yaml';
 import { generateJobId, loadAppSpec, type AppSpec } from '../../../src/spec';
 import { jobManagerArgs, renderApplication } from '../../../src/k8s/render';
 import { baseManifest, specOf } from '../spec/manifest-fixtures';
-import { stack } from '../../support/stack';
 
-const examples = stack.conformanceExamples;
-const jobId = generateJobId('default/basic-example/1');
+/** Our manifests of the Apache operator's example shapes (test/unit/spec/conformance.test.ts checks them). */
+const manifests = path.join(__dirname, '..', '..', 'fixtures', 'manifests');
+const jobId = generateJobId('default/fraud-scorer/1');
 const owner = {
   apiVersion: 'v1',
   kind: 'ConfigMap',
-  name: 'basic-example-deploy-state',
+  name: 'fraud-scorer-deploy-state',
   uid: '6b1f3c0e-0000-4000-8000-000000000001',
 };
 
 function basicSpec(): AppSpec {
-  return loadAppSpec(readFileSync(`${examples}/basic.yaml`, 'utf8'));
+  return loadAppSpec(readFileSync(`${manifests}/basic.yaml`, 'utf8'));
 }
 
 describe('renderApplication', () => {
@@ -94,18 +95,18 @@ describe('renderApplication', () => {
   });
 
   it("merges the pod template into the pods: our main container fields win, the user's mounts and sidecars stay", () => {
-    const spec = loadAppSpec(readFileSync(`${examples}/pod-template.yaml`, 'utf8'));
+    const spec = loadAppSpec(readFileSync(`${manifests}/pod-template.yaml`, 'utf8'));
     const { jobManager, taskManager } = renderApplication({ spec, generation: 1, jobId });
     const jmPod = jobManager.spec?.template.spec;
-    expect(jmPod?.containers.map((c) => c.name)).toEqual(['flink-main-container', 'fluentbit']);
+    expect(jmPod?.containers.map((c) => c.name)).toEqual(['flink-main-container', 'log-shipper']);
     expect(jmPod?.containers[0]?.image).toBe('flink:2.2');
     expect(jmPod?.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual([
       '/opt/flink/log',
-      '/opt/flink/downloads',
+      '/opt/flink/artifacts',
       '/opt/flink/conf',
     ]);
-    expect(jmPod?.initContainers?.map((c) => c.name)).toEqual(['busybox']);
-    expect(jmPod?.volumes?.map((v) => v.name)).toEqual(['flink-logs', 'downloads', 'flink-config']);
+    expect(jmPod?.initContainers?.map((c) => c.name)).toEqual(['fetch-jar']);
+    expect(jmPod?.volumes?.map((v) => v.name)).toEqual(['job-logs', 'artifacts', 'flink-config']);
     expect(taskManager.spec?.template.spec?.initContainers).toBeUndefined();
     expect(taskManager.spec?.template.spec?.containers[0]?.args).toEqual(['taskmanager']);
   });
@@ -141,9 +142,9 @@ describe('renderApplication', () => {
   });
 
   it('sets kubernetes.cluster-id for Kubernetes HA', () => {
-    const spec = loadAppSpec(readFileSync(`${examples}/basic-checkpoint-ha.yaml`, 'utf8'));
+    const spec = loadAppSpec(readFileSync(`${manifests}/checkpoint-ha.yaml`, 'utf8'));
     const { configMap } = renderApplication({ spec, generation: 1, jobId });
-    expect(configMap.data?.['config.yaml']).toContain('kubernetes.cluster-id: basic-checkpoint-ha-example');
+    expect(configMap.data?.['config.yaml']).toContain('kubernetes.cluster-id: payments-ledger');
   });
 
   it('refuses a malformed job id', () => {
