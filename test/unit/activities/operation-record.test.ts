@@ -82,3 +82,23 @@ test('a 409 on the record write is a lost compare-and-swap: re-read and written 
   });
   expect(h.kube.calls.filter((c) => c.startsWith('record.replace'))).toHaveLength(3);
 });
+
+test('the start is told as an Event on the JobManager Deployment; an Event the API server refuses never fails the lock', async () => {
+  h = activityHarness();
+  await h.run('beginOperation', holder);
+  expect(h.kube.events).toEqual([
+    expect.objectContaining({
+      involvedObject: { kind: 'Deployment', name: 'counter-jobmanager' },
+      reason: 'OperationStarted',
+      message: `upgrade started (workflow ${holder.workflowId})`,
+    }),
+  ]);
+  await h.close();
+
+  h = activityHarness();
+  h.kube.inject('recordEvent', 'server-error');
+  await expect(h.run('beginOperation', holder)).resolves.toMatchObject({ exists: false });
+  expect(h.kube.events).toEqual([]);
+  const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
+  expect(record.operation?.workflowId).toBe(holder.workflowId);
+});
