@@ -84,12 +84,20 @@ export class E2eEnv {
   }
 
   startWorker(): void {
-    const log = path.join(this.dir, 'worker.log');
-    const worker = spawn(node, [cliEntry, 'worker'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.worker = this.spawnWorker();
+  }
+
+  /** Another worker process on the same task queue (its own metrics address and log); the caller kills it. */
+  spawnWorker(extraEnv: Record<string, string> = {}, logName = 'worker.log'): ChildProcess {
+    const log = path.join(this.dir, logName);
+    const worker = spawn(node, [cliEntry, 'worker'], {
+      env: { ...this.env(), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const append = (chunk: Buffer) => writeFileSync(log, chunk, { flag: 'a' });
     worker.stdout?.on('data', append);
     worker.stderr?.on('data', append);
-    this.worker = worker;
+    return worker;
   }
 
   /** SIGKILL the worker (a crash) and wait until it is gone. */
