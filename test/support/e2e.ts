@@ -103,7 +103,8 @@ export class E2eEnv {
   /** SIGKILL the worker (a crash) and wait until it is gone. */
   async killWorker(): Promise<void> {
     const w = this.worker;
-    if (!w || w.exitCode !== null) return;
+    // A process killed by a signal has signalCode set and exitCode null: it is gone too.
+    if (!w || w.exitCode !== null || w.signalCode !== null) return;
     const exited = new Promise((r) => w.once('exit', r));
     w.kill('SIGKILL');
     await exited;
