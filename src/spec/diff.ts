@@ -56,6 +56,7 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['job.initialSavepointPath', (s) => s.job.initialSavepointPath, ChangeEffect.Recorded],
   ['stability', (s) => s.stability, ChangeEffect.Recorded],
   ['savepointFallback', (s) => s.savepointFallback, ChangeEffect.Recorded],
+  ['onJobFailure', (s) => s.onJobFailure, ChangeEffect.Recorded],
 ];
 
 /** Reactive mode rescales the job to the TaskManagers there are: parallelism is a scale. */
