@@ -16,8 +16,10 @@ import { Operation, Outcome, type OperationResult } from '../contract/operations
 import { SavepointKind } from '../contract/savepoints';
 import type { ApplyInput } from '../contract/workflow-inputs';
 import { upgradeBody } from './upgrade';
+import { validSpec } from './valid-input';
 
 export async function apply(input: ApplyInput): Promise<OperationResult> {
+  validSpec(input);
   const app = { namespace: input.spec.namespace, name: input.spec.name };
   const triggerId = hexId(uuid4());
   return runOperation({ app, operation: Operation.Apply, intent: { triggerId } }, (ctx) =>

@@ -13,8 +13,10 @@ import { secureState } from './secure-state';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
 import type { RollbackInput } from '../contract/workflow-inputs';
+import { validApp } from './valid-input';
 
 export async function rollback(input: RollbackInput): Promise<OperationResult> {
+  validApp(input);
   const triggerId = hexId(uuid4());
   return runOperation(
     {

@@ -16,8 +16,10 @@ import { Phase } from '../contract/phases';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
 import type { SavepointInput } from '../contract/workflow-inputs';
+import { validApp } from './valid-input';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
+  validApp(input);
   const triggerId = hexId(uuid4());
   const periodic = input.kind === SavepointKind.Periodic;
   let planned: string[] = [];
