@@ -21,6 +21,11 @@ export interface BeginOperationInput {
 export interface UpdateRecordInput {
   app: AppRef;
   workflowId: string;
+  /**
+   * The run writing (with `end`): a retry whose first write landed, its answer lost, finds this
+   * run's end in the history and succeeds, even if another operation has taken the lock since.
+   */
+  runId?: string;
   changes: RecordChange[];
   end?: { operation: Operation; outcome: Outcome; message: string };
 }

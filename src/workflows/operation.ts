@@ -94,6 +94,7 @@ export async function runOperation(
     await record.updateRecord({
       app,
       workflowId,
+      runId,
       changes: finalChanges ?? [],
       end: { operation: result.operation, outcome: result.outcome, message: result.message },
     });
@@ -111,7 +112,7 @@ export async function runOperation(
     const message = cancelled ? `${operation} cancelled` : (failure?.message ?? String(err));
     await CancellationScope.nonCancellable(async () => {
       progress.enter(Phase.Failed, message);
-      await record.updateRecord({ app, workflowId, changes: [], end: { operation, outcome, message } });
+      await record.updateRecord({ app, workflowId, runId, changes: [], end: { operation, outcome, message } });
       progress.finish({ operation, outcome, message });
     });
     // Fail with the ApplicationFailure itself (not the ActivityFailure around it), so callers
