@@ -65,6 +65,12 @@ export interface CheckpointInfo {
   ageSeconds: number;
 }
 
+/** What Flink says of a job: its state (RUNNING, FAILED...), NOT_FOUND, or UNREACHABLE (with why). */
+export interface JobStateAnswer {
+  state: string;
+  reason?: string;
+}
+
 /** Input of `applyApplication`: render the spec and server-side apply its objects. */
 export interface ApplyApplicationInput {
   spec: AppSpec;
@@ -109,6 +115,7 @@ export interface FlinkDeployActivities {
   takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken>;
   latestCheckpoint(input: JobRef): Promise<CheckpointInfo | null>;
   cancelJob(input: JobRef): Promise<void>;
+  jobState(input: JobRef): Promise<JobStateAnswer>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;
   awaitJobStable(input: AwaitStableInput): Promise<StableJob>;

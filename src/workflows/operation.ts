@@ -91,13 +91,17 @@ export async function runOperation(
   try {
     const { result, finalChanges } = await body(ctx);
     progress.enter(Phase.Done, result.message);
-    await record.updateRecord({
-      app,
-      workflowId,
-      runId,
-      changes: finalChanges ?? [],
-      end: { operation: result.operation, outcome: result.outcome, message: result.message },
-    });
+    // The body is done: a cancel that came too late to stop it (suspend, rollback) must not keep
+    // its outcome out of the record.
+    await CancellationScope.nonCancellable(() =>
+      record.updateRecord({
+        app,
+        workflowId,
+        runId,
+        changes: finalChanges ?? [],
+        end: { operation: result.operation, outcome: result.outcome, message: result.message },
+      }),
+    );
     const final = options.afterRelease ? await options.afterRelease(result, progress) : result;
     progress.finish(final);
     return final;
