@@ -229,11 +229,15 @@ test('a lock held by another operation: an upgrade fails with OperationInProgres
 
   const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
   expect(failure.type).toBe(FailureType.OperationInProgress);
-  expect(failure.message).toContain('flink-deploy/default/counter-other');
+  expect(failure.message).toContain(
+    'operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing, since ',
+  );
 
   const skipped = await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
   expect(skipped.outcome).toBe('skipped');
-  expect(skipped.message).toContain('operation in progress: upgrade (workflow flink-deploy/default/counter-other)');
+  expect(skipped.message).toContain(
+    'periodic savepoint skipped: operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing,',
+  );
   expect(cluster.triggers).toHaveLength(0);
   expect(cluster.record?.operation?.workflowId).toBe('flink-deploy/default/counter-other');
 });
