@@ -1,13 +1,13 @@
 /**
  * Workflows check their input before any side effect: a run started directly (`temporal workflow
- * start`, a script), not through the CLI, gets the same schema the CLI applies. The spec must be
- * exactly what its own `manifest` normalises to; anything else fails with InvalidSpec and
- * changes nothing. Pure (the spec module runs in the sandbox): no command, so replay is unchanged.
+ * start`, a script), not through the CLI, gets the same schema the CLI applies: its own `manifest`
+ * must validate, and the spec's fields must have the shape and range the schema allows; anything
+ * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
+ * no command, so replay is unchanged.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
 import { formatSpecIssues } from '../spec/errors';
-import { canonicalJson } from '../spec/hash';
 import { validateManifest } from '../spec/parse';
 import type { AppSpec } from '../spec/types';
 
@@ -28,10 +28,43 @@ export function validSpec(input: unknown): AppSpec {
     throw invalid('the spec has no `manifest` to check it against');
   const checked = validateManifest(manifest);
   if (!checked.ok) throw invalid(`the spec's manifest is invalid:\n${formatSpecIssues(checked.issues)}`);
-  if (canonicalJson(checked.spec) !== canonicalJson(spec)) {
-    throw invalid('the spec is not what its manifest normalises to (edited after validation?)');
-  }
-  return checked.spec;
+  const problems = specProblems(spec as AppSpec, checked.spec);
+  if (problems.length) throw invalid(`the spec is not valid: ${problems.join('; ')}`);
+  return spec as AppSpec;
+}
+
+/**
+ * The spec's own fields the workflows act on, checked beside its manifest (a caller may have
+ * changed a valid spec, e.g. tests and scripts build variants): names as the manifest's, and
+ * every field of the shape and range the schema allows.
+ */
+function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => {
+    if (!ok) problems.push(what);
+  };
+  const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  const text = (v: unknown) => typeof v === 'string' && v.length > 0;
+  check(spec.name === fromManifest.name, `name ${JSON.stringify(spec.name)} is not the manifest's`);
+  check(spec.namespace === fromManifest.namespace, `namespace ${JSON.stringify(spec.namespace)} is not the manifest's`);
+  check(text(spec.image), 'image must be a non-empty string');
+  const job = (spec.job ?? {}) as Partial<AppSpec['job']>;
+  check(text(job.jarURI), 'job.jarURI must be a non-empty string');
+  check(positiveInt(job.parallelism), 'job.parallelism must be a positive integer');
+  check(['stateless', 'savepoint', 'last-state'].includes(job.upgradeMode as string), 'job.upgradeMode is unknown');
+  check(['running', 'suspended'].includes(job.state as string), 'job.state must be running or suspended');
+  check(Array.isArray(job.args) && job.args.every((a) => typeof a === 'string'), 'job.args must be strings');
+  check(positiveInt(spec.jobManager?.replicas), 'jobManager.replicas must be a positive integer');
+  check(positiveInt(spec.taskManager?.replicas), 'taskManager.replicas must be a positive integer');
+  check(positiveInt(spec.slotsPerTaskManager), 'slotsPerTaskManager must be a positive integer');
+  check(positiveInt(spec.stability?.windowSeconds), 'stability.windowSeconds must be a positive integer');
+  check(positiveInt(spec.stability?.timeoutSeconds), 'stability.timeoutSeconds must be a positive integer');
+  const config = spec.flinkConfiguration;
+  check(
+    typeof config === 'object' && config !== null && Object.values(config).every((v) => typeof v === 'string'),
+    'flinkConfiguration must map keys to strings',
+  );
+  return problems;
 }
 
 /** An application reference `{ namespace, name }` as Kubernetes names allow; throws InvalidSpec otherwise. */
