@@ -11,8 +11,13 @@ import type { ActivityDeps } from './deps';
 import { activitySignal } from './poll';
 import type { JobRef, JobStateAnswer } from './types';
 
-/** How many looks before a JobManager that does not answer is called unreachable. */
-const LOOKS = 3;
+/**
+ * How many looks, at least {@link MIN_LOOK_INTERVAL_MS} apart, before a JobManager that does not
+ * answer is called unreachable: about 20 s, so a slow or restarting JobManager is not taken for a
+ * dead one (the local stack showed a running job unreachable for a second).
+ */
+const LOOKS = 10;
+const MIN_LOOK_INTERVAL_MS = 2_000;
 
 export function jobStateActivities(deps: ActivityDeps) {
   return {
@@ -28,7 +33,7 @@ export function jobStateActivities(deps: ActivityDeps) {
           if (!isRetryable(err) && !hasErrorCode(err, FlinkErrorCode.NoEndpoint)) throw err;
           last = `${errorCode(err) ?? 'error'}: ${(err as Error).message}`;
           Context.current().heartbeat(last);
-          if (look < LOOKS) await Context.current().sleep(deps.config.pollIntervalMs);
+          if (look < LOOKS) await Context.current().sleep(Math.max(deps.config.pollIntervalMs, MIN_LOOK_INTERVAL_MS));
         }
       }
       return { state: 'UNREACHABLE', reason: last };

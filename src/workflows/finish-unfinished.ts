@@ -45,7 +45,7 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
   const look = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
   ctx.progress.enter(
     Phase.Planning,
-    `the last operation never finished (${what}); Flink says the job is ${look.state}`,
+    `the last operation never finished (${what}); Flink says the job is ${look.state}${'reason' in look && look.reason ? ` (${look.reason})` : ''}`,
   );
   const running = look.state === 'RUNNING' && state.jobId ? state.jobId : undefined;
   const runningCtx: OperationContext = { ...ctx, state: { ...state, status: AppStatus.Running } };

@@ -58,6 +58,17 @@ test('an upgrade terminated in WaitingForStable: apply of the same spec finishes
   await eventually('the upgrade waits for stability', async () =>
     (await readRecord(env.namespace, app)).operation?.phase === 'WaitingForStable' ? true : undefined,
   );
+  // Terminated inside the stability window: the new job runs (before it does, the next apply finds
+  // it NOT_FOUND and redeploys from the upgrade's savepoint, which the message says too).
+  const newJob = (await readRecord(env.namespace, app)).jobId!;
+  await eventually('the new job runs', async () => {
+    const flink = await flinkOf(env.namespace, app).catch(() => undefined);
+    const state = await flink?.jobDetails(newJob).then(
+      (d) => d.state as string,
+      () => undefined,
+    );
+    return state === 'RUNNING' ? true : undefined;
+  });
   await client.workflow
     .getHandle(operationWorkflowId({ namespace: env.namespace, name: app }))
     .terminate('terminated by an operator');
