@@ -3,7 +3,9 @@
  * a named fake of Kubernetes + Flink that keeps the deployed-state record with the real pure
  * reducer (src/activities/record-changes.ts) and the real lock rules, and lets a test script
  * faults no real server shows on cue (a savepoint that fails, a version that never stabilises).
- * End-to-end tests use the real activities against the real stack.
+ * It decides workflow branches only: the activities' own branches are tested on the real
+ * activities (test/unit/activities over test/support/in-memory-kube.ts and mock-flink.ts, and
+ * test/integration/workflows/real-activities.test.ts); end-to-end tests use the real stack.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
