@@ -5,6 +5,7 @@
 import type { ActivityDeps } from './deps';
 import { deploymentActivities } from './deployment';
 import { jobActivities } from './job';
+import { jobStateActivities } from './job-state';
 import { recordActivities } from './record';
 import { savepointActivities } from './savepoint';
 import { stabilityActivities } from './stability';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...recordActivities(deps),
     ...savepointActivities(deps),
     ...jobActivities(deps),
+    ...jobStateActivities(deps),
     ...deploymentActivities(deps),
     ...stabilityActivities(deps),
   };

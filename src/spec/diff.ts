@@ -17,6 +17,7 @@
  * Pure and deterministic: safe in workflow code.
  */
 import { canonicalJson } from './hash';
+import { shownValue } from './redact';
 import {
   ChangeClass,
   ChangeEffect,
@@ -84,7 +85,14 @@ function fieldChanges(deployed: AppSpec, desired: AppSpec): FieldChange[] {
   for (const key of keys) {
     const from = deployed.flinkConfiguration[key];
     const to = desired.flinkConfiguration[key];
-    if (from !== to) out.push({ field: `flinkConfiguration["${key}"]`, from, to, effect: ChangeEffect.Upgrade });
+    if (from === to) continue;
+    // A rotated secret is a change, shown as `<redacted> → <redacted>`: never its values.
+    out.push({
+      field: `flinkConfiguration["${key}"]`,
+      from: shownValue(key, from),
+      to: shownValue(key, to),
+      effect: ChangeEffect.Upgrade,
+    });
   }
   const nonces: ReadonlyArray<readonly [string, Getter, Effect]> = [
     ['job.savepointTriggerNonce', (s) => s.job.savepointTriggerNonce, ChangeEffect.Savepoint],
