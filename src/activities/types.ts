@@ -72,6 +72,11 @@ export interface ApplyApplicationInput {
 export interface AwaitStableInput {
   app: AppRef;
   jobId: string;
+  /**
+   * The deploy generation waited for: only its pods are judged (a failed generation's pods,
+   * still going, are not). Unset (runs started before it existed): every pod of the application.
+   */
+  generation?: number;
   /** The restore path the new job must report in `latest.restored`. */
   expectRestoredFrom?: string;
   stability: StabilityOptions;

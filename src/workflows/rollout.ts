@@ -40,6 +40,7 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
   const stable = await stability.awaitJobStable({
     app: ctx.app,
     jobId,
+    generation,
     expectRestoredFrom: restore?.path,
     stability: spec.stability,
     deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
