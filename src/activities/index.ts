@@ -5,6 +5,7 @@
 import type { ActivityDeps } from './deps';
 import { deploymentActivities } from './deployment';
 import { jobActivities } from './job';
+import { preflightActivities } from './preflight';
 import { recordActivities } from './record';
 import { savepointActivities } from './savepoint';
 import { stabilityActivities } from './stability';
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...savepointActivities(deps),
     ...jobActivities(deps),
     ...deploymentActivities(deps),
+    ...preflightActivities(deps),
     ...stabilityActivities(deps),
   };
 }

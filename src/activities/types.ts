@@ -68,6 +68,12 @@ export interface ApplyApplicationInput {
   restore?: { path: string; allowNonRestoredState: boolean };
 }
 
+/** Input of `preflightApplication`: the spec and generation about to be applied. */
+export interface PreflightInput {
+  spec: AppSpec;
+  generation: number;
+}
+
 /** Input of `awaitJobStable`. */
 export interface AwaitStableInput {
   app: AppRef;
@@ -110,6 +116,8 @@ export interface FlinkDeployActivities {
   latestCheckpoint(input: JobRef): Promise<CheckpointInfo | null>;
   cancelJob(input: JobRef): Promise<void>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
+  /** Dry run of the objects and the ServiceAccount check; KubernetesRefused when refused. */
+  preflightApplication(input: PreflightInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;
   awaitJobStable(input: AwaitStableInput): Promise<StableJob>;
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;

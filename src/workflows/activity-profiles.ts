@@ -41,7 +41,9 @@ export const record = proxyActivities<Pick<Activities, 'beginOperation' | 'updat
  * default) for the pods to go: 3 min covers the wait and the calls. Unlimited attempts: both are
  * idempotent and the operation cannot go on without them, so an API outage is waited out.
  */
-export const kube = proxyActivities<Pick<Activities, 'applyApplication' | 'removeDeployments'>>({
+export const kube = proxyActivities<
+  Pick<Activities, 'applyApplication' | 'removeDeployments' | 'preflightApplication'>
+>({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes },

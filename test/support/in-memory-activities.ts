@@ -30,6 +30,10 @@ export interface Script {
   /** Images whose stability wait never ends (until the activity is cancelled). */
   hangingImages?: string[];
   checkpoint?: CheckpointInfo | null;
+  /** preflightApplication refuses these images (KubernetesRefused), as an API server's 422 would. */
+  refusedImages?: string[];
+  /** applyApplication refuses these images (KubernetesRefused) though the pre-flight passed. */
+  applyRefusedImages?: string[];
   /** disposeSavepoints fails for these locations. */
   disposalFails?: string[];
 }
@@ -107,8 +111,25 @@ export class InMemoryCluster {
         const job = this.jobs.find((j) => j.jobId === input.jobId);
         if (job && job.state === 'RUNNING') job.state = 'CANCELED';
       },
+      preflightApplication: async (input) => {
+        log('preflightApplication', input);
+        if (this.script.refusedImages?.includes(input.spec.image)) {
+          throw ApplicationFailure.create({
+            type: FailureType.KubernetesRefused,
+            nonRetryable: true,
+            message: `pre-flight: image ${input.spec.image} refused (K8S_INVALID)`,
+          });
+        }
+      },
       applyApplication: async (input) => {
         log('applyApplication', input);
+        if (this.script.applyRefusedImages?.includes(input.spec.image)) {
+          throw ApplicationFailure.create({
+            type: FailureType.KubernetesRefused,
+            nonRetryable: true,
+            message: `applying: image ${input.spec.image} refused (K8S_FORBIDDEN)`,
+          });
+        }
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
         this.jobs.push({
