@@ -3,6 +3,7 @@
  * the worker, and its settings): `createActivities(deps)`. Each takes one typed input; see ./types.ts.
  */
 import type { ActivityDeps } from './deps';
+import { deleteActivities } from './delete';
 import { deploymentActivities } from './deployment';
 import { jobActivities } from './job';
 import { preflightActivities } from './preflight';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...jobActivities(deps),
     ...deploymentActivities(deps),
     ...preflightActivities(deps),
+    ...deleteActivities(deps),
     ...stabilityActivities(deps),
   };
 }

@@ -74,6 +74,25 @@ export interface PreflightInput {
   generation: number;
 }
 
+/** Input of `removeApplicationObjects`. */
+export interface RemoveObjectsInput {
+  app: AppRef;
+  /** Flink's `kubernetes.cluster-id`: its HA ConfigMaps are labelled `app=<clusterId>`. */
+  clusterId: string;
+}
+
+/** What `removeApplicationObjects` deleted (`Kind/name`; already gone is not listed). */
+export interface RemovedObjects {
+  removed: string[];
+  haConfigMaps: string[];
+}
+
+/** Input of `deleteRecord`: the delete workflow that released the lock with success. */
+export interface DeleteRecordInput {
+  app: AppRef;
+  workflowId: string;
+}
+
 /** Input of `awaitJobStable`. */
 export interface AwaitStableInput {
   app: AppRef;
@@ -120,5 +139,7 @@ export interface FlinkDeployActivities {
   preflightApplication(input: PreflightInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;
   awaitJobStable(input: AwaitStableInput): Promise<StableJob>;
+  removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects>;
+  deleteRecord(input: DeleteRecordInput): Promise<boolean>;
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;
 }

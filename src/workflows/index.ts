@@ -6,3 +6,4 @@ export { suspend } from './suspend';
 export { resume } from './resume';
 export { rollback } from './rollback';
 export { savepoint } from './savepoint';
+export { deleteApplication as delete } from './delete';

@@ -143,6 +143,16 @@ export class InMemoryCluster {
         log('removeDeployments', input);
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
       },
+      removeApplicationObjects: async (input) => {
+        log('removeApplicationObjects', input);
+        return { removed: ['ConfigMap/config', 'Service/rpc', 'Service/rest'], haConfigMaps: [] };
+      },
+      deleteRecord: async (input) => {
+        log('deleteRecord', input);
+        const existed = this.record !== undefined;
+        this.record = undefined;
+        return existed;
+      },
       awaitJobStable: async (input) => {
         log('awaitJobStable', input);
         const job = this.jobs.find((j) => j.jobId === input.jobId);

@@ -13,6 +13,7 @@ import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { readJobState, type JobStateView } from '../job-state';
+import { nextStep, type NextStep } from '../next-step';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { PROGRESS_QUERY_TIMEOUT_MS } from '../follow-operation';
@@ -54,6 +55,8 @@ export interface StatusJson {
   lastOperation?: { type: string; outcome: string; endedAt: string; message?: string; workflowId: string };
   /** Set when the cluster could not be read. */
   recordError?: string;
+  /** The command that leads on, and why (docs/recovery.md). */
+  nextStep: NextStep;
 }
 
 async function operationStatus(
@@ -120,6 +123,7 @@ export function statusJson(
       workflowId: last.workflowId,
     },
     recordError,
+    nextStep: nextStep({ app, record, operation, job, recordError }),
   };
 }
 
@@ -153,6 +157,7 @@ export function statusText(status: StatusJson): string {
     lines.push(
       `  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`,
     );
+  lines.push(`  next step:   ${status.nextStep.command}`, `    ${status.nextStep.why}`);
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import type { KubeClients } from '../config/clients';
 import { DeployStateStore } from '../state-record/store';
 import { applyObject } from './apply';
-import { deleteObject, waitForPodsGone } from './delete';
+import { deleteObject, listConfigMapNames, waitForPodsGone } from './delete';
 import { dryRunApply, serviceAccountExists } from './dry-run';
 import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
@@ -41,6 +41,8 @@ export interface KubeFacade {
   serviceAccountExists(input: { namespace: string; name: string }): Promise<boolean>;
   /** Delete one object; a 404 resolves `absent`. Resolves when the delete is accepted. */
   delete(input: DeleteObjectInput): Promise<DeleteResult>;
+  /** Names of the ConfigMaps matching a label selector (one LIST). */
+  listConfigMapNames(input: { namespace: string; labelSelector: string }): Promise<string[]>;
   /** Poll until no pod matches the selector, or the timeout passes (then `gone: false`). */
   waitForPodsGone(input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult>;
   /** One read of a Deployment's rollout status. */
@@ -69,6 +71,7 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
     dryRunApply: (objects) => dryRunApply(clients, objects),
     serviceAccountExists: (input) => serviceAccountExists(clients, input),
     delete: (input) => deleteObject(clients, input),
+    listConfigMapNames: (input) => listConfigMapNames(clients, input),
     waitForPodsGone: (input) => waitForPodsGone(clients, input),
     readDeploymentStatus: (input) => readDeploymentStatus(clients, input),
     listAppPods: (input) => listAppPods(clients, input),
