@@ -11,6 +11,8 @@ import { Operation } from '../../contract/operations';
 import type { DeleteInput } from '../../contract/workflow-inputs';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
+import { readDeployedRecord } from '../deployed-state';
+import { CliError, CliErrorCode } from '../errors';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { startAndFollow } from '../start-and-follow';
 import { operationSummary } from '../summaries';
@@ -27,12 +29,20 @@ export function deleteCommand(ctx: CliContext): Command {
   addAppNamespaceOption(command);
   addWaitOptions(command, { queue: true });
   addOutputOption(command);
-  addSettingOptions(command, [SettingGroup.Temporal]);
+  addSettingOptions(command, [SettingGroup.Temporal, SettingGroup.Kubernetes]);
   return command.action(
     action(ctx, command, async (output, [name = '']) => {
       const app = appRefOf(command, name);
       const settings = settingsOf(command, ctx.io);
       const noSavepoint = command.opts<{ savepoint: boolean }>().savepoint === false;
+      // Nothing to delete: say so, and change nothing (no schedule deleted, no record created).
+      if (!(await readDeployedRecord(settings, app))) {
+        throw new CliError({
+          code: CliErrorCode.NotFound,
+          message: `${app.namespace}/${app.name} has no deployed state: nothing to delete`,
+          hint: 'Check the name and -n namespace (flink-deploy status <app>).',
+        });
+      }
       const scheduleId = savepointScheduleId(app);
       const scheduleDeleted = await withTemporal(settings, async (session) => {
         try {
