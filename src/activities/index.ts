@@ -3,9 +3,11 @@
  * the worker, and its settings): `createActivities(deps)`. Each takes one typed input; see ./types.ts.
  */
 import type { ActivityDeps } from './deps';
+import { deleteActivities } from './delete';
 import { deploymentActivities } from './deployment';
 import { jobActivities } from './job';
 import { jobStateActivities } from './job-state';
+import { preflightActivities } from './preflight';
 import { recordActivities } from './record';
 import { savepointActivities } from './savepoint';
 import { stabilityActivities } from './stability';
@@ -20,6 +22,8 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...jobActivities(deps),
     ...jobStateActivities(deps),
     ...deploymentActivities(deps),
+    ...preflightActivities(deps),
+    ...deleteActivities(deps),
     ...stabilityActivities(deps),
   };
 }

@@ -11,13 +11,8 @@ import type { ActivityDeps } from './deps';
 import { appPodSelector } from './deployment';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
+import { podsOfGeneration, wrongRestore } from './stability-rules';
 import type { AwaitStableInput, StableJob } from './types';
-
-/** `file:///a/b/` and `file:/a/b` name the same place. */
-export function samePath(a: string, b: string): boolean {
-  const norm = (p: string) => p.replace(/^file:\/\/\//, 'file:/').replace(/\/+$/, '');
-  return norm(a) === norm(b);
-}
 
 export function stabilityActivities(deps: ActivityDeps) {
   return {
@@ -34,11 +29,13 @@ export function stabilityActivities(deps: ActivityDeps) {
           onDeadline: (seen) =>
             fail(FailureType.NotStable, `${what} not stable within ${stability.timeoutSeconds}s: ${seen}`),
           check: async () => {
-            const pods = await deps.kube.listAppPods({
+            const listed = await deps.kube.listAppPods({
               namespace: app.namespace,
               labelSelector: appPodSelector(app.name),
             });
-            for (const pod of pods.pods) {
+            // Only the generation waited for: a failed generation's pods still going are not its problem.
+            const pods = podsOfGeneration(listed.pods, input.generation);
+            for (const pod of pods) {
               const pull = pod.problems.find((p) => p.kind === 'image-pull');
               if (pull)
                 throw fail(
@@ -48,8 +45,7 @@ export function stabilityActivities(deps: ActivityDeps) {
               if (pod.restartCount >= deps.config.maxPodRestarts)
                 throw fail(FailureType.DeploymentUnhealthy, `pod ${pod.name} keeps crashing: ${pod.summary}`);
             }
-            const podWords =
-              pods.pods.map((p) => `${p.name}: ${p.ready ? 'ready' : p.summary}`).join('; ') || 'no pods yet';
+            const podWords = pods.map((p) => `${p.name}: ${p.ready ? 'ready' : p.summary}`).join('; ') || 'no pods yet';
             let flink: FlinkRestClient;
             let state: string;
             let allVerticesRunning: boolean;
@@ -92,12 +88,8 @@ export function stabilityActivities(deps: ActivityDeps) {
             const restored = summary.latestRestored?.externalPath;
             if (input.expectRestoredFrom) {
               if (!restored) return { done: false, seen: 'RUNNING; restore not reported yet' };
-              if (!samePath(restored, input.expectRestoredFrom)) {
-                throw fail(
-                  FailureType.JobFailed,
-                  `${what} restored from ${restored}, not from ${input.expectRestoredFrom}`,
-                );
-              }
+              const wrong = wrongRestore({ restored, expected: input.expectRestoredFrom, jobId });
+              if (wrong) throw fail(FailureType.JobFailed, `${what} ${wrong}`);
             }
             const now = Date.now();
             runningSince ??= now;

@@ -79,10 +79,40 @@ export interface ApplyApplicationInput {
   restore?: { path: string; allowNonRestoredState: boolean };
 }
 
+/** Input of `preflightApplication`: the spec and generation about to be applied. */
+export interface PreflightInput {
+  spec: AppSpec;
+  generation: number;
+}
+
+/** Input of `removeApplicationObjects`. */
+export interface RemoveObjectsInput {
+  app: AppRef;
+  /** Flink's `kubernetes.cluster-id`: its HA ConfigMaps are labelled `app=<clusterId>`. */
+  clusterId: string;
+}
+
+/** What `removeApplicationObjects` deleted (`Kind/name`; already gone is not listed). */
+export interface RemovedObjects {
+  removed: string[];
+  haConfigMaps: string[];
+}
+
+/** Input of `deleteRecord`: the delete workflow that released the lock with success. */
+export interface DeleteRecordInput {
+  app: AppRef;
+  workflowId: string;
+}
+
 /** Input of `awaitJobStable`. */
 export interface AwaitStableInput {
   app: AppRef;
   jobId: string;
+  /**
+   * The deploy generation waited for: only its pods are judged (a failed generation's pods,
+   * still going, are not). Unset (runs started before it existed): every pod of the application.
+   */
+  generation?: number;
   /** The restore path the new job must report in `latest.restored`. */
   expectRestoredFrom?: string;
   stability: StabilityOptions;
@@ -117,7 +147,11 @@ export interface FlinkDeployActivities {
   cancelJob(input: JobRef): Promise<void>;
   jobState(input: JobRef): Promise<JobStateAnswer>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
+  /** Dry run of the objects and the ServiceAccount check; KubernetesRefused when refused. */
+  preflightApplication(input: PreflightInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;
   awaitJobStable(input: AwaitStableInput): Promise<StableJob>;
+  removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects>;
+  deleteRecord(input: DeleteRecordInput): Promise<boolean>;
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { CliContext } from './command-kit';
 import { applyCommand } from './commands/apply';
 import { cancelCommand } from './commands/cancel';
+import { deleteCommand } from './commands/delete';
 import { followCommand } from './commands/follow';
 import { historyCommand } from './commands/history';
 import { savepointCommand, suspendCommand, resumeCommand, rollbackCommand } from './commands/operations';
@@ -50,6 +51,7 @@ export function buildProgram(ctx: CliContext, version = '0.1.0'): Command {
     .addCommand(suspendCommand(ctx))
     .addCommand(resumeCommand(ctx))
     .addCommand(rollbackCommand(ctx))
+    .addCommand(deleteCommand(ctx))
     .addCommand(cancelCommand(ctx))
     .addCommand(scheduleCommand(ctx))
     .addCommand(workerCommand(ctx))

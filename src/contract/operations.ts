@@ -14,6 +14,8 @@ export const Operation = {
   Resume: 'resume',
   Rollback: 'rollback',
   Savepoint: 'savepoint',
+  /** Remove the application: a final savepoint, every object, the HA leftovers, the record. */
+  Delete: 'delete',
 } as const;
 export type Operation = (typeof Operation)[keyof typeof Operation];
 

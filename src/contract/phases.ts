@@ -13,6 +13,8 @@ export const Phase = {
   RollingBack: 'RollingBack',
   RemovingDeployments: 'RemovingDeployments',
   Disposing: 'Disposing',
+  /** delete: the ConfigMap, Services and HA ConfigMaps go, then the record. */
+  RemovingObjects: 'RemovingObjects',
   Done: 'Done',
   Failed: 'Failed',
 } as const;

@@ -9,6 +9,8 @@ export const SavepointKind = {
   Suspend: 'suspend',
   Manual: 'manual',
   Periodic: 'periodic',
+  /** The last savepoint of a deleted application; retention never disposes it. */
+  Final: 'final',
   /** A retained checkpoint used as a restore point (last-state upgrades, fallbacks). */
   Checkpoint: 'checkpoint',
 } as const;

@@ -25,6 +25,12 @@ export interface SavepointInput extends AppOperationInput {
   retention?: RetentionPolicy;
 }
 
+/** Input of `delete`. */
+export interface DeleteInput extends AppOperationInput {
+  /** Skip the final savepoint (stateless jobs, or when the user says so): the job is cancelled. */
+  noSavepoint?: boolean;
+}
+
 /** Input of `rollback`. */
 export interface RollbackInput extends AppOperationInput {
   /** Restore from this savepoint; default: the latest recorded one. */

@@ -31,7 +31,7 @@ const heartbeatTimeout = '20 seconds';
  * be written (an operation may not end with the lock held), so a Kubernetes API outage is
  * waited out, backing off to one try each 10 s; refusals are non-retryable and end it at once.
  */
-export const record = proxyActivities<Pick<Activities, 'beginOperation' | 'updateRecord'>>({
+export const record = proxyActivities<Pick<Activities, 'beginOperation' | 'updateRecord' | 'deleteRecord'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
 });
@@ -41,7 +41,9 @@ export const record = proxyActivities<Pick<Activities, 'beginOperation' | 'updat
  * default) for the pods to go: 3 min covers the wait and the calls. Unlimited attempts: both are
  * idempotent and the operation cannot go on without them, so an API outage is waited out.
  */
-export const kube = proxyActivities<Pick<Activities, 'applyApplication' | 'removeDeployments'>>({
+export const kube = proxyActivities<
+  Pick<Activities, 'applyApplication' | 'removeDeployments' | 'preflightApplication' | 'removeApplicationObjects'>
+>({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes },

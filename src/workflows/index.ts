@@ -8,3 +8,4 @@ export { rollback } from './rollback';
 export { savepoint } from './savepoint';
 export { observer } from './observer';
 export { restartFromCheckpoint } from './restart';
+export { deleteApplication as delete } from './delete';

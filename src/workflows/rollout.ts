@@ -9,6 +9,7 @@ import { kube, stability } from './activity-profiles';
 import { hexId } from '../contract/ids';
 import type { OperationContext } from './operation';
 import { Phase } from '../contract/phases';
+import { preflight, PreflightPatch } from './preflight';
 
 export interface RolloutInput {
   spec: AppSpec;
@@ -16,6 +17,8 @@ export interface RolloutInput {
   restore?: { path: string; allowNonRestoredState: boolean };
   /** Words for the progress line, e.g. "new version" or "last stable version". */
   label: string;
+  /** The caller already ran the pre-flight of this spec (upgrade: before the old job stopped). */
+  preflighted?: boolean;
 }
 
 export interface RolloutResult extends StableJob {
@@ -26,6 +29,8 @@ export interface RolloutResult extends StableJob {
 /** Rolls `input.spec` out; throws the stability failure (JobFailed, DeploymentUnhealthy, NotStable). */
 export async function rollout(ctx: OperationContext, input: RolloutInput): Promise<RolloutResult> {
   const { spec, generation, restore } = input;
+  // A refused object fails here, before the record names a job whose objects never applied.
+  if (!input.preflighted) await preflight(PreflightPatch.BeforeRollout, { spec, generation });
   const jobId = hexId(uuid4());
   await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
   await ctx.enterPhase(
@@ -40,6 +45,7 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
   const stable = await stability.awaitJobStable({
     app: ctx.app,
     jobId,
+    generation,
     expectRestoredFrom: restore?.path,
     stability: spec.stability,
     deadline: Date.now() + spec.stability.timeoutSeconds * 1000,

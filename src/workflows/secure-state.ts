@@ -22,7 +22,7 @@ export interface SecureStateInput {
   triggerId: string;
   /** Fallback options come from the spec being replaced... or the new one; we use the new one. */
   spec: AppSpec;
-  kind: typeof SavepointKind.Upgrade | typeof SavepointKind.Suspend;
+  kind: typeof SavepointKind.Upgrade | typeof SavepointKind.Suspend | typeof SavepointKind.Final;
 }
 
 /** Where the next job restores from (undefined for stateless), and the entry to record. */

@@ -5,12 +5,13 @@
  * the SAME savepoint, and fail with UpgradeRolledBack (or RollbackFailed, never both).
  * Phases: docs/workflows.md.
  */
-import { ApplicationFailure, CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { applicationFailureOf, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
+import { preflight, PreflightPatch } from './preflight';
 import { rollout } from './rollout';
 import { secureState } from './secure-state';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
@@ -49,6 +50,8 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
       message: `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy or resume it first`,
     });
   }
+  // Pre-flight while the old job still runs: a refusal ends the upgrade with nothing torn down.
+  await preflight(PreflightPatch.BeforeTeardown, { spec, generation: state.generation + 1 });
   // Securing the state is not interrupted by a cancel request: a half-taken stop-with-savepoint
   // would leave the job stopped with its savepoint unrecorded.
   const jobId = state.jobId;
@@ -74,7 +77,7 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
     );
   }
   try {
-    const done = await rollout(ctx, { spec, generation, restore, label: 'new version' });
+    const done = await rollout(ctx, { spec, generation, restore, label: 'new version', preflighted: true });
     return {
       result: {
         operation,
@@ -98,13 +101,22 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
       );
     }
     const failure = applicationFailureOf(err);
-    if (!failure || !rollbackOn.includes(failure.type ?? '')) throw err;
+    if (!failure || !rollsBack(failure.type)) throw err;
     return rollBackAfterFailure(ctx, {
       cause: failure.message,
       generation: generation + 1,
       restorePath: restore?.path,
     });
   }
+}
+
+/**
+ * Whether a failure of the new version rolls back. A refusal from Kubernetes after the old job
+ * stopped (the pre-flight passed, the apply did not) rolls back too (patch `rollback-on-refusal`).
+ */
+function rollsBack(type: string | null | undefined): boolean {
+  if (rollbackOn.includes(type ?? '')) return true;
+  return type === FailureType.KubernetesRefused && patched(PreflightPatch.RollbackOnRefusal);
 }
 
 interface RollbackAfterFailureInput {

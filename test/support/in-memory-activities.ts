@@ -35,6 +35,10 @@ export interface Script {
   checkpoint?: CheckpointInfo | null;
   /** takeSavepoint takes this long (heartbeating), so a test can cancel while it runs. */
   savepointMs?: number;
+  /** preflightApplication refuses these images (KubernetesRefused), as an API server's 422 would. */
+  refusedImages?: string[];
+  /** applyApplication refuses these images (KubernetesRefused) though the pre-flight passed. */
+  applyRefusedImages?: string[];
   /** disposeSavepoints fails for these locations. */
   disposalFails?: string[];
 }
@@ -119,8 +123,25 @@ export class InMemoryCluster {
         const job = this.jobs.find((j) => j.jobId === input.jobId);
         if (job && job.state === 'RUNNING') job.state = 'CANCELED';
       },
+      preflightApplication: async (input) => {
+        log('preflightApplication', input);
+        if (this.script.refusedImages?.includes(input.spec.image)) {
+          throw ApplicationFailure.create({
+            type: FailureType.KubernetesRefused,
+            nonRetryable: true,
+            message: `pre-flight: image ${input.spec.image} refused (K8S_INVALID)`,
+          });
+        }
+      },
       applyApplication: async (input) => {
         log('applyApplication', input);
+        if (this.script.applyRefusedImages?.includes(input.spec.image)) {
+          throw ApplicationFailure.create({
+            type: FailureType.KubernetesRefused,
+            nonRetryable: true,
+            message: `applying: image ${input.spec.image} refused (K8S_FORBIDDEN)`,
+          });
+        }
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
         this.jobs.push({
@@ -133,6 +154,16 @@ export class InMemoryCluster {
       removeDeployments: async (input) => {
         log('removeDeployments', input);
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
+      },
+      removeApplicationObjects: async (input) => {
+        log('removeApplicationObjects', input);
+        return { removed: ['ConfigMap/config', 'Service/rpc', 'Service/rest'], haConfigMaps: [] };
+      },
+      deleteRecord: async (input) => {
+        log('deleteRecord', input);
+        const existed = this.record !== undefined;
+        this.record = undefined;
+        return existed;
       },
       awaitJobStable: async (input) => {
         log('awaitJobStable', input);

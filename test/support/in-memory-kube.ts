@@ -46,6 +46,9 @@ export type KubeCall =
   | 'listAppPods'
   | 'recordEvent'
   | 'readyEndpointAddresses'
+  | 'dryRunApply'
+  | 'serviceAccountExists'
+  | 'listConfigMapNames'
   | 'record.read'
   | 'record.create'
   | 'record.replace';
@@ -229,6 +232,39 @@ export class InMemoryKube implements KubeFacade {
     return applied;
   }
 
+  /** Nothing is stored; an injected fault stands for the API server's refusal. */
+  async dryRunApply(objects: readonly ApplyableObject[]): Promise<void> {
+    for (const o of objects) {
+      const what = `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
+      this.enter('dryRunApply', what, {
+        verb: 'patch',
+        resource: resourceOf(o.kind ?? ''),
+        namespace: o.metadata?.namespace,
+        name: o.metadata?.name,
+      });
+    }
+  }
+
+  async serviceAccountExists(input: { namespace: string; name: string }): Promise<boolean> {
+    this.enter('serviceAccountExists', `${input.namespace}/${input.name}`, {
+      verb: 'get',
+      resource: 'serviceaccounts',
+      ...input,
+    });
+    return this.objects.has(keyOf('ServiceAccount', input.namespace, input.name));
+  }
+
+  async listConfigMapNames(input: { namespace: string; labelSelector: string }): Promise<string[]> {
+    this.enter('listConfigMapNames', `${input.namespace}/${input.labelSelector}`, {
+      verb: 'list',
+      resource: 'configmaps',
+      namespace: input.namespace,
+    });
+    return this.list('ConfigMap', input.namespace, input.labelSelector)
+      .map((c) => c.metadata?.name ?? '')
+      .sort();
+  }
+
   async delete(input: DeleteObjectInput): Promise<DeleteResult> {
     const { apiVersion, kind, namespace, name } = input;
     this.enter('delete', `${kind}/${namespace}/${name}`, {
@@ -387,7 +423,11 @@ export class InMemoryKube implements KubeFacade {
   /** The ConfigMap verbs `DeployStateStore` uses, with resourceVersion compare-and-swap (list: the observer's). */
   private configMapApi(): Pick<
     CoreV1Api,
-    'readNamespacedConfigMap' | 'createNamespacedConfigMap' | 'replaceNamespacedConfigMap' | 'listNamespacedConfigMap'
+    | 'readNamespacedConfigMap'
+    | 'createNamespacedConfigMap'
+    | 'replaceNamespacedConfigMap'
+    | 'listNamespacedConfigMap'
+    | 'deleteNamespacedConfigMap'
   > {
     const notFound = (namespace: string, name: string) =>
       apiException(404, 'NotFound', `configmaps "${name}" not found in ${namespace}`);
@@ -442,9 +482,30 @@ export class InMemoryKube implements KubeFacade {
           metadata: { ...current.metadata, ...body.metadata },
         }) as V1ConfigMap;
       },
+      deleteNamespacedConfigMap: async ({
+        name,
+        namespace,
+        body,
+      }: {
+        name: string;
+        namespace: string;
+        body?: { preconditions?: { resourceVersion?: string } };
+      }) => {
+        const current = this.objects.get(keyOf('ConfigMap', namespace, name));
+        if (!current) throw notFound(namespace, name);
+        const expected = body?.preconditions?.resourceVersion;
+        if (expected !== undefined && expected !== current.metadata?.resourceVersion)
+          throw apiException(409, 'Conflict', `Precondition failed: resourceVersion of configmaps "${name}"`);
+        this.remove('ConfigMap', namespace, name);
+        return {};
+      },
     } as unknown as Pick<
       CoreV1Api,
-      'readNamespacedConfigMap' | 'createNamespacedConfigMap' | 'replaceNamespacedConfigMap' | 'listNamespacedConfigMap'
+      | 'readNamespacedConfigMap'
+      | 'createNamespacedConfigMap'
+      | 'replaceNamespacedConfigMap'
+      | 'listNamespacedConfigMap'
+      | 'deleteNamespacedConfigMap'
     >;
   }
 }

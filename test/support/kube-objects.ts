@@ -16,6 +16,8 @@ export interface PodInit {
   restartCount?: number;
   /** uid of the owning Deployment: deleting it deletes the pod (garbage collector). */
   ownerUid?: string;
+  /** The pod template's annotations (a ReplicaSet copies them: the deploy generation among them). */
+  annotations?: Record<string, string>;
 }
 
 /** A pod of the application, running and ready unless `waiting` or `ready: false` says otherwise. */
@@ -28,6 +30,7 @@ export function podOf(init: PodInit): V1Pod {
       name: init.name,
       namespace: init.namespace ?? 'default',
       labels: { [LabelKey.Instance]: init.app, [LabelKey.ManagedBy]: managedBy, [LabelKey.Component]: init.component },
+      ...(init.annotations ? { annotations: init.annotations } : {}),
       ...(init.ownerUid
         ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: init.app, uid: init.ownerUid }] }
         : {}),

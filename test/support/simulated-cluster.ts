@@ -6,7 +6,7 @@
  * template's `--job-id` runs, restored from its `--fromSavepoint`. The image decides how it
  * behaves (`images`): runs, FAILs with a root cause, or cannot be pulled.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { activityConfigOf, createActivities, type ActivityConfig } from '../../src/activities';
 import { loadSettings } from '../../src/config/settings';
 import type { FlinkDeployActivities } from '../../src/activities/types';
@@ -93,9 +93,13 @@ export class SimulatedCluster {
       component,
       name,
       ownerUid: deployment.metadata?.uid,
+      annotations: deployment.spec?.template.metadata?.annotations,
     };
     if (component !== 'jobmanager') {
-      if (!this.kube.get('Pod', this.options.namespace, name)) this.kube.putPod(podOf(podInit));
+      // A new pod template (a new generation) rolls the TaskManager pod, as a ReplicaSet would.
+      const existing = this.kube.get<V1Pod>('Pod', this.options.namespace, name);
+      if (JSON.stringify(existing?.metadata?.annotations) !== JSON.stringify(podInit.annotations))
+        this.kube.putPod(podOf(podInit));
       return;
     }
     const jobId = argAfter(container?.args, '--job-id');

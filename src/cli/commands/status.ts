@@ -13,6 +13,7 @@ import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { readJobState, type JobStateView } from '../job-state';
+import { nextStep, type NextStep } from '../next-step';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { PROGRESS_QUERY_TIMEOUT_MS } from '../follow-operation';
@@ -57,6 +58,8 @@ export interface StatusJson {
   recordError?: string;
   /** What the observer last saw (docs/observer.md). */
   observed?: ObservedView;
+  /** The command that leads on, and why (docs/recovery.md). */
+  nextStep: NextStep;
 }
 
 async function operationStatus(
@@ -125,6 +128,7 @@ export function statusJson(
     recordError,
     // The observer's last look (issue 10 §3).
     observed: observedView(record?.observed, record?.jobId, Date.now()),
+    nextStep: nextStep({ app, record, operation, job, recordError }),
   };
 }
 
@@ -160,6 +164,7 @@ export function statusText(status: StatusJson): string {
     lines.push(
       `  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`,
     );
+  lines.push(`  next step:   ${status.nextStep.command}`, `    ${status.nextStep.why}`);
   return lines.join('\n');
 }
 

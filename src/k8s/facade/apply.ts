@@ -3,6 +3,7 @@ import type { KubeClients } from '../config/clients';
 import { KubeErrorCode, KubeErrorKind } from '../errors/codes';
 import { kubeCall, kubeCallOr404 } from '../errors/classify';
 import { KubeApiError } from '../errors/kube-api-error';
+import { conversionRefusal } from './dry-run';
 import { resourceOf } from './resource-names';
 import { FIELD_MANAGER, type AppliedObject, type ApplyableObject } from './types';
 
@@ -62,7 +63,9 @@ export async function applyObject(clients: KubeClients, object: ApplyableObject)
       true,
       k8s.PatchStrategy.ServerSideApply,
     ),
-  );
+  ).catch((err: unknown) => {
+    throw conversionRefusal(err);
+  });
   const resourceVersion = after.metadata?.resourceVersion ?? '';
   const outcome =
     before === undefined ? 'created' : before.metadata?.resourceVersion === resourceVersion ? 'unchanged' : 'changed';

@@ -1,7 +1,8 @@
 import type { KubeClients } from '../config/clients';
 import { DeployStateStore } from '../state-record/store';
 import { applyObject } from './apply';
-import { deleteObject, waitForPodsGone } from './delete';
+import { deleteObject, listConfigMapNames, waitForPodsGone } from './delete';
+import { dryRunApply, serviceAccountExists } from './dry-run';
 import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
 import { recordEvent } from './events';
@@ -31,8 +32,17 @@ export interface KubeFacade {
    * once all are stored; the same objects applied again come back `unchanged`.
    */
   apply<T extends ApplyableObject>(objects: readonly T[]): Promise<AppliedObject[]>;
+  /**
+   * Server-side dry run (`dryRun=All`, strict field validation) of each object: resolves when the
+   * API server would accept them all, nothing stored; rejects with the first refusal (422, 403...).
+   */
+  dryRunApply(objects: readonly ApplyableObject[]): Promise<void>;
+  /** Whether a ServiceAccount exists (one GET; a 404 is `false`). */
+  serviceAccountExists(input: { namespace: string; name: string }): Promise<boolean>;
   /** Delete one object; a 404 resolves `absent`. Resolves when the delete is accepted. */
   delete(input: DeleteObjectInput): Promise<DeleteResult>;
+  /** Names of the ConfigMaps matching a label selector (one LIST). */
+  listConfigMapNames(input: { namespace: string; labelSelector: string }): Promise<string[]>;
   /** Poll until no pod matches the selector, or the timeout passes (then `gone: false`). */
   waitForPodsGone(input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult>;
   /** One read of a Deployment's rollout status. */
@@ -58,7 +68,10 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
       for (const object of objects) applied.push(await applyObject(clients, object));
       return applied;
     },
+    dryRunApply: (objects) => dryRunApply(clients, objects),
+    serviceAccountExists: (input) => serviceAccountExists(clients, input),
     delete: (input) => deleteObject(clients, input),
+    listConfigMapNames: (input) => listConfigMapNames(clients, input),
     waitForPodsGone: (input) => waitForPodsGone(clients, input),
     readDeploymentStatus: (input) => readDeploymentStatus(clients, input),
     listAppPods: (input) => listAppPods(clients, input),

@@ -2,6 +2,7 @@
  * Why a pod is not ready, in structured form (pure: works on a V1Pod as read from the API).
  */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { AnnotationKey } from '../render/labels';
 
 /** Kinds of reasons a pod is not ready. */
 export const PodProblemKind = {
@@ -61,7 +62,9 @@ export interface PodReadiness {
   ready: boolean;
   nodeName?: string;
   podIP?: string;
-  /** Sum of the containers' restart counts. */
+  /** The deploy generation the pod belongs to (its `flink-deploy.io/generation` annotation), if any. */
+  generation?: number;
+  /** Sum of the containers' restart counts (since this pod started: each generation has new pods). */
   restartCount: number;
   containers: ContainerReadiness[];
   /** Empty when ready. */
@@ -201,6 +204,13 @@ function describeProblem(p: PodProblem): string {
   return `${p.reason}${where}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 
+/** The pod's deploy generation, from its annotation; undefined when absent or not a number. */
+export function generationOf(pod: V1Pod): number | undefined {
+  const value = pod.metadata?.annotations?.[AnnotationKey.Generation];
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
 /** Whether a pod is ready, and if not, every reason why. */
 export function explainPod(pod: V1Pod): PodReadiness {
   const status = pod.status ?? {};
@@ -231,6 +241,7 @@ export function explainPod(pod: V1Pod): PodReadiness {
     ready,
     nodeName: pod.spec?.nodeName,
     podIP: status.podIP,
+    generation: generationOf(pod),
     restartCount: mainStatuses.reduce((sum, s) => sum + s.restartCount, 0),
     containers,
     problems,

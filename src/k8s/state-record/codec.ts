@@ -24,7 +24,7 @@ const jsonValue: z.ZodType<unknown> = z.unknown();
 const savepoint = z.object({
   location: z.string().min(1),
   time: z.string(),
-  kind: z.enum(['upgrade', 'suspend', 'manual', 'periodic', 'checkpoint']),
+  kind: z.enum(['upgrade', 'suspend', 'manual', 'periodic', 'checkpoint', 'final']),
   triggerId: z.string().nullable(),
   jobId: z.string().nullable(),
   disposed: z.boolean(),

@@ -156,6 +156,35 @@ export class DeployStateStore {
   }
 
   /**
+   * Delete the record if it is still at `expectedResourceVersion` (a precondition: nobody wrote
+   * it since it was read). Resolves `false` when it is already gone; throws
+   * {@link RecordConflictError} when it changed (read it and decide again).
+   */
+  async deleteRecord(input: { namespace: string; app: string; expectedResourceVersion: string }): Promise<boolean> {
+    const { namespace, app, expectedResourceVersion } = input;
+    const name = recordName(app);
+    try {
+      await this.core.deleteNamespacedConfigMap({
+        name,
+        namespace,
+        body: { preconditions: { resourceVersion: expectedResourceVersion } },
+      });
+      return true;
+    } catch (err) {
+      const classified = classifyKubeError(err, { verb: 'delete', resource: 'configmaps', namespace, name });
+      if (classified.code === KubeErrorCode.NotFound) return false;
+      if (classified.code === KubeErrorCode.Conflict) {
+        throw new RecordConflictError(
+          { namespace, app },
+          `record ${namespace}/${name} changed since resourceVersion ${expectedResourceVersion}`,
+          { cause: classified },
+        );
+      }
+      throw classified;
+    }
+  }
+
+  /**
    * Read, mutate and compare-and-swap, re-reading and retrying on conflict up to
    * `maxAttempts` times. Resolves with the stored record; no write when nothing changed.
    */

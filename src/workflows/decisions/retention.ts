@@ -14,7 +14,8 @@ export interface RetentionInput {
 }
 
 export function planRetention({ savepoints, policy, now, protectedLocations }: RetentionInput): string[] {
-  const live = savepoints.filter((s) => !s.disposed && s.kind !== 'checkpoint');
+  // A deleted application's final savepoint is the user's to keep: never retention's.
+  const live = savepoints.filter((s) => !s.disposed && s.kind !== 'checkpoint' && s.kind !== 'final');
   const newestFirst = [...live].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
   const plan = new Set<string>();
   newestFirst.forEach((s, index) => {

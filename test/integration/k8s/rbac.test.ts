@@ -112,6 +112,9 @@ test('the minimal Role is enough for every facade operation, and Secrets are ref
     },
     testDeployment(namespace, 'orders-jobmanager', { ownerReferences: [owner] }),
   ];
+  // The pre-flight: a dry run of every object (nothing stored) and the ServiceAccount check.
+  await facade.dryRunApply(objects);
+  expect(await facade.serviceAccountExists({ namespace, name: 'no-such-account' })).toBe(false);
   expect((await facade.apply(objects)).map((a) => a.outcome)).toEqual(['created', 'created', 'created']);
   expect((await facade.apply(objects)).map((a) => a.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
   expect(await facade.readDeploymentStatus({ namespace, name: 'orders-jobmanager' })).toMatchObject({ found: true });

@@ -208,3 +208,13 @@ test('running but not passing readiness; failed and evicted; terminating; starti
     },
   ]);
 });
+
+test("a pod's deploy generation comes from its flink-deploy.io/generation annotation", () => {
+  const withAnnotation = (value?: string): V1Pod => ({
+    metadata: { name: 'p', ...(value !== undefined ? { annotations: { 'flink-deploy.io/generation': value } } : {}) },
+    status: { phase: 'Pending' },
+  });
+  expect(explainPod(withAnnotation('7')).generation).toBe(7);
+  expect(explainPod(withAnnotation('x')).generation).toBeUndefined();
+  expect(explainPod(withAnnotation()).generation).toBeUndefined();
+});

@@ -1,0 +1,73 @@
+/**
+ * The activities of `delete` (issue 11 item 20): remove the application's remaining objects
+ * (its ConfigMap, Services, and the HA ConfigMaps Flink created for its cluster id), then its
+ * deployed-state record. Each is idempotent: what is already gone counts as removed.
+ */
+import { FailureType } from '../contract/failures';
+import { Outcome } from '../contract/operations';
+import { objectNames } from '../k8s/render';
+import type { ActivityDeps } from './deps';
+import { classified, fail } from './failures';
+import type { DeleteRecordInput, RemoveObjectsInput, RemovedObjects } from './types';
+
+/** The labels Flink's Kubernetes HA services put on their ConfigMaps of one cluster id. */
+export function haConfigMapSelector(clusterId: string): string {
+  return `app=${clusterId},configmap-type=high-availability`;
+}
+
+export function deleteActivities(deps: ActivityDeps) {
+  return {
+    /** Delete `<app>-config`, `<app>`, `<app>-rest` and the HA ConfigMaps of the cluster id. */
+    async removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects> {
+      const { namespace, name } = input.app;
+      return classified(`removing the objects of ${namespace}/${name}`, async () => {
+        const names = objectNames(name);
+        const ha = await deps.kube.listConfigMapNames({
+          namespace,
+          labelSelector: haConfigMapSelector(input.clusterId),
+        });
+        const targets = [
+          { apiVersion: 'v1', kind: 'ConfigMap', name: names.configMap },
+          { apiVersion: 'v1', kind: 'Service', name: names.rpcService },
+          { apiVersion: 'v1', kind: 'Service', name: names.restService },
+          ...ha.map((n) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: n })),
+        ];
+        const removed: string[] = [];
+        for (const t of targets) {
+          const result = await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
+          if (result.outcome === 'deleted') removed.push(`${t.kind}/${t.name}`);
+        }
+        return { removed, haConfigMaps: ha };
+      });
+    },
+
+    /**
+     * Delete the record once the delete operation has released the lock with success, and only
+     * if nothing wrote it since (resourceVersion precondition). Already gone: `false`. Another
+     * operation holding it, or run since: LockLost, the record stays.
+     */
+    async deleteRecord(input: DeleteRecordInput): Promise<boolean> {
+      const { namespace, name } = input.app;
+      return classified(`deleting the record of ${namespace}/${name}`, async () => {
+        const current = await deps.kube.records.readRecord(namespace, name);
+        if (!current) return false;
+        const last = current.record.history.at(-1);
+        const ours = last?.workflowId === input.workflowId && last.outcome === Outcome.Succeeded;
+        if (current.record.operation || !ours) {
+          const holder = current.record.operation
+            ? `${current.record.operation.type} (workflow ${current.record.operation.workflowId}) holds it`
+            : `${last?.type ?? 'another operation'} ran after the delete`;
+          throw fail(
+            FailureType.LockLost,
+            `the record of ${namespace}/${name} was not deleted: ${holder}; run flink-deploy delete ${name} -n ${namespace} again`,
+          );
+        }
+        return deps.kube.records.deleteRecord({
+          namespace,
+          app: name,
+          expectedResourceVersion: current.resourceVersion,
+        });
+      });
+    },
+  };
+}

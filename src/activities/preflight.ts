@@ -1,0 +1,45 @@
+/**
+ * preflightApplication: before the old job is stopped, ask the API server whether the new
+ * version's objects would be accepted (a server-side dry run, strict field validation, of each
+ * object exactly as `applyApplication` renders it) and whether its ServiceAccount exists. A
+ * refusal fails here, non-retryable, with nothing torn down (issue 11 item 6).
+ */
+import { FailureType } from '../contract/failures';
+import { renderApplication } from '../k8s/render';
+import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import type { ActivityDeps } from './deps';
+import { classified, fail } from './failures';
+import type { PreflightInput } from './types';
+
+/** The job id rendered into the dry-run objects: only the job's arguments carry it. */
+const dryRunJobId = '0'.repeat(32);
+
+export function preflightActivities(deps: ActivityDeps) {
+  return {
+    async preflightApplication(input: PreflightInput): Promise<void> {
+      const { spec } = input;
+      const what = `pre-flight of ${spec.namespace}/${spec.name} generation ${input.generation}`;
+      await classified(what, async () => {
+        if (spec.serviceAccount !== undefined) {
+          const exists = await deps.kube.serviceAccountExists({ namespace: spec.namespace, name: spec.serviceAccount });
+          if (!exists) {
+            throw fail(
+              FailureType.KubernetesRefused,
+              `${what}: ServiceAccount ${spec.namespace}/${spec.serviceAccount} does not exist; create it or change spec.serviceAccount (nothing was changed)`,
+            );
+          }
+        }
+        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        const objects = renderApplication({ spec, generation: input.generation, jobId: dryRunJobId, owner });
+        await deps.kube.dryRunApply([
+          objects.configMap,
+          objects.rpcService,
+          objects.restService,
+          objects.jobManager,
+          objects.taskManager,
+        ]);
+      });
+    },
+  };
+}

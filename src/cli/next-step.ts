@@ -1,0 +1,84 @@
+/**
+ * The next step `flink-deploy status` names: from the record, the operation in Temporal and
+ * Flink's answer, the one command that leads on (docs/recovery.md explains each). Pure.
+ */
+import type { AppRef } from '../contract/app';
+import type { DeployStateRecord } from '../k8s/state-record/types';
+import type { AppSpec } from '../spec/types';
+import type { JobStateView } from './job-state';
+
+/** What to do next, and why. */
+export interface NextStep {
+  /** The command to run, or `none` when nothing is needed. */
+  command: string;
+  why: string;
+}
+
+export interface NextStepInput {
+  app: AppRef;
+  record: DeployStateRecord<AppSpec> | undefined;
+  /** The operation running in Temporal, if any (phase undefined: no worker answered). */
+  operation: { workflowId: string; phase?: string; phaseFrom?: 'worker' | 'record' } | null;
+  job?: JobStateView;
+  recordError?: string;
+}
+
+export function nextStep(input: NextStepInput): NextStep {
+  const { app, record, operation, job } = input;
+  const ref = `${app.name} -n ${app.namespace}`;
+  if (input.recordError)
+    return {
+      command: `flink-deploy status ${ref}`,
+      why: 'the deployed state could not be read: fix the cluster access (kubeconfig, RBAC) and ask again',
+    };
+  if (operation) {
+    if (operation.phaseFrom !== 'worker')
+      return {
+        command: 'flink-deploy worker',
+        why: `an operation runs but no worker answers: start one on the task queue and it resumes where it was`,
+      };
+    return {
+      command: `flink-deploy follow ${ref}`,
+      why: `an operation is in progress (phase ${operation.phase}); follow it, or stop it with flink-deploy cancel ${ref}`,
+    };
+  }
+  if (record?.operation)
+    return {
+      command: `flink-deploy unlock ${ref}`,
+      why: `the record is locked by ${record.operation.type} (workflow ${record.operation.workflowId}), which no longer runs`,
+    };
+  if (!record || record.status === 'none' || record.generation === 0)
+    return { command: `flink-deploy apply -f <manifest>`, why: 'nothing is deployed' };
+  const last = record.history.at(-1);
+  switch (record.status) {
+    case 'suspended':
+      return {
+        command: `flink-deploy resume ${ref}`,
+        why: 'suspended: resume restores the last applied spec from its savepoint (or apply with job.state: running)',
+      };
+    case 'failed':
+      return {
+        command: `flink-deploy rollback ${ref}`,
+        why: `failed${record.failureReason ? ` (${record.failureReason})` : ''}: rollback deploys the last stable spec from the latest savepoint; or apply -f a fixed spec`,
+      };
+    case 'running':
+      if (job?.state && job.state !== 'RUNNING')
+        return {
+          command: `flink-deploy rollback ${ref}`,
+          why: `the record says running but Flink says ${job.state}: rollback brings the last stable spec back from the latest savepoint`,
+        };
+      if (last?.outcome === 'rolled-back')
+        return {
+          command: 'flink-deploy apply -f <fixed manifest>',
+          why: `the last upgrade was rolled back and the last stable spec runs; fix what failed (${last.message ?? 'see flink-deploy history'}) and apply again`,
+        };
+      if (last?.outcome === 'failed')
+        return {
+          command: `flink-deploy history ${ref}`,
+          why: `the last ${last.type} failed with the job still running (${last.message ?? 'no message'}); read why, fix it, and run it again`,
+        };
+      return { command: 'none', why: 'running and stable; apply -f to change it' };
+    default:
+      return { command: `flink-deploy history ${ref}`, why: `status ${String(record.status)}` };
+  }
+}

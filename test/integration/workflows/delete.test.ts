@@ -1,0 +1,102 @@
+/**
+ * The delete workflow (issue 11 item 20) with in-memory activities on the time-skipping server:
+ * the order of its steps, the final savepoint recorded before anything is removed, the record
+ * last, and nothing torn down when the savepoint fails. On the stack: test/e2e/delete.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { loadAppSpec } from '../../../src/spec';
+import { FailureType } from '../../../src/contract/failures';
+import type { OperationResult } from '../../../src/contract/operations';
+import { InMemoryCluster } from '../../support/in-memory-activities';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const app = { namespace: spec.namespace, name: spec.name };
+
+let kit: WorkflowTestKit;
+beforeAll(async () => {
+  kit = await createWorkflowTestKit();
+});
+afterAll(async () => {
+  await kit?.teardown();
+});
+
+let seq = 0;
+function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
+  return kit.withWorker(cluster.activities(), (taskQueue) =>
+    kit.env.client.workflow.execute(workflow, {
+      taskQueue,
+      workflowId: `flink-deploy/default/delete-${++seq}`,
+      args: [input],
+    }),
+  );
+}
+
+async function deployed(): Promise<InMemoryCluster> {
+  const cluster = new InMemoryCluster();
+  await run(cluster, 'apply', { spec });
+  cluster.calls = [];
+  return cluster;
+}
+
+test('delete: a final savepoint (stop), then the Deployments, the objects, and the record last', async () => {
+  const cluster = await deployed();
+  const jobId = cluster.record!.jobId!;
+
+  const result = await run(cluster, 'delete', { app });
+
+  expect(result).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
+  const names = cluster.calls.map((c) => c.name).filter((n) => n !== 'updateRecord');
+  expect(names).toEqual([
+    'beginOperation',
+    'takeSavepoint',
+    'removeDeployments',
+    'removeApplicationObjects',
+    'deleteRecord',
+  ]);
+  expect(cluster.calls.find((c) => c.name === 'takeSavepoint')?.input).toMatchObject({ jobId, stop: true });
+  // Recorded (kind final) before anything was removed, and reported.
+  const recorded = cluster.calls.findIndex(
+    (c) =>
+      c.name === 'updateRecord' &&
+      (c.input as { changes: { kind: string; entry?: { kind: string } }[] }).changes.some(
+        (ch) => ch.kind === 'savepoint-completed' && ch.entry?.kind === 'final',
+      ),
+  );
+  expect(recorded).toBeGreaterThan(-1);
+  expect(recorded).toBeLessThan(cluster.calls.findIndex((c) => c.name === 'removeDeployments'));
+  expect(result.savepoint).toMatch(/^file:\/\/\/sp\/savepoint-/);
+  expect(result.message).toContain(`final savepoint ${result.savepoint} is kept`);
+  expect(cluster.runningJobs()).toEqual([]);
+  expect(cluster.record).toBeUndefined();
+});
+
+test('delete --no-savepoint cancels the job instead, and reports no savepoint', async () => {
+  const cluster = await deployed();
+  const result = await run(cluster, 'delete', { app, noSavepoint: true });
+  expect(result.savepoint).toBeUndefined();
+  expect(result.message).toContain('no savepoint taken (--no-savepoint)');
+  const names = cluster.calls.map((c) => c.name);
+  expect(names).toContain('cancelJob');
+  expect(names).not.toContain('takeSavepoint');
+  expect(cluster.record).toBeUndefined();
+});
+
+test('delete when the savepoint fails: nothing is removed, the job keeps running, the record stays', async () => {
+  const cluster = await deployed();
+  cluster.script.savepointFails = true;
+  const err = await run(cluster, 'delete', { app }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe(FailureType.SavepointFailed);
+  const names = cluster.calls.map((c) => c.name);
+  expect(names).not.toContain('removeDeployments');
+  expect(names).not.toContain('deleteRecord');
+  expect(cluster.runningJobs()).toHaveLength(1);
+  expect(cluster.record).toMatchObject({ status: 'running', operation: null });
+});

@@ -1,0 +1,67 @@
+/** `status` names the next step: one command per situation (docs/recovery.md). */
+import { nextStep } from '../../../src/cli/next-step';
+import { statusJson, statusText } from '../../../src/cli/commands/status';
+import type { AppSpec } from '../../../src/spec/types';
+import { emptyRecord, type DeployStateRecord } from '../../../src/k8s/state-record/types';
+
+const app = { namespace: 'apps', name: 'orders' };
+const ref = 'orders -n apps';
+
+function record(patch: Partial<DeployStateRecord<AppSpec>>): DeployStateRecord<AppSpec> {
+  return { ...emptyRecord<AppSpec>('apps', 'orders'), generation: 2, jobId: 'a'.repeat(32), ...patch };
+}
+const past = (outcome: string, message: string) => ({
+  workflowId: 'flink-deploy/apps/orders',
+  runId: 'r',
+  type: 'upgrade',
+  lastPhase: 'RollingBack',
+  startedAt: '2026-01-01T00:00:00Z',
+  endedAt: '2026-01-01T00:01:00Z',
+  outcome,
+  message,
+});
+
+test.each([
+  ['nothing deployed', undefined, 'flink-deploy apply -f <manifest>'],
+  ['suspended', record({ status: 'suspended' }), `flink-deploy resume ${ref}`],
+  ['failed', record({ status: 'failed', failureReason: 'rollback failed' }), `flink-deploy rollback ${ref}`],
+  ['running and stable', record({ status: 'running' }), 'none'],
+  [
+    'rolled back',
+    record({ status: 'running', history: [past('rolled-back', 'image flink:9.9 cannot be pulled')] }),
+    'flink-deploy apply -f <fixed manifest>',
+  ],
+])('%s → %s', (_what, rec, command) => {
+  expect(nextStep({ app, record: rec, operation: null }).command).toBe(command);
+});
+
+test('an operation with a worker: follow it; without one: start a worker', () => {
+  const rec = record({ status: 'running' });
+  const op = { workflowId: 'flink-deploy/apps/orders' };
+  expect(nextStep({ app, record: rec, operation: { ...op, phase: 'Deploying', phaseFrom: 'worker' } }).command).toBe(
+    `flink-deploy follow ${ref}`,
+  );
+  expect(nextStep({ app, record: rec, operation: op }).command).toBe('flink-deploy worker');
+});
+
+test('a lock whose holder no longer runs: unlock, naming the holder', () => {
+  const rec = record({
+    status: 'running',
+    operation: { workflowId: 'wf-x', runId: 'r', type: 'savepoint', phase: 'Savepointing', startedAt: 't' },
+  });
+  const step = nextStep({ app, record: rec, operation: null });
+  expect(step.command).toBe(`flink-deploy unlock ${ref}`);
+  expect(step.why).toContain('savepoint (workflow wf-x)');
+});
+
+test('the record says running, Flink says FAILED: rollback', () => {
+  const step = nextStep({ app, record: record({ status: 'running' }), operation: null, job: { state: 'FAILED' } });
+  expect(step).toMatchObject({ command: `flink-deploy rollback ${ref}` });
+  expect(step.why).toContain('Flink says FAILED');
+});
+
+test('status shows it in text and in --output json', () => {
+  const status = statusJson(app, record({ status: 'suspended' }), null);
+  expect(status.nextStep.command).toBe(`flink-deploy resume ${ref}`);
+  expect(statusText(status)).toContain(`next step:   flink-deploy resume ${ref}`);
+});
