@@ -8,7 +8,9 @@ import { activityConfigOf, createActivities } from '../activities';
 import type { Settings } from '../config/settings';
 import { describeSettings } from '../config/settings';
 import { temporalConnectConfig } from '../config/temporal-connection';
+import { Client } from '@temporalio/client';
 import { createWorkerClients } from './clients';
+import { runLookupOf } from './run-lookup';
 import { createLogger, temporalLogger } from './logger';
 
 export async function runWorker(settings: Settings): Promise<void> {
@@ -31,6 +33,8 @@ export async function runWorker(settings: Settings): Promise<void> {
         kube: clients.kube,
         flinkFor: clients.flinkFor,
         config: activityConfigOf(settings),
+        // Whether a lock's holder run is closed (then the next operation releases its lock).
+        runs: runLookupOf(new Client({ connection, namespace })),
       }),
     });
     logger.info(
