@@ -28,6 +28,8 @@ export const Patch = {
   DisposingPhase: 'disposing-phase',
   /** Taking the lock is not cancellable; a cancel that came meanwhile releases it (issue 11 item 8). */
   LockNotCancellable: 'lock-not-cancellable',
+  /** The apply of a rollout settles before a cancel moves on to the rollback (issue 11 item 14). */
+  ApplySettles: 'apply-settles',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

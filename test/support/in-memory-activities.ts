@@ -32,7 +32,14 @@ export interface Script {
   checkpoint?: CheckpointInfo | null;
   /** disposeSavepoints fails for these locations. */
   disposalFails?: string[];
+  /** beginOperation takes this long before it takes the lock (and ignores cancellation, as a real write may). */
+  lockDelayMs?: number;
+  /** applyApplication of these images takes `slowApplyMs` before it lands (ignoring cancellation). */
+  slowApplyImages?: string[];
+  slowApplyMs?: number;
 }
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class InMemoryCluster {
   record: AppRecord | undefined;
@@ -51,6 +58,7 @@ export class InMemoryCluster {
     return {
       beginOperation: async (input) => {
         log('beginOperation', input);
+        if (this.script.lockDelayMs) await delay(this.script.lockDelayMs);
         const rec = this.record ?? emptyRecord<AppSpec>(input.app.namespace, input.app.name);
         if (rec.operation && rec.operation.workflowId !== input.workflowId) {
           throw ApplicationFailure.create({
@@ -109,6 +117,7 @@ export class InMemoryCluster {
       },
       applyApplication: async (input) => {
         log('applyApplication', input);
+        if (this.script.slowApplyImages?.includes(input.spec.image)) await delay(this.script.slowApplyMs ?? 1000);
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
         this.jobs.push({
@@ -117,6 +126,7 @@ export class InMemoryCluster {
           restoredFrom: input.restore?.path,
           state: 'RUNNING',
         });
+        log('applyApplication:landed', input);
       },
       removeDeployments: async (input) => {
         log('removeDeployments', input);
