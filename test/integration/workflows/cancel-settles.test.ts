@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { CancelledFailure } from '@temporalio/common';
 import { loadAppSpec, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { InMemoryCluster } from '../../support/in-memory-activities';
