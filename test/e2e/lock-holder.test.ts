@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Connection, Client } from '@temporalio/client';
 import { savepointScheduleId } from '../../src/contract/ids';
-import { E2eEnv, kube, readRecord, removeApp } from '../support/e2e';
+import { E2eEnv, eventually, kube, readRecord, removeApp } from '../support/e2e';
 import { stack } from '../support/stack';
 
 const env = new E2eEnv('e2e-lock');
@@ -63,11 +63,20 @@ test('a terminated holder is released by the next apply; unlock releases a holde
     run: 'running',
   });
 
-  // Terminated (as `temporal workflow terminate` does): status says so, the next apply releases it and deploys.
+  // `apply --queue` waits behind it (item 12) instead of exit 5 at once.
+  let queuedOutput = '';
+  const queued = env.cli(['apply', '-f', manifest, '--queue', '--wait', '--timeout', '5m'], {
+    onStdout: (text) => (queuedOutput = text),
+  });
+  await eventually('apply --queue waiting behind the holder', async () =>
+    queuedOutput.includes('--queue: operation in progress') ? true : undefined,
+  );
+
+  // Terminated (as `temporal workflow terminate` does): status says so; the queued apply releases it and deploys.
   await holder.terminate('e2e: an operator terminates the periodic savepoint run');
   const closed = await env.cli(['status', app, '-n', env.namespace]);
   expect(closed.stdout).toMatch(/lock: +held by savepoint .* its run is closed \(TERMINATED\); .*flink-deploy unlock/);
-  const applied = await env.cli(['apply', '-f', manifest, '--wait', '--timeout', '4m']);
+  const applied = await queued;
   expect(applied.code).toBe(0);
   const afterApply = await readRecord(env.namespace, app);
   expect(afterApply.status).toBe('running');
@@ -83,11 +92,11 @@ test('a terminated holder is released by the next apply; unlock releases a holde
   expect(savepointRefused.code).toBe(5);
   const unlocked = await env.cli(['unlock', app, '-n', env.namespace]);
   expect(unlocked.code).toBe(0);
-  expect(unlocked.stdout).toContain('unknown to Temporal');
+  expect(unlocked.stderr).toContain('unknown to Temporal');
   const afterUnlock = await readRecord(env.namespace, app);
   expect(afterUnlock.operation).toBeNull();
   expect(afterUnlock.history.at(-1)).toMatchObject({ workflowId: ghost.workflowId, outcome: 'unlocked' });
   expect(afterUnlock.history.at(-1)?.message).toMatch(/^unlocked by \S+@\S+ \(flink-deploy unlock\)/);
-  expect((await env.cli(['unlock', app, '-n', env.namespace])).stdout).toContain('nothing to unlock');
+  expect((await env.cli(['unlock', app, '-n', env.namespace])).stderr).toContain('nothing to unlock');
   await removeApp(env.namespace, app);
 });
