@@ -76,7 +76,7 @@ export function deploymentActivities(deps: ActivityDeps) {
         if (!result.gone)
           throw fail(
             FailureType.WaitTimedOut,
-            `removing the deployments of ${namespace}/${name}: pod(s) ${result.remaining.join(', ')} still there after ${Math.round((Date.now() - waitingSince) / 1000)}s (the ${timeoutMs / 1000}s podsGoneTimeout; stuck Terminating? see \`kubectl describe pod -n ${namespace} ${result.remaining[0] ?? ''}\`)`,
+            `pods of ${namespace}/${name} still there after ${timeoutMs / 1000}s: ${result.remaining.join(', ')} (removing its deployments; stuck Terminating? see \`kubectl describe pod -n ${namespace} ${result.remaining[0] ?? ''}\`)`,
           );
       });
     },

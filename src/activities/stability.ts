@@ -20,6 +20,9 @@ export function samePath(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+/** A look slower than this heartbeats between its calls (the heartbeat timeout is 20 s). */
+const INTRA_LOOK_HEARTBEAT_MS = 5_000;
+
 /** The stability wait's heartbeat details: what a retry (e.g. after a worker restart) resumes from. */
 export interface StabilityProgress {
   seen: string;
@@ -62,15 +65,24 @@ export function stabilityActivities(deps: ActivityDeps) {
           restartsSeen,
           ...(runningSince !== undefined ? { runningSince } : {}),
         });
-        // Heartbeat between the calls of one look too: a slow look never outlasts the heartbeat timeout.
-        const beat = (seen: string) => ctx.heartbeat(progress(seen));
+        // Heartbeat between the calls of a slow look too (each Flink call may take its 10 s request
+        // timeout): a look never outlasts the heartbeat timeout. A quick look beats once, at its end.
+        let lastBeat = Date.now();
+        const heartbeatDetails = (seen: string): StabilityProgress => {
+          lastBeat = Date.now();
+          return progress(seen);
+        };
+        const beat = (seen: string) => {
+          if (Date.now() - lastBeat >= INTRA_LOOK_HEARTBEAT_MS) ctx.heartbeat(heartbeatDetails(seen));
+        };
         return pollUntil<StableJob>({
           intervalMs: deps.config.pollIntervalMs,
           deadline,
-          heartbeatDetails: progress,
+          heartbeatDetails,
           onDeadline: (seen) =>
             fail(FailureType.NotStable, `${what} not stable within ${stability.timeoutSeconds}s: ${seen}`),
           check: async () => {
+            lastBeat = Date.now(); // a look starts right after a heartbeat and the poll interval's sleep
             beat('looking at the pods');
             const pods = await deps.kube.listAppPods({
               namespace: app.namespace,

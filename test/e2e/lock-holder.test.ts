@@ -72,10 +72,8 @@ test('a terminated holder is released by the next apply; unlock releases a holde
     queuedOutput.includes('--queue: operation in progress') ? true : undefined,
   );
 
-  // Terminated (as `temporal workflow terminate` does): status says so; the queued apply releases it and deploys.
+  // Terminated (as `temporal workflow terminate` does): the queued apply releases it and deploys.
   await holder.terminate('e2e: an operator terminates the periodic savepoint run');
-  const closed = await env.cli(['status', app, '-n', env.namespace]);
-  expect(closed.stdout).toMatch(/lock: +held by savepoint .* its run is closed \(TERMINATED\); .*flink-deploy unlock/);
   const applied = await queued;
   expect(applied.code).toBe(0);
   const afterApply = await readRecord(env.namespace, app);
@@ -90,6 +88,10 @@ test('a terminated holder is released by the next apply; unlock releases a holde
   await lockAs(ghost.workflowId, ghost.runId);
   const savepointRefused = await env.cli(['savepoint', app, '-n', env.namespace, '--wait', '--timeout', '1m']);
   expect(savepointRefused.code).toBe(5);
+  const ghostShown = await env.cli(['status', app, '-n', env.namespace]);
+  expect(ghostShown.stdout).toMatch(
+    /lock: +held by savepoint \(workflow \S+-gone, run \S+\), phase Savepointing, .* its run is unknown to Temporal .*flink-deploy unlock/,
+  );
   const unlocked = await env.cli(['unlock', app, '-n', env.namespace]);
   expect(unlocked.code).toBe(0);
   expect(unlocked.stderr).toContain('unknown to Temporal');
