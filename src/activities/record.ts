@@ -15,7 +15,7 @@ import type { BeginOperationInput, UpdateRecordInput } from './types';
 import type { DeployedState } from '../contract/deployed-state';
 import { LockHeldError, LockNotHeldError } from '../k8s/state-record/errors';
 import { withHolderReleased } from '../k8s/state-record/lock';
-import { withSavepointsBounded } from '../k8s/state-record/bounds';
+import { savepointsOverBound, withSavepointsBounded } from '../k8s/state-record/bounds';
 import type { OperationRecord } from '../k8s/state-record/types';
 import { describeRunState, HolderRelease } from '../contract/run-state';
 import type { AppSpec } from '../spec/types';
@@ -108,7 +108,7 @@ export function recordActivities(deps: ActivityDeps) {
         `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ${input.app.namespace}/${input.app.name}`,
         async () => {
           let ended = false;
-          await store.mutateRecord<AppSpec>({
+          const written = await store.mutateRecord<AppSpec>({
             namespace: input.app.namespace,
             app: input.app.name,
             mutate: (record: AppRecord) => {
@@ -124,6 +124,9 @@ export function recordActivities(deps: ActivityDeps) {
               return withSavepointsBounded(applyUpdate(record, input, now()), deps.config.recordMaxSavepoints);
             },
           });
+          // Never dropped to fit the bound: undisposed savepoints and the restore source. Said, not hidden.
+          const over = savepointsOverBound(written.record, deps.config.recordMaxSavepoints);
+          if (over && written.written) Context.current().log.warn(over);
           if (ended && input.end) {
             const { operation, outcome, message } = input.end;
             const ok = outcome === Outcome.Succeeded || outcome === Outcome.NoChange || outcome === Outcome.Skipped;
