@@ -7,7 +7,13 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { isFlinkError } from '../flink';
 import { KubeApiError } from '../k8s';
-import { LockHeldError, LockNotHeldError, RecordConflictError, RecordCorruptError } from '../k8s/state-record/errors';
+import {
+  LockHeldError,
+  LockNotHeldError,
+  RecordConflictError,
+  RecordCorruptError,
+  RecordTooLargeError,
+} from '../k8s/state-record/errors';
 import { FailureType } from '../contract/failures';
 
 /** Throw-through: transport errors are rethrown for Temporal to retry; domain errors are classified. */
@@ -24,6 +30,14 @@ export function classify(err: unknown, context: string): unknown {
   if (err instanceof LockNotHeldError || err instanceof RecordCorruptError) {
     return ApplicationFailure.create({
       type: FailureType.LockLost,
+      nonRetryable: true,
+      message: `${context}: ${err.message}`,
+    });
+  }
+  if (err instanceof RecordTooLargeError) {
+    // Refused before the write: the side effect it would have preceded never happens.
+    return ApplicationFailure.create({
+      type: FailureType.RecordTooLarge,
       nonRetryable: true,
       message: `${context}: ${err.message}`,
     });

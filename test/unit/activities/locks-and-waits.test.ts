@@ -133,3 +133,17 @@ test('a worker shutdown (SIGTERM) during a wait is a retryable failure, not a re
   expect(failure).toMatchObject({ type: 'WorkerShutdown', nonRetryable: false });
   expect(failure.message).toContain('retried on another worker');
 });
+
+test('a record write that would not fit in its ConfigMap fails at once (not retried), naming the size', async () => {
+  h = activityHarness();
+  await h.run('beginOperation', apply);
+  const failure = await refusal(
+    h.run('updateRecord', {
+      app,
+      workflowId: apply.workflowId,
+      changes: [{ kind: 'failed', reason: 'x'.repeat(1_100_000) }],
+    }),
+  );
+  expect(failure).toMatchObject({ type: FailureType.RecordTooLarge, nonRetryable: true });
+  expect(failure.message).toMatch(/would be \d+ bytes, over the \d+-byte limit of a ConfigMap: nothing was written/);
+});
