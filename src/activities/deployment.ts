@@ -7,7 +7,8 @@ import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import { Component, LabelKey, managedBy, objectNames, renderApplication } from '../k8s/render';
 import type { AppRef } from '../contract/app';
 import type { ActivityDeps } from './deps';
-import { classified } from './failures';
+import { classified, fail } from './failures';
+import { FailureType } from '../contract/failures';
 import { activitySignal } from './poll';
 import type { ApplyApplicationInput } from './types';
 import { Context } from '@temporalio/activity';
@@ -59,17 +60,23 @@ export function deploymentActivities(deps: ActivityDeps) {
           });
         }
         const ctx = Context.current();
+        // The wait is bounded across attempts: its start travels in the heartbeat, so a worker
+        // restart resumes the same wait instead of starting a new one.
+        const previous = ctx.info.heartbeatDetails as { waitingSince?: number } | undefined;
+        const waitingSince = typeof previous?.waitingSince === 'number' ? previous.waitingSince : Date.now();
+        const timeoutMs = deps.config.podsGoneTimeoutMs;
         const result = await deps.kube.waitForPodsGone({
           namespace,
           labelSelector: appPodSelector(name),
-          timeoutMs: deps.config.podsGoneTimeoutMs,
+          timeoutMs: Math.max(0, waitingSince + timeoutMs - Date.now()),
           pollIntervalMs: deps.config.pollIntervalMs,
           signal: activitySignal(),
-          onPoll: () => ctx.heartbeat('waiting for pods to go'),
+          onPoll: (remaining) => ctx.heartbeat({ waitingSince, remaining }),
         });
         if (!result.gone)
-          throw new Error(
-            `pods of ${namespace}/${name} still there after ${deps.config.podsGoneTimeoutMs / 1000}s: ${result.remaining.join(', ')}`,
+          throw fail(
+            FailureType.WaitTimedOut,
+            `pods of ${namespace}/${name} still there after ${timeoutMs / 1000}s: ${result.remaining.join(', ')} (removing its deployments; stuck Terminating? see \`kubectl describe pod -n ${namespace} ${result.remaining[0] ?? ''}\`)`,
           );
       });
     },

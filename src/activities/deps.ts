@@ -3,6 +3,7 @@ import type { AppRef } from '../contract/app';
 import type { Settings } from '../config/settings';
 import type { FlinkRestClient } from '../flink';
 import type { KubeFacade } from '../k8s';
+import type { RunLookup } from '../contract/run-state';
 
 /**
  * The settings the activities read (defaults, reasons and flags: src/config/settings.ts, the
@@ -17,12 +18,13 @@ export type ActivityConfig = Pick<
   | 'podsGoneTimeoutMs'
   | 'maxJobRestarts'
   | 'maxPodRestarts'
+  | 'recordMaxSavepoints'
 >;
 
 /** The activity settings out of the loaded settings (the worker's, or `loadSettings({}, {})` in tests). */
 export function activityConfigOf(settings: Settings): ActivityConfig {
   const { pollIntervalMs, savepointPollIntervalMs, tasksRunningTimeoutMs, disposalTimeoutMs } = settings;
-  const { podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts } = settings;
+  const { podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } = settings;
   return {
     pollIntervalMs,
     savepointPollIntervalMs,
@@ -31,6 +33,7 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
     podsGoneTimeoutMs,
     maxJobRestarts,
     maxPodRestarts,
+    recordMaxSavepoints,
   };
 }
 
@@ -39,5 +42,10 @@ export interface ActivityDeps {
   /** A Flink REST client for the application's JobManager (endpoint resolved on each call). */
   flinkFor(app: AppRef): Promise<FlinkRestClient>;
   config: ActivityConfig;
+  /**
+   * Temporal, asked whether a lock's holder run is still open (wired by the worker). Unset: a
+   * held lock is never released on the holder's behalf (only `flink-deploy unlock` does).
+   */
+  runs?: RunLookup;
   now?: () => Date;
 }

@@ -3,10 +3,17 @@
  * (transport: retryable, thrown as is so Temporal retries) stays apart from "the answer is no"
  * (domain: a non-retryable ApplicationFailure with a type the workflow and CLI match on).
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { isFlinkError } from '../flink';
 import { KubeApiError } from '../k8s';
-import { LockHeldError, LockNotHeldError, RecordConflictError, RecordCorruptError } from '../k8s/state-record/errors';
+import {
+  LockHeldError,
+  LockNotHeldError,
+  RecordConflictError,
+  RecordCorruptError,
+  RecordTooLargeError,
+} from '../k8s/state-record/errors';
 import { FailureType } from '../contract/failures';
 
 /** Throw-through: transport errors are rethrown for Temporal to retry; domain errors are classified. */
@@ -23,6 +30,14 @@ export function classify(err: unknown, context: string): unknown {
   if (err instanceof LockNotHeldError || err instanceof RecordCorruptError) {
     return ApplicationFailure.create({
       type: FailureType.LockLost,
+      nonRetryable: true,
+      message: `${context}: ${err.message}`,
+    });
+  }
+  if (err instanceof RecordTooLargeError) {
+    // Refused before the write: the side effect it would have preceded never happens.
+    return ApplicationFailure.create({
+      type: FailureType.RecordTooLarge,
       nonRetryable: true,
       message: `${context}: ${err.message}`,
     });
@@ -47,12 +62,38 @@ export function classify(err: unknown, context: string): unknown {
   return err;
 }
 
-/** Runs `fn`, classifying what it throws. */
+/** The reason Temporal gives an activity it cancels when its worker shuts down (SIGTERM). */
+export const WORKER_SHUTDOWN = 'WORKER_SHUTDOWN';
+
+/**
+ * What to throw when the activity was cancelled while `fn` ran (its AbortSignal fired, so a Flink
+ * request ends "aborted", which alone reads as a refusal): a graceful worker shutdown is a
+ * retryable failure (another worker takes the activity over), a cancel asked by the workflow is
+ * the cancellation itself. Undefined when not cancelled (or outside an activity).
+ */
+export function cancellationOf(context: string): Error | undefined {
+  let signal: AbortSignal;
+  try {
+    signal = Context.current().cancellationSignal;
+  } catch {
+    return undefined; // not in an activity
+  }
+  if (!signal.aborted) return undefined;
+  const reason: unknown = signal.reason;
+  if (reason instanceof CancelledFailure && reason.message === WORKER_SHUTDOWN)
+    return ApplicationFailure.retryable(
+      `${context}: interrupted by the worker shutting down; retried on another worker`,
+      'WorkerShutdown',
+    );
+  return reason instanceof Error ? reason : new CancelledFailure(`${context}: cancelled`);
+}
+
+/** Runs `fn`, classifying what it throws (a cancellation stays a cancellation: see cancellationOf). */
 export async function classified<T>(context: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw classify(err, context);
+    throw cancellationOf(context) ?? classify(err, context);
   }
 }
 

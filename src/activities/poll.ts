@@ -13,6 +13,8 @@ export interface PollOptions<T> {
   check: () => Promise<{ done: true; value: T } | { done: false; seen: string }>;
   /** The error to throw at the deadline, given the last thing seen. */
   onDeadline: (lastSeen: string) => Error;
+  /** The heartbeat details for what was seen (default: the words); a retry reads them back. */
+  heartbeatDetails?: (seen: string) => unknown;
 }
 
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
@@ -20,7 +22,7 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   for (;;) {
     const result = await options.check();
     if (result.done) return result.value;
-    ctx.heartbeat(result.seen);
+    ctx.heartbeat(options.heartbeatDetails ? options.heartbeatDetails(result.seen) : result.seen);
     if (options.deadline !== undefined && Date.now() >= options.deadline) throw options.onDeadline(result.seen);
     await ctx.sleep(options.intervalMs);
   }

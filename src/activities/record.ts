@@ -13,7 +13,11 @@ import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import type { BeginOperationInput, UpdateRecordInput } from './types';
 import type { DeployedState } from '../contract/deployed-state';
-import { LockNotHeldError } from '../k8s/state-record/errors';
+import { LockHeldError, LockNotHeldError } from '../k8s/state-record/errors';
+import { withHolderReleased } from '../k8s/state-record/lock';
+import { savepointsOverBound, withSavepointsBounded } from '../k8s/state-record/bounds';
+import type { OperationRecord } from '../k8s/state-record/types';
+import { describeRunState, HolderRelease } from '../contract/run-state';
 import type { AppSpec } from '../spec/types';
 
 export function recordActivities(deps: ActivityDeps) {
@@ -33,6 +37,38 @@ export function recordActivities(deps: ActivityDeps) {
       Context.current().log.warn('could not record a Kubernetes Event', { reason, error: String(err) });
     }
   }
+  /**
+   * The lock's holder run is closed (terminated, timed out, failed without releasing): release
+   * the lock on its behalf, checked against Temporal by workflow id AND run id, recorded in the
+   * history as `abandoned` and told as an Event. False when the holder still runs (or Temporal
+   * does not know it: `flink-deploy unlock` is for that).
+   */
+  async function releaseClosedHolder(input: BeginOperationInput, holder: OperationRecord): Promise<boolean> {
+    if (!deps.runs) return false;
+    const state = await deps.runs.runState(holder.workflowId, holder.runId);
+    if (state.kind !== 'closed') return false;
+    const message = `lock released by ${input.operation} (workflow ${input.workflowId}): its holder ${holder.type} (workflow ${holder.workflowId}, run ${holder.runId}, phase ${holder.phase}, since ${holder.startedAt}) is ${describeRunState(state)}`;
+    await store.mutateRecord<AppSpec>({
+      namespace: input.app.namespace,
+      app: input.app.name,
+      mutate: (record) =>
+        withHolderReleased(
+          record,
+          {
+            namespace: input.app.namespace,
+            app: input.app.name,
+            workflowId: holder.workflowId,
+            runId: holder.runId,
+            outcome: HolderRelease.Abandoned,
+            message,
+          },
+          now(),
+        ),
+    });
+    Context.current().log.warn(message);
+    await announce(input.app, 'LockReleased', message, true);
+    return true;
+  }
   return {
     /**
      * Take the application's lock for this workflow (again, after a crash: same workflow id)
@@ -42,15 +78,23 @@ export function recordActivities(deps: ActivityDeps) {
     async beginOperation(input: BeginOperationInput): Promise<DeployedState> {
       return classified(`locking ${input.app.namespace}/${input.app.name}`, async () => {
         const before = await store.readRecord<AppSpec>(input.app.namespace, input.app.name);
-        const locked = await store.acquireLock<AppSpec>({
-          namespace: input.app.namespace,
-          app: input.app.name,
-          workflowId: input.workflowId,
-          runId: input.runId,
-          operation: input.operation,
-          phase: Phase.Locking,
-          intent: input.intent,
-        });
+        const take = () =>
+          store.acquireLock<AppSpec>({
+            namespace: input.app.namespace,
+            app: input.app.name,
+            workflowId: input.workflowId,
+            runId: input.runId,
+            operation: input.operation,
+            phase: Phase.Locking,
+            intent: input.intent,
+          });
+        let locked: Awaited<ReturnType<typeof take>>;
+        try {
+          locked = await take();
+        } catch (err) {
+          if (!(err instanceof LockHeldError) || !(await releaseClosedHolder(input, err.holder))) throw err;
+          locked = await take(); // another operation may have taken it since: LockHeldError again
+        }
         if (locked.acquisition === 'acquired') {
           await announce(input.app, 'OperationStarted', `${input.operation} started (workflow ${input.workflowId})`);
         }
@@ -64,7 +108,7 @@ export function recordActivities(deps: ActivityDeps) {
         `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ${input.app.namespace}/${input.app.name}`,
         async () => {
           let ended = false;
-          await store.mutateRecord<AppSpec>({
+          const written = await store.mutateRecord<AppSpec>({
             namespace: input.app.namespace,
             app: input.app.name,
             mutate: (record: AppRecord) => {
@@ -76,9 +120,12 @@ export function recordActivities(deps: ActivityDeps) {
                 );
               }
               ended = input.end !== undefined;
-              return applyUpdate(record, input, now());
+              return withSavepointsBounded(applyUpdate(record, input, now()), deps.config.recordMaxSavepoints);
             },
           });
+          // Never dropped to fit the bound: undisposed savepoints and the restore source. Said, not hidden.
+          const over = savepointsOverBound(written.record, deps.config.recordMaxSavepoints);
+          if (over && written.written) Context.current().log.warn(over);
           if (ended && input.end) {
             const { operation, outcome, message } = input.end;
             const ok = outcome === Outcome.Succeeded || outcome === Outcome.NoChange || outcome === Outcome.Skipped;

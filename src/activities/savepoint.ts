@@ -11,6 +11,7 @@ import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { markDisposal } from './record-changes';
+import { withSavepointsBounded } from '../k8s/state-record/bounds';
 import type { DisposeResult, DisposeSavepointsInput, SavepointTaken, TakeSavepointInput } from './types';
 import type { AppSpec } from '../spec/types';
 
@@ -130,7 +131,7 @@ export function savepointActivities(deps: ActivityDeps) {
         await deps.kube.records.mutateRecord<AppSpec>({
           namespace: input.app.namespace,
           app: input.app.name,
-          mutate: (r) => markDisposal(r, location, error),
+          mutate: (r) => withSavepointsBounded(markDisposal(r, location, error), deps.config.recordMaxSavepoints),
         });
         if (error) result.failed.push({ location, error });
         else result.disposed.push(location);

@@ -4,6 +4,7 @@
  * required) completed a checkpoint. Fails fast, naming the reason, when pods can't run
  * (image missing, crash loop) or the job FAILED or keeps restarting; NotStable at the deadline.
  */
+import { Context } from '@temporalio/activity';
 import { hasErrorCode, isRetryable } from '../contract/errors';
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
@@ -14,6 +15,28 @@ import { activitySignal, pollUntil } from './poll';
 import { podsOfGeneration, wrongRestore } from './stability-rules';
 import type { AwaitStableInput, StableJob } from './types';
 
+/** A look slower than this heartbeats between its calls (the heartbeat timeout is 20 s). */
+const INTRA_LOOK_HEARTBEAT_MS = 5_000;
+
+/** The stability wait's heartbeat details: what a retry (e.g. after a worker restart) resumes from. */
+export interface StabilityProgress {
+  seen: string;
+  /** Epoch ms of this observation. */
+  observedAt: number;
+  /** The deadline in force (the input's, extended by unobserved time). */
+  deadline: number;
+  restartsSeen: number;
+  runningSince?: number;
+}
+
+/** The heartbeat details of a previous attempt, when they are ours. */
+export function resumedStability(details: unknown): StabilityProgress | undefined {
+  const d = details as Partial<StabilityProgress> | undefined;
+  if (!d || typeof d.observedAt !== 'number' || typeof d.deadline !== 'number' || typeof d.restartsSeen !== 'number')
+    return undefined;
+  return d as StabilityProgress;
+}
+
 export function stabilityActivities(deps: ActivityDeps) {
   return {
     async awaitJobStable(input: AwaitStableInput): Promise<StableJob> {
@@ -21,14 +44,41 @@ export function stabilityActivities(deps: ActivityDeps) {
       const what = `job ${jobId} of ${app.namespace}/${app.name}`;
       return classified(`waiting for ${what} to be stable`, async () => {
         const signal = activitySignal();
-        let runningSince: number | undefined;
-        let restartsSeen = 0;
+        const ctx = Context.current();
+        const resumed = resumedStability(ctx.info.heartbeatDetails);
+        // The deadline counts observed time only: after a worker outage (a retry resuming from the
+        // last heartbeat) it moves by the time nobody observed, so a healthy version is never rolled
+        // back for the outage; the running window and the restarts seen carry over (Flink's timeline).
+        const unobservedMs = resumed ? Math.max(0, Date.now() - resumed.observedAt - deps.config.pollIntervalMs) : 0;
+        const deadline = (resumed?.deadline ?? input.deadline) + unobservedMs;
+        let runningSince: number | undefined = resumed?.runningSince;
+        let restartsSeen = resumed?.restartsSeen ?? 0;
+        const progress = (seen: string): StabilityProgress => ({
+          seen,
+          observedAt: Date.now(),
+          deadline,
+          restartsSeen,
+          ...(runningSince !== undefined ? { runningSince } : {}),
+        });
+        // Heartbeat between the calls of a slow look too (each Flink call may take its 10 s request
+        // timeout): a look never outlasts the heartbeat timeout. A quick look beats once, at its end.
+        let lastBeat = Date.now();
+        const heartbeatDetails = (seen: string): StabilityProgress => {
+          lastBeat = Date.now();
+          return progress(seen);
+        };
+        const beat = (seen: string) => {
+          if (Date.now() - lastBeat >= INTRA_LOOK_HEARTBEAT_MS) ctx.heartbeat(heartbeatDetails(seen));
+        };
         return pollUntil<StableJob>({
           intervalMs: deps.config.pollIntervalMs,
-          deadline: input.deadline,
+          deadline,
+          heartbeatDetails,
           onDeadline: (seen) =>
             fail(FailureType.NotStable, `${what} not stable within ${stability.timeoutSeconds}s: ${seen}`),
           check: async () => {
+            lastBeat = Date.now(); // a look starts right after a heartbeat and the poll interval's sleep
+            beat('looking at the pods');
             const listed = await deps.kube.listAppPods({
               namespace: app.namespace,
               labelSelector: appPodSelector(app.name),
@@ -49,6 +99,7 @@ export function stabilityActivities(deps: ActivityDeps) {
             let flink: FlinkRestClient;
             let state: string;
             let allVerticesRunning: boolean;
+            beat(`asking Flink about ${what} (${podWords})`);
             try {
               flink = await deps.flinkFor(app);
               const details = await flink.jobDetails(jobId, { signal });
@@ -65,6 +116,7 @@ export function stabilityActivities(deps: ActivityDeps) {
               }
               throw err;
             }
+            beat(`job is ${state}`);
             const exceptions = (await flink.jobExceptions(jobId, { signal })).exceptionHistory.entries;
             const rootCause = exceptions[0]
               ? `${exceptions[0].exceptionName}: ${exceptions[0].stacktrace.split('\n')[0] ?? ''}`
@@ -84,6 +136,7 @@ export function stabilityActivities(deps: ActivityDeps) {
               runningSince = undefined;
               return { done: false, seen: `job is ${state}${state === 'RUNNING' ? ' (tasks still deploying)' : ''}` };
             }
+            beat(`job is ${state}, reading its checkpoints`);
             const summary = await flink.checkpoints(jobId, { signal });
             const restored = summary.latestRestored?.externalPath;
             if (input.expectRestoredFrom) {

@@ -10,6 +10,7 @@ import { savepointCommand, suspendCommand, resumeCommand, rollbackCommand } from
 import { planCommand } from './commands/plan';
 import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
+import { unlockCommand } from './commands/unlock';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { ExitCode } from './exit-codes';
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext, version = '0.1.0'): Command {
     .addCommand(rollbackCommand(ctx))
     .addCommand(deleteCommand(ctx))
     .addCommand(cancelCommand(ctx))
+    .addCommand(unlockCommand(ctx))
     .addCommand(scheduleCommand(ctx))
     .addCommand(workerCommand(ctx))
     .addHelpText('after', exitCodesHelp);

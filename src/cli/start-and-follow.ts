@@ -11,7 +11,9 @@ import { operationJson, reportEnd } from './report';
 import { startOperation } from './start-operation';
 import { withTemporal } from './temporal-client';
 import type { WaitOptions } from './wait-options';
-import { Waiting } from './waiting';
+import { WaitEnd, Waiting } from './waiting';
+import { CliError, CliErrorCode } from './errors';
+import { FailureType } from '../contract/failures';
 
 /** What to start. */
 export interface OperationRequest {
@@ -38,26 +40,45 @@ export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCo
   return withTemporal(settings, async (session) => {
     const waiting = new Waiting(io, wait.timeoutMs);
     try {
-      const started = await startOperation({ session, output, waiting, queue: wait.queue, ...request });
-      const run = { app: request.app, ...started };
-      output.say(
-        `started ${request.operation} of ${request.app.namespace}/${request.app.name}: ${started.workflowId} (run ${started.runId})\n  ${started.url}`,
-      );
-      if (!wait.wait) {
-        output.say(`not waiting; follow it with: ${followHint(request.app)}`);
-        output.data(operationJson(run, undefined), () => '');
-        return ExitCode.Success;
+      for (;;) {
+        const started = await startOperation({ session, output, waiting, queue: wait.queue, ...request });
+        const run = { app: request.app, ...started };
+        output.say(
+          `started ${request.operation} of ${request.app.namespace}/${request.app.name}: ${started.workflowId} (run ${started.runId})\n  ${started.url}`,
+        );
+        if (!wait.wait) {
+          output.say(`not waiting; follow it with: ${followHint(request.app)}`);
+          output.data(operationJson(run, undefined), () => '');
+          return ExitCode.Success;
+        }
+        const end = await followOperation({
+          session,
+          output,
+          app: request.app,
+          workflowId: started.workflowId,
+          runId: started.runId,
+          waiting,
+        });
+        // --queue: the lock is held by an operation of another workflow id (a scheduled savepoint):
+        // this run ended at Locking, having changed nothing; start again once it is released.
+        if (wait.queue && !end.stoppedWaiting && end.failure?.type === FailureType.OperationInProgress) {
+          output.say(`--queue: ${end.failure.message}; starting again when it is released`);
+          await waiting.sleep(settings.pollIntervalMs);
+          if (waiting.endedBy) {
+            throw new CliError({
+              code: waiting.endedBy === WaitEnd.TimedOut ? CliErrorCode.TimedOut : CliErrorCode.Interrupted,
+              message:
+                waiting.endedBy === WaitEnd.TimedOut
+                  ? `the application stayed locked by another operation; nothing was started`
+                  : 'stopped waiting (Ctrl-C); nothing was started',
+              hint: `See \`flink-deploy status ${request.app.name} -n ${request.app.namespace}\` for the lock's holder.`,
+            });
+          }
+          continue;
+        }
+        reportEnd({ output, run, end, timeoutMs: wait.timeoutMs });
+        return end.exitCode;
       }
-      const end = await followOperation({
-        session,
-        output,
-        app: request.app,
-        workflowId: started.workflowId,
-        runId: started.runId,
-        waiting,
-      });
-      reportEnd({ output, run, end, timeoutMs: wait.timeoutMs });
-      return end.exitCode;
     } finally {
       waiting.dispose();
       output.close();

@@ -89,6 +89,8 @@ export interface Settings {
   observeIntervalMs: number;
   /** Namespaces the observer sweeps (comma-separated); unset: all namespaces. */
   observeNamespaces?: string[];
+  /** Savepoint entries the deployed-state record keeps (disposed ones dropped first, oldest first). @default 100 */
+  recordMaxSavepoints: number;
   /** @default "info" */
   logLevel: LogLevel;
   /**
@@ -384,6 +386,17 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     env: ['FLINK_DEPLOY_MAX_POD_RESTARTS'],
     description: 'container restarts of one pod that count as a crash loop (DeploymentUnhealthy)',
     default: '3',
+    schema: count,
+  },
+  {
+    key: 'recordMaxSavepoints',
+    name: 'record.maxSavepoints',
+    group: SettingGroup.Worker,
+    flag: '--record-max-savepoints <count>',
+    env: ['FLINK_DEPLOY_RECORD_MAX_SAVEPOINTS'],
+    description:
+      'savepoint entries the deployed-state record keeps: disposed ones are dropped first, oldest first; undisposed ones and the restore source never',
+    default: '100',
     schema: count,
   },
   {

@@ -27,6 +27,10 @@ export const FailureType = {
   LockLost: 'LockLost',
   /** Kubernetes refused the request (RBAC, validation). */
   KubernetesRefused: 'KubernetesRefused',
+  /** The deployed-state record would not fit in its ConfigMap; nothing was written (message names the size). */
+  RecordTooLarge: 'RecordTooLarge',
+  /** A wait ran out (e.g. pods stuck Terminating); the message names what it waited for. */
+  WaitTimedOut: 'WaitTimedOut',
   /** Flink refused the request. */
   FlinkRefused: 'FlinkRefused',
 } as const;

@@ -20,6 +20,7 @@ export {
 export * from './state-record/types';
 export * from './state-record/errors';
 export * from './state-record/lock';
+export * from './state-record/bounds';
 export * from './state-record/store';
 export * from './state-record/owner-reference';
 export { RECORD_KEY, recordLabels } from './state-record/codec';

@@ -8,8 +8,10 @@ import { activityConfigOf, createActivities } from '../activities';
 import type { Settings } from '../config/settings';
 import { describeSettings } from '../config/settings';
 import { temporalConnectConfig } from '../config/temporal-connection';
+import { Client } from '@temporalio/client';
 import { createWorkerClients } from './clients';
 import { observerActivities } from '../activities/observe';
+import { runLookupOf } from './run-lookup';
 import { createLogger, temporalLogger } from './logger';
 import { observerMetrics } from './observer-metrics';
 import { startObserver } from './start-observer';
@@ -35,6 +37,8 @@ export async function runWorker(settings: Settings): Promise<void> {
           kube: clients.kube,
           flinkFor: clients.flinkFor,
           config: activityConfigOf(settings),
+          // Whether a lock's holder run is closed (then the next operation releases its lock).
+          runs: runLookupOf(new Client({ connection, namespace })),
         }),
         ...observerActivities({
           kube: clients.kube,

@@ -4,7 +4,14 @@
  * the operation is cancelled (in a non-cancellable scope, so the record never stays locked).
  */
 import { findCause } from '../contract/errors';
-import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  isCancellation,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { DeployedState, RecordChange } from '../contract/deployed-state';
 import { record } from './activity-profiles';
 import { FailureType } from '../contract/failures';
@@ -19,6 +26,10 @@ export const Patch = {
   RecordPhase: 'record-phase',
   /** A savepoint run shows the Disposing phase while it disposes old savepoints. */
   DisposingPhase: 'disposing-phase',
+  /** Taking the lock is not cancellable; a cancel that came meanwhile releases it (issue 11 item 8). */
+  LockNotCancellable: 'lock-not-cancellable',
+  /** The apply of a rollout settles before a cancel moves on to the rollback (issue 11 item 14). */
+  ApplySettles: 'apply-settles',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */
@@ -64,8 +75,11 @@ export async function runOperation(
   const progress = new ProgressTracker(app, operation, options.upsertPhases ?? true);
   progress.enter(Phase.Locking, `taking the lock of ${app.namespace}/${app.name}`);
   let state: DeployedState;
+  const begin = () => record.beginOperation({ app, workflowId, runId, operation, intent: options.intent });
+  // A cancel must not abandon the lock activity in flight: it could take the lock after this run ended.
+  const lockNotCancellable = patched(Patch.LockNotCancellable);
   try {
-    state = await record.beginOperation({ app, workflowId, runId, operation, intent: options.intent });
+    state = await (lockNotCancellable ? CancellationScope.nonCancellable(begin) : begin());
   } catch (err) {
     const failure = applicationFailureOf(err);
     if (failure?.type === FailureType.OperationInProgress && options.onLockHeld) {
@@ -89,6 +103,9 @@ export async function runOperation(
     },
   };
   try {
+    // Cancelled while taking the lock: released below with the outcome `cancelled`.
+    if (lockNotCancellable && CancellationScope.current().consideredCancelled)
+      throw new CancelledFailure(`${operation} cancelled while taking the lock`);
     const { result, finalChanges } = await body(ctx);
     progress.enter(Phase.Done, result.message);
     // The body is done: a cancel that came too late to stop it (suspend, rollback) must not keep

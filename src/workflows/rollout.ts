@@ -2,12 +2,12 @@
  * Rolling a spec out: record the deploy intent (generation, job id, restore path), apply the
  * objects, wait until the job is stable. Used by deploy, upgrade, resume and rollback.
  */
-import { uuid4 } from '@temporalio/workflow';
+import { CancellationScope, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
 import { kube, stability } from './activity-profiles';
 import { hexId } from '../contract/ids';
-import type { OperationContext } from './operation';
+import { Patch, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { preflight, PreflightPatch } from './preflight';
 
@@ -37,7 +37,10 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
     Phase.Deploying,
     `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
   );
-  await kube.applyApplication({ spec, generation, jobId, restore });
+  const apply = () => kube.applyApplication({ spec, generation, jobId, restore });
+  // A cancel during Deploying lets this apply settle first (patch): else the abandoned apply could
+  // land after the rollback's own apply of the objects (issue 11 item 14).
+  await (patched(Patch.ApplySettles) ? CancellationScope.nonCancellable(apply) : apply());
   await ctx.enterPhase(
     Phase.WaitingForStable,
     `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,

@@ -4,7 +4,9 @@
  * worker). With `msPerPoll`, `Date.now()` is a test clock that moves that far on each heartbeat
  * (each look of a polling activity), so windows of minutes and 120 s bounds take milliseconds.
  */
+import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import type { RunLookup } from '../../src/contract/run-state';
 import { activityConfigOf, createActivities, type ActivityConfig } from '../../src/activities';
 import { loadSettings } from '../../src/config/settings';
 import type { FlinkDeployActivities } from '../../src/activities/types';
@@ -21,6 +23,8 @@ export interface ActivityHarness {
   atPoll(n: number, fn: () => void): void;
   /** ms the test clock moved since the harness was built (0 without `msPerPoll`). */
   elapsedMs(): number;
+  /** Cancels the activity running (reason `WORKER_SHUTDOWN`: the worker got SIGTERM). */
+  cancel(reason?: 'CANCELLED' | 'WORKER_SHUTDOWN'): void;
   /** Runs one activity as the worker would. */
   run<K extends keyof FlinkDeployActivities>(
     name: K,
@@ -33,6 +37,10 @@ export interface HarnessOptions {
   /** Simulated ms per heartbeat; unset: real time. */
   msPerPoll?: number;
   config?: Partial<ActivityConfig>;
+  /** What Temporal says of a lock holder's run (unset: never asked). */
+  runs?: RunLookup;
+  /** The activity's info, e.g. the heartbeat details a retry after a worker restart starts from. */
+  info?: Partial<Info>;
 }
 
 /** The defaults of the settings table, with polls of 1 ms: the tests never wait on real time. */
@@ -55,10 +63,11 @@ export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
     flinkFor: () => Promise.resolve(flink.client()),
     config: { ...fastConfig, ...options.config },
     now: () => new Date(Date.now()),
+    runs: options.runs,
   });
   // Failures are what these tests assert: the environment need not log them too.
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  const env = new MockActivityEnvironment(undefined, { logger: quiet });
+  const env = new MockActivityEnvironment(options.info, { logger: quiet });
   const heartbeats: unknown[] = [];
   const scripted = new Map<number, (() => void)[]>();
   env.on('heartbeat', (details: unknown) => {
@@ -73,6 +82,7 @@ export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
     heartbeats,
     atPoll: (n, fn) => scripted.set(n, [...(scripted.get(n) ?? []), fn]),
     elapsedMs: () => offset,
+    cancel: (reason) => env.cancel(reason),
     run: (name, input) =>
       env.run(
         activities[name] as (i: typeof input) => ReturnType<FlinkDeployActivities[typeof name]>,

@@ -110,6 +110,15 @@ export class E2eEnv {
     await exited;
   }
 
+  /** SIGTERM the worker (a graceful shutdown, as a rolling update sends) and wait until it exited. */
+  async terminateWorker(): Promise<void> {
+    const w = this.worker;
+    if (!w || w.exitCode !== null) return;
+    const exited = new Promise((r) => w.once('exit', r));
+    w.kill('SIGTERM');
+    await exited;
+  }
+
   async tearDown(): Promise<void> {
     await this.killWorker();
     await this.stopObserver();

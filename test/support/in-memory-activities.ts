@@ -41,7 +41,14 @@ export interface Script {
   applyRefusedImages?: string[];
   /** disposeSavepoints fails for these locations. */
   disposalFails?: string[];
+  /** beginOperation takes this long before it takes the lock (and ignores cancellation, as a real write may). */
+  lockDelayMs?: number;
+  /** applyApplication of these images takes `slowApplyMs` before it lands (ignoring cancellation). */
+  slowApplyImages?: string[];
+  slowApplyMs?: number;
 }
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class InMemoryCluster {
   record: AppRecord | undefined;
@@ -60,6 +67,7 @@ export class InMemoryCluster {
     return {
       beginOperation: async (input) => {
         log('beginOperation', input);
+        if (this.script.lockDelayMs) await delay(this.script.lockDelayMs);
         const rec = this.record ?? emptyRecord<AppSpec>(input.app.namespace, input.app.name);
         // The real lock rule and the real classification of its refusal (the message the CLI shows).
         try {
@@ -142,6 +150,7 @@ export class InMemoryCluster {
             message: `applying: image ${input.spec.image} refused (K8S_FORBIDDEN)`,
           });
         }
+        if (this.script.slowApplyImages?.includes(input.spec.image)) await delay(this.script.slowApplyMs ?? 1000);
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
         this.jobs.push({
@@ -150,6 +159,7 @@ export class InMemoryCluster {
           restoredFrom: input.restore?.path,
           state: 'RUNNING',
         });
+        log('applyApplication:landed', input);
       },
       removeDeployments: async (input) => {
         log('removeDeployments', input);

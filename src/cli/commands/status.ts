@@ -21,6 +21,8 @@ import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
 import { observedLines, observedView, type ObservedView } from '../observed-view';
+import { describeRunState, type RunState } from '../../contract/run-state';
+import { runStateOf } from '../../worker/run-lookup';
 
 /** A spec in one line. */
 export function specSummary(spec: AppSpec | null | undefined): string | undefined {
@@ -53,6 +55,11 @@ export interface StatusJson {
     since?: string;
     url: string;
   } | null;
+  /**
+   * The record's lock when its holder is not the operation above (a scheduled savepoint, or a
+   * run that is closed): who holds it and whether its run still runs.
+   */
+  lock?: { workflowId: string; runId: string; type: string; phase: string; since: string; run: string };
   lastOperation?: { type: string; outcome: string; endedAt: string; message?: string; workflowId: string };
   /** Set when the cluster could not be read. */
   recordError?: string;
@@ -97,7 +104,20 @@ export function statusJson(
   operation: StatusJson['operation'],
   recordError?: string,
   job?: JobStateView,
+  holderRun?: RunState,
 ): StatusJson {
+  const held = record?.operation;
+  const lock =
+    held && held.runId !== operation?.runId
+      ? {
+          workflowId: held.workflowId,
+          runId: held.runId,
+          type: held.type,
+          phase: held.phase,
+          since: held.startedAt,
+          run: holderRun ? describeRunState(holderRun) : 'not known (Temporal not asked)',
+        }
+      : undefined;
   const last = record?.history.at(-1);
   // No worker answers: the phase the workflow recorded before its last side effect still tells where it is.
   const recordedPhase = record?.operation?.workflowId === operation?.workflowId ? record?.operation?.phase : undefined;
@@ -118,6 +138,7 @@ export function statusJson(
       .reverse()
       .map(({ location, time, kind, disposed }) => ({ location, time, kind, disposed })),
     operation,
+    ...(lock ? { lock } : {}),
     lastOperation: last && {
       type: last.type,
       outcome: last.outcome,
@@ -160,6 +181,16 @@ export function statusText(status: StatusJson): string {
     );
     lines.push(`    ${status.operation.url}`);
   } else lines.push('  in progress: nothing');
+  if (status.lock) {
+    const l = status.lock;
+    const way =
+      l.run === 'running'
+        ? ''
+        : `; the next operation releases it when its run is closed, or \`flink-deploy unlock ${status.app.name} -n ${status.app.namespace}\``;
+    lines.push(
+      `  lock:        held by ${l.type} (workflow ${l.workflowId}, run ${l.runId}), phase ${l.phase}, since ${l.since}; its run is ${l.run}${way}`,
+    );
+  }
   if (status.lastOperation)
     lines.push(
       `  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`,
@@ -196,7 +227,12 @@ export function statusCommand(ctx: CliContext): Command {
         });
       }
       const job = record?.jobId ? await readJobState(settings, app, record.jobId) : undefined;
-      const status = statusJson(app, record, operation, recordError, job);
+      const held = record?.operation;
+      const holderRun =
+        held && held.runId !== operation?.runId
+          ? await withTemporal(settings, (session) => runStateOf(session.client, held.workflowId, held.runId))
+          : undefined;
+      const status = statusJson(app, record, operation, recordError, job, holderRun);
       output.data(status, () => statusText(status));
       return ExitCode.Success;
     }),

@@ -12,6 +12,8 @@ export const RecordErrorCode = {
   LockHeld: 'LOCK_HELD',
   /** The caller does not hold the lock it tries to use. */
   LockNotHeld: 'LOCK_NOT_HELD',
+  /** The record would not fit in its ConfigMap: refused before the write (and the side effect after it). */
+  TooLarge: 'RECORD_TOO_LARGE',
 } as const;
 export type RecordErrorCode = (typeof RecordErrorCode)[keyof typeof RecordErrorCode];
 
@@ -72,4 +74,20 @@ export class LockHeldError extends RecordError {
 export class LockNotHeldError extends RecordError {
   override readonly name = 'LockNotHeldError';
   readonly code = RecordErrorCode.LockNotHeld;
+}
+
+/** The record's JSON would exceed what a ConfigMap holds; nothing was written. */
+export class RecordTooLargeError extends RecordError {
+  override readonly name = 'RecordTooLargeError';
+  readonly code = RecordErrorCode.TooLarge;
+  constructor(
+    location: RecordLocation,
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(
+      location,
+      `the deployed-state record of ${location.namespace}/${location.app} would be ${bytes} bytes, over the ${limitBytes}-byte limit of a ConfigMap: nothing was written`,
+    );
+  }
 }

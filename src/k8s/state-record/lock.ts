@@ -112,3 +112,40 @@ export function withPhase<T>(record: DeployStateRecord<T>, input: SetPhaseInput)
   if (held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
   return { ...record, operation: { ...held, phase: input.phase, ...(input.intent ? { intent: input.intent } : {}) } };
 }
+
+/** Input of `withHolderReleased`: who held the lock, and why it is released by someone else. */
+export interface ReleaseHolderInput {
+  namespace: string;
+  app: string;
+  /** The holder as it was seen (workflow id AND run id): a lock taken since is never touched. */
+  workflowId: string;
+  runId: string;
+  /** Kept in the history, e.g. `abandoned` (holder run closed) or `unlocked` (by a person). */
+  outcome: string;
+  message: string;
+}
+
+/**
+ * Release a lock on behalf of a holder that can no longer release it (its run is closed, or a
+ * person unlocked it): only when the lock is still held by exactly that workflow id and run id,
+ * else the record is returned unchanged. The holder goes into the history with `outcome`.
+ */
+export function withHolderReleased<T>(
+  record: DeployStateRecord<T>,
+  input: ReleaseHolderInput,
+  now: Date,
+): DeployStateRecord<T> {
+  const held = record.operation;
+  if (!held || held.workflowId !== input.workflowId || held.runId !== input.runId) return record;
+  return withLockReleased(
+    record,
+    {
+      namespace: input.namespace,
+      app: input.app,
+      workflowId: held.workflowId,
+      outcome: input.outcome,
+      message: input.message,
+    },
+    now,
+  );
+}

@@ -1,8 +1,9 @@
 import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
 import { KubeErrorCode } from '../errors/codes';
 import { classifyKubeError, kubeCall, kubeCallOr404 } from '../errors/classify';
-import { decodeRecord, encodeRecord } from './codec';
-import { RecordConflictError, RecordCorruptError, RecordNotFoundError } from './errors';
+import { decodeRecord, encodeRecord, RECORD_KEY } from './codec';
+import { MAX_RECORD_BYTES, recordBytes } from './bounds';
+import { RecordConflictError, RecordCorruptError, RecordNotFoundError, RecordTooLargeError } from './errors';
 import {
   withLockAcquired,
   withLockReleased,
@@ -266,6 +267,9 @@ export class DeployStateStore {
     if (record.namespace !== namespace || record.app !== app) {
       throw new Error(`record is of ${record.namespace}/${record.app}, not ${namespace}/${app}`);
     }
+    // Refused here, before the API call: the side effect this write guards never happens.
+    const bytes = recordBytes(encodeRecord(record).data?.[RECORD_KEY] ?? '');
+    if (bytes > MAX_RECORD_BYTES) throw new RecordTooLargeError({ namespace, app }, bytes, MAX_RECORD_BYTES);
     return { namespace, app };
   }
 }

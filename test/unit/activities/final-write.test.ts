@@ -35,7 +35,7 @@ function storeWith(initial: AppRecord) {
     flinkFor: async () => {
       throw new Error('not used');
     },
-    config: {},
+    config: { recordMaxSavepoints: 100 },
   } as unknown as ActivityDeps;
   return { box, activities: recordActivities(deps) };
 }
