@@ -13,4 +13,4 @@ trap cleanup EXIT
 npx tsc -p tsconfig.json --noEmit
 npx eslint src test scripts
 npx prettier --check . >/dev/null || { npx prettier --check . ; echo 'formatting: run npm run format' >&2; exit 1; }
-npx jest --ci "$@"
+npx jest --ci --selectProjects unit integration e2e "$@"
