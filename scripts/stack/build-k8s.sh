@@ -5,8 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 gobuild="$root/scripts/stack/gobuild"
-bin="$root/.stack/bin"
-mkdir -p "$bin" "$root/.stack/logs"
+bin="${FD_STACK_DIR:-$root/.stack}/bin"
+mkdir -p "$bin"
 command -v go >/dev/null || { echo "go is not installed: install Go >= 1.24 (https://go.dev/dl) and re-run" >&2; exit 1; }
 
 kube_version="$(awk '/^require k8s.io\/kubernetes/ {print $3}' "$gobuild/kube/go.mod")"

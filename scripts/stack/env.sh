@@ -15,6 +15,13 @@ ETCD_PEER_PORT="${FD_ETCD_PEER_PORT:-12380}"
 APISERVER_PORT="${FD_APISERVER_PORT:-16443}"
 KCM_PORT="${FD_KCM_PORT:-10257}"
 NODE_AGENT_PORT="${FD_NODE_AGENT_PORT:-10250}"
+# The node agent's kubelet API (HTTPS: /containerLogs for `kubectl logs`), next to its health port.
+KUBELET_PORT="${FD_KUBELET_PORT:-$((NODE_AGENT_PORT + 1))}"
+# Loopback /16s for pod IPs and Service addresses (the Service range is the API server's
+# --service-cluster-ip-range, so a Service's clusterIP is where the agent's proxy listens).
+# Two stacks on one machine need different ranges.
+POD_CIDR="${FD_POD_CIDR:-127.1.0.0/16}"
+SERVICE_CIDR="${FD_SERVICE_CIDR:-127.2.0.0/16}"
 KUBECONFIG_FILE="$STACK/kubeconfig"
 # Custom search attributes of flink-deploy runs (registered with the dev server at start).
 SEARCH_ATTRIBUTES=(FlinkApplication=Keyword FlinkNamespace=Keyword FlinkOperation=Keyword FlinkPhase=Keyword FlinkOutcome=Keyword)

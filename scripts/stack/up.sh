@@ -39,9 +39,19 @@ if ensure kube-apiserver "$APISERVER_PORT" "$BIN/kube-apiserver" \
     --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
     --service-account-issuer "https://127.0.0.1:$APISERVER_PORT" --api-audiences "https://127.0.0.1:$APISERVER_PORT" \
-    --authorization-mode RBAC --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true \
+    --authorization-mode RBAC --service-cluster-ip-range "$SERVICE_CIDR" --allow-privileged=true \
+    --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \
     --enable-priority-and-fairness=false --event-ttl 2h --v 1; then :; fi
 wait_for kube-apiserver 120 kube_healthy
+# A cluster created with another Service range keeps it (the default ServiceCIDR object outlives
+# the flag): Services then get no loopback clusterIP and the node agent cannot proxy them.
+cidr_json="$(curl -sf --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
+  "https://127.0.0.1:$APISERVER_PORT/apis/networking.k8s.io/v1/servicecidrs/kubernetes" || true)"
+if [ -n "$cidr_json" ] && ! grep -q "\"$SERVICE_CIDR\"" <<<"$cidr_json"; then
+  log "WARNING: this cluster's Service range is not $SERVICE_CIDR (it was created with another one), so Services get no"
+  log "  stable loopback address (docs/node-agent.md, Services). To fix: scripts/stack/down.sh; rm -rf $STACK/etcd; scripts/stack/up.sh"
+fi
 
 # kube-controller-manager
 if ensure kube-controller-manager "$KCM_PORT" "$BIN/kube-controller-manager" \
@@ -56,7 +66,8 @@ wait_for kube-controller-manager 60 curl -skf "https://127.0.0.1:$KCM_PORT/healt
 if [ -f "$root/src/local/node-agent/main.ts" ]; then
   if ensure node-agent "$NODE_AGENT_PORT" "$root/node_modules/.bin/node" --import tsx "$root/src/local/node-agent/main.ts" \
       --kubeconfig "$KUBECONFIG_FILE" --state-dir "$STACK/node" --flink-home "$FLINK_HOME" --jobs-dir "$STACK/jobs" \
-      --health-port "$NODE_AGENT_PORT"; then :; fi
+      --health-port "$NODE_AGENT_PORT" --kubelet-port "$KUBELET_PORT" --pod-cidr "$POD_CIDR" --service-cidr "$SERVICE_CIDR" \
+      --tls-cert "$pki/kubelet.crt" --tls-key "$pki/kubelet.key" --client-ca "$pki/ca.crt"; then :; fi
   wait_for node-agent 60 curl -sf "http://127.0.0.1:$NODE_AGENT_PORT/healthz"
 fi
 

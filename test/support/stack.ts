@@ -21,6 +21,9 @@ export const stack = {
   /** Built test jobs (scripts/stack/build-jobs.sh): counter-job.jar, StateMachineExample.jar. */
   jobsDir: path.join(stackDir, 'jobs'),
   logsDir: path.join(stackDir, 'logs'),
+  /** The node agent's pod and Service address ranges (FD_POD_CIDR, FD_SERVICE_CIDR in scripts/stack/env.sh). */
+  podCidr: process.env.FD_POD_CIDR ?? '127.1.0.0/16',
+  serviceCidr: process.env.FD_SERVICE_CIDR ?? '127.2.0.0/16',
   /**
    * Optional: the Apache operator's example manifests in `../shared` beside the checkout (CI puts it
    * there) or FD_SHARED_DIR; test/unit/spec/conformance.test.ts runs them as an extra when present.

@@ -3,6 +3,7 @@
  * pods, runs the pods bound to this node (one PodWorker each), finalizes deleted pods, and adopts
  * or cleans up what an earlier agent left.
  */
+import type https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { adoptContainers } from './adoption';
 import { Binder, needsBinding } from './binder';
@@ -10,6 +11,7 @@ import type { LaunchContext } from './container-launcher';
 import { messageOf } from './errors';
 import { EventRecorder } from './events';
 import { IpAllocator } from './ip-allocator';
+import { startKubeletServer } from './kubelet-server';
 import { createKubeClients, ignoreNotFound, type KubeClients } from './kube-clients';
 import type { Logger } from './logger';
 import { LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease';
@@ -19,6 +21,7 @@ import { PodWorker, type PodWorkerDeps } from './pod-worker';
 import { findPodProcesses } from './proc';
 import { ProcessSupervisor, signalGroup } from './process-supervisor';
 import { ServiceDirectory } from './service-directory';
+import { ServiceProxy } from './service-proxy';
 import { StateStore } from './state-store';
 
 /** How often every pod is reconciled even without a watch event. */
@@ -32,7 +35,9 @@ type Watched<T extends k8s.KubernetesObject> = k8s.Informer<T> & k8s.ObjectCache
 export class NodeAgent {
   private readonly clients: KubeClients;
   private readonly store: StateStore;
-  private readonly ips = new IpAllocator();
+  private readonly ips: IpAllocator;
+  private proxy!: ServiceProxy;
+  private kubelet: https.Server | undefined;
   private readonly workers = new Map<string, PodWorker>();
   private readonly finalizing = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -50,6 +55,7 @@ export class NodeAgent {
     private readonly log: Logger,
   ) {
     this.clients = createKubeClients(options.kubeconfig);
+    this.ips = new IpAllocator(options.podCidr.prefix);
     this.store = new StateStore(options.stateDir);
     this.supervisor = new ProcessSupervisor(options.stateDir);
     this.events = new EventRecorder({ clients: this.clients, nodeName: options.nodeName, log });
@@ -66,9 +72,18 @@ export class NodeAgent {
     return [...this.workers.values()].map((w) => ({ uid: w.uid, podIp: w.podIp, status: w.status() }));
   }
 
+  /** The Service addresses the proxy listens on, for `GET /services`. */
+  serviceAddresses(): string[] {
+    return this.proxy?.addresses() ?? [];
+  }
+
   /** Registers the node, starts the watches, adopts what an earlier agent left, and starts reconciling. */
   async start(): Promise<void> {
-    const identity = { nodeName: this.options.nodeName, flinkVersion: this.options.flinkVersion };
+    const identity = {
+      nodeName: this.options.nodeName,
+      flinkVersion: this.options.flinkVersion,
+      kubeletPort: this.options.kubeletPort,
+    };
     await registerNode(this.clients, identity);
     const node = await this.clients.core.readNode({ name: this.options.nodeName });
     const lease = () => renewNodeLease(this.clients, { nodeName: this.options.nodeName, nodeUid: node.metadata?.uid });
@@ -96,9 +111,27 @@ export class NodeAgent {
       flinkHome: this.options.flinkHome,
       jobsDir: this.options.jobsDir,
       flinkVersion: this.options.flinkVersion,
-      services: new ServiceDirectory({ services: this.services, pods: this.pods }),
+      apiServer: apiServerAddress(this.clients.config),
+      services: new ServiceDirectory({ services: this.services, pods: this.pods }, this.options.serviceCidr),
     };
+    this.proxy = new ServiceProxy({
+      range: this.options.serviceCidr,
+      caches: { services: this.services, pods: this.pods },
+      log: this.log,
+    });
+    for (const event of ['add', 'update', 'delete'] as const) this.services.on(event, () => this.proxy.sync());
+    this.proxy.sync();
 
+    if (this.options.kubeletPort && this.options.kubeletTls) {
+      this.kubelet = await startKubeletServer({
+        port: this.options.kubeletPort,
+        tls: this.options.kubeletTls,
+        nodeName: this.options.nodeName,
+        clients: this.clients,
+        store: this.store,
+        log: this.log,
+      });
+    }
     this.adoptOrCleanUp();
     const onPod = (pod: k8s.V1Pod) => void this.reconcile(pod);
     this.pods.on('add', onPod);
@@ -116,6 +149,8 @@ export class NodeAgent {
     for (const timer of this.timers) clearInterval(timer);
     await Promise.all([this.pods?.stop(), this.services?.stop()].filter(Boolean));
     await Promise.all([...this.workers.values()].map((w) => w.terminate(SHUTDOWN_GRACE_CAP_MS)));
+    await this.proxy?.close();
+    this.kubelet?.close();
     this.log.info('node agent stopped all pods');
   }
 
@@ -128,6 +163,7 @@ export class NodeAgent {
   }
 
   private resync(): void {
+    this.proxy.sync();
     for (const pod of this.pods.list()) void this.reconcile(pod);
     const live = new Set(this.pods.list().map((p) => p.metadata?.uid));
     for (const worker of this.workers.values()) {
@@ -249,4 +285,10 @@ export class NodeAgent {
       this.finalizing.delete(uid);
     }
   }
+}
+
+/** Host and port of the kubeconfig's API server. */
+function apiServerAddress(config: k8s.KubeConfig): { host: string; port: string } {
+  const server = new URL(config.getCurrentCluster()?.server ?? 'https://127.0.0.1:443');
+  return { host: server.hostname, port: server.port || '443' };
 }

@@ -15,6 +15,7 @@ import type { KubeClients } from './kube-clients';
 import { memoryDefault } from './memory-defaults';
 import { POD_UID_ENV } from './proc';
 import type { ProcessSpec } from './process-supervisor';
+import type { TokenCache } from './service-account-token';
 import type { ServiceDirectory } from './service-directory';
 import type { StateStore } from './state-store';
 import { isAddressKey, ValueRewriter } from './value-rewriter';
@@ -28,6 +29,36 @@ export interface LaunchContext {
   flinkHome: string;
   flinkVersion: string;
   jobsDir: string;
+  /** Where pods reach the API server (the kubeconfig's server). */
+  apiServer: { host: string; port: string };
+}
+
+/** Where the API server's credentials are mounted in a container. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The API server's address as the kubelet gives it to every container, and — when the
+ * service-account folder is mounted — where Java's Kubernetes client (fabric8, as in Flink's
+ * flink-kubernetes) finds the token and CA on this node: it reads these variables before its
+ * built-in /var/run/secrets paths. A kubeconfig file in the agent's HOME is not tried (a pod
+ * has none).
+ */
+export function apiServerEnv(input: {
+  apiServer: { host: string; port: string };
+  mounts: readonly ContainerMount[];
+}): Record<string, string> {
+  const env: Record<string, string> = {
+    KUBERNETES_SERVICE_HOST: input.apiServer.host,
+    KUBERNETES_SERVICE_PORT: input.apiServer.port,
+    KUBERNETES_SERVICE_PORT_HTTPS: input.apiServer.port,
+  };
+  const mount = input.mounts.find((m) => m.mountPath.replace(/\/+$/, '') === SERVICE_ACCOUNT_DIR);
+  if (mount) {
+    env.KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN = path.join(mount.hostPath, 'token');
+    env.KUBERNETES_CERTS_CA_FILE = path.join(mount.hostPath, 'ca.crt');
+    env.KUBERNETES_AUTH_TRYKUBECONFIG = 'false';
+  }
+  return env;
 }
 
 /** A container ready to start. */
@@ -37,11 +68,17 @@ export interface LaunchPlan {
   role: FlinkRole;
 }
 
-/** Settings the node forces so each Flink process binds to its pod IP. */
-function forcedSettings(input: { role: FlinkRole; podIp: string }): Array<[string, string]> {
+/**
+ * Settings the node forces so each Flink process binds to its pod IP. A JobManager keeps a
+ * `jobmanager.rpc.address` that is a Service address of this node (`advertised`, the
+ * Service's clusterIP after rewriting): it binds to its pod IP but answers under the
+ * Service's address, as it answers under the Service's DNS name in a real cluster, so
+ * TaskManagers that reach it through the Service are understood.
+ */
+function forcedSettings(input: { role: FlinkRole; podIp: string; advertised?: string }): Array<[string, string]> {
   if (isJobManagerRole(input.role)) {
     return [
-      ['jobmanager.rpc.address', input.podIp],
+      ['jobmanager.rpc.address', input.advertised ?? input.podIp],
       ['jobmanager.bind-host', input.podIp],
       ['rest.address', input.podIp],
       ['rest.bind-address', input.podIp],
@@ -62,12 +99,13 @@ export async function planLaunch(input: {
   container: k8s.V1Container;
   podIp: string;
   ctx: LaunchContext;
+  tokens: TokenCache;
 }): Promise<LaunchPlan> {
   const { pod, container, podIp, ctx } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const podName = pod.metadata?.name ?? '';
   const image = resolveImage({ image: container.image, installedVersion: ctx.flinkVersion });
-  const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store });
+  const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store, tokens: input.tokens });
   const mounts = containerMounts({ container, volumes });
   const env = await resolveContainerEnv({ pod, container, podIp, clients: ctx.clients });
   const paths = ctx.store.containerPaths({ namespace, name: podName, container: container.name });
@@ -113,6 +151,7 @@ export async function planLaunch(input: {
     FLINK_LOG_DIR: home.logDir,
     FLINK_PID_DIR: paths.tmpDir,
     TMPDIR: paths.tmpDir,
+    ...apiServerEnv({ apiServer: ctx.apiServer, mounts }),
     ...Object.fromEntries(rewrittenEnv),
     [POD_UID_ENV]: pod.metadata?.uid ?? '',
   };
@@ -125,17 +164,18 @@ export async function planLaunch(input: {
   } else if (plan.role === FlinkRole.Command) {
     [command, ...args] = plan.args.map((a) => rewriter.rewrite(a, false)) as [string, ...string[]];
   } else {
-    writeContainerConfig({
+    const forced = writeContainerConfig({
       plan,
       podIp,
       container,
       env: rewrittenEnv,
       rewriter,
+      services: ctx.services,
       confDir: home.confDir,
       tmpDir: paths.tmpDir,
       distribution: ctx.flinkHome,
     });
-    const forcedKeys = new Set(forcedSettings({ role: plan.role, podIp }).map(([k]) => k));
+    const forcedKeys = new Set(forced.map(([k]) => k));
     const dynamic = plan.dynamicProperties
       .filter(([k]) => !forcedKeys.has(k))
       .flatMap(([k, v]) => ['-D', `${k}=${rewriter.rewrite(v, isAddressKey(k))}`]);
@@ -164,17 +204,21 @@ export async function planLaunch(input: {
   };
 }
 
-/** Writes the container's config.yaml: mounted (or distribution) config, FLINK_PROPERTIES, node settings. */
+/**
+ * Writes the container's config.yaml: mounted (or distribution) config, FLINK_PROPERTIES, node
+ * settings. Returns the settings the node forced.
+ */
 function writeContainerConfig(input: {
   plan: EntrypointPlan;
   podIp: string;
   container: k8s.V1Container;
   env: Map<string, string>;
   rewriter: ValueRewriter;
+  services: ServiceDirectory;
   confDir: string;
   tmpDir: string;
   distribution: string;
-}): void {
+}): Array<[string, string]> {
   const file = path.join(input.confDir, 'config.yaml');
   const distributionConfig = readFlinkConfig(path.join(input.distribution, 'conf', 'config.yaml'));
   const fileConfig = readFlinkConfig(file);
@@ -199,7 +243,15 @@ function writeContainerConfig(input: {
   const role = isJobManagerRole(input.plan.role) ? 'jobmanager' : 'taskmanager';
   const memory = memoryDefault({ role, userConfig, resources: input.container.resources });
   if (memory) config.set(memory[0], memory[1]);
-  const forced = new Map(forcedSettings({ role: input.plan.role, podIp: input.podIp }));
+  const rpcAddress = [...input.plan.dynamicProperties].reverse().find(([k]) => k === 'jobmanager.rpc.address')?.[1];
+  const configuredRpc = rpcAddress ?? config.get('jobmanager.rpc.address');
+  const advertised = typeof configuredRpc === 'string' ? input.rewriter.rewrite(configuredRpc, true).trim() : undefined;
+  const forcedList = forcedSettings({
+    role: input.plan.role,
+    podIp: input.podIp,
+    advertised: advertised && input.services.isServiceAddress(advertised) ? advertised : undefined,
+  });
+  const forced = new Map(forcedList);
   const rewritten: FlinkConfig = new Map();
   for (const [key, value] of config) {
     if (!forced.has(key))
@@ -210,6 +262,7 @@ function writeContainerConfig(input: {
   }
   for (const [key, value] of forced) rewritten.set(key, value);
   writeFlinkConfig(file, rewritten);
+  return forcedList;
 }
 
 function isSameConfig(a: FlinkConfig, b: FlinkConfig): boolean {

@@ -17,7 +17,9 @@ import {
   type ProcessSupervisor,
   type SupervisedProcess,
 } from './process-supervisor';
-import { readinessCheck } from './readiness';
+import { oomKillCount, wasOomKilled } from './oom';
+import { livenessCheck, readinessCheck } from './readiness';
+import type { TokenCache } from './service-account-token';
 
 /** How often a container that cannot start yet (volume, Service) is retried. */
 const NOT_READY_RETRY_MS = 1000;
@@ -46,6 +48,8 @@ export interface ContainerRunnerDeps {
   /** The latest pod object. */
   pod: () => k8s.V1Pod;
   podIp: string;
+  /** The pod's service-account tokens. */
+  tokens: TokenCache;
 }
 
 /** Runs and reports one container. */
@@ -133,7 +137,7 @@ export class ContainerRunner {
     if (this.adopted?.process) {
       this.containerId = `local://${this.adopted.process.pid}`;
       this.imageId = `flink-home://flink@${this.deps.ctx.flinkVersion}`;
-      const continued = await this.watch(this.adopted.process);
+      const continued = await this.watch(this.adopted.process, true);
       if (!continued) return;
     } else if (this.adopted?.lastExit && !(await this.afterExit(this.adopted.lastExit))) {
       return;
@@ -149,7 +153,13 @@ export class ContainerRunner {
   private async launch(): Promise<SupervisedProcess | undefined> {
     const pod = this.deps.pod();
     try {
-      const plan = await planLaunch({ pod, container: this.container, podIp: this.deps.podIp, ctx: this.deps.ctx });
+      const plan = await planLaunch({
+        pod,
+        container: this.container,
+        podIp: this.deps.podIp,
+        ctx: this.deps.ctx,
+        tokens: this.deps.tokens,
+      });
       if (this.stopping) return undefined;
       this.imageId = plan.imageId;
       if (this.hasRun) this.restartCount++;
@@ -246,14 +256,17 @@ export class ContainerRunner {
   }
 
   /** Watches a running attempt until it ends; false when the loop should end. */
-  private async watch(process: SupervisedProcess): Promise<boolean> {
+  private async watch(process: SupervisedProcess, adoptedNow = false): Promise<boolean> {
     this.current = process;
     this.set({ kind: 'running', startedAt: process.startedAt });
+    const oomBefore = adoptedNow ? undefined : oomKillCount();
     const readiness = this.watchReadiness(process);
+    const liveness = this.watchLiveness(process);
     const exit = await process.exited;
     this.current = undefined;
-    await readiness;
-    const terminated = terminatedState({ exit, startedAt: process.startedAt });
+    await Promise.all([readiness, liveness]);
+    const oomKilled = wasOomKilled({ exitCode: exit.exitCode, before: oomBefore, after: oomKillCount() });
+    const terminated = terminatedState({ exit, startedAt: process.startedAt, oomKilled });
     this.set(terminated);
     if (!this.stopping && exit.exitCode !== 0) {
       this.deps.log.info({ container: this.name, exitCode: exit.exitCode }, 'container exited');
@@ -285,6 +298,49 @@ export class ContainerRunner {
       await this.sleep(delay);
     }
     return !this.stopping;
+  }
+
+  /**
+   * Runs the livenessProbe while `process` runs: after failureThreshold failures in a row the
+   * attempt is stopped (SIGTERM, the probe's or the pod's grace, SIGKILL) and the restartPolicy
+   * decides what follows, as the kubelet does.
+   */
+  private async watchLiveness(process: SupervisedProcess): Promise<void> {
+    const probe = livenessCheck({ container: this.container, podIp: this.deps.podIp, env: {} });
+    if (!probe) return;
+    let ended = false;
+    void process.exited.then(() => {
+      ended = true;
+    });
+    const alive = () => !ended && !this.stopping && this.current === process;
+    await Promise.race([this.sleep(probe.timing.initialDelayMs), process.exited]);
+    let failures = 0;
+    while (alive()) {
+      const ok = await probe.check();
+      if (!alive()) break;
+      failures = ok ? 0 : failures + 1;
+      if (failures >= probe.timing.failureThreshold) {
+        const pod = this.deps.pod();
+        const graceSeconds = probe.graceSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+        this.deps.events.record({
+          pod,
+          container: this.name,
+          type: EventType.Warning,
+          reason: 'Unhealthy',
+          message: `Liveness probe failed ${failures} times in a row`,
+        });
+        this.deps.events.record({
+          pod,
+          container: this.name,
+          type: EventType.Normal,
+          reason: 'Killing',
+          message: `Container ${this.name} failed liveness probe, will be restarted`,
+        });
+        await stopProcessGroup({ process, graceMs: graceSeconds * 1000 });
+        return;
+      }
+      await Promise.race([this.sleep(probe.timing.periodMs), process.exited]);
+    }
   }
 
   /** Keeps `ready` up to date while `process` runs. */
@@ -337,16 +393,17 @@ export class ContainerRunner {
   }
 }
 
-/** The terminated state of an ended attempt: Completed for exit 0, else Error. */
+/** The terminated state of an ended attempt: Completed for exit 0, OOMKilled when the kernel killed it, else Error. */
 export function terminatedState(input: {
   exit: ProcessExit;
   startedAt: Date;
+  oomKilled?: boolean;
 }): ContainerState & { kind: 'terminated' } {
   const { exit } = input;
   return {
     kind: 'terminated',
     exitCode: exit.exitCode,
-    reason: exit.exitCode === 0 ? 'Completed' : 'Error',
+    reason: exit.exitCode === 0 ? 'Completed' : input.oomKilled ? 'OOMKilled' : 'Error',
     message: exit.killed ? 'killed (no exit code was recorded)' : undefined,
     startedAt: input.startedAt,
     finishedAt: exit.finishedAt,

@@ -1,10 +1,14 @@
-/** `GET /healthz` (200 once the node is registered) and `GET /pods` (what runs here) on 127.0.0.1. */
+/**
+ * `GET /healthz` (200 once the node is registered), `GET /pods` (what runs here) and
+ * `GET /services` (the Service addresses proxied) on 127.0.0.1.
+ */
 import http from 'node:http';
 
 /** What the health server reports. */
 export interface HealthSource {
   healthy(): boolean;
   pods(): unknown;
+  services(): unknown;
 }
 
 /** Starts the server; resolves once it listens. */
@@ -15,6 +19,10 @@ export function startHealthServer(input: { port: number; source: HealthSource })
       response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'starting');
     } else if (request.url === '/pods') {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(input.source.pods(), null, 2));
+    } else if (request.url === '/services') {
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(input.source.services(), null, 2));
     } else {
       response.writeHead(404).end();
     }

@@ -2,11 +2,15 @@
  * Entry point of the node agent (started by scripts/stack/up.sh):
  *   node --import tsx src/local/node-agent/main.ts --kubeconfig <file> --state-dir <dir>
  *     --flink-home <FLINK_HOME> --jobs-dir <dir> [--health-port 10250] [--node-name local-node]
+ *     [--pod-cidr 127.1.0.0/16] [--service-cidr 127.2.0.0/16]
+ *     [--kubelet-port 10251 --tls-cert <node cert> --tls-key <key> --client-ca <CA>]
+ * A bad option exits 2 with a message naming it.
  * SIGTERM/SIGINT stop every pod's processes, then the agent exits.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { NodeAgent } from './agent';
+import { messageOf } from './errors';
 import { startHealthServer } from './health-server';
 import { createLogger } from './logger';
 import { parseAgentOptions } from './options';
@@ -21,11 +25,17 @@ function flinkVersionOf(flinkHome: string): string {
 
 async function main(): Promise<void> {
   const log = createLogger();
-  const options = parseAgentOptions(process.argv.slice(2));
+  let options: ReturnType<typeof parseAgentOptions>;
+  try {
+    options = parseAgentOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`node agent: ${messageOf(error)}`);
+    process.exit(2);
+  }
   const agent = new NodeAgent({ ...options, flinkVersion: flinkVersionOf(options.flinkHome) }, log);
   const server = await startHealthServer({
     port: options.healthPort,
-    source: { healthy: () => agent.healthy, pods: () => agent.describe() },
+    source: { healthy: () => agent.healthy, pods: () => agent.describe(), services: () => agent.serviceAddresses() },
   });
   let stopping = false;
   const shutdown = (signal: string) => {

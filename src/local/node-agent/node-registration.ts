@@ -16,6 +16,8 @@ export const NODE_IP = '127.0.0.1';
 export interface NodeIdentity {
   nodeName: string;
   flinkVersion: string;
+  /** HTTPS port of the kubelet API, where the API server fetches logs. */
+  kubeletPort?: number;
 }
 
 function capacity(): Record<string, string> {
@@ -41,6 +43,7 @@ export function nodeStatus(identity: NodeIdentity): k8s.V1NodeStatus {
   return {
     capacity: capacity(),
     allocatable: capacity(),
+    ...(identity.kubeletPort ? { daemonEndpoints: { kubeletEndpoint: { Port: identity.kubeletPort } } } : {}),
     addresses: [
       { type: 'InternalIP', address: NODE_IP },
       { type: 'Hostname', address: identity.nodeName },

@@ -17,6 +17,43 @@ export interface AgentOptions {
   healthPort: number;
   /** Name of the Node this agent registers. @default local-node */
   nodeName: string;
+  /** HTTPS port of the kubelet API (`/containerLogs`); undefined: not served. */
+  kubeletPort?: number;
+  /** TLS files of the kubelet API: serving certificate and key, and the CA its clients must be signed by. */
+  kubeletTls?: { cert: string; key: string; clientCa: string };
+  /** Pod IPs: a /16 inside 127.0.0.0/8. @default 127.1.0.0/16 */
+  podCidr: LoopbackRange;
+  /**
+   * Service addresses: a /16 inside 127.0.0.0/8, distinct from the pod range; the API server's
+   * `--service-cluster-ip-range`, so a Service's clusterIP is the address its proxy listens on.
+   * @default 127.2.0.0/16
+   */
+  serviceCidr: LoopbackRange;
+}
+
+/** A /16 of the loopback range, e.g. 127.1.0.0/16 (prefix `127.1`). */
+export interface LoopbackRange {
+  cidr: string;
+  /** The first two octets, e.g. `127.1`. */
+  prefix: string;
+}
+
+/** Parses a loopback /16 (`127.X.0.0/16`); throws AgentError BAD_OPTION naming the option otherwise. */
+export function parseLoopbackRange(option: string, value: string): LoopbackRange {
+  const match = /^127\.(\d{1,3})\.0\.0\/16$/.exec(value);
+  const second = match ? Number(match[1]) : Number.NaN;
+  if (!match || second < 1 || second > 255) {
+    throw new AgentError(
+      AgentErrorCode.BadOption,
+      `--${option} must be a /16 inside 127.0.0.0/8 other than 127.0.0.0/16, such as 127.1.0.0/16; got ${value}`,
+    );
+  }
+  return { cidr: value, prefix: `127.${second}` };
+}
+
+/** True when `ip` is inside `range`. */
+export function inRange(range: LoopbackRange, ip: string | undefined): boolean {
+  return ip !== undefined && ip.startsWith(`${range.prefix}.`) && /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip);
 }
 
 /** Parses `argv` (without node and script); throws AgentError BAD_OPTION on a missing option. */
@@ -30,6 +67,12 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
       'jobs-dir': { type: 'string' },
       'health-port': { type: 'string', default: '10250' },
       'node-name': { type: 'string', default: 'local-node' },
+      'pod-cidr': { type: 'string', default: '127.1.0.0/16' },
+      'kubelet-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'client-ca': { type: 'string' },
+      'service-cidr': { type: 'string', default: '127.2.0.0/16' },
     },
     strict: true,
   });
@@ -37,9 +80,33 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
     if (!value) throw new AgentError(AgentErrorCode.BadOption, `--${name} is required`);
     return path.resolve(value);
   };
-  const healthPort = Number(values['health-port']);
-  if (!Number.isInteger(healthPort) || healthPort <= 0 || healthPort > 65535) {
-    throw new AgentError(AgentErrorCode.BadOption, `--health-port must be a port number, got ${values['health-port']}`);
+  const port = (name: string, value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed <= 0 || parsed > 65535) {
+      throw new AgentError(AgentErrorCode.BadOption, `--${name} must be a port number (1-65535), got ${value}`);
+    }
+    return parsed;
+  };
+  const healthPort = port('health-port', values['health-port'] ?? '');
+  const kubeletPort = values['kubelet-port'] === undefined ? undefined : port('kubelet-port', values['kubelet-port']);
+  if (kubeletPort !== undefined && kubeletPort === healthPort) {
+    throw new AgentError(AgentErrorCode.BadOption, `--kubelet-port and --health-port must differ (both ${healthPort})`);
+  }
+  const kubeletTls =
+    kubeletPort === undefined
+      ? undefined
+      : {
+          cert: need('tls-cert', values['tls-cert']),
+          key: need('tls-key', values['tls-key']),
+          clientCa: need('client-ca', values['client-ca']),
+        };
+  const podCidr = parseLoopbackRange('pod-cidr', values['pod-cidr'] ?? '');
+  const serviceCidr = parseLoopbackRange('service-cidr', values['service-cidr'] ?? '');
+  if (podCidr.prefix === serviceCidr.prefix) {
+    throw new AgentError(
+      AgentErrorCode.BadOption,
+      `--pod-cidr and --service-cidr must differ (both are ${podCidr.cidr}); choose two /16s inside 127.0.0.0/8`,
+    );
   }
   return {
     kubeconfig: need('kubeconfig', values.kubeconfig),
@@ -47,6 +114,9 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
     flinkHome: need('flink-home', values['flink-home']),
     jobsDir: need('jobs-dir', values['jobs-dir']),
     healthPort,
+    ...(kubeletPort !== undefined && kubeletTls ? { kubeletPort, kubeletTls } : {}),
     nodeName: values['node-name'] ?? 'local-node',
+    podCidr,
+    serviceCidr,
   };
 }

@@ -11,6 +11,9 @@ import { ignoreNotFound, strategicMergePatch } from './kube-clients';
 import type { Logger } from './logger';
 import { podStatus, type ConditionMemory } from './pod-status';
 import type { ProcessSupervisor } from './process-supervisor';
+import { TokenCache } from './service-account-token';
+import { refreshTokenVolumes } from './volumes';
+import { messageOf } from './errors';
 
 /** Dependencies of a pod worker. */
 export interface PodWorkerDeps {
@@ -22,6 +25,8 @@ export interface PodWorkerDeps {
 
 /** Coalescing delay of status patches. */
 const STATUS_DEBOUNCE_MS = 50;
+/** How often the pod's service-account tokens are checked for refresh. */
+const TOKEN_CHECK_MS = 10_000;
 
 /** Runs one pod. */
 export class PodWorker {
@@ -34,6 +39,11 @@ export class PodWorker {
   private terminating: Promise<void> | undefined;
   private readonly log: Logger;
   private readonly core: k8s.CoreV1Api;
+  private readonly deps: PodWorkerDeps;
+  private readonly tokens = new TokenCache();
+  private tokenTimer: NodeJS.Timeout | undefined;
+  /** False for an adopted pod until its token files are rewritten (this agent holds no token of it yet). */
+  private tokensLoaded: boolean;
 
   constructor(input: { pod: k8s.V1Pod; podIp: string; deps: PodWorkerDeps; adopted?: Map<string, AdoptedContainer> }) {
     this.pod = input.pod;
@@ -41,6 +51,8 @@ export class PodWorker {
     this.startTime = input.pod.status?.startTime ? new Date(input.pod.status.startTime) : new Date();
     this.podIp = input.podIp;
     this.core = input.deps.ctx.clients.core;
+    this.deps = input.deps;
+    this.tokensLoaded = input.adopted === undefined;
     this.runners = (input.pod.spec?.containers ?? []).map(
       (container) =>
         new ContainerRunner(
@@ -50,6 +62,7 @@ export class PodWorker {
             log: this.log,
             podIp: input.podIp,
             pod: () => this.pod,
+            tokens: this.tokens,
             onChange: () => this.scheduleStatus(),
           },
           input.adopted?.get(container.name),
@@ -69,6 +82,20 @@ export class PodWorker {
   start(): void {
     this.scheduleStatus();
     for (const runner of this.runners) runner.start();
+    this.tokenTimer = setInterval(() => void this.refreshTokens(), TOKEN_CHECK_MS);
+  }
+
+  /** Rewrites the token files whose tokens are due (80 % of their lifetime has passed). */
+  private async refreshTokens(): Promise<void> {
+    if (this.terminating || (this.tokensLoaded && !this.tokens.due())) return;
+    const { clients, store } = this.deps.ctx;
+    try {
+      await refreshTokenVolumes({ pod: this.pod, clients, store, tokens: this.tokens });
+      this.tokensLoaded = true;
+      this.log.info('refreshed service-account token');
+    } catch (error) {
+      this.log.warn({ err: messageOf(error) }, 'could not refresh a service-account token; retrying');
+    }
   }
 
   /** Takes the latest version of the pod object. */
@@ -79,6 +106,7 @@ export class PodWorker {
   /** Stops every container (once); resolves when all have ended and the last status is written. */
   terminate(graceMs: number): Promise<void> {
     this.terminating ??= (async () => {
+      clearInterval(this.tokenTimer);
       await Promise.all(this.runners.map((r) => r.stop(graceMs)));
       clearTimeout(this.statusTimer);
       this.statusTimer = undefined;

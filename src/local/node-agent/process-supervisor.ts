@@ -70,6 +70,8 @@ export class ProcessSupervisor {
     fs.mkdirSync(path.dirname(spec.processFile), { recursive: true });
     fs.rmSync(spec.exitCodeFile, { force: true });
     const log = fs.openSync(spec.logFile, 'a');
+    // Where this attempt's output starts: `kubectl logs` shows from here (--previous: the one before).
+    fs.appendFileSync(`${spec.logFile}.starts`, `${fs.fstatSync(log).size}\n`);
     try {
       const child = spawn('bash', [this.wrapperPath, spec.exitCodeFile, spec.command, ...spec.args], {
         cwd: spec.cwd,

@@ -19,6 +19,21 @@ export interface ReadinessTiming {
   failureThreshold: number;
 }
 
+/**
+ * How liveness of `container` is checked (its livenessProbe), or undefined when it has none.
+ * Also returns the grace period of a kill after failures (the probe's, else undefined).
+ */
+export function livenessCheck(input: {
+  container: k8s.V1Container;
+  podIp: string;
+  env: Record<string, string>;
+}): { check: ReadinessCheck; timing: ReadinessTiming; graceSeconds?: number } | undefined {
+  const probe = input.container.livenessProbe;
+  if (!probe) return undefined;
+  const found = probeCheck({ ...input, probe });
+  return found && { ...found, graceSeconds: probe.terminationGracePeriodSeconds };
+}
+
 /** How readiness of `container` is checked, or undefined when it is ready as soon as it runs. */
 export function readinessCheck(input: {
   container: k8s.V1Container;
@@ -27,32 +42,9 @@ export function readinessCheck(input: {
 }): { check: ReadinessCheck; timing: ReadinessTiming } | undefined {
   const { container, podIp } = input;
   const probe = container.readinessProbe;
-  const portOf = (port: number | string | undefined): number => {
-    if (typeof port === 'number') return port;
-    const named = container.ports?.find((p) => p.name === port);
-    return named?.containerPort ?? Number(port);
-  };
   if (probe) {
-    const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
-    const timing: ReadinessTiming = {
-      initialDelayMs: (probe.initialDelaySeconds ?? 0) * 1000,
-      periodMs: (probe.periodSeconds ?? 10) * 1000,
-      successThreshold: probe.successThreshold ?? 1,
-      failureThreshold: probe.failureThreshold ?? 3,
-    };
-    if (probe.tcpSocket) {
-      const port = portOf(probe.tcpSocket.port as number | string);
-      return { timing, check: () => tcpAnswers({ host: podIp, port, timeoutMs }) };
-    }
-    if (probe.httpGet) {
-      const port = portOf(probe.httpGet.port as number | string);
-      const pathName = probe.httpGet.path ?? '/';
-      return { timing, check: () => httpAnswers({ host: podIp, port, path: pathName, timeoutMs }) };
-    }
-    if (probe.exec?.command && probe.exec.command.length > 0) {
-      const command = probe.exec.command;
-      return { timing, check: () => execSucceeds({ command, env: input.env, timeoutMs }) };
-    }
+    const found = probeCheck({ ...input, probe });
+    if (found) return found;
   }
   const port = container.ports?.[0]?.containerPort;
   if (port === undefined) return undefined;
@@ -60,6 +52,42 @@ export function readinessCheck(input: {
     timing: { initialDelayMs: 0, periodMs: 1000, successThreshold: 1, failureThreshold: 3 },
     check: () => tcpAnswers({ host: podIp, port, timeoutMs: 1000 }),
   };
+}
+
+/** The check and timing of one probe (tcpSocket, httpGet or exec); undefined for a probe of none of these. */
+function probeCheck(input: {
+  probe: k8s.V1Probe;
+  container: k8s.V1Container;
+  podIp: string;
+  env: Record<string, string>;
+}): { check: ReadinessCheck; timing: ReadinessTiming } | undefined {
+  const { container, podIp, probe } = input;
+  const portOf = (port: number | string | undefined): number => {
+    if (typeof port === 'number') return port;
+    const named = container.ports?.find((p) => p.name === port);
+    return named?.containerPort ?? Number(port);
+  };
+  const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
+  const timing: ReadinessTiming = {
+    initialDelayMs: (probe.initialDelaySeconds ?? 0) * 1000,
+    periodMs: (probe.periodSeconds ?? 10) * 1000,
+    successThreshold: probe.successThreshold ?? 1,
+    failureThreshold: probe.failureThreshold ?? 3,
+  };
+  if (probe.tcpSocket) {
+    const port = portOf(probe.tcpSocket.port as number | string);
+    return { timing, check: () => tcpAnswers({ host: podIp, port, timeoutMs }) };
+  }
+  if (probe.httpGet) {
+    const port = portOf(probe.httpGet.port as number | string);
+    const pathName = probe.httpGet.path ?? '/';
+    return { timing, check: () => httpAnswers({ host: podIp, port, path: pathName, timeoutMs }) };
+  }
+  if (probe.exec?.command && probe.exec.command.length > 0) {
+    const command = probe.exec.command;
+    return { timing, check: () => execSucceeds({ command, env: input.env, timeoutMs }) };
+  }
+  return undefined;
 }
 
 /** True when a TCP connection to host:port opens. Only loopback hosts are dialled. */

@@ -1,8 +1,13 @@
 /**
  * Service names as a pod would resolve them with cluster DNS (`<svc>`, `<svc>.<ns>`,
  * `<svc>.<ns>.svc`, `<svc>.<ns>.svc.cluster.local`), answered from the watched Services and
- * pods: the IP of a ready pod the Service selects, else of any live pod it selects that has an
- * IP (a TaskManager may start before its JobManager is ready; Flink retries the connection).
+ * pods:
+ * - a Service whose clusterIP is in the node's Service range (`--service-cidr`) resolves to
+ *   that clusterIP, where the agent's proxy (service-proxy.ts) forwards to a ready endpoint —
+ *   the address survives pod restarts, as with kube-proxy;
+ * - any other Service (headless, or a clusterIP from outside the range, e.g. created before
+ *   the range was loopback) resolves to the IP of a ready pod it selects, else of any live pod
+ *   it selects that has an IP (a TaskManager may start before its JobManager is ready).
  *
  * Not from EndpointSlices: the API server refuses loopback addresses in EndpointSlices and
  * Endpoints ("may not be in the loopback range"), so the controller-manager cannot publish
@@ -10,6 +15,7 @@
  * published.
  */
 import type * as k8s from '@kubernetes/client-node';
+import { inRange, type LoopbackRange } from './options';
 
 /** Read access to the watched Services and pods. */
 export interface ServiceCaches {
@@ -25,7 +31,15 @@ export type ServiceLookup =
 
 /** Resolves Service host names to pod IPs. */
 export class ServiceDirectory {
-  constructor(private readonly caches: ServiceCaches) {}
+  constructor(
+    private readonly caches: ServiceCaches,
+    private readonly serviceRange: LoopbackRange,
+  ) {}
+
+  /** True when `ip` is a Service address this node proxies. */
+  isServiceAddress(ip: string): boolean {
+    return inRange(this.serviceRange, ip);
+  }
 
   /** Looks `host` up as a pod in namespace `podNamespace` would. */
   lookup(input: { host: string; podNamespace: string }): ServiceLookup {
@@ -34,6 +48,10 @@ export class ServiceDirectory {
     const service = this.caches.services.get(target.name, target.namespace);
     if (!service) return { kind: 'not-a-service' };
     const id = `${target.namespace}/${target.name}`;
+    const clusterIp = service.spec?.clusterIP;
+    if (clusterIp && inRange(this.serviceRange, clusterIp) && Object.keys(service.spec?.selector ?? {}).length > 0) {
+      return { kind: 'resolved', ip: clusterIp, service: id };
+    }
     const ips = selectedPodIps({ service, pods: this.caches.pods.list(target.namespace) });
     const pick = (ips.ready.length > 0 ? ips.ready : ips.live)[0];
     return pick ? { kind: 'resolved', ip: pick, service: id } : { kind: 'no-endpoints', service: id };
@@ -45,6 +63,16 @@ export function selectedPodIps(input: { service: k8s.V1Service; pods: ReadonlyAr
   ready: string[];
   live: string[];
 } {
+  const { ready, live } = selectedPods(input);
+  const ips = (pods: k8s.V1Pod[]) => pods.map((p) => p.status?.podIP ?? '').sort();
+  return { ready: ips(ready), live: ips(live) };
+}
+
+/** The pods a Service selects: ready ones, and all live ones with an IP; by pod IP. */
+export function selectedPods(input: { service: k8s.V1Service; pods: ReadonlyArray<k8s.V1Pod> }): {
+  ready: k8s.V1Pod[];
+  live: k8s.V1Pod[];
+} {
   const selector = input.service.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return { ready: [], live: [] };
   const live = input.pods.filter(
@@ -55,9 +83,9 @@ export function selectedPodIps(input: { service: k8s.V1Service; pods: ReadonlyAr
       p.status.phase !== 'Failed' &&
       Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v),
   );
+  live.sort((a, b) => (a.status?.podIP ?? '').localeCompare(b.status?.podIP ?? ''));
   const ready = live.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-  const ips = (pods: k8s.V1Pod[]) => pods.map((p) => p.status?.podIP ?? '').sort();
-  return { ready: ips(ready), live: ips(live) };
+  return { ready, live };
 }
 
 /** The Service a host name names, if it has a Service name's shape. */

@@ -5,7 +5,9 @@
  * - emptyDir: a pod folder, removed with the pod;
  * - hostPath: `<state-dir>/hostpath/<path>`; persistentVolumeClaim: `<state-dir>/pvc/<ns>/<claim>`
  *   — both outlive the pod, so savepoints and checkpoints survive restarts and redeploys.
- * Projected service-account tokens are not written (nothing here calls the API from a pod).
+ * - projected serviceAccountToken sources: a token from the TokenRequest API
+ *   (service-account-token.ts), rewritten by `refreshTokenVolumes` before it expires.
+ * Files are replaced one by one (write, then rename), so a reader never sees half a file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { AgentErrorCode, LaunchError } from './errors';
 import type { ContainerMount } from './flink-home';
 import { ignoreNotFound, type KubeClients } from './kube-clients';
+import type { TokenCache } from './service-account-token';
 import type { StateStore } from './state-store';
 
 /** Host folders of a pod's volumes, by volume name. */
@@ -25,6 +28,7 @@ export async function prepareVolumes(input: {
   pod: k8s.V1Pod;
   clients: KubeClients;
   store: StateStore;
+  tokens: TokenCache;
 }): Promise<PreparedVolumes> {
   const { pod, store } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
@@ -45,12 +49,32 @@ export async function prepareVolumes(input: {
       fs.mkdirSync(podScoped, { recursive: true });
       prepared.set(volume.name, podScoped);
     } else {
-      const files = await volumeFiles({ volume, pod, clients: input.clients });
+      const files = await volumeFiles({ volume, pod, clients: input.clients, tokens: input.tokens });
       writeFiles(podScoped, files);
       prepared.set(volume.name, podScoped);
     }
   }
   return prepared;
+}
+
+/** Rewrites the projected volumes that hold a service-account token (call when `tokens.due()`). */
+export async function refreshTokenVolumes(input: {
+  pod: k8s.V1Pod;
+  clients: KubeClients;
+  store: StateStore;
+  tokens: TokenCache;
+}): Promise<void> {
+  const { pod } = input;
+  for (const volume of pod.spec?.volumes ?? []) {
+    if (!volume.projected?.sources?.some((source) => source.serviceAccountToken)) continue;
+    const files = await volumeFiles({ volume, pod, clients: input.clients, tokens: input.tokens });
+    const dir = input.store.volumeDir({
+      namespace: pod.metadata?.namespace ?? 'default',
+      name: pod.metadata?.name ?? '',
+      volume: volume.name,
+    });
+    writeFiles(dir, files);
+  }
 }
 
 /** The mounts of one container: mountPath → host path (subPath applied). */
@@ -62,7 +86,12 @@ export function containerMounts(input: { container: k8s.V1Container; volumes: Pr
   });
 }
 
-async function volumeFiles(input: { volume: k8s.V1Volume; pod: k8s.V1Pod; clients: KubeClients }): Promise<Files> {
+async function volumeFiles(input: {
+  volume: k8s.V1Volume;
+  pod: k8s.V1Pod;
+  clients: KubeClients;
+  tokens: TokenCache;
+}): Promise<Files> {
   const { volume, pod, clients } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   if (volume.configMap) return configMapFiles({ clients, namespace, source: volume.configMap, volume: volume.name });
@@ -77,7 +106,14 @@ async function volumeFiles(input: { volume: k8s.V1Volume; pod: k8s.V1Pod; client
           ? await secretFiles({ clients, namespace, source: source.secret, volume: volume.name })
           : source.downwardAPI
             ? downwardFiles(pod, source.downwardAPI.items ?? [])
-            : new Map<string, Buffer>();
+            : source.serviceAccountToken
+              ? new Map([
+                  [
+                    source.serviceAccountToken.path,
+                    Buffer.from(await input.tokens.token({ pod, source: source.serviceAccountToken, clients })),
+                  ],
+                ])
+              : new Map<string, Buffer>();
       for (const [file, content] of part) files.set(file, content);
     }
     return files;
@@ -184,12 +220,19 @@ export function fieldValue(pod: k8s.V1Pod, fieldPath: string): string | undefine
   return table[fieldPath];
 }
 
+/** Makes `dir` hold exactly `files`: each written to a temporary name and renamed; others removed. */
 function writeFiles(dir: string, files: Files): void {
-  fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  const keep = new Set<string>();
   for (const [file, content] of files) {
     const target = path.join(dir, file);
+    keep.add(path.relative(dir, target).split(path.sep)[0] ?? '');
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
+    const tmp = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, target);
+  }
+  for (const entry of fs.readdirSync(dir)) {
+    if (!keep.has(entry)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
 }

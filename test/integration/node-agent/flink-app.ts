@@ -14,6 +14,8 @@ export interface FlinkAppInput {
   /** Class in a jar of the jobs dir (usrlib). */
   jobClass: string;
   image?: string;
+  /** More `key: value` lines of the Flink config. */
+  extraConfig?: string[];
 }
 
 /** The StateMachineExample of flink-examples-streaming (in .stack/jobs). */
@@ -43,6 +45,7 @@ export async function createFlinkApp(input: FlinkAppInput): Promise<void> {
     `execution.checkpointing.dir: file:///flink-data/checkpoints`,
     `execution.checkpointing.savepoint-dir: file:///flink-data/savepoints`,
     'execution.shutdown-on-application-finish: false',
+    ...(input.extraConfig ?? []),
   ].join('\n');
   await kube.core.createNamespacedConfigMap({
     namespace,

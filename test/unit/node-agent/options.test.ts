@@ -1,0 +1,29 @@
+/** Node-agent options: loopback ranges are checked and named in the error; the kubelet port needs its TLS files. */
+import { inRange, parseAgentOptions, parseLoopbackRange } from '../../../src/local/node-agent/options';
+
+const base = ['--kubeconfig', 'k', '--state-dir', 's', '--flink-home', 'f', '--jobs-dir', 'j'];
+
+test('defaults: pods 127.1.0.0/16, Services 127.2.0.0/16, no kubelet API', () => {
+  const options = parseAgentOptions(base);
+  expect(options.podCidr).toEqual({ cidr: '127.1.0.0/16', prefix: '127.1' });
+  expect(options.serviceCidr).toEqual({ cidr: '127.2.0.0/16', prefix: '127.2' });
+  expect(options.kubeletPort).toBeUndefined();
+});
+
+test.each([
+  ['--pod-cidr', '10.1.0.0/16', /--pod-cidr must be a \/16 inside 127\.0\.0\.0\/8.*got 10\.1\.0\.0\/16/],
+  ['--service-cidr', '127.2.0.0/24', /--service-cidr must be a \/16/],
+  ['--service-cidr', '127.0.0.0/16', /other than 127\.0\.0\.0\/16/],
+  ['--service-cidr', '127.1.0.0/16', /--pod-cidr and --service-cidr must differ/],
+  ['--kubelet-port', '10251', /--tls-cert is required/],
+  ['--kubelet-port', '99999', /--kubelet-port must be a port number/],
+])('%s %s is refused with a message naming it', (flag, value, message) => {
+  expect(() => parseAgentOptions([...base, flag, value])).toThrow(message);
+});
+
+test('inRange matches addresses of the /16 only', () => {
+  const range = parseLoopbackRange('service-cidr', '127.2.0.0/16');
+  expect(inRange(range, '127.2.3.4')).toBe(true);
+  expect(inRange(range, '127.20.3.4')).toBe(false);
+  expect(inRange(range, undefined)).toBe(false);
+});
