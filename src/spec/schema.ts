@@ -170,6 +170,8 @@ const flinkDeploy = z.strictObject({
       maxCheckpointAgeSeconds: positiveInt.optional(),
     })
     .optional(),
+  /** Run a savepoint/last-state application without JobManager HA (src/spec/high-availability.ts). */
+  unsafeDisableJobManagerHA: z.boolean().optional(),
 });
 
 /** `spec` of a FlinkDeployment. */

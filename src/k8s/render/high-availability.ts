@@ -1,0 +1,52 @@
+/**
+ * What JobManager HA adds to the rendered application (src/spec/high-availability.ts decides
+ * whether it is on): Flink's HA settings with a cluster id per deploy generation, and the
+ * ServiceAccount the Flink pods run as (its Role lets Flink keep its HA ConfigMaps).
+ */
+import {
+  ConfigPurpose,
+  configKey,
+  defaultFlinkServiceAccount,
+  defaultHaStorageDir,
+  haClusterId,
+  jobManagerHa,
+  type AppSpec,
+} from '../../spec';
+
+/** Flink's label on its HA ConfigMaps (with `app=<cluster-id>`): `configmap-type=high-availability`. */
+export const haConfigMapSelector = (clusterId: string): string => `app=${clusterId},configmap-type=high-availability`;
+
+/** The Flink settings of JobManager HA for one generation; none when HA is off. */
+export function haConfiguration(spec: AppSpec, generation: number): Record<string, string> {
+  const ha = jobManagerHa(spec);
+  if (ha.kind === 'none') return {};
+  const config = spec.flinkConfiguration;
+  const clusterId = haClusterId(spec.name, generation);
+  const stateDir =
+    config[configKey(spec.flinkVersion, ConfigPurpose.CheckpointDir)] ??
+    config[configKey(spec.flinkVersion, ConfigPurpose.SavepointDir)];
+  const storageDir =
+    config['high-availability.storageDir'] ??
+    (stateDir !== undefined ? defaultHaStorageDir(stateDir, spec.namespace) : undefined);
+  return {
+    ...(ha.kind === 'kubernetes'
+      ? {
+          'high-availability.type': 'kubernetes',
+          'kubernetes.cluster-id': clusterId,
+          'kubernetes.namespace': spec.namespace,
+        }
+      : {}),
+    'high-availability.cluster-id': clusterId,
+    ...(storageDir !== undefined ? { 'high-availability.storageDir': storageDir } : {}),
+  };
+}
+
+/**
+ * The ServiceAccount of the JobManager and TaskManager pods: the spec's, else Flink's default
+ * (`flink`, deploy/flink-rbac.yaml) when Kubernetes HA is on (the JobManager writes its leader
+ * and checkpoint ConfigMaps, TaskManagers watch the leader); otherwise the namespace's default.
+ */
+export function flinkServiceAccount(spec: AppSpec): string | undefined {
+  if (spec.serviceAccount !== undefined) return spec.serviceAccount;
+  return jobManagerHa(spec).kind === 'kubernetes' ? defaultFlinkServiceAccount : undefined;
+}
