@@ -4,6 +4,7 @@
  */
 import { defaultActivityConfig, type ActivityDeps, type ResolvedDeps } from './deps';
 import { deploymentActivities } from './deployment';
+import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
 import { recordActivities } from './record';
 import { savepointActivities } from './savepoint';
@@ -20,5 +21,6 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...jobActivities(full),
     ...deploymentActivities(full),
     ...stabilityActivities(full),
+    ...haMetadataActivities(full),
   };
 }

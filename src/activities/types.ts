@@ -132,6 +132,12 @@ export interface DisposeResult {
   failed: { location: string; error: string }[];
 }
 
+/** Input of `removeHaMetadata`: the deploy generations whose HA ConfigMaps go. */
+export interface RemoveHaMetadataInput {
+  app: AppRef;
+  generations: number[];
+}
+
 /** The activities of flink-deploy, as the workflows call them. */
 export interface FlinkDeployActivities {
   beginOperation(input: BeginOperationInput): Promise<DeployedState>;
@@ -142,6 +148,7 @@ export interface FlinkDeployActivities {
   cancelJob(input: JobRef): Promise<void>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;
+  removeHaMetadata(input: RemoveHaMetadataInput): Promise<void>;
   awaitJobStable(input: AwaitStableInput): Promise<StableJob>;
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;
 }

@@ -2,10 +2,11 @@
  * Rolling a spec out: record the deploy intent (generation, job id, restore path), apply the
  * objects, wait until the job is stable. Used by deploy, upgrade, resume and rollback.
  */
-import { uuid4 } from '@temporalio/workflow';
+import { patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
 import { kube, stability } from './activity-profiles';
+import { clearHaBeforeRollout, HaPatch } from './ha-metadata';
 import { hexId } from './ids';
 import type { OperationContext } from './operation';
 import { Phase } from './phases';
@@ -32,6 +33,10 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
     Phase.Deploying,
     `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
   );
+  if (patched(HaPatch.BeforeRollout)) {
+    await clearHaBeforeRollout(ctx, spec, generation);
+    ctx.progress.say(`applying the ${input.label} (generation ${generation}, job ${jobId})`);
+  }
   await kube.applyApplication({ spec, generation, jobId, restore });
   ctx.progress.enter(
     Phase.WaitingForStable,

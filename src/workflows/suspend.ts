@@ -2,10 +2,11 @@
  * suspend: stop the job with a savepoint, remove the JobManager and TaskManager Deployments,
  * keep the ConfigMap, Services and the record (resume restores from that savepoint).
  */
-import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
 import { FailureType } from './failures';
+import { clearHaAfterSuspend, HaPatch } from './ha-metadata';
 import { hexId } from './ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from './phases';
@@ -47,6 +48,7 @@ export async function suspendBody(
     'removing the JobManager and TaskManager Deployments (config and record are kept)',
   );
   await kube.removeDeployments({ app: ctx.app });
+  if (patched(HaPatch.OnSuspend)) await clearHaAfterSuspend(ctx, spec);
   return {
     result: {
       operation: Operation.Suspend,

@@ -40,6 +40,8 @@ export class InMemoryCluster {
   calls: { name: string; input: unknown }[] = [];
   triggers: string[] = [];
   disposedLocations: string[] = [];
+  /** Generations whose Flink HA ConfigMaps exist (a started JobManager writes them). */
+  haGenerations = new Set<number>();
   script: Script = {};
 
   runningJobs(): FakeJob[] {
@@ -112,6 +114,7 @@ export class InMemoryCluster {
         log('applyApplication', input);
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
+        this.haGenerations.add(input.generation);
         this.jobs.push({
           jobId: input.jobId,
           image: input.spec.image,
@@ -122,6 +125,10 @@ export class InMemoryCluster {
       removeDeployments: async (input) => {
         log('removeDeployments', input);
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
+      },
+      removeHaMetadata: async (input) => {
+        log('removeHaMetadata', input);
+        for (const generation of input.generations) this.haGenerations.delete(generation);
       },
       awaitJobStable: async (input) => {
         log('awaitJobStable', input);

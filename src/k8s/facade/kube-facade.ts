@@ -1,6 +1,7 @@
 import type { KubeClients } from '../config/clients';
 import { DeployStateStore } from '../state-record/store';
 import { applyObject } from './apply';
+import { deleteConfigMaps, type DeleteConfigMapsInput } from './config-map-collection';
 import { deleteObject, waitForPodsGone } from './delete';
 import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
@@ -33,6 +34,11 @@ export interface KubeFacade {
   apply<T extends ApplyableObject>(objects: readonly T[]): Promise<AppliedObject[]>;
   /** Delete one object; a 404 resolves `absent`. Resolves when the delete is accepted. */
   delete(input: DeleteObjectInput): Promise<DeleteResult>;
+  /**
+   * Delete the ConfigMaps matching a (non-empty) label selector, e.g. Flink's HA ConfigMaps of
+   * one cluster id. Resolves when deleted; none matching is fine.
+   */
+  deleteConfigMaps(input: DeleteConfigMapsInput): Promise<void>;
   /** Poll until no pod matches the selector, or the timeout passes (then `gone: false`). */
   waitForPodsGone(input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult>;
   /** One read of a Deployment's rollout status. */
@@ -59,6 +65,7 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
       return applied;
     },
     delete: (input) => deleteObject(clients, input),
+    deleteConfigMaps: (input) => deleteConfigMaps(clients, input),
     waitForPodsGone: (input) => waitForPodsGone(clients, input),
     readDeploymentStatus: (input) => readDeploymentStatus(clients, input),
     listAppPods: (input) => listAppPods(clients, input),
