@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     const baseUrl = await resolveFlinkEndpoint({
       app,
       namespace,
-      mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
+      lookup: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
     });
     const flink = new FlinkRestClient({ baseUrl });
     const restored = (await flink.checkpoints(record.jobId)).latestRestored?.externalPath;

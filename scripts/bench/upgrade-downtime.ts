@@ -18,7 +18,7 @@ import { createKubeClients, createKubeFacade, loadKubeConfig } from '../../src/k
 import { renderApplication } from '../../src/k8s/render';
 import { loadAppSpec } from '../../src/spec';
 import type { AppSpec } from '../../src/spec/types';
-import { operationWorkflowId } from '../../src/workflows/ids';
+import { operationWorkflowId } from '../../src/contract/ids';
 import { counterManifest } from '../lib/counter-app';
 import { countActions } from './actions';
 
@@ -64,7 +64,7 @@ const flinkOf = async () =>
     baseUrl: await resolveFlinkEndpoint({
       app,
       namespace,
-      mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
+      lookup: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
     }),
   });
 
@@ -177,7 +177,7 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
     await sleep(200);
   }
   // Tell the record what runs now, so the next flink-deploy upgrade starts from it.
-  await kube.records.updateRecord<AppSpec>({
+  await kube.records.mutateRecord<AppSpec>({
     namespace,
     app,
     mutate: (r) =>

@@ -5,8 +5,8 @@
  */
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import { Component, LabelKey, managedBy, objectNames, renderApplication } from '../k8s/render';
-import type { AppRef } from '../workflows/types';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import type { AppRef } from '../contract/app';
+import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import { activitySignal } from './poll';
 import type { ApplyApplicationInput } from './types';
@@ -62,13 +62,15 @@ export function deploymentActivities(deps: ActivityDeps) {
         const result = await deps.kube.waitForPodsGone({
           namespace,
           labelSelector: appPodSelector(name),
-          timeoutMs: 120_000,
+          timeoutMs: deps.config.podsGoneTimeoutMs,
           pollIntervalMs: deps.config.pollIntervalMs,
           signal: activitySignal(),
           onPoll: () => ctx.heartbeat('waiting for pods to go'),
         });
         if (!result.gone)
-          throw new Error(`pods of ${namespace}/${name} still there after 120s: ${result.remaining.join(', ')}`);
+          throw new Error(
+            `pods of ${namespace}/${name} still there after ${deps.config.podsGoneTimeoutMs / 1000}s: ${result.remaining.join(', ')}`,
+          );
       });
     },
   };

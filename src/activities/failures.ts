@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { isFlinkError } from '../flink';
 import { KubeApiError } from '../k8s';
 import { LockHeldError, LockNotHeldError, RecordConflictError, RecordCorruptError } from '../k8s/state-record/errors';
-import { FailureType } from '../workflows/failures';
+import { FailureType } from '../contract/failures';
 
 /** Throw-through: transport errors are rethrown for Temporal to retry; domain errors are classified. */
 export function classify(err: unknown, context: string): unknown {
@@ -22,7 +22,7 @@ export function classify(err: unknown, context: string): unknown {
   }
   if (err instanceof LockNotHeldError || err instanceof RecordCorruptError) {
     return ApplicationFailure.create({
-      type: FailureType.RecordConflict,
+      type: FailureType.LockLost,
       nonRetryable: true,
       message: `${context}: ${err.message}`,
     });

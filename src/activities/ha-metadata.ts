@@ -7,7 +7,7 @@
  */
 import { haConfigMapSelector } from '../k8s/render';
 import { haClusterId } from '../spec';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import type { RemoveHaMetadataInput } from './types';
 

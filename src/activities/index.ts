@@ -1,8 +1,8 @@
 /**
  * The activities of flink-deploy, built from their dependencies (the clients, built once by
- * the worker): `createActivities(deps)`. Each takes one typed input; see ./types.ts.
+ * the worker, and its settings): `createActivities(deps)`. Each takes one typed input; see ./types.ts.
  */
-import { defaultActivityConfig, type ActivityDeps, type ResolvedDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { deploymentActivities } from './deployment';
 import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
@@ -11,16 +11,15 @@ import { savepointActivities } from './savepoint';
 import { stabilityActivities } from './stability';
 import type { FlinkDeployActivities } from './types';
 
-export { defaultActivityConfig, type ActivityDeps, type ActivityConfig } from './deps';
+export { activityConfigOf, type ActivityDeps, type ActivityConfig } from './deps';
 
 export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
-  const full: ResolvedDeps = { ...deps, config: { ...defaultActivityConfig, ...deps.config } };
   return {
-    ...recordActivities(full),
-    ...savepointActivities(full),
-    ...jobActivities(full),
-    ...deploymentActivities(full),
-    ...stabilityActivities(full),
-    ...haMetadataActivities(full),
+    ...recordActivities(deps),
+    ...savepointActivities(deps),
+    ...jobActivities(deps),
+    ...deploymentActivities(deps),
+    ...stabilityActivities(deps),
+    ...haMetadataActivities(deps),
   };
 }

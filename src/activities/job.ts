@@ -1,27 +1,16 @@
-/** observeJob, cancelJob, latestCheckpoint: short looks at (and one action on) a Flink job. */
+/** cancelJob and latestCheckpoint: one action on, and one look at, a Flink job. */
+import { hasErrorCode } from '../contract/errors';
 import { FlinkErrorCode } from '../flink';
-import { FailureType } from '../workflows/failures';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import { FailureType } from '../contract/failures';
+import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
-import type { CheckpointInfo, JobObservation, JobRef } from './types';
+import type { CheckpointInfo, JobRef } from './types';
 
 const terminal = ['CANCELED', 'FINISHED', 'FAILED'];
-const isNotFound = (err: unknown) => (err as { code?: string }).code === FlinkErrorCode.NotFound;
 
 export function jobActivities(deps: ActivityDeps) {
   return {
-    async observeJob(input: JobRef): Promise<JobObservation> {
-      try {
-        const flink = await deps.flinkFor(input.app);
-        return { state: (await flink.jobDetails(input.jobId, { signal: activitySignal() })).state };
-      } catch (err) {
-        if (isNotFound(err)) return { state: 'not-found' };
-        if ((err as { retryable?: boolean }).retryable) return { state: 'unreachable' };
-        throw err;
-      }
-    },
-
     /** Cancel the job and wait until it is CANCELED (or already ended). */
     async cancelJob(input: JobRef): Promise<void> {
       await classified(`cancelling job ${input.jobId}`, async () => {
@@ -34,7 +23,7 @@ export function jobActivities(deps: ActivityDeps) {
             const state = await flink.jobDetails(input.jobId, { signal }).then(
               (d) => d.state as string,
               (err: unknown) => {
-                if (isNotFound(err)) return 'not-found';
+                if (hasErrorCode(err, FlinkErrorCode.NotFound)) return 'not-found';
                 throw err;
               },
             );
@@ -51,7 +40,8 @@ export function jobActivities(deps: ActivityDeps) {
       return classified(`reading the checkpoints of job ${input.jobId}`, async () => {
         const flink = await deps.flinkFor(input.app);
         const summary = await flink.checkpoints(input.jobId, { signal: activitySignal() }).catch((err: unknown) => {
-          if (isNotFound(err)) throw fail(FailureType.NoCheckpoint, `Flink does not know job ${input.jobId}`);
+          if (hasErrorCode(err, FlinkErrorCode.NotFound))
+            throw fail(FailureType.NoCheckpoint, `Flink does not know job ${input.jobId}`);
           throw err;
         });
         const latest = summary.latestCompleted;

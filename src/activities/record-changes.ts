@@ -3,10 +3,12 @@
  * activities apply it under the lock with compare-and-swap; the workflow tests' in-memory
  * activities use the very same code.
  */
-import { withLockReleased } from '../k8s/state-record/lock';
-import type { DeployStateRecord, SavepointRecord } from '../k8s/state-record/types';
+import { withLockReleased, withPhase } from '../k8s/state-record/lock';
+import type { DeployStateRecord } from '../k8s/state-record/types';
+import type { SavepointEntry } from '../contract/savepoints';
 import type { AppSpec } from '../spec/types';
-import type { DeployedState, RecordChange, UpdateRecordInput } from './types';
+import type { DeployedState, RecordChange } from '../contract/deployed-state';
+import type { UpdateRecordInput } from './types';
 
 /** The record with our spec type. */
 export type AppRecord = DeployStateRecord<AppSpec>;
@@ -28,19 +30,13 @@ export function toDeployedState(record: AppRecord | undefined): DeployedState {
   };
 }
 
-function upsertSavepoint(list: SavepointRecord[], entry: SavepointRecord): SavepointRecord[] {
+function upsertSavepoint(list: SavepointEntry[], entry: SavepointEntry): SavepointEntry[] {
   return [...list.filter((s) => s.location !== entry.location), entry];
 }
 
-/** Applies one change. */
-export function applyChange(record: AppRecord, change: RecordChange): AppRecord {
+/** Applies one change (a `phase` change is the lock's own: see `applyUpdate`). */
+export function applyChange(record: AppRecord, change: Exclude<RecordChange, { kind: 'phase' }>): AppRecord {
   switch (change.kind) {
-    case 'phase':
-      return record.operation ? { ...record, operation: { ...record.operation, phase: change.phase } } : record;
-    case 'intent':
-      return record.operation
-        ? { ...record, operation: { ...record.operation, intent: { ...record.operation.intent, ...change.intent } } }
-        : record;
     case 'savepoint-completed':
       return { ...record, savepoints: upsertSavepoint(record.savepoints, change.entry) };
     case 'deploying': {
@@ -106,7 +102,11 @@ export function applyUpdate(
   input: Pick<UpdateRecordInput, 'app' | 'workflowId' | 'changes' | 'end'>,
   now: Date,
 ): AppRecord {
-  const next = input.changes.reduce(applyChange, record);
+  const where = { namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId };
+  const next = input.changes.reduce(
+    (r, change) => (change.kind === 'phase' ? withPhase(r, { ...where, phase: change.phase }) : applyChange(r, change)),
+    record,
+  );
   if (!input.end) return next;
   return withLockReleased(
     next,

@@ -3,16 +3,16 @@
  * After a crash mid stop-with-savepoint the job may already be FINISHED: then the savepoint
  * exists, and its location is read from the trigger status or the job's checkpoint stats.
  */
+import { hasErrorCode } from '../contract/errors';
+import { Context } from '@temporalio/activity';
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
-import { FailureType } from '../workflows/failures';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import { FailureType } from '../contract/failures';
+import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { markDisposal } from './record-changes';
 import type { DisposeResult, DisposeSavepointsInput, SavepointTaken, TakeSavepointInput } from './types';
 import type { AppSpec } from '../spec/types';
-
-const isCode = (err: unknown, ...codes: string[]) => codes.includes((err as { code?: string }).code ?? '');
 
 /** The savepoint a FINISHED (stopped) job left: the latest savepoint in its checkpoint stats. */
 async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Promise<string | undefined> {
@@ -30,14 +30,14 @@ export function savepointActivities(deps: ActivityDeps) {
         const signal = activitySignal();
         // 1. A retry: does Flink already know our trigger?
         const known = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
-          if (isCode(err, FlinkErrorCode.NotFound)) return undefined;
+          if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
           throw err;
         });
         if (known?.kind === 'completed') return { location: known.location, recovered: true };
         if (!known) {
           // 2. Not known: look at the job before triggering.
           const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
-            if (isCode(err, FlinkErrorCode.NotFound))
+            if (hasErrorCode(err, FlinkErrorCode.NotFound))
               throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
             throw err;
           });
@@ -52,8 +52,9 @@ export function savepointActivities(deps: ActivityDeps) {
           if (!details.vertices.every((v) => v.status === 'RUNNING')) {
             await pollUntil({
               intervalMs: deps.config.savepointPollIntervalMs,
-              deadline: Date.now() + 120_000,
-              onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen} for 120s`),
+              deadline: Date.now() + deps.config.tasksRunningTimeoutMs,
+              onDeadline: (seen) =>
+                fail(FailureType.SavepointFailed, `${what}: ${seen} for ${deps.config.tasksRunningTimeoutMs / 1000}s`),
               check: async () => {
                 const d = await flink.jobDetails(jobId, { signal });
                 if (d.state !== 'RUNNING')
@@ -71,7 +72,7 @@ export function savepointActivities(deps: ActivityDeps) {
               await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
             else await flink.triggerSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
           } catch (err) {
-            if (!isCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
+            if (!hasErrorCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
             // 409/404: already stopping or stopped: find the savepoint below.
           }
         }
@@ -81,7 +82,7 @@ export function savepointActivities(deps: ActivityDeps) {
           onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen}`),
           check: async () => {
             const status = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
-              if (isCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
+              if (hasErrorCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
               throw err;
             });
             if (status.kind === 'completed')
@@ -107,14 +108,16 @@ export function savepointActivities(deps: ActivityDeps) {
       const result: DisposeResult = { disposed: [], failed: [] };
       const flink = await deps.flinkFor(input.app);
       const signal = activitySignal();
+      const ctx = Context.current();
       for (const location of input.locations) {
+        ctx.heartbeat(`disposing ${location}`);
         let error: string | undefined;
         try {
           const { triggerId } = await flink.disposeSavepoint({ savepointPath: location }, { signal });
           const outcome = await pollUntil({
             intervalMs: deps.config.pollIntervalMs,
-            deadline: Date.now() + 60_000,
-            onDeadline: () => new Error('disposal did not finish within 60s'),
+            deadline: Date.now() + deps.config.disposalTimeoutMs,
+            onDeadline: () => new Error(`disposal did not finish within ${deps.config.disposalTimeoutMs / 1000}s`),
             check: async () => {
               const s = await flink.disposalStatus(triggerId, { signal });
               return s.kind === 'pending' ? { done: false, seen: `disposing ${location}` } : { done: true, value: s };
@@ -124,7 +127,7 @@ export function savepointActivities(deps: ActivityDeps) {
         } catch (err) {
           error = (err as Error).message;
         }
-        await deps.kube.records.updateRecord<AppSpec>({
+        await deps.kube.records.mutateRecord<AppSpec>({
           namespace: input.app.namespace,
           app: input.app.name,
           mutate: (r) => markDisposal(r, location, error),

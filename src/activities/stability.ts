@@ -4,9 +4,10 @@
  * required) completed a checkpoint. Fails fast, naming the reason, when pods can't run
  * (image missing, crash loop) or the job FAILED or keeps restarting; NotStable at the deadline.
  */
+import { hasErrorCode, isRetryable } from '../contract/errors';
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
-import { FailureType } from '../workflows/failures';
-import type { ResolvedDeps as ActivityDeps } from './deps';
+import { FailureType } from '../contract/failures';
+import type { ActivityDeps } from './deps';
 import { appPodSelector } from './deployment';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
@@ -17,8 +18,6 @@ export function samePath(a: string, b: string): boolean {
   const norm = (p: string) => p.replace(/^file:\/\/\//, 'file:/').replace(/\/+$/, '');
   return norm(a) === norm(b);
 }
-
-const codeOf = (err: unknown) => (err as { code?: string }).code;
 
 export function stabilityActivities(deps: ActivityDeps) {
   return {
@@ -60,12 +59,11 @@ export function stabilityActivities(deps: ActivityDeps) {
               state = details.state;
               allVerticesRunning = details.vertices.every((v) => v.status === 'RUNNING');
             } catch (err) {
-              const code = codeOf(err);
-              if (code === FlinkErrorCode.NotFound) {
+              if (hasErrorCode(err, FlinkErrorCode.NotFound)) {
                 runningSince = undefined;
                 return { done: false, seen: `JobManager up, job not submitted yet (${podWords})` };
               }
-              if ((err as { retryable?: boolean }).retryable) {
+              if (isRetryable(err)) {
                 runningSince = undefined;
                 return { done: false, seen: `JobManager not reachable yet (${podWords})` };
               }
@@ -80,7 +78,7 @@ export function stabilityActivities(deps: ActivityDeps) {
               restartsSeen = exceptions.length;
               runningSince = undefined;
             }
-            if (restartsSeen >= deps.config.maxRestartsWhileStabilising) {
+            if (restartsSeen >= deps.config.maxJobRestarts) {
               throw fail(
                 FailureType.JobFailed,
                 `${what} restarted ${restartsSeen} times while stabilising: ${rootCause}`,

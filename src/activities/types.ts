@@ -2,28 +2,10 @@
  * The contract between workflows and activities: one typed input object per activity and
  * typed results. Workflows `import type` this module only.
  */
-import type { SavepointRecord } from '../k8s/state-record/types';
 import type { AppSpec, StabilityOptions } from '../spec/types';
-import type { AppRef, Operation, Outcome } from '../workflows/types';
-
-/** One savepoint (or checkpoint used as one) in the deployed-state history. */
-export type SavepointEntry = SavepointRecord;
-
-/** What the deployed-state record says of an application, as the workflows see it. */
-export interface DeployedState {
-  /** False when the application was never deployed (no record yet). */
-  exists: boolean;
-  status: 'none' | 'running' | 'suspended' | 'failed';
-  /** Deploy generation of the current objects (0 = never deployed). */
-  generation: number;
-  jobId?: string;
-  lastAppliedSpec?: AppSpec;
-  lastStableSpec?: AppSpec;
-  lastStableJobId?: string;
-  /** The savepoint or checkpoint the current job was restored from. */
-  restoredFrom?: string;
-  savepoints: SavepointEntry[];
-}
+import type { AppRef } from '../contract/app';
+import type { DeployedState, RecordChange } from '../contract/deployed-state';
+import type { Operation, Outcome } from '../contract/operations';
 
 /** Input of `beginOperation`: take the per-application lock and record the intent. */
 export interface BeginOperationInput {
@@ -34,18 +16,6 @@ export interface BeginOperationInput {
   /** What the operation is about to do (trigger id, target generation...), recorded first. */
   intent?: Record<string, string | number | boolean>;
 }
-
-/** A change to the deployed-state record, applied under the lock. */
-export type RecordChange =
-  | { kind: 'phase'; phase: string; details?: string }
-  | { kind: 'intent'; intent: Record<string, string | number | boolean> }
-  | { kind: 'savepoint-completed'; entry: SavepointEntry }
-  | { kind: 'deploying'; generation: number; jobId: string; spec: AppSpec; restoredFrom?: string }
-  | { kind: 'stable'; generation: number; jobId: string; spec: AppSpec }
-  | { kind: 'applied'; spec: AppSpec }
-  | { kind: 'suspended'; spec: AppSpec }
-  | { kind: 'failed'; reason: string }
-  | { kind: 'disposal-planned'; locations: string[] };
 
 /** Input of `updateRecord`: changes, and optionally the end of the operation (lock released). */
 export interface UpdateRecordInput {
@@ -74,7 +44,7 @@ export interface SavepointTaken {
   recovered: boolean;
 }
 
-/** Input of `latestCheckpoint` and `observeJob` and `cancelJob`. */
+/** Input of `latestCheckpoint` and `cancelJob`. */
 export interface JobRef {
   app: AppRef;
   jobId: string;
@@ -88,11 +58,6 @@ export interface CheckpointInfo {
   completedAt: number;
   /** Age when read, measured by the activity against Flink's timestamp (not workflow time). */
   ageSeconds: number;
-}
-
-/** What Flink says of a job; `unreachable` when the JobManager does not answer. */
-export interface JobObservation {
-  state: string | 'unreachable' | 'not-found';
 }
 
 /** Input of `applyApplication`: render the spec and server-side apply its objects. */
@@ -144,7 +109,6 @@ export interface FlinkDeployActivities {
   updateRecord(input: UpdateRecordInput): Promise<void>;
   takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken>;
   latestCheckpoint(input: JobRef): Promise<CheckpointInfo | null>;
-  observeJob(input: JobRef): Promise<JobObservation>;
   cancelJob(input: JobRef): Promise<void>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;

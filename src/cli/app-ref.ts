@@ -1,6 +1,6 @@
 /** The application a command names: `<app>` and `-n <namespace>`. */
 import type { Command } from 'commander';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 import { CliError, CliErrorCode } from './errors';
 
 const dns1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

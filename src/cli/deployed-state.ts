@@ -6,7 +6,7 @@ import type { Settings } from '../config/settings';
 import type * as K8s from '../k8s';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { AppSpec } from '../spec/types';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 import { CliError, CliErrorCode } from './errors';
 
 /** The record of an application, or undefined when it has none (never deployed). */

@@ -1,6 +1,6 @@
 /** The exit codes of flink-deploy: documented in docs/cli.md, stable for CI. */
-import { FailureType } from '../workflows/failures';
-import { Outcome } from '../workflows/types';
+import { FailureType } from '../contract/failures';
+import { Outcome } from '../contract/operations';
 
 export const ExitCode = {
   /** The command did what was asked (also: nothing to change). */

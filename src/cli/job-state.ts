@@ -6,7 +6,10 @@
 import type { Settings } from '../config/settings';
 import type * as Flink from '../flink';
 import type * as K8s from '../k8s';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
+
+/** `status` asks Flink once for the job's state; a JobManager slower than this is reported as not answering. */
+const JOB_STATE_READ_TIMEOUT_MS = 3_000;
 
 export interface JobStateView {
   /** Flink's job state (RUNNING, FINISHED, ...), when Flink answered. */
@@ -25,12 +28,12 @@ export async function readJobState(settings: Settings, app: AppRef, jobId: strin
     const kube = k8s.createKubeFacade(
       k8s.createKubeClients(k8s.loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })),
     );
-    const mode: Flink.FlinkEndpointMode =
+    const lookup: Flink.FlinkEndpointLookup =
       settings.flinkEndpoint === 'service-dns'
         ? { kind: 'service-dns' }
         : { kind: 'endpoint-slice', listReadyAddresses: (input) => kube.readyEndpointAddresses(input) };
-    const baseUrl = await flink.resolveFlinkEndpoint({ app: app.name, namespace: app.namespace, mode });
-    const client = new flink.FlinkRestClient({ baseUrl, timeouts: { read: 3_000 } });
+    const baseUrl = await flink.resolveFlinkEndpoint({ app: app.name, namespace: app.namespace, lookup });
+    const client = new flink.FlinkRestClient({ baseUrl, timeouts: { read: JOB_STATE_READ_TIMEOUT_MS } });
     return { state: (await client.jobDetails(jobId)).state };
   } catch (err) {
     return { error: (err as Error).message };

@@ -1,6 +1,6 @@
 /** Temporal Web UI links and the commands that follow an operation. */
 import type { Settings } from '../config/settings';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 
 /** `<ui>/namespaces/<ns>/workflows/<encoded id>/<runId>`. */
 export function workflowUrl(
@@ -18,11 +18,11 @@ export function scheduleUrl(settings: Pick<Settings, 'uiUrl' | 'temporalNamespac
 }
 
 /** `flink-deploy follow <app> -n <ns>`: how to pick up a running operation again. */
-export function followCommand(app: AppRef): string {
+export function followHint(app: AppRef): string {
   return `flink-deploy follow ${app.name} -n ${app.namespace}`;
 }
 
 /** `flink-deploy cancel <app> -n <ns>`. */
-export function cancelCommand(app: AppRef): string {
+export function cancelHint(app: AppRef): string {
   return `flink-deploy cancel ${app.name} -n ${app.namespace}`;
 }

@@ -1,7 +1,7 @@
 /** What `plan` (and `apply --dry-run`) shows: the change class and each changed field. */
 import type { AppSpec, SpecChange } from '../spec/types';
 import { ChangeClass } from '../spec/types';
-import { Operation } from '../workflows/types';
+import { Operation } from '../contract/operations';
 
 /** The operation `apply` runs for a change class. */
 export function operationForChange(changeClass: SpecChange['class']): Operation {

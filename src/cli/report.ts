@@ -1,8 +1,8 @@
 /** Prints how a started or followed operation ended, for people (stderr) and machines (stdout). */
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 import { ExitCode } from './exit-codes';
-import type { FollowEnd } from './follow';
-import { cancelCommand, followCommand } from './links';
+import type { FollowEnd } from './follow-operation';
+import { cancelHint, followHint } from './links';
 import type { Output } from './output';
 import { formatDuration } from '../config/durations';
 import { WaitEnd } from './waiting';
@@ -91,13 +91,13 @@ export function reportEnd(input: { output: Output; run: RunRef; end: FollowEnd; 
     output.say(
       `timed out after ${formatDuration(input.timeoutMs ?? 0)} waiting for ${run.workflowId}${end.progress ? ` (phase ${end.progress.phase})` : ''}; the operation goes on.`,
     );
-    output.say(`  follow it with: ${followCommand(run.app)}\n  or open: ${run.url}`);
+    output.say(`  follow it with: ${followHint(run.app)}\n  or open: ${run.url}`);
   } else if (end.stoppedWaiting === WaitEnd.Interrupted) {
     output.say(
       `stopped waiting (Ctrl-C). The operation was NOT cancelled and goes on${end.progress ? ` (phase ${end.progress.phase})` : ''}.`,
     );
     output.say(
-      `  follow it with: ${followCommand(run.app)}\n  cancel it with: ${cancelCommand(run.app)}\n  or open: ${run.url}`,
+      `  follow it with: ${followHint(run.app)}\n  cancel it with: ${cancelHint(run.app)}\n  or open: ${run.url}`,
     );
   } else {
     output.say(closedLine(end));

@@ -4,11 +4,12 @@
  * operation holds the id: exit 5, or with `--queue` wait for it and start after it.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { operationWorkflowId } from '../workflows/ids';
-import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../workflows/search-attributes';
-import type { AppRef, Operation } from '../workflows/types';
+import { operationWorkflowId } from '../contract/ids';
+import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
+import type { AppRef } from '../contract/app';
+import type { Operation } from '../contract/operations';
 import { CliError, CliErrorCode } from './errors';
-import { cancelCommand, followCommand, workflowUrl } from './links';
+import { cancelHint, followHint, workflowUrl } from './links';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';
 import { WaitEnd, type Waiting } from './waiting';
@@ -84,7 +85,7 @@ export async function startOperation(input: StartOperationInput): Promise<Starte
         throw new CliError({
           code: CliErrorCode.OperationInProgress,
           message: `another operation is in progress on ${app.namespace}/${app.name}: ${err.workflowId}${runId ? ` (run ${runId})` : ''}\n  ${url}`,
-          hint: `Wait for it with \`${followCommand(app)}\`, run again with --queue to start after it, or cancel it with \`${cancelCommand(app)}\`.`,
+          hint: `Wait for it with \`${followHint(app)}\`, run again with --queue to start after it, or cancel it with \`${cancelHint(app)}\`.`,
           data: { workflowId: err.workflowId, runId, url },
         });
       }

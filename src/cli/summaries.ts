@@ -3,7 +3,7 @@
  * "upgrade basic-example (savepoint) image flink:2.3 → flink:2.4".
  */
 import type { AppSpec, SpecChange } from '../spec/types';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 
 function short(value: unknown): string {
   if (value === undefined) return '(unset)';

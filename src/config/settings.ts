@@ -73,6 +73,18 @@ export interface Settings {
   pollIntervalMs: number;
   /** Timeout of one Flink REST request, ms. @default 10000 */
   flinkRequestTimeoutMs: number;
+  /** How often the worker polls a savepoint's status, ms. @default 200 */
+  savepointPollIntervalMs: number;
+  /** How long a savepoint waits for the job's tasks to be RUNNING before triggering, ms. @default 120000 */
+  tasksRunningTimeoutMs: number;
+  /** How long one savepoint disposal may take, ms. @default 60000 */
+  disposalTimeoutMs: number;
+  /** How long removing the Deployments waits for their pods to go, ms. @default 120000 */
+  podsGoneTimeoutMs: number;
+  /** Job restarts during the stability wait that fail the rollout. @default 3 */
+  maxJobRestarts: number;
+  /** Container restarts of one pod that count as a crash loop. @default 3 */
+  maxPodRestarts: number;
   /** @default "info" */
   logLevel: LogLevel;
   /**
@@ -125,6 +137,11 @@ const httpUrl = z
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => ['true', '1', 'yes'].includes(value));
+const count = z
+  .string()
+  .regex(/^\d+$/, 'expected a whole number, e.g. 3')
+  .transform(Number)
+  .refine((n) => n >= 1, 'must be at least 1');
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
@@ -303,6 +320,67 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     description: 'timeout of one Flink REST request',
     default: '10s',
     schema: duration,
+  },
+  {
+    key: 'savepointPollIntervalMs',
+    name: 'savepoint.pollInterval',
+    group: SettingGroup.Worker,
+    flag: '--savepoint-poll-interval <duration>',
+    env: ['FLINK_DEPLOY_SAVEPOINT_POLL_INTERVAL'],
+    // Short: a stop-with-savepoint's completion starts the upgrade's downtime; one cheap GET each.
+    description: "how often a savepoint's status is polled (its end starts the upgrade's downtime)",
+    default: '200ms',
+    schema: duration,
+  },
+  {
+    key: 'tasksRunningTimeoutMs',
+    name: 'savepoint.tasksRunningTimeout',
+    group: SettingGroup.Worker,
+    flag: '--tasks-running-timeout <duration>',
+    env: ['FLINK_DEPLOY_TASKS_RUNNING_TIMEOUT'],
+    description: 'how long a savepoint waits for deploying tasks to be RUNNING (Flink declines it before)',
+    default: '2m',
+    schema: duration,
+  },
+  {
+    key: 'disposalTimeoutMs',
+    name: 'savepoint.disposalTimeout',
+    group: SettingGroup.Worker,
+    flag: '--disposal-timeout <duration>',
+    env: ['FLINK_DEPLOY_DISPOSAL_TIMEOUT'],
+    description: 'how long one savepoint disposal may take (a late one stays pending, retried next run)',
+    default: '1m',
+    schema: duration,
+  },
+  {
+    key: 'podsGoneTimeoutMs',
+    name: 'kube.podsGoneTimeout',
+    group: SettingGroup.Worker,
+    flag: '--pods-gone-timeout <duration>',
+    env: ['FLINK_DEPLOY_PODS_GONE_TIMEOUT'],
+    description: "how long removing the Deployments waits for their pods to go (the pods' grace period and more)",
+    default: '2m',
+    schema: duration,
+  },
+  {
+    key: 'maxJobRestarts',
+    name: 'stability.maxJobRestarts',
+    group: SettingGroup.Worker,
+    flag: '--max-job-restarts <count>',
+    env: ['FLINK_DEPLOY_MAX_JOB_RESTARTS'],
+    description: 'restarts of a new job while it stabilises that fail the rollout (JobFailed)',
+    default: '3',
+    schema: count,
+  },
+  {
+    key: 'maxPodRestarts',
+    name: 'stability.maxPodRestarts',
+    group: SettingGroup.Worker,
+    flag: '--max-pod-restarts <count>',
+    env: ['FLINK_DEPLOY_MAX_POD_RESTARTS'],
+    description: 'container restarts of one pod that count as a crash loop (DeploymentUnhealthy)',
+    default: '3',
+    schema: count,
   },
   {
     key: 'metricsAddress',

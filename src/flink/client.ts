@@ -45,7 +45,7 @@ import {
   type SavepointResult,
   type Trigger,
 } from './results';
-import { jarRunBody, parseFlinkVersion, type FlinkVersion, type JarRunInput } from './version';
+import { jarRunBody, parseRunningFlinkVersion, type RunningFlinkVersion, type JarRunInput } from './version';
 
 /** Timeout profiles per kind of call, in ms. */
 export interface FlinkTimeouts {
@@ -69,7 +69,7 @@ export interface FlinkRestClientOptions {
   /** Overrides of the timeout profiles. */
   timeouts?: Partial<FlinkTimeouts>;
   /** The cluster's Flink version, when known; otherwise read once from `GET /config` when a call needs it. */
-  flinkVersion?: FlinkVersion;
+  flinkVersion?: RunningFlinkVersion;
 }
 
 /** Input of {@link FlinkRestClient.triggerSavepoint}. */
@@ -119,7 +119,7 @@ export class FlinkRestClient {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly timeouts: FlinkTimeouts;
-  private knownVersion: FlinkVersion | undefined;
+  private knownVersion: RunningFlinkVersion | undefined;
 
   constructor(options: FlinkRestClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -165,8 +165,8 @@ export class FlinkRestClient {
   }
 
   /** The cluster's Flink version (from `GET /config`, read once and cached). */
-  async version(options?: CallOptions): Promise<FlinkVersion> {
-    this.knownVersion ??= parseFlinkVersion((await this.config(options))['flink-version']);
+  async version(options?: CallOptions): Promise<RunningFlinkVersion> {
+    this.knownVersion ??= parseRunningFlinkVersion((await this.config(options))['flink-version']);
     return this.knownVersion;
   }
 

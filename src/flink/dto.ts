@@ -1,7 +1,8 @@
 /**
  * Flink REST wire DTOs, with Flink's own JSON field names (kebab-case, camelCase and
  * snake_case all occur). Only the fields flink-deploy reads are typed; Flink sends more.
- * Checked against Flink 2.3.0 and the 1.18+ REST reference (see shared/reference/flink-rest.md).
+ * Checked against Flink 2.3.0 and the REST API reference of Flink's documentation for 1.18 and
+ * later (Operations → REST API); test/integration/flink runs them against a real Flink.
  */
 
 /** Job states (`GET /jobs`, `GET /jobs/:jobid`). */

@@ -11,7 +11,7 @@ import { FlinkErrorCode, FlinkTransportError } from './errors';
 /** Port of Flink REST in our Services. */
 export const FLINK_REST_PORT = 8081;
 
-/** The `<app>-rest` Service name (design.md §2). */
+/** The `<app>-rest` Service name (the name src/k8s/render/names.ts gives the Service). */
 export function restServiceName(app: string): string {
   return `${app}-rest`;
 }
@@ -29,7 +29,7 @@ export type ListReadyAddresses = (input: {
 }) => Promise<readonly ReadyAddress[]>;
 
 /** How to reach Flink REST. */
-export type FlinkEndpointMode =
+export type FlinkEndpointLookup =
   /** In the cluster: `http://<app>-rest.<ns>.svc:8081`. */
   | { kind: 'service-dns'; clusterDomain?: string }
   /** Outside the cluster: the first ready EndpointSlice address of `<app>-rest`. */
@@ -39,7 +39,7 @@ export type FlinkEndpointMode =
 export interface ResolveFlinkEndpointInput {
   app: string;
   namespace: string;
-  mode: FlinkEndpointMode;
+  lookup: FlinkEndpointLookup;
 }
 
 /**
@@ -48,11 +48,11 @@ export interface ResolveFlinkEndpointInput {
  */
 export async function resolveFlinkEndpoint(input: ResolveFlinkEndpointInput): Promise<string> {
   const serviceName = restServiceName(input.app);
-  if (input.mode.kind === 'service-dns') {
-    const domain = input.mode.clusterDomain ? `.svc.${input.mode.clusterDomain}` : '.svc';
+  if (input.lookup.kind === 'service-dns') {
+    const domain = input.lookup.clusterDomain ? `.svc.${input.lookup.clusterDomain}` : '.svc';
     return `http://${serviceName}.${input.namespace}${domain}:${FLINK_REST_PORT}`;
   }
-  const addresses = await input.mode.listReadyAddresses({ namespace: input.namespace, serviceName });
+  const addresses = await input.lookup.listReadyAddresses({ namespace: input.namespace, serviceName });
   const chosen = [...addresses].sort((a, b) => a.ip.localeCompare(b.ip))[0];
   if (!chosen) {
     throw new FlinkTransportError({

@@ -3,6 +3,7 @@
  * dispatcher, JSON in and out, and the classification of every failure into
  * {@link FlinkTransportError} or {@link FlinkApiError}.
  */
+import { causeChain, errorCode } from '../contract/errors';
 import { request, type Dispatcher, type FormData } from 'undici';
 import type { ErrorResponseDto } from './dto';
 import { FlinkApiError, FlinkErrorCode, FlinkTransportError, type FlinkRequestInfo } from './errors';
@@ -53,12 +54,11 @@ const timeoutCodes = new Set([
 
 function errorCodes(err: unknown): string[] {
   const codes: string[] = [];
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    for (const inner of (e as { errors?: unknown[] }).errors ?? []) {
-      const c = (inner as { code?: unknown }).code;
-      if (typeof c === 'string') codes.push(c);
+  for (const e of causeChain(err)) {
+    // An AggregateError (connect to several addresses) carries its sockets' errors in `errors`.
+    for (const one of [e, ...((e as { errors?: unknown[] }).errors ?? [])]) {
+      const code = errorCode(one);
+      if (code) codes.push(code);
     }
   }
   return codes;

@@ -4,7 +4,7 @@
 import type { ClaimMode, JarRunRequestDto } from './dto';
 
 /** A parsed Flink version, e.g. 2.3.0. */
-export interface FlinkVersion {
+export interface RunningFlinkVersion {
   major: number;
   minor: number;
   patch: number;
@@ -13,14 +13,14 @@ export interface FlinkVersion {
 }
 
 /** Parses `flink-version` of `/config` or `/overview`; throws on a value that is no version. */
-export function parseFlinkVersion(raw: string): FlinkVersion {
+export function parseRunningFlinkVersion(raw: string): RunningFlinkVersion {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(raw.trim());
   if (!m) throw new Error(`not a Flink version: ${JSON.stringify(raw)}`);
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), raw };
 }
 
 /** True when `version` is at least `major.minor`. */
-export function isAtLeast(version: FlinkVersion, major: number, minor: number): boolean {
+export function runsAtLeast(version: RunningFlinkVersion, major: number, minor: number): boolean {
   return version.major > major || (version.major === major && version.minor >= minor);
 }
 
@@ -40,7 +40,7 @@ export interface JarRunInput {
 }
 
 /** The `/jars/:jarid/run` body for a Flink version: `claimMode` from 1.20 on, `restoreMode` before. */
-export function jarRunBody(version: FlinkVersion, input: JarRunInput): JarRunRequestDto {
+export function jarRunBody(version: RunningFlinkVersion, input: JarRunInput): JarRunRequestDto {
   const body: JarRunRequestDto = {
     entryClass: input.entryClass,
     programArgsList: input.programArgs ? [...input.programArgs] : undefined,
@@ -51,7 +51,7 @@ export function jarRunBody(version: FlinkVersion, input: JarRunInput): JarRunReq
     flinkConfiguration: input.flinkConfiguration ? { ...input.flinkConfiguration } : undefined,
   };
   if (input.claimMode) {
-    if (isAtLeast(version, 1, 20)) body.claimMode = input.claimMode;
+    if (runsAtLeast(version, 1, 20)) body.claimMode = input.claimMode;
     else body.restoreMode = input.claimMode;
   }
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as JarRunRequestDto;

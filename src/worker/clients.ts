@@ -1,9 +1,9 @@
 /** The clients the activities use, built once from the settings. */
 import { Agent } from 'undici';
 import type { Settings } from '../config/settings';
-import { FlinkRestClient, resolveFlinkEndpoint, type FlinkEndpointMode } from '../flink';
+import { FlinkRestClient, resolveFlinkEndpoint, type FlinkEndpointLookup } from '../flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../k8s';
-import type { AppRef } from '../workflows/types';
+import type { AppRef } from '../contract/app';
 
 export interface WorkerClients {
   kube: KubeFacade;
@@ -11,12 +11,20 @@ export interface WorkerClients {
   close(): Promise<void>;
 }
 
+/**
+ * Flink REST connections per JobManager origin: a worker runs a few activities at once, each with
+ * at most one request in flight, so 16 never queues while bounding sockets per JobManager.
+ */
+const FLINK_CONNECTIONS_PER_ORIGIN = 16;
+/** Idle keep-alive: long-waiting activities poll every few seconds; longer than that reuses the socket. */
+const FLINK_KEEP_ALIVE_MS = 10_000;
+
 export function createWorkerClients(settings: Settings): WorkerClients {
   const kube = createKubeFacade(
     createKubeClients(loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })),
   );
-  const dispatcher = new Agent({ connections: 16, keepAliveTimeout: 10_000 });
-  const mode: FlinkEndpointMode =
+  const dispatcher = new Agent({ connections: FLINK_CONNECTIONS_PER_ORIGIN, keepAliveTimeout: FLINK_KEEP_ALIVE_MS });
+  const lookup: FlinkEndpointLookup =
     settings.flinkEndpoint === 'service-dns'
       ? { kind: 'service-dns' }
       : { kind: 'endpoint-slice', listReadyAddresses: (input) => kube.readyEndpointAddresses(input) };
@@ -24,7 +32,7 @@ export function createWorkerClients(settings: Settings): WorkerClients {
   return {
     kube,
     async flinkFor(app) {
-      const baseUrl = await resolveFlinkEndpoint({ app: app.name, namespace: app.namespace, mode });
+      const baseUrl = await resolveFlinkEndpoint({ app: app.name, namespace: app.namespace, lookup });
       return new FlinkRestClient({ baseUrl, dispatcher, timeouts: { read: timeout } });
     },
     close: () => dispatcher.close(),

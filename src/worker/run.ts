@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM (the running activity finishes or is retried elsewhere).
  */
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { activityConfigOf, createActivities } from '../activities';
 import type { Settings } from '../config/settings';
 import { describeSettings } from '../config/settings';
 import { temporalConnectConfig } from '../config/temporal-connection';
@@ -30,7 +30,7 @@ export async function runWorker(settings: Settings): Promise<void> {
       activities: createActivities({
         kube: clients.kube,
         flinkFor: clients.flinkFor,
-        config: { pollIntervalMs: settings.pollIntervalMs },
+        config: activityConfigOf(settings),
       }),
     });
     logger.info(

@@ -1,12 +1,14 @@
 /**
- * Named timeout/retry profiles, one per kind of call (style.md §9). Temporal retries; the
- * activities never loop on errors themselves. Long waits heartbeat, so a dead worker is
- * noticed within `heartbeatTimeout` and the wait resumes on another (or the restarted) one.
+ * Named timeout/retry profiles, one per kind of call (style.md §9), each a proxy typed with
+ * exactly the activities it may call. Temporal retries; the activities never loop on errors
+ * themselves. Long waits heartbeat, so a dead worker is noticed within `heartbeatTimeout` and the
+ * wait resumes on another (or the restarted) one.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { FlinkDeployActivities } from '../activities/types';
-import { FailureType } from './failures';
+import type { FlinkDeployActivities as Activities } from '../activities/types';
+import { FailureType } from '../contract/failures';
 
+/** "The answer is no" from an activity: retrying gives the same answer, so it fails at once. */
 const nonRetryableErrorTypes = [
   FailureType.InvalidSpec,
   FailureType.OperationInProgress,
@@ -15,41 +17,76 @@ const nonRetryableErrorTypes = [
   FailureType.JobFailed,
   FailureType.DeploymentUnhealthy,
   FailureType.NotStable,
-  FailureType.RecordConflict,
+  FailureType.LockLost,
   FailureType.KubernetesRefused,
   FailureType.FlinkRefused,
   FailureType.NothingToDo,
 ];
 
-/** Short reads and writes of the deployed-state record and the Kubernetes API. */
-export const record = proxyActivities<FlinkDeployActivities>({
+/** How often a long wait reports it is alive; 20 s is ten poll intervals at the default 2 s. */
+const heartbeatTimeout = '20 seconds';
+
+/**
+ * Reads and writes of the deployed-state record (the lock). Unlimited attempts: the record must
+ * be written (an operation may not end with the lock held), so a Kubernetes API outage is
+ * waited out, backing off to one try each 10 s; refusals are non-retryable and end it at once.
+ */
+export const record = proxyActivities<Pick<Activities, 'beginOperation' | 'updateRecord'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
 });
 
-/** Server-side apply and deletes that wait for pods to go. */
-export const kube = proxyActivities<FlinkDeployActivities>({
+/**
+ * Server-side apply, and deletes that wait (bounded by the podsGoneTimeout setting, 2 min by
+ * default) for the pods to go: 3 min covers the wait and the calls. Unlimited attempts: both are
+ * idempotent and the operation cannot go on without them, so an API outage is waited out.
+ */
+export const kube = proxyActivities<Pick<Activities, 'applyApplication' | 'removeDeployments' | 'removeHaMetadata'>>({
   startToCloseTimeout: '3 minutes',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes },
 });
 
-/** Short Flink REST calls (observe, latest checkpoint). */
-export const flink = proxyActivities<FlinkDeployActivities>({
+/**
+ * Short Flink REST reads (the latest checkpoint) made before anything is torn down. 20 attempts
+ * (about 3 minutes of backoff up to 10 s): a JobManager unreachable that long fails the
+ * operation while the old job still runs, rather than hold it open.
+ */
+export const flink = proxyActivities<Pick<Activities, 'latestCheckpoint'>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 20, nonRetryableErrorTypes },
 });
 
-/** Savepoints and cancellations: trigger + poll inside, heartbeating. */
-export const savepoints = proxyActivities<FlinkDeployActivities>({
+/**
+ * Savepoints and cancellations: trigger + poll inside, heartbeating; 45 min fits a large state's
+ * savepoint. 10 attempts: a retry resumes the same trigger id, so each attempt is cheap, but ten
+ * crashes in a row mean something is wrong that a person should see (SavepointFailed keeps the job).
+ */
+export const savepoints = proxyActivities<Pick<Activities, 'takeSavepoint' | 'cancelJob'>>({
   startToCloseTimeout: '45 minutes',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 10, nonRetryableErrorTypes },
 });
 
-/** The wait for a new job to be stable: heartbeating; its deadline travels in the input. */
-export const stability = proxyActivities<FlinkDeployActivities>({
+/**
+ * The wait for a new job to be stable: heartbeating; its own deadline (the spec's stability
+ * timeout) travels in the input, so a retry keeps it and unlimited attempts cannot extend it.
+ * 2 h bounds a spec's stability timeout.
+ */
+export const stability = proxyActivities<Pick<Activities, 'awaitJobStable'>>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
+ * Disposing old savepoints after the lock is released, one by one (each bounded by the
+ * disposalTimeout setting, 1 min by default), heartbeating: 30 min fits a long retention backlog.
+ * 3 attempts: every disposal is recorded as it ends, and one still pending is retried by the next
+ * savepoint run, so there is no reason to hold the finished operation open.
+ */
+export const disposal = proxyActivities<Pick<Activities, 'disposeSavepoints'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout,
+  retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 3, nonRetryableErrorTypes },
 });

@@ -6,13 +6,15 @@ import { uuid4 } from '@temporalio/workflow';
 import { diffSpecs } from '../spec/diff';
 import type { AppSpec } from '../spec/types';
 import { deployBody } from './deploy';
-import { hexId } from './ids';
+import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 import { resumeBody } from './resume';
 import { savepointBody } from './savepoint';
 import { suspendBody } from './suspend';
-import { Operation, Outcome, SavepointKind, type ApplyInput, type OperationResult } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind } from '../contract/savepoints';
+import type { ApplyInput } from '../contract/workflow-inputs';
 import { upgradeBody } from './upgrade';
 
 export async function apply(input: ApplyInput): Promise<OperationResult> {

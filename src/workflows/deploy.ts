@@ -5,7 +5,8 @@
 import type { AppSpec } from '../spec/types';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { rollout } from './rollout';
-import { Operation, Outcome, type ApplyInput, type OperationResult } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import type { ApplyInput } from '../contract/workflow-inputs';
 
 export async function deploy(input: ApplyInput): Promise<OperationResult> {
   const app = { namespace: input.spec.namespace, name: input.spec.name };

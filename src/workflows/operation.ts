@@ -3,13 +3,23 @@
  * run the body, then record the outcome and release the lock — also when the body fails or
  * the operation is cancelled (in a non-cancellable scope, so the record never stays locked).
  */
-import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import type { DeployedState, RecordChange } from '../activities/types';
+import { findCause } from '../contract/errors';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import type { DeployedState, RecordChange } from '../contract/deployed-state';
 import { record } from './activity-profiles';
-import { FailureType } from './failures';
-import { Phase } from './phases';
+import { FailureType } from '../contract/failures';
+import { Phase } from '../contract/phases';
 import { ProgressTracker } from './progress';
-import { Outcome, type AppRef, type Operation, type OperationResult } from './types';
+import { Outcome, type Operation, type OperationResult } from '../contract/operations';
+import type { AppRef } from '../contract/app';
+
+/** `patched()` ids of workflow changes that runs in flight must replay around (docs/workflows.md). */
+export const Patch = {
+  /** The record's `operation.phase` is written on entering each phase. */
+  RecordPhase: 'record-phase',
+  /** A savepoint run shows the Disposing phase while it disposes old savepoints. */
+  DisposingPhase: 'disposing-phase',
+} as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */
 export interface OperationContext {
@@ -17,6 +27,11 @@ export interface OperationContext {
   workflowId: string;
   state: DeployedState;
   progress: ProgressTracker;
+  /**
+   * Enter a phase before its side effects: the progress query, the UI and (patch `record-phase`)
+   * the record's `operation.phase`, so `flink-deploy status` shows it while no worker answers.
+   */
+  enterPhase(phase: Phase, details: string): Promise<void>;
   /** Record changes under the lock (one activity call). */
   recordChanges(...changes: RecordChange[]): Promise<void>;
 }
@@ -36,7 +51,7 @@ export interface RunOperationOptions {
   /** What to do when the lock is held by another operation; default: fail. */
   onLockHeld?: (holderMessage: string) => OperationResult;
   /** Work after the lock is released (e.g. disposing savepoints); may amend the result. */
-  afterRelease?: (result: OperationResult) => Promise<OperationResult>;
+  afterRelease?: (result: OperationResult, progress: ProgressTracker) => Promise<OperationResult>;
 }
 
 /** Runs `body` holding the application's lock; see the module comment. */
@@ -66,6 +81,12 @@ export async function runOperation(
     state,
     progress,
     recordChanges: (...changes) => record.updateRecord({ app, workflowId, changes }),
+    enterPhase: async (phase, details) => {
+      progress.enter(phase, details);
+      // Runs started before this write existed replay without it (their histories have no marker).
+      if (patched(Patch.RecordPhase))
+        await record.updateRecord({ app, workflowId, changes: [{ kind: 'phase', phase }] });
+    },
   };
   try {
     const { result, finalChanges } = await body(ctx);
@@ -76,7 +97,7 @@ export async function runOperation(
       changes: finalChanges ?? [],
       end: { operation: result.operation, outcome: result.outcome, message: result.message },
     });
-    const final = options.afterRelease ? await options.afterRelease(result) : result;
+    const final = options.afterRelease ? await options.afterRelease(result, progress) : result;
     progress.finish(final);
     return final;
   } catch (err) {
@@ -101,10 +122,5 @@ export async function runOperation(
 
 /** The ApplicationFailure behind an error (activity failures wrap it as their cause). */
 export function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    if (e instanceof ApplicationFailure) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return findCause(err, (e): e is ApplicationFailure => e instanceof ApplicationFailure);
 }

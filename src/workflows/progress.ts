@@ -3,10 +3,12 @@
  * words (Temporal UI "current details"), and the `progress` query.
  */
 import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { progressQuery } from './messages';
-import { FlinkOutcome, FlinkPhase } from './search-attributes';
-import type { AppRef, Operation, OperationResult, PhaseEntry, Progress } from './types';
-import type { Phase } from './phases';
+import { progressQuery } from '../contract/progress';
+import { FlinkOutcome, FlinkPhase } from '../contract/search-attributes';
+import type { AppRef } from '../contract/app';
+import type { Operation, OperationResult } from '../contract/operations';
+import type { PhaseEntry, Progress } from '../contract/progress';
+import type { Phase } from '../contract/phases';
 
 /** Tracks phases of one operation. */
 export class ProgressTracker {

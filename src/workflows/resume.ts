@@ -2,10 +2,11 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { latestSavepoint } from './decisions/latest-savepoint';
-import { FailureType } from './failures';
+import { FailureType } from '../contract/failures';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { rollout } from './rollout';
-import { Operation, Outcome, type AppOperationInput, type OperationResult } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import type { AppOperationInput } from '../contract/workflow-inputs';
 
 export async function resume(input: AppOperationInput): Promise<OperationResult> {
   return runOperation({ app: input.app, operation: Operation.Resume }, (ctx) => resumeBody(ctx, {}));

@@ -5,12 +5,14 @@
  */
 import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
 import { latestSavepoint } from './decisions/latest-savepoint';
-import { FailureType } from './failures';
-import { hexId } from './ids';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { rollout } from './rollout';
 import { secureState } from './secure-state';
-import { Operation, Outcome, SavepointKind, type OperationResult, type RollbackInput } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind } from '../contract/savepoints';
+import type { RollbackInput } from '../contract/workflow-inputs';
 
 export async function rollback(input: RollbackInput): Promise<OperationResult> {
   const triggerId = hexId(uuid4());

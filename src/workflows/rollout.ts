@@ -7,9 +7,9 @@ import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
 import { kube, stability } from './activity-profiles';
 import { clearHaBeforeRollout, HaPatch } from './ha-metadata';
-import { hexId } from './ids';
+import { hexId } from '../contract/ids';
 import type { OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 
 export interface RolloutInput {
   spec: AppSpec;
@@ -29,7 +29,7 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
   const { spec, generation, restore } = input;
   const jobId = hexId(uuid4());
   await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.Deploying,
     `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
   );
@@ -38,7 +38,7 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
     ctx.progress.say(`applying the ${input.label} (generation ${generation}, job ${jobId})`);
   }
   await kube.applyApplication({ spec, generation, jobId, restore });
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.WaitingForStable,
     `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
   );

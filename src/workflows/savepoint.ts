@@ -4,22 +4,18 @@
  * after; a failed disposal stays marked and is retried by the next run.
  * A periodic run finding another operation in progress is skipped and says why.
  */
-import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
-import type { RecordChange, SavepointEntry } from '../activities/types';
-import { kube, savepoints } from './activity-profiles';
+import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
+import type { RecordChange } from '../contract/deployed-state';
+import type { SavepointEntry } from '../contract/savepoints';
+import { disposal, savepoints } from './activity-profiles';
 import { planRetention } from './decisions/retention';
-import { FailureType } from './failures';
-import { hexId } from './ids';
-import { runOperation, type BodyResult, type OperationContext } from './operation';
-import { Phase } from './phases';
-import {
-  Operation,
-  Outcome,
-  SavepointKind,
-  type OperationResult,
-  type RetentionPolicy,
-  type SavepointInput,
-} from './types';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
+import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
+import { Phase } from '../contract/phases';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
+import type { SavepointInput } from '../contract/workflow-inputs';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
   const triggerId = hexId(uuid4());
@@ -38,9 +34,12 @@ export async function savepoint(input: SavepointInput): Promise<OperationResult>
             message: `periodic savepoint skipped: ${holder}`,
           })
         : undefined,
-      afterRelease: async (result) => {
+      afterRelease: async (result, progress) => {
         if (planned.length === 0) return result;
-        const { disposed, failed } = await kube.disposeSavepoints({ app: input.app, locations: planned });
+        if (patched(Patch.DisposingPhase)) {
+          progress.enter(Phase.Disposing, `disposing ${planned.length} savepoint(s) beyond the retention policy`);
+        }
+        const { disposed, failed } = await disposal.disposeSavepoints({ app: input.app, locations: planned });
         const failedNote = failed.length
           ? `; ${failed.length} disposal(s) failed and will be retried: ${failed.map((f) => f.error).join('; ')}`
           : '';
@@ -87,7 +86,7 @@ export async function savepointBody(
       message: `${ctx.app.namespace}/${ctx.app.name} has no running job to take a savepoint of (status ${state.status})`,
     });
   }
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.Savepointing,
     `taking a ${input.kind} savepoint of job ${state.jobId} (trigger ${input.triggerId}); the job keeps running`,
   );

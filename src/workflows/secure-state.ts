@@ -1,18 +1,18 @@
 /**
- * Securing the running job's state before it is torn down, by upgrade mode (design.md §5):
+ * Securing the running job's state before it is torn down, by upgrade mode (docs/architecture.md, "Upgrade semantics"):
  * savepoint (stop-with-savepoint, with the checkpoint fallback only if the spec allows it),
  * last-state (the latest completed checkpoint, read before teardown), stateless (cancel).
  * Nothing is torn down when the state cannot be secured.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { SavepointEntry } from '../activities/types';
+import type { SavepointEntry } from '../contract/savepoints';
 import type { AppSpec, UpgradeMode } from '../spec/types';
 import { flink, savepoints } from './activity-profiles';
 import { checkpointFallback } from './decisions/checkpoint-fallback';
-import { FailureType } from './failures';
+import { FailureType } from '../contract/failures';
 import { applicationFailureOf, type OperationContext } from './operation';
-import { Phase } from './phases';
-import { SavepointKind } from './types';
+import { Phase } from '../contract/phases';
+import { SavepointKind } from '../contract/savepoints';
 
 export interface SecureStateInput {
   mode: UpgradeMode;
@@ -35,12 +35,12 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
   const { app } = ctx;
   const { jobId, triggerId } = input;
   if (input.mode === 'stateless') {
-    ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId} (stateless: no state is carried over)`);
+    await ctx.enterPhase(Phase.Cancelling, `cancelling job ${jobId} (stateless: no state is carried over)`);
     await savepoints.cancelJob({ app, jobId });
     return {};
   }
   if (input.mode === 'last-state') {
-    ctx.progress.enter(
+    await ctx.enterPhase(
       Phase.ReadingCheckpoint,
       `reading the latest completed checkpoint of job ${jobId} before teardown`,
     );
@@ -52,7 +52,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
         message: `job ${jobId} has no completed checkpoint: a last-state upgrade would lose its state; nothing was torn down (wait for a checkpoint, or use upgradeMode: savepoint)`,
       });
     }
-    ctx.progress.enter(Phase.Cancelling, `cancelling job ${jobId}; restoring from its latest checkpoint`);
+    await ctx.enterPhase(Phase.Cancelling, `cancelling job ${jobId}; restoring from its latest checkpoint`);
     await savepoints.cancelJob({ app, jobId });
     const after = (await flink.latestCheckpoint({ app, jobId })) ?? before;
     const latest = after.id >= before.id ? after : before;
@@ -68,7 +68,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
       },
     };
   }
-  ctx.progress.enter(Phase.Savepointing, `stopping job ${jobId} with a savepoint (trigger ${triggerId})`);
+  await ctx.enterPhase(Phase.Savepointing, `stopping job ${jobId} with a savepoint (trigger ${triggerId})`);
   try {
     const taken = await savepoints.takeSavepoint({ app, jobId, triggerId, stop: true });
     return {
@@ -85,7 +85,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
   } catch (err) {
     const failure = applicationFailureOf(err);
     if (failure?.type !== FailureType.SavepointFailed || !input.spec.savepointFallback.allowCheckpoint) throw err;
-    ctx.progress.enter(
+    await ctx.enterPhase(
       Phase.ReadingCheckpoint,
       `savepoint failed (${failure.message}); the spec allows the latest checkpoint instead`,
     );
@@ -100,7 +100,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
         message: `savepoint failed (${failure.message}) and the checkpoint fallback was refused: ${decision.reason}; the job keeps running, nothing was torn down`,
       });
     }
-    ctx.progress.enter(
+    await ctx.enterPhase(
       Phase.Cancelling,
       `cancelling job ${jobId}; restoring from checkpoint ${decision.checkpoint.location}`,
     );

@@ -5,13 +5,15 @@
 import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
-import { FailureType } from './failures';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
 import { clearHaAfterSuspend, HaPatch } from './ha-metadata';
-import { hexId } from './ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 import { secureState } from './secure-state';
-import { Operation, Outcome, SavepointKind, type AppOperationInput, type OperationResult } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind } from '../contract/savepoints';
+import type { AppOperationInput } from '../contract/workflow-inputs';
 
 export async function suspend(input: AppOperationInput): Promise<OperationResult> {
   const triggerId = hexId(uuid4());
@@ -43,7 +45,7 @@ export async function suspendBody(
     kind: SavepointKind.Suspend,
   });
   if (secured.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.RemovingDeployments,
     'removing the JobManager and TaskManager Deployments (config and record are kept)',
   );

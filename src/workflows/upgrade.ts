@@ -1,5 +1,5 @@
 /**
- * upgrade: carry the running job over to a new spec by its upgradeMode (design.md §5).
+ * upgrade: carry the running job over to a new spec by its upgradeMode (docs/architecture.md, "Upgrade semantics").
  * Secure the state (nothing is torn down when that fails) → roll the new spec out from it →
  * stable: record it. Not stable in time: roll back on our own to the last stable spec from
  * the SAME savepoint, and fail with UpgradeRolledBack (or RollbackFailed, never both).
@@ -7,13 +7,15 @@
  */
 import { ApplicationFailure, CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
-import { FailureType } from './failures';
-import { hexId } from './ids';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
 import { applicationFailureOf, runOperation, type BodyResult, type OperationContext } from './operation';
-import { Phase } from './phases';
+import { Phase } from '../contract/phases';
 import { rollout } from './rollout';
 import { secureState } from './secure-state';
-import { Operation, Outcome, SavepointKind, type ApplyInput, type OperationResult } from './types';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind } from '../contract/savepoints';
+import type { ApplyInput } from '../contract/workflow-inputs';
 
 /** Failure types of the new version that trigger the automatic rollback. */
 const rollbackOn: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
@@ -120,7 +122,7 @@ async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterF
       message: `upgrade failed (${input.cause}) and there is no stable spec to roll back to: the application is NOT running a stable version`,
     });
   }
-  ctx.progress.enter(
+  await ctx.enterPhase(
     Phase.RollingBack,
     `new version not stable (${input.cause}); rolling back to the last stable spec${input.restorePath ? ` from ${input.restorePath}` : ''}`,
   );

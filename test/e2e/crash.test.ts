@@ -6,9 +6,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
-import { progressQuery } from '../../src/workflows/messages';
-import { operationWorkflowId } from '../../src/workflows/ids';
-import type { OperationResult } from '../../src/workflows/types';
+import { progressQuery } from '../../src/contract/progress';
+import { operationWorkflowId } from '../../src/contract/ids';
+import type { OperationResult } from '../../src/contract/operations';
 import { core, E2eEnv, flinkOf, readRecord, removeApp, startsFromOne } from '../support/e2e';
 import { stack } from '../support/stack';
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Page } from 'playwright-core';
 import { counterManifest } from '../../scripts/lib/counter-app';
-import { operationWorkflowId } from '../../src/workflows/ids';
+import { operationWorkflowId } from '../../src/contract/ids';
 import { runCli } from '../integration/cli/run-cli';
 import { openBrowser, screenshot, type Browser } from '../support/browser';
 import { stack } from '../support/stack';

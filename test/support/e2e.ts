@@ -130,7 +130,7 @@ export async function flinkOf(namespace: string, app: string): Promise<FlinkRest
   const baseUrl = await resolveFlinkEndpoint({
     app,
     namespace,
-    mode: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
+    lookup: { kind: 'endpoint-slice', listReadyAddresses: (i) => kube.readyEndpointAddresses(i) },
   });
   return new FlinkRestClient({ baseUrl });
 }

@@ -12,7 +12,7 @@ import { withLockAcquired } from '../../src/k8s/state-record/lock';
 import { emptyRecord } from '../../src/k8s/state-record/types';
 import type { FlinkDeployActivities, CheckpointInfo } from '../../src/activities/types';
 import type { AppSpec } from '../../src/spec/types';
-import { FailureType } from '../../src/workflows/failures';
+import { FailureType } from '../../src/contract/failures';
 
 export interface FakeJob {
   jobId: string;
@@ -79,7 +79,7 @@ export class InMemoryCluster {
         log('updateRecord', input);
         if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
           throw ApplicationFailure.create({
-            type: FailureType.RecordConflict,
+            type: FailureType.LockLost,
             nonRetryable: true,
             message: 'lock not held',
           });
@@ -104,7 +104,6 @@ export class InMemoryCluster {
         log('latestCheckpoint', input);
         return this.script.checkpoint ?? null;
       },
-      observeJob: async (input) => ({ state: this.jobs.find((j) => j.jobId === input.jobId)?.state ?? 'not-found' }),
       cancelJob: async (input) => {
         log('cancelJob', input);
         const job = this.jobs.find((j) => j.jobId === input.jobId);

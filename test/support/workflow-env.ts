@@ -8,7 +8,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import type { FlinkDeployActivities } from '../../src/activities/types';
 import { stack } from './stack';
 import { temporal } from '@temporalio/proto';
-import * as sa from '../../src/workflows/search-attributes';
+import * as sa from '../../src/contract/search-attributes';
 
 const flinkSearchAttributes = Object.values(sa);
 

@@ -3,18 +3,21 @@ import { Command } from 'commander';
 import { SettingGroup, type Settings } from '../../config/settings';
 import { diffSpecs } from '../../spec/diff';
 import type { AppSpec, SpecChange } from '../../spec/types';
-import type { ApplyInput } from '../../workflows/types';
+import type { ApplyInput } from '../../contract/workflow-inputs';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
 import { requireSpec } from '../manifest';
 import { addFileOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { operationForChange, planJson, planText } from '../plan-view';
-import { runOperation } from '../run-operation';
+import { startAndFollow } from '../start-and-follow';
 import { applyDetails, applySummary } from '../summaries';
 import { addWaitOptions, waitOptionsOf } from '../wait-options';
 
 /** The change, when the cluster can be read in time; apply itself never needs the cluster. */
+/** The plan shown before starting is a courtesy: an unreachable cluster must not delay the start longer. */
+const PLAN_READ_TIMEOUT_MS = 5_000;
+
 async function changeIfReadable(settings: Settings, spec: AppSpec): Promise<SpecChange | undefined> {
   if (!settings.kubeconfig) return undefined;
   const read = readDeployedRecord(settings, spec).then(
@@ -23,7 +26,7 @@ async function changeIfReadable(settings: Settings, spec: AppSpec): Promise<Spec
   );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), 5_000);
+    timer = setTimeout(() => resolve(undefined), PLAN_READ_TIMEOUT_MS);
   });
   try {
     return await Promise.race([read, timeout]);
@@ -61,7 +64,7 @@ export function applyCommand(ctx: CliContext): Command {
       }
       const change = await changeIfReadable(settings, spec);
       const input: ApplyInput = { spec };
-      return runOperation({
+      return startAndFollow({
         io: ctx.io,
         output,
         settings,

@@ -6,12 +6,12 @@
 import { Command, Option } from 'commander';
 import { formatDuration } from '../../config/durations';
 import { SettingGroup } from '../../config/settings';
-import { operationWorkflowId } from '../../workflows/ids';
+import { operationWorkflowId } from '../../contract/ids';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';
-import { followOperation } from '../follow';
-import { followCommand as followHint, workflowUrl } from '../links';
+import { followOperation } from '../follow-operation';
+import { followHint, workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { operationJson, reportEnd } from '../report';
 import { withTemporal } from '../temporal-client';

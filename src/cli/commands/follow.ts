@@ -1,11 +1,11 @@
 /** `follow <app>`: follow the operation in progress (or show how the last one ended). */
 import { Command } from 'commander';
 import { SettingGroup } from '../../config/settings';
-import { operationWorkflowId } from '../../workflows/ids';
+import { operationWorkflowId } from '../../contract/ids';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
-import { closedEnd, followOperation } from '../follow';
+import { closedEnd, followOperation } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { reportEnd } from '../report';

@@ -1,18 +1,14 @@
 /** `savepoint`, `suspend`, `resume`, `rollback <app>`: start one operation on an application. */
 import { Command } from 'commander';
 import { SettingGroup } from '../../config/settings';
-import {
-  Operation,
-  SavepointKind,
-  type AppOperationInput,
-  type AppRef,
-  type RollbackInput,
-  type SavepointInput,
-} from '../../workflows/types';
+import { Operation } from '../../contract/operations';
+import { SavepointKind } from '../../contract/savepoints';
+import type { AppOperationInput, RollbackInput, SavepointInput } from '../../contract/workflow-inputs';
+import type { AppRef } from '../../contract/app';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
-import { runOperation } from '../run-operation';
+import { startAndFollow } from '../start-and-follow';
 import { operationSummary } from '../summaries';
 import { addWaitOptions, waitOptionsOf } from '../wait-options';
 
@@ -38,7 +34,7 @@ function operationCommand(ctx: CliContext, spec: OperationCommandSpec): Command 
       const app = appRefOf(command, name);
       const settings = settingsOf(command, ctx.io);
       const opts = command.opts<Record<string, unknown>>();
-      return runOperation({
+      return startAndFollow({
         io: ctx.io,
         output,
         settings,

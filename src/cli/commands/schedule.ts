@@ -13,15 +13,12 @@ import {
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration } from '../../config/durations';
 import { SettingGroup } from '../../config/settings';
-import { savepointScheduleId } from '../../workflows/ids';
-import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../../workflows/search-attributes';
-import {
-  Operation,
-  SavepointKind,
-  type AppRef,
-  type RetentionPolicy,
-  type SavepointInput,
-} from '../../workflows/types';
+import { savepointScheduleId } from '../../contract/ids';
+import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../../contract/search-attributes';
+import { Operation } from '../../contract/operations';
+import { SavepointKind, type RetentionPolicy } from '../../contract/savepoints';
+import type { AppRef } from '../../contract/app';
+import type { SavepointInput } from '../../contract/workflow-inputs';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';

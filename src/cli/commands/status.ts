@@ -6,15 +6,16 @@ import { Command } from 'commander';
 import { SettingGroup, type Settings } from '../../config/settings';
 import type { DeployStateRecord } from '../../k8s/state-record/types';
 import type { AppSpec } from '../../spec/types';
-import { operationWorkflowId } from '../../workflows/ids';
-import { progressQuery } from '../../workflows/messages';
-import type { AppRef } from '../../workflows/types';
+import { operationWorkflowId } from '../../contract/ids';
+import { progressQuery } from '../../contract/progress';
+import type { AppRef } from '../../contract/app';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { readJobState, type JobStateView } from '../job-state';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { PROGRESS_QUERY_TIMEOUT_MS } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
@@ -44,6 +45,8 @@ export interface StatusJson {
     runId: string;
     type: string;
     phase?: string;
+    /** `record` when no worker answered the progress query and the phase is the record's `operation.phase`. */
+    phaseFrom?: 'worker' | 'record';
     details?: string;
     since?: string;
     url: string;
@@ -64,7 +67,7 @@ async function operationStatus(
     if (!description) return { operation: null, ever: false };
     if (description.status.name !== 'RUNNING') return { operation: null, ever: true };
     const progress = await session.connection
-      .withDeadline(Date.now() + 3_000, () => handle.query(progressQuery))
+      .withDeadline(Date.now() + PROGRESS_QUERY_TIMEOUT_MS, () => handle.query(progressQuery))
       .catch(() => undefined);
     return {
       ever: true,
@@ -73,6 +76,7 @@ async function operationStatus(
         runId: description.runId,
         type: progress?.operation ?? description.type,
         phase: progress?.phase,
+        phaseFrom: progress ? 'worker' : undefined,
         details: progress?.details,
         since: description.startTime.toISOString(),
         url: workflowUrl(settings, workflowId, description.runId),
@@ -81,7 +85,7 @@ async function operationStatus(
   });
 }
 
-function statusJson(
+export function statusJson(
   app: AppRef,
   record: DeployStateRecord<AppSpec> | undefined,
   operation: StatusJson['operation'],
@@ -89,6 +93,10 @@ function statusJson(
   job?: JobStateView,
 ): StatusJson {
   const last = record?.history.at(-1);
+  // No worker answers: the phase the workflow recorded before its last side effect still tells where it is.
+  const recordedPhase = record?.operation?.workflowId === operation?.workflowId ? record?.operation?.phase : undefined;
+  if (operation && !operation.phase && recordedPhase)
+    operation = { ...operation, phase: recordedPhase, phaseFrom: 'record' };
   return {
     app,
     deployed: record !== undefined && record.generation > 0,
@@ -115,7 +123,9 @@ function statusJson(
   };
 }
 
-function statusText(status: StatusJson): string {
+const noWorker = 'no worker answers its progress query: none is running on the task queue, or it is restarting';
+
+export function statusText(status: StatusJson): string {
   const lines = [`application ${status.app.namespace}/${status.app.name}`];
   if (status.recordError) lines.push(`  deployed state: unavailable (${status.recordError})`);
   else if (!status.status) lines.push('  deployed state: none (never applied)');
@@ -135,7 +145,7 @@ function statusText(status: StatusJson): string {
   }
   if (status.operation) {
     lines.push(
-      `  in progress: ${status.operation.type}, phase ${status.operation.phase ?? 'unknown (no worker answers its progress query: none is running on the task queue, or it is restarting)'}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`,
+      `  in progress: ${status.operation.type}, phase ${status.operation.phase ? `${status.operation.phase}${status.operation.phaseFrom === 'record' ? ` (as recorded; ${noWorker})` : ''}` : `unknown (${noWorker})`}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`,
     );
     lines.push(`    ${status.operation.url}`);
   } else lines.push('  in progress: nothing');

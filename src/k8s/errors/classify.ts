@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { causeChain, errorCode } from '../../contract/errors';
 import { KubeErrorCode, KubeErrorKind } from './codes';
 import { KubeApiError, type KubeRequest } from './kube-api-error';
 
@@ -80,11 +81,9 @@ function codeForStatus(status: number, reason: string | undefined): { code: Kube
 }
 
 function causeCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
+  return causeChain(err)
+    .map(errorCode)
+    .find((code) => code !== undefined);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { hasErrorCode } from '../../contract/errors';
 import { KubeErrorKind, type KubeErrorCode } from './codes';
 
 /** What we were asking the API server when it failed. */
@@ -49,5 +50,5 @@ export class KubeApiError extends Error {
 
 /** True when `err` is a {@link KubeApiError} with this code (works on plain objects with `code`). */
 export function hasKubeErrorCode(err: unknown, code: KubeErrorCode): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+  return hasErrorCode(err, code);
 }

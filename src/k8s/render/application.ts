@@ -1,6 +1,6 @@
 /**
  * `renderApplication`: an AppSpec and one deploy generation → the five Kubernetes objects of
- * design.md §2. Pure and deterministic: the same input gives the same objects.
+ * docs/architecture.md, "What runs on Kubernetes". Pure and deterministic: the same input gives the same objects.
  */
 import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { specHash, type AppSpec } from '../../spec';

@@ -1,6 +1,6 @@
 /**
  * The Flink configuration file in the ConfigMap: the user's flat configuration plus what
- * flink-deploy forces (design.md §2), as `config.yaml` (Flink 2.x, standard YAML, flat dotted
+ * flink-deploy forces (docs/architecture.md), as `config.yaml` (Flink 2.x, standard YAML, flat dotted
  * keys) or `flink-conf.yaml` (Flink 1.x, `key: value` lines).
  */
 import { stringify } from 'yaml';

@@ -1,4 +1,4 @@
-/** The Kubernetes objects of one application (design.md §2). */
+/** The Kubernetes objects of one application (docs/architecture.md, "What runs on Kubernetes"). */
 import type { V1ConfigMap, V1Container, V1Deployment, V1ObjectMeta, V1Service } from '@kubernetes/client-node';
 import { canonicalJson, sha256Hex, type AppSpec } from '../../spec';
 import { AnnotationKey, objectLabels, ownerReferences, selectorLabels, type OwnerRef } from './labels';

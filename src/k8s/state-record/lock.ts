@@ -28,7 +28,7 @@ export interface ReleaseLockInput {
   message?: string;
 }
 
-/** Input of `setPhase`. */
+/** Input of `withPhase` (the activities' `phase` record change). */
 export interface SetPhaseInput {
   namespace: string;
   app: string;

@@ -6,11 +6,9 @@ import { RecordConflictError, RecordNotFoundError } from './errors';
 import {
   withLockAcquired,
   withLockReleased,
-  withPhase,
   type AcquireLockInput,
   type LockAcquisition,
   type ReleaseLockInput,
-  type SetPhaseInput,
 } from './lock';
 import { emptyRecord, recordName, type DeployStateRecord, type VersionedRecord } from './types';
 
@@ -23,8 +21,8 @@ export interface WriteRecordInput<TSpec = unknown> {
   expectedResourceVersion: string;
 }
 
-/** Input of {@link DeployStateStore.updateRecord}. */
-export interface UpdateRecordInput<TSpec = unknown> {
+/** Input of {@link DeployStateStore.mutateRecord}. */
+export interface MutateRecordInput<TSpec = unknown> {
   namespace: string;
   app: string;
   /**
@@ -38,8 +36,8 @@ export interface UpdateRecordInput<TSpec = unknown> {
   maxAttempts?: number;
 }
 
-/** Result of {@link DeployStateStore.updateRecord}. */
-export interface UpdatedRecord<TSpec = unknown> extends VersionedRecord<TSpec> {
+/** Result of {@link DeployStateStore.mutateRecord}. */
+export interface MutatedRecord<TSpec = unknown> extends VersionedRecord<TSpec> {
   /** False when `mutate` returned an equal record and nothing was written. */
   written: boolean;
 }
@@ -50,7 +48,7 @@ export interface LockResult<TSpec = unknown> extends VersionedRecord<TSpec> {
 }
 
 /**
- * The deployed-state records of design.md §3: one ConfigMap `<app>-deploy-state` per
+ * The deployed-state records (docs/architecture.md, "Where state lives"): one ConfigMap `<app>-deploy-state` per
  * application, written with resourceVersion compare-and-swap, and used as the
  * per-application lock.
  */
@@ -125,7 +123,7 @@ export class DeployStateStore {
    * Read, mutate and compare-and-swap, re-reading and retrying on conflict up to
    * `maxAttempts` times. Resolves with the stored record; no write when nothing changed.
    */
-  async updateRecord<TSpec = unknown>(input: UpdateRecordInput<TSpec>): Promise<UpdatedRecord<TSpec>> {
+  async mutateRecord<TSpec = unknown>(input: MutateRecordInput<TSpec>): Promise<MutatedRecord<TSpec>> {
     const { namespace, app } = input;
     const maxAttempts = input.maxAttempts ?? 5;
     let lastConflict: RecordConflictError | undefined;
@@ -167,7 +165,7 @@ export class DeployStateStore {
    */
   async acquireLock<TSpec = unknown>(input: AcquireLockInput): Promise<LockResult<TSpec>> {
     let acquisition: LockAcquisition = 'acquired';
-    const updated = await this.updateRecord<TSpec>({
+    const updated = await this.mutateRecord<TSpec>({
       namespace: input.namespace,
       app: input.app,
       createIfMissing: true,
@@ -188,16 +186,11 @@ export class DeployStateStore {
   async releaseLock<TSpec = unknown>(input: ReleaseLockInput): Promise<VersionedRecord<TSpec> | undefined> {
     const existing = await this.readRecord<TSpec>(input.namespace, input.app);
     if (!existing) return undefined;
-    return this.updateRecord<TSpec>({
+    return this.mutateRecord<TSpec>({
       namespace: input.namespace,
       app: input.app,
       mutate: (r) => withLockReleased(r, input, this.now()),
     });
-  }
-
-  /** Record the lock holder's phase (and intent) before its next side effect. */
-  async setPhase<TSpec = unknown>(input: SetPhaseInput): Promise<VersionedRecord<TSpec>> {
-    return this.updateRecord<TSpec>({ namespace: input.namespace, app: input.app, mutate: (r) => withPhase(r, input) });
   }
 
   private check(

@@ -1,5 +1,5 @@
 /**
- * The deployed-state record (design.md §3): one ConfigMap `<app>-deploy-state` per
+ * The deployed-state record (docs/architecture.md): one ConfigMap `<app>-deploy-state` per
  * application, JSON in `data["record.json"]`. Written before each side effect, with
  * resourceVersion compare-and-swap; its `operation` field is the per-application lock.
  *
@@ -7,49 +7,11 @@
  * spec module hands it.
  */
 
+import { AppStatus } from '../../contract/deployed-state';
+import type { SavepointEntry } from '../../contract/savepoints';
+
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/** Why a savepoint (or checkpoint used as one) was taken. */
-export const SavepointKind = {
-  Upgrade: 'upgrade',
-  Suspend: 'suspend',
-  Manual: 'manual',
-  Periodic: 'periodic',
-  /** A retained checkpoint used as a restore point (last-state upgrades, fallbacks). */
-  Checkpoint: 'checkpoint',
-} as const;
-export type SavepointKind = (typeof SavepointKind)[keyof typeof SavepointKind];
-
-/** Status of the application as a whole. */
-export const AppStatus = {
-  None: 'none',
-  Running: 'running',
-  Suspended: 'suspended',
-  Failed: 'failed',
-} as const;
-export type AppStatus = (typeof AppStatus)[keyof typeof AppStatus];
-
-/** One entry of the savepoint history. */
-export interface SavepointRecord {
-  /** Savepoint path (URI), e.g. `file:///savepoints/savepoint-abc-123`. */
-  location: string;
-  /** ISO time it completed. */
-  time: string;
-  kind: SavepointKind;
-  /** Our trigger id (32 hex), recorded before the trigger; null for checkpoints. */
-  triggerId: string | null;
-  /** The job it was taken of. */
-  jobId: string | null;
-  /** True only once the disposal succeeded; the entry stays until then. */
-  disposed: boolean;
-  /** Retention marked it for disposal; stays set until the disposal succeeded. */
-  disposalPending?: boolean;
-  /** The last disposal error, if any. */
-  disposeError?: string;
-  /** Job ids that were restored from it (never dispose one the running job uses). */
-  restoredBy?: string[];
-}
 
 /** The operation holding the lock. */
 export interface OperationRecord {
@@ -92,7 +54,7 @@ export interface DeployStateRecord<TSpec = unknown> {
   lastAppliedSpec: TSpec | null;
   lastStableSpec: TSpec | null;
   lastStableJobId: string | null;
-  savepoints: SavepointRecord[];
+  savepoints: SavepointEntry[];
   /** The savepoint or checkpoint the current job was restored from. */
   restoredFrom: string | null;
   /** The lock: null when no operation runs. */

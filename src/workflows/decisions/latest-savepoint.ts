@@ -1,5 +1,5 @@
 /** The newest savepoint (or checkpoint) of the history that still exists. Pure. */
-import type { SavepointEntry } from '../../activities/types';
+import type { SavepointEntry } from '../../contract/savepoints';
 
 export function latestSavepoint(savepoints: SavepointEntry[]): SavepointEntry | undefined {
   return [...savepoints]

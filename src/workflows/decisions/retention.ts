@@ -1,10 +1,10 @@
 /**
- * Which savepoints retention disposes (design.md §4): beyond the newest `keep`, or older than
- * `maxAgeSeconds`; never one that is protected (the one the running job was restored from,
- * the one just taken); pending disposals that failed before are planned again. Pure.
+ * Which savepoints retention disposes (docs/workflows.md, "savepoint, manual and periodic"):
+ * beyond the newest `keep`, or older than `maxAgeSeconds`; never one that is protected (the one
+ * the running job was restored from, the one just taken); pending disposals that failed before are planned again. Pure.
  */
-import type { SavepointEntry } from '../../activities/types';
-import type { RetentionPolicy } from '../types';
+import type { SavepointEntry } from '../../contract/savepoints';
+import type { RetentionPolicy } from '../../contract/savepoints';
 
 export interface RetentionInput {
   savepoints: SavepointEntry[];

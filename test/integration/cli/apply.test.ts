@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { operationWorkflowId } from '../../../src/workflows/ids';
+import { operationWorkflowId } from '../../../src/contract/ids';
 import { stack } from '../../support/stack';
 import { cliEnv, runCli, startCli, until, writeManifest } from './run-cli';
 

@@ -5,7 +5,7 @@
  * and Service DNS inside a cluster.
  */
 import * as k8s from '@kubernetes/client-node';
-import { FlinkErrorCode, resolveFlinkEndpoint, type FlinkEndpointMode } from '../../../src/flink';
+import { FlinkErrorCode, resolveFlinkEndpoint, type FlinkEndpointLookup } from '../../../src/flink';
 import { createKubeClients, createKubeFacade } from '../../../src/k8s';
 import { stack } from '../../support/stack';
 
@@ -14,7 +14,7 @@ kc.loadFromFile(stack.kubeconfig);
 const clients = createKubeClients(kc);
 const facade = createKubeFacade(clients);
 const namespace = `flink-endpoint-${Date.now().toString(36)}`;
-const outside: FlinkEndpointMode = {
+const outside: FlinkEndpointLookup = {
   kind: 'endpoint-slice',
   listReadyAddresses: (input) => facade.readyEndpointAddresses(input),
 };
@@ -43,7 +43,9 @@ test('outside the cluster: the ready address of the <app>-rest EndpointSlice', a
       ],
     },
   });
-  await expect(resolveFlinkEndpoint({ app: 'orders', namespace, mode: outside })).resolves.toBe('http://10.1.2.3:8081');
+  await expect(resolveFlinkEndpoint({ app: 'orders', namespace, lookup: outside })).resolves.toBe(
+    'http://10.1.2.3:8081',
+  );
 });
 
 test('outside the cluster, loopback pod IPs: the ready pod behind the Service; none ready is a retryable FLINK_NO_ENDPOINT', async () => {
@@ -65,7 +67,7 @@ test('outside the cluster, loopback pod IPs: the ready pod behind the Service; n
       },
     },
   });
-  await expect(resolveFlinkEndpoint({ app: 'payments', namespace, mode: outside })).rejects.toMatchObject({
+  await expect(resolveFlinkEndpoint({ app: 'payments', namespace, lookup: outside })).rejects.toMatchObject({
     code: FlinkErrorCode.NoEndpoint,
     retryable: true,
   });
@@ -79,26 +81,26 @@ test('outside the cluster, loopback pod IPs: the ready pod behind the Service; n
     conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date() }],
   };
   await clients.core.replaceNamespacedPodStatus({ namespace, name: 'payments-jobmanager', body: pod });
-  await expect(resolveFlinkEndpoint({ app: 'payments', namespace, mode: outside })).resolves.toBe(
+  await expect(resolveFlinkEndpoint({ app: 'payments', namespace, lookup: outside })).resolves.toBe(
     'http://127.0.50.11:8081',
   );
 });
 
 test('a Service that does not exist has no endpoint', async () => {
-  await expect(resolveFlinkEndpoint({ app: 'absent', namespace, mode: outside })).rejects.toMatchObject({
+  await expect(resolveFlinkEndpoint({ app: 'absent', namespace, lookup: outside })).rejects.toMatchObject({
     code: FlinkErrorCode.NoEndpoint,
   });
 });
 
 test('in the cluster: Service DNS', async () => {
-  await expect(resolveFlinkEndpoint({ app: 'orders', namespace: 'prod', mode: { kind: 'service-dns' } })).resolves.toBe(
-    'http://orders-rest.prod.svc:8081',
-  );
+  await expect(
+    resolveFlinkEndpoint({ app: 'orders', namespace: 'prod', lookup: { kind: 'service-dns' } }),
+  ).resolves.toBe('http://orders-rest.prod.svc:8081');
   await expect(
     resolveFlinkEndpoint({
       app: 'orders',
       namespace: 'prod',
-      mode: { kind: 'service-dns', clusterDomain: 'cluster.local' },
+      lookup: { kind: 'service-dns', clusterDomain: 'cluster.local' },
     }),
   ).resolves.toBe('http://orders-rest.prod.svc.cluster.local:8081');
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { createKubeClients, createKubeFacade, KubeErrorCode, type KubeClients } from '../../../src/k8s';
 import { classifyKubeError } from '../../../src/k8s/errors/classify';
+import { withPhase } from '../../../src/k8s/state-record/lock';
 import { stack } from '../../support/stack';
 import { adminClients, eventually, testDeployment, testNamespace } from './support';
 
@@ -88,7 +89,11 @@ test('the minimal Role is enough for every facade operation, and Secrets are ref
     runId: 'r1',
     operation: 'deploy',
   });
-  await facade.records.setPhase({ namespace, app: 'orders', workflowId: 'wf', phase: 'applying' });
+  await facade.records.mutateRecord({
+    namespace,
+    app: 'orders',
+    mutate: (r) => withPhase(r, { namespace, app: 'orders', workflowId: 'wf', phase: 'applying' }),
+  });
   const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'orders-deploy-state', uid: locked.uid };
 
   // Apply (create, then unchanged), status, pods, events, endpoints.

@@ -8,6 +8,7 @@ import {
   type DeployStateRecord,
   type KubeFacade,
 } from '../../../src/k8s';
+import { withPhase, type SetPhaseInput } from '../../../src/k8s/state-record/lock';
 import { adminClients, testNamespace } from './support';
 
 const clients = adminClients();
@@ -65,10 +66,10 @@ test('compare-and-swap: of two writers holding the same resourceVersion, one win
   expect(stored?.resourceVersion).toBe(winner?.resourceVersion);
 });
 
-test('updateRecord re-reads and retries: concurrent increments are all kept', async () => {
+test('mutateRecord re-reads and retries: concurrent increments are all kept', async () => {
   await records.createRecord(ns.name, emptyRecord(ns.name, 'orders'));
   const increment = () =>
-    records.updateRecord({
+    records.mutateRecord({
       namespace: ns.name,
       app: 'orders',
       maxAttempts: 20,
@@ -79,7 +80,7 @@ test('updateRecord re-reads and retries: concurrent increments are all kept', as
 
   // A mutation that changes nothing writes nothing.
   const before = await records.readRecord(ns.name, 'orders');
-  const same = await records.updateRecord({ namespace: ns.name, app: 'orders', mutate: (r) => r });
+  const same = await records.mutateRecord({ namespace: ns.name, app: 'orders', mutate: (r) => r });
   expect(same.written).toBe(false);
   expect(same.resourceVersion).toBe(before?.resourceVersion);
 });
@@ -110,9 +111,13 @@ test('the lock: acquire creates the record, the same workflow re-acquires, anoth
     intent: { targetGeneration: 2 },
   });
 
-  await records.setPhase({
-    namespace: ns.name,
-    app: 'orders',
+  const setPhase = (input: Omit<SetPhaseInput, 'namespace' | 'app'>) =>
+    records.mutateRecord({
+      namespace: ns.name,
+      app: 'orders',
+      mutate: (r) => withPhase(r, { ...input, namespace: ns.name, app: 'orders' }),
+    });
+  await setPhase({
     workflowId: 'flink-deploy/ns/orders',
     phase: 'savepointing',
     intent: { triggerId: 'ab'.repeat(16) },
@@ -148,9 +153,7 @@ test('the lock: acquire creates the record, the same workflow re-acquires, anoth
   await expect(
     records.releaseLock({ namespace: ns.name, app: 'orders', workflowId: 'flink-deploy-savepoints/ns/orders' }),
   ).rejects.toBeInstanceOf(LockHeldError);
-  await expect(
-    records.setPhase({ namespace: ns.name, app: 'orders', workflowId: 'someone-else', phase: 'x' }),
-  ).rejects.toBeInstanceOf(LockHeldError);
+  await expect(setPhase({ workflowId: 'someone-else', phase: 'x' })).rejects.toBeInstanceOf(LockHeldError);
 
   const released = await records.releaseLock({
     namespace: ns.name,
@@ -168,9 +171,9 @@ test('the lock: acquire creates the record, the same workflow re-acquires, anoth
     workflowId: 'flink-deploy/ns/orders',
   });
   expect(releasedAgain?.resourceVersion).toBe(released?.resourceVersion);
-  await expect(
-    records.setPhase({ namespace: ns.name, app: 'orders', workflowId: 'flink-deploy/ns/orders', phase: 'x' }),
-  ).rejects.toMatchObject({ code: RecordErrorCode.LockNotHeld });
+  await expect(setPhase({ workflowId: 'flink-deploy/ns/orders', phase: 'x' })).rejects.toMatchObject({
+    code: RecordErrorCode.LockNotHeld,
+  });
 
   // Now the other operation gets it.
   const other = await records.acquireLock({

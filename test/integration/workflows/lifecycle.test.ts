@@ -9,8 +9,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
-import { FailureType } from '../../../src/workflows/failures';
-import type { OperationResult } from '../../../src/workflows/types';
+import { FailureType } from '../../../src/contract/failures';
+import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
@@ -131,7 +131,8 @@ test('when the rollback fails too, it says so and never claims "rolled back"', a
   expect(failure.message).toContain('the rollback failed too');
   expect(failure.message).toContain('NOT running a stable version');
   expect(cluster.record).toMatchObject({ status: 'failed', operation: null });
-  expect(cluster.record?.history.at(-1)?.outcome).toBe('failed');
+  // The last phase recorded is the failed rollback's own wait for stability.
+  expect(cluster.record?.history.at(-1)).toMatchObject({ outcome: 'failed', lastPhase: 'WaitingForStable' });
 });
 
 test('a failed savepoint tears nothing down and fails with SavepointFailed', async () => {
@@ -146,6 +147,14 @@ test('a failed savepoint tears nothing down and fails with SavepointFailed', asy
   expect(cluster.calls.filter((c) => c.name === 'applyApplication')).toHaveLength(1);
   expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(0);
   expect(cluster.record).toMatchObject({ status: 'running', jobId: running.jobId, operation: null });
+  // The phase was recorded before the savepoint was triggered, and is the one the operation ended in.
+  const names = cluster.calls.map((c) => c.name);
+  const phaseWrite = cluster.calls.findIndex(
+    (c) => c.name === 'updateRecord' && JSON.stringify(c.input).includes('"phase":"Savepointing"'),
+  );
+  expect(phaseWrite).toBeGreaterThan(-1);
+  expect(phaseWrite).toBeLessThan(names.indexOf('takeSavepoint'));
+  expect(cluster.record?.history.at(-1)).toMatchObject({ outcome: 'failed', lastPhase: 'Savepointing' });
 });
 
 test('the checkpoint fallback is used only when the spec allows it and the checkpoint is young enough', async () => {

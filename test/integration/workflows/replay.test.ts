@@ -1,9 +1,17 @@
 /**
- * Determinism: histories recorded from real end-to-end runs on the local stack (deploy; a
- * savepoint upgrade with the worker SIGKILLed mid-savepoint and mid-stability-wait; an upgrade
- * rolled back; an upgrade whose rollback failed too) must replay on today's workflow code.
- * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code"). Re-record with
- * `node --import tsx scripts/record-history.ts <workflowId> <runId> <name>`.
+ * Determinism: histories recorded from real end-to-end runs on the local stack must replay on
+ * today's workflow code. The corpus: deploy; a savepoint upgrade with the worker SIGKILLed
+ * mid-savepoint and mid-stability-wait; an upgrade rolled back; an upgrade whose rollback failed
+ * too; and one run of every other operation: an apply that finds nothing changed, a manual
+ * savepoint, a periodic savepoint whose retention disposes one, suspend, resume, rollback on
+ * request, a last-state and a stateless upgrade, an upgrade cancelled during the rollout.
+ * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
+ * the histories of the old code stay here, and histories of the new code are added beside them.
+ * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
+ * this checkout's worker and CLI):
+ *   FD_STACK_DIR=<stack dir> node --import tsx scripts/record-histories.ts [--overwrite]
+ * and one finished run with
+ *   node --import tsx scripts/record-history.ts <workflowId> <runId> <name>
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +29,15 @@ test('there are recorded histories to replay', () => {
       'apply-deploy.binpb',
       'apply-upgrade-rolled-back.binpb',
       'apply-upgrade-worker-killed-savepointing.binpb',
+      'apply-no-change.binpb',
+      'savepoint-manual.binpb',
+      'savepoint-periodic.binpb',
+      'suspend.binpb',
+      'resume.binpb',
+      'rollback.binpb',
+      'apply-upgrade-last-state.binpb',
+      'apply-upgrade-stateless.binpb',
+      'apply-upgrade-cancelled.binpb',
     ]),
   );
 });
@@ -32,4 +49,99 @@ test.each(files)('%s replays on the current workflow code', async (file) => {
     history,
     `replay-${file}`,
   );
+});
+
+/** What each operation's recorded run did: its workflow type, how it closed, the activities it ran. */
+const recordedOperations: Array<{
+  file: string;
+  workflowType: string;
+  closed: 'completed' | 'failed';
+  activities: string[];
+  notActivities?: string[];
+  cancelRequested?: boolean;
+}> = [
+  {
+    file: 'apply-no-change.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['beginOperation'],
+    notActivities: ['applyApplication', 'takeSavepoint'],
+  },
+  {
+    file: 'savepoint-manual.binpb',
+    workflowType: 'savepoint',
+    closed: 'completed',
+    activities: ['takeSavepoint'],
+    notActivities: ['disposeSavepoints'],
+  },
+  {
+    file: 'savepoint-periodic.binpb',
+    workflowType: 'savepoint',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'disposeSavepoints'],
+  },
+  {
+    file: 'suspend.binpb',
+    workflowType: 'suspend',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'removeDeployments'],
+  },
+  {
+    file: 'resume.binpb',
+    workflowType: 'resume',
+    closed: 'completed',
+    activities: ['applyApplication', 'awaitJobStable'],
+    notActivities: ['takeSavepoint'],
+  },
+  {
+    file: 'rollback.binpb',
+    workflowType: 'rollback',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'applyApplication', 'awaitJobStable'],
+  },
+  {
+    file: 'apply-upgrade-last-state.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['latestCheckpoint', 'cancelJob', 'applyApplication', 'awaitJobStable'],
+    notActivities: ['takeSavepoint'],
+  },
+  {
+    file: 'apply-upgrade-stateless.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['cancelJob', 'applyApplication', 'awaitJobStable'],
+    notActivities: ['takeSavepoint', 'latestCheckpoint'],
+  },
+  {
+    file: 'apply-upgrade-cancelled.binpb',
+    workflowType: 'apply',
+    closed: 'failed',
+    activities: ['takeSavepoint', 'applyApplication', 'awaitJobStable'],
+    cancelRequested: true,
+  },
+];
+
+test.each(recordedOperations)('$file is a finished run of what its name says', (expected) => {
+  const { EventType } = temporal.api.enums.v1;
+  const events = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, expected.file))).events;
+  const activities = new Set(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []));
+  expect({
+    workflowType: events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
+    closed:
+      events.at(-1)?.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
+        ? 'completed'
+        : events.at(-1)?.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED
+          ? 'failed'
+          : events.at(-1)?.eventType,
+    ran: expected.activities.filter((a) => activities.has(a)),
+    notRan: (expected.notActivities ?? []).filter((a) => !activities.has(a)),
+    cancelRequested: events.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED),
+  }).toEqual({
+    workflowType: expected.workflowType,
+    closed: expected.closed,
+    ran: expected.activities,
+    notRan: expected.notActivities ?? [],
+    cancelRequested: expected.cancelRequested ?? false,
+  });
 });

@@ -1,7 +1,7 @@
 import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from '../../../src/cli/exit-codes';
 import { CliError, CliErrorCode } from '../../../src/cli/errors';
-import { FailureType } from '../../../src/workflows/failures';
-import { Outcome } from '../../../src/workflows/types';
+import { FailureType } from '../../../src/contract/failures';
+import { Outcome } from '../../../src/contract/operations';
 
 test('the documented exit codes are stable', () => {
   expect(ExitCode).toEqual({

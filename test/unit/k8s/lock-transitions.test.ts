@@ -83,7 +83,7 @@ test('the history is bounded, oldest dropped first', () => {
   expect(record.history.at(-1)?.workflowId).toBe(`wf-${MAX_HISTORY + 4}`);
 });
 
-test('setPhase needs the lock', () => {
+test('withPhase needs the lock', () => {
   expect(() => withPhase(base, { ...where, workflowId: 'wf-1', phase: 'x' })).toThrow(
     expect.objectContaining({ code: 'LOCK_NOT_HELD' }),
   );

@@ -1,5 +1,6 @@
 /** Issue 11 item 15: the limits of Temporal, Kubernetes and Linux are checked by validation. */
-import { emptyRecord, type DeployStateRecord, type SavepointRecord, type PastOperationRecord } from '../../../src/k8s';
+import type { SavepointEntry } from '../../../src/contract/savepoints';
+import { emptyRecord, type DeployStateRecord, type PastOperationRecord } from '../../../src/k8s';
 import { encodeRecord, RECORD_KEY } from '../../../src/k8s/state-record/codec';
 import { parseAppSpec, type AppSpec } from '../../../src/spec';
 import {
@@ -48,7 +49,7 @@ test("the spec's size in the record is exactly what the record codec writes for 
 test('the largest spec that passes still fits the ConfigMap with 100 savepoints and a full history', () => {
   const spec = largestFittingSpec();
   expect(sizeLimitIssues(spec)).toEqual([]);
-  const savepoint: SavepointRecord = {
+  const savepoint: SavepointEntry = {
     location: `s3://a-long-bucket-name/flink/savepoints/orders/savepoint-${'a'.repeat(6)}-${'b'.repeat(12)}`,
     time: '2026-12-01T15:00:00.000Z',
     kind: 'periodic',

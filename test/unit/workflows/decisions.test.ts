@@ -1,4 +1,4 @@
-import type { SavepointEntry } from '../../../src/activities/types';
+import type { SavepointEntry } from '../../../src/contract/savepoints';
 import { checkpointFallback } from '../../../src/workflows/decisions/checkpoint-fallback';
 import { latestSavepoint } from '../../../src/workflows/decisions/latest-savepoint';
 import { planRetention } from '../../../src/workflows/decisions/retention';

@@ -1,7 +1,8 @@
 /**
  * The custom search attributes of flink-deploy runs. The local stack registers them at start;
- * on a real Temporal: `temporal operator search-attribute create --name FlinkApplication --type Keyword`
- * (and the same for the others), see docs/temporal.md.
+ * on a real Temporal, create each once:
+ * `temporal operator search-attribute create --name FlinkApplication --type Keyword` (and the same
+ * for FlinkNamespace, FlinkOperation, FlinkPhase, FlinkOutcome).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

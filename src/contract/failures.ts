@@ -23,8 +23,8 @@ export const FailureType = {
   RollbackFailed: 'RollbackFailed',
   /** There is nothing to operate on (no record, no running job, no savepoint). */
   NothingToDo: 'NothingToDo',
-  /** Another writer changed the deployed-state record or the lock is no longer ours. */
-  RecordConflict: 'RecordConflict',
+  /** The lock in the deployed-state record is no longer ours, or the record is unreadable. Not retryable. */
+  LockLost: 'LockLost',
   /** Kubernetes refused the request (RBAC, validation). */
   KubernetesRefused: 'KubernetesRefused',
   /** Flink refused the request. */

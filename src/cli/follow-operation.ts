@@ -2,10 +2,13 @@
  * Follows a running operation: polls the `progress` query, prints one timestamped line per
  * phase, and ends when the workflow closes, the timeout passes, or Ctrl-C is pressed.
  */
+import { causeChain } from '../contract/errors';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import { progressQuery } from '../workflows/messages';
-import type { AppRef, OperationResult, Progress } from '../workflows/types';
+import { progressQuery } from '../contract/progress';
+import type { AppRef } from '../contract/app';
+import type { OperationResult } from '../contract/operations';
+import type { Progress } from '../contract/progress';
 import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from './exit-codes';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';
@@ -37,6 +40,15 @@ export interface FollowInput {
   waiting: Waiting;
 }
 
+/**
+ * How long one `progress` query may take: a query needs a worker to answer, and a CLI that
+ * waits longer than a few seconds for one line of progress looks hung.
+ */
+export const PROGRESS_QUERY_TIMEOUT_MS = 3_000;
+/** Bounds of the query timeout while following: at least 1 s, at most 5 s, else the poll interval. */
+const FOLLOW_QUERY_MIN_MS = 1_000;
+const FOLLOW_QUERY_MAX_MS = 5_000;
+
 async function queryProgress(
   session: TemporalSession,
   handle: WorkflowHandle,
@@ -50,15 +62,13 @@ async function queryProgress(
 }
 
 function failureOf(err: unknown): { type?: string; message: string; details?: unknown[]; cancelled?: boolean } {
-  let e: unknown = err instanceof WorkflowFailedError ? err.cause : err;
-  for (let i = 0; i < 6 && e; i++) {
+  for (const e of causeChain(err instanceof WorkflowFailedError ? err.cause : err)) {
     if (e instanceof ApplicationFailure)
       return { type: e.type ?? undefined, message: e.message, details: e.details ?? undefined };
     if (e instanceof CancelledFailure)
       return { type: 'Cancelled', message: 'the operation was cancelled', cancelled: true };
     if (e instanceof TerminatedFailure) return { type: 'Terminated', message: 'the workflow was terminated' };
     if (e instanceof TimeoutFailure) return { type: 'WorkflowTimedOut', message: 'the workflow timed out' };
-    e = (e as { cause?: unknown }).cause;
   }
   return { message: err instanceof Error ? err.message : String(err) };
 }
@@ -108,10 +118,14 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
       throw err;
     }
     if (status !== 'RUNNING') {
-      print(await queryProgress(session, handle, 3_000));
+      print(await queryProgress(session, handle, PROGRESS_QUERY_TIMEOUT_MS));
       return closedEnd(handle, status, last);
     }
-    const progress = await queryProgress(session, handle, Math.min(5_000, Math.max(1_000, pollMs)));
+    const progress = await queryProgress(
+      session,
+      handle,
+      Math.min(FOLLOW_QUERY_MAX_MS, Math.max(FOLLOW_QUERY_MIN_MS, pollMs)),
+    );
     if (progress) print(progress);
     else output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to pick it up`);
     if (waiting.endedBy) break;

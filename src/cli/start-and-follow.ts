@@ -1,10 +1,11 @@
 /** The shared path of every command that starts an operation: start, print the link, follow. */
 import type { Settings } from '../config/settings';
-import type { AppRef, Operation } from '../workflows/types';
+import type { AppRef } from '../contract/app';
+import type { Operation } from '../contract/operations';
 import { ExitCode } from './exit-codes';
-import { followOperation } from './follow';
+import { followOperation } from './follow-operation';
 import type { CliIo } from './io';
-import { followCommand } from './links';
+import { followHint } from './links';
 import type { Output } from './output';
 import { operationJson, reportEnd } from './report';
 import { startOperation } from './start-operation';
@@ -22,8 +23,8 @@ export interface OperationRequest {
   details?: string;
 }
 
-/** Input of `runOperation`. */
-export interface RunOperationInput {
+/** Input of `startAndFollow`. */
+export interface StartAndFollowInput {
   io: CliIo;
   output: Output;
   settings: Settings;
@@ -32,7 +33,7 @@ export interface RunOperationInput {
 }
 
 /** Starts the operation and (with --wait) follows it; returns the exit code. */
-export async function runOperation(input: RunOperationInput): Promise<ExitCode> {
+export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCode> {
   const { io, output, settings, request, wait } = input;
   return withTemporal(settings, async (session) => {
     const waiting = new Waiting(io, wait.timeoutMs);
@@ -43,7 +44,7 @@ export async function runOperation(input: RunOperationInput): Promise<ExitCode> 
         `started ${request.operation} of ${request.app.namespace}/${request.app.name}: ${started.workflowId} (run ${started.runId})\n  ${started.url}`,
       );
       if (!wait.wait) {
-        output.say(`not waiting; follow it with: ${followCommand(request.app)}`);
+        output.say(`not waiting; follow it with: ${followHint(request.app)}`);
         output.data(operationJson(run, undefined), () => '');
         return ExitCode.Success;
       }

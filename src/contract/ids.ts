@@ -1,5 +1,5 @@
-/** Business-key ids: one open operation per application (design.md §4). Pure. */
-import type { AppRef } from './types';
+/** Business-key ids: one open operation per application (docs/workflows.md). Pure. */
+import type { AppRef } from './app';
 
 /** Workflow id of every operation on an application: at most one is open at a time. */
 export function operationWorkflowId(app: AppRef): string {

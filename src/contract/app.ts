@@ -1,0 +1,5 @@
+/** An application: its Kubernetes namespace and name. Pure data, imported by every layer. */
+export interface AppRef {
+  namespace: string;
+  name: string;
+}

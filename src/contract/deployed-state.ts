@@ -1,0 +1,43 @@
+/**
+ * The deployed state of an application as the workflows see it, and the changes they record
+ * in it (applied by `src/activities/record-changes.ts` under the lock). Pure data.
+ */
+import type { AppSpec } from '../spec/types';
+import type { SavepointEntry } from './savepoints';
+
+/** Status of the application as a whole. */
+export const AppStatus = {
+  None: 'none',
+  Running: 'running',
+  Suspended: 'suspended',
+  Failed: 'failed',
+} as const;
+export type AppStatus = (typeof AppStatus)[keyof typeof AppStatus];
+
+/** What the deployed-state record says of an application, as the workflows see it. */
+export interface DeployedState {
+  /** False when the application was never deployed (no record yet). */
+  exists: boolean;
+  status: AppStatus;
+  /** Deploy generation of the current objects (0 = never deployed). */
+  generation: number;
+  jobId?: string;
+  lastAppliedSpec?: AppSpec;
+  lastStableSpec?: AppSpec;
+  lastStableJobId?: string;
+  /** The savepoint or checkpoint the current job was restored from. */
+  restoredFrom?: string;
+  savepoints: SavepointEntry[];
+}
+
+/** A change to the deployed-state record, applied under the lock. */
+export type RecordChange =
+  /** The operation's phase, written before the phase's first side effect. */
+  | { kind: 'phase'; phase: string }
+  | { kind: 'savepoint-completed'; entry: SavepointEntry }
+  | { kind: 'deploying'; generation: number; jobId: string; spec: AppSpec; restoredFrom?: string }
+  | { kind: 'stable'; generation: number; jobId: string; spec: AppSpec }
+  | { kind: 'applied'; spec: AppSpec }
+  | { kind: 'suspended'; spec: AppSpec }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'disposal-planned'; locations: string[] };

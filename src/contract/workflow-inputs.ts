@@ -1,0 +1,27 @@
+/** The inputs of the flink-deploy workflows (their results: `OperationResult`). Plain JSON data. */
+import type { AppSpec } from '../spec/types';
+import type { AppRef } from './app';
+import type { RetentionPolicy, SavepointKind } from './savepoints';
+
+/** Input of `apply`, `deploy`, `upgrade`: the desired spec, validated and normalised by the caller. */
+export interface ApplyInput {
+  spec: AppSpec;
+}
+
+/** Input of `suspend`, `resume`, `savepoint`. */
+export interface AppOperationInput {
+  app: AppRef;
+}
+
+/** Input of `savepoint`. */
+export interface SavepointInput extends AppOperationInput {
+  kind: typeof SavepointKind.Manual | typeof SavepointKind.Periodic;
+  /** Dispose savepoints beyond this policy once the new one is recorded. */
+  retention?: RetentionPolicy;
+}
+
+/** Input of `rollback`. */
+export interface RollbackInput extends AppOperationInput {
+  /** Restore from this savepoint; default: the latest recorded one. */
+  toSavepoint?: string;
+}
