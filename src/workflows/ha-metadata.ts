@@ -9,12 +9,6 @@ import type { AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
 import type { OperationContext } from './operation';
 
-/** Patch ids (docs/workflows.md): runs started before these steps existed replay without them. */
-export const HaPatch = {
-  BeforeRollout: 'ha-metadata-before-rollout',
-  OnSuspend: 'ha-metadata-on-suspend',
-} as const;
-
 const haOn = (spec: AppSpec | undefined): boolean => spec !== undefined && jobManagerHa(spec).kind !== 'none';
 
 /** The generations from the record's (at lock time) up to the new one, at least 1. */

@@ -19,6 +19,10 @@ export const Patch = {
   RecordPhase: 'record-phase',
   /** A savepoint run shows the Disposing phase while it disposes old savepoints. */
   DisposingPhase: 'disposing-phase',
+  /** Before a generation is applied: the old one's pods gone, HA ConfigMaps removed (ha-metadata.ts). */
+  HaMetadataBeforeRollout: 'ha-metadata-before-rollout',
+  /** Suspend removes the stopped generation's HA ConfigMaps (ha-metadata.ts). */
+  HaMetadataOnSuspend: 'ha-metadata-on-suspend',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

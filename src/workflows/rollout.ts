@@ -6,9 +6,9 @@ import { patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
 import { kube, stability } from './activity-profiles';
-import { clearHaBeforeRollout, HaPatch } from './ha-metadata';
+import { clearHaBeforeRollout } from './ha-metadata';
 import { hexId } from '../contract/ids';
-import type { OperationContext } from './operation';
+import { Patch, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 
 export interface RolloutInput {
@@ -33,7 +33,7 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
     Phase.Deploying,
     `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
   );
-  if (patched(HaPatch.BeforeRollout)) {
+  if (patched(Patch.HaMetadataBeforeRollout)) {
     await clearHaBeforeRollout(ctx, spec, generation);
     ctx.progress.say(`applying the ${input.label} (generation ${generation}, job ${jobId})`);
   }

@@ -12,6 +12,7 @@ import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../src/k8s';
 import type { AppSpec } from '../../src/spec/types';
 import { counterManifest, type CounterManifestOptions } from '../../scripts/lib/counter-app';
+import { applyFlinkRbac } from '../../scripts/lib/flink-rbac';
 import { findPodProcesses } from '../../src/local/node-agent/proc';
 import { stack } from './stack';
 import { eventually as pollEventually } from './eventually';
@@ -60,6 +61,8 @@ export class E2eEnv {
 
   async setUp(): Promise<void> {
     await core.createNamespace({ body: { metadata: { name: this.namespace } } });
+    // Flink's ServiceAccount and Role (JobManager HA is on for savepoint/last-state apps).
+    await applyFlinkRbac(kube, this.namespace);
     this.startWorker();
   }
 
