@@ -14,7 +14,7 @@ import type { RemoveHaMetadataInput } from './types';
 export function haMetadataActivities(deps: ActivityDeps) {
   return {
     /**
-     * Delete the HA ConfigMaps (`app=<cluster-id>,configmap-type=high-availability`) of each
+     * Delete the HA ConfigMaps (`app=<cluster-id>,type=flink-native-kubernetes`) of each
      * given generation. Call it only when those generations' JobManagers are gone: a live one
      * would write its leader ConfigMap again.
      */

@@ -14,7 +14,8 @@ beforeAll(() => env.setUp());
 afterAll(() => env.tearDown());
 
 const app = 'counter';
-const haSelector = 'configmap-type=high-availability';
+/** Flink 2.3's labels on the ConfigMaps of its Kubernetes HA (with app=<cluster-id>). */
+const haSelector = 'type=flink-native-kubernetes';
 
 /** Where each output file ends now. */
 function outputMark(dir: string): Map<string, number> {

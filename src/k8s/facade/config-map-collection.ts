@@ -4,7 +4,7 @@ import { kubeCall } from '../errors/classify';
 /** Input of `deleteConfigMaps`. */
 export interface DeleteConfigMapsInput {
   namespace: string;
-  /** Only the ConfigMaps with these labels, e.g. `app=<cluster-id>,configmap-type=high-availability`. */
+  /** Only the ConfigMaps with these labels, e.g. `app=<cluster-id>,type=flink-native-kubernetes`. */
   labelSelector: string;
 }
 

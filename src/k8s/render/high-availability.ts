@@ -13,8 +13,12 @@ import {
   type AppSpec,
 } from '../../spec';
 
-/** Flink's label on its HA ConfigMaps (with `app=<cluster-id>`): `configmap-type=high-availability`. */
-export const haConfigMapSelector = (clusterId: string): string => `app=${clusterId},configmap-type=high-availability`;
+/**
+ * The labels Flink puts on the ConfigMaps it creates for one cluster id: `app=<cluster-id>` and
+ * `type=flink-native-kubernetes` (Flink 1.18–1.20 add `configmap-type=high-availability` to
+ * the HA ones; 2.x does not, as seen on 2.3). In standalone mode Flink creates no others.
+ */
+export const haConfigMapSelector = (clusterId: string): string => `app=${clusterId},type=flink-native-kubernetes`;
 
 /** The Flink settings of JobManager HA for one generation; none when HA is off. */
 export function haConfiguration(spec: AppSpec, generation: number): Record<string, string> {
