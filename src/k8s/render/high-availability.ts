@@ -20,6 +20,9 @@ import {
  */
 export const haConfigMapSelector = (clusterId: string): string => `app=${clusterId},type=flink-native-kubernetes`;
 
+/** Whether Flink forgets a finished job's result once its HA data is cleaned up. */
+export const jobResultDeleteOnCommitKey = 'job-result-store.delete-on-commit';
+
 /** The Flink settings of JobManager HA for one generation; none when HA is off. */
 export function haConfiguration(spec: AppSpec, generation: number): Record<string, string> {
   const ha = jobManagerHa(spec);
@@ -42,6 +45,10 @@ export function haConfiguration(spec: AppSpec, generation: number): Record<strin
       : {}),
     'high-availability.cluster-id': clusterId,
     ...(storageDir !== undefined ? { 'high-availability.storageDir': storageDir } : {}),
+    // A finished job's result stays in the job result store (Flink's default deletes it once
+    // cleaned up): a JobManager restarted after a stop-with-savepoint then knows the job is done
+    // instead of running it again from the generation's start (seen in test/e2e/ha-savepoint.test.ts).
+    [jobResultDeleteOnCommitKey]: config[jobResultDeleteOnCommitKey] ?? 'false',
   };
 }
 

@@ -170,6 +170,7 @@ describe('JobManager HA', () => {
       'high-availability.storageDir': 's3://bucket/checkpoints/ha/streaming',
       'kubernetes.cluster-id': 'orders-g3',
       'kubernetes.namespace': 'streaming',
+      'job-result-store.delete-on-commit': 'false',
     });
     expect(serviceAccounts(objects)).toEqual(['flink', 'flink']);
   });
