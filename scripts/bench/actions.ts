@@ -1,8 +1,10 @@
 /**
  * Temporal actions of one workflow run, counted from its history the way Temporal Cloud bills
  * them: the start, each scheduled activity, timer, search-attribute upsert, signal, child
- * workflow; plus activity heartbeats, which the history does not show: estimated from each
- * heartbeating activity's duration and the SDK's throttle (80 % of its heartbeat timeout).
+ * workflow; each activity RETRY (the history keeps an activity's last attempt number: attempt
+ * n means n - 1 retries); plus activity heartbeats, which the history does not show: estimated
+ * from each heartbeating activity's duration and the SDK's throttle (80 % of its heartbeat
+ * timeout). Queries (the CLI's `--wait` polls) leave no trace in the history: see `waitQueries`.
  */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -21,8 +23,20 @@ const billable = new Set<number>([
 
 export interface ActionCount {
   historyActions: number;
+  /** Activity attempts after the first. */
+  retries: number;
   estimatedHeartbeats: number;
+  /** historyActions + retries + estimatedHeartbeats (queries are counted by the caller). */
   total: number;
+}
+
+/**
+ * The progress queries of a CLI that waited `waitMs` with `--wait`, at most: each round of its
+ * loop is a describe (not billed) and a query, then a sleep of `pollMs`; one more query reads
+ * the end. An upper bound (each round lasts at least `pollMs`), not a measurement.
+ */
+export function waitQueries(waitMs: number, pollMs: number): number {
+  return Math.ceil(waitMs / pollMs) + 1;
 }
 
 const seconds = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
@@ -31,6 +45,7 @@ const seconds = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
 export async function countActions(client: Client, workflowId: string, runId?: string): Promise<ActionCount> {
   const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
   let historyActions = 0;
+  let retries = 0;
   let estimatedHeartbeats = 0;
   const scheduled = new Map<number, number>(); // scheduled event id → heartbeat timeout (s)
   const startedAt = new Map<number, number>();
@@ -40,7 +55,10 @@ export async function countActions(client: Client, workflowId: string, runId?: s
     const s = e.activityTaskScheduledEventAttributes;
     if (s) scheduled.set(id, seconds(s.heartbeatTimeout));
     const st = e.activityTaskStartedEventAttributes;
-    if (st) startedAt.set(Number(st.scheduledEventId), seconds(e.eventTime));
+    if (st) {
+      startedAt.set(Number(st.scheduledEventId), seconds(e.eventTime));
+      retries += Math.max(0, (st.attempt ?? 1) - 1);
+    }
     const end =
       e.activityTaskCompletedEventAttributes ??
       e.activityTaskFailedEventAttributes ??
@@ -52,5 +70,5 @@ export async function countActions(client: Client, workflowId: string, runId?: s
       if (hb > 0 && began !== undefined) estimatedHeartbeats += Math.floor((seconds(e.eventTime) - began) / (hb * 0.8));
     }
   }
-  return { historyActions, estimatedHeartbeats, total: historyActions + estimatedHeartbeats };
+  return { historyActions, retries, estimatedHeartbeats, total: historyActions + retries + estimatedHeartbeats };
 }

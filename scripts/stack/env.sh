@@ -30,8 +30,13 @@ mkdir -p "$RUN" "$LOGS"
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# pid_alive NAME: true when the process recorded for NAME is running.
-pid_alive() { local f="$RUN/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+# pid_alive NAME: true when the process recorded for NAME is running (a zombie left by a SIGKILL
+# whose parent has not reaped it yet is not).
+pid_alive() {
+  local f="$RUN/$1.pid"
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null || return 1
+  case "$(ps -o stat= -p "$(cat "$f")" 2>/dev/null)" in Z*|"") return 1 ;; esac
+}
 
 # port_busy PORT: true when something listens on 127.0.0.1:PORT.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

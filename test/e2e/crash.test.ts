@@ -1,15 +1,28 @@
 /**
  * Crash survival: the worker is SIGKILLed at each step of a savepoint upgrade and restarted.
- * Every time, the upgrade finishes correctly, one trigger id gives one savepoint, and at no
- * moment do two jobs of the application run (sampled from Kubernetes and Flink throughout).
+ * Every time: the kill lands in the phase named (the FlinkPhase the server holds, read after
+ * the kill, when nothing can move it), the upgrade finishes correctly, every `takeSavepoint`
+ * the workflow scheduled carries the one recorded trigger id, the counter continues from the
+ * savepoint, and at no sample do two JobManagers or two RUNNING jobs exist (a sample whose REST
+ * call failed counts as unknown, never as zero jobs).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection, Client } from '@temporalio/client';
-import { progressQuery } from '../../src/contract/progress';
+import { Connection, Client, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { operationWorkflowId } from '../../src/contract/ids';
+import { FlinkPhase } from '../../src/contract/search-attributes';
 import type { OperationResult } from '../../src/contract/operations';
-import { core, E2eEnv, flinkOf, readRecord, removeApp, startsFromOne } from '../support/e2e';
+import {
+  continuity,
+  core,
+  countsByKey,
+  E2eEnv,
+  flinkOf,
+  newCountsOfEveryKey,
+  readRecord,
+  removeApp,
+} from '../support/e2e';
 import { stack } from '../support/stack';
 
 const env = new E2eEnv('e2e-crash');
@@ -25,29 +38,56 @@ afterAll(async () => {
   await env.tearDown();
 });
 
-/** Samples, until stopped, how many JobManager pods exist and how many jobs RUNNING they report. */
+/**
+ * Samples every 250 ms, until stopped, the app's Running JobManager pods (Kubernetes) and the
+ * jobs each reports RUNNING (Flink REST). A failed call is counted as a failure, not as zero
+ * jobs; `runningJobIds` shows which jobs the watcher actually saw.
+ */
 function watchForTwoJobs(app: string) {
   let stop = false;
-  let maxJobManagers = 0;
-  let maxRunningJobs = 0;
+  const seen = {
+    samples: 0,
+    /** Samples where every Running JobManager answered. */
+    answeredSamples: 0,
+    failedCalls: 0,
+    maxJobManagers: 0,
+    maxRunningJobs: 0,
+    runningJobIds: new Set<string>(),
+  };
   const done = (async () => {
     while (!stop) {
-      const pods = (await core.listNamespacedPod({ namespace: env.namespace })).items.filter(
-        (p) =>
-          p.metadata?.labels?.['app.kubernetes.io/instance'] === app &&
-          p.metadata?.labels?.['app.kubernetes.io/component'] === 'jobmanager' &&
-          p.status?.phase === 'Running',
+      seen.samples++;
+      const pods = await core.listNamespacedPod({ namespace: env.namespace }).then(
+        (list) =>
+          list.items.filter(
+            (p) =>
+              p.metadata?.labels?.['app.kubernetes.io/instance'] === app &&
+              p.metadata?.labels?.['app.kubernetes.io/component'] === 'jobmanager' &&
+              p.status?.phase === 'Running',
+          ),
+        () => undefined,
       );
-      maxJobManagers = Math.max(maxJobManagers, pods.length);
-      let running = 0;
-      for (const pod of pods) {
-        const res = await fetch(`http://${pod.status?.podIP}:8081/jobs`, { signal: AbortSignal.timeout(1000) }).catch(
-          () => undefined,
-        );
-        const body = res?.ok ? ((await res.json()) as { jobs: { status: string }[] }) : { jobs: [] };
-        running += body.jobs.filter((j) => j.status === 'RUNNING').length;
+      if (!pods) seen.failedCalls++;
+      else {
+        seen.maxJobManagers = Math.max(seen.maxJobManagers, pods.length);
+        let running = 0;
+        let answered = 0;
+        for (const pod of pods) {
+          const body = await fetch(`http://${pod.status?.podIP}:8081/jobs`, { signal: AbortSignal.timeout(1000) })
+            .then((res) => (res.ok ? (res.json() as Promise<{ jobs: { id: string; status: string }[] }>) : undefined))
+            .catch(() => undefined);
+          if (!body) {
+            seen.failedCalls++;
+            continue;
+          }
+          answered++;
+          const jobs = body.jobs.filter((j) => j.status === 'RUNNING');
+          running += jobs.length;
+          for (const j of jobs) seen.runningJobIds.add(j.id);
+        }
+        if (pods.length > 0 && answered === pods.length) seen.answeredSamples++;
+        seen.maxRunningJobs = Math.max(seen.maxRunningJobs, running);
       }
-      maxRunningJobs = Math.max(maxRunningJobs, running);
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
@@ -55,9 +95,23 @@ function watchForTwoJobs(app: string) {
     stop: async () => {
       stop = true;
       await done;
-      return { maxJobManagers, maxRunningJobs };
+      return seen;
     },
   };
+}
+
+/** The server's FlinkPhase of the open run (no worker needed to answer). */
+async function serverPhase(handle: WorkflowHandle): Promise<string | undefined> {
+  return (await handle.describe()).typedSearchAttributes.get(FlinkPhase);
+}
+
+/** The trigger id of every `takeSavepoint` the run scheduled (a retry re-runs the scheduled input). */
+async function takeSavepointTriggerIds(handle: WorkflowHandle): Promise<string[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return events
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a?.activityType?.name === 'takeSavepoint')
+    .map((a) => defaultPayloadConverter.fromPayload<{ triggerId: string }>(a!.input!.payloads![0]!).triggerId);
 }
 
 const savepointDirs = (app: string): string[] => {
@@ -69,47 +123,66 @@ test.each(['Savepointing', 'Deploying', 'WaitingForStable'])(
   'worker SIGKILLed in phase %s of a savepoint upgrade: the upgrade finishes correctly',
   async (phase) => {
     const app = `crash-${phase.toLowerCase()}`;
+    const [oldOut, newOut] = [env.outputDir(app, 'gen-1'), env.outputDir(app, 'gen-2')];
     expect(
-      (await env.cli(['apply', '-f', env.manifest(app, { parallelism: 2 }), '--wait', '--timeout', '5m'])).code,
+      (
+        await env.cli([
+          'apply',
+          '-f',
+          env.manifest(app, { parallelism: 2, output: oldOut }),
+          '--wait',
+          '--timeout',
+          '5m',
+        ])
+      ).code,
     ).toBe(0);
     const first = await readRecord(env.namespace, app);
     const before = savepointDirs(app);
+    await newCountsOfEveryKey(oldOut);
 
     const watcher = watchForTwoJobs(app);
-    const started = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), '--no-wait']);
+    const started = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3, output: newOut }), '--no-wait']);
     expect(started.code).toBe(0);
     const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
-    // Kill as soon as the phase is entered (Deploying lasts a fraction of a second: poll fast).
+    // Kill on entering the phase: the server's FlinkPhase is upserted in the same workflow task
+    // that schedules the phase's activity; Deploying lasts under a second, so poll it fast.
     const deadline = Date.now() + 180_000;
-    while (
-      !(await handle.query(progressQuery).then(
-        (p) => p.phases.some((e) => e.phase === phase),
-        () => false,
-      ))
-    ) {
+    while ((await serverPhase(handle).catch(() => undefined)) !== phase) {
       if (Date.now() > deadline) throw new Error(`phase ${phase} not reached`);
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 20));
     }
     await env.killWorker();
+    // With no worker, nothing moves the run: the phase the server holds now is the phase at kill time.
+    expect({ phaseAtKill: await serverPhase(handle) }).toEqual({ phaseAtKill: phase });
     await new Promise((r) => setTimeout(r, 3000));
+    expect({ phaseAfterKill: await serverPhase(handle) }).toEqual({ phaseAfterKill: phase });
     env.startWorker();
     const result = (await handle.result()) as OperationResult;
-    const { maxJobManagers, maxRunningJobs } = await watcher.stop();
+    const seen = await watcher.stop();
 
     expect(result.outcome).toBe('succeeded');
     const record = await readRecord(env.namespace, app);
     const upgradeSavepoints = record.savepoints.filter((s) => s.kind === 'upgrade');
     expect(upgradeSavepoints).toHaveLength(1);
-    // One trigger id, one savepoint on disk.
+    // One trigger, one savepoint: every takeSavepoint of the run carries the recorded trigger id...
+    const triggerIds = await takeSavepointTriggerIds(handle);
+    expect(triggerIds.length).toBeGreaterThan(0);
+    expect(triggerIds).toEqual(triggerIds.map(() => upgradeSavepoints[0]?.triggerId));
+    // ...and one savepoint folder was written.
     expect(savepointDirs(app).filter((d) => !before.includes(d))).toHaveLength(1);
     expect(upgradeSavepoints[0]?.jobId).toBe(first.jobId);
     const flink = await flinkOf(env.namespace, app);
     const restored = (await flink.checkpoints(record.jobId!)).latestRestored?.externalPath;
     expect(restored?.replace('file:///', 'file:/')).toBe(upgradeSavepoints[0]?.location.replace('file:///', 'file:/'));
     expect((await flink.jobDetails(record.jobId!)).state).toBe('RUNNING');
-    expect([...startsFromOne(env.outputDir(app)).values()].every((n) => n === 1)).toBe(true);
-    expect(maxJobManagers).toBeLessThanOrEqual(1);
-    expect(maxRunningJobs).toBeLessThanOrEqual(1);
+    // The counter continued from the savepoint: the new job's first count of every key = old last + 1.
+    const keys = continuity(countsByKey(oldOut), await newCountsOfEveryKey(newOut));
+    expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
+    // The watcher reached the JobManagers (it saw both jobs RUNNING), and never two at once.
+    expect([...seen.runningJobIds].sort()).toEqual(expect.arrayContaining([first.jobId, record.jobId]));
+    expect(seen.answeredSamples).toBeGreaterThan(0);
+    expect(seen.maxJobManagers).toBeLessThanOrEqual(1);
+    expect(seen.maxRunningJobs).toBeLessThanOrEqual(1);
     await removeApp(env.namespace, app);
   },
 );

@@ -7,12 +7,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   appDeploymentNames,
+  continuity,
   countsByKey,
   E2eEnv,
   eventually,
   flinkOf,
   localPathOf,
-  maxCounts,
+  newCountsOfEveryKey,
   readRecord,
   removeApp,
   sameLocation,
@@ -25,7 +26,9 @@ afterAll(() => env.tearDown());
 
 const wait = ['--wait', '--timeout', '5m'];
 
-test('two concurrent applies of different specs: exactly one runs, the other is told an operation is in progress (exit 5)', async () => {
+// Both applies share the business-key workflow id, so Temporal refuses the second start; the
+// record lock's own refusals are proven in lock.test.ts.
+test('two concurrent applies of different specs: exactly one runs, the other is refused its start (exit 5)', async () => {
   const app = 'contended';
   const [two, three] = await Promise.all([
     env.cli(['apply', '-f', env.manifest(app, { parallelism: 2 }), ...wait]),
@@ -35,6 +38,7 @@ test('two concurrent applies of different specs: exactly one runs, the other is 
   expect([two.code, three.code].sort()).toEqual([0, 5]);
   const [winner, loser] = two.code === 0 ? [2, three] : [3, two];
   expect(loser.stdout + loser.stderr).toMatch(/in progress/);
+  expect(loser.stdout + loser.stderr).toContain(`flink-deploy/${env.namespace}/${app}`);
   const record = await readRecord(env.namespace, app);
   expect(record.status).toBe('running');
   expect(record.lastAppliedSpec?.job.parallelism).toBe(winner);
@@ -79,14 +83,17 @@ test('a stateless upgrade cancels the job and starts fresh: nothing restored, ev
 
 test('a last-state upgrade restores from the latest checkpoint (not a savepoint), and the counter continues', async () => {
   const app = 'laststate';
-  expect((await env.cli(['apply', '-f', env.manifest(app, { upgradeMode: 'last-state' }), ...wait])).code).toBe(0);
+  const [oldOut, newOut] = [env.outputDir(app, 'gen-1'), env.outputDir(app, 'gen-2')];
+  expect(
+    (await env.cli(['apply', '-f', env.manifest(app, { upgradeMode: 'last-state', output: oldOut }), ...wait])).code,
+  ).toBe(0);
   const first = await readRecord(env.namespace, app);
-  const before = maxCounts(env.outputDir(app));
+  await newCountsOfEveryKey(oldOut);
 
   const upgrade = await env.cli([
     'apply',
     '-f',
-    env.manifest(app, { upgradeMode: 'last-state', parallelism: 3 }),
+    env.manifest(app, { upgradeMode: 'last-state', parallelism: 3, output: newOut }),
     ...wait,
   ]);
   expect(upgrade.code).toBe(0);
@@ -105,14 +112,19 @@ test('a last-state upgrade restores from the latest checkpoint (not a savepoint)
     new RegExp(`^${path.join(env.dir, app, 'checkpoints', first.jobId!)}/chk-\\d+/?$`),
   );
   expect(sameLocation(restored?.externalPath, checkpoint?.location)).toBe(true);
-  // The counter continued: every key counts past where it was, and none started over at 1.
-  await eventually(
-    'the new job counted on',
-    async () => ([...before].every(([k, c]) => (maxCounts(env.outputDir(app)).get(k) ?? 0) > c) ? true : undefined),
-    60_000,
-  );
-  for (const [key, counts] of countsByKey(env.outputDir(app)))
-    expect({ key, ones: counts.filter((c) => c === 1).length }).toEqual({ key, ones: 1 });
+  // The counter continued from the checkpoint: the job was cancelled after it, so the old job
+  // may have counted past it; the new job's first count of EVERY key is one more than a count
+  // the old job reached (the checkpoint's), never 1 and never beyond the old job's last.
+  const old = countsByKey(oldOut);
+  for (const k of continuity(old, await newCountsOfEveryKey(newOut))) {
+    const restored = (k.firstNew ?? 0) - 1;
+    expect({ key: k.key, restored, reachedByOldJob: (old.get(k.key) ?? []).includes(restored) }).toEqual({
+      key: k.key,
+      restored,
+      reachedByOldJob: true,
+    });
+    expect(restored).toBeGreaterThan(0);
+  }
   await removeApp(env.namespace, app);
 });
 
@@ -128,10 +140,10 @@ test('a savepoint that cannot be written: exit 1 with SavepointFailed, the old j
   rmSync(savepointDir, { recursive: true, force: true });
   writeFileSync(savepointDir, 'not a directory\n');
 
-  const upgrade = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), ...wait]);
+  const upgrade = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), ...wait, '--output', 'json']);
 
   expect(upgrade.code).toBe(1);
-  expect(upgrade.stdout + upgrade.stderr).toMatch(/SavepointFailed|savepoint/);
+  expect(JSON.parse(upgrade.stdout)).toMatchObject({ status: 'failed', failureType: 'SavepointFailed', exitCode: 1 });
   const record = await readRecord(env.namespace, app);
   expect(record.jobId).toBe(running.jobId);
   expect(record.generation).toBe(running.generation);

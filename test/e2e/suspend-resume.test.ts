@@ -5,16 +5,18 @@
  */
 import {
   appPodUids,
+  continuity,
+  countsByKey,
   E2eEnv,
   eventually,
   flinkOf,
   liveProcessesOfPods,
-  maxCounts,
+  markOutput,
+  newCountsOfEveryKey,
   podNames,
   readRecord,
   removeApp,
   sameLocation,
-  startsFromOne,
 } from '../support/e2e';
 
 const env = new E2eEnv('e2e-suspend');
@@ -25,6 +27,8 @@ test('suspend stops the job with a savepoint and removes every process; resume r
   const app = 'pausable';
   expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
   const running = await readRecord(env.namespace, app);
+  const out = env.outputDir(app);
+  await newCountsOfEveryKey(out);
   const oldFlink = await flinkOf(env.namespace, app);
   const uids = await appPodUids(env.namespace, app);
   expect(liveProcessesOfPods(uids).length).toBeGreaterThan(0);
@@ -50,7 +54,9 @@ test('suspend stops the job with a savepoint and removes every process; resume r
   expect(record.operation).toBeNull();
   const savepoint = record.savepoints.find((s) => s.kind === 'suspend');
   expect(savepoint).toMatchObject({ jobId: running.jobId, disposed: false });
-  const before = maxCounts(env.outputDir(app));
+  // The old job's processes are gone: what it wrote is final, and what comes after is the resumed job's.
+  const before = countsByKey(out);
+  const mark = markOutput(out);
 
   const resumed = await env.cli(['resume', app, '-n', env.namespace, '--wait', '--timeout', '5m']);
   expect(resumed.code).toBe(0);
@@ -64,12 +70,9 @@ test('suspend stops the job with a savepoint and removes every process; resume r
   const restored = (await flink.checkpoints(after.jobId!)).latestRestored;
   expect(restored?.isSavepoint).toBe(true);
   expect(sameLocation(restored?.externalPath, savepoint!.location)).toBe(true);
-  // The counter continued: no key started over at 1 a second time, and every key counted on.
-  await eventually(
-    'the resumed job wrote counts',
-    async () => ([...before].every(([k, c]) => (maxCounts(env.outputDir(app)).get(k) ?? 0) > c) ? true : undefined),
-    60_000,
-  );
-  for (const [key, ones] of startsFromOne(env.outputDir(app))) expect({ key, ones }).toEqual({ key, ones: 1 });
+  // The counter continued: suspend stopped the job with the savepoint, so its last count of each
+  // key is the savepoint's; the resumed job's first count of EVERY key is that + 1.
+  const keys = continuity(before, await newCountsOfEveryKey(out, { since: mark }));
+  expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
   await removeApp(env.namespace, app);
 });

@@ -11,13 +11,26 @@ import * as k8s from '@kubernetes/client-node';
 import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../src/k8s';
 import type { AppSpec } from '../../src/spec/types';
-import { counterManifest, type CounterManifestOptions } from '../../scripts/lib/counter-app';
+import {
+  counterKeys,
+  counterManifest,
+  countsByKey,
+  type CounterManifestOptions,
+  type OutputMark,
+} from '../../scripts/lib/counter-app';
 import { applyFlinkRbac } from '../../scripts/lib/flink-rbac';
 import { findPodProcesses } from '../../src/local/node-agent/proc';
 import { stack } from './stack';
 import { eventually as pollEventually } from './eventually';
 
-export { countsByKey, maxCounts, startsFromOne } from '../../scripts/lib/counter-app';
+export {
+  continuity,
+  counterKeys,
+  countsByKey,
+  markOutput,
+  maxCounts,
+  startsFromOne,
+} from '../../scripts/lib/counter-app';
 
 const node = path.join(stack.root, 'node_modules', '.bin', 'node');
 const cliEntry = path.join(stack.root, 'bin', 'flink-deploy.js');
@@ -116,8 +129,9 @@ export class E2eEnv {
     return file;
   }
 
-  outputDir(app: string): string {
-    return path.join(this.dir, app, 'out');
+  /** Where the app's job writes its counts: `out` unless the manifest named another folder (one per generation). */
+  outputDir(app: string, folder = 'out'): string {
+    return path.join(this.dir, app, folder);
   }
 }
 
@@ -187,4 +201,33 @@ export function localPathOf(uri: string): string {
 /** Two file URIs name the same place (Flink writes file:/x, we may record file:///x). */
 export function sameLocation(a: string | null | undefined, b: string | null | undefined): boolean {
   return a != null && b != null && localPathOf(a).replace(/\/+$/, '') === localPathOf(b).replace(/\/+$/, '');
+}
+
+/**
+ * Waits until the job writing to `outputDir` has written (after `since`, if given) at least
+ * `lines` counts of EVERY key; returns those counts per key. Fails, naming the keys short of
+ * lines, when it does not happen in time: a job that writes nothing never passes.
+ */
+export async function newCountsOfEveryKey(
+  outputDir: string,
+  opts: { since?: OutputMark; lines?: number; timeoutMs?: number } = {},
+): Promise<Map<number, number[]>> {
+  const lines = opts.lines ?? 3;
+  let last = new Map<number, number[]>();
+  try {
+    return await eventually(
+      `${lines} new counts of each of the ${counterKeys} keys in ${outputDir}`,
+      async () => {
+        last = countsByKey(outputDir, opts.since);
+        const short = Array.from({ length: counterKeys }, (_, k) => k).filter(
+          (k) => (last.get(k)?.length ?? 0) < lines,
+        );
+        return short.length === 0 ? last : undefined;
+      },
+      opts.timeoutMs ?? 90_000,
+    );
+  } catch (err) {
+    const seen = Array.from({ length: counterKeys }, (_, k) => `key ${k}: ${last.get(k)?.length ?? 0}`).join(', ');
+    throw new Error(`${(err as Error).message} (new counts so far: ${seen})`);
+  }
 }

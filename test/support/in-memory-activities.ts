@@ -3,10 +3,13 @@
  * a named fake of Kubernetes + Flink that keeps the deployed-state record with the real pure
  * reducer (src/activities/record-changes.ts) and the real lock rules, and lets a test script
  * faults no real server shows on cue (a savepoint that fails, a version that never stabilises).
- * End-to-end tests use the real activities against the real stack.
+ * It decides workflow branches only: the activities' own branches are tested on the real
+ * activities (test/unit/activities over test/support/in-memory-kube.ts and mock-flink.ts, and
+ * test/integration/workflows/real-activities.test.ts); end-to-end tests use the real stack.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { classify } from '../../src/activities/failures';
 import { applyUpdate, markDisposal, toDeployedState, type AppRecord } from '../../src/activities/record-changes';
 import { withLockAcquired } from '../../src/k8s/state-record/lock';
 import { emptyRecord } from '../../src/k8s/state-record/types';
@@ -54,25 +57,23 @@ export class InMemoryCluster {
       beginOperation: async (input) => {
         log('beginOperation', input);
         const rec = this.record ?? emptyRecord<AppSpec>(input.app.namespace, input.app.name);
-        if (rec.operation && rec.operation.workflowId !== input.workflowId) {
-          throw ApplicationFailure.create({
-            type: FailureType.OperationInProgress,
-            nonRetryable: true,
-            message: `operation in progress: ${rec.operation.type} (workflow ${rec.operation.workflowId})`,
-          });
+        // The real lock rule and the real classification of its refusal (the message the CLI shows).
+        try {
+          this.record = withLockAcquired(
+            rec,
+            {
+              namespace: input.app.namespace,
+              app: input.app.name,
+              workflowId: input.workflowId,
+              runId: input.runId,
+              operation: input.operation,
+              intent: input.intent,
+            },
+            new Date(),
+          ).record;
+        } catch (err) {
+          throw classify(err, `locking ${input.app.namespace}/${input.app.name}`);
         }
-        this.record = withLockAcquired(
-          rec,
-          {
-            namespace: input.app.namespace,
-            app: input.app.name,
-            workflowId: input.workflowId,
-            runId: input.runId,
-            operation: input.operation,
-            intent: input.intent,
-          },
-          new Date(),
-        ).record;
         return toDeployedState(this.record.generation === 0 && !this.record.lastAppliedSpec ? undefined : this.record);
       },
       updateRecord: async (input) => {

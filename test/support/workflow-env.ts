@@ -16,6 +16,16 @@ export interface WorkflowTestKit {
   env: TestWorkflowEnvironment;
   /** Runs `fn` while a worker with `activities` serves a fresh task queue. */
   withWorker<T>(activities: FlinkDeployActivities, fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  /**
+   * Runs `workflow`, started by its imported function with its typed input, to its end while a
+   * worker serves `activities`.
+   */
+  execute<I, R>(
+    activities: FlinkDeployActivities,
+    workflow: (input: I) => Promise<R>,
+    input: I,
+    workflowId: string,
+  ): Promise<R>;
   teardown(): Promise<void>;
 }
 
@@ -35,12 +45,18 @@ export async function createWorkflowTestKit(): Promise<WorkflowTestKit> {
       flinkSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
     ),
   });
+  const withWorker: WorkflowTestKit['withWorker'] = async (activities, fn) => {
+    const taskQueue = `wf-test-${randomUUID()}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    return worker.runUntil(fn(taskQueue));
+  };
   return {
     env,
-    async withWorker(activities, fn) {
-      const taskQueue = `wf-test-${randomUUID()}`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
-      return worker.runUntil(fn(taskQueue));
+    withWorker,
+    execute(activities, workflow, input, workflowId) {
+      return withWorker(activities, (taskQueue) =>
+        env.client.workflow.execute(workflow, { taskQueue, workflowId, args: [input] }),
+      );
     },
     teardown: () => env.teardown(),
   };

@@ -171,7 +171,11 @@ export class NodeAgent {
     }
   }
 
-  /** Adopts the pods an earlier agent ran that still exist; kills and forgets the rest. */
+  /**
+   * Adopts the pods an earlier agent ran that still exist; kills and forgets the rest. Stray
+   * processes are killed only when they carry this agent's state dir (FD_NODE_AGENT_STATE_DIR),
+   * so two stacks on one machine leave each other's pods alone.
+   */
   private adoptOrCleanUp(): void {
     const byUid = new Map(this.pods.list().map((p) => [p.metadata?.uid ?? '', p]));
     for (const record of this.store.readPods()) {
@@ -189,7 +193,8 @@ export class NodeAgent {
         this.log.info({ pod: `${record.namespace}/${record.name}` }, 'cleaned up a pod that is gone');
       }
     }
-    for (const stray of findPodProcesses()) {
+    // Only this stack's processes: another stack's agent on the machine runs its own pods.
+    for (const stray of findPodProcesses().filter((p) => p.stateDir === this.store.stateDir)) {
       if (!this.workers.has(stray.podUid)) {
         this.log.warn({ pid: stray.pid, podUid: stray.podUid }, 'killing a process of a pod that is gone');
         signalGroup(stray.pid, 'SIGKILL');

@@ -13,7 +13,7 @@ import { buildContainerFlinkHome, IMAGE_FLINK_HOME, referencedUsrlibJars, type C
 import { resolveImage } from './image';
 import type { KubeClients } from './kube-clients';
 import { memoryDefault } from './memory-defaults';
-import { POD_UID_ENV } from './proc';
+import { POD_UID_ENV, STATE_DIR_ENV } from './proc';
 import type { ProcessSpec } from './process-supervisor';
 import type { TokenCache } from './service-account-token';
 import type { ServiceDirectory } from './service-directory';
@@ -154,6 +154,7 @@ export async function planLaunch(input: {
     ...apiServerEnv({ apiServer: ctx.apiServer, mounts }),
     ...Object.fromEntries(rewrittenEnv),
     [POD_UID_ENV]: pod.metadata?.uid ?? '',
+    [STATE_DIR_ENV]: ctx.store.stateDir,
   };
 
   let command: string;

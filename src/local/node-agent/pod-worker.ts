@@ -90,9 +90,9 @@ export class PodWorker {
     if (this.terminating || (this.tokensLoaded && !this.tokens.due())) return;
     const { clients, store } = this.deps.ctx;
     try {
-      await refreshTokenVolumes({ pod: this.pod, clients, store, tokens: this.tokens });
+      const volumes = await refreshTokenVolumes({ pod: this.pod, clients, store, tokens: this.tokens });
       this.tokensLoaded = true;
-      this.log.info('refreshed service-account token');
+      if (volumes > 0) this.log.info({ volumes }, 'refreshed service-account tokens');
     } catch (error) {
       this.log.warn({ err: messageOf(error) }, 'could not refresh a service-account token; retrying');
     }

@@ -57,14 +57,18 @@ export async function prepareVolumes(input: {
   return prepared;
 }
 
-/** Rewrites the projected volumes that hold a service-account token (call when `tokens.due()`). */
+/**
+ * Rewrites the projected volumes that hold a service-account token (call when `tokens.due()`);
+ * returns how many it rewrote.
+ */
 export async function refreshTokenVolumes(input: {
   pod: k8s.V1Pod;
   clients: KubeClients;
   store: StateStore;
   tokens: TokenCache;
-}): Promise<void> {
+}): Promise<number> {
   const { pod } = input;
+  let rewritten = 0;
   for (const volume of pod.spec?.volumes ?? []) {
     if (!volume.projected?.sources?.some((source) => source.serviceAccountToken)) continue;
     const files = await volumeFiles({ volume, pod, clients: input.clients, tokens: input.tokens });
@@ -74,7 +78,9 @@ export async function refreshTokenVolumes(input: {
       volume: volume.name,
     });
     writeFiles(dir, files);
+    rewritten++;
   }
+  return rewritten;
 }
 
 /** The mounts of one container: mountPath → host path (subPath applied). */

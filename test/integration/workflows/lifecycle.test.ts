@@ -11,6 +11,8 @@ import { loadAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
+import { apply, resume, savepoint, suspend } from '../../../src/workflows';
+import { eventually } from '../../support/eventually';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
@@ -35,14 +37,9 @@ afterAll(async () => {
 });
 
 let seq = 0;
-async function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `flink-deploy/default/counter-${++seq}`,
-      args: [input],
-    }),
-  );
+/** Runs one workflow, started by its imported function with its typed input, over the fake activities. */
+function run<I>(cluster: InMemoryCluster, workflow: (input: I) => Promise<OperationResult>, input: I) {
+  return kit.execute(cluster.activities(), workflow, input, `flink-deploy/default/counter-${++seq}`);
 }
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
@@ -58,7 +55,7 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  const result = await run(cluster, 'apply', { spec: baseSpec });
+  const result = await run(cluster, apply, { spec: baseSpec });
   expect(result.outcome).toBe('succeeded');
   return cluster;
 }
@@ -68,7 +65,7 @@ test('apply deploys first, then upgrades from the savepoint whose trigger id was
   expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
   const firstJob = cluster.record!.jobId!;
 
-  const result = await run(cluster, 'apply', { spec: v2 });
+  const result = await run(cluster, apply, { spec: v2 });
 
   expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
   const begin = cluster.calls.filter((c) => c.name === 'beginOperation').at(-1)!.input as {
@@ -96,7 +93,7 @@ test('apply deploys first, then upgrades from the savepoint whose trigger id was
 
 test('applying the same spec again changes nothing', async () => {
   const cluster = await deployed();
-  const result = await run(cluster, 'apply', { spec: baseSpec });
+  const result = await run(cluster, apply, { spec: baseSpec });
   expect(result.outcome).toBe('no-change');
   expect(cluster.calls.filter((c) => c.name === 'applyApplication')).toHaveLength(1);
 });
@@ -105,7 +102,7 @@ test('a new version that fails is rolled back to the last stable spec from the S
   const cluster = await deployed();
   cluster.script.failingImages = ['flink:2.3-v2'];
 
-  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toMatch(/upgrade failed, rolled back: job \w+ FAILED: ClassNotFoundException/);
@@ -125,7 +122,7 @@ test('when the rollback fails too, it says so and never claims "rolled back"', a
   const cluster = await deployed();
   cluster.script.failingImages = ['flink:2.3-v2', 'flink:2.3'];
 
-  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.RollbackFailed);
   expect(failure.message).toContain('the rollback failed too');
@@ -140,7 +137,7 @@ test('a failed savepoint tears nothing down and fails with SavepointFailed', asy
   const running = cluster.runningJobs()[0]!;
   cluster.script.savepointFails = true;
 
-  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.SavepointFailed);
   expect(cluster.runningJobs()).toEqual([running]);
@@ -171,7 +168,7 @@ test('the checkpoint fallback is used only when the spec allows it and the check
     completedAt: Date.now() - 10 * 60_000,
     ageSeconds: 600,
   };
-  const refused = await failureOf(run(cluster, 'apply', { spec: allowFallback }));
+  const refused = await failureOf(run(cluster, apply, { spec: allowFallback }));
   expect(refused.type).toBe(FailureType.SavepointFailed);
   expect(refused.message).toMatch(
     /checkpoint fallback was refused: the latest checkpoint is \d+s old, more than the allowed 60s/,
@@ -179,7 +176,7 @@ test('the checkpoint fallback is used only when the spec allows it and the check
   expect(cluster.runningJobs()).toHaveLength(1);
 
   cluster.script.checkpoint = { id: 9, location: 'file:///cp/chk-9', completedAt: Date.now(), ageSeconds: 1 };
-  const result = await run(cluster, 'apply', { spec: allowFallback });
+  const result = await run(cluster, apply, { spec: allowFallback });
   expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-9' });
   expect(cluster.record?.savepoints.at(-1)).toMatchObject({ location: 'file:///cp/chk-9', kind: 'checkpoint' });
 });
@@ -190,19 +187,19 @@ test('last-state restores from the latest checkpoint, and refuses (tearing nothi
     s.job.upgradeMode = 'last-state';
   });
   const cluster = await deployed();
-  const none = await failureOf(run(cluster, 'apply', { spec: lastState }));
+  const none = await failureOf(run(cluster, apply, { spec: lastState }));
   expect(none.type).toBe(FailureType.NoCheckpoint);
   expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(0);
 
   cluster.script.checkpoint = { id: 12, location: 'file:///cp/chk-12', completedAt: Date.now(), ageSeconds: 1 };
-  const result = await run(cluster, 'apply', { spec: lastState });
+  const result = await run(cluster, apply, { spec: lastState });
   expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-12' });
   expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toHaveLength(0);
 });
 
 test('stateless cancels and deploys fresh', async () => {
   const cluster = await deployed();
-  const result = await run(cluster, 'apply', {
+  const result = await run(cluster, apply, {
     spec: withSpec((s) => {
       s.image = 'flink:2.3-v2';
       s.job.upgradeMode = 'stateless';
@@ -227,25 +224,29 @@ test('a lock held by another operation: an upgrade fails with OperationInProgres
     },
   };
 
-  const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
   expect(failure.type).toBe(FailureType.OperationInProgress);
-  expect(failure.message).toContain('flink-deploy/default/counter-other');
+  expect(failure.message).toContain(
+    'operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing, since ',
+  );
 
-  const skipped = await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
+  const skipped = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
   expect(skipped.outcome).toBe('skipped');
-  expect(skipped.message).toContain('operation in progress: upgrade (workflow flink-deploy/default/counter-other)');
+  expect(skipped.message).toContain(
+    'periodic savepoint skipped: operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing,',
+  );
   expect(cluster.triggers).toHaveLength(0);
   expect(cluster.record?.operation?.workflowId).toBe('flink-deploy/default/counter-other');
 });
 
 test('suspend stops with a savepoint and removes the deployments; resume restores from it', async () => {
   const cluster = await deployed();
-  const suspended = await run(cluster, 'suspend', { app });
+  const suspended = await run(cluster, suspend, { app });
   expect(suspended.outcome).toBe('succeeded');
   expect(cluster.runningJobs()).toHaveLength(0);
   expect(cluster.record?.status).toBe('suspended');
 
-  const resumed = await run(cluster, 'resume', { app });
+  const resumed = await run(cluster, resume, { app });
   expect(resumed.restoredFrom).toBe(suspended.savepoint);
   expect(cluster.runningJobs()[0]?.restoredFrom).toBe(suspended.savepoint);
 });
@@ -254,11 +255,11 @@ test('periodic savepoints dispose beyond retention, never the restore source, an
   const cluster = await deployed();
   const taken: string[] = [];
   for (let i = 0; i < 3; i++)
-    taken.push((await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
+    taken.push((await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
   expect(cluster.disposedLocations).toEqual([taken[0]]);
 
   cluster.script.disposalFails = [taken[1]!];
-  const fourth = await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
+  const fourth = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
   expect(fourth.message).toContain('1 disposal(s) failed and will be retried');
   expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({
     disposalPending: true,
@@ -266,7 +267,7 @@ test('periodic savepoints dispose beyond retention, never the restore source, an
   });
 
   cluster.script.disposalFails = [];
-  await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 2 } });
+  await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
   expect(cluster.disposedLocations).toContain(taken[1]);
   expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposed: true });
 });
@@ -276,24 +277,22 @@ test('an upgrade cancelled while the new version rolls out brings the last stabl
   cluster.script.hangingImages = ['flink:2.3-v2'];
   const failure = await failureOf(
     kit.withWorker(cluster.activities(), async (taskQueue) => {
-      const handle = await kit.env.client.workflow.start('apply', {
+      const handle = await kit.env.client.workflow.start(apply, {
         taskQueue,
         workflowId: `flink-deploy/default/counter-${++seq}`,
         args: [{ spec: v2 }],
       });
-      for (
-        let i = 0;
-        i < 200 &&
-        !cluster.calls.some(
-          (c) =>
-            c.name === 'awaitJobStable' &&
-            (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId &&
-            cluster.jobs.at(-1)?.image === 'flink:2.3-v2',
-        );
-        i++
-      ) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually(
+        'the stability wait of the new version',
+        () =>
+          cluster.calls.some(
+            (c) =>
+              c.name === 'awaitJobStable' &&
+              (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId &&
+              cluster.jobs.at(-1)?.image === 'flink:2.3-v2',
+          ) || undefined,
+        { timeoutMs: 10_000, intervalMs: 50 },
+      );
       await handle.cancel();
       return handle.result();
     }),

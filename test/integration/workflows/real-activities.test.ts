@@ -1,0 +1,147 @@
+/**
+ * The workflows with the REAL activities (`createActivities`) on the time-skipping test server,
+ * over the in-memory Kubernetes and the mock Flink joined as a simulated cluster: deploy, a
+ * savepoint upgrade, a broken new version rolled back from the same savepoint, and retention
+ * that never disposes the restore source. Workflows are started by their imported functions.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { recordName } from '../../../src/k8s/state-record/types';
+import { operationWorkflowId } from '../../../src/contract/ids';
+import { apply, savepoint } from '../../../src/workflows';
+import { FailureType } from '../../../src/contract/failures';
+import { SimulatedCluster } from '../../support/simulated-cluster';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+const loaded = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+/** A 1 s stability window: the only real time a rollout takes here. */
+const v1: AppSpec = { ...loaded, stability: { windowSeconds: 1, requireCheckpoint: false, timeoutSeconds: 60 } };
+const withImage = (image: string): AppSpec => ({ ...structuredClone(v1), image });
+const app = { namespace: v1.namespace, name: v1.name };
+
+let kit: WorkflowTestKit;
+let cluster: SimulatedCluster;
+beforeAll(async () => {
+  kit = await createWorkflowTestKit();
+});
+afterAll(async () => {
+  await kit?.teardown();
+});
+beforeEach(() => {
+  cluster = new SimulatedCluster({ namespace: app.namespace, app: app.name });
+});
+afterEach(() => cluster.close());
+
+let seq = 0;
+/** Runs one workflow (each takes one typed input) to its end, a worker serving the real activities over `cluster`. */
+function run<I, R>(workflow: (input: I) => Promise<R>, input: I): Promise<R> {
+  return kit.execute(cluster.activities(), workflow, input, `${operationWorkflowId(app)}-${++seq}`);
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(ApplicationFailure);
+  return (err as WorkflowFailedError).cause as ApplicationFailure;
+}
+
+async function record() {
+  return (await cluster.kube.records.readRecord<AppSpec>(app.namespace, app.name))!.record;
+}
+
+test('deploy: the objects are applied (owned by the record), the job runs, the record says stable', async () => {
+  const result = await run(apply, { spec: v1 });
+
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  const state = await record();
+  expect(state).toMatchObject({ status: 'running', generation: 1, jobId: result.jobId, operation: null });
+  expect(state.lastStableSpec?.image).toBe('flink:2.3');
+  expect(state.history.map((h) => h.outcome)).toEqual(['succeeded']);
+  expect(cluster.flink.job(result.jobId!).state).toBe('RUNNING');
+  const recordUid = cluster.kube.get('ConfigMap', app.namespace, recordName(app.name))!.metadata!.uid;
+  const deployment = cluster.kube.get<V1Deployment>('Deployment', app.namespace, 'counter-jobmanager')!;
+  expect(deployment.metadata?.ownerReferences?.[0]?.uid).toBe(recordUid);
+});
+
+test('savepoint upgrade: stop-with-savepoint with the trigger id recorded first, the new job restored from it', async () => {
+  const deployed = await run(apply, { spec: v1 });
+  cluster.flink.savepoints.polls = 2;
+
+  const result = await run(apply, { spec: withImage('flink:2.3-v2') });
+
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  const stops = cluster.flink.requests.filter((r) => r.method === 'POST' && r.path === `/jobs/${deployed.jobId}/stop`);
+  expect(stops).toHaveLength(1);
+  const triggerId = stops[0]!.body?.triggerId as string;
+  const state = await record();
+  const entry = state.savepoints.find((s) => s.triggerId === triggerId);
+  expect(entry).toMatchObject({ kind: 'upgrade', jobId: deployed.jobId, location: result.savepoint });
+  expect(result.restoredFrom).toBe(result.savepoint);
+  expect(cluster.jobManager()).toEqual({ image: 'flink:2.3-v2', jobId: result.jobId, restoredFrom: result.savepoint });
+  expect(cluster.flink.job(result.jobId!)).toMatchObject({ state: 'RUNNING', restoredFrom: result.savepoint });
+  expect(state).toMatchObject({
+    status: 'running',
+    generation: 2,
+    jobId: result.jobId,
+    restoredFrom: result.savepoint,
+  });
+  expect(state.lastStableSpec?.image).toBe('flink:2.3-v2');
+});
+
+test('a new version that FAILS is rolled back to the last stable spec from the SAME savepoint', async () => {
+  await run(apply, { spec: v1 });
+  cluster.images.set('flink:2.3-broken', {
+    kind: 'fails',
+    rootCause: 'java.lang.ClassNotFoundException: io.example.Missing',
+  });
+
+  const failure = await failureOf(run(apply, { spec: withImage('flink:2.3-broken') }));
+
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  expect(failure.message).toMatch(/^upgrade failed, rolled back: job \w+ of default\/counter FAILED: .*ClassNotFound/);
+  const savepointTaken = (await record()).savepoints.at(-1)!.location;
+  const now = cluster.jobManager();
+  expect(now).toMatchObject({ image: 'flink:2.3', restoredFrom: savepointTaken });
+  expect(cluster.flink.job(now.jobId!).state).toBe('RUNNING');
+  const state = await record();
+  expect(state).toMatchObject({ status: 'running', generation: 3, jobId: now.jobId, operation: null });
+  expect(state.lastAppliedSpec?.image).toBe('flink:2.3');
+  expect(state.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
+});
+
+test('a new version whose image cannot be pulled is rolled back too', async () => {
+  await run(apply, { spec: v1 });
+  cluster.images.set('flink:2.3-typo', { kind: 'image-pull', reason: 'ImagePullBackOff' });
+
+  const failure = await failureOf(run(apply, { spec: withImage('flink:2.3-typo') }));
+
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  expect(failure.message).toContain('pod counter-jobmanager-0 cannot start: ImagePullBackOff');
+  expect(cluster.jobManager().image).toBe('flink:2.3');
+});
+
+test('periodic savepoints: retention disposes the oldest but never the savepoint the job was restored from', async () => {
+  await run(apply, { spec: v1 });
+  const upgraded = await run(apply, { spec: withImage('flink:2.3-v2') });
+  const restoreSource = upgraded.restoredFrom!;
+
+  const taken: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const result = await run(savepoint, { app, kind: 'periodic', retention: { keep: 1 } });
+    expect(result.outcome).toBe('succeeded');
+    taken.push(result.savepoint!);
+  }
+
+  expect(cluster.flink.disposed).not.toContain(restoreSource);
+  expect(cluster.flink.disposed).toEqual(taken.slice(0, 2));
+  const savepoints = (await record()).savepoints;
+  expect(savepoints.find((s) => s.location === restoreSource)).toMatchObject({ disposed: false });
+  expect(savepoints.filter((s) => !s.disposed).map((s) => s.location)).toEqual([restoreSource, taken[2]]);
+});

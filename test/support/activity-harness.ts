@@ -1,0 +1,86 @@
+/**
+ * The REAL activities (`createActivities(deps)`) over the in-memory Kubernetes and the mock
+ * Flink, run in Temporal's `MockActivityEnvironment` (heartbeats and cancellation as in a
+ * worker). With `msPerPoll`, `Date.now()` is a test clock that moves that far on each heartbeat
+ * (each look of a polling activity), so windows of minutes and 120 s bounds take milliseconds.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { activityConfigOf, createActivities, type ActivityConfig } from '../../src/activities';
+import { loadSettings } from '../../src/config/settings';
+import type { FlinkDeployActivities } from '../../src/activities/types';
+import { InMemoryKube } from './in-memory-kube';
+import { MockFlink } from './mock-flink';
+
+export interface ActivityHarness {
+  kube: InMemoryKube;
+  flink: MockFlink;
+  activities: FlinkDeployActivities;
+  /** Heartbeat details, in order (one per look of a polling activity). */
+  heartbeats: unknown[];
+  /** Runs `fn` after the n-th heartbeat (1-based): "after the second look, the job restarts". */
+  atPoll(n: number, fn: () => void): void;
+  /** ms the test clock moved since the harness was built (0 without `msPerPoll`). */
+  elapsedMs(): number;
+  /** Runs one activity as the worker would. */
+  run<K extends keyof FlinkDeployActivities>(
+    name: K,
+    input: Parameters<FlinkDeployActivities[K]>[0],
+  ): ReturnType<FlinkDeployActivities[K]>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Simulated ms per heartbeat; unset: real time. */
+  msPerPoll?: number;
+  config?: Partial<ActivityConfig>;
+}
+
+/** The defaults of the settings table, with polls of 1 ms: the tests never wait on real time. */
+const fastConfig: ActivityConfig = {
+  ...activityConfigOf(loadSettings({}, {})),
+  pollIntervalMs: 1,
+  savepointPollIntervalMs: 1,
+};
+
+export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
+  const start = Date.now();
+  const perfStart = performance.now();
+  let offset = 0;
+  const clock = options.msPerPoll === undefined ? undefined : jest.spyOn(Date, 'now');
+  clock?.mockImplementation(() => start + offset + Math.floor(performance.now() - perfStart));
+  const kube = new InMemoryKube(() => new Date(Date.now()));
+  const flink = new MockFlink();
+  const activities = createActivities({
+    kube,
+    flinkFor: () => Promise.resolve(flink.client()),
+    config: { ...fastConfig, ...options.config },
+    now: () => new Date(Date.now()),
+  });
+  // Failures are what these tests assert: the environment need not log them too.
+  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const env = new MockActivityEnvironment(undefined, { logger: quiet });
+  const heartbeats: unknown[] = [];
+  const scripted = new Map<number, (() => void)[]>();
+  env.on('heartbeat', (details: unknown) => {
+    heartbeats.push(details);
+    offset += options.msPerPoll ?? 0;
+    for (const fn of scripted.get(heartbeats.length) ?? []) fn();
+  });
+  return {
+    kube,
+    flink,
+    activities,
+    heartbeats,
+    atPoll: (n, fn) => scripted.set(n, [...(scripted.get(n) ?? []), fn]),
+    elapsedMs: () => offset,
+    run: (name, input) =>
+      env.run(
+        activities[name] as (i: typeof input) => ReturnType<FlinkDeployActivities[typeof name]>,
+        input,
+      ) as ReturnType<FlinkDeployActivities[typeof name]>,
+    close: async () => {
+      clock?.mockRestore();
+      await flink.close();
+    },
+  };
+}

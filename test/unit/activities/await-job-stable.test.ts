@@ -1,0 +1,206 @@
+/**
+ * awaitJobStable, the real activity over the in-memory Kubernetes (pods) and the mock Flink
+ * (job, restarts, checkpoints): each stability rule, on a test clock that moves 5 s per look.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { AwaitStableInput } from '../../../src/activities/types';
+import { FailureType } from '../../../src/contract/failures';
+import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
+import { podOf, type PodInit } from '../../support/kube-objects';
+
+const app = { namespace: 'default', name: 'counter' };
+const jobId = '11112222333344445555666677778888';
+const restorePath = 'file:///flink/savepoints/savepoint-0a1b2c-f0e1d2c3b4a5';
+const msPerPoll = 5000;
+
+let h: ActivityHarness;
+afterEach(() => h.close());
+
+function harness(): ActivityHarness {
+  h = activityHarness({ msPerPoll });
+  putPods();
+  return h;
+}
+
+function putPods(overrides: Partial<Record<'jobmanager' | 'taskmanager', Partial<PodInit>>> = {}): void {
+  for (const component of ['jobmanager', 'taskmanager'] as const) {
+    h.kube.putPod(podOf({ app: app.name, component, name: `counter-${component}-0`, ...overrides[component] }));
+  }
+}
+
+function awaitStable(input: Partial<AwaitStableInput> = {}) {
+  return h.run('awaitJobStable', {
+    app,
+    jobId,
+    expectRestoredFrom: restorePath,
+    stability: { windowSeconds: 30, requireCheckpoint: false, timeoutSeconds: 300 },
+    deadline: Date.now() + 300_000,
+    ...input,
+  });
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+test('stable once RUNNING (every vertex) for the whole window, restored from the expected path', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath, completedCheckpoints: 2 });
+
+  const stable = await awaitStable();
+
+  expect(stable).toEqual({ restoredFrom: restorePath, completedCheckpoints: 2 });
+  expect(h.elapsedMs()).toBe(30_000);
+  expect(h.heartbeats.at(-1)).toBe('RUNNING 25s of the 30s window, 2 checkpoint(s)');
+});
+
+test('the window starts only when every vertex runs', async () => {
+  harness();
+  const job = h.flink.runJob(jobId, {
+    restoredFrom: restorePath,
+    vertices: [{ name: 'Source: keys', status: 'INITIALIZING' }],
+  });
+  h.atPoll(2, () => (job.vertices[0]!.status = 'RUNNING'));
+
+  await awaitStable();
+
+  expect(h.heartbeats.slice(0, 2)).toEqual(Array(2).fill('job is RUNNING (tasks still deploying)'));
+  expect(h.elapsedMs()).toBe(10_000 + 30_000);
+});
+
+test('a restart starts the window again', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath });
+  h.atPoll(3, () => h.flink.restart(jobId));
+
+  await awaitStable();
+
+  expect(h.elapsedMs()).toBe(15_000 + 30_000);
+});
+
+test('restarts reaching the limit: JobFailed naming how many and the root cause', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath });
+  for (const poll of [1, 2, 3])
+    h.atPoll(poll, () => h.flink.restart(jobId, 'java.lang.ArithmeticException: / by zero'));
+
+  const failure = await failureOf(awaitStable());
+
+  expect(failure).toMatchObject({ type: FailureType.JobFailed, nonRetryable: true });
+  expect(failure.message).toBe(
+    `job ${jobId} of default/counter restarted 3 times while stabilising: java.lang.ArithmeticException: java.lang.ArithmeticException: / by zero`,
+  );
+  expect(h.heartbeats).toHaveLength(3);
+});
+
+test('restarts below the limit are tolerated', async () => {
+  h = activityHarness({ msPerPoll, config: { maxJobRestarts: 3 } });
+  putPods();
+  h.flink.runJob(jobId, { restoredFrom: restorePath });
+  for (const poll of [1, 2]) h.atPoll(poll, () => h.flink.restart(jobId));
+
+  await expect(awaitStable()).resolves.toMatchObject({ restoredFrom: restorePath });
+});
+
+test('the job FAILED: JobFailed at once, with the root cause', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath });
+  h.flink.failJob(jobId, 'java.lang.ClassNotFoundException: io.example.Missing');
+
+  const failure = await failureOf(awaitStable());
+
+  expect(failure.type).toBe(FailureType.JobFailed);
+  expect(failure.message).toContain(
+    'FAILED: java.lang.ClassNotFoundException: java.lang.ClassNotFoundException: io.example.Missing',
+  );
+  expect(h.heartbeats).toHaveLength(0);
+});
+
+test('a pod crash-looping: DeploymentUnhealthy naming the pod and why', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath });
+  h.atPoll(2, () =>
+    putPods({ taskmanager: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' }, restartCount: 3 } }),
+  );
+
+  const failure = await failureOf(awaitStable());
+
+  expect(failure.type).toBe(FailureType.DeploymentUnhealthy);
+  expect(failure.message).toBe(
+    'pod counter-taskmanager-0 keeps crashing: CrashLoopBackOff in flink-main-container (last exit code 1, 3 restarts)',
+  );
+});
+
+test('a pod whose image cannot be pulled: DeploymentUnhealthy at the first look', async () => {
+  h = activityHarness({ msPerPoll });
+  putPods({
+    jobmanager: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "flink:2.3-typo"' } },
+  });
+  h.flink.reachable = false;
+
+  const failure = await failureOf(awaitStable());
+
+  expect(failure.type).toBe(FailureType.DeploymentUnhealthy);
+  expect(failure.message).toBe(
+    'pod counter-jobmanager-0 cannot start: ImagePullBackOff (Back-off pulling image "flink:2.3-typo")',
+  );
+  expect(h.heartbeats).toHaveLength(0);
+});
+
+test('JobManager unreachable, then the job not submitted yet: waited for, not failed', async () => {
+  harness();
+  h.flink.reachable = false;
+  h.atPoll(2, () => (h.flink.reachable = true));
+  h.atPoll(3, () => h.flink.runJob(jobId, { restoredFrom: restorePath }));
+
+  await awaitStable();
+
+  expect(h.heartbeats.slice(0, 3)).toEqual([
+    'JobManager not reachable yet (counter-jobmanager-0: ready; counter-taskmanager-0: ready)',
+    'JobManager not reachable yet (counter-jobmanager-0: ready; counter-taskmanager-0: ready)',
+    'JobManager up, job not submitted yet (counter-jobmanager-0: ready; counter-taskmanager-0: ready)',
+  ]);
+  expect(h.elapsedMs()).toBe(15_000 + 30_000);
+});
+
+test('not stable by the deadline: NotStable with what was seen last', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath, vertices: [{ name: 'Source: keys', status: 'DEPLOYING' }] });
+
+  const failure = await failureOf(awaitStable({ deadline: Date.now() + 60_000 }));
+
+  expect(failure.type).toBe(FailureType.NotStable);
+  expect(failure.message).toBe(
+    `job ${jobId} of default/counter not stable within 300s: job is RUNNING (tasks still deploying)`,
+  );
+  expect(h.elapsedMs()).toBe(60_000);
+});
+
+test('restored from another path than the one deployed: JobFailed', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: 'file:///flink/checkpoints/chk-3' });
+
+  const failure = await failureOf(awaitStable());
+
+  expect(failure.type).toBe(FailureType.JobFailed);
+  expect(failure.message).toContain(`restored from file:///flink/checkpoints/chk-3, not from ${restorePath}`);
+});
+
+test('a required checkpoint is waited for before the job counts as stable', async () => {
+  harness();
+  const job = h.flink.runJob(jobId, { restoredFrom: restorePath });
+  h.atPoll(8, () => (job.completedCheckpoints = 1));
+
+  const stable = await awaitStable({
+    stability: { windowSeconds: 30, requireCheckpoint: true, timeoutSeconds: 300 },
+  });
+
+  expect(stable.completedCheckpoints).toBe(1);
+  expect(h.heartbeats[6]).toBe('RUNNING 30s, waiting for a completed checkpoint');
+  expect(h.elapsedMs()).toBe(40_000);
+});

@@ -1,0 +1,226 @@
+/**
+ * takeSavepoint, the real activity over the mock Flink: every branch a retry after a crash can
+ * meet (trigger known, job already FINISHED, trigger expired), the wait for deploying tasks
+ * (bounded), and the failures it must classify.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { FlinkErrorCode } from '../../../src/flink/errors';
+import { FailureType } from '../../../src/contract/failures';
+import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
+import { SAVEPOINT_DIR } from '../../support/mock-flink';
+
+const app = { namespace: 'default', name: 'counter' };
+const jobId = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const triggerId = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
+const stopPath = new RegExp(`^/jobs/${jobId}/stop$`);
+const statusPath = new RegExp(`^/jobs/${jobId}/savepoints/${triggerId}$`);
+
+let h: ActivityHarness;
+afterEach(() => h.close());
+
+const takeSavepoint = (stop = true) => h.run('takeSavepoint', { app, jobId, triggerId, stop });
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+test('a trigger Flink does not know: stop-with-savepoint is triggered once, with our trigger id, and polled to completion', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.savepoints.polls = 2;
+
+  const taken = await takeSavepoint();
+
+  expect(taken).toEqual({ location: `${SAVEPOINT_DIR}/savepoint-0a1b2c-${triggerId.slice(0, 12)}`, recovered: false });
+  expect(h.flink.requests.filter((r) => stopPath.test(r.path))).toEqual([
+    { method: 'POST', path: `/jobs/${jobId}/stop`, body: expect.objectContaining({ triggerId, drain: false }) },
+  ]);
+  expect(h.flink.job(jobId).state).toBe('FINISHED');
+  expect(h.heartbeats).toEqual(['savepoint in progress', 'savepoint in progress']);
+});
+
+test('a savepoint that keeps the job running uses the savepoints endpoint, not stop', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+
+  const taken = await takeSavepoint(false);
+
+  expect(taken.recovered).toBe(false);
+  expect(h.flink.count('POST', new RegExp(`^/jobs/${jobId}/savepoints$`))).toBe(1);
+  expect(h.flink.count('POST', stopPath)).toBe(0);
+  expect(h.flink.job(jobId).state).toBe('RUNNING');
+});
+
+test('a retry whose trigger Flink already knows polls that same trigger id and never triggers a second time', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.knownTrigger(jobId, triggerId, { stop: true, polls: 3 });
+
+  const taken = await takeSavepoint();
+
+  expect(taken.location).toContain(triggerId.slice(0, 12));
+  expect(h.flink.count('POST', /\/(stop|savepoints)$/)).toBe(0);
+  expect(h.flink.count('GET', statusPath)).toBe(4); // 3 in progress (the first look included), then completed
+  expect(h.flink.job(jobId).state).toBe('FINISHED');
+});
+
+test('a retry whose trigger already completed answers its savepoint as recovered, asking nothing else', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.knownTrigger(jobId, triggerId, { stop: true, polls: 0 });
+
+  const taken = await takeSavepoint();
+
+  expect(taken).toMatchObject({ recovered: true });
+  expect(h.flink.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /jobs/${jobId}/savepoints/${triggerId}`]);
+});
+
+test('the job already FINISHED (the stop completed, Flink forgot the trigger): its savepoint is found, nothing triggered', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId, { state: 'FINISHED', latestSavepoint: 'file:///flink/savepoints/savepoint-0a1b2c-earlier' });
+
+  const taken = await takeSavepoint();
+
+  expect(taken).toEqual({ location: 'file:///flink/savepoints/savepoint-0a1b2c-earlier', recovered: true });
+  expect(h.flink.count('POST', /.*/)).toBe(0);
+});
+
+test('the job FINISHED without a savepoint: SavepointFailed, nothing triggered', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId, { state: 'FINISHED' });
+
+  const failure = await failureOf(takeSavepoint());
+
+  expect(failure).toMatchObject({ type: FailureType.SavepointFailed, nonRetryable: true });
+  expect(failure.message).toContain('the job is FINISHED but reports no savepoint');
+  expect(h.flink.count('POST', /.*/)).toBe(0);
+});
+
+test('the trigger expires while polled but the stop finished the job: the savepoint of the FINISHED job is used', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.savepoints.polls = 5;
+  h.atPoll(2, () => {
+    h.flink.forgetTriggers();
+    Object.assign(h.flink.job(jobId), { state: 'FINISHED', latestSavepoint: 'file:///flink/savepoints/from-stats' });
+  });
+
+  const taken = await takeSavepoint();
+
+  expect(taken).toEqual({ location: 'file:///flink/savepoints/from-stats', recovered: true });
+  expect(h.flink.count('POST', stopPath)).toBe(1);
+});
+
+test('the trigger expires while the job still RUNS: SavepointFailed saying Flink no longer knows the trigger', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.savepoints.polls = 5;
+  h.atPoll(2, () => h.flink.forgetTriggers());
+
+  const failure = await failureOf(takeSavepoint());
+
+  expect(failure.type).toBe(FailureType.SavepointFailed);
+  expect(failure.message).toMatch(/stop-with-savepoint of job \w+ .* failed: Flink no longer knows the trigger$/);
+  expect(h.flink.job(jobId).state).toBe('RUNNING');
+});
+
+test('a savepoint Flink declines: SavepointFailed with Flink’s cause', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.savepoints.failure =
+    'org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint expired before completing.';
+
+  const failure = await failureOf(takeSavepoint());
+
+  expect(failure.type).toBe(FailureType.SavepointFailed);
+  expect(failure.message).toContain(
+    'failed: org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint expired',
+  );
+});
+
+test('tasks still deploying are waited for before the trigger (Flink would decline it)', async () => {
+  h = activityHarness({ msPerPoll: 1000 });
+  const job = h.flink.runJob(jobId, {
+    vertices: [
+      { name: 'Source: keys', status: 'RUNNING' },
+      { name: 'Count per key -> Sink', status: 'DEPLOYING' },
+    ],
+  });
+  h.atPoll(3, () => job.vertices.forEach((v) => (v.status = 'RUNNING')));
+
+  const taken = await takeSavepoint();
+
+  expect(taken.recovered).toBe(false);
+  expect(h.heartbeats.slice(0, 3)).toEqual(Array(3).fill('tasks not running yet: Count per key -> Sink DEPLOYING'));
+  const paths = h.flink.requests.map((r) => `${r.method} ${r.path}`);
+  expect(paths.indexOf(`POST /jobs/${jobId}/stop`)).toBeGreaterThan(paths.lastIndexOf(`GET /jobs/${jobId}`));
+  expect(h.flink.count('GET', new RegExp(`^/jobs/${jobId}$`))).toBe(5); // before, 3 deploying, running
+});
+
+test('tasks that never leave DEPLOYING: SavepointFailed after the 120 s bound, nothing triggered', async () => {
+  h = activityHarness({ msPerPoll: 10_000 });
+  h.flink.runJob(jobId, { vertices: [{ name: 'Source: keys', status: 'DEPLOYING' }] });
+
+  const failure = await failureOf(takeSavepoint());
+
+  expect(failure.type).toBe(FailureType.SavepointFailed);
+  expect(failure.message).toContain('tasks not running yet: Source: keys DEPLOYING for 120s');
+  expect(h.elapsedMs()).toBeGreaterThanOrEqual(120_000);
+  expect(h.elapsedMs()).toBeLessThanOrEqual(130_000);
+  expect(h.flink.count('POST', /.*/)).toBe(0);
+});
+
+test('the job leaving RUNNING while its tasks deploy: SavepointFailed naming the state', async () => {
+  h = activityHarness({ msPerPoll: 1000 });
+  const job = h.flink.runJob(jobId, { vertices: [{ name: 'Source: keys', status: 'DEPLOYING' }] });
+  h.atPoll(2, () => (job.state = 'RESTARTING'));
+
+  const failure = await failureOf(takeSavepoint());
+
+  expect(failure.type).toBe(FailureType.SavepointFailed);
+  expect(failure.message).toContain('the job is RESTARTING, not RUNNING');
+  expect(h.flink.count('POST', /.*/)).toBe(0);
+});
+
+test('a job Flink does not know: SavepointFailed', async () => {
+  h = activityHarness();
+
+  const failure = await failureOf(takeSavepoint());
+
+  expect(failure.type).toBe(FailureType.SavepointFailed);
+  expect(failure.message).toContain(`Flink does not know job ${jobId}`);
+});
+
+test('Flink unreachable: a retryable transport error for Temporal to retry, not a classified failure', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.reachable = false;
+
+  const err = await takeSavepoint().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+  expect(err).not.toBeInstanceOf(ApplicationFailure);
+  expect(err).toMatchObject({ code: FlinkErrorCode.Unreachable, retryable: true });
+});
+
+test('a 5xx while polling is thrown as is (retryable); the retry then finds the same trigger', async () => {
+  h = activityHarness();
+  h.flink.runJob(jobId);
+  h.flink.savepoints.polls = 2;
+  h.flink.inject(statusPath, { status: 503, error: 'JobManager is shutting down' }, { times: 2 });
+
+  await expect(takeSavepoint()).rejects.toMatchObject({ code: FlinkErrorCode.ServerError, retryable: true });
+  expect(h.flink.count('POST', stopPath)).toBe(0); // the first status read failed: nothing decided yet
+
+  await expect(takeSavepoint()).rejects.toMatchObject({ code: FlinkErrorCode.ServerError });
+  const taken = await takeSavepoint();
+  expect(taken.recovered).toBe(false);
+  expect(h.flink.count('POST', stopPath)).toBe(1);
+});

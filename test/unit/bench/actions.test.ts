@@ -1,0 +1,48 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { countActions, waitQueries } from '../../../scripts/bench/actions';
+
+const E = temporal.api.enums.v1.EventType;
+const at = (s: number) => ({ seconds: s, nanos: 0 });
+
+/** A client whose one run has these history events. */
+function clientWith(events: object[]): Client {
+  return { workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) } } as unknown as Client;
+}
+
+test('an activity retried twice counts its two retries; heartbeats are estimated from the last attempt', async () => {
+  // Plain numbers where the protobuf types say Long: countActions reads them with Number().
+  const events = [
+    { eventId: 1, eventType: E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, eventTime: at(0) },
+    {
+      eventId: 5,
+      eventType: E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+      eventTime: at(1),
+      activityTaskScheduledEventAttributes: { heartbeatTimeout: { seconds: 10 } },
+    },
+    {
+      eventId: 6,
+      eventType: E.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+      eventTime: at(20),
+      activityTaskStartedEventAttributes: { scheduledEventId: 5, attempt: 3 },
+    },
+    {
+      eventId: 7,
+      eventType: E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+      eventTime: at(36),
+      activityTaskCompletedEventAttributes: { scheduledEventId: 5 },
+    },
+  ];
+  // 2 billable history events, attempt 3 = 2 retries, 16 s at one heartbeat per 8 s = 2.
+  expect(await countActions(clientWith(events), 'wf')).toEqual({
+    historyActions: 2,
+    retries: 2,
+    estimatedHeartbeats: 2,
+    total: 6,
+  });
+});
+
+test("the CLI's --wait queries: one per poll round at most, plus the one that reads the end", () => {
+  expect(waitQueries(30_000, 500)).toBe(61);
+  expect(waitQueries(1_200, 500)).toBe(4);
+});
