@@ -21,6 +21,8 @@ export interface CounterManifestOptions {
   savepointDir?: string;
   windowSeconds?: number;
   timeoutSeconds?: number;
+  /** spec.flinkDeploy.onJobFailure (absent: the default, alert). */
+  onJobFailure?: 'alert' | 'restart';
 }
 
 /** How many keys the example application counts (0 .. counterKeys - 1). */
@@ -46,7 +48,7 @@ spec:
     stability:
       windowSeconds: ${o.windowSeconds ?? 8}
       timeoutSeconds: ${o.timeoutSeconds ?? 150}
-  jobManager:
+${o.onJobFailure ? `    onJobFailure: ${o.onJobFailure}\n` : ''}  jobManager:
     resource: {memory: 768m, cpu: 0.5}
   taskManager:
     resource: {memory: 1024m, cpu: 0.5}

@@ -6,6 +6,7 @@ import type { ActivityDeps } from './deps';
 import { deploymentActivities } from './deployment';
 import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
+import { jobStateActivities } from './job-state';
 import { recordActivities } from './record';
 import { savepointActivities } from './savepoint';
 import { stabilityActivities } from './stability';
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...recordActivities(deps),
     ...savepointActivities(deps),
     ...jobActivities(deps),
+    ...jobStateActivities(deps),
     ...deploymentActivities(deps),
     ...stabilityActivities(deps),
     ...haMetadataActivities(deps),

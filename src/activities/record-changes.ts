@@ -96,6 +96,22 @@ export function markDisposal(record: AppRecord, location: string, error?: string
   };
 }
 
+/**
+ * True when `input` ends an operation whose end is already in the record: a retry of the final
+ * write whose first attempt landed but whose answer was lost. Another operation (a periodic
+ * savepoint) may hold the lock by then; the end is ours when the history holds our run id.
+ */
+export function endAlreadyWritten(
+  record: AppRecord,
+  input: Pick<UpdateRecordInput, 'workflowId' | 'runId' | 'end'>,
+): boolean {
+  if (!input.end) return false;
+  const held = record.operation;
+  if (held?.workflowId === input.workflowId && (!input.runId || held.runId === input.runId)) return false;
+  if (input.runId) return record.history.some((p) => p.workflowId === input.workflowId && p.runId === input.runId);
+  return !held && record.history.at(-1)?.workflowId === input.workflowId;
+}
+
 /** Applies an updateRecord input: its changes, then (optionally) the end of the operation. */
 export function applyUpdate(
   record: AppRecord,

@@ -8,7 +8,7 @@ import type { AppRef } from '../contract/app';
 import { Outcome } from '../contract/operations';
 import { Phase } from '../contract/phases';
 import { objectNames } from '../k8s/render';
-import { applyUpdate, toDeployedState, type AppRecord } from './record-changes';
+import { applyUpdate, endAlreadyWritten, toDeployedState, type AppRecord } from './record-changes';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import type { BeginOperationInput, UpdateRecordInput } from './types';
@@ -68,9 +68,8 @@ export function recordActivities(deps: ActivityDeps) {
             namespace: input.app.namespace,
             app: input.app.name,
             mutate: (record: AppRecord) => {
+              if (endAlreadyWritten(record, input)) return record; // a retry of our end: told before
               if (record.operation?.workflowId !== input.workflowId) {
-                if (input.end && !record.operation && record.history.at(-1)?.workflowId === input.workflowId)
-                  return record; // already ended (retry): told before
                 throw new LockNotHeldError(
                   { namespace: input.app.namespace, app: input.app.name },
                   `workflow ${input.workflowId} no longer holds the lock of ${input.app.namespace}/${input.app.name}`,

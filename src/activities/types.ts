@@ -21,6 +21,11 @@ export interface BeginOperationInput {
 export interface UpdateRecordInput {
   app: AppRef;
   workflowId: string;
+  /**
+   * The run writing (with `end`): a retry whose first write landed, its answer lost, finds this
+   * run's end in the history and succeeds, even if another operation has taken the lock since.
+   */
+  runId?: string;
   changes: RecordChange[];
   end?: { operation: Operation; outcome: Outcome; message: string };
 }
@@ -58,6 +63,12 @@ export interface CheckpointInfo {
   completedAt: number;
   /** Age when read, measured by the activity against Flink's timestamp (not workflow time). */
   ageSeconds: number;
+}
+
+/** What Flink says of a job: its state (RUNNING, FAILED...), NOT_FOUND, or UNREACHABLE (with why). */
+export interface JobStateAnswer {
+  state: string;
+  reason?: string;
 }
 
 /** Input of `applyApplication`: render the spec and server-side apply its objects. */
@@ -110,6 +121,7 @@ export interface FlinkDeployActivities {
   takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken>;
   latestCheckpoint(input: JobRef): Promise<CheckpointInfo | null>;
   cancelJob(input: JobRef): Promise<void>;
+  jobState(input: JobRef): Promise<JobStateAnswer>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;
   removeHaMetadata(input: RemoveHaMetadataInput): Promise<void>;

@@ -85,6 +85,10 @@ export interface Settings {
   maxJobRestarts: number;
   /** Container restarts of one pod that count as a crash loop. @default 3 */
   maxPodRestarts: number;
+  /** Time between two sweeps of the observer, ms. @default 15000 */
+  observeIntervalMs: number;
+  /** Namespaces the observer sweeps (comma-separated); unset: all namespaces. */
+  observeNamespaces?: string[];
   /** @default "info" */
   logLevel: LogLevel;
   /**
@@ -393,6 +397,31 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     schema: hostPort,
   },
   {
+    key: 'observeIntervalMs',
+    name: 'observer.interval',
+    group: SettingGroup.Worker,
+    flag: '--observe-interval <duration>',
+    env: ['FLINK_DEPLOY_OBSERVE_INTERVAL'],
+    description:
+      'time between two sweeps of every application by the observer (taken by the observer that the first worker starts)',
+    default: '15s',
+    schema: duration,
+  },
+  {
+    key: 'observeNamespaces',
+    name: 'observer.namespaces',
+    group: SettingGroup.Worker,
+    flag: '--observe-namespaces <ns,ns>',
+    env: ['FLINK_DEPLOY_OBSERVE_NAMESPACES'],
+    description: 'namespaces the observer sweeps, comma-separated (default: all, which needs a ClusterRole)',
+    schema: z
+      .string()
+      .transform((text) => text.split(',').map((ns) => ns.trim()))
+      .refine((list) => list.every((ns) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)), {
+        message: 'expected namespace names separated by commas, e.g. flink,team-a',
+      }),
+  },
+  {
     key: 'logLevel',
     name: 'log.level',
     group: SettingGroup.Worker,
@@ -500,6 +529,7 @@ export function describeSettings(settings: Settings): Record<string, string | nu
       if (value === undefined) return [definition.name, undefined];
       if (definition.secret) return [definition.name, '(set)'];
       if (definition.key.endsWith('Ms') && typeof value === 'number') return [definition.name, formatDuration(value)];
+      if (Array.isArray(value)) return [definition.name, value.join(',')];
       return [definition.name, value];
     }),
   );

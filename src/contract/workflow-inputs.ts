@@ -6,6 +6,11 @@ import type { RetentionPolicy, SavepointKind } from './savepoints';
 /** Input of `apply`, `deploy`, `upgrade`: the desired spec, validated and normalised by the caller. */
 export interface ApplyInput {
   spec: AppSpec;
+  /**
+   * After an operation that never finished and a job that does not run: deploy fresh instead of
+   * from the latest secured state (`apply --from-scratch`). Ignored otherwise.
+   */
+  fromScratch?: boolean;
 }
 
 /** Input of `suspend`, `resume`, `savepoint`. */

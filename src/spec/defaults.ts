@@ -10,5 +10,7 @@ export const defaultStabilityWindowSeconds = 30;
 export const defaultStabilityTimeoutSeconds = 300;
 /** Oldest checkpoint the savepoint fallback may use. */
 export const defaultMaxCheckpointAgeSeconds = 600;
+/** Restarts the observer may start in an hour with `onJobFailure: restart`. */
+export const defaultMaxFailureRestartsPerHour = 3;
 /** Namespace when metadata.namespace is absent. */
 export const defaultNamespace = 'default';

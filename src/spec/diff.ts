@@ -17,6 +17,7 @@
  * Pure and deterministic: safe in workflow code.
  */
 import { canonicalJson } from './hash';
+import { shownValue } from './redact';
 import {
   ChangeClass,
   ChangeEffect,
@@ -57,6 +58,7 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['job.initialSavepointPath', (s) => s.job.initialSavepointPath, ChangeEffect.Recorded],
   ['stability', (s) => s.stability, ChangeEffect.Recorded],
   ['savepointFallback', (s) => s.savepointFallback, ChangeEffect.Recorded],
+  ['onJobFailure', (s) => s.onJobFailure, ChangeEffect.Recorded],
 ];
 
 /** Reactive mode rescales the job to the TaskManagers there are: parallelism is a scale. */
@@ -84,7 +86,14 @@ function fieldChanges(deployed: AppSpec, desired: AppSpec): FieldChange[] {
   for (const key of keys) {
     const from = deployed.flinkConfiguration[key];
     const to = desired.flinkConfiguration[key];
-    if (from !== to) out.push({ field: `flinkConfiguration["${key}"]`, from, to, effect: ChangeEffect.Upgrade });
+    if (from === to) continue;
+    // A rotated secret is a change, shown as `<redacted> → <redacted>`: never its values.
+    out.push({
+      field: `flinkConfiguration["${key}"]`,
+      from: shownValue(key, from),
+      to: shownValue(key, to),
+      effect: ChangeEffect.Upgrade,
+    });
   }
   const nonces: ReadonlyArray<readonly [string, Getter, Effect]> = [
     ['job.savepointTriggerNonce', (s) => s.job.savepointTriggerNonce, ChangeEffect.Savepoint],

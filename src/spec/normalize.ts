@@ -15,6 +15,7 @@ import type { FlinkDeploymentManifest } from './schema';
 import {
   ImagePullPolicy,
   JobState,
+  OnJobFailureAction,
   SpecIssueCode,
   UpgradeMode,
   type AppSpec,
@@ -196,6 +197,30 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     }),
   );
 
+  if (extension?.maxFailureRestartsPerHour !== undefined && extension.onJobFailure !== OnJobFailureAction.Restart) {
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.flinkDeploy.maxFailureRestartsPerHour',
+      message: 'maxFailureRestartsPerHour limits the restarts of onJobFailure: restart, which is not set',
+      hint: 'Set spec.flinkDeploy.onJobFailure: restart, or remove maxFailureRestartsPerHour.',
+    });
+  }
+  if (extension?.onJobFailure === OnJobFailureAction.Restart && upgradeMode === UpgradeMode.Stateless) {
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.flinkDeploy.onJobFailure',
+      message: 'onJobFailure: restart restores from a checkpoint, which a stateless job does not use',
+      hint: 'Use upgradeMode savepoint or last-state with checkpointing, or onJobFailure: alert.',
+    });
+  } else if (extension?.onJobFailure === OnJobFailureAction.Restart && !checkpointing) {
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.flinkDeploy.onJobFailure',
+      message: 'onJobFailure: restart restores from the latest checkpoint, but checkpointing is off',
+      hint: 'Set execution.checkpointing.interval in spec.flinkConfiguration, or onJobFailure: alert.',
+    });
+  }
+
   const common = spec.podTemplate as PodTemplate | undefined;
   const component = (
     role: 'jobManager' | 'taskManager',
@@ -250,6 +275,14 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       maxCheckpointAgeSeconds:
         extension?.savepointFallback?.maxCheckpointAgeSeconds ?? defaults.defaultMaxCheckpointAgeSeconds,
     },
+    ...(extension?.onJobFailure !== undefined
+      ? {
+          onJobFailure: {
+            action: extension.onJobFailure,
+            maxRestartsPerHour: extension.maxFailureRestartsPerHour ?? defaults.defaultMaxFailureRestartsPerHour,
+          },
+        }
+      : {}),
     manifest: input.document,
   };
   return { spec: appSpec, issues };

@@ -5,7 +5,7 @@
  * accepted here and refused in `refusals.ts`, so they get one clear message.
  */
 import { z } from 'zod';
-import { ImagePullPolicy, JobState, UpgradeMode } from './types';
+import { ImagePullPolicy, JobState, OnJobFailureAction, UpgradeMode } from './types';
 import {
   isDns1035Label,
   isDns1123Label,
@@ -170,6 +170,8 @@ const flinkDeploy = z.strictObject({
       maxCheckpointAgeSeconds: positiveInt.optional(),
     })
     .optional(),
+  onJobFailure: z.enum(Object.values(OnJobFailureAction)).optional(),
+  maxFailureRestartsPerHour: positiveInt.optional(),
   /** Run a savepoint/last-state application without JobManager HA (src/spec/high-availability.ts). */
   unsafeDisableJobManagerHA: z.boolean().optional(),
 });

@@ -94,6 +94,22 @@ export interface SavepointFallbackOptions {
   maxCheckpointAgeSeconds: number;
 }
 
+/** What the observer does when the job reaches the terminal state FAILED (`spec.flinkDeploy.onJobFailure`). */
+export const OnJobFailureAction = {
+  /** Tell people (Event JobFailed, `status`) and leave the job for a person. */
+  Alert: 'alert',
+  /** Start a restart from the latest retained checkpoint, at most `maxRestartsPerHour` times an hour. */
+  Restart: 'restart',
+} as const;
+export type OnJobFailureAction = (typeof OnJobFailureAction)[keyof typeof OnJobFailureAction];
+
+/** `spec.flinkDeploy.onJobFailure` and its limit; absent from the spec means `alert`. */
+export interface OnJobFailureOptions {
+  action: OnJobFailureAction;
+  /** Restarts the observer may start in any hour. @default 3 */
+  maxRestartsPerHour: number;
+}
+
 /** The validated, normalised application spec. Deterministic for a given manifest. */
 export interface AppSpec {
   /** Application name (`metadata.name`): a DNS-1035 label of at most 45 characters. */
@@ -125,6 +141,8 @@ export interface AppSpec {
   restartNonce?: number;
   stability: StabilityOptions;
   savepointFallback: SavepointFallbackOptions;
+  /** Set only when the manifest says (`spec.flinkDeploy.onJobFailure`); absent: `alert`. */
+  onJobFailure?: OnJobFailureOptions;
   /**
    * `spec.flinkDeploy.unsafeDisableJobManagerHA`, present only when true: a savepoint/last-state
    * application runs without JobManager HA (a JobManager restart rewinds the job to the

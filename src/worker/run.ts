@@ -9,7 +9,10 @@ import type { Settings } from '../config/settings';
 import { describeSettings } from '../config/settings';
 import { temporalConnectConfig } from '../config/temporal-connection';
 import { createWorkerClients } from './clients';
+import { observerActivities } from '../activities/observe';
 import { createLogger, temporalLogger } from './logger';
+import { observerMetrics } from './observer-metrics';
+import { startObserver } from './start-observer';
 
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
@@ -27,12 +30,29 @@ export async function runWorker(settings: Settings): Promise<void> {
       namespace,
       taskQueue: settings.taskQueue,
       workflowsPath: require.resolve('../workflows'),
-      activities: createActivities({
-        kube: clients.kube,
-        flinkFor: clients.flinkFor,
-        config: activityConfigOf(settings),
-      }),
+      activities: {
+        ...createActivities({
+          kube: clients.kube,
+          flinkFor: clients.flinkFor,
+          config: activityConfigOf(settings),
+        }),
+        ...observerActivities({
+          kube: clients.kube,
+          flinkFor: clients.flinkFor,
+          metrics: observerMetrics(Runtime.instance().metricMeter),
+          namespaces: settings.observeNamespaces,
+        }),
+      },
     });
+    await startObserver({
+      connection,
+      namespace,
+      taskQueue: settings.taskQueue,
+      intervalMs: settings.observeIntervalMs,
+    }).then(
+      (observer) => logger.info(observer, 'observer running'),
+      (err: unknown) => logger.error({ error: String(err) }, 'could not start the observer; operations are served'),
+    );
     logger.info(
       { taskQueue: settings.taskQueue, namespace, metrics: `http://${settings.metricsAddress}/metrics` },
       'worker running',

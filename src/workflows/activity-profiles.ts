@@ -58,6 +58,16 @@ export const flink = proxyActivities<Pick<Activities, 'latestCheckpoint'>>({
 });
 
 /**
+ * What Flink says of a job (jobState): the activity looks a few times itself and answers
+ * UNREACHABLE rather than fail, so a few attempts cover a worker crash only.
+ */
+export const flinkLook = proxyActivities<Pick<Activities, 'jobState'>>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout,
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes },
+});
+
+/**
  * Savepoints and cancellations: trigger + poll inside, heartbeating; 45 min fits a large state's
  * savepoint. 10 attempts: a retry resumes the same trigger id, so each attempt is cheap, but ten
  * crashes in a row mean something is wrong that a person should see (SavepointFailed keeps the job).

@@ -2,10 +2,12 @@
  * apply: compare the desired spec with the deployed record and run the operation it needs
  * (deploy, upgrade/scale/restart, suspend, resume, savepoint, or nothing) under one lock.
  */
-import { uuid4 } from '@temporalio/workflow';
+import { patched, uuid4 } from '@temporalio/workflow';
 import { diffSpecs } from '../spec/diff';
 import type { AppSpec } from '../spec/types';
 import { deployBody } from './deploy';
+import { unfinishedGeneration } from './decisions/unfinished';
+import { finishUnfinished, FinishUnfinishedPatch } from './finish-unfinished';
 import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
@@ -16,17 +18,27 @@ import { Operation, Outcome, type OperationResult } from '../contract/operations
 import { SavepointKind } from '../contract/savepoints';
 import type { ApplyInput } from '../contract/workflow-inputs';
 import { upgradeBody } from './upgrade';
+import { validSpec } from './valid-input';
 
 export async function apply(input: ApplyInput): Promise<OperationResult> {
+  validSpec(input);
   const app = { namespace: input.spec.namespace, name: input.spec.name };
   const triggerId = hexId(uuid4());
   return runOperation({ app, operation: Operation.Apply, intent: { triggerId } }, (ctx) =>
-    applyBody(ctx, { spec: input.spec, triggerId }),
+    applyBody(ctx, { spec: input.spec, triggerId, fromScratch: input.fromScratch === true }),
   );
 }
 
-async function applyBody(ctx: OperationContext, input: { spec: AppSpec; triggerId: string }): Promise<BodyResult> {
+async function applyBody(
+  ctx: OperationContext,
+  input: { spec: AppSpec; triggerId: string; fromScratch: boolean },
+): Promise<BodyResult> {
   const { spec, triggerId } = input;
+  // Never "nothing changed" over an operation that never finished: finish it, undo it, or redeploy.
+  if (unfinishedGeneration(ctx.state) && patched(FinishUnfinishedPatch)) {
+    const finished = await finishUnfinished(ctx, input);
+    if (finished) return finished;
+  }
   const deployed = ctx.state.exists ? ctx.state.lastAppliedSpec : undefined;
   const change = diffSpecs(deployed, spec);
   ctx.progress.enter(Phase.Planning, `change: ${change.summary}`);

@@ -7,8 +7,10 @@ import { runOperation, type BodyResult, type OperationContext } from './operatio
 import { rollout } from './rollout';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import type { ApplyInput } from '../contract/workflow-inputs';
+import { validSpec } from './valid-input';
 
 export async function deploy(input: ApplyInput): Promise<OperationResult> {
+  validSpec(input);
   const app = { namespace: input.spec.namespace, name: input.spec.name };
   return runOperation({ app, operation: Operation.Deploy }, (ctx) => deployBody(ctx, input.spec));
 }

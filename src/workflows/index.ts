@@ -6,3 +6,5 @@ export { suspend } from './suspend';
 export { resume } from './resume';
 export { rollback } from './rollback';
 export { savepoint } from './savepoint';
+export { observer } from './observer';
+export { restartFromCheckpoint } from './restart';

@@ -95,12 +95,17 @@ export async function runOperation(
   try {
     const { result, finalChanges } = await body(ctx);
     progress.enter(Phase.Done, result.message);
-    await record.updateRecord({
-      app,
-      workflowId,
-      changes: finalChanges ?? [],
-      end: { operation: result.operation, outcome: result.outcome, message: result.message },
-    });
+    // The body is done: a cancel that came too late to stop it (suspend, rollback) must not keep
+    // its outcome out of the record.
+    await CancellationScope.nonCancellable(() =>
+      record.updateRecord({
+        app,
+        workflowId,
+        runId,
+        changes: finalChanges ?? [],
+        end: { operation: result.operation, outcome: result.outcome, message: result.message },
+      }),
+    );
     const final = options.afterRelease ? await options.afterRelease(result, progress) : result;
     progress.finish(final);
     return final;
@@ -115,7 +120,7 @@ export async function runOperation(
     const message = cancelled ? `${operation} cancelled` : (failure?.message ?? String(err));
     await CancellationScope.nonCancellable(async () => {
       progress.enter(Phase.Failed, message);
-      await record.updateRecord({ app, workflowId, changes: [], end: { operation, outcome, message } });
+      await record.updateRecord({ app, workflowId, runId, changes: [], end: { operation, outcome, message } });
       progress.finish({ operation, outcome, message });
     });
     // Fail with the ApplicationFailure itself (not the ActivityFailure around it), so callers

@@ -7,8 +7,10 @@ import { runOperation, type BodyResult, type OperationContext } from './operatio
 import { rollout } from './rollout';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import type { AppOperationInput } from '../contract/workflow-inputs';
+import { validApp } from './valid-input';
 
 export async function resume(input: AppOperationInput): Promise<OperationResult> {
+  validApp(input);
   return runOperation({ app: input.app, operation: Operation.Resume }, (ctx) => resumeBody(ctx, {}));
 }
 

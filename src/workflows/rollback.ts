@@ -3,18 +3,21 @@
  * a fresh savepoint of the running job (or the latest recorded one when no job runs).
  * The running job is never torn down without its state secured first.
  */
-import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
 import { latestSavepoint } from './decisions/latest-savepoint';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { rollout } from './rollout';
-import { secureState } from './secure-state';
+import { runningJob } from './running-job';
+import { secureState, type SecuredState } from './secure-state';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
 import type { RollbackInput } from '../contract/workflow-inputs';
+import { validApp } from './valid-input';
 
 export async function rollback(input: RollbackInput): Promise<OperationResult> {
+  validApp(input);
   const triggerId = hexId(uuid4());
   return runOperation(
     {
@@ -40,16 +43,28 @@ export async function rollbackBody(
     });
   }
   let restorePath = input.toSavepoint;
-  if (state.jobId && state.status === 'running') {
+  // Whatever runs is secured first, whatever the record's status says (Flink is asked when it says failed).
+  const jobId = await runningJob(ctx);
+  let lateCancel = false;
+  let secured: SecuredState | undefined;
+  if (jobId) {
     const mode = spec.job.upgradeMode === 'stateless' && !input.toSavepoint ? 'stateless' : 'savepoint';
-    const secured = await secureState(ctx, {
-      mode,
-      jobId: state.jobId,
-      triggerId: input.triggerId,
-      spec,
-      kind: SavepointKind.Upgrade,
-    });
-    if (secured.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
+    const secure = async () => {
+      const result = await secureState(ctx, {
+        mode,
+        jobId,
+        triggerId: input.triggerId,
+        spec,
+        kind: SavepointKind.Upgrade,
+      });
+      if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
+      return result;
+    };
+    // Like upgrade's: a cancel does not interrupt the stop-with-savepoint; once the job is stopped
+    // the rollback goes on (something must run), and the result says the cancel came too late.
+    const guarded = patched(RollbackSecuresBeforeCancelPatch);
+    secured = guarded ? await CancellationScope.nonCancellable(secure) : await secure();
+    lateCancel = guarded && CancellationScope.current().consideredCancelled;
     restorePath ??= secured.restorePath;
   }
   if (!restorePath && spec.job.upgradeMode !== 'stateless') restorePath = latestSavepoint(state.savepoints)?.location;
@@ -58,18 +73,24 @@ export async function rollbackBody(
     : undefined;
   const generation = state.generation + 1;
   try {
-    const done = await rollout(ctx, { spec, generation, restore, label: 'last stable version' });
+    const roll = () => rollout(ctx, { spec, generation, restore, label: 'last stable version' });
+    const done = lateCancel ? await CancellationScope.nonCancellable(roll) : await roll();
+    const late = lateCancel
+      ? `cancel requested while job ${jobId} was being stopped${secured?.entry ? ` (savepoint ${secured.entry.location} recorded)` : ''}: the job had stopped, so the rollback was finished; `
+      : '';
     return {
       result: {
         operation: Operation.Rollback,
         outcome: Outcome.Succeeded,
         jobId: done.jobId,
+        savepoint: secured?.entry?.location,
         restoredFrom: restore?.path,
-        message: `rolled back to the last stable spec: job ${done.jobId} is stable${restore ? `, restored from ${restore.path}` : ''}`,
+        message: `${late}rolled back to the last stable spec: job ${done.jobId} is stable${restore ? `, restored from ${restore.path}` : ''}`,
       },
       finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
     };
   } catch (err) {
+    if (isCancellation(err)) throw err;
     await ctx.recordChanges({ kind: 'failed', reason: `rollback failed: ${String((err as Error).message)}` });
     throw ApplicationFailure.create({
       type: FailureType.RollbackFailed,
@@ -79,3 +100,6 @@ export async function rollbackBody(
     });
   }
 }
+
+/** `patched()` id: the securing step of rollback is non-cancellable, a late cancel finishes the rollback. */
+export const RollbackSecuresBeforeCancelPatch = 'rollback-secures-before-cancel';

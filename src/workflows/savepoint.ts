@@ -13,11 +13,14 @@ import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
+import { runningJob } from './running-job';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
 import type { SavepointInput } from '../contract/workflow-inputs';
+import { validApp } from './valid-input';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
+  validApp(input);
   const triggerId = hexId(uuid4());
   const periodic = input.kind === SavepointKind.Periodic;
   let planned: string[] = [];
@@ -69,7 +72,8 @@ export async function savepointBody(
   input: SavepointBodyInput,
 ): Promise<BodyResult & { planned: string[] }> {
   const { state } = ctx;
-  if (!state.jobId || state.status !== 'running') {
+  const jobId = await runningJob(ctx);
+  if (!jobId) {
     if (input.kind === SavepointKind.Periodic) {
       return {
         planned: [],
@@ -88,11 +92,11 @@ export async function savepointBody(
   }
   await ctx.enterPhase(
     Phase.Savepointing,
-    `taking a ${input.kind} savepoint of job ${state.jobId} (trigger ${input.triggerId}); the job keeps running`,
+    `taking a ${input.kind} savepoint of job ${jobId} (trigger ${input.triggerId}); the job keeps running`,
   );
   const taken = await savepoints.takeSavepoint({
     app: ctx.app,
-    jobId: state.jobId,
+    jobId,
     triggerId: input.triggerId,
     stop: false,
   });
@@ -101,7 +105,7 @@ export async function savepointBody(
     kind: input.kind,
     time: new Date().toISOString(),
     triggerId: input.triggerId,
-    jobId: state.jobId,
+    jobId,
     disposed: false,
   };
   const changes: RecordChange[] = [{ kind: 'savepoint-completed', entry }];
@@ -120,9 +124,9 @@ export async function savepointBody(
     result: {
       operation: Operation.Savepoint,
       outcome: Outcome.Succeeded,
-      jobId: state.jobId,
+      jobId,
       savepoint: taken.location,
-      message: `savepoint ${taken.location} taken of job ${state.jobId}`,
+      message: `savepoint ${taken.location} taken of job ${jobId}`,
     },
     finalChanges: changes,
   };

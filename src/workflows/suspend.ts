@@ -2,7 +2,7 @@
  * suspend: stop the job with a savepoint, remove the JobManager and TaskManager Deployments,
  * keep the ConfigMap, Services and the record (resume restores from that savepoint).
  */
-import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
 import { FailureType } from '../contract/failures';
@@ -11,11 +11,14 @@ import { clearHaAfterSuspend } from './ha-metadata';
 import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { secureState } from './secure-state';
+import { runningJob } from './running-job';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
 import type { AppOperationInput } from '../contract/workflow-inputs';
+import { validApp } from './valid-input';
 
 export async function suspend(input: AppOperationInput): Promise<OperationResult> {
+  validApp(input);
   const triggerId = hexId(uuid4());
   return runOperation({ app: input.app, operation: Operation.Suspend, intent: { triggerId } }, (ctx) =>
     suspendBody(ctx, { triggerId }),
@@ -28,7 +31,8 @@ export async function suspendBody(
 ): Promise<BodyResult> {
   const { state } = ctx;
   const spec = input.spec ?? state.lastAppliedSpec;
-  if (!state.jobId || state.status !== 'running' || !spec) {
+  const jobId = spec ? await runningJob(ctx) : undefined;
+  if (!jobId || !spec) {
     throw ApplicationFailure.create({
       type: FailureType.NothingToDo,
       nonRetryable: true,
@@ -37,27 +41,46 @@ export async function suspendBody(
   }
   // A suspend always keeps the state: stateless specs are stopped with a savepoint too.
   const mode = spec.job.upgradeMode === 'stateless' ? 'savepoint' : spec.job.upgradeMode;
-  const secured = await secureState(ctx, {
-    mode,
-    jobId: state.jobId,
-    triggerId: input.triggerId,
-    spec,
-    kind: SavepointKind.Suspend,
-  });
-  if (secured.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
-  await ctx.enterPhase(
-    Phase.RemovingDeployments,
-    'removing the JobManager and TaskManager Deployments (config and record are kept)',
-  );
-  await kube.removeDeployments({ app: ctx.app });
-  if (patched(Patch.HaMetadataOnSuspend)) await clearHaAfterSuspend(ctx, spec);
+  const secure = async () => {
+    const result = await secureState(ctx, {
+      mode,
+      jobId,
+      triggerId: input.triggerId,
+      spec,
+      kind: SavepointKind.Suspend,
+    });
+    if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
+    return result;
+  };
+  // Like upgrade's: a cancel does not interrupt a stop-with-savepoint (the job would end FINISHED,
+  // its savepoint unrecorded). Once the job is stopped, the suspend is finished: it is the only
+  // state that matches, and the result says the cancel came too late.
+  const guarded = patched(SuspendSecuresBeforeCancelPatch);
+  const secured = guarded ? await CancellationScope.nonCancellable(secure) : await secure();
+  const lateCancel = guarded && CancellationScope.current().consideredCancelled;
+  const finish = async () => {
+    await ctx.enterPhase(
+      Phase.RemovingDeployments,
+      'removing the JobManager and TaskManager Deployments (config and record are kept)',
+    );
+    await kube.removeDeployments({ app: ctx.app });
+    if (patched(Patch.HaMetadataOnSuspend)) await clearHaAfterSuspend(ctx, spec);
+  };
+  if (lateCancel) await CancellationScope.nonCancellable(finish);
+  else await finish();
+  const saved = secured.restorePath ? ` with savepoint ${secured.restorePath}` : '';
   return {
     result: {
       operation: Operation.Suspend,
       outcome: Outcome.Succeeded,
       savepoint: secured.restorePath,
-      message: `suspended: job ${state.jobId} stopped${secured.restorePath ? ` with savepoint ${secured.restorePath}` : ''}; resume restores from it`,
+      message: lateCancel
+        ? `cancel requested while job ${jobId} was being stopped${saved}: the job had stopped, so the suspend was finished (recorded; resume restores from it)`
+        : `suspended: job ${jobId} stopped${saved}; resume restores from it`,
     },
     finalChanges: [{ kind: 'suspended', spec }],
   };
 }
+
+/** `patched()` id: the securing step of suspend is non-cancellable, a late cancel finishes the suspend. */
+export const SuspendSecuresBeforeCancelPatch = 'suspend-secures-before-cancel';

@@ -16,12 +16,14 @@ import { secureState } from './secure-state';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
 import type { ApplyInput } from '../contract/workflow-inputs';
+import { validSpec } from './valid-input';
 
 /** Failure types of the new version that trigger the automatic rollback. */
 const rollbackOn: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
 
 /** The upgrade workflow, started on its own (apply usually runs upgradeBody inline). */
 export async function upgrade(input: ApplyInput): Promise<OperationResult> {
+  validSpec(input);
   const app = { namespace: input.spec.namespace, name: input.spec.name };
   const triggerId = hexId(uuid4());
   return runOperation({ app, operation: Operation.Upgrade, intent: { triggerId } }, (ctx) =>

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import { observerWorkflowId } from '../../src/contract/observed-health';
 import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../src/k8s';
 import type { AppSpec } from '../../src/spec/types';
@@ -53,7 +55,9 @@ export class E2eEnv {
   readonly namespace: string;
   readonly dir: string;
   worker: ChildProcess | undefined;
-  private metricsPort = 20000 + Math.floor(Math.random() * 20000);
+  readonly metricsPort = 20000 + Math.floor(Math.random() * 20000);
+  /** Settings of this test's worker and CLI beyond the harness's own (e.g. a short observer interval). */
+  extraEnv: Record<string, string> = {};
 
   constructor(prefix: string) {
     this.namespace = `${prefix}-${randomUUID().slice(0, 6)}`;
@@ -69,6 +73,9 @@ export class E2eEnv {
       FLINK_DEPLOY_TASK_QUEUE: this.taskQueue,
       FLINK_DEPLOY_METRICS_ADDRESS: `127.0.0.1:${this.metricsPort}`,
       FLINK_DEPLOY_POLL_INTERVAL: '500ms',
+      // Each test's observer (docs/observer.md) sweeps only the test's own namespace.
+      FLINK_DEPLOY_OBSERVE_NAMESPACES: this.namespace,
+      ...this.extraEnv,
     };
   }
 
@@ -80,18 +87,27 @@ export class E2eEnv {
   }
 
   startWorker(): void {
-    const log = path.join(this.dir, 'worker.log');
-    const worker = spawn(node, [cliEntry, 'worker'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.worker = this.spawnWorker();
+  }
+
+  /** Another worker process on the same task queue (its own metrics address and log); the caller kills it. */
+  spawnWorker(extraEnv: Record<string, string> = {}, logName = 'worker.log'): ChildProcess {
+    const log = path.join(this.dir, logName);
+    const worker = spawn(node, [cliEntry, 'worker'], {
+      env: { ...this.env(), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const append = (chunk: Buffer) => writeFileSync(log, chunk, { flag: 'a' });
     worker.stdout?.on('data', append);
     worker.stderr?.on('data', append);
-    this.worker = worker;
+    return worker;
   }
 
   /** SIGKILL the worker (a crash) and wait until it is gone. */
   async killWorker(): Promise<void> {
     const w = this.worker;
-    if (!w || w.exitCode !== null) return;
+    // A process killed by a signal has signalCode set and exitCode null: it is gone too.
+    if (!w || w.exitCode !== null || w.signalCode !== null) return;
     const exited = new Promise((r) => w.once('exit', r));
     w.kill('SIGKILL');
     await exited;
@@ -99,7 +115,21 @@ export class E2eEnv {
 
   async tearDown(): Promise<void> {
     await this.killWorker();
+    await this.stopObserver();
     await core.deleteNamespace({ name: this.namespace }).catch(() => undefined);
+  }
+
+  /** Terminate the observer the worker started on this test's task queue (it would wait for a worker forever). */
+  async stopObserver(): Promise<void> {
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    try {
+      await new Client({ connection }).workflow
+        .getHandle(observerWorkflowId(this.taskQueue))
+        .terminate('end of the test')
+        .catch(() => undefined);
+    } finally {
+      await connection.close();
+    }
   }
 
   /** Run the CLI; resolves with its exit code and output. */

@@ -33,6 +33,8 @@ export interface Script {
   /** Images whose stability wait never ends (until the activity is cancelled). */
   hangingImages?: string[];
   checkpoint?: CheckpointInfo | null;
+  /** takeSavepoint takes this long (heartbeating), so a test can cancel while it runs. */
+  savepointMs?: number;
   /** disposeSavepoints fails for these locations. */
   disposalFails?: string[];
 }
@@ -90,6 +92,10 @@ export class InMemoryCluster {
       takeSavepoint: async (input) => {
         log('takeSavepoint', input);
         this.triggers.push(input.triggerId);
+        for (let waited = 0; waited < (this.script.savepointMs ?? 0); waited += 100) {
+          Context.current().heartbeat();
+          await Context.current().sleep(100);
+        }
         const job = this.jobs.find((j) => j.jobId === input.jobId);
         if (this.script.savepointFails || !job || job.state !== 'RUNNING') {
           throw ApplicationFailure.create({
@@ -104,6 +110,11 @@ export class InMemoryCluster {
       latestCheckpoint: async (input) => {
         log('latestCheckpoint', input);
         return this.script.checkpoint ?? null;
+      },
+      jobState: async (input) => {
+        log('jobState', input);
+        const job = this.jobs.find((j) => j.jobId === input.jobId);
+        return { state: job ? job.state : 'NOT_FOUND' };
       },
       cancelJob: async (input) => {
         log('cancelJob', input);

@@ -394,14 +394,22 @@ export class InMemoryKube implements KubeFacade {
     };
   }
 
-  /** The three ConfigMap verbs `DeployStateStore` uses, with resourceVersion compare-and-swap. */
+  /** The ConfigMap verbs `DeployStateStore` uses, with resourceVersion compare-and-swap (list: the observer's). */
   private configMapApi(): Pick<
     CoreV1Api,
-    'readNamespacedConfigMap' | 'createNamespacedConfigMap' | 'replaceNamespacedConfigMap'
+    'readNamespacedConfigMap' | 'createNamespacedConfigMap' | 'replaceNamespacedConfigMap' | 'listNamespacedConfigMap'
   > {
     const notFound = (namespace: string, name: string) =>
       apiException(404, 'NotFound', `configmaps "${name}" not found in ${namespace}`);
     return {
+      listNamespacedConfigMap: async ({ namespace, labelSelector }: { namespace: string; labelSelector?: string }) => ({
+        items: [...this.objects.values()].filter(
+          (o) =>
+            o.kind === 'ConfigMap' &&
+            o.metadata?.namespace === namespace &&
+            matchesSelector(o.metadata?.labels, labelSelector ?? ''),
+        ),
+      }),
       readNamespacedConfigMap: async ({ name, namespace }: { name: string; namespace: string }) => {
         const fault = this.due('record.read', `${namespace}/${name}`);
         if (fault) throw fault;
@@ -446,7 +454,7 @@ export class InMemoryKube implements KubeFacade {
       },
     } as unknown as Pick<
       CoreV1Api,
-      'readNamespacedConfigMap' | 'createNamespacedConfigMap' | 'replaceNamespacedConfigMap'
+      'readNamespacedConfigMap' | 'createNamespacedConfigMap' | 'replaceNamespacedConfigMap' | 'listNamespacedConfigMap'
     >;
   }
 }

@@ -41,12 +41,17 @@ export function applyCommand(ctx: CliContext): Command {
   );
   addFileOption(command);
   command.option('--dry-run', 'validate and show what would run (reads the cluster); start nothing', false);
+  command.option(
+    '--from-scratch',
+    'after an operation that never finished, when the job does not run: deploy fresh, without the latest savepoint or checkpoint (its state is lost)',
+    false,
+  );
   addWaitOptions(command, { queue: true });
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal, SettingGroup.Kubernetes]);
   return command.action(
     action(ctx, command, async (output) => {
-      const opts = command.opts<{ file: string; dryRun: boolean }>();
+      const opts = command.opts<{ file: string; dryRun: boolean; fromScratch: boolean }>();
       const spec = requireSpec(opts.file);
       const settings = settingsOf(command, ctx.io);
       const app = { namespace: spec.namespace, name: spec.name };
@@ -63,7 +68,7 @@ export function applyCommand(ctx: CliContext): Command {
         return ExitCode.Success;
       }
       const change = await changeIfReadable(settings, spec);
-      const input: ApplyInput = { spec };
+      const input: ApplyInput = opts.fromScratch ? { spec, fromScratch: true } : { spec };
       return startAndFollow({
         io: ctx.io,
         output,

@@ -19,6 +19,7 @@ import { PROGRESS_QUERY_TIMEOUT_MS } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
+import { observedLines, observedView, type ObservedView } from '../observed-view';
 
 /** A spec in one line. */
 export function specSummary(spec: AppSpec | null | undefined): string | undefined {
@@ -54,6 +55,8 @@ export interface StatusJson {
   lastOperation?: { type: string; outcome: string; endedAt: string; message?: string; workflowId: string };
   /** Set when the cluster could not be read. */
   recordError?: string;
+  /** What the observer last saw (docs/observer.md). */
+  observed?: ObservedView;
 }
 
 async function operationStatus(
@@ -120,6 +123,8 @@ export function statusJson(
       workflowId: last.workflowId,
     },
     recordError,
+    // The observer's last look (issue 10 §3).
+    observed: observedView(record?.observed, record?.jobId, Date.now()),
   };
 }
 
@@ -137,6 +142,8 @@ export function statusText(status: StatusJson): string {
     if (status.deployedSpec) lines.push(`  deployed:    ${status.deployedSpec}`);
     if (status.stableSpec) lines.push(`  stable:      ${status.stableSpec}`);
     if (status.restoredFrom) lines.push(`  restored from ${status.restoredFrom}`);
+    // The observer's last look (issue 10 §3).
+    if (status.status === 'running') lines.push(...observedLines(status.observed));
   }
   if (status.savepoints.length) {
     lines.push('  savepoints (newest first):');

@@ -50,6 +50,16 @@ const pastOperation = z.object({
   outcome: z.string(),
   message: z.string().optional(),
 });
+const observed = z.object({
+  health: z.enum(['healthy', 'failed', 'restarting', 'checkpoints-stalled', 'jobmanager-unreachable']),
+  since: z.string(),
+  observedAt: z.string(),
+  jobId: z.string(),
+  jobState: z.string().optional(),
+  restarts: z.number().int().min(0),
+  lastCheckpoint: z.object({ id: z.number(), location: z.string(), completedAt: z.string() }).optional(),
+  message: z.string(),
+});
 const recordSchema = z.object({
   version: z.literal(1),
   app: z.string(),
@@ -65,6 +75,7 @@ const recordSchema = z.object({
   history: z.array(pastOperation),
   status: z.enum(['running', 'suspended', 'failed', 'none']),
   failureReason: z.string().optional(),
+  observed: observed.optional(),
 });
 
 /** The ConfigMap body of a record (no resourceVersion: callers add it for a replace). */

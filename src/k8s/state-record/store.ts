@@ -1,8 +1,8 @@
 import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
 import { KubeErrorCode } from '../errors/codes';
-import { classifyKubeError, kubeCallOr404 } from '../errors/classify';
+import { classifyKubeError, kubeCall, kubeCallOr404 } from '../errors/classify';
 import { decodeRecord, encodeRecord } from './codec';
-import { RecordConflictError, RecordNotFoundError } from './errors';
+import { RecordConflictError, RecordCorruptError, RecordNotFoundError } from './errors';
 import {
   withLockAcquired,
   withLockReleased,
@@ -65,6 +65,42 @@ export class DeployStateStore {
       this.core.readNamespacedConfigMap({ name, namespace }),
     );
     return configMap === undefined ? undefined : decodeRecord<TSpec>(configMap, { namespace, app });
+  }
+
+  /**
+   * Every record (one LIST): of `namespaces`, or of all namespaces when none are given (a
+   * ClusterRole that lists ConfigMaps). A corrupt record is returned as its error, not thrown,
+   * so one bad record does not hide the others.
+   */
+  async listRecords<TSpec = unknown>(
+    namespaces?: readonly string[],
+  ): Promise<Array<VersionedRecord<TSpec> | RecordCorruptError>> {
+    const labelSelector = 'app.kubernetes.io/component=deploy-state,app.kubernetes.io/managed-by=flink-deploy';
+    const lists = namespaces?.length
+      ? await Promise.all(
+          namespaces.map((namespace) =>
+            kubeCall({ verb: 'list', resource: 'configmaps', namespace }, () =>
+              this.core.listNamespacedConfigMap({ namespace, labelSelector }),
+            ),
+          ),
+        )
+      : [
+          await kubeCall({ verb: 'list', resource: 'configmaps' }, () =>
+            this.core.listConfigMapForAllNamespaces({ labelSelector }),
+          ),
+        ];
+    return lists
+      .flatMap((list) => list.items)
+      .map((configMap) => {
+        const namespace = configMap.metadata?.namespace ?? '';
+        const app = configMap.metadata?.labels?.['app.kubernetes.io/instance'] ?? '';
+        try {
+          return decodeRecord<TSpec>(configMap, { namespace, app });
+        } catch (err) {
+          if (err instanceof RecordCorruptError) return err;
+          throw err;
+        }
+      });
   }
 
   /**

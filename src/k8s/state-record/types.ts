@@ -8,6 +8,7 @@
  */
 
 import { AppStatus } from '../../contract/deployed-state';
+import type { ObservedHealth } from '../../contract/observed-health';
 import type { SavepointEntry } from '../../contract/savepoints';
 
 /** Any JSON value. */
@@ -64,6 +65,8 @@ export interface DeployStateRecord<TSpec = unknown> {
   status: AppStatus;
   /** Why the status is `failed` (e.g. "rollback failed: ..."). */
   failureReason?: string;
+  /** What the observer last saw (docs/observer.md): its own field, written outside the lock. */
+  observed?: ObservedHealth;
 }
 
 /** How many past operations the record keeps. */

@@ -1,0 +1,116 @@
+/**
+ * Benchmark of the observer's sweep (issue 10 §3; printed figures, not a timed test): the time of
+ * one sweep of 1, 10 and 100 deployed-state records. The records are real ConfigMaps on the local
+ * stack's kube-apiserver (namespace `bench-observer-<n>`, removed after); Flink REST is answered by
+ * a LOAD STAND-IN — a local HTTP server that answers `/jobs/:id`, `/jobs/:id/exceptions` and
+ * `/jobs/:id/checkpoints` like a healthy JobManager, after `--flink-latency-ms` (default 20 ms) —
+ * because the stack cannot run 100 Flink clusters. The activity is the real one, run in Temporal's
+ * MockActivityEnvironment. Usage: FD_STACK_DIR=... npx tsx scripts/bench/observer-sweep.ts
+ */
+import { createServer } from 'node:http';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { observerActivities } from '../../src/activities/observe';
+import { FlinkRestClient } from '../../src/flink';
+import { createKubeClients, createKubeFacade, loadKubeConfig } from '../../src/k8s';
+import { emptyRecord } from '../../src/k8s/state-record/types';
+import { loadAppSpec } from '../../src/spec';
+import type { AppSpec } from '../../src/spec/types';
+import { counterManifest } from '../lib/counter-app';
+
+const stackDir = process.env.FD_STACK_DIR ?? path.resolve(__dirname, '..', '..', '.stack');
+const kubeconfig = path.join(stackDir, 'kubeconfig');
+const latencyArg = process.argv.indexOf('--flink-latency-ms');
+const latencyMs = latencyArg > 0 ? Number(process.argv[latencyArg + 1]) : 20;
+
+async function main(): Promise<void> {
+  const stand = createServer((req, res) => {
+    const now = Date.now();
+    const url = req.url ?? '';
+    const body = url.endsWith('/exceptions')
+      ? { exceptionHistory: { entries: [], truncated: false } }
+      : url.endsWith('/checkpoints')
+        ? {
+            counts: { restored: 0, total: 5, in_progress: 0, completed: 5, failed: 0 },
+            latest: {
+              completed: {
+                id: 5,
+                status: 'COMPLETED',
+                is_savepoint: false,
+                trigger_timestamp: now - 1000,
+                latest_ack_timestamp: now,
+                external_path: 'file:/bench/chk-5',
+              },
+              savepoint: null,
+              failed: null,
+              restored: null,
+            },
+            history: [],
+          }
+        : {
+            jid: url.split('/')[2],
+            name: 'stand-in',
+            isStoppable: false,
+            state: 'RUNNING',
+            'start-time': now - 60_000,
+            'end-time': -1,
+            duration: 60_000,
+            now,
+            timestamps: {},
+            vertices: [],
+          };
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), latencyMs);
+  });
+  await new Promise<void>((r) => stand.listen(0, '127.0.0.1', r));
+  const address = stand.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
+  console.log(`observer sweep benchmark: Flink REST answered by a LOAD STAND-IN (${latencyMs} ms per request)`);
+  try {
+    for (const n of [1, 10, 100]) {
+      const namespace = `bench-observer-${n}-${Date.now() % 100000}`;
+      await core.createNamespace({ body: { metadata: { name: namespace } } });
+      try {
+        const spec: AppSpec = loadAppSpec(counterManifest({ app: 'bench', namespace, dir: '/tmp/bench-observer' }));
+        for (let i = 0; i < n; i++) {
+          await kube.records.createRecord(namespace, {
+            ...emptyRecord<AppSpec>(namespace, `app-${i}`),
+            generation: 1,
+            jobId: `${i}`.padStart(32, '0'),
+            status: 'running',
+            lastAppliedSpec: { ...spec, name: `app-${i}` },
+          });
+        }
+        const activities = observerActivities({
+          kube,
+          flinkFor: () => Promise.resolve(new FlinkRestClient({ baseUrl })),
+          namespaces: [namespace],
+        });
+        const samples: number[] = [];
+        for (let run = 0; run < 3; run++) {
+          const env = new MockActivityEnvironment();
+          const started = performance.now();
+          await env.run(activities.observeApplications, { intervalMs: 15_000, runForMs: 0 });
+          samples.push(performance.now() - started);
+        }
+        const [first, ...steady] = samples.map((s) => `${Math.round(s)} ms`);
+        console.log(
+          `  ${String(n).padStart(3)} record(s): first sweep ${first} (writes every record's observed field), then ${steady.join(', ')}`,
+        );
+      } finally {
+        await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+      }
+    }
+  } finally {
+    stand.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

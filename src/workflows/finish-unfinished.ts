@@ -1,0 +1,142 @@
+/**
+ * apply over an operation that never finished (docs/recovery.md): from `failed`, or a generation
+ * never marked stable, there is always a next step, and the result says which one was taken.
+ * - The job of that generation runs and the spec is the one it runs: finish the operation (wait
+ *   for it to be stable, then record it stable); not stable: undo it (roll back to the last
+ *   stable spec, securing the running job first).
+ * - The job runs and the spec differs: an upgrade, which secures the running job first.
+ * - The job does not run (FAILED, gone): deploy the spec from the latest secured state
+ *   (savepoint or recorded checkpoint, as the mode allows), or fresh with `fromScratch`.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import { AppStatus } from '../contract/deployed-state';
+import { FailureType } from '../contract/failures';
+import { Operation, Outcome } from '../contract/operations';
+import { Phase } from '../contract/phases';
+import { canonicalJson } from '../spec/hash';
+import type { AppSpec } from '../spec/types';
+import { flinkLook, stability } from './activity-profiles';
+import { latestSavepoint } from './decisions/latest-savepoint';
+import { unfinishedGeneration } from './decisions/unfinished';
+import { applicationFailureOf, type BodyResult, type OperationContext } from './operation';
+import { rollbackBody } from './rollback';
+import { rollout } from './rollout';
+import { upgradeBody } from './upgrade';
+
+/** `patched()` id: apply finishes or undoes an operation that never finished, instead of diffing. */
+export const FinishUnfinishedPatch = 'apply-finishes-unfinished';
+
+export interface FinishInput {
+  spec: AppSpec;
+  triggerId: string;
+  /** Deploy fresh, not from the latest secured state, when the job does not run. */
+  fromScratch?: boolean;
+}
+
+/** Failure types of a stability wait that mean "not stable" (undo it), not "could not look". */
+const notStable: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
+
+/** The body apply runs instead of diffing; undefined when the record shows nothing unfinished. */
+export async function finishUnfinished(ctx: OperationContext, input: FinishInput): Promise<BodyResult | undefined> {
+  const { state, app } = ctx;
+  if (!unfinishedGeneration(state)) return undefined;
+  const { spec } = input;
+  const what = `${state.status === AppStatus.Failed ? `status failed${state.jobId ? `, job ${state.jobId}` : ''}` : `generation ${state.generation} (job ${state.jobId}) was never verified stable`}`;
+  const look = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
+  ctx.progress.enter(
+    Phase.Planning,
+    `the last operation never finished (${what}); Flink says the job is ${look.state}${'reason' in look && look.reason ? ` (${look.reason})` : ''}`,
+  );
+  const running = look.state === 'RUNNING' && state.jobId ? state.jobId : undefined;
+  const runningCtx: OperationContext = { ...ctx, state: { ...state, status: AppStatus.Running } };
+
+  if (running && canonicalJson(spec) === canonicalJson(state.lastAppliedSpec)) {
+    await ctx.enterPhase(
+      Phase.WaitingForStable,
+      `finishing the interrupted operation: waiting for job ${running} to be RUNNING and stable`,
+    );
+    try {
+      await stability.awaitJobStable({
+        app,
+        jobId: running,
+        expectRestoredFrom: state.restoredFrom,
+        stability: spec.stability,
+        deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
+      });
+    } catch (err) {
+      const failure = applicationFailureOf(err);
+      if (!failure || !notStable.includes(failure.type ?? '')) throw err;
+      if (!state.lastStableSpec) {
+        await ctx.recordChanges({ kind: 'failed', reason: failure.message });
+        throw ApplicationFailure.create({
+          type: failure.type ?? FailureType.NotStable,
+          nonRetryable: true,
+          message: `the interrupted deploy is not stable (${failure.message}) and there is no stable spec to undo it to: fix the spec and apply it (from the latest secured state, or --from-scratch)`,
+        });
+      }
+      ctx.progress.setOperation(Operation.Rollback);
+      const undone = await rollbackBody(runningCtx, { triggerId: input.triggerId });
+      return {
+        ...undone,
+        result: {
+          ...undone.result,
+          message: `undid the interrupted operation (job ${running} not stable: ${failure.message}): ${undone.result.message}`,
+        },
+      };
+    }
+    return {
+      result: {
+        operation: Operation.Apply,
+        outcome: Outcome.Succeeded,
+        jobId: running,
+        restoredFrom: state.restoredFrom,
+        message: `finished the interrupted operation: job ${running} (generation ${state.generation}) is now verified stable and recorded`,
+      },
+      finalChanges: [{ kind: 'stable', generation: state.generation, jobId: running, spec }],
+    };
+  }
+
+  if (running) {
+    ctx.progress.setOperation(Operation.Upgrade);
+    const upgraded = await upgradeBody(runningCtx, { spec, triggerId: input.triggerId });
+    return {
+      ...upgraded,
+      result: {
+        ...upgraded.result,
+        message: `the last operation never finished; job ${running} runs, so it was upgraded from its secured state: ${upgraded.result.message}`,
+      },
+    };
+  }
+
+  const from =
+    input.fromScratch || spec.job.upgradeMode === 'stateless' ? undefined : latestSavepoint(state.savepoints);
+  const path = from?.location ?? (input.fromScratch ? undefined : spec.job.initialSavepointPath);
+  const restore = path ? { path, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
+  const generation = state.generation + 1;
+  ctx.progress.setOperation(Operation.Deploy);
+  let done;
+  try {
+    done = await rollout(ctx, { spec, generation, restore, label: 'spec (the last operation never finished)' });
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (failure && notStable.includes(failure.type ?? '')) {
+      await ctx.recordChanges({ kind: 'failed', reason: failure.message });
+    }
+    throw err;
+  }
+  const source = restore
+    ? `from the latest secured state ${restore.path}`
+    : input.fromScratch
+      ? 'from scratch (--from-scratch: no state restored)'
+      : 'fresh (no secured state recorded)';
+  return {
+    result: {
+      operation: Operation.Deploy,
+      outcome: Outcome.Succeeded,
+      jobId: done.jobId,
+      restoredFrom: restore?.path,
+      message: `the last operation never finished (${what}; Flink: ${look.state}): deployed ${source}; job ${done.jobId} is stable (generation ${generation})`,
+    },
+    finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
+  };
+}

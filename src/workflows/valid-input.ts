@@ -1,0 +1,82 @@
+/**
+ * Workflows check their input before any side effect: a run started directly (`temporal workflow
+ * start`, a script), not through the CLI, gets the same schema the CLI applies: its own `manifest`
+ * must validate, and the spec's fields must have the shape and range the schema allows; anything
+ * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
+ * no command, so replay is unchanged.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureType } from '../contract/failures';
+import { formatSpecIssues } from '../spec/errors';
+import { validateManifest } from '../spec/parse';
+import type { AppSpec } from '../spec/types';
+
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.InvalidSpec,
+    nonRetryable: true,
+    message: `invalid workflow input: ${message}; nothing was changed (start it with \`flink-deploy apply -f <manifest>\`, which validates and normalises the manifest)`,
+  });
+}
+
+/** The spec of an `apply`/`deploy`/`upgrade` input, checked; throws InvalidSpec otherwise. */
+export function validSpec(input: unknown): AppSpec {
+  const spec = typeof input === 'object' && input !== null ? (input as { spec?: unknown }).spec : undefined;
+  if (typeof spec !== 'object' || spec === null) throw invalid('no `spec` object');
+  const manifest = (spec as { manifest?: unknown }).manifest;
+  if (typeof manifest !== 'object' || manifest === null)
+    throw invalid('the spec has no `manifest` to check it against');
+  const checked = validateManifest(manifest);
+  if (!checked.ok) throw invalid(`the spec's manifest is invalid:\n${formatSpecIssues(checked.issues)}`);
+  const problems = specProblems(spec as AppSpec, checked.spec);
+  if (problems.length) throw invalid(`the spec is not valid: ${problems.join('; ')}`);
+  return spec as AppSpec;
+}
+
+/**
+ * The spec's own fields the workflows act on, checked beside its manifest (a caller may have
+ * changed a valid spec, e.g. tests and scripts build variants): names as the manifest's, and
+ * every field of the shape and range the schema allows.
+ */
+function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => {
+    if (!ok) problems.push(what);
+  };
+  const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  const text = (v: unknown) => typeof v === 'string' && v.length > 0;
+  check(spec.name === fromManifest.name, `name ${JSON.stringify(spec.name)} is not the manifest's`);
+  check(spec.namespace === fromManifest.namespace, `namespace ${JSON.stringify(spec.namespace)} is not the manifest's`);
+  check(text(spec.image), 'image must be a non-empty string');
+  const job = (spec.job ?? {}) as Partial<AppSpec['job']>;
+  check(text(job.jarURI), 'job.jarURI must be a non-empty string');
+  check(positiveInt(job.parallelism), 'job.parallelism must be a positive integer');
+  check(['stateless', 'savepoint', 'last-state'].includes(job.upgradeMode as string), 'job.upgradeMode is unknown');
+  check(['running', 'suspended'].includes(job.state as string), 'job.state must be running or suspended');
+  check(Array.isArray(job.args) && job.args.every((a) => typeof a === 'string'), 'job.args must be strings');
+  check(positiveInt(spec.jobManager?.replicas), 'jobManager.replicas must be a positive integer');
+  check(positiveInt(spec.taskManager?.replicas), 'taskManager.replicas must be a positive integer');
+  check(positiveInt(spec.slotsPerTaskManager), 'slotsPerTaskManager must be a positive integer');
+  check(positiveInt(spec.stability?.windowSeconds), 'stability.windowSeconds must be a positive integer');
+  check(positiveInt(spec.stability?.timeoutSeconds), 'stability.timeoutSeconds must be a positive integer');
+  const config = spec.flinkConfiguration;
+  check(
+    typeof config === 'object' && config !== null && Object.values(config).every((v) => typeof v === 'string'),
+    'flinkConfiguration must map keys to strings',
+  );
+  return problems;
+}
+
+/** An application reference `{ namespace, name }` as Kubernetes names allow; throws InvalidSpec otherwise. */
+export function validApp(input: unknown): void {
+  const app = typeof input === 'object' && input !== null ? (input as { app?: unknown }).app : undefined;
+  const dns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const ok =
+    typeof app === 'object' &&
+    app !== null &&
+    typeof (app as { namespace?: unknown }).namespace === 'string' &&
+    typeof (app as { name?: unknown }).name === 'string' &&
+    dns.test((app as { namespace: string }).namespace) &&
+    dns.test((app as { name: string }).name);
+  if (!ok) throw invalid('`app` must be { namespace, name } with Kubernetes names');
+}

@@ -1,0 +1,88 @@
+/**
+ * Issue 11 item 7 on the whole local stack: from `failed` or an operation that never finished
+ * there is always a next step. A first deploy whose job FAILS: re-applying runs again (never
+ * "nothing changed"), a fixed spec deploys. An upgrade terminated in WaitingForStable (as
+ * `temporal workflow terminate` does): the next apply of the same spec finishes it and says so.
+ * The other branches (undo, --from-scratch, rollback/suspend from failed, a late cancel):
+ * test/integration/workflows/state-first.test.ts.
+ */
+import { Connection, Client } from '@temporalio/client';
+import { operationWorkflowId } from '../../src/contract/ids';
+import { E2eEnv, eventually, flinkOf, readRecord, removeApp } from '../support/e2e';
+import { stack } from '../support/stack';
+
+const env = new E2eEnv('e2e-stuck');
+let connection: Connection;
+let client: Client;
+beforeAll(async () => {
+  await env.setUp();
+  connection = await Connection.connect({ address: stack.temporalAddress });
+  client = new Client({ connection });
+});
+afterAll(async () => {
+  await connection?.close();
+  await env.tearDown();
+});
+
+const wait = ['--wait', '--timeout', '5m'];
+
+test('a first deploy whose job FAILED: re-applying runs again, then a fixed spec deploys', async () => {
+  const app = 'first-broken';
+  const broken = env.manifest(app, { extraArgs: ['--fail-after-records', '0'], timeoutSeconds: 60 });
+  const first = await env.cli(['apply', '-f', broken, ...wait]);
+  expect(first.code).not.toBe(0);
+  const failedJob = (await readRecord(env.namespace, app)).jobId;
+
+  const again = await env.cli(['apply', '-f', broken, ...wait]);
+  expect(again.code).not.toBe(0); // ran again over the dead job: never "nothing changed", exit 0
+  expect(again.stdout + again.stderr).not.toContain('nothing changed');
+  expect((await readRecord(env.namespace, app)).jobId).not.toBe(failedJob);
+
+  const fixed = await env.cli(['apply', '-f', env.manifest(app), ...wait]);
+  expect(fixed.code).toBe(0);
+  expect(fixed.stdout + fixed.stderr).toContain('the last operation never finished');
+  const record = await readRecord(env.namespace, app);
+  expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
+  expect(record.lastStableSpec?.job.args).not.toContain('--fail-after-records');
+  expect((await (await flinkOf(env.namespace, app)).jobDetails(record.jobId!)).state).toBe('RUNNING');
+  await removeApp(env.namespace, app);
+});
+
+test('an upgrade terminated in WaitingForStable: apply of the same spec finishes it, verified stable', async () => {
+  const app = 'terminated';
+  expect((await env.cli(['apply', '-f', env.manifest(app, { parallelism: 2 }), ...wait])).code).toBe(0);
+  const before = await readRecord(env.namespace, app);
+
+  const v2 = env.manifest(app, { parallelism: 3, windowSeconds: 30 });
+  expect((await env.cli(['apply', '-f', v2, '--no-wait'])).code).toBe(0);
+  await eventually('the upgrade waits for stability', async () =>
+    (await readRecord(env.namespace, app)).operation?.phase === 'WaitingForStable' ? true : undefined,
+  );
+  // Terminated inside the stability window: the new job runs (before it does, the next apply finds
+  // it NOT_FOUND and redeploys from the upgrade's savepoint, which the message says too).
+  const newJob = (await readRecord(env.namespace, app)).jobId!;
+  await eventually('the new job runs', async () => {
+    const flink = await flinkOf(env.namespace, app).catch(() => undefined);
+    const state = await flink?.jobDetails(newJob).then(
+      (d) => d.state as string,
+      () => undefined,
+    );
+    return state === 'RUNNING' ? true : undefined;
+  });
+  await client.workflow
+    .getHandle(operationWorkflowId({ namespace: env.namespace, name: app }))
+    .terminate('terminated by an operator');
+  const interrupted = await readRecord(env.namespace, app);
+  expect(interrupted.jobId).not.toBe(before.jobId);
+  expect(interrupted.lastStableJobId).toBe(before.jobId);
+
+  const again = await env.cli(['apply', '-f', v2, ...wait]);
+
+  expect(again.code).toBe(0);
+  expect(again.stdout + again.stderr).toContain('finished the interrupted operation');
+  const record = await readRecord(env.namespace, app);
+  expect(record).toMatchObject({ status: 'running', operation: null, jobId: interrupted.jobId });
+  expect(record.lastStableJobId).toBe(interrupted.jobId);
+  expect(record.lastStableSpec?.job.parallelism).toBe(3);
+  await removeApp(env.namespace, app);
+});
