@@ -11,6 +11,7 @@ import { FlinkRestClient, resolveFlinkEndpoint } from '../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig } from '../src/k8s';
 import type { AppSpec } from '../src/spec/types';
 import { counterManifest, maxCounts, startsFromOne } from './lib/counter-app';
+import { applyFlinkRbac } from './lib/flink-rbac';
 
 const root = path.resolve(__dirname, '..');
 const stackDir = process.env.FD_STACK_DIR ?? path.join(root, '.stack');
@@ -44,6 +45,8 @@ async function main(): Promise<number> {
     propagationPolicy: 'Background',
   });
   await kube.waitForPodsGone({ namespace, labelSelector: `app.kubernetes.io/instance=${app}`, timeoutMs: 120_000 });
+  // Flink's ServiceAccount and Role (deploy/flink-rbac.yaml): its JobManager HA keeps ConfigMaps.
+  await applyFlinkRbac(kube, namespace);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
 

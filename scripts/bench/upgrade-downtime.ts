@@ -17,6 +17,7 @@ import { applyUpdate } from '../../src/activities/record-changes';
 import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig } from '../../src/k8s';
 import { renderApplication } from '../../src/k8s/render';
+import { applyFlinkRbac } from '../lib/flink-rbac';
 import { loadAppSpec } from '../../src/spec';
 import type { AppSpec } from '../../src/spec/types';
 import { operationWorkflowId } from '../../src/contract/ids';
@@ -214,6 +215,7 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
 
 async function main(): Promise<void> {
   await core.createNamespace({ body: { metadata: { name: namespace } } }).catch(() => undefined);
+  await applyFlinkRbac(kube, namespace);
   await kube.delete({
     apiVersion: 'v1',
     kind: 'ConfigMap',

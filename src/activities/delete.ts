@@ -5,15 +5,10 @@
  */
 import { FailureType } from '../contract/failures';
 import { Outcome } from '../contract/operations';
-import { objectNames } from '../k8s/render';
+import { haConfigMapSelector, objectNames } from '../k8s/render';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import type { DeleteRecordInput, RemoveObjectsInput, RemovedObjects } from './types';
-
-/** The labels Flink's Kubernetes HA services put on their ConfigMaps of one cluster id. */
-export function haConfigMapSelector(clusterId: string): string {
-  return `app=${clusterId},configmap-type=high-availability`;
-}
 
 export function deleteActivities(deps: ActivityDeps) {
   return {

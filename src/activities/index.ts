@@ -5,6 +5,7 @@
 import type { ActivityDeps } from './deps';
 import { deleteActivities } from './delete';
 import { deploymentActivities } from './deployment';
+import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
 import { jobStateActivities } from './job-state';
 import { preflightActivities } from './preflight';
@@ -25,5 +26,6 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...preflightActivities(deps),
     ...deleteActivities(deps),
     ...stabilityActivities(deps),
+    ...haMetadataActivities(deps),
   };
 }

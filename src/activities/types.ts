@@ -138,6 +138,12 @@ export interface DisposeResult {
   failed: { location: string; error: string }[];
 }
 
+/** Input of `removeHaMetadata`: the deploy generations whose HA ConfigMaps go. */
+export interface RemoveHaMetadataInput {
+  app: AppRef;
+  generations: number[];
+}
+
 /** The activities of flink-deploy, as the workflows call them. */
 export interface FlinkDeployActivities {
   beginOperation(input: BeginOperationInput): Promise<DeployedState>;
@@ -150,6 +156,7 @@ export interface FlinkDeployActivities {
   /** Dry run of the objects and the ServiceAccount check; KubernetesRefused when refused. */
   preflightApplication(input: PreflightInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;
+  removeHaMetadata(input: RemoveHaMetadataInput): Promise<void>;
   awaitJobStable(input: AwaitStableInput): Promise<StableJob>;
   removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects>;
   deleteRecord(input: DeleteRecordInput): Promise<boolean>;

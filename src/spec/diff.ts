@@ -52,6 +52,7 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['job.entryClass', (s) => s.job.entryClass, ChangeEffect.Upgrade],
   ['job.args', (s) => s.job.args, ChangeEffect.Upgrade],
   ['job.parallelism', (s) => s.job.parallelism, ChangeEffect.Upgrade],
+  ['unsafeDisableJobManagerHA', (s) => s.unsafeDisableJobManagerHA ?? false, ChangeEffect.Upgrade],
   ['job.upgradeMode', (s) => s.job.upgradeMode, ChangeEffect.Recorded],
   ['job.allowNonRestoredState', (s) => s.job.allowNonRestoredState, ChangeEffect.Recorded],
   ['job.initialSavepointPath', (s) => s.job.initialSavepointPath, ChangeEffect.Recorded],

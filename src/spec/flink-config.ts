@@ -60,6 +60,10 @@ export const forcedConfig = {
 const ownedKeys: Record<string, string> = {
   '$internal.pipeline.job-id': 'flink-deploy chooses a fresh job id for every deploy generation; remove this key.',
   'jobmanager.rpc.address': 'flink-deploy points TaskManagers at the <app> Service; remove this key.',
+  'kubernetes.cluster-id':
+    "flink-deploy sets one cluster id per deploy generation (<app>-g<generation>), so a new generation never restores from the previous one's HA metadata; remove this key.",
+  'high-availability.cluster-id':
+    "flink-deploy sets one cluster id per deploy generation (<app>-g<generation>), so a new generation never restores from the previous one's HA metadata; remove this key.",
   ...Object.fromEntries(
     configKeyNames('restorePath').map((key) => [
       key,

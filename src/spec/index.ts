@@ -8,4 +8,13 @@ export { ConfigPurpose, configKey, configKeyNames, forcedConfig } from './flink-
 export { mainContainerName, mergePodTemplates } from './pod-template';
 export { parseFlinkVersion, formatFlinkVersion, isAtLeast } from './flink-version';
 export { formatCpu } from './quantities';
+export {
+  jobManagerHa,
+  haClusterId,
+  defaultHaStorageDir,
+  defaultFlinkServiceAccount,
+  haTypeKeys,
+  haOptOutField,
+  type JobManagerHa,
+} from './high-availability';
 export * as specDefaults from './defaults';

@@ -6,6 +6,7 @@
 import { ConfigPurpose, configKey, resolveVersionedKeys, sortKeys } from './flink-config';
 import { parseFlinkVersion } from './flink-version';
 import { guaranteeIssues } from './guarantees';
+import { haIssues } from './high-availability';
 import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { isRecord } from './yaml-documents';
@@ -177,6 +178,14 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     });
   }
   issues.push(
+    ...haIssues({
+      config,
+      upgradeMode,
+      optOut: extension?.unsafeDisableJobManagerHA,
+      stateDirGiven: config[checkpointDirKey] !== undefined || config[savepointDirKey] !== undefined,
+      namespace: manifest.metadata.namespace ?? defaults.defaultNamespace,
+      configPath,
+    }),
     ...guaranteeIssues({
       config,
       version,
@@ -259,6 +268,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       ...(job.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: job.savepointTriggerNonce } : {}),
     },
     ...(spec.restartNonce !== undefined ? { restartNonce: spec.restartNonce } : {}),
+    ...(extension?.unsafeDisableJobManagerHA === true ? { unsafeDisableJobManagerHA: true } : {}),
     stability: { windowSeconds, requireCheckpoint, timeoutSeconds },
     savepointFallback: {
       allowCheckpoint,

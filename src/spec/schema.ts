@@ -172,6 +172,8 @@ const flinkDeploy = z.strictObject({
     .optional(),
   onJobFailure: z.enum(Object.values(OnJobFailureAction)).optional(),
   maxFailureRestartsPerHour: positiveInt.optional(),
+  /** Run a savepoint/last-state application without JobManager HA (src/spec/high-availability.ts). */
+  unsafeDisableJobManagerHA: z.boolean().optional(),
 });
 
 /** `spec` of a FlinkDeployment. */

@@ -143,6 +143,12 @@ export interface AppSpec {
   savepointFallback: SavepointFallbackOptions;
   /** Set only when the manifest says (`spec.flinkDeploy.onJobFailure`); absent: `alert`. */
   onJobFailure?: OnJobFailureOptions;
+  /**
+   * `spec.flinkDeploy.unsafeDisableJobManagerHA`, present only when true: a savepoint/last-state
+   * application runs without JobManager HA (a JobManager restart rewinds the job to the
+   * generation's start savepoint). See src/spec/high-availability.ts.
+   */
+  unsafeDisableJobManagerHA?: true;
   /** The manifest document the spec came from, as parsed. */
   manifest: Record<string, unknown>;
 }

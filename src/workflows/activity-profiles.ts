@@ -42,7 +42,10 @@ export const record = proxyActivities<Pick<Activities, 'beginOperation' | 'updat
  * idempotent and the operation cannot go on without them, so an API outage is waited out.
  */
 export const kube = proxyActivities<
-  Pick<Activities, 'applyApplication' | 'removeDeployments' | 'preflightApplication' | 'removeApplicationObjects'>
+  Pick<
+    Activities,
+    'applyApplication' | 'removeDeployments' | 'preflightApplication' | 'removeApplicationObjects' | 'removeHaMetadata'
+  >
 >({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout,

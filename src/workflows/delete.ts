@@ -12,6 +12,7 @@ import { Operation, Outcome, type OperationResult } from '../contract/operations
 import { Phase } from '../contract/phases';
 import { SavepointKind } from '../contract/savepoints';
 import type { DeleteInput } from '../contract/workflow-inputs';
+import { haClusterId } from '../spec/high-availability';
 import { kube, record } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
@@ -64,7 +65,8 @@ async function deleteBody(
   await ctx.enterPhase(Phase.RemovingDeployments, 'removing the JobManager and TaskManager Deployments');
   await kube.removeDeployments({ app });
   await ctx.enterPhase(Phase.RemovingObjects, 'removing the ConfigMap, the Services and the HA ConfigMaps');
-  const clusterId = spec?.flinkConfiguration['kubernetes.cluster-id'] ?? app.name;
+  // Each generation has its own HA cluster id; the rollouts removed the earlier ones' ConfigMaps.
+  const clusterId = haClusterId(app.name, state.generation);
   const removed = await kube.removeApplicationObjects({ app, clusterId });
   const kept = savepoint
     ? `; ${taken ? 'final savepoint' : 'latest savepoint (no job was running)'} ${savepoint} is kept (deploy from it with job.initialSavepointPath)`

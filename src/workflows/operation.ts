@@ -30,6 +30,10 @@ export const Patch = {
   LockNotCancellable: 'lock-not-cancellable',
   /** The apply of a rollout settles before a cancel moves on to the rollback (issue 11 item 14). */
   ApplySettles: 'apply-settles',
+  /** Before a generation is applied: the old one's pods gone, HA ConfigMaps removed (ha-metadata.ts). */
+  HaMetadataBeforeRollout: 'ha-metadata-before-rollout',
+  /** Suspend removes the stopped generation's HA ConfigMaps (ha-metadata.ts). */
+  HaMetadataOnSuspend: 'ha-metadata-on-suspend',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

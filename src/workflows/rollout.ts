@@ -6,6 +6,7 @@ import { CancellationScope, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
 import { kube, stability } from './activity-profiles';
+import { clearHaBeforeRollout } from './ha-metadata';
 import { hexId } from '../contract/ids';
 import { Patch, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
@@ -37,6 +38,10 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
     Phase.Deploying,
     `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
   );
+  if (patched(Patch.HaMetadataBeforeRollout)) {
+    await clearHaBeforeRollout(ctx, spec, generation);
+    ctx.progress.say(`applying the ${input.label} (generation ${generation}, job ${jobId})`);
+  }
   const apply = () => kube.applyApplication({ spec, generation, jobId, restore });
   // A cancel during Deploying lets this apply settle first (patch): else the abandoned apply could
   // land after the rollback's own apply of the objects (issue 11 item 14).

@@ -7,7 +7,8 @@ import type { AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
-import { runOperation, type BodyResult, type OperationContext } from './operation';
+import { clearHaAfterSuspend } from './ha-metadata';
+import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { secureState } from './secure-state';
 import { runningJob } from './running-job';
@@ -63,6 +64,7 @@ export async function suspendBody(
       'removing the JobManager and TaskManager Deployments (config and record are kept)',
     );
     await kube.removeDeployments({ app: ctx.app });
+    if (patched(Patch.HaMetadataOnSuspend)) await clearHaAfterSuspend(ctx, spec);
   };
   if (lateCancel) await CancellationScope.nonCancellable(finish);
   else await finish();

@@ -20,6 +20,7 @@ import {
   type CounterManifestOptions,
   type OutputMark,
 } from '../../scripts/lib/counter-app';
+import { applyFlinkRbac } from '../../scripts/lib/flink-rbac';
 import { findPodProcesses } from '../../src/local/node-agent/proc';
 import { stack } from './stack';
 import { eventually as pollEventually } from './eventually';
@@ -80,6 +81,8 @@ export class E2eEnv {
 
   async setUp(): Promise<void> {
     await core.createNamespace({ body: { metadata: { name: this.namespace } } });
+    // Flink's ServiceAccount and Role (JobManager HA is on for savepoint/last-state apps).
+    await applyFlinkRbac(kube, this.namespace);
     this.startWorker();
   }
 

@@ -56,6 +56,8 @@ export class InMemoryCluster {
   calls: { name: string; input: unknown }[] = [];
   triggers: string[] = [];
   disposedLocations: string[] = [];
+  /** Generations whose Flink HA ConfigMaps exist (a started JobManager writes them). */
+  haGenerations = new Set<number>();
   script: Script = {};
 
   runningJobs(): FakeJob[] {
@@ -153,6 +155,7 @@ export class InMemoryCluster {
         if (this.script.slowApplyImages?.includes(input.spec.image)) await delay(this.script.slowApplyMs ?? 1000);
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
+        this.haGenerations.add(input.generation);
         this.jobs.push({
           jobId: input.jobId,
           image: input.spec.image,
@@ -174,6 +177,10 @@ export class InMemoryCluster {
         const existed = this.record !== undefined;
         this.record = undefined;
         return existed;
+      },
+      removeHaMetadata: async (input) => {
+        log('removeHaMetadata', input);
+        for (const generation of input.generations) this.haGenerations.delete(generation);
       },
       awaitJobStable: async (input) => {
         log('awaitJobStable', input);

@@ -41,6 +41,7 @@ import { DeployStateStore } from '../../src/k8s/state-record/store';
 export type KubeCall =
   | 'apply'
   | 'delete'
+  | 'deleteConfigMaps'
   | 'waitForPodsGone'
   | 'readDeploymentStatus'
   | 'listAppPods'
@@ -276,6 +277,15 @@ export class InMemoryKube implements KubeFacade {
     const existing = this.objects.get(keyOf(kind, namespace, name));
     if (existing) this.deleteCascading(existing);
     return { ref: { apiVersion, kind, namespace, name }, outcome: existing ? 'deleted' : 'absent' };
+  }
+
+  async deleteConfigMaps(input: { namespace: string; labelSelector: string }): Promise<void> {
+    this.enter('deleteConfigMaps', input.labelSelector, {
+      verb: 'deletecollection',
+      resource: 'configmaps',
+      namespace: input.namespace,
+    });
+    for (const object of this.list('ConfigMap', input.namespace, input.labelSelector)) this.deleteCascading(object);
   }
 
   async waitForPodsGone(input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult> {

@@ -1,6 +1,7 @@
 import type { KubeClients } from '../config/clients';
 import { DeployStateStore } from '../state-record/store';
 import { applyObject } from './apply';
+import { deleteConfigMaps, type DeleteConfigMapsInput } from './config-map-collection';
 import { deleteObject, listConfigMapNames, waitForPodsGone } from './delete';
 import { dryRunApply, serviceAccountExists } from './dry-run';
 import { readDeploymentStatus } from './deployment-status';
@@ -43,6 +44,11 @@ export interface KubeFacade {
   delete(input: DeleteObjectInput): Promise<DeleteResult>;
   /** Names of the ConfigMaps matching a label selector (one LIST). */
   listConfigMapNames(input: { namespace: string; labelSelector: string }): Promise<string[]>;
+  /**
+   * Delete the ConfigMaps matching a (non-empty) label selector, e.g. Flink's HA ConfigMaps of
+   * one cluster id. Resolves when deleted; none matching is fine.
+   */
+  deleteConfigMaps(input: DeleteConfigMapsInput): Promise<void>;
   /** Poll until no pod matches the selector, or the timeout passes (then `gone: false`). */
   waitForPodsGone(input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult>;
   /** One read of a Deployment's rollout status. */
@@ -72,6 +78,7 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
     serviceAccountExists: (input) => serviceAccountExists(clients, input),
     delete: (input) => deleteObject(clients, input),
     listConfigMapNames: (input) => listConfigMapNames(clients, input),
+    deleteConfigMaps: (input) => deleteConfigMaps(clients, input),
     waitForPodsGone: (input) => waitForPodsGone(clients, input),
     readDeploymentStatus: (input) => readDeploymentStatus(clients, input),
     listAppPods: (input) => listAppPods(clients, input),

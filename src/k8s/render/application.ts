@@ -59,7 +59,7 @@ export function renderApplication(input: RenderInput): RenderedApplication {
     ...(input.owner ? { owner: input.owner } : {}),
   });
 
-  const config = effectiveFlinkConfiguration(spec);
+  const config = effectiveFlinkConfiguration(spec, generation);
   const files = {
     [configFileName(spec)]: renderConfigFile(spec, config),
     'log4j-console.properties': spec.log4jConsoleProperties ?? defaultLog4jConsoleProperties,

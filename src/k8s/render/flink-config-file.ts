@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { forcedConfig, type AppSpec } from '../../spec';
+import { haConfiguration } from './high-availability';
 import { FlinkPort, objectNames } from './names';
 
 /** `rest.async.store-duration` when the spec does not say: savepoint trigger results outlive a worker restart. */
@@ -18,15 +19,17 @@ export const defaultAsyncStoreDuration = '1h';
  */
 export const checkpointRetentionKey = 'execution.checkpointing.externalized-checkpoint-retention';
 
-const haKubernetesTypes = ['kubernetes', 'org.apache.flink.kubernetes.highavailability.KubernetesHaServicesFactory'];
-
-/** The complete flat Flink configuration of the application's processes, keys sorted. */
-export function effectiveFlinkConfiguration(spec: AppSpec): Record<string, string> {
+/**
+ * The complete flat Flink configuration of the application's processes in deploy generation
+ * `generation` (JobManager HA uses a cluster id per generation), keys sorted.
+ */
+export function effectiveFlinkConfiguration(spec: AppSpec, generation: number): Record<string, string> {
   const names = objectNames(spec.name);
   const config: Record<string, string> = {
     'rest.async.store-duration': defaultAsyncStoreDuration,
     [checkpointRetentionKey]: 'RETAIN_ON_CANCELLATION',
     ...spec.flinkConfiguration,
+    ...haConfiguration(spec, generation),
     ...forcedConfig,
     'jobmanager.rpc.address': names.rpcService,
     'jobmanager.rpc.port': String(FlinkPort.Rpc),
@@ -40,10 +43,6 @@ export function effectiveFlinkConfiguration(spec: AppSpec): Record<string, strin
     'taskmanager.numberOfTaskSlots': String(spec.slotsPerTaskManager),
     'parallelism.default': String(spec.job.parallelism),
   };
-  const haType = config['high-availability.type'] ?? config['high-availability'];
-  if (haType !== undefined && haKubernetesTypes.includes(haType) && config['kubernetes.cluster-id'] === undefined) {
-    config['kubernetes.cluster-id'] = spec.name;
-  }
   return Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

@@ -10,5 +10,6 @@ export {
 export { AnnotationKey, LabelKey, managedBy, selectorLabels, objectLabels, type OwnerRef } from './labels';
 export { Component, FlinkPort, flinkConfDir, objectNames } from './names';
 export { containerResources } from './pod-template';
+export { haConfiguration, haConfigMapSelector, flinkServiceAccount } from './high-availability';
 export { defaultLog4jConsoleProperties } from './log4j';
 export { generateJobId, specHash } from '../../spec';

@@ -5,6 +5,7 @@
  */
 import type { V1Container, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { formatCpu, mainContainerName, mergePodTemplates, type ComponentSpec, type AppSpec } from '../../spec';
+import { flinkServiceAccount } from './high-availability';
 import { flinkConfDir } from './names';
 
 /** Input of `renderPodTemplate`. */
@@ -38,10 +39,11 @@ export function containerResources(component: ComponentSpec): NonNullable<V1Cont
 /** The merged pod template. */
 export function renderPodTemplate(input: PodTemplateInput): V1PodTemplateSpec {
   const { spec, component } = input;
+  const serviceAccount = flinkServiceAccount(spec);
   const ours: Record<string, unknown> = {
     metadata: { labels: input.labels, annotations: input.annotations },
     spec: {
-      ...(spec.serviceAccount !== undefined ? { serviceAccountName: spec.serviceAccount } : {}),
+      ...(serviceAccount !== undefined ? { serviceAccountName: serviceAccount } : {}),
       containers: [
         {
           ...input.container,

@@ -145,6 +145,20 @@ test('the minimal Role is enough for every facade operation, and Secrets are ref
   expect(await facade.delete({ apiVersion: 'v1', kind: 'Service', namespace, name: 'orders-rest' })).toMatchObject({
     outcome: 'deleted',
   });
+  // Flink's HA ConfigMaps of a past generation, by their labels; the others stay.
+  const haLabels = { app: 'orders-g1', type: 'flink-native-kubernetes' };
+  for (const [name, labels] of [
+    ['orders-g1-cluster-config-map', haLabels],
+    ['orders-g2-cluster-config-map', { ...haLabels, app: 'orders-g2' }],
+  ] as const) {
+    await admin.core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels } } });
+  }
+  await facade.deleteConfigMaps({ namespace, labelSelector: 'app=orders-g1,type=flink-native-kubernetes' });
+  const left = await admin.core.listNamespacedConfigMap({
+    namespace,
+    labelSelector: 'type=flink-native-kubernetes',
+  });
+  expect(left.items.map((c) => c.metadata?.name)).toEqual(['orders-g2-cluster-config-map']);
   await facade.records.releaseLock({ namespace, app: 'orders', workflowId: 'wf', outcome: 'succeeded' });
   expect(
     await facade.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state' }),

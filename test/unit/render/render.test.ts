@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { generateJobId, loadAppSpec, type AppSpec } from '../../../src/spec';
 import { jobManagerArgs, renderApplication } from '../../../src/k8s/render';
 import { baseManifest, specOf } from '../spec/manifest-fixtures';
@@ -141,15 +141,89 @@ describe('renderApplication', () => {
     expect(after.taskManager.spec?.template).toEqual(before.taskManager.spec?.template);
   });
 
-  it('sets kubernetes.cluster-id for Kubernetes HA', () => {
-    const spec = loadAppSpec(readFileSync(`${manifests}/checkpoint-ha.yaml`, 'utf8'));
-    const { configMap } = renderApplication({ spec, generation: 1, jobId });
-    expect(configMap.data?.['config.yaml']).toContain('kubernetes.cluster-id: payments-ledger');
-  });
-
   it('refuses a malformed job id', () => {
     expect(() => renderApplication({ spec: basicSpec(), generation: 1, jobId: '0' })).toThrow(
       'job id must be 32 lower-case hex digits',
     );
+  });
+});
+
+/** The flat Flink configuration in the rendered ConfigMap. */
+function flinkConfig(objects: ReturnType<typeof renderApplication>): Record<string, string> {
+  return parse(objects.configMap.data?.['config.yaml'] ?? '') as Record<string, string>;
+}
+
+const serviceAccounts = (objects: ReturnType<typeof renderApplication>) => [
+  objects.jobManager.spec?.template.spec?.serviceAccountName,
+  objects.taskManager.spec?.template.spec?.serviceAccountName,
+];
+
+describe('JobManager HA', () => {
+  it('is on by default for upgradeMode savepoint (snapshot of the objects, as YAML)', () => {
+    const manifest = baseManifest();
+    delete manifest.spec.serviceAccount;
+    const objects = renderApplication({ spec: specOf(manifest), generation: 3, jobId, owner });
+    expect(stringify(objects, { lineWidth: 0, aliasDuplicateObjects: false })).toMatchSnapshot();
+    expect(flinkConfig(objects)).toMatchObject({
+      'high-availability.type': 'kubernetes',
+      'high-availability.cluster-id': 'orders-g3',
+      'high-availability.storageDir': 's3://bucket/checkpoints/ha/streaming',
+      'kubernetes.cluster-id': 'orders-g3',
+      'kubernetes.namespace': 'streaming',
+      'job-result-store.delete-on-commit': 'false',
+    });
+    expect(serviceAccounts(objects)).toEqual(['flink', 'flink']);
+  });
+
+  it('is on for last-state, with one cluster id per generation', () => {
+    const manifest = baseManifest();
+    manifest.spec.job.upgradeMode = 'last-state';
+    const spec = specOf(manifest);
+    const ids = [1, 2].map(
+      (generation) => flinkConfig(renderApplication({ spec, generation, jobId }))['kubernetes.cluster-id'],
+    );
+    expect(ids).toEqual(['orders-g1', 'orders-g2']);
+  });
+
+  it("keeps the spec's ServiceAccount and HA storage directory", () => {
+    const manifest = baseManifest();
+    manifest.spec.serviceAccount = 'orders-flink';
+    manifest.spec.flinkConfiguration['high-availability.storageDir'] = 's3://other/ha';
+    const objects = renderApplication({ spec: specOf(manifest), generation: 1, jobId });
+    expect(flinkConfig(objects)['high-availability.storageDir']).toBe('s3://other/ha');
+    expect(serviceAccounts(objects)).toEqual(['orders-flink', 'orders-flink']);
+  });
+
+  it('puts the HA storage beside the savepoints when no checkpoint directory is set', () => {
+    const manifest = baseManifest();
+    delete manifest.spec.flinkConfiguration.state.checkpoints;
+    const objects = renderApplication({ spec: specOf(manifest), generation: 1, jobId });
+    expect(flinkConfig(objects)['high-availability.storageDir']).toBe('s3://bucket/savepoints/ha/streaming');
+  });
+
+  it('is off for stateless applications and with unsafeDisableJobManagerHA', () => {
+    const stateless = baseManifest();
+    stateless.spec.job.upgradeMode = 'stateless';
+    delete stateless.spec.serviceAccount;
+    const optedOut = baseManifest();
+    optedOut.spec.flinkDeploy = { unsafeDisableJobManagerHA: true };
+    delete optedOut.spec.serviceAccount;
+    for (const manifest of [stateless, optedOut]) {
+      const objects = renderApplication({ spec: specOf(manifest), generation: 1, jobId });
+      const keys = Object.keys(flinkConfig(objects));
+      expect(keys.filter((k) => k.startsWith('high-availability') || k.startsWith('kubernetes.'))).toEqual([]);
+      expect(serviceAccounts(objects)).toEqual([undefined, undefined]);
+    }
+  });
+
+  it("takes the manifest's own Kubernetes HA with our cluster id (checkpoint-ha.yaml)", () => {
+    const spec = loadAppSpec(readFileSync(`${manifests}/checkpoint-ha.yaml`, 'utf8'));
+    const config = flinkConfig(renderApplication({ spec, generation: 5, jobId }));
+    expect(config).toMatchObject({
+      'high-availability.type': 'kubernetes',
+      'high-availability.storageDir': 'file:///data/payments/ha',
+      'kubernetes.cluster-id': 'payments-ledger-g5',
+      'kubernetes.namespace': 'default',
+    });
   });
 });
