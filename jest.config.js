@@ -39,7 +39,8 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
-    // Faults injected end to end (SIGTERM, terminated runs, broken images, the observer's worker killed):
+    // Faults injected end to end (SIGTERM, terminated runs, broken images, the observer's worker killed, a
+    // JobManager deleted right after the upgrade's savepoint):
     // minutes each, so `npm run faults` runs them, not `npm test` (which keeps the SIGKILL crash test).
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
   ],
