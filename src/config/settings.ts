@@ -5,6 +5,7 @@
  * flag, then environment (for the Temporal connection: `@temporalio/envconfig`, i.e. the
  * `TEMPORAL_*` variables over the TOML profile), then the default.
  */
+import { readFileSync } from 'node:fs';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './durations';
@@ -49,6 +50,8 @@ export interface Settings {
   temporalNamespace: string;
   /** Temporal Cloud API key (implies TLS). */
   temporalApiKey?: string;
+  /** The API key read from `--api-key-file` (never shown). */
+  temporalApiKeyFile?: string;
   /** Force TLS on (true) or off (false); unset: on when a certificate or API key is given. */
   temporalTls?: boolean;
   temporalTlsCertPath?: string;
@@ -157,6 +160,25 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
+/** A path whose file holds the API key: read once, trimmed; the key itself is the value. */
+const apiKeyFile = z.string().transform((file, ctx) => {
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    });
+    return z.NEVER;
+  }
+  if (!key) {
+    ctx.addIssue({ code: 'custom', message: `${file} is empty: expected the API key` });
+    return z.NEVER;
+  }
+  return key;
+});
+
 function tlsPath(source: { path: string } | { data: string | Uint8Array } | undefined): string | undefined {
   return source && 'path' in source ? source.path : undefined;
 }
@@ -191,9 +213,21 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     group: SettingGroup.Temporal,
     flag: '--api-key <key>',
     env: ['TEMPORAL_API_KEY'],
-    description: 'Temporal Cloud API key (turns TLS on)',
+    description:
+      'Temporal Cloud API key (turns TLS on); a key on the command line shows in `ps`: ' +
+      'prefer TEMPORAL_API_KEY or --api-key-file',
     schema: nonEmpty,
     fromProfile: (p) => p.apiKey,
+    secret: true,
+  },
+  {
+    key: 'temporalApiKeyFile',
+    name: 'temporal.apiKeyFile',
+    group: SettingGroup.Temporal,
+    flag: '--api-key-file <path>',
+    env: ['TEMPORAL_API_KEY_FILE'],
+    description: 'file holding the Temporal Cloud API key (e.g. a mounted Secret); used when no key is given',
+    schema: apiKeyFile,
     secret: true,
   },
   {

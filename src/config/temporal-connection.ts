@@ -29,7 +29,7 @@ export function temporalProfile(settings: Settings): ClientConfigProfile & { add
     ...settings.temporalBaseProfile,
     address: settings.temporalAddress,
     namespace: settings.temporalNamespace,
-    apiKey: settings.temporalApiKey,
+    apiKey: settings.temporalApiKey ?? settings.temporalApiKeyFile,
     tls: tlsOf(settings),
   };
 }

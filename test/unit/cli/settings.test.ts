@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSettings, SettingsError, settingDefinitions } from '../../../src/config/settings';
-import { temporalConnectConfig } from '../../../src/config/temporal-connection';
+import { describeSettings, loadSettings, SettingsError, settingDefinitions } from '../../../src/config/settings';
+import { temporalConnectConfig, temporalProfile } from '../../../src/config/temporal-connection';
 import { formatDuration, parseDuration } from '../../../src/config/durations';
 
 /** An environment with no Temporal config file, so the developer's own file never leaks in. */
@@ -78,6 +78,20 @@ test.each([
 
 test('a bad flag value says it came from the flag', () => {
   expect(() => loadSettings({ temporalAddress: 'nope' }, env())).toThrow(/from flag --address/);
+});
+
+test('an API key file: its trimmed content is the key, never printed; a missing or empty file is refused', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flink-deploy-key-'));
+  const file = path.join(dir, 'api-key');
+  writeFileSync(file, 'sekrit-key-123\n');
+  const settings = loadSettings({ temporalApiKeyFile: file }, env());
+  expect(temporalProfile(settings).apiKey).toBe('sekrit-key-123');
+  expect(JSON.stringify(describeSettings(settings))).not.toContain('sekrit-key-123');
+  expect(() => loadSettings({}, env({ TEMPORAL_API_KEY_FILE: path.join(dir, 'missing') }))).toThrow(
+    /TEMPORAL_API_KEY_FILE.*cannot read .*missing: ENOENT/s,
+  );
+  writeFileSync(file, '  \n');
+  expect(() => loadSettings({ temporalApiKeyFile: file }, env())).toThrow(/is empty: expected the API key/);
 });
 
 test('an API key is never printed in errors', () => {
