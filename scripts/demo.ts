@@ -87,14 +87,18 @@ async function main(): Promise<number> {
       return fail(`keys ${restartedFromScratch.join(', ')} started counting from 1 again: state was lost`);
     const total = [...after.values()].reduce((a, b) => a + b, 0);
     say(
-      `restored from savepoint ${savepoint.location} (Flink's latest.restored of job ${record.jobId}); counter continued at ${total} (${[...after].map(([k, c]) => `key ${k}=${c}`).join(', ')}), no key started over`,
+      `restored from savepoint ${savepoint.location} (Flink's latest.restored of job ${record.jobId}); ` +
+        `counter continued at ${total} (${[...after].map(([k, c]) => `key ${k}=${c}`).join(', ')}), no key ` +
+        `started over`,
     );
     say(
-      `Temporal Web UI: http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`FlinkApplication="${app}"`)}`,
+      `Temporal Web UI: ` +
+        `http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`FlinkApplication="${app}"`)}`,
     );
     for (const h of record.history)
       say(
-        `  ${h.type} ${h.outcome}: http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(h.workflowId)}/${h.runId}`,
+        `  ${h.type} ${h.outcome}: ` +
+          `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(h.workflowId)}/${h.runId}`,
       );
     say('demo OK');
     return 0;

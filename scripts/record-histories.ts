@@ -253,7 +253,8 @@ async function main(): Promise<void> {
   if (existing.length && !args.includes('--overwrite')) {
     console.error(
       `these histories exist already: ${existing.join(', ')}\n` +
-        'Recorded histories are what runs in flight look like: keep them. Move them aside, or run again with --overwrite.',
+        ('Recorded histories are what runs in flight look like: keep them. Move them aside, or run again ' +
+          'with --overwrite.'),
     );
     process.exit(2);
   }

@@ -99,7 +99,8 @@ async function main(): Promise<void> {
         }
         const [first, ...steady] = samples.map((s) => `${Math.round(s)} ms`);
         console.log(
-          `  ${String(n).padStart(3)} record(s): first sweep ${first} (writes every record's observed field), then ${steady.join(', ')}`,
+          `  ${String(n).padStart(3)} record(s): first sweep ${first} (writes every record's observed ` +
+            `field), then ${steady.join(', ')}`,
         );
       } finally {
         await core.deleteNamespace({ name: namespace }).catch(() => undefined);

@@ -250,7 +250,10 @@ async function main(): Promise<void> {
         const queries = waitQueries(waitMs, pollMs);
         upgradeActions.push(counted.total + queries);
         console.log(
-          `run ${i + 1}: flink-deploy downtime ${downtimeMs} ms (parallelism → ${parallelism}), ${upgradeActions.at(-1)} actions (${counted.historyActions} history + ${counted.retries} retries + ${counted.estimatedHeartbeats} heartbeats + ≤ ${queries} --wait queries over ${waitMs} ms)`,
+          `run ${i + 1}: flink-deploy downtime ${downtimeMs} ms (parallelism → ${parallelism}), ` +
+            `${upgradeActions.at(-1)} actions (${counted.historyActions} history + ${counted.retries} ` +
+            `retries + ${counted.estimatedHeartbeats} heartbeats + ≤ ${queries} --wait queries over ` +
+            `${waitMs} ms)`,
         );
       } else {
         baseline.push(await baselineUpgrade(parallelism));
@@ -275,10 +278,13 @@ async function main(): Promise<void> {
     console.log(`| upgrade downtime | ${describeSummary(oursSummary, ms)} | ${describeSummary(baselineSummary, ms)} |`);
     console.log(`| ratio to baseline | ${(oursSummary.median / baselineSummary.median).toFixed(3)} | 1 |`);
     console.log(
-      `| Temporal actions per upgrade (history + retries + estimated heartbeats + the CLI's --wait queries, at most) | ${describeSummary(summarize(upgradeActions), String)} | - |`,
+      `| Temporal actions per upgrade (history + retries + estimated heartbeats + the CLI's --wait ` +
+        `queries, at most) | ${describeSummary(summarize(upgradeActions), String)} | - |`,
     );
     console.log(
-      `| Temporal actions per periodic savepoint (no CLI waits on it) | ${periodic.total} (${periodic.historyActions} + ${periodic.retries} retries + ${periodic.estimatedHeartbeats} heartbeats) | - |`,
+      `| Temporal actions per periodic savepoint (no CLI waits on it) | ${periodic.total} ` +
+        `(${periodic.historyActions} + ${periodic.retries} retries + ${periodic.estimatedHeartbeats} ` +
+        `heartbeats) | - |`,
     );
   } finally {
     worker.kill('SIGTERM');

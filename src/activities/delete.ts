@@ -54,7 +54,8 @@ export function deleteActivities(deps: ActivityDeps) {
             : `${last?.type ?? 'another operation'} ran after the delete`;
           throw fail(
             FailureType.LockLost,
-            `the record of ${namespace}/${name} was not deleted: ${holder}; run flink-deploy delete ${name} -n ${namespace} again`,
+            `the record of ${namespace}/${name} was not deleted: ${holder}; run flink-deploy delete ` +
+              `${name} -n ${namespace} again`,
           );
         }
         return deps.kube.records.deleteRecord({

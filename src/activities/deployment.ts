@@ -18,7 +18,10 @@ export function appPodSelector(
   app: string,
   components: string[] = [Component.JobManager, Component.TaskManager],
 ): string {
-  return `${LabelKey.Instance}=${app},${LabelKey.ManagedBy}=${managedBy},${LabelKey.Component} in (${components.join(',')})`;
+  return (
+    `${LabelKey.Instance}=${app},${LabelKey.ManagedBy}=${managedBy},${LabelKey.Component} in ` +
+    `(${components.join(',')})`
+  );
 }
 
 export function deploymentActivities(deps: ActivityDeps) {
@@ -76,7 +79,9 @@ export function deploymentActivities(deps: ActivityDeps) {
         if (!result.gone)
           throw fail(
             FailureType.WaitTimedOut,
-            `pods of ${namespace}/${name} still there after ${timeoutMs / 1000}s: ${result.remaining.join(', ')} (removing its deployments; stuck Terminating? see \`kubectl describe pod -n ${namespace} ${result.remaining[0] ?? ''}\`)`,
+            `pods of ${namespace}/${name} still there after ${timeoutMs / 1000}s: ` +
+              `${result.remaining.join(', ')} (removing its deployments; stuck Terminating? see \`kubectl ` +
+              `describe pod -n ${namespace} ${result.remaining[0] ?? ''}\`)`,
           );
       });
     },

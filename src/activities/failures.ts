@@ -23,7 +23,9 @@ export function classify(err: unknown, context: string): unknown {
     return ApplicationFailure.create({
       type: FailureType.OperationInProgress,
       nonRetryable: true,
-      message: `operation in progress: ${err.holder.type} (workflow ${err.holder.workflowId}, phase ${err.holder.phase}, since ${err.holder.startedAt})`,
+      message:
+        `operation in progress: ${err.holder.type} (workflow ${err.holder.workflowId}, phase ` +
+        `${err.holder.phase}, since ${err.holder.startedAt})`,
       details: [err.holder],
     });
   }

@@ -55,7 +55,9 @@ export function judgeHealth(input: {
   if (previous && o.restarts > previous.restarts)
     return {
       health: Health.Restarting,
-      message: `job ${jobId} restarted ${o.restarts - previous.restarts} time(s) since the last sweep (${o.restarts} in all)`,
+      message:
+        `job ${jobId} restarted ${o.restarts - previous.restarts} time(s) since the last sweep ` +
+        `(${o.restarts} in all)`,
     };
   const stalledAfter = stalledAfterMs(input.spec);
   const since = o.lastCheckpoint?.completedAt ?? o.startedAt;
@@ -103,7 +105,9 @@ export function decideOnFailure(input: {
   if (recent >= policy.maxRestartsPerHour)
     return {
       kind: 'alert',
-      why: `not restarted: ${recent} restart(s) in the last hour reach spec.flinkDeploy.maxFailureRestartsPerHour (${policy.maxRestartsPerHour})`,
+      why:
+        `not restarted: ${recent} restart(s) in the last hour reach ` +
+        `spec.flinkDeploy.maxFailureRestartsPerHour (${policy.maxRestartsPerHour})`,
     };
   if (!input.checkpoint) return { kind: 'alert', why: 'not restarted: the job has no retained checkpoint' };
   return { kind: 'restart', checkpoint: input.checkpoint };

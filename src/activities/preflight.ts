@@ -25,7 +25,8 @@ export function preflightActivities(deps: ActivityDeps) {
           if (!exists) {
             throw fail(
               FailureType.KubernetesRefused,
-              `${what}: ServiceAccount ${spec.namespace}/${spec.serviceAccount} does not exist; create it or change spec.serviceAccount (nothing was changed)`,
+              `${what}: ServiceAccount ${spec.namespace}/${spec.serviceAccount} does not exist; create it ` +
+                `or change spec.serviceAccount (nothing was changed)`,
             );
           }
         }

@@ -47,7 +47,10 @@ export function recordActivities(deps: ActivityDeps) {
     if (!deps.runs) return false;
     const state = await deps.runs.runState(holder.workflowId, holder.runId);
     if (state.kind !== 'closed') return false;
-    const message = `lock released by ${input.operation} (workflow ${input.workflowId}): its holder ${holder.type} (workflow ${holder.workflowId}, run ${holder.runId}, phase ${holder.phase}, since ${holder.startedAt}) is ${describeRunState(state)}`;
+    const message =
+      `lock released by ${input.operation} (workflow ${input.workflowId}): its holder ${holder.type} ` +
+      `(workflow ${holder.workflowId}, run ${holder.runId}, phase ${holder.phase}, since ` +
+      `${holder.startedAt}) is ${describeRunState(state)}`;
     await store.mutateRecord<AppSpec>({
       namespace: input.app.namespace,
       app: input.app.name,
@@ -105,7 +108,8 @@ export function recordActivities(deps: ActivityDeps) {
     /** Apply changes (and the end of the operation) under the lock, compare-and-swap. */
     async updateRecord(input: UpdateRecordInput): Promise<void> {
       await classified(
-        `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ${input.app.namespace}/${input.app.name}`,
+        `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ` +
+          `${input.app.namespace}/${input.app.name}`,
         async () => {
           let ended = false;
           const written = await store.mutateRecord<AppSpec>({

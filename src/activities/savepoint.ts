@@ -25,7 +25,9 @@ export function savepointActivities(deps: ActivityDeps) {
   return {
     async takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken> {
       const { app, jobId, triggerId } = input;
-      const what = `${input.stop ? 'stop-with-savepoint' : 'savepoint'} of job ${jobId} (${app.namespace}/${app.name}, trigger ${triggerId})`;
+      const what =
+        `${input.stop ? 'stop-with-savepoint' : 'savepoint'} of job ${jobId} (${app.namespace}/${app.name}, ` +
+        `trigger ${triggerId})`;
       return classified(what, async () => {
         const flink = await deps.flinkFor(app);
         const signal = activitySignal();

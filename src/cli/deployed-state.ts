@@ -28,8 +28,12 @@ export async function readDeployedRecord(
         (err as { code?: string }).code === k8s.KubeErrorCode.ConfigInvalid
           ? CliErrorCode.InvalidSetting
           : CliErrorCode.KubernetesUnavailable,
-      message: `cannot read the deployed state of ${app.namespace}/${app.name} from Kubernetes: ${(err as Error).message}`,
-      hint: 'Check --kubeconfig / --context (KUBECONFIG, FLINK_DEPLOY_KUBECONFIG) and that the API server is reachable.',
+      message:
+        `cannot read the deployed state of ${app.namespace}/${app.name} from Kubernetes: ` +
+        `${(err as Error).message}`,
+      hint:
+        'Check --kubeconfig / --context (KUBECONFIG, FLINK_DEPLOY_KUBECONFIG) and that the API server is ' +
+        'reachable.',
       cause: err,
     });
   }

@@ -24,7 +24,8 @@ function walk(command: Command, prefix: string[], out: { name: string; help: str
 export function renderSettingsTable(): string {
   const rows = settingDefinitions.map(
     (d) =>
-      `| \`${d.name}\` | \`${flagName(d)}\` | ${d.env.map((e) => `\`${e}\``).join(', ')} | ${defaultText(d) ?? '—'} | ${d.group} | ${d.description.replace(/\|/g, '\\|')} |`,
+      `| \`${d.name}\` | \`${flagName(d)}\` | ${d.env.map((e) => `\`${e}\``).join(', ')} | ` +
+      `${defaultText(d) ?? '—'} | ${d.group} | ${d.description.replace(/\|/g, '\\|')} |`,
   );
   return ['| setting | flag | env | default | commands | description |', '|---|---|---|---|---|---|', ...rows].join(
     '\n',
@@ -42,7 +43,13 @@ export function renderHelpReference(): string {
   const help = entries
     .map((entry) => `### \`${entry.name}\`\n\n\`\`\`text\n${entry.help.trimEnd()}\n\`\`\`\n`)
     .join('\n');
-  return `## Settings\n\nEvery setting: flag, then environment, then default. The Temporal connection also reads the TOML profile of \`@temporalio/envconfig\` (TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml), under the TEMPORAL_* variables. Commands: \`temporal\` = every command that talks to Temporal, \`kubernetes\` = plan, status, apply --dry-run and the worker, \`worker\` = the worker only.\n\n${renderSettingsTable()}\n\n## Commands (\`--help\` of each)\n\n${help}`;
+  return (
+    `## Settings\n\nEvery setting: flag, then environment, then default. The Temporal connection also reads ` +
+    `the TOML profile of \`@temporalio/envconfig\` (TEMPORAL_CONFIG_FILE, default ` +
+    `~/.config/temporalio/temporal.toml), under the TEMPORAL_* variables. Commands: \`temporal\` = every ` +
+    `command that talks to Temporal, \`kubernetes\` = plan, status, apply --dry-run and the worker, ` +
+    `\`worker\` = the worker only.\n\n${renderSettingsTable()}\n\n## Commands (\`--help\` of each)\n\n${help}`
+  );
 }
 
 /** docs/cli.md with the generated block replaced by the current help. */

@@ -8,13 +8,18 @@ export function workflowUrl(
   workflowId: string,
   runId?: string,
 ): string {
-  const base = `${settings.uiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  const base =
+    `${settings.uiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}` +
+    `/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}` : base;
 }
 
 /** `<ui>/namespaces/<ns>/schedules/<encoded id>`. */
 export function scheduleUrl(settings: Pick<Settings, 'uiUrl' | 'temporalNamespace'>, scheduleId: string): string {
-  return `${settings.uiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/schedules/${encodeURIComponent(scheduleId)}`;
+  return (
+    `${settings.uiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}` +
+    `/schedules/${encodeURIComponent(scheduleId)}`
+  );
 }
 
 /** `flink-deploy follow <app> -n <ns>`: how to pick up a running operation again. */

@@ -56,7 +56,9 @@ export function requireSpec(file: string): AppSpec {
   if (loaded.ok) return loaded.spec;
   throw new CliError({
     code: CliErrorCode.InvalidSpec,
-    message: `${file} is not a valid FlinkDeployment (${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
+    message:
+      `${file} is not a valid FlinkDeployment (${loaded.issues.length} ` +
+      `problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
     hint: 'Fix the fields above and run `flink-deploy validate -f` again. Nothing was started.',
     data: { valid: false, errors: issuesJson(loaded.issues) },
   });

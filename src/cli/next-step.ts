@@ -39,13 +39,17 @@ export function nextStep(input: NextStepInput): NextStep {
       };
     return {
       command: `flink-deploy follow ${ref}`,
-      why: `an operation is in progress (phase ${operation.phase}); follow it, or stop it with flink-deploy cancel ${ref}`,
+      why:
+        `an operation is in progress (phase ${operation.phase}); follow it, or stop it with flink-deploy ` +
+        `cancel ${ref}`,
     };
   }
   if (record?.operation)
     return {
       command: `flink-deploy unlock ${ref}`,
-      why: `the record is locked by ${record.operation.type} (workflow ${record.operation.workflowId}), which no longer runs`,
+      why:
+        `the record is locked by ${record.operation.type} (workflow ${record.operation.workflowId}), which ` +
+        `no longer runs`,
     };
   if (!record || record.status === 'none' || record.generation === 0)
     return { command: `flink-deploy apply -f <manifest>`, why: 'nothing is deployed' };
@@ -59,23 +63,31 @@ export function nextStep(input: NextStepInput): NextStep {
     case 'failed':
       return {
         command: `flink-deploy rollback ${ref}`,
-        why: `failed${record.failureReason ? ` (${record.failureReason})` : ''}: rollback deploys the last stable spec from the latest savepoint; or apply -f a fixed spec`,
+        why:
+          `failed${record.failureReason ? ` (${record.failureReason})` : ''}: rollback deploys the last ` +
+          `stable spec from the latest savepoint; or apply -f a fixed spec`,
       };
     case 'running':
       if (job?.state && job.state !== 'RUNNING')
         return {
           command: `flink-deploy rollback ${ref}`,
-          why: `the record says running but Flink says ${job.state}: rollback brings the last stable spec back from the latest savepoint`,
+          why:
+            `the record says running but Flink says ${job.state}: rollback brings the last stable spec back ` +
+            `from the latest savepoint`,
         };
       if (last?.outcome === 'rolled-back')
         return {
           command: 'flink-deploy apply -f <fixed manifest>',
-          why: `the last upgrade was rolled back and the last stable spec runs; fix what failed (${last.message ?? 'see flink-deploy history'}) and apply again`,
+          why:
+            `the last upgrade was rolled back and the last stable spec runs; fix what failed ` +
+            `(${last.message ?? 'see flink-deploy history'}) and apply again`,
         };
       if (last?.outcome === 'failed')
         return {
           command: `flink-deploy history ${ref}`,
-          why: `the last ${last.type} failed with the job still running (${last.message ?? 'no message'}); read why, fix it, and run it again`,
+          why:
+            `the last ${last.type} failed with the job still running (${last.message ?? 'no message'}); read ` +
+            `why, fix it, and run it again`,
         };
       return { command: 'none', why: 'running and stable; apply -f to change it' };
     default:

@@ -23,7 +23,9 @@ export function addSettingOptions(command: Command, groups: readonly SettingGrou
   const keys = new Map<string, keyof SettingFlags>();
   for (const definition of settingDefinitions.filter((d) => groups.includes(d.group))) {
     const shownDefault = defaultText(definition);
-    const help = `${definition.description} (env: ${definition.env.join(', ')}${shownDefault ? `; default: ${shownDefault}` : ''})`;
+    const help =
+      `${definition.description} (env: ` +
+      `${definition.env.join(', ')}${shownDefault ? `; default: ${shownDefault}` : ''})`;
     const option = new Option(definition.flag, help);
     keys.set(option.attributeName(), definition.key);
     command.addOption(option);

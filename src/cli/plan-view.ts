@@ -60,7 +60,8 @@ function show(value: unknown): string {
 /** The plan for people. */
 export function planText(plan: PlanJson): string {
   const lines = [
-    `plan for ${plan.app.namespace}/${plan.app.name}: ${plan.class}${plan.class === ChangeClass.Upgrade ? ` (upgradeMode ${plan.upgradeMode})` : ''}`,
+    `plan for ${plan.app.namespace}/${plan.app.name}: ` +
+      `${plan.class}${plan.class === ChangeClass.Upgrade ? ` (upgradeMode ${plan.upgradeMode})` : ''}`,
   ];
   for (const change of plan.changes)
     lines.push(`  ${change.field}: ${show(change.from)} → ${show(change.to)}  [${change.effect}]`);
@@ -73,7 +74,8 @@ export function planText(plan: PlanJson): string {
   );
   if (plan.operationInProgress)
     lines.push(
-      `note: ${plan.operationInProgress.type} is in progress (${plan.operationInProgress.phase}): ${plan.operationInProgress.workflowId}; apply would fail with exit 5 (or wait with --queue)`,
+      `note: ${plan.operationInProgress.type} is in progress (${plan.operationInProgress.phase}): ` +
+        `${plan.operationInProgress.workflowId}; apply would fail with exit 5 (or wait with --queue)`,
     );
   return lines.join('\n');
 }

@@ -78,9 +78,15 @@ function closedLine(end: FollowEnd): string {
     case ExitCode.Success:
       return `✔ ${operation} ${result?.outcome ?? 'succeeded'}: ${result?.message ?? ''}${tail}`;
     case ExitCode.RolledBack:
-      return `↺ ${operation} failed and was rolled back to the last stable spec: ${end.failure?.message ?? result?.message ?? ''}${tail}`;
+      return (
+        `↺ ${operation} failed and was rolled back to the last stable spec: ` +
+        `${end.failure?.message ?? result?.message ?? ''}${tail}`
+      );
     default:
-      return `✘ ${operation} ${end.status}${end.failure?.type ? ` [${end.failure.type}]` : ''}: ${end.failure?.message ?? result?.message ?? ''}${tail}`;
+      return (
+        `✘ ${operation} ${end.status}${end.failure?.type ? ` [${end.failure.type}]` : ''}: ` +
+        `${end.failure?.message ?? result?.message ?? ''}${tail}`
+      );
   }
 }
 
@@ -89,12 +95,14 @@ export function reportEnd(input: { output: Output; run: RunRef; end: FollowEnd; 
   const { output, run, end } = input;
   if (end.stoppedWaiting === WaitEnd.TimedOut) {
     output.say(
-      `timed out after ${formatDuration(input.timeoutMs ?? 0)} waiting for ${run.workflowId}${end.progress ? ` (phase ${end.progress.phase})` : ''}; the operation goes on.`,
+      `timed out after ${formatDuration(input.timeoutMs ?? 0)} waiting for ` +
+        `${run.workflowId}${end.progress ? ` (phase ${end.progress.phase})` : ''}; the operation goes on.`,
     );
     output.say(`  follow it with: ${followHint(run.app)}\n  or open: ${run.url}`);
   } else if (end.stoppedWaiting === WaitEnd.Interrupted) {
     output.say(
-      `stopped waiting (Ctrl-C). The operation was NOT cancelled and goes on${end.progress ? ` (phase ${end.progress.phase})` : ''}.`,
+      `stopped waiting (Ctrl-C). The operation was NOT cancelled and goes ` +
+        `on${end.progress ? ` (phase ${end.progress.phase})` : ''}.`,
     );
     output.say(
       `  follow it with: ${followHint(run.app)}\n  cancel it with: ${cancelHint(run.app)}\n  or open: ${run.url}`,

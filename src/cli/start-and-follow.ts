@@ -44,7 +44,8 @@ export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCo
         const started = await startOperation({ session, output, waiting, queue: wait.queue, ...request });
         const run = { app: request.app, ...started };
         output.say(
-          `started ${request.operation} of ${request.app.namespace}/${request.app.name}: ${started.workflowId} (run ${started.runId})\n  ${started.url}`,
+          `started ${request.operation} of ${request.app.namespace}/${request.app.name}: ` +
+            `${started.workflowId} (run ${started.runId})\n  ${started.url}`,
         );
         if (!wait.wait) {
           output.say(`not waiting; follow it with: ${followHint(request.app)}`);
@@ -71,7 +72,9 @@ export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCo
                 waiting.endedBy === WaitEnd.TimedOut
                   ? `the application stayed locked by another operation; nothing was started`
                   : 'stopped waiting (Ctrl-C); nothing was started',
-              hint: `See \`flink-deploy status ${request.app.name} -n ${request.app.namespace}\` for the lock's holder.`,
+              hint:
+                `See \`flink-deploy status ${request.app.name} -n ` +
+                `${request.app.namespace}\` for the lock's holder.`,
             });
           }
           continue;

@@ -84,14 +84,19 @@ export async function startOperation(input: StartOperationInput): Promise<Starte
       if (!input.queue) {
         throw new CliError({
           code: CliErrorCode.OperationInProgress,
-          message: `another operation is in progress on ${app.namespace}/${app.name}: ${err.workflowId}${runId ? ` (run ${runId})` : ''}\n  ${url}`,
-          hint: `Wait for it with \`${followHint(app)}\`, run again with --queue to start after it, or cancel it with \`${cancelHint(app)}\`.`,
+          message:
+            `another operation is in progress on ${app.namespace}/${app.name}: ` +
+            `${err.workflowId}${runId ? ` (run ${runId})` : ''}\n  ${url}`,
+          hint:
+            `Wait for it with \`${followHint(app)}\`, run again with --queue to start after it, or cancel it ` +
+            `with \`${cancelHint(app)}\`.`,
           data: { workflowId: err.workflowId, runId, url },
         });
       }
       if (!announced) {
         output.say(
-          `another operation is in progress on ${app.namespace}/${app.name}; --queue: waiting for it to finish first\n  ${url}`,
+          `another operation is in progress on ${app.namespace}/${app.name}; --queue: waiting for it to ` +
+            `finish first\n  ${url}`,
         );
         announced = true;
       }

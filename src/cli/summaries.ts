@@ -13,7 +13,9 @@ function short(value: unknown): string {
 
 /** One line: operation, application, upgrade mode and the main changes. */
 export function applySummary(spec: AppSpec, change?: SpecChange): string {
-  const head = `${change ? (change.class === 'none' ? 'apply' : change.class) : 'apply'} ${spec.name} (${spec.job.upgradeMode})`;
+  const head =
+    `${change ? (change.class === 'none' ? 'apply' : change.class) : 'apply'} ${spec.name} ` +
+    `(${spec.job.upgradeMode})`;
   if (!change) return `${head} image ${spec.image}, parallelism ${spec.job.parallelism}`;
   if (change.class === 'deploy') return `${head} image ${spec.image}, parallelism ${spec.job.parallelism}`;
   const changes = change.changes.slice(0, 2).map((c) => `${c.field} ${short(c.from)} → ${short(c.to)}`);
@@ -26,7 +28,8 @@ export function applyDetails(spec: AppSpec, change?: SpecChange): string {
   const lines = [
     `**application** ${spec.namespace}/${spec.name}`,
     `**image** ${spec.image}`,
-    `**job** ${spec.job.jarURI} parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode}, state ${spec.job.state}`,
+    `**job** ${spec.job.jarURI} parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode}, ` +
+      `state ${spec.job.state}`,
   ];
   if (change) {
     lines.push('', `**change** ${change.summary}`, '');

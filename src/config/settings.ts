@@ -429,7 +429,8 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     flag: '--record-max-savepoints <count>',
     env: ['FLINK_DEPLOY_RECORD_MAX_SAVEPOINTS'],
     description:
-      'savepoint entries the deployed-state record keeps: disposed ones are dropped first, oldest first; undisposed ones and the restore source never',
+      'savepoint entries the deployed-state record keeps: disposed ones are dropped first, oldest first; ' +
+      'undisposed ones and the restore source never',
     default: '100',
     schema: count,
   },
@@ -450,7 +451,8 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     flag: '--observe-interval <duration>',
     env: ['FLINK_DEPLOY_OBSERVE_INTERVAL'],
     description:
-      'time between two sweeps of every application by the observer (taken by the observer that the first worker starts)',
+      'time between two sweeps of every application by the observer (taken by the observer that the first ' +
+      'worker starts)',
     default: '15s',
     schema: duration,
   },
@@ -542,7 +544,10 @@ function loadProfile(flags: SettingFlags, env: Env): ClientConfigProfile {
   } catch (err) {
     throw new SettingsError(
       'temporal.profile',
-      `cannot load the Temporal client configuration (profile ${profile ?? env.TEMPORAL_PROFILE ?? 'default'}, file ${env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml'}): ${(err as Error).message}. Fix the file, or set TEMPORAL_CONFIG_FILE / --profile.`,
+      `cannot load the Temporal client configuration (profile ` +
+        `${profile ?? env.TEMPORAL_PROFILE ?? 'default'}, file ` +
+        `${env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml'}): ${(err as Error).message}. ` +
+        `Fix the file, or set TEMPORAL_CONFIG_FILE / --profile.`,
     );
   }
 }

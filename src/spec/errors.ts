@@ -19,7 +19,8 @@ export class InvalidSpecError extends Error {
   readonly code = 'InvalidSpec';
   constructor(readonly issues: SpecIssue[]) {
     super(
-      `invalid application spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(issues)}`,
+      `invalid application spec (${issues.length} ` +
+        `problem${issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(issues)}`,
     );
     this.name = 'InvalidSpecError';
   }

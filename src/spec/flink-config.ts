@@ -61,13 +61,16 @@ const ownedKeys: Record<string, string> = {
   '$internal.pipeline.job-id': 'flink-deploy chooses a fresh job id for every deploy generation; remove this key.',
   'jobmanager.rpc.address': 'flink-deploy points TaskManagers at the <app> Service; remove this key.',
   'kubernetes.cluster-id':
-    "flink-deploy sets one cluster id per deploy generation (<app>-g<generation>), so a new generation never restores from the previous one's HA metadata; remove this key.",
+    'flink-deploy sets one cluster id per deploy generation (<app>-g<generation>), so a new generation ' +
+    "never restores from the previous one's HA metadata; remove this key.",
   'high-availability.cluster-id':
-    "flink-deploy sets one cluster id per deploy generation (<app>-g<generation>), so a new generation never restores from the previous one's HA metadata; remove this key.",
+    'flink-deploy sets one cluster id per deploy generation (<app>-g<generation>), so a new generation ' +
+    "never restores from the previous one's HA metadata; remove this key.",
   ...Object.fromEntries(
     configKeyNames('restorePath').map((key) => [
       key,
-      'flink-deploy sets the restore path itself; use spec.job.initialSavepointPath for the first deploy, or `flink-deploy rollback --savepoint <path>` later.',
+      'flink-deploy sets the restore path itself; use spec.job.initialSavepointPath for the first deploy, ' +
+        'or `flink-deploy rollback --savepoint <path>` later.',
     ]),
   ),
   ...Object.fromEntries(

@@ -36,7 +36,10 @@ function claimModeIssue(config: Record<string, string>, version: FlinkVersion): 
   return {
     code: SpecIssueCode.InvalidValue,
     path: configPath(key),
-    message: `claim mode CLAIM is refused: Flink then owns the savepoint it restores from and may delete it, and the automatic rollback restores the old version from that same savepoint (${configKeyNames(ConfigPurpose.ClaimMode).join(' / ')})`,
+    message:
+      `claim mode CLAIM is refused: Flink then owns the savepoint it restores from and may delete it, and ` +
+      `the automatic rollback restores the old version from that same savepoint ` +
+      `(${configKeyNames(ConfigPurpose.ClaimMode).join(' / ')})`,
     hint: `Remove ${key} (the default is NO_CLAIM) or set it to NO_CLAIM.`,
   };
 }
@@ -48,14 +51,17 @@ function retentionIssue(input: GuaranteeInput): SpecIssue | undefined {
     input.upgradeMode === UpgradeMode.LastState
       ? 'upgradeMode last-state cancels the job and restores the new version from its latest checkpoint'
       : input.checkpointFallback
-        ? 'the savepoint fallback (spec.flinkDeploy.savepointFallback.allowCheckpoint) cancels the job and restores from its latest checkpoint'
+        ? 'the savepoint fallback (spec.flinkDeploy.savepointFallback.allowCheckpoint) cancels the job and ' +
+          'restores from its latest checkpoint'
         : undefined;
   if (!needs) return undefined;
   return {
     code: SpecIssueCode.InvalidValue,
     path: configPath(checkpointRetentionKey),
     message: `checkpoint retention ${value} is refused: ${needs}, which Flink deletes on cancel with this setting`,
-    hint: `Remove ${checkpointRetentionKey} (flink-deploy sets RETAIN_ON_CANCELLATION) or set it to RETAIN_ON_CANCELLATION.`,
+    hint:
+      `Remove ${checkpointRetentionKey} (flink-deploy sets RETAIN_ON_CANCELLATION) or set it to ` +
+      `RETAIN_ON_CANCELLATION.`,
   };
 }
 
@@ -82,8 +88,13 @@ function intervalIssues(input: GuaranteeInput): SpecIssue[] {
     {
       code: SpecIssueCode.InvalidValue,
       path: configPath(checkpointIntervalKey),
-      message: `the checkpoint interval (${text}) is not shorter than the stability timeout (${formatDurationMs(timeoutMs)}, ${source}): a new version counts as stable only after its first checkpoint, so every upgrade would fail as not stable and roll back`,
-      hint: `Set ${checkpointIntervalKey} well below ${formatDurationMs(timeoutMs)}, raise spec.flinkDeploy.stability.timeoutSeconds, or set spec.flinkDeploy.stability.requireCheckpoint: false.`,
+      message:
+        `the checkpoint interval (${text}) is not shorter than the stability timeout ` +
+        `(${formatDurationMs(timeoutMs)}, ${source}): a new version counts as stable only after its first ` +
+        `checkpoint, so every upgrade would fail as not stable and roll back`,
+      hint:
+        `Set ${checkpointIntervalKey} well below ${formatDurationMs(timeoutMs)}, raise ` +
+        `spec.flinkDeploy.stability.timeoutSeconds, or set spec.flinkDeploy.stability.requireCheckpoint: false.`,
     },
   ];
 }

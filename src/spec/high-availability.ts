@@ -87,8 +87,13 @@ export function haIssues(input: {
     issues.push({
       code: SpecIssueCode.InvalidValue,
       path: `${input.configPath}["${typeKey}"]`,
-      message: `${typeKey}: ${type} turns JobManager HA off for upgradeMode ${input.upgradeMode}: a restarted JobManager would start the job again from the generation's first savepoint, processing everything since then twice`,
-      hint: `Remove ${typeKey} (flink-deploy runs Kubernetes HA by default), or set ${haOptOutField}: true to accept that risk.`,
+      message:
+        `${typeKey}: ${type} turns JobManager HA off for upgradeMode ${input.upgradeMode}: a restarted ` +
+        `JobManager would start the job again from the generation's first savepoint, processing everything ` +
+        `since then twice`,
+      hint:
+        `Remove ${typeKey} (flink-deploy runs Kubernetes HA by default), or set ${haOptOutField}: true to ` +
+        `accept that risk.`,
     });
   }
   if (type !== undefined && !isNoneType(type) && input.optOut === true) {
@@ -104,7 +109,9 @@ export function haIssues(input: {
     issues.push({
       code: SpecIssueCode.Required,
       path: `${input.configPath}["${haStorageDirKey}"]`,
-      message: `JobManager HA needs storage for its metadata (${haStorageDirKey}), and no checkpoint or savepoint directory is set to put it in`,
+      message:
+        `JobManager HA needs storage for its metadata (${haStorageDirKey}), and no checkpoint or savepoint ` +
+        `directory is set to put it in`,
       hint: `Set ${haStorageDirKey}, or a checkpoint directory (execution.checkpointing.dir).`,
     });
   }
@@ -115,7 +122,9 @@ export function haIssues(input: {
       code: SpecIssueCode.OwnedKey,
       path: `${input.configPath}["${namespaceKey}"]`,
       message: `"${namespaceKey}" is ${namespace}, but the application runs in namespace ${input.namespace}`,
-      hint: `Remove the key: flink-deploy sets it to metadata.namespace (Flink's HA ConfigMaps live beside the application).`,
+      hint:
+        `Remove the key: flink-deploy sets it to metadata.namespace (Flink's HA ConfigMaps live beside the ` +
+        `application).`,
     });
   }
   return issues;

@@ -24,7 +24,8 @@ export function documentRefusal(document: Record<string, unknown>): SpecIssue | 
     return unsupported(
       'kind',
       'FlinkStateSnapshot is not supported yet',
-      'Start from an existing savepoint with spec.job.initialSavepointPath; take savepoints with spec.job.savepointTriggerNonce or `flink-deploy savepoint`.',
+      'Start from an existing savepoint with spec.job.initialSavepointPath; take savepoints with ' +
+        'spec.job.savepointTriggerNonce or `flink-deploy savepoint`.',
     );
   }
   if (kind === 'FlinkBlueGreenDeployment') {
@@ -38,7 +39,9 @@ export function documentRefusal(document: Record<string, unknown>): SpecIssue | 
     return {
       code: SpecIssueCode.InvalidValue,
       path: 'kind',
-      message: `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} cannot be deployed by flink-deploy; only FlinkDeployment documents are accepted`,
+      message:
+        `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} cannot be deployed by flink-deploy; only ` +
+        `FlinkDeployment documents are accepted`,
       hint: `Remove the ${kind} from this file and apply it with kubectl.`,
     };
   }
@@ -63,7 +66,8 @@ export function specRefusals(spec: unknown): SpecIssue[] {
       unsupported(
         'spec.ingress',
         'ingress is not supported yet',
-        'Remove spec.ingress; reach the REST API through the <app>-rest Service (e.g. kubectl port-forward svc/<app>-rest 8081).',
+        'Remove spec.ingress; reach the REST API through the <app>-rest Service (e.g. kubectl port-forward ' +
+          'svc/<app>-rest 8081).',
       ),
     );
   }

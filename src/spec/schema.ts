@@ -32,7 +32,9 @@ const appName = checked((v) =>
     ? undefined
     : {
         message: `"${v}" is not a valid application name`,
-        hint: `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (it prefixes Service names).`,
+        hint:
+          `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter and ` +
+          `ending with a letter or digit (it prefixes Service names).`,
       },
 );
 const namespace = checked((v) =>

@@ -63,7 +63,10 @@ function largestPart(spec: AppSpec): { path: string; bytes: number } | undefined
 function hint(spec: AppSpec): string {
   const part = largestPart(spec);
   const where = part ? `The largest part is ${part.path} (${formatBytes(part.bytes)}). ` : '';
-  return `${where}Keep large data out of the manifest: put it in the image, a mounted ConfigMap or object storage, and pass its location.`;
+  return (
+    `${where}Keep large data out of the manifest: put it in the image, a mounted ConfigMap or object ` +
+    `storage, and pass its location.`
+  );
 }
 
 /** Issues for a spec that does not fit the limits above, each naming the limit and the measured size. */
@@ -75,7 +78,9 @@ export function sizeLimitIssues(spec: AppSpec): SpecIssue[] {
       issues.push({
         code: SpecIssueCode.LimitExceeded,
         path: `spec.job.args[${index}]`,
-        message: `this job argument is ${formatBytes(bytes)}; Linux refuses a command-line argument over ${formatBytes(maxArgumentBytes)} (MAX_ARG_STRLEN), so the JobManager could not start`,
+        message:
+          `this job argument is ${formatBytes(bytes)}; Linux refuses a command-line argument over ` +
+          `${formatBytes(maxArgumentBytes)} (MAX_ARG_STRLEN), so the JobManager could not start`,
         hint: 'Pass large values as a file (in the image or a mounted volume) and give the job its path.',
       });
     }
@@ -85,7 +90,11 @@ export function sizeLimitIssues(spec: AppSpec): SpecIssue[] {
     issues.push({
       code: SpecIssueCode.LimitExceeded,
       path: 'spec',
-      message: `the spec takes ${formatBytes(recordBytes)} in the deployed-state record; the record is a Kubernetes ConfigMap (${spec.name}-deploy-state, at most ${formatBytes(configMapLimitBytes)}) that keeps the spec twice (deployed and last stable) beside ${formatBytes(recordReserveBytes)} of savepoint and operation history, so a spec may take at most ${formatBytes(recordSpecBudgetBytes)}`,
+      message:
+        `the spec takes ${formatBytes(recordBytes)} in the deployed-state record; the record is a Kubernetes ` +
+        `ConfigMap (${spec.name}-deploy-state, at most ${formatBytes(configMapLimitBytes)}) that keeps the ` +
+        `spec twice (deployed and last stable) beside ${formatBytes(recordReserveBytes)} of savepoint and ` +
+        `operation history, so a spec may take at most ${formatBytes(recordSpecBudgetBytes)}`,
       hint: hint(spec),
     });
   }
@@ -94,7 +103,9 @@ export function sizeLimitIssues(spec: AppSpec): SpecIssue[] {
     issues.push({
       code: SpecIssueCode.LimitExceeded,
       path: 'spec',
-      message: `the operation's input is ${formatBytes(inputBytes)}; Temporal refuses payloads over ${formatBytes(temporalPayloadLimitBytes)} (limit.blobSize.error)`,
+      message:
+        `the operation's input is ${formatBytes(inputBytes)}; Temporal refuses payloads over ` +
+        `${formatBytes(temporalPayloadLimitBytes)} (limit.blobSize.error)`,
       hint: hint(spec),
     });
   }

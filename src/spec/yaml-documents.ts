@@ -46,8 +46,13 @@ function textIssues(text: string): SpecIssue[] {
       {
         code: SpecIssueCode.TooLarge,
         path: '',
-        message: `the manifest is ${formatBytes(bytes)}; flink-deploy reads manifests of at most ${formatBytes(maxManifestBytes)} (the spec is kept twice in a Kubernetes ConfigMap of at most 1 MiB and sent in Temporal payloads of at most 2 MiB)`,
-        hint: 'Keep large data out of the manifest: put it in the image, a mounted ConfigMap or object storage, and pass its location.',
+        message:
+          `the manifest is ${formatBytes(bytes)}; flink-deploy reads manifests of at most ` +
+          `${formatBytes(maxManifestBytes)} (the spec is kept twice in a Kubernetes ConfigMap of at most 1 ` +
+          `MiB and sent in Temporal payloads of at most 2 MiB)`,
+        hint:
+          'Keep large data out of the manifest: put it in the image, a mounted ConfigMap or object storage, ' +
+          'and pass its location.',
       },
     ];
   }
@@ -73,7 +78,9 @@ function textIssues(text: string): SpecIssue[] {
       {
         code: SpecIssueCode.YamlSyntax,
         path: '',
-        message: `the manifest holds a control character (U+${code}) at line ${at.line}, column ${at.column}, which YAML does not allow`,
+        message:
+          `the manifest holds a control character (U+${code}) at line ${at.line}, column ${at.column}, which ` +
+          `YAML does not allow`,
         hint: 'Remove it; write it as an escape inside double quotes ("\\t", "\\u0001") if the value needs it.',
         ...at,
       },
@@ -101,7 +108,9 @@ function tooDeep(where: { document?: number }): SpecIssue {
   return {
     code: SpecIssueCode.TooDeep,
     path: '',
-    message: `the manifest is nested too deeply: flink-deploy reads at most ${maxNestingDepth} levels of mappings and lists`,
+    message:
+      `the manifest is nested too deeply: flink-deploy reads at most ${maxNestingDepth} levels of mappings ` +
+      `and lists`,
     hint: 'A FlinkDeployment needs a dozen levels at most; check for runaway brackets or indentation.',
     ...where,
   };
@@ -130,7 +139,9 @@ function documentValue(doc: Document, where: { document?: number }): { value: un
         issue: {
           code: SpecIssueCode.TooManyAliases,
           path: '',
-          message: `too many YAML aliases: the anchors and aliases (&name, *name) expand beyond what flink-deploy reads (${maxAliasCount} expansions), as in an alias bomb`,
+          message:
+            `too many YAML aliases: the anchors and aliases (&name, *name) expand beyond what flink-deploy ` +
+            `reads (${maxAliasCount} expansions), as in an alias bomb`,
           hint: 'Write the values out, or use each anchor only a few times.',
           ...where,
         },
@@ -172,7 +183,9 @@ export function readManifestDocuments(text: string): DocumentsResult {
         issues.push({
           code: SpecIssueCode.YamlSyntax,
           path: '',
-          message: `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${error.message.split('\n')[0]}`,
+          message:
+            `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ` +
+            `${error.message.split('\n')[0]}`,
           hint: 'Fix the YAML syntax (indentation, quotes, brackets, duplicate keys) and try again.',
           ...(pos ? { line: pos.line, column: pos.col } : {}),
           ...where,
@@ -191,8 +204,12 @@ export function readManifestDocuments(text: string): DocumentsResult {
       issues.push({
         code: SpecIssueCode.NotAMapping,
         path: '',
-        message: `the manifest must be a mapping (apiVersion, kind, metadata, spec), but this document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
-        hint: 'Write the FlinkDeployment as a YAML mapping; to put several objects in one file, separate them with `---` instead of making a list.',
+        message:
+          `the manifest must be a mapping (apiVersion, kind, metadata, spec), but this document is ` +
+          `${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
+        hint:
+          'Write the FlinkDeployment as a YAML mapping; to put several objects in one file, separate them ' +
+          'with `---` instead of making a list.',
         ...where,
       });
       return;

@@ -108,7 +108,12 @@ export function fromZodIssues(
         out.push({
           code: SpecIssueCode.InvalidValue,
           path,
-          message: `${issue.input === undefined ? 'is required and must be' : `"${String(issue.input)}" is not allowed; must be`} ${values.length === 1 ? `"${values[0]}"` : `one of: ${values.join(', ')}`}`,
+          message:
+            (issue.input === undefined
+              ? 'is required and must be'
+              : `"${String(issue.input)}" is not allowed; must be`) +
+            ' ' +
+            `${values.length === 1 ? `"${values[0]}"` : `one of: ${values.join(', ')}`}`,
           hint: suggestion ? `Did you mean ${suggestion}?` : `Use ${values.join(' or ')}.`,
         });
         break;

@@ -69,7 +69,8 @@ async function deleteBody(
   const clusterId = haClusterId(app.name, state.generation);
   const removed = await kube.removeApplicationObjects({ app, clusterId });
   const kept = savepoint
-    ? `; ${taken ? 'final savepoint' : 'latest savepoint (no job was running)'} ${savepoint} is kept (deploy from it with job.initialSavepointPath)`
+    ? `; ${taken ? 'final savepoint' : 'latest savepoint (no job was running)'} ${savepoint} is kept (deploy ` +
+      `from it with job.initialSavepointPath)`
     : input.noSavepoint
       ? '; no savepoint taken (--no-savepoint)'
       : '; no savepoint was ever recorded';
@@ -78,7 +79,10 @@ async function deleteBody(
       operation: Operation.Delete,
       outcome: Outcome.Succeeded,
       ...(savepoint ? { savepoint } : {}),
-      message: `deleted ${app.namespace}/${app.name}: Deployments, ${removed.removed.length} other object(s)${removed.haConfigMaps.length ? ` (${removed.haConfigMaps.length} HA ConfigMap(s))` : ''} and the record${kept}`,
+      message:
+        `deleted ${app.namespace}/${app.name}: Deployments, ${removed.removed.length} other ` +
+        `object(s)${removed.haConfigMaps.length ? ` (${removed.haConfigMaps.length} HA ConfigMap(s))` : ''} ` +
+        `and the record${kept}`,
     },
   };
 }

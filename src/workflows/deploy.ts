@@ -26,7 +26,9 @@ export async function deployBody(ctx: OperationContext, spec: AppSpec): Promise<
       outcome: Outcome.Succeeded,
       jobId: done.jobId,
       restoredFrom: restore?.path,
-      message: `deployed: job ${done.jobId} is stable (generation ${generation}${restore ? `, restored from ${restore.path}` : ''})`,
+      message:
+        `deployed: job ${done.jobId} is stable (generation ` +
+        `${generation}${restore ? `, restored from ${restore.path}` : ''})`,
     },
     finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
   };

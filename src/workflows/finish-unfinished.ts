@@ -41,11 +41,15 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
   const { state, app } = ctx;
   if (!unfinishedGeneration(state)) return undefined;
   const { spec } = input;
-  const what = `${state.status === AppStatus.Failed ? `status failed${state.jobId ? `, job ${state.jobId}` : ''}` : `generation ${state.generation} (job ${state.jobId}) was never verified stable`}`;
+  const what =
+    state.status === AppStatus.Failed
+      ? `status failed${state.jobId ? `, job ${state.jobId}` : ''}`
+      : `generation ${state.generation} (job ${state.jobId}) was never verified stable`;
   const look = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
   ctx.progress.enter(
     Phase.Planning,
-    `the last operation never finished (${what}); Flink says the job is ${look.state}${'reason' in look && look.reason ? ` (${look.reason})` : ''}`,
+    `the last operation never finished (${what}); Flink says the job is ` +
+      `${look.state}${'reason' in look && look.reason ? ` (${look.reason})` : ''}`,
   );
   const running = look.state === 'RUNNING' && state.jobId ? state.jobId : undefined;
   const runningCtx: OperationContext = { ...ctx, state: { ...state, status: AppStatus.Running } };
@@ -71,7 +75,9 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
         throw ApplicationFailure.create({
           type: failure.type ?? FailureType.NotStable,
           nonRetryable: true,
-          message: `the interrupted deploy is not stable (${failure.message}) and there is no stable spec to undo it to: fix the spec and apply it (from the latest secured state, or --from-scratch)`,
+          message:
+            `the interrupted deploy is not stable (${failure.message}) and there is no stable spec to undo ` +
+            `it to: fix the spec and apply it (from the latest secured state, or --from-scratch)`,
         });
       }
       ctx.progress.setOperation(Operation.Rollback);
@@ -80,7 +86,9 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
         ...undone,
         result: {
           ...undone.result,
-          message: `undid the interrupted operation (job ${running} not stable: ${failure.message}): ${undone.result.message}`,
+          message:
+            `undid the interrupted operation (job ${running} not stable: ${failure.message}): ` +
+            `${undone.result.message}`,
         },
       };
     }
@@ -90,7 +98,9 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
         outcome: Outcome.Succeeded,
         jobId: running,
         restoredFrom: state.restoredFrom,
-        message: `finished the interrupted operation: job ${running} (generation ${state.generation}) is now verified stable and recorded`,
+        message:
+          `finished the interrupted operation: job ${running} (generation ${state.generation}) is now ` +
+          `verified stable and recorded`,
       },
       finalChanges: [{ kind: 'stable', generation: state.generation, jobId: running, spec }],
     };
@@ -103,7 +113,9 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
       ...upgraded,
       result: {
         ...upgraded.result,
-        message: `the last operation never finished; job ${running} runs, so it was upgraded from its secured state: ${upgraded.result.message}`,
+        message:
+          `the last operation never finished; job ${running} runs, so it was upgraded from its secured ` +
+          `state: ${upgraded.result.message}`,
       },
     };
   }
@@ -135,7 +147,9 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
       outcome: Outcome.Succeeded,
       jobId: done.jobId,
       restoredFrom: restore?.path,
-      message: `the last operation never finished (${what}; Flink: ${look.state}): deployed ${source}; job ${done.jobId} is stable (generation ${generation})`,
+      message:
+        `the last operation never finished (${what}; Flink: ${look.state}): deployed ${source}; job ` +
+        `${done.jobId} is stable (generation ${generation})`,
     },
     finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
   };

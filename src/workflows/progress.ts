@@ -47,7 +47,8 @@ export class ProgressTracker {
     this.details = details;
     this.phases.push({ phase, at: new Date().toISOString(), details });
     setCurrentDetails(
-      `**${phase}**: ${details}\n\napplication ${this.app.namespace}/${this.app.name}, workflow ${workflowInfo().workflowId}`,
+      `**${phase}**: ${details}\n\napplication ${this.app.namespace}/${this.app.name}, workflow ` +
+        `${workflowInfo().workflowId}`,
     );
     if (this.upsertPhases) upsertSearchAttributes([{ key: FlinkPhase, value: phase }]);
   }

@@ -26,7 +26,9 @@ export async function restartFromCheckpoint(input: RestartFromCheckpointInput): 
         throw ApplicationFailure.create({
           type: FailureType.NothingToDo,
           nonRetryable: true,
-          message: `${input.app.namespace}/${input.app.name} no longer runs the failed job ${input.failedJobId} (status ${state.status}, job ${state.jobId ?? 'none'}): not restarted`,
+          message:
+            `${input.app.namespace}/${input.app.name} no longer runs the failed job ${input.failedJobId} ` +
+            `(status ${state.status}, job ${state.jobId ?? 'none'}): not restarted`,
         });
       }
       const restore = { path: input.checkpoint, allowNonRestoredState: spec.job.allowNonRestoredState };
@@ -38,7 +40,9 @@ export async function restartFromCheckpoint(input: RestartFromCheckpointInput): 
           outcome: Outcome.Succeeded,
           jobId: done.jobId,
           restoredFrom: restore.path,
-          message: `restarted after job ${input.failedJobId} FAILED: job ${done.jobId} is stable, restored from ${restore.path}`,
+          message:
+            `restarted after job ${input.failedJobId} FAILED: job ${done.jobId} is stable, restored from ` +
+            `${restore.path}`,
         },
         finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
       };

@@ -76,7 +76,9 @@ export async function rollbackBody(
     const roll = () => rollout(ctx, { spec, generation, restore, label: 'last stable version' });
     const done = lateCancel ? await CancellationScope.nonCancellable(roll) : await roll();
     const late = lateCancel
-      ? `cancel requested while job ${jobId} was being stopped${secured?.entry ? ` (savepoint ${secured.entry.location} recorded)` : ''}: the job had stopped, so the rollback was finished; `
+      ? `cancel requested while job ${jobId} was being ` +
+        `stopped${secured?.entry ? ` (savepoint ${secured.entry.location} recorded)` : ''}: the job had ` +
+        `stopped, so the rollback was finished; `
       : '';
     return {
       result: {
@@ -85,7 +87,9 @@ export async function rollbackBody(
         jobId: done.jobId,
         savepoint: secured?.entry?.location,
         restoredFrom: restore?.path,
-        message: `${late}rolled back to the last stable spec: job ${done.jobId} is stable${restore ? `, restored from ${restore.path}` : ''}`,
+        message:
+          `${late}rolled back to the last stable spec: job ${done.jobId} is ` +
+          `stable${restore ? `, restored from ${restore.path}` : ''}`,
       },
       finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
     };

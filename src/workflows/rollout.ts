@@ -36,7 +36,8 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
   await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
   await ctx.enterPhase(
     Phase.Deploying,
-    `applying the ${input.label} (generation ${generation}, job ${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
+    `applying the ${input.label} (generation ${generation}, job ` +
+      `${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
   );
   if (patched(Patch.HaMetadataBeforeRollout)) {
     await clearHaBeforeRollout(ctx, spec, generation);
@@ -48,7 +49,8 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
   await (patched(Patch.ApplySettles) ? CancellationScope.nonCancellable(apply) : apply());
   await ctx.enterPhase(
     Phase.WaitingForStable,
-    `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
+    `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s ` +
+      `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
   );
   const stable = await stability.awaitJobStable({
     app: ctx.app,

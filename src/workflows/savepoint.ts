@@ -87,7 +87,8 @@ export async function savepointBody(
     throw ApplicationFailure.create({
       type: FailureType.NothingToDo,
       nonRetryable: true,
-      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to take a savepoint of (status ${state.status})`,
+      message:
+        `${ctx.app.namespace}/${ctx.app.name} has no running job to take a savepoint of (status ` + `${state.status})`,
     });
   }
   await ctx.enterPhase(

@@ -49,7 +49,9 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
       throw ApplicationFailure.create({
         type: FailureType.NoCheckpoint,
         nonRetryable: true,
-        message: `job ${jobId} has no completed checkpoint: a last-state upgrade would lose its state; nothing was torn down (wait for a checkpoint, or use upgradeMode: savepoint)`,
+        message:
+          `job ${jobId} has no completed checkpoint: a last-state upgrade would lose its state; nothing was ` +
+          `torn down (wait for a checkpoint, or use upgradeMode: savepoint)`,
       });
     }
     await ctx.enterPhase(Phase.Cancelling, `cancelling job ${jobId}; restoring from its latest checkpoint`);
@@ -97,7 +99,9 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
       throw ApplicationFailure.create({
         type: FailureType.SavepointFailed,
         nonRetryable: true,
-        message: `savepoint failed (${failure.message}) and the checkpoint fallback was refused: ${decision.reason}; the job keeps running, nothing was torn down`,
+        message:
+          `savepoint failed (${failure.message}) and the checkpoint fallback was refused: ` +
+          `${decision.reason}; the job keeps running, nothing was torn down`,
       });
     }
     await ctx.enterPhase(

@@ -75,7 +75,8 @@ export async function suspendBody(
       outcome: Outcome.Succeeded,
       savepoint: secured.restorePath,
       message: lateCancel
-        ? `cancel requested while job ${jobId} was being stopped${saved}: the job had stopped, so the suspend was finished (recorded; resume restores from it)`
+        ? `cancel requested while job ${jobId} was being stopped${saved}: the job had stopped, so the ` +
+          `suspend was finished (recorded; resume restores from it)`
         : `suspended: job ${jobId} stopped${saved}; resume restores from it`,
     },
     finalChanges: [{ kind: 'suspended', spec }],

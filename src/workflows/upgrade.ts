@@ -47,7 +47,9 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
     throw ApplicationFailure.create({
       type: FailureType.NothingToDo,
       nonRetryable: true,
-      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy or resume it first`,
+      message:
+        `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy ` +
+        `or resume it first`,
     });
   }
   // Pre-flight while the old job still runs: a refusal ends the upgrade with nothing torn down.
@@ -85,7 +87,9 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
         jobId: done.jobId,
         savepoint: secured.entry?.location,
         restoredFrom: restore?.path,
-        message: `${operation} done: job ${done.jobId} is stable (generation ${generation}${restore ? `, restored from ${restore.path}` : ', stateless'})`,
+        message:
+          `${operation} done: job ${done.jobId} is stable (generation ` +
+          `${generation}${restore ? `, restored from ${restore.path}` : ', stateless'})`,
       },
       finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
     };
@@ -133,12 +137,15 @@ async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterF
     throw ApplicationFailure.create({
       type: FailureType.RollbackFailed,
       nonRetryable: true,
-      message: `upgrade failed (${input.cause}) and there is no stable spec to roll back to: the application is NOT running a stable version`,
+      message:
+        `upgrade failed (${input.cause}) and there is no stable spec to roll back to: the application is NOT ` +
+        `running a stable version`,
     });
   }
   await ctx.enterPhase(
     Phase.RollingBack,
-    `new version not stable (${input.cause}); rolling back to the last stable spec${input.restorePath ? ` from ${input.restorePath}` : ''}`,
+    `new version not stable (${input.cause}); rolling back to the last stable ` +
+      `spec${input.restorePath ? ` from ${input.restorePath}` : ''}`,
   );
   const restore = input.restorePath
     ? { path: input.restorePath, allowNonRestoredState: stableSpec.job.allowNonRestoredState }
@@ -156,7 +163,9 @@ async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterF
       outcome: Outcome.RolledBack,
       jobId: back.jobId,
       restoredFrom: restore?.path,
-      message: `upgrade failed, rolled back: ${input.cause}; the last stable spec runs again as job ${back.jobId}${restore ? `, restored from ${restore.path}` : ''}`,
+      message:
+        `upgrade failed, rolled back: ${input.cause}; the last stable spec runs again as job ` +
+        `${back.jobId}${restore ? `, restored from ${restore.path}` : ''}`,
     };
     throw ApplicationFailure.create({
       type: FailureType.UpgradeRolledBack,
@@ -171,7 +180,9 @@ async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterF
     throw ApplicationFailure.create({
       type: FailureType.RollbackFailed,
       nonRetryable: true,
-      message: `upgrade failed (${input.cause}) and the rollback failed too (${failure?.message ?? String(err)}): the application is NOT running a stable version`,
+      message:
+        `upgrade failed (${input.cause}) and the rollback failed too (${failure?.message ?? String(err)}): ` +
+        `the application is NOT running a stable version`,
     });
   }
 }

@@ -15,7 +15,9 @@ function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({
     type: FailureType.InvalidSpec,
     nonRetryable: true,
-    message: `invalid workflow input: ${message}; nothing was changed (start it with \`flink-deploy apply -f <manifest>\`, which validates and normalises the manifest)`,
+    message:
+      `invalid workflow input: ${message}; nothing was changed (start it with \`flink-deploy apply -f ` +
+      `<manifest>\`, which validates and normalises the manifest)`,
   });
 }
 

@@ -82,40 +82,45 @@ async function resumedFromCheckpoint(jobId: string, checkpoint: CompletedCheckpo
 
 let savepointId = 0;
 
-test('deploy and upgrade with HA on: Flink HA ConfigMaps of the running generation only, written as the flink ServiceAccount', async () => {
-  expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
-  await eventually('HA ConfigMaps of generation 1', async () =>
-    (await haClusterIds()).includes(`${app}-g1`) ? true : undefined,
-  );
-  const upgrade = await env.cli([
-    'apply',
-    '-f',
-    env.manifest(app, { extraArgs: ['--restart-attempts', '5'] }),
-    '--wait',
-    '--timeout',
-    '5m',
-  ]);
-  expect(upgrade.code).toBe(0);
-  const record = await readRecord(env.namespace, app);
-  expect(record.generation).toBe(2);
-  const restored = (await (await flinkOf(env.namespace, app)).checkpoints(record.jobId!)).latestRestored;
-  expect(restored?.isSavepoint).toBe(true);
-  savepointId = restored!.id;
-  await eventually('HA ConfigMaps of generation 2 only', async () => {
-    const ids = await haClusterIds();
-    return ids.length === 1 && ids[0] === `${app}-g2` ? true : undefined;
-  });
-  const jm = (
-    await core.listNamespacedPod({
-      namespace: env.namespace,
-      labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
-    })
-  ).items[0];
-  expect(jm?.spec?.serviceAccountName).toBe('flink');
-});
+test(
+  'deploy and upgrade with HA on: Flink HA ConfigMaps of the running generation only, written as the flink ' +
+    'ServiceAccount',
+  async () => {
+    expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
+    await eventually('HA ConfigMaps of generation 1', async () =>
+      (await haClusterIds()).includes(`${app}-g1`) ? true : undefined,
+    );
+    const upgrade = await env.cli([
+      'apply',
+      '-f',
+      env.manifest(app, { extraArgs: ['--restart-attempts', '5'] }),
+      '--wait',
+      '--timeout',
+      '5m',
+    ]);
+    expect(upgrade.code).toBe(0);
+    const record = await readRecord(env.namespace, app);
+    expect(record.generation).toBe(2);
+    const restored = (await (await flinkOf(env.namespace, app)).checkpoints(record.jobId!)).latestRestored;
+    expect(restored?.isSavepoint).toBe(true);
+    savepointId = restored!.id;
+    await eventually('HA ConfigMaps of generation 2 only', async () => {
+      const ids = await haClusterIds();
+      return ids.length === 1 && ids[0] === `${app}-g2` ? true : undefined;
+    });
+    const jm = (
+      await core.listNamespacedPod({
+        namespace: env.namespace,
+        labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
+      })
+    ).items[0];
+    expect(jm?.spec?.serviceAccountName).toBe('flink');
+  },
+);
 
 test.each(['jobmanager', 'taskmanager'] as const)(
-  'the %s pod deleted at steady state: the job resumes from a checkpoint newer than the start savepoint, no key starts over',
+  'the %s pod deleted at steady state: the job resumes from a checkpoint newer than the start savepoint, ' +
+    'no key starts over',
   async (component) => {
     const record = await readRecord(env.namespace, app);
     const out = env.outputDir(app);

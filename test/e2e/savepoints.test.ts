@@ -36,60 +36,74 @@ test('a manual savepoint is recorded and written to disk; the job keeps RUNNING 
   await removeApp(env.namespace, app);
 });
 
-test('a savepoint schedule takes savepoints and disposes those beyond --keep, never the one the job was restored from', async () => {
-  const app = 'periodic';
-  expect((await env.cli(['apply', '-f', env.manifest(app, { parallelism: 2 }), ...wait])).code).toBe(0);
-  // A savepoint upgrade, so the running job is restored from a savepoint retention must spare.
-  expect((await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), ...wait])).code).toBe(0);
-  const upgraded = await readRecord(env.namespace, app);
-  expect(upgraded.restoredFrom).toBeTruthy();
+test(
+  'a savepoint schedule takes savepoints and disposes those beyond --keep, never the one the job was ' +
+    'restored from',
+  async () => {
+    const app = 'periodic';
+    expect((await env.cli(['apply', '-f', env.manifest(app, { parallelism: 2 }), ...wait])).code).toBe(0);
+    // A savepoint upgrade, so the running job is restored from a savepoint retention must spare.
+    expect((await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), ...wait])).code).toBe(0);
+    const upgraded = await readRecord(env.namespace, app);
+    expect(upgraded.restoredFrom).toBeTruthy();
 
-  const created = await env.cli(['schedule', 'savepoints', app, '-n', env.namespace, '--every', '10s', '--keep', '2']);
-  expect(created.code).toBe(0);
-  try {
-    await eventually(
-      'at least 4 periodic savepoints, at least 2 of them disposed',
+    const created = await env.cli([
+      'schedule',
+      'savepoints',
+      app,
+      '-n',
+      env.namespace,
+      '--every',
+      '10s',
+      '--keep',
+      '2',
+    ]);
+    expect(created.code).toBe(0);
+    try {
+      await eventually(
+        'at least 4 periodic savepoints, at least 2 of them disposed',
+        async () => {
+          const periodic = (await readRecord(env.namespace, app)).savepoints.filter((s) => s.kind === 'periodic');
+          return periodic.length >= 4 && periodic.filter((s) => s.disposed).length >= 2 ? true : undefined;
+        },
+        180_000,
+      );
+    } finally {
+      expect((await env.cli(['schedule', 'delete', app, '-n', env.namespace])).code).toBe(0);
+    }
+    // Let the run in flight (if any) finish its disposals.
+    const record = await eventually(
+      'no operation or disposal in flight',
       async () => {
-        const periodic = (await readRecord(env.namespace, app)).savepoints.filter((s) => s.kind === 'periodic');
-        return periodic.length >= 4 && periodic.filter((s) => s.disposed).length >= 2 ? true : undefined;
+        const r = await readRecord(env.namespace, app);
+        return r.operation === null && !r.savepoints.some((s) => s.disposalPending) ? r : undefined;
       },
-      180_000,
+      60_000,
     );
-  } finally {
-    expect((await env.cli(['schedule', 'delete', app, '-n', env.namespace])).code).toBe(0);
-  }
-  // Let the run in flight (if any) finish its disposals.
-  const record = await eventually(
-    'no operation or disposal in flight',
-    async () => {
-      const r = await readRecord(env.namespace, app);
-      return r.operation === null && !r.savepoints.some((s) => s.disposalPending) ? r : undefined;
-    },
-    60_000,
-  );
 
-  const periodic = record.savepoints.filter((s) => s.kind === 'periodic');
-  const disposed = periodic.filter((s) => s.disposed);
-  expect(disposed.length).toBeGreaterThanOrEqual(2);
-  for (const s of disposed)
-    expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({
-      location: s.location,
-      onDisk: false,
-    });
-  const kept = periodic.filter((s) => !s.disposed);
-  expect(kept).toHaveLength(2);
-  for (const s of kept)
-    expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({
-      location: s.location,
-      onDisk: true,
-    });
-  // The savepoint the running job was restored from is beyond --keep, yet spared.
-  expect(record.jobId).toBe(upgraded.jobId);
-  expect(record.restoredFrom).toBe(upgraded.restoredFrom);
-  const restoredFrom = record.savepoints.find((s) => s.location === upgraded.restoredFrom);
-  expect(restoredFrom?.disposed).toBe(false);
-  expect(existsSync(localPathOf(upgraded.restoredFrom!))).toBe(true);
-  const flink = await flinkOf(env.namespace, app);
-  expect((await flink.jobDetails(upgraded.jobId!)).state).toBe('RUNNING');
-  await removeApp(env.namespace, app);
-});
+    const periodic = record.savepoints.filter((s) => s.kind === 'periodic');
+    const disposed = periodic.filter((s) => s.disposed);
+    expect(disposed.length).toBeGreaterThanOrEqual(2);
+    for (const s of disposed)
+      expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({
+        location: s.location,
+        onDisk: false,
+      });
+    const kept = periodic.filter((s) => !s.disposed);
+    expect(kept).toHaveLength(2);
+    for (const s of kept)
+      expect({ location: s.location, onDisk: existsSync(localPathOf(s.location)) }).toEqual({
+        location: s.location,
+        onDisk: true,
+      });
+    // The savepoint the running job was restored from is beyond --keep, yet spared.
+    expect(record.jobId).toBe(upgraded.jobId);
+    expect(record.restoredFrom).toBe(upgraded.restoredFrom);
+    const restoredFrom = record.savepoints.find((s) => s.location === upgraded.restoredFrom);
+    expect(restoredFrom?.disposed).toBe(false);
+    expect(existsSync(localPathOf(upgraded.restoredFrom!))).toBe(true);
+    const flink = await flinkOf(env.namespace, app);
+    expect((await flink.jobDetails(upgraded.jobId!)).state).toBe('RUNNING');
+    await removeApp(env.namespace, app);
+  },
+);

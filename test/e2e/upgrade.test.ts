@@ -8,87 +8,95 @@ const env = new E2eEnv('e2e-upgrade');
 beforeAll(() => env.setUp());
 afterAll(() => env.tearDown());
 
-test('deploy, then a savepoint upgrade that changes parallelism: restored from THAT savepoint, and the counter continued', async () => {
-  const app = 'counter';
-  // Each generation writes its own folder: the new job's lines can't be mistaken for the old one's.
-  const [oldOut, newOut] = [env.outputDir(app, 'gen-1'), env.outputDir(app, 'gen-2')];
-  const deploy = await env.cli([
-    'apply',
-    '-f',
-    env.manifest(app, { parallelism: 2, output: oldOut }),
-    '--wait',
-    '--timeout',
-    '5m',
-  ]);
-  expect(deploy.code).toBe(0);
-  expect(deploy.stdout + deploy.stderr).toContain('http://127.0.0.1:8233/namespaces/default/workflows/');
-  const first = await readRecord(env.namespace, app);
-  expect(first.status).toBe('running');
-  await newCountsOfEveryKey(oldOut);
+test(
+  'deploy, then a savepoint upgrade that changes parallelism: restored from THAT savepoint, and the counter ' +
+    'continued',
+  async () => {
+    const app = 'counter';
+    // Each generation writes its own folder: the new job's lines can't be mistaken for the old one's.
+    const [oldOut, newOut] = [env.outputDir(app, 'gen-1'), env.outputDir(app, 'gen-2')];
+    const deploy = await env.cli([
+      'apply',
+      '-f',
+      env.manifest(app, { parallelism: 2, output: oldOut }),
+      '--wait',
+      '--timeout',
+      '5m',
+    ]);
+    expect(deploy.code).toBe(0);
+    expect(deploy.stdout + deploy.stderr).toContain('http://127.0.0.1:8233/namespaces/default/workflows/');
+    const first = await readRecord(env.namespace, app);
+    expect(first.status).toBe('running');
+    await newCountsOfEveryKey(oldOut);
 
-  const upgrade = await env.cli([
-    'apply',
-    '-f',
-    env.manifest(app, { parallelism: 3, output: newOut }),
-    '--wait',
-    '--timeout',
-    '5m',
-  ]);
-  expect(upgrade.code).toBe(0);
+    const upgrade = await env.cli([
+      'apply',
+      '-f',
+      env.manifest(app, { parallelism: 3, output: newOut }),
+      '--wait',
+      '--timeout',
+      '5m',
+    ]);
+    expect(upgrade.code).toBe(0);
 
-  const record = await readRecord(env.namespace, app);
-  const savepoint = record.savepoints.find((s) => s.kind === 'upgrade');
-  expect(savepoint?.jobId).toBe(first.jobId);
-  expect(record.jobId).not.toBe(first.jobId);
-  expect(record.restoredFrom).toBe(savepoint?.location);
-  expect(record.lastStableSpec?.job.parallelism).toBe(3);
-  // Flink itself says the new job was restored from that savepoint.
-  const flink = await flinkOf(env.namespace, app);
-  const checkpoints = await flink.checkpoints(record.jobId!);
-  expect(checkpoints.latestRestored?.isSavepoint).toBe(true);
-  expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(
-    savepoint!.location.replace('file:///', 'file:/'),
-  );
-  const details = await flink.jobDetails(record.jobId!);
-  expect(details.state).toBe('RUNNING');
-  expect(Math.max(...details.vertices.map((v) => v.parallelism))).toBe(3);
-  // The counter continued: the old job stopped with the savepoint, so its last count of each
-  // key is the savepoint's; the new job's first count of EVERY key is that + 1.
-  const after = await newCountsOfEveryKey(newOut);
-  const keys = continuity(countsByKey(oldOut), after);
-  expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
-  expect(keys.every((k) => k.lastOld! > 1 && k.newLines >= 3)).toBe(true);
-  await removeApp(env.namespace, app);
-});
+    const record = await readRecord(env.namespace, app);
+    const savepoint = record.savepoints.find((s) => s.kind === 'upgrade');
+    expect(savepoint?.jobId).toBe(first.jobId);
+    expect(record.jobId).not.toBe(first.jobId);
+    expect(record.restoredFrom).toBe(savepoint?.location);
+    expect(record.lastStableSpec?.job.parallelism).toBe(3);
+    // Flink itself says the new job was restored from that savepoint.
+    const flink = await flinkOf(env.namespace, app);
+    const checkpoints = await flink.checkpoints(record.jobId!);
+    expect(checkpoints.latestRestored?.isSavepoint).toBe(true);
+    expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(
+      savepoint!.location.replace('file:///', 'file:/'),
+    );
+    const details = await flink.jobDetails(record.jobId!);
+    expect(details.state).toBe('RUNNING');
+    expect(Math.max(...details.vertices.map((v) => v.parallelism))).toBe(3);
+    // The counter continued: the old job stopped with the savepoint, so its last count of each
+    // key is the savepoint's; the new job's first count of EVERY key is that + 1.
+    const after = await newCountsOfEveryKey(newOut);
+    const keys = continuity(countsByKey(oldOut), after);
+    expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
+    expect(keys.every((k) => k.lastOld! > 1 && k.newLines >= 3)).toBe(true);
+    await removeApp(env.namespace, app);
+  },
+);
 
-test('a broken new version is rolled back on its own (exit 3) to the last stable spec, from the same savepoint, state kept', async () => {
-  const app = 'broken';
-  expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
-  const stable = await readRecord(env.namespace, app);
+test(
+  'a broken new version is rolled back on its own (exit 3) to the last stable spec, from the same savepoint, ' +
+    'state kept',
+  async () => {
+    const app = 'broken';
+    expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
+    const stable = await readRecord(env.namespace, app);
 
-  const bad = await env.cli([
-    'apply',
-    '-f',
-    env.manifest(app, { extraArgs: ['--fail-after-records', '0'] }),
-    '--wait',
-    '--timeout',
-    '6m',
-  ]);
+    const bad = await env.cli([
+      'apply',
+      '-f',
+      env.manifest(app, { extraArgs: ['--fail-after-records', '0'] }),
+      '--wait',
+      '--timeout',
+      '6m',
+    ]);
 
-  expect(bad.code).toBe(3);
-  expect(bad.stdout + bad.stderr).toMatch(/rolled back/);
-  const record = await readRecord(env.namespace, app);
-  const savepoint = record.savepoints.find((s) => s.kind === 'upgrade');
-  expect(savepoint?.jobId).toBe(stable.jobId);
-  expect(record.status).toBe('running');
-  expect(record.lastStableSpec?.job.args).not.toContain('--fail-after-records');
-  expect(record.lastAppliedSpec?.job.args).not.toContain('--fail-after-records');
-  expect(record.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
-  const flink = await flinkOf(env.namespace, app);
-  const checkpoints = await flink.checkpoints(record.jobId!);
-  expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(
-    savepoint!.location.replace('file:///', 'file:/'),
-  );
-  expect((await flink.jobDetails(record.jobId!)).state).toBe('RUNNING');
-  await removeApp(env.namespace, app);
-});
+    expect(bad.code).toBe(3);
+    expect(bad.stdout + bad.stderr).toMatch(/rolled back/);
+    const record = await readRecord(env.namespace, app);
+    const savepoint = record.savepoints.find((s) => s.kind === 'upgrade');
+    expect(savepoint?.jobId).toBe(stable.jobId);
+    expect(record.status).toBe('running');
+    expect(record.lastStableSpec?.job.args).not.toContain('--fail-after-records');
+    expect(record.lastAppliedSpec?.job.args).not.toContain('--fail-after-records');
+    expect(record.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
+    const flink = await flinkOf(env.namespace, app);
+    const checkpoints = await flink.checkpoints(record.jobId!);
+    expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(
+      savepoint!.location.replace('file:///', 'file:/'),
+    );
+    expect((await flink.jobDetails(record.jobId!)).state).toBe('RUNNING');
+    await removeApp(env.namespace, app);
+  },
+);

@@ -56,52 +56,58 @@ async function activityCompleted(workflowId: string, activity: string): Promise<
 
 const jobManagerSelector = (app: string) => `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`;
 
-test('JobManager deleted right after the stop-with-savepoint: no rerun of the finished job, the new generation restores from that savepoint', async () => {
-  const app = 'counter';
-  expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
-  const first = await readRecord(env.namespace, app);
-  const workflowId = operationWorkflowId({ namespace: env.namespace, name: app });
+test(
+  'JobManager deleted right after the stop-with-savepoint: no rerun of the finished job, the new generation ' +
+    'restores from that savepoint',
+  async () => {
+    const app = 'counter';
+    expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
+    const first = await readRecord(env.namespace, app);
+    const workflowId = operationWorkflowId({ namespace: env.namespace, name: app });
 
-  const upgrade = env.cli([
-    'apply',
-    '-f',
-    env.manifest(app, { extraArgs: ['--restart-attempts', '5'] }),
-    '--wait',
-    '--timeout',
-    '8m',
-  ]);
-  await activityCompleted(workflowId, 'takeSavepoint');
-  await env.killWorker();
+    const upgrade = env.cli([
+      'apply',
+      '-f',
+      env.manifest(app, { extraArgs: ['--restart-attempts', '5'] }),
+      '--wait',
+      '--timeout',
+      '8m',
+    ]);
+    await activityCompleted(workflowId, 'takeSavepoint');
+    await env.killWorker();
 
-  // Held right after the savepoint: the old generation's JobManager is still there.
-  const pods = (await core.listNamespacedPod({ namespace: env.namespace, labelSelector: jobManagerSelector(app) }))
-    .items;
-  expect(pods.map((p) => p.metadata?.annotations?.['flink-deploy.io/generation'])).toEqual(['1']);
-  await core.deleteNamespacedPod({ namespace: env.namespace, name: pods[0]!.metadata!.name! });
-  // The JobManager restarts (same generation, same HA cluster id) and knows its job finished:
-  // for 30 s after it answers, it runs no job (Flink's default job result store would let it
-  // run the job again from the generation's start; the counts below would start over).
-  await eventually('the restarted JobManager answering', async () => {
-    const flink = await flinkOf(env.namespace, app).catch(() => undefined);
-    return flink?.listJobs({ signal: AbortSignal.timeout(5000) }).catch(() => undefined);
-  });
-  for (const until = Date.now() + 30_000; Date.now() < until;) {
-    const flink = await flinkOf(env.namespace, app).catch(() => undefined);
-    const jobs = (await flink?.listJobs({ signal: AbortSignal.timeout(5000) }).catch(() => undefined)) ?? [];
-    expect(jobs.filter((j) => j.status === 'RUNNING')).toEqual([]);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+    // Held right after the savepoint: the old generation's JobManager is still there.
+    const pods = (await core.listNamespacedPod({ namespace: env.namespace, labelSelector: jobManagerSelector(app) }))
+      .items;
+    expect(pods.map((p) => p.metadata?.annotations?.['flink-deploy.io/generation'])).toEqual(['1']);
+    await core.deleteNamespacedPod({ namespace: env.namespace, name: pods[0]!.metadata!.name! });
+    // The JobManager restarts (same generation, same HA cluster id) and knows its job finished:
+    // for 30 s after it answers, it runs no job (Flink's default job result store would let it
+    // run the job again from the generation's start; the counts below would start over).
+    await eventually('the restarted JobManager answering', async () => {
+      const flink = await flinkOf(env.namespace, app).catch(() => undefined);
+      return flink?.listJobs({ signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    });
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
+      const flink = await flinkOf(env.namespace, app).catch(() => undefined);
+      const jobs = (await flink?.listJobs({ signal: AbortSignal.timeout(5000) }).catch(() => undefined)) ?? [];
+      expect(jobs.filter((j) => j.status === 'RUNNING')).toEqual([]);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
 
-  env.startWorker();
-  const result = await upgrade;
-  expect(result.code).toBe(0);
-  const record = await readRecord(env.namespace, app);
-  const savepoint = record.savepoints.find((s) => s.kind === 'upgrade');
-  expect(savepoint?.jobId).toBe(first.jobId);
-  expect(record).toMatchObject({ generation: 2, restoredFrom: savepoint?.location });
-  const restored = (await (await flinkOf(env.namespace, app)).checkpoints(record.jobId!)).latestRestored;
-  expect(restored?.isSavepoint).toBe(true);
-  expect(restored?.externalPath?.replace('file:///', 'file:/')).toBe(savepoint!.location.replace('file:///', 'file:/'));
-  for (const [key, ones] of startsFromOne(env.outputDir(app))) expect({ key, ones }).toEqual({ key, ones: 1 });
-  await removeApp(env.namespace, app);
-});
+    env.startWorker();
+    const result = await upgrade;
+    expect(result.code).toBe(0);
+    const record = await readRecord(env.namespace, app);
+    const savepoint = record.savepoints.find((s) => s.kind === 'upgrade');
+    expect(savepoint?.jobId).toBe(first.jobId);
+    expect(record).toMatchObject({ generation: 2, restoredFrom: savepoint?.location });
+    const restored = (await (await flinkOf(env.namespace, app)).checkpoints(record.jobId!)).latestRestored;
+    expect(restored?.isSavepoint).toBe(true);
+    expect(restored?.externalPath?.replace('file:///', 'file:/')).toBe(
+      savepoint!.location.replace('file:///', 'file:/'),
+    );
+    for (const [key, ones] of startsFromOne(env.outputDir(app))) expect({ key, ones }).toEqual({ key, ones: 1 });
+    await removeApp(env.namespace, app);
+  },
+);

@@ -482,7 +482,8 @@ export class InMemoryKube implements KubeFacade {
           throw apiException(
             409,
             'Conflict',
-            `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please ` +
+              `apply your changes to the latest version and try again`,
           );
         }
         return this.store({

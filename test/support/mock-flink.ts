@@ -276,7 +276,8 @@ export class MockFlink {
         failure: !job
           ? 'org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job'
           : job.state !== 'RUNNING' || job.vertices.some((v) => v.status !== 'RUNNING')
-            ? 'org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint triggering task is not being executed at the moment'
+            ? 'org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint triggering task is not ' +
+              'being executed at the moment'
             : this.savepoints.failure,
       });
     }
@@ -298,7 +299,8 @@ export class MockFlink {
       });
     }
     if (!trigger.location) {
-      trigger.location = `${trigger.targetDirectory ?? SAVEPOINT_DIR}/savepoint-${jobId.slice(0, 6)}-${triggerId.slice(0, 12)}`;
+      trigger.location =
+        `${trigger.targetDirectory ?? SAVEPOINT_DIR}` + `/savepoint-${jobId.slice(0, 6)}-${triggerId.slice(0, 12)}`;
       const job = this.jobs.get(jobId);
       if (job) {
         job.latestSavepoint = trigger.location;

@@ -43,7 +43,8 @@ export function applyCommand(ctx: CliContext): Command {
   command.option('--dry-run', 'validate and show what would run (reads the cluster); start nothing', false);
   command.option(
     '--from-scratch',
-    'after an operation that never finished, when the job does not run: deploy fresh, without the latest savepoint or checkpoint (its state is lost)',
+    'after an operation that never finished, when the job does not run: deploy fresh, without the latest ' +
+      'savepoint or checkpoint (its state is lost)',
     false,
   );
   addWaitOptions(command, { queue: true });

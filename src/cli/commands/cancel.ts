@@ -62,7 +62,8 @@ export function cancelCommand(ctx: CliContext): Command {
         };
         await session.client.workflow.getHandle(workflowId, description.runId).cancel();
         output.say(
-          `cancellation requested for ${workflowId} (run ${description.runId}); it stops where it is safe and records what it left\n  ${run.url}`,
+          `cancellation requested for ${workflowId} (run ${description.runId}); it stops where it is safe ` +
+            `and records what it left\n  ${run.url}`,
         );
         if (!opts.wait) {
           output.say(`not waiting; follow it with: ${followHint(app)}`);
@@ -76,7 +77,9 @@ export function cancelCommand(ctx: CliContext): Command {
           if (end.stoppedWaiting) return end.exitCode;
           if (end.status === 'cancelled') {
             output.say(
-              `cancelled in phase ${end.progress?.phase ?? 'unknown'}${end.result?.message ? `: ${end.result.message}` : ''}; see \`flink-deploy status ${app.name} -n ${app.namespace}\` for the state it left`,
+              `cancelled in phase ` +
+                `${end.progress?.phase ?? 'unknown'}${end.result?.message ? `: ${end.result.message}` : ''}; ` +
+                `see \`flink-deploy status ${app.name} -n ${app.namespace}\` for the state it left`,
             );
             return ExitCode.Success;
           }

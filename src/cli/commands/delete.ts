@@ -23,7 +23,8 @@ export function deleteCommand(ctx: CliContext): Command {
   const command = new Command('delete')
     .argument('<app>', 'application name')
     .description(
-      'remove an application: a final savepoint (kept, and reported), its Deployments, ConfigMaps, Services, HA ConfigMaps, its savepoint schedule and its record',
+      'remove an application: a final savepoint (kept, and reported), its Deployments, ConfigMaps, ' +
+        'Services, HA ConfigMaps, its savepoint schedule and its record',
     )
     .option('--no-savepoint', 'cancel the job without a final savepoint (stateless jobs, or state you do not need)');
   addAppNamespaceOption(command);

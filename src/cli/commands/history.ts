@@ -67,7 +67,11 @@ function historyText(entries: HistoryEntryJson[]): string {
       const used = [e.savepoint && `savepoint ${e.savepoint}`, e.restoredFrom && `restored from ${e.restoredFrom}`]
         .filter(Boolean)
         .join(', ');
-      return `${e.startedAt}  ${(e.operation ?? e.workflowType).padEnd(10)} ${(e.outcome ?? e.status).padEnd(12)} ${e.durationMs === undefined ? 'running' : formatDuration(e.durationMs).padEnd(8)} ${used}\n    ${e.url}`;
+      return (
+        `${e.startedAt}  ${(e.operation ?? e.workflowType).padEnd(10)} ${(e.outcome ?? e.status).padEnd(12)} ` +
+        `${e.durationMs === undefined ? 'running' : formatDuration(e.durationMs).padEnd(8)} ${used}\n    ` +
+        `${e.url}`
+      );
     })
     .join('\n');
 }

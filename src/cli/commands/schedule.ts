@@ -70,7 +70,10 @@ export function savepointScheduleOptions(input: SavepointScheduleInput): Schedul
       taskQueue: input.taskQueue,
       workflowId: `flink-deploy-periodic-savepoint/${app.namespace}/${app.name}`,
       typedSearchAttributes: searchAttributes,
-      staticSummary: `periodic savepoint ${app.name} (${app.namespace}), keep ${retention.keep}${retention.maxAgeSeconds ? `, max age ${formatDuration(retention.maxAgeSeconds * 1000)}` : ''}`,
+      staticSummary:
+        `periodic savepoint ${app.name} (${app.namespace}), keep ` +
+        `${retention.keep}` +
+        `${retention.maxAgeSeconds ? `, max age ${formatDuration(retention.maxAgeSeconds * 1000)}` : ''}`,
     },
     policies: {
       overlap: ScheduleOverlapPolicy.SKIP,
@@ -177,7 +180,8 @@ function savepointsCommand(ctx: CliContext): Command {
       }
       const url = scheduleUrl(session.settings, options.scheduleId);
       output.say(
-        `${verb} schedule ${options.scheduleId}: a savepoint every ${formatDuration(opts.every)}, keep ${retention.keep}${opts.maxAge ? `, max age ${formatDuration(opts.maxAge)}` : ''}\n  ${url}`,
+        `${verb} schedule ${options.scheduleId}: a savepoint every ${formatDuration(opts.every)}, keep ` +
+          `${retention.keep}${opts.maxAge ? `, max age ${formatDuration(opts.maxAge)}` : ''}\n  ${url}`,
       );
       output.data(
         { scheduleId: options.scheduleId, app, every: formatDuration(opts.every), retention, result: verb, url },
@@ -224,7 +228,11 @@ function listCommand(ctx: CliContext): Command {
           : schedules
               .map(
                 (s) =>
-                  `${s.scheduleId}  every ${s.every ?? '?'}  keep ${s.retention?.keep ?? '?'}${s.retention?.maxAgeSeconds ? ` max age ${formatDuration(s.retention.maxAgeSeconds * 1000)}` : ''}  ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : `next ${s.nextRun ?? '-'}`}\n    ${s.url}`,
+                  `${s.scheduleId}  every ${s.every ?? '?'}  keep ` +
+                  `${s.retention?.keep ?? '?'}` +
+                  (s.retention?.maxAgeSeconds ? ` max age ${formatDuration(s.retention.maxAgeSeconds * 1000)}` : '') +
+                  `  ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : `next ${s.nextRun ?? '-'}`}\n   ` +
+                  ` ${s.url}`,
               )
               .join('\n'),
       );

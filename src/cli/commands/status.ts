@@ -27,7 +27,10 @@ import { runStateOf } from '../../worker/run-lookup';
 /** A spec in one line. */
 export function specSummary(spec: AppSpec | null | undefined): string | undefined {
   if (!spec) return undefined;
-  return `image ${spec.image}, ${spec.job.jarURI}, parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode}, state ${spec.job.state}`;
+  return (
+    `image ${spec.image}, ${spec.job.jarURI}, parallelism ${spec.job.parallelism}, upgradeMode ` +
+    `${spec.job.upgradeMode}, state ${spec.job.state}`
+  );
 }
 
 /** The JSON document of `status`. */
@@ -177,7 +180,12 @@ export function statusText(status: StatusJson): string {
   }
   if (status.operation) {
     lines.push(
-      `  in progress: ${status.operation.type}, phase ${status.operation.phase ? `${status.operation.phase}${status.operation.phaseFrom === 'record' ? ` (as recorded; ${noWorker})` : ''}` : `unknown (${noWorker})`}${status.operation.details ? ` — ${status.operation.details}` : ''} (since ${status.operation.since})`,
+      `  in progress: ${status.operation.type}, phase ` +
+        (status.operation.phase
+          ? `${status.operation.phase}` + (status.operation.phaseFrom === 'record' ? ` (as recorded; ${noWorker})` : '')
+          : `unknown (${noWorker})`) +
+        `${status.operation.details ? ` — ${status.operation.details}` : ''} ` +
+        `(since ${status.operation.since})`,
     );
     lines.push(`    ${status.operation.url}`);
   } else lines.push('  in progress: nothing');
@@ -186,14 +194,17 @@ export function statusText(status: StatusJson): string {
     const way =
       l.run === 'running'
         ? ''
-        : `; the next operation releases it when its run is closed, or \`flink-deploy unlock ${status.app.name} -n ${status.app.namespace}\``;
+        : `; the next operation releases it when its run is closed, or \`flink-deploy unlock ` +
+          `${status.app.name} -n ${status.app.namespace}\``;
     lines.push(
-      `  lock:        held by ${l.type} (workflow ${l.workflowId}, run ${l.runId}), phase ${l.phase}, since ${l.since}; its run is ${l.run}${way}`,
+      `  lock:        held by ${l.type} (workflow ${l.workflowId}, run ${l.runId}), phase ${l.phase}, ` +
+        `since ${l.since}; its run is ${l.run}${way}`,
     );
   }
   if (status.lastOperation)
     lines.push(
-      `  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`,
+      `  last operation: ${status.lastOperation.type} ${status.lastOperation.outcome} at ` +
+        `${status.lastOperation.endedAt}${status.lastOperation.message ? `: ${status.lastOperation.message}` : ''}`,
     );
   lines.push(`  next step:   ${status.nextStep.command}`, `    ${status.nextStep.why}`);
   return lines.join('\n');

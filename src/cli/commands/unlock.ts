@@ -21,7 +21,10 @@ import { withTemporal } from '../temporal-client';
 
 /** The holder in one line: what, workflow, run, phase, since. */
 export function holderWords(holder: OperationRecord): string {
-  return `${holder.type} (workflow ${holder.workflowId}, run ${holder.runId}, phase ${holder.phase}, since ${holder.startedAt})`;
+  return (
+    `${holder.type} (workflow ${holder.workflowId}, run ${holder.runId}, phase ${holder.phase}, since ` +
+    `${holder.startedAt})`
+  );
 }
 
 /** Who runs this command, for the history: `user@host`. */
@@ -65,7 +68,8 @@ export function unlockCommand(ctx: CliContext): Command {
   const command = new Command('unlock')
     .argument('<app>', 'application name')
     .description(
-      'release the lock of an application whose holder no longer runs (terminated, timed out, history gone); refused while it runs',
+      'release the lock of an application whose holder no longer runs (terminated, timed out, history ' +
+        'gone); refused while it runs',
     );
   addAppNamespaceOption(command);
   addOutputOption(command);
@@ -92,11 +96,15 @@ export function unlockCommand(ctx: CliContext): Command {
         throw new CliError({
           code: CliErrorCode.OperationInProgress,
           message: `${where} is locked by an operation that is running: ${holderWords(holder)}`,
-          hint: `Wait for it, or stop it with \`flink-deploy cancel ${app.name} -n ${app.namespace}\` (it releases the lock itself).`,
+          hint:
+            `Wait for it, or stop it with \`flink-deploy cancel ${app.name} -n ${app.namespace}\` (it ` +
+            `releases the lock itself).`,
           data: { holder },
         });
       }
-      const message = `unlocked by ${whoAmI()} (flink-deploy unlock): the holder ${holderWords(holder)} is ${describeRunState(state)}`;
+      const message =
+        `unlocked by ${whoAmI()} (flink-deploy unlock): the holder ${holderWords(holder)} is ` +
+        `${describeRunState(state)}`;
       const written = await store
         .mutateRecord({
           namespace: app.namespace,

@@ -29,12 +29,15 @@ export function validateCommand(ctx: CliContext): Command {
         output.data(
           document,
           () =>
-            `valid: ${spec.namespace}/${spec.name} (image ${spec.image}, Flink ${spec.flinkVersion.major}.${spec.flinkVersion.minor}, parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode})`,
+            `valid: ${spec.namespace}/${spec.name} (image ${spec.image}, Flink ` +
+            `${spec.flinkVersion.major}.${spec.flinkVersion.minor}, parallelism ${spec.job.parallelism}, ` +
+            `upgradeMode ${spec.job.upgradeMode})`,
         );
         return ExitCode.Success;
       }
       output.say(
-        `${file} is not valid (${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
+        `${file} is not valid (${loaded.issues.length} ` +
+          `problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
       );
       const document: ValidateJson = { valid: false, errors: issuesJson(loaded.issues) };
       output.data(document, () => '');

@@ -106,7 +106,8 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): k8s.KubeCon
   } catch (err) {
     if (err instanceof KubeApiError) throw err;
     throw configError(
-      `could not load the kubeconfig (${source}${options.path ? ` ${options.path}` : ''}): ${err instanceof Error ? err.message : String(err)}`,
+      `could not load the kubeconfig (${source}${options.path ? ` ${options.path}` : ''}): ` +
+        `${err instanceof Error ? err.message : String(err)}`,
       err,
     );
   }

@@ -137,7 +137,8 @@ export function classifyKubeError(err: unknown, request: KubeRequest): KubeApiEr
       kind: KubeErrorKind.Transport,
       request,
       cause: err,
-      message: `could not reach the Kubernetes API server to ${describe(request)}: ${text}${cause ? ` (${cause})` : ''}`,
+      message:
+        `could not reach the Kubernetes API server to ${describe(request)}: ` + `${text}${cause ? ` (${cause})` : ''}`,
     });
   }
   const text = err instanceof Error ? err.message : String(err);

@@ -37,7 +37,9 @@ function identityOf(object: ApplyableObject): { apiVersion: string; kind: string
       code: KubeErrorCode.Invalid,
       kind: KubeErrorKind.Domain,
       request: { verb: 'patch', resource: kind ? resourceOf(kind) : 'unknown', namespace, name },
-      message: `cannot apply an object without apiVersion, kind, metadata.name and metadata.namespace (got ${apiVersion ?? '?'} ${kind ?? '?'} ${namespace ?? '?'}/${name ?? '?'})`,
+      message:
+        `cannot apply an object without apiVersion, kind, metadata.name and metadata.namespace (got ` +
+        `${apiVersion ?? '?'} ${kind ?? '?'} ${namespace ?? '?'}/${name ?? '?'})`,
     });
   }
   return { apiVersion, kind, name, namespace };

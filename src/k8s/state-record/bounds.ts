@@ -34,7 +34,10 @@ export function savepointsOverBound(record: DeployStateRecord<unknown>, max: num
   const count = record.savepoints.length;
   if (count <= max) return undefined;
   const undisposed = record.savepoints.filter((s) => !s.disposed).length;
-  return `the record keeps ${count} savepoints, over the bound of ${max}: ${undisposed} are not disposed yet (never dropped unrecorded), the rest is the running job's restore source`;
+  return (
+    `the record keeps ${count} savepoints, over the bound of ${max}: ${undisposed} are not disposed yet ` +
+    `(never dropped unrecorded), the rest is the running job's restore source`
+  );
 }
 
 /** Size in bytes of the record's JSON as the ConfigMap stores it. */

@@ -65,7 +65,8 @@ export class LockHeldError extends RecordError {
   ) {
     super(
       location,
-      `operation in progress on ${location.namespace}/${location.app}: ${holder.type} by workflow ${holder.workflowId} (run ${holder.runId}), phase ${holder.phase}, since ${holder.startedAt}`,
+      `operation in progress on ${location.namespace}/${location.app}: ${holder.type} by workflow ` +
+        `${holder.workflowId} (run ${holder.runId}), phase ${holder.phase}, since ${holder.startedAt}`,
     );
   }
 }
@@ -87,7 +88,8 @@ export class RecordTooLargeError extends RecordError {
   ) {
     super(
       location,
-      `the deployed-state record of ${location.namespace}/${location.app} would be ${bytes} bytes, over the ${limitBytes}-byte limit of a ConfigMap: nothing was written`,
+      `the deployed-state record of ${location.namespace}/${location.app} would be ${bytes} bytes, over ` +
+        `the ${limitBytes}-byte limit of a ConfigMap: nothing was written`,
     );
   }
 }

@@ -107,7 +107,8 @@ export function withPhase<T>(record: DeployStateRecord<T>, input: SetPhaseInput)
   if (!held)
     throw new LockNotHeldError(
       where(input),
-      `workflow ${input.workflowId} does not hold the lock of ${input.namespace}/${input.app} (no operation in progress)`,
+      `workflow ${input.workflowId} does not hold the lock of ${input.namespace}/${input.app} (no ` +
+        `operation in progress)`,
     );
   if (held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
   return { ...record, operation: { ...held, phase: input.phase, ...(input.intent ? { intent: input.intent } : {}) } };

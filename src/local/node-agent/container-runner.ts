@@ -293,7 +293,9 @@ export class ContainerRunner {
         container: this.name,
         type: EventType.Warning,
         reason: 'BackOff',
-        message: `Back-off restarting failed container ${this.name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})`,
+        message:
+          `Back-off restarting failed container ${this.name} in pod ` +
+          `${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})`,
       });
       await this.sleep(delay);
     }

@@ -28,7 +28,9 @@ export function resolveImage(input: { image: string | undefined; installedVersio
     throw new LaunchError({
       code: AgentErrorCode.ImageNotAvailable,
       reason: 'ErrImagePull',
-      message: `image ${image || '(none)'} is not available on this node (have Flink ${input.installedVersion}: images flink:${major}.${minor}[.x][-suffix])`,
+      message:
+        `image ${image || '(none)'} is not available on this node (have Flink ${input.installedVersion}: ` +
+        `images flink:${major}.${minor}[.x][-suffix])`,
       retryable: true,
     });
   }

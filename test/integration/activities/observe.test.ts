@@ -82,29 +82,32 @@ test('a FAILED job: JobFailed told once, observed failed outside the lock, alert
   await h.close();
 });
 
-test('onJobFailure: restart returns a restart from the latest checkpoint; a locked application is left alone', async () => {
-  const h = harness();
-  await h.deployed('orders', 'b1', { onJobFailure: { action: 'restart', maxRestartsPerHour: 3 } });
-  await h.deployed('busy', 'c1', {}, true);
-  h.flink.runJob('b1', { latestCheckpoint: 'file:/cp/b1/chk-9', completedCheckpoints: 9 });
-  h.flink.runJob('c1');
-  h.flink.failJob('b1');
-  h.flink.failJob('c1');
-  const step = await h.sweepOnce();
-  expect(step.restarts).toEqual([
-    {
-      app: { namespace, name: 'orders' },
-      failedJobId: 'b1',
-      checkpoint: 'file:/cp/b1/chk-9',
-      reason: 'job b1 FAILED; spec.flinkDeploy.onJobFailure: restart',
-    },
-  ]);
-  expect(await h.observed('busy')).toBeUndefined();
-  expect(h.reasons()).toEqual(['orders-jobmanager JobFailed']);
-  // The next sweep does not ask again for the same failed job.
-  expect((await h.sweepOnce()).restarts).toEqual([]);
-  await h.close();
-});
+test(
+  'onJobFailure: restart returns a restart from the latest ' + 'checkpoint; a locked application is left alone',
+  async () => {
+    const h = harness();
+    await h.deployed('orders', 'b1', { onJobFailure: { action: 'restart', maxRestartsPerHour: 3 } });
+    await h.deployed('busy', 'c1', {}, true);
+    h.flink.runJob('b1', { latestCheckpoint: 'file:/cp/b1/chk-9', completedCheckpoints: 9 });
+    h.flink.runJob('c1');
+    h.flink.failJob('b1');
+    h.flink.failJob('c1');
+    const step = await h.sweepOnce();
+    expect(step.restarts).toEqual([
+      {
+        app: { namespace, name: 'orders' },
+        failedJobId: 'b1',
+        checkpoint: 'file:/cp/b1/chk-9',
+        reason: 'job b1 FAILED; spec.flinkDeploy.onJobFailure: restart',
+      },
+    ]);
+    expect(await h.observed('busy')).toBeUndefined();
+    expect(h.reasons()).toEqual(['orders-jobmanager JobFailed']);
+    // The next sweep does not ask again for the same failed job.
+    expect((await h.sweepOnce()).restarts).toEqual([]);
+    await h.close();
+  },
+);
 
 test('an unreachable JobManager, then its recovery, are each told once', async () => {
   const h = harness();

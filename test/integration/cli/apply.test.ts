@@ -85,7 +85,8 @@ test('apply with no worker and --timeout 5s exits 4, says how to follow it, and 
     exitCode: 4,
   });
   expect(document.url).toBe(
-    `${stack.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`flink-deploy/default/${name}`)}/${document.runId}`,
+    `${stack.temporalUiUrl}/namespaces/default/workflows/` +
+      `${encodeURIComponent(`flink-deploy/default/${name}`)}/${document.runId}`,
   );
   expect(run.stderr).toContain(document.url);
   expect(await statusOf(name)).toBe('RUNNING');

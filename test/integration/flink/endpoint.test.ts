@@ -48,43 +48,47 @@ test('outside the cluster: the ready address of the <app>-rest EndpointSlice', a
   );
 });
 
-test('outside the cluster, loopback pod IPs: the ready pod behind the Service; none ready is a retryable FLINK_NO_ENDPOINT', async () => {
-  await clients.core.createNamespacedService({
-    namespace,
-    body: {
-      metadata: { name: 'payments-rest' },
-      spec: { selector: { app: 'payments' }, ports: [{ name: 'rest', port: 8081, targetPort: 8081 }] },
-    },
-  });
-  await clients.core.createNamespacedPod({
-    namespace,
-    // A scheduler no one runs: the local node agent binds and runs default-scheduler pods.
-    body: {
-      metadata: { name: 'payments-jobmanager', labels: { app: 'payments' } },
-      spec: {
-        schedulerName: 'flink-deploy-test-unscheduled',
-        containers: [{ name: 'flink-main-container', image: 'flink:2.3' }],
+test(
+  'outside the cluster, loopback pod IPs: the ready pod behind the Service; none ready is a retryable ' +
+    'FLINK_NO_ENDPOINT',
+  async () => {
+    await clients.core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: 'payments-rest' },
+        spec: { selector: { app: 'payments' }, ports: [{ name: 'rest', port: 8081, targetPort: 8081 }] },
       },
-    },
-  });
-  await expect(resolveFlinkEndpoint({ app: 'payments', namespace, lookup: outside })).rejects.toMatchObject({
-    code: FlinkErrorCode.NoEndpoint,
-    retryable: true,
-  });
+    });
+    await clients.core.createNamespacedPod({
+      namespace,
+      // A scheduler no one runs: the local node agent binds and runs default-scheduler pods.
+      body: {
+        metadata: { name: 'payments-jobmanager', labels: { app: 'payments' } },
+        spec: {
+          schedulerName: 'flink-deploy-test-unscheduled',
+          containers: [{ name: 'flink-main-container', image: 'flink:2.3' }],
+        },
+      },
+    });
+    await expect(resolveFlinkEndpoint({ app: 'payments', namespace, lookup: outside })).rejects.toMatchObject({
+      code: FlinkErrorCode.NoEndpoint,
+      retryable: true,
+    });
 
-  // Report the unscheduled pod Ready at a loopback IP, as the local node agent would.
-  const pod = await clients.core.readNamespacedPod({ namespace, name: 'payments-jobmanager' });
-  pod.status = {
-    phase: 'Running',
-    podIP: '127.0.50.11',
-    podIPs: [{ ip: '127.0.50.11' }],
-    conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date() }],
-  };
-  await clients.core.replaceNamespacedPodStatus({ namespace, name: 'payments-jobmanager', body: pod });
-  await expect(resolveFlinkEndpoint({ app: 'payments', namespace, lookup: outside })).resolves.toBe(
-    'http://127.0.50.11:8081',
-  );
-});
+    // Report the unscheduled pod Ready at a loopback IP, as the local node agent would.
+    const pod = await clients.core.readNamespacedPod({ namespace, name: 'payments-jobmanager' });
+    pod.status = {
+      phase: 'Running',
+      podIP: '127.0.50.11',
+      podIPs: [{ ip: '127.0.50.11' }],
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date() }],
+    };
+    await clients.core.replaceNamespacedPodStatus({ namespace, name: 'payments-jobmanager', body: pod });
+    await expect(resolveFlinkEndpoint({ app: 'payments', namespace, lookup: outside })).resolves.toBe(
+      'http://127.0.50.11:8081',
+    );
+  },
+);
 
 test('a Service that does not exist has no endpoint', async () => {
   await expect(resolveFlinkEndpoint({ app: 'absent', namespace, lookup: outside })).rejects.toMatchObject({

@@ -73,14 +73,17 @@ test('an invalid label value is refused with the API server 422, nothing stored'
   expect(await storedNames()).toEqual([]);
 });
 
-test('an invalid resource quantity (the API server answers 500 "failed to convert") is a refusal, not retried', async () => {
-  const failure = await refusal(spec((s) => (s.taskManager.resources.ephemeralStorage = '2 potatoes')));
-  expect(failure.type).toBe('KubernetesRefused');
-  expect(failure.nonRetryable).toBe(true);
-  expect(failure.message).toMatch(/quantities must match/);
-  expect(failure.message).toMatch(/K8S_INVALID/);
-  expect(await storedNames()).toEqual([]);
-});
+test(
+  'an invalid resource quantity (the API server answers 500 ' + '"failed to convert") is a refusal, not retried',
+  async () => {
+    const failure = await refusal(spec((s) => (s.taskManager.resources.ephemeralStorage = '2 potatoes')));
+    expect(failure.type).toBe('KubernetesRefused');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(/quantities must match/);
+    expect(failure.message).toMatch(/K8S_INVALID/);
+    expect(await storedNames()).toEqual([]);
+  },
+);
 
 test('a ServiceAccount that does not exist is refused, naming it and what to do', async () => {
   const failure = await refusal(spec((s) => (s.serviceAccount = 'no-such-account')));

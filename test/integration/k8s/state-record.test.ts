@@ -43,28 +43,31 @@ test('a record is created, read back as written, and a second create is a confli
   await expect(records.createRecord(ns.name, record)).rejects.toBeInstanceOf(RecordConflictError);
 });
 
-test('compare-and-swap: of two writers holding the same resourceVersion, one wins and one gets RECORD_CONFLICT', async () => {
-  const created = await records.createRecord(ns.name, emptyRecord(ns.name, 'orders'));
-  const writer = (generation: number) =>
-    records.writeRecord({
-      namespace: ns.name,
-      app: 'orders',
-      record: { ...created.record, generation, jobId: `job-${generation}` },
-      expectedResourceVersion: created.resourceVersion,
-    });
-  const results = await Promise.allSettled([writer(1), writer(2)]);
-  const won = results.filter((r) => r.status === 'fulfilled');
-  const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  expect(won).toHaveLength(1);
-  expect(lost).toHaveLength(1);
-  expect(lost[0]?.reason).toBeInstanceOf(RecordConflictError);
-  expect(lost[0]?.reason).toMatchObject({ code: RecordErrorCode.Conflict, kind: 'domain' });
+test(
+  'compare-and-swap: of two writers holding the same ' + 'resourceVersion, one wins and one gets RECORD_CONFLICT',
+  async () => {
+    const created = await records.createRecord(ns.name, emptyRecord(ns.name, 'orders'));
+    const writer = (generation: number) =>
+      records.writeRecord({
+        namespace: ns.name,
+        app: 'orders',
+        record: { ...created.record, generation, jobId: `job-${generation}` },
+        expectedResourceVersion: created.resourceVersion,
+      });
+    const results = await Promise.allSettled([writer(1), writer(2)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.reason).toBeInstanceOf(RecordConflictError);
+    expect(lost[0]?.reason).toMatchObject({ code: RecordErrorCode.Conflict, kind: 'domain' });
 
-  const stored = await records.readRecord(ns.name, 'orders');
-  const winner = won[0]?.status === 'fulfilled' ? won[0].value : undefined;
-  expect(stored?.record.generation).toBe(winner?.record.generation);
-  expect(stored?.resourceVersion).toBe(winner?.resourceVersion);
-});
+    const stored = await records.readRecord(ns.name, 'orders');
+    const winner = won[0]?.status === 'fulfilled' ? won[0].value : undefined;
+    expect(stored?.record.generation).toBe(winner?.record.generation);
+    expect(stored?.resourceVersion).toBe(winner?.resourceVersion);
+  },
+);
 
 test('mutateRecord re-reads and retries: concurrent increments are all kept', async () => {
   await records.createRecord(ns.name, emptyRecord(ns.name, 'orders'));
@@ -93,100 +96,108 @@ test('a hand-edited record that is not valid JSON is RECORD_CORRUPT', async () =
   await expect(records.readRecord(ns.name, 'broken')).rejects.toMatchObject({ code: RecordErrorCode.Corrupt });
 });
 
-test('the lock: acquire creates the record, the same workflow re-acquires, another is refused naming the holder, release is idempotent', async () => {
-  const first = await records.acquireLock({
-    namespace: ns.name,
-    app: 'orders',
-    workflowId: 'flink-deploy/ns/orders',
-    runId: 'run-1',
-    operation: 'upgrade',
-    intent: { targetGeneration: 2 },
-  });
-  expect(first.acquisition).toBe('acquired');
-  expect(first.record.operation).toMatchObject({
-    workflowId: 'flink-deploy/ns/orders',
-    runId: 'run-1',
-    type: 'upgrade',
-    phase: 'started',
-    intent: { targetGeneration: 2 },
-  });
-
-  const setPhase = (input: Omit<SetPhaseInput, 'namespace' | 'app'>) =>
-    records.mutateRecord({
+test(
+  'the lock: acquire creates the record, the same workflow re-acquires, another is refused naming the ' +
+    'holder, release is idempotent',
+  async () => {
+    const first = await records.acquireLock({
       namespace: ns.name,
       app: 'orders',
-      mutate: (r) => withPhase(r, { ...input, namespace: ns.name, app: 'orders' }),
+      workflowId: 'flink-deploy/ns/orders',
+      runId: 'run-1',
+      operation: 'upgrade',
+      intent: { targetGeneration: 2 },
     });
-  await setPhase({
-    workflowId: 'flink-deploy/ns/orders',
-    phase: 'savepointing',
-    intent: { triggerId: 'ab'.repeat(16) },
-  });
+    expect(first.acquisition).toBe('acquired');
+    expect(first.record.operation).toMatchObject({
+      workflowId: 'flink-deploy/ns/orders',
+      runId: 'run-1',
+      type: 'upgrade',
+      phase: 'started',
+      intent: { targetGeneration: 2 },
+    });
 
-  // The worker crashed; the workflow's next attempt (same id, new run) takes it again, phase kept.
-  const again = await records.acquireLock({
-    namespace: ns.name,
-    app: 'orders',
-    workflowId: 'flink-deploy/ns/orders',
-    runId: 'run-2',
-    operation: 'upgrade',
-  });
-  expect(again.acquisition).toBe('reacquired');
-  expect(again.record.operation).toMatchObject({
-    runId: 'run-2',
-    phase: 'savepointing',
-    startedAt: first.record.operation?.startedAt,
-  });
+    const setPhase = (input: Omit<SetPhaseInput, 'namespace' | 'app'>) =>
+      records.mutateRecord({
+        namespace: ns.name,
+        app: 'orders',
+        mutate: (r) => withPhase(r, { ...input, namespace: ns.name, app: 'orders' }),
+      });
+    await setPhase({
+      workflowId: 'flink-deploy/ns/orders',
+      phase: 'savepointing',
+      intent: { triggerId: 'ab'.repeat(16) },
+    });
 
-  const refused = records.acquireLock({
-    namespace: ns.name,
-    app: 'orders',
-    workflowId: 'flink-deploy-savepoints/ns/orders',
-    runId: 'run-x',
-    operation: 'savepoint',
-  });
-  await expect(refused).rejects.toBeInstanceOf(LockHeldError);
-  await expect(refused).rejects.toMatchObject({
-    code: RecordErrorCode.LockHeld,
-    holder: { workflowId: 'flink-deploy/ns/orders', phase: 'savepointing' },
-  });
-  await expect(
-    records.releaseLock({ namespace: ns.name, app: 'orders', workflowId: 'flink-deploy-savepoints/ns/orders' }),
-  ).rejects.toBeInstanceOf(LockHeldError);
-  await expect(setPhase({ workflowId: 'someone-else', phase: 'x' })).rejects.toBeInstanceOf(LockHeldError);
+    // The worker crashed; the workflow's next attempt (same id, new run) takes it again, phase kept.
+    const again = await records.acquireLock({
+      namespace: ns.name,
+      app: 'orders',
+      workflowId: 'flink-deploy/ns/orders',
+      runId: 'run-2',
+      operation: 'upgrade',
+    });
+    expect(again.acquisition).toBe('reacquired');
+    expect(again.record.operation).toMatchObject({
+      runId: 'run-2',
+      phase: 'savepointing',
+      startedAt: first.record.operation?.startedAt,
+    });
 
-  const released = await records.releaseLock({
-    namespace: ns.name,
-    app: 'orders',
-    workflowId: 'flink-deploy/ns/orders',
-    outcome: 'succeeded',
-  });
-  expect(released?.record.operation).toBeNull();
-  expect(released?.record.history).toEqual([
-    expect.objectContaining({ workflowId: 'flink-deploy/ns/orders', outcome: 'succeeded', lastPhase: 'savepointing' }),
-  ]);
-  const releasedAgain = await records.releaseLock({
-    namespace: ns.name,
-    app: 'orders',
-    workflowId: 'flink-deploy/ns/orders',
-  });
-  expect(releasedAgain?.resourceVersion).toBe(released?.resourceVersion);
-  await expect(setPhase({ workflowId: 'flink-deploy/ns/orders', phase: 'x' })).rejects.toMatchObject({
-    code: RecordErrorCode.LockNotHeld,
-  });
+    const refused = records.acquireLock({
+      namespace: ns.name,
+      app: 'orders',
+      workflowId: 'flink-deploy-savepoints/ns/orders',
+      runId: 'run-x',
+      operation: 'savepoint',
+    });
+    await expect(refused).rejects.toBeInstanceOf(LockHeldError);
+    await expect(refused).rejects.toMatchObject({
+      code: RecordErrorCode.LockHeld,
+      holder: { workflowId: 'flink-deploy/ns/orders', phase: 'savepointing' },
+    });
+    await expect(
+      records.releaseLock({ namespace: ns.name, app: 'orders', workflowId: 'flink-deploy-savepoints/ns/orders' }),
+    ).rejects.toBeInstanceOf(LockHeldError);
+    await expect(setPhase({ workflowId: 'someone-else', phase: 'x' })).rejects.toBeInstanceOf(LockHeldError);
 
-  // Now the other operation gets it.
-  const other = await records.acquireLock({
-    namespace: ns.name,
-    app: 'orders',
-    workflowId: 'flink-deploy-savepoints/ns/orders',
-    runId: 'run-x',
-    operation: 'savepoint',
-  });
-  expect(other.acquisition).toBe('acquired');
-  // Releasing the lock of an app with no record is fine too.
-  expect(await records.releaseLock({ namespace: ns.name, app: 'nothing-here', workflowId: 'w' })).toBeUndefined();
-});
+    const released = await records.releaseLock({
+      namespace: ns.name,
+      app: 'orders',
+      workflowId: 'flink-deploy/ns/orders',
+      outcome: 'succeeded',
+    });
+    expect(released?.record.operation).toBeNull();
+    expect(released?.record.history).toEqual([
+      expect.objectContaining({
+        workflowId: 'flink-deploy/ns/orders',
+        outcome: 'succeeded',
+        lastPhase: 'savepointing',
+      }),
+    ]);
+    const releasedAgain = await records.releaseLock({
+      namespace: ns.name,
+      app: 'orders',
+      workflowId: 'flink-deploy/ns/orders',
+    });
+    expect(releasedAgain?.resourceVersion).toBe(released?.resourceVersion);
+    await expect(setPhase({ workflowId: 'flink-deploy/ns/orders', phase: 'x' })).rejects.toMatchObject({
+      code: RecordErrorCode.LockNotHeld,
+    });
+
+    // Now the other operation gets it.
+    const other = await records.acquireLock({
+      namespace: ns.name,
+      app: 'orders',
+      workflowId: 'flink-deploy-savepoints/ns/orders',
+      runId: 'run-x',
+      operation: 'savepoint',
+    });
+    expect(other.acquisition).toBe('acquired');
+    // Releasing the lock of an app with no record is fine too.
+    expect(await records.releaseLock({ namespace: ns.name, app: 'nothing-here', workflowId: 'w' })).toBeUndefined();
+  },
+);
 
 test('two workflows racing for a free lock: exactly one gets it', async () => {
   const take = (workflowId: string) =>

@@ -36,7 +36,8 @@ const script = [
   `ca=${SA_DIR}/ca.crt`,
   `ns="$(cat ${SA_DIR}/namespace)"`,
   'call() { curl -s --cacert "$ca" -H "Authorization: Bearer $token" -H "Content-Type: application/json" "$@"; }',
-  'echo "WHOAMI $(call -X POST -d \'{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}\' $api/apis/authentication.k8s.io/v1/selfsubjectreviews | tr -d "\\n")"',
+  'echo "WHOAMI $(call -X POST -d \'{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}\' ' +
+    '$api/apis/authentication.k8s.io/v1/selfsubjectreviews | tr -d "\\n")"',
   'echo "CONFIGMAPS $(call -o /dev/null -w "%{http_code}" $api/api/v1/namespaces/$ns/configmaps)"',
   'echo "SECRETS $(call -o /dev/null -w "%{http_code}" $api/api/v1/namespaces/$ns/secrets)"',
   'exec sleep 3600',

@@ -51,24 +51,27 @@ function clusterCalls(cluster: InMemoryCluster, from = 0): string[] {
   });
 }
 
-test('an upgrade stops the old job, removes its pods and its HA ConfigMaps, then applies the new generation', async () => {
-  const cluster = new InMemoryCluster();
-  await run(cluster, 'apply', { spec: baseSpec });
-  expect(clusterCalls(cluster)).toEqual(['removeHaMetadata[1]', 'apply[1]']);
-  expect([...cluster.haGenerations]).toEqual([1]);
+test(
+  'an upgrade stops the old job, removes its pods and its ' + 'HA ConfigMaps, then applies the new generation',
+  async () => {
+    const cluster = new InMemoryCluster();
+    await run(cluster, 'apply', { spec: baseSpec });
+    expect(clusterCalls(cluster)).toEqual(['removeHaMetadata[1]', 'apply[1]']);
+    expect([...cluster.haGenerations]).toEqual([1]);
 
-  const mark = cluster.calls.length;
-  const result = await run(cluster, 'apply', { spec: v2 });
+    const mark = cluster.calls.length;
+    const result = await run(cluster, 'apply', { spec: v2 });
 
-  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
-  expect(clusterCalls(cluster, mark)).toEqual([
-    'takeSavepoint',
-    'removeDeployments',
-    'removeHaMetadata[1,2]',
-    'apply[2]',
-  ]);
-  expect([...cluster.haGenerations]).toEqual([2]);
-});
+    expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+    expect(clusterCalls(cluster, mark)).toEqual([
+      'takeSavepoint',
+      'removeDeployments',
+      'removeHaMetadata[1,2]',
+      'apply[2]',
+    ]);
+    expect([...cluster.haGenerations]).toEqual([2]);
+  },
+);
 
 test('a rollback after a failed upgrade starts its generation clean too', async () => {
   const cluster = new InMemoryCluster();

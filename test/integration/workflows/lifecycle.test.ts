@@ -60,36 +60,39 @@ async function deployed(): Promise<InMemoryCluster> {
   return cluster;
 }
 
-test('apply deploys first, then upgrades from the savepoint whose trigger id was recorded before the stop', async () => {
-  const cluster = await deployed();
-  expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
-  const firstJob = cluster.record!.jobId!;
+test(
+  'apply deploys first, then upgrades from the savepoint ' + 'whose trigger id was recorded before the stop',
+  async () => {
+    const cluster = await deployed();
+    expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
+    const firstJob = cluster.record!.jobId!;
 
-  const result = await run(cluster, apply, { spec: v2 });
+    const result = await run(cluster, apply, { spec: v2 });
 
-  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
-  const begin = cluster.calls.filter((c) => c.name === 'beginOperation').at(-1)!.input as {
-    intent: { triggerId: string };
-  };
-  const stop = cluster.calls.find((c) => c.name === 'takeSavepoint')!.input as {
-    triggerId: string;
-    stop: boolean;
-    jobId: string;
-  };
-  expect(stop).toMatchObject({ triggerId: begin.intent.triggerId, stop: true, jobId: firstJob });
-  expect(
-    cluster.calls.findIndex(
-      (c) => c.name === 'beginOperation' && c === cluster.calls.filter((x) => x.name === 'beginOperation').at(-1),
-    ),
-  ).toBeLessThan(cluster.calls.findIndex((c) => c.name === 'takeSavepoint'));
-  const newJob = cluster.jobs.at(-1)!;
-  expect(newJob.restoredFrom).toBe(result.restoredFrom);
-  expect(result.restoredFrom).toBe(`file:///sp/savepoint-${begin.intent.triggerId.slice(0, 6)}`);
-  expect(cluster.runningJobs()).toEqual([newJob]);
-  expect(cluster.record).toMatchObject({ status: 'running', jobId: newJob.jobId, generation: 2, operation: null });
-  expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3-v2');
-  expect(cluster.record?.history.map((h) => h.outcome)).toEqual(['succeeded', 'succeeded']);
-});
+    expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+    const begin = cluster.calls.filter((c) => c.name === 'beginOperation').at(-1)!.input as {
+      intent: { triggerId: string };
+    };
+    const stop = cluster.calls.find((c) => c.name === 'takeSavepoint')!.input as {
+      triggerId: string;
+      stop: boolean;
+      jobId: string;
+    };
+    expect(stop).toMatchObject({ triggerId: begin.intent.triggerId, stop: true, jobId: firstJob });
+    expect(
+      cluster.calls.findIndex(
+        (c) => c.name === 'beginOperation' && c === cluster.calls.filter((x) => x.name === 'beginOperation').at(-1),
+      ),
+    ).toBeLessThan(cluster.calls.findIndex((c) => c.name === 'takeSavepoint'));
+    const newJob = cluster.jobs.at(-1)!;
+    expect(newJob.restoredFrom).toBe(result.restoredFrom);
+    expect(result.restoredFrom).toBe(`file:///sp/savepoint-${begin.intent.triggerId.slice(0, 6)}`);
+    expect(cluster.runningJobs()).toEqual([newJob]);
+    expect(cluster.record).toMatchObject({ status: 'running', jobId: newJob.jobId, generation: 2, operation: null });
+    expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3-v2');
+    expect(cluster.record?.history.map((h) => h.outcome)).toEqual(['succeeded', 'succeeded']);
+  },
+);
 
 test('applying the same spec again changes nothing', async () => {
   const cluster = await deployed();
@@ -181,21 +184,24 @@ test('the checkpoint fallback is used only when the spec allows it and the check
   expect(cluster.record?.savepoints.at(-1)).toMatchObject({ location: 'file:///cp/chk-9', kind: 'checkpoint' });
 });
 
-test('last-state restores from the latest checkpoint, and refuses (tearing nothing down) when there is none', async () => {
-  const lastState = withSpec((s) => {
-    s.image = 'flink:2.3-v2';
-    s.job.upgradeMode = 'last-state';
-  });
-  const cluster = await deployed();
-  const none = await failureOf(run(cluster, apply, { spec: lastState }));
-  expect(none.type).toBe(FailureType.NoCheckpoint);
-  expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(0);
+test(
+  'last-state restores from the latest checkpoint, and ' + 'refuses (tearing nothing down) when there is none',
+  async () => {
+    const lastState = withSpec((s) => {
+      s.image = 'flink:2.3-v2';
+      s.job.upgradeMode = 'last-state';
+    });
+    const cluster = await deployed();
+    const none = await failureOf(run(cluster, apply, { spec: lastState }));
+    expect(none.type).toBe(FailureType.NoCheckpoint);
+    expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(0);
 
-  cluster.script.checkpoint = { id: 12, location: 'file:///cp/chk-12', completedAt: Date.now(), ageSeconds: 1 };
-  const result = await run(cluster, apply, { spec: lastState });
-  expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-12' });
-  expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toHaveLength(0);
-});
+    cluster.script.checkpoint = { id: 12, location: 'file:///cp/chk-12', completedAt: Date.now(), ageSeconds: 1 };
+    const result = await run(cluster, apply, { spec: lastState });
+    expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-12' });
+    expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toHaveLength(0);
+  },
+);
 
 test('stateless cancels and deploys fresh', async () => {
   const cluster = await deployed();
@@ -211,33 +217,38 @@ test('stateless cancels and deploys fresh', async () => {
   expect(cluster.jobs.at(-1)?.restoredFrom).toBeUndefined();
 });
 
-test('a lock held by another operation: an upgrade fails with OperationInProgress, a periodic savepoint is skipped and says why', async () => {
-  const cluster = await deployed();
-  cluster.record = {
-    ...cluster.record!,
-    operation: {
-      workflowId: 'flink-deploy/default/counter-other',
-      runId: 'r',
-      type: 'upgrade',
-      phase: 'Savepointing',
-      startedAt: new Date().toISOString(),
-    },
-  };
+test(
+  'a lock held by another operation: an upgrade fails with OperationInProgress, a periodic savepoint is ' +
+    'skipped and says why',
+  async () => {
+    const cluster = await deployed();
+    cluster.record = {
+      ...cluster.record!,
+      operation: {
+        workflowId: 'flink-deploy/default/counter-other',
+        runId: 'r',
+        type: 'upgrade',
+        phase: 'Savepointing',
+        startedAt: new Date().toISOString(),
+      },
+    };
 
-  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
-  expect(failure.type).toBe(FailureType.OperationInProgress);
-  expect(failure.message).toContain(
-    'operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing, since ',
-  );
+    const failure = await failureOf(run(cluster, apply, { spec: v2 }));
+    expect(failure.type).toBe(FailureType.OperationInProgress);
+    expect(failure.message).toContain(
+      'operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing, since ',
+    );
 
-  const skipped = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
-  expect(skipped.outcome).toBe('skipped');
-  expect(skipped.message).toContain(
-    'periodic savepoint skipped: operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing,',
-  );
-  expect(cluster.triggers).toHaveLength(0);
-  expect(cluster.record?.operation?.workflowId).toBe('flink-deploy/default/counter-other');
-});
+    const skipped = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
+    expect(skipped.outcome).toBe('skipped');
+    expect(skipped.message).toContain(
+      'periodic savepoint skipped: operation in progress: upgrade (workflow ' +
+        'flink-deploy/default/counter-other, phase Savepointing,',
+    );
+    expect(cluster.triggers).toHaveLength(0);
+    expect(cluster.record?.operation?.workflowId).toBe('flink-deploy/default/counter-other');
+  },
+);
 
 test('suspend stops with a savepoint and removes the deployments; resume restores from it', async () => {
   const cluster = await deployed();
@@ -251,59 +262,66 @@ test('suspend stops with a savepoint and removes the deployments; resume restore
   expect(cluster.runningJobs()[0]?.restoredFrom).toBe(suspended.savepoint);
 });
 
-test('periodic savepoints dispose beyond retention, never the restore source, and retry a failed disposal', async () => {
-  const cluster = await deployed();
-  const taken: string[] = [];
-  for (let i = 0; i < 3; i++)
-    taken.push((await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
-  expect(cluster.disposedLocations).toEqual([taken[0]]);
+test(
+  'periodic savepoints dispose beyond retention, never ' + 'the restore source, and retry a failed disposal',
+  async () => {
+    const cluster = await deployed();
+    const taken: string[] = [];
+    for (let i = 0; i < 3; i++)
+      taken.push((await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
+    expect(cluster.disposedLocations).toEqual([taken[0]]);
 
-  cluster.script.disposalFails = [taken[1]!];
-  const fourth = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
-  expect(fourth.message).toContain('1 disposal(s) failed and will be retried');
-  expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({
-    disposalPending: true,
-    disposeError: 'disposal refused',
-  });
+    cluster.script.disposalFails = [taken[1]!];
+    const fourth = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
+    expect(fourth.message).toContain('1 disposal(s) failed and will be retried');
+    expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({
+      disposalPending: true,
+      disposeError: 'disposal refused',
+    });
 
-  cluster.script.disposalFails = [];
-  await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
-  expect(cluster.disposedLocations).toContain(taken[1]);
-  expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposed: true });
-});
+    cluster.script.disposalFails = [];
+    await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
+    expect(cluster.disposedLocations).toContain(taken[1]);
+    expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposed: true });
+  },
+);
 
-test('an upgrade cancelled while the new version rolls out brings the last stable version back from the same savepoint, and says so', async () => {
-  const cluster = await deployed();
-  cluster.script.hangingImages = ['flink:2.3-v2'];
-  const failure = await failureOf(
-    kit.withWorker(cluster.activities(), async (taskQueue) => {
-      const handle = await kit.env.client.workflow.start(apply, {
-        taskQueue,
-        workflowId: `flink-deploy/default/counter-${++seq}`,
-        args: [{ spec: v2 }],
-      });
-      await eventually(
-        'the stability wait of the new version',
-        () =>
-          cluster.calls.some(
-            (c) =>
-              c.name === 'awaitJobStable' &&
-              (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId &&
-              cluster.jobs.at(-1)?.image === 'flink:2.3-v2',
-          ) || undefined,
-        { timeoutMs: 10_000, intervalMs: 50 },
-      );
-      await handle.cancel();
-      return handle.result();
-    }),
-  );
-  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
-  expect(failure.message).toContain('cancelled on request');
-  const applies = cluster.calls
-    .filter((c) => c.name === 'applyApplication')
-    .map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
-  expect(applies.map((a) => a.spec.image)).toEqual(['flink:2.3', 'flink:2.3-v2', 'flink:2.3']);
-  expect(applies[2]!.restore?.path).toBe(applies[1]!.restore?.path);
-  expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);
-  expect(cluster.record).toMatchObject({ status: 'running', operation: null });
-});
+test(
+  'an upgrade cancelled while the new version rolls out brings the last stable version back from the same ' +
+    'savepoint, and says so',
+  async () => {
+    const cluster = await deployed();
+    cluster.script.hangingImages = ['flink:2.3-v2'];
+    const failure = await failureOf(
+      kit.withWorker(cluster.activities(), async (taskQueue) => {
+        const handle = await kit.env.client.workflow.start(apply, {
+          taskQueue,
+          workflowId: `flink-deploy/default/counter-${++seq}`,
+          args: [{ spec: v2 }],
+        });
+        await eventually(
+          'the stability wait of the new version',
+          () =>
+            cluster.calls.some(
+              (c) =>
+                c.name === 'awaitJobStable' &&
+                (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId &&
+                cluster.jobs.at(-1)?.image === 'flink:2.3-v2',
+            ) || undefined,
+          { timeoutMs: 10_000, intervalMs: 50 },
+        );
+        await handle.cancel();
+        return handle.result();
+      }),
+    );
+    expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+    expect(failure.message).toContain('cancelled on request');
+    const applies = cluster.calls
+      .filter((c) => c.name === 'applyApplication')
+      .map((c) => c.input as { spec: AppSpec; restore?: { path: string } });
+    expect(applies.map((a) => a.spec.image)).toEqual(['flink:2.3', 'flink:2.3-v2', 'flink:2.3']);
+    expect(applies[2]!.restore?.path).toBe(applies[1]!.restore?.path);
+    expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);
+    expect(cluster.record).toMatchObject({ status: 'running', operation: null });
+  },
+);

@@ -70,30 +70,39 @@ test('deploy: the objects are applied (owned by the record), the job runs, the r
   expect(deployment.metadata?.ownerReferences?.[0]?.uid).toBe(recordUid);
 });
 
-test('savepoint upgrade: stop-with-savepoint with the trigger id recorded first, the new job restored from it', async () => {
-  const deployed = await run(apply, { spec: v1 });
-  cluster.flink.savepoints.polls = 2;
+test(
+  'savepoint upgrade: stop-with-savepoint with the trigger ' + 'id recorded first, the new job restored from it',
+  async () => {
+    const deployed = await run(apply, { spec: v1 });
+    cluster.flink.savepoints.polls = 2;
 
-  const result = await run(apply, { spec: withImage('flink:2.3-v2') });
+    const result = await run(apply, { spec: withImage('flink:2.3-v2') });
 
-  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
-  const stops = cluster.flink.requests.filter((r) => r.method === 'POST' && r.path === `/jobs/${deployed.jobId}/stop`);
-  expect(stops).toHaveLength(1);
-  const triggerId = stops[0]!.body?.triggerId as string;
-  const state = await record();
-  const entry = state.savepoints.find((s) => s.triggerId === triggerId);
-  expect(entry).toMatchObject({ kind: 'upgrade', jobId: deployed.jobId, location: result.savepoint });
-  expect(result.restoredFrom).toBe(result.savepoint);
-  expect(cluster.jobManager()).toEqual({ image: 'flink:2.3-v2', jobId: result.jobId, restoredFrom: result.savepoint });
-  expect(cluster.flink.job(result.jobId!)).toMatchObject({ state: 'RUNNING', restoredFrom: result.savepoint });
-  expect(state).toMatchObject({
-    status: 'running',
-    generation: 2,
-    jobId: result.jobId,
-    restoredFrom: result.savepoint,
-  });
-  expect(state.lastStableSpec?.image).toBe('flink:2.3-v2');
-});
+    expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+    const stops = cluster.flink.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/jobs/${deployed.jobId}/stop`,
+    );
+    expect(stops).toHaveLength(1);
+    const triggerId = stops[0]!.body?.triggerId as string;
+    const state = await record();
+    const entry = state.savepoints.find((s) => s.triggerId === triggerId);
+    expect(entry).toMatchObject({ kind: 'upgrade', jobId: deployed.jobId, location: result.savepoint });
+    expect(result.restoredFrom).toBe(result.savepoint);
+    expect(cluster.jobManager()).toEqual({
+      image: 'flink:2.3-v2',
+      jobId: result.jobId,
+      restoredFrom: result.savepoint,
+    });
+    expect(cluster.flink.job(result.jobId!)).toMatchObject({ state: 'RUNNING', restoredFrom: result.savepoint });
+    expect(state).toMatchObject({
+      status: 'running',
+      generation: 2,
+      jobId: result.jobId,
+      restoredFrom: result.savepoint,
+    });
+    expect(state.lastStableSpec?.image).toBe('flink:2.3-v2');
+  },
+);
 
 test('a new version that FAILS is rolled back to the last stable spec from the SAME savepoint', async () => {
   await run(apply, { spec: v1 });
@@ -127,21 +136,24 @@ test('a new version whose image cannot be pulled is rolled back too', async () =
   expect(cluster.jobManager().image).toBe('flink:2.3');
 });
 
-test('periodic savepoints: retention disposes the oldest but never the savepoint the job was restored from', async () => {
-  await run(apply, { spec: v1 });
-  const upgraded = await run(apply, { spec: withImage('flink:2.3-v2') });
-  const restoreSource = upgraded.restoredFrom!;
+test(
+  'periodic savepoints: retention disposes the oldest but ' + 'never the savepoint the job was restored from',
+  async () => {
+    await run(apply, { spec: v1 });
+    const upgraded = await run(apply, { spec: withImage('flink:2.3-v2') });
+    const restoreSource = upgraded.restoredFrom!;
 
-  const taken: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    const result = await run(savepoint, { app, kind: 'periodic', retention: { keep: 1 } });
-    expect(result.outcome).toBe('succeeded');
-    taken.push(result.savepoint!);
-  }
+    const taken: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const result = await run(savepoint, { app, kind: 'periodic', retention: { keep: 1 } });
+      expect(result.outcome).toBe('succeeded');
+      taken.push(result.savepoint!);
+    }
 
-  expect(cluster.flink.disposed).not.toContain(restoreSource);
-  expect(cluster.flink.disposed).toEqual(taken.slice(0, 2));
-  const savepoints = (await record()).savepoints;
-  expect(savepoints.find((s) => s.location === restoreSource)).toMatchObject({ disposed: false });
-  expect(savepoints.filter((s) => !s.disposed).map((s) => s.location)).toEqual([restoreSource, taken[2]]);
-});
+    expect(cluster.flink.disposed).not.toContain(restoreSource);
+    expect(cluster.flink.disposed).toEqual(taken.slice(0, 2));
+    const savepoints = (await record()).savepoints;
+    expect(savepoints.find((s) => s.location === restoreSource)).toMatchObject({ disposed: false });
+    expect(savepoints.filter((s) => !s.disposed).map((s) => s.location)).toEqual([restoreSource, taken[2]]);
+  },
+);

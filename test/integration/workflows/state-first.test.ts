@@ -141,15 +141,18 @@ describe('item 2: a cancel during stop-with-savepoint of suspend or rollback', (
     });
   }
 
-  test('suspend: the savepoint is recorded, the suspend finished, and the result says the cancel came too late', async () => {
-    const cluster = await deployed();
-    const result = await cancelDuringSavepoint(cluster, 'suspend');
-    expect(result.outcome).toBe('succeeded');
-    expect(result.message).toMatch(/^cancel requested while job \w+ was being stopped with savepoint \S+: /);
-    expect(cluster.record?.savepoints.map((s) => s.location)).toContain(result.savepoint);
-    expect(cluster.record).toMatchObject({ status: 'suspended', operation: null });
-    expect(cluster.runningJobs()).toHaveLength(0);
-  });
+  test(
+    'suspend: the savepoint is recorded, the suspend ' + 'finished, and the result says the cancel came too late',
+    async () => {
+      const cluster = await deployed();
+      const result = await cancelDuringSavepoint(cluster, 'suspend');
+      expect(result.outcome).toBe('succeeded');
+      expect(result.message).toMatch(/^cancel requested while job \w+ was being stopped with savepoint \S+: /);
+      expect(cluster.record?.savepoints.map((s) => s.location)).toContain(result.savepoint);
+      expect(cluster.record).toMatchObject({ status: 'suspended', operation: null });
+      expect(cluster.runningJobs()).toHaveLength(0);
+    },
+  );
 
   test('rollback: the savepoint is recorded and the last stable version runs from it', async () => {
     const cluster = await failedButRunning();
@@ -205,23 +208,26 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([undefined]);
   });
 
-  test('an upgrade interrupted in WaitingForStable: the same spec finishes it (verified stable, recorded)', async () => {
-    const cluster = await deployed();
-    // The record of an upgrade terminated after its rollout: a deploying generation never marked stable.
-    await run(cluster, 'apply', { spec: v2 });
-    const job = cluster.runningJobs()[0]!;
-    cluster.record = { ...cluster.record!, lastStableSpec: baseSpec, lastStableJobId: 'old-job' };
-    cluster.calls = [];
+  test(
+    'an upgrade interrupted in WaitingForStable: the same ' + 'spec finishes it (verified stable, recorded)',
+    async () => {
+      const cluster = await deployed();
+      // The record of an upgrade terminated after its rollout: a deploying generation never marked stable.
+      await run(cluster, 'apply', { spec: v2 });
+      const job = cluster.runningJobs()[0]!;
+      cluster.record = { ...cluster.record!, lastStableSpec: baseSpec, lastStableJobId: 'old-job' };
+      cluster.calls = [];
 
-    const result = await run(cluster, 'apply', { spec: v2 });
+      const result = await run(cluster, 'apply', { spec: v2 });
 
-    expect(result.outcome).toBe('succeeded');
-    expect(result.message).toContain('finished the interrupted operation');
-    expect(names(cluster)).toContain('awaitJobStable');
-    expect(names(cluster)).not.toContain('applyApplication');
-    expect(cluster.record).toMatchObject({ lastStableJobId: job.jobId, operation: null });
-    expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3-v2');
-  });
+      expect(result.outcome).toBe('succeeded');
+      expect(result.message).toContain('finished the interrupted operation');
+      expect(names(cluster)).toContain('awaitJobStable');
+      expect(names(cluster)).not.toContain('applyApplication');
+      expect(cluster.record).toMatchObject({ lastStableJobId: job.jobId, operation: null });
+      expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3-v2');
+    },
+  );
 
   test('an interrupted upgrade whose job is not stable is undone: secured, then the last stable spec', async () => {
     const cluster = await deployed();

@@ -96,7 +96,8 @@ test('restarts reaching the limit: JobFailed naming how many and the root cause'
 
   expect(failure).toMatchObject({ type: FailureType.JobFailed, nonRetryable: true });
   expect(failure.message).toBe(
-    `job ${jobId} of default/counter restarted 3 times while stabilising: java.lang.ArithmeticException: java.lang.ArithmeticException: / by zero`,
+    `job ${jobId} of default/counter restarted 3 times while stabilising: java.lang.ArithmeticException: ` +
+      `java.lang.ArithmeticException: / by zero`,
   );
   expect(h.heartbeats).toHaveLength(3);
 });

@@ -43,38 +43,41 @@ async function savepointsInRecord(): Promise<SavepointEntry[]> {
   return (await h.kube.records.readRecord(app.namespace, app.name))!.record.savepoints;
 }
 
-test('each disposal is recorded as it ends; a failed one stays pending with its error and the next run disposes it', async () => {
-  h = activityHarness();
-  await recordWithPlannedDisposals();
-  h.flink.disposalFailures.set(a, 1);
+test(
+  'each disposal is recorded as it ends; a failed one stays ' + 'pending with its error and the next run disposes it',
+  async () => {
+    h = activityHarness();
+    await recordWithPlannedDisposals();
+    h.flink.disposalFailures.set(a, 1);
 
-  const first = await h.run('disposeSavepoints', { app, locations: [a, b] });
+    const first = await h.run('disposeSavepoints', { app, locations: [a, b] });
 
-  expect(first.disposed).toEqual([b]);
-  expect(first.failed).toEqual([
-    { location: a, error: `java.io.IOException: could not delete ${a}: permission denied` },
-  ]);
-  expect(h.flink.disposed).toEqual([b]);
-  const [sa, sb, sc] = await savepointsInRecord();
-  expect(sa).toMatchObject({
-    location: a,
-    disposed: false,
-    disposalPending: true,
-    disposeError: first.failed[0]!.error,
-  });
-  expect(sb).toMatchObject({ location: b, disposed: true, disposalPending: false });
-  expect(sb?.disposeError).toBeUndefined();
-  expect(sc).toMatchObject({ location: c, disposed: false });
-  expect(sc?.disposalPending).toBeUndefined();
+    expect(first.disposed).toEqual([b]);
+    expect(first.failed).toEqual([
+      { location: a, error: `java.io.IOException: could not delete ${a}: permission denied` },
+    ]);
+    expect(h.flink.disposed).toEqual([b]);
+    const [sa, sb, sc] = await savepointsInRecord();
+    expect(sa).toMatchObject({
+      location: a,
+      disposed: false,
+      disposalPending: true,
+      disposeError: first.failed[0]!.error,
+    });
+    expect(sb).toMatchObject({ location: b, disposed: true, disposalPending: false });
+    expect(sb?.disposeError).toBeUndefined();
+    expect(sc).toMatchObject({ location: c, disposed: false });
+    expect(sc?.disposalPending).toBeUndefined();
 
-  const retry = await h.run('disposeSavepoints', { app, locations: [a] });
+    const retry = await h.run('disposeSavepoints', { app, locations: [a] });
 
-  expect(retry).toEqual({ disposed: [a], failed: [] });
-  expect(h.flink.disposed).toEqual([b, a]);
-  const [again] = await savepointsInRecord();
-  expect(again).toMatchObject({ location: a, disposed: true, disposalPending: false });
-  expect(again?.disposeError).toBeUndefined();
-});
+    expect(retry).toEqual({ disposed: [a], failed: [] });
+    expect(h.flink.disposed).toEqual([b, a]);
+    const [again] = await savepointsInRecord();
+    expect(again).toMatchObject({ location: a, disposed: true, disposalPending: false });
+    expect(again?.disposeError).toBeUndefined();
+  },
+);
 
 test('Flink unreachable for one disposal: recorded as failed (to retry), the others still disposed', async () => {
   h = activityHarness();
@@ -90,27 +93,30 @@ test('Flink unreachable for one disposal: recorded as failed (to retry), the oth
   expect((await savepointsInRecord())[0]).toMatchObject({ disposalPending: true, disposed: false });
 });
 
-test('a lost compare-and-swap while recording a disposal is retried from a fresh read: nobody’s change is lost', async () => {
-  h = activityHarness();
-  await recordWithPlannedDisposals();
-  const callsBefore = h.kube.calls.length;
-  // Another writer updates the record between our read and our write.
-  h.kube.before('record.replace', () =>
-    h.kube.edit<V1ConfigMap>('ConfigMap', app.namespace, recordName(app.name), (cm) => {
-      const record = JSON.parse(cm.data![RECORD_KEY]!) as Record<string, unknown>;
-      cm.data![RECORD_KEY] = JSON.stringify({ ...record, failureReason: 'written by another worker' });
-    }),
-  );
+test(
+  'a lost compare-and-swap while recording a disposal is ' + 'retried from a fresh read: nobody’s change is lost',
+  async () => {
+    h = activityHarness();
+    await recordWithPlannedDisposals();
+    const callsBefore = h.kube.calls.length;
+    // Another writer updates the record between our read and our write.
+    h.kube.before('record.replace', () =>
+      h.kube.edit<V1ConfigMap>('ConfigMap', app.namespace, recordName(app.name), (cm) => {
+        const record = JSON.parse(cm.data![RECORD_KEY]!) as Record<string, unknown>;
+        cm.data![RECORD_KEY] = JSON.stringify({ ...record, failureReason: 'written by another worker' });
+      }),
+    );
 
-  const result = await h.run('disposeSavepoints', { app, locations: [a] });
+    const result = await h.run('disposeSavepoints', { app, locations: [a] });
 
-  expect(result.disposed).toEqual([a]);
-  const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
-  expect(record.failureReason).toBe('written by another worker');
-  expect(record.savepoints[0]).toMatchObject({ location: a, disposed: true });
-  const writes = h.kube.calls.slice(callsBefore).filter((call) => call.startsWith('record.replace'));
-  expect(writes).toHaveLength(2); // the one that lost, and the one from the fresh read
-});
+    expect(result.disposed).toEqual([a]);
+    const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
+    expect(record.failureReason).toBe('written by another worker');
+    expect(record.savepoints[0]).toMatchObject({ location: a, disposed: true });
+    const writes = h.kube.calls.slice(callsBefore).filter((call) => call.startsWith('record.replace'));
+    expect(writes).toHaveLength(2); // the one that lost, and the one from the fresh read
+  },
+);
 
 test('a 503 of the API server while recording is thrown as is, retryable', async () => {
   h = activityHarness();

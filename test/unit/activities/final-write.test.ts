@@ -52,18 +52,21 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure | unde
   );
 }
 
-test('a retried end write finds it already written by this run and succeeds, though a periodic run holds the lock', async () => {
-  const { box, activities } = storeWith(lockedBy(emptyRecord<AppSpec>('default', 'counter'), upgradeRun, 'upgrade'));
-  await activities.updateRecord({ app, ...upgradeRun, changes: [], end });
-  expect(box.record.operation).toBeNull();
-  box.record = lockedBy(box.record, periodic, 'savepoint'); // the answer was lost; a periodic run locks
+test(
+  'a retried end write finds it already written by this run ' + 'and succeeds, though a periodic run holds the lock',
+  async () => {
+    const { box, activities } = storeWith(lockedBy(emptyRecord<AppSpec>('default', 'counter'), upgradeRun, 'upgrade'));
+    await activities.updateRecord({ app, ...upgradeRun, changes: [], end });
+    expect(box.record.operation).toBeNull();
+    box.record = lockedBy(box.record, periodic, 'savepoint'); // the answer was lost; a periodic run locks
 
-  await expect(activities.updateRecord({ app, ...upgradeRun, changes: [], end })).resolves.toBeUndefined();
+    await expect(activities.updateRecord({ app, ...upgradeRun, changes: [], end })).resolves.toBeUndefined();
 
-  expect(box.record.operation?.workflowId).toBe(periodic.workflowId); // the periodic run's lock is untouched
-  expect(box.record.history.filter((h) => h.runId === upgradeRun.runId)).toHaveLength(1);
-  expect(box.record.history.at(-1)).toMatchObject({ outcome: 'succeeded', message: 'upgrade done' });
-});
+    expect(box.record.operation?.workflowId).toBe(periodic.workflowId); // the periodic run's lock is untouched
+    expect(box.record.history.filter((h) => h.runId === upgradeRun.runId)).toHaveLength(1);
+    expect(box.record.history.at(-1)).toMatchObject({ outcome: 'succeeded', message: 'upgrade done' });
+  },
+);
 
 test('an end write of a run whose end is not in the record still fails with LockLost', async () => {
   // An earlier run of the same workflow id ended; this run never held the lock.

@@ -39,84 +39,98 @@ async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
   return err as ApplicationFailure;
 }
 
-test('the lock of a holder whose run is closed is released by the next operation, and the history says so', async () => {
-  h = activityHarness({
-    runs: temporal({ [`${scheduled.workflowId}/run-1`]: { kind: 'closed', status: 'TERMINATED' } }),
-  });
-  await h.run('beginOperation', scheduled);
-
-  await h.run('beginOperation', apply);
-
-  const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
-  expect(record.operation).toMatchObject({ workflowId: apply.workflowId, runId: 'run-a' });
-  expect(record.history.at(-1)).toMatchObject({
-    workflowId: scheduled.workflowId,
-    runId: 'run-1',
-    outcome: 'abandoned',
-  });
-  expect(record.history.at(-1)?.message).toContain('is closed (TERMINATED)');
-});
-
-test('never released while the holder runs, when another run of its id holds it, or when Temporal does not know it', async () => {
-  const closedRun1 = { [`${scheduled.workflowId}/run-1`]: { kind: 'closed', status: 'TERMINATED' } as RunState };
-  for (const [runs, holderRun] of [
-    [{ [`${scheduled.workflowId}/run-1`]: { kind: 'running' } as RunState }, 'run-1'],
-    [closedRun1, 'run-2'], // run-1 closed, but run-2 of the same workflow id holds the lock and runs
-    [{}, 'run-1'], // history gone: `flink-deploy unlock` is for that
-  ] as const) {
+test(
+  'the lock of a holder whose run is closed is released ' + 'by the next operation, and the history says so',
+  async () => {
     h = activityHarness({
-      runs: temporal({
-        ...runs,
-        ...(holderRun === 'run-2' ? { [`${scheduled.workflowId}/run-2`]: { kind: 'running' } } : {}),
-      }),
+      runs: temporal({ [`${scheduled.workflowId}/run-1`]: { kind: 'closed', status: 'TERMINATED' } }),
     });
-    await h.run('beginOperation', { ...scheduled, runId: holderRun });
-    const refused = await refusal(h.run('beginOperation', apply));
-    expect(refused.type).toBe(FailureType.OperationInProgress);
+    await h.run('beginOperation', scheduled);
+
+    await h.run('beginOperation', apply);
+
     const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
-    expect(record.operation).toMatchObject({ workflowId: scheduled.workflowId, runId: holderRun });
+    expect(record.operation).toMatchObject({ workflowId: apply.workflowId, runId: 'run-a' });
+    expect(record.history.at(-1)).toMatchObject({
+      workflowId: scheduled.workflowId,
+      runId: 'run-1',
+      outcome: 'abandoned',
+    });
+    expect(record.history.at(-1)?.message).toContain('is closed (TERMINATED)');
+  },
+);
+
+test(
+  'never released while the holder runs, when another run of ' + 'its id holds it, or when Temporal does not know it',
+  async () => {
+    const closedRun1 = { [`${scheduled.workflowId}/run-1`]: { kind: 'closed', status: 'TERMINATED' } as RunState };
+    for (const [runs, holderRun] of [
+      [{ [`${scheduled.workflowId}/run-1`]: { kind: 'running' } as RunState }, 'run-1'],
+      [closedRun1, 'run-2'], // run-1 closed, but run-2 of the same workflow id holds the lock and runs
+      [{}, 'run-1'], // history gone: `flink-deploy unlock` is for that
+    ] as const) {
+      h = activityHarness({
+        runs: temporal({
+          ...runs,
+          ...(holderRun === 'run-2' ? { [`${scheduled.workflowId}/run-2`]: { kind: 'running' } } : {}),
+        }),
+      });
+      await h.run('beginOperation', { ...scheduled, runId: holderRun });
+      const refused = await refusal(h.run('beginOperation', apply));
+      expect(refused.type).toBe(FailureType.OperationInProgress);
+      const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
+      expect(record.operation).toMatchObject({ workflowId: scheduled.workflowId, runId: holderRun });
+      await h.close();
+    }
+    h = activityHarness();
+  },
+);
+
+test(
+  'pods stuck Terminating: the wait resumed after a worker ' +
+    'restart keeps its first start, then fails naming the pod',
+  async () => {
+    h = activityHarness({ msPerPoll: 1_000, info: { heartbeatDetails: { waitingSince: Date.now() - 150_000 } } });
+    h.kube.putPod(podOf({ app: app.name, component: 'taskmanager', name: 'counter-taskmanager-stuck' }));
+
+    const failure = await refusal(h.run('removeDeployments', { app }));
+
+    expect(failure).toMatchObject({ type: FailureType.WaitTimedOut, nonRetryable: true });
+    expect(failure.message).toContain('pods of default/counter still there after 120s: counter-taskmanager-stuck');
+    expect(h.elapsedMs()).toBeLessThanOrEqual(1_000); // one look, not another 120 s
+  },
+);
+
+test(
+  'the stability deadline counts observed time only: a healthy job is stable after a worker outage longer ' +
+    'than the timeout',
+  async () => {
+    const now = Date.now();
+    // The wait started 10 min ago with a 5 min timeout; the worker died 9 min ago while the job ran.
+    const before: StabilityProgress = {
+      seen: 'RUNNING 20s of the 30s window, 1 checkpoint(s)',
+      observedAt: now - 540_000,
+      deadline: now - 300_000,
+      restartsSeen: 0,
+      runningSince: now - 560_000,
+    };
+    const input = {
+      app,
+      jobId,
+      stability: { windowSeconds: 30, requireCheckpoint: false, timeoutSeconds: 300 },
+      deadline: now - 300_000,
+    };
+    h = activityHarness({ msPerPoll: 5_000, info: { heartbeatDetails: before } });
+    h.flink.runJob(jobId, { completedCheckpoints: 3 });
+    await expect(h.run('awaitJobStable', input)).resolves.toEqual({ completedCheckpoints: 3, restoredFrom: undefined });
     await h.close();
-  }
-  h = activityHarness();
-});
 
-test('pods stuck Terminating: the wait resumed after a worker restart keeps its first start, then fails naming the pod', async () => {
-  h = activityHarness({ msPerPoll: 1_000, info: { heartbeatDetails: { waitingSince: Date.now() - 150_000 } } });
-  h.kube.putPod(podOf({ app: app.name, component: 'taskmanager', name: 'counter-taskmanager-stuck' }));
-
-  const failure = await refusal(h.run('removeDeployments', { app }));
-
-  expect(failure).toMatchObject({ type: FailureType.WaitTimedOut, nonRetryable: true });
-  expect(failure.message).toContain('pods of default/counter still there after 120s: counter-taskmanager-stuck');
-  expect(h.elapsedMs()).toBeLessThanOrEqual(1_000); // one look, not another 120 s
-});
-
-test('the stability deadline counts observed time only: a healthy job is stable after a worker outage longer than the timeout', async () => {
-  const now = Date.now();
-  // The wait started 10 min ago with a 5 min timeout; the worker died 9 min ago while the job ran.
-  const before: StabilityProgress = {
-    seen: 'RUNNING 20s of the 30s window, 1 checkpoint(s)',
-    observedAt: now - 540_000,
-    deadline: now - 300_000,
-    restartsSeen: 0,
-    runningSince: now - 560_000,
-  };
-  const input = {
-    app,
-    jobId,
-    stability: { windowSeconds: 30, requireCheckpoint: false, timeoutSeconds: 300 },
-    deadline: now - 300_000,
-  };
-  h = activityHarness({ msPerPoll: 5_000, info: { heartbeatDetails: before } });
-  h.flink.runJob(jobId, { completedCheckpoints: 3 });
-  await expect(h.run('awaitJobStable', input)).resolves.toEqual({ completedCheckpoints: 3, restoredFrom: undefined });
-  await h.close();
-
-  // Without what the first attempt observed, the absolute deadline alone rolls the healthy job back.
-  h = activityHarness({ msPerPoll: 5_000 });
-  h.flink.runJob(jobId, { completedCheckpoints: 3 });
-  expect((await refusal(h.run('awaitJobStable', input))).type).toBe(FailureType.NotStable);
-});
+    // Without what the first attempt observed, the absolute deadline alone rolls the healthy job back.
+    h = activityHarness({ msPerPoll: 5_000 });
+    h.flink.runJob(jobId, { completedCheckpoints: 3 });
+    expect((await refusal(h.run('awaitJobStable', input))).type).toBe(FailureType.NotStable);
+  },
+);
 
 test('a worker shutdown (SIGTERM) during a wait is a retryable failure, not a refusal', async () => {
   h = activityHarness();

@@ -12,27 +12,30 @@ const holder = { app, workflowId: 'flink-deploy/default/counter', runId: 'run-1'
 let h: ActivityHarness;
 afterEach(() => h.close());
 
-test('the lock: taken with the intent recorded, taken again by the same workflow after a crash, refused to another', async () => {
-  h = activityHarness();
+test(
+  'the lock: taken with the intent recorded, taken again by ' + 'the same workflow after a crash, refused to another',
+  async () => {
+    h = activityHarness();
 
-  const state = await h.run('beginOperation', { ...holder, intent: { triggerId: 'f0e1' } });
-  expect(state).toEqual({ exists: false, status: 'none', generation: 0, savepoints: [] });
-  const again = await h.run('beginOperation', { ...holder, runId: 'run-2' });
-  expect(again.exists).toBe(false);
-  const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
-  expect(record.operation).toMatchObject({
-    workflowId: holder.workflowId,
-    runId: 'run-2',
-    intent: { triggerId: 'f0e1' },
-  });
+    const state = await h.run('beginOperation', { ...holder, intent: { triggerId: 'f0e1' } });
+    expect(state).toEqual({ exists: false, status: 'none', generation: 0, savepoints: [] });
+    const again = await h.run('beginOperation', { ...holder, runId: 'run-2' });
+    expect(again.exists).toBe(false);
+    const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
+    expect(record.operation).toMatchObject({
+      workflowId: holder.workflowId,
+      runId: 'run-2',
+      intent: { triggerId: 'f0e1' },
+    });
 
-  const refused = await h
-    .run('beginOperation', { ...holder, workflowId: 'flink-deploy/default/counter-other' })
-    .catch((e: unknown) => e);
-  expect(refused).toBeInstanceOf(ApplicationFailure);
-  expect(refused).toMatchObject({ type: FailureType.OperationInProgress, nonRetryable: true });
-  expect((refused as Error).message).toContain('upgrade (workflow flink-deploy/default/counter, phase Locking');
-});
+    const refused = await h
+      .run('beginOperation', { ...holder, workflowId: 'flink-deploy/default/counter-other' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused).toMatchObject({ type: FailureType.OperationInProgress, nonRetryable: true });
+    expect((refused as Error).message).toContain('upgrade (workflow flink-deploy/default/counter, phase Locking');
+  },
+);
 
 test('updateRecord by a workflow that lost the lock: LockLost, not retried; a retried end is a no-op', async () => {
   h = activityHarness();
@@ -53,21 +56,24 @@ test('updateRecord by a workflow that lost the lock: LockLost, not retried; a re
   expect(record.history.map((p) => p.outcome)).toEqual(['succeeded']);
 });
 
-test('API server faults while locking: 5xx and transport errors are retryable as is, a 422 is KubernetesRefused', async () => {
-  h = activityHarness();
-  h.kube.inject('record.read', 'server-error');
-  await expect(h.run('beginOperation', holder)).rejects.toMatchObject({ code: 'K8S_SERVER_ERROR', retryable: true });
-  h.kube.inject('record.create', 'unreachable');
-  await expect(h.run('beginOperation', holder)).rejects.toMatchObject({ code: 'K8S_UNREACHABLE', retryable: true });
-  h.kube.inject('record.create', 'invalid');
-  await expect(h.run('beginOperation', holder)).rejects.toMatchObject({
-    type: FailureType.KubernetesRefused,
-    nonRetryable: true,
-  });
-  expect(await h.kube.records.readRecord(app.namespace, app.name)).toBeUndefined();
+test(
+  'API server faults while locking: 5xx and transport errors ' + 'are retryable as is, a 422 is KubernetesRefused',
+  async () => {
+    h = activityHarness();
+    h.kube.inject('record.read', 'server-error');
+    await expect(h.run('beginOperation', holder)).rejects.toMatchObject({ code: 'K8S_SERVER_ERROR', retryable: true });
+    h.kube.inject('record.create', 'unreachable');
+    await expect(h.run('beginOperation', holder)).rejects.toMatchObject({ code: 'K8S_UNREACHABLE', retryable: true });
+    h.kube.inject('record.create', 'invalid');
+    await expect(h.run('beginOperation', holder)).rejects.toMatchObject({
+      type: FailureType.KubernetesRefused,
+      nonRetryable: true,
+    });
+    expect(await h.kube.records.readRecord(app.namespace, app.name)).toBeUndefined();
 
-  await expect(h.run('beginOperation', holder)).resolves.toMatchObject({ exists: false });
-});
+    await expect(h.run('beginOperation', holder)).resolves.toMatchObject({ exists: false });
+  },
+);
 
 test('a 409 on the record write is a lost compare-and-swap: re-read and written again', async () => {
   h = activityHarness();
@@ -83,22 +89,26 @@ test('a 409 on the record write is a lost compare-and-swap: re-read and written 
   expect(h.kube.calls.filter((c) => c.startsWith('record.replace'))).toHaveLength(3);
 });
 
-test('the start is told as an Event on the JobManager Deployment; an Event the API server refuses never fails the lock', async () => {
-  h = activityHarness();
-  await h.run('beginOperation', holder);
-  expect(h.kube.events).toEqual([
-    expect.objectContaining({
-      involvedObject: { kind: 'Deployment', name: 'counter-jobmanager' },
-      reason: 'OperationStarted',
-      message: `upgrade started (workflow ${holder.workflowId})`,
-    }),
-  ]);
-  await h.close();
+test(
+  'the start is told as an Event on the JobManager Deployment; an Event the API server refuses never fails ' +
+    'the lock',
+  async () => {
+    h = activityHarness();
+    await h.run('beginOperation', holder);
+    expect(h.kube.events).toEqual([
+      expect.objectContaining({
+        involvedObject: { kind: 'Deployment', name: 'counter-jobmanager' },
+        reason: 'OperationStarted',
+        message: `upgrade started (workflow ${holder.workflowId})`,
+      }),
+    ]);
+    await h.close();
 
-  h = activityHarness();
-  h.kube.inject('recordEvent', 'server-error');
-  await expect(h.run('beginOperation', holder)).resolves.toMatchObject({ exists: false });
-  expect(h.kube.events).toEqual([]);
-  const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
-  expect(record.operation?.workflowId).toBe(holder.workflowId);
-});
+    h = activityHarness();
+    h.kube.inject('recordEvent', 'server-error');
+    await expect(h.run('beginOperation', holder)).resolves.toMatchObject({ exists: false });
+    expect(h.kube.events).toEqual([]);
+    const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
+    expect(record.operation?.workflowId).toBe(holder.workflowId);
+  },
+);

@@ -29,20 +29,27 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   return err as ApplicationFailure;
 }
 
-test('a trigger Flink does not know: stop-with-savepoint is triggered once, with our trigger id, and polled to completion', async () => {
-  h = activityHarness();
-  h.flink.runJob(jobId);
-  h.flink.savepoints.polls = 2;
+test(
+  'a trigger Flink does not know: stop-with-savepoint is triggered once, with our trigger id, and polled to ' +
+    'completion',
+  async () => {
+    h = activityHarness();
+    h.flink.runJob(jobId);
+    h.flink.savepoints.polls = 2;
 
-  const taken = await takeSavepoint();
+    const taken = await takeSavepoint();
 
-  expect(taken).toEqual({ location: `${SAVEPOINT_DIR}/savepoint-0a1b2c-${triggerId.slice(0, 12)}`, recovered: false });
-  expect(h.flink.requests.filter((r) => stopPath.test(r.path))).toEqual([
-    { method: 'POST', path: `/jobs/${jobId}/stop`, body: expect.objectContaining({ triggerId, drain: false }) },
-  ]);
-  expect(h.flink.job(jobId).state).toBe('FINISHED');
-  expect(h.heartbeats).toEqual(['savepoint in progress', 'savepoint in progress']);
-});
+    expect(taken).toEqual({
+      location: `${SAVEPOINT_DIR}/savepoint-0a1b2c-${triggerId.slice(0, 12)}`,
+      recovered: false,
+    });
+    expect(h.flink.requests.filter((r) => stopPath.test(r.path))).toEqual([
+      { method: 'POST', path: `/jobs/${jobId}/stop`, body: expect.objectContaining({ triggerId, drain: false }) },
+    ]);
+    expect(h.flink.job(jobId).state).toBe('FINISHED');
+    expect(h.heartbeats).toEqual(['savepoint in progress', 'savepoint in progress']);
+  },
+);
 
 test('a savepoint that keeps the job running uses the savepoints endpoint, not stop', async () => {
   h = activityHarness();
@@ -56,18 +63,21 @@ test('a savepoint that keeps the job running uses the savepoints endpoint, not s
   expect(h.flink.job(jobId).state).toBe('RUNNING');
 });
 
-test('a retry whose trigger Flink already knows polls that same trigger id and never triggers a second time', async () => {
-  h = activityHarness();
-  h.flink.runJob(jobId);
-  h.flink.knownTrigger(jobId, triggerId, { stop: true, polls: 3 });
+test(
+  'a retry whose trigger Flink already knows polls that ' + 'same trigger id and never triggers a second time',
+  async () => {
+    h = activityHarness();
+    h.flink.runJob(jobId);
+    h.flink.knownTrigger(jobId, triggerId, { stop: true, polls: 3 });
 
-  const taken = await takeSavepoint();
+    const taken = await takeSavepoint();
 
-  expect(taken.location).toContain(triggerId.slice(0, 12));
-  expect(h.flink.count('POST', /\/(stop|savepoints)$/)).toBe(0);
-  expect(h.flink.count('GET', statusPath)).toBe(4); // 3 in progress (the first look included), then completed
-  expect(h.flink.job(jobId).state).toBe('FINISHED');
-});
+    expect(taken.location).toContain(triggerId.slice(0, 12));
+    expect(h.flink.count('POST', /\/(stop|savepoints)$/)).toBe(0);
+    expect(h.flink.count('GET', statusPath)).toBe(4); // 3 in progress (the first look included), then completed
+    expect(h.flink.job(jobId).state).toBe('FINISHED');
+  },
+);
 
 test('a retry whose trigger already completed answers its savepoint as recovered, asking nothing else', async () => {
   h = activityHarness();
@@ -80,15 +90,19 @@ test('a retry whose trigger already completed answers its savepoint as recovered
   expect(h.flink.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /jobs/${jobId}/savepoints/${triggerId}`]);
 });
 
-test('the job already FINISHED (the stop completed, Flink forgot the trigger): its savepoint is found, nothing triggered', async () => {
-  h = activityHarness();
-  h.flink.runJob(jobId, { state: 'FINISHED', latestSavepoint: 'file:///flink/savepoints/savepoint-0a1b2c-earlier' });
+test(
+  'the job already FINISHED (the stop completed, Flink forgot the trigger): its savepoint is found, nothing ' +
+    'triggered',
+  async () => {
+    h = activityHarness();
+    h.flink.runJob(jobId, { state: 'FINISHED', latestSavepoint: 'file:///flink/savepoints/savepoint-0a1b2c-earlier' });
 
-  const taken = await takeSavepoint();
+    const taken = await takeSavepoint();
 
-  expect(taken).toEqual({ location: 'file:///flink/savepoints/savepoint-0a1b2c-earlier', recovered: true });
-  expect(h.flink.count('POST', /.*/)).toBe(0);
-});
+    expect(taken).toEqual({ location: 'file:///flink/savepoints/savepoint-0a1b2c-earlier', recovered: true });
+    expect(h.flink.count('POST', /.*/)).toBe(0);
+  },
+);
 
 test('the job FINISHED without a savepoint: SavepointFailed, nothing triggered', async () => {
   h = activityHarness();
@@ -101,33 +115,39 @@ test('the job FINISHED without a savepoint: SavepointFailed, nothing triggered',
   expect(h.flink.count('POST', /.*/)).toBe(0);
 });
 
-test('the trigger expires while polled but the stop finished the job: the savepoint of the FINISHED job is used', async () => {
-  h = activityHarness();
-  h.flink.runJob(jobId);
-  h.flink.savepoints.polls = 5;
-  h.atPoll(2, () => {
-    h.flink.forgetTriggers();
-    Object.assign(h.flink.job(jobId), { state: 'FINISHED', latestSavepoint: 'file:///flink/savepoints/from-stats' });
-  });
+test(
+  'the trigger expires while polled but the stop finished ' + 'the job: the savepoint of the FINISHED job is used',
+  async () => {
+    h = activityHarness();
+    h.flink.runJob(jobId);
+    h.flink.savepoints.polls = 5;
+    h.atPoll(2, () => {
+      h.flink.forgetTriggers();
+      Object.assign(h.flink.job(jobId), { state: 'FINISHED', latestSavepoint: 'file:///flink/savepoints/from-stats' });
+    });
 
-  const taken = await takeSavepoint();
+    const taken = await takeSavepoint();
 
-  expect(taken).toEqual({ location: 'file:///flink/savepoints/from-stats', recovered: true });
-  expect(h.flink.count('POST', stopPath)).toBe(1);
-});
+    expect(taken).toEqual({ location: 'file:///flink/savepoints/from-stats', recovered: true });
+    expect(h.flink.count('POST', stopPath)).toBe(1);
+  },
+);
 
-test('the trigger expires while the job still RUNS: SavepointFailed saying Flink no longer knows the trigger', async () => {
-  h = activityHarness();
-  h.flink.runJob(jobId);
-  h.flink.savepoints.polls = 5;
-  h.atPoll(2, () => h.flink.forgetTriggers());
+test(
+  'the trigger expires while the job still RUNS: ' + 'SavepointFailed saying Flink no longer knows the trigger',
+  async () => {
+    h = activityHarness();
+    h.flink.runJob(jobId);
+    h.flink.savepoints.polls = 5;
+    h.atPoll(2, () => h.flink.forgetTriggers());
 
-  const failure = await failureOf(takeSavepoint());
+    const failure = await failureOf(takeSavepoint());
 
-  expect(failure.type).toBe(FailureType.SavepointFailed);
-  expect(failure.message).toMatch(/stop-with-savepoint of job \w+ .* failed: Flink no longer knows the trigger$/);
-  expect(h.flink.job(jobId).state).toBe('RUNNING');
-});
+    expect(failure.type).toBe(FailureType.SavepointFailed);
+    expect(failure.message).toMatch(/stop-with-savepoint of job \w+ .* failed: Flink no longer knows the trigger$/);
+    expect(h.flink.job(jobId).state).toBe('RUNNING');
+  },
+);
 
 test('a savepoint Flink declines: SavepointFailed with Flink’s cause', async () => {
   h = activityHarness();

@@ -6,9 +6,12 @@ import { settingDefinitions } from '../../../src/config/settings';
 
 const docs = readFileSync(docsPath, 'utf8');
 
-test('docs/cli.md holds the current --help of every command (regenerate: npx tsx src/cli/help-reference.ts --write)', () => {
-  expect(renderDocs(docs)).toBe(docs);
-});
+test(
+  'docs/cli.md holds the current --help of every command (regenerate: npx tsx src/cli/help-reference.ts ' + '--write)',
+  () => {
+    expect(renderDocs(docs)).toBe(docs);
+  },
+);
 
 test('docs/cli.md documents every exit code and every setting', () => {
   for (const code of Object.values(ExitCode)) expect(docs).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));

@@ -45,25 +45,30 @@ test("another workflow's lock lends no phase", () => {
   expect(statusText(status)).toContain('phase unknown (no worker answers');
 });
 
-test('the lock held by another run (a scheduled savepoint, or a closed one): status shows the holder and the way out', () => {
-  const holder = 'flink-deploy-savepoints/apps/orders-2026';
-  const closed = statusJson(app, lockedBy(holder, 'Savepointing'), null, undefined, undefined, {
-    kind: 'closed',
-    status: 'TERMINATED',
-  });
-  expect(closed.lock).toEqual({
-    workflowId: holder,
-    runId: 'run-1',
-    type: 'apply',
-    phase: 'Savepointing',
-    since: '2026-01-01T00:00:00.000Z',
-    run: 'closed (TERMINATED)',
-  });
-  expect(statusText(closed)).toContain(
-    `lock:        held by apply (workflow ${holder}, run run-1), phase Savepointing, since 2026-01-01T00:00:00.000Z; its run is closed (TERMINATED); the next operation releases it when its run is closed, or \`flink-deploy unlock orders -n apps\``,
-  );
-  const live = statusJson(app, lockedBy(holder, 'Savepointing'), null, undefined, undefined, { kind: 'running' });
-  expect(statusText(live)).toMatch(/its run is running$/m);
-  // The operation shown above is the holder itself: no second line.
-  expect(statusJson(app, lockedBy(workflowId, 'Savepointing'), running).lock).toBeUndefined();
-});
+test(
+  'the lock held by another run (a scheduled savepoint, or a ' + 'closed one): status shows the holder and the way out',
+  () => {
+    const holder = 'flink-deploy-savepoints/apps/orders-2026';
+    const closed = statusJson(app, lockedBy(holder, 'Savepointing'), null, undefined, undefined, {
+      kind: 'closed',
+      status: 'TERMINATED',
+    });
+    expect(closed.lock).toEqual({
+      workflowId: holder,
+      runId: 'run-1',
+      type: 'apply',
+      phase: 'Savepointing',
+      since: '2026-01-01T00:00:00.000Z',
+      run: 'closed (TERMINATED)',
+    });
+    expect(statusText(closed)).toContain(
+      `lock:        held by apply (workflow ${holder}, run run-1), phase Savepointing, since ` +
+        `2026-01-01T00:00:00.000Z; its run is closed (TERMINATED); the next operation releases it when its run ` +
+        `is closed, or \`flink-deploy unlock orders -n apps\``,
+    );
+    const live = statusJson(app, lockedBy(holder, 'Savepointing'), null, undefined, undefined, { kind: 'running' });
+    expect(statusText(live)).toMatch(/its run is running$/m);
+    // The operation shown above is the holder itself: no second line.
+    expect(statusJson(app, lockedBy(workflowId, 'Savepointing'), running).lock).toBeUndefined();
+  },
+);

@@ -33,7 +33,8 @@ test('a 403 message names the verb and resource as the API server wrote it', () 
     apiException(
       403,
       'Forbidden',
-      'secrets is forbidden: User "system:serviceaccount:apps:flink-deploy" cannot list resource "secrets" in API group "" in the namespace "apps"',
+      'secrets is forbidden: User "system:serviceaccount:apps:flink-deploy" cannot list resource "secrets" ' +
+        'in API group "" in the namespace "apps"',
     ),
     { verb: 'list', resource: 'secrets', namespace: 'apps' },
   );

@@ -58,7 +58,10 @@ describe('the default lookup (KUBECONFIG, ~/.kube/config, in-cluster)', () => {
     expect(() => loadKubeConfig()).toThrow(
       expect.objectContaining({
         code: KubeErrorCode.ConfigInvalid,
-        message: `no kubeconfig found: looked in KUBECONFIG (not set), ${path.join(home, '.kube', 'config')} (no such file), the in-cluster service account (/var/run/secrets/kubernetes.io/serviceaccount/token: no such file); give one with --kubeconfig <path> or KUBECONFIG`,
+        message:
+          `no kubeconfig found: looked in KUBECONFIG (not set), ${path.join(home, '.kube', 'config')} (no ` +
+          `such file), the in-cluster service account (/var/run/secrets/kubernetes.io/serviceaccount/token: ` +
+          `no such file); give one with --kubeconfig <path> or KUBECONFIG`,
       }),
     );
   });

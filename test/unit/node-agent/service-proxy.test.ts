@@ -49,57 +49,60 @@ function pod(input: { name: string; ip: string; ready: boolean }): k8s.V1Pod {
   };
 }
 
-test('forwards clusterIP:port to a ready pod, follows a replaced pod, closes without one, stops with the Service', async () => {
-  let pods: k8s.V1Pod[] = [pod({ name: 'jm-1', ip: '127.201.0.1', ready: true })];
-  let services: k8s.V1Service[] = [
-    {
-      metadata: { name: 'app', namespace: 'ns' },
-      spec: {
-        clusterIP: '127.202.0.10',
-        selector: { app: 'a' },
-        ports: [{ name: 'rpc', port: 16123, targetPort: 'rpc' }],
+test(
+  'forwards clusterIP:port to a ready pod, follows a ' + 'replaced pod, closes without one, stops with the Service',
+  async () => {
+    let pods: k8s.V1Pod[] = [pod({ name: 'jm-1', ip: '127.201.0.1', ready: true })];
+    let services: k8s.V1Service[] = [
+      {
+        metadata: { name: 'app', namespace: 'ns' },
+        spec: {
+          clusterIP: '127.202.0.10',
+          selector: { app: 'a' },
+          ports: [{ name: 'rpc', port: 16123, targetPort: 'rpc' }],
+        },
       },
-    },
-  ];
-  const caches = {
-    services: {
-      list: () => services,
-      get: (name: string, namespace?: string) =>
-        services.find((s) => s.metadata?.name === name && s.metadata?.namespace === namespace),
-    },
-    pods: { list: (namespace?: string) => pods.filter((p) => p.metadata?.namespace === namespace) },
-  };
-  const proxy = new ServiceProxy({ range: serviceRange, caches, log: createLogger() });
-  await namedServer('127.201.0.1', 16123, 'first');
-  await namedServer('127.201.0.2', 16123, 'second');
-  try {
-    proxy.sync();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(proxy.addresses()).toEqual(['127.202.0.10:16123']);
-    expect(await read('127.202.0.10', 16123)).toBe('first');
+    ];
+    const caches = {
+      services: {
+        list: () => services,
+        get: (name: string, namespace?: string) =>
+          services.find((s) => s.metadata?.name === name && s.metadata?.namespace === namespace),
+      },
+      pods: { list: (namespace?: string) => pods.filter((p) => p.metadata?.namespace === namespace) },
+    };
+    const proxy = new ServiceProxy({ range: serviceRange, caches, log: createLogger() });
+    await namedServer('127.201.0.1', 16123, 'first');
+    await namedServer('127.201.0.2', 16123, 'second');
+    try {
+      proxy.sync();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(proxy.addresses()).toEqual(['127.202.0.10:16123']);
+      expect(await read('127.202.0.10', 16123)).toBe('first');
 
-    // The pod is replaced: same Service address, new endpoint. While it is not ready: closed at once.
-    pods = [pod({ name: 'jm-2', ip: '127.201.0.2', ready: false })];
-    expect(await read('127.202.0.10', 16123)).toBe('');
-    pods = [pod({ name: 'jm-2', ip: '127.201.0.2', ready: true })];
-    expect(await read('127.202.0.10', 16123)).toBe('second');
+      // The pod is replaced: same Service address, new endpoint. While it is not ready: closed at once.
+      pods = [pod({ name: 'jm-2', ip: '127.201.0.2', ready: false })];
+      expect(await read('127.202.0.10', 16123)).toBe('');
+      pods = [pod({ name: 'jm-2', ip: '127.201.0.2', ready: true })];
+      expect(await read('127.202.0.10', 16123)).toBe('second');
 
-    // Names resolve to the Service address, not to the pod.
-    const directory = new ServiceDirectory(caches, serviceRange);
-    expect(directory.lookup({ host: 'app.ns.svc', podNamespace: 'x' })).toEqual({
-      kind: 'resolved',
-      ip: '127.202.0.10',
-      service: 'ns/app',
-    });
+      // Names resolve to the Service address, not to the pod.
+      const directory = new ServiceDirectory(caches, serviceRange);
+      expect(directory.lookup({ host: 'app.ns.svc', podNamespace: 'x' })).toEqual({
+        kind: 'resolved',
+        ip: '127.202.0.10',
+        service: 'ns/app',
+      });
 
-    services = [];
-    proxy.sync();
-    expect(proxy.addresses()).toEqual([]);
-    await expect(read('127.202.0.10', 16123)).rejects.toThrow(/ECONNREFUSED/);
-  } finally {
-    await proxy.close();
-  }
-});
+      services = [];
+      proxy.sync();
+      expect(proxy.addresses()).toEqual([]);
+      await expect(read('127.202.0.10', 16123)).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await proxy.close();
+    }
+  },
+);
 
 test('a Service outside the range resolves to a pod IP as before; targetPort defaults to the port', () => {
   const service: k8s.V1Service = {

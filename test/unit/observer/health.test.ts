@@ -72,22 +72,29 @@ describe('judgeHealth', () => {
 });
 
 describe('nextObserved', () => {
-  it('keeps `since` while the health stays, restarts it on a change or a new job, and keeps the last checkpoint', () => {
-    const judged = { health: Health.Healthy, message: 'ok' };
-    const same = nextObserved({ previous: previous(), jobId: 'j1', judged, observation: running, now });
-    expect(same).toMatchObject({ since: '2026-12-01T11:00:00.000Z', observedAt: '2026-12-01T12:00:00.000Z' });
-    expect(same.lastCheckpoint).toEqual({ id: 7, location: 'file:/cp/chk-7', completedAt: '2026-12-01T11:59:55.000Z' });
-    const failed = { health: Health.Failed, message: 'FAILED' };
-    expect(nextObserved({ previous: previous(), jobId: 'j1', judged: failed, observation: running, now }).since).toBe(
-      '2026-12-01T12:00:00.000Z',
-    );
-    const unreachable = { reachable: false, restarts: 0 };
-    const kept = nextObserved({ previous: same, jobId: 'j1', judged: failed, observation: unreachable, now });
-    expect(kept).toMatchObject({ restarts: 1, lastCheckpoint: same.lastCheckpoint });
-    expect(nextObserved({ previous: same, jobId: 'j2', judged, observation: unreachable, now }).lastCheckpoint).toBe(
-      undefined,
-    );
-  });
+  it(
+    'keeps `since` while the health stays, restarts it on a change or a new job, and keeps the last ' + 'checkpoint',
+    () => {
+      const judged = { health: Health.Healthy, message: 'ok' };
+      const same = nextObserved({ previous: previous(), jobId: 'j1', judged, observation: running, now });
+      expect(same).toMatchObject({ since: '2026-12-01T11:00:00.000Z', observedAt: '2026-12-01T12:00:00.000Z' });
+      expect(same.lastCheckpoint).toEqual({
+        id: 7,
+        location: 'file:/cp/chk-7',
+        completedAt: '2026-12-01T11:59:55.000Z',
+      });
+      const failed = { health: Health.Failed, message: 'FAILED' };
+      expect(nextObserved({ previous: previous(), jobId: 'j1', judged: failed, observation: running, now }).since).toBe(
+        '2026-12-01T12:00:00.000Z',
+      );
+      const unreachable = { reachable: false, restarts: 0 };
+      const kept = nextObserved({ previous: same, jobId: 'j1', judged: failed, observation: unreachable, now });
+      expect(kept).toMatchObject({ restarts: 1, lastCheckpoint: same.lastCheckpoint });
+      expect(nextObserved({ previous: same, jobId: 'j2', judged, observation: unreachable, now }).lastCheckpoint).toBe(
+        undefined,
+      );
+    },
+  );
 });
 
 describe('decideOnFailure', () => {

@@ -94,22 +94,25 @@ describe('renderApplication', () => {
     expect(configMap.data?.['config.yaml']).toBeUndefined();
   });
 
-  it("merges the pod template into the pods: our main container fields win, the user's mounts and sidecars stay", () => {
-    const spec = loadAppSpec(readFileSync(`${manifests}/pod-template.yaml`, 'utf8'));
-    const { jobManager, taskManager } = renderApplication({ spec, generation: 1, jobId });
-    const jmPod = jobManager.spec?.template.spec;
-    expect(jmPod?.containers.map((c) => c.name)).toEqual(['flink-main-container', 'log-shipper']);
-    expect(jmPod?.containers[0]?.image).toBe('flink:2.2');
-    expect(jmPod?.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual([
-      '/opt/flink/log',
-      '/opt/flink/artifacts',
-      '/opt/flink/conf',
-    ]);
-    expect(jmPod?.initContainers?.map((c) => c.name)).toEqual(['fetch-jar']);
-    expect(jmPod?.volumes?.map((v) => v.name)).toEqual(['job-logs', 'artifacts', 'flink-config']);
-    expect(taskManager.spec?.template.spec?.initContainers).toBeUndefined();
-    expect(taskManager.spec?.template.spec?.containers[0]?.args).toEqual(['taskmanager']);
-  });
+  it(
+    'merges the pod template into the pods: our main container ' + "fields win, the user's mounts and sidecars stay",
+    () => {
+      const spec = loadAppSpec(readFileSync(`${manifests}/pod-template.yaml`, 'utf8'));
+      const { jobManager, taskManager } = renderApplication({ spec, generation: 1, jobId });
+      const jmPod = jobManager.spec?.template.spec;
+      expect(jmPod?.containers.map((c) => c.name)).toEqual(['flink-main-container', 'log-shipper']);
+      expect(jmPod?.containers[0]?.image).toBe('flink:2.2');
+      expect(jmPod?.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual([
+        '/opt/flink/log',
+        '/opt/flink/artifacts',
+        '/opt/flink/conf',
+      ]);
+      expect(jmPod?.initContainers?.map((c) => c.name)).toEqual(['fetch-jar']);
+      expect(jmPod?.volumes?.map((v) => v.name)).toEqual(['job-logs', 'artifacts', 'flink-config']);
+      expect(taskManager.spec?.template.spec?.initContainers).toBeUndefined();
+      expect(taskManager.spec?.template.spec?.containers[0]?.args).toEqual(['taskmanager']);
+    },
+  );
 
   it('keeps user resources such as ephemeral storage next to ours', () => {
     const manifest = baseManifest();
@@ -123,23 +126,26 @@ describe('renderApplication', () => {
     });
   });
 
-  it('a new generation rolls the JobManager and the TaskManagers; a reactive rescale within a generation does not', () => {
-    const spec = specOf(baseManifest());
-    const first = renderApplication({ spec, generation: 1, jobId });
-    const second = renderApplication({ spec, generation: 2, jobId: generateJobId('streaming/orders/2') });
-    expect(second.jobManager.spec?.template).not.toEqual(first.jobManager.spec?.template);
-    expect(second.taskManager.spec?.template?.metadata?.annotations?.['flink-deploy.io/generation']).toBe('2');
-    expect(second.taskManager.spec?.template?.spec).toEqual(first.taskManager.spec?.template?.spec);
-    const manifest = baseManifest();
-    manifest.spec.flinkConfiguration['scheduler-mode'] = 'reactive';
-    const reactive = specOf(manifest);
-    manifest.spec.job.parallelism = 8;
-    const rescaled = specOf(manifest);
-    const before = renderApplication({ spec: reactive, generation: 1, jobId });
-    const after = renderApplication({ spec: rescaled, generation: 1, jobId });
-    expect(after.taskManager.spec?.replicas).toBe(4);
-    expect(after.taskManager.spec?.template).toEqual(before.taskManager.spec?.template);
-  });
+  it(
+    'a new generation rolls the JobManager and the ' + 'TaskManagers; a reactive rescale within a generation does not',
+    () => {
+      const spec = specOf(baseManifest());
+      const first = renderApplication({ spec, generation: 1, jobId });
+      const second = renderApplication({ spec, generation: 2, jobId: generateJobId('streaming/orders/2') });
+      expect(second.jobManager.spec?.template).not.toEqual(first.jobManager.spec?.template);
+      expect(second.taskManager.spec?.template?.metadata?.annotations?.['flink-deploy.io/generation']).toBe('2');
+      expect(second.taskManager.spec?.template?.spec).toEqual(first.taskManager.spec?.template?.spec);
+      const manifest = baseManifest();
+      manifest.spec.flinkConfiguration['scheduler-mode'] = 'reactive';
+      const reactive = specOf(manifest);
+      manifest.spec.job.parallelism = 8;
+      const rescaled = specOf(manifest);
+      const before = renderApplication({ spec: reactive, generation: 1, jobId });
+      const after = renderApplication({ spec: rescaled, generation: 1, jobId });
+      expect(after.taskManager.spec?.replicas).toBe(4);
+      expect(after.taskManager.spec?.template).toEqual(before.taskManager.spec?.template);
+    },
+  );
 
   it('refuses a malformed job id', () => {
     expect(() => renderApplication({ spec: basicSpec(), generation: 1, jobId: '0' })).toThrow(

@@ -22,7 +22,8 @@ const Refused = {
   canary: 'operator canary resources (label flink.apache.org/canary) are not supported yet',
   snapshot: 'FlinkStateSnapshot is not supported yet',
   otherKind: (kind: string) =>
-    `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} cannot be deployed by flink-deploy; only FlinkDeployment documents are accepted`,
+    `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} cannot be deployed by flink-deploy; only ` +
+    `FlinkDeployment documents are accepted`,
 };
 
 /** Our corpus: every issue is listed, in the order the parser reports them. */

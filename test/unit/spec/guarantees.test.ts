@@ -81,16 +81,20 @@ describe('checkpoint retention', () => {
     expect(issue.message).toContain('savepoint fallback');
   });
 
-  it('accepts RETAIN_ON_CANCELLATION with last-state, and DELETE_ON_CANCELLATION when nothing restores from checkpoints', () => {
-    accepted((m) => {
-      m.spec.job.upgradeMode = 'last-state';
-      m.spec.flinkConfiguration[retention] = 'RETAIN_ON_CANCELLATION';
-    });
-    accepted((m) => {
-      m.spec.job.upgradeMode = 'savepoint';
-      m.spec.flinkConfiguration[retention] = 'DELETE_ON_CANCELLATION';
-    });
-  });
+  it(
+    'accepts RETAIN_ON_CANCELLATION with last-state, and DELETE_ON_CANCELLATION when nothing restores from ' +
+      'checkpoints',
+    () => {
+      accepted((m) => {
+        m.spec.job.upgradeMode = 'last-state';
+        m.spec.flinkConfiguration[retention] = 'RETAIN_ON_CANCELLATION';
+      });
+      accepted((m) => {
+        m.spec.job.upgradeMode = 'savepoint';
+        m.spec.flinkConfiguration[retention] = 'DELETE_ON_CANCELLATION';
+      });
+    },
+  );
 });
 
 describe('checkpoint interval against the stability timeout', () => {

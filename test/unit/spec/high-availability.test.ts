@@ -49,29 +49,33 @@ describe('jobManagerHa', () => {
 });
 
 describe('HA refusals', () => {
-  it('refuses high-availability.type NONE for a stateful application without the opt-out, naming the risk and the field', () => {
-    const issues = issuesOf((m) => (m.spec.flinkConfiguration['high-availability.type'] = 'NONE'));
-    expect(issues).toEqual([
-      expect.objectContaining({
-        code: 'invalid-value',
-        path: 'spec.flinkConfiguration["high-availability.type"]',
-        message: expect.stringContaining('processing everything since then twice'),
-        hint: expect.stringContaining('spec.flinkDeploy.unsafeDisableJobManagerHA: true'),
-      }),
-    ]);
-    expect(
-      issuesOf((m) => {
-        m.spec.flinkConfiguration['high-availability.type'] = 'NONE';
-        m.spec.flinkDeploy = { unsafeDisableJobManagerHA: true };
-      }),
-    ).toEqual([]);
-    expect(
-      issuesOf((m) => {
-        m.spec.flinkConfiguration['high-availability.type'] = 'NONE';
-        m.spec.job.upgradeMode = 'stateless';
-      }),
-    ).toEqual([]);
-  });
+  it(
+    'refuses high-availability.type NONE for a stateful application without the opt-out, naming the risk and ' +
+      'the field',
+    () => {
+      const issues = issuesOf((m) => (m.spec.flinkConfiguration['high-availability.type'] = 'NONE'));
+      expect(issues).toEqual([
+        expect.objectContaining({
+          code: 'invalid-value',
+          path: 'spec.flinkConfiguration["high-availability.type"]',
+          message: expect.stringContaining('processing everything since then twice'),
+          hint: expect.stringContaining('spec.flinkDeploy.unsafeDisableJobManagerHA: true'),
+        }),
+      ]);
+      expect(
+        issuesOf((m) => {
+          m.spec.flinkConfiguration['high-availability.type'] = 'NONE';
+          m.spec.flinkDeploy = { unsafeDisableJobManagerHA: true };
+        }),
+      ).toEqual([]);
+      expect(
+        issuesOf((m) => {
+          m.spec.flinkConfiguration['high-availability.type'] = 'NONE';
+          m.spec.job.upgradeMode = 'stateless';
+        }),
+      ).toEqual([]);
+    },
+  );
 
   it('refuses the opt-out together with an HA type', () => {
     const issues = issuesOf((m) => {

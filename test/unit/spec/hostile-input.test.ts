@@ -94,7 +94,9 @@ it('a JSON manifest is read like YAML', () => {
 });
 
 it('several documents: other kinds are refused with the reason, empty documents skipped', () => {
-  const text = `---\n${yamlOf(baseManifest())}---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\n---\n`;
+  const text =
+    `---\n${yamlOf(baseManifest())}---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ` +
+    `data}\n---\n`;
   expect(issuesOf(text)).toEqual([
     expect.objectContaining({ document: 1, path: 'kind', message: expect.stringContaining('PersistentVolumeClaim') }),
   ]);
