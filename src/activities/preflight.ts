@@ -5,7 +5,7 @@
  * refusal fails here, non-retryable, with nothing torn down (issue 11 item 6).
  */
 import { FailureType } from '../contract/failures';
-import { renderApplication } from '../k8s/render';
+import { flinkServiceAccount, renderApplication } from '../k8s/render';
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
@@ -20,13 +20,20 @@ export function preflightActivities(deps: ActivityDeps) {
       const { spec } = input;
       const what = `pre-flight of ${spec.namespace}/${spec.name} generation ${input.generation}`;
       await classified(what, async () => {
-        if (spec.serviceAccount !== undefined) {
-          const exists = await deps.kube.serviceAccountExists({ namespace: spec.namespace, name: spec.serviceAccount });
+        // The pods' account: the spec's, else Flink's `flink` when HA is on (deploy/flink-rbac.yaml).
+        const serviceAccount = flinkServiceAccount(spec);
+        if (serviceAccount !== undefined) {
+          const exists = await deps.kube.serviceAccountExists({ namespace: spec.namespace, name: serviceAccount });
           if (!exists) {
+            const how =
+              spec.serviceAccount === undefined
+                ? `apply deploy/flink-rbac.yaml in ${spec.namespace} (Flink's account for JobManager HA) ` +
+                  'or set spec.serviceAccount'
+                : 'create it or change spec.serviceAccount';
             throw fail(
               FailureType.KubernetesRefused,
-              `${what}: ServiceAccount ${spec.namespace}/${spec.serviceAccount} does not exist; create it ` +
-                `or change spec.serviceAccount (nothing was changed)`,
+              `${what}: ServiceAccount ${spec.namespace}/${serviceAccount} does not exist; ` +
+                `${how} (nothing was changed)`,
             );
           }
         }

@@ -15,6 +15,7 @@ import { resolveFlinkEndpoint } from '../../src/flink/endpoint';
 import { InMemoryKube, type KubeChange } from './in-memory-kube';
 import { podOf } from './kube-objects';
 import { MockFlink } from './mock-flink';
+import { flinkRbacObjects } from '../../scripts/lib/flink-rbac';
 
 /** How a job of an image behaves. */
 export type ImageBehaviour = { kind: 'fails'; rootCause: string } | { kind: 'image-pull'; reason: string };
@@ -43,6 +44,8 @@ export class SimulatedCluster {
     this.flink = new MockFlink(`http://${options.app}-rest.${options.namespace}.svc:8081`);
     this.flink.reachable = false;
     this.kube.onChange((change) => this.react(change));
+    // Flink's ServiceAccount and Role, as a user applies deploy/flink-rbac.yaml (HA pods run as `flink`).
+    void this.kube.apply(flinkRbacObjects(options.namespace));
   }
 
   /** The real activities over this cluster. */

@@ -12,6 +12,7 @@ import { preflightActivities } from '../../../src/activities/preflight';
 import { loadSettings } from '../../../src/config/settings';
 import { createKubeFacade } from '../../../src/k8s';
 import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { applyFlinkRbac } from '../../../scripts/lib/flink-rbac';
 import { adminClients, testNamespace } from './support';
 
 const admin = adminClients();
@@ -19,6 +20,8 @@ const facade = createKubeFacade(admin);
 let ns: { name: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
   ns = await testNamespace(admin, 'fd-preflight');
+  // Flink's ServiceAccount, as a user applies deploy/flink-rbac.yaml (HA pods run as `flink`).
+  await applyFlinkRbac(facade, ns.name);
 });
 afterAll(async () => {
   await ns.cleanup();
