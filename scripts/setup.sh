@@ -53,6 +53,10 @@ if [ "$(cat "$VENV/.fd-stamp" 2>/dev/null)" != "$py_stamp" ]; then
 fi
 [ -x "$FLINK_HOME/bin/standalone-job.sh" ] || die "Flink distribution not found at $FLINK_HOME"
 
+# 3b. Flink's S3 filesystem plugin into the distribution's opt/ (Maven Central; cached), as in the
+#     official image: pods enable it with ENABLE_BUILT_IN_PLUGINS (docs/object-storage.md).
+bash "$root/scripts/stack/fetch-s3-plugin.sh"
+
 # 4. etcd, kube-apiserver, kube-controller-manager, kubectl (Go module proxy; cached).
 bash "$root/scripts/stack/build-k8s.sh"
 
