@@ -15,6 +15,7 @@ import { runLookupOf } from './run-lookup';
 import { createLogger, temporalLogger } from './logger';
 import { observerMetrics } from './observer-metrics';
 import { startObserver } from './start-observer';
+import { workflowCodeOptions } from './workflow-code';
 
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
@@ -31,7 +32,7 @@ export async function runWorker(settings: Settings): Promise<void> {
       connection,
       namespace,
       taskQueue: settings.taskQueue,
-      workflowsPath: require.resolve('../workflows'),
+      ...workflowCodeOptions(),
       activities: {
         ...createActivities({
           kube: clients.kube,
