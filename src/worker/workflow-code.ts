@@ -15,11 +15,16 @@ export function prebuiltBundlePath(moduleDir: string = __dirname): string {
   return path.join(moduleDir, '..', workflowBundleFile);
 }
 
+/** The worker's workflow options, and the file they name (for the start-up log). */
+export interface WorkflowCode {
+  options: Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
+  file: string;
+}
+
 /** `workflowBundle` when a prebuilt bundle exists, else `workflowsPath` (bundled at start). */
-export function workflowCodeOptions(
-  moduleDir: string = __dirname,
-): Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'> {
+export function workflowCode(moduleDir: string = __dirname): WorkflowCode {
   const bundle = prebuiltBundlePath(moduleDir);
-  if (existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
-  return { workflowsPath: require.resolve(path.join(moduleDir, '..', 'workflows')) };
+  if (existsSync(bundle)) return { options: { workflowBundle: { codePath: bundle } }, file: bundle };
+  const workflowsPath = require.resolve(path.join(moduleDir, '..', 'workflows'));
+  return { options: { workflowsPath }, file: workflowsPath };
 }
