@@ -10,7 +10,7 @@ import { settingDefinitions } from '../../src/config/settings';
 import { gitHubJobs, gitLabJobs, type CiJob } from '../support/ci-examples';
 import { applyFlinkRbac } from '../../scripts/lib/flink-rbac';
 import { core, E2eEnv, kube, readRecord } from '../support/e2e';
-import { emptyDir, packageEnv, packCheckout, runCommand, type CommandRun } from '../support/packed-cli';
+import { emptyDir, packageEnv, packCheckout, runCommand, type CommandRun } from '../../scripts/lib/packed-cli';
 import { stack } from '../support/stack';
 
 const app = 'ci-example';

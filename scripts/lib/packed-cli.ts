@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stack } from './stack';
+
+/** This checkout. */
+const root = path.resolve(__dirname, '..', '..');
 
 /** What a finished command printed and returned. */
 export interface CommandRun {
@@ -15,7 +17,7 @@ export interface CommandRun {
   stderr: string;
 }
 
-/** Runs `command` (through bash when `shell`) to its end, killed after `timeoutMs`. */
+/** Runs `command` to its end (SIGKILLed after `timeoutMs`). */
 export function runCommand(
   command: string,
   args: string[],
@@ -36,7 +38,7 @@ export function runCommand(
   });
 }
 
-/** The folder of the Node 22 that runs the tests (the `node` dev dependency), for PATH. */
+/** The folder of the Node 22 running this (the `node` dev dependency), for PATH. */
 export const node22Dir = path.dirname(realpathSync(process.execPath));
 
 /** A PATH with Node 22, npm and the system's tools, and none of this checkout's node_modules/.bin. */
@@ -65,8 +67,8 @@ export function packageEnv(prefix: string, extra: Record<string, string> = {}): 
 export async function packCheckout(): Promise<string> {
   const dest = mkdtempSync(path.join(os.tmpdir(), 'flink-deploy-pack-'));
   const run = await runCommand('npm', ['pack', '--pack-destination', dest], {
-    cwd: stack.root,
-    env: { ...packageEnv(dest), PATH: cleanPath(path.join(stack.root, 'node_modules', '.bin')) },
+    cwd: root,
+    env: { ...packageEnv(dest), PATH: cleanPath(path.join(root, 'node_modules', '.bin')) },
     timeoutMs: 600_000,
   });
   const tarballs = readdirSync(dest).filter((name) => name.endsWith('.tgz'));
@@ -81,4 +83,16 @@ export function emptyDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** `npm install -g` of `tarball` into `prefix` (the npm cache first); returns the installed `flink-deploy`. */
+export async function installGlobal(tarball: string, prefix: string): Promise<string> {
+  const run = await runCommand('npm', ['install', '-g', tarball], {
+    cwd: prefix,
+    env: packageEnv(prefix),
+    timeoutMs: 900_000,
+  });
+  if (run.code !== 0)
+    throw new Error(`npm install -g ${tarball} failed (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
+  return path.join(prefix, 'bin', 'flink-deploy');
 }
