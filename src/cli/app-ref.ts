@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { AppRef } from '../contract/app';
 import { CliError, CliErrorCode } from './errors';
 
-const dns1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** A Kubernetes name (RFC 1035 label). */
+export const dns1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The AppRef of `<app> -n <ns>`; a malformed name is a usage error (exit 2). */
 export function appRefOf(command: Command, name: string): AppRef {

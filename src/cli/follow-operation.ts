@@ -3,13 +3,12 @@
  * phase, and ends when the workflow closes, the timeout passes, or Ctrl-C is pressed.
  */
 import { causeChain } from '../contract/errors';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import { progressQuery } from '../contract/progress';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { AppRef } from '../contract/app';
 import type { OperationResult } from '../contract/operations';
 import type { Progress } from '../contract/progress';
 import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from './exit-codes';
+import { progressModule, temporalClient, temporalCommon } from './lazy-modules';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';
 import { WaitEnd, type Waiting } from './waiting';
@@ -55,13 +54,17 @@ async function queryProgress(
   timeoutMs: number,
 ): Promise<Progress | undefined> {
   try {
-    return await session.connection.withDeadline(Date.now() + timeoutMs, () => handle.query(progressQuery));
+    return await session.connection.withDeadline(Date.now() + timeoutMs, () =>
+      handle.query(progressModule().progressQuery),
+    );
   } catch {
     return undefined;
   }
 }
 
 function failureOf(err: unknown): { type?: string; message: string; details?: unknown[]; cancelled?: boolean } {
+  const { WorkflowFailedError } = temporalClient();
+  const { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } = temporalCommon();
   for (const e of causeChain(err instanceof WorkflowFailedError ? err.cause : err)) {
     if (e instanceof ApplicationFailure)
       return { type: e.type ?? undefined, message: e.message, details: e.details ?? undefined };

@@ -45,14 +45,29 @@ export function readManifest(file: string): string {
 /** Result of `loadManifest`. */
 export type LoadedManifest = { ok: true; spec: AppSpec } | { ok: false; issues: SpecIssue[] };
 
-/** Reads and validates a manifest. */
-export function loadManifest(file: string): LoadedManifest {
-  return parseAppSpec(readManifest(file));
+/**
+ * Reads and validates a manifest. `namespace` (`-n`) is the namespace of a manifest that names none; a manifest
+ * naming another is a `NamespaceConflict` CliError (exit 2), as kubectl refuses it.
+ */
+export function loadManifest(file: string, namespace?: string): LoadedManifest {
+  const loaded = parseAppSpec(readManifest(file), { defaultNamespace: namespace });
+  if (loaded.ok && namespace !== undefined && loaded.spec.namespace !== namespace) {
+    throw new CliError({
+      code: CliErrorCode.NamespaceConflict,
+      message:
+        `${file} names the namespace ${loaded.spec.namespace} (metadata.namespace), and -n/--namespace ` +
+        `says ${namespace}`,
+      hint:
+        `Drop -n to use ${loaded.spec.namespace}, or remove metadata.namespace from the manifest to ` +
+        `choose it with -n. Nothing was started.`,
+    });
+  }
+  return loaded;
 }
 
 /** Reads and validates a manifest, throwing an `InvalidSpec` CliError (exit 2) with every issue. */
-export function requireSpec(file: string): AppSpec {
-  const loaded = loadManifest(file);
+export function requireSpec(file: string, namespace?: string): AppSpec {
+  const loaded = loadManifest(file, namespace);
   if (loaded.ok) return loaded.spec;
   throw new CliError({
     code: CliErrorCode.InvalidSpec,

@@ -12,6 +12,7 @@ import {
   type SettingGroup,
   type Settings,
 } from '../config/settings';
+import { dns1035 } from './app-ref';
 import { CliError, CliErrorCode } from './errors';
 import type { CliIo } from './io';
 import { Output, OutputFormat } from './output';
@@ -72,6 +73,27 @@ export function outputOf(command: Command, io: CliIo): Output {
 /** `-n, --namespace <ns>`: the Kubernetes namespace of the application. */
 export function addAppNamespaceOption(command: Command): Command {
   return command.option('-n, --namespace <namespace>', 'Kubernetes namespace of the application', 'default');
+}
+
+/** `-n, --namespace <ns>` of a command that reads a manifest: the namespace of a manifest that names none. */
+export function addManifestNamespaceOption(command: Command): Command {
+  return command.option(
+    '-n, --namespace <namespace>',
+    'namespace of an application whose manifest names none (as kubectl -n); a manifest naming another is refused',
+  );
+}
+
+/** The `-n` of a command that reads a manifest (undefined when not given); a malformed name is exit 2. */
+export function manifestNamespaceOf(command: Command): string | undefined {
+  const namespace = command.opts<{ namespace?: string }>().namespace;
+  if (namespace !== undefined && (!dns1035.test(namespace) || namespace.length > 63)) {
+    throw new CliError({
+      code: CliErrorCode.Usage,
+      message: `invalid namespace "${namespace}"`,
+      hint: 'Use a Kubernetes name: lowercase letters, digits and -, starting with a letter.',
+    });
+  }
+  return namespace;
 }
 
 /** `-f, --file <path>`: the FlinkDeployment manifest (`-` reads stdin). */

@@ -6,6 +6,7 @@ import { cancelCommand } from './commands/cancel';
 import { deleteCommand } from './commands/delete';
 import { followCommand } from './commands/follow';
 import { historyCommand } from './commands/history';
+import { logsCommand } from './commands/logs';
 import { savepointCommand, suspendCommand, resumeCommand, rollbackCommand } from './commands/operations';
 import { planCommand } from './commands/plan';
 import { scheduleCommand } from './commands/schedule';
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext, version = '0.1.0'): Command {
     .addCommand(statusCommand(ctx))
     .addCommand(historyCommand(ctx))
     .addCommand(followCommand(ctx))
+    .addCommand(logsCommand(ctx))
     .addCommand(savepointCommand(ctx))
     .addCommand(suspendCommand(ctx))
     .addCommand(resumeCommand(ctx))

@@ -3,12 +3,11 @@
  * (`flink-deploy/<ns>/<app>`), with search attributes and a static summary; when another
  * operation holds the id: exit 5, or with `--queue` wait for it and start after it.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { operationWorkflowId } from '../contract/ids';
-import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
 import type { AppRef } from '../contract/app';
 import type { Operation } from '../contract/operations';
 import { CliError, CliErrorCode } from './errors';
+import { searchAttributes, temporalCommon } from './lazy-modules';
 import { cancelHint, followHint, workflowUrl } from './links';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';
@@ -45,6 +44,7 @@ export interface StartedOperation {
 async function start(input: StartOperationInput): Promise<StartedOperation> {
   const { session, app } = input;
   const workflowId = operationWorkflowId(app);
+  const { FlinkApplication, FlinkNamespace, FlinkOperation } = searchAttributes();
   const handle = await session.client.workflow.start(input.workflowType, {
     taskQueue: session.settings.taskQueue,
     workflowId,
@@ -73,6 +73,7 @@ async function openRunId(session: TemporalSession, workflowId: string): Promise<
 /** Starts the operation; see the module comment. */
 export async function startOperation(input: StartOperationInput): Promise<StartedOperation> {
   const { session, output, app, waiting } = input;
+  const { WorkflowExecutionAlreadyStartedError } = temporalCommon();
   let announced = false;
   for (;;) {
     try {

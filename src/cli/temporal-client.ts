@@ -1,8 +1,8 @@
 /** Connects the CLI to Temporal with the loaded settings; unreachable → a clear error. */
-import { Client, Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { Settings } from '../config/settings';
-import { temporalConnectConfig } from '../config/temporal-connection';
 import { CliError, CliErrorCode } from './errors';
+import { temporalClient, temporalConnection } from './lazy-modules';
 
 /** A connected client and how to close it. */
 export interface TemporalSession {
@@ -13,7 +13,8 @@ export interface TemporalSession {
 
 /** Connects, runs `fn`, and closes the connection whatever happens. */
 export async function withTemporal<T>(settings: Settings, fn: (session: TemporalSession) => Promise<T>): Promise<T> {
-  const config = temporalConnectConfig(settings);
+  const config = temporalConnection().temporalConnectConfig(settings);
+  const { Client, Connection } = temporalClient();
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: '10s' } as Parameters<

@@ -6,7 +6,8 @@
  * `TEMPORAL_*` variables over the TOML profile), then the default.
  */
 import { readFileSync } from 'node:fs';
-import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
+import type * as EnvConfig from '@temporalio/envconfig';
+import type { ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './durations';
 
@@ -539,6 +540,9 @@ function loadProfile(flags: SettingFlags, env: Env): ClientConfigProfile {
   const vars = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+  // Loaded here, not at start-up: `--help` and `validate` never read the Temporal settings.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadClientConfigProfile } = require('@temporalio/envconfig') as typeof EnvConfig;
   try {
     return loadClientConfigProfile({ profile, overrideEnvVars: vars });
   } catch (err) {

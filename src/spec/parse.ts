@@ -62,18 +62,34 @@ export function validateManifest(document: unknown): ParseResult {
   return { ok: true, spec: normalized.spec };
 }
 
+/** Options of `parseAppSpec`. */
+export interface ParseOptions {
+  /**
+   * The namespace of a manifest whose `metadata.namespace` is absent (the CLI's `-n`, as kubectl's).
+   * @default "default"
+   */
+  defaultNamespace?: string;
+}
+
+/** The document with `metadata.namespace` set to `namespace` when it names none. */
+function withDefaultNamespace(document: unknown, namespace: string | undefined): unknown {
+  if (namespace === undefined || !isRecord(document) || !isRecord(document.metadata)) return document;
+  if (document.metadata.namespace !== undefined) return document;
+  return { ...document, metadata: { ...document.metadata, namespace } };
+}
+
 /**
  * Parses manifest text (one FlinkDeployment; other documents in the file are refused with a
  * reason) into an `AppSpec`, or returns every issue found.
  */
-export function parseAppSpec(text: string): ParseResult {
+export function parseAppSpec(text: string, options: ParseOptions = {}): ParseResult {
   const read = readManifestDocuments(text);
   if (!read.ok) return read;
   const many = read.documents.length > 1;
   const issues: SpecIssue[] = [];
   const results: ParseResult[] = [];
   for (const { index, value } of read.documents) {
-    const result = validateManifest(value);
+    const result = validateManifest(withDefaultNamespace(value, options.defaultNamespace));
     results.push(result);
     if (!result.ok) issues.push(...withDocument(result.issues, many ? index : undefined));
   }

@@ -15,6 +15,7 @@ import { runLookupOf } from '../config/run-lookup';
 import { createLogger, temporalLogger } from './logger';
 import { observerMetrics } from './observer-metrics';
 import { startObserver } from './start-observer';
+import { workflowCode } from './workflow-code';
 
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
@@ -26,12 +27,13 @@ export async function runWorker(settings: Settings): Promise<void> {
   const { connectionOptions, namespace } = temporalConnectConfig(settings);
   const connection = await NativeConnection.connect(connectionOptions);
   const clients = createWorkerClients(settings);
+  const workflows = workflowCode();
   try {
     const worker = await Worker.create({
       connection,
       namespace,
       taskQueue: settings.taskQueue,
-      workflowsPath: require.resolve('../workflows'),
+      ...workflows.options,
       activities: {
         ...createActivities({
           kube: clients.kube,
@@ -58,7 +60,12 @@ export async function runWorker(settings: Settings): Promise<void> {
       (err: unknown) => logger.error({ error: String(err) }, 'could not start the observer; operations are served'),
     );
     logger.info(
-      { taskQueue: settings.taskQueue, namespace, metrics: `http://${settings.metricsAddress}/metrics` },
+      {
+        taskQueue: settings.taskQueue,
+        namespace,
+        metrics: `http://${settings.metricsAddress}/metrics`,
+        workflowCode: workflows.file,
+      },
       'worker running',
     );
     await worker.run();

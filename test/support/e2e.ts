@@ -58,6 +58,8 @@ export class E2eEnv {
   readonly metricsPort = 20000 + Math.floor(Math.random() * 20000);
   /** Settings of this test's worker and CLI beyond the harness's own (e.g. a short observer interval). */
   extraEnv: Record<string, string> = {};
+  /** The `flink-deploy` script the worker and CLI run: this checkout's, or an installed package's. */
+  cliEntry = cliEntry;
 
   constructor(prefix: string) {
     this.namespace = `${prefix}-${randomUUID().slice(0, 6)}`;
@@ -93,7 +95,7 @@ export class E2eEnv {
   /** Another worker process on the same task queue (its own metrics address and log); the caller kills it. */
   spawnWorker(extraEnv: Record<string, string> = {}, logName = 'worker.log'): ChildProcess {
     const log = path.join(this.dir, logName);
-    const worker = spawn(node, [cliEntry, 'worker'], {
+    const worker = spawn(node, [this.cliEntry, 'worker'], {
       env: { ...this.env(), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -144,7 +146,7 @@ export class E2eEnv {
   /** Run the CLI; resolves with its exit code and output. */
   cli(args: string[], opts: { onStdout?: (text: string) => void } = {}): Promise<CliResult> {
     return new Promise((resolve) => {
-      const child = spawn(node, [cliEntry, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(node, [this.cliEntry, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => {

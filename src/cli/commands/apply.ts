@@ -8,7 +8,14 @@ import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
 import { requireSpec } from '../manifest';
-import { addFileOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
+import {
+  addFileOption,
+  addManifestNamespaceOption,
+  addOutputOption,
+  addSettingOptions,
+  manifestNamespaceOf,
+  settingsOf,
+} from '../options';
 import { operationForChange, planJson, planText } from '../plan-view';
 import { startAndFollow } from '../start-and-follow';
 import { applyDetails, applySummary } from '../summaries';
@@ -40,6 +47,7 @@ export function applyCommand(ctx: CliContext): Command {
     'start the operation the spec needs (deploy, upgrade, scale, suspend, resume, savepoint) and follow it',
   );
   addFileOption(command);
+  addManifestNamespaceOption(command);
   command.option('--dry-run', 'validate and show what would run (reads the cluster); start nothing', false);
   command.option(
     '--from-scratch',
@@ -53,7 +61,7 @@ export function applyCommand(ctx: CliContext): Command {
   return command.action(
     action(ctx, command, async (output) => {
       const opts = command.opts<{ file: string; dryRun: boolean; fromScratch: boolean }>();
-      const spec = requireSpec(opts.file);
+      const spec = requireSpec(opts.file, manifestNamespaceOf(command));
       const settings = settingsOf(command, ctx.io);
       const app = { namespace: spec.namespace, name: spec.name };
       if (opts.dryRun) {

@@ -3,7 +3,6 @@
  * run is queued behind the delete), then the `delete` operation: a final savepoint (reported and
  * kept; `--no-savepoint` cancels the job instead), every object, the HA ConfigMaps, the record.
  */
-import { ScheduleNotFoundError } from '@temporalio/client';
 import { Command } from 'commander';
 import { SettingGroup } from '../../config/settings';
 import { savepointScheduleId } from '../../contract/ids';
@@ -13,6 +12,7 @@ import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { CliError, CliErrorCode } from '../errors';
+import { temporalClient } from '../lazy-modules';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { startAndFollow } from '../start-and-follow';
 import { operationSummary } from '../summaries';
@@ -50,7 +50,7 @@ export function deleteCommand(ctx: CliContext): Command {
           await session.client.schedule.getHandle(scheduleId).delete();
           return true;
         } catch (err) {
-          if (err instanceof ScheduleNotFoundError) return false;
+          if (err instanceof temporalClient().ScheduleNotFoundError) return false;
           throw err;
         }
       });

@@ -3,11 +3,11 @@ import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatDuration } from '../../config/durations';
 import { SettingGroup } from '../../config/settings';
-import { FlinkOperation, FlinkOutcome } from '../../contract/search-attributes';
 import type { OperationResult } from '../../contract/operations';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';
+import { searchAttributes } from '../lazy-modules';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal, type TemporalSession } from '../temporal-client';
@@ -43,6 +43,7 @@ async function entryOf(session: TemporalSession, info: WorkflowExecutionInfo): P
       .result()
       .catch(() => undefined)) as OperationResult | undefined;
   }
+  const { FlinkOperation, FlinkOutcome } = searchAttributes();
   return {
     workflowId: info.workflowId,
     runId: info.runId,

@@ -6,7 +6,14 @@ import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
 import { requireSpec } from '../manifest';
-import { addFileOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
+import {
+  addFileOption,
+  addManifestNamespaceOption,
+  addOutputOption,
+  addSettingOptions,
+  manifestNamespaceOf,
+  settingsOf,
+} from '../options';
 import { planJson, planText } from '../plan-view';
 
 export function planCommand(ctx: CliContext): Command {
@@ -14,11 +21,12 @@ export function planCommand(ctx: CliContext): Command {
     'show what apply would do and why (the change class per field), touching nothing',
   );
   addFileOption(command);
+  addManifestNamespaceOption(command);
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Kubernetes]);
   return command.action(
     action(ctx, command, async (output) => {
-      const spec = requireSpec(command.opts<{ file: string }>().file);
+      const spec = requireSpec(command.opts<{ file: string }>().file, manifestNamespaceOf(command));
       const settings = settingsOf(command, ctx.io);
       const record = await readDeployedRecord(settings, { namespace: spec.namespace, name: spec.name });
       const plan = planJson(

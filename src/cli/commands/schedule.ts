@@ -3,18 +3,11 @@
  * `schedule list|pause|resume|delete`: periodic savepoints as a Temporal Schedule per
  * application (id `flink-deploy-savepoints/<ns>/<app>`, overlap SKIP, explicit catch-up window).
  */
-import {
-  ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
-  ScheduleOverlapPolicy,
-  type ScheduleOptions,
-  type ScheduleSummary,
-} from '@temporalio/client';
+import type { ScheduleOptions, ScheduleSummary } from '@temporalio/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration } from '../../config/durations';
 import { SettingGroup } from '../../config/settings';
 import { savepointScheduleId } from '../../contract/ids';
-import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../../contract/search-attributes';
 import { Operation } from '../../contract/operations';
 import { SavepointKind, type RetentionPolicy } from '../../contract/savepoints';
 import type { AppRef } from '../../contract/app';
@@ -23,6 +16,7 @@ import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { searchAttributes as searchAttributeKeys, temporalClient } from '../lazy-modules';
 import { scheduleUrl } from '../links';
 import type { Output } from '../output';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
@@ -55,6 +49,7 @@ export interface SavepointScheduleInput {
 export function savepointScheduleOptions(input: SavepointScheduleInput): ScheduleOptions {
   const { app, retention } = input;
   const args: [SavepointInput] = [{ app, kind: SavepointKind.Periodic, retention }];
+  const { FlinkApplication, FlinkNamespace, FlinkOperation } = searchAttributeKeys();
   const searchAttributes = [
     { key: FlinkApplication, value: app.name },
     { key: FlinkNamespace, value: app.namespace },
@@ -76,7 +71,7 @@ export function savepointScheduleOptions(input: SavepointScheduleInput): Schedul
         `${retention.maxAgeSeconds ? `, max age ${formatDuration(retention.maxAgeSeconds * 1000)}` : ''}`,
     },
     policies: {
-      overlap: ScheduleOverlapPolicy.SKIP,
+      overlap: temporalClient().ScheduleOverlapPolicy.SKIP,
       catchupWindow: Math.max(minCatchupMs, input.catchupWindowMs ?? input.everyMs),
     },
     typedSearchAttributes: searchAttributes,
@@ -140,7 +135,7 @@ function appCommand(
         try {
           return await init.run({ session, app, output, command });
         } catch (err) {
-          if (err instanceof ScheduleNotFoundError) throw notFound(app);
+          if (err instanceof temporalClient().ScheduleNotFoundError) throw notFound(app);
           throw err;
         }
       });
@@ -169,7 +164,7 @@ function savepointsCommand(ctx: CliContext): Command {
       try {
         await session.client.schedule.create(options);
       } catch (err) {
-        if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+        if (!(err instanceof temporalClient().ScheduleAlreadyRunning)) throw err;
         await session.client.schedule.getHandle(options.scheduleId).update((previous) => ({
           ...previous,
           spec: options.spec,

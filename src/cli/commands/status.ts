@@ -7,7 +7,6 @@ import { SettingGroup, type Settings } from '../../config/settings';
 import type { DeployStateRecord } from '../../k8s/state-record/types';
 import type { AppSpec } from '../../spec/types';
 import { operationWorkflowId } from '../../contract/ids';
-import { progressQuery } from '../../contract/progress';
 import type { AppRef } from '../../contract/app';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
@@ -16,13 +15,13 @@ import { readJobState, type JobStateView } from '../job-state';
 import { nextStep, type NextStep } from '../next-step';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { progressModule, runLookup } from '../lazy-modules';
 import { PROGRESS_QUERY_TIMEOUT_MS } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
 import { observedLines, observedView, type ObservedView } from '../observed-view';
 import { describeRunState, type RunState } from '../../contract/run-state';
-import { runStateOf } from '../../config/run-lookup';
 
 /** A spec in one line. */
 export function specSummary(spec: AppSpec | null | undefined): string | undefined {
@@ -83,7 +82,7 @@ async function operationStatus(
     if (!description) return { operation: null, ever: false };
     if (description.status.name !== 'RUNNING') return { operation: null, ever: true };
     const progress = await session.connection
-      .withDeadline(Date.now() + PROGRESS_QUERY_TIMEOUT_MS, () => handle.query(progressQuery))
+      .withDeadline(Date.now() + PROGRESS_QUERY_TIMEOUT_MS, () => handle.query(progressModule().progressQuery))
       .catch(() => undefined);
     return {
       ever: true,
@@ -241,7 +240,9 @@ export function statusCommand(ctx: CliContext): Command {
       const held = record?.operation;
       const holderRun =
         held && held.runId !== operation?.runId
-          ? await withTemporal(settings, (session) => runStateOf(session.client, held.workflowId, held.runId))
+          ? await withTemporal(settings, (session) =>
+              runLookup().runStateOf(session.client, held.workflowId, held.runId),
+            )
           : undefined;
       const status = statusJson(app, record, operation, recordError, job, holderRun);
       output.data(status, () => statusText(status));

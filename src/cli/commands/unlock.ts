@@ -11,11 +11,11 @@ import { describeRunState, HolderRelease, type RunState } from '../../contract/r
 import type * as K8s from '../../k8s';
 import type { OperationRecord } from '../../k8s/state-record/types';
 import { withHolderReleased } from '../../k8s/state-record/lock';
-import { runStateOf } from '../../config/run-lookup';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { runLookup } from '../lazy-modules';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
 
@@ -90,7 +90,7 @@ export function unlockCommand(ctx: CliContext): Command {
         return ExitCode.Success;
       }
       const state: RunState = await withTemporal(settings, (session) =>
-        runStateOf(session.client, holder.workflowId, holder.runId),
+        runLookup().runStateOf(session.client, holder.workflowId, holder.runId),
       );
       if (state.kind === 'running') {
         throw new CliError({

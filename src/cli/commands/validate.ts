@@ -4,7 +4,7 @@ import { formatSpecIssues } from '../../spec/errors';
 import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';
 import { issuesJson, loadManifest, type IssueJson } from '../manifest';
-import { addFileOption, addOutputOption } from '../options';
+import { addFileOption, addManifestNamespaceOption, addOutputOption, manifestNamespaceOf } from '../options';
 
 /** The JSON document of `validate`. */
 export interface ValidateJson {
@@ -18,11 +18,12 @@ export function validateCommand(ctx: CliContext): Command {
     'check a FlinkDeployment manifest (the spec checks only: no cluster, no Temporal)',
   );
   addFileOption(command);
+  addManifestNamespaceOption(command);
   addOutputOption(command);
   return command.action(
     action(ctx, command, (output) => {
       const { file } = command.opts<{ file: string }>();
-      const loaded = loadManifest(file);
+      const loaded = loadManifest(file, manifestNamespaceOf(command));
       if (loaded.ok) {
         const { spec } = loaded;
         const document: ValidateJson = { valid: true, app: { namespace: spec.namespace, name: spec.name }, errors: [] };

@@ -1,0 +1,24 @@
+/**
+ * The worker's workflow code bundled ahead of time (npm run build, after tsc): `dist/workflow-bundle.js`,
+ * which the compiled worker loads with `workflowBundle: { codePath }` (src/worker/workflow-code.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleFile } from '../../src/worker/workflow-code';
+
+async function main(): Promise<void> {
+  const dist = path.join(__dirname, '..', '..', 'dist');
+  const workflowsPath = require.resolve(path.join(dist, 'workflows'));
+  const { code } = await bundleWorkflowCode({ workflowsPath });
+  const file = path.join(dist, workflowBundleFile);
+  writeFileSync(file, code);
+  process.stdout.write(
+    `workflow bundle: ${path.relative(process.cwd(), file)} (${Math.round(code.length / 1024)} KiB)\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`workflow bundle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+/**
+ * Modules a command needs only when it runs, loaded on first use: `flink-deploy --help` and `validate` start
+ * without the Temporal SDK (gRPC, protobufs), which costs most of the start-up (scripts/bench/startup.ts).
+ * Import their types with `import type`; take their values from these functions inside actions.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import type * as TemporalClient from '@temporalio/client';
+import type * as TemporalCommon from '@temporalio/common';
+import type * as TemporalConnection from '../config/temporal-connection';
+import type * as Progress from '../contract/progress';
+import type * as SearchAttributes from '../contract/search-attributes';
+import type * as RunLookup from '../config/run-lookup';
+
+/** `@temporalio/client`. */
+export const temporalClient = (): typeof TemporalClient => require('@temporalio/client') as typeof TemporalClient;
+
+/** `@temporalio/common`. */
+export const temporalCommon = (): typeof TemporalCommon => require('@temporalio/common') as typeof TemporalCommon;
+
+/** src/config/temporal-connection (loads `@temporalio/envconfig`). */
+export const temporalConnection = (): typeof TemporalConnection =>
+  require('../config/temporal-connection') as typeof TemporalConnection;
+
+/** src/contract/progress (its query definition loads `@temporalio/workflow`). */
+export const progressModule = (): typeof Progress => require('../contract/progress') as typeof Progress;
+
+/** src/contract/search-attributes (their keys load `@temporalio/common`). */
+export const searchAttributes = (): typeof SearchAttributes =>
+  require('../contract/search-attributes') as typeof SearchAttributes;
+
+/** src/config/run-lookup (whether a workflow run is still open). */
+export const runLookup = (): typeof RunLookup => require('../config/run-lookup') as typeof RunLookup;
