@@ -115,6 +115,7 @@ export function recordActivities(deps: ActivityDeps) {
         async () => {
           let ended = false;
           let entered: { phase: string; details?: string } | undefined;
+          let startedAt: string | undefined;
           const written = await store.mutateRecord<AppSpec>({
             namespace: input.app.namespace,
             app: input.app.name,
@@ -127,6 +128,7 @@ export function recordActivities(deps: ActivityDeps) {
                 );
               }
               ended = input.end !== undefined;
+              startedAt = record.operation.startedAt;
               entered = phaseEntered(record, input);
               return withSavepointsBounded(applyUpdate(record, input, now()), deps.config.recordMaxSavepoints);
             },
@@ -137,6 +139,11 @@ export function recordActivities(deps: ActivityDeps) {
           if (entered && written.written) {
             const { phase, details } = entered;
             await announce(input.app, phase, `${phase}${details ? `: ${details}` : ''}`);
+          }
+          if (ended && input.end && written.written) {
+            const { operation, outcome } = input.end;
+            const seconds = Math.max(0, (now().getTime() - Date.parse(startedAt ?? '')) / 1000);
+            if (Number.isFinite(seconds)) deps.metrics?.operationEnded({ operation, outcome, seconds });
           }
           if (ended && input.end) {
             const { operation, outcome, message } = input.end;

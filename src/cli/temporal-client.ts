@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import { temporalConnectConfig } from '../config/temporal-connection';
 import { CliError, CliErrorCode } from './errors';
+import { dataConverterOf } from '../codec';
 
 /** A connected client and how to close it. */
 export interface TemporalSession {
@@ -28,7 +29,11 @@ export async function withTemporal<T>(settings: Settings, fn: (session: Temporal
     });
   }
   try {
-    const client = new Client({ connection, namespace: config.namespace });
+    const client = new Client({
+      connection,
+      namespace: config.namespace,
+      dataConverter: dataConverterOf(settings.payloadKeys),
+    });
     return await fn({ client, connection, settings });
   } finally {
     await connection.close();

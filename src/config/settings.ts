@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './durations';
+import { KeyringError, loadKeyring, type Keyring } from '../codec/keyring';
 
 /** How the worker reaches a Flink JobManager's REST API. */
 export const FlinkEndpointMode = {
@@ -58,6 +59,11 @@ export interface Settings {
   temporalTlsKeyPath?: string;
   temporalTlsCaPath?: string;
   temporalTlsServerName?: string;
+  /**
+   * Payload keys (docs/security.md): set, every payload this process writes to Temporal is
+   * encrypted (AES-256-GCM) and every encrypted one it reads decrypted. Unset: plain payloads.
+   */
+  payloadKeys?: Keyring;
   /** Profile of the Temporal TOML config file. @default "default" */
   temporalProfile: string;
   /** Task queue of the flink-deploy worker. @default "flink-deploy" */
@@ -179,6 +185,16 @@ const apiKeyFile = z.string().transform((file, ctx) => {
   return key;
 });
 
+/** A key file or Secret directory: its keys, read once and checked (a bad one is refused, named). */
+const payloadKeys = z.string().transform((source, ctx) => {
+  try {
+    return loadKeyring(source);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof KeyringError ? err.message : String(err) });
+    return z.NEVER;
+  }
+});
+
 function tlsPath(source: { path: string } | { data: string | Uint8Array } | undefined): string | undefined {
   return source && 'path' in source ? source.path : undefined;
 }
@@ -228,6 +244,19 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     env: ['TEMPORAL_API_KEY_FILE'],
     description: 'file holding the Temporal Cloud API key (e.g. a mounted Secret); used when no key is given',
     schema: apiKeyFile,
+    secret: true,
+  },
+  {
+    key: 'payloadKeys',
+    name: 'temporal.payloadKeys',
+    group: SettingGroup.Temporal,
+    flag: '--payload-keys <path>',
+    env: ['FLINK_DEPLOY_PAYLOAD_KEYS'],
+    description:
+      'key file (lines <id>=<base64 32 bytes>, the last encrypts) or mounted Secret directory (a file per key, ' +
+      'the greatest id encrypts): encrypt every payload in Temporal; the CLI, the worker and the codec server ' +
+      'need the same keys',
+    schema: payloadKeys,
     secret: true,
   },
   {
@@ -579,7 +608,7 @@ export function describeSettings(settings: Settings): Record<string, string | nu
     settingDefinitions.map((definition) => {
       const value = settings[definition.key];
       if (value === undefined) return [definition.name, undefined];
-      if (definition.secret) return [definition.name, '(set)'];
+      if (definition.secret || (typeof value === 'object' && !Array.isArray(value))) return [definition.name, '(set)'];
       if (definition.key.endsWith('Ms') && typeof value === 'number') return [definition.name, formatDuration(value)];
       if (Array.isArray(value)) return [definition.name, value.join(',')];
       return [definition.name, value];
