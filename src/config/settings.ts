@@ -40,6 +40,8 @@ export const SettingGroup = {
   Kubernetes: 'kubernetes',
   /** The worker only. */
   Worker: 'worker',
+  /** `codec-server` only. */
+  CodecServer: 'codec-server',
 } as const;
 export type SettingGroup = (typeof SettingGroup)[keyof typeof SettingGroup];
 
@@ -64,6 +66,12 @@ export interface Settings {
    * encrypted (AES-256-GCM) and every encrypted one it reads decrypted. Unset: plain payloads.
    */
   payloadKeys?: Keyring;
+  /** `host:port` the codec server listens on. @default "127.0.0.1:8888" */
+  codecServerAddress: string;
+  /** Browser origins the codec server answers (the Web UI's). @default ["http://127.0.0.1:8233"] */
+  codecServerOrigins: string[];
+  /** The bearer token the codec server requires, read from `--auth-token-file` (never shown). */
+  codecServerToken?: string;
   /** Profile of the Temporal TOML config file. @default "default" */
   temporalProfile: string;
   /** Task queue of the flink-deploy worker. @default "flink-deploy" */
@@ -124,6 +132,8 @@ export interface SettingDefinition {
   /** Dotted name used in messages and docs. */
   name: string;
   group: SettingGroup;
+  /** Other groups whose commands take this setting too (the payload keys: the codec server). */
+  alsoIn?: readonly SettingGroup[];
   description: string;
   /** Environment variables, first wins. */
   env: readonly string[];
@@ -166,24 +176,26 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
-/** A path whose file holds the API key: read once, trimmed; the key itself is the value. */
-const apiKeyFile = z.string().transform((file, ctx) => {
-  let key: string;
-  try {
-    key = readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    });
-    return z.NEVER;
-  }
-  if (!key) {
-    ctx.addIssue({ code: 'custom', message: `${file} is empty: expected the API key` });
-    return z.NEVER;
-  }
-  return key;
-});
+/** A path whose file holds a secret (`what`): read once, trimmed; the secret itself is the value. */
+const secretFile = (what: string) =>
+  z.string().transform((file, ctx) => {
+    let key: string;
+    try {
+      key = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
+      return z.NEVER;
+    }
+    if (!key) {
+      ctx.addIssue({ code: 'custom', message: `${file} is empty: expected ${what}` });
+      return z.NEVER;
+    }
+    return key;
+  });
+const apiKeyFile = secretFile('the API key');
 
 /** A key file or Secret directory: its keys, read once and checked (a bad one is refused, named). */
 const payloadKeys = z.string().transform((source, ctx) => {
@@ -257,6 +269,42 @@ export const settingDefinitions: readonly SettingDefinition[] = [
       'the greatest id encrypts): encrypt every payload in Temporal; the CLI, the worker and the codec server ' +
       'need the same keys',
     schema: payloadKeys,
+    secret: true,
+    alsoIn: [SettingGroup.CodecServer],
+  },
+  {
+    key: 'codecServerAddress',
+    name: 'codecServer.address',
+    group: SettingGroup.CodecServer,
+    flag: '--listen <host:port>',
+    env: ['FLINK_DEPLOY_CODEC_SERVER_ADDRESS'],
+    description: 'where the codec server listens (the Web UI’s codec endpoint is http://<this>)',
+    default: '127.0.0.1:8888',
+    schema: hostPort,
+  },
+  {
+    key: 'codecServerOrigins',
+    name: 'codecServer.corsOrigins',
+    group: SettingGroup.CodecServer,
+    flag: '--cors-origins <url,url>',
+    env: ['FLINK_DEPLOY_CODEC_SERVER_CORS_ORIGINS'],
+    description: 'browser origins (the Temporal Web UI’s) the codec server answers, comma-separated',
+    default: 'http://127.0.0.1:8233',
+    schema: z
+      .string()
+      .transform((text) => text.split(',').map((o) => o.trim().replace(/\/+$/, '')))
+      .refine((list) => list.every((o) => /^https?:\/\/[^\s/]+$/.test(o)), {
+        message: 'expected origins such as https://temporal.example.com,http://127.0.0.1:8233',
+      }),
+  },
+  {
+    key: 'codecServerToken',
+    name: 'codecServer.authTokenFile',
+    group: SettingGroup.CodecServer,
+    flag: '--auth-token-file <path>',
+    env: ['FLINK_DEPLOY_CODEC_SERVER_TOKEN_FILE'],
+    description: 'file holding the bearer token every encode/decode request must carry (unset: no auth)',
+    schema: secretFile('the token'),
     secret: true,
   },
   {
