@@ -2,6 +2,10 @@
  * Deploy and savepoint upgrade on the whole local stack, with the stateful counter job:
  * outcomes read from Flink (latest.restored), Kubernetes (the record) and the job's output.
  */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   apps,
   continuity,
@@ -15,10 +19,15 @@ import {
   removeApp,
 } from '../support/e2e';
 import { sampleOf, scrapeMetrics } from '../support/metrics';
+import { stack } from '../support/stack';
+import { operationWorkflowId } from '../../src/contract/ids';
 
 const env = new E2eEnv('e2e-upgrade');
-// The observer sweeps often enough to set the savepoint-age gauge within the test.
-env.extraEnv = { FLINK_DEPLOY_OBSERVE_INTERVAL: '10s' };
+// Payloads encrypted (CLI and worker share the key file, docs/security.md); the observer sweeps
+// often enough to set the savepoint-age gauge within the test.
+const keyFile = path.join(env.dir, 'payload-keys');
+writeFileSync(keyFile, `e2e-1=${randomBytes(32).toString('base64')}\n`);
+env.extraEnv = { FLINK_DEPLOY_OBSERVE_INTERVAL: '10s', FLINK_DEPLOY_PAYLOAD_KEYS: keyFile };
 beforeAll(() => env.setUp());
 afterAll(() => env.tearDown());
 
@@ -117,6 +126,23 @@ test(
     );
     expect(age).toBeGreaterThanOrEqual(0);
     expect(age).toBeLessThan(600);
+    // The history holds no spec: a raw read (no codec) shows encrypted payloads only.
+    const raw = execFileSync(
+      stack.temporalCli,
+      [
+        'workflow',
+        'show',
+        '--address',
+        stack.temporalAddress,
+        '-w',
+        operationWorkflowId({ namespace: env.namespace, name: app }),
+        '-o',
+        'json',
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    for (const specText of [newOut, 'dev.flinkdeploy', 'parallelism']) expect(raw).not.toContain(specText);
     await removeApp(env.namespace, app);
   },
 );
