@@ -4,6 +4,7 @@ import type { Settings } from '../config/settings';
 import type { FlinkRestClient } from '../flink';
 import type { KubeFacade } from '../k8s';
 import type { RunLookup } from '../contract/run-state';
+import type { OperationMetrics } from './metrics';
 
 /**
  * The settings the activities read (defaults, reasons and flags: src/config/settings.ts, the
@@ -47,5 +48,7 @@ export interface ActivityDeps {
    * held lock is never released on the holder's behalf (only `flink-deploy unlock` does).
    */
   runs?: RunLookup;
+  /** Where operations, savepoints and downtime are measured (the worker's meter). Unset: nowhere. */
+  metrics?: OperationMetrics;
   now?: () => Date;
 }

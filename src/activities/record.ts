@@ -1,7 +1,9 @@
 /**
  * beginOperation and updateRecord: the deployed-state record, written before side effects. The
- * start and the end of an operation are also told as Kubernetes Events on the application's
- * JobManager Deployment (`kubectl describe deployment <app>-jobmanager`), best effort.
+ * start of an operation, each phase it enters and its end (with the reason) are also told as
+ * Kubernetes Events on the application's JobManager Deployment (`kubectl describe deployment
+ * <app>-jobmanager`, `kubectl get events`), best effort: an Event is written only by the attempt
+ * whose record write landed, so a retried write tells nothing twice.
  */
 import { Context } from '@temporalio/activity';
 import type { AppRef } from '../contract/app';
@@ -112,6 +114,8 @@ export function recordActivities(deps: ActivityDeps) {
           `${input.app.namespace}/${input.app.name}`,
         async () => {
           let ended = false;
+          let entered: { phase: string; details?: string } | undefined;
+          let startedAt: string | undefined;
           const written = await store.mutateRecord<AppSpec>({
             namespace: input.app.namespace,
             app: input.app.name,
@@ -124,12 +128,23 @@ export function recordActivities(deps: ActivityDeps) {
                 );
               }
               ended = input.end !== undefined;
+              startedAt = record.operation.startedAt;
+              entered = phaseEntered(record, input);
               return withSavepointsBounded(applyUpdate(record, input, now()), deps.config.recordMaxSavepoints);
             },
           });
           // Never dropped to fit the bound: undisposed savepoints and the restore source. Said, not hidden.
           const over = savepointsOverBound(written.record, deps.config.recordMaxSavepoints);
           if (over && written.written) Context.current().log.warn(over);
+          if (entered && written.written) {
+            const { phase, details } = entered;
+            await announce(input.app, phase, `${phase}${details ? `: ${details}` : ''}`);
+          }
+          if (ended && input.end && written.written) {
+            const { operation, outcome } = input.end;
+            const seconds = Math.max(0, (now().getTime() - Date.parse(startedAt ?? '')) / 1000);
+            if (Number.isFinite(seconds)) deps.metrics?.operationEnded({ operation, outcome, seconds });
+          }
           if (ended && input.end) {
             const { operation, outcome, message } = input.end;
             const ok = outcome === Outcome.Succeeded || outcome === Outcome.NoChange || outcome === Outcome.Skipped;
@@ -139,6 +154,13 @@ export function recordActivities(deps: ActivityDeps) {
       );
     },
   };
+}
+
+/** The phase `input` moves the held operation into (none when it is already there: a retried write). */
+function phaseEntered(record: AppRecord, input: UpdateRecordInput): { phase: string; details?: string } | undefined {
+  const change = input.changes.findLast((c) => c.kind === 'phase');
+  if (change?.kind !== 'phase' || !record.operation || record.operation.phase === change.phase) return undefined;
+  return { phase: change.phase, details: change.details };
 }
 
 /** `rolled-back` → `RolledBack`: an Event reason is CamelCase. */

@@ -31,6 +31,8 @@ export function savepointActivities(deps: ActivityDeps) {
       return classified(what, async () => {
         const flink = await deps.flinkFor(app);
         const signal = activitySignal();
+        // Set when this attempt triggers: only then is the savepoint's duration ours to measure.
+        let triggeredAt: number | undefined;
         // 1. A retry: does Flink already know our trigger?
         const known = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
           if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
@@ -70,6 +72,7 @@ export function savepointActivities(deps: ActivityDeps) {
             });
           }
           // 3. Trigger with our id (the same id again is the same request).
+          triggeredAt = Date.now();
           try {
             if (input.stop)
               await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
@@ -88,8 +91,11 @@ export function savepointActivities(deps: ActivityDeps) {
               if (hasErrorCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
               throw err;
             });
-            if (status.kind === 'completed')
+            if (status.kind === 'completed') {
+              if (triggeredAt !== undefined)
+                deps.metrics?.savepointTaken({ stop: input.stop, seconds: (Date.now() - triggeredAt) / 1000 });
               return { done: true, value: { location: status.location, recovered: false } };
+            }
             if (status.kind === 'pending') return { done: false, seen: 'savepoint in progress' };
             // Failed or forgotten: a stop whose job still FINISHED left a valid savepoint (anchors' pain 2).
             if (input.stop) {

@@ -14,6 +14,9 @@ import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { podsOfGeneration, rootCauseOf, wrongRestore } from './stability-rules';
 import type { AwaitStableInput, StableJob } from './types';
+import type { AppRef } from '../contract/app';
+import { SavepointKind } from '../contract/savepoints';
+import type { AppSpec } from '../spec/types';
 
 /** A look slower than this heartbeats between its calls (the heartbeat timeout is 20 s). */
 const INTRA_LOOK_HEARTBEAT_MS = 5_000;
@@ -38,6 +41,25 @@ export function resumedStability(details: unknown): StabilityProgress | undefine
 }
 
 export function stabilityActivities(deps: ActivityDeps) {
+  /**
+   * Upgrade downtime, when the job was restored from an upgrade's stop-with-savepoint: from the
+   * savepoint's completion (the old job stopped) to the new job seen RUNNING. A rollback's
+   * restore from the same savepoint measures the downtime of the upgrade that failed. Best effort.
+   */
+  async function measureDowntime(app: AppRef, restoredFrom: string, runningSince: number): Promise<void> {
+    if (!deps.metrics) return;
+    try {
+      const read = await deps.kube.records.readRecord<AppSpec>(app.namespace, app.name);
+      const savepoint = read?.record.savepoints.find(
+        (s) => s.location === restoredFrom && s.kind === SavepointKind.Upgrade,
+      );
+      const stoppedAt = savepoint ? Date.parse(savepoint.time) : NaN;
+      if (Number.isFinite(stoppedAt))
+        deps.metrics.upgradeDowntime({ seconds: Math.max(0, runningSince - stoppedAt) / 1000 });
+    } catch (err) {
+      Context.current().log.warn('could not measure the upgrade downtime', { error: String(err) });
+    }
+  }
   return {
     async awaitJobStable(input: AwaitStableInput): Promise<StableJob> {
       const { app, jobId, stability } = input;
@@ -153,6 +175,7 @@ export function stabilityActivities(deps: ActivityDeps) {
                 done: false,
                 seen: `RUNNING ${runningFor}s of the ${stability.windowSeconds}s window, ${completed} checkpoint(s)`,
               };
+            if (input.expectRestoredFrom) await measureDowntime(input.app, input.expectRestoredFrom, runningSince);
             return { done: true, value: { restoredFrom: restored, completedCheckpoints: completed } };
           },
         });

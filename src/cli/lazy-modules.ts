@@ -10,6 +10,7 @@ import type * as TemporalConnection from '../config/temporal-connection';
 import type * as Progress from '../contract/progress';
 import type * as SearchAttributes from '../contract/search-attributes';
 import type * as RunLookup from '../config/run-lookup';
+import type * as Codec from '../codec';
 
 /** `@temporalio/client`. */
 export const temporalClient = (): typeof TemporalClient => require('@temporalio/client') as typeof TemporalClient;
@@ -30,3 +31,6 @@ export const searchAttributes = (): typeof SearchAttributes =>
 
 /** src/config/run-lookup (whether a workflow run is still open). */
 export const runLookup = (): typeof RunLookup => require('../config/run-lookup') as typeof RunLookup;
+
+/** src/codec (the payload codec; loads `@temporalio/proto`). */
+export const codecModule = (): typeof Codec => require('../codec') as typeof Codec;

@@ -22,7 +22,9 @@ const settingOptionKeys = new WeakMap<Command, Map<string, keyof SettingFlags>>(
 /** Adds the flags of the settings of these groups to `command`. */
 export function addSettingOptions(command: Command, groups: readonly SettingGroup[]): Command {
   const keys = new Map<string, keyof SettingFlags>();
-  for (const definition of settingDefinitions.filter((d) => groups.includes(d.group))) {
+  const taken = (d: (typeof settingDefinitions)[number]) =>
+    groups.includes(d.group) || (d.alsoIn ?? []).some((g) => groups.includes(g));
+  for (const definition of settingDefinitions.filter(taken)) {
     const shownDefault = defaultText(definition);
     const help =
       `${definition.description} (env: ` +

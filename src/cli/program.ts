@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { CliContext } from './command-kit';
 import { applyCommand } from './commands/apply';
 import { cancelCommand } from './commands/cancel';
+import { codecServerCommand } from './commands/codec-server';
 import { deleteCommand } from './commands/delete';
 import { followCommand } from './commands/follow';
 import { historyCommand } from './commands/history';
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext, version = '0.1.0'): Command {
     .addCommand(unlockCommand(ctx))
     .addCommand(scheduleCommand(ctx))
     .addCommand(workerCommand(ctx))
+    .addCommand(codecServerCommand(ctx))
     .addHelpText('after', exitCodesHelp);
   configure(program, ctx);
   return program;

@@ -2,7 +2,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import { CliError, CliErrorCode } from './errors';
-import { temporalClient, temporalConnection } from './lazy-modules';
+import { codecModule, temporalClient, temporalConnection } from './lazy-modules';
 
 /** A connected client and how to close it. */
 export interface TemporalSession {
@@ -29,7 +29,11 @@ export async function withTemporal<T>(settings: Settings, fn: (session: Temporal
     });
   }
   try {
-    const client = new Client({ connection, namespace: config.namespace });
+    const client = new Client({
+      connection,
+      namespace: config.namespace,
+      dataConverter: codecModule().dataConverterOf(settings.payloadKeys),
+    });
     return await fn({ client, connection, settings });
   } finally {
     await connection.close();

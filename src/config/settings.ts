@@ -10,6 +10,7 @@ import type * as EnvConfig from '@temporalio/envconfig';
 import type { ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './durations';
+import { KeyringError, loadKeyring, type Keyring } from '../codec/keyring';
 
 /** How the worker reaches a Flink JobManager's REST API. */
 export const FlinkEndpointMode = {
@@ -40,6 +41,8 @@ export const SettingGroup = {
   Kubernetes: 'kubernetes',
   /** The worker only. */
   Worker: 'worker',
+  /** `codec-server` only. */
+  CodecServer: 'codec-server',
 } as const;
 export type SettingGroup = (typeof SettingGroup)[keyof typeof SettingGroup];
 
@@ -59,6 +62,17 @@ export interface Settings {
   temporalTlsKeyPath?: string;
   temporalTlsCaPath?: string;
   temporalTlsServerName?: string;
+  /**
+   * Payload keys (docs/security.md): set, every payload this process writes to Temporal is
+   * encrypted (AES-256-GCM) and every encrypted one it reads decrypted. Unset: plain payloads.
+   */
+  payloadKeys?: Keyring;
+  /** `host:port` the codec server listens on. @default "127.0.0.1:8888" */
+  codecServerAddress: string;
+  /** Browser origins the codec server answers (the Web UI's). @default ["http://127.0.0.1:8233"] */
+  codecServerOrigins: string[];
+  /** The bearer token the codec server requires, read from `--auth-token-file` (never shown). */
+  codecServerToken?: string;
   /** Profile of the Temporal TOML config file. @default "default" */
   temporalProfile: string;
   /** Task queue of the flink-deploy worker. @default "flink-deploy" */
@@ -119,6 +133,8 @@ export interface SettingDefinition {
   /** Dotted name used in messages and docs. */
   name: string;
   group: SettingGroup;
+  /** Other groups whose commands take this setting too (the payload keys: the codec server). */
+  alsoIn?: readonly SettingGroup[];
   description: string;
   /** Environment variables, first wins. */
   env: readonly string[];
@@ -161,23 +177,35 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
-/** A path whose file holds the API key: read once, trimmed; the key itself is the value. */
-const apiKeyFile = z.string().transform((file, ctx) => {
-  let key: string;
+/** A path whose file holds a secret (`what`): read once, trimmed; the secret itself is the value. */
+const secretFile = (what: string) =>
+  z.string().transform((file, ctx) => {
+    let key: string;
+    try {
+      key = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
+      return z.NEVER;
+    }
+    if (!key) {
+      ctx.addIssue({ code: 'custom', message: `${file} is empty: expected ${what}` });
+      return z.NEVER;
+    }
+    return key;
+  });
+const apiKeyFile = secretFile('the API key');
+
+/** A key file or Secret directory: its keys, read once and checked (a bad one is refused, named). */
+const payloadKeys = z.string().transform((source, ctx) => {
   try {
-    key = readFileSync(file, 'utf8').trim();
+    return loadKeyring(source);
   } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    });
+    ctx.addIssue({ code: 'custom', message: err instanceof KeyringError ? err.message : String(err) });
     return z.NEVER;
   }
-  if (!key) {
-    ctx.addIssue({ code: 'custom', message: `${file} is empty: expected the API key` });
-    return z.NEVER;
-  }
-  return key;
 });
 
 function tlsPath(source: { path: string } | { data: string | Uint8Array } | undefined): string | undefined {
@@ -229,6 +257,55 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     env: ['TEMPORAL_API_KEY_FILE'],
     description: 'file holding the Temporal Cloud API key (e.g. a mounted Secret); used when no key is given',
     schema: apiKeyFile,
+    secret: true,
+  },
+  {
+    key: 'payloadKeys',
+    name: 'temporal.payloadKeys',
+    group: SettingGroup.Temporal,
+    flag: '--payload-keys <path>',
+    env: ['FLINK_DEPLOY_PAYLOAD_KEYS'],
+    description:
+      'key file (lines <id>=<base64 32 bytes>, the last encrypts) or mounted Secret directory (a file per key, ' +
+      'the greatest id encrypts): encrypt every payload in Temporal; the CLI, the worker and the codec server ' +
+      'need the same keys',
+    schema: payloadKeys,
+    secret: true,
+    alsoIn: [SettingGroup.CodecServer],
+  },
+  {
+    key: 'codecServerAddress',
+    name: 'codecServer.address',
+    group: SettingGroup.CodecServer,
+    flag: '--listen <host:port>',
+    env: ['FLINK_DEPLOY_CODEC_SERVER_ADDRESS'],
+    description: 'where the codec server listens (the Web UI’s codec endpoint is http://<this>)',
+    default: '127.0.0.1:8888',
+    schema: hostPort,
+  },
+  {
+    key: 'codecServerOrigins',
+    name: 'codecServer.corsOrigins',
+    group: SettingGroup.CodecServer,
+    flag: '--cors-origins <url,url>',
+    env: ['FLINK_DEPLOY_CODEC_SERVER_CORS_ORIGINS'],
+    description: 'browser origins (the Temporal Web UI’s) the codec server answers, comma-separated',
+    default: 'http://127.0.0.1:8233',
+    schema: z
+      .string()
+      .transform((text) => text.split(',').map((o) => o.trim().replace(/\/+$/, '')))
+      .refine((list) => list.every((o) => /^https?:\/\/[^\s/]+$/.test(o)), {
+        message: 'expected origins such as https://temporal.example.com,http://127.0.0.1:8233',
+      }),
+  },
+  {
+    key: 'codecServerToken',
+    name: 'codecServer.authTokenFile',
+    group: SettingGroup.CodecServer,
+    flag: '--auth-token-file <path>',
+    env: ['FLINK_DEPLOY_CODEC_SERVER_TOKEN_FILE'],
+    description: 'file holding the bearer token every encode/decode request must carry (unset: no auth)',
+    schema: secretFile('the token'),
     secret: true,
   },
   {
@@ -583,7 +660,7 @@ export function describeSettings(settings: Settings): Record<string, string | nu
     settingDefinitions.map((definition) => {
       const value = settings[definition.key];
       if (value === undefined) return [definition.name, undefined];
-      if (definition.secret) return [definition.name, '(set)'];
+      if (definition.secret || (typeof value === 'object' && !Array.isArray(value))) return [definition.name, '(set)'];
       if (definition.key.endsWith('Ms') && typeof value === 'number') return [definition.name, formatDuration(value)];
       if (Array.isArray(value)) return [definition.name, value.join(',')];
       return [definition.name, value];

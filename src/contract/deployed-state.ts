@@ -32,8 +32,11 @@ export interface DeployedState {
 
 /** A change to the deployed-state record, applied under the lock. */
 export type RecordChange =
-  /** The operation's phase, written before the phase's first side effect. */
-  | { kind: 'phase'; phase: string }
+  /**
+   * The operation's phase, written before the phase's first side effect; `details` (what the phase
+   * does, in words) goes into its Kubernetes Event, not into the record.
+   */
+  | { kind: 'phase'; phase: string; details?: string }
   | { kind: 'savepoint-completed'; entry: SavepointEntry }
   | { kind: 'deploying'; generation: number; jobId: string; spec: AppSpec; restoredFrom?: string }
   | { kind: 'stable'; generation: number; jobId: string; spec: AppSpec }

@@ -14,14 +14,20 @@ import { observerActivities } from '../activities/observe';
 import { runLookupOf } from '../config/run-lookup';
 import { createLogger, temporalLogger } from './logger';
 import { observerMetrics } from './observer-metrics';
+import { operationHistogramBuckets, operationMetrics } from './operation-metrics';
 import { startObserver } from './start-observer';
 import { workflowCode } from './workflow-code';
+import { dataConverterOf } from '../codec';
 
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
   Runtime.install({
     logger: temporalLogger(logger, 'WARN'),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsAddress } } },
+    telemetryOptions: {
+      metrics: {
+        prometheus: { bindAddress: settings.metricsAddress, histogramBucketOverrides: operationHistogramBuckets },
+      },
+    },
   });
   logger.info({ settings: describeSettings(settings) }, 'starting flink-deploy worker');
   const { connectionOptions, namespace } = temporalConnectConfig(settings);
@@ -29,8 +35,10 @@ export async function runWorker(settings: Settings): Promise<void> {
   const clients = createWorkerClients(settings);
   const workflows = workflowCode();
   try {
+    const dataConverter = dataConverterOf(settings.payloadKeys);
     const worker = await Worker.create({
       connection,
+      dataConverter,
       namespace,
       taskQueue: settings.taskQueue,
       ...workflows.options,
@@ -40,7 +48,8 @@ export async function runWorker(settings: Settings): Promise<void> {
           flinkFor: clients.flinkFor,
           config: activityConfigOf(settings),
           // Whether a lock's holder run is closed (then the next operation releases its lock).
-          runs: runLookupOf(new Client({ connection, namespace })),
+          runs: runLookupOf(new Client({ connection, namespace, dataConverter })),
+          metrics: operationMetrics(Runtime.instance().metricMeter),
         }),
         ...observerActivities({
           kube: clients.kube,
@@ -55,6 +64,7 @@ export async function runWorker(settings: Settings): Promise<void> {
       namespace,
       taskQueue: settings.taskQueue,
       intervalMs: settings.observeIntervalMs,
+      dataConverter,
     }).then(
       (observer) => logger.info(observer, 'observer running'),
       (err: unknown) => logger.error({ error: String(err) }, 'could not start the observer; operations are served'),

@@ -4,7 +4,7 @@
  * and the others find it running. Not fatal: a worker that cannot start it still serves operations.
  */
 import { Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { observerWorkflowId, type ObserverInput } from '../contract/observed-health';
 
@@ -13,11 +13,14 @@ export interface StartObserverInput {
   namespace: string;
   taskQueue: string;
   intervalMs: number;
+  /** The worker's (encrypting when payload keys are set): the observer's input is a payload too. */
+  dataConverter?: DataConverter;
 }
 
 /** Start the observer unless it runs; resolves with its workflow id and run id. */
 export async function startObserver(input: StartObserverInput): Promise<{ workflowId: string; runId: string }> {
-  const client = new Client({ connection: input.connection, namespace: input.namespace });
+  const { connection, namespace, dataConverter } = input;
+  const client = new Client({ connection, namespace, dataConverter });
   const workflowId = observerWorkflowId(input.taskQueue);
   const args: [ObserverInput] = [{ intervalMs: input.intervalMs }];
   const handle = await client.workflow.start('observer', {

@@ -103,7 +103,7 @@ export async function runOperation(
       progress.enter(phase, details);
       // Runs started before this write existed replay without it (their histories have no marker).
       if (patched(Patch.RecordPhase))
-        await record.updateRecord({ app, workflowId, changes: [{ kind: 'phase', phase }] });
+        await record.updateRecord({ app, workflowId, changes: [{ kind: 'phase', phase, details }] });
     },
   };
   try {
@@ -134,11 +134,13 @@ export async function runOperation(
       : failure?.type === FailureType.UpgradeRolledBack
         ? Outcome.RolledBack
         : Outcome.Failed;
-    const message = cancelled ? `${operation} cancelled` : (failure?.message ?? String(err));
+    // What `apply` turned out to be (upgrade...): the outcome's Event says "upgrade rolled-back".
+    const ended = progress.currentOperation;
+    const message = cancelled ? `${ended} cancelled` : (failure?.message ?? String(err));
     await CancellationScope.nonCancellable(async () => {
       progress.enter(Phase.Failed, message);
-      await record.updateRecord({ app, workflowId, runId, changes: [], end: { operation, outcome, message } });
-      progress.finish({ operation, outcome, message });
+      await record.updateRecord({ app, workflowId, runId, changes: [], end: { operation: ended, outcome, message } });
+      progress.finish({ operation: ended, outcome, message });
     });
     // Fail with the ApplicationFailure itself (not the ActivityFailure around it), so callers
     // read its type: SavepointFailed, UpgradeRolledBack, OperationInProgress...

@@ -36,6 +36,11 @@ export class ProgressTracker {
     }));
   }
 
+  /** The operation as known now: `apply` until it turned out to be an upgrade, a suspend... */
+  get currentOperation(): Operation {
+    return this.operation;
+  }
+
   /** The operation `apply` turned out to be (upgrade, suspend, ...). */
   setOperation(operation: Operation): void {
     this.operation = operation;

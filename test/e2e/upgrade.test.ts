@@ -2,9 +2,32 @@
  * Deploy and savepoint upgrade on the whole local stack, with the stateful counter job:
  * outcomes read from Flink (latest.restored), Kubernetes (the record) and the job's output.
  */
-import { continuity, countsByKey, E2eEnv, flinkOf, newCountsOfEveryKey, readRecord, removeApp } from '../support/e2e';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  apps,
+  continuity,
+  core,
+  countsByKey,
+  E2eEnv,
+  eventually,
+  flinkOf,
+  newCountsOfEveryKey,
+  readRecord,
+  removeApp,
+} from '../support/e2e';
+import { sampleOf, scrapeMetrics } from '../support/metrics';
+import { stack } from '../support/stack';
+import { operationWorkflowId } from '../../src/contract/ids';
 
 const env = new E2eEnv('e2e-upgrade');
+// Payloads encrypted (CLI and worker share the key file, docs/security.md); the observer sweeps
+// often enough to set the savepoint-age gauge within the test.
+const keyFile = path.join(env.dir, 'payload-keys');
+writeFileSync(keyFile, `e2e-1=${randomBytes(32).toString('base64')}\n`);
+env.extraEnv = { FLINK_DEPLOY_OBSERVE_INTERVAL: '10s', FLINK_DEPLOY_PAYLOAD_KEYS: keyFile };
 beforeAll(() => env.setUp());
 afterAll(() => env.tearDown());
 
@@ -61,6 +84,65 @@ test(
     const keys = continuity(countsByKey(oldOut), after);
     expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
     expect(keys.every((k) => k.lastOld! > 1 && k.newLines >= 3)).toBe(true);
+
+    // What operators look at: the upgrade's Events on the JobManager Deployment (uid set: kubectl describe)...
+    const deployment = `${app}-jobmanager`;
+    const events = (
+      await core.listNamespacedEvent({ namespace: env.namespace, fieldSelector: `involvedObject.name=${deployment}` })
+    ).items
+      // The operations' own (the observer's health Events have their own reporting instance), in write order.
+      .filter((e) => e.reportingComponent === 'flink-deploy' && e.reportingInstance !== 'flink-deploy-observer')
+      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+    const upgradeStart = events.map((e) => e.reason).lastIndexOf('OperationStarted');
+    const told = events.slice(upgradeStart);
+    expect(told.map((e) => e.reason)).toEqual([
+      'OperationStarted',
+      'Savepointing',
+      'Deploying',
+      'WaitingForStable',
+      'OperationSucceeded',
+    ]);
+    expect(told.at(-1)?.message).toMatch(/^upgrade succeeded: /);
+    const current = await apps.readNamespacedDeployment({ name: deployment, namespace: env.namespace });
+    expect(told.at(-1)?.involvedObject.uid).toBe(current.metadata?.uid);
+    // ...and the worker's metrics: the upgrade counted, its duration, its downtime, the savepoint's.
+    const address = `127.0.0.1:${env.metricsPort}`;
+    const metrics = await scrapeMetrics(address);
+    const upgraded = { operation: 'upgrade', outcome: 'succeeded' };
+    expect(sampleOf(metrics, 'flink_deploy_operations_total', upgraded)).toBe(1);
+    expect(sampleOf(metrics, 'flink_deploy_operations_total', { operation: 'deploy', outcome: 'succeeded' })).toBe(1);
+    expect(sampleOf(metrics, 'flink_deploy_operation_duration_seconds_count', upgraded)).toBe(1);
+    const took = sampleOf(metrics, 'flink_deploy_operation_duration_seconds_sum', upgraded)!;
+    expect(took).toBeGreaterThan(1);
+    expect(took).toBeLessThan(300);
+    expect(sampleOf(metrics, 'flink_deploy_upgrade_downtime_seconds_count')).toBe(1);
+    const downtime = sampleOf(metrics, 'flink_deploy_upgrade_downtime_seconds_sum')!;
+    expect(downtime).toBeGreaterThan(0.5);
+    expect(downtime).toBeLessThan(took);
+    expect(sampleOf(metrics, 'flink_deploy_savepoint_duration_seconds_count', { stop: 'true' })).toBe(1);
+    expect(sampleOf(metrics, 'flink_deploy_savepoint_duration_seconds_sum', { stop: 'true' })).toBeGreaterThan(0);
+    const age = await eventually('the last savepoint age gauge', async () =>
+      sampleOf(await scrapeMetrics(address), 'flink_deploy_last_savepoint_age_seconds', { flink_application: app }),
+    );
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(600);
+    // The history holds no spec: a raw read (no codec) shows encrypted payloads only.
+    const raw = execFileSync(
+      stack.temporalCli,
+      [
+        'workflow',
+        'show',
+        '--address',
+        stack.temporalAddress,
+        '-w',
+        operationWorkflowId({ namespace: env.namespace, name: app }),
+        '-o',
+        'json',
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    for (const specText of [newOut, 'dev.flinkdeploy', 'parallelism']) expect(raw).not.toContain(specText);
     await removeApp(env.namespace, app);
   },
 );

@@ -1,6 +1,6 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { KubeClients } from '../config/clients';
-import { kubeCall } from '../errors/classify';
+import { kubeCall, kubeCallOr404 } from '../errors/classify';
 import { FIELD_MANAGER, type EventSummary, type RecordEventInput, type RecordedEvent } from './types';
 
 /** Time of an Event's last occurrence, whichever field its reporter filled. */
@@ -27,11 +27,30 @@ export function summariseEvent(event: CoreV1Event): EventSummary {
 }
 
 /**
+ * The uid of a Deployment the Event is about, when the caller gave none: `kubectl describe`
+ * shows only the Events whose `involvedObject.uid` is the object's. Undefined when the object
+ * does not exist yet (a first deploy's start) or cannot be read: the Event is still written and
+ * shows in `kubectl get events`.
+ */
+async function involvedUid(clients: KubeClients, involved: RecordEventInput['involved']): Promise<string | undefined> {
+  if (involved.uid || involved.kind !== 'Deployment') return involved.uid;
+  const { name, namespace } = involved;
+  try {
+    const found = await kubeCallOr404({ verb: 'get', resource: 'deployments', namespace, name }, () =>
+      clients.apps.readNamespacedDeployment({ name, namespace }),
+    );
+    return found?.metadata?.uid;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Write one Event about one of our objects (shows in `kubectl describe` and `kubectl get
  * events`). Resolves once stored. Not idempotent: a retried call records a second Event.
  */
 export async function recordEvent(clients: KubeClients, input: RecordEventInput): Promise<RecordedEvent> {
-  const { involved } = input;
+  const involved = { ...input.involved, uid: await involvedUid(clients, input.involved) };
   const now = new Date();
   const created = await kubeCall({ verb: 'create', resource: 'events', namespace: involved.namespace }, () =>
     clients.core.createNamespacedEvent({

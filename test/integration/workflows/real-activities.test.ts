@@ -101,8 +101,26 @@ test(
       restoredFrom: result.savepoint,
     });
     expect(state.lastStableSpec?.image).toBe('flink:2.3-v2');
+    // The upgrade told on the JobManager Deployment: started, each phase in order, the outcome.
+    const told = upgradeEvents();
+    expect(told.map((e) => e.reason)).toEqual([
+      'OperationStarted',
+      'Savepointing',
+      'Deploying',
+      'WaitingForStable',
+      'OperationSucceeded',
+    ]);
+    expect(told.every((e) => e.involvedObject.name === 'counter-jobmanager' && e.type === 'Normal')).toBe(true);
+    expect(told[1]!.message).toMatch(/^Savepointing: /);
   },
 );
+
+/** The Events told since the last OperationStarted (the newest operation's), oldest first. */
+function upgradeEvents() {
+  const oldestFirst = [...cluster.kube.events].reverse();
+  const start = oldestFirst.map((e) => e.reason).lastIndexOf('OperationStarted');
+  return oldestFirst.slice(start);
+}
 
 test('a new version that FAILS is rolled back to the last stable spec from the SAME savepoint', async () => {
   await run(apply, { spec: v1 });
@@ -123,6 +141,13 @@ test('a new version that FAILS is rolled back to the last stable spec from the S
   expect(state).toMatchObject({ status: 'running', generation: 3, jobId: now.jobId, operation: null });
   expect(state.lastAppliedSpec?.image).toBe('flink:2.3');
   expect(state.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
+  // The outcome's Event is a Warning that names the reason.
+  const told = upgradeEvents();
+  expect(told.map((e) => e.reason)).toContain('RollingBack');
+  expect(told.at(-1)).toMatchObject({ reason: 'OperationRolledBack', type: 'Warning' });
+  expect(told.at(-1)!.message).toMatch(
+    /^upgrade rolled-back: upgrade failed, rolled back: job \w+ .* FAILED: .*ClassNotFound/,
+  );
 });
 
 test('a new version whose image cannot be pulled is rolled back too', async () => {

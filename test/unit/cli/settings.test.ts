@@ -181,3 +181,16 @@ test('durations', () => {
   expect(formatDuration(900_000)).toBe('15m');
   expect(formatDuration(90_000)).toBe('1m30s');
 });
+
+test('payload keys: a good key file is loaded (never shown); a bad one is refused naming the file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'payload-keys-'));
+  const good = path.join(dir, 'keys');
+  writeFileSync(good, `k1=${Buffer.alloc(32, 7).toString('base64')}\n`);
+  const settings = loadSettings({}, env({ FLINK_DEPLOY_PAYLOAD_KEYS: good }));
+  expect(settings.payloadKeys?.current).toBe('k1');
+  expect(describeSettings(settings)['temporal.payloadKeys']).toBe('(set)');
+  const bad = path.join(dir, 'short');
+  writeFileSync(bad, 'k1=c2hvcnQ=\n');
+  expect(() => loadSettings({ payloadKeys: bad }, env())).toThrow(SettingsError);
+  expect(() => loadSettings({ payloadKeys: bad }, env())).toThrow(/short.*key "k1" is not 32 bytes of base64/);
+});
