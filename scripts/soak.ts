@@ -46,6 +46,8 @@ const env: NodeJS.ProcessEnv = {
   FLINK_DEPLOY_OBSERVE_NAMESPACES: namespace,
 };
 const started = Date.now();
+/** No upgrade starts after this time (--max-minutes, or a first SIGINT/SIGTERM). */
+let lastStart = Infinity;
 const log = (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  ${line}`);
 
 /** The CLI as a subprocess; its exit code and output. */
@@ -109,6 +111,10 @@ async function upgradeInTurn(
 ): Promise<AppRun> {
   const run: AppRun = { app, outcomes: {}, durationsMs: [], chain: [folderOf(app, 0)], branches: [], failures: [] };
   for (let i = 1; i <= options.upgrades; i++) {
+    if (Date.now() >= lastStart) {
+      log(`${app}: no more upgrades (time is up) after ${i - 1}`);
+      break;
+    }
     const began = Date.now();
     const timeout = `${options.upgradeTimeoutMinutes}m`;
     let r = await cli(['apply', '-f', manifestFile(app, i), '--wait', '--queue', '--timeout', timeout, '-o', 'json']);
@@ -141,6 +147,13 @@ async function main(): Promise<number> {
     console.error(`soak: ${err.message}\n${soakUsage()}`);
     return 2;
   }
+  if (options.maxMinutes > 0) lastStart = started + options.maxMinutes * 60_000;
+  // A first Ctrl-C or SIGTERM: no new upgrade; the running ones finish, the checks run, then clean-up.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: no new upgrades; finishing the running ones, then the checks and the clean-up`);
+      lastStart = Date.now();
+    });
   const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);
@@ -278,7 +291,10 @@ function report(input: {
   const byOutcome = Object.entries(outcomes).map(([k, v]) => `${k}: ${v}`);
   const kept = [...savepoints].map(([a, s]) => `${a}: ${JSON.stringify(s.keptByKind)} (${s.onDisk} on disk)`);
   const row = (figure: string, measured: string) => console.log(`| ${figure} | ${measured} |`);
-  console.log(`\n## Soak: ${input.options.apps} apps × ${input.options.upgrades} upgrades, ${minutes} min`);
+  const done = runs.map((r) => r.durationsMs.length).join(' / ');
+  console.log(
+    `\n## Soak: ${input.options.apps} apps, upgrades ${done} (asked ${input.options.upgrades} each), ${minutes} min`,
+  );
   console.log(`| figure | measured |\n|---|---|`);
   row('upgrades, by CLI exit and outcome', byOutcome.join(', '));
   row('upgrade time (CLI apply --wait), median', `${(median / 1000).toFixed(1)} s`);

@@ -19,6 +19,8 @@ export interface SoakOptions {
   keep: number;
   /** Bound of the wait for each upgrade (the CLI's --timeout). @default 10 */
   upgradeTimeoutMinutes: number;
+  /** No upgrade starts after this many minutes (the ones running finish, then the report); 0: no bound. @default 0 */
+  maxMinutes: number;
 }
 
 export const defaultSoakOptions: SoakOptions = {
@@ -29,6 +31,7 @@ export const defaultSoakOptions: SoakOptions = {
   savepointEverySeconds: 30,
   keep: 3,
   upgradeTimeoutMinutes: 10,
+  maxMinutes: 0,
 };
 
 const flags: Record<string, { key: keyof SoakOptions; min: number; what: string }> = {
@@ -39,6 +42,7 @@ const flags: Record<string, { key: keyof SoakOptions; min: number; what: string 
   '--savepoint-every': { key: 'savepointEverySeconds', min: 10, what: 'seconds between periodic savepoints' },
   '--keep': { key: 'keep', min: 1, what: 'periodic savepoints kept' },
   '--upgrade-timeout': { key: 'upgradeTimeoutMinutes', min: 1, what: 'minutes to wait for one upgrade' },
+  '--max-minutes': { key: 'maxMinutes', min: 0, what: 'minutes after which no upgrade starts (0: no bound)' },
 };
 
 /** The usage line printed with an error or for --help. */
