@@ -82,7 +82,15 @@ function manifestFile(app: string, generation: number): string {
   const file = path.join(appDir(app), `manifest-${generation}.yaml`);
   writeFileSync(
     file,
-    counterManifest({ app, namespace, dir: appDir(app), output: folderOf(app, generation), windowSeconds: 5 }),
+    counterManifest({
+      app,
+      namespace,
+      dir: appDir(app),
+      output: folderOf(app, generation),
+      windowSeconds: 5,
+      // A loaded machine starts a JobManager in minutes, not seconds: the bound, not the figure.
+      timeoutSeconds: 600,
+    }),
   );
   return file;
 }

@@ -78,7 +78,7 @@ const flinkOf = async () =>
 
 function manifest(parallelism: number): string {
   const file = path.join(dir, `p${parallelism}.yaml`);
-  writeFileSync(file, counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5 }));
+  writeFileSync(file, counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5, timeoutSeconds: 600 }));
   return file;
 }
 
@@ -137,7 +137,9 @@ async function oursUpgrade(parallelism: number): Promise<{ downtimeMs: number; w
 /** Baseline: the same calls, made directly, polling every 50 ms. */
 async function baselineUpgrade(parallelism: number): Promise<number> {
   const before = await readRecord();
-  const spec = loadAppSpec(counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5 }));
+  const spec = loadAppSpec(
+    counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5, timeoutSeconds: 600 }),
+  );
   const measure = downtimeSampler(before.jobId!);
   const flink = await flinkOf();
   const triggerId = randomUUID().replace(/-/g, '');
