@@ -1,6 +1,7 @@
 /**
- * The soak's own worker processes on its task queue: started, SIGKILLed at random about every
- * `killEverySeconds` (each gap drawn from 0.5× to 1.5× of it) and started again at once, with
+ * The soak's own worker processes on its task queue: started, one of those that poll SIGKILLed
+ * at random about every `killEverySeconds` (each gap drawn from 0.5× to 1.5× of it) and started
+ * again at once, with
  * their resident memory read from /proc (Linux).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,8 @@ interface PoolWorker {
   slot: number;
   process: ChildProcess;
   startedAt: number;
+  /** It logged "worker running" (polling its task queue). */
+  polling: boolean;
 }
 
 /** Resident memory of one worker at one moment. */
@@ -40,6 +43,8 @@ export class WorkerPool {
   private stopped = false;
   /** How many SIGKILLs were sent. */
   kills = 0;
+  /** Kills skipped because no worker was polling yet. */
+  skipped = 0;
   /** RSS of each worker just before it was SIGKILLed: the longest-lived figures of the run. */
   readonly rssAtKill: WorkerRss[] = [];
 
@@ -63,7 +68,11 @@ export class WorkerPool {
     });
     process.stdout?.pipe(out);
     process.stderr?.pipe(out);
-    return { slot, process, startedAt: Date.now() };
+    const worker: PoolWorker = { slot, process, startedAt: Date.now(), polling: false };
+    process.stdout?.on('data', (d: Buffer) => {
+      if (!worker.polling && d.toString().includes('"msg":"worker running"')) worker.polling = true;
+    });
+    return worker;
   }
 
   /** SIGKILLs a random worker every ~meanSeconds and starts another in its place. */
@@ -82,7 +91,15 @@ export class WorkerPool {
 
   private async killOne(): Promise<void> {
     if (this.stopped) return;
-    const victim = this.workers[Math.floor(Math.random() * this.workers.length)]!;
+    // Only a worker that polls is killed: on a loaded machine a worker takes over a minute to
+    // start (it bundles the workflow code), and killing the ones still starting would leave
+    // the task queue with no worker at all, which measures the machine, not flink-deploy.
+    const polling = this.workers.filter((w) => w.polling);
+    if (polling.length === 0) {
+      this.skipped++;
+      return;
+    }
+    const victim = polling[Math.floor(Math.random() * polling.length)]!;
     const pid = victim.process.pid!;
     this.rssAtKill.push({ slot: victim.slot, pid, rssMiB: rssMiB(pid), ageSeconds: this.ageOf(victim) });
     await stop(victim.process, 'SIGKILL');
