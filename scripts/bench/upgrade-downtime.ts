@@ -16,9 +16,10 @@ import * as k8s from '@kubernetes/client-node';
 import { applyUpdate } from '../../src/activities/record-changes';
 import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig } from '../../src/k8s';
-import { renderApplication } from '../../src/k8s/render';
+import { haConfigMapSelector, objectNames, renderApplication } from '../../src/k8s/render';
+import { appPodSelector } from '../../src/activities/deployment';
 import { applyFlinkRbac } from '../lib/flink-rbac';
-import { loadAppSpec } from '../../src/spec';
+import { haClusterId, loadAppSpec } from '../../src/spec';
 import type { AppSpec } from '../../src/spec/types';
 import { operationWorkflowId } from '../../src/contract/ids';
 import { counterManifest } from '../lib/counter-app';
@@ -27,7 +28,8 @@ import { describeSummary, summarize } from './stats';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 4) || 4;
 const root = path.resolve(__dirname, '..', '..');
-const stackDir = path.join(root, '.stack');
+const stackDir = process.env.FD_STACK_DIR ?? path.join(root, '.stack');
+const temporalAddress = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.FD_TEMPORAL_PORT ?? '7233'}`;
 const kubeconfig = path.join(stackDir, 'kubeconfig');
 const namespace = 'bench';
 const app = 'bench-counter';
@@ -37,6 +39,8 @@ const pollMs = 500;
 const env = {
   ...process.env,
   KUBECONFIG: kubeconfig,
+  TEMPORAL_ADDRESS: temporalAddress,
+  FLINK_DEPLOY_OBSERVE_NAMESPACES: namespace,
   FLINK_DEPLOY_TASK_QUEUE: taskQueue,
   FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9466',
   FLINK_DEPLOY_POLL_INTERVAL: `${pollMs}ms`,
@@ -74,7 +78,7 @@ const flinkOf = async () =>
 
 function manifest(parallelism: number): string {
   const file = path.join(dir, `p${parallelism}.yaml`);
-  writeFileSync(file, counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5 }));
+  writeFileSync(file, counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5, timeoutSeconds: 600 }));
   return file;
 }
 
@@ -133,7 +137,9 @@ async function oursUpgrade(parallelism: number): Promise<{ downtimeMs: number; w
 /** Baseline: the same calls, made directly, polling every 50 ms. */
 async function baselineUpgrade(parallelism: number): Promise<number> {
   const before = await readRecord();
-  const spec = loadAppSpec(counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5 }));
+  const spec = loadAppSpec(
+    counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5, timeoutSeconds: 600 }),
+  );
   const measure = downtimeSampler(before.jobId!);
   const flink = await flinkOf();
   const triggerId = randomUUID().replace(/-/g, '');
@@ -145,6 +151,13 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
     if (s.kind === 'completed') location = s.location;
     else await sleep(50);
   }
+  // As flink-deploy's rollout does: the old generation's Deployments and pods gone, then its HA
+  // ConfigMaps, before the new generation starts.
+  const names = objectNames(app);
+  for (const name of [names.jobManager, names.taskManager])
+    await kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name, propagationPolicy: 'Background' });
+  await kube.waitForPodsGone({ namespace, labelSelector: appPodSelector(app), timeoutMs: 120_000, pollIntervalMs: 50 });
+  await kube.deleteConfigMaps({ namespace, labelSelector: haConfigMapSelector(haClusterId(app, before.generation)) });
   const jobId = randomUUID().replace(/-/g, '');
   const generation = before.generation + 1;
   const record = await kube.records.readRecord(namespace, app);
@@ -230,7 +243,7 @@ async function main(): Promise<void> {
     env,
     stdio: 'ignore',
   });
-  const connection = await Connection.connect({ address: '127.0.0.1:7233' });
+  const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   try {
     const deployed = cli(['apply', '-f', manifest(2), '--wait', '--timeout', '6m']);

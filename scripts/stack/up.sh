@@ -67,7 +67,7 @@ if [ -f "$root/src/local/node-agent/main.ts" ]; then
   if ensure node-agent "$NODE_AGENT_PORT" "$root/node_modules/.bin/node" --import tsx "$root/src/local/node-agent/main.ts" \
       --kubeconfig "$KUBECONFIG_FILE" --state-dir "$STACK/node" --flink-home "$FLINK_HOME" --jobs-dir "$STACK/jobs" \
       --health-port "$NODE_AGENT_PORT" --kubelet-port "$KUBELET_PORT" --pod-cidr "$POD_CIDR" --service-cidr "$SERVICE_CIDR" \
-      --tls-cert "$pki/kubelet.crt" --tls-key "$pki/kubelet.key" --client-ca "$pki/ca.crt"; then :; fi
+      --tls-cert "$pki/kubelet.crt" --tls-key "$pki/kubelet.key" --client-ca "$pki/ca.crt" --pip "$VENV/bin/pip"; then :; fi
   wait_for node-agent 60 curl -sf "http://127.0.0.1:$NODE_AGENT_PORT/healthz"
 fi
 

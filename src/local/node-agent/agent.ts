@@ -4,12 +4,14 @@
  * or cleans up what an earlier agent left.
  */
 import type https from 'node:https';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { adoptContainers } from './adoption';
 import { Binder, needsBinding } from './binder';
 import type { LaunchContext } from './container-launcher';
 import { messageOf } from './errors';
 import { EventRecorder } from './events';
+import { ImageStore, pipInstaller } from './image-store';
 import { IpAllocator } from './ip-allocator';
 import { startKubeletServer } from './kubelet-server';
 import { createKubeClients, ignoreNotFound, type KubeClients } from './kube-clients';
@@ -111,6 +113,12 @@ export class NodeAgent {
       flinkHome: this.options.flinkHome,
       jobsDir: this.options.jobsDir,
       flinkVersion: this.options.flinkVersion,
+      images: new ImageStore({
+        defaultHome: this.options.flinkHome,
+        defaultVersion: this.options.flinkVersion,
+        cacheDir: this.options.imageCache ?? path.join(this.options.stateDir, 'images'),
+        installer: this.options.pip ? pipInstaller(this.options.pip) : undefined,
+      }),
       apiServer: apiServerAddress(this.clients.config),
       services: new ServiceDirectory({ services: this.services, pods: this.pods }, this.options.serviceCidr),
     };

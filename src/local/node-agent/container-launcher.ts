@@ -16,7 +16,7 @@ import {
   referencedUsrlibJars,
   type ContainerMount,
 } from './flink-home';
-import { resolveImage } from './image';
+import type { ImageStore } from './image-store';
 import type { KubeClients } from './kube-clients';
 import { memoryDefault } from './memory-defaults';
 import { POD_UID_ENV, STATE_DIR_ENV } from './proc';
@@ -32,8 +32,11 @@ export interface LaunchContext {
   clients: KubeClients;
   store: StateStore;
   services: ServiceDirectory;
+  /** The node's default Flink distribution and its version. */
   flinkHome: string;
   flinkVersion: string;
+  /** Flink images → distributions (other versions installed on first use). */
+  images: ImageStore;
   jobsDir: string;
   /** Where pods reach the API server (the kubeconfig's server). */
   apiServer: { host: string; port: string };
@@ -110,7 +113,7 @@ export async function planLaunch(input: {
   const { pod, container, podIp, ctx } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const podName = pod.metadata?.name ?? '';
-  const image = resolveImage({ image: container.image, installedVersion: ctx.flinkVersion });
+  const image = await ctx.images.pull(container.image);
   const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store, tokens: input.tokens });
   const mounts = containerMounts({ container, volumes });
   const env = await resolveContainerEnv({ pod, container, podIp, clients: ctx.clients });
@@ -120,10 +123,13 @@ export async function planLaunch(input: {
 
   const plan = planEntrypoint(container);
   const confMount = mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/conf`);
-  const mountedConfigText = confMount ? readIfFile(path.join(confMount.hostPath, 'config.yaml')) : undefined;
+  const mountedConfigText = confMount
+    ? (readIfFile(path.join(confMount.hostPath, 'config.yaml')) ??
+      readIfFile(path.join(confMount.hostPath, LEGACY_CONFIG_FILE)))
+    : undefined;
   const home = buildContainerFlinkHome({
     home: paths.flinkHome,
-    distribution: ctx.flinkHome,
+    distribution: image.distribution,
     jobsDir: ctx.jobsDir,
     mounts,
     usrlibJars: referencedUsrlibJars([
@@ -181,7 +187,7 @@ export async function planLaunch(input: {
       services: ctx.services,
       confDir: home.confDir,
       tmpDir: paths.tmpDir,
-      distribution: ctx.flinkHome,
+      distribution: image.distribution,
     });
     const forcedKeys = new Set(forced.map(([k]) => k));
     const dynamic = plan.dynamicProperties
@@ -212,6 +218,24 @@ export async function planLaunch(input: {
   };
 }
 
+/** Flink 1.x's `flink-conf.yaml` (flat `key: value` lines, read by Flink 1.x when no config.yaml is there). */
+const LEGACY_CONFIG_FILE = 'flink-conf.yaml';
+
+/**
+ * A `flink-conf.yaml` mounted into the container's conf folder without a config.yaml of its own
+ * (what flink-deploy renders for Flink 1.x): in the image, the mount replaces the folder, so
+ * Flink reads it. Here the folder also holds the distribution's config.yaml, which Flink 1.19+
+ * would prefer, so the legacy file is taken as the container's config (and removed: the
+ * config.yaml written from it is the one file Flink reads).
+ */
+function mountedLegacyConfig(confDir: string): FlinkConfig | undefined {
+  const legacy = path.join(confDir, LEGACY_CONFIG_FILE);
+  if (!fs.existsSync(legacy)) return undefined;
+  const config = parseFlinkProperties(fs.readFileSync(legacy, 'utf8'));
+  fs.rmSync(legacy);
+  return config;
+}
+
 /**
  * Writes the container's config.yaml: mounted (or distribution) config, FLINK_PROPERTIES, node
  * settings. Returns the settings the node forced.
@@ -229,7 +253,7 @@ function writeContainerConfig(input: {
 }): Array<[string, string]> {
   const file = path.join(input.confDir, 'config.yaml');
   const distributionConfig = readFlinkConfig(path.join(input.distribution, 'conf', 'config.yaml'));
-  const fileConfig = readFlinkConfig(file);
+  const fileConfig = mountedLegacyConfig(input.confDir) ?? readFlinkConfig(file);
   const mountedOwnConfig = !isSameConfig(fileConfig, distributionConfig);
   const properties = parseFlinkProperties(input.env.get('FLINK_PROPERTIES'));
   const userConfig: FlinkConfig = new Map([

@@ -2,26 +2,17 @@
  * Entry point of the node agent (started by scripts/stack/up.sh):
  *   node --import tsx src/local/node-agent/main.ts --kubeconfig <file> --state-dir <dir>
  *     --flink-home <FLINK_HOME> --jobs-dir <dir> [--health-port 10250] [--node-name local-node]
- *     [--pod-cidr 127.1.0.0/16] [--service-cidr 127.2.0.0/16]
+ *     [--pod-cidr 127.1.0.0/16] [--service-cidr 127.2.0.0/16] [--pip <venv>/bin/pip [--image-cache <dir>]]
  *     [--kubelet-port 10251 --tls-cert <node cert> --tls-key <key> --client-ca <CA>]
  * A bad option exits 2 with a message naming it.
  * SIGTERM/SIGINT stop every pod's processes, then the agent exits.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { NodeAgent } from './agent';
 import { messageOf } from './errors';
 import { startHealthServer } from './health-server';
+import { distributionVersion } from './image-store';
 import { createLogger } from './logger';
 import { parseAgentOptions } from './options';
-
-/** The Flink version of a distribution, from its flink-dist jar's name. */
-function flinkVersionOf(flinkHome: string): string {
-  const dist = fs.readdirSync(path.join(flinkHome, 'lib')).find((f) => /^flink-dist-.*\.jar$/.test(f));
-  const match = dist ? /^flink-dist-(\d+\.\d+\.\d+)/.exec(dist) : null;
-  if (!match?.[1]) throw new Error(`no flink-dist jar in ${flinkHome}/lib`);
-  return match[1];
-}
 
 async function main(): Promise<void> {
   const log = createLogger();
@@ -32,7 +23,7 @@ async function main(): Promise<void> {
     console.error(`node agent: ${messageOf(error)}`);
     process.exit(2);
   }
-  const agent = new NodeAgent({ ...options, flinkVersion: flinkVersionOf(options.flinkHome) }, log);
+  const agent = new NodeAgent({ ...options, flinkVersion: distributionVersion(options.flinkHome) }, log);
   const server = await startHealthServer({
     port: options.healthPort,
     source: { healthy: () => agent.healthy, pods: () => agent.describe(), services: () => agent.serviceAddresses() },

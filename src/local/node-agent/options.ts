@@ -11,6 +11,13 @@ export interface AgentOptions {
   stateDir: string;
   /** The Flink distribution that `flink:<version>` images map to. */
   flinkHome: string;
+  /**
+   * pip that installs other Flink versions from PyPI on first use (`flink:1.20` → apache-flink
+   * 1.20.x); absent: only images of the `--flink-home` version run.
+   */
+  pip?: string;
+  /** Where other Flink versions are installed. @default <state-dir>/images */
+  imageCache?: string;
   /** Folder with the test jobs' jars; `/opt/flink/usrlib` and `local://` jars map here. */
   jobsDir: string;
   /** Port of `GET /healthz` on 127.0.0.1. @default 10250 */
@@ -73,6 +80,8 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
       'tls-key': { type: 'string' },
       'client-ca': { type: 'string' },
       'service-cidr': { type: 'string', default: '127.2.0.0/16' },
+      pip: { type: 'string' },
+      'image-cache': { type: 'string' },
     },
     strict: true,
   });
@@ -118,5 +127,7 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
     nodeName: values['node-name'] ?? 'local-node',
     podCidr,
     serviceCidr,
+    ...(values.pip ? { pip: path.resolve(values.pip) } : {}),
+    ...(values['image-cache'] ? { imageCache: path.resolve(values['image-cache']) } : {}),
   };
 }
