@@ -8,8 +8,11 @@ import { markOutput, newCountsOfEveryKey, readRecord, type CliResult } from '../
 import type { OperationName } from './cells';
 import type { MatrixEnv } from './matrix-env';
 
-/** Stability of every manifest of the matrix: a short window, a timeout the long worker outage exceeds. */
-export const stability = { windowSeconds: 5, timeoutSeconds: 150 } as const;
+/**
+ * Stability of every manifest of the matrix: a short window; a timeout the long worker outage exceeds, long
+ * enough for JVMs starting on a loaded 2-core machine (150 s rolled upgrades back there without any fault).
+ */
+export const stability = { windowSeconds: 5, timeoutSeconds: 300 } as const;
 
 /**
  * What the counts must show after the operation:
@@ -27,8 +30,10 @@ export interface RunContext {
   /** Output folder the job writes to before the operation, and after it (the same folder for same-spec restores). */
   before: string;
   after: string;
-  /** Where `before` had been written to when the operation started (same-folder restores read after it). */
+  /** Where `before` had been written to when the operation's starting state was reached (same-folder restores). */
   mark?: OutputMark;
+  /** Where `before` had been written to when the operation started (a rollback continues `before`). */
+  startMark?: OutputMark;
   /** The manifest the next operation applies (lock released → it runs). */
   lastManifest: string;
   /** Job id before the operation (record). */
@@ -52,7 +57,7 @@ export interface OperationScenario {
   workflowId(run: RunContext): string | undefined;
 }
 
-const wait = ['--wait', '--timeout', '10m', '--output', 'json'];
+const wait = ['--wait', '--timeout', '25m', '--output', 'json'];
 
 function manifest(run: RunContext, opts: Parameters<MatrixEnv['manifest']>[1]): string {
   return run.env.manifest(run.app, { ...stability, ...opts });

@@ -4,6 +4,7 @@
  * be made carries its error.
  */
 import type { Client } from '@temporalio/client';
+import { markOutput } from '../../../scripts/lib/counter-app';
 import { watchForTwoJobs } from '../../support/two-jobs-watcher';
 import { cellId, type Cell } from './cells';
 import { faultInjectors } from './faults';
@@ -55,6 +56,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
   };
   try {
     if (setUp) await scenario.setup(run);
+    run.startMark = markOutput(run.before);
     const watcher = watchForTwoJobs(env.namespace, run.app);
     const ended = new AbortController();
     const acting = scenario.act(run).finally(() => ended.abort());
