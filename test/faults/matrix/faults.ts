@@ -57,10 +57,12 @@ async function jobManagerPods(app: string, namespace: string) {
 }
 
 async function proxyWindow(ctx: FaultContext, rule: ProxyRule, ms = PROXY_WINDOW_MS): Promise<string> {
+  const total = () => [...ctx.proxy.applied.values()].reduce((a, b) => a + b, 0);
+  const before = total();
   const remove = ctx.proxy.addRule(rule);
   await sleep(ms);
   remove();
-  return `proxy ${rule.target} ${JSON.stringify(rule.fault)} for ${ms} ms`;
+  return `proxy ${rule.target} ${JSON.stringify(rule.fault)} for ${ms} ms: ${total() - before} calls hit`;
 }
 
 /** Every call of the worker (its record's compare-and-swap writes included). */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { countsByKey, counterKeys, type OutputMark } from '../../../scripts/lib/counter-app';
-import { core, flinkOf, readRecord, sameLocation, type CliResult } from '../../support/e2e';
+import { core, eventually, flinkOf, readRecord, sameLocation, type CliResult } from '../../support/e2e';
 import type { TwoJobsSeen } from '../../support/two-jobs-watcher';
 import type { OperationScenario, RunContext } from './operations';
 import type { InvariantResult } from './results';
@@ -78,7 +78,13 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
       ),
     ];
   }
-  const flink = await flinkOf(env.namespace, app);
+  // A JobManager just restarted answers 503 during its leader election: ask again for up to 2 minutes.
+  const flink = await eventually('Flink REST of the app answering', () =>
+    flinkOf(env.namespace, app).then(
+      (f) => f.listJobs().then(() => f),
+      () => undefined,
+    ),
+  );
   const state = record.jobId ? (await flink.jobDetails(record.jobId)).state : 'no job id recorded';
   const out = [
     inv(
