@@ -57,12 +57,10 @@ for (const cell of allCells()) {
   if (!rs) continue;
   const failing = rs.find((r) => !r.passed);
   const why = failing
-    ? failing.error
-      ? `error: ${failing.error}`
-      : failing.invariants
-          .filter((i) => !i.ok)
-          .map((i) => `**${i.name}**: ${i.evidence}`)
-          .join('<br>')
+    ? [
+        ...failing.invariants.filter((i) => !i.ok).map((i) => `**${i.name}**: ${i.evidence}`),
+        ...(failing.error ? [`error: ${failing.error}`] : []),
+      ].join('<br>')
     : '';
   const phases = [...new Set(rs.map((r) => r.phaseAtFault ?? '-'))].join(', ');
   lines.push(
