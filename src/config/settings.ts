@@ -91,6 +91,8 @@ export interface Settings {
   pollIntervalMs: number;
   /** Timeout of one Flink REST request, ms. @default 10000 */
   flinkRequestTimeoutMs: number;
+  /** HTTP proxy the worker sends Flink REST requests through; unset: direct. */
+  flinkProxy?: string;
   /** How often the worker polls a savepoint's status, ms. @default 200 */
   savepointPollIntervalMs: number;
   /** How long a savepoint waits for the job's tasks to be RUNNING before triggering, ms. @default 120000 */
@@ -438,6 +440,17 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     description: 'timeout of one Flink REST request',
     default: '10s',
     schema: duration,
+  },
+  {
+    key: 'flinkProxy',
+    name: 'flink.proxy',
+    group: SettingGroup.Worker,
+    flag: '--flink-proxy <url>',
+    env: ['FLINK_DEPLOY_FLINK_PROXY'],
+    // A network path to the JobManagers through a proxy; the fault matrix (test/faults/matrix) injects faults there.
+    description: 'HTTP proxy for Flink REST requests, e.g. http://127.0.0.1:3128',
+    defaultText: 'none: direct',
+    schema: httpUrl,
   },
   {
     key: 'savepointPollIntervalMs',

@@ -1,5 +1,5 @@
 /** The clients the activities use, built once from the settings. */
-import { Agent } from 'undici';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import type { Settings } from '../config/settings';
 import { FlinkRestClient, resolveFlinkEndpoint, type FlinkEndpointLookup } from '../flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../k8s';
@@ -23,7 +23,10 @@ export function createWorkerClients(settings: Settings): WorkerClients {
   const kube = createKubeFacade(
     createKubeClients(loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })),
   );
-  const dispatcher = new Agent({ connections: FLINK_CONNECTIONS_PER_ORIGIN, keepAliveTimeout: FLINK_KEEP_ALIVE_MS });
+  const pool = { connections: FLINK_CONNECTIONS_PER_ORIGIN, keepAliveTimeout: FLINK_KEEP_ALIVE_MS };
+  const dispatcher: Dispatcher = settings.flinkProxy
+    ? new ProxyAgent({ uri: settings.flinkProxy, proxyTunnel: false, ...pool })
+    : new Agent(pool);
   const lookup: FlinkEndpointLookup =
     settings.flinkEndpoint === 'service-dns'
       ? { kind: 'service-dns' }

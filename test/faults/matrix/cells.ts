@@ -1,0 +1,134 @@
+/**
+ * The fault matrix's cells: operation × injection point × fault (issue 12), and which of them a run
+ * selects (`--only`, `--repeat`). Pure data: the harness (matrix.test.ts) runs them, the report
+ * (scripts/faults-report.ts) lays them out.
+ */
+
+/** The operations under test (test/faults/matrix/operations.ts says how each is set up and run). */
+export const Operations = [
+  'deploy',
+  'upgrade-savepoint',
+  'upgrade-last-state',
+  'upgrade-stateless',
+  'suspend',
+  'resume',
+  'rollback',
+  'savepoint',
+  'periodic-savepoint',
+  'rollback-auto',
+] as const;
+export type OperationName = (typeof Operations)[number];
+
+/** Inside the stop-with-savepoint activity, after Flink accepted the trigger (its answer held back). */
+export const AfterStopTrigger = 'after-stop-trigger';
+/** Inside the apply activity, after its first object was applied (that answer held back). */
+export const BetweenApplyObjects = 'between-apply-objects';
+
+/**
+ * Injection points of each operation: the entry of each phase it goes through (docs/workflows.md),
+ * then the two points inside activities whose side effect lands before they return.
+ */
+export const InjectionPoints: Record<OperationName, readonly string[]> = {
+  deploy: ['Locking', 'Planning', 'Deploying', 'WaitingForStable', BetweenApplyObjects],
+  'upgrade-savepoint': [
+    'Locking',
+    'Planning',
+    'Savepointing',
+    'Deploying',
+    'WaitingForStable',
+    AfterStopTrigger,
+    BetweenApplyObjects,
+  ],
+  'upgrade-last-state': [
+    'Locking',
+    'Planning',
+    'ReadingCheckpoint',
+    'Cancelling',
+    'Deploying',
+    'WaitingForStable',
+    BetweenApplyObjects,
+  ],
+  'upgrade-stateless': ['Locking', 'Planning', 'Cancelling', 'Deploying', 'WaitingForStable', BetweenApplyObjects],
+  suspend: ['Locking', 'Savepointing', 'RemovingDeployments', AfterStopTrigger],
+  resume: ['Locking', 'Deploying', 'WaitingForStable', BetweenApplyObjects],
+  rollback: ['Locking', 'Deploying', 'WaitingForStable', BetweenApplyObjects],
+  savepoint: ['Locking', 'Savepointing'],
+  'periodic-savepoint': ['Savepointing', 'Disposing'],
+  'rollback-auto': [
+    'Savepointing',
+    'Deploying',
+    'WaitingForStable',
+    'RollingBack',
+    AfterStopTrigger,
+    BetweenApplyObjects,
+  ],
+};
+
+/** The faults (test/faults/matrix/faults.ts injects them). */
+export const Faults = [
+  'worker-sigkill',
+  'worker-sigterm',
+  'worker-down-long',
+  'temporal-restart',
+  'apiserver-restart',
+  'node-agent-restart',
+  'jobmanager-delete',
+  'jobmanager-sigstop',
+  'flink-5xx',
+  'flink-reset',
+  'flink-stall',
+  'kube-5xx',
+  'kube-reset',
+  'kube-stall',
+  'kube-409',
+] as const;
+export type FaultName = (typeof Faults)[number];
+
+/** Faults that restart a stack component: only on a stack the harness started (scripts/faults-stack.sh). */
+export const StackFaults: readonly FaultName[] = ['temporal-restart', 'apiserver-restart', 'node-agent-restart'];
+
+export interface Cell {
+  operation: OperationName;
+  point: string;
+  fault: FaultName;
+}
+
+/** `operation/point/fault`: the cell's id in results, the report, and `--only`. */
+export function cellId(cell: Cell): string {
+  return `${cell.operation}/${cell.point}/${cell.fault}`;
+}
+
+/** Every cell of the matrix, operation by operation. */
+export function allCells(): Cell[] {
+  return Operations.flatMap((operation) =>
+    InjectionPoints[operation].flatMap((point) => Faults.map((fault) => ({ operation, point, fault }))),
+  );
+}
+
+/**
+ * The cells `--only` selects: a comma-separated list of operations, points, faults or cell ids; a cell
+ * is selected when every part of one entry names it (`upgrade-savepoint/Savepointing`, `worker-sigkill`,
+ * `upgrade-savepoint/*\/kube-409`). Unknown names are an error naming them.
+ */
+export function selectCells(only: string | undefined, cells: Cell[] = allCells()): Cell[] {
+  if (!only?.trim()) return cells;
+  const known = new Set<string>(['*', ...Operations, ...Faults, ...Object.values(InjectionPoints).flat()]);
+  const entries = only
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const unknown = entries.flatMap((e) => e.split('/')).filter((part) => !known.has(part));
+  if (unknown.length) {
+    throw new Error(
+      `--only: unknown ${unknown.map((u) => `"${u}"`).join(', ')}; use operations (${Operations.join(', ')}), ` +
+        `faults (${Faults.join(', ')}), phases, or ids operation/point/fault`,
+    );
+  }
+  return cells.filter((cell) =>
+    entries.some((entry) => {
+      const parts = entry.split('/');
+      if (parts.length === 1) return [cell.operation, cell.point, cell.fault].includes(parts[0] as never);
+      return parts.every((part, i) => part === '*' || part === [cell.operation, cell.point, cell.fault][i]);
+    }),
+  );
+}

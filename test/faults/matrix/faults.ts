@@ -1,0 +1,115 @@
+/**
+ * How each fault of the matrix is injected and healed. `inject` returns when the fault has landed and the
+ * harness has undone it (a worker started again, a server restarted, the proxy passing requests again):
+ * the operation then has to cope on its own. Stack faults refuse a stack the harness did not start.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { findPodProcesses } from '../../../src/local/node-agent/proc';
+import { core } from '../../support/e2e';
+import { stack } from '../../support/stack';
+import type { FaultName } from './cells';
+import { isWrite, type FaultProxy, type ProxyRule } from './fault-proxy';
+import type { MatrixEnv } from './matrix-env';
+
+export interface FaultContext {
+  env: MatrixEnv;
+  proxy: FaultProxy;
+  app: string;
+  /** The stability timeout of the cell's manifests (s): "worker down longer than" this. */
+  stabilityTimeoutSeconds: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long proxy faults last (status, reset): long enough for several retries of every call. */
+const PROXY_WINDOW_MS = 20_000;
+
+/** True when the stack in use was started by scripts/faults-stack.sh (its marker file), never the shared one. */
+export function ownStack(): boolean {
+  return existsSync(path.join(stack.dir, 'run', 'started-by-faults'));
+}
+
+function stackPid(name: string): number {
+  return Number(readFileSync(path.join(stack.dir, 'run', `${name}.pid`), 'utf8').trim());
+}
+
+/** SIGKILL one component of the harness's own stack and start it again with scripts/stack/up.sh. */
+async function restartComponent(name: 'temporal' | 'kube-apiserver' | 'node-agent', downMs: number): Promise<string> {
+  if (!ownStack()) {
+    throw new Error(`refusing to restart ${name}: ${stack.dir} was not started by scripts/faults-stack.sh`);
+  }
+  const pid = stackPid(name);
+  process.kill(pid, 'SIGKILL');
+  await sleep(downMs);
+  execFileSync('bash', [path.join(stack.root, 'scripts', 'stack', 'up.sh')], { stdio: 'ignore', env: process.env });
+  return `${name} pid ${pid} SIGKILLed, down ${downMs} ms, started again as pid ${stackPid(name)}`;
+}
+
+/** The app's JobManager pods (not being deleted). */
+async function jobManagerPods(app: string, namespace: string) {
+  const pods = await core.listNamespacedPod({
+    namespace,
+    labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
+  });
+  return pods.items.filter((p) => !p.metadata?.deletionTimestamp);
+}
+
+async function proxyWindow(ctx: FaultContext, rule: ProxyRule, ms = PROXY_WINDOW_MS): Promise<string> {
+  const total = () => [...ctx.proxy.applied.values()].reduce((a, b) => a + b, 0);
+  const before = total();
+  const remove = ctx.proxy.addRule(rule);
+  await sleep(ms);
+  remove();
+  return `proxy ${rule.target} ${JSON.stringify(rule.fault)} for ${ms} ms: ${total() - before} calls hit`;
+}
+
+/** Every call of the worker (its record's compare-and-swap writes included). */
+const every: ProxyRule['match'] = () => true;
+/** Stalls: each of the next 3 calls (within 10 s) waits 20 s before it goes through. */
+const stall = { kind: 'stall', ms: 20_000 } as const;
+
+export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<string>> = {
+  'worker-sigkill': async ({ env }) => {
+    await env.killWorker();
+    await sleep(2000);
+    env.startWorker();
+    return 'worker SIGKILLed, started again after 2 s';
+  },
+  'worker-sigterm': async ({ env }) => {
+    await env.terminateWorker();
+    env.startWorker();
+    return 'worker SIGTERMed (exited), started again';
+  },
+  'worker-down-long': async ({ env, stabilityTimeoutSeconds }) => {
+    await env.killWorker();
+    const ms = (stabilityTimeoutSeconds + 10) * 1000;
+    await sleep(ms);
+    env.startWorker();
+    return `worker SIGKILLed, down ${ms / 1000} s (stability timeout ${stabilityTimeoutSeconds} s)`;
+  },
+  'temporal-restart': () => restartComponent('temporal', 3000),
+  'apiserver-restart': () => restartComponent('kube-apiserver', 3000),
+  'node-agent-restart': () => restartComponent('node-agent', 1000),
+  'jobmanager-delete': async ({ env, app }) => {
+    const pods = await jobManagerPods(app, env.namespace);
+    for (const p of pods) await core.deleteNamespacedPod({ namespace: env.namespace, name: p.metadata!.name! });
+    return `deleted JobManager pods: ${pods.map((p) => p.metadata?.name).join(', ') || 'none (none was there)'}`;
+  },
+  'jobmanager-sigstop': async ({ env, app }) => {
+    const pods = await jobManagerPods(app, env.namespace);
+    const pids = findPodProcesses().filter((p) => pods.some((pod) => pod.metadata?.uid === p.podUid));
+    for (const p of pids) process.kill(p.pid, 'SIGSTOP');
+    await sleep(5000);
+    for (const p of pids) process.kill(p.pid, 'SIGCONT');
+    return `SIGSTOP 5 s of ${pids.length} processes of JobManager pods ${pods.map((p) => p.metadata?.name).join(', ')}`;
+  },
+  'flink-5xx': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: { kind: 'status', status: 503 } }),
+  'flink-reset': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: { kind: 'reset' } }),
+  'flink-stall': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: stall, times: 3 }, 10_000),
+  'kube-5xx': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: { kind: 'status', status: 500 } }),
+  'kube-reset': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: { kind: 'reset' } }),
+  'kube-stall': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: stall, times: 3 }, 10_000),
+  'kube-409': (ctx) => proxyWindow(ctx, { target: 'kube', match: isWrite, fault: { kind: 'status', status: 409 } }),
+};

@@ -1,0 +1,252 @@
+/**
+ * The invariants checked after every run of a cell (issue 12), each from Flink, Kubernetes, Temporal's
+ * history and the job's output files, never from our record alone (the record is compared with them).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { countsByKey, counterKeys, type OutputMark } from '../../../scripts/lib/counter-app';
+import { core, eventually, flinkOf, readRecord, sameLocation, type CliResult } from '../../support/e2e';
+import type { TwoJobsSeen } from '../../support/two-jobs-watcher';
+import type { OperationScenario, RunContext } from './operations';
+import type { InvariantResult } from './results';
+
+/** The CLI's JSON document (`--output json`): its last line that parses. */
+export function cliDocument(result: CliResult): { outcome?: string; exitCode?: number; message?: string } {
+  for (const line of result.stdout.trim().split('\n').reverse()) {
+    try {
+      return JSON.parse(line) as { outcome?: string };
+    } catch {
+      continue;
+    }
+  }
+  try {
+    return JSON.parse(result.stdout) as { outcome?: string };
+  } catch {
+    return {};
+  }
+}
+
+const exitCodeOf: Record<string, number> = { succeeded: 0, 'no-change': 0, 'rolled-back': 3, failed: 1, cancelled: 1 };
+
+const inv = (name: string, ok: boolean, evidence: string): InvariantResult => ({ name, ok, evidence });
+
+export interface RunOutcome {
+  scenario: OperationScenario;
+  run: RunContext;
+  cli: CliResult;
+  accepted: string[];
+  seen: TwoJobsSeen;
+  client: Client;
+}
+
+/** Outcome right for the fault, and the CLI's exit code agreeing with it. */
+export function outcomeInvariants(o: RunOutcome): InvariantResult[] {
+  const doc = cliDocument(o.cli);
+  const outcome = doc.outcome ?? 'unknown';
+  return [
+    inv(
+      'outcome',
+      o.accepted.includes(outcome),
+      `outcome ${outcome} (accepted: ${o.accepted.join(', ')}): ${doc.message ?? o.cli.stderr.slice(0, 300)}`,
+    ),
+    inv(
+      'exit-code',
+      exitCodeOf[outcome] === o.cli.code,
+      `exit ${o.cli.code} for outcome ${outcome} (expected ${exitCodeOf[outcome] ?? '?'})`,
+    ),
+  ];
+}
+
+/** Flink and Kubernetes show the end state the outcome claims; the restore is the recorded one or newer. */
+export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult[]> {
+  const { env, app } = o.run;
+  const record = await readRecord(env.namespace, app);
+  const jms = (
+    await core.listNamespacedPod({
+      namespace: env.namespace,
+      labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
+    })
+  ).items.filter((p) => !p.metadata?.deletionTimestamp);
+  if (o.scenario.end === 'suspended') {
+    return [
+      inv(
+        'end-state',
+        jms.length === 0 && record.status === 'suspended',
+        `${jms.length} JobManager pods, record ${record.status}`,
+      ),
+    ];
+  }
+  // A JobManager just restarted answers 503 during its leader election: ask again for up to 2 minutes.
+  const flink = await eventually('Flink REST of the app answering', () =>
+    flinkOf(env.namespace, app).then(
+      (f) => f.listJobs().then(() => f),
+      () => undefined,
+    ),
+  );
+  const state = record.jobId ? (await flink.jobDetails(record.jobId)).state : 'no job id recorded';
+  const out = [
+    inv(
+      'end-state',
+      jms.length === 1 && state === 'RUNNING',
+      `${jms.length} JobManager pods, job ${record.jobId} ${state}`,
+    ),
+  ];
+  if (o.scenario.restores && record.jobId) {
+    const restored = (await flink.checkpoints(record.jobId)).latestRestored;
+    const fromRecorded = sameLocation(restored?.externalPath, record.restoredFrom);
+    // A failover after the restore restores the job's own newer checkpoint (its path names the job).
+    const newerCheckpoint = !restored?.isSavepoint && (restored?.externalPath ?? '').includes(record.jobId);
+    out.push(
+      inv(
+        'restored-from-recorded',
+        !!restored && (fromRecorded || newerCheckpoint),
+        `Flink restored ${restored?.externalPath ?? 'nothing'}, record restoredFrom ${record.restoredFrom}`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** Per key, the highest count of `dir` written before `mark` (all of it without a mark). */
+function lastCounts(dir: string, mark?: OutputMark): Map<number, number> {
+  const all = countsByKey(dir);
+  const after = mark ? countsByKey(dir, mark) : new Map<number, number[]>();
+  const out = new Map<number, number>();
+  for (const [key, counts] of all) {
+    const before = counts.slice(0, counts.length - (after.get(key)?.length ?? 0));
+    if (before.length) out.set(key, Math.max(...before));
+  }
+  return out;
+}
+
+/** State continuity from the job's output (see `Continuity` in operations.ts). */
+export function continuityInvariant(o: RunOutcome): InvariantResult {
+  const { before, after, mark } = o.run;
+  const kind = o.scenario.continuity;
+  if (kind === 'none') return inv('continuity', true, 'nothing runs afterwards');
+  if (cliDocument(o.cli).outcome === 'rolled-back') return rolledBackContinuity(o);
+  const sameDir = before === after;
+  const lastOld = sameDir ? (mark ? lastCounts(before, mark) : new Map<number, number>()) : lastCounts(before);
+  const next = sameDir ? countsByKey(before, mark) : countsByKey(after);
+  const rows = Array.from({ length: counterKeys }, (_, key) => {
+    const counts = next.get(key) ?? [];
+    return { key, counts, first: counts[0], lastOld: lastOld.get(key), ones: counts.filter((c) => c === 1).length };
+  });
+  const describe = rows
+    .map(
+      (r) =>
+        `key ${r.key}: last before ${r.lastOld ?? '-'}, first after ${r.first ?? '-'} ` +
+        `(${r.counts.length} new, ${r.ones} × 1)`,
+    )
+    .join('; ');
+  const missing = rows.filter((r) => r.counts.length === 0).map((r) => r.key);
+  if (missing.length) return inv('continuity', false, `no new counts of keys ${missing.join(', ')}; ${describe}`);
+  // A key starts (count 1) once in a fresh job, never after a restore or within a job that kept its state.
+  const startsAllowed = kind === 'fresh' || lastOld.size === 0 ? 1 : 0;
+  const startedOver = rows.filter((r) => r.ones > startsAllowed);
+  const ok =
+    startedOver.length === 0 &&
+    rows.every((r) => {
+      if (kind === 'exact') return r.first === (r.lastOld ?? 0) + 1;
+      if (kind === 'checkpoint') return r.first! > 1 && r.first! <= (r.lastOld ?? 0) + 1;
+      if (kind === 'fresh') return r.first === 1;
+      return true;
+    });
+  return inv('continuity', ok, `${kind}: ${describe}`);
+}
+
+/**
+ * Rolled back: the last stable version restores the savepoint its own job stopped with, writing to `before`
+ * again, so from the operation's start every key's counts there rise by exactly 1 a line: nothing lost,
+ * nothing counted twice, nothing started over.
+ */
+function rolledBackContinuity(o: RunOutcome): InvariantResult {
+  const next = countsByKey(o.run.before, o.run.startMark);
+  const rows = Array.from({ length: counterKeys }, (_, key) => {
+    const counts = next.get(key) ?? [];
+    const breaks = counts.slice(1).filter((c, i) => c !== counts[i]! + 1).length;
+    return { key, counts, breaks };
+  });
+  const ok = rows.every((r) => r.counts.length > 0 && r.breaks === 0);
+  const describe = rows
+    .map((r) => `key ${r.key}: ${r.counts[0] ?? '-'} … ${r.counts[r.counts.length - 1] ?? '-'}, ${r.breaks} breaks`)
+    .join('; ');
+  return inv('continuity', ok, `rolled back, ${o.run.before} from the operation's start: ${describe}`);
+}
+
+/** Never two JobManagers nor two RUNNING jobs at any 250 ms sample, and the watcher reached Flink. */
+export function twoJobsInvariant(seen: TwoJobsSeen): InvariantResult {
+  return inv(
+    'one-jobmanager-one-job',
+    seen.maxLiveJobManagers <= 1 && seen.maxRunningJobs <= 1 && seen.answeredSamples > 0,
+    `${seen.samples} samples (${seen.answeredSamples} answered, ${seen.failedCalls} failed calls): at most ` +
+      `${seen.maxLiveJobManagers} live JobManager pods (${seen.maxJobManagers} with terminating ones), ` +
+      `${seen.maxRunningJobs} RUNNING jobs; jobs seen ${[...seen.runningJobIds].join(', ')}`,
+  );
+}
+
+/**
+ * One savepoint per trigger id (every `takeSavepoint` the run scheduled carries a trigger id the record
+ * holds once), and every savepoint folder on disk is a recorded, undisposed entry (no orphan).
+ */
+export async function savepointInvariants(o: RunOutcome, workflowId: string | undefined): Promise<InvariantResult[]> {
+  const { env, app } = o.run;
+  const record = await readRecord(env.namespace, app);
+  const out: InvariantResult[] = [];
+  const triggerIds = record.savepoints.map((s) => s.triggerId).filter((t): t is string => !!t);
+  const duplicates = triggerIds.filter((t, i) => triggerIds.indexOf(t) !== i);
+  let scheduled: string[] = [];
+  if (workflowId) {
+    const events = (await o.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    scheduled = events
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'takeSavepoint')
+      .map((a) => defaultPayloadConverter.fromPayload<{ triggerId: string }>(a!.input!.payloads![0]!).triggerId);
+  }
+  const unrecorded = [...new Set(scheduled)].filter((t) => !triggerIds.includes(t));
+  out.push(
+    inv(
+      'one-savepoint-per-trigger',
+      duplicates.length === 0 && unrecorded.length === 0,
+      `${scheduled.length} takeSavepoint scheduled (trigger ids ${[...new Set(scheduled)].join(', ') || '-'}), ` +
+        `${triggerIds.length} recorded; duplicates ${duplicates.join(', ') || 'none'}; ` +
+        `unrecorded ${unrecorded.join(', ') || 'none'}`,
+    ),
+  );
+  const dir = path.join(env.dir, app, 'savepoints');
+  const onDisk = existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith('savepoint-')) : [];
+  const live = record.savepoints
+    .filter((s) => !s.disposed && s.kind !== 'checkpoint')
+    .map((s) => path.basename(s.location.replace(/\/+$/, '')));
+  const orphans = onDisk.filter((d) => !live.includes(d));
+  const lost = live.filter((d) => !onDisk.includes(d));
+  out.push(
+    inv(
+      'savepoints-on-disk-recorded',
+      orphans.length === 0 && lost.length === 0,
+      `${onDisk.length} on disk, ${live.length} recorded undisposed; orphans ${orphans.join(', ') || 'none'}; ` +
+        `recorded but missing ${lost.join(', ') || 'none'}`,
+    ),
+  );
+  return out;
+}
+
+/** The lock is released, and the next operation on the application runs. */
+export async function lockInvariant(o: RunOutcome): Promise<InvariantResult> {
+  const { env, app } = o.run;
+  const record = await readRecord(env.namespace, app);
+  const held = record.operation ? `held by ${JSON.stringify(record.operation).slice(0, 200)}` : 'released';
+  const next =
+    o.scenario.end === 'running'
+      ? await env.cli(['savepoint', app, '-n', env.namespace, '--wait', '--timeout', '3m', '--output', 'json'])
+      : await env.cli(['apply', '-f', o.run.lastManifest, '--wait', '--timeout', '3m', '--output', 'json']);
+  const doc = cliDocument(next);
+  return inv(
+    'lock-released-next-runs',
+    !record.operation && next.code === 0,
+    `lock ${held}; next operation (${o.scenario.end === 'running' ? 'savepoint' : 'apply'}) ` +
+      `exit ${next.code} ${doc.outcome ?? ''}`,
+  );
+}

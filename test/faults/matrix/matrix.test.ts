@@ -1,0 +1,62 @@
+/**
+ * Issue 12's fault matrix: every selected cell (operation × injection point × fault, cells.ts) run
+ * FD_FAULTS_REPEAT times (default 3), each run on a fresh application: set up without faults, start the
+ * operation, reach the point, inject the fault (and heal it), let the operation end, then check every
+ * invariant (invariants.ts) and append the run to the results file (docs/reliability.md is made from it
+ * by scripts/faults-report.ts). `npm run faults -- --only <operation|fault|id> --repeat N` selects.
+ * Faults that restart stack components run only on a stack scripts/faults-stack.sh started.
+ */
+import { execFileSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { removeApp } from '../../support/e2e';
+import { stack } from '../../support/stack';
+import { cellId, selectCells, StackFaults, type Cell } from './cells';
+import { ownStack } from './faults';
+import { MatrixEnv } from './matrix-env';
+import { scenarios, type RunContext } from './operations';
+import { appendResult, resultsFile, type RunResult } from './results';
+import { runCell } from './run-cell';
+
+const repeat = Number(process.env.FD_FAULTS_REPEAT ?? '3');
+const cells = selectCells(process.env.FD_FAULTS_ONLY).filter((c) => !StackFaults.includes(c.fault) || ownStack());
+const runs: Array<[string, number, Cell]> = cells.flatMap((cell) =>
+  Array.from({ length: repeat }, (_, i): [string, number, Cell] => [cellId(cell), i + 1, cell]),
+);
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: stack.root }).toString().trim();
+const results = resultsFile(stack.root);
+
+const env = new MatrixEnv('faults-matrix');
+let connection: Connection;
+let client: Client;
+let appIndex = 0;
+beforeAll(async () => {
+  await env.setUp();
+  connection = await Connection.connect({ address: stack.temporalAddress });
+  client = new Client({ connection });
+});
+afterAll(async () => {
+  await connection?.close();
+  await env.tearDown();
+});
+
+test('the selection (FD_FAULTS_ONLY, stack faults only on an own stack) names at least one run', () => {
+  expect(runs.length).toBeGreaterThan(0);
+});
+
+test.each(runs)('%s, run %d', async (_id, n, cell) => {
+  const app = `cell-${++appIndex}-${Date.now() % 100_000}`;
+  const before = env.outputDir(app, 'gen-1');
+  const after = scenarios[cell.operation].newOutput ? env.outputDir(app, 'gen-2') : before;
+  const run: RunContext = { env, app, before, after, lastManifest: '' };
+  let result: RunResult | undefined;
+  try {
+    result = await runCell({ env, client, cell, run, n, commit, setUp: true });
+    appendResult(results, result);
+  } finally {
+    await removeApp(env.namespace, app).catch(() => undefined);
+  }
+  expect({ error: result.error, failed: result.invariants.filter((i) => !i.ok) }).toEqual({
+    error: undefined,
+    failed: [],
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The operations of the matrix: how each brings its application to its starting state (no faults),
+ * runs (the CLI, --output json), which outcomes are right, and which continuity its state must show.
+ */
+import { operationWorkflowId } from '../../../src/contract/ids';
+import type { OutputMark } from '../../../scripts/lib/counter-app';
+import { markOutput, newCountsOfEveryKey, readRecord, type CliResult } from '../../support/e2e';
+import type { OperationName } from './cells';
+import type { MatrixEnv } from './matrix-env';
+
+/**
+ * Stability of every manifest of the matrix: a short window; a timeout the long worker outage exceeds, long
+ * enough for JVMs starting on a loaded 2-core machine (150 s rolled upgrades back there without any fault).
+ */
+export const stability = { windowSeconds: 5, timeoutSeconds: 300 } as const;
+
+/**
+ * What the counts must show after the operation:
+ * - `exact`: every key's first new count = the last count before + 1 (a restore from a stop-with-savepoint);
+ * - `checkpoint`: restored from a checkpoint: first new count ≤ last before + 1, and never started over;
+ * - `fresh`: stateless by design: every key's first new count is 1;
+ * - `continues`: the job kept its state: no key starts over after the mark;
+ * - `none`: nothing runs afterwards (suspend).
+ */
+export type Continuity = 'exact' | 'checkpoint' | 'fresh' | 'continues' | 'none';
+
+export interface RunContext {
+  env: MatrixEnv;
+  app: string;
+  /** Output folder the job writes to before the operation, and after it (the same folder for same-spec restores). */
+  before: string;
+  after: string;
+  /** Where `before` had been written to when the operation's starting state was reached (same-folder restores). */
+  mark?: OutputMark;
+  /** Where `before` had been written to when the operation started (a rollback continues `before`). */
+  startMark?: OutputMark;
+  /** The manifest the next operation applies (lock released → it runs). */
+  lastManifest: string;
+  /** Job id before the operation (record). */
+  jobIdBefore?: string;
+}
+
+export interface OperationScenario {
+  setup(run: RunContext): Promise<void>;
+  /** Runs the operation to its end (CLI --wait); `started` resolves once the run is open. */
+  act(run: RunContext): Promise<CliResult>;
+  /** Outcomes right under a fault (`worker-down-long` may also roll an upgrade back: cells.ts). */
+  accepted: string[];
+  /** The operation's job writes to a folder of its own (`after`); else it goes on in `before`. */
+  newOutput: boolean;
+  /** Where the job runs when it is over. */
+  end: 'running' | 'suspended';
+  continuity: Continuity;
+  /** The operation restores state: Flink's latest restore must be the recorded one (or a newer checkpoint). */
+  restores: boolean;
+  /** The workflow whose phase the injection polls (undefined: the record's phase, for periodic runs). */
+  workflowId(run: RunContext): string | undefined;
+}
+
+const wait = ['--wait', '--timeout', '25m', '--output', 'json'];
+
+function manifest(run: RunContext, opts: Parameters<MatrixEnv['manifest']>[1]): string {
+  return run.env.manifest(run.app, { ...stability, ...opts });
+}
+
+async function apply(run: RunContext, file: string): Promise<CliResult> {
+  run.lastManifest = file;
+  return run.env.cli(['apply', '-f', file, ...wait]);
+}
+
+async function must(what: string, result: Promise<CliResult>): Promise<void> {
+  const r = await result;
+  if (r.code !== 0) throw new Error(`set-up: ${what} exited ${r.code}: ${r.stdout}${r.stderr}`);
+}
+
+async function deployFirst(run: RunContext, opts: Parameters<MatrixEnv['manifest']>[1] = {}): Promise<void> {
+  await must('first deploy', apply(run, manifest(run, { parallelism: 2, output: run.before, ...opts })));
+  await newCountsOfEveryKey(run.before);
+  run.jobIdBefore = (await readRecord(run.env.namespace, run.app)).jobId ?? undefined;
+}
+
+const ns = (run: RunContext) => ['-n', run.env.namespace];
+const opId = (run: RunContext) => operationWorkflowId({ namespace: run.env.namespace, name: run.app });
+
+async function deployThenSuspend(run: RunContext): Promise<void> {
+  await deployFirst(run);
+  await must('suspend', run.env.cli(['suspend', run.app, ...ns(run), ...wait]));
+  run.mark = markOutput(run.before);
+}
+
+function upgrade(mode: 'savepoint' | 'last-state' | 'stateless', continuity: Continuity): OperationScenario {
+  return {
+    setup: (run) => deployFirst(run, { upgradeMode: mode }),
+    act: (run) => apply(run, manifest(run, { parallelism: 3, output: run.after, upgradeMode: mode })),
+    accepted: ['succeeded'],
+    newOutput: true,
+    end: 'running',
+    continuity,
+    restores: mode !== 'stateless',
+    workflowId: opId,
+  };
+}
+
+export const scenarios: Record<OperationName, OperationScenario> = {
+  deploy: {
+    setup: async () => undefined,
+    act: (run) => apply(run, manifest(run, { parallelism: 2, output: run.after })),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'continues',
+    restores: false,
+    workflowId: opId,
+  },
+  'upgrade-savepoint': upgrade('savepoint', 'exact'),
+  'upgrade-last-state': upgrade('last-state', 'checkpoint'),
+  'upgrade-stateless': upgrade('stateless', 'fresh'),
+  suspend: {
+    setup: (run) => deployFirst(run),
+    act: (run) => run.env.cli(['suspend', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'suspended',
+    continuity: 'none',
+    restores: false,
+    workflowId: opId,
+  },
+  resume: {
+    setup: deployThenSuspend,
+    act: (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'exact',
+    restores: true,
+    workflowId: opId,
+  },
+  rollback: {
+    setup: deployThenSuspend,
+    act: (run) => run.env.cli(['rollback', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'exact',
+    restores: true,
+    workflowId: opId,
+  },
+  savepoint: {
+    setup: async (run) => {
+      await deployFirst(run);
+      run.mark = markOutput(run.before);
+    },
+    act: (run) => run.env.cli(['savepoint', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'continues',
+    restores: false,
+    workflowId: opId,
+  },
+  'periodic-savepoint': {
+    setup: async (run) => {
+      await deployFirst(run);
+      run.mark = markOutput(run.before);
+    },
+    act: (run) => periodicSavepoints(run),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'continues',
+    restores: false,
+    workflowId: () => undefined,
+  },
+  'rollback-auto': {
+    setup: (run) => deployFirst(run),
+    act: async (run) => {
+      run.mark = markOutput(run.before);
+      const broken = manifest(run, {
+        parallelism: 3,
+        output: run.env.outputDir(run.app, 'broken'),
+        extraArgs: ['--fail-after-records', '0'],
+      });
+      const result = await run.env.cli(['apply', '-f', broken, ...wait]);
+      // The next operation applies the stable version again (the broken one would fail again).
+      run.lastManifest = manifest(run, { parallelism: 2, output: run.before });
+      return result;
+    },
+    accepted: ['rolled-back'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'continues',
+    restores: true,
+    workflowId: opId,
+  },
+};
+
+/** Periodic savepoints: a schedule every 10 s keeping 2, run until 4 periodic savepoints are recorded (or 4 min). */
+async function periodicSavepoints(run: RunContext): Promise<CliResult> {
+  const created = await run.env.cli(['schedule', 'savepoints', run.app, ...ns(run), '--every', '10s', '--keep', '2']);
+  if (created.code !== 0) return created;
+  const periodic = async () =>
+    (await readRecord(run.env.namespace, run.app)).savepoints.filter((s) => s.kind === 'periodic').length;
+  const deadline = Date.now() + 240_000;
+  while ((await periodic()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+  await run.env.cli(['schedule', 'delete', run.app, ...ns(run)]);
+  // Let a run the schedule started just before its deletion finish.
+  await new Promise((r) => setTimeout(r, 5000));
+  const count = await periodic();
+  const outcome = count >= 4 ? 'succeeded' : 'failed';
+  return {
+    code: count >= 4 ? 0 : 1,
+    stdout: JSON.stringify({ outcome, message: `${count} periodic savepoints recorded`, exitCode: count >= 4 ? 0 : 1 }),
+    stderr: created.stderr,
+  };
+}

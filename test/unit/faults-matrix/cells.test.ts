@@ -1,0 +1,31 @@
+/** The fault matrix's selection (`npm run faults -- --only …`): what each name selects; unknown names refused. */
+import { allCells, cellId, Faults, InjectionPoints, Operations, selectCells } from '../../faults/matrix/cells';
+
+test('every operation × each of its injection points × every fault is a cell, once', () => {
+  const ids = allCells().map(cellId);
+  const expected = Operations.reduce((n, op) => n + InjectionPoints[op].length * Faults.length, 0);
+  expect(ids).toHaveLength(expected);
+  expect(new Set(ids).size).toBe(ids.length);
+});
+
+test('--only selects by operation, fault, phase, cell id and wildcard, comma-separated', () => {
+  expect(selectCells(undefined)).toHaveLength(allCells().length);
+  expect(selectCells('suspend').every((c) => c.operation === 'suspend')).toBe(true);
+  expect(selectCells('suspend')).toHaveLength(InjectionPoints.suspend.length * Faults.length);
+  expect(selectCells('kube-409').map((c) => c.fault)).toEqual(selectCells('kube-409').map(() => 'kube-409'));
+  expect(selectCells('upgrade-savepoint/Savepointing/worker-sigkill').map(cellId)).toEqual([
+    'upgrade-savepoint/Savepointing/worker-sigkill',
+  ]);
+  expect(selectCells('resume/*/kube-5xx').map(cellId)).toEqual(
+    InjectionPoints.resume.map((p) => `resume/${p}/kube-5xx`),
+  );
+  expect(selectCells('savepoint/Locking/flink-5xx, deploy/Locking/flink-reset').map(cellId)).toEqual([
+    'deploy/Locking/flink-reset',
+    'savepoint/Locking/flink-5xx',
+  ]);
+});
+
+test('an unknown name is refused, naming it and what is known', () => {
+  expect(() => selectCells('upgrade/Savepointing')).toThrow(/--only: unknown "upgrade"; use operations \(deploy, /);
+  expect(() => selectCells('worker-sigkil')).toThrow(/unknown "worker-sigkil"/);
+});
