@@ -14,8 +14,12 @@ const flinkSearchAttributes = Object.values(sa);
 
 export interface WorkflowTestKit {
   env: TestWorkflowEnvironment;
-  /** Runs `fn` while a worker with `activities` serves a fresh task queue. */
-  withWorker<T>(activities: FlinkDeployActivities, fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  /** Runs `fn` while a worker with `activities` serves a fresh task queue (or `taskQueue`: a worker's replacement). */
+  withWorker<T>(
+    activities: FlinkDeployActivities,
+    fn: (taskQueue: string) => Promise<T>,
+    taskQueue?: string,
+  ): Promise<T>;
   /**
    * Runs `workflow`, started by its imported function with its typed input, to its end while a
    * worker serves `activities`.
@@ -45,8 +49,8 @@ export async function createWorkflowTestKit(): Promise<WorkflowTestKit> {
       flinkSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
     ),
   });
-  const withWorker: WorkflowTestKit['withWorker'] = async (activities, fn) => {
-    const taskQueue = `wf-test-${randomUUID()}`;
+  const withWorker: WorkflowTestKit['withWorker'] = async (activities, fn, queue) => {
+    const taskQueue = queue ?? `wf-test-${randomUUID()}`;
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
     return worker.runUntil(fn(taskQueue));
   };
