@@ -14,11 +14,14 @@ const flinkSearchAttributes = Object.values(sa);
 
 export interface WorkflowTestKit {
   env: TestWorkflowEnvironment;
-  /** Runs `fn` while a worker with `activities` serves a fresh task queue (or `taskQueue`: a worker's replacement). */
+  /**
+   * Runs `fn` while a worker with `activities` serves a fresh task queue (or `options.taskQueue`:
+   * a worker replacing another; `cache: false`: no sticky cache, so a replacement picks up at once).
+   */
   withWorker<T>(
     activities: FlinkDeployActivities,
     fn: (taskQueue: string) => Promise<T>,
-    taskQueue?: string,
+    options?: { taskQueue?: string; cache?: boolean },
   ): Promise<T>;
   /**
    * Runs `workflow`, started by its imported function with its typed input, to its end while a
@@ -49,9 +52,15 @@ export async function createWorkflowTestKit(): Promise<WorkflowTestKit> {
       flinkSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
     ),
   });
-  const withWorker: WorkflowTestKit['withWorker'] = async (activities, fn, queue) => {
-    const taskQueue = queue ?? `wf-test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+  const withWorker: WorkflowTestKit['withWorker'] = async (activities, fn, options = {}) => {
+    const taskQueue = options.taskQueue ?? `wf-test-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+      ...(options.cache === false ? { maxCachedWorkflows: 0 } : {}),
+    });
     return worker.runUntil(fn(taskQueue));
   };
   return {

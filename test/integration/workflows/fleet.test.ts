@@ -211,24 +211,26 @@ test('approve: refused while the canaries run, accepted at the gate, refused onc
   expect(stateOf(result)).toEqual({ a: 'succeeded', b: 'succeeded', c: 'succeeded' });
 });
 
-test('abort at the gate: accepted once, the others untouched; refused when given again', async () => {
+test('abort while the canary runs: accepted once, the canary finishes, the others untouched', async () => {
   const apps = new InMemoryFleet();
+  apps.cluster(key('a')).script = { slowApplyImages: ['flink:2.3'], slowApplyMs: 2000 };
   let accepted = '';
   let again = '';
   const result = await withRollout(
     apps,
     input(fresh(['a', 'b', 'c']), { canaries: [key('a')], approveAfterCanary: true }),
     async (handle) => {
-      await atStage(handle, 'awaiting-approval');
+      await until('the canary locked', () => apps.lockOrder.includes(key('a')));
       accepted = await handle.executeUpdate(abortUpdate, { args: [{ by: 'test', reason: 'canary metrics' }] });
       again = await refusal(handle.executeUpdate(abortUpdate, { args: [{ by: 'test' }] }));
     },
   );
-  expect(accepted).toBe('aborted: nothing new starts; 0 running operation(s) finish');
-  expect(again).toMatch(/^(already halted: aborted by test: canary metrics|nothing to abort: the rollout is done)$/);
+  expect(accepted).toBe('aborted: nothing new starts; 1 running operation(s) finish');
+  expect(again).toBe('already halted: aborted by test: canary metrics');
   expect(result.outcome).toBe('aborted');
   expect(result.haltReason).toBe('aborted by test: canary metrics');
   expect(stateOf(result)).toEqual({ a: 'succeeded', b: 'untouched', c: 'untouched' });
+  expect(imageOf(apps, 'a')).toEqual(['flink:2.3']);
   expect(apps.lockOrder).toEqual([key('a')]);
 });
 
@@ -284,12 +286,12 @@ test('the worker replaced mid-rollout: the same outcome, each application deploy
       await kit.env.client.workflow.start(fleet, { taskQueue, workflowId, args: [fleetInput] });
       await until('two locked', () => apps.lockOrder.length >= 2);
     },
-    taskQueue,
+    { taskQueue, cache: false },
   );
   const result = await kit.withWorker(
     apps.activities(),
     () => kit.env.client.workflow.getHandle<typeof fleet>(workflowId).result(),
-    taskQueue,
+    { taskQueue },
   );
   expect(result.outcome).toBe('succeeded');
   expect(stateOf(result)).toEqual({ a: 'succeeded', b: 'succeeded', c: 'succeeded', d: 'succeeded' });
@@ -298,4 +300,4 @@ test('the worker replaced mid-rollout: the same outcome, each application deploy
     expect(apps.cluster(key(n)).record).toMatchObject({ status: 'running', generation: 1, operation: null });
   }
   expect(result.maxRunning).toBeLessThanOrEqual(2);
-});
+}, 120_000);
