@@ -93,7 +93,9 @@ export async function fleet(input: FleetInput): Promise<FleetProgress> {
     const app = input.apps[index]!;
     const ref = { namespace: spec.namespace, name: spec.name };
     const busyUntil = Date.now() + input.busyTimeoutSeconds * 1000;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
+      // Halted while it waited for another operation: it is not started.
+      if (attempt > 1 && tracker.haltReason && !revert) return {};
       let holder: string;
       try {
         const child = await startChild(apply, {
@@ -133,7 +135,8 @@ export async function fleet(input: FleetInput): Promise<FleetProgress> {
     try {
       const { result, busy } = await runApp(index, app.spec, false);
       if (result) tracker.set(index, FleetAppState.Succeeded, result.message, { result });
-      else tracker.set(index, FleetAppState.Busy, `left untouched: ${busy}`);
+      else if (busy) tracker.set(index, FleetAppState.Busy, `left untouched: ${busy}`);
+      else tracker.set(index, FleetAppState.Untouched, `not started: the rollout halted while it waited`);
     } catch (err) {
       const failure = applicationFailureOf(err);
       const message = failure?.message ?? String(err);

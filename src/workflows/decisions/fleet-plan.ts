@@ -35,6 +35,10 @@ export function fleetInputProblems(input: FleetInput): string[] {
   if (!(input.approvalTimeoutSeconds > 0)) problems.push('`approvalTimeoutSeconds` must be more than 0');
   if (input.ifBusy !== 'wait' && input.ifBusy !== 'skip') problems.push('`ifBusy` must be wait or skip');
   if (!Array.isArray(input.apps) || !Array.isArray(input.canaries)) return problems;
+  if (!input.apps.every((a) => typeof a?.spec?.namespace === 'string' && typeof a.spec.name === 'string')) {
+    problems.push('every application needs a `spec` with a namespace and a name');
+    return problems;
+  }
   const keys = input.apps.map(fleetAppKey);
   const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
   if (duplicates.length) problems.push(`applications listed twice: ${[...new Set(duplicates)].join(', ')}`);
