@@ -146,13 +146,15 @@ async function followFleet(
         (d) => d.status.name,
         () => 'UNKNOWN',
       );
-      if (status !== 'RUNNING' && status !== 'UNKNOWN')
+      // Done: its result is its last progress (a query of a closed run may time out on a loaded worker).
+      if (status === 'COMPLETED') progress = (await handle.result()) as FleetProgress;
+      else if (status !== 'RUNNING' && status !== 'UNKNOWN')
         throw new CliError({
           code: CliErrorCode.OperationFailed,
           message: `the rollout ${workflowId} ended ${status.toLowerCase()} without an outcome`,
           hint: `See its history: ${workflowUrl(session.settings, workflowId, runId)}`,
         });
-      output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to answer`);
+      else output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to answer`);
     }
     if (progress) {
       last = progress;
