@@ -5,6 +5,7 @@ import { applyCommand } from './commands/apply';
 import { cancelCommand } from './commands/cancel';
 import { codecServerCommand } from './commands/codec-server';
 import { deleteCommand } from './commands/delete';
+import { abortCommand, approveCommand } from './commands/fleet-decisions';
 import { followCommand } from './commands/follow';
 import { historyCommand } from './commands/history';
 import { logsCommand } from './commands/logs';
@@ -23,9 +24,11 @@ Exit codes:
   ${ExitCode.Success}    success (also: nothing to change)
   ${ExitCode.OperationFailed}    the operation failed (or could not be started)
   ${ExitCode.InvalidInput}    invalid input or usage (unknown flag, bad value, invalid spec); nothing was started
-  ${ExitCode.RolledBack}    the upgrade failed and was rolled back to the last stable spec
+  ${ExitCode.RolledBack}    the upgrade failed and was rolled back to the last stable spec (a fleet: a failure
+       halted it, and every application that failed is back on its last stable spec)
   ${ExitCode.TimedOut}    timed out waiting; the operation goes on (follow it with \`flink-deploy follow <app>\`)
-  ${ExitCode.OperationInProgress}    another operation on the application is in progress (wait for it with --queue)
+  ${ExitCode.OperationInProgress}    another operation on the application is in progress (wait for it with --queue; a
+       fleet: some applications were busy and left untouched, the others succeeded)
   ${ExitCode.Interrupted}  Ctrl-C while waiting; the operation goes on
 `;
 
@@ -58,6 +61,8 @@ export function buildProgram(ctx: CliContext, version = '0.1.0'): Command {
     .addCommand(deleteCommand(ctx))
     .addCommand(cancelCommand(ctx))
     .addCommand(unlockCommand(ctx))
+    .addCommand(approveCommand(ctx))
+    .addCommand(abortCommand(ctx))
     .addCommand(scheduleCommand(ctx))
     .addCommand(workerCommand(ctx))
     .addCommand(codecServerCommand(ctx))

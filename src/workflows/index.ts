@@ -9,3 +9,4 @@ export { savepoint } from './savepoint';
 export { observer } from './observer';
 export { restartFromCheckpoint } from './restart';
 export { deleteApplication as delete } from './delete';
+export { fleet } from './fleet';

@@ -14,8 +14,15 @@ const flinkSearchAttributes = Object.values(sa);
 
 export interface WorkflowTestKit {
   env: TestWorkflowEnvironment;
-  /** Runs `fn` while a worker with `activities` serves a fresh task queue. */
-  withWorker<T>(activities: FlinkDeployActivities, fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while a worker with `activities` serves a fresh task queue (or `options.taskQueue`:
+   * a worker replacing another; `cache: false`: no sticky cache, so a replacement picks up at once).
+   */
+  withWorker<T>(
+    activities: FlinkDeployActivities,
+    fn: (taskQueue: string) => Promise<T>,
+    options?: { taskQueue?: string; cache?: boolean },
+  ): Promise<T>;
   /**
    * Runs `workflow`, started by its imported function with its typed input, to its end while a
    * worker serves `activities`.
@@ -45,9 +52,15 @@ export async function createWorkflowTestKit(): Promise<WorkflowTestKit> {
       flinkSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
     ),
   });
-  const withWorker: WorkflowTestKit['withWorker'] = async (activities, fn) => {
-    const taskQueue = `wf-test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+  const withWorker: WorkflowTestKit['withWorker'] = async (activities, fn, options = {}) => {
+    const taskQueue = options.taskQueue ?? `wf-test-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+      ...(options.cache === false ? { maxCachedWorkflows: 0 } : {}),
+    });
     return worker.runUntil(fn(taskQueue));
   };
   return {

@@ -8,8 +8,10 @@ import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
 import { requireSpec } from '../manifest';
+import { fleetApply, refuseFleetOptions } from '../fleet-apply';
+import { isFleet } from '../fleet-manifests';
+import { addFilesOption, addFleetOptions } from '../fleet-options';
 import {
-  addFileOption,
   addManifestNamespaceOption,
   addOutputOption,
   addSettingOptions,
@@ -46,7 +48,7 @@ export function applyCommand(ctx: CliContext): Command {
   const command = new Command('apply').description(
     'start the operation the spec needs (deploy, upgrade, scale, suspend, resume, savepoint) and follow it',
   );
-  addFileOption(command);
+  addFilesOption(command);
   addManifestNamespaceOption(command);
   command.option('--dry-run', 'validate and show what would run (reads the cluster); start nothing', false);
   command.option(
@@ -56,12 +58,21 @@ export function applyCommand(ctx: CliContext): Command {
     false,
   );
   addWaitOptions(command, { queue: true });
+  addFleetOptions(command);
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal, SettingGroup.Kubernetes]);
   return command.action(
     action(ctx, command, async (output) => {
-      const opts = command.opts<{ file: string; dryRun: boolean; fromScratch: boolean }>();
-      const spec = requireSpec(opts.file, manifestNamespaceOf(command));
+      const opts = command.opts<{ file: string[]; dryRun: boolean; fromScratch: boolean }>();
+      const namespace = manifestNamespaceOf(command);
+      if (isFleet(opts.file)) {
+        const settings = settingsOf(command, ctx.io);
+        const wait = waitOptionsOf(command, ctx.io);
+        const files = opts.file;
+        return fleetApply({ io: ctx.io, command, output, settings, files, namespace, dryRun: opts.dryRun, wait });
+      }
+      refuseFleetOptions(command);
+      const spec = requireSpec(opts.file[0]!, namespace);
       const settings = settingsOf(command, ctx.io);
       const app = { namespace: spec.namespace, name: spec.name };
       if (opts.dryRun) {

@@ -1,0 +1,78 @@
+/**
+ * `approve <rollout>` / `abort <rollout>`: the decisions a fleet rollout takes as Temporal Updates
+ * (docs/fleet.md). The rollout answers whether it accepted: approve only while it waits at its
+ * approval gate; abort until it is done (nothing new starts, running operations finish).
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Command } from 'commander';
+import { userInfo } from 'node:os';
+import { SettingGroup } from '../../config/settings';
+import { abortUpdate, approveUpdate, fleetWorkflowId, type FleetDecision } from '../../contract/fleet';
+import { action, type CliContext } from '../command-kit';
+import { CliError, CliErrorCode } from '../errors';
+import { ExitCode } from '../exit-codes';
+import { workflowUrl } from '../links';
+import { addOutputOption, addSettingOptions, settingsOf } from '../options';
+import { withTemporal } from '../temporal-client';
+
+/** `flink-deploy-fleet/<id>` from a rollout id or a rollout's workflow id. */
+function rolloutWorkflowId(rollout: string): string {
+  return rollout.startsWith('flink-deploy-fleet/') ? rollout : fleetWorkflowId(rollout);
+}
+
+function whoAmI(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function decisionCommand(ctx: CliContext, kind: 'approve' | 'abort'): Command {
+  const command = new Command(kind)
+    .argument('<rollout>', 'the rollout id (as `apply` printed it) or its workflow id flink-deploy-fleet/<id>')
+    .description(
+      kind === 'approve'
+        ? 'let a fleet rollout waiting after its canaries go on to the waves'
+        : 'stop a fleet rollout: nothing new starts, running operations finish',
+    );
+  if (kind === 'abort') command.option('--reason <text>', 'why, recorded in the rollout');
+  addOutputOption(command);
+  addSettingOptions(command, [SettingGroup.Temporal]);
+  return command.action(
+    action(ctx, command, async (output, [rollout = '']) => {
+      const settings = settingsOf(command, ctx.io);
+      const workflowId = rolloutWorkflowId(rollout);
+      const url = workflowUrl(settings, workflowId);
+      const decision: FleetDecision = { by: whoAmI(), reason: command.opts<{ reason?: string }>().reason };
+      return withTemporal(settings, async (session) => {
+        const handle = session.client.workflow.getHandle(workflowId);
+        let answer: string;
+        try {
+          answer = await handle.executeUpdate(kind === 'approve' ? approveUpdate : abortUpdate, { args: [decision] });
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) {
+            const why = err.cause instanceof Error ? err.cause.message : String(err.cause);
+            output.say(`${kind} refused by ${workflowId}: ${why}`);
+            output.data({ workflowId, accepted: false, answer: why, exitCode: ExitCode.OperationFailed }, () => '');
+            return ExitCode.OperationFailed;
+          }
+          const done = /completed|closed|finished/i.test((err as Error).message ?? '');
+          if (err instanceof WorkflowNotFoundError || done)
+            throw new CliError({
+              code: CliErrorCode.NotFound,
+              message: `no running fleet rollout ${workflowId}${done ? ': it is done' : ''}`,
+              hint: `Check the id apply printed (it may have finished): ${url}`,
+            });
+          throw err;
+        }
+        output.say(`${kind} accepted by ${workflowId}: ${answer}\n  ${url}`);
+        output.data({ workflowId, accepted: true, answer, exitCode: ExitCode.Success }, () => '');
+        return ExitCode.Success;
+      });
+    }),
+  );
+}
+
+export const approveCommand = (ctx: CliContext): Command => decisionCommand(ctx, 'approve');
+export const abortCommand = (ctx: CliContext): Command => decisionCommand(ctx, 'abort');

@@ -1,0 +1,184 @@
+/**
+ * `apply -f <folder or several files>`: read and validate every manifest, plan every application
+ * against its record, show the plan, start one `fleet` rollout (docs/fleet.md) and follow it:
+ * one line per application as its state changes, the final table, the exit code of its outcome.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Command } from 'commander';
+import type { Settings } from '../config/settings';
+import { fleetProgressQuery, fleetWorkflowId, FleetOperation, type FleetProgress } from '../contract/fleet';
+import { FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
+import { CliError, CliErrorCode } from './errors';
+import { ExitCode } from './exit-codes';
+import { planFleet, requireFleetSpecs } from './fleet-manifests';
+import { fleetInputOf, givenFleetOptions } from './fleet-options';
+import { exitCodeForFleet, fleetAppLine, fleetJson, fleetPlanText, fleetTable } from './fleet-view';
+import type { CliIo } from './io';
+import { workflowUrl } from './links';
+import type { Output } from './output';
+import { withTemporal, type TemporalSession } from './temporal-client';
+import { WaitEnd, Waiting } from './waiting';
+import type { WaitOptions } from './wait-options';
+
+/** Options of apply a fleet cannot take. */
+const SINGLE_ONLY = ['fromScratch', 'queue'] as const;
+
+/** Refuses fleet options on a single-manifest apply (exit 2): they would be silently ignored. */
+export function refuseFleetOptions(command: Command): void {
+  const given = givenFleetOptions(command);
+  if (given.length)
+    throw new CliError({
+      code: CliErrorCode.Usage,
+      message: `${given.join(', ')}: only for a fleet rollout (several -f, or a folder)`,
+      hint: 'Drop the option, or pass several manifests. Nothing was started.',
+    });
+}
+
+export interface FleetApplyInput {
+  io: CliIo;
+  command: Command;
+  output: Output;
+  settings: Settings;
+  files: string[];
+  /** -n: the namespace of manifests that name none. */
+  namespace?: string;
+  dryRun: boolean;
+  wait: WaitOptions;
+}
+
+/** Runs the fleet apply; returns the exit code. */
+export async function fleetApply(input: FleetApplyInput): Promise<number> {
+  const { command, output, settings } = input;
+  const opts = command.opts<Record<(typeof SINGLE_ONLY)[number], boolean | undefined>>();
+  const single = SINGLE_ONLY.filter((o) => opts[o]);
+  if (single.length)
+    throw new CliError({
+      code: CliErrorCode.Usage,
+      message:
+        `${single.map((o) => (o === 'fromScratch' ? '--from-scratch' : '--queue')).join(', ')}: ` +
+        'only for one manifest',
+      hint: 'A fleet waits for busy applications with --if-busy wait. Nothing was started.',
+    });
+  const manifests = requireFleetSpecs(input.files, input.namespace);
+  const planned = await planFleet(settings, manifests);
+  const fleetInput = fleetInputOf(
+    command,
+    planned.map((p) => p.app),
+  );
+  output.say(fleetPlanText(planned, fleetInput.canaries));
+  if (input.dryRun) {
+    output.data({ dryRun: true, rolloutId: fleetInput.rolloutId, plans: planned.map((p) => p.plan) }, () => '');
+    output.say('(dry run: nothing was started)');
+    return ExitCode.Success;
+  }
+  return withTemporal(settings, async (session) => {
+    const workflowId = fleetWorkflowId(fleetInput.rolloutId);
+    const namespaces = [...new Set(fleetInput.apps.map((a) => a.spec.namespace))];
+    const changing = fleetInput.apps.filter((a) => !a.unchanged).length;
+    let runId: string;
+    try {
+      const handle = await session.client.workflow.start('fleet', {
+        taskQueue: settings.taskQueue,
+        workflowId,
+        args: [fleetInput],
+        typedSearchAttributes: [
+          { key: FlinkOperation, value: FleetOperation },
+          ...(namespaces.length === 1 ? [{ key: FlinkNamespace, value: namespaces[0]! }] : []),
+        ],
+        staticSummary:
+          `fleet rollout ${fleetInput.rolloutId}: ${changing} of ` + `${fleetInput.apps.length} applications change`,
+        staticDetails: planned.map((p) => `- ${p.plan.app.namespace}/${p.plan.app.name}: ${p.plan.summary}`).join('\n'),
+      });
+      runId = handle.firstExecutionRunId;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw new CliError({
+          code: CliErrorCode.OperationInProgress,
+          message: `a rollout with the id ${fleetInput.rolloutId} is already running: ${workflowId}`,
+          hint: 'Pick another --rollout-id, or follow that one in the Temporal UI.',
+        });
+      throw err;
+    }
+    const run = { workflowId, runId, url: workflowUrl(settings, workflowId, runId) };
+    output.say(`started fleet rollout ${fleetInput.rolloutId}: ${workflowId} (run ${runId})\n  ${run.url}`);
+    if (!input.wait.wait) {
+      output.say(`not waiting; approve or abort it with: flink-deploy approve|abort ${fleetInput.rolloutId}`);
+      output.data(fleetJson(run, undefined, ExitCode.Success), () => '');
+      return ExitCode.Success;
+    }
+    const waiting = new Waiting(input.io, input.wait.timeoutMs);
+    try {
+      const last = await followFleet(session, output, workflowId, runId, waiting);
+      if (!last?.outcome) {
+        const code = waiting.endedBy === WaitEnd.TimedOut ? ExitCode.TimedOut : ExitCode.Interrupted;
+        output.say(
+          `stopped waiting (${waiting.endedBy ?? 'interrupted'}); the rollout goes on: ${run.url}` +
+            (last ? `\n${fleetTable(last)}` : ''),
+        );
+        output.data(fleetJson(run, last, code), () => '');
+        return code;
+      }
+      const code = exitCodeForFleet(last.outcome);
+      output.data(fleetJson(run, last, code), () => fleetTable(last));
+      return code;
+    } finally {
+      waiting.dispose();
+    }
+  });
+}
+
+/** Polls the rollout's query until it has an outcome or the wait ends; prints each change. */
+async function followFleet(
+  session: TemporalSession,
+  output: Output,
+  workflowId: string,
+  runId: string,
+  waiting: Waiting,
+): Promise<FleetProgress | undefined> {
+  const handle = session.client.workflow.getHandle(workflowId, runId);
+  const seen = new Map<string, string>();
+  let stage = '';
+  let last: FleetProgress | undefined;
+  for (;;) {
+    let progress: FleetProgress | undefined;
+    try {
+      progress = await session.connection.withDeadline(Date.now() + 5_000, () => handle.query(fleetProgressQuery));
+    } catch {
+      const status = await handle.describe().then(
+        (d) => d.status.name,
+        () => 'UNKNOWN',
+      );
+      // Done: its result is its last progress (a query of a closed run may time out on a loaded worker).
+      if (status === 'COMPLETED') progress = (await handle.result()) as FleetProgress;
+      else if (status !== 'RUNNING' && status !== 'UNKNOWN')
+        throw new CliError({
+          code: CliErrorCode.OperationFailed,
+          message: `the rollout ${workflowId} ended ${status.toLowerCase()} without an outcome`,
+          hint: `See its history: ${workflowUrl(session.settings, workflowId, runId)}`,
+        });
+      else output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to answer`);
+    }
+    if (progress) {
+      last = progress;
+      if (progress.stage !== stage) {
+        stage = progress.stage;
+        output.progress(new Date(), `rollout ${stage}`, progress.haltReason ? `halted: ${progress.haltReason}` : '');
+        if (stage === 'awaiting-approval')
+          output.say(
+            `the canaries succeeded; waiting for: flink-deploy approve ${progress.rolloutId} ` +
+              `(or flink-deploy abort ${progress.rolloutId})`,
+          );
+      }
+      for (const app of progress.apps) {
+        const line = fleetAppLine(app);
+        const key = `${app.app.namespace}/${app.app.name}`;
+        if (seen.get(key) !== line && app.state !== 'pending') output.progress(new Date(), app.state, line);
+        seen.set(key, line);
+      }
+      if (progress.outcome) return progress;
+    }
+    if (waiting.endedBy) return last;
+    await waiting.sleep(session.settings.pollIntervalMs);
+    if (waiting.endedBy) return last;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * `apply -f <folder or several files>`: which manifests make a fleet, read and validated all
+ * together (every file's problems named at once, exit 2, nothing started), and planned against
+ * each application's record as `plan` does.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Settings } from '../config/settings';
+import type { FleetApp } from '../contract/fleet';
+import { diffSpecs } from '../spec/diff';
+import { formatSpecIssues } from '../spec/errors';
+import type { AppSpec } from '../spec/types';
+import { readDeployedRecord } from './deployed-state';
+import { CliError, CliErrorCode } from './errors';
+import { issuesJson, loadManifest } from './manifest';
+import { planJson, type PlanJson } from './plan-view';
+
+/** True when `-f` names a fleet: several files, or a folder. A single file is today's apply. */
+export function isFleet(files: readonly string[]): boolean {
+  if (files.length > 1) return true;
+  const [only] = files;
+  if (!only || only === '-') return false;
+  try {
+    return statSync(only).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml` sorted by name. */
+export function manifestFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(p).isDirectory();
+    } catch (err) {
+      throw new CliError({
+        code: CliErrorCode.ManifestUnreadable,
+        message: `cannot read the manifest ${p}: ${(err as Error).message}`,
+        hint: 'Pass FlinkDeployment YAML files or a folder of them with -f. Nothing was started.',
+      });
+    }
+    if (!isDirectory) {
+      files.push(p);
+      continue;
+    }
+    const inFolder = readdirSync(p)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => path.join(p, f));
+    if (inFolder.length === 0)
+      throw new CliError({
+        code: CliErrorCode.Usage,
+        message: `the folder ${p} holds no manifest (*.yaml, *.yml)`,
+        hint: 'Put one FlinkDeployment manifest per application in the folder. Nothing was started.',
+      });
+    files.push(...inFolder);
+  }
+  return files;
+}
+
+/** One application of the fleet: its file and spec. */
+export interface FleetManifest {
+  file: string;
+  spec: AppSpec;
+}
+
+/** Reads and validates every manifest; any invalid one, or one application twice: exit 2 naming them all. */
+export function requireFleetSpecs(paths: readonly string[], namespace?: string): FleetManifest[] {
+  const files = manifestFiles(paths);
+  if (files.includes('-'))
+    throw new CliError({
+      code: CliErrorCode.Usage,
+      message: '-f - (stdin) reads one manifest; it cannot be part of a fleet',
+      hint: 'Pass the fleet as files or a folder. Nothing was started.',
+    });
+  const loaded = files.map((file) => ({ file, loaded: loadManifest(file, namespace) }));
+  const invalid = loaded.filter((l) => !l.loaded.ok);
+  if (invalid.length) {
+    const sections = invalid.map((l) => (l.loaded.ok ? '' : `${l.file}:\n${formatSpecIssues(l.loaded.issues)}`));
+    throw new CliError({
+      code: CliErrorCode.InvalidSpec,
+      message: `${invalid.length} of ${files.length} manifests are not valid FlinkDeployments:\n${sections.join('\n')}`,
+      hint: 'Fix the fields above and run `flink-deploy validate -f` on each. Nothing was started.',
+      data: {
+        valid: false,
+        files: invalid.map((l) => ({ file: l.file, errors: l.loaded.ok ? [] : issuesJson(l.loaded.issues) })),
+      },
+    });
+  }
+  const manifests = loaded.map((l) => ({ file: l.file, spec: (l.loaded as { spec: AppSpec }).spec }));
+  const seen = new Map<string, string>();
+  const twice: string[] = [];
+  for (const m of manifests) {
+    const key = `${m.spec.namespace}/${m.spec.name}`;
+    const first = seen.get(key);
+    if (first) twice.push(`${key} (${first} and ${m.file})`);
+    else seen.set(key, m.file);
+  }
+  if (twice.length)
+    throw new CliError({
+      code: CliErrorCode.Usage,
+      message: `one manifest per application: ${twice.join('; ')}`,
+      hint: 'Keep one manifest of each application in the fleet. Nothing was started.',
+    });
+  return manifests;
+}
+
+/** Planned reads at once. */
+const PLAN_READS_AT_ONCE = 8;
+
+/** One application's plan, and the rollout's entry for it. */
+export interface FleetPlanEntry {
+  file: string;
+  plan: PlanJson;
+  app: FleetApp;
+}
+
+/** Plans every application against its record (the cluster must be readable: a fleet is never applied blind). */
+export async function planFleet(settings: Settings, manifests: readonly FleetManifest[]): Promise<FleetPlanEntry[]> {
+  if (!settings.kubeconfig)
+    throw new CliError({
+      code: CliErrorCode.InvalidSetting,
+      message: 'a fleet rollout plans every application against the cluster first, and no kubeconfig is set',
+      hint: 'Set --kubeconfig (or KUBECONFIG / FLINK_DEPLOY_KUBECONFIG). Nothing was started.',
+    });
+  const entries: FleetPlanEntry[] = new Array(manifests.length);
+  let next = 0;
+  const planOne = async (): Promise<void> => {
+    for (let i = next++; i < manifests.length; i = next++) {
+      const { file, spec } = manifests[i]!;
+      const record = await readDeployedRecord(settings, spec);
+      const previous = record?.lastStableSpec ?? record?.lastAppliedSpec ?? undefined;
+      const change = diffSpecs(record?.lastAppliedSpec ?? undefined, spec);
+      const plan = planJson(
+        spec,
+        change,
+        record?.operation
+          ? { workflowId: record.operation.workflowId, type: record.operation.type, phase: record.operation.phase }
+          : undefined,
+      );
+      entries[i] = {
+        file,
+        plan,
+        app: {
+          spec,
+          operation: plan.operation,
+          unchanged: change.class === 'none' && change.changes.length === 0,
+          ...(previous ? { previousSpec: previous } : {}),
+        },
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PLAN_READS_AT_ONCE, manifests.length) }, planOne));
+  return entries;
+}

@@ -1,0 +1,72 @@
+/**
+ * `apply` with several manifests, in-process and without servers: what makes a fleet, every bad
+ * input refused with exit 2 before anything is read from a cluster or started, and the rollout's
+ * exit codes.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../../src/cli/main';
+import { isFleet, requireFleetSpecs } from '../../../src/cli/fleet-manifests';
+import { exitCodeForFleet } from '../../../src/cli/fleet-view';
+import { memoryIo } from './memory-io';
+
+const counter = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+function folderOf(manifests: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fleet-'));
+  for (const [file, text] of Object.entries(manifests)) writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+const named = (name: string) => counter.replace('name: counter', `name: ${name}`);
+
+test('a fleet: several -f, or a folder; one file is the single apply', () => {
+  const dir = folderOf({ 'a.yaml': named('a'), 'b.yml': named('b'), 'notes.txt': 'x' });
+  expect(isFleet([path.join(dir, 'a.yaml')])).toBe(false);
+  expect(isFleet(['-'])).toBe(false);
+  expect(isFleet([path.join(dir, 'a.yaml'), path.join(dir, 'b.yml')])).toBe(true);
+  expect(isFleet([dir])).toBe(true);
+  expect(requireFleetSpecs([dir]).map((m) => m.spec.name)).toEqual(['a', 'b']);
+});
+
+test('every invalid manifest of the fleet named at once, exit 2, nothing read from a cluster', async () => {
+  const dir = folderOf({
+    'a.yaml': named('a'),
+    'b.yaml': named('b').replace('parallelism: 2', 'parallelism: -1'),
+    'c.yaml': named('c').replace('upgradeMode: savepoint', 'upgradeMode: sometimes'),
+  });
+  const io = memoryIo({ KUBECONFIG: '/nonexistent/kubeconfig' });
+  expect(await runCli(['apply', '-f', dir, '-o', 'json'], io)).toBe(2);
+  const doc = JSON.parse(io.out()) as { error: { code: string; message: string }; files: { file: string }[] };
+  expect(doc.error.code).toBe('InvalidSpec');
+  expect(doc.error.message).toMatch(/^2 of 3 manifests are not valid/);
+  expect(doc.files.map((f) => path.basename(f.file))).toEqual(['b.yaml', 'c.yaml']);
+});
+
+test('one application twice, fleet options on one manifest, --from-scratch on a fleet: exit 2', async () => {
+  const dir = folderOf({ 'a.yaml': named('a'), 'again.yaml': named('a') });
+  const twice = memoryIo();
+  expect(await runCli(['apply', '-f', dir], twice)).toBe(2);
+  expect(twice.err()).toMatch(/one manifest per application: default\/a \(.*a\.yaml and .*again\.yaml\)/);
+
+  const single = memoryIo();
+  expect(await runCli(['apply', '-f', path.join(dir, 'a.yaml'), '--canary', 'a', '--concurrency', '3'], single)).toBe(
+    2,
+  );
+  expect(single.err()).toContain('--canary, --concurrency: only for a fleet rollout');
+
+  const other = folderOf({ 'a.yaml': named('a'), 'b.yaml': named('b') });
+  const scratch = memoryIo();
+  expect(await runCli(['apply', '-f', other, '--from-scratch'], scratch)).toBe(2);
+  expect(scratch.err()).toContain('--from-scratch: only for one manifest');
+
+  const badConcurrency = memoryIo();
+  expect(await runCli(['apply', '-f', other, '--concurrency', '0'], badConcurrency)).toBe(2);
+});
+
+test('the exit code of each rollout outcome', () => {
+  expect(exitCodeForFleet('succeeded')).toBe(0);
+  expect(exitCodeForFleet('rolled-back')).toBe(3);
+  expect(exitCodeForFleet('failed')).toBe(1);
+  expect(exitCodeForFleet('aborted')).toBe(1);
+  expect(exitCodeForFleet('partial')).toBe(5);
+});
