@@ -2,7 +2,14 @@
 import { Agent } from 'undici';
 import type { Settings } from '../config/settings';
 import { FlinkRestClient, resolveFlinkEndpoint, type FlinkEndpointLookup } from '../flink';
-import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../k8s';
+import {
+  createKubeClients,
+  createKubeFacade,
+  KubeConfigSource,
+  loadKubeConfig,
+  runsInCluster,
+  type KubeFacade,
+} from '../k8s';
 import type { AppRef } from '../contract/app';
 
 export interface WorkerClients {
@@ -20,8 +27,17 @@ const FLINK_CONNECTIONS_PER_ORIGIN = 16;
 const FLINK_KEEP_ALIVE_MS = 10_000;
 
 export function createWorkerClients(settings: Settings): WorkerClients {
+  // In a pod with no kubeconfig given: the pod's ServiceAccount, whatever ~/.kube/config holds.
+  const inCluster = settings.kubeconfig === undefined && runsInCluster(process.env);
   const kube = createKubeFacade(
-    createKubeClients(loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })),
+    createKubeClients(
+      loadKubeConfig({
+        path: settings.kubeconfig,
+        context: settings.kubeContext,
+        source: inCluster ? KubeConfigSource.InCluster : undefined,
+        serviceAccountDir: settings.serviceAccountDir,
+      }),
+    ),
   );
   const dispatcher = new Agent({ connections: FLINK_CONNECTIONS_PER_ORIGIN, keepAliveTimeout: FLINK_KEEP_ALIVE_MS });
   const lookup: FlinkEndpointLookup =

@@ -15,6 +15,7 @@ import { runLookupOf } from './run-lookup';
 import { createLogger, temporalLogger } from './logger';
 import { observerMetrics } from './observer-metrics';
 import { startObserver } from './start-observer';
+import { startHealthEndpoint, StartingState, type HealthEndpoint } from './health';
 
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
@@ -23,11 +24,20 @@ export async function runWorker(settings: Settings): Promise<void> {
     telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsAddress } } },
   });
   logger.info({ settings: describeSettings(settings) }, 'starting flink-deploy worker');
+  // Served from the start: not ready while connecting, ready once the worker polls (health.ts).
+  let worker: Worker | undefined;
+  const health: HealthEndpoint | undefined = settings.healthAddress
+    ? await startHealthEndpoint(settings.healthAddress, () => worker?.getState() ?? StartingState)
+    : undefined;
+  if (health) logger.info({ health: `http://${health.address}/readyz` }, 'health endpoint serving');
   const { connectionOptions, namespace } = temporalConnectConfig(settings);
-  const connection = await NativeConnection.connect(connectionOptions);
+  const connection = await NativeConnection.connect(connectionOptions).catch(async (err: unknown) => {
+    await health?.close();
+    throw err;
+  });
   const clients = createWorkerClients(settings);
   try {
-    const worker = await Worker.create({
+    worker = await Worker.create({
       connection,
       namespace,
       taskQueue: settings.taskQueue,
@@ -66,5 +76,6 @@ export async function runWorker(settings: Settings): Promise<void> {
   } finally {
     await connection.close();
     await clients.close();
+    await health?.close();
   }
 }
