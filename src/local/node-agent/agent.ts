@@ -110,6 +110,7 @@ export class NodeAgent {
       store: this.store,
       flinkHome: this.options.flinkHome,
       jobsDir: this.options.jobsDir,
+      imagesDir: this.options.imagesDir,
       flinkVersion: this.options.flinkVersion,
       apiServer: apiServerAddress(this.clients.config),
       services: new ServiceDirectory({ services: this.services, pods: this.pods }, this.options.serviceCidr),

@@ -20,6 +20,7 @@ import type { ServiceDirectory } from './service-directory';
 import type { StateStore } from './state-store';
 import { isAddressKey, ValueRewriter } from './value-rewriter';
 import { containerMounts, prepareVolumes } from './volumes';
+import { workerCommandLine, workerPath } from './worker-launch';
 
 /** What the launcher needs from the node. */
 export interface LaunchContext {
@@ -29,6 +30,8 @@ export interface LaunchContext {
   flinkHome: string;
   flinkVersion: string;
   jobsDir: string;
+  /** Where the worker image's installs are (image.ts); unset: that image is not available. */
+  imagesDir?: string;
   /** Where pods reach the API server (the kubeconfig's server). */
   apiServer: { host: string; port: string };
 }
@@ -104,13 +107,49 @@ export async function planLaunch(input: {
   const { pod, container, podIp, ctx } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const podName = pod.metadata?.name ?? '';
-  const image = resolveImage({ image: container.image, installedVersion: ctx.flinkVersion });
+  const image = resolveImage({ image: container.image, installedVersion: ctx.flinkVersion, imagesDir: ctx.imagesDir });
   const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store, tokens: input.tokens });
   const mounts = containerMounts({ container, volumes });
   const env = await resolveContainerEnv({ pod, container, podIp, clients: ctx.clients });
   const paths = ctx.store.containerPaths({ namespace, name: podName, container: container.name });
   fs.mkdirSync(paths.dir, { recursive: true });
   fs.mkdirSync(paths.tmpDir, { recursive: true });
+
+  if (image.worker) {
+    const rewriter = new ValueRewriter({
+      services: ctx.services,
+      namespace,
+      mappings: mounts.map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
+    });
+    const [command, ...args] = workerCommandLine({ container, image: image.worker }).map((a) =>
+      rewriter.rewrite(a, false),
+    ) as [string, ...string[]];
+    return {
+      role: FlinkRole.Command,
+      imageId: image.imageId,
+      process: {
+        command,
+        args,
+        env: {
+          PATH: workerPath(image.worker, process.env.PATH),
+          HOME: process.env.HOME ?? '/root',
+          LANG: process.env.LANG ?? 'C.UTF-8',
+          HOSTNAME: pod.spec?.hostname ?? podName,
+          TMPDIR: paths.tmpDir,
+          ...apiServerEnv({ apiServer: ctx.apiServer, mounts }),
+          ...Object.fromEntries([...env].map(([k, v]) => [k, rewriter.rewrite(v, isAddressKey(k))])),
+          [POD_UID_ENV]: pod.metadata?.uid ?? '',
+          [STATE_DIR_ENV]: ctx.store.stateDir,
+        },
+        cwd: paths.dir,
+        logFile: paths.logFile,
+        exitCodeFile: paths.exitCodeFile,
+        processFile: paths.processFile,
+        podUid: pod.metadata?.uid ?? '',
+        container: container.name,
+      },
+    };
+  }
 
   const plan = planEntrypoint(container);
   const confMount = mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/conf`);
