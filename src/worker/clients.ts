@@ -14,6 +14,8 @@ import type { AppRef } from '../contract/app';
 
 export interface WorkerClients {
   kube: KubeFacade;
+  /** Where the Kubernetes credentials came from: the pod's ServiceAccount, or a kubeconfig. */
+  kubeCredentials: 'in-cluster service account' | 'kubeconfig';
   flinkFor(app: AppRef): Promise<FlinkRestClient>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export function createWorkerClients(settings: Settings): WorkerClients {
   const timeout = settings.flinkRequestTimeoutMs;
   return {
     kube,
+    kubeCredentials: inCluster ? 'in-cluster service account' : 'kubeconfig',
     async flinkFor(app) {
       const baseUrl = await resolveFlinkEndpoint({ app: app.name, namespace: app.namespace, lookup });
       return new FlinkRestClient({ baseUrl, dispatcher, timeouts: { read: timeout } });

@@ -68,7 +68,12 @@ export async function runWorker(settings: Settings): Promise<void> {
       (err: unknown) => logger.error({ error: String(err) }, 'could not start the observer; operations are served'),
     );
     logger.info(
-      { taskQueue: settings.taskQueue, namespace, metrics: `http://${settings.metricsAddress}/metrics` },
+      {
+        taskQueue: settings.taskQueue,
+        namespace,
+        metrics: `http://${settings.metricsAddress}/metrics`,
+        kubernetes: clients.kubeCredentials,
+      },
       'worker running',
     );
     await worker.run();
