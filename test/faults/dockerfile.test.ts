@@ -4,6 +4,7 @@
  * exactly the files of the packed tarball, and its ENTRYPOINT runs from that install: `--help`, and the CMD
  * `worker`, which answers /readyz once it polls the stack's Temporal and exits on SIGTERM (Node is PID 1 in the
  * image: the worker must handle the signal itself).
+ * Minutes (npm pack builds dist/, then an npm install of the tarball): in `npm run faults`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
@@ -11,10 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { observerWorkflowId } from '../../../src/contract/observed-health';
-import { only, readDockerfile } from '../../support/dockerfile';
-import { eventually } from '../../support/eventually';
-import { stack } from '../../support/stack';
+import { observerWorkflowId } from '../../src/contract/observed-health';
+import { only, readDockerfile } from '../support/dockerfile';
+import { eventually } from '../support/eventually';
+import { stack } from '../support/stack';
 
 const run = promisify(execFile);
 const stages = readDockerfile(path.join(stack.root, 'Dockerfile'));
@@ -117,7 +118,10 @@ test("the image's CMD: the worker becomes ready once it polls Temporal and exits
     exitedEarly.catch(() => undefined);
     expect(await Promise.race([ready, exitedEarly])).toEqual({ state: 'RUNNING' });
     worker.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 30_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((resolve) => (timer = setTimeout(() => resolve('still running after 30 s'), 30_000)));
+    const code = await Promise.race([exited, late]);
+    clearTimeout(timer);
     expect({ code, output }).toMatchObject({ code: 0, output: expect.stringContaining('worker stopped') as string });
   } finally {
     worker.kill('SIGKILL');
