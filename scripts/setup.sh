@@ -53,6 +53,7 @@ if [ "$(cat "$VENV/.fd-stamp" 2>/dev/null)" != "$py_stamp" ]; then
 fi
 [ -x "$FLINK_HOME/bin/standalone-job.sh" ] || die "Flink distribution not found at $FLINK_HOME"
 
+
 # 4. etcd, kube-apiserver, kube-controller-manager, kubectl (Go module proxy; cached).
 bash "$root/scripts/stack/build-k8s.sh"
 

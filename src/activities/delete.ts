@@ -12,27 +12,26 @@ import type { DeleteRecordInput, RemoveObjectsInput, RemovedObjects } from './ty
 
 export function deleteActivities(deps: ActivityDeps) {
   return {
-    /** Delete `<app>-config`, `<app>`, `<app>-rest` and the HA ConfigMaps of the cluster id. */
+    /**
+     * Delete `<app>-config`, `<app>`, `<app>-rest`, then the HA ConfigMaps of the cluster id by
+     * their labels (one `deletecollection`, as `removeHaMetadata` does; none left is not an error).
+     */
     async removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects> {
       const { namespace, name } = input.app;
       return classified(`removing the objects of ${namespace}/${name}`, async () => {
         const names = objectNames(name);
-        const ha = await deps.kube.listConfigMapNames({
-          namespace,
-          labelSelector: haConfigMapSelector(input.clusterId),
-        });
         const targets = [
           { apiVersion: 'v1', kind: 'ConfigMap', name: names.configMap },
           { apiVersion: 'v1', kind: 'Service', name: names.rpcService },
           { apiVersion: 'v1', kind: 'Service', name: names.restService },
-          ...ha.map((n) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: n })),
         ];
         const removed: string[] = [];
         for (const t of targets) {
           const result = await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
           if (result.outcome === 'deleted') removed.push(`${t.kind}/${t.name}`);
         }
-        return { removed, haConfigMaps: ha };
+        await deps.kube.deleteConfigMaps({ namespace, labelSelector: haConfigMapSelector(input.clusterId) });
+        return { removed, haClusterId: input.clusterId };
       });
     },
 

@@ -32,3 +32,14 @@ export function wrongRestore(input: { restored: string; expected: string; jobId:
   if (restored.split('/').includes(jobId)) return undefined;
   return `restored from ${restored}, not from ${expected}`;
 }
+
+/**
+ * The root cause of a Flink exception history entry, said once: Flink's stack trace starts with
+ * `<class>: <message>`, so the first line is enough; the class is added only when it is missing.
+ */
+export function rootCauseOf(entry: { exceptionName: string; stacktrace: string } | undefined): string {
+  if (!entry) return 'no exception recorded';
+  const first = entry.stacktrace.split('\n')[0]?.trim() ?? '';
+  if (first === '') return entry.exceptionName;
+  return first.startsWith(entry.exceptionName) ? first : `${entry.exceptionName}: ${first}`;
+}

@@ -12,7 +12,7 @@ import type { ActivityDeps } from './deps';
 import { appPodSelector } from './deployment';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
-import { podsOfGeneration, wrongRestore } from './stability-rules';
+import { podsOfGeneration, rootCauseOf, wrongRestore } from './stability-rules';
 import type { AwaitStableInput, StableJob } from './types';
 
 /** A look slower than this heartbeats between its calls (the heartbeat timeout is 20 s). */
@@ -118,9 +118,7 @@ export function stabilityActivities(deps: ActivityDeps) {
             }
             beat(`job is ${state}`);
             const exceptions = (await flink.jobExceptions(jobId, { signal })).exceptionHistory.entries;
-            const rootCause = exceptions[0]
-              ? `${exceptions[0].exceptionName}: ${exceptions[0].stacktrace.split('\n')[0] ?? ''}`
-              : 'no exception recorded';
+            const rootCause = rootCauseOf(exceptions[0]);
             if (state === 'FAILED') throw fail(FailureType.JobFailed, `${what} FAILED: ${rootCause}`);
             if (exceptions.length > restartsSeen) {
               restartsSeen = exceptions.length;

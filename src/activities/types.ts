@@ -95,7 +95,10 @@ export interface RemoveObjectsInput {
 /** What `removeApplicationObjects` deleted (`Kind/name`; already gone is not listed). */
 export interface RemovedObjects {
   removed: string[];
-  haConfigMaps: string[];
+  /** The cluster id whose HA ConfigMaps were removed (by label; absent in histories recorded before). */
+  haClusterId?: string;
+  /** Names of the HA ConfigMaps removed: only in histories recorded before they were removed by label. */
+  haConfigMaps?: string[];
 }
 
 /** Input of `deleteRecord`: the delete workflow that released the lock with success. */

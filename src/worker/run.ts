@@ -11,7 +11,7 @@ import { temporalConnectConfig } from '../config/temporal-connection';
 import { Client } from '@temporalio/client';
 import { createWorkerClients } from './clients';
 import { observerActivities } from '../activities/observe';
-import { runLookupOf } from './run-lookup';
+import { runLookupOf } from '../config/run-lookup';
 import { createLogger, temporalLogger } from './logger';
 import { observerMetrics } from './observer-metrics';
 import { startObserver } from './start-observer';

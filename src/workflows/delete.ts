@@ -81,8 +81,7 @@ async function deleteBody(
       ...(savepoint ? { savepoint } : {}),
       message:
         `deleted ${app.namespace}/${app.name}: Deployments, ${removed.removed.length} other ` +
-        `object(s)${removed.haConfigMaps.length ? ` (${removed.haConfigMaps.length} HA ConfigMap(s))` : ''} ` +
-        `and the record${kept}`,
+        `object(s), the HA ConfigMaps of cluster id ${clusterId} and the record${kept}`,
     },
   };
 }

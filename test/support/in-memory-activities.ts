@@ -170,7 +170,7 @@ export class InMemoryCluster {
       },
       removeApplicationObjects: async (input) => {
         log('removeApplicationObjects', input);
-        return { removed: ['ConfigMap/config', 'Service/rpc', 'Service/rest'], haConfigMaps: [] };
+        return { removed: ['ConfigMap/config', 'Service/rpc', 'Service/rest'], haClusterId: input.clusterId };
       },
       deleteRecord: async (input) => {
         log('deleteRecord', input);

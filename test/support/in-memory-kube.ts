@@ -49,7 +49,6 @@ export type KubeCall =
   | 'readyEndpointAddresses'
   | 'dryRunApply'
   | 'serviceAccountExists'
-  | 'listConfigMapNames'
   | 'record.read'
   | 'record.create'
   | 'record.replace';
@@ -253,17 +252,6 @@ export class InMemoryKube implements KubeFacade {
       ...input,
     });
     return this.objects.has(keyOf('ServiceAccount', input.namespace, input.name));
-  }
-
-  async listConfigMapNames(input: { namespace: string; labelSelector: string }): Promise<string[]> {
-    this.enter('listConfigMapNames', `${input.namespace}/${input.labelSelector}`, {
-      verb: 'list',
-      resource: 'configmaps',
-      namespace: input.namespace,
-    });
-    return this.list('ConfigMap', input.namespace, input.labelSelector)
-      .map((c) => c.metadata?.name ?? '')
-      .sort();
   }
 
   async delete(input: DeleteObjectInput): Promise<DeleteResult> {

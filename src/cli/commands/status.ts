@@ -22,7 +22,7 @@ import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf }
 import { withTemporal } from '../temporal-client';
 import { observedLines, observedView, type ObservedView } from '../observed-view';
 import { describeRunState, type RunState } from '../../contract/run-state';
-import { runStateOf } from '../../worker/run-lookup';
+import { runStateOf } from '../../config/run-lookup';
 
 /** A spec in one line. */
 export function specSummary(spec: AppSpec | null | undefined): string | undefined {

@@ -11,7 +11,7 @@ import { describeRunState, HolderRelease, type RunState } from '../../contract/r
 import type * as K8s from '../../k8s';
 import type { OperationRecord } from '../../k8s/state-record/types';
 import { withHolderReleased } from '../../k8s/state-record/lock';
-import { runStateOf } from '../../worker/run-lookup';
+import { runStateOf } from '../../config/run-lookup';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';

@@ -31,17 +31,6 @@ export async function deleteObject(clients: KubeClients, input: DeleteObjectInpu
   return { ref: { apiVersion, kind, namespace, name }, outcome: status === undefined ? 'absent' : 'deleted' };
 }
 
-/** Names of the ConfigMaps matching a label selector (e.g. Flink's HA ConfigMaps of a cluster id). */
-export async function listConfigMapNames(
-  clients: KubeClients,
-  input: { namespace: string; labelSelector: string },
-): Promise<string[]> {
-  const list = await kubeCall({ verb: 'list', resource: 'configmaps', namespace: input.namespace }, () =>
-    clients.core.listNamespacedConfigMap({ namespace: input.namespace, labelSelector: input.labelSelector }),
-  );
-  return list.items.map((c) => c.metadata?.name ?? '').sort();
-}
-
 /** Names of the pods matching a selector, terminating ones included. */
 export async function listPodNames(
   clients: KubeClients,

@@ -2,7 +2,7 @@ import type { KubeClients } from '../config/clients';
 import { DeployStateStore } from '../state-record/store';
 import { applyObject } from './apply';
 import { deleteConfigMaps, type DeleteConfigMapsInput } from './config-map-collection';
-import { deleteObject, listConfigMapNames, waitForPodsGone } from './delete';
+import { deleteObject, waitForPodsGone } from './delete';
 import { dryRunApply, serviceAccountExists } from './dry-run';
 import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
@@ -42,8 +42,6 @@ export interface KubeFacade {
   serviceAccountExists(input: { namespace: string; name: string }): Promise<boolean>;
   /** Delete one object; a 404 resolves `absent`. Resolves when the delete is accepted. */
   delete(input: DeleteObjectInput): Promise<DeleteResult>;
-  /** Names of the ConfigMaps matching a label selector (one LIST). */
-  listConfigMapNames(input: { namespace: string; labelSelector: string }): Promise<string[]>;
   /**
    * Delete the ConfigMaps matching a (non-empty) label selector, e.g. Flink's HA ConfigMaps of
    * one cluster id. Resolves when deleted; none matching is fine.
@@ -77,7 +75,6 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
     dryRunApply: (objects) => dryRunApply(clients, objects),
     serviceAccountExists: (input) => serviceAccountExists(clients, input),
     delete: (input) => deleteObject(clients, input),
-    listConfigMapNames: (input) => listConfigMapNames(clients, input),
     deleteConfigMaps: (input) => deleteConfigMaps(clients, input),
     waitForPodsGone: (input) => waitForPodsGone(clients, input),
     readDeploymentStatus: (input) => readDeploymentStatus(clients, input),

@@ -9,7 +9,13 @@ import type * as k8s from '@kubernetes/client-node';
 import { resolveContainerEnv } from './container-env';
 import { ENTRYPOINT_USAGE, FlinkRole, isJobManagerRole, planEntrypoint, type EntrypointPlan } from './flink-entrypoint';
 import { mapStrings, parseFlinkProperties, readFlinkConfig, writeFlinkConfig, type FlinkConfig } from './flink-config';
-import { buildContainerFlinkHome, IMAGE_FLINK_HOME, referencedUsrlibJars, type ContainerMount } from './flink-home';
+import {
+  buildContainerFlinkHome,
+  builtInPluginsOf,
+  IMAGE_FLINK_HOME,
+  referencedUsrlibJars,
+  type ContainerMount,
+} from './flink-home';
 import { resolveImage } from './image';
 import type { KubeClients } from './kube-clients';
 import { memoryDefault } from './memory-defaults';
@@ -165,6 +171,7 @@ export async function planLaunch(input: {
       ...env.values(),
       mountedConfigText ?? '',
     ]),
+    builtInPlugins: builtInPluginsOf(env.get('ENABLE_BUILT_IN_PLUGINS')),
   });
   const rewriter = new ValueRewriter({
     services: ctx.services,

@@ -3,10 +3,13 @@
  * distribution (bin, lib, opt, plugins, ...), with its own `conf` (the distribution's
  * defaults, then the files of a volume mounted at /opt/flink/conf), `usrlib` (the test jobs'
  * jars), `log`, and `examples/streaming` (the test jobs' jars too, so manifests written for
- * the official image's examples run).
+ * the official image's examples run). `plugins` links to the distribution's, unless the container
+ * names built-in plugins in `ENABLE_BUILT_IN_PLUGINS`: then, as the official image's
+ * docker-entrypoint.sh does, each `opt/<name>.jar` is linked into its own `plugins/<name>/`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { AgentErrorCode, LaunchError } from './errors';
 
 /** Container path of the Flink distribution in the official image. */
 export const IMAGE_FLINK_HOME = '/opt/flink';
@@ -40,14 +43,39 @@ export function buildContainerFlinkHome(input: {
   jobsDir: string;
   mounts: readonly ContainerMount[];
   usrlibJars: readonly string[];
+  /** Jar names under the distribution's `opt/` to enable as plugins (`ENABLE_BUILT_IN_PLUGINS`). */
+  builtInPlugins?: readonly string[];
 }): ContainerFlinkHome {
   const { home, distribution } = input;
+  const plugins = input.builtInPlugins ?? [];
+  for (const jar of plugins) {
+    if (!fs.existsSync(path.join(distribution, 'opt', jar))) {
+      const available = fs.existsSync(path.join(distribution, 'opt'))
+        ? fs.readdirSync(path.join(distribution, 'opt')).filter((f) => f.endsWith('.jar'))
+        : [];
+      throw new LaunchError({
+        code: AgentErrorCode.InvalidContainerConfig,
+        reason: 'CreateContainerConfigError',
+        message:
+          `ENABLE_BUILT_IN_PLUGINS names ${jar}, which is not in /opt/flink/opt of this node's Flink ` +
+          `(${available.join(', ') || 'none'}); scripts/setup.sh fetches flink-s3-fs-presto`,
+        retryable: false,
+      });
+    }
+  }
   fs.rmSync(home, { recursive: true, force: true });
   fs.mkdirSync(home, { recursive: true });
   for (const entry of fs.readdirSync(distribution)) {
     if (OWN_ENTRIES.has(entry)) continue;
-    if (LINKED_BY_FILE.has(entry)) linkEachFile(path.join(distribution, entry), path.join(home, entry));
+    // With plugins to enable, plugins/ is a folder of our own (the distribution's linked one by one).
+    if (LINKED_BY_FILE.has(entry) || (entry === 'plugins' && plugins.length > 0))
+      linkEachFile(path.join(distribution, entry), path.join(home, entry));
     else fs.symlinkSync(path.join(distribution, entry), path.join(home, entry));
+  }
+  for (const jar of plugins) {
+    const dir = path.join(home, 'plugins', jar.replace(/\.jar$/, ''));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.symlinkSync(path.join(distribution, 'opt', jar), path.join(dir, jar));
   }
   const mountAt = (sub: string) =>
     input.mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/${sub}`);
@@ -94,6 +122,14 @@ export function jobJars(jobsDir: string): string[] {
     .readdirSync(jobsDir)
     .filter((f) => f.endsWith('.jar'))
     .sort();
+}
+
+/** The jar names of `ENABLE_BUILT_IN_PLUGINS` (`;`-separated, as the official image reads it). */
+export function builtInPluginsOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 }
 
 /** Jar names a container refers to as `/opt/flink/usrlib/<name>.jar` in any of `values`. */

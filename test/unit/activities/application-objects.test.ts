@@ -1,5 +1,5 @@
 /**
- * applyApplication and removeDeployments, the real activities over the in-memory Kubernetes:
+ * applyApplication, removeDeployments and removeApplicationObjects, the real activities over the in-memory Kubernetes:
  * the objects are owned by the record, applying again changes nothing, deletes wait for the
  * pods (bounded), and API refusals are classified.
  */
@@ -87,4 +87,39 @@ test('pods that do not go: removeDeployments fails after its 120 s bound, naming
     'pods of default/counter still there after 120s: counter-taskmanager-stuck',
   );
   expect(h.elapsedMs()).toBeGreaterThanOrEqual(120_000);
+});
+
+test('removeApplicationObjects deletes the ConfigMap, the Services and its cluster id HA ConfigMaps', async () => {
+  h = activityHarness();
+  await h.run('applyApplication', input);
+  const ha = (clusterId: string, name: string) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name,
+      namespace: app.namespace,
+      labels: { app: clusterId, type: 'flink-native-kubernetes' },
+    },
+    data: {},
+  });
+  await h.kube.apply([
+    ha('counter-g2', 'counter-g2-cluster-config-map'),
+    ha('counter-g2', 'counter-g2-0a1b-config-map'),
+    ha('counter-g1', 'counter-g1-cluster-config-map'),
+  ]);
+
+  const removed = await h.run('removeApplicationObjects', { app, clusterId: 'counter-g2' });
+
+  expect(removed).toEqual({
+    removed: ['ConfigMap/counter-config', 'Service/counter', 'Service/counter-rest'],
+    haClusterId: 'counter-g2',
+  });
+  const configMaps = h.kube.list('ConfigMap', app.namespace).map((c) => c.metadata?.name);
+  expect(configMaps).toEqual(['counter-g1-cluster-config-map']);
+  expect(h.kube.list('Service', app.namespace)).toEqual([]);
+  // A retry after everything is gone succeeds and removes nothing more.
+  await expect(h.run('removeApplicationObjects', { app, clusterId: 'counter-g2' })).resolves.toEqual({
+    removed: [],
+    haClusterId: 'counter-g2',
+  });
 });

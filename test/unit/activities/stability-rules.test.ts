@@ -1,4 +1,4 @@
-import { podsOfGeneration, samePath, wrongRestore } from '../../../src/activities/stability-rules';
+import { podsOfGeneration, rootCauseOf, samePath, wrongRestore } from '../../../src/activities/stability-rules';
 import type { PodReadiness } from '../../../src/k8s/facade/pod-readiness';
 
 const pod = (name: string, generation: number | undefined): PodReadiness => ({
@@ -40,5 +40,22 @@ describe('wrongRestore', () => {
     expect(wrongRestore({ restored: `file:/data/checkpoints/${'b'.repeat(32)}/chk-7`, expected, jobId })).toMatch(
       /^restored from/,
     );
+  });
+});
+
+describe('rootCauseOf', () => {
+  test("the stack trace's first line, which names the class once", () => {
+    const entry = {
+      exceptionName: 'java.lang.ArithmeticException',
+      stacktrace: 'java.lang.ArithmeticException: / by zero\n\tat X',
+    };
+    expect(rootCauseOf(entry)).toBe('java.lang.ArithmeticException: / by zero');
+  });
+  test('the class added when the first line does not start with it; the class alone when there is no trace', () => {
+    expect(rootCauseOf({ exceptionName: 'java.io.IOException', stacktrace: 'disk full' })).toBe(
+      'java.io.IOException: disk full',
+    );
+    expect(rootCauseOf({ exceptionName: 'java.io.IOException', stacktrace: '' })).toBe('java.io.IOException');
+    expect(rootCauseOf(undefined)).toBe('no exception recorded');
   });
 });

@@ -1,4 +1,4 @@
-/** The RunLookup over a Temporal client: `describe` of the exact run (workflow id and run id). */
+/** The RunLookup over a Temporal client (shared by the CLI and the worker): `describe` of the exact run. */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RunLookup, RunState } from '../contract/run-state';
