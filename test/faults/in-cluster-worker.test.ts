@@ -98,7 +98,7 @@ test(
     const first = await readRecord(env.namespace, app);
     expect(first.status).toBe('running');
 
-    const upgraded = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 2 }), '--wait', '--timeout', '6m']);
+    const upgraded = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3 }), '--wait', '--timeout', '6m']);
     expect({ code: upgraded.code, stderr: upgraded.stderr }).toMatchObject({ code: 0 });
     const second = await readRecord(env.namespace, app);
     const savepoint = second.savepoints.find((s) => s.kind === 'upgrade');
