@@ -57,6 +57,9 @@ fi
 # 4. etcd, kube-apiserver, kube-controller-manager, kubectl (Go module proxy; cached).
 bash "$root/scripts/stack/build-k8s.sh"
 
+# 4b. helm, for the chart's tests and the in-cluster worker (Go module proxy; built once, stamped).
+bash "$root/scripts/stack/build-helm.sh"
+
 # 5. The test jobs (Maven Central; cached by content hash).
 if [ -f "$root/scripts/stack/build-jobs.sh" ]; then bash "$root/scripts/stack/build-jobs.sh"; fi
 

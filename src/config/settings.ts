@@ -85,6 +85,13 @@ export interface Settings {
   kubeContext?: string;
   /** How the worker reaches Flink REST. @default endpoint-slice, service-dns in a cluster */
   flinkEndpoint: FlinkEndpointMode;
+  /** `host:port` of the worker's health endpoint (`/readyz`, `/livez`); unset: none. */
+  healthAddress?: string;
+  /**
+   * The pod's service-account folder (token, ca.crt, namespace), read when the worker runs in a
+   * cluster with no kubeconfig given. @default "/var/run/secrets/kubernetes.io/serviceaccount"
+   */
+  serviceAccountDir: string;
   /** `host:port` of the worker's Prometheus metrics. @default "127.0.0.1:9464" */
   metricsAddress: string;
   /** How often to poll (CLI progress, worker waits), ms. @default 2000 */
@@ -430,6 +437,27 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     default: (env) => (env.KUBERNETES_SERVICE_HOST ? FlinkEndpointMode.ServiceDns : FlinkEndpointMode.EndpointSlice),
     defaultText: 'endpoint-slice; service-dns when KUBERNETES_SERVICE_HOST is set',
     schema: z.enum([FlinkEndpointMode.ServiceDns, FlinkEndpointMode.EndpointSlice]),
+  },
+  {
+    key: 'healthAddress',
+    name: 'health.address',
+    group: SettingGroup.Worker,
+    flag: '--health-address <host:port>',
+    env: ['FLINK_DEPLOY_HEALTH_ADDRESS'],
+    description: 'where the worker answers /readyz (200 while it polls Temporal) and /livez; unset: not served',
+    schema: hostPort,
+  },
+  {
+    key: 'serviceAccountDir',
+    name: 'kube.serviceAccountDir',
+    group: SettingGroup.Worker,
+    flag: '--service-account-dir <path>',
+    env: ['FLINK_DEPLOY_SERVICE_ACCOUNT_DIR'],
+    description:
+      "the pod's service-account token, ca.crt and namespace, used in a cluster (KUBERNETES_SERVICE_HOST set) " +
+      'when no kubeconfig is given',
+    default: '/var/run/secrets/kubernetes.io/serviceaccount',
+    schema: nonEmpty,
   },
   {
     key: 'flinkRequestTimeoutMs',

@@ -4,6 +4,7 @@
  */
 export * from './config/load-kube-config';
 export * from './config/clients';
+export { defaultServiceAccountDir, runsInCluster } from './config/in-cluster';
 export * from './errors/codes';
 export * from './errors/kube-api-error';
 export { classifyKubeError } from './errors/classify';

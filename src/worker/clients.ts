@@ -2,11 +2,20 @@
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import type { Settings } from '../config/settings';
 import { FlinkRestClient, resolveFlinkEndpoint, type FlinkEndpointLookup } from '../flink';
-import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../k8s';
+import {
+  createKubeClients,
+  createKubeFacade,
+  KubeConfigSource,
+  loadKubeConfig,
+  runsInCluster,
+  type KubeFacade,
+} from '../k8s';
 import type { AppRef } from '../contract/app';
 
 export interface WorkerClients {
   kube: KubeFacade;
+  /** Where the Kubernetes credentials came from: the pod's ServiceAccount, or a kubeconfig. */
+  kubeCredentials: 'in-cluster service account' | 'kubeconfig';
   flinkFor(app: AppRef): Promise<FlinkRestClient>;
   close(): Promise<void>;
 }
@@ -20,8 +29,17 @@ const FLINK_CONNECTIONS_PER_ORIGIN = 16;
 const FLINK_KEEP_ALIVE_MS = 10_000;
 
 export function createWorkerClients(settings: Settings): WorkerClients {
+  // In a pod with no kubeconfig given: the pod's ServiceAccount, whatever ~/.kube/config holds.
+  const inCluster = settings.kubeconfig === undefined && runsInCluster(process.env);
   const kube = createKubeFacade(
-    createKubeClients(loadKubeConfig({ path: settings.kubeconfig, context: settings.kubeContext })),
+    createKubeClients(
+      loadKubeConfig({
+        path: settings.kubeconfig,
+        context: settings.kubeContext,
+        source: inCluster ? KubeConfigSource.InCluster : undefined,
+        serviceAccountDir: settings.serviceAccountDir,
+      }),
+    ),
   );
   const pool = { connections: FLINK_CONNECTIONS_PER_ORIGIN, keepAliveTimeout: FLINK_KEEP_ALIVE_MS };
   const dispatcher: Dispatcher = settings.flinkProxy
@@ -34,6 +52,7 @@ export function createWorkerClients(settings: Settings): WorkerClients {
   const timeout = settings.flinkRequestTimeoutMs;
   return {
     kube,
+    kubeCredentials: inCluster ? 'in-cluster service account' : 'kubeconfig',
     async flinkFor(app) {
       const baseUrl = await resolveFlinkEndpoint({ app: app.name, namespace: app.namespace, lookup });
       return new FlinkRestClient({ baseUrl, dispatcher, timeouts: { read: timeout } });

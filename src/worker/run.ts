@@ -18,6 +18,7 @@ import { operationHistogramBuckets, operationMetrics } from './operation-metrics
 import { startObserver } from './start-observer';
 import { workflowCode } from './workflow-code';
 import { dataConverterOf } from '../codec';
+import { startHealthEndpoint, StartingState, type HealthEndpoint } from './health';
 
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
@@ -30,13 +31,22 @@ export async function runWorker(settings: Settings): Promise<void> {
     },
   });
   logger.info({ settings: describeSettings(settings) }, 'starting flink-deploy worker');
+  // Served from the start: not ready while connecting, ready once the worker polls (health.ts).
+  let worker: Worker | undefined;
+  const health: HealthEndpoint | undefined = settings.healthAddress
+    ? await startHealthEndpoint(settings.healthAddress, () => worker?.getState() ?? StartingState)
+    : undefined;
+  if (health) logger.info({ health: `http://${health.address}/readyz` }, 'health endpoint serving');
   const { connectionOptions, namespace } = temporalConnectConfig(settings);
-  const connection = await NativeConnection.connect(connectionOptions);
+  const connection = await NativeConnection.connect(connectionOptions).catch(async (err: unknown) => {
+    await health?.close();
+    throw err;
+  });
   const clients = createWorkerClients(settings);
   const workflows = workflowCode();
   try {
     const dataConverter = dataConverterOf(settings.payloadKeys);
-    const worker = await Worker.create({
+    worker = await Worker.create({
       connection,
       dataConverter,
       namespace,
@@ -75,6 +85,7 @@ export async function runWorker(settings: Settings): Promise<void> {
         namespace,
         metrics: `http://${settings.metricsAddress}/metrics`,
         workflowCode: workflows.file,
+        kubernetes: clients.kubeCredentials,
       },
       'worker running',
     );
@@ -83,5 +94,6 @@ export async function runWorker(settings: Settings): Promise<void> {
   } finally {
     await connection.close();
     await clients.close();
+    await health?.close();
   }
 }

@@ -15,6 +15,8 @@ export const stack = {
   temporalAddress: `127.0.0.1:${process.env.FD_TEMPORAL_PORT ?? '7233'}`,
   temporalUiUrl: `http://127.0.0.1:${process.env.FD_TEMPORAL_UI_PORT ?? '8233'}`,
   temporalCli: path.join(stackDir, 'venv', 'bin', 'temporal'),
+  /** The helm CLI (scripts/stack/build-helm.sh); FD_HELM points at another build of it. */
+  helm: process.env.FD_HELM ?? path.join(stackDir, 'bin', 'helm'),
   temporalTestServer: path.join(stackDir, 'venv', 'bin', 'temporal-test-server'),
   flinkHome: path.join(stackDir, 'venv', 'lib', 'python3.11', 'site-packages', 'pyflink'),
   flinkVersion: '2.3.0',

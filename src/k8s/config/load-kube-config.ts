@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { KubeErrorCode, KubeErrorKind } from '../errors/codes';
 import { KubeApiError } from '../errors/kube-api-error';
+import { defaultServiceAccountDir, inClusterOptions } from './in-cluster';
 
 /** Where the kubeconfig comes from. */
 export const KubeConfigSource = {
@@ -26,6 +27,11 @@ export interface LoadKubeConfigOptions {
    * @default 'default'
    */
   source?: KubeConfigSource;
+  /**
+   * Source `in-cluster`: the folder of the pod's service-account token, CA and namespace.
+   * @default '/var/run/secrets/kubernetes.io/serviceaccount'
+   */
+  serviceAccountDir?: string;
 }
 
 function configError(message: string, cause?: unknown): KubeApiError {
@@ -99,7 +105,12 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): k8s.KubeCon
       if (!options.path) throw new Error('source "file" needs a path');
       loadFiles(kc, options.path);
     } else if (source === KubeConfigSource.InCluster) {
-      kc.loadFromCluster();
+      kc.loadFromOptions(
+        inClusterOptions({
+          env: process.env,
+          serviceAccountDir: options.serviceAccountDir ?? defaultServiceAccountDir,
+        }),
+      );
     } else {
       kc.loadFromDefault();
     }

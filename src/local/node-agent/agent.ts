@@ -112,6 +112,7 @@ export class NodeAgent {
       store: this.store,
       flinkHome: this.options.flinkHome,
       jobsDir: this.options.jobsDir,
+      imagesDir: this.options.imagesDir,
       flinkVersion: this.options.flinkVersion,
       images: new ImageStore({
         defaultHome: this.options.flinkHome,

@@ -26,6 +26,8 @@ import type { ServiceDirectory } from './service-directory';
 import type { StateStore } from './state-store';
 import { isAddressKey, ValueRewriter } from './value-rewriter';
 import { containerMounts, prepareVolumes } from './volumes';
+import { workerCommandLine, workerPath } from './worker-launch';
+import { resolveWorkerImage } from './worker-image';
 
 /** What the launcher needs from the node. */
 export interface LaunchContext {
@@ -38,6 +40,8 @@ export interface LaunchContext {
   /** Flink images → distributions (other versions installed on first use). */
   images: ImageStore;
   jobsDir: string;
+  /** Where the worker image's installs are (image.ts); unset: that image is not available. */
+  imagesDir?: string;
   /** Where pods reach the API server (the kubeconfig's server). */
   apiServer: { host: string; port: string };
 }
@@ -113,7 +117,7 @@ export async function planLaunch(input: {
   const { pod, container, podIp, ctx } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const podName = pod.metadata?.name ?? '';
-  const image = await ctx.images.pull(container.image);
+  const workerImage = resolveWorkerImage(container.image, ctx.imagesDir);
   const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store, tokens: input.tokens });
   const mounts = containerMounts({ container, volumes });
   const env = await resolveContainerEnv({ pod, container, podIp, clients: ctx.clients });
@@ -121,6 +125,43 @@ export async function planLaunch(input: {
   fs.mkdirSync(paths.dir, { recursive: true });
   fs.mkdirSync(paths.tmpDir, { recursive: true });
 
+  if (workerImage) {
+    const rewriter = new ValueRewriter({
+      services: ctx.services,
+      namespace,
+      mappings: mounts.map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
+    });
+    const [command, ...args] = workerCommandLine({ container, image: workerImage.worker }).map((a) =>
+      rewriter.rewrite(a, false),
+    ) as [string, ...string[]];
+    return {
+      role: FlinkRole.Command,
+      imageId: workerImage.imageId,
+      process: {
+        command,
+        args,
+        env: {
+          PATH: workerPath(workerImage.worker, process.env.PATH),
+          HOME: process.env.HOME ?? '/root',
+          LANG: process.env.LANG ?? 'C.UTF-8',
+          HOSTNAME: pod.spec?.hostname ?? podName,
+          TMPDIR: paths.tmpDir,
+          ...apiServerEnv({ apiServer: ctx.apiServer, mounts }),
+          ...Object.fromEntries([...env].map(([k, v]) => [k, rewriter.rewrite(v, isAddressKey(k))])),
+          [POD_UID_ENV]: pod.metadata?.uid ?? '',
+          [STATE_DIR_ENV]: ctx.store.stateDir,
+        },
+        cwd: paths.dir,
+        logFile: paths.logFile,
+        exitCodeFile: paths.exitCodeFile,
+        processFile: paths.processFile,
+        podUid: pod.metadata?.uid ?? '',
+        container: container.name,
+      },
+    };
+  }
+
+  const image = await ctx.images.pull(container.image);
   const plan = planEntrypoint(container);
   const confMount = mounts.find((m) => m.mountPath.replace(/\/+$/, '') === `${IMAGE_FLINK_HOME}/conf`);
   const mountedConfigText = confMount

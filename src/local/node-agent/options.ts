@@ -20,6 +20,11 @@ export interface AgentOptions {
   imageCache?: string;
   /** Folder with the test jobs' jars; `/opt/flink/usrlib` and `local://` jars map here. */
   jobsDir: string;
+  /**
+   * Installs of the worker image, `<dir>/flink-deploy-worker/<tag>` (image.ts).
+   * @default `images` beside the state dir (.stack/images)
+   */
+  imagesDir: string;
   /** Port of `GET /healthz` on 127.0.0.1. @default 10250 */
   healthPort: number;
   /** Name of the Node this agent registers. @default local-node */
@@ -72,6 +77,7 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
       'state-dir': { type: 'string' },
       'flink-home': { type: 'string' },
       'jobs-dir': { type: 'string' },
+      'images-dir': { type: 'string' },
       'health-port': { type: 'string', default: '10250' },
       'node-name': { type: 'string', default: 'local-node' },
       'pod-cidr': { type: 'string', default: '127.1.0.0/16' },
@@ -117,9 +123,11 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
       `--pod-cidr and --service-cidr must differ (both are ${podCidr.cidr}); choose two /16s inside 127.0.0.0/8`,
     );
   }
+  const stateDir = need('state-dir', values['state-dir']);
   return {
     kubeconfig: need('kubeconfig', values.kubeconfig),
-    stateDir: need('state-dir', values['state-dir']),
+    stateDir,
+    imagesDir: path.resolve(values['images-dir'] ?? path.join(stateDir, '..', 'images')),
     flinkHome: need('flink-home', values['flink-home']),
     jobsDir: need('jobs-dir', values['jobs-dir']),
     healthPort,
