@@ -43,7 +43,8 @@ afterAll(() => env.tearDown());
 
 /** The counter manifest with its state on s3:// (the keys docs/object-storage.md names), writing to `output`. */
 function s3Manifest(output: string, parallelism: number): string {
-  const file = env.manifest(app, { output, parallelism });
+  // A JobManager loading the S3 plugin on a loaded 2-core machine may take minutes to start.
+  const file = env.manifest(app, { output, parallelism, timeoutSeconds: 300 });
   const doc = parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
   const config = doc.spec.flinkConfiguration as Record<string, string>;
   delete config['execution.checkpointing.savepoint-dir'];
@@ -175,6 +176,15 @@ test(
         location: s.location,
         objects: [],
       });
+    // Disposing one again (a retry whose first answer was lost): Flink finds nothing left under the prefix.
+    flink = await flinkOf(env.namespace, app);
+    const again = await flink.disposeSavepoint({ savepointPath: upgradeSavepoint });
+    expect(
+      await eventually('the second disposal to end', async () => {
+        const status = await flink.disposalStatus(again.triggerId);
+        return status.kind === 'pending' ? undefined : status;
+      }),
+    ).toMatchObject({ kind: 'not-found' });
     const kept = record.savepoints.filter((s) => !s.disposed);
     expect(kept.map((s) => s.location)).toContain(suspendSavepoint.location);
     for (const s of kept) expect(await objectsUnder(s.location)).toContain(`${keyPrefixOf(s.location, s3)}/_metadata`);
