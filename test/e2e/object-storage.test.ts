@@ -39,7 +39,11 @@ beforeAll(async () => {
     body: { metadata: { name: 'flink-s3' }, stringData: { 'access-key': s3.accessKey, 'secret-key': s3.secretKey } },
   });
 });
-afterAll(() => env.tearDown());
+afterAll(async () => {
+  // A test cut short (a timeout) leaves its savepoint schedule: remove it before the namespace.
+  await env.cli(['schedule', 'delete', app, '-n', env.namespace]);
+  await env.tearDown();
+});
 
 /** The counter manifest with its state on s3:// (the keys docs/object-storage.md names), writing to `output`. */
 function s3Manifest(output: string, parallelism: number): string {
@@ -135,8 +139,8 @@ test(
     const resumeKeys = continuity(beforeResume, await newCountsOfEveryKey(out2, { since: mark }));
     expect(resumeKeys).toEqual(resumeKeys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
 
-    // 3. Retention (--keep 1): the upgrade savepoint, then older periodic ones, are disposed through Flink,
-    // and their objects leave the bucket; the kept ones and the resumed job's restore source stay.
+    // 3. Retention (--keep 1): the first periodic run disposes the upgrade savepoint through Flink (the
+    // suspend one is the running job's restore source, spared); the objects leave the bucket, the kept stay.
     const schedule = await env.cli([
       'schedule',
       'savepoints',
@@ -151,10 +155,10 @@ test(
     expect(schedule.code).toBe(0);
     try {
       await eventually(
-        'two savepoints disposed by retention (the upgrade one and a periodic one)',
+        'the upgrade savepoint disposed by retention',
         async () => {
           const r = await readRecord(env.namespace, app);
-          return r.savepoints.filter((s) => s.disposed).length >= 2 ? true : undefined;
+          return r.savepoints.some((s) => s.disposed && s.location === upgradeSavepoint) ? true : undefined;
         },
         150_000,
       );
@@ -190,4 +194,6 @@ test(
     for (const s of kept) expect(await objectsUnder(s.location)).toContain(`${keyPrefixOf(s.location, s3)}/_metadata`);
     await removeApp(env.namespace, app);
   },
+  // Three JobManager starts with the S3 plugin: minutes each on a loaded 2-core machine.
+  900_000,
 );
