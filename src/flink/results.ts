@@ -17,7 +17,6 @@ export type SavepointResult =
 export type CheckpointResult =
   { kind: 'pending' } | { kind: 'completed'; checkpointId: number } | { kind: 'failed'; cause: string };
 
-/** Status of a savepoint disposal. */
 /**
  * A savepoint disposal's status. `not-found`: Flink finds nothing at the path (no file, no
  * directory, no object under the prefix), so there is nothing left to delete: e.g. a disposal
