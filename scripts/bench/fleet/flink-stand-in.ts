@@ -19,6 +19,9 @@ export interface StandInOptions {
 
 interface Trigger {
   at: number;
+  app: string;
+  jobId: string;
+  stop: boolean;
   location: string;
 }
 
@@ -35,6 +38,10 @@ export class FlinkStandIn {
   readonly counts: StandInCounts = { requests: 0, savepointTriggers: 0, disposals: 0, byKind: {} };
   private readonly triggers = new Map<string, Trigger>();
   private readonly disposalsById = new Map<string, number>();
+  /** Jobs stopped with a savepoint: FINISHED once it completed. */
+  private readonly stopped = new Map<string, Trigger>();
+  /** The newest completed savepoint of each application: what its next job restores from. */
+  private readonly lastSavepoint = new Map<string, string>();
   private server?: Server;
 
   constructor(private readonly options: StandInOptions) {}
@@ -73,18 +80,28 @@ export class FlinkStandIn {
   private answer(method: string, path: string, app: string, body: string): [number, unknown, string] {
     const now = Date.now();
     const parts = path.split('/').filter(Boolean);
-    if (method === 'POST' && parts[0] === 'jobs' && parts[2] === 'savepoints') {
+    if (method === 'POST' && parts[0] === 'jobs' && (parts[2] === 'savepoints' || parts[2] === 'stop')) {
+      const stop = parts[2] === 'stop';
       const triggerId = (JSON.parse(body || '{}') as { triggerId?: string }).triggerId ?? `${now}`;
       if (!this.triggers.has(triggerId)) {
         this.counts.savepointTriggers++;
-        this.triggers.set(triggerId, { at: now, location: `file:/stand-in/${app}/savepoint-${triggerId}` });
+        const trigger = {
+          at: now,
+          app,
+          jobId: parts[1]!,
+          stop,
+          location: `file:/stand-in/${app}/savepoint-${triggerId}`,
+        };
+        this.triggers.set(triggerId, trigger);
+        if (stop) this.stopped.set(parts[1]!, trigger);
       }
-      return [202, { 'request-id': triggerId }, 'POST /jobs/:id/savepoints'];
+      return [202, { 'request-id': triggerId }, `POST /jobs/:id/${parts[2]}`];
     }
     if (method === 'GET' && parts[0] === 'jobs' && parts[2] === 'savepoints' && parts[3]) {
       const trigger = this.triggers.get(parts[3]);
       if (!trigger) return [404, { errors: ['trigger not found'] }, 'GET /jobs/:id/savepoints/:trigger'];
       const done = now - trigger.at >= this.options.savepointMs;
+      if (done) this.lastSavepoint.set(trigger.app, trigger.location);
       const answer = done
         ? { status: { id: 'COMPLETED' }, operation: { location: trigger.location } }
         : { status: { id: 'IN_PROGRESS' } };
@@ -103,31 +120,33 @@ export class FlinkStandIn {
       return [200, { exceptionHistory: { entries: [], truncated: false } }, 'GET /jobs/:id/exceptions'];
     }
     if (method === 'GET' && parts[0] === 'jobs' && parts[2] === 'checkpoints') {
-      return [200, checkpoints(now), 'GET /jobs/:id/checkpoints'];
+      return [200, checkpoints(now, this.lastSavepoint.get(app)), 'GET /jobs/:id/checkpoints'];
     }
     if (method === 'GET' && parts[0] === 'jobs' && parts[1] && !parts[2]) {
-      return [200, runningJob(parts[1], now), 'GET /jobs/:id'];
+      const stop = this.stopped.get(parts[1]);
+      const finished = stop !== undefined && now - stop.at >= this.options.savepointMs;
+      return [200, job(parts[1], finished ? 'FINISHED' : 'RUNNING', now), 'GET /jobs/:id'];
     }
     return [404, { errors: [`the stand-in does not answer ${method} ${path}`] }, `other ${method}`];
   }
 }
 
-function runningJob(jobId: string, now: number): unknown {
+function job(jobId: string, state: 'RUNNING' | 'FINISHED', now: number): unknown {
   return {
     jid: jobId,
     name: 'stand-in',
     isStoppable: false,
-    state: 'RUNNING',
+    state,
     'start-time': now - 60_000,
-    'end-time': -1,
+    'end-time': state === 'FINISHED' ? now : -1,
     duration: 60_000,
     now,
     timestamps: {},
-    vertices: [{ id: 'v1', name: 'source', status: 'RUNNING', parallelism: 1 }],
+    vertices: [{ id: 'v1', name: 'source', status: state, parallelism: 1 }],
   };
 }
 
-function checkpoints(now: number): unknown {
+function checkpoints(now: number, restoredFrom: string | undefined): unknown {
   return {
     counts: { restored: 0, total: 5, in_progress: 0, completed: 5, failed: 0 },
     latest: {
@@ -141,7 +160,9 @@ function checkpoints(now: number): unknown {
       },
       savepoint: null,
       failed: null,
-      restored: null,
+      restored: restoredFrom
+        ? { id: 1, restore_timestamp: now - 1000, is_savepoint: true, external_path: restoredFrom }
+        : null,
     },
     history: [],
   };
