@@ -14,57 +14,34 @@
  *   npm run build && node --import tsx scripts/bench/fleet-schedules.ts [--apps 1000] [--every 10m]
  *     [--minutes 30] [--latency-ms 20] [--savepoint-ms 500]
  */
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
-import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { savepointScheduleOptions } from '../../src/cli/commands/schedule';
 import { parseDuration } from '../../src/config/durations';
 import { observerWorkflowId } from '../../src/contract/observed-health';
-import { createKubeClients, createKubeFacade, loadKubeConfig } from '../../src/k8s';
-import { emptyRecord } from '../../src/k8s/state-record/types';
-import { loadAppSpec } from '../../src/spec';
-import type { AppSpec } from '../../src/spec/types';
-import { counterManifest } from '../lib/counter-app';
 import { countActions } from './actions';
+import {
+  arg,
+  benchEnv,
+  benchNamespace,
+  eachLimited,
+  sleep,
+  standInManifest,
+  startWorker,
+  temporalAddress,
+} from './fleet/bench-stack';
 import { FlinkStandIn } from './fleet/flink-stand-in';
 import { ProcessSampler } from './fleet/process-sampler';
 import { percentile, summarize } from './stats';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 const apps = Number(arg('apps', '1000'));
 const everyMs = parseDuration(arg('every', '10m')) ?? NaN;
 const minutes = Number(arg('minutes', '30'));
 const latencyMs = Number(arg('latency-ms', '20'));
 const savepointMs = Number(arg('savepoint-ms', '500'));
-const root = path.resolve(__dirname, '..', '..');
-const stackDir = process.env.FD_STACK_DIR ?? path.join(root, '.stack');
-const kubeconfig = path.join(stackDir, 'kubeconfig');
-const temporalAddress = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.FD_TEMPORAL_PORT ?? '7233'}`;
-const suffix = randomUUID().slice(0, 6);
-const namespace = `bench-fleet-${suffix}`;
-const taskQueue = `bench-fleet-${suffix}`;
 const metricsAddress = '127.0.0.1:9477';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : 'n/a');
 const mb = (x: number) => `${Math.round(x)} MB`;
-
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await task(items[next++]!);
-    }),
-  );
-}
 
 /** The schedule's nominal time of a run it started: Temporal appends it to the workflow id. */
 function scheduledTime(info: WorkflowExecutionInfo): number {
@@ -89,12 +66,9 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const built = path.join(root, 'dist', 'cli', 'main.js');
-  if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
+  const ns = await benchNamespace('bench-fleet');
+  const namespace = ns.name;
+  const taskQueue = ns.taskQueue;
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const standIn = new FlinkStandIn({ latencyMs, savepointMs });
@@ -106,25 +80,7 @@ async function main(): Promise<void> {
       `${minutes} min; one worker; Flink REST answered by a LOAD STAND-IN (${latencyMs} ms per answer, ` +
       `savepoints complete ${savepointMs} ms after their trigger)`,
   );
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-  const worker = spawn(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), 'worker'], {
-    env: {
-      ...process.env,
-      FLINK_DEPLOY_RUN: 'dist',
-      KUBECONFIG: kubeconfig,
-      TEMPORAL_ADDRESS: temporalAddress,
-      FLINK_DEPLOY_TASK_QUEUE: taskQueue,
-      FLINK_DEPLOY_FLINK_PROXY: proxy,
-      FLINK_DEPLOY_FLINK_ENDPOINT: 'service-dns',
-      FLINK_DEPLOY_OBSERVE_NAMESPACES: namespace,
-      FLINK_DEPLOY_METRICS_ADDRESS: metricsAddress,
-      FLINK_DEPLOY_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log = createWriteStream(path.join(stackDir, 'logs', `bench-fleet-worker-${suffix}.log`));
-  worker.stdout.pipe(log);
-  worker.stderr.pipe(log);
+  const worker = startWorker(ns, benchEnv(ns, proxy, metricsAddress));
   const sampler = new ProcessSampler(worker.pid!, 5_000);
   try {
     // The idle worker first: its RSS and CPU with no application, the baseline of the figures below.
@@ -133,18 +89,8 @@ async function main(): Promise<void> {
     idle.start();
     await sleep(20_000);
     idle.stop();
-    const spec: AppSpec = loadAppSpec(counterManifest({ app: 'template', namespace, dir: '/tmp/bench-fleet' }));
     const createdAt = Date.now();
-    await eachLimited(names, 20, async (name) => {
-      await kube.records.createRecord(namespace, {
-        ...emptyRecord<AppSpec>(namespace, name),
-        generation: 1,
-        jobId: randomUUID().replace(/-/g, ''),
-        status: 'running',
-        lastAppliedSpec: { ...spec, name },
-        lastStableSpec: { ...spec, name },
-      });
-    });
+    await ns.createRecords(names, (app) => standInManifest({ app, namespace, dir: `/tmp/bench-fleet/${app}` }));
     console.log(`  ${apps} records created in ${((Date.now() - createdAt) / 1000).toFixed(1)} s`);
     await eachLimited(names, 20, async (name) => {
       const options = savepointScheduleOptions({
@@ -257,7 +203,7 @@ async function main(): Promise<void> {
       .catch(() => undefined);
     worker.kill('SIGTERM');
     await standIn.stop();
-    await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    await ns.remove();
     await connection.close();
   }
 }
