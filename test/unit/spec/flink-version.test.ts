@@ -2,7 +2,10 @@
  * Flink versions: which are tested here (validate says so), the version an official image tag
  * names, and a manifest whose image and flinkVersion are of different major versions refused.
  */
+import { planJson, planText } from '../../../src/cli/plan-view';
 import { parseAppSpec } from '../../../src/spec';
+import { diffSpecs } from '../../../src/spec/diff';
+import { loadAppSpec } from '../../../src/spec/parse';
 import {
   flinkVersionTesting,
   imageFlinkVersion,
@@ -59,4 +62,17 @@ test.each([
   ['my-registry/fraud-scorer:7', 'v1_20'],
 ])('image %s with flinkVersion %s is accepted (same major version, or not an official image)', (image, version) => {
   expect(parseAppSpec(manifest(image, version)).ok).toBe(true);
+});
+
+test('plan notes an untested version (text and JSON) and says nothing of a tested one', () => {
+  const planOf = (image: string, version: string) => {
+    const spec = loadAppSpec(manifest(image, version));
+    return planJson(spec, diffSpecs(undefined, spec));
+  };
+  const untested = planOf('flink:1.19', 'v1_19');
+  expect(untested.flinkVersionNote).toBe('Flink 1.19 is not tested here (tested: 1.20, 2.2, 2.3)');
+  expect(planText(untested).split('\n').at(-1)).toBe('note: Flink 1.19 is not tested here (tested: 1.20, 2.2, 2.3)');
+  const tested = planOf('flink:1.20', 'v1_20');
+  expect(tested).not.toHaveProperty('flinkVersionNote');
+  expect(planText(tested)).not.toContain('tested');
 });
