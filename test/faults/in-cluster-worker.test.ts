@@ -26,7 +26,8 @@ import {
   readRecord,
   sameLocation,
 } from '../support/e2e';
-import { chartDir, helm } from '../support/helm';
+import { workerImageDir } from '../../src/local/node-agent/worker-image';
+import { helm } from '../support/helm';
 import { stack } from '../support/stack';
 
 const env = new E2eEnv('e2e-incluster');
@@ -118,7 +119,11 @@ test(
       [
         'install',
         release,
-        chartDir,
+        // The chart as the packed tarball ships it (package.json `files`), as a user of the package installs it.
+        path.join(
+          workerImageDir(path.join(stack.dir, 'images'), image.split(':')[1]!),
+          'lib/node_modules/flink-deploy/deploy/helm/flink-deploy',
+        ),
         '--namespace',
         system,
         '--kubeconfig',
