@@ -2,7 +2,7 @@
 # `npm pack` does for the registry; `install` installs that tarball the way a user does (`npm install -g`, no dev
 # dependencies); the final stage holds Node 22 and the installed package only, and runs as a non-root user.
 #   docker build -t flink-deploy-worker:0.1.0 .
-# test/integration/image/dockerfile.test.ts runs the install stage's RUN and the ENTRYPOINT (read from this file)
+# test/faults/dockerfile.test.ts runs the install stage's RUN and the ENTRYPOINT (read from this file)
 # against a packed tarball; no image is built in the tests (base images cannot be pulled there).
 ARG NODE_IMAGE=node:22.23.3-bookworm-slim
 

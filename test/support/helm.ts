@@ -30,6 +30,8 @@ export function helm(args: string[], opts: { timeoutMs?: number; env?: NodeJS.Pr
         maxBuffer: 16 * 1024 * 1024,
         env: {
           PATH: process.env.PATH,
+          // helm's Kubernetes discovery cache is $HOME/.kube/cache: without HOME it would be ./.kube in the checkout.
+          HOME: path.join(cache, 'home'),
           HELM_CACHE_HOME: path.join(cache, 'cache'),
           HELM_CONFIG_HOME: path.join(cache, 'config'),
           HELM_DATA_HOME: path.join(cache, 'data'),
