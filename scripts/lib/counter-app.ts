@@ -18,6 +18,10 @@ export interface CounterManifestOptions {
   /** Extra job args, e.g. ['--fail-after-records', '0'] for a broken version. */
   extraArgs?: string[];
   image?: string;
+  /** spec.flinkVersion; default v2_3. With v1_20, use `image: flink:1.20` and `jar: counter-job-1.20.jar`. */
+  flinkVersion?: string;
+  /** The job jar in /opt/flink/usrlib (build-jobs.sh builds one per Flink line); default counter-job.jar. */
+  jar?: string;
   savepointDir?: string;
   windowSeconds?: number;
   timeoutSeconds?: number;
@@ -38,7 +42,7 @@ metadata:
   namespace: ${o.namespace}
 spec:
   image: ${o.image ?? 'flink:2.3'}
-  flinkVersion: v2_3
+  flinkVersion: ${o.flinkVersion ?? 'v2_3'}
   flinkConfiguration:
     taskmanager.numberOfTaskSlots: "2"
     execution.checkpointing.interval: 2s
@@ -53,7 +57,7 @@ ${o.onJobFailure ? `    onJobFailure: ${o.onJobFailure}\n` : ''}  jobManager:
   taskManager:
     resource: {memory: 1024m, cpu: 0.5}
   job:
-    jarURI: local:///opt/flink/usrlib/counter-job.jar
+    jarURI: local:///opt/flink/usrlib/${o.jar ?? 'counter-job.jar'}
     entryClass: dev.flinkdeploy.testjobs.CounterJob
     args: ${JSON.stringify(args)}
     parallelism: ${o.parallelism ?? 2}

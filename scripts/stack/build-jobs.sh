@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Flink test jobs under test/jobs with Maven (Maven Central only, cached in ~/.m2)
-# and copies them to .stack/jobs/: counter-job.jar and StateMachineExample.jar.
+# and copies them to .stack/jobs/: counter-job.jar and StateMachineExample.jar (against Flink 2.3), and
+# counter-job-1.20.jar (the same source against Flink 1.20, the LTS: a job jar is built against the Flink
+# it runs on, and it shades the datagen connector of that version).
 # Skips the build when the poms and sources are unchanged (content hash stamped in .stack/jobs/).
 #   --force   rebuild even when the stamp matches
 set -euo pipefail
@@ -8,7 +10,9 @@ source "$(dirname "$0")/env.sh"
 jobs_src="$root/test/jobs"
 jobs_out="$STACK/jobs"
 stamp="$jobs_out/.inputs-sha256"
-outputs=(counter-job.jar StateMachineExample.jar)
+outputs=(counter-job.jar StateMachineExample.jar counter-job-1.20.jar)
+# The Flink 1.20 release the 1.20 build compiles against (Maven Central); any 1.20.x runtime runs it.
+FLINK_120_VERSION="1.20.5"
 
 command -v java >/dev/null || die "Java is missing: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) and re-run"
 command -v mvn >/dev/null || die "Maven is missing: install maven (e.g. apt-get install maven) and re-run"
@@ -35,5 +39,12 @@ $(tail -n 25 "$build_log")"
 fi
 cp "$jobs_src/counter-job/target/counter-job.jar" "$jobs_out/counter-job.jar"
 cp "$jobs_src/state-machine-example/target/StateMachineExample.jar" "$jobs_out/StateMachineExample.jar"
+if ! (cd "$jobs_src" && mvn -q -B -pl counter-job -Dflink.version="$FLINK_120_VERSION" clean package) >>"$build_log" 2>&1; then
+  die "Maven build of test/jobs/counter-job against Flink $FLINK_120_VERSION failed; last lines of $build_log:
+$(tail -n 25 "$build_log")"
+fi
+# Copied under a temporary name and renamed: a running job never sees a half-written jar.
+cp "$jobs_src/counter-job/target/counter-job.jar" "$jobs_out/.counter-job-1.20.jar.tmp"
+mv "$jobs_out/.counter-job-1.20.jar.tmp" "$jobs_out/counter-job-1.20.jar"
 echo "$inputs_hash" > "$stamp"
 log "test jobs built in $((SECONDS - t0))s: $(printf '%s ' "${outputs[@]/#/$jobs_out/}")"

@@ -2,6 +2,7 @@
 import type { AppSpec, SpecChange } from '../spec/types';
 import { ChangeClass } from '../spec/types';
 import { Operation } from '../contract/operations';
+import { flinkVersionTesting, isTestedFlinkVersion } from '../spec/flink-version';
 
 /** The operation `apply` runs for a change class. */
 export function operationForChange(changeClass: SpecChange['class']): Operation {
@@ -37,6 +38,8 @@ export interface PlanJson {
   changes: { field: string; from: unknown; to: unknown; effect: string }[];
   /** The operation holding the application now, if any. */
   operationInProgress?: { workflowId: string; type: string; phase: string };
+  /** Only for a Flink version no test here runs: e.g. `Flink 1.19 is not tested here (tested: 1.20, 2.2, 2.3)`. */
+  flinkVersionNote?: string;
 }
 
 /** Builds the plan document. */
@@ -50,6 +53,12 @@ export function planJson(spec: AppSpec, change: SpecChange, inProgress?: PlanJso
     savepointRequested: change.savepointRequested,
     changes: change.changes.map(({ field, from, to, effect }) => ({ field, from, to, effect })),
     operationInProgress: inProgress,
+    ...(isTestedFlinkVersion(spec.flinkVersion)
+      ? {}
+      : {
+          flinkVersionNote:
+            `Flink ${spec.flinkVersion.major}.${spec.flinkVersion.minor} is ` + flinkVersionTesting(spec.flinkVersion),
+        }),
   };
 }
 
@@ -77,5 +86,6 @@ export function planText(plan: PlanJson): string {
       `note: ${plan.operationInProgress.type} is in progress (${plan.operationInProgress.phase}): ` +
         `${plan.operationInProgress.workflowId}; apply would fail with exit 5 (or wait with --queue)`,
     );
+  if (plan.flinkVersionNote) lines.push(`note: ${plan.flinkVersionNote}`);
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
  * refused with one message that names the feature, instead of being ignored.
  */
 import { isRecord } from './yaml-documents';
-import { formatFlinkVersion, isSupportedFlinkVersion, parseFlinkVersion } from './flink-version';
+import { formatFlinkVersion, imageFlinkVersion, isSupportedFlinkVersion, parseFlinkVersion } from './flink-version';
 import { SpecIssueCode, type SpecIssue } from './types';
 
 function unsupported(path: string, message: string, hint: string): SpecIssue {
@@ -121,6 +121,21 @@ export function specRefusals(spec: unknown): SpecIssue[] {
           'flink-deploy deploys Flink v1_18 and newer (v1_18, v1_19, v1_20, v2_x).',
         ),
       );
+    }
+    const imageVersion = typeof spec.image === 'string' ? imageFlinkVersion(spec.image) : undefined;
+    if (version && imageVersion && imageVersion.major !== version.major) {
+      // The configuration file (flink-conf.yaml or config.yaml) and key names follow flinkVersion.
+      issues.push({
+        code: SpecIssueCode.InvalidValue,
+        path: 'spec.flinkVersion',
+        message:
+          `flinkVersion ${formatFlinkVersion(version)} does not match the image ${spec.image} ` +
+          `(Flink ${imageVersion.major}.${imageVersion.minor}): Flink ${imageVersion.major}.x would not read ` +
+          `the configuration rendered for Flink ${version.major}.x`,
+        hint:
+          `Set flinkVersion: ${formatFlinkVersion(imageVersion)}, ` +
+          `or an image of Flink ${version.major}.${version.minor}.`,
+      });
     }
   }
   return issues;

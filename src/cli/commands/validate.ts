@@ -1,6 +1,7 @@
 /** `validate -f app.yaml`: the spec checks only; no cluster, no Temporal. */
 import { Command } from 'commander';
 import { formatSpecIssues } from '../../spec/errors';
+import { flinkVersionTesting } from '../../spec/flink-version';
 import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';
 import { issuesJson, loadManifest, type IssueJson } from '../manifest';
@@ -31,7 +32,8 @@ export function validateCommand(ctx: CliContext): Command {
           document,
           () =>
             `valid: ${spec.namespace}/${spec.name} (image ${spec.image}, Flink ` +
-            `${spec.flinkVersion.major}.${spec.flinkVersion.minor}, parallelism ${spec.job.parallelism}, ` +
+            `${spec.flinkVersion.major}.${spec.flinkVersion.minor} ${flinkVersionTesting(spec.flinkVersion)}, ` +
+            `parallelism ${spec.job.parallelism}, ` +
             `upgradeMode ${spec.job.upgradeMode})`,
         );
         return ExitCode.Success;

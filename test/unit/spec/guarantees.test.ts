@@ -42,6 +42,7 @@ describe('claim mode', () => {
   it('names the 1.x key for a Flink 1.x application', () => {
     const issue = refusal((m) => {
       m.spec.flinkVersion = 'v1_20';
+      m.spec.image = 'flink:1.20';
       m.spec.flinkConfiguration['execution.state-recovery.claim-mode'] = 'CLAIM';
     });
     expect(issue.path).toBe('spec.flinkConfiguration["execution.savepoint-restore-mode"]');

@@ -200,6 +200,7 @@ describe('validation', () => {
   it('refuses Flink versions before 1.18 and native mode', () => {
     const issues = issuesOfManifest((m) => {
       m.spec.flinkVersion = 'v1_17';
+      m.spec.image = 'flink:1.17';
       m.spec.mode = 'native';
     });
     expect(issues.map((i) => i.message)).toEqual([
@@ -261,6 +262,7 @@ describe('normalisation', () => {
   it('uses the 1.x key names for Flink 1.x', () => {
     const manifest = baseManifest();
     manifest.spec.flinkVersion = 'v1_19';
+    manifest.spec.image = 'flink:1.19';
     manifest.spec.flinkConfiguration = {
       'execution.checkpointing.interval': '10s',
       'execution.checkpointing.savepoint-dir': 's3://b/sp',
