@@ -39,6 +39,9 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // End-to-end proofs of minutes each beyond the core lifecycle (savepoints on S3, the Apache operator's
+    // basic.yaml on Flink 2.2): `npm run test:long`, so that `npm test` stays within its time budget.
+    { ...shared, displayName: 'long', testMatch: ['<rootDir>/test/long/**/*.test.ts'] },
     // Faults injected end to end (SIGTERM, terminated runs, broken images, the observer's worker killed, a
     // JobManager deleted right after the upgrade's savepoint):
     // minutes each, so `npm run faults` runs them, not `npm test` (which keeps the SIGKILL crash test).

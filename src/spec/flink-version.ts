@@ -29,7 +29,7 @@ export function formatFlinkVersion(version: FlinkVersion): string {
 /**
  * The Flink versions whose lifecycle runs in this repository's tests on the local stack: 1.20
  * (test/e2e/flink-1-20.test.ts: deploy, savepoint upgrade, suspend/resume, rollback), 2.2 (the
- * Apache operator's basic.yaml, test/e2e/operator-basic.test.ts) and 2.3 (every other e2e test).
+ * Apache operator's basic.yaml, test/long/operator-basic.test.ts) and 2.3 (every other e2e test).
  * Other supported versions are accepted and untested.
  */
 export const testedFlinkVersions: readonly FlinkVersion[] = [
