@@ -48,7 +48,7 @@ export function savepointActivities(deps: ActivityDeps) {
    * One look at the savepoint: find the trigger, or trigger it (the job RUNNING, its tasks too), then
    * poll it to its end. Throws a {@link FailoverSign} (or a transport error) while the JobManager fails over.
    */
-  async function takeOnce(input: TakeSavepointInput, what: string): Promise<SavepointTaken> {
+  async function takeOnce(input: TakeSavepointInput, what: string, failingOver: boolean): Promise<SavepointTaken> {
     const { app, jobId, triggerId } = input;
     const flink = await deps.flinkFor(app);
     const signal = activitySignal();
@@ -63,6 +63,9 @@ export function savepointActivities(deps: ActivityDeps) {
     if (!known) {
       // 2. Not known: look at the job before triggering.
       const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
+        // A new leader answers before it has recovered the job from HA: unknown yet, during a failover only.
+        if (hasErrorCode(err, FlinkErrorCode.NotFound) && failingOver)
+          throw new FailoverSign(`Flink does not know job ${jobId} yet (a new JobManager recovering it?)`);
         if (hasErrorCode(err, FlinkErrorCode.NotFound))
           throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
         throw err;
@@ -148,7 +151,7 @@ export function savepointActivities(deps: ActivityDeps) {
         let failingOverSince: number | undefined;
         for (;;) {
           try {
-            return await takeOnce(input, what);
+            return await takeOnce(input, what, failingOverSince !== undefined);
           } catch (err) {
             const sign = failoverSign(err);
             if (!sign || activitySignal().aborted) throw err;

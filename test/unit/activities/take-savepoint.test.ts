@@ -211,6 +211,21 @@ test('the job failing while its tasks deploy: SavepointFailed naming the state',
   expect(h.flink.count('POST', /.*/)).toBe(0);
 });
 
+test('during a failover, a new JobManager that does not know the job yet (HA recovery) is waited for', async () => {
+  h = activityHarness({ msPerPoll: 5_000 });
+  h.flink.reachable = false; // the old JobManager is gone
+  h.atPoll(3, () => (h.flink.reachable = true)); // the new leader answers, without the job yet
+  h.atPoll(6, () => h.flink.runJob(jobId)); // recovered from HA
+
+  const taken = await takeSavepoint(false);
+
+  expect(taken.recovered).toBe(false);
+  expect(h.heartbeats).toContainEqual(
+    `waiting for the JobManager (failover?): Flink does not know job ${jobId} yet (a new JobManager recovering it?)`,
+  );
+  expect(h.flink.count('POST', /\/savepoints$/)).toBe(1);
+});
+
 test('a job Flink does not know: SavepointFailed', async () => {
   h = activityHarness();
 
