@@ -63,6 +63,11 @@ bash "$root/scripts/stack/build-helm.sh"
 # 5. The test jobs (Maven Central; cached by content hash).
 if [ -f "$root/scripts/stack/build-jobs.sh" ]; then bash "$root/scripts/stack/build-jobs.sh"; fi
 
+# 5b. Object storage: S3Proxy, the stack's S3-compatible server, and Flink's S3 filesystem plugin
+# (both Maven Central; each cached and checked by its own script, a warm run makes no request).
+bash "$root/scripts/stack/fetch-s3proxy.sh"
+bash "$root/scripts/stack/fetch-s3-plugin.sh"
+
 # 6. Certificates and kubeconfigs of the local cluster.
 bash "$root/scripts/stack/pki.sh"
 log "setup done in $((SECONDS - t0))s"

@@ -1,7 +1,8 @@
 /**
  * Benchmark of the observer's sweep (issue 10 §3; printed figures, not a timed test): the time of
- * one sweep of 1, 10 and 100 deployed-state records. The records are real ConfigMaps on the local
- * stack's kube-apiserver (namespace `bench-observer-<n>`, removed after); Flink REST is answered by
+ * one sweep of 1, 10 and 100 deployed-state records (`--sizes 1,10,100,1000`: a fleet's). The
+ * records are real ConfigMaps on the local stack's kube-apiserver (namespace `bench-observer-<n>`,
+ * removed after); Flink REST is answered by
  * a LOAD STAND-IN — a local HTTP server that answers `/jobs/:id`, `/jobs/:id/exceptions` and
  * `/jobs/:id/checkpoints` like a healthy JobManager, after `--flink-latency-ms` (default 20 ms) —
  * because the stack cannot run 100 Flink clusters. The activity is the real one, run in Temporal's
@@ -23,6 +24,12 @@ const stackDir = process.env.FD_STACK_DIR ?? path.resolve(__dirname, '..', '..',
 const kubeconfig = path.join(stackDir, 'kubeconfig');
 const latencyArg = process.argv.indexOf('--flink-latency-ms');
 const latencyMs = latencyArg > 0 ? Number(process.argv[latencyArg + 1]) : 20;
+const sizesArg = process.argv.indexOf('--sizes');
+const sizes = (sizesArg > 0 ? (process.argv[sizesArg + 1] ?? '') : '1,10,100').split(',').map(Number);
+if (!sizes.every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('--sizes takes whole numbers above 0, comma-separated (e.g. 1,10,100,1000)');
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
   const stand = createServer((req, res) => {
@@ -71,12 +78,13 @@ async function main(): Promise<void> {
   const kube = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
   console.log(`observer sweep benchmark: Flink REST answered by a LOAD STAND-IN (${latencyMs} ms per request)`);
   try {
-    for (const n of [1, 10, 100]) {
+    for (const n of sizes) {
       const namespace = `bench-observer-${n}-${Date.now() % 100000}`;
       await core.createNamespace({ body: { metadata: { name: namespace } } });
       try {
         const spec: AppSpec = loadAppSpec(counterManifest({ app: 'bench', namespace, dir: '/tmp/bench-observer' }));
         for (let i = 0; i < n; i++) {
+          // One at a time: the figure is the sweep's, not the set-up's.
           await kube.records.createRecord(namespace, {
             ...emptyRecord<AppSpec>(namespace, `app-${i}`),
             generation: 1,
@@ -99,7 +107,7 @@ async function main(): Promise<void> {
         }
         const [first, ...steady] = samples.map((s) => `${Math.round(s)} ms`);
         console.log(
-          `  ${String(n).padStart(3)} record(s): first sweep ${first} (writes every record's observed ` +
+          `  ${String(n).padStart(4)} record(s): first sweep ${first} (writes every record's observed ` +
             `field), then ${steady.join(', ')}`,
         );
       } finally {

@@ -29,3 +29,11 @@ export function describeSummary(s: SampleSummary, format: (x: number) => string)
   const of = `median of ${s.used.length}`;
   return `${format(s.median)} (${s.dropped ? `${of}; ${s.dropped} run(s) not measured` : of})`;
 }
+
+/** The p-th percentile (0–100) of the finite samples, nearest rank; NaN when there are none. */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = samples.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}

@@ -15,5 +15,5 @@ stop() {
   fi
   rm -f "$f"
 }
-for name in worker node-agent kube-controller-manager kube-apiserver etcd temporal; do stop "$name"; done
+for name in worker node-agent s3proxy kube-controller-manager kube-apiserver etcd temporal; do stop "$name"; done
 log "stack is down"

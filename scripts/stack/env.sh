@@ -23,6 +23,14 @@ KUBELET_PORT="${FD_KUBELET_PORT:-$((NODE_AGENT_PORT + 1))}"
 POD_CIDR="${FD_POD_CIDR:-127.1.0.0/16}"
 SERVICE_CIDR="${FD_SERVICE_CIDR:-127.2.0.0/16}"
 KUBECONFIG_FILE="$STACK/kubeconfig"
+# S3Proxy (scripts/stack/s3proxy.sh): the S3-compatible server of the stack, its bucket, and the
+# file with the endpoint and the credentials the stack generated (read by tests and the demo).
+S3PROXY_VERSION="4.1.0"
+S3PROXY_JAR="$BIN/s3proxy-$S3PROXY_VERSION.jar"
+S3_PORT="${FD_S3_PORT:-18333}"
+S3_BUCKET="flink"
+S3_DIR="$STACK/s3"
+S3_ENV_FILE="$S3_DIR/s3.env"
 # Custom search attributes of flink-deploy runs (registered with the dev server at start).
 SEARCH_ATTRIBUTES=(FlinkApplication=Keyword FlinkNamespace=Keyword FlinkOperation=Keyword FlinkPhase=Keyword FlinkOutcome=Keyword)
 mkdir -p "$RUN" "$LOGS"

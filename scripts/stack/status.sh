@@ -21,5 +21,6 @@ row kube-controller-manager "https://127.0.0.1:$KCM_PORT" curl -skf "https://127
 if [ -f "$root/src/local/node-agent/main.ts" ]; then
   row node-agent "http://127.0.0.1:$NODE_AGENT_PORT" curl -sf "http://127.0.0.1:$NODE_AGENT_PORT/healthz"
 fi
+row s3proxy "http://127.0.0.1:$S3_PORT" bash "$root/scripts/stack/s3proxy.sh" health
 echo "kubeconfig: $KUBECONFIG_FILE"
 exit $bad

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the local stack on loopback: Temporal dev server, etcd, kube-apiserver,
-# kube-controller-manager and the node agent. Idempotent: what already runs is kept.
+# kube-controller-manager, the node agent and S3Proxy. Idempotent: what already runs is kept.
 # Installs what is missing first (scripts/setup.sh --stack).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -70,6 +70,9 @@ if [ -f "$root/src/local/node-agent/main.ts" ]; then
       --tls-cert "$pki/kubelet.crt" --tls-key "$pki/kubelet.key" --client-ca "$pki/ca.crt" --pip "$VENV/bin/pip"; then :; fi
   wait_for node-agent 60 curl -sf "http://127.0.0.1:$NODE_AGENT_PORT/healthz"
 fi
+
+# S3Proxy: the S3-compatible server for s3:// savepoints and checkpoints (docs/object-storage.md).
+bash "$root/scripts/stack/s3proxy.sh" up
 
 wait_for temporal 60 "$VENV/bin/temporal" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT"
 log "stack is up: kubeconfig $KUBECONFIG_FILE, Temporal 127.0.0.1:$TEMPORAL_PORT, Web UI http://127.0.0.1:$TEMPORAL_UI_PORT"

@@ -169,7 +169,13 @@ export function savepointActivities(deps: ActivityDeps) {
         }
       });
     },
-    /** Dispose each savepoint via Flink and record it as it succeeds or fails. */
+
+    /**
+     * Dispose each savepoint via Flink and record it as it succeeds or fails. Flink deletes the
+     * files or objects (file://, s3://, … through the JobManager's filesystem plugins). A savepoint
+     * Flink finds nothing of is recorded as disposed: a retry after a disposal whose answer was lost
+     * (worker crash, timeout) then completes instead of failing forever.
+     */
     async disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult> {
       const result: DisposeResult = { disposed: [], failed: [] };
       const flink = await deps.flinkFor(input.app);
@@ -190,6 +196,7 @@ export function savepointActivities(deps: ActivityDeps) {
             },
           });
           if (outcome.kind === 'failed') error = outcome.cause;
+          else if (outcome.kind === 'not-found') ctx.log.info(`${location}: already gone (${outcome.cause})`);
         } catch (err) {
           error = (err as Error).message;
         }

@@ -38,6 +38,7 @@ import { callFlink, type CallOptions, type HttpCall } from './http';
 import {
   describeFailureCause,
   isJobNotFoundCause,
+  isSavepointNotFoundCause,
   summarizeCheckpoints,
   type CheckpointResult,
   type CheckpointSummary,
@@ -276,7 +277,11 @@ export class FlinkRestClient {
     );
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
     const cause = res.operation?.['failure-cause'];
-    return cause ? { kind: 'failed', cause: describeFailureCause(cause) } : { kind: 'completed' };
+    if (!cause) return { kind: 'completed' };
+    const described = describeFailureCause(cause);
+    return isSavepointNotFoundCause(cause)
+      ? { kind: 'not-found', cause: described }
+      : { kind: 'failed', cause: described };
   }
 
   // --- checkpoints -----------------------------------------------------------------------

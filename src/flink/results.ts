@@ -17,8 +17,16 @@ export type SavepointResult =
 export type CheckpointResult =
   { kind: 'pending' } | { kind: 'completed'; checkpointId: number } | { kind: 'failed'; cause: string };
 
-/** Status of a savepoint disposal. */
-export type DisposalResult = { kind: 'pending' } | { kind: 'completed' } | { kind: 'failed'; cause: string };
+/**
+ * A savepoint disposal's status. `not-found`: Flink finds nothing at the path (no file, no
+ * directory, no object under the prefix), so there is nothing left to delete: e.g. a disposal
+ * that succeeded before, whose answer was lost.
+ */
+export type DisposalResult =
+  | { kind: 'pending' }
+  | { kind: 'completed' }
+  | { kind: 'not-found'; cause: string }
+  | { kind: 'failed'; cause: string };
 
 /** A completed checkpoint or savepoint. */
 export interface CompletedCheckpoint {
@@ -49,6 +57,18 @@ export interface CheckpointSummary {
 /** True when an async operation failed because the job does not exist (any more). */
 export function isJobNotFoundCause(cause: SerializedThrowableDto): boolean {
   return /FlinkJobNotFoundException/.test(`${cause.class ?? ''}\n${cause['stack-trace'] ?? ''}`);
+}
+
+/**
+ * True when a disposal failed because nothing is at the savepoint path: Flink's
+ * `AbstractFsCheckpointStorageAccess.resolveCheckpointPointer` found neither a file nor a
+ * directory there (wrapped in "Could not dispose savepoint"). A directory without `_metadata`
+ * (a disposal cut short, leftovers still there) is not this: it stays a failure.
+ */
+export function isSavepointNotFoundCause(cause: SerializedThrowableDto): boolean {
+  return /FileNotFoundException: Cannot find checkpoint or savepoint file\/directory/.test(
+    `${cause.class ?? ''}\n${cause['stack-trace'] ?? ''}`,
+  );
 }
 
 /** A readable cause from a `failure-cause`: class and first line of the stack trace. */

@@ -316,9 +316,15 @@ export class MockFlink {
       const failures = this.disposalFailures.get(path) ?? 0;
       if (failures > 0) this.disposalFailures.set(path, failures - 1);
       const id = randomUUID().replace(/-/g, '');
+      // As Flink: a path already disposed has nothing left, and its disposal fails with "Cannot find".
+      const gone = this.disposed.includes(path)
+        ? 'java.util.concurrent.CompletionException: org.apache.flink.util.FlinkException: Could not dispose ' +
+          `savepoint ${path}.\nCaused by: java.io.FileNotFoundException: Cannot find checkpoint or savepoint ` +
+          `file/directory '${path}' on file system 's3'.`
+        : undefined;
       this.disposals.set(id, {
         path,
-        failure: failures > 0 ? `java.io.IOException: could not delete ${path}: permission denied` : undefined,
+        failure: failures > 0 ? `java.io.IOException: could not delete ${path}: permission denied` : gone,
       });
       return json(202, { 'request-id': id });
     }

@@ -27,7 +27,7 @@ export function codecServerCommand(ctx: CliContext): Command {
           hint: 'Pass --payload-keys <file or directory> or set FLINK_DEPLOY_PAYLOAD_KEYS (the worker’s keys).',
         });
       const server = createCodecServer({
-        codec: new (codecModule().AesGcmCodec)(settings.payloadKeys),
+        codec: codecModule().chainedCodecOf(settings.payloadKeys),
         origins: settings.codecServerOrigins,
         token: settings.codecServerToken,
       });

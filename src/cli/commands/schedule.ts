@@ -45,6 +45,18 @@ export interface SavepointScheduleInput {
   catchupWindowMs?: number;
 }
 
+/**
+ * Where in each interval an application's savepoints fall: a fixed phase from its namespace and name
+ * (whole seconds, under the interval). Temporal aligns an interval schedule to the epoch, so without
+ * it every application of a fleet scheduled `--every 10m` would take its savepoint in the same second.
+ */
+export function schedulePhaseMs(app: AppRef, everyMs: number): number {
+  const slots = Math.max(1, Math.floor(everyMs / 1000));
+  let hash = 2166136261;
+  for (const ch of `${app.namespace}/${app.name}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return (hash % slots) * 1000;
+}
+
 /** The schedule of periodic savepoints of an application. Pure. */
 export function savepointScheduleOptions(input: SavepointScheduleInput): ScheduleOptions {
   const { app, retention } = input;
@@ -57,7 +69,7 @@ export function savepointScheduleOptions(input: SavepointScheduleInput): Schedul
   ];
   return {
     scheduleId: savepointScheduleId(app),
-    spec: { intervals: [{ every: input.everyMs }] },
+    spec: { intervals: [{ every: input.everyMs, offset: schedulePhaseMs(app, input.everyMs) }] },
     action: {
       type: 'startWorkflow',
       workflowType: 'savepoint',

@@ -130,3 +130,23 @@ test('a 503 of the API server while recording is thrown as is, retryable', async
   expect(h.flink.disposed).toEqual([a]); // disposed in Flink; the record says pending until a retry records it
   expect((await savepointsInRecord())[0]).toMatchObject({ disposalPending: true, disposed: false });
 });
+
+test(
+  'a retry after a disposal whose answer was lost: Flink finds nothing at the path, so it is recorded ' +
+    'as disposed, not failed forever',
+  async () => {
+    h = activityHarness();
+    await recordWithPlannedDisposals();
+    // The first attempt disposed `a` in Flink, then the record write failed (the API server answered 503).
+    h.kube.inject('record.read', 'server-error');
+    await expect(h.run('disposeSavepoints', { app, locations: [a] })).rejects.toMatchObject({ retryable: true });
+    expect(h.flink.disposed).toEqual([a]);
+
+    const retry = await h.run('disposeSavepoints', { app, locations: [a] });
+
+    expect(retry).toEqual({ disposed: [a], failed: [] });
+    const [again] = await savepointsInRecord();
+    expect(again).toMatchObject({ location: a, disposed: true, disposalPending: false });
+    expect(again?.disposeError).toBeUndefined();
+  },
+);
