@@ -26,7 +26,8 @@ export type ActivityConfig = Pick<
 /** The activity settings out of the loaded settings (the worker's, or `loadSettings({}, {})` in tests). */
 export function activityConfigOf(settings: Settings): ActivityConfig {
   const { pollIntervalMs, savepointPollIntervalMs, tasksRunningTimeoutMs, disposalTimeoutMs } = settings;
-  const { savepointFailoverTimeoutMs, podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } = settings;
+  const { savepointFailoverTimeoutMs, podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } =
+    settings;
   return {
     pollIntervalMs,
     savepointPollIntervalMs,
