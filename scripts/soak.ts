@@ -328,6 +328,7 @@ function report(input: {
   for (const [app, c] of continuity) if (c.silent.length) console.log(`silent ${app}: ${c.silent.join(', ')}`);
   for (const [app, s] of savepoints) for (const o of s.orphans) console.log(`orphan ${app}: ${o}`);
   for (const [app, s] of savepoints) for (const m of s.missing) console.log(`missing ${app}: ${m}`);
+  for (const [app, s] of savepoints) for (const d of s.disposing) console.log(`disposal pending ${app}: ${d}`);
   for (const s of stuck)
     console.log(`stuck ${s.app}: ${s.workflowId} ${s.runId} in ${s.phase}, holder ${s.holderStatus}`);
   for (const [app, s] of sampler.counts) if (s.firstDuplicate) console.log(`duplicate ${app}: ${s.firstDuplicate}`);

@@ -12,12 +12,18 @@ import type { SavepointEntry } from '../../src/contract/savepoints';
 /** Savepoints of one application: on disk, and in the record. */
 export interface SavepointAudit {
   onDisk: number;
-  /** In the record, not disposed. */
+  /** In the record, not disposed and not planned for disposal. */
   kept: number;
   /** On disk, and not in the record (or recorded as disposed). */
   orphans: string[];
-  /** In the record, not disposed, yet missing on disk. */
+  /** Kept in the record, yet missing on disk. */
   missing: string[];
+  /**
+   * Planned for disposal by retention (`disposalPending`), not yet recorded as disposed: on disk or
+   * not, both are right (Flink may have removed the folder before the record says so: a disposal in
+   * flight at the check, or one whose worker died before its write, retried by the next savepoint run).
+   */
+  disposing: string[];
   /** Per kind, entries in the record not disposed. */
   keptByKind: Record<string, number>;
 }
@@ -31,15 +37,17 @@ export function auditSavepoints(savepointDir: string, entries: readonly Savepoin
         .filter((f) => f.startsWith('savepoint-'))
         .map((f) => path.join(savepointDir, f))
     : [];
-  const kept = entries.filter((e) => !e.disposed);
+  const kept = entries.filter((e) => !e.disposed && !e.disposalPending);
   const keptPaths = new Set(kept.map((e) => localPath(e.location)));
+  const disposing = entries.filter((e) => !e.disposed && e.disposalPending).map((e) => localPath(e.location));
   const keptByKind: Record<string, number> = {};
   for (const e of kept) keptByKind[e.kind] = (keptByKind[e.kind] ?? 0) + 1;
   return {
     onDisk: onDisk.length,
     kept: kept.length,
-    orphans: onDisk.filter((p) => !keptPaths.has(p)),
+    orphans: onDisk.filter((p) => !keptPaths.has(p) && !disposing.includes(p)),
     missing: [...keptPaths].filter((p) => p.startsWith(savepointDir) && !onDisk.includes(p)),
+    disposing,
     keptByKind,
   };
 }

@@ -15,6 +15,7 @@ export type ActivityConfig = Pick<
   | 'pollIntervalMs'
   | 'savepointPollIntervalMs'
   | 'tasksRunningTimeoutMs'
+  | 'savepointFailoverTimeoutMs'
   | 'disposalTimeoutMs'
   | 'podsGoneTimeoutMs'
   | 'maxJobRestarts'
@@ -25,11 +26,13 @@ export type ActivityConfig = Pick<
 /** The activity settings out of the loaded settings (the worker's, or `loadSettings({}, {})` in tests). */
 export function activityConfigOf(settings: Settings): ActivityConfig {
   const { pollIntervalMs, savepointPollIntervalMs, tasksRunningTimeoutMs, disposalTimeoutMs } = settings;
-  const { podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } = settings;
+  const { savepointFailoverTimeoutMs, podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } =
+    settings;
   return {
     pollIntervalMs,
     savepointPollIntervalMs,
     tasksRunningTimeoutMs,
+    savepointFailoverTimeoutMs,
     disposalTimeoutMs,
     podsGoneTimeoutMs,
     maxJobRestarts,

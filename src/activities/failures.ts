@@ -12,6 +12,7 @@ import {
   LockNotHeldError,
   RecordConflictError,
   RecordCorruptError,
+  RecordNotFoundError,
   RecordTooLargeError,
 } from '../k8s/state-record/errors';
 import { FailureType } from '../contract/failures';
@@ -42,6 +43,16 @@ export function classify(err: unknown, context: string): unknown {
       type: FailureType.RecordTooLarge,
       nonRetryable: true,
       message: `${context}: ${err.message}`,
+    });
+  }
+  if (err instanceof RecordNotFoundError) {
+    // Deleted under a running operation: every retry would read the same absence.
+    return ApplicationFailure.create({
+      type: FailureType.RecordDeleted,
+      nonRetryable: true,
+      message:
+        `${context}: ${err.message}: the application's record was deleted while the operation ran ` +
+        `(flink-deploy delete, or by hand); nothing was written. Re-create it with flink-deploy apply`,
     });
   }
   if (err instanceof RecordConflictError) return err; // lost CAS races: retry from a fresh read

@@ -24,9 +24,12 @@ import type { AppSpec } from '../spec/types';
 import { decideOnFailure, judgeHealth, nextObserved, type Observation } from './observe-health';
 import type { ObserveInput, ObserveStep, ObserverActivities } from './observe-types';
 
-/** Flink's job states as one gauge value (`flink_deploy_job_state`); docs/observer.md lists them. */
+/**
+ * Flink's job states as one gauge value (`flink_deploy_job_state`); docs/observer.md lists them.
+ * Never negative: the Temporal runtime's gauges refuse negative values (the set throws).
+ */
 export const JobStateValue: Record<string, number> = {
-  UNREACHABLE: -1,
+  UNREACHABLE: 4,
   RUNNING: 1,
   RESTARTING: 2,
   FAILING: 2,
@@ -51,6 +54,11 @@ export interface ObserverDeps {
   /** Applications read at once in a sweep. @default 8 */
   concurrency?: number;
   now?: () => Date;
+}
+
+/** Seconds from `time` to `at`; 0 for a time ahead of this worker's clock (a gauge is never negative). */
+export function ageSeconds(at: number, time: string): number {
+  return Math.max(0, (at - Date.parse(time)) / 1000);
 }
 
 /** The `observed` field is rewritten at least this many intervals apart when nothing changed. */
@@ -144,10 +152,8 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
     deps.metrics?.application(app, {
       jobState: observation.reachable ? (JobStateValue[observation.jobState ?? ''] ?? 0) : JobStateValue.UNREACHABLE!,
       restarts: observed.restarts,
-      ...(observed.lastCheckpoint
-        ? { checkpointAgeSeconds: (at - Date.parse(observed.lastCheckpoint.completedAt)) / 1000 }
-        : {}),
-      ...(savepoint ? { savepointAgeSeconds: (at - Date.parse(savepoint.time)) / 1000 } : {}),
+      ...(observed.lastCheckpoint ? { checkpointAgeSeconds: ageSeconds(at, observed.lastCheckpoint.completedAt) } : {}),
+      ...(savepoint ? { savepointAgeSeconds: ageSeconds(at, savepoint.time) } : {}),
     });
     const newlyFailed = previous?.health !== Health.Failed || previous.jobId !== jobId;
     const decision = decideOnFailure({

@@ -2,10 +2,13 @@
  * takeSavepoint (trigger + poll, safe to retry with the same trigger id) and disposeSavepoints.
  * After a crash mid stop-with-savepoint the job may already be FINISHED: then the savepoint
  * exists, and its location is read from the trigger status or the job's checkpoint stats.
+ * A JobManager failover (HA: no endpoint, connection refused, 503 during the leader election, the
+ * job INITIALIZING again, the trigger forgotten by the new leader) is waited out, bounded by the
+ * `savepoint.failoverTimeout` setting, and the same trigger id is sent again (one savepoint per id).
  */
 import { hasErrorCode } from '../contract/errors';
 import { Context } from '@temporalio/activity';
-import { FlinkErrorCode, type FlinkRestClient } from '../flink';
+import { FlinkErrorCode, isFlinkError, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
@@ -21,94 +24,149 @@ async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Pro
   return summary.latestSavepoint?.externalPath;
 }
 
+/** Job states a job passes through while a new JobManager recovers it: waited for, like the failover. */
+const RECOVERING_STATES: ReadonlySet<string> = new Set(['INITIALIZING', 'CREATED', 'RESTARTING', 'RECONCILING']);
+
+/** Thrown inside one look when the JobManager is failing over: the look starts again after a pause. */
+class FailoverSign extends Error {
+  override readonly name = 'FailoverSign';
+}
+
+/**
+ * What says the JobManager is failing over rather than answering no: "could not ask" (no ready
+ * endpoint, refused or reset connections, timeouts, 5xx such as the leader election's 503), or a
+ * {@link FailoverSign}. Undefined for anything else (a refusal, a cancellation).
+ */
+export function failoverSign(err: unknown): string | undefined {
+  if (err instanceof FailoverSign) return err.message;
+  if (isFlinkError(err) && err.retryable && err.code !== FlinkErrorCode.Aborted) return `${err.code}: ${err.message}`;
+  return undefined;
+}
+
 export function savepointActivities(deps: ActivityDeps) {
+  /**
+   * One look at the savepoint: find the trigger, or trigger it (the job RUNNING, its tasks too), then
+   * poll it to its end. Throws a {@link FailoverSign} (or a transport error) while the JobManager fails over.
+   */
+  async function takeOnce(input: TakeSavepointInput, what: string, failingOver: boolean): Promise<SavepointTaken> {
+    const { app, jobId, triggerId } = input;
+    const flink = await deps.flinkFor(app);
+    const signal = activitySignal();
+    // Set when this look triggers: only then is the savepoint's duration ours to measure.
+    let triggeredAt: number | undefined;
+    // 1. A retry: does Flink already know our trigger?
+    const known = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
+      if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
+      throw err;
+    });
+    if (known?.kind === 'completed') return { location: known.location, recovered: true };
+    if (!known) {
+      // 2. Not known: look at the job before triggering.
+      const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
+        // A new leader answers before it has recovered the job from HA: unknown yet, during a failover only.
+        if (hasErrorCode(err, FlinkErrorCode.NotFound) && failingOver)
+          throw new FailoverSign(`Flink does not know job ${jobId} yet (a new JobManager recovering it?)`);
+        if (hasErrorCode(err, FlinkErrorCode.NotFound))
+          throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
+        throw err;
+      });
+      if (details.state === 'FINISHED' && input.stop) {
+        const location = await savepointOfStoppedJob(flink, jobId);
+        if (location) return { location, recovered: true };
+        throw fail(FailureType.SavepointFailed, `${what}: the job is FINISHED but reports no savepoint`);
+      }
+      if (RECOVERING_STATES.has(details.state)) throw new FailoverSign(`the job is ${details.state}`);
+      if (details.state !== 'RUNNING')
+        throw fail(FailureType.SavepointFailed, `${what}: the job is ${details.state}, not RUNNING`);
+      // Flink declines a savepoint while tasks are still deploying: wait for them (bounded).
+      if (!details.vertices.every((v) => v.status === 'RUNNING')) {
+        await pollUntil({
+          intervalMs: deps.config.savepointPollIntervalMs,
+          deadline: Date.now() + deps.config.tasksRunningTimeoutMs,
+          onDeadline: (seen) =>
+            fail(FailureType.SavepointFailed, `${what}: ${seen} for ${deps.config.tasksRunningTimeoutMs / 1000}s`),
+          check: async () => {
+            const d = await flink.jobDetails(jobId, { signal });
+            if (RECOVERING_STATES.has(d.state)) throw new FailoverSign(`the job is ${d.state}`);
+            if (d.state !== 'RUNNING')
+              throw fail(FailureType.SavepointFailed, `${what}: the job is ${d.state}, not RUNNING`);
+            const waiting = d.vertices.filter((v) => v.status !== 'RUNNING').map((v) => `${v.name} ${v.status}`);
+            return waiting.length
+              ? { done: false, seen: `tasks not running yet: ${waiting.join(', ')}` }
+              : { done: true, value: undefined };
+          },
+        });
+      }
+      // 3. Trigger with our id (the same id again is the same request).
+      triggeredAt = Date.now();
+      try {
+        if (input.stop)
+          await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
+        else await flink.triggerSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
+      } catch (err) {
+        if (!hasErrorCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
+        // 409/404: already stopping or stopped: find the savepoint below.
+      }
+    }
+    // 4. Poll until done.
+    return pollUntil<SavepointTaken>({
+      intervalMs: deps.config.savepointPollIntervalMs,
+      onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen}`),
+      check: async () => {
+        const status = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
+          if (hasErrorCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
+          throw err;
+        });
+        if (status.kind === 'completed') {
+          if (triggeredAt !== undefined)
+            deps.metrics?.savepointTaken({ stop: input.stop, seconds: (Date.now() - triggeredAt) / 1000 });
+          return { done: true, value: { location: status.location, recovered: false } };
+        }
+        if (status.kind === 'pending') return { done: false, seen: 'savepoint in progress' };
+        // Failed or forgotten: a stop whose job still FINISHED left a valid savepoint (anchors' pain 2).
+        const details = await flink.jobDetails(jobId, { signal });
+        if (input.stop && details.state === 'FINISHED') {
+          const location = await savepointOfStoppedJob(flink, jobId);
+          if (location) return { done: true, value: { location, recovered: true } };
+        }
+        // Forgotten while the job runs (or recovers): a new JobManager took over; the next look sends the
+        // same trigger id again, so Flink still takes one savepoint for it.
+        if (status.kind === 'unknown' && (details.state === 'RUNNING' || RECOVERING_STATES.has(details.state)))
+          throw new FailoverSign(`Flink no longer knows trigger ${triggerId} and the job is ${details.state}`);
+        const cause = status.kind === 'failed' ? status.cause : 'Flink no longer knows the trigger';
+        throw fail(FailureType.SavepointFailed, `${what} failed: ${cause}`);
+      },
+    });
+  }
+
   return {
     async takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken> {
       const { app, jobId, triggerId } = input;
       const what =
         `${input.stop ? 'stop-with-savepoint' : 'savepoint'} of job ${jobId} (${app.namespace}/${app.name}, ` +
         `trigger ${triggerId})`;
+      const bound = deps.config.savepointFailoverTimeoutMs;
       return classified(what, async () => {
-        const flink = await deps.flinkFor(app);
-        const signal = activitySignal();
-        // Set when this attempt triggers: only then is the savepoint's duration ours to measure.
-        let triggeredAt: number | undefined;
-        // 1. A retry: does Flink already know our trigger?
-        const known = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
-          if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
-          throw err;
-        });
-        if (known?.kind === 'completed') return { location: known.location, recovered: true };
-        if (!known) {
-          // 2. Not known: look at the job before triggering.
-          const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
-            if (hasErrorCode(err, FlinkErrorCode.NotFound))
-              throw fail(FailureType.SavepointFailed, `${what}: Flink does not know job ${jobId}`);
-            throw err;
-          });
-          if (details.state === 'FINISHED' && input.stop) {
-            const location = await savepointOfStoppedJob(flink, jobId);
-            if (location) return { location, recovered: true };
-            throw fail(FailureType.SavepointFailed, `${what}: the job is FINISHED but reports no savepoint`);
-          }
-          if (details.state !== 'RUNNING')
-            throw fail(FailureType.SavepointFailed, `${what}: the job is ${details.state}, not RUNNING`);
-          // Flink declines a savepoint while tasks are still deploying: wait for them (bounded).
-          if (!details.vertices.every((v) => v.status === 'RUNNING')) {
-            await pollUntil({
-              intervalMs: deps.config.savepointPollIntervalMs,
-              deadline: Date.now() + deps.config.tasksRunningTimeoutMs,
-              onDeadline: (seen) =>
-                fail(FailureType.SavepointFailed, `${what}: ${seen} for ${deps.config.tasksRunningTimeoutMs / 1000}s`),
-              check: async () => {
-                const d = await flink.jobDetails(jobId, { signal });
-                if (d.state !== 'RUNNING')
-                  throw fail(FailureType.SavepointFailed, `${what}: the job is ${d.state}, not RUNNING`);
-                const waiting = d.vertices.filter((v) => v.status !== 'RUNNING').map((v) => `${v.name} ${v.status}`);
-                return waiting.length
-                  ? { done: false, seen: `tasks not running yet: ${waiting.join(', ')}` }
-                  : { done: true, value: undefined };
-              },
-            });
-          }
-          // 3. Trigger with our id (the same id again is the same request).
-          triggeredAt = Date.now();
+        const ctx = Context.current();
+        let failingOverSince: number | undefined;
+        for (;;) {
           try {
-            if (input.stop)
-              await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
-            else await flink.triggerSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
+            return await takeOnce(input, what, failingOverSince !== undefined);
           } catch (err) {
-            if (!hasErrorCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
-            // 409/404: already stopping or stopped: find the savepoint below.
+            const sign = failoverSign(err);
+            if (!sign || activitySignal().aborted) throw err;
+            failingOverSince ??= Date.now();
+            if (Date.now() - failingOverSince >= bound) {
+              throw fail(
+                FailureType.SavepointFailed,
+                `${what}: the JobManager and the job were not back after ${bound / 1000}s ` +
+                  `(savepoint.failoverTimeout); last seen: ${sign}`,
+              );
+            }
+            ctx.heartbeat(`waiting for the JobManager (failover?): ${sign}`);
+            await ctx.sleep(deps.config.pollIntervalMs);
           }
         }
-        // 4. Poll until done.
-        return pollUntil<SavepointTaken>({
-          intervalMs: deps.config.savepointPollIntervalMs,
-          onDeadline: (seen) => fail(FailureType.SavepointFailed, `${what}: ${seen}`),
-          check: async () => {
-            const status = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
-              if (hasErrorCode(err, FlinkErrorCode.NotFound)) return { kind: 'unknown' as const };
-              throw err;
-            });
-            if (status.kind === 'completed') {
-              if (triggeredAt !== undefined)
-                deps.metrics?.savepointTaken({ stop: input.stop, seconds: (Date.now() - triggeredAt) / 1000 });
-              return { done: true, value: { location: status.location, recovered: false } };
-            }
-            if (status.kind === 'pending') return { done: false, seen: 'savepoint in progress' };
-            // Failed or forgotten: a stop whose job still FINISHED left a valid savepoint (anchors' pain 2).
-            if (input.stop) {
-              const details = await flink.jobDetails(jobId, { signal });
-              if (details.state === 'FINISHED') {
-                const location = await savepointOfStoppedJob(flink, jobId);
-                if (location) return { done: true, value: { location, recovered: true } };
-              }
-            }
-            const cause = status.kind === 'failed' ? status.cause : 'Flink no longer knows the trigger';
-            throw fail(FailureType.SavepointFailed, `${what} failed: ${cause}`);
-          },
-        });
       });
     },
 

@@ -1,6 +1,7 @@
 /** Connects the CLI to Temporal with the loaded settings; unreachable → a clear error. */
 import type { Client, Connection } from '@temporalio/client';
 import type { Settings } from '../config/settings';
+import { connectWithRetry, ConnectFailed } from './connect-retry';
 import { CliError, CliErrorCode } from './errors';
 import { codecModule, temporalClient, temporalConnection } from './lazy-modules';
 
@@ -17,15 +18,18 @@ export async function withTemporal<T>(settings: Settings, fn: (session: Temporal
   const { Client, Connection } = temporalClient();
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: '10s' } as Parameters<
-      typeof Connection.connect
-    >[0]);
+    // Retried a few seconds (bounded): a Temporal server restarting is waited out, not reported at once.
+    connection = await connectWithRetry(() =>
+      Connection.connect({ ...config.connectionOptions, connectTimeout: '10s' } as Parameters<
+        typeof Connection.connect
+      >[0]),
+    );
   } catch (err) {
     throw new CliError({
       code: CliErrorCode.TemporalUnavailable,
       message: `cannot reach Temporal at ${settings.temporalAddress}: ${(err as Error).message}`,
       hint: 'Check --address / TEMPORAL_ADDRESS (and TLS / API key settings), and that the Temporal server is up.',
-      cause: err,
+      cause: err instanceof ConnectFailed ? err.last : err,
     });
   }
   try {

@@ -104,6 +104,12 @@ export interface Settings {
   savepointPollIntervalMs: number;
   /** How long a savepoint waits for the job's tasks to be RUNNING before triggering, ms. @default 120000 */
   tasksRunningTimeoutMs: number;
+  /**
+   * How long a savepoint waits out a JobManager failover (no endpoint, refused, 503 during the leader
+   * election, the job recovering, the trigger forgotten) before it fails saying no savepoint was taken, ms.
+   * @default 300000
+   */
+  savepointFailoverTimeoutMs: number;
   /** How long one savepoint disposal may take, ms. @default 60000 */
   disposalTimeoutMs: number;
   /** How long removing the Deployments waits for their pods to go, ms. @default 120000 */
@@ -499,6 +505,18 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     env: ['FLINK_DEPLOY_TASKS_RUNNING_TIMEOUT'],
     description: 'how long a savepoint waits for deploying tasks to be RUNNING (Flink declines it before)',
     default: '2m',
+    schema: duration,
+  },
+  {
+    key: 'savepointFailoverTimeoutMs',
+    name: 'savepoint.failoverTimeout',
+    group: SettingGroup.Worker,
+    flag: '--savepoint-failover-timeout <duration>',
+    env: ['FLINK_DEPLOY_SAVEPOINT_FAILOVER_TIMEOUT'],
+    // A JobManager failover under HA took 100-190 s on the loaded local stack (docs/observer.md): 5 min covers it.
+    description:
+      'how long a savepoint waits out a JobManager failover (leader election, job recovering) before failing',
+    default: '5m',
     schema: duration,
   },
   {

@@ -29,6 +29,8 @@ export const FailureType = {
   KubernetesRefused: 'KubernetesRefused',
   /** The deployed-state record would not fit in its ConfigMap; nothing was written (message names the size). */
   RecordTooLarge: 'RecordTooLarge',
+  /** The deployed-state record was deleted while the operation ran (`flink-deploy delete`, by hand). Not retryable. */
+  RecordDeleted: 'RecordDeleted',
   /** A wait ran out (e.g. pods stuck Terminating); the message names what it waited for. */
   WaitTimedOut: 'WaitTimedOut',
   /** Flink refused the request. */

@@ -11,8 +11,8 @@ export function observerMetrics(meter: MetricMeter): ObserverMetrics {
     'flink_deploy_job_state',
     'int',
     '',
-    'Flink job state as the observer saw it: 1 RUNNING, 2 RESTARTING/FAILING, 3 FAILED, 0 other, -1 ' +
-      'JobManager unreachable',
+    'Flink job state as the observer saw it: 1 RUNNING, 2 RESTARTING/FAILING, 3 FAILED, 4 JobManager ' +
+      'unreachable, 0 other',
   );
   const restarts = meter.createGauge(
     'flink_deploy_job_restarts',

@@ -18,6 +18,7 @@ const nonRetryableErrorTypes = [
   FailureType.DeploymentUnhealthy,
   FailureType.NotStable,
   FailureType.LockLost,
+  FailureType.RecordDeleted,
   FailureType.KubernetesRefused,
   FailureType.FlinkRefused,
   FailureType.NothingToDo,

@@ -34,6 +34,8 @@ export const Patch = {
   HaMetadataBeforeRollout: 'ha-metadata-before-rollout',
   /** Suspend removes the stopped generation's HA ConfigMaps (ha-metadata.ts). */
   HaMetadataOnSuspend: 'ha-metadata-on-suspend',
+  /** A failed savepoint says no savepoint was taken, what Flink says of the job, and what to run (jobState). */
+  SavepointFailureSaysJobState: 'savepoint-failure-says-job-state',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

@@ -14,6 +14,7 @@ import { hexId } from '../contract/ids';
 import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { runningJob } from './running-job';
+import { savepointNotTaken } from './savepoint-not-taken';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
 import type { SavepointInput } from '../contract/workflow-inputs';
@@ -95,12 +96,14 @@ export async function savepointBody(
     Phase.Savepointing,
     `taking a ${input.kind} savepoint of job ${jobId} (trigger ${input.triggerId}); the job keeps running`,
   );
-  const taken = await savepoints.takeSavepoint({
-    app: ctx.app,
-    jobId,
-    triggerId: input.triggerId,
-    stop: false,
-  });
+  let taken;
+  try {
+    taken = await savepoints.takeSavepoint({ app: ctx.app, jobId, triggerId: input.triggerId, stop: false });
+  } catch (err) {
+    // Runs started before this look existed replay without it (their histories have no marker).
+    if (!patched(Patch.SavepointFailureSaysJobState)) throw err;
+    throw await savepointNotTaken(ctx, { jobId, triggerId: input.triggerId, err });
+  }
   const entry: SavepointEntry = {
     location: taken.location,
     kind: input.kind,

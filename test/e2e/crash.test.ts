@@ -11,18 +11,10 @@ import path from 'node:path';
 import { Connection, Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { operationWorkflowId } from '../../src/contract/ids';
+import { watchForTwoJobs } from '../support/two-jobs-watcher';
 import { FlinkPhase } from '../../src/contract/search-attributes';
 import type { OperationResult } from '../../src/contract/operations';
-import {
-  continuity,
-  core,
-  countsByKey,
-  E2eEnv,
-  flinkOf,
-  newCountsOfEveryKey,
-  readRecord,
-  removeApp,
-} from '../support/e2e';
+import { continuity, countsByKey, E2eEnv, flinkOf, newCountsOfEveryKey, readRecord, removeApp } from '../support/e2e';
 import { stack } from '../support/stack';
 
 const env = new E2eEnv('e2e-crash');
@@ -37,68 +29,6 @@ afterAll(async () => {
   await connection?.close();
   await env.tearDown();
 });
-
-/**
- * Samples every 250 ms, until stopped, the app's Running JobManager pods (Kubernetes) and the
- * jobs each reports RUNNING (Flink REST). A failed call is counted as a failure, not as zero
- * jobs; `runningJobIds` shows which jobs the watcher actually saw.
- */
-function watchForTwoJobs(app: string) {
-  let stop = false;
-  const seen = {
-    samples: 0,
-    /** Samples where every Running JobManager answered. */
-    answeredSamples: 0,
-    failedCalls: 0,
-    maxJobManagers: 0,
-    maxRunningJobs: 0,
-    runningJobIds: new Set<string>(),
-  };
-  const done = (async () => {
-    while (!stop) {
-      seen.samples++;
-      const pods = await core.listNamespacedPod({ namespace: env.namespace }).then(
-        (list) =>
-          list.items.filter(
-            (p) =>
-              p.metadata?.labels?.['app.kubernetes.io/instance'] === app &&
-              p.metadata?.labels?.['app.kubernetes.io/component'] === 'jobmanager' &&
-              p.status?.phase === 'Running',
-          ),
-        () => undefined,
-      );
-      if (!pods) seen.failedCalls++;
-      else {
-        seen.maxJobManagers = Math.max(seen.maxJobManagers, pods.length);
-        let running = 0;
-        let answered = 0;
-        for (const pod of pods) {
-          const body = await fetch(`http://${pod.status?.podIP}:8081/jobs`, { signal: AbortSignal.timeout(1000) })
-            .then((res) => (res.ok ? (res.json() as Promise<{ jobs: { id: string; status: string }[] }>) : undefined))
-            .catch(() => undefined);
-          if (!body) {
-            seen.failedCalls++;
-            continue;
-          }
-          answered++;
-          const jobs = body.jobs.filter((j) => j.status === 'RUNNING');
-          running += jobs.length;
-          for (const j of jobs) seen.runningJobIds.add(j.id);
-        }
-        if (pods.length > 0 && answered === pods.length) seen.answeredSamples++;
-        seen.maxRunningJobs = Math.max(seen.maxRunningJobs, running);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  })();
-  return {
-    stop: async () => {
-      stop = true;
-      await done;
-      return seen;
-    },
-  };
-}
 
 /** The server's FlinkPhase of the open run (no worker needed to answer). */
 async function serverPhase(handle: WorkflowHandle): Promise<string | undefined> {
@@ -140,7 +70,7 @@ test.each(['Savepointing', 'Deploying', 'WaitingForStable'])(
     const before = savepointDirs(app);
     await newCountsOfEveryKey(oldOut);
 
-    const watcher = watchForTwoJobs(app);
+    const watcher = watchForTwoJobs(env.namespace, app);
     const started = await env.cli(['apply', '-f', env.manifest(app, { parallelism: 3, output: newOut }), '--no-wait']);
     expect(started.code).toBe(0);
     const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));

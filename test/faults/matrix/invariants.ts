@@ -6,11 +6,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { countsByKey, counterKeys, type OutputMark } from '../../../scripts/lib/counter-app';
+import { countsByKey, counterKeys } from '../../../scripts/lib/counter-app';
 import { core, eventually, flinkOf, readRecord, sameLocation, type CliResult } from '../../support/e2e';
 import type { TwoJobsSeen } from '../../support/two-jobs-watcher';
 import type { OperationScenario, RunContext } from './operations';
 import type { InvariantResult } from './results';
+import { lastCounts } from './output-counts';
 
 /** The CLI's JSON document (`--output json`): its last line that parses. */
 export function cliDocument(result: CliResult): { outcome?: string; exitCode?: number; message?: string } {
@@ -105,18 +106,6 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
         `Flink restored ${restored?.externalPath ?? 'nothing'}, record restoredFrom ${record.restoredFrom}`,
       ),
     );
-  }
-  return out;
-}
-
-/** Per key, the highest count of `dir` written before `mark` (all of it without a mark). */
-function lastCounts(dir: string, mark?: OutputMark): Map<number, number> {
-  const all = countsByKey(dir);
-  const after = mark ? countsByKey(dir, mark) : new Map<number, number[]>();
-  const out = new Map<number, number>();
-  for (const [key, counts] of all) {
-    const before = counts.slice(0, counts.length - (after.get(key)?.length ?? 0));
-    if (before.length) out.set(key, Math.max(...before));
   }
   return out;
 }

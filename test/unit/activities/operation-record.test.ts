@@ -56,6 +56,28 @@ test('updateRecord by a workflow that lost the lock: LockLost, not retried; a re
   expect(record.history.map((p) => p.outcome)).toEqual(['succeeded']);
 });
 
+test('updateRecord after the record was deleted mid-run: RecordDeleted, not retried, nothing re-created', async () => {
+  h = activityHarness();
+  await h.run('beginOperation', holder);
+  const { resourceVersion } = (await h.kube.records.readRecord(app.namespace, app.name))!;
+  expect(
+    await h.kube.records.deleteRecord({
+      namespace: app.namespace,
+      app: app.name,
+      expectedResourceVersion: resourceVersion,
+    }),
+  ).toBe(true);
+
+  const gone = await h
+    .run('updateRecord', { app, workflowId: holder.workflowId, changes: [{ kind: 'failed', reason: 'x' }] })
+    .catch((e: unknown) => e);
+
+  expect(gone).toBeInstanceOf(ApplicationFailure);
+  expect(gone).toMatchObject({ type: FailureType.RecordDeleted, nonRetryable: true });
+  expect((gone as Error).message).toMatch(/does not exist: the application's record was deleted while the operation/);
+  expect(await h.kube.records.readRecord(app.namespace, app.name)).toBeUndefined();
+});
+
 test(
   'API server faults while locking: 5xx and transport errors ' + 'are retryable as is, a 422 is KubernetesRefused',
   async () => {

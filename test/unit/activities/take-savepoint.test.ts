@@ -4,7 +4,6 @@
  * (bounded), and the failures it must classify.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { FlinkErrorCode } from '../../../src/flink/errors';
 import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { SAVEPOINT_DIR } from '../../support/mock-flink';
@@ -134,18 +133,23 @@ test(
 );
 
 test(
-  'the trigger expires while the job still RUNS: ' + 'SavepointFailed saying Flink no longer knows the trigger',
+  'the trigger forgotten while the job still RUNS (a new JobManager): the same trigger id is sent again and ' +
+    'polled to one savepoint',
   async () => {
     h = activityHarness();
     h.flink.runJob(jobId);
     h.flink.savepoints.polls = 5;
     h.atPoll(2, () => h.flink.forgetTriggers());
 
-    const failure = await failureOf(takeSavepoint());
+    const taken = await takeSavepoint();
 
-    expect(failure.type).toBe(FailureType.SavepointFailed);
-    expect(failure.message).toMatch(/stop-with-savepoint of job \w+ .* failed: Flink no longer knows the trigger$/);
-    expect(h.flink.job(jobId).state).toBe('RUNNING');
+    expect(taken).toEqual({ location: expect.stringContaining(triggerId.slice(0, 12)), recovered: false });
+    const triggers = h.flink.requests.filter((r) => r.method === 'POST' && stopPath.test(r.path));
+    expect(triggers.map((r) => (r.body as { triggerId: string }).triggerId)).toEqual([triggerId, triggerId]);
+    expect(h.heartbeats).toContainEqual(
+      `waiting for the JobManager (failover?): Flink no longer knows trigger ${triggerId} and the job is RUNNING`,
+    );
+    expect(h.flink.job(jobId).state).toBe('FINISHED');
   },
 );
 
@@ -195,16 +199,31 @@ test('tasks that never leave DEPLOYING: SavepointFailed after the 120 s bound, n
   expect(h.flink.count('POST', /.*/)).toBe(0);
 });
 
-test('the job leaving RUNNING while its tasks deploy: SavepointFailed naming the state', async () => {
+test('the job failing while its tasks deploy: SavepointFailed naming the state', async () => {
   h = activityHarness({ msPerPoll: 1000 });
   const job = h.flink.runJob(jobId, { vertices: [{ name: 'Source: keys', status: 'DEPLOYING' }] });
-  h.atPoll(2, () => (job.state = 'RESTARTING'));
+  h.atPoll(2, () => (job.state = 'FAILED'));
 
   const failure = await failureOf(takeSavepoint());
 
   expect(failure.type).toBe(FailureType.SavepointFailed);
-  expect(failure.message).toContain('the job is RESTARTING, not RUNNING');
+  expect(failure.message).toContain('the job is FAILED, not RUNNING');
   expect(h.flink.count('POST', /.*/)).toBe(0);
+});
+
+test('during a failover, a new JobManager that does not know the job yet (HA recovery) is waited for', async () => {
+  h = activityHarness({ msPerPoll: 5_000 });
+  h.flink.reachable = false; // the old JobManager is gone
+  h.atPoll(3, () => (h.flink.reachable = true)); // the new leader answers, without the job yet
+  h.atPoll(6, () => h.flink.runJob(jobId)); // recovered from HA
+
+  const taken = await takeSavepoint(false);
+
+  expect(taken.recovered).toBe(false);
+  expect(h.heartbeats).toContainEqual(
+    `waiting for the JobManager (failover?): Flink does not know job ${jobId} yet (a new JobManager recovering it?)`,
+  );
+  expect(h.flink.count('POST', /\/savepoints$/)).toBe(1);
 });
 
 test('a job Flink does not know: SavepointFailed', async () => {
@@ -216,31 +235,69 @@ test('a job Flink does not know: SavepointFailed', async () => {
   expect(failure.message).toContain(`Flink does not know job ${jobId}`);
 });
 
-test('Flink unreachable: a retryable transport error for Temporal to retry, not a classified failure', async () => {
-  h = activityHarness();
-  h.flink.runJob(jobId);
-  h.flink.reachable = false;
+test(
+  'Flink unreachable for longer than savepoint.failoverTimeout: SavepointFailed after the 300 s bound, ' +
+    'nothing triggered',
+  async () => {
+    h = activityHarness({ msPerPoll: 10_000 });
+    h.flink.runJob(jobId);
+    h.flink.reachable = false;
 
-  const err = await takeSavepoint().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+    const failure = await failureOf(takeSavepoint());
 
-  expect(err).not.toBeInstanceOf(ApplicationFailure);
-  expect(err).toMatchObject({ code: FlinkErrorCode.Unreachable, retryable: true });
-});
+    expect(failure).toMatchObject({ type: FailureType.SavepointFailed, nonRetryable: true });
+    expect(failure.message).toMatch(
+      /the JobManager and the job were not back after 300s \(savepoint\.failoverTimeout\); last seen: FLINK_UNREACHABLE/,
+    );
+    expect(h.elapsedMs()).toBeGreaterThanOrEqual(300_000);
+    expect(h.elapsedMs()).toBeLessThanOrEqual(320_000);
+    expect(h.flink.count('POST', /.*/)).toBe(0);
+  },
+);
 
-test('a 5xx while polling is thrown as is (retryable); the retry then finds the same trigger', async () => {
+test('a 503 while polling (a leader election) is waited out; the same trigger is polled to its end', async () => {
   h = activityHarness();
   h.flink.runJob(jobId);
   h.flink.savepoints.polls = 2;
-  h.flink.inject(statusPath, { status: 503, error: 'JobManager is shutting down' }, { times: 2 });
+  h.flink.inject(
+    statusPath,
+    { status: 503, error: 'Service temporarily unavailable due to an ongoing leader election' },
+    { times: 3 },
+  );
 
-  await expect(takeSavepoint()).rejects.toMatchObject({ code: FlinkErrorCode.ServerError, retryable: true });
-  expect(h.flink.count('POST', stopPath)).toBe(0); // the first status read failed: nothing decided yet
-
-  await expect(takeSavepoint()).rejects.toMatchObject({ code: FlinkErrorCode.ServerError });
   const taken = await takeSavepoint();
+
   expect(taken.recovered).toBe(false);
   expect(h.flink.count('POST', stopPath)).toBe(1);
+  expect(
+    h.heartbeats.filter((b) => String(b).startsWith('waiting for the JobManager (failover?): FLINK_SERVER_ERROR')),
+  ).toHaveLength(3);
 });
+
+test(
+  'a JobManager failover mid-savepoint (HA): no endpoint, the job INITIALIZING under the new leader, the ' +
+    'trigger forgotten: the same trigger id is sent once more and one savepoint is taken',
+  async () => {
+    h = activityHarness({ msPerPoll: 5_000 });
+    const job = h.flink.runJob(jobId);
+    h.flink.savepoints.polls = 3;
+    h.atPoll(1, () => {
+      h.flink.reachable = false; // the JobManager pod deleted
+      h.flink.forgetTriggers();
+    });
+    h.atPoll(8, () => {
+      h.flink.reachable = true; // the new leader answers; the job recovers from HA
+      job.state = 'INITIALIZING';
+    });
+    h.atPoll(12, () => (job.state = 'RUNNING'));
+
+    const taken = await takeSavepoint(false);
+
+    expect(taken).toEqual({ location: expect.stringContaining(triggerId.slice(0, 12)), recovered: false });
+    const triggers = h.flink.requests.filter((r) => r.method === 'POST' && r.path === `/jobs/${jobId}/savepoints`);
+    expect(triggers.map((r) => (r.body as { triggerId: string }).triggerId)).toEqual([triggerId, triggerId]);
+    expect(h.heartbeats).toContainEqual('waiting for the JobManager (failover?): the job is INITIALIZING');
+    expect(h.elapsedMs()).toBeLessThan(300_000);
+    expect(job.state).toBe('RUNNING');
+  },
+);
