@@ -1,13 +1,26 @@
 /**
  * The worker's workflow code bundled ahead of time (npm run build, after tsc): `dist/workflow-bundle.js`,
  * which the compiled worker loads with `workflowBundle: { codePath }` (src/worker/workflow-code.ts).
+ * `--source <file>`: the checkout's source workflows bundled into <file> instead (the end-to-end tests'
+ * workers load it through worker.workflowBundle rather than each bundling the source at start).
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowBundleFile } from '../../src/worker/workflow-code';
 
 async function main(): Promise<void> {
+  const source = process.argv.indexOf('--source');
+  if (source > 0) {
+    const out = process.argv[source + 1];
+    if (!out) throw new Error('--source needs the file to write');
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve(path.join(__dirname, '..', '..', 'src', 'workflows')),
+    });
+    writeFileSync(`${out}.tmp`, code);
+    renameSync(`${out}.tmp`, out);
+    return;
+  }
   const dist = path.join(__dirname, '..', '..', 'dist');
   const workflowsPath = require.resolve(path.join(dist, 'workflows'));
   const { code } = await bundleWorkflowCode({ workflowsPath });

@@ -92,6 +92,11 @@ export interface Settings {
    * cluster with no kubeconfig given. @default "/var/run/secrets/kubernetes.io/serviceaccount"
    */
   serviceAccountDir: string;
+  /**
+   * A workflow bundle built ahead of time (`bundleWorkflowCode`) for the worker to load, instead of the
+   * installed package's `dist/workflow-bundle.js` or, in a checkout, bundling the source at start.
+   */
+  workflowBundle?: string;
   /** `host:port` of the worker's Prometheus metrics. @default "127.0.0.1:9464" */
   metricsAddress: string;
   /** How often to poll (CLI progress, worker waits), ms. @default 2000 */
@@ -463,6 +468,16 @@ export const settingDefinitions: readonly SettingDefinition[] = [
       "the pod's service-account token, ca.crt and namespace, used in a cluster (KUBERNETES_SERVICE_HOST set) " +
       'when no kubeconfig is given',
     default: '/var/run/secrets/kubernetes.io/serviceaccount',
+    schema: nonEmpty,
+  },
+  {
+    key: 'workflowBundle',
+    name: 'worker.workflowBundle',
+    group: SettingGroup.Worker,
+    flag: '--workflow-bundle <path>',
+    env: ['FLINK_DEPLOY_WORKFLOW_BUNDLE'],
+    description:
+      'a workflow bundle built ahead of time to load (default: the package’s own; a checkout bundles its source)',
     schema: nonEmpty,
   },
   {

@@ -43,7 +43,7 @@ export async function runWorker(settings: Settings): Promise<void> {
     throw err;
   });
   const clients = createWorkerClients(settings);
-  const workflows = workflowCode();
+  const workflows = workflowCode(undefined, settings.workflowBundle);
   try {
     const dataConverter = dataConverterOf(settings.payloadKeys);
     worker = await Worker.create({

@@ -21,8 +21,19 @@ export interface WorkflowCode {
   file: string;
 }
 
-/** `workflowBundle` when a prebuilt bundle exists, else `workflowsPath` (bundled at start). */
-export function workflowCode(moduleDir: string = __dirname): WorkflowCode {
+/**
+ * `workflowBundle` of the bundle the settings name (it must exist), else of a prebuilt bundle beside
+ * the compiled worker, else `workflowsPath` (bundled at start).
+ */
+export function workflowCode(moduleDir: string = __dirname, given?: string): WorkflowCode {
+  if (given) {
+    if (!existsSync(given))
+      throw new Error(
+        `the workflow bundle ${given} (worker.workflowBundle, FLINK_DEPLOY_WORKFLOW_BUNDLE) does not exist: ` +
+          'build it with bundleWorkflowCode, or unset the setting',
+      );
+    return { options: { workflowBundle: { codePath: given } }, file: given };
+  }
   const bundle = prebuiltBundlePath(moduleDir);
   if (existsSync(bundle)) return { options: { workflowBundle: { codePath: bundle } }, file: bundle };
   const workflowsPath = require.resolve(path.join(moduleDir, '..', 'workflows'));

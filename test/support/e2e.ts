@@ -24,6 +24,7 @@ import { applyFlinkRbac } from '../../scripts/lib/flink-rbac';
 import { findPodProcesses } from '../../src/local/node-agent/proc';
 import { stack } from './stack';
 import { eventually as pollEventually } from './eventually';
+import { e2eWorkflowBundle } from './workflow-bundle';
 
 export {
   continuity,
@@ -77,6 +78,8 @@ export class E2eEnv {
       FLINK_DEPLOY_POLL_INTERVAL: '500ms',
       // Each test's observer (docs/observer.md) sweeps only the test's own namespace.
       FLINK_DEPLOY_OBSERVE_NAMESPACES: this.namespace,
+      // This checkout's workers load its workflows bundled once (an installed package loads its own).
+      ...(this.cliEntry === cliEntry ? { FLINK_DEPLOY_WORKFLOW_BUNDLE: e2eWorkflowBundle() } : {}),
       ...this.extraEnv,
     };
   }
