@@ -3,15 +3,16 @@
  * against its record, show the plan, start one `fleet` rollout (docs/fleet.md) and follow it:
  * one line per application as its state changes, the final table, the exit code of its outcome.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Command } from 'commander';
 import type { Settings } from '../config/settings';
-import { fleetProgressQuery, fleetWorkflowId, FleetOperation, type FleetProgress } from '../contract/fleet';
+import { fleetWorkflowId, FleetOperation, type FleetProgress } from '../contract/fleet';
+import { fleetProgressQuery } from '../contract/fleet-messages';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
 import { CliError, CliErrorCode } from './errors';
 import { ExitCode } from './exit-codes';
 import { planFleet, requireFleetSpecs } from './fleet-manifests';
-import { fleetInputOf, givenFleetOptions } from './fleet-options';
+import { fleetInputOf } from './fleet-options';
 import { exitCodeForFleet, fleetAppLine, fleetJson, fleetPlanText, fleetTable } from './fleet-view';
 import type { CliIo } from './io';
 import { workflowUrl } from './links';
@@ -22,17 +23,6 @@ import type { WaitOptions } from './wait-options';
 
 /** Options of apply a fleet cannot take. */
 const SINGLE_ONLY = ['fromScratch', 'queue'] as const;
-
-/** Refuses fleet options on a single-manifest apply (exit 2): they would be silently ignored. */
-export function refuseFleetOptions(command: Command): void {
-  const given = givenFleetOptions(command);
-  if (given.length)
-    throw new CliError({
-      code: CliErrorCode.Usage,
-      message: `${given.join(', ')}: only for a fleet rollout (several -f, or a folder)`,
-      hint: 'Drop the option, or pass several manifests. Nothing was started.',
-    });
-}
 
 export interface FleetApplyInput {
   io: CliIo;

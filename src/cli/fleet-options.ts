@@ -139,3 +139,14 @@ export function fleetInputOf(command: Command, apps: FleetApp[]): FleetInput {
     busyTimeoutSeconds: Math.ceil(opts.busyTimeout / 1000),
   };
 }
+
+/** Refuses fleet options on a single-manifest apply (exit 2): they would be silently ignored. */
+export function refuseFleetOptions(command: Command): void {
+  const given = givenFleetOptions(command);
+  if (given.length)
+    throw new CliError({
+      code: CliErrorCode.Usage,
+      message: `${given.join(', ')}: only for a fleet rollout (several -f, or a folder)`,
+      hint: 'Drop the option, or pass several manifests. Nothing was started.',
+    });
+}

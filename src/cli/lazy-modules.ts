@@ -11,6 +11,8 @@ import type * as Progress from '../contract/progress';
 import type * as SearchAttributes from '../contract/search-attributes';
 import type * as RunLookup from '../config/run-lookup';
 import type * as Codec from '../codec';
+import type * as FleetMessages from '../contract/fleet-messages';
+import type * as FleetApply from './fleet-apply';
 
 /** `@temporalio/client`. */
 export const temporalClient = (): typeof TemporalClient => require('@temporalio/client') as typeof TemporalClient;
@@ -34,3 +36,9 @@ export const runLookup = (): typeof RunLookup => require('../config/run-lookup')
 
 /** src/codec (the payload codec; loads `@temporalio/proto`). */
 export const codecModule = (): typeof Codec => require('../codec') as typeof Codec;
+
+/** src/contract/fleet-messages (the rollout's query and Updates; loads `@temporalio/workflow`). */
+export const fleetMessages = (): typeof FleetMessages => require('../contract/fleet-messages') as typeof FleetMessages;
+
+/** src/cli/fleet-apply (a fleet rollout; loads the Temporal SDK). */
+export const fleetApplyModule = (): typeof FleetApply => require('./fleet-apply') as typeof FleetApply;

@@ -1,10 +1,9 @@
 /**
  * Fleet rollouts: one `fleet` workflow over many applications, each application's change run by
  * its own `apply` child on the application's business-key id (docs/fleet.md). The input, the
- * per-application states, the query and the approve/abort Updates. The CLI imports this module
- * without any workflow code.
+ * per-application states. Pure data: the query and the approve/abort Updates are in
+ * ./fleet-messages (they load the Temporal SDK, which `flink-deploy --help` must not).
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { AppRef } from './app';
 import type { Operation, OperationResult } from './operations';
@@ -147,10 +146,3 @@ export interface FleetDecision {
   by?: string;
   reason?: string;
 }
-
-/** The live state of a rollout (and, once done, its outcome). */
-export const fleetProgressQuery = defineQuery<FleetProgress>('fleetProgress');
-/** Let the waves start after the canaries. Refused unless the rollout waits for approval. */
-export const approveUpdate = defineUpdate<string, [FleetDecision]>('approve');
-/** Stop the rollout: nothing new starts, running operations finish. Refused once it is done or halting. */
-export const abortUpdate = defineUpdate<string, [FleetDecision]>('abort');

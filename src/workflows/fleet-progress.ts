@@ -4,9 +4,9 @@
  * `fleetProgress` query the CLI polls.
  */
 import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { fleetProgressQuery } from '../contract/fleet-messages';
 import {
   FleetAppState,
-  fleetProgressQuery,
   type FleetAppProgress,
   type FleetInput,
   type FleetOutcome,

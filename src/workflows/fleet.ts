@@ -10,9 +10,8 @@
 import { ApplicationFailure, condition, ParentClosePolicy, setHandler, sleep, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AppSpec } from '../spec/types';
+import { abortUpdate, approveUpdate } from '../contract/fleet-messages';
 import {
-  abortUpdate,
-  approveUpdate,
   FleetAppState,
   FleetStage,
   IfBusy,

@@ -8,9 +8,9 @@ import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
 import { requireSpec } from '../manifest';
-import { fleetApply, refuseFleetOptions } from '../fleet-apply';
 import { isFleet } from '../fleet-manifests';
-import { addFilesOption, addFleetOptions } from '../fleet-options';
+import { fleetApplyModule } from '../lazy-modules';
+import { addFilesOption, addFleetOptions, refuseFleetOptions } from '../fleet-options';
 import {
   addManifestNamespaceOption,
   addOutputOption,
@@ -69,6 +69,7 @@ export function applyCommand(ctx: CliContext): Command {
         const settings = settingsOf(command, ctx.io);
         const wait = waitOptionsOf(command, ctx.io);
         const files = opts.file;
+        const { fleetApply } = fleetApplyModule();
         return fleetApply({ io: ctx.io, command, output, settings, files, namespace, dryRun: opts.dryRun, wait });
       }
       refuseFleetOptions(command);

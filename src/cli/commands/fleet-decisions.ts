@@ -3,15 +3,15 @@
  * (docs/fleet.md). The rollout answers whether it accepted: approve only while it waits at its
  * approval gate; abort until it is done (nothing new starts, running operations finish).
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { SettingGroup } from '../../config/settings';
-import { abortUpdate, approveUpdate, fleetWorkflowId, type FleetDecision } from '../../contract/fleet';
+import { fleetWorkflowId, type FleetDecision } from '../../contract/fleet';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { workflowUrl } from '../links';
+import { fleetMessages, temporalClient } from '../lazy-modules';
 import { addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
 
@@ -49,16 +49,17 @@ function decisionCommand(ctx: CliContext, kind: 'approve' | 'abort'): Command {
         const handle = session.client.workflow.getHandle(workflowId);
         let answer: string;
         try {
+          const { approveUpdate, abortUpdate } = fleetMessages();
           answer = await handle.executeUpdate(kind === 'approve' ? approveUpdate : abortUpdate, { args: [decision] });
         } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) {
+          if (err instanceof temporalClient().WorkflowUpdateFailedError) {
             const why = err.cause instanceof Error ? err.cause.message : String(err.cause);
             output.say(`${kind} refused by ${workflowId}: ${why}`);
             output.data({ workflowId, accepted: false, answer: why, exitCode: ExitCode.OperationFailed }, () => '');
             return ExitCode.OperationFailed;
           }
           const done = /completed|closed|finished/i.test((err as Error).message ?? '');
-          if (err instanceof WorkflowNotFoundError || done)
+          if (err instanceof temporalClient().WorkflowNotFoundError || done)
             throw new CliError({
               code: CliErrorCode.NotFound,
               message: `no running fleet rollout ${workflowId}${done ? ': it is done' : ''}`,

@@ -9,14 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { loadAppSpec, type AppSpec } from '../../../src/spec';
-import {
-  abortUpdate,
-  approveUpdate,
-  fleetProgressQuery,
-  type FleetApp,
-  type FleetInput,
-  type FleetProgress,
-} from '../../../src/contract/fleet';
+import { type FleetApp, type FleetInput, type FleetProgress } from '../../../src/contract/fleet';
+import { abortUpdate, approveUpdate, fleetProgressQuery } from '../../../src/contract/fleet-messages';
 import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, fleet } from '../../../src/workflows';
 import { eventually } from '../../support/eventually';
