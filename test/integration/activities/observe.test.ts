@@ -5,7 +5,7 @@
  * application alone, and returns a restart only when the spec asks for one.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { observerActivities, type ObserverMetrics } from '../../../src/activities/observe';
+import { JobStateValue, observerActivities, type ObserverMetrics } from '../../../src/activities/observe';
 import type { ObserveStep } from '../../../src/activities/observe-types';
 import { emptyRecord } from '../../../src/k8s/state-record/types';
 import type { AppSpec } from '../../../src/spec/types';
@@ -116,7 +116,9 @@ test('an unreachable JobManager, then its recovery, are each told once', async (
   h.flink.inject(/\/jobs\/d1$/, 'unreachable', { times: 1 });
   await h.sweepOnce();
   expect(await h.observed('orders')).toMatchObject({ health: 'jobmanager-unreachable' });
-  expect(h.gauges.at(-1)?.jobState).toBe(-1);
+  // Unreachable is gauge value 4: never negative, which the Temporal runtime's gauges refuse.
+  expect(h.gauges.at(-1)?.jobState).toBe(JobStateValue.UNREACHABLE);
+  expect(JobStateValue.UNREACHABLE).toBe(4);
   await h.sweepOnce();
   expect(await h.observed('orders')).toMatchObject({ health: 'healthy' });
   expect(h.reasons()).toEqual(['orders-jobmanager Recovered', 'orders-jobmanager JobManagerUnreachable']);
