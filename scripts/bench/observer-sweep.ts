@@ -2,13 +2,11 @@
  * Benchmark of the observer's sweep (issue 10 §3; printed figures, not a timed test): the time of
  * one sweep of 1, 10 and 100 deployed-state records (`--sizes 1,10,100,1000`: a fleet's). The
  * records are real ConfigMaps on the local stack's kube-apiserver (namespace `bench-observer-<n>`,
- * removed after); Flink REST is answered by
- * a LOAD STAND-IN — a local HTTP server that answers `/jobs/:id`, `/jobs/:id/exceptions` and
- * `/jobs/:id/checkpoints` like a healthy JobManager, after `--flink-latency-ms` (default 20 ms) —
- * because the stack cannot run 100 Flink clusters. The activity is the real one, run in Temporal's
+ * removed after); Flink REST is answered by a LOAD STAND-IN (scripts/bench/fleet/flink-stand-in.ts:
+ * `/jobs/:id`, its exceptions and checkpoints like a healthy JobManager, after `--flink-latency-ms`,
+ * default 20 ms), because the stack cannot run 100 Flink clusters. The activity is the real one, run in Temporal's
  * MockActivityEnvironment. Usage: FD_STACK_DIR=... npx tsx scripts/bench/observer-sweep.ts
  */
-import { createServer } from 'node:http';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -19,6 +17,7 @@ import { emptyRecord } from '../../src/k8s/state-record/types';
 import { loadAppSpec } from '../../src/spec';
 import type { AppSpec } from '../../src/spec/types';
 import { counterManifest } from '../lib/counter-app';
+import { FlinkStandIn } from './fleet/flink-stand-in';
 
 const stackDir = process.env.FD_STACK_DIR ?? path.resolve(__dirname, '..', '..', '.stack');
 const kubeconfig = path.join(stackDir, 'kubeconfig');
@@ -32,46 +31,9 @@ if (!sizes.every((n) => Number.isInteger(n) && n > 0)) {
 }
 
 async function main(): Promise<void> {
-  const stand = createServer((req, res) => {
-    const now = Date.now();
-    const url = req.url ?? '';
-    const body = url.endsWith('/exceptions')
-      ? { exceptionHistory: { entries: [], truncated: false } }
-      : url.endsWith('/checkpoints')
-        ? {
-            counts: { restored: 0, total: 5, in_progress: 0, completed: 5, failed: 0 },
-            latest: {
-              completed: {
-                id: 5,
-                status: 'COMPLETED',
-                is_savepoint: false,
-                trigger_timestamp: now - 1000,
-                latest_ack_timestamp: now,
-                external_path: 'file:/bench/chk-5',
-              },
-              savepoint: null,
-              failed: null,
-              restored: null,
-            },
-            history: [],
-          }
-        : {
-            jid: url.split('/')[2],
-            name: 'stand-in',
-            isStoppable: false,
-            state: 'RUNNING',
-            'start-time': now - 60_000,
-            'end-time': -1,
-            duration: 60_000,
-            now,
-            timestamps: {},
-            vertices: [],
-          };
-    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), latencyMs);
-  });
-  await new Promise<void>((r) => stand.listen(0, '127.0.0.1', r));
-  const address = stand.address();
-  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // The fleet benchmarks' load stand-in, reached directly (not as a proxy): every job RUNNING.
+  const stand = new FlinkStandIn({ latencyMs, savepointMs: 0 });
+  const baseUrl = await stand.start();
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -115,7 +77,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    stand.close();
+    await stand.stop();
   }
 }
 
