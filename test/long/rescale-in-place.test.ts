@@ -4,7 +4,6 @@
  * requirements: the job id stays the same, no savepoint is taken and nothing restores from one, every
  * key's count goes on, and the TaskManager pods follow (1 → 2 → 1 at 2 slots each).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import {
   apps,
   countsByKey,
@@ -21,16 +20,14 @@ const env = new E2eEnv('e2e-rescale');
 beforeAll(() => env.setUp());
 afterAll(() => env.tearDown());
 
-/** The counter manifest with the adaptive scheduler on (no cool-down, so the test does not wait 30 s). */
+/** The adaptive scheduler, without its cool-down between rescales (so the test does not wait 30 s). */
+const adaptiveScheduler = {
+  'jobmanager.scheduler': 'adaptive',
+  'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '0s',
+};
+
 function adaptiveManifest(app: string, parallelism: number): string {
-  const file = env.manifest(app, { parallelism });
-  const text = readFileSync(file, 'utf8').replace(
-    '  flinkConfiguration:\n',
-    '  flinkConfiguration:\n    jobmanager.scheduler: adaptive\n' +
-      '    jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling: 0s\n',
-  );
-  writeFileSync(file, text);
-  return file;
+  return env.manifest(app, { parallelism, flinkConfiguration: adaptiveScheduler });
 }
 
 async function taskManagerPods(app: string): Promise<number> {
