@@ -16,6 +16,8 @@ export const Operations = [
   'savepoint',
   'periodic-savepoint',
   'rollback-auto',
+  'upgrade-blue-green',
+  'rollback-auto-blue-green',
 ] as const;
 export type OperationName = (typeof Operations)[number];
 
@@ -62,6 +64,18 @@ export const InjectionPoints: Record<OperationName, readonly string[]> = {
     AfterStopTrigger,
     BetweenApplyObjects,
   ],
+  // Blue-green (issue 15): the new generation's cluster starts before the savepoint, the job is submitted after.
+  'upgrade-blue-green': [
+    'Locking',
+    'Planning',
+    'StartingCluster',
+    'Savepointing',
+    'Submitting',
+    'WaitingForStable',
+    'RemovingDeployments',
+    AfterStopTrigger,
+  ],
+  'rollback-auto-blue-green': ['StartingCluster', 'Savepointing', 'Submitting', 'WaitingForStable', 'RollingBack'],
 };
 
 /** The faults (test/faults/matrix/faults.ts injects them). */
