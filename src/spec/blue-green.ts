@@ -24,3 +24,11 @@ export function blueGreenIssues(blueGreen: boolean, jarURI: string | undefined):
     },
   ];
 }
+
+/**
+ * The job's jar id in Flink's web upload folder: `flink-deploy_<file name>` (Flink lists only
+ * `<id>_<name>.jar` files there, as its own uploads are named).
+ */
+export function blueGreenJarId(jarURI: string): string {
+  return `flink-deploy_${jarURI.slice(jarURI.lastIndexOf('/') + 1)}`;
+}

@@ -10,6 +10,7 @@
  * standing, from the same savepoint.
  */
 import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
+import { blueGreenJarId } from '../spec/blue-green';
 import { UpgradeStrategy, type AppSpec } from '../spec/types';
 import { kube, stability } from './activity-profiles';
 import { clusterWait, generations, submit } from './blue-green-profiles';
@@ -59,7 +60,7 @@ async function startCluster(ctx: OperationContext, spec: AppSpec, generation: nu
     generation,
     taskManagers: spec.taskManager.replicas,
     slots: spec.job.parallelism,
-    jarId: spec.job.jarURI.slice(spec.job.jarURI.lastIndexOf('/') + 1),
+    jarId: blueGreenJarId(spec.job.jarURI),
     deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
   });
 }

@@ -9,6 +9,7 @@
  */
 import type { V1Container, V1Deployment, V1Service, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { specHash, UpgradeStrategy, type AppSpec } from '../../spec';
+import { blueGreenJarId } from '../../spec/blue-green';
 import { configFileName, effectiveFlinkConfiguration, renderConfigFile } from './flink-config-file';
 import { AnnotationKey, LabelKey, type OwnerRef } from './labels';
 import { Component, objectNames } from './names';
@@ -37,9 +38,9 @@ export function generationObjectNames(app: string, generation: number): ReturnTy
   return objectNames(generationPrefix(app, generation));
 }
 
-/** The jar id of the job in Flink's web upload folder: the jar's file name. */
+/** The jar id of the job in Flink's web upload folder (src/spec/blue-green.ts). */
 export function generationJarId(spec: Pick<AppSpec, 'job'>): string {
-  return spec.job.jarURI.slice(spec.job.jarURI.lastIndexOf('/') + 1);
+  return blueGreenJarId(spec.job.jarURI);
 }
 
 /** The objects `renderApplication` makes, as one generation renders them. */

@@ -78,7 +78,7 @@ describe('a blue-green generation renders', () => {
     const copy = pod.containers.find((c) => c.name === jarCopyContainerName)!;
     expect(copy.image).toBe(spec.image);
     expect(copy.command?.join(' ')).toContain(
-      'cp /opt/flink/usrlib/orders.jar /flink-web/flink-web-upload/orders.jar.part',
+      'cp /opt/flink/usrlib/orders.jar /flink-web/flink-web-upload/flink-deploy_orders.jar.part',
     );
     const mounts = (c: (typeof pod.containers)[number]) => c.volumeMounts?.map((m) => m.mountPath);
     expect(mounts(pod.containers[0]!)).toContain('/flink-web');
