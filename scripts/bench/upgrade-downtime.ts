@@ -34,13 +34,14 @@ const root = path.resolve(__dirname, '..', '..');
 const stackDir = process.env.FD_STACK_DIR ?? path.join(root, '.stack');
 const temporalAddress = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.FD_TEMPORAL_PORT ?? '7233'}`;
 const kubeconfig = path.join(stackDir, 'kubeconfig');
-const namespace = 'bench';
+/** FD_BENCH_NAMESPACE: run beside another benchmark (its own namespace, task queue and metrics port). */
+const namespace = process.env.FD_BENCH_NAMESPACE ?? 'bench';
 const app = 'bench-counter';
-const dir = path.join(stackDir, 'bench', app);
+const dir = path.join(stackDir, namespace, app);
 /** The blue-green side's application (its own generations beside the recreate one). */
 const bgApp = 'bench-bg';
-const bgDir = path.join(stackDir, 'bench', bgApp);
-const taskQueue = 'flink-deploy-bench';
+const bgDir = path.join(stackDir, namespace, bgApp);
+const taskQueue = namespace === 'bench' ? 'flink-deploy-bench' : `flink-deploy-${namespace}`;
 const pollMs = 500;
 const env = {
   ...process.env,
@@ -48,7 +49,7 @@ const env = {
   TEMPORAL_ADDRESS: temporalAddress,
   FLINK_DEPLOY_OBSERVE_NAMESPACES: namespace,
   FLINK_DEPLOY_TASK_QUEUE: taskQueue,
-  FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9466',
+  FLINK_DEPLOY_METRICS_ADDRESS: namespace === 'bench' ? '127.0.0.1:9466' : '127.0.0.1:9476',
   FLINK_DEPLOY_POLL_INTERVAL: `${pollMs}ms`,
 };
 const cli = (args: string[]) =>
