@@ -309,7 +309,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   try {
-    for (const which of [app, bgApp]) {
+    for (const which of [app, bgApp] as const) {
       const deployed = cli(['apply', '-f', manifest(2, which), '--wait', '--timeout', '10m']);
       if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
     }
