@@ -1,11 +1,14 @@
 /**
  * Benchmark (figures printed, not a test): upgrade downtime — the old job leaves RUNNING →
- * the new job is RUNNING — of flink-deploy's savepoint upgrade against a BASELINE script that
+ * the new job is RUNNING — of flink-deploy's savepoint upgrade, recreate and blue-green (a second
+ * application, `upgrade.strategy: blue-green`; issue 15), against a BASELINE script that
  * makes the same Flink REST and Kubernetes calls directly with tight (50 ms) polling, on the
  * same local stack, alternated in one run; median of N each (runs whose downtime could not be
  * measured are left out and reported). Also the Temporal actions of one upgrade (history,
- * retries, heartbeats and the CLI's --wait queries) and of one periodic savepoint.
- *   node --import tsx scripts/bench/upgrade-downtime.ts [--runs 4]   (even: balanced ABBA)
+ * retries, heartbeats and the CLI's --wait queries) and of one periodic savepoint, and the cost
+ * of each strategy: the most pods and the most memory (the pods' memory requests) the upgraded
+ * application had at once. The sides run in ABCCBA order (recreate, blue-green, baseline).
+ *   node --import tsx scripts/bench/upgrade-downtime.ts [--runs 4]   (runs per side; even: balanced)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,10 +34,14 @@ const root = path.resolve(__dirname, '..', '..');
 const stackDir = process.env.FD_STACK_DIR ?? path.join(root, '.stack');
 const temporalAddress = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.FD_TEMPORAL_PORT ?? '7233'}`;
 const kubeconfig = path.join(stackDir, 'kubeconfig');
-const namespace = 'bench';
+/** FD_BENCH_NAMESPACE: run beside another benchmark (its own namespace, task queue and metrics port). */
+const namespace = process.env.FD_BENCH_NAMESPACE ?? 'bench';
 const app = 'bench-counter';
-const dir = path.join(stackDir, 'bench', app);
-const taskQueue = 'flink-deploy-bench';
+const dir = path.join(stackDir, namespace, app);
+/** The blue-green side's application (its own generations beside the recreate one). */
+const bgApp = 'bench-bg';
+const bgDir = path.join(stackDir, namespace, bgApp);
+const taskQueue = namespace === 'bench' ? 'flink-deploy-bench' : `flink-deploy-${namespace}`;
 const pollMs = 500;
 const env = {
   ...process.env,
@@ -42,7 +49,7 @@ const env = {
   TEMPORAL_ADDRESS: temporalAddress,
   FLINK_DEPLOY_OBSERVE_NAMESPACES: namespace,
   FLINK_DEPLOY_TASK_QUEUE: taskQueue,
-  FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9466',
+  FLINK_DEPLOY_METRICS_ADDRESS: namespace === 'bench' ? '127.0.0.1:9466' : '127.0.0.1:9476',
   FLINK_DEPLOY_POLL_INTERVAL: `${pollMs}ms`,
 };
 const cli = (args: string[]) =>
@@ -76,14 +83,56 @@ const flinkOf = async () =>
     }),
   });
 
-function manifest(parallelism: number): string {
-  const file = path.join(dir, `p${parallelism}.yaml`);
-  writeFileSync(file, counterManifest({ app, namespace, dir, parallelism, windowSeconds: 5, timeoutSeconds: 600 }));
+function manifest(parallelism: number, which: typeof app | typeof bgApp = app): string {
+  const [appDir, strategy] = which === bgApp ? [bgDir, { upgradeStrategy: 'blue-green' as const }] : [dir, {}];
+  const file = path.join(appDir, `p${parallelism}.yaml`);
+  const options = { app: which, namespace, dir: appDir, parallelism, windowSeconds: 5, timeoutSeconds: 600 };
+  writeFileSync(file, counterManifest({ ...options, ...strategy }));
   return file;
 }
 
+/** Mebibytes of a Kubernetes memory quantity (Mi, Gi, M, G, or bytes). */
+function mebibytes(quantity: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)?$/.exec(quantity ?? '');
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = m[2];
+  if (unit === 'Gi') return n * 1024;
+  if (unit === 'Mi') return n;
+  if (unit === 'G') return (n * 1e9) / 2 ** 20;
+  if (unit === 'M') return (n * 1e6) / 2 ** 20;
+  return n / 2 ** 20;
+}
+
+/** Samples every 250 ms the application's pods: the most at once, and the most memory they requested. */
+function peakSampler(which: string) {
+  let stop = false;
+  const peak = { pods: 0, memoryMiB: 0 };
+  const done = (async () => {
+    while (!stop) {
+      const pods = await core
+        .listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${which}` })
+        .then((l) => l.items.filter((p) => p.status?.phase === 'Running' || p.status?.phase === 'Pending'))
+        .catch(() => undefined);
+      if (pods) {
+        const memory = pods
+          .flatMap((p) => p.spec?.containers ?? [])
+          .reduce((sum, c) => sum + mebibytes(c.resources?.requests?.memory), 0);
+        peak.pods = Math.max(peak.pods, pods.length);
+        peak.memoryMiB = Math.max(peak.memoryMiB, memory);
+      }
+      await sleep(250);
+    }
+  })();
+  return async () => {
+    stop = true;
+    await done;
+    return peak;
+  };
+}
+
 /** Samples every 50 ms which job ids the app's JobManagers report RUNNING; measures the gap. */
-function downtimeSampler(oldJobId: string) {
+function downtimeSampler(oldJobId: string, which: string = app) {
   let stop = false;
   let leftAt: number | undefined;
   let newAt: number | undefined;
@@ -92,7 +141,7 @@ function downtimeSampler(oldJobId: string) {
       const pods = (
         await core.listNamespacedPod({
           namespace,
-          labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
+          labelSelector: `app.kubernetes.io/instance=${which},app.kubernetes.io/component=jobmanager`,
         })
       ).items;
       const running: string[] = [];
@@ -117,21 +166,25 @@ function downtimeSampler(oldJobId: string) {
   };
 }
 
-async function readRecord() {
-  const r = await kube.records.readRecord<AppSpec>(namespace, app);
+async function readRecord(which: string = app) {
+  const r = await kube.records.readRecord<AppSpec>(namespace, which);
   if (!r) throw new Error('no record');
   return r.record;
 }
 
 /** flink-deploy: the CLI starts the upgrade workflow, the worker runs it; also how long the CLI waited. */
-async function oursUpgrade(parallelism: number): Promise<{ downtimeMs: number; waitMs: number }> {
-  const before = await readRecord();
-  const measure = downtimeSampler(before.jobId!);
+async function oursUpgrade(
+  parallelism: number,
+  which: typeof app | typeof bgApp = app,
+): Promise<{ downtimeMs: number; waitMs: number; peak: { pods: number; memoryMiB: number } }> {
+  const before = await readRecord(which);
+  const measure = downtimeSampler(before.jobId!, which);
+  const peak = peakSampler(which);
   const began = Date.now();
-  const r = await cliAsync(['apply', '-f', manifest(parallelism), '--wait', '--timeout', '6m']);
+  const r = await cliAsync(['apply', '-f', manifest(parallelism, which), '--wait', '--timeout', '10m']);
   const waitMs = Date.now() - began;
-  if (r.status !== 0) throw new Error(`flink-deploy upgrade failed: ${r.output}`);
-  return { downtimeMs: await measure(), waitMs };
+  if (r.status !== 0) throw new Error(`flink-deploy upgrade (${which}) failed: ${r.output}`);
+  return { downtimeMs: await measure(), waitMs, peak: await peak() };
 }
 
 /** Baseline: the same calls, made directly, polling every 50 ms. */
@@ -236,9 +289,19 @@ async function main(): Promise<void> {
     name: `${app}-deploy-state`,
     propagationPolicy: 'Background',
   });
-  await kube.waitForPodsGone({ namespace, labelSelector: `app.kubernetes.io/instance=${app}`, timeoutMs: 120_000 });
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  await kube.delete({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace,
+    name: `${bgApp}-deploy-state`,
+    propagationPolicy: 'Background',
+  });
+  for (const which of [app, bgApp])
+    await kube.waitForPodsGone({ namespace, labelSelector: `app.kubernetes.io/instance=${which}`, timeoutMs: 120_000 });
+  for (const folder of [dir, bgDir]) {
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+  }
   const worker = spawn(process.execPath, [path.join(root, 'bin', 'flink-deploy.js'), 'worker'], {
     env,
     stdio: 'ignore',
@@ -246,31 +309,46 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   try {
-    const deployed = cli(['apply', '-f', manifest(2), '--wait', '--timeout', '6m']);
-    if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
+    for (const which of [app, bgApp] as const) {
+      const deployed = cli(['apply', '-f', manifest(2, which), '--wait', '--timeout', '10m']);
+      if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
+    }
     const ours: number[] = [];
+    const blueGreen: number[] = [];
     const baseline: number[] = [];
     const upgradeActions: number[] = [];
-    // ABBA order with alternating targets (3, 2, 3, 2...): each side scales up and down
-    // equally often, and neither always runs first.
-    for (let i = 0; i < runs * 2; i++) {
-      const parallelism = i % 2 === 0 ? 3 : 2;
-      if (i % 4 === 0 || i % 4 === 3) {
-        const { downtimeMs, waitMs } = await oursUpgrade(parallelism);
-        ours.push(downtimeMs);
-        const last = (await readRecord()).history.at(-1)!;
+    const blueGreenActions: number[] = [];
+    const peaks = { recreate: { pods: 0, memoryMiB: 0 }, blueGreen: { pods: 0, memoryMiB: 0 } };
+    // Each side alternates its target (3, 2, 3, 2...); rounds run in ABC then CBA order, so no
+    // side always runs first or last.
+    const sides = ['recreate', 'blue-green', 'baseline'] as const;
+    const next = { recreate: 3, 'blue-green': 3, baseline: 3 };
+    for (let round = 0; round < runs; round++) {
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) {
+        const parallelism = next[side];
+        next[side] = parallelism === 3 ? 2 : 3;
+        if (side === 'baseline') {
+          baseline.push(await baselineUpgrade(parallelism));
+          console.log(`round ${round + 1}: baseline     downtime ${baseline.at(-1)} ms (parallelism → ${parallelism})`);
+          continue;
+        }
+        const which = side === 'blue-green' ? bgApp : app;
+        const { downtimeMs, waitMs, peak } = await oursUpgrade(parallelism, which);
+        (side === 'blue-green' ? blueGreen : ours).push(downtimeMs);
+        const seen = side === 'blue-green' ? peaks.blueGreen : peaks.recreate;
+        seen.pods = Math.max(seen.pods, peak.pods);
+        seen.memoryMiB = Math.max(seen.memoryMiB, peak.memoryMiB);
+        const last = (await readRecord(which)).history.at(-1)!;
         const counted = await countActions(client, last.workflowId, last.runId);
         const queries = waitQueries(waitMs, pollMs);
-        upgradeActions.push(counted.total + queries);
+        (side === 'blue-green' ? blueGreenActions : upgradeActions).push(counted.total + queries);
         console.log(
-          `run ${i + 1}: flink-deploy downtime ${downtimeMs} ms (parallelism → ${parallelism}), ` +
-            `${upgradeActions.at(-1)} actions (${counted.historyActions} history + ${counted.retries} ` +
+          `round ${round + 1}: ${side} downtime ${downtimeMs} ms (parallelism → ${parallelism}), ` +
+            `${counted.total + queries} actions (${counted.historyActions} history + ${counted.retries} ` +
             `retries + ${counted.estimatedHeartbeats} heartbeats + ≤ ${queries} --wait queries over ` +
-            `${waitMs} ms)`,
+            `${waitMs} ms), peak ${peak.pods} pods / ${peak.memoryMiB} MiB requested`,
         );
-      } else {
-        baseline.push(await baselineUpgrade(parallelism));
-        console.log(`run ${i + 1}: baseline     downtime ${baseline.at(-1)} ms (parallelism → ${parallelism})`);
       }
     }
     const sp = cli(['savepoint', app, '-n', namespace, '--wait', '--timeout', '3m']);
@@ -283,16 +361,35 @@ async function main(): Promise<void> {
     });
     await handle.result();
     const periodic = await countActions(client, handle.workflowId, handle.firstExecutionRunId);
-    const [oursSummary, baselineSummary] = [summarize(ours), summarize(baseline)];
+    const [oursSummary, bgSummary, baselineSummary] = [summarize(ours), summarize(blueGreen), summarize(baseline)];
     const ms = (x: number) => `${Math.round(x)} ms`;
-    console.log(`\nsamples (ms, NaN = not measured): ours ${ours.join(' / ')}, baseline ${baseline.join(' / ')}`);
-    console.log('\n| figure | flink-deploy | baseline (direct calls, 50 ms polling) |');
-    console.log('|---|---|---|');
-    console.log(`| upgrade downtime | ${describeSummary(oursSummary, ms)} | ${describeSummary(baselineSummary, ms)} |`);
-    console.log(`| ratio to baseline | ${(oursSummary.median / baselineSummary.median).toFixed(3)} | 1 |`);
+    console.log(
+      `\nsamples (ms, NaN = not measured): recreate ${ours.join(' / ')}, blue-green ${blueGreen.join(' / ')}, ` +
+        `baseline ${baseline.join(' / ')}`,
+    );
+    console.log(
+      '\n| figure | flink-deploy recreate | flink-deploy blue-green | baseline (direct calls, 50 ms polling) |',
+    );
+    console.log('|---|---|---|---|');
+    console.log(
+      `| upgrade downtime | ${describeSummary(oursSummary, ms)} | ${describeSummary(bgSummary, ms)} | ` +
+        `${describeSummary(baselineSummary, ms)} |`,
+    );
+    console.log(
+      `| ratio to baseline | ${(oursSummary.median / baselineSummary.median).toFixed(3)} | ` +
+        `${(bgSummary.median / baselineSummary.median).toFixed(3)} | 1 |`,
+    );
+    console.log(
+      `| blue-green / recreate (goal ≤ 0.35) | - | ${(bgSummary.median / oursSummary.median).toFixed(3)} | - |`,
+    );
     console.log(
       `| Temporal actions per upgrade (history + retries + estimated heartbeats + the CLI's --wait ` +
-        `queries, at most) | ${describeSummary(summarize(upgradeActions), String)} | - |`,
+        `queries, at most) | ${describeSummary(summarize(upgradeActions), String)} | ` +
+        `${describeSummary(summarize(blueGreenActions), String)} | - |`,
+    );
+    console.log(
+      `| peak pods / memory requested during an upgrade | ${peaks.recreate.pods} / ${peaks.recreate.memoryMiB} MiB | ` +
+        `${peaks.blueGreen.pods} / ${peaks.blueGreen.memoryMiB} MiB | - |`,
     );
     console.log(
       `| Temporal actions per periodic savepoint (no CLI waits on it) | ${periodic.total} ` +

@@ -29,6 +29,8 @@ export interface CounterManifestOptions {
   flinkConfiguration?: Record<string, string>;
   /** spec.flinkDeploy.onJobFailure (absent: the default, alert). */
   onJobFailure?: 'alert' | 'restart';
+  /** spec.flinkDeploy.upgrade.strategy (absent: the default, recreate). */
+  upgradeStrategy?: 'recreate' | 'blue-green';
 }
 
 /** How many keys the example application counts (0 .. counterKeys - 1). */
@@ -36,6 +38,7 @@ export const counterKeys = 4;
 
 export function counterManifest(o: CounterManifestOptions): string {
   const output = o.output ?? path.join(o.dir, 'out');
+  const upgrade = o.upgradeStrategy ? `    upgrade:\n      strategy: ${o.upgradeStrategy}\n` : '';
   const args = ['--keys', String(counterKeys), '--rate', '20', '--output', output, ...(o.extraArgs ?? [])];
   return `apiVersion: flink.apache.org/v1beta1
 kind: FlinkDeployment
@@ -56,7 +59,7 @@ ${Object.entries(o.flinkConfiguration ?? {})
     stability:
       windowSeconds: ${o.windowSeconds ?? 8}
       timeoutSeconds: ${o.timeoutSeconds ?? 150}
-${o.onJobFailure ? `    onJobFailure: ${o.onJobFailure}\n` : ''}  jobManager:
+${o.onJobFailure ? `    onJobFailure: ${o.onJobFailure}\n` : ''}${upgrade}  jobManager:
     resource: {memory: 768m, cpu: 0.5}
   taskManager:
     resource: {memory: 1024m, cpu: 0.5}

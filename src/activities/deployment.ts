@@ -4,7 +4,16 @@
  * JobManager (and its job) is gone before the new one starts: never two jobs at once.
  */
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
-import { Component, LabelKey, managedBy, objectNames, renderApplication } from '../k8s/render';
+import {
+  Component,
+  generationObjectNames,
+  isBlueGreen,
+  LabelKey,
+  managedBy,
+  objectNames,
+  renderApplication,
+} from '../k8s/render';
+import type { AppSpec } from '../spec/types';
 import type { AppRef } from '../contract/app';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
@@ -22,6 +31,23 @@ export function appPodSelector(
     `${LabelKey.Instance}=${app},${LabelKey.ManagedBy}=${managedBy},${LabelKey.Component} in ` +
     `(${components.join(',')})`
   );
+}
+
+/**
+ * A blue-green application's Deployments are its generations' (`<app>-g<N>-*`): those of the
+ * record's generation and its neighbours (a crashed upgrade's new one, a rollback's old one).
+ */
+async function generationDeployments(deps: ActivityDeps, app: AppRef): Promise<string[]> {
+  const record = await deps.kube.records.readRecord<AppSpec>(app.namespace, app.name);
+  const specs = [record?.record.lastAppliedSpec, record?.record.lastStableSpec];
+  if (!record || !specs.some((spec) => isBlueGreen(spec ?? undefined))) return [];
+  const generation = record.record.generation;
+  return [generation - 1, generation, generation + 1]
+    .filter((g) => g > 0)
+    .flatMap((g) => {
+      const names = generationObjectNames(app.name, g);
+      return [names.jobManager, names.taskManager];
+    });
 }
 
 export function deploymentActivities(deps: ActivityDeps) {
@@ -53,7 +79,11 @@ export function deploymentActivities(deps: ActivityDeps) {
       const { namespace, name } = input.app;
       await classified(`removing the deployments of ${namespace}/${name}`, async () => {
         const names = objectNames(name);
-        for (const deployment of [names.jobManager, names.taskManager]) {
+        for (const deployment of [
+          names.jobManager,
+          names.taskManager,
+          ...(await generationDeployments(deps, input.app)),
+        ]) {
           await deps.kube.delete({
             apiVersion: 'apps/v1',
             kind: 'Deployment',

@@ -5,6 +5,7 @@
 import type { ActivityDeps } from './deps';
 import { deleteActivities } from './delete';
 import { deploymentActivities } from './deployment';
+import { generationActivities } from './generation';
 import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
 import { jobStateActivities } from './job-state';
@@ -30,5 +31,6 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities & Re
     ...stabilityActivities(deps),
     ...haMetadataActivities(deps),
     ...rescaleActivities(deps),
+    ...generationActivities(deps),
   };
 }

@@ -148,7 +148,7 @@ export interface RemoveHaMetadataInput {
 }
 
 /** The activities of flink-deploy, as the workflows call them. */
-export interface FlinkDeployActivities {
+export interface FlinkDeployActivities extends GenerationActivities {
   beginOperation(input: BeginOperationInput): Promise<DeployedState>;
   updateRecord(input: UpdateRecordInput): Promise<void>;
   takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken>;
@@ -164,4 +164,59 @@ export interface FlinkDeployActivities {
   removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects>;
   deleteRecord(input: DeleteRecordInput): Promise<boolean>;
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;
+}
+
+/** Input of `awaitClusterReady`: what generation `generation`'s session cluster must have for the job. */
+export interface AwaitClusterReadyInput {
+  app: AppRef;
+  generation: number;
+  taskManagers: number;
+  slots: number;
+  /** The job's jar in the web upload folder (`GET /jars`). */
+  jarId: string;
+  /** Absolute deadline (epoch ms), kept across retries. */
+  deadline: number;
+}
+
+/** What the ready cluster has. */
+export interface ClusterReady {
+  taskManagers: number;
+  slots: number;
+}
+
+/** Input of `submitJob`: the REST jar run of `spec`'s job on generation `generation` as `jobId`. */
+export interface SubmitJobInput {
+  app: AppRef;
+  generation: number;
+  spec: AppSpec;
+  /** 32 hex, recorded (`deploying`) before this call. */
+  jobId: string;
+  restore?: { path: string; allowNonRestoredState: boolean };
+}
+
+/** `submitted: false` when Flink already knew the job id (an earlier attempt's submit landed). */
+export interface SubmittedJob {
+  jobId: string;
+  submitted: boolean;
+}
+
+/** Input of `switchLiveService`. */
+export interface SwitchLiveInput {
+  spec: AppSpec;
+  generation: number;
+}
+
+/** Input of `removeGeneration`: `blueGreen` says how the generation was rendered. */
+export interface RemoveGenerationInput {
+  app: AppRef;
+  generation: number;
+  blueGreen: boolean;
+}
+
+/** The activities of blue/green generations (src/activities/generation.ts). */
+export interface GenerationActivities {
+  awaitClusterReady(input: AwaitClusterReadyInput): Promise<ClusterReady>;
+  submitJob(input: SubmitJobInput): Promise<SubmittedJob>;
+  switchLiveService(input: SwitchLiveInput): Promise<void>;
+  removeGeneration(input: RemoveGenerationInput): Promise<void>;
 }

@@ -8,6 +8,10 @@ export const Phase = {
   Savepointing: 'Savepointing',
   ReadingCheckpoint: 'ReadingCheckpoint',
   Cancelling: 'Cancelling',
+  /** blue-green: the new generation's cluster starts and becomes ready beside the running job. */
+  StartingCluster: 'StartingCluster',
+  /** blue-green: the job is submitted to the new generation's cluster through REST. */
+  Submitting: 'Submitting',
   Deploying: 'Deploying',
   WaitingForStable: 'WaitingForStable',
   RollingBack: 'RollingBack',

@@ -59,6 +59,7 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['stability', (s) => s.stability, ChangeEffect.Recorded],
   ['savepointFallback', (s) => s.savepointFallback, ChangeEffect.Recorded],
   ['onJobFailure', (s) => s.onJobFailure, ChangeEffect.Recorded],
+  ['upgradeStrategy', (s) => s.upgradeStrategy ?? 'recreate', ChangeEffect.Recorded],
 ];
 
 /** Reactive mode rescales the job to the TaskManagers there are: parallelism is a scale. */

@@ -5,6 +5,7 @@
  */
 import { ConfigPurpose, configKey, resolveVersionedKeys, sortKeys } from './flink-config';
 import { parseFlinkVersion } from './flink-version';
+import { blueGreenIssues } from './blue-green';
 import { guaranteeIssues } from './guarantees';
 import { haIssues } from './high-availability';
 import { mainContainerName, mergePodTemplates } from './pod-template';
@@ -18,6 +19,7 @@ import {
   OnJobFailureAction,
   SpecIssueCode,
   UpgradeMode,
+  UpgradeStrategy,
   type AppSpec,
   type ComponentSpec,
   type PodTemplate,
@@ -221,6 +223,9 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     });
   }
 
+  const blueGreen = extension?.upgrade?.strategy === UpgradeStrategy.BlueGreen;
+  issues.push(...blueGreenIssues(blueGreen, job.jarURI));
+
   const common = spec.podTemplate as PodTemplate | undefined;
   const component = (
     role: 'jobManager' | 'taskManager',
@@ -269,6 +274,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     },
     ...(spec.restartNonce !== undefined ? { restartNonce: spec.restartNonce } : {}),
     ...(extension?.unsafeDisableJobManagerHA === true ? { unsafeDisableJobManagerHA: true } : {}),
+    ...(blueGreen ? { upgradeStrategy: UpgradeStrategy.BlueGreen } : {}),
     stability: { windowSeconds, requireCheckpoint, timeoutSeconds },
     savepointFallback: {
       allowCheckpoint,

@@ -5,7 +5,7 @@
  * accepted here and refused in `refusals.ts`, so they get one clear message.
  */
 import { z } from 'zod';
-import { ImagePullPolicy, JobState, OnJobFailureAction, UpgradeMode } from './types';
+import { ImagePullPolicy, JobState, OnJobFailureAction, UpgradeMode, UpgradeStrategy } from './types';
 import {
   isDns1035Label,
   isDns1123Label,
@@ -176,6 +176,8 @@ const flinkDeploy = z.strictObject({
   maxFailureRestartsPerHour: positiveInt.optional(),
   /** Run a savepoint/last-state application without JobManager HA (src/spec/high-availability.ts). */
   unsafeDisableJobManagerHA: z.boolean().optional(),
+  /** How an upgrade replaces the running job (src/spec/types.ts UpgradeStrategy). */
+  upgrade: z.strictObject({ strategy: z.enum(Object.values(UpgradeStrategy)).optional() }).optional(),
 });
 
 /** `spec` of a FlinkDeployment. */

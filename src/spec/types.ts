@@ -76,6 +76,14 @@ export interface JobSpec {
   savepointTriggerNonce?: number;
 }
 
+/**
+ * How an upgrade replaces the running job (`spec.flinkDeploy.upgrade.strategy`). `recreate` (the
+ * default) stops the job, then starts the new version in place; `blue-green` starts the new
+ * generation's cluster while the old job runs, then moves the job over (docs/workflows.md).
+ */
+export const UpgradeStrategy = { Recreate: 'recreate', BlueGreen: 'blue-green' } as const;
+export type UpgradeStrategy = (typeof UpgradeStrategy)[keyof typeof UpgradeStrategy];
+
 /** How long and how strictly a new deployment is watched before it counts as stable. */
 export interface StabilityOptions {
   /** The job must stay RUNNING without restarts this long. @default 30 */
@@ -149,6 +157,11 @@ export interface AppSpec {
    * generation's start savepoint). See src/spec/high-availability.ts.
    */
   unsafeDisableJobManagerHA?: true;
+  /**
+   * `spec.flinkDeploy.upgrade.strategy`, present only when `blue-green` (absent: `recreate`, so
+   * the specs recorded before it existed hash the same).
+   */
+  upgradeStrategy?: typeof UpgradeStrategy.BlueGreen;
   /** The manifest document the spec came from, as parsed. */
   manifest: Record<string, unknown>;
 }

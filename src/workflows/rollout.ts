@@ -11,6 +11,7 @@ import { hexId } from '../contract/ids';
 import { Patch, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { preflight, PreflightPatch } from './preflight';
+import { blueGreenRollout, takesGenerationPath } from './blue-green';
 
 export interface RolloutInput {
   spec: AppSpec;
@@ -29,6 +30,8 @@ export interface RolloutResult extends StableJob {
 
 /** Rolls `input.spec` out; throws the stability failure (JobFailed, DeploymentUnhealthy, NotStable). */
 export async function rollout(ctx: OperationContext, input: RolloutInput): Promise<RolloutResult> {
+  // Blue-green: a generation of its own, the job submitted to it (./blue-green.ts).
+  if (takesGenerationPath(input.spec)) return blueGreenRollout(ctx, input);
   const { spec, generation, restore } = input;
   // A refused object fails here, before the record names a job whose objects never applied.
   if (!input.preflighted) await preflight(PreflightPatch.BeforeRollout, { spec, generation });

@@ -18,6 +18,7 @@ import { Operation, Outcome, type OperationResult } from '../contract/operations
 import { SavepointKind } from '../contract/savepoints';
 import type { ApplyInput } from '../contract/workflow-inputs';
 import { validSpec } from './valid-input';
+import { blueGreenUpgradeBody, takesGenerationPath } from './blue-green';
 
 /** Failure types of the new version that trigger the automatic rollback. */
 const rollbackOn: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
@@ -54,6 +55,9 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
   }
   // Pre-flight while the old job still runs: a refusal ends the upgrade with nothing torn down.
   await preflight(PreflightPatch.BeforeTeardown, { spec, generation: state.generation + 1 });
+  // Blue-green: the new generation's cluster starts before the old job stops (./blue-green.ts).
+  if (takesGenerationPath(spec))
+    return blueGreenUpgradeBody(ctx, { spec, triggerId, operation, rollBackByRollout: rollBackAfterFailure });
   // Securing the state is not interrupted by a cancel request: a half-taken stop-with-savepoint
   // would leave the job stopped with its savepoint unrecorded.
   const jobId = state.jobId;

@@ -22,6 +22,8 @@ export interface FakeJob {
   image: string;
   restoredFrom?: string;
   state: 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
+  /** Blue-green: the generation's cluster the job was submitted to. */
+  generation?: number;
 }
 
 export interface Script {
@@ -46,6 +48,10 @@ export interface Script {
   /** applyApplication of these images takes `slowApplyMs` before it lands (ignoring cancellation). */
   slowApplyImages?: string[];
   slowApplyMs?: number;
+  /** Blue-green: the clusters of these images never get ready (awaitClusterReady: DeploymentUnhealthy). */
+  clusterNotReadyImages?: string[];
+  /** Blue-green: the first submitJob lands but its answer is lost (a transport error), as a timed-out POST. */
+  submitAnswerLost?: boolean;
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,6 +64,8 @@ export class InMemoryCluster {
   disposedLocations: string[] = [];
   /** Generations whose Flink HA ConfigMaps exist (a started JobManager writes them). */
   haGenerations = new Set<number>();
+  /** Blue-green: the generations whose clusters stand, with the image they run. */
+  clusters = new Map<number, string>();
   script: Script = {};
 
   runningJobs(): FakeJob[] {
@@ -153,6 +161,13 @@ export class InMemoryCluster {
           });
         }
         if (this.script.slowApplyImages?.includes(input.spec.image)) await delay(this.script.slowApplyMs ?? 1000);
+        if (input.spec.upgradeStrategy === 'blue-green') {
+          // A session cluster of its own: no job yet, the running generation untouched.
+          this.clusters.set(input.generation, input.spec.image);
+          this.haGenerations.add(input.generation);
+          log('applyApplication:landed', input);
+          return;
+        }
         // Recreate strategy: the old JobManager (and its job) is gone before the new one starts.
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
         this.haGenerations.add(input.generation);
@@ -177,6 +192,47 @@ export class InMemoryCluster {
         const existed = this.record !== undefined;
         this.record = undefined;
         return existed;
+      },
+      awaitClusterReady: async (input) => {
+        log('awaitClusterReady', input);
+        const image = this.clusters.get(input.generation);
+        if (!image || this.script.clusterNotReadyImages?.includes(image)) {
+          throw ApplicationFailure.create({
+            type: FailureType.DeploymentUnhealthy,
+            nonRetryable: true,
+            message:
+              `the cluster of generation ${input.generation} was not ready in time: 0 of 1 TaskManagers ` +
+              `registered`,
+          });
+        }
+        return { taskManagers: input.taskManagers, slots: input.slots };
+      },
+      submitJob: async (input) => {
+        log('submitJob', input);
+        if (!this.clusters.has(input.generation)) throw new Error(`no cluster of generation ${input.generation}`);
+        if (this.jobs.some((j) => j.jobId === input.jobId)) return { jobId: input.jobId, submitted: false };
+        this.jobs.push({
+          jobId: input.jobId,
+          image: input.spec.image,
+          restoredFrom: input.restore?.path,
+          state: 'RUNNING',
+          generation: input.generation,
+        });
+        if (this.script.submitAnswerLost) {
+          this.script.submitAnswerLost = false;
+          throw new Error('POST /jars/job.jar/run: socket hang up');
+        }
+        return { jobId: input.jobId, submitted: true };
+      },
+      switchLiveService: async (input) => {
+        log('switchLiveService', input);
+      },
+      removeGeneration: async (input) => {
+        log('removeGeneration', input);
+        this.clusters.delete(input.generation);
+        for (const j of this.jobs) if (j.state === 'RUNNING' && j.generation === input.generation) j.state = 'CANCELED';
+        if (!input.blueGreen)
+          for (const j of this.jobs) if (j.state === 'RUNNING' && j.generation === undefined) j.state = 'CANCELED';
       },
       removeHaMetadata: async (input) => {
         log('removeHaMetadata', input);

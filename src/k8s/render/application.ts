@@ -5,6 +5,7 @@
 import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { specHash, type AppSpec } from '../../spec';
 import { configFileName, effectiveFlinkConfiguration, renderConfigFile } from './flink-config-file';
+import { asGeneration, isBlueGreen } from './generation';
 import { jobManagerArgs, type RestoreInput } from './jobmanager-args';
 import { AnnotationKey, type OwnerRef } from './labels';
 import { defaultLog4jConsoleProperties } from './log4j';
@@ -67,7 +68,7 @@ export function renderApplication(input: RenderInput): RenderedApplication {
   // TaskManagers do not read parallelism.default: a rescale alone must not roll them.
   const { 'parallelism.default': _parallelism, ...taskManagerConfig } = config;
 
-  return {
+  const objects: RenderedApplication = {
     configMap: renderConfigMap({ meta: meta(names.configMap, 'config'), files }),
     jobManager: renderFlinkDeployment({
       meta: meta(names.jobManager, Component.JobManager),
@@ -103,4 +104,6 @@ export function renderApplication(input: RenderInput): RenderedApplication {
     rpcService: renderService({ meta: meta(names.rpcService, 'rpc'), kind: 'rpc' }),
     restService: renderService({ meta: meta(names.restService, 'rest'), kind: 'rest' }),
   };
+  // Blue/green: the generation's own session cluster (the job is submitted to it through REST).
+  return isBlueGreen(spec) ? asGeneration(objects, spec, generation) : objects;
 }

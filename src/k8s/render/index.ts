@@ -13,3 +13,14 @@ export { containerResources } from './pod-template';
 export { haConfiguration, haConfigMapSelector, flinkServiceAccount } from './high-availability';
 export { defaultLog4jConsoleProperties } from './log4j';
 export { generateJobId, specHash } from '../../spec';
+export {
+  asGeneration,
+  generationJarId,
+  generationObjectNames,
+  generationPodSelector,
+  generationPrefix,
+  isBlueGreen,
+  jarCopyContainerName,
+  renderLiveRestService,
+  webUploadFolder,
+} from './generation';

@@ -7,6 +7,8 @@ export const LabelKey = {
   Instance: 'app.kubernetes.io/instance',
   Component: 'app.kubernetes.io/component',
   ManagedBy: 'app.kubernetes.io/managed-by',
+  /** Blue/green applications only: the deploy generation of the object (src/k8s/render/generation.ts). */
+  Generation: 'flink-deploy.io/generation',
 } as const;
 
 /** Annotation keys. */

@@ -18,6 +18,8 @@ export const Operations = [
   'rollback-auto',
   /** A parallelism change alone with the adaptive scheduler: rescaled in place (issue 15). */
   'rescale-in-place',
+  'upgrade-blue-green',
+  'rollback-auto-blue-green',
 ] as const;
 export type OperationName = (typeof Operations)[number];
 
@@ -65,6 +67,18 @@ export const InjectionPoints: Record<OperationName, readonly string[]> = {
     BetweenApplyObjects,
   ],
   'rescale-in-place': ['Locking', 'Planning', 'Rescaling'],
+  // Blue-green (issue 15): the new generation's cluster starts before the savepoint, the job is submitted after.
+  'upgrade-blue-green': [
+    'Locking',
+    'Planning',
+    'StartingCluster',
+    'Savepointing',
+    'Submitting',
+    'WaitingForStable',
+    'RemovingDeployments',
+    AfterStopTrigger,
+  ],
+  'rollback-auto-blue-green': ['StartingCluster', 'Savepointing', 'Submitting', 'WaitingForStable', 'RollingBack'],
 };
 
 /** The faults (test/faults/matrix/faults.ts injects them). */

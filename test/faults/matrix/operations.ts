@@ -85,6 +85,7 @@ async function deployFirst(run: RunContext, opts: Parameters<MatrixEnv['manifest
   run.jobIdBefore = (await readRecord(run.env.namespace, run.app)).jobId ?? undefined;
 }
 
+const blueGreen = { upgradeStrategy: 'blue-green' } as const;
 const ns = (run: RunContext) => ['-n', run.env.namespace];
 const opId = (run: RunContext) => operationWorkflowId({ namespace: run.env.namespace, name: run.app });
 
@@ -205,6 +206,37 @@ export const scenarios: Record<OperationName, OperationScenario> = {
       const result = await run.env.cli(['apply', '-f', broken, ...wait]);
       // The next operation applies the stable version again (the broken one would fail again).
       run.lastManifest = manifest(run, { parallelism: 2, output: run.before });
+      return result;
+    },
+    accepted: ['rolled-back'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'continues',
+    restores: true,
+    workflowId: opId,
+  },
+  'upgrade-blue-green': {
+    setup: (run) => deployFirst(run, blueGreen),
+    act: (run) => apply(run, manifest(run, { ...blueGreen, parallelism: 3, output: run.after })),
+    accepted: ['succeeded'],
+    newOutput: true,
+    end: 'running',
+    continuity: 'exact',
+    restores: true,
+    workflowId: opId,
+  },
+  'rollback-auto-blue-green': {
+    setup: (run) => deployFirst(run, blueGreen),
+    act: async (run) => {
+      run.mark = markOutput(run.before);
+      const broken = manifest(run, {
+        ...blueGreen,
+        parallelism: 3,
+        output: run.env.outputDir(run.app, 'broken'),
+        extraArgs: ['--fail-after-records', '0'],
+      });
+      const result = await run.env.cli(['apply', '-f', broken, ...wait]);
+      run.lastManifest = manifest(run, { ...blueGreen, parallelism: 2, output: run.before });
       return result;
     },
     accepted: ['rolled-back'],

@@ -1,0 +1,191 @@
+/**
+ * The activities of blue/green generations (src/k8s/render/generation.ts, docs/workflows.md):
+ * wait for a generation's session cluster to be ready, submit the job to it (idempotent by our
+ * job id), point `<app>-rest` at the live generation, and remove a generation. Each is
+ * idempotent; each wait is bounded by a deadline the workflow passes (kept across retries).
+ */
+import { Context } from '@temporalio/activity';
+import { isFlinkError, type FlinkRestClient } from '../flink';
+import {
+  generationJarId,
+  generationObjectNames,
+  generationPodSelector,
+  generationPrefix,
+  objectNames,
+  renderLiveRestService,
+} from '../k8s/render';
+import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import type { AppRef } from '../contract/app';
+import { FailureType } from '../contract/failures';
+import type { ActivityDeps } from './deps';
+import { classified, fail } from './failures';
+import { activitySignal } from './poll';
+import type {
+  AwaitClusterReadyInput,
+  ClusterReady,
+  RemoveGenerationInput,
+  SubmitJobInput,
+  SubmittedJob,
+  SwitchLiveInput,
+} from './types';
+
+/** The application `app`'s generation `generation`, as the Flink client factory takes it (`<app>-g<N>-rest`). */
+function generationApp(app: AppRef, generation: number): AppRef {
+  return { namespace: app.namespace, name: generationPrefix(app.name, generation) };
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/** What a cluster still lacks for the job, or undefined when it has everything. */
+export function clusterShortfall(input: {
+  taskManagers: number;
+  slots: number;
+  jars: readonly string[];
+  needTaskManagers: number;
+  needSlots: number;
+  jarId: string;
+}): string | undefined {
+  const missing: string[] = [];
+  if (input.taskManagers < input.needTaskManagers)
+    missing.push(`${input.taskManagers} of ${input.needTaskManagers} TaskManagers registered`);
+  if (input.slots < input.needSlots) missing.push(`${input.slots} of ${input.needSlots} slots`);
+  if (!input.jars.includes(input.jarId)) missing.push(`jar ${input.jarId} not in the web upload folder yet`);
+  return missing.length > 0 ? missing.join(', ') : undefined;
+}
+
+export function generationActivities(deps: ActivityDeps) {
+  return {
+    /**
+     * Until generation `generation`'s JobManager answers REST with the TaskManagers and slots the
+     * job needs registered and the job's jar listed; DeploymentUnhealthy at the deadline (the
+     * previous generation's job is untouched: this runs before it is stopped).
+     */
+    async awaitClusterReady(input: AwaitClusterReadyInput): Promise<ClusterReady> {
+      const { app, generation } = input;
+      const where = `generation ${generation} of ${app.namespace}/${app.name}`;
+      return classified(`waiting for the cluster of ${where}`, async () => {
+        const ctx = Context.current();
+        const signal = activitySignal();
+        let last = 'JobManager REST not reachable yet';
+        for (;;) {
+          try {
+            const flink = await deps.flinkFor(generationApp(app, generation));
+            const overview = await flink.overview();
+            const jars = (await flink.listJars()).map((j) => j.id);
+            const shortfall = clusterShortfall({
+              taskManagers: overview.taskmanagers,
+              slots: overview['slots-total'],
+              jars,
+              needTaskManagers: input.taskManagers,
+              needSlots: input.slots,
+              jarId: input.jarId,
+            });
+            if (!shortfall) return { taskManagers: overview.taskmanagers, slots: overview['slots-total'] };
+            last = shortfall;
+          } catch (err) {
+            if (!isFlinkError(err)) throw err;
+            last = `JobManager REST: ${err.message}`;
+          }
+          ctx.heartbeat({ last });
+          if (Date.now() >= input.deadline)
+            throw fail(
+              FailureType.DeploymentUnhealthy,
+              `the cluster of ${where} was not ready in time: ${last} (see \`kubectl get pods -n ${app.namespace} ` +
+                `-l ${generationPodSelector(app.name, generation)}\`)`,
+            );
+          await sleep(deps.config.pollIntervalMs, signal);
+          if (signal.aborted) throw new Error(`cancelled while waiting for the cluster of ${where}`);
+        }
+      });
+    },
+
+    /**
+     * `POST /jars/:jarid/run` on generation `generation` with our job id, unless Flink already
+     * knows that job id there (a retried submit never starts a second job; Flink refuses a
+     * duplicate job id too, which counts as submitted).
+     */
+    async submitJob(input: SubmitJobInput): Promise<SubmittedJob> {
+      const { app, generation, spec, jobId } = input;
+      const where = `generation ${generation} of ${app.namespace}/${app.name}`;
+      return classified(`submitting job ${jobId} to ${where}`, async () => {
+        const flink: FlinkRestClient = await deps.flinkFor(generationApp(app, generation));
+        const known = async () => (await flink.listJobs()).some((j) => j.id === jobId);
+        if (await known()) return { jobId, submitted: false };
+        try {
+          await flink.runJar({
+            jarId: generationJarId(spec),
+            ...(spec.job.entryClass !== undefined ? { entryClass: spec.job.entryClass } : {}),
+            programArgs: spec.job.args,
+            parallelism: spec.job.parallelism,
+            jobId,
+            ...(input.restore
+              ? { savepointPath: input.restore.path, allowNonRestoredState: input.restore.allowNonRestoredState }
+              : {}),
+          });
+        } catch (err) {
+          // A duplicate job id (our earlier attempt landed, its answer lost) is the job we wanted.
+          if (await known().catch(() => false)) return { jobId, submitted: false };
+          throw err;
+        }
+        return { jobId, submitted: true };
+      });
+    },
+
+    /** Server-side apply of `<app>-rest` selecting generation `generation`'s JobManager. */
+    async switchLiveService(input: SwitchLiveInput): Promise<void> {
+      const { spec } = input;
+      await classified(`pointing ${spec.namespace}/${spec.name}-rest at generation ${input.generation}`, async () => {
+        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        await deps.kube.apply([
+          renderLiveRestService({ spec, generation: input.generation, ...(owner ? { owner } : {}) }),
+        ]);
+      });
+    },
+
+    /**
+     * Remove one generation: its Deployments (then wait, bounded, for its pods to go), its
+     * ConfigMap and Services. `blueGreen: false` is a recreate generation (the objects named
+     * `<app>-*` without a generation label; `<app>-rest` stays, it is the live Service).
+     */
+    async removeGeneration(input: RemoveGenerationInput): Promise<void> {
+      const { app, generation } = input;
+      const { namespace } = app;
+      await classified(`removing generation ${generation} of ${namespace}/${app.name}`, async () => {
+        const names = input.blueGreen ? generationObjectNames(app.name, generation) : objectNames(app.name);
+        const targets = [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: names.jobManager },
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: names.taskManager },
+          { apiVersion: 'v1', kind: 'ConfigMap', name: names.configMap },
+          { apiVersion: 'v1', kind: 'Service', name: names.rpcService },
+          ...(input.blueGreen ? [{ apiVersion: 'v1', kind: 'Service', name: names.restService }] : []),
+        ];
+        for (const t of targets) await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
+        const ctx = Context.current();
+        const previous = ctx.info.heartbeatDetails as { waitingSince?: number } | undefined;
+        const waitingSince = typeof previous?.waitingSince === 'number' ? previous.waitingSince : Date.now();
+        const timeoutMs = deps.config.podsGoneTimeoutMs;
+        const selector = generationPodSelector(app.name, input.blueGreen ? generation : undefined);
+        const result = await deps.kube.waitForPodsGone({
+          namespace,
+          labelSelector: selector,
+          timeoutMs: Math.max(0, waitingSince + timeoutMs - Date.now()),
+          pollIntervalMs: deps.config.pollIntervalMs,
+          signal: activitySignal(),
+          onPoll: (remaining) => ctx.heartbeat({ waitingSince, remaining }),
+        });
+        if (!result.gone)
+          throw fail(
+            FailureType.WaitTimedOut,
+            `pods of generation ${generation} of ${namespace}/${app.name} still there after ${timeoutMs / 1000}s: ` +
+              `${result.remaining.join(', ')} (stuck Terminating? see \`kubectl describe pod -n ${namespace} ` +
+              `${result.remaining[0] ?? ''}\`)`,
+          );
+      });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Timeout/retry profiles of the blue/green generation activities (src/activities/generation.ts),
+ * in the manner of ./activity-profiles.ts.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { GenerationActivities } from '../activities/types';
+import { FailureType } from '../contract/failures';
+
+const nonRetryableErrorTypes = [
+  FailureType.InvalidSpec,
+  FailureType.JobFailed,
+  FailureType.DeploymentUnhealthy,
+  FailureType.NotStable,
+  FailureType.LockLost,
+  FailureType.RecordDeleted,
+  FailureType.KubernetesRefused,
+  FailureType.FlinkRefused,
+];
+
+/**
+ * The wait for a generation's cluster: heartbeating; its deadline (the spec's stability timeout)
+ * travels in the input, so unlimited attempts cannot extend it. 2 h bounds a spec's timeout.
+ */
+export const clusterWait = proxyActivities<Pick<GenerationActivities, 'awaitClusterReady'>>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
+ * The REST jar run (runs the job's main(); Flink's client timeout is 2 min). 10 attempts: each
+ * looks for our job id first, so a retry never submits twice; a refusal (FlinkRefused) is final.
+ */
+export const submit = proxyActivities<Pick<GenerationActivities, 'submitJob'>>({
+  startToCloseTimeout: '3 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 10, nonRetryableErrorTypes },
+});
+
+/**
+ * Server-side apply of the live Service, and a generation's removal (bounded by the
+ * podsGoneTimeout setting): unlimited attempts, both are idempotent and must happen.
+ */
+export const generations = proxyActivities<Pick<GenerationActivities, 'switchLiveService' | 'removeGeneration'>>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes },
+});

@@ -1,0 +1,274 @@
+/**
+ * Blue/green generations (`spec.flinkDeploy.upgrade.strategy: blue-green`; docs/workflows.md,
+ * "Blue/green upgrade"). Each generation is a session cluster of its own (`<app>-g<N>-*`):
+ * the new one starts and becomes ready while the old job runs; then the old job is stopped with
+ * a savepoint (the state is secured before anything is torn down); then the job is submitted to
+ * the new cluster from it, under a job id recorded first (never two RUNNING jobs: the old one is
+ * stopped before the new one is submitted, and a retried submit finds our job id); `<app>-rest`
+ * moves to the new generation; once stable, the old generation goes. Not stable: the new
+ * generation goes first, then the last stable spec is submitted to the old cluster, still
+ * standing, from the same savepoint.
+ */
+import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
+import { blueGreenJarId } from '../spec/blue-green';
+import { UpgradeStrategy, type AppSpec } from '../spec/types';
+import { kube, stability } from './activity-profiles';
+import { clusterWait, generations, submit } from './blue-green-profiles';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
+import { applicationFailureOf, type BodyResult, type OperationContext } from './operation';
+import { Phase } from '../contract/phases';
+import { preflight, PreflightPatch } from './preflight';
+import type { RolloutInput, RolloutResult } from './rollout';
+import { secureState } from './secure-state';
+import { Operation, Outcome, type OperationResult } from '../contract/operations';
+import { SavepointKind } from '../contract/savepoints';
+
+/** `patched()` id: a blue-green spec takes the generation path (rollout and upgrade). */
+export const BlueGreenPatch = 'blue-green-generations';
+
+/** True when `spec` is blue-green and this run takes the generation path (patch marker written). */
+export function takesGenerationPath(spec: AppSpec): boolean {
+  return spec.upgradeStrategy === UpgradeStrategy.BlueGreen && patched(BlueGreenPatch);
+}
+
+function isBlueGreenSpec(spec: AppSpec | undefined): boolean {
+  return spec?.upgradeStrategy === UpgradeStrategy.BlueGreen;
+}
+
+type Restore = { path: string; allowNonRestoredState: boolean } | undefined;
+
+/** Failures after which nothing more can be recorded: no rollback is tried. */
+const noRollbackOn: string[] = [FailureType.LockLost, FailureType.RecordDeleted];
+
+/**
+ * Generation `generation`'s cluster, started and ready (no job yet). Leftovers of an earlier
+ * use of this generation number (a rolled-back upgrade) and their HA metadata go first.
+ */
+async function startCluster(ctx: OperationContext, spec: AppSpec, generation: number, jobId: string): Promise<void> {
+  await ctx.enterPhase(
+    Phase.StartingCluster,
+    `starting the cluster of generation ${generation} (${spec.name}-g${generation}, ${spec.taskManager.replicas} ` +
+      `TaskManagers) beside the running job`,
+  );
+  await generations.removeGeneration({ app: ctx.app, generation, blueGreen: true });
+  await kube.removeHaMetadata({ app: ctx.app, generations: [generation] });
+  await kube.applyApplication({ spec, generation, jobId });
+  ctx.progress.say(`waiting for generation ${generation}'s JobManager, TaskManagers and the job's jar`);
+  await clusterWait.awaitClusterReady({
+    app: ctx.app,
+    generation,
+    taskManagers: spec.taskManager.replicas,
+    slots: spec.job.parallelism,
+    jarId: blueGreenJarId(spec.job.jarURI),
+    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
+  });
+}
+
+/** Record the job (the live generation), submit it, point `<app>-rest` at it, wait until stable. */
+async function submitAndAwait(
+  ctx: OperationContext,
+  input: { spec: AppSpec; generation: number; jobId: string; restore: Restore; label: string },
+): Promise<RolloutResult> {
+  const { spec, generation, jobId, restore } = input;
+  await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
+  await ctx.enterPhase(
+    Phase.Submitting,
+    `submitting the ${input.label} to generation ${generation} as job ` +
+      `${jobId}${restore ? ` from ${restore.path}` : ', no restore'}`,
+  );
+  const submitted = await submit.submitJob({ app: ctx.app, generation, spec, jobId, ...(restore ? { restore } : {}) });
+  if (!submitted.submitted) ctx.progress.say(`job ${jobId} was already submitted (an earlier attempt's)`);
+  await generations.switchLiveService({ spec, generation });
+  await ctx.enterPhase(
+    Phase.WaitingForStable,
+    `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s ` +
+      `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
+  );
+  const stable = await stability.awaitJobStable({
+    app: ctx.app,
+    jobId,
+    generation,
+    expectRestoredFrom: restore?.path,
+    stability: spec.stability,
+    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
+  });
+  return { ...stable, jobId, generation };
+}
+
+/**
+ * `rollout` of a blue-green spec (deploy, resume, restart, rollback): a new generation's
+ * cluster, the job submitted to it, stable; then the record's previous generation goes (its
+ * job is already stopped or gone: the callers secure it first).
+ */
+export async function blueGreenRollout(ctx: OperationContext, input: RolloutInput): Promise<RolloutResult> {
+  const { spec, generation } = input;
+  if (!input.preflighted) await preflight(PreflightPatch.BeforeRollout, { spec, generation });
+  const jobId = hexId(uuid4());
+  await startCluster(ctx, spec, generation, jobId);
+  const done = await submitAndAwait(ctx, { spec, generation, jobId, restore: input.restore, label: input.label });
+  const previous = ctx.state.generation;
+  if (previous > 0 && previous !== generation) {
+    await ctx.enterPhase(Phase.RemovingDeployments, `removing generation ${previous}`);
+    await generations.removeGeneration({
+      app: ctx.app,
+      generation: previous,
+      blueGreen: isBlueGreenSpec(ctx.state.lastAppliedSpec),
+    });
+  }
+  return done;
+}
+
+/** The recreate path's rollback (upgrade.ts), for an old generation that cannot take the job. */
+export type RollBackByRollout = (
+  ctx: OperationContext,
+  input: { cause: string; generation: number; restorePath?: string },
+) => Promise<never>;
+
+export interface BlueGreenUpgradeInput {
+  spec: AppSpec;
+  triggerId: string;
+  operation: Operation;
+  rollBackByRollout: RollBackByRollout;
+}
+
+/** The blue/green upgrade (the caller checked a job runs and ran the pre-flight). */
+export async function blueGreenUpgradeBody(ctx: OperationContext, input: BlueGreenUpgradeInput): Promise<BodyResult> {
+  const { spec, triggerId, operation } = input;
+  const { state } = ctx;
+  const old = { generation: state.generation, spec: state.lastAppliedSpec, jobId: state.jobId as string };
+  const generation = old.generation + 1;
+  const jobId = hexId(uuid4());
+  try {
+    await startCluster(ctx, spec, generation, jobId);
+  } catch (err) {
+    // Nothing of the running job was touched: the new cluster goes, the failure stands.
+    await CancellationScope.nonCancellable(() =>
+      generations.removeGeneration({ app: ctx.app, generation, blueGreen: true }),
+    );
+    throw err;
+  }
+  const secured = await CancellationScope.nonCancellable(async () => {
+    const result = await secureState(ctx, {
+      mode: spec.job.upgradeMode,
+      jobId: old.jobId,
+      triggerId,
+      spec,
+      kind: SavepointKind.Upgrade,
+    });
+    if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
+    return result;
+  });
+  const restore: Restore = secured.restorePath
+    ? { path: secured.restorePath, allowNonRestoredState: spec.job.allowNonRestoredState }
+    : undefined;
+  const back = (cause: string) =>
+    CancellationScope.nonCancellable(() =>
+      rollBackOntoOld(ctx, { cause, old, newGeneration: generation, restorePath: restore?.path, input }),
+    );
+  if (CancellationScope.current().consideredCancelled) return back('cancelled on request');
+  let done: RolloutResult;
+  try {
+    done = await submitAndAwait(ctx, { spec, generation, jobId, restore, label: 'new version' });
+  } catch (err) {
+    if (isCancellation(err)) return back('cancelled on request');
+    const failure = applicationFailureOf(err);
+    if (failure && noRollbackOn.includes(failure.type ?? '')) throw err;
+    return back(failure?.message ?? String(err));
+  }
+  // Stable: the record says so before the old generation goes.
+  await ctx.recordChanges({ kind: 'stable', generation, jobId: done.jobId, spec });
+  await ctx.enterPhase(
+    Phase.RemovingDeployments,
+    `removing generation ${old.generation} (job ${done.jobId} is stable)`,
+  );
+  await generations.removeGeneration({
+    app: ctx.app,
+    generation: old.generation,
+    blueGreen: isBlueGreenSpec(old.spec),
+  });
+  return {
+    result: {
+      operation,
+      outcome: Outcome.Succeeded,
+      jobId: done.jobId,
+      savepoint: secured.entry?.location,
+      restoredFrom: restore?.path,
+      message:
+        `${operation} done (blue-green): job ${done.jobId} is stable on generation ${generation}` +
+        `${restore ? `, restored from ${restore.path}` : ', stateless'}; generation ${old.generation} removed`,
+    },
+    finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
+  };
+}
+
+/**
+ * Automatic rollback while the old generation still stands: the new generation goes first (its
+ * job, if it runs, with it), then the last stable spec is submitted to the old cluster from the
+ * same savepoint. An old generation that cannot take it (not a blue-green cluster, or not
+ * running the last stable spec) falls back to the recreate rollback. Always throws.
+ */
+async function rollBackOntoOld(
+  ctx: OperationContext,
+  args: {
+    cause: string;
+    old: { generation: number; spec?: AppSpec; jobId: string };
+    newGeneration: number;
+    restorePath?: string;
+    input: BlueGreenUpgradeInput;
+  },
+): Promise<never> {
+  const { old, cause, restorePath } = args;
+  const stableSpec = ctx.state.lastStableSpec;
+  const oldTakesIt = !!stableSpec && isBlueGreenSpec(old.spec) && ctx.state.lastStableJobId === old.jobId;
+  await ctx.enterPhase(
+    Phase.RollingBack,
+    `new version not stable (${cause}); removing generation ${args.newGeneration}, then the last stable spec ` +
+      `${oldTakesIt ? `on generation ${old.generation}, still standing` : 'as a new generation'}` +
+      `${restorePath ? ` from ${restorePath}` : ''}`,
+  );
+  await generations.removeGeneration({ app: ctx.app, generation: args.newGeneration, blueGreen: true });
+  if (!oldTakesIt || !stableSpec) {
+    return args.input.rollBackByRollout(ctx, { cause, generation: args.newGeneration + 1, restorePath });
+  }
+  const restore: Restore = restorePath
+    ? { path: restorePath, allowNonRestoredState: stableSpec.job.allowNonRestoredState }
+    : undefined;
+  try {
+    const back = await submitAndAwait(ctx, {
+      spec: stableSpec,
+      generation: old.generation,
+      jobId: hexId(uuid4()),
+      restore,
+      label: 'last stable version',
+    });
+    await ctx.recordChanges({ kind: 'stable', generation: old.generation, jobId: back.jobId, spec: stableSpec });
+    const result: OperationResult = {
+      operation: Operation.Upgrade,
+      outcome: Outcome.RolledBack,
+      jobId: back.jobId,
+      restoredFrom: restore?.path,
+      message:
+        `upgrade failed, rolled back: ${cause}; the last stable spec runs again on generation ` +
+        `${old.generation} as job ${back.jobId}${restore ? `, restored from ${restore.path}` : ''}`,
+    };
+    throw ApplicationFailure.create({
+      type: FailureType.UpgradeRolledBack,
+      nonRetryable: true,
+      message: result.message,
+      details: [result],
+    });
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (failure?.type === FailureType.UpgradeRolledBack) throw err;
+    const why = failure?.message ?? String(err);
+    await ctx.recordChanges({ kind: 'failed', reason: `rollback failed: ${why}` });
+    throw ApplicationFailure.create({
+      type: FailureType.RollbackFailed,
+      nonRetryable: true,
+      message:
+        `upgrade failed (${cause}) and the rollback onto generation ${old.generation} failed too (${why}): the ` +
+        `application is NOT running a stable version`,
+    });
+  }
+}

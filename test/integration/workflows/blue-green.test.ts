@@ -1,0 +1,158 @@
+/**
+ * The blue-green path of the workflows (src/workflows/blue-green.ts) over the in-memory
+ * activities on the time-skipping server: the new generation's cluster is ready before the old
+ * job stops, the job is submitted after it stopped (never two RUNNING jobs), the old generation
+ * goes once the new job is stable; not stable: rollback onto the old generation, still standing,
+ * from the same savepoint; a cluster that never gets ready leaves the old job running; a submit
+ * whose answer was lost is not submitted twice.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { loadAppSpec, UpgradeStrategy, type AppSpec } from '../../../src/spec';
+import { FailureType } from '../../../src/contract/failures';
+import type { OperationResult } from '../../../src/contract/operations';
+import type { FlinkDeployActivities } from '../../../src/activities/types';
+import { apply } from '../../../src/workflows';
+import { InMemoryCluster } from '../../support/in-memory-activities';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+const counter = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const v1: AppSpec = { ...structuredClone(counter), upgradeStrategy: UpgradeStrategy.BlueGreen };
+const v2: AppSpec = { ...structuredClone(v1), image: 'flink:2.3-v2' };
+
+let kit: WorkflowTestKit;
+beforeAll(async () => {
+  kit = await createWorkflowTestKit();
+});
+afterAll(async () => {
+  await kit?.teardown();
+});
+
+/** The activities, each submit checking that no other job RUNS at that moment. */
+function watched(cluster: InMemoryCluster, runningAtSubmit: number[]): FlinkDeployActivities {
+  const activities = cluster.activities();
+  return {
+    ...activities,
+    submitJob: async (input) => {
+      runningAtSubmit.push(cluster.runningJobs().filter((j) => j.jobId !== input.jobId).length);
+      return activities.submitJob(input);
+    },
+  };
+}
+
+let seq = 0;
+function run(cluster: InMemoryCluster, spec: AppSpec, runningAtSubmit: number[] = []): Promise<OperationResult> {
+  return kit.execute(watched(cluster, runningAtSubmit), apply, { spec }, `flink-deploy/default/counter-bg-${++seq}`);
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  return (err as WorkflowFailedError).cause as ApplicationFailure;
+}
+
+const names = (cluster: InMemoryCluster) => cluster.calls.map((c) => c.name);
+const indexOf = (cluster: InMemoryCluster, name: string, from = 0) => names(cluster).indexOf(name, from);
+
+async function deployedV1(): Promise<InMemoryCluster> {
+  const cluster = new InMemoryCluster();
+  const result = await run(cluster, v1);
+  expect(result.outcome).toBe('succeeded');
+  expect(cluster.record).toMatchObject({ generation: 1, status: 'running' });
+  expect([...cluster.clusters.keys()]).toEqual([1]);
+  expect(cluster.runningJobs()).toEqual([expect.objectContaining({ generation: 1, image: 'flink:2.3' })]);
+  return cluster;
+}
+
+test('upgrade: new cluster ready before the old job stops, job submitted after, old generation removed', async () => {
+  const cluster = await deployedV1();
+  const oldJob = cluster.record!.jobId!;
+  const start = cluster.calls.length;
+  const runningAtSubmit: number[] = [];
+
+  const result = await run(cluster, v2, runningAtSubmit);
+
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  const ready = indexOf(cluster, 'awaitClusterReady', start);
+  const stop = indexOf(cluster, 'takeSavepoint', start);
+  const submit = indexOf(cluster, 'submitJob', start);
+  const removed = indexOf(cluster, 'removeGeneration', stop);
+  expect(indexOf(cluster, 'applyApplication', start)).toBeLessThan(ready);
+  expect(ready).toBeLessThan(stop);
+  expect(stop).toBeLessThan(submit);
+  expect(submit).toBeLessThan(removed);
+  expect(cluster.calls[removed]!.input).toMatchObject({ generation: 1, blueGreen: true });
+  expect(runningAtSubmit.at(-1)).toBe(0);
+  const savepoint = (cluster.calls[stop]!.input as { jobId: string; stop: boolean }) ?? {};
+  expect(savepoint).toMatchObject({ jobId: oldJob, stop: true });
+  const running = cluster.runningJobs();
+  expect(running).toHaveLength(1);
+  expect(running[0]).toMatchObject({ generation: 2, image: 'flink:2.3-v2', restoredFrom: result.savepoint });
+  expect([...cluster.clusters.keys()]).toEqual([2]);
+  expect(cluster.record).toMatchObject({ generation: 2, jobId: running[0]!.jobId, status: 'running' });
+  expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3-v2');
+});
+
+test('not stable: new generation removed, last stable spec on the old one from the same savepoint', async () => {
+  const cluster = await deployedV1();
+  cluster.script.unstableImages = ['flink:2.3-v2'];
+  const start = cluster.calls.length;
+  const runningAtSubmit: number[] = [];
+
+  const failure = await failureOf(run(cluster, v2, runningAtSubmit));
+
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  expect(failure.message).toMatch(/runs again on generation 1/);
+  const savepoint = cluster.calls.find((c, i) => i >= start && c.name === 'takeSavepoint');
+  expect(savepoint).toBeDefined();
+  const submits = cluster.calls.filter((c, i) => i >= start && c.name === 'submitJob');
+  expect(submits.map((c) => (c.input as { generation: number }).generation)).toEqual([2, 1]);
+  const second = submits[1]!.input as { restore?: { path: string }; spec: AppSpec };
+  expect(second.spec.image).toBe('flink:2.3');
+  // Generation 2 was removed before the old spec was submitted to generation 1.
+  const removeNew = cluster.calls.findIndex(
+    (c, i) => i >= start && c.name === 'removeGeneration' && (c.input as { generation: number }).generation === 2,
+  );
+  expect(removeNew).toBeLessThan(cluster.calls.indexOf(submits[1]!));
+  expect(runningAtSubmit).toEqual([0, 0]);
+  const running = cluster.runningJobs();
+  expect(running).toHaveLength(1);
+  expect(running[0]).toMatchObject({ generation: 1, image: 'flink:2.3', restoredFrom: second.restore?.path });
+  expect(second.restore?.path).toMatch(/^file:\/\/\/sp\/savepoint-/);
+  expect([...cluster.clusters.keys()]).toEqual([1]);
+  expect(cluster.record).toMatchObject({ generation: 1, jobId: running[0]!.jobId, status: 'running' });
+});
+
+test('a new cluster that never gets ready: the old job is never stopped, the new generation goes', async () => {
+  const cluster = await deployedV1();
+  const oldJob = cluster.record!.jobId!;
+  cluster.script.clusterNotReadyImages = ['flink:2.3-v2'];
+  const start = cluster.calls.length;
+
+  const failure = await failureOf(run(cluster, v2));
+
+  expect(failure.type).toBe(FailureType.DeploymentUnhealthy);
+  expect(cluster.calls.slice(start).map((c) => c.name)).not.toContain('takeSavepoint');
+  expect(cluster.runningJobs()).toEqual([expect.objectContaining({ jobId: oldJob, generation: 1 })]);
+  expect([...cluster.clusters.keys()]).toEqual([1]);
+});
+
+test('a submit whose answer was lost is retried without a second job', async () => {
+  const cluster = await deployedV1();
+  cluster.script.submitAnswerLost = true;
+  const start = cluster.calls.length;
+
+  const result = await run(cluster, v2);
+
+  expect(result.outcome).toBe('succeeded');
+  const submits = cluster.calls.filter((c, i) => i >= start && c.name === 'submitJob');
+  expect(submits).toHaveLength(2);
+  expect((submits[0]!.input as { jobId: string }).jobId).toBe((submits[1]!.input as { jobId: string }).jobId);
+  expect(cluster.jobs.filter((j) => j.generation === 2)).toHaveLength(1);
+  expect(cluster.runningJobs()).toHaveLength(1);
+});
