@@ -25,6 +25,8 @@ export interface CounterManifestOptions {
   savepointDir?: string;
   windowSeconds?: number;
   timeoutSeconds?: number;
+  /** More flinkConfiguration keys (e.g. `jobmanager.scheduler: adaptive`). */
+  flinkConfiguration?: Record<string, string>;
   /** spec.flinkDeploy.onJobFailure (absent: the default, alert). */
   onJobFailure?: 'alert' | 'restart';
 }
@@ -48,7 +50,9 @@ spec:
     execution.checkpointing.interval: 2s
     execution.checkpointing.savepoint-dir: ${o.savepointDir ?? `file://${path.join(o.dir, 'savepoints')}`}
     execution.checkpointing.dir: file://${path.join(o.dir, 'checkpoints')}
-  flinkDeploy:
+${Object.entries(o.flinkConfiguration ?? {})
+  .map(([key, value]) => `    ${key}: ${JSON.stringify(value)}\n`)
+  .join('')}  flinkDeploy:
     stability:
       windowSeconds: ${o.windowSeconds ?? 8}
       timeoutSeconds: ${o.timeoutSeconds ?? 150}

@@ -10,13 +10,15 @@ import { jobActivities } from './job';
 import { jobStateActivities } from './job-state';
 import { preflightActivities } from './preflight';
 import { recordActivities } from './record';
+import { rescaleActivities } from './rescale';
+import type { RescaleActivities } from './rescale-types';
 import { savepointActivities } from './savepoint';
 import { stabilityActivities } from './stability';
 import type { FlinkDeployActivities } from './types';
 
 export { activityConfigOf, type ActivityDeps, type ActivityConfig } from './deps';
 
-export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
+export function createActivities(deps: ActivityDeps): FlinkDeployActivities & RescaleActivities {
   return {
     ...recordActivities(deps),
     ...savepointActivities(deps),
@@ -27,5 +29,6 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities {
     ...deleteActivities(deps),
     ...stabilityActivities(deps),
     ...haMetadataActivities(deps),
+    ...rescaleActivities(deps),
   };
 }

@@ -3,6 +3,7 @@ import type { AppSpec, SpecChange } from '../spec/types';
 import { ChangeClass } from '../spec/types';
 import { Operation } from '../contract/operations';
 import { flinkVersionTesting, isTestedFlinkVersion } from '../spec/flink-version';
+import { rescaleDecision, rescaleLine } from '../spec/rescale';
 
 /** The operation `apply` runs for a change class. */
 export function operationForChange(changeClass: SpecChange['class']): Operation {
@@ -38,6 +39,11 @@ export interface PlanJson {
   changes: { field: string; from: unknown; to: unknown; effect: string }[];
   /** The operation holding the application now, if any. */
   operationInProgress?: { workflowId: string; type: string; phase: string };
+  /**
+   * Only for a parallelism / TaskManager count change: `rescale in place: job.parallelism 2 → 3` or
+   * `upgrade (savepoint): job.parallelism 2 → 3; not in place: <why>` (docs/spec.md, "In-place rescaling").
+   */
+  rescale?: string;
   /** Only for a Flink version no test here runs: e.g. `Flink 1.19 is not tested here (tested: 1.20, 2.2, 2.3)`. */
   flinkVersionNote?: string;
 }
@@ -47,12 +53,13 @@ export function planJson(spec: AppSpec, change: SpecChange, inProgress?: PlanJso
   return {
     app: { namespace: spec.namespace, name: spec.name },
     class: change.class,
-    operation: operationForChange(change.class),
+    operation: rescaleDecision(spec, change).kind === 'in-place' ? Operation.Scale : operationForChange(change.class),
     upgradeMode: spec.job.upgradeMode,
     summary: change.summary,
     savepointRequested: change.savepointRequested,
     changes: change.changes.map(({ field, from, to, effect }) => ({ field, from, to, effect })),
     operationInProgress: inProgress,
+    ...rescaleField(spec, change),
     ...(isTestedFlinkVersion(spec.flinkVersion)
       ? {}
       : {
@@ -60,6 +67,12 @@ export function planJson(spec: AppSpec, change: SpecChange, inProgress?: PlanJso
             `Flink ${spec.flinkVersion.major}.${spec.flinkVersion.minor} is ` + flinkVersionTesting(spec.flinkVersion),
         }),
   };
+}
+
+function rescaleField(spec: AppSpec, change: SpecChange): Pick<PlanJson, 'rescale'> {
+  const decision = rescaleDecision(spec, change);
+  const line = rescaleLine(decision, spec.job.upgradeMode);
+  return line ? { rescale: line } : {};
 }
 
 function show(value: unknown): string {
@@ -81,6 +94,7 @@ export function planText(plan: PlanJson): string {
         : 'apply would do nothing: the deployed spec matches'
       : `apply would run: ${plan.operation}${plan.savepointRequested ? ' (a savepoint is requested too)' : ''}`,
   );
+  if (plan.rescale) lines.push(plan.rescale);
   if (plan.operationInProgress)
     lines.push(
       `note: ${plan.operationInProgress.type} is in progress (${plan.operationInProgress.phase}): ` +

@@ -11,6 +11,8 @@ export const Phase = {
   Deploying: 'Deploying',
   WaitingForStable: 'WaitingForStable',
   RollingBack: 'RollingBack',
+  /** rescale in place: TaskManagers and the adaptive scheduler's requirements change; the job keeps its id. */
+  Rescaling: 'Rescaling',
   RemovingDeployments: 'RemovingDeployments',
   Disposing: 'Disposing',
   /** delete: the ConfigMap, Services and HA ConfigMaps go, then the record. */

@@ -23,6 +23,7 @@ import type {
   JarUploadResponseDto,
   JobDetailsDto,
   JobExceptionsDto,
+  JobResourceRequirementsDto,
   JobIdsWithStatusDto,
   JobManagerConfigDto,
   MetricValuesDto,
@@ -191,6 +192,27 @@ export class FlinkRestClient {
   /** `GET /jobs/:jobid`. FlinkApiError FLINK_NOT_FOUND for an unknown job. */
   jobDetails(jobId: string, options?: CallOptions): Promise<JobDetailsDto> {
     return this.call('read', { method: 'GET', path: `/jobs/${enc(jobId)}` }, options);
+  }
+
+  /** `GET /jobs/:jobid/resource-requirements`: per vertex, the parallelism bounds (adaptive scheduler, 1.18+). */
+  resourceRequirements(jobId: string, options?: CallOptions): Promise<JobResourceRequirementsDto> {
+    return this.call('read', { method: 'GET', path: `/jobs/${enc(jobId)}/resource-requirements` }, options);
+  }
+
+  /**
+   * `PUT /jobs/:jobid/resource-requirements`: the adaptive scheduler rescales the running job to the new
+   * bounds (a restart from its latest checkpoint, same job id). Idempotent: the same body is the same request.
+   */
+  async setResourceRequirements(
+    jobId: string,
+    requirements: JobResourceRequirementsDto,
+    options?: CallOptions,
+  ): Promise<void> {
+    await this.call(
+      'write',
+      { method: 'PUT', path: `/jobs/${enc(jobId)}/resource-requirements`, body: requirements },
+      options,
+    );
   }
 
   /** `GET /jobs/:jobid/exceptions`: the exception history (newest first). */

@@ -77,6 +77,12 @@ export interface JobVertexDto {
   tasks?: Record<string, number>;
 }
 
+/**
+ * `GET|PUT /jobs/:jobid/resource-requirements` (adaptive scheduler, Flink 1.18+): per job vertex id,
+ * the parallelism the scheduler may run it at.
+ */
+export type JobResourceRequirementsDto = Record<string, { parallelism: { lowerBound: number; upperBound: number } }>;
+
 /** `GET /jobs/:jobid` */
 export interface JobDetailsDto {
   jid: string;

@@ -4,5 +4,6 @@ export * from './dto';
 export * from './endpoint';
 export * from './errors';
 export type { CallOptions } from './http';
+export * from './requirements';
 export * from './results';
 export * from './version';

@@ -5,6 +5,7 @@
  * wait resumes on another (or the restarted) one.
  */
 import { proxyActivities } from '@temporalio/workflow';
+import type { RescaleActivities } from '../activities/rescale-types';
 import type { FlinkDeployActivities as Activities } from '../activities/types';
 import { FailureType } from '../contract/failures';
 
@@ -105,4 +106,20 @@ export const disposal = proxyActivities<Pick<Activities, 'disposeSavepoints'>>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 3, nonRetryableErrorTypes },
+});
+
+/**
+ * In-place rescale (rescale.ts): the TaskManager Deployment's replicas, the resource requirements, and the
+ * waits for both (their deadline travels in the input, WaitTimedOut ends them). 5 attempts: a rescale that
+ * cannot be done falls back to the upgrade path rather than hold the application.
+ */
+export const rescaling = proxyActivities<RescaleActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout,
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '10 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [...nonRetryableErrorTypes, FailureType.WaitTimedOut],
+  },
 });

@@ -11,6 +11,8 @@ import { finishUnfinished, FinishUnfinishedPatch } from './finish-unfinished';
 import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
+import { rescaleDecision, rescaleLine } from '../spec/rescale';
+import { rescaleBody, RescalePatch } from './rescale';
 import { resumeBody } from './resume';
 import { savepointBody } from './savepoint';
 import { suspendBody } from './suspend';
@@ -61,6 +63,18 @@ async function applyBody(
     case 'restart': {
       const operation =
         change.class === 'upgrade' ? Operation.Upgrade : change.class === 'scale' ? Operation.Scale : Operation.Restart;
+      // A rescale alone goes in place where Flink can take it; else the upgrade path, saying why (patched).
+      const rescale = rescaleDecision(spec, change);
+      if (rescale.kind !== 'not-a-rescale' && patched(RescalePatch)) {
+        const inPlace = rescale.kind === 'in-place';
+        ctx.progress.setOperation(inPlace ? Operation.Scale : operation);
+        ctx.progress.say(rescaleLine(rescale, spec.job.upgradeMode) ?? change.summary);
+        if (inPlace) {
+          const { from, to, summary } = rescale;
+          return rescaleBody(ctx, { spec, triggerId, from, to, summary });
+        }
+        return upgradeBody(ctx, { spec, triggerId, operation });
+      }
       ctx.progress.setOperation(operation);
       return upgradeBody(ctx, { spec, triggerId, operation });
     }

@@ -16,6 +16,8 @@ export const Operations = [
   'savepoint',
   'periodic-savepoint',
   'rollback-auto',
+  /** A parallelism change alone with the adaptive scheduler: rescaled in place (issue 15). */
+  'rescale-in-place',
 ] as const;
 export type OperationName = (typeof Operations)[number];
 
@@ -62,6 +64,7 @@ export const InjectionPoints: Record<OperationName, readonly string[]> = {
     AfterStopTrigger,
     BetweenApplyObjects,
   ],
+  'rescale-in-place': ['Locking', 'Planning', 'Rescaling'],
 };
 
 /** The faults (test/faults/matrix/faults.ts injects them). */

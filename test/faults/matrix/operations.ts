@@ -57,6 +57,12 @@ export interface OperationScenario {
   workflowId(run: RunContext): string | undefined;
 }
 
+/** The adaptive scheduler without its cool-down between rescales (rescale-in-place). */
+const adaptiveScheduler = {
+  'jobmanager.scheduler': 'adaptive',
+  'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '0s',
+};
+
 const wait = ['--wait', '--timeout', '25m', '--output', 'json'];
 
 function manifest(run: RunContext, opts: Parameters<MatrixEnv['manifest']>[1]): string {
@@ -170,6 +176,22 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     continuity: 'continues',
     restores: false,
     workflowId: () => undefined,
+  },
+  'rescale-in-place': {
+    setup: async (run) => {
+      await deployFirst(run, { flinkConfiguration: adaptiveScheduler });
+      run.mark = markOutput(run.before);
+    },
+    // The same job goes on writing to the same folder at parallelism 3; a fault may make it fall back to the
+    // upgrade path (said, outcome succeeded), whose job writes to the same folder too.
+    act: (run) =>
+      apply(run, manifest(run, { parallelism: 3, output: run.before, flinkConfiguration: adaptiveScheduler })),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'checkpoint',
+    restores: false,
+    workflowId: opId,
   },
   'rollback-auto': {
     setup: (run) => deployFirst(run),
