@@ -6,7 +6,7 @@
  * from each heartbeating activity's duration and the SDK's throttle (80 % of its heartbeat
  * timeout). Queries (the CLI's `--wait` polls) leave no trace in the history: see `waitQueries`.
  * Not counted: the upsert of `TemporalChangeVersion` the SDK adds to each `patched()` marker
- * (Temporal Cloud exempts it); a Schedule's own action per run it starts is not in the run's
+ * (Temporal Cloud exempts it); a Schedule's own actions per run it starts are not in the run's
  * history either: see `SCHEDULE_ACTIONS_PER_RUN`.
  */
 import type { Client } from '@temporalio/client';
@@ -24,8 +24,11 @@ const billable = new Set<number>([
   E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
 ]);
 
-/** The action a Schedule spends on each run it starts, beside the run's own start (not in its history). */
-export const SCHEDULE_ACTIONS_PER_RUN = 1;
+/**
+ * What Temporal Cloud bills a Schedule for each run it starts beyond the run's own start (which its history
+ * shows): "Schedule Start", 2 actions (docs.temporal.io/cloud/actions, "Schedules": 3 per execution).
+ */
+export const SCHEDULE_ACTIONS_PER_RUN = 2;
 
 /** The SDK's versioning upsert (`TemporalChangeVersion` only), made with each `patched()` marker: not billed. */
 function versioningUpsert(e: temporal.api.history.v1.IHistoryEvent): boolean {
