@@ -5,6 +5,9 @@
  * n means n - 1 retries); plus activity heartbeats, which the history does not show: estimated
  * from each heartbeating activity's duration and the SDK's throttle (80 % of its heartbeat
  * timeout). Queries (the CLI's `--wait` polls) leave no trace in the history: see `waitQueries`.
+ * Not counted: the upsert of `TemporalChangeVersion` the SDK adds to each `patched()` marker
+ * (Temporal Cloud exempts it); a Schedule's own actions per run it starts are not in the run's
+ * history either: see `SCHEDULE_ACTIONS_PER_RUN`.
  */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -20,6 +23,19 @@ const billable = new Set<number>([
   E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
   E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
 ]);
+
+/**
+ * What Temporal Cloud bills a Schedule for each run it starts beyond the run's own start (which its history
+ * shows): "Schedule Start", 2 actions (docs.temporal.io/cloud/actions, "Schedules": 3 per execution).
+ */
+export const SCHEDULE_ACTIONS_PER_RUN = 2;
+
+/** The SDK's versioning upsert (`TemporalChangeVersion` only), made with each `patched()` marker: not billed. */
+function versioningUpsert(e: temporal.api.history.v1.IHistoryEvent): boolean {
+  const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+  const keys = Object.keys(fields ?? {});
+  return keys.length > 0 && keys.every((k) => k === 'TemporalChangeVersion');
+}
 
 export interface ActionCount {
   historyActions: number;
@@ -50,7 +66,7 @@ export async function countActions(client: Client, workflowId: string, runId?: s
   const scheduled = new Map<number, number>(); // scheduled event id → heartbeat timeout (s)
   const startedAt = new Map<number, number>();
   for (const e of events) {
-    if (billable.has(Number(e.eventType))) historyActions++;
+    if (billable.has(Number(e.eventType)) && !versioningUpsert(e)) historyActions++;
     const id = Number(e.eventId);
     const s = e.activityTaskScheduledEventAttributes;
     if (s) scheduled.set(id, seconds(s.heartbeatTimeout));

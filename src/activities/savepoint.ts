@@ -5,6 +5,7 @@
  * A JobManager failover (HA: no endpoint, connection refused, 503 during the leader election, the
  * job INITIALIZING again, the trigger forgotten by the new leader) is waited out, bounded by the
  * `savepoint.failoverTimeout` setting, and the same trigger id is sent again (one savepoint per id).
+ * `recordFirst` (the phase entered) is written to the record before anything is asked of Flink.
  */
 import { hasErrorCode } from '../contract/errors';
 import { Context } from '@temporalio/activity';
@@ -14,6 +15,7 @@ import type { ActivityDeps } from './deps';
 import { cancellationOf, classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { markDisposal } from './record-changes';
+import { recordActivities } from './record';
 import { withSavepointsBounded } from '../k8s/state-record/bounds';
 import type { DisposeResult, DisposeSavepointsInput, SavepointTaken, TakeSavepointInput } from './types';
 import type { AppSpec } from '../spec/types';
@@ -44,6 +46,7 @@ export function failoverSign(err: unknown): string | undefined {
 }
 
 export function savepointActivities(deps: ActivityDeps) {
+  const records = recordActivities(deps);
   /**
    * One look at the savepoint: find the trigger, or trigger it (the job RUNNING, its tasks too), then
    * poll it to its end. Throws a {@link FailoverSign} (or a transport error) while the JobManager fails over.
@@ -146,6 +149,8 @@ export function savepointActivities(deps: ActivityDeps) {
         `${input.stop ? 'stop-with-savepoint' : 'savepoint'} of job ${jobId} (${app.namespace}/${app.name}, ` +
         `trigger ${triggerId})`;
       const bound = deps.config.savepointFailoverTimeoutMs;
+      // The phase is in the record before the trigger (a failed write fails here: nothing was asked of Flink).
+      if (input.recordFirst) await records.updateRecord({ app, ...input.recordFirst });
       return classified(what, async () => {
         const ctx = Context.current();
         let failingOverSince: number | undefined;

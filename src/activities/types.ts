@@ -40,6 +40,12 @@ export interface TakeSavepointInput {
   stop: boolean;
   /** Unset: Flink's configured savepoint directory. */
   targetDirectory?: string;
+  /**
+   * Record changes (the phase entered) written under the lock before Flink is asked anything, as
+   * `updateRecord` would: the write that must precede the trigger rides in this activity instead
+   * of one of its own (one Temporal action fewer per savepoint). Written again by a retry (idempotent).
+   */
+  recordFirst?: { workflowId: string; changes: RecordChange[] };
 }
 
 /** A completed savepoint. */

@@ -31,6 +31,12 @@ export async function runWorker(settings: Settings): Promise<void> {
     },
   });
   logger.info({ settings: describeSettings(settings) }, 'starting flink-deploy worker');
+  // glibc reads it at process start (it cannot be a setting read here): the chart and the image set it.
+  if (!process.env.MALLOC_ARENA_MAX)
+    logger.warn(
+      'MALLOC_ARENA_MAX is not set: glibc keeps up to 8 malloc arenas per core, about 100 MB more resident ' +
+        'memory at a thousand applications; start the worker with MALLOC_ARENA_MAX=2 (docs/fleet.md, worker memory)',
+    );
   // Served from the start: not ready while connecting, ready once the worker polls (health.ts).
   let worker: Worker | undefined;
   const health: HealthEndpoint | undefined = settings.healthAddress

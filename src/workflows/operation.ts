@@ -16,7 +16,7 @@ import type { DeployedState, RecordChange } from '../contract/deployed-state';
 import { record } from './activity-profiles';
 import { FailureType } from '../contract/failures';
 import { Phase } from '../contract/phases';
-import { ProgressTracker } from './progress';
+import { PeriodicOutcomeOnFailurePatch, ProgressTracker } from './progress';
 import { Outcome, type Operation, type OperationResult } from '../contract/operations';
 import type { AppRef } from '../contract/app';
 
@@ -36,6 +36,10 @@ export const Patch = {
   HaMetadataOnSuspend: 'ha-metadata-on-suspend',
   /** A failed savepoint says no savepoint was taken, what Flink says of the job, and what to run (jobState). */
   SavepointFailureSaysJobState: 'savepoint-failure-says-job-state',
+  /** A savepoint run's Savepointing phase is written to the record by takeSavepoint itself (recordFirst). */
+  SavepointPhaseWithTrigger: 'savepoint-phase-with-trigger',
+  /** A periodic savepoint upserts FlinkOutcome only when it failed or was cancelled (progress.ts). */
+  PeriodicOutcomeOnFailure: PeriodicOutcomeOnFailurePatch,
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

@@ -2,13 +2,23 @@
  * Progress of the running operation: the phase as a search attribute, the current details in
  * words (Temporal UI "current details"), and the `progress` query.
  */
-import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { progressQuery } from '../contract/progress';
 import { FlinkOutcome, FlinkPhase } from '../contract/search-attributes';
 import type { AppRef } from '../contract/app';
-import type { Operation, OperationResult } from '../contract/operations';
+import { Outcome, type Operation, type OperationResult } from '../contract/operations';
 import type { PhaseEntry, Progress } from '../contract/progress';
 import type { Phase } from '../contract/phases';
+
+/**
+ * `patched()` id (listed in `Patch`, operation.ts): a run that does not upsert its phases (a periodic
+ * savepoint) upserts FlinkOutcome only for an outcome worth finding (failed, cancelled...): one
+ * Temporal action fewer per succeeded or skipped run, whose outcome stays in its result and the record.
+ */
+export const PeriodicOutcomeOnFailurePatch = 'periodic-outcome-on-failure';
+
+/** Outcomes a periodic savepoint does not index (their runs complete; the result says which). */
+const unindexed: ReadonlySet<string> = new Set([Outcome.Succeeded, Outcome.Skipped]);
 
 /** Tracks phases of one operation. */
 export class ProgressTracker {
@@ -19,7 +29,8 @@ export class ProgressTracker {
 
   /**
    * @param upsertPhases whether each phase is also upserted as the FlinkPhase search attribute
-   * (one Temporal action each; periodic savepoints skip it to stay cheap).
+   * (one Temporal action each; periodic savepoints skip it to stay cheap, and index only an outcome
+   * worth finding).
    */
   constructor(
     private readonly app: AppRef,
@@ -64,11 +75,12 @@ export class ProgressTracker {
     setCurrentDetails(`**${this.phase}**: ${details}`);
   }
 
-  /** Record the result; upserts the outcome search attribute. */
+  /** Record the result; upserts the outcome search attribute (see {@link PeriodicOutcomeOnFailurePatch}). */
   finish(result: OperationResult): void {
     this.result = result;
     this.details = result.message;
     setCurrentDetails(`**${result.outcome}**: ${result.message}`);
-    upsertSearchAttributes([{ key: FlinkOutcome, value: result.outcome }]);
+    const quiet = !this.upsertPhases && unindexed.has(result.outcome) && patched(PeriodicOutcomeOnFailurePatch);
+    if (!quiet) upsertSearchAttributes([{ key: FlinkOutcome, value: result.outcome }]);
   }
 }

@@ -11,7 +11,7 @@ import { disposal, savepoints } from './activity-profiles';
 import { planRetention } from './decisions/retention';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
-import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
+import { applicationFailureOf, Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { runningJob } from './running-job';
 import { savepointNotTaken } from './savepoint-not-taken';
@@ -92,14 +92,29 @@ export async function savepointBody(
         `${ctx.app.namespace}/${ctx.app.name} has no running job to take a savepoint of (status ` + `${state.status})`,
     });
   }
-  await ctx.enterPhase(
-    Phase.Savepointing,
-    `taking a ${input.kind} savepoint of job ${jobId} (trigger ${input.triggerId}); the job keeps running`,
-  );
+  const details =
+    `taking a ${input.kind} savepoint of job ${jobId} (trigger ${input.triggerId}); ` + 'the job keeps running';
+  const take = { app: ctx.app, jobId, triggerId: input.triggerId, stop: false };
+  // The phase's record write rides in takeSavepoint (one action fewer); runs started before replay it apart.
+  const phaseWithTrigger = patched(Patch.SavepointPhaseWithTrigger);
+  if (phaseWithTrigger) ctx.progress.enter(Phase.Savepointing, details);
+  else await ctx.enterPhase(Phase.Savepointing, details);
   let taken;
   try {
-    taken = await savepoints.takeSavepoint({ app: ctx.app, jobId, triggerId: input.triggerId, stop: false });
+    taken = await savepoints.takeSavepoint(
+      phaseWithTrigger
+        ? {
+            ...take,
+            recordFirst: {
+              workflowId: ctx.workflowId,
+              changes: [{ kind: 'phase', phase: Phase.Savepointing, details }],
+            },
+          }
+        : take,
+    );
   } catch (err) {
+    // The phase write failed (the lock lost, the record deleted): nothing was asked of Flink; said as it is.
+    if (phaseWithTrigger && recordWriteFailed(err)) throw err;
     // Runs started before this look existed replay without it (their histories have no marker).
     if (!patched(Patch.SavepointFailureSaysJobState)) throw err;
     throw await savepointNotTaken(ctx, { jobId, triggerId: input.triggerId, err });
@@ -134,4 +149,10 @@ export async function savepointBody(
     },
     finalChanges: changes,
   };
+}
+
+/** A failure of takeSavepoint's record write (`recordFirst`): the lock lost or the record deleted. */
+function recordWriteFailed(err: unknown): boolean {
+  const type = applicationFailureOf(err)?.type;
+  return type === FailureType.LockLost || type === FailureType.RecordDeleted;
 }

@@ -5,6 +5,7 @@
  * their first job, read from Flink and from their records.
  */
 import { E2eEnv, flinkOf, readRecord, removeApp } from '../support/e2e';
+import { applyFleet } from '../support/fleet-rollout';
 
 const env = new E2eEnv('e2e-fleet');
 beforeAll(() => env.setUp());
@@ -14,58 +15,34 @@ const names = ['fa', 'fb', 'fc', 'fd'];
 /** Four Flink clusters on a shared 2-core machine start slowly: a generous stability timeout. */
 const slow = { timeoutSeconds: 400 };
 
-interface FleetJson {
-  outcome: string;
-  maxRunning: number;
-  apps: { app: { name: string }; state: string; canary: boolean }[];
-  exitCode: number;
-}
-const statesOf = (doc: FleetJson) => Object.fromEntries(doc.apps.map((a) => [a.app.name, a.state]));
-
 test(
   'four applications: one rollout deploys them all; a broken canary halts the others, untouched',
   async () => {
-    const first = await env.cli([
-      'apply',
-      ...names.flatMap((n) => ['-f', env.manifest(n, slow)]),
-      '--concurrency',
-      '2',
-      '--wait',
-      '--timeout',
-      '14m',
-      '-o',
-      'json',
-    ]);
+    const first = await applyFleet(
+      env,
+      names.map((n) => env.manifest(n, slow)),
+      ['--concurrency', '2'],
+    );
     expect({ code: first.code, stderr: first.stderr.slice(-3000) }).toMatchObject({ code: 0 });
-    const deployed = JSON.parse(first.stdout) as FleetJson;
-    expect(deployed).toMatchObject({ outcome: 'succeeded', exitCode: 0 });
-    expect(statesOf(deployed)).toEqual({ fa: 'succeeded', fb: 'succeeded', fc: 'succeeded', fd: 'succeeded' });
-    expect(deployed.maxRunning).toBe(2);
+    expect(first.summary).toMatchObject({ outcome: 'succeeded', exitCode: 0, maxRunning: 2 });
+    expect(first.states).toEqual({ fa: 'succeeded', fb: 'succeeded', fc: 'succeeded', fd: 'succeeded' });
     expect(first.stderr).toMatch(/plan for 4 applications/);
     const jobs = Object.fromEntries(
       await Promise.all(names.map(async (n) => [n, (await readRecord(env.namespace, n)).jobId] as const)),
     );
 
-    const second = await env.cli([
-      'apply',
-      '-f',
-      env.manifest('fa', { ...slow, extraArgs: ['--fail-after-records', '0'] }),
-      ...names.slice(1).flatMap((n) => ['-f', env.manifest(n, { ...slow, parallelism: 3 })]),
-      '--canary',
-      'fa',
-      '--concurrency',
-      '2',
-      '--wait',
-      '--timeout',
-      '14m',
-      '-o',
-      'json',
-    ]);
+    const second = await applyFleet(
+      env,
+      [
+        env.manifest('fa', { ...slow, extraArgs: ['--fail-after-records', '0'] }),
+        ...names.slice(1).map((n) => env.manifest(n, { ...slow, parallelism: 3 })),
+      ],
+      ['--canary', 'fa', '--concurrency', '2'],
+    );
 
     expect({ code: second.code, stderr: second.stderr.slice(-3000) }).toMatchObject({ code: 3 });
-    const halted = JSON.parse(second.stdout) as FleetJson;
-    expect(halted.outcome).toBe('rolled-back');
-    expect(statesOf(halted)).toEqual({ fa: 'rolled-back', fb: 'untouched', fc: 'untouched', fd: 'untouched' });
+    expect(second.summary?.outcome).toBe('rolled-back');
+    expect(second.states).toEqual({ fa: 'rolled-back', fb: 'untouched', fc: 'untouched', fd: 'untouched' });
     const canary = await readRecord(env.namespace, 'fa');
     expect(canary.status).toBe('running');
     expect(canary.lastAppliedSpec?.job.args).not.toContain('--fail-after-records');

@@ -113,6 +113,8 @@ export function benchEnv(ns: BenchNamespace, flinkProxy: string, metricsAddress:
     FLINK_DEPLOY_OBSERVE_NAMESPACES: ns.name,
     FLINK_DEPLOY_METRICS_ADDRESS: metricsAddress,
     FLINK_DEPLOY_LOG_LEVEL: 'warn',
+    // As the chart and the image start it (docs/fleet.md, worker memory).
+    MALLOC_ARENA_MAX: '2',
   };
 }
 

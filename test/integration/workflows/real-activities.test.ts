@@ -15,6 +15,7 @@ import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, savepoint } from '../../../src/workflows';
 import { FailureType } from '../../../src/contract/failures';
 import { SimulatedCluster } from '../../support/simulated-cluster';
+import { countActions, SCHEDULE_ACTIONS_PER_RUN } from '../../../scripts/bench/actions';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
 const loaded = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
@@ -169,11 +170,20 @@ test(
     const restoreSource = upgraded.restoredFrom!;
 
     const taken: string[] = [];
+    const actions: number[] = [];
     for (let i = 0; i < 3; i++) {
       const result = await run(savepoint, { app, kind: 'periodic', retention: { keep: 1 } });
       expect(result.outcome).toBe('succeeded');
       taken.push(result.savepoint!);
+      actions.push((await countActions(kit.env.client, `${operationWorkflowId(app)}-${seq}`)).total);
     }
+    // Issue 14 asks at most 6 Temporal actions per periodic savepoint, the Schedule's own two included
+    // (start, lock, trigger+poll with the phase write, end): 6; the two runs that dispose one more, 7.
+    expect(actions.map((n) => n + SCHEDULE_ACTIONS_PER_RUN)).toEqual([6, 7, 7]);
+    // The phase was still recorded before the trigger: each run ended in it.
+    expect((await record()).history.slice(-3).map((h) => [h.type, h.lastPhase])).toEqual(
+      Array(3).fill(['savepoint', 'Savepointing']),
+    );
 
     expect(cluster.flink.disposed).not.toContain(restoreSource);
     expect(cluster.flink.disposed).toEqual(taken.slice(0, 2));

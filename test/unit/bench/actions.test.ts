@@ -42,6 +42,25 @@ test('an activity retried twice counts its two retries; heartbeats are estimated
   });
 });
 
+test("the SDK's TemporalChangeVersion upsert by a patched() marker is not counted; an outcome upsert is", async () => {
+  const upsert = (key: string) => ({
+    eventType: E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { [key]: { data: [] } } } },
+  });
+  const events = [
+    { eventId: 1, eventType: E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
+    { eventId: 5, eventType: E.EVENT_TYPE_MARKER_RECORDED },
+    { eventId: 6, ...upsert('TemporalChangeVersion') },
+    { eventId: 7, ...upsert('FlinkOutcome') },
+  ];
+  expect(await countActions(clientWith(events), 'wf')).toEqual({
+    historyActions: 2,
+    retries: 0,
+    estimatedHeartbeats: 0,
+    total: 2,
+  });
+});
+
 test("the CLI's --wait queries: one per poll round at most, plus the one that reads the end", () => {
   expect(waitQueries(30_000, 500)).toBe(61);
   expect(waitQueries(1_200, 500)).toBe(4);
