@@ -70,7 +70,7 @@ export function ingressIssues(ingress: IngressManifest, app: { name: string; nam
   }
   if (issues.length > 0) return issues;
   const expanded = expandIngressTemplate(ingress.template, app);
-  const { host, path } = splitIngressUrl(expanded);
+  const { host } = splitIngressUrl(expanded);
   if (/[{}]/.test(expanded) || /[\s\\"'`<>]/.test(expanded) || /[^\x21-\x7e]/.test(expanded)) {
     issues.push(
       invalid(
@@ -90,11 +90,6 @@ export function ingressIssues(ingress: IngressManifest, app: { name: string; nam
         'Use lower-case letters, digits, "-" and "." (a leading "*." is allowed), e.g. ' +
           '{{name}}.{{namespace}}.flink.example.com; no port, no scheme.',
       ),
-    );
-  }
-  if (path.includes('//') && !/\(\/\|\$\)/.test(path)) {
-    issues.push(
-      invalid(`${base}.template`, `the ingress path "${path}" has an empty segment`, 'Remove the doubled "/".'),
     );
   }
   if (ingress.className !== undefined && !isDns1123Subdomain(ingress.className)) {

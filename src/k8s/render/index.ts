@@ -12,4 +12,5 @@ export { Component, FlinkPort, flinkConfDir, objectNames } from './names';
 export { containerResources } from './pod-template';
 export { haConfiguration, haConfigMapSelector, flinkServiceAccount } from './high-availability';
 export { defaultLog4jConsoleProperties } from './log4j';
+export { renderIngress, ingressComponent } from './ingress';
 export { generateJobId, specHash } from '../../spec';
