@@ -49,7 +49,9 @@ if [ -z "$only" ]; then
 fi
 own_started=0
 if ! (eval "$(bash scripts/faults-stack.sh env)"; bash scripts/stack/status.sh) >/dev/null 2>&1; then own_started=1; fi
-eval "$(bash scripts/faults-stack.sh up)"
+# Assigned first: `eval "$(…)"` would swallow a failed start and run the cells on the shared stack.
 cleanup() { [ $own_started = 1 ] && bash scripts/faults-stack.sh down || true; }
 trap cleanup EXIT
+faults_env="$(bash scripts/faults-stack.sh up)"
+eval "$faults_env"
 FD_FAULTS_ONLY="$only" FD_FAULTS_REPEAT="$repeat" npx jest --ci --runInBand test/faults/matrix/matrix.test.ts --selectProjects faults

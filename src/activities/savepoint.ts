@@ -11,7 +11,7 @@ import { Context } from '@temporalio/activity';
 import { FlinkErrorCode, isFlinkError, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
-import { classified, fail } from './failures';
+import { cancellationOf, classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { markDisposal } from './record-changes';
 import { withSavepointsBounded } from '../k8s/state-record/bounds';
@@ -198,6 +198,10 @@ export function savepointActivities(deps: ActivityDeps) {
           if (outcome.kind === 'failed') error = outcome.cause;
           else if (outcome.kind === 'not-found') ctx.log.info(`${location}: already gone (${outcome.cause})`);
         } catch (err) {
+          // Cancelled (the worker shutting down, the run cancelled): not a failed disposal. The retry on
+          // another worker asks Flink again and records what it answers ("not found" is disposed).
+          const cancelled = cancellationOf(`disposing ${location}`);
+          if (cancelled) throw cancelled;
           error = (err as Error).message;
         }
         await deps.kube.records.mutateRecord<AppSpec>({

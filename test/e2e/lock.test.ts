@@ -6,26 +6,16 @@
  * started by another client (another Temporal namespace would be the same) fails with
  * OperationInProgress. The upgrade finishes, the lock is released, nothing else was recorded.
  */
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { operationWorkflowId, savepointScheduleId } from '../../src/contract/ids';
 import type { OperationResult } from '../../src/contract/operations';
 import type { SavepointInput } from '../../src/contract/workflow-inputs';
 import { E2eEnv, eventually, readRecord, removeApp } from '../support/e2e';
-import { stack } from '../support/stack';
+import { setUpWithTemporal } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-lock');
-let connection: Connection;
-let client: Client;
-beforeAll(async () => {
-  await env.setUp();
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
-});
-afterAll(async () => {
-  await connection?.close();
-  await env.tearDown();
-});
+const client = setUpWithTemporal(env);
 
 const wait = ['--wait', '--timeout', '5m'];
 

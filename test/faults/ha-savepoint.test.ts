@@ -5,24 +5,13 @@
  * the finished job again (its HA job result says it is done), and the new generation restores
  * from that savepoint, not from any HA metadata.
  */
-import { Connection, Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { operationWorkflowId } from '../../src/contract/ids';
 import { core, E2eEnv, eventually, flinkOf, readRecord, removeApp, startsFromOne } from '../support/e2e';
-import { stack } from '../support/stack';
+import { setUpWithTemporal } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-ha-sp');
-let connection: Connection;
-let client: Client;
-beforeAll(async () => {
-  await env.setUp();
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
-});
-afterAll(async () => {
-  await connection?.close();
-  await env.tearDown();
-});
+const client = setUpWithTemporal(env);
 
 const EventType = temporal.api.enums.v1.EventType;
 

@@ -7,23 +7,12 @@
  * is taken in their name as the savepoint workflow's first step does.
  */
 import { randomUUID } from 'node:crypto';
-import { Connection, Client } from '@temporalio/client';
 import { savepointScheduleId } from '../../src/contract/ids';
 import { E2eEnv, eventually, kube, readRecord, removeApp } from '../support/e2e';
-import { stack } from '../support/stack';
+import { setUpWithTemporal } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-lock');
-let connection: Connection;
-let client: Client;
-beforeAll(async () => {
-  await env.setUp();
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
-});
-afterAll(async () => {
-  await connection?.close();
-  await env.tearDown();
-});
+const client = setUpWithTemporal(env);
 
 test(
   'a terminated holder is released by the next apply; unlock releases a holder Temporal does not know, never ' +

@@ -6,23 +6,12 @@
  * The other branches (undo, --from-scratch, rollback/suspend from failed, a late cancel):
  * test/integration/workflows/state-first.test.ts.
  */
-import { Connection, Client } from '@temporalio/client';
 import { operationWorkflowId } from '../../src/contract/ids';
 import { E2eEnv, eventually, flinkOf, readRecord, removeApp } from '../support/e2e';
-import { stack } from '../support/stack';
+import { setUpWithTemporal } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-stuck');
-let connection: Connection;
-let client: Client;
-beforeAll(async () => {
-  await env.setUp();
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
-});
-afterAll(async () => {
-  await connection?.close();
-  await env.tearDown();
-});
+const client = setUpWithTemporal(env);
 
 const wait = ['--wait', '--timeout', '5m'];
 

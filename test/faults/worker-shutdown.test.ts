@@ -4,25 +4,15 @@
  * a savepoint upgrade; the activity it was running is retried by a new worker, which finishes the
  * upgrade (succeeded: not failed, not rolled back).
  */
-import { Connection, Client, type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { operationWorkflowId } from '../../src/contract/ids';
 import type { OperationResult } from '../../src/contract/operations';
 import { E2eEnv, flinkOf, readRecord, removeApp } from '../support/e2e';
-import { stack } from '../support/stack';
+import { setUpWithTemporal } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-sigterm');
-let connection: Connection;
-let client: Client;
-beforeAll(async () => {
-  await env.setUp();
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
-});
-afterAll(async () => {
-  await connection?.close();
-  await env.tearDown();
-});
+const client = setUpWithTemporal(env);
 
 /** True while `activity` runs (started on a worker) in the operation's run. */
 async function runningActivity(handle: WorkflowHandle, activity: string): Promise<boolean> {

@@ -41,6 +41,8 @@ export interface HarnessOptions {
   runs?: RunLookup;
   /** The activity's info, e.g. the heartbeat details a retry after a worker restart starts from. */
   info?: Partial<Info>;
+  /** The Kubernetes and Flink of an earlier harness: the next attempt, on another worker, sees what it left. */
+  shared?: Pick<ActivityHarness, 'kube' | 'flink'>;
 }
 
 /** The defaults of the settings table, with polls of 1 ms: the tests never wait on real time. */
@@ -56,8 +58,8 @@ export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
   let offset = 0;
   const clock = options.msPerPoll === undefined ? undefined : jest.spyOn(Date, 'now');
   clock?.mockImplementation(() => start + offset + Math.floor(performance.now() - perfStart));
-  const kube = new InMemoryKube(() => new Date(Date.now()));
-  const flink = new MockFlink();
+  const kube = options.shared?.kube ?? new InMemoryKube(() => new Date(Date.now()));
+  const flink = options.shared?.flink ?? new MockFlink();
   const activities = createActivities({
     kube,
     flinkFor: () => Promise.resolve(flink.client()),

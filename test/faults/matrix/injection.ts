@@ -9,6 +9,9 @@
  *   `POST /jobs/<id>/stop` until the fault has landed (the activity has not seen it yet).
  * - Between the objects of an apply: once the phase Deploying is entered, the proxy holds the answer to
  *   the first server-side apply (`PATCH …?fieldManager=`, not a dry run) until the fault has landed.
+ * - Disposing of a periodic run: that phase comes after the lock is released, so neither the record nor a
+ *   search attribute shows it; the proxy holds Flink's answer to the first `POST /savepoint-disposal`
+ *   (the disposal was planned and recorded, Flink has accepted it, the activity has not seen it yet).
  */
 import type { Client } from '@temporalio/client';
 import { FlinkPhase } from '../../../src/contract/search-attributes';
@@ -30,6 +33,8 @@ export interface PointTarget {
 export interface Reached {
   /** Lets a held answer go (call once the fault has landed). */
   release(): void;
+  /** The point is a held answer (not a phase read from the server). */
+  held?: boolean;
 }
 
 const POINT_TIMEOUT_MS = 300_000;
@@ -72,7 +77,7 @@ async function heldAnswer(
     t.signal.addEventListener('abort', () => reject(new Error(`the operation ended before ${what}`))),
   );
   await Promise.race([tapped, timeout, ended]);
-  return { release };
+  return { release, held: true };
 }
 
 /** Resolves when the operation is at `point` (a held answer, if any, waits for `release`). */
@@ -97,6 +102,14 @@ export async function reachPoint(t: PointTarget, point: string): Promise<Reached
         !req.path.includes('deploy-state') &&
         status < 300,
       'a server-side apply of an object',
+    );
+  }
+  if (point === 'Disposing' && !t.workflowId) {
+    return heldAnswer(
+      t,
+      'flink',
+      (req, status) => req.method === 'POST' && req.path === '/savepoint-disposal' && status < 300,
+      'a savepoint disposal accepted by Flink',
     );
   }
   await phaseEntered(t, point);

@@ -43,20 +43,26 @@ test('the selection (FD_FAULTS_ONLY, stack faults only on an own stack) names at
   expect(runs.length).toBeGreaterThan(0);
 });
 
-test.each(runs)('%s, run %d', async (_id, n, cell) => {
-  const app = `cell-${++appIndex}-${Date.now() % 100_000}`;
-  const before = env.outputDir(app, 'gen-1');
-  const after = scenarios[cell.operation].newOutput ? env.outputDir(app, 'gen-2') : before;
-  const run: RunContext = { env, app, before, after, lastManifest: '' };
-  let result: RunResult | undefined;
-  try {
-    result = await runCell({ env, client, cell, run, n, commit, setUp: true });
-    appendResult(results, result);
-  } finally {
-    await removeApp(env.namespace, app).catch(() => undefined);
-  }
-  expect({ error: result.error, failed: result.invariants.filter((i) => !i.ok) }).toEqual({
-    error: undefined,
-    failed: [],
-  });
-});
+test.each(runs)(
+  '%s, run %d',
+  async (_id, n, cell) => {
+    const app = `cell-${++appIndex}-${Date.now() % 100_000}`;
+    const before = env.outputDir(app, 'gen-1');
+    const after = scenarios[cell.operation].newOutput ? env.outputDir(app, 'gen-2') : before;
+    const run: RunContext = { env, app, before, after, lastManifest: '' };
+    let result: RunResult | undefined;
+    try {
+      result = await runCell({ env, client, cell, run, n, commit, setUp: true });
+      appendResult(results, result);
+    } finally {
+      await removeApp(env.namespace, app).catch(() => undefined);
+    }
+    expect({ error: result.error, failed: result.invariants.filter((i) => !i.ok) }).toEqual({
+      error: undefined,
+      failed: [],
+    });
+    // A run's own bounds (the CLI's --timeout 25m, a worker down for the stability timeout) are what end it,
+    // not Jest's default 10 minutes, which a worker-down-long cell on a loaded machine exceeds.
+  },
+  40 * 60_000,
+);

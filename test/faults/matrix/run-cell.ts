@@ -70,7 +70,8 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     };
     try {
       const reached = await reachPoint(target, cell.point);
-      result.phaseAtFault = await currentPhase(target);
+      // A periodic run's Disposing shows in neither the record nor a search attribute: it is the held answer.
+      result.phaseAtFault = (await currentPhase(target)) ?? (reached.held ? cell.point : undefined);
       try {
         result.fault = await faultInjectors[cell.fault]({
           env,

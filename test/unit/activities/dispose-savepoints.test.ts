@@ -150,3 +150,27 @@ test(
     expect(again?.disposeError).toBeUndefined();
   },
 );
+
+test('the worker shutting down mid-disposal: no failed disposal recorded, the retry disposes', async () => {
+  h = activityHarness();
+  await recordWithPlannedDisposals();
+  // The worker is told to shut down while the first disposal is being recorded.
+  h.kube.before('record.replace', () => h.cancel('WORKER_SHUTDOWN'));
+
+  const failure = await h.run('disposeSavepoints', { app, locations: [a, b] }).then(
+    () => undefined,
+    (err: unknown) => err as { type?: string; nonRetryable?: boolean; message: string },
+  );
+
+  expect(failure).toMatchObject({ type: 'WorkerShutdown', nonRetryable: false });
+  expect(failure?.message).toContain(`disposing ${b}`);
+  const [sa, sb] = await savepointsInRecord();
+  expect(sa).toMatchObject({ location: a, disposed: true });
+  expect(sb).toMatchObject({ location: b, disposed: false });
+  expect(sb?.disposeError).toBeUndefined();
+
+  // Temporal retries the activity on another worker: `a` is already gone (Flink: "Cannot find"), `b` is disposed.
+  h = activityHarness({ shared: h });
+  const retry = await h.run('disposeSavepoints', { app, locations: [a, b] });
+  expect(retry).toEqual({ disposed: [a, b], failed: [] });
+});
