@@ -9,6 +9,7 @@ import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
 import { requireManifest } from '../manifest';
 import { reportIgnoredOnly } from '../ignored-only';
+import { applySnapshot, snapshotOnly } from '../snapshot-apply';
 import { notesJson, notesText } from '../notes-view';
 import { withNotes } from '../report';
 import { isFleet } from '../fleet-manifests';
@@ -78,6 +79,8 @@ export function applyCommand(ctx: CliContext): Command {
       refuseFleetOptions(command);
       const file = opts.file[0]!;
       if (reportIgnoredOnly({ io: ctx.io, output, file, namespace, verb: 'apply' })) return ExitCode.Success;
+      const snapshot = snapshotOnly(ctx, file, namespace);
+      if (snapshot) return applySnapshot({ ctx, command, output, ...snapshot, dryRun: opts.dryRun });
       const { spec, notes: specNotes } = requireManifest(file, namespace);
       const notes = notesJson(specNotes);
       const settings = settingsOf(command, ctx.io);
