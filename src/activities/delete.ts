@@ -7,6 +7,7 @@ import { FailureType } from '../contract/failures';
 import { Outcome } from '../contract/operations';
 import { haConfigMapSelector, objectNames } from '../k8s/render';
 import type { ActivityDeps } from './deps';
+import type { AppSpec } from '../spec/types';
 import { classified, fail } from './failures';
 import type { DeleteRecordInput, RemoveObjectsInput, RemovedObjects } from './types';
 
@@ -25,6 +26,10 @@ export function deleteActivities(deps: ActivityDeps) {
           { apiVersion: 'v1', kind: 'Service', name: names.rpcService },
           { apiVersion: 'v1', kind: 'Service', name: names.restService },
         ];
+        // spec.ingress's Ingress, when the deployed spec had one (the record's owner reference removes it too).
+        const record = await deps.kube.records.readRecord<AppSpec>(namespace, name);
+        if (record?.record.lastAppliedSpec?.ingress)
+          targets.push({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: names.ingress });
         const removed: string[] = [];
         for (const t of targets) {
           const result = await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });

@@ -12,6 +12,7 @@ import {
   managedBy,
   objectNames,
   renderApplication,
+  renderIngress,
 } from '../k8s/render';
 import type { AppSpec } from '../spec/types';
 import type { AppRef } from '../contract/app';
@@ -50,12 +51,47 @@ async function generationDeployments(deps: ActivityDeps, app: AppRef): Promise<s
     });
 }
 
+/**
+ * The Ingress of `spec.ingress`, applied; or, when the spec has none but the deployed spec (`previous`) had one,
+ * deleted (gone already counts as deleted). An application that never had an ingress costs no call.
+ */
+async function reconcileIngress(
+  deps: ActivityDeps,
+  input: { spec: AppSpec; previous: AppSpec | undefined; owner: ReturnType<typeof recordOwnerReference> | undefined },
+): Promise<'applied' | 'deleted' | 'none'> {
+  const { spec } = input;
+  const ingress = renderIngress({ spec, ...(input.owner ? { owner: input.owner } : {}) });
+  if (ingress) {
+    await deps.kube.apply([ingress]);
+    return 'applied';
+  }
+  if (!input.previous?.ingress) return 'none';
+  await deps.kube.delete({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    namespace: spec.namespace,
+    name: objectNames(spec.name).ingress,
+    propagationPolicy: 'Background',
+  });
+  return 'deleted';
+}
+
 export function deploymentActivities(deps: ActivityDeps) {
   return {
+    /** Only `spec.ingress` changed: apply (or delete) the Ingress; nothing else is touched. */
+    async applyIngress(input: { spec: AppSpec }): Promise<'applied' | 'deleted' | 'none'> {
+      const { spec } = input;
+      return classified(`applying the ingress of ${spec.namespace}/${spec.name}`, async () => {
+        const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        return reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
+      });
+    },
+
     async applyApplication(input: ApplyApplicationInput): Promise<void> {
       const { spec } = input;
       await classified(`applying ${spec.namespace}/${spec.name} generation ${input.generation}`, async () => {
-        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+        const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
         const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
         const objects = renderApplication({
           spec,
@@ -71,6 +107,7 @@ export function deploymentActivities(deps: ActivityDeps) {
           objects.jobManager,
           objects.taskManager,
         ]);
+        await reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
       });
     },
 

@@ -46,6 +46,7 @@ export function preflightActivities(deps: ActivityDeps) {
           objects.restService,
           objects.jobManager,
           objects.taskManager,
+          ...(objects.ingress ? [objects.ingress] : []),
         ]);
       });
     },

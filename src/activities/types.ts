@@ -162,6 +162,8 @@ export interface FlinkDeployActivities extends GenerationActivities {
   cancelJob(input: JobRef): Promise<void>;
   jobState(input: JobRef): Promise<JobStateAnswer>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;
+  /** Only spec.ingress changed: apply the Ingress, or delete it when the spec no longer has one. */
+  applyIngress(input: { spec: AppSpec }): Promise<'applied' | 'deleted' | 'none'>;
   /** Dry run of the objects and the ServiceAccount check; KubernetesRefused when refused. */
   preflightApplication(input: PreflightInput): Promise<void>;
   removeDeployments(input: { app: AppRef }): Promise<void>;

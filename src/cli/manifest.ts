@@ -2,6 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { formatSpecIssues } from '../spec/errors';
 import { parseAppSpec } from '../spec/parse';
+import { parseManifestFile, type ManifestFileResult } from '../spec/manifest-file';
+import { defaultSessionJarSchemes, parseSessionJarSchemes, sessionJarSchemesEnv } from '../spec/session-jar-schemes';
+import type { SpecNote } from '../spec/types';
+import type { Env } from '../config/settings';
 import type { AppSpec, SpecIssue } from '../spec/types';
 import { CliError, CliErrorCode } from './errors';
 
@@ -43,7 +47,59 @@ export function readManifest(file: string): string {
 }
 
 /** Result of `loadManifest`. */
-export type LoadedManifest = { ok: true; spec: AppSpec } | { ok: false; issues: SpecIssue[] };
+export type LoadedManifest = { ok: true; spec: AppSpec; notes?: SpecNote[] } | { ok: false; issues: SpecIssue[] };
+
+function namespaceConflict(file: string, named: string, given: string): CliError {
+  return new CliError({
+    code: CliErrorCode.NamespaceConflict,
+    message: `${file} names the namespace ${named} (metadata.namespace), and -n/--namespace says ${given}`,
+    hint:
+      `Drop -n to use ${named}, or remove metadata.namespace from the manifest to ` +
+      `choose it with -n. Nothing was started.`,
+  });
+}
+
+/** The setting sessionJob.jarSchemes from the environment (validate reads no other setting); bad: exit 2. */
+export function sessionJarSchemesOf(env: Env) {
+  const text = env[sessionJarSchemesEnv];
+  if (text === undefined) return defaultSessionJarSchemes;
+  try {
+    return parseSessionJarSchemes(text);
+  } catch (err) {
+    throw new CliError({
+      code: CliErrorCode.InvalidSetting,
+      message: (err as Error).message,
+      hint: `Set ${sessionJarSchemesEnv} to a comma-separated list of https, s3, http, file (default https,s3).`,
+    });
+  }
+}
+
+/**
+ * Reads and checks every document of a manifest file (validate). A document naming another namespace than
+ * `-n` is a `NamespaceConflict` CliError (exit 2), as kubectl refuses it.
+ */
+export function loadManifestFile(file: string, namespace: string | undefined, env: Env): ManifestFileResult {
+  const loaded = parseManifestFile(readManifest(file), {
+    defaultNamespace: namespace,
+    sessionJarSchemes: sessionJarSchemesOf(env),
+  });
+  if (loaded.ok && namespace !== undefined) {
+    for (const doc of loaded.documents) {
+      const named: string =
+        doc.kind === 'application'
+          ? doc.spec.namespace
+          : doc.kind === 'session-job'
+            ? doc.job.namespace
+            : doc.kind === 'snapshot'
+              ? doc.snapshot.namespace
+              : doc.kind === 'session-cluster'
+                ? doc.namespace
+                : namespace;
+      if (named !== namespace) throw namespaceConflict(file, named, namespace);
+    }
+  }
+  return loaded;
+}
 
 /**
  * Reads and validates a manifest. `namespace` (`-n`) is the namespace of a manifest that names none; a manifest
@@ -51,24 +107,20 @@ export type LoadedManifest = { ok: true; spec: AppSpec } | { ok: false; issues: 
  */
 export function loadManifest(file: string, namespace?: string): LoadedManifest {
   const loaded = parseAppSpec(readManifest(file), { defaultNamespace: namespace });
-  if (loaded.ok && namespace !== undefined && loaded.spec.namespace !== namespace) {
-    throw new CliError({
-      code: CliErrorCode.NamespaceConflict,
-      message:
-        `${file} names the namespace ${loaded.spec.namespace} (metadata.namespace), and -n/--namespace ` +
-        `says ${namespace}`,
-      hint:
-        `Drop -n to use ${loaded.spec.namespace}, or remove metadata.namespace from the manifest to ` +
-        `choose it with -n. Nothing was started.`,
-    });
-  }
+  if (loaded.ok && namespace !== undefined && loaded.spec.namespace !== namespace)
+    throw namespaceConflict(file, loaded.spec.namespace, namespace);
   return loaded;
 }
 
 /** Reads and validates a manifest, throwing an `InvalidSpec` CliError (exit 2) with every issue. */
 export function requireSpec(file: string, namespace?: string): AppSpec {
+  return requireManifest(file, namespace).spec;
+}
+
+/** Like `requireSpec`, with the manifest's notes (what is ignored). */
+export function requireManifest(file: string, namespace?: string): { spec: AppSpec; notes: SpecNote[] } {
   const loaded = loadManifest(file, namespace);
-  if (loaded.ok) return loaded.spec;
+  if (loaded.ok) return { spec: loaded.spec, notes: loaded.notes ?? [] };
   throw new CliError({
     code: CliErrorCode.InvalidSpec,
     message:

@@ -22,6 +22,8 @@ export function operationForChange(changeClass: SpecChange['class']): Operation 
       return Operation.Resume;
     case ChangeClass.SavepointOnly:
       return Operation.Savepoint;
+    case ChangeClass.Ingress:
+      return Operation.Apply;
     default:
       return Operation.Apply;
   }
@@ -88,11 +90,13 @@ export function planText(plan: PlanJson): string {
   for (const change of plan.changes)
     lines.push(`  ${change.field}: ${show(change.from)} → ${show(change.to)}  [${change.effect}]`);
   lines.push(
-    plan.operation === Operation.Apply
-      ? plan.changes.length
-        ? 'apply would record the changes; nothing is redeployed'
-        : 'apply would do nothing: the deployed spec matches'
-      : `apply would run: ${plan.operation}${plan.savepointRequested ? ' (a savepoint is requested too)' : ''}`,
+    plan.class === ChangeClass.Ingress
+      ? 'apply would apply the ingress alone; the job keeps running'
+      : plan.operation === Operation.Apply
+        ? plan.changes.length
+          ? 'apply would record the changes; nothing is redeployed'
+          : 'apply would do nothing: the deployed spec matches'
+        : `apply would run: ${plan.operation}${plan.savepointRequested ? ' (a savepoint is requested too)' : ''}`,
   );
   if (plan.rescale) lines.push(plan.rescale);
   if (plan.operationInProgress)

@@ -1,4 +1,5 @@
 /** Prints how a started or followed operation ended, for people (stderr) and machines (stdout). */
+import type { NoteJson } from './notes-view';
 import type { AppRef } from '../contract/app';
 import { ExitCode } from './exit-codes';
 import type { FollowEnd } from './follow-operation';
@@ -39,6 +40,11 @@ export interface OperationJson {
 }
 
 /** The JSON document of a followed run. */
+/** `document` with `notes` when there are any. */
+export function withNotes<T extends object>(document: T, notes: readonly NoteJson[] | undefined): T {
+  return notes && notes.length > 0 ? { ...document, notes } : document;
+}
+
 export function operationJson(run: RunRef, end: FollowEnd | undefined): OperationJson {
   const result = end?.result;
   return {
@@ -91,7 +97,14 @@ function closedLine(end: FollowEnd): string {
 }
 
 /** Prints the end of a followed run (stderr) and its JSON (stdout with --output json). */
-export function reportEnd(input: { output: Output; run: RunRef; end: FollowEnd; timeoutMs?: number }): void {
+export function reportEnd(input: {
+  output: Output;
+  run: RunRef;
+  end: FollowEnd;
+  timeoutMs?: number;
+  /** The manifest's notes (what is ignored), carried in the JSON document. */
+  notes?: readonly NoteJson[];
+}): void {
   const { output, run, end } = input;
   if (end.stoppedWaiting === WaitEnd.TimedOut) {
     output.say(
@@ -111,5 +124,5 @@ export function reportEnd(input: { output: Output; run: RunRef; end: FollowEnd; 
     output.say(closedLine(end));
     output.say(`  ${run.url}`);
   }
-  output.data(operationJson(run, end), () => '');
+  output.data(withNotes(operationJson(run, end), input.notes), () => '');
 }

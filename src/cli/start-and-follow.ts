@@ -7,7 +7,8 @@ import { followOperation } from './follow-operation';
 import type { CliIo } from './io';
 import { followHint } from './links';
 import type { Output } from './output';
-import { operationJson, reportEnd } from './report';
+import { operationJson, reportEnd, withNotes } from './report';
+import { notesText, type NoteJson } from './notes-view';
 import { startOperation } from './start-operation';
 import { withTemporal } from './temporal-client';
 import type { WaitOptions } from './wait-options';
@@ -23,6 +24,8 @@ export interface OperationRequest {
   input: unknown;
   summary: string;
   details?: string;
+  /** The manifest's notes (what is ignored): said before starting, carried in the JSON document. */
+  notes?: readonly NoteJson[];
 }
 
 /** Input of `startAndFollow`. */
@@ -37,6 +40,7 @@ export interface StartAndFollowInput {
 /** Starts the operation and (with --wait) follows it; returns the exit code. */
 export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCode> {
   const { io, output, settings, request, wait } = input;
+  if (request.notes && request.notes.length > 0) output.say(notesText(request.notes));
   return withTemporal(settings, async (session) => {
     const waiting = new Waiting(io, wait.timeoutMs);
     try {
@@ -49,7 +53,7 @@ export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCo
         );
         if (!wait.wait) {
           output.say(`not waiting; follow it with: ${followHint(request.app)}`);
-          output.data(operationJson(run, undefined), () => '');
+          output.data(withNotes(operationJson(run, undefined), request.notes), () => '');
           return ExitCode.Success;
         }
         const end = await followOperation({
@@ -79,7 +83,7 @@ export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCo
           }
           continue;
         }
-        reportEnd({ output, run, end, timeoutMs: wait.timeoutMs });
+        reportEnd({ output, run, end, timeoutMs: wait.timeoutMs, notes: request.notes });
         return end.exitCode;
       }
     } finally {

@@ -11,6 +11,12 @@ import type { ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './durations';
 import { KeyringError, loadKeyring, type Keyring } from '../codec/keyring';
+import {
+  defaultSessionJarSchemes,
+  parseSessionJarSchemes,
+  sessionJarSchemesEnv,
+  type SessionJarScheme,
+} from '../spec/session-jar-schemes';
 
 /** How the worker reaches a Flink JobManager's REST API. */
 export const FlinkEndpointMode = {
@@ -115,6 +121,11 @@ export interface Settings {
    * @default 300000
    */
   savepointFailoverTimeoutMs: number;
+  /**
+   * Jar URI schemes a FlinkSessionJob may use (src/spec/session-jar-schemes.ts).
+   * @default ["https", "s3"]
+   */
+  sessionJarSchemes: SessionJarScheme[];
   /** How long one savepoint disposal may take, ms. @default 60000 */
   disposalTimeoutMs: number;
   /** How long removing the Deployments waits for their pods to go, ms. @default 120000 */
@@ -533,6 +544,23 @@ export const settingDefinitions: readonly SettingDefinition[] = [
       'how long a savepoint waits out a JobManager failover (leader election, job recovering) before failing',
     default: '5m',
     schema: duration,
+  },
+  {
+    key: 'sessionJarSchemes',
+    name: 'sessionJob.jarSchemes',
+    group: SettingGroup.Worker,
+    flag: '--session-jar-schemes <list>',
+    env: [sessionJarSchemesEnv],
+    description: 'jar URI schemes a FlinkSessionJob may use (of https, s3, http, file); validate reads it too',
+    default: defaultSessionJarSchemes.join(','),
+    schema: z.string().transform((text, ctx) => {
+      try {
+        return parseSessionJarSchemes(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   },
   {
     key: 'disposalTimeoutMs',

@@ -14,3 +14,6 @@ export const defaultMaxCheckpointAgeSeconds = 600;
 export const defaultMaxFailureRestartsPerHour = 3;
 /** Namespace when metadata.namespace is absent. */
 export const defaultNamespace = 'default';
+
+/** `execution.checkpointing.interval` set for `upgradeMode: last-state` when the manifest sets none. */
+export const defaultLastStateCheckpointInterval = '1min';

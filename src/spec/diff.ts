@@ -9,8 +9,9 @@
  * 5. any field that changes the pods or the job graph → `upgrade`
  * 6. restartNonce changed (to a value) → `restart`
  * 7. only the number of TaskManagers changed → `scale`
- * 8. savepointTriggerNonce changed (to a value) → `savepoint-only`
- * 9. otherwise → `none` (e.g. upgradeMode or stability options: recorded only)
+ * 8. spec.ingress changed → `ingress` (the Ingress alone is applied; the job keeps running)
+ * 9. savepointTriggerNonce changed (to a value) → `savepoint-only`
+ * 10. otherwise → `none` (e.g. upgradeMode or stability options: recorded only)
  *
  * `savepointRequested` is set whenever savepointTriggerNonce changed, so a workflow that
  * runs a lower-precedence class (scale) can still honour it.
@@ -53,6 +54,7 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['job.args', (s) => s.job.args, ChangeEffect.Upgrade],
   ['job.parallelism', (s) => s.job.parallelism, ChangeEffect.Upgrade],
   ['unsafeDisableJobManagerHA', (s) => s.unsafeDisableJobManagerHA ?? false, ChangeEffect.Upgrade],
+  ['ingress', (s) => s.ingress, ChangeEffect.Ingress],
   ['job.upgradeMode', (s) => s.job.upgradeMode, ChangeEffect.Recorded],
   ['job.allowNonRestoredState', (s) => s.job.allowNonRestoredState, ChangeEffect.Recorded],
   ['job.initialSavepointPath', (s) => s.job.initialSavepointPath, ChangeEffect.Recorded],
@@ -148,6 +150,7 @@ export function diffSpecs(deployed: AppSpec | undefined, desired: AppSpec): Spec
   if (has(ChangeEffect.Upgrade)) return result(ChangeClass.Upgrade, changes);
   if (has(ChangeEffect.Restart)) return result(ChangeClass.Restart, changes);
   if (has(ChangeEffect.Scale)) return result(ChangeClass.Scale, changes);
+  if (has(ChangeEffect.Ingress)) return result(ChangeClass.Ingress, changes);
   if (has(ChangeEffect.Savepoint)) return result(ChangeClass.SavepointOnly, changes);
   return result(ChangeClass.None, changes);
 }

@@ -8,6 +8,7 @@ import { parseFlinkVersion } from './flink-version';
 import { blueGreenIssues } from './blue-green';
 import { guaranteeIssues } from './guarantees';
 import { haIssues } from './high-availability';
+import { ingressIssues, normalizeIngress } from './ingress';
 import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { isRecord } from './yaml-documents';
@@ -24,6 +25,7 @@ import {
   type ComponentSpec,
   type PodTemplate,
   type SpecIssue,
+  type SpecNote,
 } from './types';
 
 /** Input of `normalizeManifest`. */
@@ -37,6 +39,7 @@ export interface NormalizeInput {
 
 const configPath = 'spec.flinkConfiguration';
 const slotsKey = 'taskmanager.numberOfTaskSlots';
+const checkpointingIntervalKey = 'execution.checkpointing.interval';
 
 function podTemplateIssues(template: PodTemplate | undefined, path: string): SpecIssue[] {
   const spec = template?.spec;
@@ -79,7 +82,7 @@ function sortedRecord(record: Record<string, string> | undefined): Record<string
 }
 
 /** Normalises a schema-valid manifest; issues for cross-field problems. */
-export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issues: SpecIssue[] } {
+export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issues: SpecIssue[]; notes?: SpecNote[] } {
   const { manifest } = input;
   const { spec } = manifest;
   const issues: SpecIssue[] = [];
@@ -130,7 +133,19 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       hint: `Set ${savepointDirKey} in spec.flinkConfiguration, e.g. s3://bucket/flink/savepoints.`,
     });
   }
-  const checkpointing = config['execution.checkpointing.interval'] !== undefined;
+  const notes: SpecNote[] = [];
+  if (upgradeMode === UpgradeMode.LastState && config[checkpointingIntervalKey] === undefined) {
+    // The Apache operator runs such a manifest (the job may enable checkpointing in its code, which wins over
+    // the configuration); without any checkpoint, last-state would restore nothing.
+    config[checkpointingIntervalKey] = defaults.defaultLastStateCheckpointInterval;
+    notes.push({
+      path: `${configPath}["${checkpointingIntervalKey}"]`,
+      message:
+        `upgradeMode last-state needs checkpoints: flink-deploy sets ${checkpointingIntervalKey}: ` +
+        `${defaults.defaultLastStateCheckpointInterval} (a job that enables checkpointing in its code keeps its own)`,
+    });
+  }
+  const checkpointing = config[checkpointingIntervalKey] !== undefined;
   if (upgradeMode === UpgradeMode.LastState) {
     if (config[checkpointDirKey] === undefined) {
       issues.push({
@@ -138,14 +153,6 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
         path: `${configPath}["${checkpointDirKey}"]`,
         message: `upgradeMode last-state needs a checkpoint directory (${checkpointDirKey})`,
         hint: `Set ${checkpointDirKey} in spec.flinkConfiguration.`,
-      });
-    }
-    if (!checkpointing) {
-      issues.push({
-        code: SpecIssueCode.Required,
-        path: `${configPath}["execution.checkpointing.interval"]`,
-        message: 'upgradeMode last-state needs checkpointing (execution.checkpointing.interval)',
-        hint: 'Set execution.checkpointing.interval, e.g. 1m.',
       });
     }
   }
@@ -245,6 +252,11 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     tmResources.resources,
   );
 
+  const appRef = {
+    name: manifest.metadata.name,
+    namespace: manifest.metadata.namespace ?? defaults.defaultNamespace,
+  };
+  if (spec.ingress) issues.push(...ingressIssues(spec.ingress, appRef));
   if (issues.length > 0) return { issues };
   const log4j = spec.logConfiguration?.['log4j-console.properties'];
   const appSpec: AppSpec = {
@@ -289,7 +301,8 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
           },
         }
       : {}),
+    ...(spec.ingress ? { ingress: normalizeIngress(spec.ingress, appRef) } : {}),
     manifest: input.document,
   };
-  return { spec: appSpec, issues };
+  return { spec: appSpec, issues, notes };
 }

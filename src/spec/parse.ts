@@ -2,39 +2,38 @@
  * The entry points: manifest text (or an already parsed object) → `AppSpec`, or every issue.
  * Stage 1 checks the schema, the unsupported features and the Flink keys we own, all at once;
  * stage 2 (only when stage 1 passed) normalises and runs the cross-field checks.
+ * `parseManifestFile` reads every kind a file may hold (src/spec/manifest-file.ts); `parseAppSpec`
+ * takes the one application `apply` and `plan` run.
  */
 import { directoryIssues, flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { normalizeManifest } from './normalize';
-import { configRefusals, documentRefusal, specRefusals } from './refusals';
-import { flinkDeploymentSchema } from './schema';
+import { deploymentNotes } from './notes';
+import { documentRefusal, specRefusals } from './refusals';
+import { flinkDeploymentSchema, type FlinkDeploymentManifest } from './schema';
 import { sizeLimitIssues } from './size-limits';
 import { fromZodIssues } from './zod-issues';
 import { InvalidSpecError } from './errors';
-import { isRecord, readManifestDocuments } from './yaml-documents';
-import { SpecIssueCode, type AppSpec, type ParseResult, type SpecIssue } from './types';
+import { isRecord } from './yaml-documents';
+import { parseManifestFile, type ManifestFileOptions } from './manifest-file';
+import { sessionModeRefusal } from './session';
+import { SpecIssueCode, type AppSpec, type ParseResult, type SpecIssue, type SpecNote } from './types';
 
-function withDocument(issues: SpecIssue[], index: number | undefined): SpecIssue[] {
-  return index === undefined ? issues : issues.map((issue) => ({ ...issue, document: index }));
+function notAMapping(): SpecIssue {
+  return {
+    code: SpecIssueCode.NotAMapping,
+    path: '',
+    message: 'the manifest must be a mapping',
+    hint: 'Give a FlinkDeployment object.',
+  };
 }
 
-/** Validates one FlinkDeployment document (already parsed from YAML or JSON). */
-export function validateManifest(document: unknown): ParseResult {
-  if (!isRecord(document)) {
-    return {
-      ok: false,
-      issues: [
-        {
-          code: SpecIssueCode.NotAMapping,
-          path: '',
-          message: 'the manifest must be a mapping',
-          hint: 'Give a FlinkDeployment object.',
-        },
-      ],
-    };
-  }
-  const refusal = documentRefusal(document);
-  if (refusal) return { ok: false, issues: [refusal] };
-
+/** Stage 1 of a FlinkDeployment (application or session cluster): schema, refusals, owned keys. */
+export function checkDeploymentDocument(document: Record<string, unknown>): {
+  issues: SpecIssue[];
+  manifest?: FlinkDeploymentManifest;
+  flatConfig: Record<string, string>;
+  notes: SpecNote[];
+} {
   const issues: SpecIssue[] = [...specRefusals(document.spec)];
   const spec = isRecord(document.spec) ? document.spec : undefined;
   const rawConfig = spec && isRecord(spec.flinkConfiguration) ? spec.flinkConfiguration : {};
@@ -43,9 +42,7 @@ export function validateManifest(document: unknown): ParseResult {
     ...flat.issues,
     ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'),
     ...directoryIssues(flat.config, 'spec.flinkConfiguration'),
-    ...configRefusals(flat.config, 'spec.flinkConfiguration'),
   );
-
   const parsed = flinkDeploymentSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) {
     const refusedPaths = new Set(issues.map((issue) => issue.path));
@@ -53,58 +50,124 @@ export function validateManifest(document: unknown): ParseResult {
       ...fromZodIssues(parsed.error.issues, flinkDeploymentSchema).filter((issue) => !refusedPaths.has(issue.path)),
     );
   }
-  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  const notes = deploymentNotes(document.spec, flat.config, 'spec.flinkConfiguration');
+  return { issues, ...(parsed.success ? { manifest: parsed.data } : {}), flatConfig: flat.config, notes };
+}
 
-  const normalized = normalizeManifest({ manifest: parsed.data, flatConfig: flat.config, document });
+/** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
+export function validateManifest(document: unknown): ParseResult {
+  if (!isRecord(document)) return { ok: false, issues: [notAMapping()] };
+  const refusal = documentRefusal(document);
+  if (refusal) return { ok: false, issues: [refusal] };
+  const checked = checkDeploymentDocument(document);
+  const issues = [...checked.issues];
+  if (isRecord(document.spec) && document.spec.job === undefined) issues.unshift(sessionModeRefusal('cluster'));
+  if (issues.length > 0 || !checked.manifest) return { ok: false, issues };
+
+  const normalized = normalizeManifest({ manifest: checked.manifest, flatConfig: checked.flatConfig, document });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec);
   if (limits.length > 0) return { ok: false, issues: limits };
-  return { ok: true, spec: normalized.spec };
+  return { ok: true, spec: normalized.spec, notes: [...checked.notes, ...(normalized.notes ?? [])] };
 }
 
 /** Options of `parseAppSpec`. */
-export interface ParseOptions {
-  /**
-   * The namespace of a manifest whose `metadata.namespace` is absent (the CLI's `-n`, as kubectl's).
-   * @default "default"
-   */
-  defaultNamespace?: string;
-}
-
-/** The document with `metadata.namespace` set to `namespace` when it names none. */
-function withDefaultNamespace(document: unknown, namespace: string | undefined): unknown {
-  if (namespace === undefined || !isRecord(document) || !isRecord(document.metadata)) return document;
-  if (document.metadata.namespace !== undefined) return document;
-  return { ...document, metadata: { ...document.metadata, namespace } };
-}
+export type ParseOptions = ManifestFileOptions;
 
 /**
- * Parses manifest text (one FlinkDeployment; other documents in the file are refused with a
- * reason) into an `AppSpec`, or returns every issue found.
+ * Parses manifest text (one FlinkDeployment application; documents `apply` cannot run are refused with a
+ * reason, documents it ignores are notes) into an `AppSpec`, or returns every issue found.
  */
 export function parseAppSpec(text: string, options: ParseOptions = {}): ParseResult {
-  const read = readManifestDocuments(text);
-  if (!read.ok) return read;
-  const many = read.documents.length > 1;
+  const file = parseManifestFile(text, options);
+  if (!file.ok) return file;
+  const many = file.documents.length > 1;
+  const at = (index: number) => (many ? { document: index } : {});
   const issues: SpecIssue[] = [];
-  const results: ParseResult[] = [];
-  for (const { index, value } of read.documents) {
-    const result = validateManifest(withDefaultNamespace(value, options.defaultNamespace));
-    results.push(result);
-    if (!result.ok) issues.push(...withDocument(result.issues, many ? index : undefined));
+  const notes: SpecNote[] = [...file.notes];
+  const applications = file.documents.flatMap((doc) => (doc.kind === 'application' ? [doc] : []));
+  for (const doc of file.documents) {
+    switch (doc.kind) {
+      case 'session-cluster':
+        issues.push({ ...sessionModeRefusal('cluster'), ...at(doc.index) });
+        break;
+      case 'session-job':
+        issues.push({ ...sessionModeRefusal('job'), ...at(doc.index) });
+        break;
+      case 'snapshot': {
+        // An existing savepoint the application in this file starts from is what initialSavepointPath says.
+        const startsFromIt =
+          doc.snapshot.action === 'register' &&
+          doc.snapshot.job === undefined &&
+          applications.some((app) => app.spec.job.initialSavepointPath === doc.snapshot.path);
+        if (applications.length === 0) break;
+        if (startsFromIt)
+          notes.push({
+            path: 'kind',
+            message:
+              `the FlinkStateSnapshot ${doc.snapshot.name} names the savepoint the application starts from ` +
+              '(spec.job.initialSavepointPath); nothing else is done with it',
+            ...at(doc.index),
+          });
+        else
+          issues.push({
+            code: SpecIssueCode.Unsupported,
+            path: 'kind',
+            message: 'a FlinkStateSnapshot is applied from a file of its own, not beside a FlinkDeployment',
+            hint: 'Move the FlinkStateSnapshot to its own file and `flink-deploy apply -f` it after the application.',
+            ...at(doc.index),
+          });
+        break;
+      }
+      case 'kubernetes-object':
+        issues.push({
+          code: SpecIssueCode.InvalidValue,
+          path: 'kind',
+          message:
+            `${/^[AEIOU]/.test(doc.objectKind) ? 'an' : 'a'} ${doc.objectKind} cannot be deployed by flink-deploy; ` +
+            'only FlinkDeployment documents are accepted',
+          hint: `Remove the ${doc.objectKind} from this file and apply it with kubectl.`,
+          ...at(doc.index),
+        });
+        break;
+      default:
+        break;
+    }
   }
-  const deployments = read.documents.filter((doc) => doc.value.kind === 'FlinkDeployment');
-  if (deployments.length > 1) {
+  if (applications.length > 1) {
     issues.push({
       code: SpecIssueCode.InvalidValue,
       path: 'kind',
-      message: `the file holds ${deployments.length} FlinkDeployments; flink-deploy takes one application per file`,
+      message: `the file holds ${applications.length} FlinkDeployments; flink-deploy takes one application per file`,
       hint: 'Put each application in its own file.',
     });
   }
   if (issues.length > 0) return { ok: false, issues };
-  const [only] = results;
-  return only ?? { ok: false, issues: [{ code: SpecIssueCode.Empty, path: '', message: 'the manifest is empty' }] };
+  const [only] = applications;
+  if (!only) {
+    const canaries = file.documents.length > 0 && file.documents.every((doc) => doc.kind === 'canary');
+    return {
+      ok: false,
+      issues: [
+        canaries
+          ? {
+              code: SpecIssueCode.Empty,
+              path: '',
+              message: 'the file holds only operator canaries: there is no application to deploy',
+              hint: 'Canaries check the health of the Apache operator; flink-deploy needs none.',
+            }
+          : file.documents.some((doc) => doc.kind === 'snapshot')
+            ? {
+                code: SpecIssueCode.InvalidValue,
+                path: 'kind',
+                message: 'the file holds a FlinkStateSnapshot, not an application',
+                hint: '`flink-deploy apply -f` takes the savepoint it asks for; `plan` shows applications only.',
+              }
+            : { code: SpecIssueCode.Empty, path: '', message: 'the manifest is empty' },
+      ],
+    };
+  }
+  return { ok: true, spec: only.spec, notes };
 }
 
 /** Like `parseAppSpec`, but throws `InvalidSpecError` (code `InvalidSpec`) with every issue. */

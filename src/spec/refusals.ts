@@ -13,21 +13,6 @@ function unsupported(path: string, message: string, hint: string): SpecIssue {
 /** Refusals for a document that is not a FlinkDeployment (or is an operator canary). */
 export function documentRefusal(document: Record<string, unknown>): SpecIssue | undefined {
   const kind = document.kind;
-  if (kind === 'FlinkSessionJob') {
-    return unsupported(
-      'kind',
-      'FlinkSessionJob is not supported yet (session mode comes later)',
-      'Deploy the job as an application: a FlinkDeployment with spec.job.',
-    );
-  }
-  if (kind === 'FlinkStateSnapshot') {
-    return unsupported(
-      'kind',
-      'FlinkStateSnapshot is not supported yet',
-      'Start from an existing savepoint with spec.job.initialSavepointPath; take savepoints with ' +
-        'spec.job.savepointTriggerNonce or `flink-deploy savepoint`.',
-    );
-  }
   if (kind === 'FlinkBlueGreenDeployment') {
     return unsupported(
       'kind',
@@ -61,40 +46,11 @@ export function documentRefusal(document: Record<string, unknown>): SpecIssue | 
 export function specRefusals(spec: unknown): SpecIssue[] {
   if (!isRecord(spec)) return [];
   const issues: SpecIssue[] = [];
-  if (spec.ingress !== undefined) {
-    issues.push(
-      unsupported(
-        'spec.ingress',
-        'ingress is not supported yet',
-        'Remove spec.ingress; reach the REST API through the <app>-rest Service (e.g. kubectl port-forward ' +
-          'svc/<app>-rest 8081).',
-      ),
-    );
-  }
-  if (spec.mode === 'native') {
-    issues.push(
-      unsupported(
-        'spec.mode',
-        'mode: native is not supported yet; use mode: standalone',
-        'flink-deploy runs Flink in standalone application mode; remove spec.mode or set it to standalone.',
-      ),
-    );
-  }
-  if (spec.job === undefined) {
-    issues.push(
-      unsupported(
-        'spec.job',
-        'session mode (a FlinkDeployment without spec.job) is not supported yet',
-        'Add spec.job (jarURI, entryClass, parallelism) to deploy the job as an application.',
-      ),
-    );
-  }
   const job = spec.job;
   if (isRecord(job)) {
     const nonces: Record<string, string> = {
       checkpointTriggerNonce: 'Checkpoints are taken by Flink on its interval (execution.checkpointing.interval).',
       savepointRedeployNonce: 'Redeploy from a savepoint with `flink-deploy rollback --savepoint <path>`.',
-      autoscalerResetNonce: 'The autoscaler is not supported.',
     };
     for (const [field, hint] of Object.entries(nonces)) {
       if (job[field] !== undefined)
@@ -137,21 +93,6 @@ export function specRefusals(spec: unknown): SpecIssue[] {
           `or an image of Flink ${version.major}.${version.minor}.`,
       });
     }
-  }
-  return issues;
-}
-
-/** Refusals in the flattened Flink configuration. */
-export function configRefusals(config: Record<string, string>, basePath: string): SpecIssue[] {
-  const issues: SpecIssue[] = [];
-  if (config['job.autoscaler.enabled']?.toLowerCase() === 'true') {
-    issues.push(
-      unsupported(
-        `${basePath}["job.autoscaler.enabled"]`,
-        'the autoscaler (job.autoscaler.enabled: true) is not supported yet',
-        'Remove job.autoscaler.enabled or set it to false; change spec.job.parallelism to rescale.',
-      ),
-    );
   }
   return issues;
 }

@@ -18,6 +18,7 @@ import {
 } from './validators';
 import { parseCpu, parseMemoryMiB } from './quantities';
 import { parseFlinkVersion } from './flink-version';
+import { ingressSchema } from './ingress';
 
 /** A string check with a message and a hint. */
 function checked(test: (value: string) => { message: string; hint: string } | undefined): z.ZodString {
@@ -151,10 +152,11 @@ const job = z.strictObject({
   allowNonRestoredState: z.boolean().optional(),
   initialSavepointPath: statePath.optional(),
   savepointTriggerNonce: nonce.optional(),
+  /** The autoscaler's; accepted and ignored (a note says so, src/spec/notes.ts). */
+  autoscalerResetNonce: nonce.optional(),
   // Refused in refusals.ts:
   checkpointTriggerNonce: z.unknown().optional(),
   savepointRedeployNonce: z.unknown().optional(),
-  autoscalerResetNonce: z.unknown().optional(),
 });
 
 /** Our own options (`spec.flinkDeploy`); the Apache operator does not know this block. */
@@ -195,8 +197,7 @@ export const flinkDeploymentSpecSchema = z.strictObject({
   mode: z.enum(['standalone', 'native']).optional(),
   restartNonce: nonce.optional(),
   flinkDeploy: flinkDeploy.optional(),
-  // Refused in refusals.ts:
-  ingress: z.unknown().optional(),
+  ingress: ingressSchema.optional(),
 });
 
 /** A whole FlinkDeployment document. */

@@ -118,6 +118,20 @@ export interface OnJobFailureOptions {
   maxRestartsPerHour: number;
 }
 
+/** `spec.ingress`: an Ingress in front of the `<app>-rest` Service (src/spec/ingress.ts). */
+export interface IngressSpec {
+  /** As written, with `{{name}}`/`{{namespace}}`. */
+  template: string;
+  /** The template's host part, expanded; absent: every host. */
+  host?: string;
+  /** The template's path part, expanded (`/` when the template has none). */
+  path: string;
+  className?: string;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  tls: { hosts?: string[]; secretName?: string }[];
+}
+
 /** The validated, normalised application spec. Deterministic for a given manifest. */
 export interface AppSpec {
   /** Application name (`metadata.name`): a DNS-1035 label of at most 45 characters. */
@@ -162,8 +176,22 @@ export interface AppSpec {
    * the specs recorded before it existed hash the same).
    */
   upgradeStrategy?: typeof UpgradeStrategy.BlueGreen;
+  /** `spec.ingress`, when the manifest has one: rendered as an Ingress to the `<app>-rest` Service. */
+  ingress?: IngressSpec;
   /** The manifest document the spec came from, as parsed. */
   manifest: Record<string, unknown>;
+}
+
+/**
+ * Something in a valid manifest that flink-deploy accepts but ignores or runs differently than
+ * the Apache operator would (mode: native, operator-only keys, canaries): said by validate, plan and apply.
+ */
+export interface SpecNote {
+  /** Dotted field path, as in `SpecIssue`. */
+  path: string;
+  message: string;
+  /** Index of the YAML document in a multi-document file, when there are several. */
+  document?: number;
 }
 
 /** Stable codes of spec issues. */
@@ -205,7 +233,7 @@ export interface SpecIssue {
 }
 
 /** The outcome of parsing and validating a manifest: a spec or every issue found. */
-export type ParseResult = { ok: true; spec: AppSpec } | { ok: false; issues: SpecIssue[] };
+export type ParseResult = { ok: true; spec: AppSpec; notes?: SpecNote[] } | { ok: false; issues: SpecIssue[] };
 
 /** The class of change between the deployed and the desired spec. */
 export const ChangeClass = {
@@ -225,6 +253,8 @@ export const ChangeClass = {
   SavepointOnly: 'savepoint-only',
   /** Only restartNonce changed: redeploy the same spec. */
   Restart: 'restart',
+  /** Only spec.ingress changed: apply (or delete) the Ingress; the job keeps running. */
+  Ingress: 'ingress',
 } as const;
 export type ChangeClass = (typeof ChangeClass)[keyof typeof ChangeClass];
 
@@ -237,6 +267,8 @@ export const ChangeEffect = {
   Resume: 'resume',
   Savepoint: 'savepoint',
   Restart: 'restart',
+  /** Applied to the Ingress alone (spec.ingress); the job keeps running. */
+  Ingress: 'ingress',
   /** Recorded in the deployed state; takes effect on the next upgrade/restore/resume. */
   Recorded: 'recorded',
 } as const;

@@ -46,7 +46,12 @@ export const record = proxyActivities<Pick<Activities, 'beginOperation' | 'updat
 export const kube = proxyActivities<
   Pick<
     Activities,
-    'applyApplication' | 'removeDeployments' | 'preflightApplication' | 'removeApplicationObjects' | 'removeHaMetadata'
+    | 'applyApplication'
+    | 'applyIngress'
+    | 'removeDeployments'
+    | 'preflightApplication'
+    | 'removeApplicationObjects'
+    | 'removeHaMetadata'
   >
 >({
   startToCloseTimeout: '3 minutes',

@@ -4,7 +4,8 @@
  */
 import { patched, uuid4 } from '@temporalio/workflow';
 import { diffSpecs } from '../spec/diff';
-import type { AppSpec } from '../spec/types';
+import type { AppSpec, SpecChange } from '../spec/types';
+import { ApplyIngressPatch, ingressBody } from './ingress';
 import { deployBody } from './deploy';
 import { unfinishedGeneration } from './decisions/unfinished';
 import { finishUnfinished, FinishUnfinishedPatch } from './finish-unfinished';
@@ -84,6 +85,10 @@ async function applyBody(
     case 'resume':
       ctx.progress.setOperation(Operation.Resume);
       return resumeBody(ctx, { spec });
+    case 'ingress':
+      if (patched(ApplyIngressPatch))
+        return ingressBody(ctx, { spec, triggerId, savepoint: change.savepointRequested });
+      return noChange(ctx, change, spec);
     case 'savepoint-only': {
       ctx.progress.setOperation(Operation.Savepoint);
       const body = await savepointBody(ctx, { triggerId, kind: SavepointKind.Manual });
@@ -91,16 +96,20 @@ async function applyBody(
     }
     case 'none':
     default:
-      return {
-        result: {
-          operation: Operation.Apply,
-          outcome: Outcome.NoChange,
-          jobId: ctx.state.jobId,
-          message: change.changes.length
-            ? `no redeploy needed (${change.summary}); recorded`
-            : 'nothing changed: the deployed spec matches',
-        },
-        finalChanges: change.changes.length ? [{ kind: 'applied', spec }] : [],
-      };
+      return noChange(ctx, change, spec);
   }
+}
+
+function noChange(ctx: OperationContext, change: SpecChange, spec: AppSpec): BodyResult {
+  return {
+    result: {
+      operation: Operation.Apply,
+      outcome: Outcome.NoChange,
+      jobId: ctx.state.jobId,
+      message: change.changes.length
+        ? `no redeploy needed (${change.summary}); recorded`
+        : 'nothing changed: the deployed spec matches',
+    },
+    finalChanges: change.changes.length ? [{ kind: 'applied', spec }] : [],
+  };
 }

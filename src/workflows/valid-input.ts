@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
 import { formatSpecIssues } from '../spec/errors';
 import { validateManifest } from '../spec/parse';
+import { canonicalJson } from '../spec/hash';
 import type { AppSpec } from '../spec/types';
 
 function invalid(message: string): ApplicationFailure {
@@ -65,6 +66,11 @@ function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
   check(
     typeof config === 'object' && config !== null && Object.values(config).every((v) => typeof v === 'string'),
     'flinkConfiguration must map keys to strings',
+  );
+  // The Ingress is rendered from spec.ingress: it must be the one the manifest's template gives.
+  check(
+    canonicalJson(spec.ingress ?? null) === canonicalJson(fromManifest.ingress ?? null),
+    "ingress is not the manifest's spec.ingress",
   );
   return problems;
 }

@@ -58,6 +58,8 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class InMemoryCluster {
   record: AppRecord | undefined;
+  /** The Ingress of spec.ingress as applyIngress left it (undefined: none). */
+  ingress: AppSpec['ingress'];
   jobs: FakeJob[] = [];
   calls: { name: string; input: unknown }[] = [];
   triggers: string[] = [];
@@ -178,6 +180,12 @@ export class InMemoryCluster {
           state: 'RUNNING',
         });
         log('applyApplication:landed', input);
+      },
+      applyIngress: async (input) => {
+        log('applyIngress', input);
+        const had = this.ingress !== undefined;
+        this.ingress = input.spec.ingress;
+        return input.spec.ingress ? 'applied' : had ? 'deleted' : 'none';
       },
       removeDeployments: async (input) => {
         log('removeDeployments', input);

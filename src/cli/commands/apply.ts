@@ -7,7 +7,11 @@ import type { ApplyInput } from '../../contract/workflow-inputs';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
-import { requireSpec } from '../manifest';
+import { requireManifest } from '../manifest';
+import { reportIgnoredOnly } from '../ignored-only';
+import { applySnapshot, snapshotOnly } from '../snapshot-apply';
+import { notesJson, notesText } from '../notes-view';
+import { withNotes } from '../report';
 import { isFleet } from '../fleet-manifests';
 import { fleetApplyModule } from '../lazy-modules';
 import { addFilesOption, addFleetOptions, refuseFleetOptions } from '../fleet-options';
@@ -73,7 +77,12 @@ export function applyCommand(ctx: CliContext): Command {
         return fleetApply({ io: ctx.io, command, output, settings, files, namespace, dryRun: opts.dryRun, wait });
       }
       refuseFleetOptions(command);
-      const spec = requireSpec(opts.file[0]!, namespace);
+      const file = opts.file[0]!;
+      if (reportIgnoredOnly({ io: ctx.io, output, file, namespace, verb: 'apply' })) return ExitCode.Success;
+      const snapshot = snapshotOnly(ctx, file, namespace);
+      if (snapshot) return applySnapshot({ ctx, command, output, ...snapshot, dryRun: opts.dryRun });
+      const { spec, notes: specNotes } = requireManifest(file, namespace);
+      const notes = notesJson(specNotes);
       const settings = settingsOf(command, ctx.io);
       const app = { namespace: spec.namespace, name: spec.name };
       if (opts.dryRun) {
@@ -85,7 +94,10 @@ export function applyCommand(ctx: CliContext): Command {
             ? { workflowId: record.operation.workflowId, type: record.operation.type, phase: record.operation.phase }
             : undefined,
         );
-        output.data({ dryRun: true, ...plan }, () => `${planText(plan)}\n(dry run: nothing was started)`);
+        output.data(
+          withNotes({ dryRun: true, ...plan }, notes),
+          () => `${planText(plan)}${notes.length > 0 ? `\n${notesText(notes)}` : ''}\n(dry run: nothing was started)`,
+        );
         return ExitCode.Success;
       }
       const change = await changeIfReadable(settings, spec);
@@ -102,6 +114,7 @@ export function applyCommand(ctx: CliContext): Command {
           input,
           summary: applySummary(spec, change),
           details: applyDetails(spec, change),
+          notes,
         },
       });
     }),

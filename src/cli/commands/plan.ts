@@ -5,7 +5,10 @@ import { diffSpecs } from '../../spec/diff';
 import { action, type CliContext } from '../command-kit';
 import { readDeployedRecord } from '../deployed-state';
 import { ExitCode } from '../exit-codes';
-import { requireSpec } from '../manifest';
+import { requireManifest } from '../manifest';
+import { reportIgnoredOnly } from '../ignored-only';
+import { notesJson, notesText } from '../notes-view';
+import { withNotes } from '../report';
 import {
   addFileOption,
   addManifestNamespaceOption,
@@ -26,7 +29,10 @@ export function planCommand(ctx: CliContext): Command {
   addSettingOptions(command, [SettingGroup.Kubernetes]);
   return command.action(
     action(ctx, command, async (output) => {
-      const spec = requireSpec(command.opts<{ file: string }>().file, manifestNamespaceOf(command));
+      const file = command.opts<{ file: string }>().file;
+      const namespace = manifestNamespaceOf(command);
+      if (reportIgnoredOnly({ io: ctx.io, output, file, namespace, verb: 'plan' })) return ExitCode.Success;
+      const { spec, notes } = requireManifest(file, namespace);
       const settings = settingsOf(command, ctx.io);
       const record = await readDeployedRecord(settings, { namespace: spec.namespace, name: spec.name });
       const plan = planJson(
@@ -36,7 +42,10 @@ export function planCommand(ctx: CliContext): Command {
           ? { workflowId: record.operation.workflowId, type: record.operation.type, phase: record.operation.phase }
           : undefined,
       );
-      output.data(plan, () => planText(plan));
+      const noted = notesJson(notes);
+      output.data(withNotes(plan, noted), () =>
+        noted.length > 0 ? `${planText(plan)}\n${notesText(noted)}` : planText(plan),
+      );
       return ExitCode.Success;
     }),
   );

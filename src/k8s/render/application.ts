@@ -2,7 +2,7 @@
  * `renderApplication`: an AppSpec and one deploy generation → the five Kubernetes objects of
  * docs/architecture.md, "What runs on Kubernetes". Pure and deterministic: the same input gives the same objects.
  */
-import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Ingress, V1Service } from '@kubernetes/client-node';
 import { specHash, type AppSpec } from '../../spec';
 import { configFileName, effectiveFlinkConfiguration, renderConfigFile } from './flink-config-file';
 import { asGeneration, isBlueGreen } from './generation';
@@ -10,6 +10,7 @@ import { jobManagerArgs, type RestoreInput } from './jobmanager-args';
 import { AnnotationKey, type OwnerRef } from './labels';
 import { defaultLog4jConsoleProperties } from './log4j';
 import { Component, FlinkPort, objectNames } from './names';
+import { renderIngress } from './ingress';
 import { hashOf, renderConfigMap, renderFlinkDeployment, renderService, type MetaInput } from './objects';
 
 /** Input of `renderApplication`. */
@@ -32,6 +33,8 @@ export interface RenderedApplication {
   taskManager: V1Deployment;
   rpcService: V1Service;
   restService: V1Service;
+  /** Only when the spec has `ingress`. */
+  ingress?: V1Ingress;
 }
 
 /** Thrown for a malformed job id (a programming error, not a user error). */
@@ -68,7 +71,9 @@ export function renderApplication(input: RenderInput): RenderedApplication {
   // TaskManagers do not read parallelism.default: a rescale alone must not roll them.
   const { 'parallelism.default': _parallelism, ...taskManagerConfig } = config;
 
+  const ingress = renderIngress({ spec, ...(input.owner ? { owner: input.owner } : {}) });
   const objects: RenderedApplication = {
+    ...(ingress ? { ingress } : {}),
     configMap: renderConfigMap({ meta: meta(names.configMap, 'config'), files }),
     jobManager: renderFlinkDeployment({
       meta: meta(names.jobManager, Component.JobManager),

@@ -12,6 +12,7 @@ export { Component, FlinkPort, flinkConfDir, objectNames } from './names';
 export { containerResources } from './pod-template';
 export { haConfiguration, haConfigMapSelector, flinkServiceAccount } from './high-availability';
 export { defaultLog4jConsoleProperties } from './log4j';
+export { renderIngress, ingressComponent } from './ingress';
 export { generateJobId, specHash } from '../../spec';
 export {
   asGeneration,

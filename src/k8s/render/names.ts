@@ -17,6 +17,8 @@ export function objectNames(app: string): {
   taskManager: string;
   rpcService: string;
   restService: string;
+  /** The Ingress of `spec.ingress` (named as the Apache operator names it). */
+  ingress: string;
 } {
   return {
     configMap: `${app}-config`,
@@ -24,5 +26,6 @@ export function objectNames(app: string): {
     taskManager: `${app}-taskmanager`,
     rpcService: app,
     restService: `${app}-rest`,
+    ingress: app,
   };
 }

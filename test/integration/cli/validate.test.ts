@@ -18,6 +18,9 @@ test('a valid manifest with --output json is one document {valid: true}', async 
   expect(JSON.parse(run.stdout)).toEqual({
     valid: true,
     app: { namespace: 'default', name: 'validate-good' },
+    documents: [
+      { kind: 'application', namespace: 'default', name: 'validate-good', apply: 'deploys or updates the application' },
+    ],
     errors: [],
   });
 });

@@ -27,7 +27,19 @@ test('the fixture names no namespace', () => {
 test('-n gives the namespace of a manifest that names none; without it, default', async () => {
   expect(await validateJson(['-f', unnamed, '-n', 'team-a'])).toEqual({
     code: 0,
-    document: { valid: true, app: { namespace: 'team-a', name: 'basic-example' }, errors: [] },
+    document: {
+      valid: true,
+      app: { namespace: 'team-a', name: 'basic-example' },
+      documents: [
+        {
+          kind: 'application',
+          namespace: 'team-a',
+          name: 'basic-example',
+          apply: 'deploys or updates the application',
+        },
+      ],
+      errors: [],
+    },
   });
   expect(await validateJson(['-f', unnamed, '--namespace', 'team-b'])).toMatchObject({
     code: 0,

@@ -12,6 +12,9 @@ test('validate --output json of the example: one document on stdout, nothing on 
   expect(JSON.parse(io.out())).toEqual({
     valid: true,
     app: { namespace: 'default', name: 'basic-example' },
+    documents: [
+      { kind: 'application', namespace: 'default', name: 'basic-example', apply: 'deploys or updates the application' },
+    ],
     errors: [],
   });
   expect(io.err()).toBe('');

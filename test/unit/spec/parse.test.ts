@@ -1,4 +1,11 @@
-import { parseAppSpec, configKey, loadAppSpec, InvalidSpecError, type SpecIssue } from '../../../src/spec';
+import {
+  parseAppSpec,
+  configKey,
+  loadAppSpec,
+  InvalidSpecError,
+  validateManifest,
+  type SpecIssue,
+} from '../../../src/spec';
 import { baseManifest, specOf, yamlOf, type LooseManifest } from './manifest-fixtures';
 
 function issuesOf(text: string): SpecIssue[] {
@@ -167,15 +174,26 @@ describe('validation', () => {
     }
   });
 
-  it('needs a checkpoint directory and checkpointing for last-state', () => {
+  it('needs a checkpoint directory for last-state', () => {
     const issues = issuesOfManifest((m) => {
       m.spec.job.upgradeMode = 'last-state';
       delete m.spec.flinkConfiguration.state.checkpoints;
-      delete m.spec.flinkConfiguration['execution.checkpointing.interval'];
     });
-    expect(issues.map((i) => i.path)).toEqual([
-      'spec.flinkConfiguration["execution.checkpointing.dir"]',
-      'spec.flinkConfiguration["execution.checkpointing.interval"]',
+    expect(issues.map((i) => i.path)).toEqual(['spec.flinkConfiguration["execution.checkpointing.dir"]']);
+  });
+
+  it('sets a checkpoint interval for last-state when the manifest has none, and says so', () => {
+    const manifest = baseManifest();
+    manifest.spec.job.upgradeMode = 'last-state';
+    delete manifest.spec.flinkConfiguration['execution.checkpointing.interval'];
+    const result = validateManifest(manifest);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.spec.flinkConfiguration['execution.checkpointing.interval']).toBe('1min');
+    expect(result.notes).toEqual([
+      expect.objectContaining({
+        path: 'spec.flinkConfiguration["execution.checkpointing.interval"]',
+        message: expect.stringContaining('flink-deploy sets execution.checkpointing.interval: 1min'),
+      }),
     ]);
   });
 
@@ -197,16 +215,27 @@ describe('validation', () => {
     expect(issue?.message).toBe('"state.savepoints.dir" is given twice (flat and nested) with different values');
   });
 
-  it('refuses Flink versions before 1.18 and native mode', () => {
+  it('refuses Flink versions before 1.18, not native mode', () => {
     const issues = issuesOfManifest((m) => {
       m.spec.flinkVersion = 'v1_17';
       m.spec.image = 'flink:1.17';
       m.spec.mode = 'native';
     });
-    expect(issues.map((i) => i.message)).toEqual([
-      'mode: native is not supported yet; use mode: standalone',
-      'Flink v1_17 is not supported',
+    expect(issues.map((i) => i.message)).toEqual(['Flink v1_17 is not supported']);
+  });
+
+  it('runs mode: native as standalone and says so; the spec is the standalone one', () => {
+    const manifest = baseManifest();
+    const standalone = validateManifest(manifest);
+    manifest.spec.mode = 'native';
+    const result = validateManifest(manifest);
+    if (!result.ok || !standalone.ok) throw new Error('expected both valid');
+    expect(result.notes).toEqual([
+      { path: 'spec.mode', message: expect.stringMatching(/^mode: native runs as standalone: /) },
     ]);
+    const { manifest: _a, ...nativeSpec } = result.spec;
+    const { manifest: _b, ...standaloneSpec } = standalone.spec;
+    expect(nativeSpec).toEqual(standaloneSpec);
   });
 
   it('refuses a stability rule that needs checkpoints when checkpointing is off', () => {

@@ -1,0 +1,209 @@
+/**
+ * Session manifests, checked but not run yet (session mode is built by a later change): a
+ * FlinkDeployment without `spec.job` (a session cluster) and a `FlinkSessionJob` (a job submitted
+ * to one, its jar fetched by the worker from an allowed scheme).
+ */
+import { z } from 'zod';
+import { defaultSessionJarSchemes, sessionJarSchemesEnv, type SessionJarScheme } from './session-jar-schemes';
+import { isAbsoluteStatePath, isDns1035Label, isDns1123Label, isJavaClassName, maxAppNameLength } from './validators';
+import { fromZodIssues } from './zod-issues';
+import { flattenConfiguration, ownedKeyIssues } from './flink-config';
+import { JobState, SpecIssueCode, UpgradeMode, type SpecIssue, type SpecNote } from './types';
+import { deploymentNotes } from './notes';
+
+/** A session job as `validate` reports it. */
+export interface SessionJobSummary {
+  name: string;
+  namespace: string;
+  deploymentName: string;
+  jarURI: string;
+  /** jarURI is a placeholder (`isJarUriPlaceholder`): valid to check, never to run. */
+  jarUriPlaceholder: boolean;
+  parallelism?: number;
+  upgradeMode: UpgradeMode;
+  state: JobState;
+}
+
+function hinted(test: (v: string) => { message: string; hint: string } | undefined): z.ZodString {
+  return z.string().superRefine((value, ctx) => {
+    const problem = test(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
+  });
+}
+
+/**
+ * A jar URI left as a placeholder to fill in, e.g. `STREAMING_EXAMPLES_JAR_URL` (the Apache operator's
+ * e2e manifests are templates its scripts fill in): upper-case letters, digits and '_'.
+ */
+export function isJarUriPlaceholder(value: string): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(value);
+}
+
+/** What is wrong with a session job's jar URI under the allowed schemes. */
+export function sessionJarUriProblem(
+  value: string,
+  allowed: readonly SessionJarScheme[],
+): { message: string; hint: string } | undefined {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?/.exec(value);
+  if (!match) {
+    return {
+      message: `"${value}" is not a URI with a scheme`,
+      hint: `Give the jar's URI, e.g. https://repo.example.com/jobs/my-job-1.0.jar or s3://bucket/jobs/my-job.jar.`,
+    };
+  }
+  const scheme = (match[1] ?? '').toLowerCase();
+  if (!(allowed as readonly string[]).includes(scheme)) {
+    const optIn = scheme === 'http' || scheme === 'file';
+    return {
+      message: `jar URI scheme "${scheme}" is not allowed for a FlinkSessionJob (allowed: ${allowed.join(', ')})`,
+      hint: optIn
+        ? `Use https:// or s3://, or allow ${scheme} with the setting ${sessionJarSchemesEnv} ` +
+          `(e.g. ${sessionJarSchemesEnv}=${[...allowed, scheme].join(',')}).`
+        : `The worker fetches session jars from ${allowed.join(', ')} only; local:// jars need an application ` +
+          '(a FlinkDeployment with spec.job).',
+    };
+  }
+  const host = match[2] ?? '';
+  const path = match[3] ?? '';
+  if (scheme !== 'file' && host === '')
+    return { message: `"${value}" names no host or bucket`, hint: `Write ${scheme}://<host or bucket>/path/job.jar.` };
+  if (scheme === 'file' && host !== '')
+    return { message: `a file:// jar URI needs an absolute path (three slashes)`, hint: 'Write file:///path/job.jar.' };
+  if (!/[^/]\.jar$/i.test(path))
+    return { message: `"${value}" does not name a .jar file`, hint: 'Point jarURI at the job jar itself.' };
+  if (/(^|\/)\.\.(\/|$)/.test(path))
+    return { message: `"${value}" has a ".." path segment`, hint: 'Give the jar path without "..".' };
+  if (/@/.test(host))
+    return {
+      message: `"${value}" carries credentials in the URI`,
+      hint: 'Remove user:password@ from the URI; give object-store credentials to the worker instead.',
+    };
+  return undefined;
+}
+
+function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
+  const name = hinted((v) =>
+    isDns1035Label(v, maxAppNameLength)
+      ? undefined
+      : {
+          message: `"${v}" is not a valid name`,
+          hint: `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter.`,
+        },
+  );
+  const namespace = hinted((v) =>
+    isDns1123Label(v)
+      ? undefined
+      : { message: `"${v}" is not a valid namespace name`, hint: "Use at most 63 lower-case letters, digits and '-'." },
+  );
+  const positiveInt = z.number().int().min(1);
+  const nonce = z.number().int();
+  return z.strictObject({
+    apiVersion: z.literal('flink.apache.org/v1beta1'),
+    kind: z.literal('FlinkSessionJob'),
+    metadata: z.strictObject({
+      name,
+      namespace: namespace.optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+    }),
+    spec: z.strictObject({
+      deploymentName: name,
+      job: z.strictObject({
+        jarURI: hinted((v) => (isJarUriPlaceholder(v) ? undefined : sessionJarUriProblem(v, allowed))),
+        entryClass: hinted((v) =>
+          isJavaClassName(v)
+            ? undefined
+            : {
+                message: `"${v}" is not a Java class name`,
+                hint: 'Use the fully qualified name, e.g. org.example.MyJob.',
+              },
+        ).optional(),
+        args: z.array(z.string()).optional(),
+        parallelism: positiveInt.optional(),
+        upgradeMode: z.enum(Object.values(UpgradeMode)).optional(),
+        state: z.enum(Object.values(JobState)).optional(),
+        allowNonRestoredState: z.boolean().optional(),
+        initialSavepointPath: hinted((v) =>
+          isAbsoluteStatePath(v)
+            ? undefined
+            : {
+                message: `"${v}" is not an absolute savepoint path`,
+                hint: 'Use a URI with a scheme or an absolute path.',
+              },
+        ).optional(),
+        savepointTriggerNonce: nonce.optional(),
+        checkpointTriggerNonce: nonce.optional(),
+        savepointRedeployNonce: nonce.optional(),
+        autoscalerResetNonce: nonce.optional(),
+      }),
+      flinkConfiguration: z.record(z.string(), z.unknown()).optional(),
+      restartNonce: nonce.optional(),
+    }),
+  });
+}
+
+/** Validates a FlinkSessionJob document: its summary and notes, or every issue. */
+export function validateSessionJob(
+  document: Record<string, unknown>,
+  options: { jarSchemes?: readonly SessionJarScheme[] } = {},
+): { ok: true; job: SessionJobSummary; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
+  const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
+  const issues: SpecIssue[] = [];
+  const spec = document.spec;
+  const rawConfig =
+    typeof spec === 'object' && spec !== null && !Array.isArray(spec)
+      ? (spec as Record<string, unknown>).flinkConfiguration
+      : undefined;
+  const flat = flattenConfiguration(
+    typeof rawConfig === 'object' && rawConfig !== null && !Array.isArray(rawConfig)
+      ? (rawConfig as Record<string, unknown>)
+      : {},
+    'spec.flinkConfiguration',
+  );
+  issues.push(...flat.issues, ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'));
+  const parsed = schema.safeParse(document, { reportInput: true });
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  const { metadata, spec: jobSpec } = parsed.data;
+  return {
+    ok: true,
+    job: {
+      name: metadata.name,
+      namespace: metadata.namespace ?? 'default',
+      deploymentName: jobSpec.deploymentName,
+      jarURI: jobSpec.job.jarURI,
+      jarUriPlaceholder: isJarUriPlaceholder(jobSpec.job.jarURI),
+      ...(jobSpec.job.parallelism !== undefined ? { parallelism: jobSpec.job.parallelism } : {}),
+      upgradeMode: jobSpec.job.upgradeMode ?? UpgradeMode.Stateless,
+      state: jobSpec.job.state ?? JobState.Running,
+    },
+    notes: [
+      ...(isJarUriPlaceholder(jobSpec.job.jarURI)
+        ? [
+            {
+              path: 'spec.job.jarURI',
+              message:
+                `jarURI ${jobSpec.job.jarURI} is a placeholder to fill in, not a URI: the file is checked, but the ` +
+                'job cannot run until it names the jar (https:// or s3://)',
+            },
+          ]
+        : []),
+      ...deploymentNotes(jobSpec, flat.config, 'spec.flinkConfiguration'),
+    ],
+  };
+}
+
+/** The refusal of a session manifest by `apply` and `plan`. */
+export function sessionModeRefusal(what: 'cluster' | 'job'): SpecIssue {
+  return {
+    code: SpecIssueCode.Unsupported,
+    path: what === 'cluster' ? 'spec.job' : 'kind',
+    message:
+      what === 'cluster'
+        ? 'session mode is not supported yet: a FlinkDeployment without spec.job is a session cluster'
+        : 'session mode is not supported yet: a FlinkSessionJob runs on a session cluster',
+    hint:
+      '`flink-deploy validate` checks session manifests; to run the job now, deploy it as an application ' +
+      '(a FlinkDeployment with spec.job: jarURI, entryClass, parallelism). Nothing was started.',
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * validate/plan/apply of the documents other than an application (in-process, no server): canaries
+ * ignored with a note, session manifests checked by validate and refused by apply, FlinkStateSnapshot
+ * mapped or refused; hostile input exits 2 naming the field.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../../src/cli/main';
+import { memoryIo } from './memory-io';
+
+const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+const dir = mkdtempSync(path.join(tmpdir(), 'fd-kinds-'));
+
+function file(name: string, text: string): string {
+  const target = path.join(dir, name);
+  writeFileSync(target, text);
+  return target;
+}
+
+const sessionJob = (jarURI: string, extra = '') =>
+  file(
+    `job-${Math.abs(hash(jarURI + extra))}.yaml`,
+    `apiVersion: flink.apache.org/v1beta1
+kind: FlinkSessionJob
+metadata: {name: orders}
+spec:
+  deploymentName: shared
+  job:
+    jarURI: ${JSON.stringify(jarURI)}
+    parallelism: 2
+${extra}`,
+  );
+
+function hash(text: string): number {
+  let h = 0;
+  for (const c of text) h = (h * 31 + c.charCodeAt(0)) | 0;
+  return h;
+}
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const io = memoryIo(env);
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+test('validate of the canary: exit 0, the note in text and JSON; plan and apply do nothing, exit 0', async () => {
+  const canary = path.join(fixtures, 'apache-operator', 'canary.yaml');
+  const validated = await run(['validate', '-f', canary, '-o', 'json']);
+  expect(validated.code).toBe(0);
+  expect(JSON.parse(validated.out)).toMatchObject({
+    valid: true,
+    documents: [{ kind: 'canary', name: 'canary' }],
+    notes: [{ path: 'metadata.labels["flink.apache.org/canary"]', message: expect.stringContaining('ignored') }],
+  });
+  const applied = await run(['apply', '-f', canary, '-o', 'json']);
+  expect(applied.code).toBe(0);
+  expect(JSON.parse(applied.out)).toMatchObject({ applied: false, notes: [expect.anything()] });
+});
+
+test('a session job: validate exit 0; apply and plan exit 2 saying session mode is not supported yet', async () => {
+  const job = sessionJob('https://repo.example.com/jobs/orders-1.0.jar');
+  expect((await run(['validate', '-f', job])).code).toBe(0);
+  for (const verb of ['apply', 'plan']) {
+    const refused = await run([verb, '-f', job]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('session mode is not supported yet');
+  }
+});
+
+test('session jar schemes: https and s3 by default; http only when the setting lists it', async () => {
+  expect((await run(['validate', '-f', sessionJob('s3://jobs/orders.jar')])).code).toBe(0);
+  const http = sessionJob('http://repo.example.com/orders.jar');
+  const refused = await run(['validate', '-f', http, '-o', 'json']);
+  expect(refused.code).toBe(2);
+  expect(JSON.parse(refused.out).errors).toEqual([
+    expect.objectContaining({
+      path: 'spec.job.jarURI',
+      message: expect.stringContaining('"http" is not allowed'),
+      hint: expect.stringContaining('FLINK_DEPLOY_SESSION_JAR_SCHEMES'),
+    }),
+  ]);
+  expect((await run(['validate', '-f', http], { FLINK_DEPLOY_SESSION_JAR_SCHEMES: 'https,s3,http' })).code).toBe(0);
+  const badSetting = await run(['validate', '-f', http], { FLINK_DEPLOY_SESSION_JAR_SCHEMES: 'https,ftp' });
+  expect(badSetting.code).toBe(2);
+  expect(badSetting.err).toContain('"ftp"');
+});
+
+test.each([
+  ['local:///opt/flink/usrlib/a.jar', 'spec.job.jarURI', 'not allowed'],
+  ['https://user:pw@repo.example.com/a.jar', 'spec.job.jarURI', 'credentials'],
+  ['https://repo.example.com/../etc/a.jar', 'spec.job.jarURI', '".."'],
+  ['https://repo.example.com/a.zip', 'spec.job.jarURI', 'does not name a .jar'],
+])('a session job with jarURI %s is refused at %s', async (jarURI, field, message) => {
+  const result = await run(['validate', '-f', sessionJob(jarURI), '-o', 'json']);
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.out).errors).toEqual([
+    expect.objectContaining({ path: field, message: expect.stringContaining(message) }),
+  ]);
+});
+
+test.each([
+  ['parallelism: two', '    parallelism: two\n', 'spec.job.parallelism'],
+  ['an unknown job field', '    jarUri: x\n', 'spec.job.jarUri'],
+  ['a bad upgradeMode', '    upgradeMode: blue-green\n', 'spec.job.upgradeMode'],
+])('a session job with %s exits 2 naming the field', async (_what, extra, field) => {
+  const text = `apiVersion: flink.apache.org/v1beta1
+kind: FlinkSessionJob
+metadata: {name: orders}
+spec:
+  deploymentName: shared
+  job:
+    jarURI: https://repo.example.com/a.jar
+${extra}`;
+  const result = await run(['validate', '-f', file(`bad-${hash(extra)}.yaml`, text), '-o', 'json']);
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.out).errors.map((e: { path: string }) => e.path)).toContain(field);
+});
+
+test.each([
+  [
+    'a checkpoint snapshot',
+    'spec: {checkpoint: {}, jobReference: {kind: FlinkDeployment, name: orders}}',
+    'spec.checkpoint',
+  ],
+  ['alreadyExists without a path', 'spec: {savepoint: {alreadyExists: true}}', 'spec.savepoint.path'],
+  ['a savepoint without jobReference', 'spec: {savepoint: {}}', 'spec.jobReference'],
+  ['a relative path', 'spec: {savepoint: {alreadyExists: true, path: sp-1}}', 'spec.savepoint.path'],
+  [
+    'an unknown jobReference kind',
+    'spec: {savepoint: {}, jobReference: {kind: Job, name: orders}}',
+    'spec.jobReference.kind',
+  ],
+])('a FlinkStateSnapshot with %s exits 2 naming the field', async (_what, spec, field) => {
+  const text = `apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s1}\n${spec}\n`;
+  const result = await run(['validate', '-f', file(`snap-${hash(spec)}.yaml`, text), '-o', 'json']);
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.out).errors.map((e: { path: string }) => e.path)).toContain(field);
+});
+
+test('apply of a FlinkStateSnapshot: a savepoint to take is the savepoint operation; registering is not', async () => {
+  const take = path.join(fixtures, 'apache-operator', 'snapshot-savepoint-job-full-spec.yaml');
+  const dry = await run(['apply', '-f', take, '--dry-run', '-o', 'json']);
+  expect(dry.code).toBe(0);
+  expect(JSON.parse(dry.out)).toMatchObject({
+    dryRun: true,
+    operation: 'savepoint',
+    app: { namespace: 'default', name: 'example-deployment' },
+  });
+  const register = file(
+    'register.yaml',
+    'apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s2}\n' +
+      'spec: {savepoint: {alreadyExists: true, path: "s3://b/savepoints/sp-1"}}\n',
+  );
+  const refused = await run(['apply', '-f', register]);
+  expect(refused.code).toBe(2);
+  expect(refused.err).toContain('alreadyExists: true');
+  expect(refused.err).toContain('Nothing was started');
+});
+
+test('an unknown kind of the operator API is refused, naming kind', async () => {
+  const text = 'apiVersion: flink.apache.org/v1beta1\nkind: FlinkJob\nmetadata: {name: x}\nspec: {}\n';
+  const result = await run(['validate', '-f', file('unknown.yaml', text), '-o', 'json']);
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.out).errors).toEqual([expect.objectContaining({ path: 'kind' })]);
+});
