@@ -17,11 +17,9 @@ import {
 import type { AppSpec } from '../spec/types';
 import type { AppRef } from '../contract/app';
 import type { ActivityDeps } from './deps';
-import { classified, fail } from './failures';
-import { FailureType } from '../contract/failures';
-import { activitySignal } from './poll';
+import { classified } from './failures';
+import { awaitPodsGone } from './pods-gone';
 import type { ApplyApplicationInput } from './types';
-import { Context } from '@temporalio/activity';
 
 /** Label selector of the application's JobManager and TaskManager pods. */
 export function appPodSelector(
@@ -129,27 +127,12 @@ export function deploymentActivities(deps: ActivityDeps) {
             propagationPolicy: 'Background',
           });
         }
-        const ctx = Context.current();
-        // The wait is bounded across attempts: its start travels in the heartbeat, so a worker
-        // restart resumes the same wait instead of starting a new one.
-        const previous = ctx.info.heartbeatDetails as { waitingSince?: number } | undefined;
-        const waitingSince = typeof previous?.waitingSince === 'number' ? previous.waitingSince : Date.now();
-        const timeoutMs = deps.config.podsGoneTimeoutMs;
-        const result = await deps.kube.waitForPodsGone({
+        await awaitPodsGone(deps, {
           namespace,
           labelSelector: appPodSelector(name),
-          timeoutMs: Math.max(0, waitingSince + timeoutMs - Date.now()),
-          pollIntervalMs: deps.config.pollIntervalMs,
-          signal: activitySignal(),
-          onPoll: (remaining) => ctx.heartbeat({ waitingSince, remaining }),
+          what: `${namespace}/${name}`,
+          doing: 'removing its deployments; ',
         });
-        if (!result.gone)
-          throw fail(
-            FailureType.WaitTimedOut,
-            `pods of ${namespace}/${name} still there after ${timeoutMs / 1000}s: ` +
-              `${result.remaining.join(', ')} (removing its deployments; stuck Terminating? see \`kubectl ` +
-              `describe pod -n ${namespace} ${result.remaining[0] ?? ''}\`)`,
-          );
       });
     },
   };

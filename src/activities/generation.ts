@@ -20,6 +20,7 @@ import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal } from './poll';
+import { awaitPodsGone } from './pods-gone';
 import type {
   AwaitClusterReadyInput,
   ClusterReady,
@@ -165,26 +166,11 @@ export function generationActivities(deps: ActivityDeps) {
           ...(input.blueGreen ? [{ apiVersion: 'v1', kind: 'Service', name: names.restService }] : []),
         ];
         for (const t of targets) await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
-        const ctx = Context.current();
-        const previous = ctx.info.heartbeatDetails as { waitingSince?: number } | undefined;
-        const waitingSince = typeof previous?.waitingSince === 'number' ? previous.waitingSince : Date.now();
-        const timeoutMs = deps.config.podsGoneTimeoutMs;
-        const selector = generationPodSelector(app.name, input.blueGreen ? generation : undefined);
-        const result = await deps.kube.waitForPodsGone({
+        await awaitPodsGone(deps, {
           namespace,
-          labelSelector: selector,
-          timeoutMs: Math.max(0, waitingSince + timeoutMs - Date.now()),
-          pollIntervalMs: deps.config.pollIntervalMs,
-          signal: activitySignal(),
-          onPoll: (remaining) => ctx.heartbeat({ waitingSince, remaining }),
+          labelSelector: generationPodSelector(app.name, input.blueGreen ? generation : undefined),
+          what: `generation ${generation} of ${namespace}/${app.name}`,
         });
-        if (!result.gone)
-          throw fail(
-            FailureType.WaitTimedOut,
-            `pods of generation ${generation} of ${namespace}/${app.name} still there after ${timeoutMs / 1000}s: ` +
-              `${result.remaining.join(', ')} (stuck Terminating? see \`kubectl describe pod -n ${namespace} ` +
-              `${result.remaining[0] ?? ''}\`)`,
-          );
       });
     },
   };
