@@ -79,8 +79,11 @@ function cli(args: string[]): Promise<{ status: number | null; output: string }>
   });
 }
 
-/** Whether some job of the app has every task RUNNING now (any JobManager pod of it). */
-async function fullyRunning(app: string): Promise<boolean> {
+/**
+ * Whether some job of the app has every task RUNNING now (any JobManager pod of it); undefined when a
+ * JobManager did not answer in 500 ms (a loaded machine): that sample says nothing and is skipped.
+ */
+async function fullyRunning(app: string): Promise<boolean | undefined> {
   const pods = (
     await core.listNamespacedPod({
       namespace,
@@ -91,7 +94,8 @@ async function fullyRunning(app: string): Promise<boolean> {
     if (!pod.status?.podIP) continue;
     const res = await fetch(`http://${pod.status.podIP}:8081/jobs/overview`, {
       signal: AbortSignal.timeout(500),
-    }).catch(() => undefined);
+    }).catch((err: unknown) => ((err as Error).name === 'TimeoutError' ? 'timeout' : undefined));
+    if (res === 'timeout') return undefined;
     if (!res?.ok) continue;
     const { jobs } = (await res.json()) as {
       jobs: { state: string; tasks: { total: number; running: number; finished: number } }[];
@@ -114,6 +118,10 @@ function downtimeSampler(app: string) {
     while (!stop && upAt === undefined) {
       const up = await fullyRunning(app).catch(() => false);
       const now = Date.now();
+      if (up === undefined) {
+        await sleep(50);
+        continue;
+      }
       if (!up && downAt === undefined) downAt = now;
       if (up && downAt !== undefined) upAt = now;
       await sleep(50);

@@ -145,15 +145,26 @@ function downtimeSampler(oldJobId: string, which: string = app) {
         })
       ).items;
       const running: string[] = [];
+      let unknown = false;
       for (const pod of pods) {
         if (!pod.status?.podIP) continue;
+        // A JobManager too slow to answer in 500 ms (a loaded machine) says nothing: the sample is
+        // skipped. Refused or not found: that JobManager runs no job.
         const res = await fetch(`http://${pod.status.podIP}:8081/jobs`, { signal: AbortSignal.timeout(500) }).catch(
-          () => undefined,
+          (err: unknown) => ((err as Error).name === 'TimeoutError' ? 'timeout' : undefined),
         );
-        const jobs = res?.ok ? ((await res.json()) as { jobs: { id: string; status: string }[] }).jobs : [];
+        if (res === 'timeout') unknown = true;
+        const jobs =
+          res && res !== 'timeout' && res.ok
+            ? ((await res.json()) as { jobs: { id: string; status: string }[] }).jobs
+            : [];
         running.push(...jobs.filter((j) => j.status === 'RUNNING').map((j) => j.id));
       }
       const now = Date.now();
+      if (unknown) {
+        await sleep(50);
+        continue;
+      }
       if (leftAt === undefined && !running.includes(oldJobId)) leftAt = now;
       if (leftAt !== undefined && running.some((id) => id !== oldJobId)) newAt = now;
       await sleep(50);
@@ -228,7 +239,13 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
     objects.jobManager,
     objects.taskManager,
   ]);
+  const deadline = Date.now() + 600_000;
+  const bounded = (what: string) => {
+    if (Date.now() > deadline)
+      throw new Error(`baseline: ${what} not within 600 s (job ${jobId}, generation ${generation})`);
+  };
   for (;;) {
+    bounded('the new job RUNNING');
     const f = await flinkOf().catch(() => undefined);
     const state = f
       ? await f.jobDetails(jobId).then(
@@ -242,6 +259,7 @@ async function baselineUpgrade(parallelism: number): Promise<number> {
   const downtime = await measure();
   // Like flink-deploy's stability wait: every task RUNNING and a checkpoint, before the next run.
   for (;;) {
+    bounded('every task RUNNING and a checkpoint');
     const f = await flinkOf();
     const d = await f.jobDetails(jobId);
     const c = await f.checkpoints(jobId);
