@@ -16,7 +16,6 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
-import { observerWorkflowId } from '../../src/contract/observed-health';
 import {
   arg,
   benchEnv,
@@ -27,6 +26,7 @@ import {
   startWorker,
   sleep,
   temporalAddress,
+  terminateLeftovers,
 } from './fleet/bench-stack';
 import { FlinkStandIn } from './fleet/flink-stand-in';
 import { ProcessSampler } from './fleet/process-sampler';
@@ -147,10 +147,7 @@ async function main(): Promise<void> {
     );
   } finally {
     sampler.stop();
-    await client.workflow
-      .getHandle(observerWorkflowId(ns.taskQueue))
-      .terminate('end of the benchmark')
-      .catch(() => undefined);
+    await terminateLeftovers(client, ns.taskQueue).catch(() => undefined);
     worker.kill('SIGTERM');
     await standIn.stop();
     await ns.remove();
