@@ -8,13 +8,14 @@
  * against the floor's ideal (waves of `concurrency` upgrades, each lasting the floor), and each
  * upgrade's duration against its floor (the orchestration overhead per application, p50/p99).
  *   npm run build && node --import tsx scripts/bench/fleet-rollout.ts [--apps 1000] [--concurrency 50]
- *     [--latency-ms 20] [--savepoint-ms 500] [--window-s 1]
+ *     [--latency-ms 20] [--savepoint-ms 500] [--window-s 1] [--record-history <name>]
+ * `--record-history fleet-rollout` also writes the rollout's history to test/fixtures/histories/<name>.binpb
+ * for the replay test (a small run: `--apps 3 --concurrency 2`).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
-import { observerWorkflowId } from '../../src/contract/observed-health';
 import {
   arg,
   benchEnv,
@@ -25,16 +26,20 @@ import {
   startWorker,
   sleep,
   temporalAddress,
+  terminateLeftovers,
 } from './fleet/bench-stack';
 import { FlinkStandIn } from './fleet/flink-stand-in';
 import { ProcessSampler } from './fleet/process-sampler';
 import { percentile, summarize } from './stats';
+import { writeHistory } from '../record-history';
+import { fleetWorkflowId } from '../../src/contract/fleet';
 
 const apps = Number(arg('apps', '1000'));
 const concurrency = Number(arg('concurrency', '50'));
 const latencyMs = Number(arg('latency-ms', '20'));
 const savepointMs = Number(arg('savepoint-ms', '500'));
 const windowSeconds = Number(arg('window-s', '1'));
+const recordHistory = arg('record-history', '');
 const metricsAddress = '127.0.0.1:9478';
 const s = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)} s` : 'n/a');
 const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : 'n/a');
@@ -94,6 +99,12 @@ async function main(): Promise<void> {
     );
     const totalMs = Date.now() - started;
     sampler.stop();
+    if (recordHistory) {
+      const fleetId = fleetWorkflowId(ns.name);
+      const { runId } = await client.workflow.getHandle(fleetId).describe();
+      const events = await writeHistory(client, { workflowId: fleetId, runId }, recordHistory);
+      console.log(`  the rollout's history: test/fixtures/histories/${recordHistory}.binpb, ${events} events`);
+    }
     if (run.code !== 0)
       console.log(`  apply exited ${run.code}: ${run.stderr.trim().split('\n').slice(-5).join(' | ')}`);
     const children: WorkflowExecutionInfo[] = [];
@@ -136,10 +147,7 @@ async function main(): Promise<void> {
     );
   } finally {
     sampler.stop();
-    await client.workflow
-      .getHandle(observerWorkflowId(ns.taskQueue))
-      .terminate('end of the benchmark')
-      .catch(() => undefined);
+    await terminateLeftovers(client, ns.taskQueue).catch(() => undefined);
     worker.kill('SIGTERM');
     await standIn.stop();
     await ns.remove();

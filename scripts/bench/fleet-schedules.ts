@@ -29,6 +29,7 @@ import {
   standInManifest,
   startWorker,
   temporalAddress,
+  terminateLeftovers,
 } from './fleet/bench-stack';
 import { FlinkStandIn } from './fleet/flink-stand-in';
 import { ProcessSampler } from './fleet/process-sampler';
@@ -204,10 +205,7 @@ async function main(): Promise<void> {
         .delete()
         .catch(() => undefined),
     );
-    await client.workflow
-      .getHandle(observerWorkflowId(taskQueue))
-      .terminate('end of the benchmark')
-      .catch(() => undefined);
+    await terminateLeftovers(client, taskQueue).catch(() => undefined);
     worker.kill('SIGTERM');
     await standIn.stop();
     await ns.remove();

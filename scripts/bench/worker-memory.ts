@@ -14,7 +14,6 @@ import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
 import { savepointScheduleOptions } from '../../src/cli/commands/schedule';
 import { parseDuration } from '../../src/config/durations';
-import { observerWorkflowId } from '../../src/contract/observed-health';
 import {
   arg,
   benchEnv,
@@ -24,6 +23,7 @@ import {
   standInManifest,
   startWorker,
   temporalAddress,
+  terminateLeftovers,
 } from './fleet/bench-stack';
 import { FlinkStandIn } from './fleet/flink-stand-in';
 import { memoryMap, type MemoryMap } from './fleet/memory-map';
@@ -130,10 +130,7 @@ async function main(): Promise<void> {
         .delete()
         .catch(() => undefined),
     );
-    await client.workflow
-      .getHandle(observerWorkflowId(ns.taskQueue))
-      .terminate('end of the benchmark')
-      .catch(() => undefined);
+    await terminateLeftovers(client, ns.taskQueue).catch(() => undefined);
     await standIn.stop();
     await ns.remove();
     await connection.close();

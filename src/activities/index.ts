@@ -5,6 +5,7 @@
 import type { ActivityDeps } from './deps';
 import { deleteActivities } from './delete';
 import { deploymentActivities } from './deployment';
+import { disposalActivities } from './dispose';
 import { generationActivities } from './generation';
 import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities & Re
   return {
     ...recordActivities(deps),
     ...savepointActivities(deps),
+    ...disposalActivities(deps),
     ...jobActivities(deps),
     ...jobStateActivities(deps),
     ...deploymentActivities(deps),

@@ -1,5 +1,5 @@
 /**
- * takeSavepoint (trigger + poll, safe to retry with the same trigger id) and disposeSavepoints.
+ * takeSavepoint (trigger + poll, safe to retry with the same trigger id); disposals are in dispose.ts.
  * After a crash mid stop-with-savepoint the job may already be FINISHED: then the savepoint
  * exists, and its location is read from the trigger status or the job's checkpoint stats.
  * A JobManager failover (HA: no endpoint, connection refused, 503 during the leader election, the
@@ -12,13 +12,10 @@ import { Context } from '@temporalio/activity';
 import { FlinkErrorCode, isFlinkError, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
-import { cancellationOf, classified, fail } from './failures';
+import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
-import { markDisposal } from './record-changes';
 import { recordActivities } from './record';
-import { withSavepointsBounded } from '../k8s/state-record/bounds';
-import type { DisposeResult, DisposeSavepointsInput, SavepointTaken, TakeSavepointInput } from './types';
-import type { AppSpec } from '../spec/types';
+import type { SavepointTaken, TakeSavepointInput } from './types';
 
 /** The savepoint a FINISHED (stopped) job left: the latest savepoint in its checkpoint stats. */
 async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Promise<string | undefined> {
@@ -173,51 +170,6 @@ export function savepointActivities(deps: ActivityDeps) {
           }
         }
       });
-    },
-
-    /**
-     * Dispose each savepoint via Flink and record it as it succeeds or fails. Flink deletes the
-     * files or objects (file://, s3://, … through the JobManager's filesystem plugins). A savepoint
-     * Flink finds nothing of is recorded as disposed: a retry after a disposal whose answer was lost
-     * (worker crash, timeout) then completes instead of failing forever.
-     */
-    async disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult> {
-      const result: DisposeResult = { disposed: [], failed: [] };
-      const flink = await deps.flinkFor(input.app);
-      const signal = activitySignal();
-      const ctx = Context.current();
-      for (const location of input.locations) {
-        ctx.heartbeat(`disposing ${location}`);
-        let error: string | undefined;
-        try {
-          const { triggerId } = await flink.disposeSavepoint({ savepointPath: location }, { signal });
-          const outcome = await pollUntil({
-            intervalMs: deps.config.pollIntervalMs,
-            deadline: Date.now() + deps.config.disposalTimeoutMs,
-            onDeadline: () => new Error(`disposal did not finish within ${deps.config.disposalTimeoutMs / 1000}s`),
-            check: async () => {
-              const s = await flink.disposalStatus(triggerId, { signal });
-              return s.kind === 'pending' ? { done: false, seen: `disposing ${location}` } : { done: true, value: s };
-            },
-          });
-          if (outcome.kind === 'failed') error = outcome.cause;
-          else if (outcome.kind === 'not-found') ctx.log.info(`${location}: already gone (${outcome.cause})`);
-        } catch (err) {
-          // Cancelled (the worker shutting down, the run cancelled): not a failed disposal. The retry on
-          // another worker asks Flink again and records what it answers ("not found" is disposed).
-          const cancelled = cancellationOf(`disposing ${location}`);
-          if (cancelled) throw cancelled;
-          error = (err as Error).message;
-        }
-        await deps.kube.records.mutateRecord<AppSpec>({
-          namespace: input.app.namespace,
-          app: input.app.name,
-          mutate: (r) => withSavepointsBounded(markDisposal(r, location, error), deps.config.recordMaxSavepoints),
-        });
-        if (error) result.failed.push({ location, error });
-        else result.disposed.push(location);
-      }
-      return result;
     },
   };
 }

@@ -141,6 +141,15 @@ export interface DisposeSavepointsInput {
   locations: string[];
 }
 
+/**
+ * Input of `endAndDispose`: the run's end (its last changes plan the disposals) and the locations
+ * to dispose after it, in the order planned.
+ */
+export interface EndAndDisposeInput extends UpdateRecordInput {
+  end: NonNullable<UpdateRecordInput['end']>;
+  dispose: string[];
+}
+
 /** Result of `disposeSavepoints`: each disposal is recorded as it succeeds or fails. */
 export interface DisposeResult {
   disposed: string[];
@@ -172,6 +181,8 @@ export interface FlinkDeployActivities extends GenerationActivities {
   removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects>;
   deleteRecord(input: DeleteRecordInput): Promise<boolean>;
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;
+  /** The run's end written, then the disposals it planned (dispose.ts). */
+  endAndDispose(input: EndAndDisposeInput): Promise<DisposeResult>;
 }
 
 /** Input of `awaitClusterReady`: what generation `generation`'s session cluster must have for the job. */

@@ -114,6 +114,20 @@ export const disposal = proxyActivities<Pick<Activities, 'disposeSavepoints'>>({
 });
 
 /**
+ * The end of a savepoint run written, then the disposals it planned, in one activity (dispose.ts;
+ * one Temporal action fewer per run than updateRecord + disposeSavepoints). Unlimited attempts, as
+ * for `record`: the end must be written (the lock released). A failed disposal is not an error
+ * (it is recorded and retried by the next run), so only the record's writes and a worker shutting
+ * down retry it; each retry skips what the record already says is disposed. 30 min, heartbeating:
+ * one disposal is bounded by the disposalTimeout setting (1 min by default).
+ */
+export const endWithDisposal = proxyActivities<Pick<Activities, 'endAndDispose'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout,
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
  * In-place rescale (rescale.ts): the TaskManager Deployment's replicas, the resource requirements, and the
  * waits for both (their deadline travels in the input, WaitTimedOut ends them). 5 attempts: a rescale that
  * cannot be done falls back to the upgrade path rather than hold the application.

@@ -13,7 +13,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DeployedState, RecordChange } from '../contract/deployed-state';
-import { record } from './activity-profiles';
+import { endWithDisposal, record } from './activity-profiles';
+import { withDisposals } from './disposals';
 import { FailureType } from '../contract/failures';
 import { Phase } from '../contract/phases';
 import { PeriodicOutcomeOnFailurePatch, ProgressTracker } from './progress';
@@ -40,6 +41,8 @@ export const Patch = {
   SavepointPhaseWithTrigger: 'savepoint-phase-with-trigger',
   /** A periodic savepoint upserts FlinkOutcome only when it failed or was cancelled (progress.ts). */
   PeriodicOutcomeOnFailure: PeriodicOutcomeOnFailurePatch,
+  /** A savepoint run's disposals ride in the activity that writes its end (endAndDispose): one action fewer. */
+  DisposeWithEnd: 'dispose-with-end',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */
@@ -61,6 +64,11 @@ export interface OperationContext {
 export interface BodyResult {
   result: OperationResult;
   finalChanges?: RecordChange[];
+  /**
+   * Savepoints to dispose after the end, planned in `finalChanges` (`disposal-planned`): the end and
+   * the disposals are one activity (endAndDispose), and the result says what was disposed.
+   */
+  dispose?: string[];
 }
 
 export interface RunOperationOptions {
@@ -116,20 +124,28 @@ export async function runOperation(
     // Cancelled while taking the lock: released below with the outcome `cancelled`.
     if (lockNotCancellable && CancellationScope.current().consideredCancelled)
       throw new CancelledFailure(`${operation} cancelled while taking the lock`);
-    const { result, finalChanges } = await body(ctx);
+    const { result, finalChanges, dispose } = await body(ctx);
     progress.enter(Phase.Done, result.message);
+    const end = {
+      app,
+      workflowId,
+      runId,
+      changes: finalChanges ?? [],
+      end: { operation: result.operation, outcome: result.outcome, message: result.message },
+    };
     // The body is done: a cancel that came too late to stop it (suspend, rollback) must not keep
     // its outcome out of the record.
-    await CancellationScope.nonCancellable(() =>
-      record.updateRecord({
-        app,
-        workflowId,
-        runId,
-        changes: finalChanges ?? [],
-        end: { operation: result.operation, outcome: result.outcome, message: result.message },
-      }),
-    );
-    const final = options.afterRelease ? await options.afterRelease(result, progress) : result;
+    let ended = result;
+    if (dispose?.length) {
+      progress.enter(Phase.Disposing, `disposing ${dispose.length} savepoint(s) beyond the retention policy`);
+      const disposals = await CancellationScope.nonCancellable(() =>
+        endWithDisposal.endAndDispose({ ...end, dispose }),
+      );
+      ended = withDisposals(result, disposals);
+    } else {
+      await CancellationScope.nonCancellable(() => record.updateRecord(end));
+    }
+    const final = options.afterRelease ? await options.afterRelease(ended, progress) : ended;
     progress.finish(final);
     return final;
   } catch (err) {

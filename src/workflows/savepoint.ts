@@ -1,7 +1,8 @@
 /**
  * savepoint: a manual or periodic savepoint of the running job, recorded in the history,
- * then retention: savepoints beyond the policy are marked in the record first and disposed
- * after; a failed disposal stays marked and is retried by the next run.
+ * then retention: savepoints beyond the policy are marked in the record by the write that ends
+ * the run and disposed after it, by the same activity (endAndDispose, patch `dispose-with-end`);
+ * a failed disposal stays marked and is retried by the next run.
  * A periodic run finding another operation in progress is skipped and says why.
  */
 import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
@@ -19,6 +20,7 @@ import { Operation, Outcome, type OperationResult } from '../contract/operations
 import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
 import type { SavepointInput } from '../contract/workflow-inputs';
 import { validApp } from './valid-input';
+import { withDisposals } from './disposals';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
   validApp(input);
@@ -43,19 +45,14 @@ export async function savepoint(input: SavepointInput): Promise<OperationResult>
         if (patched(Patch.DisposingPhase)) {
           progress.enter(Phase.Disposing, `disposing ${planned.length} savepoint(s) beyond the retention policy`);
         }
-        const { disposed, failed } = await disposal.disposeSavepoints({ app: input.app, locations: planned });
-        const failedNote = failed.length
-          ? `; ${failed.length} disposal(s) failed and will be retried: ${failed.map((f) => f.error).join('; ')}`
-          : '';
-        return {
-          ...result,
-          disposed,
-          message: `${result.message}; disposed ${disposed.length} old savepoint(s)${failedNote}`,
-        };
+        return withDisposals(result, await disposal.disposeSavepoints({ app: input.app, locations: planned }));
       },
     },
     async (ctx) => {
       const body = await savepointBody(ctx, { triggerId, kind: input.kind, retention: input.retention });
+      // The disposals ride in the activity that writes the end (one action fewer); runs started
+      // before replay them after the release (their histories have no marker).
+      if (body.planned.length && patched(Patch.DisposeWithEnd)) return { ...body, dispose: body.planned };
       planned = body.planned;
       return body;
     },

@@ -13,7 +13,7 @@ import { classify } from '../../src/activities/failures';
 import { applyUpdate, markDisposal, toDeployedState, type AppRecord } from '../../src/activities/record-changes';
 import { withLockAcquired } from '../../src/k8s/state-record/lock';
 import { emptyRecord } from '../../src/k8s/state-record/types';
-import type { FlinkDeployActivities, CheckpointInfo } from '../../src/activities/types';
+import type { FlinkDeployActivities, CheckpointInfo, UpdateRecordInput } from '../../src/activities/types';
 import type { AppSpec } from '../../src/spec/types';
 import { FailureType } from '../../src/contract/failures';
 
@@ -76,6 +76,29 @@ export class InMemoryCluster {
 
   activities(): FlinkDeployActivities {
     const log = (name: string, input: unknown) => this.calls.push({ name, input });
+    const updateRecord = (input: UpdateRecordInput) => {
+      if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
+        throw ApplicationFailure.create({
+          type: FailureType.LockLost,
+          nonRetryable: true,
+          message: 'lock not held',
+        });
+      }
+      this.record = applyUpdate(this.record, input, new Date());
+    };
+    const disposeEach = (locations: string[]) => {
+      const result = { disposed: [] as string[], failed: [] as { location: string; error: string }[] };
+      for (const location of locations) {
+        const fails = this.script.disposalFails?.includes(location);
+        if (this.record) this.record = markDisposal(this.record, location, fails ? 'disposal refused' : undefined);
+        if (fails) result.failed.push({ location, error: 'disposal refused' });
+        else {
+          result.disposed.push(location);
+          this.disposedLocations.push(location);
+        }
+      }
+      return result;
+    };
     return {
       beginOperation: async (input) => {
         log('beginOperation', input);
@@ -102,14 +125,7 @@ export class InMemoryCluster {
       },
       updateRecord: async (input) => {
         log('updateRecord', input);
-        if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
-          throw ApplicationFailure.create({
-            type: FailureType.LockLost,
-            nonRetryable: true,
-            message: 'lock not held',
-          });
-        }
-        this.record = applyUpdate(this.record, input, new Date());
+        updateRecord(input);
       },
       takeSavepoint: async (input) => {
         log('takeSavepoint', input);
@@ -274,17 +290,13 @@ export class InMemoryCluster {
       },
       disposeSavepoints: async (input) => {
         log('disposeSavepoints', input);
-        const result = { disposed: [] as string[], failed: [] as { location: string; error: string }[] };
-        for (const location of input.locations) {
-          const fails = this.script.disposalFails?.includes(location);
-          if (this.record) this.record = markDisposal(this.record, location, fails ? 'disposal refused' : undefined);
-          if (fails) result.failed.push({ location, error: 'disposal refused' });
-          else {
-            result.disposed.push(location);
-            this.disposedLocations.push(location);
-          }
-        }
-        return result;
+        return disposeEach(input.locations);
+      },
+      endAndDispose: async (input) => {
+        log('endAndDispose', input);
+        const { dispose, ...end } = input;
+        updateRecord(end);
+        return disposeEach(dispose);
       },
     };
   }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import type { Client } from '@temporalio/client';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../../src/k8s';
 import { emptyRecord } from '../../../src/k8s/state-record/types';
 import { loadAppSpec } from '../../../src/spec';
@@ -125,4 +126,23 @@ export function startWorker(ns: BenchNamespace, env: NodeJS.ProcessEnv): ChildPr
   worker.stdout!.pipe(log);
   worker.stderr!.pipe(log);
   return worker;
+}
+
+/**
+ * Terminates every run still open on the benchmark's task queue (the observer, schedule runs or
+ * rollout children its worker left): with the worker gone nobody would close them, and hundreds of
+ * open runs weigh on the shared Temporal server. Returns how many it terminated.
+ */
+export async function terminateLeftovers(client: Client, taskQueue: string): Promise<number> {
+  const open: { workflowId: string; runId: string }[] = [];
+  for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` }))
+    open.push({ workflowId: run.workflowId, runId: run.runId });
+  await eachLimited(open, 20, (run) =>
+    client.workflow
+      .getHandle(run.workflowId, run.runId)
+      .terminate('end of the benchmark')
+      .then(() => undefined)
+      .catch(() => undefined),
+  );
+  return open.length;
 }

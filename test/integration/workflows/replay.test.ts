@@ -4,7 +4,8 @@
  * mid-savepoint and mid-stability-wait; an upgrade rolled back; an upgrade whose rollback failed
  * too; and one run of every other operation: an apply that finds nothing changed, a manual
  * savepoint, a periodic savepoint whose retention disposes one, suspend, resume, rollback on
- * request, a last-state and a stateless upgrade, an upgrade cancelled during the rollout.
+ * request, a last-state and a stateless upgrade, an upgrade cancelled during the rollout; a fleet
+ * rollout of three applications (scripts/bench/fleet-rollout.ts --record-history).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -38,6 +39,7 @@ test('there are recorded histories to replay', () => {
       'apply-upgrade-last-state.binpb',
       'apply-upgrade-stateless.binpb',
       'apply-upgrade-cancelled.binpb',
+      'fleet-rollout.binpb',
     ]),
   );
 });
@@ -144,4 +146,17 @@ test.each(recordedOperations)('$file is a finished run of what its name says', (
     notRan: expected.notActivities ?? [],
     cancelRequested: expected.cancelRequested ?? false,
   });
+});
+
+test('fleet-rollout.binpb is a finished fleet rollout whose children are apply runs', () => {
+  const events = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, 'fleet-rollout.binpb'))).events;
+  const children = events.flatMap(
+    (e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ?? [],
+  );
+  expect({
+    workflowType: events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
+    completed: events.at(-1)?.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+    children,
+    childrenCompleted: events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes).length,
+  }).toEqual({ workflowType: 'fleet', completed: true, children: ['apply', 'apply', 'apply'], childrenCompleted: 3 });
 });
