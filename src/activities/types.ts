@@ -81,7 +81,8 @@ export interface JobStateAnswer {
 export interface ApplyApplicationInput {
   spec: AppSpec;
   generation: number;
-  jobId: string;
+  /** The job of the generation; absent for a session cluster (spec.sessionCluster), which has none. */
+  jobId?: string;
   restore?: { path: string; allowNonRestoredState: boolean };
 }
 

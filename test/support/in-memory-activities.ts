@@ -163,8 +163,8 @@ export class InMemoryCluster {
           });
         }
         if (this.script.slowApplyImages?.includes(input.spec.image)) await delay(this.script.slowApplyMs ?? 1000);
-        if (input.spec.upgradeStrategy === 'blue-green') {
-          // A session cluster of its own: no job yet, the running generation untouched.
+        if (input.spec.upgradeStrategy === 'blue-green' || input.jobId === undefined) {
+          // A session cluster (of a blue-green generation, or spec.sessionCluster): no job yet.
           this.clusters.set(input.generation, input.spec.image);
           this.haGenerations.add(input.generation);
           log('applyApplication:landed', input);
