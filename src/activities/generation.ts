@@ -20,11 +20,13 @@ import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal } from './poll';
+import { appPodSelector } from './deployment';
 import { awaitPodsGone } from './pods-gone';
 import type {
   AwaitClusterReadyInput,
   ClusterReady,
   RemoveGenerationInput,
+  SessionClusterJob,
   SubmitJobInput,
   SubmittedJob,
   SwitchLiveInput,
@@ -34,6 +36,9 @@ import type {
 function generationApp(app: AppRef, generation: number): AppRef {
   return { namespace: app.namespace, name: generationPrefix(app.name, generation) };
 }
+
+/** Flink's job states after which a job runs no more. */
+const finishedJobStates: readonly string[] = ['FINISHED', 'CANCELED', 'FAILED'];
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -48,13 +53,14 @@ export function clusterShortfall(input: {
   jars: readonly string[];
   needTaskManagers: number;
   needSlots: number;
-  jarId: string;
+  jarId?: string;
 }): string | undefined {
   const missing: string[] = [];
   if (input.taskManagers < input.needTaskManagers)
     missing.push(`${input.taskManagers} of ${input.needTaskManagers} TaskManagers registered`);
   if (input.slots < input.needSlots) missing.push(`${input.slots} of ${input.needSlots} slots`);
-  if (!input.jars.includes(input.jarId)) missing.push(`jar ${input.jarId} not in the web upload folder yet`);
+  if (input.jarId !== undefined && !input.jars.includes(input.jarId))
+    missing.push(`jar ${input.jarId} not in the web upload folder yet`);
   return missing.length > 0 ? missing.join(', ') : undefined;
 }
 
@@ -67,16 +73,21 @@ export function generationActivities(deps: ActivityDeps) {
      */
     async awaitClusterReady(input: AwaitClusterReadyInput): Promise<ClusterReady> {
       const { app, generation } = input;
-      const where = `generation ${generation} of ${app.namespace}/${app.name}`;
+      const where =
+        generation === undefined
+          ? `session cluster ${app.namespace}/${app.name}`
+          : `generation ${generation} of ${app.namespace}/${app.name}`;
+      const target = generation === undefined ? app : generationApp(app, generation);
+      const pods = generation === undefined ? appPodSelector(app.name) : generationPodSelector(app.name, generation);
       return classified(`waiting for the cluster of ${where}`, async () => {
         const ctx = Context.current();
         const signal = activitySignal();
         let last = 'JobManager REST not reachable yet';
         for (;;) {
           try {
-            const flink = await deps.flinkFor(generationApp(app, generation));
+            const flink = await deps.flinkFor(target);
             const overview = await flink.overview();
-            const jars = (await flink.listJars()).map((j) => j.id);
+            const jars = input.jarId === undefined ? [] : (await flink.listJars()).map((j) => j.id);
             const shortfall = clusterShortfall({
               taskManagers: overview.taskmanagers,
               slots: overview['slots-total'],
@@ -96,11 +107,23 @@ export function generationActivities(deps: ActivityDeps) {
             throw fail(
               FailureType.DeploymentUnhealthy,
               `the cluster of ${where} was not ready in time: ${last} (see \`kubectl get pods -n ${app.namespace} ` +
-                `-l ${generationPodSelector(app.name, generation)}\`)`,
+                `-l '${pods}'\`)`,
             );
           await sleep(deps.config.pollIntervalMs, signal);
           if (signal.aborted) throw new Error(`cancelled while waiting for the cluster of ${where}`);
         }
+      });
+    },
+
+    /** The jobs on session cluster `app` (`<app>-rest`) that have not finished, oldest first. */
+    async sessionClusterJobs(input: { app: AppRef }): Promise<SessionClusterJob[]> {
+      const { app } = input;
+      return classified(`listing the jobs of session cluster ${app.namespace}/${app.name}`, async () => {
+        const flink = await deps.flinkFor(app);
+        const jobs = await flink.jobsOverview({ signal: activitySignal() });
+        return jobs
+          .filter((job) => !finishedJobStates.includes(job.state))
+          .map((job) => ({ jobId: job.jid, name: job.name, state: job.state }));
       });
     },
 

@@ -72,6 +72,26 @@ export function applyChange(record: AppRecord, change: Exclude<RecordChange, { k
       return { ...record, status: 'suspended', jobId: null, lastAppliedSpec: change.spec };
     case 'failed':
       return { ...record, status: 'failed', failureReason: change.reason };
+    case 'cluster-deploying':
+      return {
+        ...record,
+        status: 'running',
+        generation: change.generation,
+        jobId: null,
+        lastAppliedSpec: change.spec,
+        restoredFrom: null,
+        failureReason: undefined,
+      };
+    case 'cluster-ready':
+      return {
+        ...record,
+        status: 'running',
+        generation: change.generation,
+        jobId: null,
+        lastAppliedSpec: change.spec,
+        lastStableSpec: change.spec,
+        failureReason: undefined,
+      };
     case 'disposal-planned':
       return {
         ...record,

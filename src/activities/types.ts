@@ -81,7 +81,8 @@ export interface JobStateAnswer {
 export interface ApplyApplicationInput {
   spec: AppSpec;
   generation: number;
-  jobId: string;
+  /** The job of the generation; absent for a session cluster (spec.sessionCluster), which has none. */
+  jobId?: string;
   restore?: { path: string; allowNonRestoredState: boolean };
 }
 
@@ -188,13 +189,21 @@ export interface FlinkDeployActivities extends GenerationActivities {
 /** Input of `awaitClusterReady`: what generation `generation`'s session cluster must have for the job. */
 export interface AwaitClusterReadyInput {
   app: AppRef;
-  generation: number;
+  /** The blue/green generation (`<app>-g<N>-rest`); absent: the application's own cluster (`<app>-rest`). */
+  generation?: number;
   taskManagers: number;
   slots: number;
-  /** The job's jar in the web upload folder (`GET /jars`). */
-  jarId: string;
+  /** The job's jar in the web upload folder (`GET /jars`); absent: no jar needed (a session cluster). */
+  jarId?: string;
   /** Absolute deadline (epoch ms), kept across retries. */
   deadline: number;
+}
+
+/** A job that runs (or is starting, restarting, stopping) on a session cluster. */
+export interface SessionClusterJob {
+  jobId: string;
+  name: string;
+  state: string;
 }
 
 /** What the ready cluster has. */
@@ -235,6 +244,8 @@ export interface RemoveGenerationInput {
 /** The activities of blue/green generations (src/activities/generation.ts). */
 export interface GenerationActivities {
   awaitClusterReady(input: AwaitClusterReadyInput): Promise<ClusterReady>;
+  /** The jobs on a session cluster that are not finished (`GET /jobs/overview`), oldest first. */
+  sessionClusterJobs(input: { app: AppRef }): Promise<SessionClusterJob[]>;
   submitJob(input: SubmitJobInput): Promise<SubmittedJob>;
   switchLiveService(input: SwitchLiveInput): Promise<void>;
   removeGeneration(input: RemoveGenerationInput): Promise<void>;

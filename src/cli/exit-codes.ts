@@ -42,6 +42,7 @@ export function exitCodeForFailureType(type: string | undefined): ExitCode {
     case FailureType.OperationInProgress:
       return ExitCode.OperationInProgress;
     case FailureType.InvalidSpec:
+    case FailureType.SessionClusterBusy:
       return ExitCode.InvalidInput;
     default:
       return ExitCode.OperationFailed;

@@ -43,4 +43,8 @@ export type RecordChange =
   | { kind: 'applied'; spec: AppSpec }
   | { kind: 'suspended'; spec: AppSpec }
   | { kind: 'failed'; reason: string }
-  | { kind: 'disposal-planned'; locations: string[] };
+  | { kind: 'disposal-planned'; locations: string[] }
+  /** A session cluster (spec.sessionCluster: no job of its own) is being deployed as `generation`. */
+  | { kind: 'cluster-deploying'; generation: number; spec: AppSpec }
+  /** That session cluster is ready: its JobManager answers, its TaskManagers and slots registered. */
+  | { kind: 'cluster-ready'; generation: number; spec: AppSpec };

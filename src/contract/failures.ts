@@ -35,5 +35,10 @@ export const FailureType = {
   WaitTimedOut: 'WaitTimedOut',
   /** Flink refused the request. */
   FlinkRefused: 'FlinkRefused',
+  /**
+   * A session cluster's upgrade, suspend or delete while jobs run on it: refused, nothing changed (the
+   * message names the jobs and what to run first). Not retryable.
+   */
+  SessionClusterBusy: 'SessionClusterBusy',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -25,6 +25,7 @@ import type {
   JobExceptionsDto,
   JobResourceRequirementsDto,
   JobIdsWithStatusDto,
+  JobsOverviewDto,
   JobManagerConfigDto,
   MetricValuesDto,
   SavepointFormatType,
@@ -187,6 +188,11 @@ export class FlinkRestClient {
   /** `GET /jobs`: ids and states of all jobs the JobManager knows. */
   async listJobs(options?: CallOptions): Promise<JobIdsWithStatusDto['jobs']> {
     return (await this.call<JobIdsWithStatusDto>('read', { method: 'GET', path: '/jobs' }, options)).jobs;
+  }
+
+  /** `GET /jobs/overview`: id, name and state of every job the JobManager knows (a session cluster's jobs). */
+  async jobsOverview(options?: CallOptions): Promise<JobsOverviewDto['jobs']> {
+    return (await this.call<JobsOverviewDto>('read', { method: 'GET', path: '/jobs/overview' }, options)).jobs;
   }
 
   /** `GET /jobs/:jobid`. FlinkApiError FLINK_NOT_FOUND for an unknown job. */

@@ -64,6 +64,11 @@ export interface JobIdsWithStatusDto {
   jobs: { id: string; status: FlinkJobState }[];
 }
 
+/** `GET /jobs/overview` (the fields we read). */
+export interface JobsOverviewDto {
+  jobs: { jid: string; name: string; state: FlinkJobState }[];
+}
+
 /** One vertex of `GET /jobs/:jobid`. */
 export interface JobVertexDto {
   id: string;

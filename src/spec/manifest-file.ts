@@ -1,11 +1,11 @@
 /**
  * A manifest file as `validate` reads it: every document checked for its kind, with what flink-deploy
  * does with it. A FlinkDeployment with spec.job is an application (what `apply` runs); one without is
- * a session cluster and a FlinkSessionJob a job on one (checked; session mode is not run yet); a
+ * a session cluster (run by `apply` as well) and a FlinkSessionJob a job on one (checked, not run yet); a
  * FlinkStateSnapshot maps onto the savepoint operation; an operator canary and the Kubernetes objects
  * beside them (a PersistentVolumeClaim, an IngressClass) are not flink-deploy's: notes say so.
  */
-import { checkDeploymentDocument, validateManifest } from './parse';
+import { validateManifest } from './parse';
 import { validateSessionJob, type SessionJobSummary } from './session';
 import type { SessionJarScheme } from './session-jar-schemes';
 import { validateSnapshot, type SnapshotSpec } from './snapshot';
@@ -17,7 +17,7 @@ import * as defaults from './defaults';
 /** One document of a manifest file and what it is. */
 export type FileDocument =
   | { kind: 'application'; index: number; spec: AppSpec }
-  | { kind: 'session-cluster'; index: number; name: string; namespace: string }
+  | { kind: 'session-cluster'; index: number; name: string; namespace: string; spec: AppSpec }
   | { kind: 'session-job'; index: number; job: SessionJobSummary }
   | { kind: 'snapshot'; index: number; snapshot: SnapshotSpec }
   | { kind: 'canary'; index: number; name: string }
@@ -79,10 +79,14 @@ function checkDocument(index: number, document: Record<string, unknown>, options
     };
   }
   if (kind === 'FlinkDeployment' && isRecord(document.spec) && document.spec.job === undefined) {
-    const checked = checkDeploymentDocument(document);
-    if (checked.issues.length > 0 || !checked.manifest) return { issues: checked.issues, notes: [] };
-    const { name, namespace } = metadataOf(document);
-    return { document: { kind: 'session-cluster', index, name, namespace }, issues: [], notes: checked.notes };
+    const result = validateManifest(document);
+    if (!result.ok) return { issues: result.issues, notes: [] };
+    const { name, namespace } = result.spec;
+    return {
+      document: { kind: 'session-cluster', index, name, namespace, spec: result.spec },
+      issues: [],
+      notes: result.notes ?? [],
+    };
   }
   if (kind === 'FlinkSessionJob') {
     const checked = validateSessionJob(document, { jarSchemes: options.sessionJarSchemes });

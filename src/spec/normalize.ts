@@ -35,7 +35,12 @@ export interface NormalizeInput {
   flatConfig: Record<string, string>;
   /** The document as parsed, kept in the spec. */
   document: Record<string, unknown>;
+  /** The manifest has no `spec.job`: a session cluster (AppSpec.sessionCluster). */
+  sessionCluster?: boolean;
 }
+
+/** The `job` of a session cluster's AppSpec: no job of its own, only the default parallelism. */
+const sessionClusterJob: NonNullable<FlinkDeploymentManifest['spec']['job']> = { jarURI: '' };
 
 const configPath = 'spec.flinkConfiguration';
 const slotsKey = 'taskmanager.numberOfTaskSlots';
@@ -113,7 +118,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   issues.push(...jmResources.issues, ...tmResources.issues);
   for (const key of [slotsKey, 'parallelism.default', jmMemoryKey, tmMemoryKey]) delete config[key];
 
-  const job = spec.job;
+  const job = spec.job ?? (input.sessionCluster ? sessionClusterJob : undefined);
   if (!job) return { issues };
   const explicitTmReplicas = spec.taskManager?.replicas;
   const parallelism =
@@ -231,7 +236,14 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   }
 
   const blueGreen = extension?.upgrade?.strategy === UpgradeStrategy.BlueGreen;
-  issues.push(...blueGreenIssues(blueGreen, job.jarURI));
+  if (input.sessionCluster && blueGreen)
+    issues.push({
+      code: SpecIssueCode.Unsupported,
+      path: 'spec.flinkDeploy.upgrade.strategy',
+      message: 'a session cluster has no job of its own to move to a new generation: blue-green does not apply',
+      hint: 'Remove spec.flinkDeploy.upgrade (each FlinkSessionJob is upgraded on its own).',
+    });
+  else issues.push(...blueGreenIssues(blueGreen, job.jarURI));
 
   const common = spec.podTemplate as PodTemplate | undefined;
   const component = (
@@ -302,6 +314,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
         }
       : {}),
     ...(spec.ingress ? { ingress: normalizeIngress(spec.ingress, appRef) } : {}),
+    ...(input.sessionCluster ? { sessionCluster: true } : {}),
     manifest: input.document,
   };
   return { spec: appSpec, issues, notes };

@@ -15,7 +15,7 @@ import { fromZodIssues } from './zod-issues';
 import { InvalidSpecError } from './errors';
 import { isRecord } from './yaml-documents';
 import { parseManifestFile, type ManifestFileOptions } from './manifest-file';
-import { sessionModeRefusal } from './session';
+import { sessionJobRefusal } from './session';
 import { SpecIssueCode, type AppSpec, type ParseResult, type SpecIssue, type SpecNote } from './types';
 
 function notAMapping(): SpecIssue {
@@ -61,10 +61,16 @@ export function validateManifest(document: unknown): ParseResult {
   if (refusal) return { ok: false, issues: [refusal] };
   const checked = checkDeploymentDocument(document);
   const issues = [...checked.issues];
-  if (isRecord(document.spec) && document.spec.job === undefined) issues.unshift(sessionModeRefusal('cluster'));
   if (issues.length > 0 || !checked.manifest) return { ok: false, issues };
 
-  const normalized = normalizeManifest({ manifest: checked.manifest, flatConfig: checked.flatConfig, document });
+  // No spec.job: a session cluster (AppSpec.sessionCluster; docs/spec.md, "Session mode").
+  const sessionCluster = isRecord(document.spec) && document.spec.job === undefined;
+  const normalized = normalizeManifest({
+    manifest: checked.manifest,
+    flatConfig: checked.flatConfig,
+    document,
+    sessionCluster,
+  });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec);
   if (limits.length > 0) return { ok: false, issues: limits };
@@ -85,14 +91,13 @@ export function parseAppSpec(text: string, options: ParseOptions = {}): ParseRes
   const at = (index: number) => (many ? { document: index } : {});
   const issues: SpecIssue[] = [];
   const notes: SpecNote[] = [...file.notes];
-  const applications = file.documents.flatMap((doc) => (doc.kind === 'application' ? [doc] : []));
+  const applications = file.documents.flatMap((doc) =>
+    doc.kind === 'application' || doc.kind === 'session-cluster' ? [doc] : [],
+  );
   for (const doc of file.documents) {
     switch (doc.kind) {
-      case 'session-cluster':
-        issues.push({ ...sessionModeRefusal('cluster'), ...at(doc.index) });
-        break;
       case 'session-job':
-        issues.push({ ...sessionModeRefusal('job'), ...at(doc.index) });
+        issues.push({ ...sessionJobRefusal(), ...at(doc.index) });
         break;
       case 'snapshot': {
         // An existing savepoint the application in this file starts from is what initialSavepointPath says.
@@ -138,7 +143,9 @@ export function parseAppSpec(text: string, options: ParseOptions = {}): ParseRes
     issues.push({
       code: SpecIssueCode.InvalidValue,
       path: 'kind',
-      message: `the file holds ${applications.length} FlinkDeployments; flink-deploy takes one application per file`,
+      message:
+        `the file holds ${applications.length} FlinkDeployments; flink-deploy takes one application or session ` +
+        'cluster per file',
       hint: 'Put each application in its own file.',
     });
   }

@@ -1,7 +1,7 @@
 /**
- * Session manifests, checked but not run yet (session mode is built by a later change): a
- * FlinkDeployment without `spec.job` (a session cluster) and a `FlinkSessionJob` (a job submitted
- * to one, its jar fetched by the worker from an allowed scheme).
+ * `FlinkSessionJob` manifests, checked but not run yet: a job submitted to a session cluster (a
+ * FlinkDeployment without `spec.job`, which `apply` runs: AppSpec.sessionCluster), its jar fetched
+ * by the worker from an allowed scheme.
  */
 import { z } from 'zod';
 import { defaultSessionJarSchemes, sessionJarSchemesEnv, type SessionJarScheme } from './session-jar-schemes';
@@ -193,17 +193,14 @@ export function validateSessionJob(
   };
 }
 
-/** The refusal of a session manifest by `apply` and `plan`. */
-export function sessionModeRefusal(what: 'cluster' | 'job'): SpecIssue {
+/** The refusal of a FlinkSessionJob by `apply` and `plan` (not run yet; a session cluster is). */
+export function sessionJobRefusal(): SpecIssue {
   return {
     code: SpecIssueCode.Unsupported,
-    path: what === 'cluster' ? 'spec.job' : 'kind',
-    message:
-      what === 'cluster'
-        ? 'session mode is not supported yet: a FlinkDeployment without spec.job is a session cluster'
-        : 'session mode is not supported yet: a FlinkSessionJob runs on a session cluster',
+    path: 'kind',
+    message: 'FlinkSessionJob is not supported yet: session clusters are deployed, jobs are not yet submitted to them',
     hint:
-      '`flink-deploy validate` checks session manifests; to run the job now, deploy it as an application ' +
+      '`flink-deploy validate` checks it; to run the job now, deploy it as an application ' +
       '(a FlinkDeployment with spec.job: jarURI, entryClass, parallelism). Nothing was started.',
   };
 }

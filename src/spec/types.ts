@@ -178,6 +178,12 @@ export interface AppSpec {
   upgradeStrategy?: typeof UpgradeStrategy.BlueGreen;
   /** `spec.ingress`, when the manifest has one: rendered as an Ingress to the `<app>-rest` Service. */
   ingress?: IngressSpec;
+  /**
+   * Present only when true: a session cluster (a FlinkDeployment without `spec.job`; docs/spec.md,
+   * "Session mode"). It runs no job of its own: `job` then holds only the default parallelism of the
+   * jobs submitted to it (`jarURI` empty, `upgradeMode` stateless, `state` running).
+   */
+  sessionCluster?: true;
   /** The manifest document the spec came from, as parsed. */
   manifest: Record<string, unknown>;
 }

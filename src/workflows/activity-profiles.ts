@@ -23,6 +23,7 @@ const nonRetryableErrorTypes = [
   FailureType.KubernetesRefused,
   FailureType.FlinkRefused,
   FailureType.NothingToDo,
+  FailureType.SessionClusterBusy,
 ];
 
 /** How often a long wait reports it is alive; 20 s is ten poll intervals at the default 2 s. */

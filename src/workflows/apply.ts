@@ -16,6 +16,7 @@ import { rescaleDecision, rescaleLine } from '../spec/rescale';
 import { rescaleBody, RescalePatch } from './rescale';
 import { resumeBody } from './resume';
 import { savepointBody } from './savepoint';
+import { refuseKindChange, sessionClusterApplyBody, takesSessionClusterPath } from './session-cluster';
 import { suspendBody } from './suspend';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
@@ -37,6 +38,9 @@ async function applyBody(
   input: { spec: AppSpec; triggerId: string; fromScratch: boolean },
 ): Promise<BodyResult> {
   const { spec, triggerId } = input;
+  // A session cluster: no job of its own (./session-cluster.ts); an application over one's record is refused.
+  if (takesSessionClusterPath(spec)) return sessionClusterApplyBody(ctx, { spec, triggerId });
+  if (takesSessionClusterPath(ctx.state.lastAppliedSpec)) refuseKindChange(ctx, spec);
   // Never "nothing changed" over an operation that never finished: finish it, undo it, or redeploy.
   if (unfinishedGeneration(ctx.state) && patched(FinishUnfinishedPatch)) {
     const finished = await finishUnfinished(ctx, input);

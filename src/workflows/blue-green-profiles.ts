@@ -1,6 +1,6 @@
 /**
- * Timeout/retry profiles of the blue/green generation activities (src/activities/generation.ts),
- * in the manner of ./activity-profiles.ts.
+ * Timeout/retry profiles of the activities on clusters that take jobs through REST (blue/green
+ * generations and session clusters: src/activities/generation.ts), in the manner of ./activity-profiles.ts.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities/types';
@@ -25,6 +25,16 @@ export const clusterWait = proxyActivities<Pick<GenerationActivities, 'awaitClus
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
+ * A session cluster's jobs (`GET /jobs/overview`), asked before an upgrade, suspend or delete of it: a
+ * short read, 20 attempts (about 3 min of backoff up to 10 s); an unreachable JobManager fails the
+ * operation before anything changes.
+ */
+export const sessionJobs = proxyActivities<Pick<GenerationActivities, 'sessionClusterJobs'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 20, nonRetryableErrorTypes },
 });
 
 /**

@@ -17,6 +17,7 @@ import { kube, record } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { secureState } from './secure-state';
+import { refuseWhileJobsRun, takesSessionClusterPath } from './session-cluster';
 
 /** The `delete` workflow (exported under that name by ./index.ts). */
 export async function deleteApplication(input: DeleteInput): Promise<OperationResult> {
@@ -44,6 +45,9 @@ async function deleteBody(
 ): Promise<BodyResult> {
   const { app, state } = ctx;
   const spec = state.lastAppliedSpec;
+  // A session cluster with jobs on it is not deleted under them (--no-savepoint deletes it with them).
+  if (takesSessionClusterPath(spec) && state.status === 'running' && !input.noSavepoint)
+    await refuseWhileJobsRun(ctx, 'delete');
   let savepoint: string | undefined;
   let taken = false;
   if (state.jobId && state.status === 'running' && spec) {

@@ -5,6 +5,7 @@ import { latestSavepoint } from './decisions/latest-savepoint';
 import { FailureType } from '../contract/failures';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { rollout } from './rollout';
+import { sessionClusterResumeBody, takesSessionClusterPath } from './session-cluster';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import type { AppOperationInput } from '../contract/workflow-inputs';
 import { validApp } from './valid-input';
@@ -17,6 +18,7 @@ export async function resume(input: AppOperationInput): Promise<OperationResult>
 export async function resumeBody(ctx: OperationContext, input: { spec?: AppSpec }): Promise<BodyResult> {
   const { state } = ctx;
   const spec = input.spec ?? state.lastAppliedSpec;
+  if (spec && takesSessionClusterPath(spec)) return sessionClusterResumeBody(ctx, spec);
   if (state.status !== 'suspended' || !spec) {
     throw ApplicationFailure.create({
       type: FailureType.NothingToDo,

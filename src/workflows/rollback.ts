@@ -11,6 +11,7 @@ import { runOperation, type BodyResult, type OperationContext } from './operatio
 import { rollout } from './rollout';
 import { runningJob } from './running-job';
 import { secureState, type SecuredState } from './secure-state';
+import { takesSessionClusterPath } from './session-cluster';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
 import type { RollbackInput } from '../contract/workflow-inputs';
@@ -35,6 +36,14 @@ export async function rollbackBody(
 ): Promise<BodyResult> {
   const { state } = ctx;
   const spec = state.lastStableSpec;
+  if (takesSessionClusterPath(spec))
+    throw ApplicationFailure.create({
+      type: FailureType.NothingToDo,
+      nonRetryable: true,
+      message:
+        `${ctx.app.namespace}/${ctx.app.name} is a session cluster: it has no job of its own to roll back ` +
+        '(apply the earlier manifest to redeploy the cluster)',
+    });
   if (!spec) {
     throw ApplicationFailure.create({
       type: FailureType.NothingToDo,

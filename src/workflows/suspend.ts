@@ -12,6 +12,7 @@ import { Patch, runOperation, type BodyResult, type OperationContext } from './o
 import { Phase } from '../contract/phases';
 import { secureState } from './secure-state';
 import { runningJob } from './running-job';
+import { sessionClusterSuspendBody, takesSessionClusterPath } from './session-cluster';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
 import type { AppOperationInput } from '../contract/workflow-inputs';
@@ -31,6 +32,7 @@ export async function suspendBody(
 ): Promise<BodyResult> {
   const { state } = ctx;
   const spec = input.spec ?? state.lastAppliedSpec;
+  if (spec && takesSessionClusterPath(spec)) return sessionClusterSuspendBody(ctx, spec);
   const jobId = spec ? await runningJob(ctx) : undefined;
   if (!jobId || !spec) {
     throw ApplicationFailure.create({

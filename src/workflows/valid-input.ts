@@ -52,7 +52,10 @@ function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
   check(spec.namespace === fromManifest.namespace, `namespace ${JSON.stringify(spec.namespace)} is not the manifest's`);
   check(text(spec.image), 'image must be a non-empty string');
   const job = (spec.job ?? {}) as Partial<AppSpec['job']>;
-  check(text(job.jarURI), 'job.jarURI must be a non-empty string');
+  // A session cluster (no spec.job) is one exactly when its manifest is; its job has no jar.
+  const session = fromManifest.sessionCluster === true;
+  check((spec.sessionCluster === true) === session, "sessionCluster is not the manifest's (it has no spec.job)");
+  check(session ? job.jarURI === '' : text(job.jarURI), 'job.jarURI must be a non-empty string');
   check(positiveInt(job.parallelism), 'job.parallelism must be a positive integer');
   check(['stateless', 'savepoint', 'last-state'].includes(job.upgradeMode as string), 'job.upgradeMode is unknown');
   check(['running', 'suspended'].includes(job.state as string), 'job.state must be running or suspended');

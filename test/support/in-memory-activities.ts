@@ -13,7 +13,12 @@ import { classify } from '../../src/activities/failures';
 import { applyUpdate, markDisposal, toDeployedState, type AppRecord } from '../../src/activities/record-changes';
 import { withLockAcquired } from '../../src/k8s/state-record/lock';
 import { emptyRecord } from '../../src/k8s/state-record/types';
-import type { FlinkDeployActivities, CheckpointInfo, UpdateRecordInput } from '../../src/activities/types';
+import type {
+  FlinkDeployActivities,
+  CheckpointInfo,
+  SessionClusterJob,
+  UpdateRecordInput,
+} from '../../src/activities/types';
 import type { AppSpec } from '../../src/spec/types';
 import { FailureType } from '../../src/contract/failures';
 
@@ -52,6 +57,8 @@ export interface Script {
   clusterNotReadyImages?: string[];
   /** Blue-green: the first submitJob lands but its answer is lost (a transport error), as a timed-out POST. */
   submitAnswerLost?: boolean;
+  /** Session cluster: the jobs sessionClusterJobs finds on it. */
+  sessionJobs?: SessionClusterJob[];
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -179,8 +186,8 @@ export class InMemoryCluster {
           });
         }
         if (this.script.slowApplyImages?.includes(input.spec.image)) await delay(this.script.slowApplyMs ?? 1000);
-        if (input.spec.upgradeStrategy === 'blue-green') {
-          // A session cluster of its own: no job yet, the running generation untouched.
+        if (input.spec.upgradeStrategy === 'blue-green' || input.jobId === undefined) {
+          // A session cluster (of a blue-green generation, or spec.sessionCluster): no job yet.
           this.clusters.set(input.generation, input.spec.image);
           this.haGenerations.add(input.generation);
           log('applyApplication:landed', input);
@@ -206,6 +213,8 @@ export class InMemoryCluster {
       removeDeployments: async (input) => {
         log('removeDeployments', input);
         for (const j of this.jobs) if (j.state === 'RUNNING') j.state = 'CANCELED';
+        // A session cluster's own cluster (blue-green generations go with removeGeneration).
+        if (this.record?.lastAppliedSpec?.sessionCluster) this.clusters.clear();
       },
       removeApplicationObjects: async (input) => {
         log('removeApplicationObjects', input);
@@ -219,17 +228,21 @@ export class InMemoryCluster {
       },
       awaitClusterReady: async (input) => {
         log('awaitClusterReady', input);
-        const image = this.clusters.get(input.generation);
+        const generation = input.generation ?? this.record?.generation ?? 0;
+        const image = this.clusters.get(generation);
         if (!image || this.script.clusterNotReadyImages?.includes(image)) {
           throw ApplicationFailure.create({
             type: FailureType.DeploymentUnhealthy,
             nonRetryable: true,
             message:
-              `the cluster of generation ${input.generation} was not ready in time: 0 of 1 TaskManagers ` +
-              `registered`,
+              `the cluster of generation ${generation} was not ready in time: 0 of 1 TaskManagers ` + `registered`,
           });
         }
         return { taskManagers: input.taskManagers, slots: input.slots };
+      },
+      sessionClusterJobs: async (input) => {
+        log('sessionClusterJobs', input);
+        return this.script.sessionJobs ?? [];
       },
       submitJob: async (input) => {
         log('submitJob', input);

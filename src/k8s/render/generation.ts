@@ -7,19 +7,16 @@
  * JobManager pod copies it into Flink's web upload folder (`web.upload.dir`). The Service
  * `<app>-rest` selects the live generation's JobManager. Pure and deterministic.
  */
-import type { V1Container, V1Deployment, V1Service, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { specHash, UpgradeStrategy, type AppSpec } from '../../spec';
 import { blueGreenJarId } from '../../spec/blue-green';
 import { configFileName, effectiveFlinkConfiguration, renderConfigFile } from './flink-config-file';
 import { AnnotationKey, LabelKey, type OwnerRef } from './labels';
 import { Component, objectNames } from './names';
 import { hashOf, renderService } from './objects';
+import { asSessionJobManager, sessionJobManagerConfig, webUploadFolder, webUploadMount } from './web-upload';
 
-/** Where the JobManager pod's jar folder is mounted; Flink serves `<it>/flink-web-upload`. */
-export const webUploadRoot = '/flink-web';
-/** Flink appends this folder to `web.upload.dir`; `GET /jars` lists the jars in it. */
-export const webUploadFolder = `${webUploadRoot}/flink-web-upload`;
-const webUploadVolume = 'flink-web-upload';
+export { webUploadFolder, webUploadRoot } from './web-upload';
 /** The JobManager pod's container that copies the job's jar for the REST jar run. */
 export const jarCopyContainerName = 'job-jar';
 
@@ -64,7 +61,7 @@ export function asGeneration<T extends GenerationObjects>(objects: T, spec: AppS
   const config = {
     ...effectiveFlinkConfiguration(spec, generation),
     'jobmanager.rpc.address': names.rpcService,
-    'web.upload.dir': webUploadRoot,
+    ...sessionJobManagerConfig,
   };
   const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const files = { ...objects.configMap.data, [configFileName(spec)]: renderConfigFile(spec, sorted) };
@@ -91,11 +88,8 @@ export function asGeneration<T extends GenerationObjects>(objects: T, spec: AppS
         : v,
     );
     if (jobManager) {
-      const main = pod.containers[0]!;
-      main.args = ['jobmanager'];
-      main.volumeMounts = [...(main.volumeMounts ?? []), webUploadMount];
+      asSessionJobManager(pod);
       pod.containers.push(jarCopyContainer(spec));
-      pod.volumes.push(webUploadEmptyDir);
     }
     return copy;
   };
@@ -117,9 +111,6 @@ export function asGeneration<T extends GenerationObjects>(objects: T, spec: AppS
 function withLabel(object: GenerationObjects['configMap'], label: Record<string, string>): Record<string, string> {
   return { ...object.metadata?.labels, ...label };
 }
-
-const webUploadMount: V1VolumeMount = { name: webUploadVolume, mountPath: webUploadRoot };
-const webUploadEmptyDir: V1Volume = { name: webUploadVolume, emptyDir: {} };
 
 /**
  * Copies the job's jar from the image into the web upload folder (written under a temporary

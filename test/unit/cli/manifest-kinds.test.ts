@@ -1,6 +1,6 @@
 /**
  * validate/plan/apply of the documents other than an application (in-process, no server): canaries
- * ignored with a note, session manifests checked by validate and refused by apply, FlinkStateSnapshot
+ * ignored with a note, session jobs checked by validate and refused by apply, FlinkStateSnapshot
  * mapped or refused; hostile input exits 2 naming the field.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -58,13 +58,14 @@ test('validate of the canary: exit 0, the note in text and JSON; plan and apply 
   expect(JSON.parse(applied.out)).toMatchObject({ applied: false, notes: [expect.anything()] });
 });
 
-test('a session job: validate exit 0; apply and plan exit 2 saying session mode is not supported yet', async () => {
+test('a session job: validate exit 0; apply and plan exit 2 saying FlinkSessionJob is not supported yet', async () => {
   const job = sessionJob('https://repo.example.com/jobs/orders-1.0.jar');
   expect((await run(['validate', '-f', job])).code).toBe(0);
   for (const verb of ['apply', 'plan']) {
     const refused = await run([verb, '-f', job]);
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('session mode is not supported yet');
+    expect(refused.err).toContain('FlinkSessionJob is not supported yet');
+    expect(refused.err).toContain('Nothing was started');
   }
 });
 

@@ -1,0 +1,174 @@
+/**
+ * Session clusters (AppSpec.sessionCluster: a FlinkDeployment without `spec.job`; docs/workflows.md,
+ * "Session clusters"). The same lock, record and objects as an application, but no job of its own:
+ * a rollout applies the objects and waits until the JobManager answers with the TaskManagers and
+ * slots registered. An upgrade, suspend or delete is refused while jobs run on the cluster (the
+ * message names them); with none, the cluster is redeployed, its Deployments removed, or deleted.
+ * Reached through `apply`, `suspend`, `resume` and `delete`, behind `patched('session-cluster')`.
+ */
+import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { diffSpecs } from '../spec/diff';
+import type { AppSpec } from '../spec/types';
+import { kube } from './activity-profiles';
+import { clusterWait, sessionJobs } from './blue-green-profiles';
+import { clearHaAfterSuspend, clearHaBeforeRollout } from './ha-metadata';
+import { FailureType } from '../contract/failures';
+import { Phase } from '../contract/phases';
+import { Operation, Outcome } from '../contract/operations';
+import type { BodyResult, OperationContext } from './operation';
+import { ingressBody } from './ingress';
+import { busyRefusal, kindChangeRefusal, sessionClusterStep, type BusyAction } from './decisions/session-cluster';
+
+/** `patched()` id: a session cluster spec takes the session cluster path (apply, suspend, resume, delete). */
+export const SessionClusterPatch = 'session-cluster';
+
+/** True when `spec` is a session cluster and this run takes the session cluster path (patch marker written). */
+export function takesSessionClusterPath(spec: AppSpec | undefined): boolean {
+  return spec?.sessionCluster === true && patched(SessionClusterPatch);
+}
+
+function refused(type: FailureType, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, nonRetryable: true, message });
+}
+
+/** Throws InvalidSpec when `spec` would turn the deployed application into a session cluster or back. */
+export function refuseKindChange(ctx: OperationContext, spec: AppSpec): void {
+  const refusal = kindChangeRefusal(ctx.app, ctx.state.exists ? ctx.state.lastAppliedSpec : undefined, spec);
+  if (refusal) throw refused(FailureType.InvalidSpec, refusal);
+}
+
+/** Throws SessionClusterBusy when jobs run on the cluster (asked of its JobManager). */
+export async function refuseWhileJobsRun(ctx: OperationContext, action: BusyAction): Promise<void> {
+  ctx.progress.say(`asking session cluster ${ctx.app.namespace}/${ctx.app.name} which jobs run on it`);
+  const jobs = await sessionJobs.sessionClusterJobs({ app: ctx.app });
+  const refusal = busyRefusal(ctx.app, jobs, action);
+  if (refusal) throw refused(FailureType.SessionClusterBusy, refusal);
+}
+
+/**
+ * Roll the cluster out as `generation`: recorded first, the running generation's Deployments (and HA
+ * ConfigMaps) removed, the objects applied, then the wait for the JobManager, TaskManagers and slots.
+ */
+async function rolloutCluster(ctx: OperationContext, spec: AppSpec, generation: number): Promise<void> {
+  const { app, state } = ctx;
+  await ctx.recordChanges({ kind: 'cluster-deploying', generation, spec });
+  await ctx.enterPhase(
+    Phase.Deploying,
+    `applying session cluster ${app.namespace}/${app.name} (generation ${generation})`,
+  );
+  if (state.status === 'running' || state.status === 'failed') await kube.removeDeployments({ app });
+  await clearHaBeforeRollout(ctx, spec, generation);
+  await kube.applyApplication({ spec, generation });
+  const slots = spec.taskManager.replicas * spec.slotsPerTaskManager;
+  await ctx.enterPhase(
+    Phase.StartingCluster,
+    `waiting for the JobManager and ${spec.taskManager.replicas} TaskManager(s) with ${slots} slots`,
+  );
+  await clusterWait.awaitClusterReady({
+    app,
+    taskManagers: spec.taskManager.replicas,
+    slots,
+    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
+  });
+}
+
+function deployed(ctx: OperationContext, operation: Operation, spec: AppSpec, generation: number, what: string) {
+  const slots = spec.taskManager.replicas * spec.slotsPerTaskManager;
+  return {
+    result: {
+      operation,
+      outcome: Outcome.Succeeded,
+      message:
+        `${what}: session cluster ${ctx.app.namespace}/${ctx.app.name} is ready (generation ${generation}, ` +
+        `${spec.taskManager.replicas} TaskManager(s), ${slots} slots)`,
+    },
+    finalChanges: [{ kind: 'cluster-ready' as const, generation, spec }],
+  };
+}
+
+/** apply of a session cluster spec: deploy, record, apply the ingress, or redeploy (refused while jobs run). */
+export async function sessionClusterApplyBody(
+  ctx: OperationContext,
+  input: { spec: AppSpec; triggerId: string },
+): Promise<BodyResult> {
+  const { spec } = input;
+  const { state } = ctx;
+  refuseKindChange(ctx, spec);
+  const change = diffSpecs(state.exists ? state.lastAppliedSpec : undefined, spec);
+  ctx.progress.enter(Phase.Planning, `session cluster, change: ${change.summary}`);
+  const step = sessionClusterStep(state, change);
+  const generation = state.generation + 1;
+  switch (step.kind) {
+    case 'deploy':
+      ctx.progress.setOperation(Operation.Deploy);
+      await rolloutCluster(ctx, spec, generation);
+      return deployed(ctx, Operation.Deploy, spec, generation, 'deployed');
+    case 'record-only':
+      return {
+        result: {
+          operation: Operation.Apply,
+          outcome: Outcome.NoChange,
+          message:
+            `session cluster ${ctx.app.namespace}/${ctx.app.name} is suspended: the spec is recorded; ` +
+            'resume deploys it',
+        },
+        finalChanges: [{ kind: 'applied', spec }],
+      };
+    case 'ingress':
+      return ingressBody(ctx, { spec, triggerId: input.triggerId, savepoint: false });
+    case 'redeploy':
+      ctx.progress.setOperation(Operation.Upgrade);
+      if (state.status === 'running') await refuseWhileJobsRun(ctx, 'upgrade');
+      await rolloutCluster(ctx, spec, generation);
+      return deployed(ctx, Operation.Upgrade, spec, generation, `upgraded (${change.summary})`);
+    case 'none':
+    default:
+      return {
+        result: {
+          operation: Operation.Apply,
+          outcome: Outcome.NoChange,
+          message: change.changes.length
+            ? `no redeploy needed (${change.summary}); recorded`
+            : 'nothing changed: the deployed spec matches',
+        },
+        finalChanges: change.changes.length ? [{ kind: 'applied', spec }] : [],
+      };
+  }
+}
+
+/** suspend of a session cluster: refused while jobs run; else its Deployments go (config and record stay). */
+export async function sessionClusterSuspendBody(ctx: OperationContext, spec: AppSpec): Promise<BodyResult> {
+  const { app, state } = ctx;
+  if (state.status !== 'running')
+    throw refused(
+      FailureType.NothingToDo,
+      `session cluster ${app.namespace}/${app.name} is not running (status ${state.status}): nothing to suspend`,
+    );
+  await refuseWhileJobsRun(ctx, 'suspend');
+  await ctx.enterPhase(Phase.RemovingDeployments, 'removing the JobManager and TaskManager Deployments');
+  await kube.removeDeployments({ app });
+  await clearHaAfterSuspend(ctx, spec);
+  return {
+    result: {
+      operation: Operation.Suspend,
+      outcome: Outcome.Succeeded,
+      message:
+        `suspended: session cluster ${app.namespace}/${app.name} has no JobManager or TaskManagers; ` +
+        'resume starts them',
+    },
+    finalChanges: [{ kind: 'suspended', spec }],
+  };
+}
+
+/** resume of a session cluster: the last applied spec rolled out as a new generation. */
+export async function sessionClusterResumeBody(ctx: OperationContext, spec: AppSpec): Promise<BodyResult> {
+  const { app, state } = ctx;
+  if (state.status !== 'suspended')
+    throw refused(
+      FailureType.NothingToDo,
+      `session cluster ${app.namespace}/${app.name} is not suspended (status ${state.status}): nothing to resume`,
+    );
+  const generation = state.generation + 1;
+  await rolloutCluster(ctx, spec, generation);
+  return deployed(ctx, Operation.Resume, spec, generation, 'resumed');
+}

@@ -1,0 +1,165 @@
+/**
+ * Session clusters (src/workflows/session-cluster.ts) over the in-memory activities on the
+ * time-skipping server: deploy (objects applied, no job, the cluster waited for), suspend, resume,
+ * delete; an upgrade, suspend or delete refused while jobs run on it (SessionClusterBusy, the jobs
+ * named, nothing changed), allowed with none; an application over a session cluster's record refused.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
+import { FailureType } from '../../../src/contract/failures';
+import type { OperationResult } from '../../../src/contract/operations';
+import { InMemoryCluster } from '../../support/in-memory-activities';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+function sessionSpec(replicas: number): AppSpec {
+  const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: shared}
+spec:
+  image: flink:2.3
+  flinkVersion: v2_2
+  flinkConfiguration: {taskmanager.numberOfTaskSlots: "2"}
+  taskManager: {replicas: ${replicas}}
+`);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.spec;
+}
+const v1 = sessionSpec(1);
+const v2 = sessionSpec(2);
+const app = { namespace: 'default', name: 'shared' };
+const running = [{ jobId: 'c'.repeat(32), name: 'orders', state: 'RUNNING' }];
+
+let kit: WorkflowTestKit;
+beforeAll(async () => {
+  kit = await createWorkflowTestKit();
+});
+afterAll(async () => {
+  await kit?.teardown();
+});
+
+let seq = 0;
+function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
+  return kit.withWorker(cluster.activities(), (taskQueue) =>
+    kit.env.client.workflow.execute(workflow, {
+      taskQueue,
+      workflowId: `flink-deploy/default/session-${++seq}`,
+      args: [input],
+    }),
+  );
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  return (err as WorkflowFailedError).cause as ApplicationFailure;
+}
+
+const names = (cluster: InMemoryCluster) =>
+  cluster.calls
+    .map((c) => c.name)
+    .filter((n) => n !== 'updateRecord' && n !== 'beginOperation' && n !== 'applyApplication:landed');
+
+async function deployed(): Promise<InMemoryCluster> {
+  const cluster = new InMemoryCluster();
+  const result = await run(cluster, 'apply', { spec: v1 });
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  expect(result.message).toContain('session cluster default/shared is ready (generation 1, 1 TaskManager(s), 2 slots)');
+  expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
+  expect(cluster.calls.find((c) => c.name === 'applyApplication')?.input).not.toHaveProperty('jobId');
+  expect(cluster.calls.find((c) => c.name === 'awaitClusterReady')?.input).toMatchObject({
+    app,
+    taskManagers: 1,
+    slots: 2,
+  });
+  expect(cluster.calls.find((c) => c.name === 'awaitClusterReady')?.input).not.toHaveProperty('generation');
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 1, jobId: null, operation: null });
+  expect(cluster.record?.lastStableSpec?.sessionCluster).toBe(true);
+  expect(cluster.runningJobs()).toEqual([]);
+  cluster.calls = [];
+  return cluster;
+}
+
+test('deploy, the same spec again (nothing), upgrade with no job on it (redeployed as generation 2)', async () => {
+  const cluster = await deployed();
+  expect(await run(cluster, 'apply', { spec: v1 })).toMatchObject({ outcome: 'no-change' });
+  expect(names(cluster)).toEqual([]);
+
+  const upgraded = await run(cluster, 'apply', { spec: v2 });
+  expect(upgraded).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  expect(names(cluster)).toEqual(['sessionClusterJobs', 'removeDeployments', 'applyApplication', 'awaitClusterReady']);
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 2, jobId: null });
+  expect(cluster.record?.lastStableSpec?.taskManager.replicas).toBe(2);
+});
+
+test.each([
+  ['upgrade', 'apply', { spec: v2 }],
+  ['suspend', 'suspend', { app }],
+  ['delete', 'delete', { app }],
+])('%s while a job runs on it: refused naming the job, nothing changed', async (action, workflow, input) => {
+  const cluster = await deployed();
+  cluster.script.sessionJobs = running;
+  const before = structuredClone(cluster.record);
+
+  const failure = await failureOf(run(cluster, workflow, input));
+
+  expect(failure.type).toBe(FailureType.SessionClusterBusy);
+  expect(failure.message).toContain(`the ${action} of session cluster default/shared is refused: 1 job runs on it`);
+  expect(failure.message).toContain(`orders (job ${'c'.repeat(32)}, RUNNING)`);
+  expect(names(cluster)).toEqual(['sessionClusterJobs']);
+  expect(cluster.record).toMatchObject({
+    status: 'running',
+    generation: 1,
+    lastAppliedSpec: before!.lastAppliedSpec,
+    operation: null,
+  });
+  expect(cluster.clusters.size).toBe(1);
+});
+
+test('suspend with no job: Deployments removed, record suspended; resume: generation 2 ready', async () => {
+  const cluster = await deployed();
+  const suspended = await run(cluster, 'suspend', { app });
+  expect(suspended).toMatchObject({ operation: 'suspend', outcome: 'succeeded' });
+  expect(names(cluster)).toEqual(['sessionClusterJobs', 'removeDeployments']);
+  expect(cluster.record).toMatchObject({ status: 'suspended', generation: 1 });
+  expect(cluster.clusters.size).toBe(0);
+
+  // Applied while suspended: recorded only.
+  cluster.calls = [];
+  expect(await run(cluster, 'apply', { spec: v2 })).toMatchObject({ outcome: 'no-change' });
+  expect(names(cluster)).toEqual([]);
+
+  const resumed = await run(cluster, 'resume', { app });
+  expect(resumed).toMatchObject({ operation: 'resume', outcome: 'succeeded' });
+  expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 2 });
+  expect(cluster.record?.lastStableSpec?.taskManager.replicas).toBe(2);
+});
+
+test('delete with no job: no savepoint, the Deployments, the objects, then the record', async () => {
+  const cluster = await deployed();
+  expect(await run(cluster, 'delete', { app })).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
+  expect(names(cluster)).toEqual([
+    'sessionClusterJobs',
+    'removeDeployments',
+    'removeApplicationObjects',
+    'deleteRecord',
+  ]);
+  expect(cluster.record).toBeUndefined();
+});
+
+test('an application applied over the session cluster: refused (InvalidSpec), nothing changed', async () => {
+  const cluster = await deployed();
+  const text = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+  const application = loadAppSpec(text.replace('name: counter', 'name: shared'));
+  const failure = await failureOf(run(cluster, 'apply', { spec: application }));
+  expect(failure.type).toBe(FailureType.InvalidSpec);
+  expect(failure.message).toContain('is deployed as a session cluster');
+  expect(names(cluster)).toEqual([]);
+  expect(cluster.record?.lastAppliedSpec?.sessionCluster).toBe(true);
+});
