@@ -14,6 +14,11 @@ export interface TwoJobsSeen {
   maxJobManagers: number;
   /** Most Running JobManager pods at one sample that were not being deleted. */
   maxLiveJobManagers: number;
+  /**
+   * The same, counted per deploy generation (`flink-deploy.io/generation` label; blue/green runs two
+   * generations side by side by design, one JobManager each); an unlabelled pod counts with its application.
+   */
+  maxLiveJobManagersOfOneGeneration: number;
   maxRunningJobs: number;
   runningJobIds: Set<string>;
 }
@@ -26,6 +31,7 @@ export function watchForTwoJobs(namespace: string, app: string): { stop: () => P
     failedCalls: 0,
     maxJobManagers: 0,
     maxLiveJobManagers: 0,
+    maxLiveJobManagersOfOneGeneration: 0,
     maxRunningJobs: 0,
     runningJobIds: new Set<string>(),
   };
@@ -45,8 +51,17 @@ export function watchForTwoJobs(namespace: string, app: string): { stop: () => P
       if (!pods) seen.failedCalls++;
       else {
         seen.maxJobManagers = Math.max(seen.maxJobManagers, pods.length);
-        const live = pods.filter((p) => !p.metadata?.deletionTimestamp).length;
-        seen.maxLiveJobManagers = Math.max(seen.maxLiveJobManagers, live);
+        const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
+        seen.maxLiveJobManagers = Math.max(seen.maxLiveJobManagers, live.length);
+        const perGeneration = new Map<string, number>();
+        for (const p of live) {
+          const generation = p.metadata?.labels?.['flink-deploy.io/generation'] ?? '';
+          perGeneration.set(generation, (perGeneration.get(generation) ?? 0) + 1);
+        }
+        seen.maxLiveJobManagersOfOneGeneration = Math.max(
+          seen.maxLiveJobManagersOfOneGeneration,
+          ...perGeneration.values(),
+        );
         let running = 0;
         let answered = 0;
         for (const pod of pods) {

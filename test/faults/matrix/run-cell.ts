@@ -12,6 +12,7 @@ import { currentPhase, reachPoint, type PointTarget } from './injection';
 import {
   cliDocument,
   continuityInvariant,
+  continuityUnder,
   endStateInvariants,
   lockInvariant,
   outcomeInvariants,
@@ -89,7 +90,15 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     }
     const cli = await acting;
     const seen = await watcher.stop();
-    const outcome: RunOutcome = { scenario, run, cli, accepted: acceptedOutcomes(cell), seen, client };
+    const continuity = continuityUnder(scenario.continuity, cell.fault);
+    const outcome: RunOutcome = {
+      scenario: { ...scenario, continuity },
+      run,
+      cli,
+      accepted: acceptedOutcomes(cell),
+      seen,
+      client,
+    };
     result.exitCode = cli.code;
     result.outcome = cliDocument(cli).outcome;
     result.invariants.push(...outcomeInvariants(outcome));
