@@ -6,6 +6,7 @@ import type { ActivityDeps } from './deps';
 import { deleteActivities } from './delete';
 import { deploymentActivities } from './deployment';
 import { generationActivities } from './generation';
+import { generationStepActivities } from './generation-steps';
 import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
 import { jobStateActivities } from './job-state';
@@ -32,5 +33,6 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities & Re
     ...haMetadataActivities(deps),
     ...rescaleActivities(deps),
     ...generationActivities(deps),
+    ...generationStepActivities(deps),
   };
 }
