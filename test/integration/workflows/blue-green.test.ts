@@ -40,6 +40,11 @@ function watched(cluster: InMemoryCluster, runningAtSubmit: number[]): FlinkDepl
       runningAtSubmit.push(cluster.runningJobs().filter((j) => j.jobId !== input.jobId).length);
       return activities.submitJob(input);
     },
+    // The folded step (patch blue-green-folded-steps) submits inside: checked the same way.
+    submitToGeneration: async (input) => {
+      runningAtSubmit.push(cluster.runningJobs().filter((j) => j.jobId !== input.jobId).length);
+      return activities.submitToGeneration(input);
+    },
   };
 }
 
@@ -164,8 +169,8 @@ test('one blue-green upgrade: at most 25 Temporal actions, no more than a recrea
   await run(blueGreenCluster, v2);
   const blueGreen = await countActions(kit.env.client, workflowIdOf(seq));
   const recreateCluster = new InMemoryCluster();
-  const recreateV1: AppSpec = structuredClone(counter); // the default strategy, recreate
-  expect(recreateV1.upgradeStrategy).toBe(UpgradeStrategy.Recreate);
+  const recreateV1: AppSpec = structuredClone(counter); // no strategy given: recreate, the default
+  expect(recreateV1.upgradeStrategy).not.toBe(UpgradeStrategy.BlueGreen);
   await run(recreateCluster, recreateV1);
   await run(recreateCluster, { ...structuredClone(recreateV1), image: 'flink:2.3-v2' });
   const recreate = await countActions(kit.env.client, workflowIdOf(seq));
