@@ -3,7 +3,7 @@
  * place (adaptive scheduler, resource requirements) against the same change by the upgrade path
  * (savepoint, redeploy), both through flink-deploy on the same local stack, alternated in one run
  * (ABBA), median of N each. Downtime: from the first moment no job of the application has every task
- * RUNNING to the first moment one has again (sampled every 50 ms from each JobManager's
+ * RUNNING (or FINISHED) to the first moment one has again (sampled every 50 ms from each JobManager's
  * `/jobs/overview`), so a restart inside the JobManager counts as much as a redeploy.
  *   node --import tsx scripts/bench/rescale-downtime.ts [--runs 4]   (runs per side; even: balanced ABBA)
  */
@@ -93,8 +93,14 @@ async function fullyRunning(app: string): Promise<boolean> {
       signal: AbortSignal.timeout(500),
     }).catch(() => undefined);
     if (!res?.ok) continue;
-    const { jobs } = (await res.json()) as { jobs: { state: string; tasks: { total: number; running: number } }[] };
-    if (jobs.some((j) => j.state === 'RUNNING' && j.tasks.total > 0 && j.tasks.running === j.tasks.total)) return true;
+    const { jobs } = (await res.json()) as {
+      jobs: { state: string; tasks: { total: number; running: number; finished: number } }[];
+    };
+    // A FINISHED subtask is done, not down: restored at a higher parallelism, the counter job's
+    // sequence source has fewer splits than readers, and a reader without one finishes.
+    const up = (t: { total: number; running: number; finished: number }) =>
+      t.running > 0 && t.running + t.finished === t.total;
+    if (jobs.some((j) => j.state === 'RUNNING' && up(j.tasks))) return true;
   }
   return false;
 }

@@ -319,15 +319,18 @@ async function main(): Promise<void> {
     const upgradeActions: number[] = [];
     const blueGreenActions: number[] = [];
     const peaks = { recreate: { pods: 0, memoryMiB: 0 }, blueGreen: { pods: 0, memoryMiB: 0 } };
-    // Each side alternates its target (3, 2, 3, 2...); rounds run in ABC then CBA order, so no
-    // side always runs first or last.
+    // Every upgrade flips its application's parallelism (2 ↔ 3). Recreate and the baseline upgrade
+    // the same application, so the flip follows the application, not the side: a side that set its
+    // own target would meet a spec the other side had already deployed (flink-deploy: no change).
+    // Rounds run in ABC then CBA order, so no side always runs first or last.
     const sides = ['recreate', 'blue-green', 'baseline'] as const;
-    const next = { recreate: 3, 'blue-green': 3, baseline: 3 };
+    const current = { [app]: 2, [bgApp]: 2 };
     for (let round = 0; round < runs; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) {
-        const parallelism = next[side];
-        next[side] = parallelism === 3 ? 2 : 3;
+        const upgraded = side === 'blue-green' ? bgApp : app;
+        const parallelism = current[upgraded] === 3 ? 2 : 3;
+        current[upgraded] = parallelism;
         if (side === 'baseline') {
           baseline.push(await baselineUpgrade(parallelism));
           console.log(`round ${round + 1}: baseline     downtime ${baseline.at(-1)} ms (parallelism → ${parallelism})`);
