@@ -3,12 +3,17 @@
  * stateful counter job, run by this checkout's worker and CLI (as the e2e tests run them), each
  * finished run's history written to test/fixtures/histories/<name>.binpb:
  *
- *   FD_STACK_DIR=/work/main/.stack node --import tsx scripts/record-histories.ts [--overwrite]
+ *   FD_STACK_DIR=/work/main/.stack node --import tsx scripts/record-histories.ts [--overwrite] [--only a,b]
  *
  * One application, one operation after the other (about 10 minutes): deploy (not recorded),
  * then apply-no-change, savepoint-manual, savepoint-periodic (retention keep 1 disposes the
  * manual one), suspend, resume, rollback, apply-upgrade-last-state, apply-upgrade-stateless,
  * apply-upgrade-cancelled (`flink-deploy cancel` while the new version waits to be stable).
+ * Then a blue-green application (about 15 minutes): deploy, apply-upgrade-blue-green,
+ * apply-upgrade-blue-green-rolled-back (a broken version back on the generation still standing),
+ * suspend-blue-green, resume-blue-green; and an adaptive-scheduler one: deploy,
+ * apply-rescale-in-place. `--only <history>,...` runs only the sequences those need and writes only
+ * those.
  * Each run's outcome is checked before its history is written; the first that is not what it
  * should be stops the script (exit 1) with what it saw. Existing files are kept unless
  * --overwrite: a recorded history is what a run in flight looks like, so when workflow code
@@ -37,11 +42,38 @@ const recordedHistories = [
   'apply-upgrade-last-state',
   'apply-upgrade-stateless',
   'apply-upgrade-cancelled',
+  'apply-upgrade-blue-green',
+  'apply-upgrade-blue-green-rolled-back',
+  'suspend-blue-green',
+  'resume-blue-green',
+  'apply-rescale-in-place',
 ] as const;
 type HistoryName = (typeof recordedHistories)[number];
 
-const usage = 'usage: FD_STACK_DIR=<stack dir> node --import tsx scripts/record-histories.ts [--overwrite]';
+/** Each sequence deploys its own application and records these histories (`--only` picks among them). */
+const sequences = {
+  recreate: recordedHistories.slice(0, 9),
+  blueGreen: [
+    'apply-upgrade-blue-green',
+    'apply-upgrade-blue-green-rolled-back',
+    'suspend-blue-green',
+    'resume-blue-green',
+  ] as HistoryName[],
+  rescale: ['apply-rescale-in-place'] as HistoryName[],
+};
+
+const usage =
+  'usage: FD_STACK_DIR=<stack dir> node --import tsx scripts/record-histories.ts [--overwrite] ' +
+  '[--only <history>,<history>...]';
 const app = 'recorded';
+/** The blue-green application (generations `recorded-bg-g<N>`) and the adaptive-scheduler one. */
+const blueGreenApp = 'recorded-bg';
+const rescaleApp = 'recorded-rs';
+/** The adaptive scheduler, without its cool-down between rescales (test/long/rescale-in-place.test.ts). */
+const adaptiveScheduler = {
+  'jobmanager.scheduler': 'adaptive',
+  'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '0s',
+};
 /** Short stability checks keep every history small; the cancelled upgrade waits long enough to be cancelled. */
 const stability = { windowSeconds: 5, timeoutSeconds: 120 };
 const wait = ['--wait', '--timeout', '6m', '-o', 'json'];
@@ -78,7 +110,10 @@ class Recorder {
   private readonly env: E2eEnv;
   private connection: Connection | undefined;
 
-  constructor(private readonly harness: typeof Harness) {
+  constructor(
+    private readonly harness: typeof Harness,
+    private readonly only: ReadonlySet<HistoryName>,
+  ) {
     this.env = new harness.E2eEnv('recorded');
   }
 
@@ -101,8 +136,8 @@ class Recorder {
     }
   }
 
-  private manifest(opts: Parameters<E2eEnv['manifest']>[1] = {}): string {
-    return this.env.manifest(app, {
+  private manifest(opts: Parameters<E2eEnv['manifest']>[1] = {}, name = app): string {
+    return this.env.manifest(name, {
       windowSeconds: stability.windowSeconds,
       timeoutSeconds: stability.timeoutSeconds,
       ...opts,
@@ -117,11 +152,19 @@ class Recorder {
   }
 
   private async save(name: HistoryName, run: { workflowId: string; runId: string }): Promise<void> {
+    if (!this.only.has(name)) return console.log(`  (${name} not recorded: not in --only)`);
     const events = await writeHistory(this.client, run, name);
     console.log(`✔ ${historyFile(name)}: ${events} events (${run.workflowId}, run ${run.runId})`);
   }
 
   private async record(): Promise<void> {
+    const wanted = (names: HistoryName[]) => names.some((n) => this.only.has(n));
+    if (wanted(sequences.recreate)) await this.recordRecreate();
+    if (wanted(sequences.blueGreen)) await this.recordBlueGreen();
+    if (wanted(sequences.rescale)) await this.recordRescale();
+  }
+
+  private async recordRecreate(): Promise<void> {
     const ns = ['-n', this.env.namespace];
     const deployed = await this.cli(['apply', '-f', this.manifest(), ...wait]);
     check('deploy', deployed.exitCode === 0, deployed);
@@ -182,6 +225,72 @@ class Recorder {
     await this.cancelledUpgrade();
   }
 
+  /**
+   * A blue-green application: upgraded (a new generation), a broken version rolled back onto the
+   * generation still standing, suspended (savepoint, the live generation removed) and resumed from
+   * THAT savepoint. Stability timeouts for JVMs starting beside a running cluster on a loaded machine.
+   */
+  private async recordBlueGreen(): Promise<void> {
+    const ns = ['-n', this.env.namespace];
+    const bg = (opts: Parameters<E2eEnv['manifest']>[1] = {}) =>
+      this.manifest({ upgradeStrategy: 'blue-green', timeoutSeconds: 300, ...opts }, blueGreenApp);
+    const bgWait = ['--wait', '--timeout', '12m', '-o', 'json'];
+    const deployed = await this.cli(['apply', '-f', bg(), ...bgWait]);
+    check('blue-green deploy', deployed.exitCode === 0, deployed);
+
+    const upgraded = await this.cli(['apply', '-f', bg({ parallelism: 3 }), ...bgWait]);
+    check('blue-green upgrade', upgraded.exitCode === 0 && /blue-green/.test(upgraded.message ?? ''), upgraded);
+    check('blue-green upgrade ends on generation 2', (await this.readRecord(blueGreenApp)).generation === 2, {});
+    await this.save('apply-upgrade-blue-green', upgraded);
+
+    const broken = await this.cli([
+      'apply',
+      '-f',
+      bg({ parallelism: 3, extraArgs: ['--fail-after-records', '0'] }),
+      ...bgWait,
+    ]);
+    check(
+      'blue-green broken version rolled back onto generation 2',
+      broken.failureType === 'UpgradeRolledBack' && /runs again on generation 2/.test(broken.message ?? ''),
+      broken,
+    );
+    await this.save('apply-upgrade-blue-green-rolled-back', broken);
+
+    const suspended = await this.cli(['suspend', blueGreenApp, ...ns, ...bgWait]);
+    check('blue-green suspend', suspended.exitCode === 0, suspended);
+    const afterSuspend = await this.readRecord(blueGreenApp);
+    const savepoint = afterSuspend.savepoints.filter((s) => s.kind === 'suspend').at(-1)?.location;
+    check('blue-green suspend leaves a savepoint', afterSuspend.status === 'suspended' && !!savepoint, afterSuspend);
+    await this.save('suspend-blue-green', suspended);
+
+    const resumed = await this.cli(['resume', blueGreenApp, ...ns, ...bgWait]);
+    check('blue-green resume', resumed.exitCode === 0, resumed);
+    const afterResume = await this.readRecord(blueGreenApp);
+    check('blue-green resume restores the suspend savepoint', afterResume.restoredFrom === savepoint, {
+      restoredFrom: afterResume.restoredFrom,
+      savepoint,
+    });
+    await this.save('resume-blue-green', resumed);
+  }
+
+  /** A parallelism change (2 → 3) the adaptive scheduler takes in place: same job, no savepoint. */
+  private async recordRescale(): Promise<void> {
+    const adaptive = (parallelism: number) =>
+      this.manifest({ parallelism, flinkConfiguration: adaptiveScheduler, timeoutSeconds: 300 }, rescaleApp);
+    const rsWait = ['--wait', '--timeout', '12m', '-o', 'json'];
+    const deployed = await this.cli(['apply', '-f', adaptive(2), ...rsWait]);
+    check('adaptive deploy', deployed.exitCode === 0, deployed);
+    const jobId = (await this.readRecord(rescaleApp)).jobId;
+    const rescaled = await this.cli(['apply', '-f', adaptive(3), ...rsWait]);
+    check('rescale in place', rescaled.exitCode === 0 && /rescaled in place/.test(rescaled.message ?? ''), rescaled);
+    check('rescale keeps the job', (await this.readRecord(rescaleApp)).jobId === jobId, { jobId });
+    await this.save('apply-rescale-in-place', rescaled);
+  }
+
+  private readRecord(name: string) {
+    return this.harness.readRecord(this.env.namespace, name);
+  }
+
   /** The savepoint workflow as the schedule starts it (`schedule savepoints`), keeping one. */
   private async periodicSavepoint(): Promise<void> {
     const appRef = { namespace: this.env.namespace, name: app };
@@ -238,18 +347,29 @@ class Recorder {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--overwrite');
+  const onlyAt = args.indexOf('--only');
+  const onlyNames = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : [...recordedHistories];
+  const unknown = args.filter((a, i) => a !== '--overwrite' && (onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1)));
   if (unknown.length) {
     console.error(`unknown argument(s): ${unknown.join(' ')}\n${usage}`);
     process.exit(2);
   }
+  const notHistories = onlyNames.filter((n) => !(recordedHistories as readonly string[]).includes(n));
+  if (onlyAt >= 0 && (onlyNames.length === 0 || notHistories.length)) {
+    console.error(
+      `--only takes history names separated by commas; not one: ${notHistories.join(', ') || '(none given)'}\n` +
+        `the histories: ${recordedHistories.join(', ')}\n${usage}`,
+    );
+    process.exit(2);
+  }
+  const only = new Set(onlyNames as HistoryName[]);
   if (!existsSync(stack.kubeconfig)) {
     console.error(
       `no local stack at ${stack.dir} (no kubeconfig): start one (npm run stack:up) or set FD_STACK_DIR\n${usage}`,
     );
     process.exit(2);
   }
-  const existing = recordedHistories.filter((name) => existsSync(historyFile(name)));
+  const existing = [...only].filter((name) => existsSync(historyFile(name)));
   if (existing.length && !args.includes('--overwrite')) {
     console.error(
       `these histories exist already: ${existing.join(', ')}\n` +
@@ -260,7 +380,7 @@ async function main(): Promise<void> {
   }
   // Loaded once the stack is known to be there: the e2e harness reads the kubeconfig on load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await new Recorder(require('../test/support/e2e') as typeof Harness).run();
+  await new Recorder(require('../test/support/e2e') as typeof Harness, only).run();
 }
 
 main().catch((err: unknown) => {

@@ -22,6 +22,7 @@ import { classified, fail } from './failures';
 import { activitySignal } from './poll';
 import { appPodSelector } from './deployment';
 import { awaitPodsGone } from './pods-gone';
+import { recordActivities } from './record';
 import type {
   AwaitClusterReadyInput,
   ClusterReady,
@@ -64,7 +65,61 @@ export function clusterShortfall(input: {
   return missing.length > 0 ? missing.join(', ') : undefined;
 }
 
+/**
+ * Until generation `generation`'s JobManager answers REST with the TaskManagers and slots the job
+ * needs registered and the job's jar listed; DeploymentUnhealthy at the deadline. Each heartbeat
+ * carries `heartbeat` beside what the cluster still lacks (a caller's resume point).
+ */
+export async function waitClusterReady(
+  deps: ActivityDeps,
+  input: AwaitClusterReadyInput,
+  heartbeat: Record<string, unknown> = {},
+): Promise<ClusterReady> {
+  const { app, generation } = input;
+  const where =
+    generation === undefined
+      ? `session cluster ${app.namespace}/${app.name}`
+      : `generation ${generation} of ${app.namespace}/${app.name}`;
+  const target = generation === undefined ? app : generationApp(app, generation);
+  const pods = generation === undefined ? appPodSelector(app.name) : generationPodSelector(app.name, generation);
+  return classified(`waiting for the cluster of ${where}`, async () => {
+    const ctx = Context.current();
+    const signal = activitySignal();
+    let last = 'JobManager REST not reachable yet';
+    for (;;) {
+      try {
+        const flink = await deps.flinkFor(target);
+        const overview = await flink.overview();
+        const jars = input.jarId === undefined ? [] : (await flink.listJars()).map((j) => j.id);
+        const shortfall = clusterShortfall({
+          taskManagers: overview.taskmanagers,
+          slots: overview['slots-total'],
+          jars,
+          needTaskManagers: input.taskManagers,
+          needSlots: input.slots,
+          jarId: input.jarId,
+        });
+        if (!shortfall) return { taskManagers: overview.taskmanagers, slots: overview['slots-total'] };
+        last = shortfall;
+      } catch (err) {
+        if (!isFlinkError(err)) throw err;
+        last = `JobManager REST: ${err.message}`;
+      }
+      ctx.heartbeat({ ...heartbeat, last });
+      if (Date.now() >= input.deadline)
+        throw fail(
+          FailureType.DeploymentUnhealthy,
+          `the cluster of ${where} was not ready in time: ${last} (see \`kubectl get pods -n ${app.namespace} ` +
+            `-l '${pods}'\`)`,
+        );
+      await sleep(deps.config.pollIntervalMs, signal);
+      if (signal.aborted) throw new Error(`cancelled while waiting for the cluster of ${where}`);
+    }
+  });
+}
+
 export function generationActivities(deps: ActivityDeps) {
+  const records = recordActivities(deps);
   return {
     /**
      * Until generation `generation`'s JobManager answers REST with the TaskManagers and slots the
@@ -72,47 +127,7 @@ export function generationActivities(deps: ActivityDeps) {
      * previous generation's job is untouched: this runs before it is stopped).
      */
     async awaitClusterReady(input: AwaitClusterReadyInput): Promise<ClusterReady> {
-      const { app, generation } = input;
-      const where =
-        generation === undefined
-          ? `session cluster ${app.namespace}/${app.name}`
-          : `generation ${generation} of ${app.namespace}/${app.name}`;
-      const target = generation === undefined ? app : generationApp(app, generation);
-      const pods = generation === undefined ? appPodSelector(app.name) : generationPodSelector(app.name, generation);
-      return classified(`waiting for the cluster of ${where}`, async () => {
-        const ctx = Context.current();
-        const signal = activitySignal();
-        let last = 'JobManager REST not reachable yet';
-        for (;;) {
-          try {
-            const flink = await deps.flinkFor(target);
-            const overview = await flink.overview();
-            const jars = input.jarId === undefined ? [] : (await flink.listJars()).map((j) => j.id);
-            const shortfall = clusterShortfall({
-              taskManagers: overview.taskmanagers,
-              slots: overview['slots-total'],
-              jars,
-              needTaskManagers: input.taskManagers,
-              needSlots: input.slots,
-              jarId: input.jarId,
-            });
-            if (!shortfall) return { taskManagers: overview.taskmanagers, slots: overview['slots-total'] };
-            last = shortfall;
-          } catch (err) {
-            if (!isFlinkError(err)) throw err;
-            last = `JobManager REST: ${err.message}`;
-          }
-          ctx.heartbeat({ last });
-          if (Date.now() >= input.deadline)
-            throw fail(
-              FailureType.DeploymentUnhealthy,
-              `the cluster of ${where} was not ready in time: ${last} (see \`kubectl get pods -n ${app.namespace} ` +
-                `-l '${pods}'\`)`,
-            );
-          await sleep(deps.config.pollIntervalMs, signal);
-          if (signal.aborted) throw new Error(`cancelled while waiting for the cluster of ${where}`);
-        }
-      });
+      return waitClusterReady(deps, input);
     },
 
     /** The jobs on session cluster `app` (`<app>-rest`) that have not finished, oldest first. */
@@ -172,13 +187,15 @@ export function generationActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Remove one generation: its Deployments (then wait, bounded, for its pods to go), its
-     * ConfigMap and Services. `blueGreen: false` is a recreate generation (the objects named
+     * Remove one generation: `recordFirst` written, then its Deployments (then wait, bounded, for
+     * its pods to go), its ConfigMap and Services. `blueGreen: false` is a recreate generation (the objects named
      * `<app>-*` without a generation label; `<app>-rest` stays, it is the live Service).
      */
     async removeGeneration(input: RemoveGenerationInput): Promise<void> {
       const { app, generation } = input;
       const { namespace } = app;
+      // Written before anything goes (a failed write fails here, nothing deleted).
+      if (input.recordFirst) await records.updateRecord({ app, ...input.recordFirst });
       await classified(`removing generation ${generation} of ${namespace}/${app.name}`, async () => {
         const names = input.blueGreen ? generationObjectNames(app.name, generation) : objectNames(app.name);
         const targets = [

@@ -7,6 +7,7 @@ import { deleteActivities } from './delete';
 import { deploymentActivities } from './deployment';
 import { disposalActivities } from './dispose';
 import { generationActivities } from './generation';
+import { generationStepActivities } from './generation-steps';
 import { haMetadataActivities } from './ha-metadata';
 import { jobActivities } from './job';
 import { jobStateActivities } from './job-state';
@@ -34,5 +35,6 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities & Re
     ...haMetadataActivities(deps),
     ...rescaleActivities(deps),
     ...generationActivities(deps),
+    ...generationStepActivities(deps),
   };
 }

@@ -18,7 +18,7 @@ import {
 } from '../contract/observed-health';
 import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import type { KubeFacade } from '../k8s';
-import { objectNames } from '../k8s/render';
+import { generationObjectNames, isBlueGreen, objectNames } from '../k8s/render';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { AppSpec } from '../spec/types';
 import { decideOnFailure, judgeHealth, nextObserved, type Observation } from './observe-health';
@@ -98,15 +98,17 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
     }
   }
 
-  async function tell(app: AppRef, health: Health, message: string): Promise<void> {
+  /** The live JobManager Deployment: `<app>-jobmanager`, or a blue-green generation's `<app>-g<N>-jobmanager`. */
+  function jobManagerOf(record: DeployStateRecord<AppSpec>): string {
+    return isBlueGreen(record.lastAppliedSpec ?? undefined)
+      ? generationObjectNames(record.app, record.generation).jobManager
+      : objectNames(record.app).jobManager;
+  }
+
+  async function tell(app: AppRef, jobManager: string, health: Health, message: string): Promise<void> {
     try {
       await deps.kube.recordEvent({
-        involved: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          namespace: app.namespace,
-          name: objectNames(app.name).jobManager,
-        },
+        involved: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: app.namespace, name: jobManager },
         reason: HealthEventReason[health],
         message,
         type: health === Health.Healthy ? 'Normal' : 'Warning',
@@ -145,7 +147,9 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
     const judged = judgeHealth({ observation, previous, jobId, spec, now: at });
     const observed = nextObserved({ previous, jobId, judged, observation, now: at });
     const changed = judged.health !== (previous?.health ?? Health.Healthy);
-    if (changed) await tell(app, judged.health, `${judged.message} (was ${previous?.health ?? Health.Healthy})`);
+    const jobManager = jobManagerOf(record);
+    if (changed)
+      await tell(app, jobManager, judged.health, `${judged.message} (was ${previous?.health ?? Health.Healthy})`);
     const stale = !previous || at - Date.parse(previous.observedAt) >= REFRESH_INTERVALS * intervalMs;
     if (changed || stale || previous?.jobId !== jobId) await write(app, jobId, observed);
     const savepoint = record.savepoints.filter((s) => !s.disposed).at(-1);
@@ -165,7 +169,7 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
       now: at,
     });
     if (decision.kind === 'alert' && decision.why)
-      await tell(app, Health.Failed, `job ${jobId} FAILED, ${decision.why}`);
+      await tell(app, jobManager, Health.Failed, `job ${jobId} FAILED, ${decision.why}`);
     if (decision.kind !== 'restart') return undefined;
     return {
       app,

@@ -42,7 +42,9 @@ export function applyChange(record: AppRecord, change: Exclude<RecordChange, { k
     case 'deploying': {
       const restoredFrom = change.restoredFrom ?? null;
       const savepoints = record.savepoints.map((s) =>
-        s.location === restoredFrom ? { ...s, restoredBy: [...(s.restoredBy ?? []), change.jobId] } : s,
+        s.location === restoredFrom && !(s.restoredBy ?? []).includes(change.jobId)
+          ? { ...s, restoredBy: [...(s.restoredBy ?? []), change.jobId] }
+          : s,
       );
       return {
         ...record,

@@ -50,6 +50,8 @@ export interface AwaitParallelismInput {
 /** The activities of an in-place rescale. */
 export interface RescaleActivities {
   scaleTaskManagers(input: ScaleTaskManagersInput): Promise<void>;
+  /** The running generation's ConfigMap rendered from the rescaled spec (its parallelism.default). */
+  applyRescaledConfig(input: ScaleTaskManagersInput): Promise<void>;
   awaitTaskManagerSlots(input: AwaitSlotsInput): Promise<void>;
   setResourceRequirements(input: SetRequirementsInput): Promise<RequirementsSet>;
   awaitJobParallelism(input: AwaitParallelismInput): Promise<void>;

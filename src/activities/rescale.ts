@@ -35,6 +35,21 @@ export function rescaleActivities(deps: ActivityDeps): RescaleActivities {
       });
     },
 
+    async applyRescaledConfig(input: ScaleTaskManagersInput): Promise<void> {
+      const { spec } = input;
+      const what =
+        `writing parallelism.default ${spec.job.parallelism} to the Flink configuration of ` +
+        `${spec.namespace}/${spec.name}`;
+      await classified(what, async () => {
+        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        // Only the ConfigMap: Flink reads it at start, so no pod restarts, and a JobManager that
+        // restarts later runs the job at the parallelism it was rescaled to, not the deployed one.
+        const objects = renderApplication({ spec, generation: input.generation, jobId: input.jobId, owner });
+        await deps.kube.apply([objects.configMap]);
+      });
+    },
+
     async awaitTaskManagerSlots(input: AwaitSlotsInput): Promise<void> {
       const { namespace, name } = input.app;
       await pollUntil<void>({

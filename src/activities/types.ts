@@ -45,7 +45,7 @@ export interface TakeSavepointInput {
    * `updateRecord` would: the write that must precede the trigger rides in this activity instead
    * of one of its own (one Temporal action fewer per savepoint). Written again by a retry (idempotent).
    */
-  recordFirst?: { workflowId: string; changes: RecordChange[] };
+  recordFirst?: RecordWrite;
 }
 
 /** A completed savepoint. */
@@ -234,14 +234,50 @@ export interface SwitchLiveInput {
   generation: number;
 }
 
+/**
+ * Record changes an activity writes under the lock itself, as `updateRecord` would (a retry writes
+ * them again: idempotent), so the write that must come before (or right after) its side effect
+ * costs no Temporal action of its own.
+ */
+export interface RecordWrite {
+  workflowId: string;
+  changes: RecordChange[];
+}
+
 /** Input of `removeGeneration`: `blueGreen` says how the generation was rendered. */
 export interface RemoveGenerationInput {
   app: AppRef;
   generation: number;
   blueGreen: boolean;
+  /** Written before anything is deleted (patch `blue-green-folded-steps`: the stable job, the phase). */
+  recordFirst?: RecordWrite;
 }
 
-/** The activities of blue/green generations (src/activities/generation.ts). */
+/**
+ * Input of `startGeneration` (patch `blue-green-folded-steps`): the phase written to the record, then
+ * generation `generation`'s leftovers and their HA metadata removed, its objects applied and the
+ * wait until its cluster is ready, as one activity (they always run together, in this order).
+ */
+export interface StartGenerationInput {
+  spec: AppSpec;
+  generation: number;
+  /** The job id the generation is rendered with (its job is submitted later). */
+  jobId: string;
+  ready: Omit<AwaitClusterReadyInput, 'app' | 'generation'>;
+  recordFirst: RecordWrite;
+}
+
+/**
+ * Input of `submitToGeneration` (patch `blue-green-folded-steps`): `recordFirst` (the job id, its
+ * generation and restore path, the Submitting phase) written before the submit; then the submit
+ * (idempotent by job id), `<app>-rest` pointed at the generation, and `recordWhenLive` written.
+ */
+export interface SubmitToGenerationInput extends SubmitJobInput {
+  recordFirst: RecordWrite;
+  recordWhenLive: RecordWrite;
+}
+
+/** The activities of blue/green generations (src/activities/generation.ts, generation-steps.ts). */
 export interface GenerationActivities {
   awaitClusterReady(input: AwaitClusterReadyInput): Promise<ClusterReady>;
   /** The jobs on a session cluster that are not finished (`GET /jobs/overview`), oldest first. */
@@ -249,4 +285,6 @@ export interface GenerationActivities {
   submitJob(input: SubmitJobInput): Promise<SubmittedJob>;
   switchLiveService(input: SwitchLiveInput): Promise<void>;
   removeGeneration(input: RemoveGenerationInput): Promise<void>;
+  startGeneration(input: StartGenerationInput): Promise<ClusterReady>;
+  submitToGeneration(input: SubmitToGenerationInput): Promise<SubmittedJob>;
 }

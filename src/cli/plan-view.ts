@@ -29,6 +29,14 @@ export function operationForChange(changeClass: SpecChange['class']): Operation 
   }
 }
 
+/**
+ * The operation `apply` of `spec` runs for `change`, as plan says and the FlinkOperation search
+ * attribute is set: `scale` for a rescale in place (the workflow's result says `scale` too).
+ */
+export function applyOperation(spec: AppSpec, change: SpecChange): Operation {
+  return rescaleDecision(spec, change).kind === 'in-place' ? Operation.Scale : operationForChange(change.class);
+}
+
 /** The JSON document of `plan`. */
 export interface PlanJson {
   app: { namespace: string; name: string };
@@ -55,7 +63,7 @@ export function planJson(spec: AppSpec, change: SpecChange, inProgress?: PlanJso
   return {
     app: { namespace: spec.namespace, name: spec.name },
     class: change.class,
-    operation: rescaleDecision(spec, change).kind === 'in-place' ? Operation.Scale : operationForChange(change.class),
+    operation: applyOperation(spec, change),
     upgradeMode: spec.job.upgradeMode,
     summary: change.summary,
     savepointRequested: change.savepointRequested,

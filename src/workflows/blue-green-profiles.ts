@@ -18,10 +18,11 @@ const nonRetryableErrorTypes = [
 ];
 
 /**
- * The wait for a generation's cluster: heartbeating; its deadline (the spec's stability timeout)
- * travels in the input, so unlimited attempts cannot extend it. 2 h bounds a spec's timeout.
+ * The wait for a generation's cluster (alone, or after its start: startGeneration): heartbeating;
+ * its deadline (the spec's stability timeout) travels in the input, so unlimited attempts cannot
+ * extend it. 2 h bounds a spec's timeout.
  */
-export const clusterWait = proxyActivities<Pick<GenerationActivities, 'awaitClusterReady'>>({
+export const clusterWait = proxyActivities<Pick<GenerationActivities, 'awaitClusterReady' | 'startGeneration'>>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
@@ -38,10 +39,11 @@ export const sessionJobs = proxyActivities<Pick<GenerationActivities, 'sessionCl
 });
 
 /**
- * The REST jar run (runs the job's main(); Flink's client timeout is 2 min). 10 attempts: each
- * looks for our job id first, so a retry never submits twice; a refusal (FlinkRefused) is final.
+ * The REST jar run (runs the job's main(); Flink's client timeout is 2 min), alone or with its
+ * record writes and the live Service's switch (submitToGeneration). 10 attempts: each looks for
+ * our job id first, so a retry never submits twice; a refusal (FlinkRefused) is final.
  */
-export const submit = proxyActivities<Pick<GenerationActivities, 'submitJob'>>({
+export const submit = proxyActivities<Pick<GenerationActivities, 'submitJob' | 'submitToGeneration'>>({
   startToCloseTimeout: '3 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 10, nonRetryableErrorTypes },
 });

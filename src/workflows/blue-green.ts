@@ -23,9 +23,29 @@ import type { RolloutInput, RolloutResult } from './rollout';
 import { secureState } from './secure-state';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
+import type { RecordChange } from '../contract/deployed-state';
+import type { RecordWrite } from '../activities/types';
 
 /** `patched()` id: a blue-green spec takes the generation path (rollout and upgrade). */
 export const BlueGreenPatch = 'blue-green-generations';
+
+/**
+ * `patched()` id: the steps of a generation that always run together are one activity each
+ * (startGeneration, submitToGeneration; removeGeneration and takeSavepoint write the record first),
+ * each record write riding in the activity whose side effect it precedes: fewer Temporal actions,
+ * the same calls in the same order. Runs recorded before replay the separate steps.
+ */
+export const BlueGreenFoldedPatch = 'blue-green-folded-steps';
+
+/** Record changes written by the activity that makes the side effect (see BlueGreenFoldedPatch). */
+function recordWrite(ctx: OperationContext, ...changes: RecordChange[]): RecordWrite {
+  return { workflowId: ctx.workflowId, changes };
+}
+
+/** The record change of entering `phase` (what `ctx.enterPhase` writes). */
+function phaseChange(phase: Phase, details: string): RecordChange {
+  return { kind: 'phase', phase, details };
+}
 
 /** True when `spec` is blue-green and this run takes the generation path (patch marker written). */
 export function takesGenerationPath(spec: AppSpec): boolean {
@@ -46,11 +66,26 @@ const noRollbackOn: string[] = [FailureType.LockLost, FailureType.RecordDeleted]
  * use of this generation number (a rolled-back upgrade) and their HA metadata go first.
  */
 async function startCluster(ctx: OperationContext, spec: AppSpec, generation: number, jobId: string): Promise<void> {
-  await ctx.enterPhase(
-    Phase.StartingCluster,
+  const details =
     `starting the cluster of generation ${generation} (${spec.name}-g${generation}, ${spec.taskManager.replicas} ` +
-      `TaskManagers) beside the running job`,
-  );
+    `TaskManagers) beside the running job`;
+  if (patched(BlueGreenFoldedPatch)) {
+    ctx.progress.enter(Phase.StartingCluster, details);
+    await clusterWait.startGeneration({
+      spec,
+      generation,
+      jobId,
+      ready: {
+        taskManagers: spec.taskManager.replicas,
+        slots: spec.job.parallelism,
+        jarId: blueGreenJarId(spec.job.jarURI),
+        deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
+      },
+      recordFirst: recordWrite(ctx, phaseChange(Phase.StartingCluster, details)),
+    });
+    return;
+  }
+  await ctx.enterPhase(Phase.StartingCluster, details);
   await generations.removeGeneration({ app: ctx.app, generation, blueGreen: true });
   await kube.removeHaMetadata({ app: ctx.app, generations: [generation] });
   await kube.applyApplication({ spec, generation, jobId });
@@ -71,20 +106,31 @@ async function submitAndAwait(
   input: { spec: AppSpec; generation: number; jobId: string; restore: Restore; label: string },
 ): Promise<RolloutResult> {
   const { spec, generation, jobId, restore } = input;
-  await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
-  await ctx.enterPhase(
-    Phase.Submitting,
+  const deploying: RecordChange = { kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path };
+  const submitting =
     `submitting the ${input.label} to generation ${generation} as job ` +
-      `${jobId}${restore ? ` from ${restore.path}` : ', no restore'}`,
-  );
-  const submitted = await submit.submitJob({ app: ctx.app, generation, spec, jobId, ...(restore ? { restore } : {}) });
-  if (!submitted.submitted) ctx.progress.say(`job ${jobId} was already submitted (an earlier attempt's)`);
-  await generations.switchLiveService({ spec, generation });
-  await ctx.enterPhase(
-    Phase.WaitingForStable,
+    `${jobId}${restore ? ` from ${restore.path}` : ', no restore'}`;
+  const waiting =
     `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s ` +
-      `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
-  );
+    `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`;
+  const job = { app: ctx.app, generation, spec, jobId, ...(restore ? { restore } : {}) };
+  let submitted: { submitted: boolean };
+  if (patched(BlueGreenFoldedPatch)) {
+    ctx.progress.enter(Phase.Submitting, submitting);
+    submitted = await submit.submitToGeneration({
+      ...job,
+      recordFirst: recordWrite(ctx, deploying, phaseChange(Phase.Submitting, submitting)),
+      recordWhenLive: recordWrite(ctx, phaseChange(Phase.WaitingForStable, waiting)),
+    });
+    ctx.progress.enter(Phase.WaitingForStable, waiting);
+  } else {
+    await ctx.recordChanges(deploying);
+    await ctx.enterPhase(Phase.Submitting, submitting);
+    submitted = await submit.submitJob(job);
+    await generations.switchLiveService({ spec, generation });
+    await ctx.enterPhase(Phase.WaitingForStable, waiting);
+  }
+  if (!submitted.submitted) ctx.progress.say(`job ${jobId} was already submitted (an earlier attempt's)`);
   const stable = await stability.awaitJobStable({
     app: ctx.app,
     jobId,
@@ -94,6 +140,27 @@ async function submitAndAwait(
     deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
   });
   return { ...stable, jobId, generation };
+}
+
+/**
+ * Enter `phase` and remove generation `generation`, the record written first (`first`, then the
+ * phase): in removeGeneration itself (patch BlueGreenFoldedPatch), else as separate writes.
+ */
+async function removeGenerationAfter(
+  ctx: OperationContext,
+  input: { generation: number; blueGreen: boolean; phase: Phase; details: string; first?: RecordChange[] },
+): Promise<void> {
+  const { generation, blueGreen, phase, details } = input;
+  const first = input.first ?? [];
+  if (patched(BlueGreenFoldedPatch)) {
+    ctx.progress.enter(phase, details);
+    const recordFirst = recordWrite(ctx, ...first, phaseChange(phase, details));
+    await generations.removeGeneration({ app: ctx.app, generation, blueGreen, recordFirst });
+    return;
+  }
+  if (first.length) await ctx.recordChanges(...first);
+  await ctx.enterPhase(phase, details);
+  await generations.removeGeneration({ app: ctx.app, generation, blueGreen });
 }
 
 /**
@@ -109,11 +176,11 @@ export async function blueGreenRollout(ctx: OperationContext, input: RolloutInpu
   const done = await submitAndAwait(ctx, { spec, generation, jobId, restore: input.restore, label: input.label });
   const previous = ctx.state.generation;
   if (previous > 0 && previous !== generation) {
-    await ctx.enterPhase(Phase.RemovingDeployments, `removing generation ${previous}`);
-    await generations.removeGeneration({
-      app: ctx.app,
+    await removeGenerationAfter(ctx, {
       generation: previous,
       blueGreen: isBlueGreenSpec(ctx.state.lastAppliedSpec),
+      phase: Phase.RemovingDeployments,
+      details: `removing generation ${previous}`,
     });
   }
   return done;
@@ -155,6 +222,7 @@ export async function blueGreenUpgradeBody(ctx: OperationContext, input: BlueGre
       triggerId,
       spec,
       kind: SavepointKind.Upgrade,
+      phaseWithTrigger: patched(BlueGreenFoldedPatch),
     });
     if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
     return result;
@@ -177,15 +245,12 @@ export async function blueGreenUpgradeBody(ctx: OperationContext, input: BlueGre
     return back(failure?.message ?? String(err));
   }
   // Stable: the record says so before the old generation goes.
-  await ctx.recordChanges({ kind: 'stable', generation, jobId: done.jobId, spec });
-  await ctx.enterPhase(
-    Phase.RemovingDeployments,
-    `removing generation ${old.generation} (job ${done.jobId} is stable)`,
-  );
-  await generations.removeGeneration({
-    app: ctx.app,
+  await removeGenerationAfter(ctx, {
     generation: old.generation,
     blueGreen: isBlueGreenSpec(old.spec),
+    phase: Phase.RemovingDeployments,
+    details: `removing generation ${old.generation} (job ${done.jobId} is stable)`,
+    first: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
   });
   return {
     result: {
@@ -221,13 +286,15 @@ async function rollBackOntoOld(
   const { old, cause, restorePath } = args;
   const stableSpec = ctx.state.lastStableSpec;
   const oldTakesIt = !!stableSpec && isBlueGreenSpec(old.spec) && ctx.state.lastStableJobId === old.jobId;
-  await ctx.enterPhase(
-    Phase.RollingBack,
-    `new version not stable (${cause}); removing generation ${args.newGeneration}, then the last stable spec ` +
+  await removeGenerationAfter(ctx, {
+    generation: args.newGeneration,
+    blueGreen: true,
+    phase: Phase.RollingBack,
+    details:
+      `new version not stable (${cause}); removing generation ${args.newGeneration}, then the last stable spec ` +
       `${oldTakesIt ? `on generation ${old.generation}, still standing` : 'as a new generation'}` +
       `${restorePath ? ` from ${restorePath}` : ''}`,
-  );
-  await generations.removeGeneration({ app: ctx.app, generation: args.newGeneration, blueGreen: true });
+  });
   if (!oldTakesIt || !stableSpec) {
     return args.input.rollBackByRollout(ctx, { cause, generation: args.newGeneration + 1, restorePath });
   }

@@ -8,7 +8,7 @@
  * Where it cannot (job not RUNNING, a refused or failed step, not done in time) the upgrade path runs
  * instead and says why; a cancel puts the old requirements and TaskManagers back. Phases: docs/workflows.md.
  */
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { flinkLook, rescaling } from './activity-profiles';
 import type { JobScale } from '../spec/rescale';
@@ -19,6 +19,12 @@ import { upgradeBody } from './upgrade';
 
 /** `patched()` id: apply rescales in place where it can (runs recorded before took the upgrade path). */
 export const RescalePatch = 'rescale-in-place';
+
+/**
+ * `patched()` id: once rescaled, the running generation's ConfigMap says the new parallelism.default (a
+ * JobManager that restarts re-runs the job from it); runs recorded before left the deployed value.
+ */
+export const RescaleConfigPatch = 'rescale-config-parallelism';
 
 export interface RescaleBodyInput {
   spec: AppSpec;
@@ -81,6 +87,8 @@ export async function rescaleBody(ctx: OperationContext, input: RescaleBodyInput
       // The job may have run on a TaskManager that went: it runs at its parallelism again before done.
       if (requirementsSent) await rescaling.awaitJobParallelism({ app, jobId, targets, deadline: deadline() });
     }
+    if (from.parallelism !== to.parallelism && patched(RescaleConfigPatch))
+      await rescaling.applyRescaledConfig({ spec, generation, jobId });
   } catch (err) {
     if (isCancellation(err)) {
       // Cancelled: the old requirements and TaskManagers come back before the cancel is reported.
@@ -115,6 +123,9 @@ async function putBack(ctx: OperationContext, input: RescaleBodyInput & { requir
       await rescaling.setResourceRequirements({ app: ctx.app, jobId, from: to.parallelism, to: from.parallelism });
     if (deployed && to.taskManagers !== from.taskManagers)
       await rescaling.scaleTaskManagers({ spec: deployed, generation: ctx.state.generation, jobId });
+    // The ConfigMap may say the new parallelism already (a cancel during its write): the deployed one again.
+    if (deployed && input.requirementsSent && patched(RescaleConfigPatch))
+      await rescaling.applyRescaledConfig({ spec: deployed, generation: ctx.state.generation, jobId });
   } catch (err) {
     ctx.progress.say(
       `could not put the old scale back (${applicationFailureOf(err)?.message ?? String(err)}): the job may run ` +

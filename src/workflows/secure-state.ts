@@ -23,6 +23,11 @@ export interface SecureStateInput {
   /** Fallback options come from the spec being replaced... or the new one; we use the new one. */
   spec: AppSpec;
   kind: typeof SavepointKind.Upgrade | typeof SavepointKind.Suspend | typeof SavepointKind.Final;
+  /**
+   * The Savepointing phase's record write rides in takeSavepoint (`recordFirst`, one Temporal action
+   * fewer); the caller guards it with its own `patched()` id. Unset: a write of its own, as before.
+   */
+  phaseWithTrigger?: boolean;
 }
 
 /** Where the next job restores from (undefined for stateless), and the entry to record. */
@@ -70,9 +75,21 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
       },
     };
   }
-  await ctx.enterPhase(Phase.Savepointing, `stopping job ${jobId} with a savepoint (trigger ${triggerId})`);
+  const details = `stopping job ${jobId} with a savepoint (trigger ${triggerId})`;
+  const recordFirst = {
+    workflowId: ctx.workflowId,
+    changes: [{ kind: 'phase' as const, phase: Phase.Savepointing, details }],
+  };
+  if (input.phaseWithTrigger) ctx.progress.enter(Phase.Savepointing, details);
+  else await ctx.enterPhase(Phase.Savepointing, details);
   try {
-    const taken = await savepoints.takeSavepoint({ app, jobId, triggerId, stop: true });
+    const taken = await savepoints.takeSavepoint({
+      app,
+      jobId,
+      triggerId,
+      stop: true,
+      ...(input.phaseWithTrigger ? { recordFirst } : {}),
+    });
     return {
       restorePath: taken.location,
       entry: {

@@ -3,7 +3,8 @@
  * deployed with `upgrade.strategy: blue-green`, upgraded (each key's count continues from THAT
  * savepoint, Flink says it restored from it, the two-jobs watcher never sees two RUNNING jobs,
  * the old generation is gone after), then a broken version rolls back onto the generation still
- * standing, from the upgrade's savepoint.
+ * standing, from the upgrade's savepoint; then suspend (a savepoint, the live generation removed)
+ * and resume (a new generation, from THAT savepoint: each key's count continues).
  */
 import {
   appDeploymentNames,
@@ -12,6 +13,7 @@ import {
   E2eEnv,
   eventually,
   flinkOf,
+  markOutput,
   newCountsOfEveryKey,
   readRecord,
   removeApp,
@@ -116,5 +118,41 @@ test('a broken version rolls back onto the generation still standing, from the s
   );
   expect(seen.maxRunningJobs).toBeLessThanOrEqual(1);
   expect(await appDeploymentNames(env.namespace, app)).toEqual(['bg-g2-jobmanager', 'bg-g2-taskmanager']);
+});
+
+test('suspend: a savepoint, the live generation removed; resume: a new generation from THAT savepoint', async () => {
+  const running = await readRecord(env.namespace, app);
+  const out = env.outputDir(app, 'gen-2'); // the last stable spec's output, running again after the rollback
+  await newCountsOfEveryKey(out, { since: markOutput(out) });
+  const ns = ['-n', env.namespace];
+
+  const suspend = await env.cli(['suspend', app, ...ns, '--wait', '--timeout', '10m']);
+
+  expect(outcome(suspend)).toMatchObject({ code: 0 });
+  const suspended = await readRecord(env.namespace, app);
+  expect(suspended.status).toBe('suspended');
+  const savepoint = suspended.savepoints.filter((s) => s.kind === 'suspend').at(-1);
+  expect(savepoint?.jobId).toBe(running.jobId);
+  expect(await appDeploymentNames(env.namespace, app)).toEqual([]);
+  const atSuspend = markOutput(out);
+  const countsAtSuspend = countsByKey(out);
+
+  const resume = await env.cli(['resume', app, ...ns, '--wait', '--timeout', '10m']);
+
+  expect(outcome(resume)).toMatchObject({ code: 0 });
+  const resumed = await readRecord(env.namespace, app);
+  expect(resumed).toMatchObject({ status: 'running', generation: running.generation + 1 });
+  expect(resumed.restoredFrom).toBe(savepoint!.location);
+  const flink = await flinkOf(env.namespace, app);
+  const checkpoints = await flink.checkpoints(resumed.jobId!);
+  expect(checkpoints.latestRestored?.isSavepoint).toBe(true);
+  expect(sameLocation(checkpoints.latestRestored?.externalPath, savepoint!.location)).toBe(true);
+  // Each key's count continues from the suspend savepoint (nothing was written after the stop).
+  const keys = continuity(countsAtSuspend, await newCountsOfEveryKey(out, { since: atSuspend }));
+  expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
+  expect(await appDeploymentNames(env.namespace, app)).toEqual([
+    `bg-g${resumed.generation}-jobmanager`,
+    `bg-g${resumed.generation}-taskmanager`,
+  ]);
   await removeApp(env.namespace, app);
 });

@@ -7,7 +7,7 @@
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { RunLookup } from '../../src/contract/run-state';
-import { activityConfigOf, createActivities, type ActivityConfig } from '../../src/activities';
+import { activityConfigOf, createActivities, type ActivityConfig, type ActivityDeps } from '../../src/activities';
 import { loadSettings } from '../../src/config/settings';
 import type { FlinkDeployActivities } from '../../src/activities/types';
 import { InMemoryKube } from './in-memory-kube';
@@ -17,6 +17,8 @@ export interface ActivityHarness {
   kube: InMemoryKube;
   flink: MockFlink;
   activities: FlinkDeployActivities;
+  /** What the activities were built from (to build others, e.g. the rescale activities, on the same fakes). */
+  deps: ActivityDeps;
   /** Heartbeat details, in order (one per look of a polling activity). */
   heartbeats: unknown[];
   /** Runs `fn` after the n-th heartbeat (1-based): "after the second look, the job restarts". */
@@ -60,13 +62,14 @@ export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
   clock?.mockImplementation(() => start + offset + Math.floor(performance.now() - perfStart));
   const kube = options.shared?.kube ?? new InMemoryKube(() => new Date(Date.now()));
   const flink = options.shared?.flink ?? new MockFlink();
-  const activities = createActivities({
+  const deps: ActivityDeps = {
     kube,
     flinkFor: () => Promise.resolve(flink.client()),
     config: { ...fastConfig, ...options.config },
     now: () => new Date(Date.now()),
     runs: options.runs,
-  });
+  };
+  const activities = createActivities(deps);
   // Failures are what these tests assert: the environment need not log them too.
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
   const env = new MockActivityEnvironment(options.info, { logger: quiet });
@@ -80,6 +83,7 @@ export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
   return {
     kube,
     flink,
+    deps,
     activities,
     heartbeats,
     atPoll: (n, fn) => scripted.set(n, [...(scripted.get(n) ?? []), fn]),

@@ -81,18 +81,49 @@ export class InMemoryCluster {
     return this.jobs.filter((j) => j.state === 'RUNNING');
   }
 
+  /** updateRecord's write (the real reducer) under the real lock rule: LockLost when not held. */
+  private writeRecord(input: UpdateRecordInput): void {
+    if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
+      throw ApplicationFailure.create({
+        type: FailureType.LockLost,
+        nonRetryable: true,
+        message: 'lock not held',
+      });
+    }
+    this.record = applyUpdate(this.record, input, new Date());
+  }
+
   activities(): FlinkDeployActivities {
     const log = (name: string, input: unknown) => this.calls.push({ name, input });
-    const updateRecord = (input: UpdateRecordInput) => {
-      if (!this.record?.operation || this.record.operation.workflowId !== input.workflowId) {
-        throw ApplicationFailure.create({
-          type: FailureType.LockLost,
-          nonRetryable: true,
-          message: 'lock not held',
-        });
-      }
-      this.record = applyUpdate(this.record, input, new Date());
+    const separate = this.separateActivities(log);
+    return {
+      ...separate,
+      // Blue-green's folded steps (patch blue-green-folded-steps): the steps they fold, in order, each logged.
+      startGeneration: async (input) => {
+        log('startGeneration', input);
+        const app = { namespace: input.spec.namespace, name: input.spec.name };
+        this.writeRecord({ app, ...input.recordFirst });
+        const { spec, generation, jobId } = input;
+        await separate.removeGeneration({ app, generation, blueGreen: true });
+        await separate.removeHaMetadata({ app, generations: [generation] });
+        await separate.applyApplication({ spec, generation, jobId });
+        return separate.awaitClusterReady({ app, generation, ...input.ready });
+      },
+      submitToGeneration: async (input) => {
+        log('submitToGeneration', input);
+        const { recordFirst, recordWhenLive, ...job } = input;
+        this.writeRecord({ app: input.app, ...recordFirst });
+        const submitted = await separate.submitJob(job);
+        await separate.switchLiveService({ spec: input.spec, generation: input.generation });
+        this.writeRecord({ app: input.app, ...recordWhenLive });
+        return submitted;
+      },
     };
+  }
+
+  private separateActivities(
+    log: (name: string, input: unknown) => void,
+  ): Omit<FlinkDeployActivities, 'startGeneration' | 'submitToGeneration'> {
     const disposeEach = (locations: string[]) => {
       const result = { disposed: [] as string[], failed: [] as { location: string; error: string }[] };
       for (const location of locations) {
@@ -132,10 +163,11 @@ export class InMemoryCluster {
       },
       updateRecord: async (input) => {
         log('updateRecord', input);
-        updateRecord(input);
+        this.writeRecord(input);
       },
       takeSavepoint: async (input) => {
         log('takeSavepoint', input);
+        if (input.recordFirst) this.writeRecord({ app: input.app, ...input.recordFirst });
         this.triggers.push(input.triggerId);
         for (let waited = 0; waited < (this.script.savepointMs ?? 0); waited += 100) {
           Context.current().heartbeat();
@@ -266,6 +298,7 @@ export class InMemoryCluster {
       },
       removeGeneration: async (input) => {
         log('removeGeneration', input);
+        if (input.recordFirst) this.writeRecord({ app: input.app, ...input.recordFirst });
         this.clusters.delete(input.generation);
         for (const j of this.jobs) if (j.state === 'RUNNING' && j.generation === input.generation) j.state = 'CANCELED';
         if (!input.blueGreen)
@@ -308,7 +341,7 @@ export class InMemoryCluster {
       endAndDispose: async (input) => {
         log('endAndDispose', input);
         const { dispose, ...end } = input;
-        updateRecord(end);
+        this.writeRecord(end);
         return disposeEach(dispose);
       },
     };

@@ -74,6 +74,11 @@ export class MockFlink {
   savepoints: { polls: number; failure?: string } = { polls: 1 };
   /** False: no JobManager answers (connection refused). */
   reachable = true;
+  /**
+   * A session cluster's side (blue/green generations): `GET /overview`, `GET /config`, `GET /jars`,
+   * `GET /jobs`, and `POST /jars/:jarid/run`, which starts a RUNNING job under the body's job id.
+   */
+  session = { taskManagers: 1, slots: 2, jars: [] as string[], version: '2.3.0' };
   private readonly disposals = new Map<string, { path: string; failure?: string }>();
   private readonly faults: { method?: string; path: RegExp; fault: FlinkFault; times: number }[] = [];
 
@@ -180,6 +185,8 @@ export class MockFlink {
   private route(method: string, path: string, body: Record<string, unknown> | undefined): Reply {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] === 'savepoint-disposal') return this.disposal(method, parts[1], body);
+    const session = this.sessionAnswer(method, parts, body);
+    if (session) return session;
     if (parts[0] !== 'jobs' || !parts[1]) return notFound(`handler for ${method} ${path}`);
     const jobId = parts[1];
     const job = this.jobs.get(jobId);
@@ -202,6 +209,28 @@ export class MockFlink {
       return this.trigger(jobId, resource === 'stop', body);
     if (method === 'GET' && resource === 'savepoints' && triggerId) return this.savepointStatus(jobId, triggerId);
     return notFound(`handler for ${method} ${path}`);
+  }
+
+  private sessionAnswer(method: string, parts: string[], body: Record<string, unknown> | undefined): Reply | undefined {
+    const { session } = this;
+    const [first, second, third] = parts;
+    if (method === 'GET' && parts.length === 1 && first === 'overview')
+      return json(200, { taskmanagers: session.taskManagers, 'slots-total': session.slots, 'flink-version': '' });
+    if (method === 'GET' && parts.length === 1 && first === 'config')
+      return json(200, { 'flink-version': session.version });
+    if (method === 'GET' && parts.length === 1 && first === 'jars')
+      return json(200, { address: this.baseUrl, files: session.jars.map((id) => ({ id, name: id, entry: [] })) });
+    if (method === 'GET' && parts.length === 1 && first === 'jobs')
+      return json(200, { jobs: [...this.jobs.values()].map((j) => ({ id: j.jobId, status: j.state })) });
+    if (method === 'POST' && first === 'jars' && second && third === 'run') {
+      if (!session.jars.includes(second)) return notFound(`jar ${second}`);
+      const jobId = typeof body?.jobId === 'string' ? body.jobId : randomUUID().replace(/-/g, '');
+      if (this.jobs.has(jobId)) return json(409, { errors: [`Job ${jobId} already exists`] });
+      const restoredFrom = typeof body?.savepointPath === 'string' ? body.savepointPath : undefined;
+      this.runJob(jobId, restoredFrom ? { restoredFrom } : {});
+      return json(200, { jobid: jobId });
+    }
+    return undefined;
   }
 
   private details(job: MockJob): JobDetailsDto {

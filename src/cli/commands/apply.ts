@@ -22,7 +22,7 @@ import {
   manifestNamespaceOf,
   settingsOf,
 } from '../options';
-import { operationForChange, planJson, planText } from '../plan-view';
+import { applyOperation, planJson, planText } from '../plan-view';
 import { startAndFollow } from '../start-and-follow';
 import { applyDetails, applySummary } from '../summaries';
 import { addWaitOptions, waitOptionsOf } from '../wait-options';
@@ -110,7 +110,7 @@ export function applyCommand(ctx: CliContext): Command {
         request: {
           app,
           workflowType: 'apply',
-          operation: change ? operationForChange(change.class) : 'apply',
+          operation: change ? applyOperation(spec, change) : 'apply',
           input,
           summary: applySummary(spec, change),
           details: applyDetails(spec, change),

@@ -109,6 +109,18 @@ test(
   },
 );
 
+test("a blue-green application's Events name its live generation's JobManager Deployment", async () => {
+  const h = harness();
+  await h.deployed('payments', 'b2', { upgradeStrategy: 'blue-green' });
+  h.flink.runJob('b2');
+  h.flink.failJob('b2');
+
+  await h.sweepOnce();
+
+  expect(h.reasons()).toEqual(['payments-g1-jobmanager JobFailed']);
+  await h.close();
+});
+
 test('an unreachable JobManager, then its recovery, are each told once', async () => {
   const h = harness();
   await h.deployed('orders', 'd1');

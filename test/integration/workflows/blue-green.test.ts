@@ -4,7 +4,7 @@
  * job stops, the job is submitted after it stopped (never two RUNNING jobs), the old generation
  * goes once the new job is stable; not stable: rollback onto the old generation, still standing,
  * from the same savepoint; a cluster that never gets ready leaves the old job running; a submit
- * whose answer was lost is not submitted twice.
+ * whose answer was lost is not submitted twice; one upgrade's Temporal actions (issue 15: at most 25).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import type { FlinkDeployActivities } from '../../../src/activities/types';
 import { apply } from '../../../src/workflows';
+import { countActions } from '../../../scripts/bench/actions';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
@@ -39,12 +40,18 @@ function watched(cluster: InMemoryCluster, runningAtSubmit: number[]): FlinkDepl
       runningAtSubmit.push(cluster.runningJobs().filter((j) => j.jobId !== input.jobId).length);
       return activities.submitJob(input);
     },
+    // The folded step (patch blue-green-folded-steps) submits inside: checked the same way.
+    submitToGeneration: async (input) => {
+      runningAtSubmit.push(cluster.runningJobs().filter((j) => j.jobId !== input.jobId).length);
+      return activities.submitToGeneration(input);
+    },
   };
 }
 
 let seq = 0;
+const workflowIdOf = (n: number) => `flink-deploy/default/counter-bg-${n}`;
 function run(cluster: InMemoryCluster, spec: AppSpec, runningAtSubmit: number[] = []): Promise<OperationResult> {
-  return kit.execute(watched(cluster, runningAtSubmit), apply, { spec }, `flink-deploy/default/counter-bg-${++seq}`);
+  return kit.execute(watched(cluster, runningAtSubmit), apply, { spec }, workflowIdOf(++seq));
 }
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
@@ -155,4 +162,22 @@ test('a submit whose answer was lost is retried without a second job', async () 
   expect((submits[0]!.input as { jobId: string }).jobId).toBe((submits[1]!.input as { jobId: string }).jobId);
   expect(cluster.jobs.filter((j) => j.generation === 2)).toHaveLength(1);
   expect(cluster.runningJobs()).toHaveLength(1);
+});
+
+test('one blue-green upgrade: at most 25 Temporal actions, no more than a recreate upgrade', async () => {
+  const blueGreenCluster = await deployedV1();
+  await run(blueGreenCluster, v2);
+  const blueGreen = await countActions(kit.env.client, workflowIdOf(seq));
+  const recreateCluster = new InMemoryCluster();
+  const recreateV1: AppSpec = structuredClone(counter); // no strategy given: recreate, the default
+  expect(recreateV1.upgradeStrategy).not.toBe(UpgradeStrategy.BlueGreen);
+  await run(recreateCluster, recreateV1);
+  await run(recreateCluster, { ...structuredClone(recreateV1), image: 'flink:2.3-v2' });
+  const recreate = await countActions(kit.env.client, workflowIdOf(seq));
+
+  console.log(`Temporal actions of one upgrade: blue-green ${blueGreen.total}, recreate ${recreate.total}`);
+  // Here no retries and no heartbeats: the workflow's own actions (start, activities, upserts).
+  expect([blueGreen.retries, blueGreen.estimatedHeartbeats]).toEqual([0, 0]);
+  expect(blueGreen.total).toBeLessThanOrEqual(25);
+  expect(blueGreen.total).toBeLessThanOrEqual(recreate.total);
 });

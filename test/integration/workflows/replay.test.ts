@@ -5,7 +5,9 @@
  * too; and one run of every other operation: an apply that finds nothing changed, a manual
  * savepoint, a periodic savepoint whose retention disposes one, suspend, resume, rollback on
  * request, a last-state and a stateless upgrade, an upgrade cancelled during the rollout; a fleet
- * rollout of three applications (scripts/bench/fleet-rollout.ts --record-history).
+ * rollout of three applications (scripts/bench/fleet-rollout.ts --record-history); a blue-green
+ * upgrade, one rolled back onto the generation still standing, suspend and resume of a blue-green
+ * application.
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -40,6 +42,10 @@ test('there are recorded histories to replay', () => {
       'apply-upgrade-stateless.binpb',
       'apply-upgrade-cancelled.binpb',
       'fleet-rollout.binpb',
+      'apply-upgrade-blue-green.binpb',
+      'apply-upgrade-blue-green-rolled-back.binpb',
+      'suspend-blue-green.binpb',
+      'resume-blue-green.binpb',
     ]),
   );
 });
@@ -121,6 +127,33 @@ const recordedOperations: Array<{
     closed: 'failed',
     activities: ['takeSavepoint', 'applyApplication', 'awaitJobStable'],
     cancelRequested: true,
+  },
+  // Blue/green, recorded before patch blue-green-folded-steps: the separate steps of a generation.
+  {
+    file: 'apply-upgrade-blue-green.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['awaitClusterReady', 'takeSavepoint', 'submitJob', 'switchLiveService', 'removeGeneration'],
+    notActivities: ['startGeneration', 'submitToGeneration'],
+  },
+  {
+    file: 'apply-upgrade-blue-green-rolled-back.binpb',
+    workflowType: 'apply',
+    closed: 'failed',
+    activities: ['awaitClusterReady', 'takeSavepoint', 'submitJob', 'awaitJobStable', 'removeGeneration'],
+  },
+  {
+    file: 'suspend-blue-green.binpb',
+    workflowType: 'suspend',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'removeDeployments'],
+  },
+  {
+    file: 'resume-blue-green.binpb',
+    workflowType: 'resume',
+    closed: 'completed',
+    activities: ['awaitClusterReady', 'submitJob', 'awaitJobStable', 'removeGeneration'],
+    notActivities: ['takeSavepoint'],
   },
 ];
 

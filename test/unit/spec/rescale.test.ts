@@ -1,5 +1,5 @@
 /** The in-place rescale decision (issue 15): one reason per guard, as plan and apply say it. */
-import { planJson, planText } from '../../../src/cli/plan-view';
+import { applyOperation, planJson, planText } from '../../../src/cli/plan-view';
 import { diffSpecs, type AppSpec } from '../../../src/spec';
 import { rescaleDecision, rescaleLine } from '../../../src/spec/rescale';
 import { baseManifest, specOf, type LooseManifest } from './manifest-fixtures';
@@ -126,5 +126,11 @@ describe('plan of a rescale', () => {
       m.spec.image = 'flink:2.2.1';
     });
     expect(planJson(image, diffSpecs(spec(), image)).rescale).toBeUndefined();
+  });
+
+  it('apply starts a rescale in place as the scale operation (its FlinkOperation search attribute)', () => {
+    expect(applyOperation(spec(parallelism(5)), diffSpecs(spec(), spec(parallelism(5))))).toBe('scale');
+    const notInPlace = spec(parallelism(5), false);
+    expect(applyOperation(notInPlace, diffSpecs(spec(undefined, false), notInPlace))).toBe('upgrade');
   });
 });
