@@ -13,6 +13,7 @@ import type { RequirementsSet, SetRequirementsInput } from '../../../src/activit
 import { loadSettings } from '../../../src/config/settings';
 import { FlinkRestClient } from '../../../src/flink';
 import { counterJob, counterJobArgs } from '../../support/counter-job';
+import { eventually } from '../../support/eventually';
 import { InMemoryKube } from '../../support/in-memory-kube';
 import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
 
@@ -63,6 +64,11 @@ test('requirements 2 → 3 → 2 rescale the running job in place; an unmet boun
   };
 
   await env.run(activities.awaitTaskManagerSlots, { app, taskManagers: 1, slots: 3, deadline: soon() });
+  // As the rescale workflow does (its job must be RUNNING first): before its JobMaster runs the job,
+  // Flink answers the requirements with a 500, which the workflow would retry and this test does not.
+  await eventually(`job ${jobId} RUNNING`, async () => ((await now()).state === 'RUNNING' ? true : undefined), {
+    timeoutMs: 180_000,
+  });
   const { targets: initial } = await setRequirements({ app, jobId, from: 2, to: 2 });
   await env.run(activities.awaitJobParallelism, { app, jobId, targets: initial, deadline: soon() });
   const vertices = Object.keys(initial);
