@@ -44,15 +44,18 @@ export interface ActionCount {
   estimatedHeartbeats: number;
   /** historyActions + retries + estimatedHeartbeats (queries are counted by the caller). */
   total: number;
+  /** The FlinkPhase upserts: the phases entered (what bounds the CLI's `--wait` queries). */
+  phaseUpserts: number;
 }
 
 /**
- * The progress queries of a CLI that waited `waitMs` with `--wait`, at most: each round of its
- * loop is a describe (not billed) and a query, then a sleep of `pollMs`; one more query reads
- * the end. An upper bound (each round lasts at least `pollMs`), not a measurement.
+ * The progress queries of a CLI that followed the run with `--wait`, at most: it reads the run's
+ * history (not billed) and asks the `progress` query only when a page of history brings new phases
+ * (src/cli/follow-operation.ts), so at most one per FlinkPhase upsert. An upper bound (phases
+ * entered close together arrive in one page and cost one query), not a measurement.
  */
-export function waitQueries(waitMs: number, pollMs: number): number {
-  return Math.ceil(waitMs / pollMs) + 1;
+export function waitQueries(count: ActionCount): number {
+  return count.phaseUpserts;
 }
 
 const seconds = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
@@ -63,10 +66,13 @@ export async function countActions(client: Client, workflowId: string, runId?: s
   let historyActions = 0;
   let retries = 0;
   let estimatedHeartbeats = 0;
+  let phaseUpserts = 0;
   const scheduled = new Map<number, number>(); // scheduled event id → heartbeat timeout (s)
   const startedAt = new Map<number, number>();
   for (const e of events) {
     if (billable.has(Number(e.eventType)) && !versioningUpsert(e)) historyActions++;
+    if (e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.['FlinkPhase'])
+      phaseUpserts++;
     const id = Number(e.eventId);
     const s = e.activityTaskScheduledEventAttributes;
     if (s) scheduled.set(id, seconds(s.heartbeatTimeout));
@@ -86,5 +92,11 @@ export async function countActions(client: Client, workflowId: string, runId?: s
       if (hb > 0 && began !== undefined) estimatedHeartbeats += Math.floor((seconds(e.eventTime) - began) / (hb * 0.8));
     }
   }
-  return { historyActions, retries, estimatedHeartbeats, total: historyActions + retries + estimatedHeartbeats };
+  return {
+    historyActions,
+    retries,
+    estimatedHeartbeats,
+    total: historyActions + retries + estimatedHeartbeats,
+    phaseUpserts,
+  };
 }

@@ -362,13 +362,13 @@ async function main(): Promise<void> {
         seen.memoryMiB = Math.max(seen.memoryMiB, peak.memoryMiB);
         const last = (await readRecord(which)).history.at(-1)!;
         const counted = await countActions(client, last.workflowId, last.runId);
-        const queries = waitQueries(waitMs, pollMs);
+        const queries = waitQueries(counted);
         (side === 'blue-green' ? blueGreenActions : upgradeActions).push(counted.total + queries);
         console.log(
           `round ${round + 1}: ${side} downtime ${downtimeMs} ms (parallelism → ${parallelism}), ` +
             `${counted.total + queries} actions (${counted.historyActions} history + ${counted.retries} ` +
-            `retries + ${counted.estimatedHeartbeats} heartbeats + ≤ ${queries} --wait queries over ` +
-            `${waitMs} ms), peak ${peak.pods} pods / ${peak.memoryMiB} MiB requested`,
+            `retries + ${counted.estimatedHeartbeats} heartbeats + ≤ ${queries} --wait queries, one per phase, ` +
+            `over ${waitMs} ms), peak ${peak.pods} pods / ${peak.memoryMiB} MiB requested`,
         );
       }
     }

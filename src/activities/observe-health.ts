@@ -86,9 +86,14 @@ export function restartsInLastHour(history: readonly PastOperationRecord[], now:
 }
 
 /**
- * A job newly FAILED (health changed to failed, or a new job failed): alert by default; with
- * `onJobFailure: restart`, a restart from the latest retained checkpoint unless the hourly
- * limit is reached or no checkpoint is known.
+ * A FAILED job: alert when it newly failed (health changed to failed, or a new job failed); with
+ * `onJobFailure: restart`, a restart from the latest retained checkpoint unless the hourly limit
+ * is reached or no checkpoint is known. The restart is decided on every sweep that still finds
+ * the job FAILED, not only the first: the sweep records `failed` before the observer starts the
+ * restart, so a restart lost in between (the observer's activity timed out or its worker died
+ * after the write) is started by the next sweep instead of never. A restart once started holds
+ * the lock, and sweeps skip a locked application; the hourly limit bounds restarts that fail.
+ * A refusal (limit, no checkpoint) is said once, when the job newly failed.
  */
 export function decideOnFailure(input: {
   health: Health;
@@ -98,18 +103,19 @@ export function decideOnFailure(input: {
   history: readonly PastOperationRecord[];
   now: number;
 }): FailureDecision {
-  if (input.health !== Health.Failed || !input.newlyFailed) return { kind: 'none' };
+  if (input.health !== Health.Failed) return { kind: 'none' };
+  const said = (decision: FailureDecision): FailureDecision => (input.newlyFailed ? decision : { kind: 'none' });
   const policy = input.spec?.onJobFailure;
-  if (policy?.action !== OnJobFailureAction.Restart) return { kind: 'alert' };
+  if (policy?.action !== OnJobFailureAction.Restart) return said({ kind: 'alert' });
   const recent = restartsInLastHour(input.history, input.now);
   if (recent >= policy.maxRestartsPerHour)
-    return {
+    return said({
       kind: 'alert',
       why:
         `not restarted: ${recent} restart(s) in the last hour reach ` +
         `spec.flinkDeploy.maxFailureRestartsPerHour (${policy.maxRestartsPerHour})`,
-    };
-  if (!input.checkpoint) return { kind: 'alert', why: 'not restarted: the job has no retained checkpoint' };
+    });
+  if (!input.checkpoint) return said({ kind: 'alert', why: 'not restarted: the job has no retained checkpoint' });
   return { kind: 'restart', checkpoint: input.checkpoint };
 }
 

@@ -1,6 +1,7 @@
 /**
- * Follows a running operation: polls the `progress` query, prints one timestamped line per
- * phase, and ends when the workflow closes, the timeout passes, or Ctrl-C is pressed.
+ * Follows a running operation: reads its history as it grows (src/cli/run-history.ts), prints
+ * one timestamped line per phase, and ends when the workflow closes, the timeout passes, or
+ * Ctrl-C is pressed.
  */
 import { causeChain } from '../contract/errors';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -11,6 +12,7 @@ import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from './exit-cod
 import { progressModule, temporalClient, temporalCommon } from './lazy-modules';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';
+import { RunHistory, type RunNews } from './run-history';
 import { WaitEnd, type Waiting } from './waiting';
 
 /** How a followed operation ended (or how the following ended). */
@@ -98,42 +100,75 @@ export async function closedEnd(handle: WorkflowHandle, status: string, progress
   }
 }
 
-/** Follows the operation until it closes or the wait ends. */
+/** gRPC codes the follower waits out (Temporal restarting, a long-poll that found nothing, overload). */
+const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
+
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && TRANSIENT_GRPC_CODES.has(code);
+}
+
+/**
+ * Follows the operation until it closes or the wait ends. The run's history is long-polled (no
+ * Temporal action); the `progress` query (one action each) is asked only when the history shows
+ * new phases, for their details: a handful per operation, where polling it cost one per poll
+ * interval.
+ */
 export async function followOperation(input: FollowInput): Promise<FollowEnd> {
   const { session, output, waiting } = input;
   const handle = session.client.workflow.getHandle(input.workflowId, input.runId);
+  const history = new RunHistory(session, input.workflowId, input.runId);
   const pollMs = session.settings.pollIntervalMs;
+  const queryTimeoutMs = Math.min(FOLLOW_QUERY_MAX_MS, Math.max(FOLLOW_QUERY_MIN_MS, pollMs));
   let printed = 0;
   let last: Progress | undefined;
-  const print = (progress: Progress | undefined): void => {
-    if (!progress) return;
+  let phase = 'Starting';
+  let operation: string | undefined;
+  const print = (progress: Progress): void => {
     last = progress;
     for (const entry of progress.phases.slice(printed)) output.progress(entry.at, entry.phase, entry.details ?? '');
     printed = Math.max(printed, progress.phases.length);
-    output.status(`${progress.phase}: ${progress.details}`);
+  };
+  /** New phases from the history: their details from one query; without an answer, the phases alone. */
+  const printPhases = async (phases: RunNews['phases']): Promise<void> => {
+    if (phases.length === 0) return;
+    phase = phases.at(-1)!.phase;
+    const known = printed + phases.length;
+    const progress = await queryProgress(session, handle, queryTimeoutMs);
+    if (progress && progress.phases.length >= known) return print(progress);
+    const app = input.app;
+    for (const entry of phases) output.progress(entry.at, entry.phase);
+    printed = known;
+    last = {
+      app,
+      operation: (progress?.operation ?? operation ?? last?.operation ?? 'apply') as Progress['operation'],
+      phase,
+      details: '',
+      phases: [...(last?.phases ?? []), ...phases.map((p) => ({ phase: p.phase, at: p.at.toISOString() }))],
+      result: progress?.result,
+    };
   };
   for (;;) {
-    let status: string;
+    if (waiting.endedBy) break;
+    let news: RunNews;
     try {
-      status = (await handle.describe()).status.name;
+      news = await history.next(waiting.signal);
     } catch (err) {
       if (waiting.endedBy) break;
-      throw err;
+      if (!isTransient(err)) throw err;
+      // Nothing new within the long-poll, or Temporal briefly away: ask again (bounded by the wait).
+      if ((err as { code?: number }).code !== 4) await waiting.sleep(pollMs);
+      continue;
     }
-    if (status !== 'RUNNING') {
-      print(await queryProgress(session, handle, PROGRESS_QUERY_TIMEOUT_MS));
+    operation = news.operation ?? operation;
+    await printPhases(news.phases);
+    if (news.closed) {
+      const status = (await handle.describe()).status.name;
       return closedEnd(handle, status, last);
     }
-    const progress = await queryProgress(
-      session,
-      handle,
-      Math.min(FOLLOW_QUERY_MAX_MS, Math.max(FOLLOW_QUERY_MIN_MS, pollMs)),
-    );
-    if (progress) print(progress);
-    else output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to pick it up`);
-    if (waiting.endedBy) break;
-    await waiting.sleep(pollMs);
-    if (waiting.endedBy) break;
+    if (news.waitingForWorker)
+      output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to pick it up`);
+    else if (news.activity) output.status(`${phase}: ${news.activity}`);
   }
   const stoppedWaiting = waiting.endedBy ?? WaitEnd.Interrupted;
   return {

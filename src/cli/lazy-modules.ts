@@ -6,6 +6,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as TemporalClient from '@temporalio/client';
 import type * as TemporalCommon from '@temporalio/common';
+import type * as TemporalProto from '@temporalio/proto';
 import type * as TemporalConnection from '../config/temporal-connection';
 import type * as Progress from '../contract/progress';
 import type * as SearchAttributes from '../contract/search-attributes';
@@ -19,6 +20,9 @@ export const temporalClient = (): typeof TemporalClient => require('@temporalio/
 
 /** `@temporalio/common`. */
 export const temporalCommon = (): typeof TemporalCommon => require('@temporalio/common') as typeof TemporalCommon;
+
+/** `@temporalio/proto` (the API's enums, e.g. history event types). */
+export const temporalProto = (): typeof TemporalProto => require('@temporalio/proto') as typeof TemporalProto;
 
 /** src/config/temporal-connection (loads `@temporalio/envconfig`). */
 export const temporalConnection = (): typeof TemporalConnection =>

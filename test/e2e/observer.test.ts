@@ -65,15 +65,26 @@ test(
     );
 
     // onJobFailure: restart → a restart operation under the lock, from that job's latest checkpoint.
+    // On a timeout, the message shows where the application stands (status, lock, last operations, observation).
+    let lastSeen = '';
     const restarted = await eventually(
       'a restart from the checkpoint succeeded',
       async () => {
         const record = await readRecord(env.namespace, app);
         const done = record.history.find((h) => h.type === 'restart' && h.outcome === 'succeeded');
+        lastSeen = JSON.stringify({
+          status: record.status,
+          jobId: record.jobId,
+          operation: record.operation,
+          history: record.history.slice(-3),
+          observed: record.observed,
+        });
         return done ? record : undefined;
       },
-      180_000,
-    );
+      300_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; the record last said ${lastSeen}`);
+    });
     expect(restarted.jobId).not.toBe(first.jobId);
     expect(restarted.restoredFrom).toMatch(new RegExp(`/${first.jobId}/chk-\\d+/?$`));
     // The counts continued: no key started over at 1 a second time.

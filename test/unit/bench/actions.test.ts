@@ -39,6 +39,7 @@ test('an activity retried twice counts its two retries; heartbeats are estimated
     retries: 2,
     estimatedHeartbeats: 2,
     total: 6,
+    phaseUpserts: 0,
   });
 });
 
@@ -58,10 +59,23 @@ test("the SDK's TemporalChangeVersion upsert by a patched() marker is not counte
     retries: 0,
     estimatedHeartbeats: 0,
     total: 2,
+    phaseUpserts: 0,
   });
 });
 
-test("the CLI's --wait queries: one per poll round at most, plus the one that reads the end", () => {
-  expect(waitQueries(30_000, 500)).toBe(61);
-  expect(waitQueries(1_200, 500)).toBe(4);
+test("the CLI's --wait queries: at most one per phase entered (FlinkPhase upsert), none per poll", async () => {
+  const upsert = (key: string) => ({
+    eventType: E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { [key]: { data: [] } } } },
+  });
+  const events = [
+    { eventId: 1, eventType: E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
+    { eventId: 5, ...upsert('FlinkPhase') },
+    { eventId: 9, ...upsert('FlinkOperation') },
+    { eventId: 12, ...upsert('FlinkPhase') },
+    { eventId: 20, ...upsert('FlinkPhase') },
+  ];
+  const counted = await countActions(clientWith(events), 'wf');
+  expect(counted.phaseUpserts).toBe(3);
+  expect(waitQueries(counted)).toBe(3);
 });

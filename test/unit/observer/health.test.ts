@@ -99,10 +99,25 @@ describe('nextObserved', () => {
 
 describe('decideOnFailure', () => {
   const base = { health: Health.Failed, newlyFailed: true, checkpoint: 'file:/cp/chk-7', history: [], now };
-  it('alerts by default, and does nothing for a job that was already FAILED or is not', () => {
+  it('alerts by default, once per failure, and does nothing for a job that is not FAILED', () => {
     expect(decideOnFailure({ ...base, spec })).toEqual({ kind: 'alert' });
-    expect(decideOnFailure({ ...base, spec: restartSpec, newlyFailed: false })).toEqual({ kind: 'none' });
+    expect(decideOnFailure({ ...base, spec, newlyFailed: false })).toEqual({ kind: 'none' });
     expect(decideOnFailure({ ...base, spec: restartSpec, health: Health.Restarting })).toEqual({ kind: 'none' });
+  });
+  it('restarts a job still FAILED at a later sweep: a restart lost after the failure was recorded is not lost', () => {
+    expect(decideOnFailure({ ...base, spec: restartSpec, newlyFailed: false })).toEqual({
+      kind: 'restart',
+      checkpoint: 'file:/cp/chk-7',
+    });
+  });
+  it('says a refused restart once, when the job newly failed', () => {
+    const twoRecent = [restart(now - 10 * 60_000), restart(now - 50 * 60_000)];
+    expect(decideOnFailure({ ...base, spec: restartSpec, history: twoRecent, newlyFailed: false })).toEqual({
+      kind: 'none',
+    });
+    expect(decideOnFailure({ ...base, spec: restartSpec, checkpoint: undefined, newlyFailed: false })).toEqual({
+      kind: 'none',
+    });
   });
   it('restarts from the latest checkpoint with onJobFailure: restart, up to the hourly limit', () => {
     expect(decideOnFailure({ ...base, spec: restartSpec })).toEqual({ kind: 'restart', checkpoint: 'file:/cp/chk-7' });
