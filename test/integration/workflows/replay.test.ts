@@ -46,6 +46,7 @@ test('there are recorded histories to replay', () => {
       'apply-upgrade-blue-green-rolled-back.binpb',
       'suspend-blue-green.binpb',
       'resume-blue-green.binpb',
+      'apply-rescale-in-place.binpb',
     ]),
   );
 });
@@ -154,6 +155,21 @@ const recordedOperations: Array<{
     closed: 'completed',
     activities: ['awaitClusterReady', 'submitJob', 'awaitJobStable', 'removeGeneration'],
     notActivities: ['takeSavepoint'],
+  },
+  {
+    // Parallelism 2 → 3 in place (issue 15): TaskManagers first, then the resource requirements; no savepoint,
+    // no new generation.
+    file: 'apply-rescale-in-place.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: [
+      'scaleTaskManagers',
+      'awaitTaskManagerSlots',
+      'setResourceRequirements',
+      'awaitJobParallelism',
+      'applyRescaledConfig',
+    ],
+    notActivities: ['takeSavepoint', 'applyApplication', 'startGeneration'],
   },
 ];
 
