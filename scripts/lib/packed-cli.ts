@@ -52,6 +52,7 @@ export function cleanPath(...first: string[]): string {
  */
 export function packageEnv(prefix: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
+    ...networkEnv(),
     PATH: cleanPath(path.join(prefix, 'bin')),
     HOME: process.env.HOME ?? os.homedir(),
     npm_config_prefix: prefix,
@@ -61,6 +62,37 @@ export function packageEnv(prefix: string, extra: Record<string, string> = {}): 
     npm_config_update_notifier: 'false',
     ...extra,
   };
+}
+
+/**
+ * How this machine reaches the registry, passed on as the user's own npm would see it: the CA bundle of a
+ * TLS-intercepting proxy (without it npm retries SELF_SIGNED_CERT_IN_CHAIN for minutes), proxies, and the
+ * registry/CA settings given as npm_config_* variables. Nothing else of the caller's environment.
+ */
+const networkKeys = [
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
+  'npm_config_registry',
+  'npm_config_cafile',
+  'npm_config_ca',
+  'npm_config_strict_ssl',
+  'npm_config_proxy',
+  'npm_config_https_proxy',
+  'npm_config_noproxy',
+  'npm_config_cache',
+];
+
+export function networkEnv(): Record<string, string> {
+  return Object.fromEntries(
+    networkKeys.flatMap((key) => (process.env[key] !== undefined ? [[key, process.env[key]!]] : [])),
+  );
 }
 
 /** `npm pack` of this checkout into a new temporary folder; returns the tarball's path. */
