@@ -11,9 +11,13 @@
  *   - worker CPU and RSS over the run, beside the idle worker's before any schedule existed;
  *   - Temporal actions per periodic savepoint (the Schedule's own action included) and per application
  *     per day (savepoints + observer);
- *   - the observer's sweep time over all records (from the worker's /metrics).
+ *   - the observer's sweep time over all records (from the worker's /metrics);
+ *   - where the runs' time went (scripts/bench/fleet/run-breakdown.ts, from every closed run's history):
+ *     each part's p50 and p99 over all runs, and its mean over the slowest 1 % (what bounds the p99).
+ * `--observe-interval` sets the worker's observer interval (default 15s, the product's): run it at 15s and
+ * 60s in ABBA order to see the observer's share of the lag.
  *   npm run build && node --import tsx scripts/bench/fleet-schedules.ts [--apps 1000] [--every 10m]
- *     [--minutes 30] [--latency-ms 20] [--savepoint-ms 500]
+ *     [--minutes 30] [--latency-ms 20] [--savepoint-ms 500] [--observe-interval 15s]
  */
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { savepointScheduleOptions } from '../../src/cli/commands/schedule';
@@ -32,6 +36,7 @@ import {
   terminateLeftovers,
 } from './fleet/bench-stack';
 import { FlinkStandIn } from './fleet/flink-stand-in';
+import { breakdown, parts, type RunBreakdown } from './fleet/run-breakdown';
 import { ProcessSampler } from './fleet/process-sampler';
 import { percentile, summarize } from './stats';
 
@@ -40,6 +45,7 @@ const everyMs = parseDuration(arg('every', '10m')) ?? NaN;
 const minutes = Number(arg('minutes', '30'));
 const latencyMs = Number(arg('latency-ms', '20'));
 const savepointMs = Number(arg('savepoint-ms', '500'));
+const observeInterval = arg('observe-interval', '15s');
 const metricsAddress = '127.0.0.1:9477';
 
 const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : 'n/a');
@@ -60,10 +66,45 @@ async function scrapeSweepMs(): Promise<number> {
   return match ? Number(match[1]) * 1000 : NaN;
 }
 
+/** Every closed run's history read and split (run-breakdown.ts); prints each part over all runs and the slowest 1 %. */
+async function printBreakdown(client: Client, closed: WorkflowExecutionInfo[]): Promise<void> {
+  const runs: RunBreakdown[] = [];
+  await eachLimited(closed, 20, async (r) => {
+    const history = await client.workflow
+      .getHandle(r.workflowId, r.runId)
+      .fetchHistory()
+      .catch(() => undefined);
+    if (history?.events) runs.push(breakdown(history.events, scheduledTime(r)));
+  });
+  const p99 = percentile(
+    runs.map((b) => b.total),
+    99,
+  );
+  const slowest = runs.filter((b) => b.total >= p99);
+  const names = [...new Set(runs.flatMap((b) => parts(b).map(([name]) => name)))];
+  const value = (b: RunBreakdown, name: string) => parts(b).find(([n]) => n === name)?.[1] ?? 0;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  console.log(
+    `  where the time went (${runs.length} run histories; the slowest 1 %: ${slowest.length} runs at or over ` +
+      `${ms(p99)}, ${slowest.reduce((a, b) => a + b.retries, 0)} activity retries among them, ` +
+      `${runs.reduce((a, b) => a + b.retries, 0)} in all):`,
+  );
+  console.log(`    ${'part'.padEnd(58)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'slowest 1 % mean'.padStart(17)}`);
+  for (const name of names) {
+    const all = runs.map((b) => value(b, name));
+    console.log(
+      `    ${name.padEnd(58)} ${ms(percentile(all, 50)).padStart(8)} ${ms(percentile(all, 99)).padStart(8)} ` +
+        `${ms(mean(slowest.map((b) => value(b, name)))).padStart(17)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
-  if (!(apps > 0 && everyMs >= 1000 && minutes > 0 && latencyMs >= 0 && savepointMs >= 0)) {
+  const observeMs = parseDuration(observeInterval) ?? NaN;
+  if (!(apps > 0 && everyMs >= 1000 && minutes > 0 && latencyMs >= 0 && savepointMs >= 0 && observeMs >= 1000)) {
     console.error(
-      'usage: fleet-schedules.ts [--apps N>0] [--every DURATION>=1s] [--minutes M>0] [--latency-ms] [--savepoint-ms]',
+      'usage: fleet-schedules.ts [--apps N>0] [--every DURATION>=1s] [--minutes M>0] [--latency-ms] [--savepoint-ms] ' +
+        '[--observe-interval DURATION>=1s]',
     );
     process.exit(2);
   }
@@ -79,9 +120,12 @@ async function main(): Promise<void> {
   console.log(
     `fleet schedules benchmark: ${apps} applications, a savepoint every ${arg('every', '10m')} each, ` +
       `${minutes} min; one worker; Flink REST answered by a LOAD STAND-IN (${latencyMs} ms per answer, ` +
-      `savepoints complete ${savepointMs} ms after their trigger)`,
+      `savepoints complete ${savepointMs} ms after their trigger); observer interval ${observeInterval}`,
   );
-  const worker = startWorker(ns, benchEnv(ns, proxy, metricsAddress));
+  const worker = startWorker(ns, {
+    ...benchEnv(ns, proxy, metricsAddress),
+    FLINK_DEPLOY_OBSERVE_INTERVAL: observeInterval,
+  });
   const sampler = new ProcessSampler(worker.pid!, 5_000);
   try {
     // The idle worker first: its RSS and CPU with no application, the baseline of the figures below.
@@ -191,7 +235,21 @@ async function main(): Promise<void> {
     console.log(
       `  observer sweep over ${apps} records (the worker's gauge, read each minute): ` +
         `median ${ms(summarize(sweeps).median)}, max ${ms(Math.max(...sweeps.filter(Number.isFinite)))} ` +
-        `(interval 15 s)`,
+        `(interval ${observeInterval})`,
+    );
+    await printBreakdown(client, closed);
+    // One line per run for comparing runs side by side (ABBA over --observe-interval).
+    console.log(
+      `SUMMARY ${JSON.stringify({
+        observeInterval,
+        runs: closed.length,
+        startP99: percentile(startLag, 99),
+        recordedP50: percentile(recordedLag, 50),
+        recordedP99: percentile(recordedLag, 99),
+        rssMedian: summarize(rss).median,
+        cpuMean: sampler.averageCpu(),
+        sweepMedian: summarize(sweeps).median,
+      })}`,
     );
     console.log(
       `  stand-in: ${standIn.counts.requests} requests, ${standIn.counts.savepointTriggers} savepoint triggers, ` +
