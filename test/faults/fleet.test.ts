@@ -9,7 +9,7 @@
  * 4. a new version whose canary is broken halts the rest: the canary rolled back on its own, the three
  *    others untouched, still running their job, read from Flink and from their records.
  */
-import { E2eEnv, eventually, flinkOf, kube, readRecord, removeApp, sameLocation } from '../support/e2e';
+import { E2eEnv, eventually, expectRestoredFrom, flinkOf, kube, readRecord, removeApp } from '../support/e2e';
 import { applyFleet } from '../support/fleet-rollout';
 
 const env = new E2eEnv('e2e-fleet');
@@ -153,9 +153,7 @@ test(
       // Restored from the savepoint this upgrade took of the job it replaced (Flink says so).
       const savepoint = record.savepoints.filter((s) => s.jobId === deployed[n] && !s.disposed).at(-1);
       expect(savepoint?.triggerId).toMatch(/^[0-9a-f]{32}$/);
-      const restored = (await (await flinkOf(env.namespace, n)).checkpoints(record.jobId!)).latestRestored;
-      expect({ app: n, isSavepoint: restored?.isSavepoint }).toEqual({ app: n, isSavepoint: true });
-      expect(sameLocation(restored?.externalPath, savepoint?.location)).toBe(true);
+      await expectRestoredFrom(env.namespace, n, record.jobId!, savepoint?.location);
       expect(record.history.at(-1)).toMatchObject({ outcome: 'succeeded' });
     }
     deployed = await jobIds();

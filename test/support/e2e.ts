@@ -248,6 +248,25 @@ export function sameLocation(a: string | null | undefined, b: string | null | un
 }
 
 /**
+ * Flink (the running job's JobManager) says job `jobId` of `app` runs, restored from `location`, a
+ * savepoint. The app is named in the failure so a fleet's check says which application it was.
+ */
+export async function expectRestoredFrom(
+  namespace: string,
+  app: string,
+  jobId: string,
+  location: string | undefined,
+): Promise<void> {
+  const flink = await flinkOf(namespace, app);
+  expect({ app, state: (await flink.jobDetails(jobId)).state }).toEqual({ app, state: 'RUNNING' });
+  const restored = (await flink.checkpoints(jobId)).latestRestored;
+  expect({ app, isSavepoint: restored?.isSavepoint }).toEqual({ app, isSavepoint: true });
+  // As sameLocation compares them (file:/x and file:///x, a trailing slash), shown on a mismatch.
+  const place = (uri: string | null | undefined) => (uri ? localPathOf(uri).replace(/\/+$/, '') : uri);
+  expect({ app, restoredFrom: place(restored?.externalPath) }).toEqual({ app, restoredFrom: place(location) });
+}
+
+/**
  * Waits until the job writing to `outputDir` has written (after `since`, if given) at least
  * `lines` counts of EVERY key; returns those counts per key. Fails, naming the keys short of
  * lines, when it does not happen in time: a job that writes nothing never passes.

@@ -3,7 +3,7 @@
  * upgrade in `npm test`; test/long/flink-1-20.test.ts takes suspend/resume and a rollback):
  * the manifest options of a 1.20 application and the checks of a restore on 1.20.
  */
-import { type CliResult, continuity, type E2eEnv, flinkOf, sameLocation } from './e2e';
+import { type CliResult, continuity, type E2eEnv, expectRestoredFrom as expectRestoredOn, flinkOf } from './e2e';
 
 // A stability timeout for a loaded machine (JobManager and TaskManager JVMs started at load 20-30 took over 150 s).
 export const on120 = {
@@ -32,10 +32,6 @@ export async function expectRestoredFrom(
   jobId: string,
   location: string | undefined,
 ): Promise<void> {
-  const flink = await flinkOf(env.namespace, app);
-  expect((await flink.version()).raw).toMatch(/^1\.20\./);
-  expect((await flink.jobDetails(jobId)).state).toBe('RUNNING');
-  const restored = (await flink.checkpoints(jobId)).latestRestored;
-  expect(restored?.isSavepoint).toBe(true);
-  expect(sameLocation(restored?.externalPath, location)).toBe(true);
+  expect((await (await flinkOf(env.namespace, app)).version()).raw).toMatch(/^1\.20\./);
+  await expectRestoredOn(env.namespace, app, jobId, location);
 }
