@@ -17,6 +17,7 @@ import { exitCodeForFleet, fleetAppLine, fleetJson, fleetPlanText, fleetTable } 
 import type { CliIo } from './io';
 import { workflowUrl } from './links';
 import type { Output } from './output';
+import { RunHistory } from './run-history';
 import { withTemporal, type TemporalSession } from './temporal-client';
 import { WaitEnd, Waiting } from './waiting';
 import type { WaitOptions } from './wait-options';
@@ -117,7 +118,12 @@ export async function fleetApply(input: FleetApplyInput): Promise<number> {
   });
 }
 
-/** Polls the rollout's query until it has an outcome or the wait ends; prints each change. */
+/**
+ * Asks the rollout's query until it has an outcome or the wait ends; prints each change. Between two
+ * questions it waits for the rollout's history to grow (long-polled, no Temporal action, where each
+ * query is one): its progress changes only in a workflow task, which adds events (a child started or
+ * closed, a signal, a timer). Was one query per poll interval for the rollout's whole length.
+ */
 async function followFleet(
   session: TemporalSession,
   output: Output,
@@ -126,6 +132,7 @@ async function followFleet(
   waiting: Waiting,
 ): Promise<FleetProgress | undefined> {
   const handle = session.client.workflow.getHandle(workflowId, runId);
+  const history = new RunHistory(session, workflowId, runId);
   const seen = new Map<string, string>();
   let stage = '';
   let last: FleetProgress | undefined;
@@ -168,7 +175,24 @@ async function followFleet(
       if (progress.outcome) return progress;
     }
     if (waiting.endedBy) return last;
-    await waiting.sleep(session.settings.pollIntervalMs);
+    await historyGrows(history, waiting, session.settings.pollIntervalMs);
     if (waiting.endedBy) return last;
+  }
+}
+
+/**
+ * Returns once the run's history has new events, or the wait ended. A long-poll that found nothing
+ * (DEADLINE_EXCEEDED) asks again; any other error (Temporal away) waits one poll interval and returns,
+ * so the caller asks the query, as it did before following the history.
+ */
+async function historyGrows(history: RunHistory, waiting: Waiting, pollMs: number): Promise<void> {
+  while (!waiting.endedBy) {
+    try {
+      if ((await history.next(waiting.signal)).events > 0) return;
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code === 4) continue;
+      if (!waiting.endedBy) await waiting.sleep(pollMs);
+      return;
+    }
   }
 }

@@ -29,6 +29,8 @@ export interface RunNews {
   waitingForWorker?: boolean;
   /** The run closed (completed, failed, cancelled, terminated, timed out, continued as new). */
   closed: boolean;
+  /** How many events the page held (0: nothing happened within the long-poll). */
+  events: number;
 }
 
 /** The event types that close a run. */
@@ -65,7 +67,7 @@ function timeOf(event: HistoryEvent): Date {
 export function readEvents(events: HistoryEvent[]): RunNews {
   const E = temporalProto().temporal.api.enums.v1.EventType;
   const closes = closing();
-  const news: RunNews = { phases: [], closed: false };
+  const news: RunNews = { phases: [], closed: false, events: events.length };
   for (const event of events) {
     const type = Number(event.eventType);
     const fields =
