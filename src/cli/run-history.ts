@@ -34,7 +34,7 @@ export interface RunNews {
 }
 
 /** The event types that close a run. */
-function closing(): Set<number> {
+export function closing(): Set<number> {
   const E = temporalProto().temporal.api.enums.v1.EventType;
   return new Set<number>([
     E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,

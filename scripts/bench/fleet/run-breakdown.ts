@@ -15,6 +15,7 @@
  * savepoint runs its activities one after the other.
  */
 import { temporal } from '@temporalio/proto';
+import { closing } from '../../../src/cli/run-history';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 const E = temporal.api.enums.v1.EventType;
@@ -37,15 +38,6 @@ export interface RunBreakdown {
 const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
   Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
-const closing = new Set<number>([
-  E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
-  E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
-  E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
-  E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
-  E.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
-  E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
-]);
-
 /** The breakdown of one closed run; `scheduledAt` is the schedule's nominal time (epoch ms). */
 export function breakdown(events: readonly Event[], scheduledAt: number): RunBreakdown {
   const out: RunBreakdown = {
@@ -62,6 +54,7 @@ export function breakdown(events: readonly Event[], scheduledAt: number): RunBre
   const at = new Map<number, number>(); // event id → time
   const activityType = new Map<number, string>(); // scheduled event id → type
   const activityStart = new Map<number, number>(); // scheduled event id → started time
+  const closes = closing();
   let started = NaN;
   let closed = NaN;
   for (const e of events) {
@@ -70,7 +63,7 @@ export function breakdown(events: readonly Event[], scheduledAt: number): RunBre
     at.set(id, time);
     const type = Number(e.eventType);
     if (type === E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) started = time;
-    else if (closing.has(type)) closed = time;
+    else if (closes.has(type)) closed = time;
     else if (e.workflowTaskStartedEventAttributes)
       out.workflowTaskWait += time - (at.get(Number(e.workflowTaskStartedEventAttributes.scheduledEventId)) ?? time);
     else if (e.workflowTaskCompletedEventAttributes)
