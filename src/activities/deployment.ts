@@ -5,6 +5,7 @@
  */
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import {
+  renderSessionJobService,
   Component,
   generationObjectNames,
   isBlueGreen,
@@ -91,6 +92,11 @@ export function deploymentActivities(deps: ActivityDeps) {
       await classified(`applying ${spec.namespace}/${spec.name} generation ${input.generation}`, async () => {
         const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
         const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        // A session job has one object: the Service to its cluster's JobManager (the job goes through REST).
+        if (spec.sessionJob) {
+          await deps.kube.apply([renderSessionJobService({ spec, generation: input.generation, owner })]);
+          return;
+        }
         const objects = renderApplication({
           spec,
           generation: input.generation,

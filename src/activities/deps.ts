@@ -21,6 +21,8 @@ export type ActivityConfig = Pick<
   | 'maxJobRestarts'
   | 'maxPodRestarts'
   | 'recordMaxSavepoints'
+  | 'sessionJarSchemes'
+  | 'sessionJarMaxMiB'
 >;
 
 /** The activity settings out of the loaded settings (the worker's, or `loadSettings({}, {})` in tests). */
@@ -28,6 +30,7 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
   const { pollIntervalMs, savepointPollIntervalMs, tasksRunningTimeoutMs, disposalTimeoutMs } = settings;
   const { savepointFailoverTimeoutMs, podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } =
     settings;
+  const { sessionJarSchemes, sessionJarMaxMiB } = settings;
   return {
     pollIntervalMs,
     savepointPollIntervalMs,
@@ -38,6 +41,8 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
     maxJobRestarts,
     maxPodRestarts,
     recordMaxSavepoints,
+    sessionJarSchemes,
+    sessionJarMaxMiB,
   };
 }
 

@@ -16,6 +16,7 @@ import { recordActivities } from './record';
 import { rescaleActivities } from './rescale';
 import type { RescaleActivities } from './rescale-types';
 import { savepointActivities } from './savepoint';
+import { sessionJobActivities } from './session-job';
 import { stabilityActivities } from './stability';
 import type { FlinkDeployActivities } from './types';
 
@@ -36,5 +37,6 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities & Re
     ...rescaleActivities(deps),
     ...generationActivities(deps),
     ...generationStepActivities(deps),
+    ...sessionJobActivities(deps),
   };
 }

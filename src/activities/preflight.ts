@@ -5,7 +5,7 @@
  * refusal fails here, non-retryable, with nothing torn down (issue 11 item 6).
  */
 import { FailureType } from '../contract/failures';
-import { flinkServiceAccount, renderApplication } from '../k8s/render';
+import { flinkServiceAccount, renderApplication, renderSessionJobService } from '../k8s/render';
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
@@ -20,6 +20,13 @@ export function preflightActivities(deps: ActivityDeps) {
       const { spec } = input;
       const what = `pre-flight of ${spec.namespace}/${spec.name} generation ${input.generation}`;
       await classified(what, async () => {
+        // A session job has no pods of its own: only its Service to the cluster's JobManager.
+        if (spec.sessionJob) {
+          const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+          const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+          await deps.kube.dryRunApply([renderSessionJobService({ spec, generation: input.generation, owner })]);
+          return;
+        }
         // The pods' account: the spec's, else Flink's `flink` when HA is on (deploy/flink-rbac.yaml).
         const serviceAccount = flinkServiceAccount(spec);
         if (serviceAccount !== undefined) {

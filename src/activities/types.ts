@@ -3,6 +3,7 @@
  * typed results. Workflows `import type` this module only.
  */
 import type { AppSpec, StabilityOptions } from '../spec/types';
+import type { SubmitSessionJobInput } from './session-job';
 import type { AppRef } from '../contract/app';
 import type { DeployedState, RecordChange } from '../contract/deployed-state';
 import type { Operation, Outcome } from '../contract/operations';
@@ -164,7 +165,13 @@ export interface RemoveHaMetadataInput {
 }
 
 /** The activities of flink-deploy, as the workflows call them. */
-export interface FlinkDeployActivities extends GenerationActivities {
+/** The activities of a session job (src/activities/session-job.ts). */
+export interface SessionJobActivities {
+  stageSessionJob(input: { spec: AppSpec }): Promise<void>;
+  submitSessionJob(input: SubmitSessionJobInput): Promise<SubmittedJob>;
+}
+
+export interface FlinkDeployActivities extends GenerationActivities, SessionJobActivities {
   beginOperation(input: BeginOperationInput): Promise<DeployedState>;
   updateRecord(input: UpdateRecordInput): Promise<void>;
   takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken>;

@@ -105,8 +105,11 @@ export function loadManifestFile(file: string, namespace: string | undefined, en
  * Reads and validates a manifest. `namespace` (`-n`) is the namespace of a manifest that names none; a manifest
  * naming another is a `NamespaceConflict` CliError (exit 2), as kubectl refuses it.
  */
-export function loadManifest(file: string, namespace?: string): LoadedManifest {
-  const loaded = parseAppSpec(readManifest(file), { defaultNamespace: namespace });
+export function loadManifest(file: string, namespace?: string, env: Env = process.env): LoadedManifest {
+  const loaded = parseAppSpec(readManifest(file), {
+    defaultNamespace: namespace,
+    sessionJarSchemes: sessionJarSchemesOf(env),
+  });
   if (loaded.ok && namespace !== undefined && loaded.spec.namespace !== namespace)
     throw namespaceConflict(file, loaded.spec.namespace, namespace);
   return loaded;
@@ -124,7 +127,7 @@ export function requireManifest(file: string, namespace?: string): { spec: AppSp
   throw new CliError({
     code: CliErrorCode.InvalidSpec,
     message:
-      `${file} is not a valid FlinkDeployment (${loaded.issues.length} ` +
+      `${file} is not a valid manifest (${loaded.issues.length} ` +
       `problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
     hint: 'Fix the fields above and run `flink-deploy validate -f` again. Nothing was started.',
     data: { valid: false, errors: issuesJson(loaded.issues) },

@@ -70,7 +70,8 @@ export function planJson(spec: AppSpec, change: SpecChange, inProgress?: PlanJso
     changes: change.changes.map(({ field, from, to, effect }) => ({ field, from, to, effect })),
     operationInProgress: inProgress,
     ...rescaleField(spec, change),
-    ...(isTestedFlinkVersion(spec.flinkVersion)
+    // A session job runs on its cluster's Flink (its own version is a placeholder).
+    ...(isTestedFlinkVersion(spec.flinkVersion) || spec.sessionJob
       ? {}
       : {
           flinkVersionNote:

@@ -126,6 +126,8 @@ export interface Settings {
    * @default ["https", "s3"]
    */
   sessionJarSchemes: SessionJarScheme[];
+  /** The largest session job jar the worker fetches, MiB. @default 512 */
+  sessionJarMaxMiB: number;
   /** How long one savepoint disposal may take, ms. @default 60000 */
   disposalTimeoutMs: number;
   /** How long removing the Deployments waits for their pods to go, ms. @default 120000 */
@@ -561,6 +563,16 @@ export const settingDefinitions: readonly SettingDefinition[] = [
         return z.NEVER;
       }
     }),
+  },
+  {
+    key: 'sessionJarMaxMiB',
+    name: 'sessionJob.maxJarMiB',
+    group: SettingGroup.Worker,
+    flag: '--session-jar-max-mib <count>',
+    env: ['FLINK_DEPLOY_SESSION_JAR_MAX_MIB'],
+    description: 'the largest FlinkSessionJob jar the worker fetches, in MiB (a larger one fails the deploy)',
+    default: '512',
+    schema: count,
   },
   {
     key: 'disposalTimeoutMs',

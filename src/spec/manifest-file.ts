@@ -1,7 +1,7 @@
 /**
  * A manifest file as `validate` reads it: every document checked for its kind, with what flink-deploy
  * does with it. A FlinkDeployment with spec.job is an application (what `apply` runs); one without is
- * a session cluster (run by `apply` as well) and a FlinkSessionJob a job on one (checked, not run yet); a
+ * a session cluster and a FlinkSessionJob a job on one (both run by `apply` as well); a
  * FlinkStateSnapshot maps onto the savepoint operation; an operator canary and the Kubernetes objects
  * beside them (a PersistentVolumeClaim, an IngressClass) are not flink-deploy's: notes say so.
  */
@@ -18,7 +18,7 @@ import * as defaults from './defaults';
 export type FileDocument =
   | { kind: 'application'; index: number; spec: AppSpec }
   | { kind: 'session-cluster'; index: number; name: string; namespace: string; spec: AppSpec }
-  | { kind: 'session-job'; index: number; job: SessionJobSummary }
+  | { kind: 'session-job'; index: number; job: SessionJobSummary; spec: AppSpec }
   | { kind: 'snapshot'; index: number; snapshot: SnapshotSpec }
   | { kind: 'canary'; index: number; name: string }
   | { kind: 'kubernetes-object'; index: number; apiVersion: string; objectKind: string; name: string };
@@ -91,7 +91,11 @@ function checkDocument(index: number, document: Record<string, unknown>, options
   if (kind === 'FlinkSessionJob') {
     const checked = validateSessionJob(document, { jarSchemes: options.sessionJarSchemes });
     if (!checked.ok) return { issues: checked.issues, notes: [] };
-    return { document: { kind: 'session-job', index, job: checked.job }, issues: [], notes: checked.notes };
+    return {
+      document: { kind: 'session-job', index, job: checked.job, spec: checked.spec },
+      issues: [],
+      notes: checked.notes,
+    };
   }
   if (kind === 'FlinkStateSnapshot') {
     const checked = validateSnapshot(document);

@@ -15,7 +15,8 @@ import { fromZodIssues } from './zod-issues';
 import { InvalidSpecError } from './errors';
 import { isRecord } from './yaml-documents';
 import { parseManifestFile, type ManifestFileOptions } from './manifest-file';
-import { sessionJobRefusal } from './session';
+import { validateSessionJob } from './session';
+import { sessionJarSchemes } from './session-jar-schemes';
 import { SpecIssueCode, type AppSpec, type ParseResult, type SpecIssue, type SpecNote } from './types';
 
 function notAMapping(): SpecIssue {
@@ -57,6 +58,11 @@ export function checkDeploymentDocument(document: Record<string, unknown>): {
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
 export function validateManifest(document: unknown): ParseResult {
   if (!isRecord(document)) return { ok: false, issues: [notAMapping()] };
+  // A session job: the jar scheme setting is the CLI's and the worker's to apply, not the workflow's.
+  if (document.kind === 'FlinkSessionJob') {
+    const job = validateSessionJob(document, { jarSchemes: sessionJarSchemes });
+    return job.ok ? { ok: true, spec: job.spec, notes: job.notes } : job;
+  }
   const refusal = documentRefusal(document);
   if (refusal) return { ok: false, issues: [refusal] };
   const checked = checkDeploymentDocument(document);
@@ -92,12 +98,19 @@ export function parseAppSpec(text: string, options: ParseOptions = {}): ParseRes
   const issues: SpecIssue[] = [];
   const notes: SpecNote[] = [...file.notes];
   const applications = file.documents.flatMap((doc) =>
-    doc.kind === 'application' || doc.kind === 'session-cluster' ? [doc] : [],
+    doc.kind === 'application' || doc.kind === 'session-cluster' || doc.kind === 'session-job' ? [doc] : [],
   );
   for (const doc of file.documents) {
     switch (doc.kind) {
       case 'session-job':
-        issues.push({ ...sessionJobRefusal(), ...at(doc.index) });
+        if (doc.job.jarUriPlaceholder)
+          issues.push({
+            code: SpecIssueCode.InvalidValue,
+            path: 'spec.job.jarURI',
+            message: `jarURI ${doc.job.jarURI} is a placeholder to fill in: the job cannot run`,
+            hint: 'Give the URI of the job jar (https://…/job.jar or s3://bucket/job.jar). Nothing was started.',
+            ...at(doc.index),
+          });
         break;
       case 'snapshot': {
         // An existing savepoint the application in this file starts from is what initialSavepointPath says.
@@ -144,9 +157,9 @@ export function parseAppSpec(text: string, options: ParseOptions = {}): ParseRes
       code: SpecIssueCode.InvalidValue,
       path: 'kind',
       message:
-        `the file holds ${applications.length} FlinkDeployments; flink-deploy takes one application or session ` +
-        'cluster per file',
-      hint: 'Put each application in its own file.',
+        `the file holds ${applications.length} applications, session clusters or session jobs; flink-deploy ` +
+        'applies one per file',
+      hint: 'Put each in its own file and apply them one by one (a session cluster before its jobs).',
     });
   }
   if (issues.length > 0) return { ok: false, issues };

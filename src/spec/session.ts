@@ -1,15 +1,16 @@
 /**
- * `FlinkSessionJob` manifests, checked but not run yet: a job submitted to a session cluster (a
- * FlinkDeployment without `spec.job`, which `apply` runs: AppSpec.sessionCluster), its jar fetched
- * by the worker from an allowed scheme.
+ * `FlinkSessionJob` manifests: a job submitted to a session cluster (a FlinkDeployment without
+ * `spec.job`: AppSpec.sessionCluster), its jar fetched by the worker from an allowed scheme. Valid, it
+ * is an AppSpec marked `sessionJob` (its cluster-level fields placeholders), run by the same workflows.
  */
 import { z } from 'zod';
 import { defaultSessionJarSchemes, sessionJarSchemesEnv, type SessionJarScheme } from './session-jar-schemes';
 import { isAbsoluteStatePath, isDns1035Label, isDns1123Label, isJavaClassName, maxAppNameLength } from './validators';
 import { fromZodIssues } from './zod-issues';
 import { flattenConfiguration, ownedKeyIssues } from './flink-config';
-import { JobState, SpecIssueCode, UpgradeMode, type SpecIssue, type SpecNote } from './types';
+import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
+import * as defaults from './defaults';
 
 /** A session job as `validate` reports it. */
 export interface SessionJobSummary {
@@ -146,7 +147,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
 export function validateSessionJob(
   document: Record<string, unknown>,
   options: { jarSchemes?: readonly SessionJarScheme[] } = {},
-): { ok: true; job: SessionJobSummary; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
+): { ok: true; job: SessionJobSummary; spec: AppSpec; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
   const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
   const issues: SpecIssue[] = [];
   const spec = document.spec;
@@ -167,6 +168,7 @@ export function validateSessionJob(
   const { metadata, spec: jobSpec } = parsed.data;
   return {
     ok: true,
+    spec: sessionJobAppSpec(parsed.data, flat.config, document),
     job: {
       name: metadata.name,
       namespace: metadata.namespace ?? 'default',
@@ -193,14 +195,54 @@ export function validateSessionJob(
   };
 }
 
-/** The refusal of a FlinkSessionJob by `apply` and `plan` (not run yet; a session cluster is). */
-export function sessionJobRefusal(): SpecIssue {
+type SessionJobManifest = z.infer<ReturnType<typeof sessionJobSchema>>;
+
+/** Checkpointing is on when the job's configuration sets an interval (its cluster's is not known here). */
+const checkpointIntervalKey = 'execution.checkpointing.interval';
+
+/**
+ * The AppSpec of a valid FlinkSessionJob: the job's fields as an application's, `sessionJob` naming its
+ * cluster, and placeholders for the cluster-level fields (its cluster's own apply). Deterministic.
+ */
+function sessionJobAppSpec(
+  manifest: SessionJobManifest,
+  config: Record<string, string>,
+  document: Record<string, unknown>,
+): AppSpec {
+  const { metadata, spec } = manifest;
+  const { job } = spec;
+  const placeholder = { replicas: 1, resources: { ...defaults.defaultTaskManagerResources } };
   return {
-    code: SpecIssueCode.Unsupported,
-    path: 'kind',
-    message: 'FlinkSessionJob is not supported yet: session clusters are deployed, jobs are not yet submitted to them',
-    hint:
-      '`flink-deploy validate` checks it; to run the job now, deploy it as an application ' +
-      '(a FlinkDeployment with spec.job: jarURI, entryClass, parallelism). Nothing was started.',
+    name: metadata.name,
+    namespace: metadata.namespace ?? defaults.defaultNamespace,
+    image: '',
+    imagePullPolicy: 'IfNotPresent',
+    flinkVersion: { major: 0, minor: 0 },
+    labels: { ...(metadata.labels ?? {}) },
+    annotations: { ...(metadata.annotations ?? {}) },
+    flinkConfiguration: Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b))),
+    jobManager: placeholder,
+    taskManager: placeholder,
+    slotsPerTaskManager: 1,
+    job: {
+      jarURI: job.jarURI,
+      ...(job.entryClass !== undefined ? { entryClass: job.entryClass } : {}),
+      args: [...(job.args ?? [])],
+      parallelism: job.parallelism ?? 1,
+      upgradeMode: job.upgradeMode ?? UpgradeMode.Stateless,
+      state: job.state ?? JobState.Running,
+      allowNonRestoredState: job.allowNonRestoredState ?? false,
+      ...(job.initialSavepointPath !== undefined ? { initialSavepointPath: job.initialSavepointPath } : {}),
+      ...(job.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: job.savepointTriggerNonce } : {}),
+    },
+    ...(spec.restartNonce !== undefined ? { restartNonce: spec.restartNonce } : {}),
+    stability: {
+      windowSeconds: defaults.defaultStabilityWindowSeconds,
+      requireCheckpoint: config[checkpointIntervalKey] !== undefined,
+      timeoutSeconds: defaults.defaultStabilityTimeoutSeconds,
+    },
+    savepointFallback: { allowCheckpoint: false, maxCheckpointAgeSeconds: defaults.defaultMaxCheckpointAgeSeconds },
+    sessionJob: { deploymentName: spec.deploymentName },
+    manifest: document,
   };
 }

@@ -184,6 +184,13 @@ export interface AppSpec {
    * jobs submitted to it (`jarURI` empty, `upgradeMode` stateless, `state` running).
    */
   sessionCluster?: true;
+  /**
+   * Present only for a FlinkSessionJob (docs/spec.md, "Session jobs"): a job submitted to the session
+   * cluster `deploymentName` in the same namespace, with a record and lock of its own under its name.
+   * Its cluster-level fields (image, flinkVersion, jobManager, taskManager, slots) are placeholders the
+   * workflows never act on: the job runs on its cluster's.
+   */
+  sessionJob?: { deploymentName: string };
   /** The manifest document the spec came from, as parsed. */
   manifest: Record<string, unknown>;
 }

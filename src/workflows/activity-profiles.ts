@@ -143,3 +143,14 @@ export const rescaling = proxyActivities<RescaleActivities>({
     nonRetryableErrorTypes: [...nonRetryableErrorTypes, FailureType.WaitTimedOut],
   },
 });
+
+/**
+ * A session job's jar staged on its cluster (fetched by the worker, uploaded once per content; the
+ * cluster checked first) and the job submitted with our id (runs its main(); Flink's client timeout
+ * is 2 min). 10 attempts: each submit looks for our job id first, so a retry never submits twice; a
+ * refusal (InvalidSpec: no such cluster, a jar that cannot be had; FlinkRefused) is final.
+ */
+export const sessionJob = proxyActivities<Pick<Activities, 'stageSessionJob' | 'submitSessionJob'>>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 10, nonRetryableErrorTypes },
+});

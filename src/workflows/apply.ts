@@ -17,6 +17,7 @@ import { rescaleBody, RescalePatch } from './rescale';
 import { resumeBody } from './resume';
 import { savepointBody } from './savepoint';
 import { refuseKindChange, sessionClusterApplyBody, takesSessionClusterPath } from './session-cluster';
+import { refuseSessionJobKindChange, takesSessionJobPath } from './session-job';
 import { suspendBody } from './suspend';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
@@ -41,6 +42,9 @@ async function applyBody(
   // A session cluster: no job of its own (./session-cluster.ts); an application over one's record is refused.
   if (takesSessionClusterPath(spec)) return sessionClusterApplyBody(ctx, { spec, triggerId });
   if (takesSessionClusterPath(ctx.state.lastAppliedSpec)) refuseKindChange(ctx, spec);
+  // A session job over an application's record, or back, is refused; a session job rescales by upgrade.
+  const sessionJob = takesSessionJobPath(spec) || takesSessionJobPath(ctx.state.lastAppliedSpec);
+  if (sessionJob) refuseSessionJobKindChange(ctx, spec);
   // Never "nothing changed" over an operation that never finished: finish it, undo it, or redeploy.
   if (unfinishedGeneration(ctx.state) && patched(FinishUnfinishedPatch)) {
     const finished = await finishUnfinished(ctx, input);
@@ -70,7 +74,7 @@ async function applyBody(
         change.class === 'upgrade' ? Operation.Upgrade : change.class === 'scale' ? Operation.Scale : Operation.Restart;
       // A rescale alone goes in place where Flink can take it; else the upgrade path, saying why (patched).
       const rescale = rescaleDecision(spec, change);
-      if (rescale.kind !== 'not-a-rescale' && patched(RescalePatch)) {
+      if (rescale.kind !== 'not-a-rescale' && !sessionJob && patched(RescalePatch)) {
         const inPlace = rescale.kind === 'in-place';
         ctx.progress.setOperation(inPlace ? Operation.Scale : operation);
         ctx.progress.say(rescaleLine(rescale, spec.job.upgradeMode) ?? change.summary);

@@ -7,6 +7,7 @@
 import { patched } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
+import { stageSessionJob, takesSessionJobPath } from './session-job';
 
 /** `patched()` ids of the pre-flight changes (unique across the workflows). */
 export const PreflightPatch = {
@@ -22,4 +23,6 @@ export const PreflightPatch = {
 export async function preflight(patchId: string, input: { spec: AppSpec; generation: number }): Promise<void> {
   if (!patched(patchId)) return;
   await kube.preflightApplication({ spec: input.spec, generation: input.generation });
+  // A session job: its cluster checked and its jar staged on it, before anything is torn down.
+  if (takesSessionJobPath(input.spec)) await stageSessionJob(input.spec);
 }

@@ -12,6 +12,7 @@ import { Patch, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { preflight, PreflightPatch } from './preflight';
 import { blueGreenRollout, takesGenerationPath } from './blue-green';
+import { sessionJobRollout, takesSessionJobPath } from './session-job';
 
 export interface RolloutInput {
   spec: AppSpec;
@@ -30,6 +31,8 @@ export interface RolloutResult extends StableJob {
 
 /** Rolls `input.spec` out; throws the stability failure (JobFailed, DeploymentUnhealthy, NotStable). */
 export async function rollout(ctx: OperationContext, input: RolloutInput): Promise<RolloutResult> {
+  // A session job: submitted to its session cluster through REST (./session-job.ts).
+  if (takesSessionJobPath(input.spec)) return sessionJobRollout(ctx, input);
   // Blue-green: a generation of its own, the job submitted to it (./blue-green.ts).
   if (takesGenerationPath(input.spec)) return blueGreenRollout(ctx, input);
   const { spec, generation, restore } = input;

@@ -50,7 +50,13 @@ function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
   const text = (v: unknown) => typeof v === 'string' && v.length > 0;
   check(spec.name === fromManifest.name, `name ${JSON.stringify(spec.name)} is not the manifest's`);
   check(spec.namespace === fromManifest.namespace, `namespace ${JSON.stringify(spec.namespace)} is not the manifest's`);
-  check(text(spec.image), 'image must be a non-empty string');
+  // A session job runs on its cluster's image (AppSpec.sessionJob): its own is a placeholder.
+  const sessionJob = fromManifest.sessionJob;
+  check(
+    canonicalJson(spec.sessionJob ?? null) === canonicalJson(sessionJob ?? null),
+    "sessionJob is not the manifest's (kind FlinkSessionJob, spec.deploymentName)",
+  );
+  if (!sessionJob) check(text(spec.image), 'image must be a non-empty string');
   const job = (spec.job ?? {}) as Partial<AppSpec['job']>;
   // A session cluster (no spec.job) is one exactly when its manifest is; its job has no jar.
   const session = fromManifest.sessionCluster === true;

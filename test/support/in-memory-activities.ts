@@ -293,6 +293,21 @@ export class InMemoryCluster {
         }
         return { jobId: input.jobId, submitted: true };
       },
+      stageSessionJob: async (input) => {
+        log('stageSessionJob', input);
+      },
+      submitSessionJob: async (input) => {
+        log('submitSessionJob', input);
+        if (this.jobs.some((j) => j.jobId === input.jobId)) return { jobId: input.jobId, submitted: false };
+        this.jobs.push({
+          jobId: input.jobId,
+          image: input.spec.image,
+          restoredFrom: input.restore?.path,
+          state: 'RUNNING',
+          generation: input.generation,
+        });
+        return { jobId: input.jobId, submitted: true };
+      },
       switchLiveService: async (input) => {
         log('switchLiveService', input);
       },

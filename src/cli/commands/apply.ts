@@ -23,6 +23,7 @@ import {
   settingsOf,
 } from '../options';
 import { applyOperation, planJson, planText } from '../plan-view';
+import { refuseUnfitSessionCluster } from '../session-job-check';
 import { startAndFollow } from '../start-and-follow';
 import { applyDetails, applySummary } from '../summaries';
 import { addWaitOptions, waitOptionsOf } from '../wait-options';
@@ -100,6 +101,7 @@ export function applyCommand(ctx: CliContext): Command {
         );
         return ExitCode.Success;
       }
+      await refuseUnfitSessionCluster(settings, spec);
       const change = await changeIfReadable(settings, spec);
       const input: ApplyInput = opts.fromScratch ? { spec, fromScratch: true } : { spec };
       return startAndFollow({

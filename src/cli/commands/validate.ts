@@ -1,4 +1,5 @@
 /** `validate -f app.yaml`: the spec checks only; no cluster, no Temporal. */
+import type { SessionJobSummary } from '../../spec/session';
 import { Command } from 'commander';
 import { formatSpecIssues } from '../../spec/errors';
 import { flinkVersionTesting } from '../../spec/flink-version';
@@ -29,7 +30,11 @@ export interface ValidateJson {
   errors: IssueJson[];
 }
 
-const sessionRefused = 'refused: session mode is not supported yet (validate checks it)';
+function sessionJobApply(job: SessionJobSummary): string {
+  return job.jarUriPlaceholder
+    ? 'refused: jarURI is a placeholder to fill in'
+    : `submits the job to session cluster ${job.deploymentName}, or upgrades it`;
+}
 
 function described(doc: FileDocument): ValidatedDocumentJson & { line: string } {
   switch (doc.kind) {
@@ -51,18 +56,18 @@ function described(doc: FileDocument): ValidatedDocumentJson & { line: string } 
         kind: doc.kind,
         namespace: doc.namespace,
         name: doc.name,
-        apply: sessionRefused,
-        line: `valid: session cluster ${doc.namespace}/${doc.name} (apply ${sessionRefused})`,
+        apply: 'deploys or updates the session cluster',
+        line: `valid: session cluster ${doc.namespace}/${doc.name} (apply deploys or updates the session cluster)`,
       };
     case 'session-job':
       return {
         kind: doc.kind,
         namespace: doc.job.namespace,
         name: doc.job.name,
-        apply: sessionRefused,
+        apply: sessionJobApply(doc.job),
         line:
           `valid: session job ${doc.job.namespace}/${doc.job.name} on ${doc.job.deploymentName} (jar ` +
-          `${doc.job.jarURI}, upgradeMode ${doc.job.upgradeMode}; apply ${sessionRefused})`,
+          `${doc.job.jarURI}, upgradeMode ${doc.job.upgradeMode}; apply ${sessionJobApply(doc.job)})`,
       };
     case 'snapshot': {
       const { snapshot } = doc;

@@ -13,6 +13,7 @@ export { containerResources } from './pod-template';
 export { haConfiguration, haConfigMapSelector, flinkServiceAccount } from './high-availability';
 export { defaultLog4jConsoleProperties } from './log4j';
 export { renderIngress, ingressComponent } from './ingress';
+export { renderSessionJobService } from './session-job';
 export { generateJobId, specHash } from '../../spec';
 export {
   asGeneration,

@@ -1,6 +1,6 @@
 /**
  * validate/plan/apply of the documents other than an application (in-process, no server): canaries
- * ignored with a note, session jobs checked by validate and refused by apply, FlinkStateSnapshot
+ * ignored with a note, session jobs checked by validate (a placeholder jar refused by apply), FlinkStateSnapshot
  * mapped or refused; hostile input exits 2 naming the field.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -58,15 +58,23 @@ test('validate of the canary: exit 0, the note in text and JSON; plan and apply 
   expect(JSON.parse(applied.out)).toMatchObject({ applied: false, notes: [expect.anything()] });
 });
 
-test('a session job: validate exit 0; apply and plan exit 2 saying FlinkSessionJob is not supported yet', async () => {
-  const job = sessionJob('https://repo.example.com/jobs/orders-1.0.jar');
-  expect((await run(['validate', '-f', job])).code).toBe(0);
+test('a session job with a placeholder jarURI: validate exit 0; apply and plan exit 2 naming it', async () => {
+  const job = sessionJob('STREAMING_EXAMPLES_JAR_URL');
+  const validated = await run(['validate', '-f', job]);
+  expect(validated.code).toBe(0);
+  expect(validated.out).toContain('apply refused: jarURI is a placeholder to fill in');
   for (const verb of ['apply', 'plan']) {
     const refused = await run([verb, '-f', job]);
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('FlinkSessionJob is not supported yet');
+    expect(refused.err).toContain('jarURI STREAMING_EXAMPLES_JAR_URL is a placeholder to fill in: the job cannot run');
     expect(refused.err).toContain('Nothing was started');
   }
+});
+
+test('a session job: validate says apply submits it to its session cluster', async () => {
+  const validated = await run(['validate', '-f', sessionJob('https://repo.example.com/jobs/orders-1.0.jar')]);
+  expect(validated.code).toBe(0);
+  expect(validated.out).toContain('apply submits the job to session cluster shared, or upgrades it');
 });
 
 test('session jar schemes: https and s3 by default; http only when the setting lists it', async () => {

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { parseAppSpec } from '../../../src/spec';
 import { parseManifestFile, type FileDocument } from '../../../src/spec/manifest-file';
 
-const session = {
-  job: 'FlinkSessionJob is not supported yet: session clusters are deployed, jobs are not yet submitted to them',
-};
+const onePerFile = (count: number) =>
+  `the file holds ${count} applications, session clusters or session jobs; flink-deploy applies one per file`;
+const placeholder = (uri: string) => `jarURI ${uri} is a placeholder to fill in: the job cannot run`;
 const otherKind = (kind: string) =>
   `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} cannot be deployed by flink-deploy; only ` +
   `FlinkDeployment documents are accepted`;
@@ -43,10 +43,10 @@ const apache: Record<string, Expectation> = {
   'basic-reactive.yaml': { documents: ['application'] },
   'basic-session-deployment-and-job.yaml': {
     documents: ['session-cluster', 'session-job', 'session-job'],
-    apply: [session.job, session.job],
+    apply: [onePerFile(3)],
   },
   'basic-session-deployment-only.yaml': { documents: ['session-cluster'] },
-  'basic-session-job-only.yaml': { documents: ['session-job'], apply: [session.job] },
+  'basic-session-job-only.yaml': { documents: ['session-job'] },
   'basic.yaml': { documents: ['application'] },
   'canary.yaml': {
     documents: ['canary'],
@@ -61,7 +61,12 @@ const apache: Record<string, Expectation> = {
   },
   'e2e-sessionjob-cr.yaml': {
     documents: ['session-cluster', 'session-job', 'kubernetes-object', 'kubernetes-object'],
-    apply: [session.job, otherKind('PersistentVolumeClaim'), otherKind('IngressClass')],
+    apply: [
+      placeholder('STREAMING_EXAMPLES_JAR_URL'),
+      otherKind('PersistentVolumeClaim'),
+      otherKind('IngressClass'),
+      onePerFile(2),
+    ],
     notes: [native, operatorKeys('snapshot.resource.enabled'), 'spec.job.jarURI', 'kind', 'kind'],
   },
   'pod-template.yaml': { documents: ['application'] },
@@ -91,11 +96,12 @@ const runsHere: Record<string, true | string> = {
   'e2e-flinkdep-cr.yaml': 'its init container fetches a placeholder URL; the PersistentVolumeClaim is kubectl’s',
   'snapshot-job-from-savepoint.yaml': 'starts from a savepoint that does not exist here',
   'snapshot-savepoint-job-full-spec.yaml': 'a savepoint of example-deployment, which must run first',
-  'basic-session-deployment-and-job.yaml': 'FlinkSessionJob is not built yet',
+  'basic-session-deployment-and-job.yaml':
+    'its jobs fetch a jar from Maven Central (no network here); one per file (session jobs run: session-jobs.test.ts)',
   'basic-session-deployment-only.yaml':
     'needs the ServiceAccount flink (a session cluster of its own runs: session-cluster.test.ts)',
-  'basic-session-job-only.yaml': 'FlinkSessionJob is not built yet',
-  'e2e-sessionjob-cr.yaml': 'FlinkSessionJob is not built yet',
+  'basic-session-job-only.yaml': 'fetches its jar from Maven Central (no network here)',
+  'e2e-sessionjob-cr.yaml': 'its jarURI is a placeholder to fill in (STREAMING_EXAMPLES_JAR_URL)',
   'canary.yaml': 'a canary describes no job',
 };
 
@@ -109,10 +115,10 @@ const ours: Record<string, Expectation> = {
   'ingress.yaml': { documents: ['application'] },
   'session-cluster-and-jobs.yaml': {
     documents: ['session-cluster', 'session-job', 'session-job'],
-    apply: [session.job, session.job],
+    apply: [onePerFile(3)],
   },
   'session-cluster-only.yaml': { documents: ['session-cluster'] },
-  'session-job-only.yaml': { documents: ['session-job'], apply: [session.job] },
+  'session-job-only.yaml': { documents: ['session-job'] },
   'canary.yaml': {
     documents: ['canary'],
     apply: [onlyCanaries],
@@ -125,7 +131,7 @@ const ours: Record<string, Expectation> = {
   },
   'native-session-with-volume-claim.yaml': {
     documents: ['session-cluster', 'session-job', 'kubernetes-object'],
-    apply: [session.job, otherKind('PersistentVolumeClaim')],
+    apply: [otherKind('PersistentVolumeClaim'), onePerFile(2)],
     notes: [native, 'kind'],
   },
   'snapshot-and-deployment.yaml': {

@@ -42,7 +42,7 @@ describe('reading the text', () => {
   it('refuses two FlinkDeployments in one file', () => {
     const text = `${yamlOf(baseManifest())}---\n${yamlOf(baseManifest())}`;
     expect(issuesOf(text).map((i) => i.message)).toContain(
-      'the file holds 2 FlinkDeployments; flink-deploy takes one application or session cluster per file',
+      'the file holds 2 applications, session clusters or session jobs; flink-deploy applies one per file',
     );
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * The activities of a session job (AppSpec.sessionJob; docs/spec.md, "Session jobs"): its session
+ * cluster checked (exists, is a session cluster, runs), its jar staged on the cluster (fetched by the
+ * worker, uploaded once per content), and the job submitted with our job id unless Flink knows it.
+ */
+import type { AppRef } from '../contract/app';
+import { FailureType } from '../contract/failures';
+import { sessionClusterProblem } from '../contract/session-jobs';
+import type { FlinkRestClient } from '../flink';
+import type { AppSpec } from '../spec/types';
+import type { ActivityDeps } from './deps';
+import { classified, fail } from './failures';
+import { activitySignal } from './poll';
+import { fetchJar, JarUnavailableError } from './session-jar';
+import type { SubmittedJob } from './types';
+
+/** Input of `submitSessionJob`. */
+export interface SubmitSessionJobInput {
+  spec: AppSpec;
+  /** The job's generation (its record's), for the words. */
+  generation: number;
+  /** 32 hex, recorded (`deploying`) before this call. */
+  jobId: string;
+  restore?: { path: string; allowNonRestoredState: boolean };
+}
+
+/** The session cluster a session job runs on. */
+export function clusterOf(spec: AppSpec): AppRef {
+  const name = spec.sessionJob?.deploymentName;
+  if (name === undefined) throw new Error(`${spec.namespace}/${spec.name} is not a session job`);
+  return { namespace: spec.namespace, name };
+}
+
+/** Refuses (InvalidSpec, nothing changed) a cluster that is missing, not a session cluster, or not running. */
+export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec): Promise<void> {
+  const cluster = clusterOf(spec);
+  const record = await deps.kube.records.readRecord<AppSpec>(cluster.namespace, cluster.name);
+  const problem = sessionClusterProblem(spec, cluster, record?.record);
+  if (problem) throw fail(FailureType.InvalidSpec, `${problem}; nothing was changed`);
+}
+
+/** The cluster's id of the job's jar: fetched by the worker, uploaded unless the cluster has that content. */
+async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSpec): Promise<string> {
+  const signal = activitySignal();
+  let jar;
+  try {
+    jar = await fetchJar(spec.job.jarURI, {
+      schemes: deps.config.sessionJarSchemes,
+      maxBytes: deps.config.sessionJarMaxMiB * 1024 * 1024,
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof JarUnavailableError) throw fail(FailureType.InvalidSpec, `${err.message}; nothing was changed`);
+    throw err;
+  }
+  const known = (await flink.listJars({ signal })).find((file) => file.name === jar.name);
+  if (known) return known.id;
+  return (await flink.uploadJar({ jarPath: jar.file }, { signal })).jarId;
+}
+
+export function sessionJobActivities(deps: ActivityDeps) {
+  return {
+    /**
+     * Before anything is torn down or recorded: the cluster checked and the job's jar staged on it
+     * (so a jar that cannot be had fails here, the running job untouched).
+     */
+    async stageSessionJob(input: { spec: AppSpec }): Promise<void> {
+      const { spec } = input;
+      const cluster = clusterOf(spec);
+      await classified(`staging the jar of session job ${spec.namespace}/${spec.name}`, async () => {
+        await checkSessionCluster(deps, spec);
+        await stagedJar(deps, await deps.flinkFor(cluster), spec);
+      });
+    },
+
+    /**
+     * `POST /jars/:jarid/run` on the session cluster with our job id, unless Flink already knows that job id
+     * (a retried submit never starts a second job; a duplicate job id refused counts as submitted).
+     */
+    async submitSessionJob(input: SubmitSessionJobInput): Promise<SubmittedJob> {
+      const { spec, jobId } = input;
+      const cluster = clusterOf(spec);
+      const what =
+        `submitting job ${jobId} (generation ${input.generation} of ${spec.name}) to session cluster ` + cluster.name;
+      return classified(what, async () => {
+        const flink = await deps.flinkFor(cluster);
+        const signal = activitySignal();
+        const known = async () => (await flink.listJobs({ signal })).some((j) => j.id === jobId);
+        if (await known()) return { jobId, submitted: false };
+        const jarId = await stagedJar(deps, flink, spec);
+        const config = spec.flinkConfiguration;
+        try {
+          await flink.runJar(
+            {
+              jarId,
+              ...(spec.job.entryClass !== undefined ? { entryClass: spec.job.entryClass } : {}),
+              programArgs: spec.job.args,
+              parallelism: spec.job.parallelism,
+              jobId,
+              ...(input.restore
+                ? { savepointPath: input.restore.path, allowNonRestoredState: input.restore.allowNonRestoredState }
+                : {}),
+              ...(Object.keys(config).length > 0 ? { flinkConfiguration: config } : {}),
+            },
+            { signal },
+          );
+        } catch (err) {
+          if (await known().catch(() => false)) return { jobId, submitted: false };
+          throw err;
+        }
+        return { jobId, submitted: true };
+      });
+    },
+  };
+}

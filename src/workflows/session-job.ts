@@ -1,0 +1,79 @@
+/**
+ * Session jobs (AppSpec.sessionJob: a FlinkSessionJob; docs/spec.md, "Session jobs"): the same
+ * operations, lock, record and phases as an application, each job under its own name. Only the
+ * rollout differs: the job's jar is staged on its session cluster before anything is torn down or
+ * recorded (the pre-flight), the `<job>-rest` Service to the cluster's JobManager is applied, and the
+ * job is submitted through REST with the recorded job id. Every other step (savepoints, cancel, the
+ * checkpoint read, the stability wait) reaches the cluster through that Service.
+ * Behind `patched('session-job')`.
+ */
+import { ApplicationFailure, CancellationScope, patched, uuid4 } from '@temporalio/workflow';
+import type { AppSpec } from '../spec/types';
+import { FailureType } from '../contract/failures';
+import { hexId } from '../contract/ids';
+import { Phase } from '../contract/phases';
+import { kube, sessionJob, stability } from './activity-profiles';
+import type { OperationContext } from './operation';
+import type { RolloutInput, RolloutResult } from './rollout';
+
+/** `patched()` id: a session job spec takes the session job path (pre-flight, rollout). */
+export const SessionJobPatch = 'session-job';
+
+/** True when `spec` is a session job and this run takes the session job path (patch marker written). */
+export function takesSessionJobPath(spec: AppSpec | undefined): boolean {
+  return spec?.sessionJob !== undefined && patched(SessionJobPatch);
+}
+
+/** Throws InvalidSpec when `spec` would turn the deployed application or cluster into a session job or back. */
+export function refuseSessionJobKindChange(ctx: OperationContext, spec: AppSpec): void {
+  const deployed = ctx.state.exists ? ctx.state.lastAppliedSpec : undefined;
+  if (!deployed || (deployed.sessionJob !== undefined) === (spec.sessionJob !== undefined)) return;
+  const name = `${ctx.app.namespace}/${ctx.app.name}`;
+  const was = deployed.sessionJob ? 'a FlinkSessionJob' : 'a FlinkDeployment';
+  const is = spec.sessionJob ? 'a FlinkSessionJob' : 'a FlinkDeployment';
+  throw ApplicationFailure.create({
+    type: FailureType.InvalidSpec,
+    nonRetryable: true,
+    message:
+      `${name} is ${was}; this manifest makes it ${is}: delete it first (flink-deploy delete ${ctx.app.name} ` +
+      `-n ${ctx.app.namespace}) or choose another name; nothing was changed`,
+  });
+}
+
+/** The pre-flight of a session job: its cluster checked, its jar staged on it (nothing recorded). */
+export async function stageSessionJob(spec: AppSpec): Promise<void> {
+  await sessionJob.stageSessionJob({ spec });
+}
+
+/** Rolls a session job out on its cluster; throws the stability failure (JobFailed, NotStable). */
+export async function sessionJobRollout(ctx: OperationContext, input: RolloutInput): Promise<RolloutResult> {
+  const { spec, generation, restore } = input;
+  const cluster = `${spec.namespace}/${spec.sessionJob?.deploymentName ?? ''}`;
+  if (!input.preflighted) await stageSessionJob(spec);
+  const jobId = hexId(uuid4());
+  await ctx.recordChanges({ kind: 'deploying', generation, jobId, spec, restoredFrom: restore?.path });
+  await ctx.enterPhase(
+    Phase.Submitting,
+    `submitting the ${input.label} to session cluster ${cluster} (generation ${generation}, job ` +
+      `${jobId}${restore ? `, from ${restore.path}` : ', no restore'})`,
+  );
+  // Neither settles half-way under a cancel: an abandoned submit could start a job after the rollback's.
+  await CancellationScope.nonCancellable(async () => {
+    await kube.applyApplication({ spec, generation });
+    await sessionJob.submitSessionJob({ spec, generation, jobId, ...(restore ? { restore } : {}) });
+  });
+  await ctx.enterPhase(
+    Phase.WaitingForStable,
+    `waiting for job ${jobId} to be RUNNING and stable on ${cluster} (${spec.stability.windowSeconds}s ` +
+      `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
+  );
+  const stable = await stability.awaitJobStable({
+    app: ctx.app,
+    jobId,
+    generation,
+    expectRestoredFrom: restore?.path,
+    stability: spec.stability,
+    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
+  });
+  return { ...stable, jobId, generation };
+}
