@@ -16,8 +16,8 @@ export function applySummary(spec: AppSpec, change?: SpecChange): string {
   const head =
     `${change ? (change.class === 'none' ? 'apply' : change.class) : 'apply'} ${spec.name} ` +
     `(${spec.job.upgradeMode})`;
-  if (!change) return `${head} image ${spec.image}, parallelism ${spec.job.parallelism}`;
-  if (change.class === 'deploy') return `${head} image ${spec.image}, parallelism ${spec.job.parallelism}`;
+  const where = spec.sessionJob ? `on session cluster ${spec.sessionJob.deploymentName}` : `image ${spec.image}`;
+  if (!change || change.class === 'deploy') return `${head} ${where}, parallelism ${spec.job.parallelism}`;
   const changes = change.changes.slice(0, 2).map((c) => `${c.field} ${short(c.from)} → ${short(c.to)}`);
   const more = change.changes.length > 2 ? ` (+${change.changes.length - 2} more)` : '';
   return `${head} ${changes.join(', ')}${more}`.trimEnd();
@@ -27,7 +27,7 @@ export function applySummary(spec: AppSpec, change?: SpecChange): string {
 export function applyDetails(spec: AppSpec, change?: SpecChange): string {
   const lines = [
     `**application** ${spec.namespace}/${spec.name}`,
-    `**image** ${spec.image}`,
+    spec.sessionJob ? `**session cluster** ${spec.sessionJob.deploymentName}` : `**image** ${spec.image}`,
     `**job** ${spec.job.jarURI} parallelism ${spec.job.parallelism}, upgradeMode ${spec.job.upgradeMode}, ` +
       `state ${spec.job.state}`,
   ];

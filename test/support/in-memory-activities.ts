@@ -59,6 +59,8 @@ export interface Script {
   submitAnswerLost?: boolean;
   /** Session cluster: the jobs sessionClusterJobs finds on it. */
   sessionJobs?: SessionClusterJob[];
+  /** Session job: stageSessionJob refuses these jar URIs (InvalidSpec), as a jar that cannot be fetched. */
+  stageRefusedJars?: string[];
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -295,13 +297,20 @@ export class InMemoryCluster {
       },
       stageSessionJob: async (input) => {
         log('stageSessionJob', input);
+        if (this.script.stageRefusedJars?.includes(input.spec.job.jarURI))
+          throw ApplicationFailure.create({
+            type: FailureType.InvalidSpec,
+            nonRetryable: true,
+            message: `${input.spec.job.jarURI}: the server answered 404; nothing was changed`,
+          });
       },
       submitSessionJob: async (input) => {
         log('submitSessionJob', input);
         if (this.jobs.some((j) => j.jobId === input.jobId)) return { jobId: input.jobId, submitted: false };
         this.jobs.push({
           jobId: input.jobId,
-          image: input.spec.image,
+          // A session job has no image of its own: its jar names the version (failingImages, unstableImages).
+          image: input.spec.job.jarURI,
           restoredFrom: input.restore?.path,
           state: 'RUNNING',
           generation: input.generation,

@@ -26,8 +26,10 @@ import { describeRunState, type RunState } from '../../contract/run-state';
 /** A spec in one line. */
 export function specSummary(spec: AppSpec | null | undefined): string | undefined {
   if (!spec) return undefined;
+  // A session job runs on its session cluster's image.
+  const where = spec.sessionJob ? `on session cluster ${spec.sessionJob.deploymentName}` : `image ${spec.image}`;
   return (
-    `image ${spec.image}, ${spec.job.jarURI}, parallelism ${spec.job.parallelism}, upgradeMode ` +
+    `${where}, ${spec.job.jarURI}, parallelism ${spec.job.parallelism}, upgradeMode ` +
     `${spec.job.upgradeMode}, state ${spec.job.state}`
   );
 }

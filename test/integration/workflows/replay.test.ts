@@ -7,7 +7,7 @@
  * request, a last-state and a stateless upgrade, an upgrade cancelled during the rollout; a fleet
  * rollout of three applications (scripts/bench/fleet-rollout.ts --record-history); a blue-green
  * upgrade, one rolled back onto the generation still standing, suspend and resume of a blue-green
- * application.
+ * application; a session job's deploy, savepoint upgrade, suspend, resume and delete.
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -47,6 +47,11 @@ test('there are recorded histories to replay', () => {
       'suspend-blue-green.binpb',
       'resume-blue-green.binpb',
       'apply-rescale-in-place.binpb',
+      'apply-session-job-deploy.binpb',
+      'apply-session-job-upgrade.binpb',
+      'suspend-session-job.binpb',
+      'resume-session-job.binpb',
+      'delete-session-job.binpb',
     ]),
   );
 });
@@ -69,6 +74,39 @@ const recordedOperations: Array<{
   notActivities?: string[];
   cancelRequested?: boolean;
 }> = [
+  // Session jobs (FlinkSessionJob, test/long/session-jobs.test.ts): submitted to their cluster through REST.
+  {
+    file: 'apply-session-job-deploy.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['stageSessionJob', 'applyApplication', 'submitSessionJob', 'awaitJobStable'],
+    notActivities: ['takeSavepoint'],
+  },
+  {
+    file: 'apply-session-job-upgrade.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['preflightApplication', 'stageSessionJob', 'takeSavepoint', 'submitSessionJob', 'awaitJobStable'],
+  },
+  {
+    file: 'suspend-session-job.binpb',
+    workflowType: 'suspend',
+    closed: 'completed',
+    activities: ['takeSavepoint'],
+    notActivities: ['submitSessionJob'],
+  },
+  {
+    file: 'resume-session-job.binpb',
+    workflowType: 'resume',
+    closed: 'completed',
+    activities: ['stageSessionJob', 'submitSessionJob', 'awaitJobStable'],
+  },
+  {
+    file: 'delete-session-job.binpb',
+    workflowType: 'delete',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'removeApplicationObjects', 'deleteRecord'],
+  },
   {
     file: 'apply-no-change.binpb',
     workflowType: 'apply',

@@ -1,0 +1,145 @@
+/**
+ * Session jobs (src/workflows/session-job.ts) over the in-memory activities on the time-skipping server:
+ * deploy (the jar staged, the Service applied, the job submitted with the recorded id), a savepoint
+ * upgrade (staged before the old job stops, resubmitted from THAT savepoint), a jar that cannot be had
+ * refused with the old job untouched, a broken version rolled back from the same savepoint, and a
+ * session job over an application's record refused.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
+import { FailureType } from '../../../src/contract/failures';
+import type { OperationResult } from '../../../src/contract/operations';
+import { InMemoryCluster, type Script } from '../../support/in-memory-activities';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+function jobSpec(jar: string, parallelism = 1): AppSpec {
+  const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkSessionJob
+metadata: {name: orders}
+spec:
+  deploymentName: shared
+  job: {jarURI: "${jar}", parallelism: ${parallelism}, upgradeMode: savepoint}
+`);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.spec;
+}
+const v1 = jobSpec('https://repo.example.com/orders-1.0.jar');
+const v2 = jobSpec('https://repo.example.com/orders-2.0.jar');
+
+let kit: WorkflowTestKit;
+beforeAll(async () => {
+  kit = await createWorkflowTestKit();
+});
+afterAll(async () => {
+  await kit?.teardown();
+});
+
+let seq = 0;
+function run(cluster: InMemoryCluster, input: unknown): Promise<OperationResult> {
+  return kit.withWorker(cluster.activities(), (taskQueue) =>
+    kit.env.client.workflow.execute('apply', {
+      taskQueue,
+      workflowId: `flink-deploy/default/session-job-${++seq}`,
+      args: [input],
+    }),
+  );
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  return (err as WorkflowFailedError).cause as ApplicationFailure;
+}
+
+const names = (cluster: InMemoryCluster) =>
+  cluster.calls
+    .map((c) => c.name)
+    .filter((n) => !['updateRecord', 'beginOperation', 'applyApplication:landed', 'endAndDispose'].includes(n));
+const inputOf = (cluster: InMemoryCluster, name: string) => cluster.calls.filter((c) => c.name === name).at(-1)?.input;
+
+async function deployed(script: Script = {}): Promise<InMemoryCluster> {
+  const cluster = new InMemoryCluster();
+  cluster.script = script;
+  const result = await run(cluster, { spec: v1 });
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  expect(names(cluster)).toEqual(['stageSessionJob', 'applyApplication', 'submitSessionJob', 'awaitJobStable']);
+  const jobId = cluster.record?.jobId;
+  expect(inputOf(cluster, 'submitSessionJob')).toMatchObject({ jobId, generation: 1 });
+  expect(inputOf(cluster, 'submitSessionJob')).not.toHaveProperty('restore');
+  expect(inputOf(cluster, 'applyApplication')).not.toHaveProperty('jobId');
+  expect(cluster.record?.status).toBe('running');
+  cluster.calls.length = 0;
+  return cluster;
+}
+
+test('deploy, then a savepoint upgrade: staged while the old job runs, resubmitted from THAT savepoint', async () => {
+  const cluster = await deployed();
+  const oldJob = cluster.record?.jobId;
+  const result = await run(cluster, { spec: v2 });
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  expect(names(cluster)).toEqual([
+    'preflightApplication',
+    'stageSessionJob',
+    'takeSavepoint',
+    'applyApplication',
+    'submitSessionJob',
+    'awaitJobStable',
+  ]);
+  expect(inputOf(cluster, 'takeSavepoint')).toMatchObject({ jobId: oldJob, stop: true });
+  const savepoint = cluster.record?.savepoints.find((s) => s.kind === 'upgrade');
+  expect(savepoint?.jobId).toBe(oldJob);
+  expect(inputOf(cluster, 'submitSessionJob')).toMatchObject({
+    generation: 2,
+    jobId: cluster.record?.jobId,
+    restore: { path: savepoint?.location },
+  });
+  expect(cluster.record?.jobId).not.toBe(oldJob);
+});
+
+test('a jar that cannot be had: refused before the old job is touched (InvalidSpec), the job runs on', async () => {
+  const cluster = await deployed({ stageRefusedJars: [v2.job.jarURI] });
+  const before = cluster.record?.jobId;
+  const failure = await failureOf(run(cluster, { spec: v2 }));
+  expect(failure.type).toBe(FailureType.InvalidSpec);
+  expect(failure.message).toContain('orders-2.0.jar: the server answered 404');
+  expect(names(cluster)).toEqual(['preflightApplication', 'stageSessionJob']);
+  expect(cluster.record).toMatchObject({ status: 'running', jobId: before, operation: null });
+  expect(cluster.jobs.find((j) => j.jobId === before)?.state).toBe('RUNNING');
+});
+
+test('a new version that fails: rolled back to the last stable version from the same savepoint', async () => {
+  const cluster = await deployed({ failingImages: [v2.job.jarURI] });
+  const failure = await failureOf(run(cluster, { spec: v2 }));
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  const submits = cluster.calls.filter((c) => c.name === 'submitSessionJob').map((c) => c.input as never);
+  expect(submits).toHaveLength(2);
+  const [broken, back] = submits as { spec: AppSpec; restore?: { path: string } }[];
+  expect(broken?.spec.job.jarURI).toBe(v2.job.jarURI);
+  expect(back?.spec.job.jarURI).toBe(v1.job.jarURI);
+  expect(back?.restore?.path).toBe(broken?.restore?.path);
+  expect(cluster.record?.status).toBe('running');
+  expect(cluster.record?.lastStableSpec?.job.jarURI).toBe(v1.job.jarURI);
+});
+
+test('a session job over an application of the same name: refused, nothing changed', async () => {
+  const cluster = new InMemoryCluster();
+  const application = loadAppSpec(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: orders}
+spec:
+  image: flink:2.3
+  flinkVersion: v2_2
+  flinkConfiguration: {execution.checkpointing.savepoint-dir: "file:///tmp/sp"}
+  job: {jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 1, upgradeMode: savepoint}
+`);
+  expect(await run(cluster, { spec: application })).toMatchObject({ outcome: 'succeeded' });
+  cluster.calls.length = 0;
+  const failure = await failureOf(run(cluster, { spec: v1 }));
+  expect(failure.type).toBe(FailureType.InvalidSpec);
+  expect(failure.message).toContain('default/orders is a FlinkDeployment; this manifest makes it a FlinkSessionJob');
+  expect(names(cluster)).toEqual([]);
+});
