@@ -23,6 +23,7 @@ export type ActivityConfig = Pick<
   | 'recordMaxSavepoints'
   | 'sessionJarSchemes'
   | 'sessionJarMaxMiB'
+  | 'sessionJarS3Endpoint'
 >;
 
 /** The activity settings out of the loaded settings (the worker's, or `loadSettings({}, {})` in tests). */
@@ -30,7 +31,7 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
   const { pollIntervalMs, savepointPollIntervalMs, tasksRunningTimeoutMs, disposalTimeoutMs } = settings;
   const { savepointFailoverTimeoutMs, podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } =
     settings;
-  const { sessionJarSchemes, sessionJarMaxMiB } = settings;
+  const { sessionJarSchemes, sessionJarMaxMiB, sessionJarS3Endpoint } = settings;
   return {
     pollIntervalMs,
     savepointPollIntervalMs,
@@ -43,6 +44,7 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
     recordMaxSavepoints,
     sessionJarSchemes,
     sessionJarMaxMiB,
+    sessionJarS3Endpoint,
   };
 }
 

@@ -1,8 +1,9 @@
 /**
- * A session job's jar, fetched by the worker (`file://`, `http(s)://`) into a local file while its
- * SHA-256 is computed, bounded by the `sessionJob.maxJarMiB` setting, from the schemes the
- * `sessionJob.jarSchemes` setting allows. The name the cluster knows it by carries the content hash
- * (`<sha256 first 16>-<file name>`), so one content is uploaded once per cluster.
+ * A session job's jar, fetched by the worker (`file://`, `http(s)://`, `s3://` signed with AWS
+ * Signature V4) into a local file while its SHA-256 is computed, bounded by the `sessionJob.maxJarMiB`
+ * setting, from the schemes the `sessionJob.jarSchemes` setting allows. The name the cluster knows it
+ * by carries the content hash (`<sha256 first 16>-<file name>`), so one content is uploaded once per
+ * cluster.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -12,7 +13,9 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { sign } from 'aws4';
 import { getGlobalDispatcher, interceptors, request } from 'undici';
+import type { Env } from '../config/settings';
 import type { SessionJarScheme } from '../spec/session-jar-schemes';
 
 /** A jar that cannot be had (scheme not allowed, not found, too large): retrying gives the same answer. */
@@ -35,6 +38,42 @@ export interface FetchJarOptions {
   signal?: AbortSignal;
   /** Where fetched jars are kept. @default `<tmp>/flink-deploy-jars` */
   dir?: string;
+  /** Where `s3://` jars come from and how to sign in (`s3AccessOf(process.env, ...)`); unset: none. */
+  s3?: S3Access;
+}
+
+/** Credentials for S3: the worker's AWS environment variables. */
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Comes with temporary credentials (STS, an assumed role). */
+  sessionToken?: string;
+}
+
+/** Where `s3://<bucket>/<key>` is fetched from, signed with these credentials for this region. */
+export interface S3Access {
+  region: string;
+  /**
+   * An S3-compatible server (MinIO, S3Proxy, ...), addressed path-style: `<endpoint>/<bucket>/<key>`.
+   * Unset: AWS, virtual-host style: `https://<bucket>.s3.<region>.amazonaws.com/<key>`.
+   */
+  endpoint?: string;
+  /** Unset: the environment has none, and an `s3://` jar is refused saying which variables to set. */
+  credentials?: S3Credentials;
+}
+
+/**
+ * The worker's S3 access: credentials and region from the variables every AWS SDK reads (only these:
+ * no instance profile or web identity token), the endpoint from the setting `sessionJob.s3Endpoint`.
+ */
+export function s3AccessOf(env: Env, endpoint?: string): S3Access {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  const sessionToken = env.AWS_SESSION_TOKEN || undefined;
+  return {
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    endpoint: endpoint || undefined,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : undefined,
+  };
 }
 
 function limited(maxBytes: number, uri: string, hash: ReturnType<typeof createHash>): Transform {
@@ -52,6 +91,61 @@ function limited(maxBytes: number, uri: string, hash: ReturnType<typeof createHa
   });
 }
 
+/** RFC 3986 encoding of one path segment, the one SigV4 signs (encodeURIComponent leaves !'()* alone). */
+const encodeSegment = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The object's HTTPS (or the endpoint's) URL. */
+function objectUrl(s3: S3Access, bucket: string, key: string): URL {
+  const path = key.split('/').map(encodeSegment).join('/');
+  if (!s3.endpoint) return new URL(`https://${bucket}.s3.${s3.region}.amazonaws.com/${path}`);
+  const endpoint = new URL(s3.endpoint);
+  return new URL(`${endpoint.origin}${endpoint.pathname.replace(/\/+$/, '')}/${bucket}/${path}`);
+}
+
+/** A GET of the object signed with AWS Signature V4; a no (missing, denied, wrong region) is a JarUnavailableError. */
+async function openS3(uri: URL, options: FetchJarOptions): Promise<Readable> {
+  const bucket = uri.hostname;
+  let key = '';
+  try {
+    key = decodeURIComponent(uri.pathname.replace(/^\//, ''));
+  } catch {
+    // A % not followed by two hex digits: the key is named below as unreadable.
+  }
+  if (!bucket || !key) throw new JarUnavailableError(`${uri.href}: expected s3://<bucket>/<key> (a key %-encoded)`);
+  const s3 = options.s3;
+  if (!s3?.credentials)
+    throw new JarUnavailableError(
+      `${uri.href}: the worker has no S3 credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ` +
+        `(and AWS_SESSION_TOKEN for temporary ones, AWS_REGION for the bucket's region) in its environment`,
+    );
+  const url = objectUrl(s3, bucket, key);
+  const signed = sign(
+    { host: url.host, path: url.pathname, method: 'GET', service: 's3', region: s3.region },
+    s3.credentials,
+  );
+  const headers = Object.fromEntries(
+    Object.entries(signed.headers ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+  // No redirects followed: the signature is for this host, and S3 redirects only to say "another region".
+  const res = await request(url, { method: 'GET', headers, ...(options.signal ? { signal: options.signal } : {}) });
+  if (res.statusCode < 300) return res.body;
+  const text = (await res.body.text()).slice(0, 4096);
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const region = res.headers['x-amz-bucket-region'];
+  const what = `s3://${bucket}/${key}: ${url.origin} answered ${res.statusCode}${code ? ` ${code}` : ''}`;
+  // 5xx, 503 SlowDown, a temporary redirect: could not fetch, try again.
+  if (![301, 400, 403, 404].includes(res.statusCode)) throw new Error(what);
+  if (typeof region === 'string' && region !== s3.region)
+    throw new JarUnavailableError(`${what}: the bucket is in ${region}; set AWS_REGION=${region} on the worker`);
+  if (res.statusCode === 403)
+    throw new JarUnavailableError(
+      `${what}: check the worker's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that they may read it`,
+    );
+  if (res.statusCode === 404) throw new JarUnavailableError(`${what}: no such object (or bucket)`);
+  throw new JarUnavailableError(what);
+}
+
 async function open(uri: URL, options: FetchJarOptions): Promise<Readable> {
   if (uri.protocol === 'file:') {
     const file = fileURLToPath(uri);
@@ -59,6 +153,7 @@ async function open(uri: URL, options: FetchJarOptions): Promise<Readable> {
     if (!info?.isFile()) throw new JarUnavailableError(`${uri.href}: no such file on the worker`);
     return createReadStream(file);
   }
+  if (uri.protocol === 's3:') return openS3(uri, options);
   const dispatcher = getGlobalDispatcher().compose(interceptors.redirect({ maxRedirections: 5 }));
   const res = await request(uri, { method: 'GET', dispatcher, ...(options.signal ? { signal: options.signal } : {}) });
   if (res.statusCode === 404 || res.statusCode === 403 || res.statusCode === 401 || res.statusCode === 410) {
@@ -87,8 +182,6 @@ export async function fetchJar(jarURI: string, options: FetchJarOptions): Promis
       `jar URI scheme "${scheme}" is not allowed on this worker (setting sessionJob.jarSchemes: ` +
         `${options.schemes.join(', ')})`,
     );
-  if (scheme === 's3')
-    throw new JarUnavailableError(`${jarURI}: s3:// jars are not fetched by the worker yet; use https:// or file://`);
   const dir = options.dir ?? path.join(os.tmpdir(), 'flink-deploy-jars');
   await mkdir(dir, { recursive: true });
   const work = await mkdtemp(path.join(dir, 'fetch-'));

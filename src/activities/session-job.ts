@@ -11,7 +11,7 @@ import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal } from './poll';
-import { fetchJar, JarUnavailableError } from './session-jar';
+import { fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
 import type { SubmittedJob } from './types';
 
 /** Input of `submitSessionJob`. */
@@ -47,6 +47,8 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
     jar = await fetchJar(spec.job.jarURI, {
       schemes: deps.config.sessionJarSchemes,
       maxBytes: deps.config.sessionJarMaxMiB * 1024 * 1024,
+      // Read at each fetch: the worker's AWS variables, as any S3 client of it would.
+      s3: s3AccessOf(process.env, deps.config.sessionJarS3Endpoint),
       signal,
     });
   } catch (err) {

@@ -128,6 +128,11 @@ export interface Settings {
   sessionJarSchemes: SessionJarScheme[];
   /** The largest session job jar the worker fetches, MiB. @default 512 */
   sessionJarMaxMiB: number;
+  /**
+   * An S3-compatible server the worker fetches `s3://` jars from, path-style; unset: AWS S3. Credentials
+   * and region are the AWS variables of the worker's environment (src/activities/session-jar.ts).
+   */
+  sessionJarS3Endpoint?: string;
   /** How long one savepoint disposal may take, ms. @default 60000 */
   disposalTimeoutMs: number;
   /** How long removing the Deployments waits for their pods to go, ms. @default 120000 */
@@ -573,6 +578,19 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     description: 'the largest FlinkSessionJob jar the worker fetches, in MiB (a larger one fails the deploy)',
     default: '512',
     schema: count,
+  },
+  {
+    key: 'sessionJarS3Endpoint',
+    name: 'sessionJob.s3Endpoint',
+    group: SettingGroup.Worker,
+    flag: '--session-jar-s3-endpoint <url>',
+    env: ['FLINK_DEPLOY_SESSION_JAR_S3_ENDPOINT'],
+    // Credentials stay in the AWS variables every S3 client reads, not in a setting shown in help and errors.
+    description:
+      'S3-compatible server (MinIO, ...) the worker fetches s3:// jars from, path-style; credentials and ' +
+      'region: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION',
+    defaultText: 'none: AWS S3',
+    schema: httpUrl,
   },
   {
     key: 'disposalTimeoutMs',

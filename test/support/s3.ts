@@ -1,8 +1,8 @@
 /**
  * The local stack's S3-compatible server (S3Proxy, scripts/stack/s3proxy.sh): its endpoint and
- * the credentials the stack generated, and a reader that lists a bucket's objects straight
- * through the S3 API (AWS Signature V4, node:crypto), so a test sees what is really stored,
- * not what our record says.
+ * the credentials the stack generated, and helpers that list, put and delete a bucket's objects
+ * straight through the S3 API (AWS Signature V4, node:crypto), so a test sees what is really
+ * stored, not what our record says.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -50,21 +50,30 @@ export function s3Settings(): S3Settings {
   };
 }
 
-const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
 /** RFC 3986 encoding, as SigV4 wants it in the canonical query string. */
 const uriEncode = (s: string) =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** A GET on the bucket, signed with AWS Signature V4; returns the response body. */
-async function signedGet(s3: S3Settings, query: Record<string, string>): Promise<string> {
-  const url = new URL(`${s3.endpoint}/${s3.bucket}`);
+/**
+ * A request on the bucket (`key` unset) or one of its objects, signed with AWS Signature V4; returns the
+ * response body, fails naming the request and the answer.
+ */
+async function signedRequest(
+  s3: S3Settings,
+  method: 'GET' | 'PUT' | 'DELETE',
+  options: { key?: string; query?: Record<string, string>; body?: Buffer } = {},
+): Promise<string> {
+  const { query = {}, body = Buffer.alloc(0) } = options;
+  const objectPath = options.key === undefined ? '' : `/${options.key.split('/').map(uriEncode).join('/')}`;
+  const url = new URL(`${s3.endpoint}/${s3.bucket}${objectPath}`);
   const amzDate = new Date()
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
-  const payloadHash = sha256('');
+  const payloadHash = sha256(body);
   const canonicalQuery = Object.keys(query)
     .sort()
     .map((k) => `${uriEncode(k)}=${uriEncode(query[k]!)}`)
@@ -72,7 +81,7 @@ async function signedGet(s3: S3Settings, query: Record<string, string>): Promise
   const headers = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
   const signedHeaders = Object.keys(headers).join(';');
   const canonicalRequest = [
-    'GET',
+    method,
     url.pathname,
     canonicalQuery,
     ...Object.entries(headers).map(([k, v]) => `${k}:${v}`),
@@ -86,13 +95,26 @@ async function signedGet(s3: S3Settings, query: Record<string, string>): Promise
   const signature = createHmac('sha256', key).update(toSign).digest('hex');
   const authorization =
     `AWS4-HMAC-SHA256 Credential=${s3.accessKey}/${scope}, ` + `SignedHeaders=${signedHeaders}, Signature=${signature}`;
-  const res = await fetch(`${url.toString()}?${canonicalQuery}`, {
+  const res = await fetch(`${url.toString()}${canonicalQuery ? `?${canonicalQuery}` : ''}`, {
+    method,
     headers: { ...headers, authorization },
+    ...(method === 'PUT' ? { body } : {}),
     signal: AbortSignal.timeout(10_000),
   });
-  const body = await res.text();
-  if (!res.ok) throw new Error(`S3 GET ${url.pathname}?${canonicalQuery}: HTTP ${res.status}: ${body.slice(0, 300)}`);
-  return body;
+  const text = await res.text();
+  if (!res.ok)
+    throw new Error(`S3 ${method} ${url.pathname}?${canonicalQuery}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+/** Stores `body` as the object `key` in the stack's bucket (PutObject). */
+export async function putObject(key: string, body: Buffer, s3: S3Settings = s3Settings()): Promise<void> {
+  await signedRequest(s3, 'PUT', { key, body });
+}
+
+/** Deletes the object `key` from the stack's bucket (DeleteObject; a missing one is no error). */
+export async function deleteObject(key: string, s3: S3Settings = s3Settings()): Promise<void> {
+  await signedRequest(s3, 'DELETE', { key });
 }
 
 /** The keys of every object under `prefix` in the stack's bucket (ListObjectsV2, all pages). */
@@ -100,10 +122,8 @@ export async function listObjectKeys(prefix: string, s3: S3Settings = s3Settings
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const body = await signedGet(s3, {
-      'list-type': '2',
-      prefix,
-      ...(token !== undefined ? { 'continuation-token': token } : {}),
+    const body = await signedRequest(s3, 'GET', {
+      query: { 'list-type': '2', prefix, ...(token !== undefined ? { 'continuation-token': token } : {}) },
     });
     for (const m of body.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(decodeXml(m[1]!));
     token = /<IsTruncated>true<\/IsTruncated>/.test(body)
