@@ -7,6 +7,7 @@ import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import { sessionClusterProblem } from '../contract/session-jobs';
 import type { FlinkRestClient } from '../flink';
+import { checkpointRetentionKey } from '../spec/guarantees';
 import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
@@ -62,6 +63,19 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
 
 export function sessionJobActivities(deps: ActivityDeps) {
   return {
+    /** The FlinkSessionJobs recorded running on session cluster `cluster` (their records' names), by name. */
+    async sessionJobsOnCluster(input: { cluster: AppRef }): Promise<AppRef[]> {
+      const { cluster } = input;
+      return classified(`listing the session jobs of ${cluster.namespace}/${cluster.name}`, async () => {
+        const records = await deps.kube.records.listRecords<AppSpec>([cluster.namespace]);
+        return records
+          .flatMap((r) => (r instanceof Error ? [] : [r.record]))
+          .filter((r) => r.status === 'running' && r.lastAppliedSpec?.sessionJob?.deploymentName === cluster.name)
+          .map((r) => ({ namespace: r.namespace, name: r.app }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+      });
+    },
+
     /**
      * Before anything is torn down or recorded: the cluster checked and the job's jar staged on it
      * (so a jar that cannot be had fails here, the running job untouched).
@@ -90,7 +104,8 @@ export function sessionJobActivities(deps: ActivityDeps) {
         const known = async () => (await flink.listJobs({ signal })).some((j) => j.id === jobId);
         if (await known()) return { jobId, submitted: false };
         const jarId = await stagedJar(deps, flink, spec);
-        const config = spec.flinkConfiguration;
+        // Checkpoints retained on cancel, as an application's (a last-state upgrade cancels, then restores).
+        const config = { ...spec.flinkConfiguration, [checkpointRetentionKey]: 'RETAIN_ON_CANCELLATION' };
         try {
           await flink.runJar(
             {
@@ -102,7 +117,7 @@ export function sessionJobActivities(deps: ActivityDeps) {
               ...(input.restore
                 ? { savepointPath: input.restore.path, allowNonRestoredState: input.restore.allowNonRestoredState }
                 : {}),
-              ...(Object.keys(config).length > 0 ? { flinkConfiguration: config } : {}),
+              flinkConfiguration: config,
             },
             { signal },
           );

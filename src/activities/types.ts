@@ -168,6 +168,7 @@ export interface RemoveHaMetadataInput {
 /** The activities of a session job (src/activities/session-job.ts). */
 export interface SessionJobActivities {
   stageSessionJob(input: { spec: AppSpec }): Promise<void>;
+  sessionJobsOnCluster(input: { cluster: AppRef }): Promise<AppRef[]>;
   submitSessionJob(input: SubmitSessionJobInput): Promise<SubmittedJob>;
 }
 

@@ -2,7 +2,7 @@
  * `apply -f` of a file holding one FlinkStateSnapshot: a savepoint to take of the FlinkDeployment in its
  * jobReference runs the manual savepoint operation (the same workflow as `flink-deploy savepoint <app>`).
  * What cannot map yet is refused (exit 2, nothing started): registering an existing savepoint
- * (`alreadyExists: true`) and a snapshot of a FlinkSessionJob.
+ * (`alreadyExists: true`). A snapshot of a FlinkSessionJob is a savepoint of that job (its own record).
  */
 import type { Command } from 'commander';
 import type { CliContext } from './command-kit';
@@ -54,11 +54,9 @@ export async function applySnapshot(input: {
       `Start an application from it with spec.job.initialSavepointPath: ${snapshot.path ?? '<path>'}, or restore ` +
         'a deployed one with `flink-deploy rollback <app> --to-savepoint <path>`.',
     );
-  if (!snapshot.job || snapshot.job.kind !== 'FlinkDeployment')
-    throw refused(
-      `${where}: a snapshot of a FlinkSessionJob needs session mode, which is not supported yet`,
-      'Reference a FlinkDeployment (an application) in spec.jobReference.',
-    );
+  // A FlinkDeployment (an application) or a FlinkSessionJob: each has its own record under its name.
+  if (!snapshot.job)
+    throw refused(`${where}: no spec.jobReference`, 'Name the FlinkDeployment or FlinkSessionJob to snapshot.');
   const app = { namespace: snapshot.namespace, name: snapshot.job.name };
   if (input.dryRun) {
     output.data(

@@ -62,6 +62,7 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['savepointFallback', (s) => s.savepointFallback, ChangeEffect.Recorded],
   ['onJobFailure', (s) => s.onJobFailure, ChangeEffect.Recorded],
   ['upgradeStrategy', (s) => s.upgradeStrategy ?? 'recreate', ChangeEffect.Recorded],
+  ['upgrade.jobs', (s) => (s.carryJobsOnUpgrade ? 'carry-over' : 'refuse'), ChangeEffect.Recorded],
 ];
 
 /** Reactive mode rescales the job to the TaskManagers there are: parallelism is a scale. */

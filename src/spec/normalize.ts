@@ -244,6 +244,14 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       hint: 'Remove spec.flinkDeploy.upgrade (each FlinkSessionJob is upgraded on its own).',
     });
   else issues.push(...blueGreenIssues(blueGreen, job.jarURI));
+  const carryJobs = extension?.upgrade?.jobs === 'carry-over';
+  if (extension?.upgrade?.jobs !== undefined && !input.sessionCluster)
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.flinkDeploy.upgrade.jobs',
+      message: 'upgrade.jobs is about the FlinkSessionJobs of a session cluster; this application has spec.job',
+      hint: 'Remove spec.flinkDeploy.upgrade.jobs.',
+    });
 
   const common = spec.podTemplate as PodTemplate | undefined;
   const component = (
@@ -315,6 +323,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       : {}),
     ...(spec.ingress ? { ingress: normalizeIngress(spec.ingress, appRef) } : {}),
     ...(input.sessionCluster ? { sessionCluster: true } : {}),
+    ...(carryJobs && input.sessionCluster ? { carryJobsOnUpgrade: true } : {}),
     manifest: input.document,
   };
   return { spec: appSpec, issues, notes };

@@ -179,7 +179,13 @@ const flinkDeploy = z.strictObject({
   /** Run a savepoint/last-state application without JobManager HA (src/spec/high-availability.ts). */
   unsafeDisableJobManagerHA: z.boolean().optional(),
   /** How an upgrade replaces the running job (src/spec/types.ts UpgradeStrategy). */
-  upgrade: z.strictObject({ strategy: z.enum(Object.values(UpgradeStrategy)).optional() }).optional(),
+  upgrade: z
+    .strictObject({
+      strategy: z.enum(Object.values(UpgradeStrategy)).optional(),
+      /** A session cluster's upgrade while session jobs run on it: refused, or carried over (src/spec/types.ts). */
+      jobs: z.enum(['refuse', 'carry-over']).optional(),
+    })
+    .optional(),
 });
 
 /** `spec` of a FlinkDeployment. */

@@ -185,6 +185,12 @@ export interface AppSpec {
    */
   sessionCluster?: true;
   /**
+   * `spec.flinkDeploy.upgrade.jobs: carry-over`, present only then (a session cluster): an upgrade of the
+   * cluster suspends the FlinkSessionJobs running on it (each with a savepoint, under its own lock), rolls
+   * the cluster out, and resumes them from those savepoints. Absent: the upgrade is refused while jobs run.
+   */
+  carryJobsOnUpgrade?: true;
+  /**
    * Present only for a FlinkSessionJob (docs/spec.md, "Session jobs"): a job submitted to the session
    * cluster `deploymentName` in the same namespace, with a record and lock of its own under its name.
    * Its cluster-level fields (image, flinkVersion, jobManager, taskManager, slots) are placeholders the

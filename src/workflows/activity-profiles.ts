@@ -150,7 +150,9 @@ export const rescaling = proxyActivities<RescaleActivities>({
  * is 2 min). 10 attempts: each submit looks for our job id first, so a retry never submits twice; a
  * refusal (InvalidSpec: no such cluster, a jar that cannot be had; FlinkRefused) is final.
  */
-export const sessionJob = proxyActivities<Pick<Activities, 'stageSessionJob' | 'submitSessionJob'>>({
+export const sessionJob = proxyActivities<
+  Pick<Activities, 'stageSessionJob' | 'submitSessionJob' | 'sessionJobsOnCluster'>
+>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 10, nonRetryableErrorTypes },
 });

@@ -17,6 +17,7 @@ import { Phase } from '../contract/phases';
 import { Operation, Outcome } from '../contract/operations';
 import type { BodyResult, OperationContext } from './operation';
 import { ingressBody } from './ingress';
+import { carryJobsOver, CarryJobsPatch } from './carry-jobs';
 import { busyRefusal, kindChangeRefusal, sessionClusterStep, type BusyAction } from './decisions/session-cluster';
 
 /** `patched()` id: a session cluster spec takes the session cluster path (apply, suspend, resume, delete). */
@@ -72,7 +73,14 @@ async function rolloutCluster(ctx: OperationContext, spec: AppSpec, generation: 
   });
 }
 
-function deployed(ctx: OperationContext, operation: Operation, spec: AppSpec, generation: number, what: string) {
+function deployed(
+  ctx: OperationContext,
+  operation: Operation,
+  spec: AppSpec,
+  generation: number,
+  what: string,
+  carried = '',
+) {
   const slots = spec.taskManager.replicas * spec.slotsPerTaskManager;
   return {
     result: {
@@ -80,7 +88,7 @@ function deployed(ctx: OperationContext, operation: Operation, spec: AppSpec, ge
       outcome: Outcome.Succeeded,
       message:
         `${what}: session cluster ${ctx.app.namespace}/${ctx.app.name} is ready (generation ${generation}, ` +
-        `${spec.taskManager.replicas} TaskManager(s), ${slots} slots)`,
+        `${spec.taskManager.replicas} TaskManager(s), ${slots} slots)${carried}`,
     },
     finalChanges: [{ kind: 'cluster-ready' as const, generation, spec }],
   };
@@ -116,11 +124,19 @@ export async function sessionClusterApplyBody(
       };
     case 'ingress':
       return ingressBody(ctx, { spec, triggerId: input.triggerId, savepoint: false });
-    case 'redeploy':
+    case 'redeploy': {
       ctx.progress.setOperation(Operation.Upgrade);
-      if (state.status === 'running') await refuseWhileJobsRun(ctx, 'upgrade');
-      await rolloutCluster(ctx, spec, generation);
-      return deployed(ctx, Operation.Upgrade, spec, generation, `upgraded (${change.summary})`);
+      const redeploy = async () => {
+        if (state.status === 'running') await refuseWhileJobsRun(ctx, 'upgrade');
+        await rolloutCluster(ctx, spec, generation);
+      };
+      // The session jobs carried over (suspended, the cluster rolled out, resumed), when the spec says so.
+      let carried = '';
+      if (state.status === 'running' && spec.carryJobsOnUpgrade && patched(CarryJobsPatch))
+        carried = await carryJobsOver(ctx, redeploy);
+      else await redeploy();
+      return deployed(ctx, Operation.Upgrade, spec, generation, `upgraded (${change.summary})`, carried);
+    }
     case 'none':
     default:
       return {

@@ -2,8 +2,10 @@
  * FlinkSessionJobs on one session cluster, through the CLI, on the local stack: two counter jobs
  * submitted (their jar fetched by the worker from file://, uploaded once), one upgraded with a
  * savepoint while the other runs on untouched (restored from THAT savepoint, every key continued),
- * one suspended and resumed while the other runs, a job naming no session cluster refused with
- * nothing created, both deleted with their Services.
+ * one suspended and resumed while the other runs, a manual savepoint, a last-state upgrade (restored
+ * from the checkpoint retained on cancel), a rollback on request, a job naming no session cluster
+ * refused with nothing created, the cluster's upgrade refused under its jobs and then, with
+ * upgrade.jobs: carry-over, carrying both over from their savepoints; both deleted with their Services.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import {
   kube,
   newCountsOfEveryKey,
   readRecord,
+  sameLocation,
 } from '../support/e2e';
 import { counterJob } from '../support/counter-job';
 
@@ -46,7 +49,7 @@ function file(name: string, text: string): string {
 }
 
 /** A counter session job writing to its own folder `out` (one per generation). */
-function jobManifest(name: string, out: string, deploymentName = cluster): string {
+function jobManifest(name: string, out: string, deploymentName = cluster, upgradeMode = 'savepoint'): string {
   const args = ['--keys', '4', '--rate', '20', '--output', env.outputDir(name, out)];
   return file(
     `${name}-${out}.yaml`,
@@ -60,7 +63,7 @@ spec:
     entryClass: ${counterJob.mainClass}
     args: ${JSON.stringify(args)}
     parallelism: 1
-    upgradeMode: savepoint
+    upgradeMode: ${upgradeMode}
 `,
   );
 }
@@ -86,8 +89,9 @@ test(
     const [a, b] = [await readRecord(env.namespace, 'a'), await readRecord(env.namespace, 'b')];
     expect({ a: a.status, b: b.status }).toEqual({ a: 'running', b: 'running' });
     const shared = await flinkOf(env.namespace, cluster);
+    // Asked of the cluster's JobManager of the moment (its address changes with a new generation).
     const running = async () =>
-      (await shared.jobsOverview())
+      (await (await flinkOf(env.namespace, cluster)).jobsOverview())
         .filter((j) => j.state === 'RUNNING')
         .map((j) => j.jid)
         .sort();
@@ -125,9 +129,68 @@ test(
     await expectRestoredFrom(env.namespace, 'b', resumed.jobId!, suspendSavepoint?.location);
     expect(await running()).toEqual([upgraded.jobId, resumed.jobId].sort());
 
+    // A manual savepoint of b: taken on the cluster, recorded, the job runs on.
+    const manual = await env.cli(['savepoint', 'b', '-n', env.namespace, '--wait', '--timeout', '3m']);
+    expect(manual.code).toBe(0);
+    const saved = (await readRecord(env.namespace, 'b')).savepoints.find((s) => s.kind === 'manual');
+    expect(saved?.jobId).toBe(resumed.jobId);
+    expect((await shared.checkpoints(resumed.jobId!)).latestSavepoint?.externalPath).toBeTruthy();
+    expect(
+      sameLocation((await shared.checkpoints(resumed.jobId!)).latestSavepoint?.externalPath, saved?.location),
+    ).toBe(true);
+
+    // A last-state upgrade of b: cancelled, restored from its latest checkpoint (retained on cancel).
+    const lastState = await apply(jobManifest('b', 'gen-3', cluster, 'last-state'));
+    expect(lastState.code).toBe(0);
+    const b3 = await readRecord(env.namespace, 'b');
+    const checkpoint = b3.savepoints.find((s) => s.kind === 'checkpoint');
+    expect(checkpoint?.jobId).toBe(resumed.jobId);
+    expect(sameLocation((await shared.checkpoints(b3.jobId!)).latestRestored?.externalPath, checkpoint?.location)).toBe(
+      true,
+    );
+    const old = countsByKey(env.outputDir('b', 'gen-1'));
+    for (const k of continuity(old, await newCountsOfEveryKey(env.outputDir('b', 'gen-3')))) {
+      const restored = (k.firstNew ?? 0) - 1;
+      expect(restored).toBeGreaterThan(0);
+    }
+
+    // A rollback of a on request: its last stable version again, from a fresh savepoint of the running job.
+    const rollback = await env.cli(['rollback', 'a', '-n', env.namespace, '--wait', '--timeout', '6m']);
+    expect(rollback.code).toBe(0);
+    const back = await readRecord(env.namespace, 'a');
+    const fresh = back.savepoints.find((s) => s.jobId === upgraded.jobId);
+    expect(back.jobId).not.toBe(upgraded.jobId);
+    expect(sameLocation(back.restoredFrom, fresh?.location)).toBe(true);
+    await expectRestoredFrom(env.namespace, 'a', back.jobId!, fresh?.location);
+    expect(await running()).toEqual([back.jobId, b3.jobId].sort());
+
     // The cluster is not upgraded under its jobs.
     const busy = await apply(file('cluster-2.yaml', clusterManifest.replace('replicas: 1', 'replicas: 2')));
     expect(busy.code).toBe(2);
+
+    // With upgrade.jobs: carry-over, the cluster's upgrade suspends both jobs with a savepoint each, rolls the
+    // cluster out as a new generation, and resumes each from THAT savepoint: every key continues.
+    const [aBefore, bBefore] = [await readRecord(env.namespace, 'a'), await readRecord(env.namespace, 'b')];
+    const carryOver = '  flinkDeploy: {upgrade: {jobs: carry-over}}\n';
+    const carry = `${clusterManifest.replace('replicas: 1', 'replicas: 2')}${carryOver}`;
+    const carried = await apply(file('cluster-3.yaml', carry));
+    expect(carried.code).toBe(0);
+    expect(carried.stdout + carried.stderr).toContain('session jobs carried over');
+    expect(await readRecord(env.namespace, cluster)).toMatchObject({ status: 'running', generation: 2 });
+    for (const [job, before] of [
+      ['a', aBefore],
+      ['b', bBefore],
+    ] as const) {
+      const after = await readRecord(env.namespace, job);
+      const secured = after.savepoints.find((s) => s.kind === 'suspend' && s.jobId === before.jobId);
+      expect({ job, status: after.status, moved: after.jobId !== before.jobId }).toEqual({
+        job,
+        status: 'running',
+        moved: true,
+      });
+      await expectRestoredFrom(env.namespace, job, after.jobId!, secured?.location);
+    }
+    expect((await flinkOf(env.namespace, cluster).then((f) => f.overview())).taskmanagers).toBe(2);
 
     for (const job of ['a', 'b']) {
       const deleted = await env.cli(['delete', job, '-n', env.namespace, '--wait', '--timeout', '5m']);

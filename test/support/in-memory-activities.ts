@@ -61,6 +61,8 @@ export interface Script {
   sessionJobs?: SessionClusterJob[];
   /** Session job: stageSessionJob refuses these jar URIs (InvalidSpec), as a jar that cannot be fetched. */
   stageRefusedJars?: string[];
+  /** Session cluster: the session jobs recorded running on it (sessionJobsOnCluster). */
+  sessionJobRecords?: { namespace: string; name: string }[];
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -294,6 +296,10 @@ export class InMemoryCluster {
           throw new Error('POST /jars/job.jar/run: socket hang up');
         }
         return { jobId: input.jobId, submitted: true };
+      },
+      sessionJobsOnCluster: async (input) => {
+        log('sessionJobsOnCluster', input);
+        return this.script.sessionJobRecords ?? [];
       },
       stageSessionJob: async (input) => {
         log('stageSessionJob', input);

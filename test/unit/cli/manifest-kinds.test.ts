@@ -156,6 +156,14 @@ test('apply of a FlinkStateSnapshot: a savepoint to take is the savepoint operat
     operation: 'savepoint',
     app: { namespace: 'default', name: 'example-deployment' },
   });
+  const ofSessionJob = file(
+    'session-job-snapshot.yaml',
+    'apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s3, namespace: team}\n' +
+      'spec: {savepoint: {}, jobReference: {kind: FlinkSessionJob, name: orders}}\n',
+  );
+  const jobDry = await run(['apply', '-f', ofSessionJob, '--dry-run', '-o', 'json']);
+  expect(jobDry.code).toBe(0);
+  expect(JSON.parse(jobDry.out)).toMatchObject({ operation: 'savepoint', app: { namespace: 'team', name: 'orders' } });
   const register = file(
     'register.yaml',
     'apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s2}\n' +

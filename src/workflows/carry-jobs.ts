@@ -1,0 +1,104 @@
+/**
+ * A session cluster's upgrade that carries its FlinkSessionJobs over (`spec.flinkDeploy.upgrade.jobs:
+ * carry-over`, AppSpec.carryJobsOnUpgrade; docs/workflows.md, "session clusters"): each session job
+ * recorded running on the cluster is suspended (a child `suspend` run under the job's own lock and
+ * workflow id: stopped with a savepoint, recorded), the cluster is rolled out, and each is resumed from
+ * that savepoint (a child `resume`). A job that cannot be suspended ends the upgrade before the cluster
+ * is touched, the others resumed; a cluster that does not come up leaves them suspended, and says so.
+ * Behind `patched('session-cluster-carry-jobs')`.
+ */
+import { ApplicationFailure, executeChild, ParentClosePolicy } from '@temporalio/workflow';
+import type { AppRef } from '../contract/app';
+import { FailureType } from '../contract/failures';
+import { operationWorkflowId } from '../contract/ids';
+import { Operation, type OperationResult } from '../contract/operations';
+import { Phase } from '../contract/phases';
+import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
+import { sessionJob } from './activity-profiles';
+import { applicationFailureOf, type OperationContext } from './operation';
+
+/** `patched()` id: a session cluster's upgrade carries its session jobs over when its spec says so. */
+export const CarryJobsPatch = 'session-cluster-carry-jobs';
+
+type Child = 'suspend' | 'resume';
+
+/** One child operation on a session job, under its own workflow id (so its lock and history are its own). */
+function runOn(ctx: OperationContext, job: AppRef, workflow: Child): Promise<OperationResult> {
+  return executeChild(workflow, {
+    workflowId: operationWorkflowId(job),
+    args: [{ app: job }],
+    // The job's operation finishes on its own, whatever happens to the cluster's upgrade.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    typedSearchAttributes: [
+      { key: FlinkApplication, value: job.name },
+      { key: FlinkNamespace, value: job.namespace },
+      { key: FlinkOperation, value: workflow === 'suspend' ? Operation.Suspend : Operation.Resume },
+    ],
+    staticSummary: `${workflow} of ${job.namespace}/${job.name} (upgrade of session cluster ${ctx.app.name})`,
+  });
+}
+
+/** Runs `workflow` on each job at once; the jobs it succeeded on, and why it failed on the others. */
+async function onEach(ctx: OperationContext, jobs: AppRef[], workflow: Child) {
+  const settled = await Promise.allSettled(jobs.map((job) => runOn(ctx, job, workflow)));
+  const done: AppRef[] = [];
+  const failed: string[] = [];
+  settled.forEach((s, i) => {
+    const job = jobs[i]!;
+    if (s.status === 'fulfilled') done.push(job);
+    else failed.push(`${job.name}: ${applicationFailureOf(s.reason)?.message ?? String(s.reason)}`);
+  });
+  return { done, failed };
+}
+
+const names = (jobs: AppRef[]) => jobs.map((j) => j.name).join(', ');
+
+/**
+ * Suspends the session jobs running on the cluster, runs `rollout` (the cluster's own steps: the
+ * refusal of jobs not ours, the redeploy), resumes them; returns the words for the result.
+ */
+export async function carryJobsOver(ctx: OperationContext, rollout: () => Promise<void>): Promise<string> {
+  const { namespace, name } = ctx.app;
+  const jobs = await sessionJob.sessionJobsOnCluster({ cluster: ctx.app });
+  if (jobs.length > 0) {
+    await ctx.enterPhase(
+      Phase.Savepointing,
+      `suspending the session jobs on ${namespace}/${name} with a savepoint each: ${names(jobs)}`,
+    );
+  }
+  const suspended = await onEach(ctx, jobs, 'suspend');
+  const resumeBack = async (why: string): Promise<never> => {
+    const back = await onEach(ctx, suspended.done, 'resume');
+    const left = back.failed.length ? `; not resumed (run flink-deploy resume): ${back.failed.join('; ')}` : '';
+    const again = back.done.length ? `, ${names(back.done)} resumed` : '';
+    throw ApplicationFailure.create({
+      type: FailureType.SessionClusterBusy,
+      nonRetryable: true,
+      message:
+        `the upgrade of session cluster ${namespace}/${name} did not start: ${why}; nothing of the cluster ` +
+        `changed${again}${left}`,
+    });
+  };
+  if (suspended.failed.length) await resumeBack(`could not suspend ${suspended.failed.join('; ')}`);
+  try {
+    await rollout();
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (failure?.type === FailureType.SessionClusterBusy) await resumeBack(failure.message);
+    if (!suspended.done.length) throw err;
+    throw ApplicationFailure.create({
+      type: failure?.type ?? FailureType.DeploymentUnhealthy,
+      nonRetryable: true,
+      message:
+        `${failure?.message ?? String(err)}; the session jobs ${names(suspended.done)} stay suspended with their ` +
+        `savepoints: resume each once the cluster runs (flink-deploy resume <job> -n ${namespace})`,
+    });
+  }
+  if (!suspended.done.length) return '';
+  await ctx.enterPhase(Phase.Deploying, `resuming the session jobs from their savepoints: ${names(suspended.done)}`);
+  const resumed = await onEach(ctx, suspended.done, 'resume');
+  const failed = resumed.failed.length
+    ? `; NOT resumed (run flink-deploy resume <job> -n ${namespace}): ${resumed.failed.join('; ')}`
+    : '';
+  return `; session jobs carried over (suspended with a savepoint, resumed from it): ${names(resumed.done)}${failed}`;
+}
