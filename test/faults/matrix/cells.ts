@@ -20,6 +20,8 @@ export const Operations = [
   'rescale-in-place',
   'upgrade-blue-green',
   'rollback-auto-blue-green',
+  /** A FlinkSessionJob upgraded with a savepoint on its session cluster (issue 16). */
+  'upgrade-session-job',
 ] as const;
 export type OperationName = (typeof Operations)[number];
 
@@ -79,6 +81,9 @@ export const InjectionPoints: Record<OperationName, readonly string[]> = {
     AfterStopTrigger,
   ],
   'rollback-auto-blue-green': ['StartingCluster', 'Savepointing', 'Submitting', 'WaitingForStable', 'RollingBack'],
+  // A session job (issue 16): its jar staged in the pre-flight, the job stopped with a savepoint (the stop goes to
+  // `<job>-rest`, a Service to the cluster's JobManager), then its Service applied and the job submitted by REST.
+  'upgrade-session-job': ['Locking', 'Planning', 'Savepointing', 'Submitting', 'WaitingForStable', AfterStopTrigger],
 };
 
 /** The faults (test/faults/matrix/faults.ts injects them). */

@@ -17,6 +17,8 @@ export interface FaultContext {
   env: MatrixEnv;
   proxy: FaultProxy;
   app: string;
+  /** Whose JobManager pods the JobManager faults hit: the app's, or a session job's cluster's. */
+  jobManagersOf: string;
   /** The stability timeout of the cell's manifests (s): "worker down longer than" this. */
   stabilityTimeoutSeconds: number;
 }
@@ -92,13 +94,13 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
   'temporal-restart': () => restartComponent('temporal', 3000),
   'apiserver-restart': () => restartComponent('kube-apiserver', 3000),
   'node-agent-restart': () => restartComponent('node-agent', 1000),
-  'jobmanager-delete': async ({ env, app }) => {
-    const pods = await jobManagerPods(app, env.namespace);
+  'jobmanager-delete': async ({ env, jobManagersOf }) => {
+    const pods = await jobManagerPods(jobManagersOf, env.namespace);
     for (const p of pods) await core.deleteNamespacedPod({ namespace: env.namespace, name: p.metadata!.name! });
     return `deleted JobManager pods: ${pods.map((p) => p.metadata?.name).join(', ') || 'none (none was there)'}`;
   },
-  'jobmanager-sigstop': async ({ env, app }) => {
-    const pods = await jobManagerPods(app, env.namespace);
+  'jobmanager-sigstop': async ({ env, jobManagersOf }) => {
+    const pods = await jobManagerPods(jobManagersOf, env.namespace);
     const pids = findPodProcesses().filter((p) => pods.some((pod) => pod.metadata?.uid === p.podUid));
     for (const p of pids) process.kill(p.pid, 'SIGSTOP');
     await sleep(5000);

@@ -65,10 +65,12 @@ export function outcomeInvariants(o: RunOutcome): InvariantResult[] {
 export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult[]> {
   const { env, app } = o.run;
   const record = await readRecord(env.namespace, app);
+  // A session job's JobManager is its cluster's (the job's Flink calls go through `<job>-rest` to it).
+  const jobManagersOf = o.scenario.sessionCluster?.(o.run) ?? app;
   const jms = (
     await core.listNamespacedPod({
       namespace: env.namespace,
-      labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
+      labelSelector: `app.kubernetes.io/instance=${jobManagersOf},app.kubernetes.io/component=jobmanager`,
     })
   ).items.filter((p) => !p.metadata?.deletionTimestamp);
   if (o.scenario.end === 'suspended') {

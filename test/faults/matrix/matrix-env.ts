@@ -15,6 +15,8 @@ export class MatrixEnv extends E2eEnv {
 
   constructor(prefix: string) {
     super(prefix);
+    // The session job cells' jar is the local counter job (file://), fetched by the worker.
+    this.extraEnv = { FLINK_DEPLOY_SESSION_JAR_SCHEMES: 'https,s3,file' };
     const pki = path.join(stack.dir, 'pki');
     const server = /server:\s*(\S+)/.exec(readFileSync(stack.kubeconfig, 'utf8'))?.[1];
     if (!server) throw new Error(`no server in ${stack.kubeconfig}`);

@@ -55,6 +55,9 @@ test.each(runs)(
       result = await runCell({ env, client, cell, run, n, commit, setUp: true });
       appendResult(results, result);
     } finally {
+      // A session job's cluster first: its pods (`<app>-sc-…`) are among those removeApp waits for.
+      const cluster = scenarios[cell.operation].sessionCluster?.(run);
+      if (cluster) await removeApp(env.namespace, cluster).catch(() => undefined);
       await removeApp(env.namespace, app).catch(() => undefined);
     }
     expect({ error: result.error, failed: result.invariants.filter((i) => !i.ok) }).toEqual({

@@ -7,6 +7,7 @@ import type { OutputMark } from '../../../scripts/lib/counter-app';
 import { markOutput, newCountsOfEveryKey, readRecord, type CliResult } from '../../support/e2e';
 import type { OperationName } from './cells';
 import type { MatrixEnv } from './matrix-env';
+import { sessionClusterManifest, sessionClusterOf, sessionJobManifest } from './session-job';
 
 /**
  * Stability of every manifest of the matrix: a short window; a timeout the long worker outage exceeds, long
@@ -55,6 +56,11 @@ export interface OperationScenario {
   restores: boolean;
   /** The workflow whose phase the injection polls (undefined: the record's phase, for periodic runs). */
   workflowId(run: RunContext): string | undefined;
+  /**
+   * A session job's cluster (undefined: the application runs its own): whose JobManager pods the watcher,
+   * the end state and the JobManager faults look at, and what the harness removes after the run.
+   */
+  sessionCluster?(run: RunContext): string;
 }
 
 /** The adaptive scheduler without its cool-down between rescales (rescale-in-place). */
@@ -107,6 +113,30 @@ function upgrade(mode: 'savepoint' | 'last-state' | 'stateless', continuity: Con
     workflowId: opId,
   };
 }
+
+/**
+ * A FlinkSessionJob upgraded with a savepoint (issue 16): its own session cluster and the counter job at
+ * parallelism 1 set up, then the job applied with other args (parallelism 2, its own output folder).
+ */
+const upgradeSessionJob: OperationScenario = {
+  setup: async (run) => {
+    await must('session cluster', apply(run, sessionClusterManifest(run.env, run.app, stability)));
+    await must(
+      'first submit',
+      apply(run, sessionJobManifest(run.env, run.app, { output: run.before, parallelism: 1 })),
+    );
+    await newCountsOfEveryKey(run.before);
+    run.jobIdBefore = (await readRecord(run.env.namespace, run.app)).jobId ?? undefined;
+  },
+  act: (run) => apply(run, sessionJobManifest(run.env, run.app, { output: run.after, parallelism: 2 })),
+  accepted: ['succeeded'],
+  newOutput: true,
+  end: 'running',
+  continuity: 'exact',
+  restores: true,
+  workflowId: opId,
+  sessionCluster: (run) => sessionClusterOf(run.app),
+};
 
 export const scenarios: Record<OperationName, OperationScenario> = {
   deploy: {
@@ -246,6 +276,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     restores: true,
     workflowId: opId,
   },
+  'upgrade-session-job': upgradeSessionJob,
 };
 
 /** Periodic savepoints: a schedule every 10 s keeping 2, run until 4 periodic savepoints are recorded (or 4 min). */

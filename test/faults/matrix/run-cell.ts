@@ -58,7 +58,9 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
   try {
     if (setUp) await scenario.setup(run);
     run.startMark = markOutput(run.before);
-    const watcher = watchForTwoJobs(env.namespace, run.app);
+    // A session job has no JobManager of its own: its cluster's, which runs no other job in the cell.
+    const jobManagersOf = scenario.sessionCluster?.(run) ?? run.app;
+    const watcher = watchForTwoJobs(env.namespace, jobManagersOf);
     const ended = new AbortController();
     const acting = scenario.act(run).finally(() => ended.abort());
     const target: PointTarget = {
@@ -78,6 +80,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
           env,
           proxy: env.proxy,
           app: run.app,
+          jobManagersOf,
           stabilityTimeoutSeconds: stability.timeoutSeconds,
         });
       } finally {
