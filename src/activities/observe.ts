@@ -98,17 +98,28 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
     }
   }
 
-  /** The live JobManager Deployment: `<app>-jobmanager`, or a blue-green generation's `<app>-g<N>-jobmanager`. */
-  function jobManagerOf(record: DeployStateRecord<AppSpec>): string {
-    return isBlueGreen(record.lastAppliedSpec ?? undefined)
+  /**
+   * What the Events are about: the live JobManager Deployment (`<app>-jobmanager`, or a blue-green
+   * generation's `<app>-g<N>-jobmanager`); a session job's `<job>-rest` Service (it has no Deployment).
+   */
+  function eventObjectOf(record: DeployStateRecord<AppSpec>): { apiVersion: string; kind: string; name: string } {
+    const spec = record.lastAppliedSpec ?? undefined;
+    if (spec?.sessionJob) return { apiVersion: 'v1', kind: 'Service', name: objectNames(record.app).restService };
+    const name = isBlueGreen(spec)
       ? generationObjectNames(record.app, record.generation).jobManager
       : objectNames(record.app).jobManager;
+    return { apiVersion: 'apps/v1', kind: 'Deployment', name };
   }
 
-  async function tell(app: AppRef, jobManager: string, health: Health, message: string): Promise<void> {
+  async function tell(
+    app: AppRef,
+    about: { apiVersion: string; kind: string; name: string },
+    health: Health,
+    message: string,
+  ): Promise<void> {
     try {
       await deps.kube.recordEvent({
-        involved: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: app.namespace, name: jobManager },
+        involved: { ...about, namespace: app.namespace },
         reason: HealthEventReason[health],
         message,
         type: health === Health.Healthy ? 'Normal' : 'Warning',
@@ -147,9 +158,8 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
     const judged = judgeHealth({ observation, previous, jobId, spec, now: at });
     const observed = nextObserved({ previous, jobId, judged, observation, now: at });
     const changed = judged.health !== (previous?.health ?? Health.Healthy);
-    const jobManager = jobManagerOf(record);
-    if (changed)
-      await tell(app, jobManager, judged.health, `${judged.message} (was ${previous?.health ?? Health.Healthy})`);
+    const about = eventObjectOf(record);
+    if (changed) await tell(app, about, judged.health, `${judged.message} (was ${previous?.health ?? Health.Healthy})`);
     const stale = !previous || at - Date.parse(previous.observedAt) >= REFRESH_INTERVALS * intervalMs;
     if (changed || stale || previous?.jobId !== jobId) await write(app, jobId, observed);
     const savepoint = record.savepoints.filter((s) => !s.disposed).at(-1);
@@ -169,7 +179,7 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
       now: at,
     });
     if (decision.kind === 'alert' && decision.why)
-      await tell(app, jobManager, Health.Failed, `job ${jobId} FAILED, ${decision.why}`);
+      await tell(app, about, Health.Failed, `job ${jobId} FAILED, ${decision.why}`);
     if (decision.kind !== 'restart') return undefined;
     return {
       app,

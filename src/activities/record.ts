@@ -25,12 +25,24 @@ import type { AppSpec } from '../spec/types';
 export function recordActivities(deps: ActivityDeps) {
   const store = deps.kube.records;
   const now = () => deps.now?.() ?? new Date();
-  /** One Event; a failure to write it is logged, never fails the operation (the record is the truth). */
-  async function announce(app: AppRef, reason: string, message: string, warning = false): Promise<void> {
-    const involved = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: app.namespace };
+  /**
+   * One Event; a failure to write it is logged, never fails the operation (the record is the truth). On the
+   * JobManager Deployment; a session job (it has none) on its `<job>-rest` Service.
+   */
+  async function announce(
+    app: AppRef,
+    reason: string,
+    message: string,
+    warning = false,
+    spec?: AppSpec | null,
+  ): Promise<void> {
+    const names = objectNames(app.name);
+    const involved = spec?.sessionJob
+      ? { apiVersion: 'v1', kind: 'Service', namespace: app.namespace, name: names.restService }
+      : { apiVersion: 'apps/v1', kind: 'Deployment', namespace: app.namespace, name: names.jobManager };
     try {
       await deps.kube.recordEvent({
-        involved: { ...involved, name: objectNames(app.name).jobManager },
+        involved,
         reason,
         message,
         type: warning ? 'Warning' : 'Normal',
@@ -101,7 +113,8 @@ export function recordActivities(deps: ActivityDeps) {
           locked = await take(); // another operation may have taken it since: LockHeldError again
         }
         if (locked.acquisition === 'acquired') {
-          await announce(input.app, 'OperationStarted', `${input.operation} started (workflow ${input.workflowId})`);
+          const started = `${input.operation} started (workflow ${input.workflowId})`;
+          await announce(input.app, 'OperationStarted', started, false, locked.record.lastAppliedSpec);
         }
         return toDeployedState(before ? locked.record : undefined);
       });
@@ -138,7 +151,8 @@ export function recordActivities(deps: ActivityDeps) {
           if (over && written.written) Context.current().log.warn(over);
           if (entered && written.written) {
             const { phase, details } = entered;
-            await announce(input.app, phase, `${phase}${details ? `: ${details}` : ''}`);
+            const spec = written.record.lastAppliedSpec;
+            await announce(input.app, phase, `${phase}${details ? `: ${details}` : ''}`, false, spec);
           }
           if (ended && input.end && written.written) {
             const { operation, outcome } = input.end;
@@ -148,7 +162,8 @@ export function recordActivities(deps: ActivityDeps) {
           if (ended && input.end) {
             const { operation, outcome, message } = input.end;
             const ok = outcome === Outcome.Succeeded || outcome === Outcome.NoChange || outcome === Outcome.Skipped;
-            await announce(input.app, `Operation${pascal(outcome)}`, `${operation} ${outcome}: ${message}`, !ok);
+            const said = `${operation} ${outcome}: ${message}`;
+            await announce(input.app, `Operation${pascal(outcome)}`, said, !ok, written.record.lastAppliedSpec);
           }
         },
       );

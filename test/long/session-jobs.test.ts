@@ -11,8 +11,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   continuity,
+  core,
   countsByKey,
   E2eEnv,
+  eventually,
   expectRestoredFrom,
   flinkOf,
   kube,
@@ -115,6 +117,16 @@ test(
     expect(keys.every((k) => k.lastOld! > 1 && k.newLines >= 3)).toBe(true);
     expect((await readRecord(env.namespace, 'b')).jobId).toBe(b.jobId);
     expect(await running()).toEqual([upgraded.jobId, b.jobId].sort());
+    // People see the upgrade's Events on the job's own object, its Service (kubectl describe service a-rest).
+    const events = await core.listNamespacedEvent({
+      namespace: env.namespace,
+      fieldSelector: 'involvedObject.name=a-rest',
+    });
+    const service = await core.readNamespacedService({ name: 'a-rest', namespace: env.namespace });
+    const told = events.items.filter((e) => e.involvedObject.uid === service.metadata?.uid).map((e) => e.reason);
+    expect(told).toEqual(
+      expect.arrayContaining(['Savepointing', 'Submitting', 'WaitingForStable', 'OperationSucceeded']),
+    );
 
     // Suspend b: its job stops with a savepoint, a runs on; resume b from that savepoint.
     const suspend = await env.cli(['suspend', 'b', '-n', env.namespace, '--wait', '--timeout', '5m']);
@@ -134,10 +146,12 @@ test(
     expect(manual.code).toBe(0);
     const saved = (await readRecord(env.namespace, 'b')).savepoints.find((s) => s.kind === 'manual');
     expect(saved?.jobId).toBe(resumed.jobId);
-    expect((await shared.checkpoints(resumed.jobId!)).latestSavepoint?.externalPath).toBeTruthy();
-    expect(
-      sameLocation((await shared.checkpoints(resumed.jobId!)).latestSavepoint?.externalPath, saved?.location),
-    ).toBe(true);
+    // Flink's checkpoint statistics are cached for a few seconds: it says so once they refresh.
+    await eventually("Flink lists the manual savepoint as the job's latest", async () =>
+      sameLocation((await shared.checkpoints(resumed.jobId!)).latestSavepoint?.externalPath, saved?.location)
+        ? true
+        : undefined,
+    );
 
     // A last-state upgrade of b: cancelled, restored from its latest checkpoint (retained on cancel).
     const lastState = await apply(jobManifest('b', 'gen-3', cluster, 'last-state'));
@@ -168,8 +182,9 @@ test(
     const busy = await apply(file('cluster-2.yaml', clusterManifest.replace('replicas: 1', 'replicas: 2')));
     expect(busy.code).toBe(2);
 
-    // With upgrade.jobs: carry-over, the cluster's upgrade suspends both jobs with a savepoint each, rolls the
-    // cluster out as a new generation, and resumes each from THAT savepoint: every key continues.
+    // With upgrade.jobs: carry-over, the cluster's upgrade suspends both jobs (a with a savepoint, b, now
+    // last-state, with its latest checkpoint), rolls the cluster out as a new generation, and resumes each
+    // from THAT state, as Flink says.
     const [aBefore, bBefore] = [await readRecord(env.namespace, 'a'), await readRecord(env.namespace, 'b')];
     const carryOver = '  flinkDeploy: {upgrade: {jobs: carry-over}}\n';
     const carry = `${clusterManifest.replace('replicas: 1', 'replicas: 2')}${carryOver}`;
@@ -182,13 +197,22 @@ test(
       ['b', bBefore],
     ] as const) {
       const after = await readRecord(env.namespace, job);
-      const secured = after.savepoints.find((s) => s.kind === 'suspend' && s.jobId === before.jobId);
+      // Secured as its suspend does: a savepoint (a), the latest checkpoint of a last-state job (b).
+      const secured = after.savepoints.find(
+        (s) => s.jobId === before.jobId && s.kind === (job === 'a' ? 'suspend' : 'checkpoint'),
+      );
+      expect(sameLocation(after.restoredFrom, secured?.location)).toBe(true);
       expect({ job, status: after.status, moved: after.jobId !== before.jobId }).toEqual({
         job,
         status: 'running',
         moved: true,
       });
-      await expectRestoredFrom(env.namespace, job, after.jobId!, secured?.location);
+      if (job === 'a') await expectRestoredFrom(env.namespace, job, after.jobId!, secured?.location);
+      else {
+        const flink = await flinkOf(env.namespace, job);
+        const restored = (await flink.checkpoints(after.jobId!)).latestRestored?.externalPath;
+        expect(sameLocation(restored, secured?.location)).toBe(true);
+      }
     }
     expect((await flinkOf(env.namespace, cluster).then((f) => f.overview())).taskmanagers).toBe(2);
 

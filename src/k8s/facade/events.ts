@@ -27,18 +27,23 @@ export function summariseEvent(event: CoreV1Event): EventSummary {
 }
 
 /**
- * The uid of a Deployment the Event is about, when the caller gave none: `kubectl describe`
+ * The uid of a Deployment or Service the Event is about, when the caller gave none: `kubectl describe`
  * shows only the Events whose `involvedObject.uid` is the object's. Undefined when the object
  * does not exist yet (a first deploy's start) or cannot be read: the Event is still written and
  * shows in `kubectl get events`.
  */
 async function involvedUid(clients: KubeClients, involved: RecordEventInput['involved']): Promise<string | undefined> {
-  if (involved.uid || involved.kind !== 'Deployment') return involved.uid;
+  if (involved.uid || (involved.kind !== 'Deployment' && involved.kind !== 'Service')) return involved.uid;
   const { name, namespace } = involved;
   try {
-    const found = await kubeCallOr404({ verb: 'get', resource: 'deployments', namespace, name }, () =>
-      clients.apps.readNamespacedDeployment({ name, namespace }),
-    );
+    const found =
+      involved.kind === 'Service'
+        ? await kubeCallOr404({ verb: 'get', resource: 'services', namespace, name }, () =>
+            clients.core.readNamespacedService({ name, namespace }),
+          )
+        : await kubeCallOr404({ verb: 'get', resource: 'deployments', namespace, name }, () =>
+            clients.apps.readNamespacedDeployment({ name, namespace }),
+          );
     return found?.metadata?.uid;
   } catch {
     return undefined;
