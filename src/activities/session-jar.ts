@@ -23,7 +23,7 @@ export class JarUnavailableError extends Error {
   override readonly name = 'JarUnavailableError';
 }
 
-/** A jar fetched: where it is on the worker's disk and the name the cluster knows it by. */
+/** A jar fetched: where it is on the worker's disk (until `discardJar`) and the name the cluster knows it by. */
 export interface FetchedJar {
   file: string;
   /** `<sha256 first 16>-<file name of the URI>`. */
@@ -192,10 +192,17 @@ export async function fetchJar(jarURI: string, options: FetchJarOptions): Promis
     const sha256 = hash.digest('hex');
     const base = path.posix.basename(uri.pathname).replace(/[^A-Za-z0-9._-]/g, '_');
     const name = `${sha256.slice(0, 16)}-${base}`;
-    const file = path.join(dir, name);
+    // A folder of its own per fetch: two fetches of one content never share (or delete) a file.
+    const file = path.join(work, name);
     await rename(partial, file);
     return { file, name, sha256, bytes: (await stat(file)).size };
-  } finally {
+  } catch (err) {
     await rm(work, { recursive: true, force: true });
+    throw err;
   }
+}
+
+/** Removes a fetched jar from the worker's disk (once uploaded, or found on the cluster). */
+export async function discardJar(jar: FetchedJar): Promise<void> {
+  await rm(path.dirname(jar.file), { recursive: true, force: true });
 }

@@ -12,7 +12,7 @@ import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal } from './poll';
-import { fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
+import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
 import type { SubmittedJob } from './types';
 
 /** Input of `submitSessionJob`. */
@@ -56,9 +56,13 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
     if (err instanceof JarUnavailableError) throw fail(FailureType.InvalidSpec, `${err.message}; nothing was changed`);
     throw err;
   }
-  const known = (await flink.listJars({ signal })).find((file) => file.name === jar.name);
-  if (known) return known.id;
-  return (await flink.uploadJar({ jarPath: jar.file }, { signal })).jarId;
+  try {
+    const known = (await flink.listJars({ signal })).find((file) => file.name === jar.name);
+    if (known) return known.id;
+    return (await flink.uploadJar({ jarPath: jar.file }, { signal })).jarId;
+  } finally {
+    await discardJar(jar);
+  }
 }
 
 export function sessionJobActivities(deps: ActivityDeps) {

@@ -4,13 +4,14 @@
  * a scheme the setting does not allow.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher } from 'undici';
 import {
+  discardJar,
   fetchJar,
   JarUnavailableError,
   s3AccessOf,
@@ -96,6 +97,17 @@ test('file://: the bytes, named by the first 16 hex of their SHA-256', async () 
   const jar = await fetchJar(`file://${local}`, all);
   expect(jar).toMatchObject({ name: `${sha.slice(0, 16)}-orders-1.0.jar`, sha256: sha, bytes: content.length });
   expect(readFileSync(jar.file)).toEqual(content);
+});
+
+test('two fetches of one content: one name, a file each; discarded once used, nothing left on disk', async () => {
+  const [one, two] = await Promise.all([fetchJar(`file://${local}`, all), fetchJar(`file://${local}`, all)]);
+  expect(one.name).toBe(two.name);
+  expect(one.file).not.toBe(two.file);
+  await discardJar(one);
+  expect(existsSync(one.file)).toBe(false);
+  expect(readFileSync(two.file)).toEqual(content);
+  await discardJar(two);
+  expect(existsSync(path.dirname(two.file))).toBe(false);
 });
 
 test('http://: the same content gets the same name (followed through a redirect too)', async () => {
