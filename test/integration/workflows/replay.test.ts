@@ -7,7 +7,8 @@
  * request, a last-state and a stateless upgrade, an upgrade cancelled during the rollout; a fleet
  * rollout of three applications (scripts/bench/fleet-rollout.ts --record-history); a blue-green
  * upgrade, one rolled back onto the generation still standing, suspend and resume of a blue-green
- * application; a session job's deploy, savepoint upgrade, suspend, resume and delete.
+ * application; a session job's deploy, savepoint and last-state upgrades, suspend, resume, savepoint,
+ * rollback and delete; a session cluster's upgrade carrying its jobs over.
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -52,6 +53,10 @@ test('there are recorded histories to replay', () => {
       'suspend-session-job.binpb',
       'resume-session-job.binpb',
       'delete-session-job.binpb',
+      'apply-session-job-upgrade-last-state.binpb',
+      'rollback-session-job.binpb',
+      'savepoint-session-job.binpb',
+      'apply-session-cluster-carry-jobs.binpb',
     ]),
   );
 });
@@ -106,6 +111,38 @@ const recordedOperations: Array<{
     workflowType: 'delete',
     closed: 'completed',
     activities: ['takeSavepoint', 'removeApplicationObjects', 'deleteRecord'],
+  },
+  {
+    file: 'apply-session-job-upgrade-last-state.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['stageSessionJob', 'latestCheckpoint', 'cancelJob', 'submitSessionJob', 'awaitJobStable'],
+    notActivities: ['takeSavepoint'],
+  },
+  {
+    file: 'rollback-session-job.binpb',
+    workflowType: 'rollback',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'stageSessionJob', 'submitSessionJob', 'awaitJobStable'],
+  },
+  {
+    file: 'savepoint-session-job.binpb',
+    workflowType: 'savepoint',
+    closed: 'completed',
+    activities: ['takeSavepoint'],
+  },
+  // A session cluster's upgrade carrying its two session jobs over (child suspend and resume runs).
+  {
+    file: 'apply-session-cluster-carry-jobs.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: [
+      'sessionJobsOnCluster',
+      'sessionClusterJobs',
+      'removeDeployments',
+      'applyApplication',
+      'awaitClusterReady',
+    ],
   },
   {
     file: 'apply-no-change.binpb',
