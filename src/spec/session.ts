@@ -138,6 +138,18 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
         autoscalerResetNonce: nonce.optional(),
       }),
       flinkConfiguration: z.record(z.string(), z.unknown()).optional(),
+      /** Our own options, as a FlinkDeployment's `spec.flinkDeploy`: how the job is judged stable. */
+      flinkDeploy: z
+        .strictObject({
+          stability: z
+            .strictObject({
+              windowSeconds: positiveInt.optional(),
+              requireCheckpoint: z.boolean().optional(),
+              timeoutSeconds: positiveInt.optional(),
+            })
+            .optional(),
+        })
+        .optional(),
       restartNonce: nonce.optional(),
     }),
   });
@@ -211,6 +223,7 @@ function sessionJobAppSpec(
 ): AppSpec {
   const { metadata, spec } = manifest;
   const { job } = spec;
+  const stability = spec.flinkDeploy?.stability;
   const placeholder = { replicas: 1, resources: { ...defaults.defaultTaskManagerResources } };
   return {
     name: metadata.name,
@@ -237,9 +250,9 @@ function sessionJobAppSpec(
     },
     ...(spec.restartNonce !== undefined ? { restartNonce: spec.restartNonce } : {}),
     stability: {
-      windowSeconds: defaults.defaultStabilityWindowSeconds,
-      requireCheckpoint: config[checkpointIntervalKey] !== undefined,
-      timeoutSeconds: defaults.defaultStabilityTimeoutSeconds,
+      windowSeconds: stability?.windowSeconds ?? defaults.defaultStabilityWindowSeconds,
+      requireCheckpoint: stability?.requireCheckpoint ?? config[checkpointIntervalKey] !== undefined,
+      timeoutSeconds: stability?.timeoutSeconds ?? defaults.defaultStabilityTimeoutSeconds,
     },
     savepointFallback: { allowCheckpoint: false, maxCheckpointAgeSeconds: defaults.defaultMaxCheckpointAgeSeconds },
     sessionJob: { deploymentName: spec.deploymentName },

@@ -43,6 +43,17 @@ test('a FlinkSessionJob: its cluster named, its job fields, the Apache defaults 
   expect(again.ok && again.spec).toEqual(s);
 });
 
+test('a FlinkSessionJob with spec.flinkDeploy.stability: judged stable by it', () => {
+  const s = spec(
+    `${job()}  flinkDeploy: {stability: {windowSeconds: 5, timeoutSeconds: 90, requireCheckpoint: true}}\n`,
+  );
+  expect(s.stability).toEqual({ windowSeconds: 5, timeoutSeconds: 90, requireCheckpoint: true });
+  const parsed = parseAppSpec(`${job()}  flinkDeploy: {stability: {windowSeconds: 0}}\n`, {
+    sessionJarSchemes: ['file'],
+  });
+  expect(parsed.ok ? [] : parsed.issues.map((i) => i.path)).toEqual(['spec.flinkDeploy.stability.windowSeconds']);
+});
+
 test('a FlinkSessionJob that sets a checkpoint interval needs a checkpoint to be stable', () => {
   const s = spec(`${job()}  flinkConfiguration: {execution.checkpointing.interval: 5s}\n`);
   expect(s.stability.requireCheckpoint).toBe(true);
