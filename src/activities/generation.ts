@@ -23,6 +23,7 @@ import { activitySignal } from './poll';
 import { appPodSelector } from './deployment';
 import { awaitPodsGone } from './pods-gone';
 import { recordActivities } from './record';
+import { jarRunOf, submitOnce } from './submit-once';
 import type {
   AwaitClusterReadyInput,
   ClusterReady,
@@ -152,25 +153,9 @@ export function generationActivities(deps: ActivityDeps) {
       const where = `generation ${generation} of ${app.namespace}/${app.name}`;
       return classified(`submitting job ${jobId} to ${where}`, async () => {
         const flink: FlinkRestClient = await deps.flinkFor(generationApp(app, generation));
-        const known = async () => (await flink.listJobs()).some((j) => j.id === jobId);
-        if (await known()) return { jobId, submitted: false };
-        try {
-          await flink.runJar({
-            jarId: generationJarId(spec),
-            ...(spec.job.entryClass !== undefined ? { entryClass: spec.job.entryClass } : {}),
-            programArgs: spec.job.args,
-            parallelism: spec.job.parallelism,
-            jobId,
-            ...(input.restore
-              ? { savepointPath: input.restore.path, allowNonRestoredState: input.restore.allowNonRestoredState }
-              : {}),
-          });
-        } catch (err) {
-          // A duplicate job id (our earlier attempt landed, its answer lost) is the job we wanted.
-          if (await known().catch(() => false)) return { jobId, submitted: false };
-          throw err;
-        }
-        return { jobId, submitted: true };
+        return submitOnce(flink, jobId, async () =>
+          jarRunOf({ jarId: generationJarId(spec), spec, jobId, restore: input.restore }),
+        );
       });
     },
 

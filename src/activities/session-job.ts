@@ -12,6 +12,7 @@ import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal } from './poll';
+import { jarRunOf, submitOnce } from './submit-once';
 import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
 import type { SubmittedJob } from './types';
 
@@ -105,31 +106,17 @@ export function sessionJobActivities(deps: ActivityDeps) {
       return classified(what, async () => {
         const flink = await deps.flinkFor(cluster);
         const signal = activitySignal();
-        const known = async () => (await flink.listJobs({ signal })).some((j) => j.id === jobId);
-        if (await known()) return { jobId, submitted: false };
-        const jarId = await stagedJar(deps, flink, spec);
         // Checkpoints retained on cancel, as an application's (a last-state upgrade cancels, then restores).
         const config = { ...spec.flinkConfiguration, [checkpointRetentionKey]: 'RETAIN_ON_CANCELLATION' };
-        try {
-          await flink.runJar(
-            {
-              jarId,
-              ...(spec.job.entryClass !== undefined ? { entryClass: spec.job.entryClass } : {}),
-              programArgs: spec.job.args,
-              parallelism: spec.job.parallelism,
-              jobId,
-              ...(input.restore
-                ? { savepointPath: input.restore.path, allowNonRestoredState: input.restore.allowNonRestoredState }
-                : {}),
-              flinkConfiguration: config,
-            },
-            { signal },
-          );
-        } catch (err) {
-          if (await known().catch(() => false)) return { jobId, submitted: false };
-          throw err;
-        }
-        return { jobId, submitted: true };
+        return submitOnce(
+          flink,
+          jobId,
+          async () => ({
+            ...jarRunOf({ jarId: await stagedJar(deps, flink, spec), spec, jobId, restore: input.restore }),
+            flinkConfiguration: config,
+          }),
+          signal,
+        );
       });
     },
   };

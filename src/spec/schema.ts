@@ -159,15 +159,16 @@ const job = z.strictObject({
   savepointRedeployNonce: z.unknown().optional(),
 });
 
+/** `spec.flinkDeploy.stability` (of a FlinkDeployment and of a FlinkSessionJob). */
+export const stabilitySchema = z.strictObject({
+  windowSeconds: positiveInt.optional(),
+  requireCheckpoint: z.boolean().optional(),
+  timeoutSeconds: positiveInt.optional(),
+});
+
 /** Our own options (`spec.flinkDeploy`); the Apache operator does not know this block. */
 const flinkDeploy = z.strictObject({
-  stability: z
-    .strictObject({
-      windowSeconds: positiveInt.optional(),
-      requireCheckpoint: z.boolean().optional(),
-      timeoutSeconds: positiveInt.optional(),
-    })
-    .optional(),
+  stability: stabilitySchema.optional(),
   savepointFallback: z
     .strictObject({
       allowCheckpoint: z.boolean().optional(),

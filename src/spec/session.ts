@@ -10,6 +10,7 @@ import { fromZodIssues } from './zod-issues';
 import { flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
+import { stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
 /** A session job as `validate` reports it. */
@@ -139,17 +140,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
       }),
       flinkConfiguration: z.record(z.string(), z.unknown()).optional(),
       /** Our own options, as a FlinkDeployment's `spec.flinkDeploy`: how the job is judged stable. */
-      flinkDeploy: z
-        .strictObject({
-          stability: z
-            .strictObject({
-              windowSeconds: positiveInt.optional(),
-              requireCheckpoint: z.boolean().optional(),
-              timeoutSeconds: positiveInt.optional(),
-            })
-            .optional(),
-        })
-        .optional(),
+      flinkDeploy: z.strictObject({ stability: stabilitySchema.optional() }).optional(),
       restartNonce: nonce.optional(),
     }),
   });

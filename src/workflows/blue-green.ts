@@ -9,10 +9,11 @@
  * generation goes first, then the last stable spec is submitted to the old cluster, still
  * standing, from the same savepoint.
  */
+import { awaitStable } from './stable';
 import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
 import { blueGreenJarId } from '../spec/blue-green';
 import { UpgradeStrategy, type AppSpec } from '../spec/types';
-import { kube, stability } from './activity-profiles';
+import { kube } from './activity-profiles';
 import { clusterWait, generations, submit } from './blue-green-profiles';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
@@ -131,14 +132,7 @@ async function submitAndAwait(
     await ctx.enterPhase(Phase.WaitingForStable, waiting);
   }
   if (!submitted.submitted) ctx.progress.say(`job ${jobId} was already submitted (an earlier attempt's)`);
-  const stable = await stability.awaitJobStable({
-    app: ctx.app,
-    jobId,
-    generation,
-    expectRestoredFrom: restore?.path,
-    stability: spec.stability,
-    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
-  });
+  const stable = await awaitStable(ctx, { spec, jobId, generation, restore });
   return { ...stable, jobId, generation };
 }
 

@@ -2,10 +2,11 @@
  * Rolling a spec out: record the deploy intent (generation, job id, restore path), apply the
  * objects, wait until the job is stable. Used by deploy, upgrade, resume and rollback.
  */
+import { awaitStable } from './stable';
 import { CancellationScope, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import type { StableJob } from '../activities/types';
-import { kube, stability } from './activity-profiles';
+import { kube } from './activity-profiles';
 import { clearHaBeforeRollout } from './ha-metadata';
 import { hexId } from '../contract/ids';
 import { Patch, type OperationContext } from './operation';
@@ -58,13 +59,6 @@ export async function rollout(ctx: OperationContext, input: RolloutInput): Promi
     `waiting for job ${jobId} to be RUNNING and stable (${spec.stability.windowSeconds}s ` +
       `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
   );
-  const stable = await stability.awaitJobStable({
-    app: ctx.app,
-    jobId,
-    generation,
-    expectRestoredFrom: restore?.path,
-    stability: spec.stability,
-    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
-  });
+  const stable = await awaitStable(ctx, { spec, jobId, generation, restore });
   return { ...stable, jobId, generation };
 }

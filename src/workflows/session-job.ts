@@ -7,12 +7,13 @@
  * checkpoint read, the stability wait) reaches the cluster through that Service.
  * Behind `patched('session-job')`.
  */
+import { awaitStable } from './stable';
 import { ApplicationFailure, CancellationScope, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { Phase } from '../contract/phases';
-import { kube, sessionJob, stability } from './activity-profiles';
+import { kube, sessionJob } from './activity-profiles';
 import type { OperationContext } from './operation';
 import type { RolloutInput, RolloutResult } from './rollout';
 
@@ -67,13 +68,6 @@ export async function sessionJobRollout(ctx: OperationContext, input: RolloutInp
     `waiting for job ${jobId} to be RUNNING and stable on ${cluster} (${spec.stability.windowSeconds}s ` +
       `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
   );
-  const stable = await stability.awaitJobStable({
-    app: ctx.app,
-    jobId,
-    generation,
-    expectRestoredFrom: restore?.path,
-    stability: spec.stability,
-    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
-  });
+  const stable = await awaitStable(ctx, { spec, jobId, generation, restore });
   return { ...stable, jobId, generation };
 }
