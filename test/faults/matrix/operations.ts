@@ -3,8 +3,10 @@
  * runs (the CLI, --output json), which outcomes are right, and which continuity its state must show.
  */
 import { operationWorkflowId } from '../../../src/contract/ids';
+import { KubeApiError } from '../../../src/k8s';
 import type { OutputMark } from '../../../scripts/lib/counter-app';
 import { markOutput, newCountsOfEveryKey, readRecord, type CliResult } from '../../support/e2e';
+import { eventually } from '../../support/eventually';
 import type { OperationName } from './cells';
 import type { MatrixEnv } from './matrix-env';
 import { sessionClusterManifest, sessionClusterOf, sessionJobManifest } from './session-job';
@@ -279,15 +281,74 @@ export const scenarios: Record<OperationName, OperationScenario> = {
   'upgrade-session-job': upgradeSessionJob,
 };
 
-/** Periodic savepoints: a schedule every 10 s keeping 2, run until 4 periodic savepoints are recorded (or 4 min). */
+/**
+ * A read of the harness's own that outlasts a transient API server outage: transport errors (refused,
+ * reset, 5xx, 429, timeouts: the API server restarting under `apiserver-restart`) are retried for up to
+ * `timeoutMs`; any other error (not found, forbidden, a corrupt record) is the answer and throws at once.
+ */
+export async function despiteApiServerAway<T>(
+  what: string,
+  read: () => Promise<T>,
+  { timeoutMs = 60_000, intervalMs = 1000 } = {},
+): Promise<T> {
+  // `eventually` retries whatever the probe throws: only transport errors are thrown to it, the rest returned.
+  const answer = await eventually<{ value: T } | { error: unknown }>(
+    what,
+    async () => {
+      try {
+        return { value: await read() };
+      } catch (err) {
+        if (err instanceof KubeApiError && err.retryable) throw err;
+        return { error: err };
+      }
+    },
+    { timeoutMs, intervalMs },
+  );
+  if ('error' in answer) throw answer.error;
+  return answer.value;
+}
+
+/**
+ * Deletes the application's savepoint schedule, retried (`attempts` in all, `pauseMs` apart): a schedule
+ * left behind goes on taking savepoints of a removed application, into the next cells. On a retry, "no
+ * savepoint schedule" is success: an earlier attempt may have deleted it before failing.
+ */
+export async function deleteSchedule(run: RunContext, attempts = 5, pauseMs = 3000): Promise<void> {
+  let last: CliResult | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) await new Promise((r) => setTimeout(r, pauseMs));
+    last = await run.env.cli(['schedule', 'delete', run.app, ...ns(run)]);
+    if (last.code === 0) return;
+    if (attempt > 1 && /no savepoint schedule for/.test(last.stdout + last.stderr)) return;
+  }
+  throw new Error(
+    `schedule delete exited ${last?.code} ${attempts} times: ${(last?.stdout ?? '') + (last?.stderr ?? '')}`,
+  );
+}
+
+/**
+ * Periodic savepoints: a schedule every 10 s keeping 2, run until 4 periodic savepoints are recorded (or 4 min).
+ * The schedule is deleted whatever the polling does: a read that failed for good must not leave it running.
+ */
 async function periodicSavepoints(run: RunContext): Promise<CliResult> {
   const created = await run.env.cli(['schedule', 'savepoints', run.app, ...ns(run), '--every', '10s', '--keep', '2']);
   if (created.code !== 0) return created;
   const periodic = async () =>
-    (await readRecord(run.env.namespace, run.app)).savepoints.filter((s) => s.kind === 'periodic').length;
-  const deadline = Date.now() + 240_000;
-  while ((await periodic()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
-  await run.env.cli(['schedule', 'delete', run.app, ...ns(run)]);
+    (
+      await despiteApiServerAway(`the record of ${run.app}`, () => readRecord(run.env.namespace, run.app))
+    ).savepoints.filter((s) => s.kind === 'periodic').length;
+  try {
+    const deadline = Date.now() + 240_000;
+    while ((await periodic()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+  } catch (err) {
+    // The poll's error is the run's; a deletion that failed as well is said after it.
+    const alsoFailed = await deleteSchedule(run).then(
+      () => '',
+      (e: Error) => `; then ${e.message}`,
+    );
+    throw alsoFailed ? new Error(`${(err as Error).message}${alsoFailed}`) : err;
+  }
+  await deleteSchedule(run);
   // Let a run the schedule started just before its deletion finish.
   await new Promise((r) => setTimeout(r, 5000));
   const count = await periodic();

@@ -43,6 +43,46 @@ export interface CellRun {
   setUp: boolean;
 }
 
+/** A promise's outcome as a value. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/** The operation's CLI result, or the run's error: the injection's first (it came first), the operation's after it. */
+export function outcomeOrThrow<T>(injected: Settled<unknown>, acted: Settled<T>): T {
+  const message = (s: { error: unknown }) => (s.error instanceof Error ? s.error.message : String(s.error));
+  if (!injected.ok && !acted.ok) throw new Error(`${message(injected)}; the operation too: ${message(acted)}`);
+  if (!injected.ok) throw injected.error;
+  if (!acted.ok) throw acted.error;
+  return acted.value;
+}
+
+/** Reaches the cell's point, injects its fault there and lets the held answer go; notes both in `result`. */
+async function injectAtPoint(
+  target: PointTarget,
+  { env, cell, jobManagersOf, result }: { env: MatrixEnv; cell: Cell; jobManagersOf: string; result: RunResult },
+): Promise<void> {
+  const reached = await reachPoint(target, cell.point);
+  // A periodic run's Disposing shows in neither the record nor a search attribute: it is the held answer.
+  result.phaseAtFault = (await currentPhase(target)) ?? (reached.held ? cell.point : undefined);
+  try {
+    result.fault = await faultInjectors[cell.fault]({
+      env,
+      proxy: env.proxy,
+      app: target.app,
+      jobManagersOf,
+      stabilityTimeoutSeconds: stability.timeoutSeconds,
+    });
+  } finally {
+    reached.release();
+  }
+}
+
 export async function runCell({ env, client, cell, run, n, commit, setUp }: CellRun): Promise<RunResult> {
   const scenario = scenarios[cell.operation];
   const started = Date.now();
@@ -62,7 +102,8 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     const jobManagersOf = scenario.sessionCluster?.(run) ?? run.app;
     const watcher = watchForTwoJobs(env.namespace, jobManagersOf);
     const ended = new AbortController();
-    const acting = scenario.act(run).finally(() => ended.abort());
+    // Settled at once: an operation that throws while the point is awaited is neither unhandled nor lost.
+    const acting = settle(scenario.act(run)).finally(() => ended.abort());
     const target: PointTarget = {
       client,
       proxy: env.proxy,
@@ -71,28 +112,12 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
       workflowId: scenario.workflowId(run),
       signal: ended.signal,
     };
-    try {
-      const reached = await reachPoint(target, cell.point);
-      // A periodic run's Disposing shows in neither the record nor a search attribute: it is the held answer.
-      result.phaseAtFault = (await currentPhase(target)) ?? (reached.held ? cell.point : undefined);
-      try {
-        result.fault = await faultInjectors[cell.fault]({
-          env,
-          proxy: env.proxy,
-          app: run.app,
-          jobManagersOf,
-          stabilityTimeoutSeconds: stability.timeoutSeconds,
-        });
-      } finally {
-        reached.release();
-      }
-    } catch (err) {
-      await acting;
-      await watcher.stop();
-      throw err;
-    }
-    const cli = await acting;
+    const injected = await settle(injectAtPoint(target, { env, cell, jobManagersOf, result }));
+    // Whatever the injection and the operation did (a periodic run deletes its schedule even when it throws),
+    // the operation has ended and the watcher stops before anything is thrown: else it samples on, Jest hangs.
+    const acted = await acting;
     const seen = await watcher.stop();
+    const cli = outcomeOrThrow(injected, acted);
     const continuity = continuityUnder(scenario.continuity, cell.fault);
     const outcome: RunOutcome = {
       scenario: { ...scenario, continuity },
