@@ -30,9 +30,16 @@ test('a manual savepoint is recorded and written to disk; the job keeps RUNNING 
   expect(record.generation).toBe(running.generation);
   const flink = await flinkOf(env.namespace, app);
   expect((await flink.jobDetails(running.jobId!)).state).toBe('RUNNING');
-  // Flink itself counts the savepoint among the job's completed checkpoints.
-  const latest = (await flink.checkpoints(running.jobId!)).latestSavepoint;
-  expect(localPathOf(latest?.externalPath ?? '')).toBe(localPathOf(manual[0]!.location));
+  // Flink itself counts the savepoint among the job's completed checkpoints. Its checkpoint statistics
+  // are cached for a few seconds (rest.cache.checkpoint-statistics.timeout), so it says so once they refresh.
+  await eventually(
+    "Flink lists the manual savepoint as the job's latest",
+    async () => {
+      const latest = (await flink.checkpoints(running.jobId!)).latestSavepoint;
+      return localPathOf(latest?.externalPath ?? '') === localPathOf(manual[0]!.location) ? true : undefined;
+    },
+    30_000,
+  );
   await removeApp(env.namespace, app);
 });
 

@@ -79,7 +79,11 @@ test('the same trigger id sent twice gives one savepoint, and disposal removes i
   expect(await client.triggerSavepoint({ jobId: cluster.jobId, triggerId })).toEqual({ triggerId });
   expect(await client.savepointStatus(cluster.jobId, triggerId)).toEqual({ kind: 'completed', location });
   expect(savepointsOnDisk()).toHaveLength(before + 1);
-  const stats = await client.checkpoints(cluster.jobId);
+  // Flink caches checkpoint statistics for a few seconds: it lists the savepoint once they refresh.
+  const stats = await pollUntil('the savepoint in the statistics', async () => {
+    const s = await client.checkpoints(cluster.jobId);
+    return s.latestSavepoint?.externalPath === location ? s : undefined;
+  });
   expect(stats.latestSavepoint).toMatchObject({ isSavepoint: true, externalPath: location });
   expect((await client.checkpointStatistics(cluster.jobId)).history.filter((h) => h.is_savepoint)).toHaveLength(
     before + 1,
