@@ -9,6 +9,8 @@ import { haConfigMapSelector, objectNames } from '../k8s/render';
 import type { ActivityDeps } from './deps';
 import type { AppSpec } from '../spec/types';
 import { classified, fail } from './failures';
+import { activitySignal } from './poll';
+import { removeUnusedJars } from './unused-jars';
 import type { DeleteRecordInput, RemoveObjectsInput, RemovedObjects } from './types';
 
 export function deleteActivities(deps: ActivityDeps) {
@@ -36,6 +38,12 @@ export function deleteActivities(deps: ActivityDeps) {
           if (result.outcome === 'deleted') removed.push(`${t.kind}/${t.name}`);
         }
         await deps.kube.deleteConfigMaps({ namespace, labelSelector: haConfigMapSelector(input.clusterId) });
+        // A session job's Service is gone: the jar it ran from is deleted from its cluster unless another uses it.
+        const cluster = record?.record.lastAppliedSpec?.sessionJob?.deploymentName;
+        if (cluster !== undefined) {
+          const ref = { namespace, name: cluster };
+          await removeUnusedJars(deps, () => deps.flinkFor(ref), ref, activitySignal());
+        }
         return { removed, haClusterId: input.clusterId };
       });
     },

@@ -7,6 +7,7 @@ import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import { sessionClusterProblem } from '../contract/session-jobs';
 import type { FlinkRestClient } from '../flink';
+import { AnnotationKey, objectNames } from '../k8s/render';
 import { checkpointRetentionKey } from '../spec/guarantees';
 import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
@@ -15,6 +16,7 @@ import { activitySignal } from './poll';
 import { jarRunOf, submitOnce } from './submit-once';
 import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
 import type { SubmittedJob } from './types';
+import { jarDeletedOr, removeUnusedJars, type ClusterJar } from './unused-jars';
 
 /** Input of `submitSessionJob`. */
 export interface SubmitSessionJobInput {
@@ -41,8 +43,8 @@ export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec): Pr
   if (problem) throw fail(FailureType.InvalidSpec, `${problem}; nothing was changed`);
 }
 
-/** The cluster's id of the job's jar: fetched by the worker, uploaded unless the cluster has that content. */
-async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSpec): Promise<string> {
+/** The job's jar on the cluster: fetched by the worker, uploaded unless the cluster has that content. */
+async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSpec): Promise<ClusterJar> {
   const signal = activitySignal();
   let jar;
   try {
@@ -59,8 +61,8 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
   }
   try {
     const known = (await flink.listJars({ signal })).find((file) => file.name === jar.name);
-    if (known) return known.id;
-    return (await flink.uploadJar({ jarPath: jar.file }, { signal })).jarId;
+    if (known) return { id: known.id, name: known.name };
+    return { id: (await flink.uploadJar({ jarPath: jar.file }, { signal })).jarId, name: jar.name };
   } finally {
     await discardJar(jar);
   }
@@ -108,15 +110,32 @@ export function sessionJobActivities(deps: ActivityDeps) {
         const signal = activitySignal();
         // Checkpoints retained on cancel, as an application's (a last-state upgrade cancels, then restores).
         const config = { ...spec.flinkConfiguration, [checkpointRetentionKey]: 'RETAIN_ON_CANCELLATION' };
-        return submitOnce(
-          flink,
-          jobId,
-          async () => ({
-            ...jarRunOf({ jarId: await stagedJar(deps, flink, spec), spec, jobId, restore: input.restore }),
-            flinkConfiguration: config,
-          }),
-          signal,
-        );
+        let jar: ClusterJar | undefined;
+        let submitted: SubmittedJob;
+        try {
+          submitted = await submitOnce(
+            flink,
+            jobId,
+            async () => {
+              jar = await stagedJar(deps, flink, spec);
+              // Recorded before the run: from now on no other job's operation deletes this jar as unused.
+              await deps.kube.annotateService({
+                namespace: spec.namespace,
+                name: objectNames(spec.name).restService,
+                annotations: { [AnnotationKey.Jar]: jar.name },
+              });
+              return {
+                ...jarRunOf({ jarId: jar.id, spec, jobId, restore: input.restore }),
+                flinkConfiguration: config,
+              };
+            },
+            signal,
+          );
+        } catch (err) {
+          throw await jarDeletedOr(flink, jar, err, signal);
+        }
+        await removeUnusedJars(deps, flink, cluster, signal);
+        return submitted;
       });
     },
   };

@@ -49,6 +49,8 @@ export type KubeCall =
   | 'readyEndpointAddresses'
   | 'dryRunApply'
   | 'serviceAccountExists'
+  | 'listServices'
+  | 'annotateService'
   | 'record.read'
   | 'record.create'
   | 'record.replace';
@@ -116,6 +118,8 @@ export class InMemoryKube implements KubeFacade {
   readonly calls: string[] = [];
   readonly events: EventSummary[] = [];
   private readonly objects = new Map<string, KubernetesObject>();
+  /** Annotations merged in by `annotateService` (another field manager's: an apply keeps them, as SSA does). */
+  private readonly patchedAnnotations = new Map<string, Record<string, string>>();
   private readonly faults: { call: KubeCall; fault: KubeFault; times: number }[] = [];
   private readonly hooks: { call: KubeCall; run: () => void }[] = [];
   private readonly listeners: ((change: KubeChange) => void)[] = [];
@@ -213,7 +217,7 @@ export class InMemoryKube implements KubeFacade {
         metadata: {
           ...(before?.metadata ?? {}),
           labels: fields.metadata?.labels,
-          annotations: fields.metadata?.annotations,
+          annotations: this.withPatchedAnnotations(keyOf(kind, namespace, name), fields.metadata?.annotations),
           ownerReferences: fields.metadata?.ownerReferences,
           name,
           namespace,
@@ -333,6 +337,30 @@ export class InMemoryKube implements KubeFacade {
     return { name, namespace: involved.namespace };
   }
 
+  async listServices(input: { namespace: string; labelSelector: string }): Promise<V1Service[]> {
+    this.enter('listServices', input.labelSelector, { verb: 'list', resource: 'services', namespace: input.namespace });
+    return this.list<V1Service>('Service', input.namespace, input.labelSelector);
+  }
+
+  async annotateService(input: { namespace: string; name: string; annotations: Record<string, string> }) {
+    const { namespace, name } = input;
+    this.enter('annotateService', `${namespace}/${name}`, { verb: 'patch', resource: 'services', namespace, name });
+    const key = keyOf('Service', namespace, name);
+    const before = this.objects.get(key);
+    if (!before) {
+      throw classifyKubeError(apiException(404, 'NotFound', `services "${name}" not found`), {
+        verb: 'patch',
+        resource: 'services',
+        namespace,
+        name,
+      });
+    }
+    this.patchedAnnotations.set(key, { ...this.patchedAnnotations.get(key), ...input.annotations });
+    const annotations = { ...before.metadata?.annotations, ...input.annotations };
+    if (JSON.stringify(annotations) !== JSON.stringify(before.metadata?.annotations ?? {}))
+      this.store({ ...clone(before), metadata: { ...clone(before.metadata), annotations } });
+  }
+
   async readyEndpointAddresses(input: { namespace: string; serviceName: string }): Promise<EndpointAddress[]> {
     const { namespace, serviceName } = input;
     this.enter('readyEndpointAddresses', `${namespace}/${serviceName}`, {
@@ -372,6 +400,11 @@ export class InMemoryKube implements KubeFacade {
     return rawFault(fault.fault, `${call} ${what}`);
   }
 
+  private withPatchedAnnotations(key: string, applied: Record<string, string> | undefined) {
+    const patched = this.patchedAnnotations.get(key);
+    return patched ? { ...applied, ...patched } : applied;
+  }
+
   private store(object: KubernetesObject): KubernetesObject {
     const { kind = '', metadata = {} } = object;
     const key = keyOf(kind, metadata.namespace ?? '', metadata.name ?? '');
@@ -391,6 +424,7 @@ export class InMemoryKube implements KubeFacade {
   private deleteCascading(object: KubernetesObject): void {
     const { kind = '', metadata = {} } = object;
     this.objects.delete(keyOf(kind, metadata.namespace ?? '', metadata.name ?? ''));
+    this.patchedAnnotations.delete(keyOf(kind, metadata.namespace ?? '', metadata.name ?? ''));
     this.emit('deleted', object);
     const dependents = [...this.objects.values()].filter((o) =>
       o.metadata?.ownerReferences?.some((ref) => ref.uid === metadata.uid),

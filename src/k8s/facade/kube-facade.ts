@@ -8,6 +8,8 @@ import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
 import { recordEvent } from './events';
 import { listAppPods, type AppPodsReport, type ListAppPodsInput } from './pods';
+import { annotateService, listServices, type AnnotateServiceInput, type ListServicesInput } from './services';
+import type { V1Service } from '@kubernetes/client-node';
 import type {
   AppliedObject,
   ApplyableObject,
@@ -60,6 +62,10 @@ export interface KubeFacade {
    * Flink REST from outside the cluster. Fits src/flink/endpoint.ts's `ListReadyAddresses`.
    */
   readyEndpointAddresses(input: ReadyEndpointAddressesInput): Promise<EndpointAddress[]>;
+  /** The Services of a namespace matching a label selector (one LIST). */
+  listServices(input: ListServicesInput): Promise<V1Service[]>;
+  /** Merge annotations into a Service's (merge patch; idempotent; a missing Service rejects K8S_NOT_FOUND). */
+  annotateService(input: AnnotateServiceInput): Promise<void>;
   /** The deployed-state records and per-application locks. */
   readonly records: DeployStateStore;
 }
@@ -81,6 +87,8 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
     listAppPods: (input) => listAppPods(clients, input),
     recordEvent: (input) => recordEvent(clients, input),
     readyEndpointAddresses: (input) => readyEndpointAddresses(clients, input),
+    listServices: (input) => listServices(clients, input),
+    annotateService: (input) => annotateService(clients, input),
     records: new DeployStateStore(clients.core),
   };
 }

@@ -18,6 +18,11 @@ export const AnnotationKey = {
   JobId: 'flink-deploy.io/job-id',
   /** On pod templates: hash of the Flink configuration the pods read, so a change rolls them. */
   ConfigHash: 'flink-deploy.io/config-hash',
+  /**
+   * On a session job's `<job>-rest` Service: the name (by content) of the jar on its session cluster the job
+   * is submitted from, written before the submission; a jar no session job's Service names is removed.
+   */
+  Jar: 'flink-deploy.io/jar',
 } as const;
 
 /** `app.kubernetes.io/managed-by` value. */

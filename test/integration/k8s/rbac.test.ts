@@ -123,6 +123,13 @@ test('the minimal Role is enough for every facade operation, and Secrets are ref
     (await facade.listAppPods({ namespace, labelSelector: selector })).pods.length > 0 ? true : undefined,
   );
   expect(await facade.readyEndpointAddresses({ namespace, serviceName: 'orders-rest' })).toEqual([]);
+  // A session job's Service names its jar (a merge patch); an apply keeps that (another field manager's);
+  // the Services are listed to find the jars a session cluster's jobs use.
+  const jar = { 'flink-deploy.io/jar': '0123456789abcdef-a.jar' };
+  await facade.annotateService({ namespace, name: 'orders-rest', annotations: jar });
+  expect((await facade.apply(objects)).map((a) => a.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  const services = await facade.listServices({ namespace, labelSelector: '' });
+  expect(services.map((s) => [s.metadata?.name, s.metadata?.annotations])).toEqual([['orders-rest', jar]]);
   await facade.recordEvent({
     involved: { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state', uid: locked.uid },
     reason: 'DeployStarted',

@@ -1,0 +1,117 @@
+/**
+ * Jars no session job uses any more, deleted from their session cluster (issue 16). Each session job's
+ * `<job>-rest` Service names the jar it is submitted from (annotation `flink-deploy.io/jar`, written
+ * before the submission); a jar of ours (content-named by session-jar.ts) that no session job's Service on
+ * the cluster names is deleted, after a submission and after a session job's delete.
+ *
+ * Why this is safe: a submitted job never reads its jar again (Flink keeps what it submitted in its blob
+ * store and HA storage), and a submission whose jar was deleted under it (a concurrent operation of
+ * another job found it unused) stages it again on its retry. So a race costs at most one more upload.
+ * The cluster's jars are listed before the Services are read: a jar uploaded after that list is never a
+ * candidate.
+ */
+import type { V1Service } from '@kubernetes/client-node';
+import { Context } from '@temporalio/activity';
+import type { AppRef } from '../contract/app';
+import type { FlinkRestClient } from '../flink';
+import { FlinkErrorCode, isFlinkError } from '../flink';
+import { AnnotationKey, Component, LabelKey, managedBy, selectorLabels } from '../k8s/render';
+import type { ActivityDeps } from './deps';
+
+/** A jar on a cluster, as `GET /jars` lists it. */
+export interface ClusterJar {
+  id: string;
+  name: string;
+}
+
+/** The names session-jar.ts gives: `<sha256 first 16>-<file>`. Jars uploaded by people are never ours to delete. */
+const contentNamed = /^[0-9a-f]{16}-./;
+
+/** The jars named by the Services of the session jobs of `cluster` (their Services select its JobManager). Pure. */
+export function jarsInUse(services: readonly V1Service[], cluster: string): Set<string> {
+  const selector = JSON.stringify(selectorLabels(cluster, Component.JobManager));
+  const names = services
+    .filter(
+      (s) => JSON.stringify(sortedKeys(s.spec?.selector ?? {})) === JSON.stringify(sortedKeys(JSON.parse(selector))),
+    )
+    .map((s) => s.metadata?.annotations?.[AnnotationKey.Jar])
+    .filter((name): name is string => typeof name === 'string' && name !== '');
+  return new Set(names);
+}
+
+function sortedKeys(map: Record<string, string>): [string, string][] {
+  return Object.entries(map).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Of the cluster's jars, ours that no job uses. Pure. */
+export function unusedJars(jars: readonly ClusterJar[], inUse: ReadonlySet<string>): ClusterJar[] {
+  return jars.filter((jar) => contentNamed.test(jar.name) && !inUse.has(jar.name));
+}
+
+/** The label selector of every Service flink-deploy renders `rest` (a session job's is `<job>-rest`). */
+const restServices = `${LabelKey.ManagedBy}=${managedBy},${LabelKey.Component}=rest`;
+
+/**
+ * Deletes the jars of session cluster `cluster` no session job uses, and logs their names. Never throws: a
+ * failure to (the cluster unreachable, say) is logged, not the operation's; the next one tries again.
+ */
+export async function removeUnusedJars(
+  deps: ActivityDeps,
+  flink: FlinkRestClient | (() => Promise<FlinkRestClient>),
+  cluster: AppRef,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    const client = typeof flink === 'function' ? await flink() : flink;
+    const removed = await deleteUnusedJars(deps, client, cluster, signal);
+    if (removed.length > 0)
+      Context.current().log.info(`deleted jars no session job uses from ${cluster.name}: ${removed.join(', ')}`);
+  } catch (err) {
+    Context.current().log.warn(`could not delete the unused jars of session cluster ${cluster.name}`, {
+      error: String(err),
+    });
+  }
+}
+
+/** Deletes the jars of session cluster `cluster` no session job uses; returns their names. */
+export async function deleteUnusedJars(
+  deps: ActivityDeps,
+  flink: FlinkRestClient,
+  cluster: AppRef,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const options = signal ? { signal } : undefined;
+  const jars = await flink.listJars(options);
+  const services = await deps.kube.listServices({ namespace: cluster.namespace, labelSelector: restServices });
+  const removed: string[] = [];
+  for (const jar of unusedJars(jars, jarsInUse(services, cluster.name))) {
+    try {
+      await flink.deleteJar(jar.id, options);
+    } catch (err) {
+      if (!(isFlinkError(err) && err.code === FlinkErrorCode.NotFound)) throw err;
+    }
+    removed.push(jar.name);
+  }
+  return removed;
+}
+
+/**
+ * The error to throw for a run that failed: when Flink refused it (a non-retryable answer) and the jar is no
+ * longer listed (deleted as unused by another job's operation between this job's staging and its run), a
+ * retryable error, so the retry stages the jar again; else `err` as it is. Flink 2.3 answers such a run with
+ * a 500 (retried anyway); a 400 ("Jar file ... does not exist") would otherwise fail the operation.
+ */
+export async function jarDeletedOr(
+  flink: Pick<FlinkRestClient, 'listJars'>,
+  jar: ClusterJar | undefined,
+  err: unknown,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  if (!jar || !isFlinkError(err) || err.retryable) return err;
+  const listed = await flink.listJars(signal ? { signal } : undefined).then(
+    (jars) => jars.some((j) => j.id === jar.id),
+    () => true,
+  );
+  if (listed) return err;
+  return new Error(`jar ${jar.name} was deleted from the session cluster before the run; staging it again`);
+}

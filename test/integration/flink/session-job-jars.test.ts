@@ -1,0 +1,211 @@
+/**
+ * The session job activities' jars on a real Flink 2.3 session cluster (issue 16): a jar uploaded once
+ * per content however many jobs run it; each job's Service names the jar it was submitted from; a jar no
+ * job names any more is deleted after the next submission and after a job's delete, never one a job still
+ * runs from nor one a person uploaded; a jar deleted between the staging and the run fails the submission
+ * retryably and the retry stages it again. The records and Services are in an in-memory Kubernetes.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { activityConfigOf, createActivities } from '../../../src/activities';
+import { loadSettings } from '../../../src/config/settings';
+import { FlinkRestClient } from '../../../src/flink';
+import { AnnotationKey, renderSessionJobService } from '../../../src/k8s/render';
+import { emptyRecord } from '../../../src/k8s/state-record/types';
+import { parseAppSpec, type AppSpec } from '../../../src/spec';
+import { haClusterId } from '../../../src/spec/high-availability';
+import { counterJob, counterJobArgs } from '../../support/counter-job';
+import { InMemoryKube } from '../../support/in-memory-kube';
+import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
+import { pollUntil } from './poll';
+
+const namespace = 'jars';
+let base: string;
+let cluster: LocalFlinkCluster;
+let client: FlinkRestClient;
+let kube: InMemoryKube;
+const env = new MockActivityEnvironment(undefined, {
+  logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+});
+
+function parsed(yaml: string): AppSpec {
+  const result = parseAppSpec(yaml, { sessionJarSchemes: ['file'] });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.spec;
+}
+
+/** Session job `name` on cluster `shared` running the jar file `jar` of the test's folder. */
+function jobSpec(name: string, jar: string): AppSpec {
+  const args = counterJobArgs({ output: path.join(base, 'out', name), keys: 2, rate: 5 });
+  return parsed(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkSessionJob
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  deploymentName: shared
+  job:
+    jarURI: "file://${path.join(base, jar)}"
+    entryClass: ${counterJob.mainClass}
+    args: ${JSON.stringify(args)}
+    parallelism: 1
+    upgradeMode: stateless
+`);
+}
+
+beforeAll(async () => {
+  base = mkdtempSync(path.join(os.tmpdir(), 'fd-session-jars-'));
+  // One content under two file names: two jars for the cluster (the name carries the file's).
+  copyFileSync(counterJob.jar, path.join(base, 'a.jar'));
+  copyFileSync(counterJob.jar, path.join(base, 'b.jar'));
+  cluster = await startFlinkCluster({ ip: '127.0.50.12', slots: 4, workDir: path.join(base, 'cluster') });
+  client = new FlinkRestClient({ baseUrl: cluster.restUrl });
+  kube = new InMemoryKube();
+  const sessionCluster = parsed(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: shared, namespace: ${namespace}}
+spec:
+  image: flink:2.3
+  flinkVersion: v2_3
+  jobManager: {resource: {memory: 1600m, cpu: 1}}
+  taskManager: {resource: {memory: 1600m, cpu: 1}}
+`);
+  await kube.records.createRecord(namespace, {
+    ...emptyRecord<AppSpec>(namespace, 'shared'),
+    status: 'running',
+    lastAppliedSpec: sessionCluster,
+  });
+});
+afterAll(async () => {
+  await cluster?.stop();
+  rmSync(base, { recursive: true, force: true });
+});
+
+function activities(flink: FlinkRestClient = client) {
+  return createActivities({
+    kube,
+    flinkFor: () => Promise.resolve(flink),
+    config: { ...activityConfigOf(loadSettings({}, {})), sessionJarSchemes: ['file'], pollIntervalMs: 200 },
+  });
+}
+
+/** Our jars on the cluster (content-named), by name. */
+const ours = async () =>
+  (await client.listJars())
+    .map((j) => j.name)
+    .filter((name) => /^[0-9a-f]{16}-/.test(name))
+    .sort();
+const jarOf = (name: string) => ours().then((names) => names.find((n) => n.endsWith(`-${name}`)));
+const annotationOf = (job: string) =>
+  kube.get('Service', namespace, `${job}-rest`)?.metadata?.annotations?.[AnnotationKey.Jar];
+
+/** What a deploy or upgrade of a session job does with its jar: Service applied, staged, submitted. */
+async function submit(spec: AppSpec, flink: FlinkRestClient = client): Promise<string> {
+  const recorded = await kube.records.readRecord<AppSpec>(namespace, spec.name);
+  if (recorded) {
+    await kube.records.writeRecord({
+      namespace,
+      app: spec.name,
+      record: { ...recorded.record, lastAppliedSpec: spec },
+      expectedResourceVersion: recorded.resourceVersion,
+    });
+  } else {
+    await kube.records.createRecord(namespace, {
+      ...emptyRecord<AppSpec>(namespace, spec.name),
+      status: 'running',
+      lastAppliedSpec: spec,
+    });
+  }
+  await kube.apply([renderSessionJobService({ spec, generation: 1 })]);
+  const run = activities(flink);
+  await env.run(run.stageSessionJob, { spec });
+  const jobId = newJobId();
+  await env.run(run.submitSessionJob, { spec, generation: 1, jobId });
+  await pollUntil(`job ${jobId} RUNNING`, async () =>
+    (await client.jobDetails(jobId)).state === 'RUNNING' ? true : undefined,
+  );
+  return jobId;
+}
+
+async function cancel(jobId: string): Promise<void> {
+  await client.cancelJob(jobId);
+  await pollUntil(`job ${jobId} CANCELED`, async () =>
+    (await client.jobDetails(jobId)).state === 'CANCELED' ? true : undefined,
+  );
+}
+
+const remove = (job: string) =>
+  env.run(activities().removeApplicationObjects, {
+    app: { namespace, name: job },
+    clusterId: haClusterId(job, 1),
+  });
+
+test('one upload per content; a jar no job names is deleted after a submission and a delete', async () => {
+  // A jar a person uploaded (not content-named) is never ours to delete.
+  const manual = (await client.uploadJar({ jarPath: path.join(base, 'a.jar') })).jarId;
+
+  const x1 = await submit(jobSpec('x', 'a.jar'));
+  const a = await jarOf('a.jar');
+  expect(await ours()).toEqual([a]);
+  expect(annotationOf('x')).toBe(a);
+  const y1 = await submit(jobSpec('y', 'a.jar'));
+  expect(await ours()).toEqual([a]);
+  expect(annotationOf('y')).toBe(a);
+
+  // x moves to b.jar: a stays (y runs from it).
+  await cancel(x1);
+  const x2 = await submit(jobSpec('x', 'b.jar'));
+  const b = await jarOf('b.jar');
+  expect(await ours()).toEqual([a, b].sort());
+  expect(annotationOf('x')).toBe(b);
+  // y moves too: nobody names a any more, so its submission deletes it.
+  await cancel(y1);
+  const y2 = await submit(jobSpec('y', 'b.jar'));
+  expect(await ours()).toEqual([b]);
+
+  // x deleted: b stays for y; y deleted: b goes.
+  await cancel(x2);
+  await remove('x');
+  expect(await ours()).toEqual([b]);
+  await cancel(y2);
+  await remove('y');
+  expect(await ours()).toEqual([]);
+  expect((await client.listJars()).map((j) => j.id)).toContain(manual);
+  // Jobs submitted from a jar run on after it is deleted: Flink keeps what it submitted.
+  await client.deleteJar(manual);
+});
+
+test('a jar deleted between the staging and the run fails the submission retryably; the retry stages it', async () => {
+  // Stands in for another job's operation deleting the jar as unused in the gap (no real server shows it on cue).
+  const racing = Object.create(client) as FlinkRestClient;
+  racing.runJar = async (input, options) => {
+    await client.deleteJar(input.jarId);
+    return client.runJar(input, options);
+  };
+  const spec = jobSpec('z', 'a.jar');
+  await kube.records.createRecord(namespace, {
+    ...emptyRecord<AppSpec>(namespace, 'z'),
+    status: 'running',
+    lastAppliedSpec: spec,
+  });
+  await kube.apply([renderSessionJobService({ spec, generation: 1 })]);
+  const jobId = newJobId();
+  const failed = await env.run(activities(racing).submitSessionJob, { spec, generation: 1, jobId }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(failed).toBeInstanceOf(Error);
+  expect(failed).not.toBeInstanceOf(ApplicationFailure);
+  // Flink 2.3 answers the run of a missing jar with a 500: retried as it is.
+  expect(String(failed)).toMatch(/jars\/[^/]+\/run|was deleted from the session cluster before the run/);
+  expect((await client.listJobs()).map((j) => j.id)).not.toContain(jobId);
+
+  // Temporal's retry: staged again, submitted with the same job id.
+  await env.run(activities().submitSessionJob, { spec, generation: 1, jobId });
+  await pollUntil(`job ${jobId} RUNNING`, async () =>
+    (await client.jobDetails(jobId)).state === 'RUNNING' ? true : undefined,
+  );
+  expect(await ours()).toEqual([await jarOf('a.jar')]);
+  await cancel(jobId);
+});

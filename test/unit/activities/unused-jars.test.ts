@@ -1,0 +1,65 @@
+import type { V1Service } from '@kubernetes/client-node';
+import { jarDeletedOr, jarsInUse, unusedJars } from '../../../src/activities/unused-jars';
+import { FlinkApiError, FlinkErrorCode } from '../../../src/flink';
+import { AnnotationKey, selectorLabels } from '../../../src/k8s/render';
+
+const service = (name: string, selects: string, jar?: string): V1Service => ({
+  metadata: { name, ...(jar ? { annotations: { [AnnotationKey.Jar]: jar } } : {}) },
+  spec: { selector: selectorLabels(selects, 'jobmanager') },
+});
+
+test("the jars in use are those named by the Services that select the cluster's JobManager", () => {
+  const services = [
+    service('a-rest', 'shared', '0123456789abcdef-a.jar'),
+    // The same labels in another order select the same pods.
+    { ...service('b-rest', 'shared', '1111111111111111-b.jar'), spec: { selector: reversed('shared') } },
+    service('shared-rest', 'shared'),
+    service('c-rest', 'other', '2222222222222222-c.jar'),
+  ];
+  expect([...jarsInUse(services, 'shared')].sort()).toEqual(['0123456789abcdef-a.jar', '1111111111111111-b.jar']);
+  expect([...jarsInUse(services, 'other')]).toEqual(['2222222222222222-c.jar']);
+  expect([...jarsInUse(services, 'none')]).toEqual([]);
+});
+
+test('only our content-named jars that no job names are unused; a jar a person uploaded never is', () => {
+  const jars = [
+    { id: 'u1_0123456789abcdef-a.jar', name: '0123456789abcdef-a.jar' },
+    { id: 'u2_1111111111111111-b.jar', name: '1111111111111111-b.jar' },
+    { id: 'u3_my-job.jar', name: 'my-job.jar' },
+    { id: 'u4_0123456789ABCDEF-x.jar', name: '0123456789ABCDEF-x.jar' },
+  ];
+  expect(unusedJars(jars, new Set(['0123456789abcdef-a.jar']))).toEqual([jars[1]]);
+  expect(unusedJars(jars, new Set())).toEqual([jars[0], jars[1]]);
+});
+
+function reversed(cluster: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(selectorLabels(cluster, 'jobmanager')).reverse());
+}
+
+describe('a run that failed', () => {
+  const jar = { id: 'u1_0123456789abcdef-a.jar', name: '0123456789abcdef-a.jar' };
+  const refused = new FlinkApiError({
+    code: FlinkErrorCode.BadRequest,
+    status: 400,
+    flinkErrors: ['Jar file /tmp/flink-web-upload/u1_0123456789abcdef-a.jar does not exist'],
+    request: { method: 'POST', url: 'http://jm:8081/jars/u1_0123456789abcdef-a.jar/run' },
+  });
+  const listing = (ids: string[]) => ({ listJars: async () => ids.map((id) => ({ id, name: id })) as never });
+
+  test('refused because its jar was deleted after the staging: a retryable error that says so', async () => {
+    const err = await jarDeletedOr(listing([]), jar, refused);
+    expect(err).not.toBe(refused);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(FlinkApiError);
+    expect(String(err)).toMatch(/jar 0123456789abcdef-a.jar was deleted from the session cluster before the run/);
+  });
+
+  test('refused with its jar still there, retryable already, or before any staging: the error as it is', async () => {
+    expect(await jarDeletedOr(listing([jar.id]), jar, refused)).toBe(refused);
+    expect(await jarDeletedOr(listing([]), undefined, refused)).toBe(refused);
+    const plain = new Error('socket hang up');
+    expect(await jarDeletedOr(listing([]), jar, plain)).toBe(plain);
+    const unlistable = { listJars: () => Promise.reject(new Error('down')) };
+    expect(await jarDeletedOr(unlistable, jar, refused)).toBe(refused);
+  });
+});
