@@ -5,8 +5,9 @@
  */
 import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
-import { sessionClusterProblem } from '../contract/session-jobs';
-import type { FlinkRestClient } from '../flink';
+import { hasErrorCode } from '../contract/errors';
+import { sessionClusterProblem, slotsProblem } from '../contract/session-jobs';
+import { FlinkErrorCode, FlinkJobState, type FlinkRestClient } from '../flink';
 import { AnnotationKey, objectNames } from '../k8s/render';
 import { checkpointRetentionKey } from '../spec/guarantees';
 import type { AppSpec } from '../spec/types';
@@ -35,12 +36,35 @@ export function clusterOf(spec: AppSpec): AppRef {
   return { namespace: spec.namespace, name };
 }
 
-/** Refuses (InvalidSpec, nothing changed) a cluster that is missing, not a session cluster, or not running. */
-export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec): Promise<void> {
+/**
+ * Refuses (InvalidSpec, nothing changed) a cluster that is missing, not a session cluster, not running, or
+ * without the free slots the job needs (its other jobs' held slots asked of Flink).
+ */
+export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec, flink: FlinkRestClient): Promise<void> {
   const cluster = clusterOf(spec);
   const record = await deps.kube.records.readRecord<AppSpec>(cluster.namespace, cluster.name);
   const problem = sessionClusterProblem(spec, cluster, record?.record);
   if (problem) throw fail(FailureType.InvalidSpec, `${problem}; nothing was changed`);
+  const deployed = record!.record.lastAppliedSpec!;
+  const short = slotsProblem(spec, cluster, deployed, await slotsOfOtherJobs(deps, flink, spec));
+  if (short) throw fail(FailureType.InvalidSpec, `${short}; nothing was changed`);
+}
+
+/** The slots the cluster's jobs hold, less those of this job's running one (an upgrade frees them first). */
+async function slotsOfOtherJobs(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSpec): Promise<number> {
+  const signal = activitySignal();
+  const overview = await flink.overview({ signal });
+  const held = overview['slots-total'] - overview['slots-available'];
+  const jobId = (await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name))?.record.jobId;
+  let own = 0;
+  if (jobId) {
+    const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
+      if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
+      throw err;
+    });
+    if (details?.state === FlinkJobState.Running) own = Math.max(0, ...details.vertices.map((v) => v.parallelism));
+  }
+  return Math.max(0, held - own);
 }
 
 /** The job's jar on the cluster: fetched by the worker, uploaded unless the cluster has that content. */
@@ -91,8 +115,9 @@ export function sessionJobActivities(deps: ActivityDeps) {
       const { spec } = input;
       const cluster = clusterOf(spec);
       await classified(`staging the jar of session job ${spec.namespace}/${spec.name}`, async () => {
-        await checkSessionCluster(deps, spec);
-        await stagedJar(deps, await deps.flinkFor(cluster), spec);
+        const flink = await deps.flinkFor(cluster);
+        await checkSessionCluster(deps, spec, flink);
+        await stagedJar(deps, flink, spec);
       });
     },
 

@@ -3,6 +3,7 @@
  * record, running. Asked by the CLI before it starts anything and by the worker before it stages the
  * job's jar. Pure.
  */
+import { adaptiveSchedulerKey, adaptiveSchedulerValue } from '../spec/rescale';
 import type { AppSpec } from '../spec/types';
 import type { AppRef } from './app';
 
@@ -13,7 +14,11 @@ export interface ClusterRecordView {
 }
 
 /** Why `cluster` cannot run session job `job`, in words ending with what to do; undefined when it can. */
-export function sessionClusterProblem(job: AppRef, cluster: AppRef, record: ClusterRecordView | undefined) {
+export function sessionClusterProblem(
+  job: Pick<AppSpec, 'name' | 'job' | 'flinkConfiguration'>,
+  cluster: AppRef,
+  record: ClusterRecordView | undefined,
+) {
   const where = `session cluster ${cluster.namespace}/${cluster.name} (spec.deploymentName of ${job.name})`;
   const deployed = record?.lastAppliedSpec ?? undefined;
   if (!record || !deployed) return `${where} does not exist: apply the session cluster first`;
@@ -28,5 +33,32 @@ export function sessionClusterProblem(job: AppRef, cluster: AppRef, record: Clus
       `${where} is ${record.status}, not running: resume it ` +
       `(flink-deploy resume ${cluster.name} -n ${cluster.namespace})`
     );
-  return undefined;
+  return slotsProblem(job, cluster, deployed);
+}
+
+/**
+ * Why the cluster's slots cannot take the job, in words ending with what to do; undefined when they can (or
+ * when its scheduler is adaptive: the job then runs with the slots there are). Its TaskManagers are a fixed
+ * number (not started on demand): the job needs `parallelism` slots (one slot sharing group), of the
+ * cluster's TaskManagers × slots less `usedByOthers` (the slots its other jobs hold; unknown: none).
+ */
+export function slotsProblem(
+  job: Pick<AppSpec, 'name' | 'job' | 'flinkConfiguration'>,
+  cluster: AppRef,
+  deployed: Pick<AppSpec, 'taskManager' | 'slotsPerTaskManager' | 'flinkConfiguration'>,
+  usedByOthers = 0,
+): string | undefined {
+  const adaptive = (config: Record<string, string>) => config[adaptiveSchedulerKey] === adaptiveSchedulerValue;
+  if (adaptive(deployed.flinkConfiguration) || adaptive(job.flinkConfiguration)) return undefined;
+  const needed = job.job.parallelism;
+  const capacity = deployed.taskManager.replicas * deployed.slotsPerTaskManager;
+  const free = Math.max(0, capacity - usedByOthers);
+  if (needed <= free) return undefined;
+  const others = usedByOthers > 0 ? ` less ${usedByOthers} its other jobs hold` : '';
+  return (
+    `${job.name} needs ${needed} slot(s) (spec.job.parallelism) and session cluster ${cluster.namespace}/` +
+    `${cluster.name} has ${free} free: ${deployed.taskManager.replicas} TaskManager(s) × ` +
+    `${deployed.slotsPerTaskManager} slot(s)${others}; raise the cluster's taskManager.replicas or ` +
+    'taskmanager.numberOfTaskSlots, or lower spec.job.parallelism (its TaskManagers are not started on demand)'
+  );
 }

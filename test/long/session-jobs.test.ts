@@ -5,7 +5,8 @@
  * one suspended and resumed while the other runs, a manual savepoint, a last-state upgrade (restored
  * from the checkpoint retained on cancel), a rollback on request, a job naming no session cluster
  * refused with nothing created, the cluster's upgrade refused under its jobs and then, with
- * upgrade.jobs: carry-over, carrying both over from their savepoints; both deleted with their Services.
+ * upgrade.jobs: carry-over, carrying both over from their savepoints; both deleted with their Services, and
+ * then their jar from the cluster.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -222,6 +223,9 @@ test(
       expect(await kube.records.readRecord(env.namespace, job)).toBeUndefined();
     }
     expect(await running()).toEqual([]);
+    // No job uses the jar any more: deleted from the cluster (by the last delete).
+    const cleared = await flinkOf(env.namespace, cluster);
+    expect((await cleared.listJars()).filter((jar) => jar.name.endsWith('counter-job.jar'))).toEqual([]);
   },
   30 * 60_000,
 );

@@ -1,10 +1,17 @@
 /** What makes a session job's cluster one it can run on (sessionClusterProblem), in the words people read. */
-import { sessionClusterProblem } from '../../../src/contract/session-jobs';
+import { sessionClusterProblem, slotsProblem } from '../../../src/contract/session-jobs';
 import type { AppSpec } from '../../../src/spec/types';
 
-const job = { namespace: 'ns', name: 'orders' };
+const job = { name: 'orders', job: { parallelism: 2 }, flinkConfiguration: {} } as unknown as AppSpec;
 const cluster = { namespace: 'ns', name: 'shared' };
-const spec = (fields: Partial<AppSpec>) => ({ name: 'shared', ...fields }) as AppSpec;
+const spec = (fields: Partial<AppSpec>) =>
+  ({
+    name: 'shared',
+    taskManager: { replicas: 2 },
+    slotsPerTaskManager: 1,
+    flinkConfiguration: {},
+    ...fields,
+  }) as AppSpec;
 
 test('a running session cluster: no problem', () => {
   expect(
@@ -36,4 +43,36 @@ test.each([
   ],
 ])('%s: refused, saying why and what to do', (_what, record, words) => {
   expect(sessionClusterProblem(job, cluster, record)).toContain(words);
+});
+
+describe('slots: its TaskManagers are a fixed number', () => {
+  const withParallelism = (parallelism: number, flinkConfiguration = {}) =>
+    ({ ...job, job: { parallelism }, flinkConfiguration }) as AppSpec;
+  const deployed = spec({ sessionCluster: true, taskManager: { replicas: 2 } as never, slotsPerTaskManager: 2 });
+
+  test('a job that fits the TaskManagers × slots less those the other jobs hold: no problem', () => {
+    expect(slotsProblem(withParallelism(4), cluster, deployed)).toBeUndefined();
+    expect(slotsProblem(withParallelism(3), cluster, deployed, 1)).toBeUndefined();
+  });
+
+  test('more than there is: refused, with the count and what to change', () => {
+    expect(slotsProblem(withParallelism(5), cluster, deployed)).toBe(
+      'orders needs 5 slot(s) (spec.job.parallelism) and session cluster ns/shared has 4 free: 2 TaskManager(s) × ' +
+        "2 slot(s); raise the cluster's taskManager.replicas or taskmanager.numberOfTaskSlots, or lower " +
+        'spec.job.parallelism (its TaskManagers are not started on demand)',
+    );
+    expect(slotsProblem(withParallelism(2), cluster, deployed, 3)).toContain(
+      'has 1 free: 2 TaskManager(s) × 2 slot(s) less 3 its other jobs hold',
+    );
+    // The CLI's check (no Flink to ask) and the worker's agree on a running cluster's own record.
+    expect(
+      sessionClusterProblem(withParallelism(5), cluster, { status: 'running', lastAppliedSpec: deployed }),
+    ).toContain('needs 5 slot(s)');
+  });
+
+  test("an adaptive scheduler (the cluster's or the job's) runs the job with the slots there are", () => {
+    const adaptive = { 'jobmanager.scheduler': 'adaptive' };
+    expect(slotsProblem(withParallelism(9, adaptive), cluster, deployed)).toBeUndefined();
+    expect(slotsProblem(withParallelism(9), cluster, { ...deployed, flinkConfiguration: adaptive })).toBeUndefined();
+  });
 });

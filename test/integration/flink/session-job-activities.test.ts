@@ -3,7 +3,8 @@
  * per content however many jobs run it; each job's Service names the jar it was submitted from; a jar no
  * job names any more is deleted after the next submission and after a job's delete, never one a job still
  * runs from nor one a person uploaded; a jar deleted between the staging and the run fails the submission
- * retryably and the retry stages it again. The records and Services are in an in-memory Kubernetes.
+ * retryably and the retry stages it again; a job needing more slots than the cluster has free is refused
+ * before anything happens. The records and Services are in an in-memory Kubernetes.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -38,7 +39,7 @@ function parsed(yaml: string): AppSpec {
 }
 
 /** Session job `name` on cluster `shared` running the jar file `jar` of the test's folder. */
-function jobSpec(name: string, jar: string): AppSpec {
+function jobSpec(name: string, jar: string, parallelism = 1): AppSpec {
   const args = counterJobArgs({ output: path.join(base, 'out', name), keys: 2, rate: 5 });
   return parsed(`apiVersion: flink.apache.org/v1beta1
 kind: FlinkSessionJob
@@ -49,7 +50,7 @@ spec:
     jarURI: "file://${path.join(base, jar)}"
     entryClass: ${counterJob.mainClass}
     args: ${JSON.stringify(args)}
-    parallelism: 1
+    parallelism: ${parallelism}
     upgradeMode: stateless
 `);
 }
@@ -68,6 +69,7 @@ metadata: {name: shared, namespace: ${namespace}}
 spec:
   image: flink:2.3
   flinkVersion: v2_3
+  flinkConfiguration: {taskmanager.numberOfTaskSlots: "4"}
   jobManager: {resource: {memory: 1600m, cpu: 1}}
   taskManager: {resource: {memory: 1600m, cpu: 1}}
 `);
@@ -125,6 +127,14 @@ async function submit(spec: AppSpec, flink: FlinkRestClient = client): Promise<s
   await pollUntil(`job ${jobId} RUNNING`, async () =>
     (await client.jobDetails(jobId)).state === 'RUNNING' ? true : undefined,
   );
+  // As the rollout records it: the job the record names.
+  const submitted = (await kube.records.readRecord<AppSpec>(namespace, spec.name))!;
+  await kube.records.writeRecord({
+    namespace,
+    app: spec.name,
+    record: { ...submitted.record, jobId },
+    expectedResourceVersion: submitted.resourceVersion,
+  });
   return jobId;
 }
 
@@ -208,4 +218,23 @@ test('a jar deleted between the staging and the run fails the submission retryab
   );
   expect(await ours()).toEqual([await jarOf('a.jar')]);
   await cancel(jobId);
+});
+
+test('more slots than are free: refused before its jar is staged; an upgrade counts its own job slots', async () => {
+  const w = await submit(jobSpec('w', 'a.jar', 3));
+  const before = await ours();
+  const failed = await env.run(activities().stageSessionJob, { spec: jobSpec('v', 'b.jar', 2) }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(failed).toBeInstanceOf(ApplicationFailure);
+  expect(failed).toMatchObject({ type: 'InvalidSpec', nonRetryable: true });
+  expect((failed as Error).message).toContain(
+    'v needs 2 slot(s) (spec.job.parallelism) and session cluster jars/shared has 1 free: 1 TaskManager(s) × ' +
+      '4 slot(s) less 3 its other jobs hold',
+  );
+  expect(await ours()).toEqual(before);
+  // w's upgrade to 4: its own 3 slots are freed by the upgrade, so the cluster's 4 fit it.
+  await env.run(activities().stageSessionJob, { spec: jobSpec('w', 'a.jar', 4) });
+  await cancel(w);
 });
