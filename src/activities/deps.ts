@@ -24,6 +24,7 @@ export type ActivityConfig = Pick<
   | 'sessionJarSchemes'
   | 'sessionJarMaxMiB'
   | 'sessionJarS3Endpoint'
+  | 'sessionJarMirrors'
 >;
 
 /** The activity settings out of the loaded settings (the worker's, or `loadSettings({}, {})` in tests). */
@@ -31,7 +32,7 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
   const { pollIntervalMs, savepointPollIntervalMs, tasksRunningTimeoutMs, disposalTimeoutMs } = settings;
   const { savepointFailoverTimeoutMs, podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } =
     settings;
-  const { sessionJarSchemes, sessionJarMaxMiB, sessionJarS3Endpoint } = settings;
+  const { sessionJarSchemes, sessionJarMaxMiB, sessionJarS3Endpoint, sessionJarMirrors } = settings;
   return {
     pollIntervalMs,
     savepointPollIntervalMs,
@@ -45,6 +46,7 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
     sessionJarSchemes,
     sessionJarMaxMiB,
     sessionJarS3Endpoint,
+    sessionJarMirrors,
   };
 }
 

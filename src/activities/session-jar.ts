@@ -40,6 +40,20 @@ export interface FetchJarOptions {
   dir?: string;
   /** Where `s3://` jars come from and how to sign in (`s3AccessOf(process.env, ...)`); unset: none. */
   s3?: S3Access;
+  /** URI prefixes fetched from a mirror instead (setting `sessionJob.jarMirrors`); the first match wins. */
+  mirrors?: readonly JarMirror[];
+}
+
+/** A jar URI prefix and the mirror's prefix it is fetched from instead. */
+export interface JarMirror {
+  from: string;
+  to: string;
+}
+
+/** Where the worker fetches `jarURI` from: the first mirror whose prefix it starts with, else itself. */
+export function mirroredUri(jarURI: string, mirrors: readonly JarMirror[] = []): string {
+  const mirror = mirrors.find((m) => jarURI.startsWith(m.from));
+  return mirror ? `${mirror.to}${jarURI.slice(mirror.from.length)}` : jarURI;
 }
 
 /** Credentials for S3: the worker's AWS environment variables. */
@@ -182,13 +196,16 @@ export async function fetchJar(jarURI: string, options: FetchJarOptions): Promis
       `jar URI scheme "${scheme}" is not allowed on this worker (setting sessionJob.jarSchemes: ` +
         `${options.schemes.join(', ')})`,
     );
+  // The mirror is the worker's own choice (its setting): its scheme is not the manifest's to allow.
+  const from = mirroredUri(jarURI, options.mirrors);
+  const source = from === jarURI ? uri : new URL(from);
   const dir = options.dir ?? path.join(os.tmpdir(), 'flink-deploy-jars');
   await mkdir(dir, { recursive: true });
   const work = await mkdtemp(path.join(dir, 'fetch-'));
   try {
     const hash = createHash('sha256');
     const partial = path.join(work, 'jar');
-    await pipeline(await open(uri, options), limited(options.maxBytes, jarURI, hash), createWriteStream(partial));
+    await pipeline(await open(source, options), limited(options.maxBytes, jarURI, hash), createWriteStream(partial));
     const sha256 = hash.digest('hex');
     const base = path.posix.basename(uri.pathname).replace(/[^A-Za-z0-9._-]/g, '_');
     const name = `${sha256.slice(0, 16)}-${base}`;

@@ -77,6 +77,7 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
       maxBytes: deps.config.sessionJarMaxMiB * 1024 * 1024,
       // Read at each fetch: the worker's AWS variables, as any S3 client of it would.
       s3: s3AccessOf(process.env, deps.config.sessionJarS3Endpoint),
+      ...(deps.config.sessionJarMirrors ? { mirrors: deps.config.sessionJarMirrors } : {}),
       signal,
     });
   } catch (err) {

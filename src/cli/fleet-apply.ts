@@ -12,6 +12,7 @@ import { FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
 import { CliError, CliErrorCode } from './errors';
 import { ExitCode } from './exit-codes';
 import { planFleet, requireFleetSpecs } from './fleet-manifests';
+import { refuseUnfitSessionClusters } from './session-job-check';
 import { fleetInputOf } from './fleet-options';
 import { exitCodeForFleet, fleetAppLine, fleetJson, fleetPlanText, fleetTable } from './fleet-view';
 import type { CliIo } from './io';
@@ -52,6 +53,10 @@ export async function fleetApply(input: FleetApplyInput): Promise<number> {
     });
   const manifests = requireFleetSpecs(input.files, input.namespace);
   const planned = await planFleet(settings, manifests);
+  await refuseUnfitSessionClusters(
+    settings,
+    manifests.map((m) => m.spec),
+  );
   const fleetInput = fleetInputOf(
     command,
     planned.map((p) => p.app),

@@ -12,16 +12,20 @@ import { formatSpecIssues } from '../spec/errors';
 import type { AppSpec } from '../spec/types';
 import { readDeployedRecord } from './deployed-state';
 import { CliError, CliErrorCode } from './errors';
-import { issuesJson, loadManifest } from './manifest';
+import { applicationsIn, issuesJson, loadManifests } from './manifest';
 import { planJson, type PlanJson } from './plan-view';
 
-/** True when `-f` names a fleet: several files, or a folder. A single file is today's apply. */
+/**
+ * True when `-f` names a fleet: several files, a folder, or one file holding several applications, session
+ * clusters or session jobs (the Apache operator's session examples hold a cluster and its jobs). A file of
+ * one is today's apply.
+ */
 export function isFleet(files: readonly string[]): boolean {
   if (files.length > 1) return true;
   const [only] = files;
   if (!only || only === '-') return false;
   try {
-    return statSync(only).isDirectory();
+    return statSync(only).isDirectory() || applicationsIn(only) > 1;
   } catch {
     return false;
   }
@@ -75,7 +79,7 @@ export function requireFleetSpecs(paths: readonly string[], namespace?: string):
       message: '-f - (stdin) reads one manifest; it cannot be part of a fleet',
       hint: 'Pass the fleet as files or a folder. Nothing was started.',
     });
-  const loaded = files.map((file) => ({ file, loaded: loadManifest(file, namespace) }));
+  const loaded = files.map((file) => ({ file, loaded: loadManifests(file, namespace) }));
   const invalid = loaded.filter((l) => !l.loaded.ok);
   if (invalid.length) {
     const sections = invalid.map((l) => (l.loaded.ok ? '' : `${l.file}:\n${formatSpecIssues(l.loaded.issues)}`));
@@ -89,7 +93,7 @@ export function requireFleetSpecs(paths: readonly string[], namespace?: string):
       },
     });
   }
-  const manifests = loaded.map((l) => ({ file: l.file, spec: (l.loaded as { spec: AppSpec }).spec }));
+  const manifests = loaded.flatMap((l) => (l.loaded.ok ? l.loaded.specs.map((spec) => ({ file: l.file, spec })) : []));
   const seen = new Map<string, string>();
   const twice: string[] = [];
   for (const m of manifests) {

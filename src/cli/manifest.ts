@@ -1,7 +1,7 @@
 /** Reads a manifest file and parses it into an AppSpec; an invalid spec is exit code 2. */
 import { readFileSync } from 'node:fs';
 import { formatSpecIssues } from '../spec/errors';
-import { parseAppSpec } from '../spec/parse';
+import { parseAppSpec, parseAppSpecs, type ParseManyResult } from '../spec/parse';
 import { parseManifestFile, type ManifestFileResult } from '../spec/manifest-file';
 import { defaultSessionJarSchemes, parseSessionJarSchemes, sessionJarSchemesEnv } from '../spec/session-jar-schemes';
 import type { SpecNote } from '../spec/types';
@@ -113,6 +113,34 @@ export function loadManifest(file: string, namespace?: string, env: Env = proces
   if (loaded.ok && namespace !== undefined && loaded.spec.namespace !== namespace)
     throw namespaceConflict(file, loaded.spec.namespace, namespace);
   return loaded;
+}
+
+/**
+ * Reads and validates every application, session cluster and session job of a manifest file (a fleet's),
+ * with `loadManifest`'s namespace rule.
+ */
+export function loadManifests(file: string, namespace?: string, env: Env = process.env): ParseManyResult {
+  const loaded = parseAppSpecs(readManifest(file), {
+    defaultNamespace: namespace,
+    sessionJarSchemes: sessionJarSchemesOf(env),
+  });
+  if (loaded.ok && namespace !== undefined)
+    for (const spec of loaded.specs)
+      if (spec.namespace !== namespace) throw namespaceConflict(file, spec.namespace, namespace);
+  return loaded;
+}
+
+/** How many applications, session clusters and session jobs a readable file holds (0 when it cannot tell). */
+export function applicationsIn(file: string): number {
+  try {
+    const parsed = parseManifestFile(readFileSync(file, 'utf8'), {});
+    if (!parsed.ok) return 0;
+    return parsed.documents.filter(
+      (d) => d.kind === 'application' || d.kind === 'session-cluster' || d.kind === 'session-job',
+    ).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** Reads and validates a manifest, throwing an `InvalidSpec` CliError (exit 2) with every issue. */

@@ -133,6 +133,11 @@ export interface Settings {
    * and region are the AWS variables of the worker's environment (src/activities/session-jar.ts).
    */
   sessionJarS3Endpoint?: string;
+  /**
+   * Jar URI prefixes the worker fetches from a mirror instead (an air-gapped cluster's Maven proxy, say):
+   * the first `from` a jarURI starts with is replaced by its `to`. Unset: none.
+   */
+  sessionJarMirrors?: { from: string; to: string }[];
   /** How long one savepoint disposal may take, ms. @default 60000 */
   disposalTimeoutMs: number;
   /** How long removing the Deployments waits for their pods to go, ms. @default 120000 */
@@ -591,6 +596,38 @@ export const settingDefinitions: readonly SettingDefinition[] = [
       'region: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION',
     defaultText: 'none: AWS S3',
     schema: httpUrl,
+  },
+  {
+    key: 'sessionJarMirrors',
+    name: 'sessionJob.jarMirrors',
+    group: SettingGroup.Worker,
+    flag: '--session-jar-mirrors <list>',
+    env: ['FLINK_DEPLOY_SESSION_JAR_MIRRORS'],
+    description:
+      'jar URI prefixes the worker fetches from a mirror instead, comma-separated from=to, e.g. ' +
+      'https://repo1.maven.org/maven2/=https://nexus.example/maven2/ (the first matching prefix wins)',
+    defaultText: 'none',
+    schema: z.string().transform((text, ctx) => {
+      const mirrors: { from: string; to: string }[] = [];
+      for (const pair of text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [from, to, ...rest] = pair.split('=');
+        const url = (u: string | undefined) => u !== undefined && /^(https?|s3):\/\/[^\s/]+(\/\S*)?$/.test(u);
+        if (rest.length > 0 || !url(from) || !url(to) || !/^https?:/.test(to!)) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              `"${pair}" is not from=to: both URL prefixes (from http(s):// or s3://, to http(s)://), ` +
+              'e.g. https://repo1.maven.org/maven2/=https://nexus.example/maven2/',
+          });
+          return z.NEVER;
+        }
+        mirrors.push({ from: from!, to: to! });
+      }
+      return mirrors;
+    }),
   },
   {
     key: 'disposalTimeoutMs',

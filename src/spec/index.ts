@@ -1,6 +1,6 @@
 /** The application spec: parse, validate, normalise, diff, hash. Imports nothing of ours. */
 export * from './types';
-export { parseAppSpec, validateManifest, loadAppSpec } from './parse';
+export { parseAppSpec, parseAppSpecs, validateManifest, loadAppSpec, type ParseManyResult } from './parse';
 export { InvalidSpecError, formatSpecIssues } from './errors';
 export { diffSpecs } from './diff';
 export { specHash, generateJobId, canonicalJson, sha256Hex } from './hash';

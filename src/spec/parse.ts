@@ -86,11 +86,41 @@ export function validateManifest(document: unknown): ParseResult {
 /** Options of `parseAppSpec`. */
 export type ParseOptions = ManifestFileOptions;
 
+/** The result of `parseAppSpecs`: every application, session cluster and session job of a file, in order. */
+export type ParseManyResult = { ok: true; specs: AppSpec[]; notes?: SpecNote[] } | { ok: false; issues: SpecIssue[] };
+
 /**
  * Parses manifest text (one FlinkDeployment application; documents `apply` cannot run are refused with a
  * reason, documents it ignores are notes) into an `AppSpec`, or returns every issue found.
  */
 export function parseAppSpec(text: string, options: ParseOptions = {}): ParseResult {
+  const parsed = parseAppSpecs(text, options);
+  if (!parsed.ok) return parsed;
+  if (parsed.specs.length > 1) {
+    return {
+      ok: false,
+      issues: [
+        {
+          code: SpecIssueCode.InvalidValue,
+          path: 'kind',
+          message:
+            `the file holds ${parsed.specs.length} applications, session clusters or session jobs; this command ` +
+            'takes one',
+          hint:
+            '`flink-deploy apply -f <file>` applies them all as one rollout (session clusters before their jobs; ' +
+            'add --dry-run to see the plan of each), or put each in its own file.',
+        },
+      ],
+    };
+  }
+  return { ok: true, spec: parsed.specs[0]!, ...(parsed.notes ? { notes: parsed.notes } : {}) };
+}
+
+/**
+ * Parses manifest text into every application, session cluster and session job it holds (`apply -f` of a
+ * file with several: one rollout), or returns every issue found.
+ */
+export function parseAppSpecs(text: string, options: ParseOptions = {}): ParseManyResult {
   const file = parseManifestFile(text, options);
   if (!file.ok) return file;
   const many = file.documents.length > 1;
@@ -152,19 +182,8 @@ export function parseAppSpec(text: string, options: ParseOptions = {}): ParseRes
         break;
     }
   }
-  if (applications.length > 1) {
-    issues.push({
-      code: SpecIssueCode.InvalidValue,
-      path: 'kind',
-      message:
-        `the file holds ${applications.length} applications, session clusters or session jobs; flink-deploy ` +
-        'applies one per file',
-      hint: 'Put each in its own file and apply them one by one (a session cluster before its jobs).',
-    });
-  }
   if (issues.length > 0) return { ok: false, issues };
-  const [only] = applications;
-  if (!only) {
+  if (applications.length === 0) {
     const canaries = file.documents.length > 0 && file.documents.every((doc) => doc.kind === 'canary');
     return {
       ok: false,
@@ -187,7 +206,7 @@ export function parseAppSpec(text: string, options: ParseOptions = {}): ParseRes
       ],
     };
   }
-  return { ok: true, spec: only.spec, notes };
+  return { ok: true, specs: applications.map((app) => app.spec), notes };
 }
 
 /** Like `parseAppSpec`, but throws `InvalidSpecError` (code `InvalidSpec`) with every issue. */

@@ -7,7 +7,15 @@
  * The first failure halts: nothing new starts, running children finish; with `rollbackOnFailure`
  * the applications this rollout moved go back to the spec they ran before.
  */
-import { ApplicationFailure, condition, ParentClosePolicy, setHandler, sleep, startChild } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  ParentClosePolicy,
+  patched,
+  setHandler,
+  sleep,
+  startChild,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AppSpec } from '../spec/types';
 import { abortUpdate, approveUpdate } from '../contract/fleet-messages';
@@ -24,9 +32,16 @@ import { operationWorkflowId } from '../contract/ids';
 import { Operation, type OperationResult } from '../contract/operations';
 import { FlinkApplication, FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
 import { apply } from './apply';
-import { fleetInputProblems, fleetOutcome, rolloutOrder, shouldRevert } from './decisions/fleet-plan';
+import {
+  clusterInRollout,
+  fleetInputProblems,
+  fleetOutcome,
+  rolloutOrder,
+  sessionAwareOrder,
+  shouldRevert,
+} from './decisions/fleet-plan';
 import { FleetTracker } from './fleet-progress';
-import { applicationFailureOf } from './operation';
+import { applicationFailureOf, Patch } from './operation';
 import { validSpec } from './valid-input';
 
 /** How often a busy application is looked at again (`ifBusy: wait`). */
@@ -42,6 +57,8 @@ export async function fleet(input: FleetInput): Promise<FleetProgress> {
     });
   for (const app of input.apps) validSpec(app);
   const tracker = new FleetTracker(input);
+  // Session clusters before their jobs (histories recorded before it replay in the input's order).
+  const clustersFirst = patched(Patch.FleetSessionClustersFirst);
   let approved = false;
   let aborted = false;
   const halt = (reason: string) => {
@@ -131,6 +148,7 @@ export async function fleet(input: FleetInput): Promise<FleetProgress> {
   /** One application's change: its end state, and the halt a failure calls. */
   const change = async (index: number): Promise<void> => {
     const app = input.apps[index]!;
+    if (clustersFirst && !(await clusterReady(index))) return;
     try {
       const { result, busy } = await runApp(index, app.spec, false);
       if (result) tracker.set(index, FleetAppState.Succeeded, result.message, { result });
@@ -143,6 +161,23 @@ export async function fleet(input: FleetInput): Promise<FleetProgress> {
       tracker.set(index, rolledBack ? FleetAppState.RolledBack : FleetAppState.Failed, message);
       halt(`${app.spec.namespace}/${app.spec.name} ${rolledBack ? 'rolled back' : 'failed'}: ${message}`);
     }
+  };
+
+  /**
+   * A session job whose session cluster this rollout applies waits until the cluster's change ended; unless
+   * it then runs (succeeded or unchanged), the job is not started (said), and false is returned.
+   */
+  const clusterReady = async (index: number): Promise<boolean> => {
+    const cluster = clusterInRollout(input.apps, index);
+    if (cluster === undefined) return true;
+    const ended = (state: FleetAppState) =>
+      state !== FleetAppState.Pending && state !== FleetAppState.Running && state !== FleetAppState.Waiting;
+    await condition(() => ended(tracker.apps[cluster]!.state));
+    const state = tracker.apps[cluster]!.state;
+    if (state === FleetAppState.Succeeded || state === FleetAppState.Unchanged) return true;
+    const { namespace, name } = input.apps[cluster]!.spec;
+    tracker.set(index, FleetAppState.Untouched, `not started: its session cluster ${namespace}/${name} is ${state}`);
+    return false;
   };
 
   /** Starts the changes of `indexes` in order, at most `concurrency` at once; stops starting on a halt. */
@@ -161,7 +196,7 @@ export async function fleet(input: FleetInput): Promise<FleetProgress> {
     await Promise.all(running);
   };
 
-  const { canaries, rest } = rolloutOrder(input);
+  const { canaries, rest } = clustersFirst ? sessionAwareOrder(input) : rolloutOrder(input);
   tracker.enter(canaries.length ? FleetStage.Canaries : FleetStage.Waves);
   await runPool(canaries, change);
   if (!tracker.haltReason && input.approveAfterCanary) {

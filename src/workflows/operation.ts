@@ -43,6 +43,8 @@ export const Patch = {
   PeriodicOutcomeOnFailure: PeriodicOutcomeOnFailurePatch,
   /** A savepoint run's disposals ride in the activity that writes its end (endAndDispose): one action fewer. */
   DisposeWithEnd: 'dispose-with-end',
+  /** A fleet rollout applies session clusters before their jobs; a job starts once its cluster's change ended. */
+  FleetSessionClustersFirst: 'fleet-session-clusters-first',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

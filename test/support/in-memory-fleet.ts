@@ -15,6 +15,8 @@ export class InMemoryFleet {
   /** Records whose lock is held now, and the most ever held at once (sampled on each lock and release). */
   locked = 0;
   maxLocked = 0;
+  /** Every activity call, in the order it started: `<namespace>/<name> <activity>`. */
+  readonly timeline: string[] = [];
   /** The application keys in the order their operations took the lock (each take). */
   readonly lockOrder: string[] = [];
   /** Applications held by a foreign operation for this many more lock attempts (then released). */
@@ -59,6 +61,7 @@ export class InMemoryFleet {
     const app = ref.app ?? { namespace: ref.spec!.namespace, name: ref.spec!.name };
     const key = `${app.namespace}/${app.name}`;
     this.cluster(app);
+    this.timeline.push(`${key} ${name}`);
     const activities = this.activitiesOf.get(key)!;
     if (name === 'beginOperation') await this.releaseWhenDue(key, activities);
     const result = await (activities[name] as AnyActivity)(input);

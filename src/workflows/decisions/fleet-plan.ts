@@ -23,6 +23,39 @@ export function rolloutOrder(input: Pick<FleetInput, 'apps' | 'canaries'>): { ca
   return { canaries, rest };
 }
 
+/** The index of session job `index`'s session cluster when the rollout applies it too; else undefined. */
+export function clusterInRollout(apps: readonly FleetApp[], index: number): number | undefined {
+  const job = apps[index]?.spec;
+  const name = job?.sessionJob?.deploymentName;
+  if (!job || name === undefined) return undefined;
+  const found = apps.findIndex((a) => a.spec.namespace === job.namespace && a.spec.name === name);
+  return found >= 0 ? found : undefined;
+}
+
+/**
+ * `rolloutOrder` with session clusters before their jobs (patch `fleet-session-clusters-first`): the cluster
+ * of a canary job is a canary too, and in each group the session clusters come first, so a job that waits
+ * for its cluster's change to end never waits on one not started yet.
+ */
+export function sessionAwareOrder(input: Pick<FleetInput, 'apps' | 'canaries'>): {
+  canaries: number[];
+  rest: number[];
+} {
+  const { canaries, rest } = rolloutOrder(input);
+  const clustersOfCanaries = canaries
+    .map((i) => clusterInRollout(input.apps, i))
+    .filter((c): c is number => c !== undefined && !canaries.includes(c));
+  const firstClusters = (indexes: number[]) => [
+    ...indexes.filter((i) => input.apps[i]!.spec.sessionCluster === true),
+    ...indexes.filter((i) => input.apps[i]!.spec.sessionCluster !== true),
+  ];
+  const promoted = [...new Set(clustersOfCanaries)];
+  return {
+    canaries: firstClusters([...promoted, ...canaries]),
+    rest: firstClusters(rest.filter((i) => !promoted.includes(i))),
+  };
+}
+
 /** What is wrong with a rollout's input, one sentence per problem (empty: nothing). */
 export function fleetInputProblems(input: FleetInput): string[] {
   const problems: string[] = [];

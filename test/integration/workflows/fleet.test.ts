@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
 import { type FleetApp, type FleetInput, type FleetProgress } from '../../../src/contract/fleet';
 import { abortUpdate, approveUpdate, fleetProgressQuery } from '../../../src/contract/fleet-messages';
 import { operationWorkflowId } from '../../../src/contract/ids';
@@ -295,3 +295,61 @@ test('the worker replaced mid-rollout: the same outcome, each application deploy
   }
   expect(result.maxRunning).toBeLessThanOrEqual(2);
 }, 120_000);
+
+describe('a session cluster and its jobs in one rollout (patch fleet-session-clusters-first)', () => {
+  const sessionSpec = (yaml: string) => {
+    const parsed = parseAppSpec(yaml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    return parsed.spec;
+  };
+  const cluster = (image = 'flink:2.3'): FleetApp => ({
+    spec: sessionSpec(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: shared}
+spec:
+  image: ${image}
+  flinkVersion: v2_3
+  jobManager: {resource: {memory: 1600m, cpu: 1}}
+  taskManager: {replicas: 2, resource: {memory: 1600m, cpu: 1}}
+`),
+    operation: 'deploy',
+    unchanged: false,
+  });
+  const job = (name: string): FleetApp => ({
+    spec: sessionSpec(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkSessionJob
+metadata: {name: ${name}}
+spec:
+  deploymentName: shared
+  job: {jarURI: "https://repo.example.com/${name}.jar", parallelism: 1, upgradeMode: stateless}
+`),
+    operation: 'deploy',
+    unchanged: false,
+  });
+  const first = (apps: InMemoryFleet, name: string) => apps.timeline.findIndex((e) => e.startsWith(`${key(name)} `));
+  const last = (apps: InMemoryFleet, name: string) => apps.timeline.findLastIndex((e) => e.startsWith(`${key(name)} `));
+
+  test("the cluster's change ends before its jobs' start, whatever the input order and the concurrency", async () => {
+    const apps = new InMemoryFleet();
+    apps.cluster(key('shared')).script = { slowApplyImages: ['flink:2.3'], slowApplyMs: 300 };
+    // A canary job: its cluster becomes a canary too (else the job would wait on a cluster not started).
+    const result = await runFleet(
+      apps,
+      input([job('orders'), job('payments'), cluster()], { concurrency: 3, canaries: [key('orders')] }),
+    );
+    expect(result.outcome).toBe('succeeded');
+    expect(stateOf(result)).toEqual({ orders: 'succeeded', payments: 'succeeded', shared: 'succeeded' });
+    expect(last(apps, 'shared')).toBeGreaterThanOrEqual(0);
+    expect(last(apps, 'shared')).toBeLessThan(first(apps, 'orders'));
+    expect(last(apps, 'shared')).toBeLessThan(first(apps, 'payments'));
+  });
+
+  test('a cluster whose change fails: its jobs are not started, and say why', async () => {
+    const apps = new InMemoryFleet();
+    apps.cluster(key('shared')).script = { applyRefusedImages: ['flink:bad'] };
+    const result = await runFleet(apps, input([job('orders'), cluster('flink:bad')], { concurrency: 2 }));
+    expect(stateOf(result)).toMatchObject({ shared: 'failed', orders: 'untouched' });
+    expect(result.apps.find((a) => a.app.name === 'orders')?.message).toMatch(/not started/);
+    expect(first(apps, 'orders')).toBe(-1);
+  });
+});

@@ -13,6 +13,7 @@ import { getGlobalDispatcher, MockAgent, setGlobalDispatcher } from 'undici';
 import {
   discardJar,
   fetchJar,
+  mirroredUri,
   JarUnavailableError,
   s3AccessOf,
   type S3Access,
@@ -130,6 +131,27 @@ test('a jar that cannot be had is a JarUnavailableError naming why; a 5xx is not
   const broken = fetchJar(`${base}/broken.jar`, all);
   await expect(broken).rejects.toThrow('answered 503');
   await expect(broken).rejects.not.toBeInstanceOf(JarUnavailableError);
+});
+
+test("a mirror (setting sessionJob.jarMirrors): fetched from it, named by the manifest's file name", async () => {
+  const mirrors = [
+    { from: 'https://repo.example.com/none/', to: `${base}/nowhere/` },
+    { from: 'https://repo1.maven.org/maven2/', to: `${base}/jobs/` },
+  ];
+  expect(mirroredUri('https://repo1.maven.org/maven2/orders-1.0.jar', mirrors)).toBe(`${base}/jobs/orders-1.0.jar`);
+  expect(mirroredUri('https://other.example.com/orders-1.0.jar', mirrors)).toBe(
+    'https://other.example.com/orders-1.0.jar',
+  );
+  // The manifest's scheme is checked (https); the mirror's (http) is the worker's own choice.
+  const jar = await fetchJar('https://repo1.maven.org/maven2/orders-1.0.jar', {
+    ...all,
+    schemes: ['https', 's3'],
+    mirrors,
+  });
+  expect(jar).toMatchObject({ name: `${sha.slice(0, 16)}-orders-1.0.jar`, sha256: sha });
+  await expect(
+    fetchJar('https://repo1.maven.org/maven2/missing.jar', { ...all, schemes: ['https'], mirrors }),
+  ).rejects.toThrow(`${base}/jobs/missing.jar: the server answered 404`);
 });
 
 describe('s3://', () => {

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { isFleet, requireFleetSpecs } from '../../../src/cli/fleet-manifests';
+import type { CliError } from '../../../src/cli/errors';
+import { refuseUnfitSessionClusters } from '../../../src/cli/session-job-check';
+import type { Settings } from '../../../src/config/settings';
 import { exitCodeForFleet } from '../../../src/cli/fleet-view';
 import { memoryIo } from './memory-io';
 
@@ -26,6 +29,33 @@ test('a fleet: several -f, or a folder; one file is the single apply', () => {
   expect(isFleet([path.join(dir, 'a.yaml'), path.join(dir, 'b.yml')])).toBe(true);
   expect(isFleet([dir])).toBe(true);
   expect(requireFleetSpecs([dir]).map((m) => m.spec.name)).toEqual(['a', 'b']);
+});
+
+test("one file holding a session cluster and its jobs (the Apache operator's example): a fleet of 3", async () => {
+  const example = path.join(__dirname, '../../fixtures/apache-operator/basic-session-deployment-and-job.yaml');
+  expect(isFleet([example])).toBe(true);
+  const specs = requireFleetSpecs([example], 'team').map((m) => m.spec);
+  expect(specs.map((s) => [s.name, s.sessionCluster === true, s.sessionJob?.deploymentName])).toEqual([
+    ['basic-session-deployment-example', true, undefined],
+    ['basic-session-job-example', false, 'basic-session-deployment-example'],
+    ['basic-session-job-example2', false, 'basic-session-deployment-example'],
+  ]);
+  // Its jobs ask 4 and 2 slots of the cluster's 1 TaskManager × 1 slot: refused before anything starts.
+  const refused = await refuseUnfitSessionClusters({} as Settings, specs).then(
+    () => undefined,
+    (err: unknown) => err as CliError,
+  );
+  expect(refused?.code).toBe('InvalidSpec');
+  expect(refused?.message).toContain(
+    'FlinkSessionJob team/basic-session-job-example: basic-session-job-example needs 4 slot(s) ' +
+      '(spec.job.parallelism) and session cluster team/basic-session-deployment-example has 1 free',
+  );
+  expect(refused?.message).toContain(
+    'FlinkSessionJob team/basic-session-job-example2: basic-session-job-example2 needs 2',
+  );
+  // With the cluster sized for them, the rollout takes them (the cluster is applied first: no record needed).
+  const sized = specs.map((s) => (s.sessionCluster ? { ...s, taskManager: { ...s.taskManager, replicas: 6 } } : s));
+  await expect(refuseUnfitSessionClusters({} as Settings, sized)).resolves.toBeUndefined();
 });
 
 test('every invalid manifest of the fleet named at once, exit 2, nothing read from a cluster', async () => {

@@ -194,3 +194,20 @@ test('payload keys: a good key file is loaded (never shown); a bad one is refuse
   expect(() => loadSettings({ payloadKeys: bad }, env())).toThrow(SettingsError);
   expect(() => loadSettings({ payloadKeys: bad }, env())).toThrow(/short.*key "k1" is not 32 bytes of base64/);
 });
+
+test('sessionJob.jarMirrors: from=to pairs, in order; a pair that is not one is refused naming it', () => {
+  const settings = loadSettings(
+    {},
+    env({
+      FLINK_DEPLOY_SESSION_JAR_MIRRORS:
+        'https://repo1.maven.org/maven2/=http://127.0.0.1:8081/maven2/, s3://jars/=https://jars.internal/',
+    }),
+  );
+  expect(settings.sessionJarMirrors).toEqual([
+    { from: 'https://repo1.maven.org/maven2/', to: 'http://127.0.0.1:8081/maven2/' },
+    { from: 's3://jars/', to: 'https://jars.internal/' },
+  ]);
+  expect(loadSettings({}, env()).sessionJarMirrors).toBeUndefined();
+  for (const bad of ['https://a/', 'https://a/=file:///tmp/', 'https://a/=https://b/=https://c/'])
+    expect(() => loadSettings({}, env({ FLINK_DEPLOY_SESSION_JAR_MIRRORS: bad }))).toThrow(`"${bad}" is not from=to`);
+});

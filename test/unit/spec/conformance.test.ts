@@ -6,11 +6,9 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseAppSpec } from '../../../src/spec';
+import { parseAppSpecs } from '../../../src/spec';
 import { parseManifestFile, type FileDocument } from '../../../src/spec/manifest-file';
 
-const onePerFile = (count: number) =>
-  `the file holds ${count} applications, session clusters or session jobs; flink-deploy applies one per file`;
 const placeholder = (uri: string) => `jarURI ${uri} is a placeholder to fill in: the job cannot run`;
 const otherKind = (kind: string) =>
   `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} cannot be deployed by flink-deploy; only ` +
@@ -43,7 +41,6 @@ const apache: Record<string, Expectation> = {
   'basic-reactive.yaml': { documents: ['application'] },
   'basic-session-deployment-and-job.yaml': {
     documents: ['session-cluster', 'session-job', 'session-job'],
-    apply: [onePerFile(3)],
   },
   'basic-session-deployment-only.yaml': { documents: ['session-cluster'] },
   'basic-session-job-only.yaml': { documents: ['session-job'] },
@@ -61,12 +58,7 @@ const apache: Record<string, Expectation> = {
   },
   'e2e-sessionjob-cr.yaml': {
     documents: ['session-cluster', 'session-job', 'kubernetes-object', 'kubernetes-object'],
-    apply: [
-      placeholder('STREAMING_EXAMPLES_JAR_URL'),
-      otherKind('PersistentVolumeClaim'),
-      otherKind('IngressClass'),
-      onePerFile(2),
-    ],
+    apply: [placeholder('STREAMING_EXAMPLES_JAR_URL'), otherKind('PersistentVolumeClaim'), otherKind('IngressClass')],
     notes: [native, operatorKeys('snapshot.resource.enabled'), 'spec.job.jarURI', 'kind', 'kind'],
   },
   'pod-template.yaml': { documents: ['application'] },
@@ -97,7 +89,8 @@ const runsHere: Record<string, true | string> = {
   'snapshot-job-from-savepoint.yaml': 'starts from a savepoint that does not exist here',
   'snapshot-savepoint-job-full-spec.yaml': 'a savepoint of example-deployment, which must run first',
   'basic-session-deployment-and-job.yaml':
-    'its jobs fetch a jar from Maven Central (no network here); one per file (session jobs run: session-jobs.test.ts)',
+    'its jobs fetch a jar from Maven Central (no network here) and ask 4 slots of a 1-slot cluster (apply refuses ' +
+    'them, exit 2: TaskManagers are not started on demand); a cluster and its jobs from one file: session-jobs.test.ts',
   'basic-session-deployment-only.yaml':
     'needs the ServiceAccount flink (a session cluster of its own runs: session-cluster.test.ts)',
   'basic-session-job-only.yaml': 'fetches its jar from Maven Central (no network here)',
@@ -115,7 +108,6 @@ const ours: Record<string, Expectation> = {
   'ingress.yaml': { documents: ['application'] },
   'session-cluster-and-jobs.yaml': {
     documents: ['session-cluster', 'session-job', 'session-job'],
-    apply: [onePerFile(3)],
   },
   'session-cluster-only.yaml': { documents: ['session-cluster'] },
   'session-job-only.yaml': { documents: ['session-job'] },
@@ -131,7 +123,7 @@ const ours: Record<string, Expectation> = {
   },
   'native-session-with-volume-claim.yaml': {
     documents: ['session-cluster', 'session-job', 'kubernetes-object'],
-    apply: [otherKind('PersistentVolumeClaim'), onePerFile(2)],
+    apply: [otherKind('PersistentVolumeClaim')],
     notes: [native, 'kind'],
   },
   'snapshot-and-deployment.yaml': {
@@ -186,7 +178,7 @@ function checkCorpus(dir: string, expected: Record<string, Expectation>): void {
       expect(validated.ok).toBe(false);
       if (!validated.ok) expect(validated.issues.map((issue) => issue.message)).toEqual(want.refused);
     }
-    const applied = parseAppSpec(text);
+    const applied = parseAppSpecs(text);
     if (want.apply === undefined) {
       expect(applied.ok ? [] : applied.issues).toEqual([]);
     } else {
@@ -212,7 +204,7 @@ describe("the Apache operator's 15 examples (test/fixtures/apache-operator)", ()
     expect(Object.keys(runsHere).sort()).toEqual(files.sort());
     const running = files.filter((file) => runsHere[file] === true).sort();
     // Every example that runs is one `apply` accepts as written.
-    for (const file of running) expect(parseAppSpec(readFileSync(path.join(dir, file), 'utf8')).ok).toBe(true);
+    for (const file of running) expect(parseAppSpecs(readFileSync(path.join(dir, file), 'utf8')).ok).toBe(true);
     expect(running).toEqual(['basic-ingress.yaml', 'basic.yaml', 'custom-logging.yaml']);
   });
 });

@@ -1,5 +1,6 @@
 import {
   parseAppSpec,
+  parseAppSpecs,
   configKey,
   loadAppSpec,
   InvalidSpecError,
@@ -39,11 +40,13 @@ describe('reading the text', () => {
     ]);
   });
 
-  it('refuses two FlinkDeployments in one file', () => {
+  it('refuses two FlinkDeployments in one file where one is taken (plan); apply takes them as a rollout', () => {
     const text = `${yamlOf(baseManifest())}---\n${yamlOf(baseManifest())}`;
     expect(issuesOf(text).map((i) => i.message)).toContain(
-      'the file holds 2 applications, session clusters or session jobs; flink-deploy applies one per file',
+      'the file holds 2 applications, session clusters or session jobs; this command takes one',
     );
+    const many = parseAppSpecs(text);
+    expect(many.ok && many.specs.map((s) => s.name)).toEqual(['orders', 'orders']);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   fleetInputProblems,
   fleetOutcome,
   rolloutOrder,
+  sessionAwareOrder,
   shouldRevert,
 } from '../../../src/workflows/decisions/fleet-plan';
 
@@ -33,6 +34,18 @@ const input = (extra: Partial<FleetInput> = {}): FleetInput => ({
 test('canaries first in the order named, then the others in input order', () => {
   expect(rolloutOrder(input({ canaries: ['default/c', 'default/a'] }))).toEqual({ canaries: [2, 0], rest: [1] });
   expect(rolloutOrder(input())).toEqual({ canaries: [], rest: [0, 1, 2] });
+});
+
+test('session clusters before their jobs: first in each group, a canary job brings its cluster along', () => {
+  const asCluster = (a: FleetApp): FleetApp => ({ ...a, spec: { ...a.spec, sessionCluster: true } });
+  const onShared = (a: FleetApp): FleetApp => ({ ...a, spec: { ...a.spec, sessionJob: { deploymentName: 'shared' } } });
+  const apps = [onShared(app('j1')), app('x'), asCluster(app('shared')), onShared(app('j2'))];
+  expect(sessionAwareOrder(input({ apps }))).toEqual({ canaries: [], rest: [2, 0, 1, 3] });
+  expect(sessionAwareOrder(input({ apps, canaries: ['default/j2'] }))).toEqual({ canaries: [2, 3], rest: [0, 1] });
+  // No session cluster: the order of rolloutOrder.
+  expect(sessionAwareOrder(input({ canaries: ['default/c'] }))).toEqual(
+    rolloutOrder(input({ canaries: ['default/c'] })),
+  );
 });
 
 test('input problems: each named; a good input has none', () => {
