@@ -17,7 +17,7 @@ import { activitySignal } from './poll';
 import { jarRunOf, submitOnce } from './submit-once';
 import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
 import type { SubmittedJob } from './types';
-import { jarDeletedOr, removeUnusedJars, type ClusterJar } from './unused-jars';
+import { jarDeletedOr, keeperOf, removeUnusedJars, type ClusterJar } from './unused-jars';
 
 /** Input of `submitSessionJob`. */
 export interface SubmitSessionJobInput {
@@ -85,9 +85,17 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
     throw err;
   }
   try {
-    const known = (await flink.listJars({ signal })).find((file) => file.name === jar.name);
-    if (known) return { id: known.id, name: known.name };
-    return { id: (await flink.uploadJar({ jarPath: jar.file }, { signal })).jarId, name: jar.name };
+    const known = keeperOf(await flink.listJars({ signal }), jar.name);
+    if (known) return known;
+    const { jarId } = await flink.uploadJar({ jarPath: jar.file }, { signal });
+    // Two stagings of one content at once (jobs of one rollout) may both upload it: each keeps the same one
+    // (the earliest) and deletes its own upload if that is not it.
+    const kept = keeperOf(await flink.listJars({ signal }), jar.name) ?? { id: jarId, name: jar.name };
+    if (kept.id !== jarId)
+      await flink.deleteJar(jarId, { signal }).catch((err: unknown) => {
+        if (!hasErrorCode(err, FlinkErrorCode.NotFound)) throw err;
+      });
+    return kept;
   } finally {
     await discardJar(jar);
   }

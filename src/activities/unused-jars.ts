@@ -22,6 +22,18 @@ import type { ActivityDeps } from './deps';
 export interface ClusterJar {
   id: string;
   name: string;
+  /** When it was uploaded, epoch ms. */
+  uploaded?: number;
+}
+
+/**
+ * The one jar of a content the cluster keeps when two stagings uploaded it at once: the earliest upload (then
+ * the smallest id). Every stager and the clean-up pick the same one. Pure.
+ */
+export function keeperOf(jars: readonly ClusterJar[], name: string): ClusterJar | undefined {
+  return jars
+    .filter((jar) => jar.name === name)
+    .sort((a, b) => (a.uploaded ?? 0) - (b.uploaded ?? 0) || a.id.localeCompare(b.id))[0];
 }
 
 /** The names session-jar.ts gives: `<sha256 first 16>-<file>`. Jars uploaded by people are never ours to delete. */
@@ -43,9 +55,11 @@ function sortedKeys(map: Record<string, string>): [string, string][] {
   return Object.entries(map).sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** Of the cluster's jars, ours that no job uses. Pure. */
+/** Of the cluster's jars, ours that no job uses, and the second uploads of one content (not its keeper). Pure. */
 export function unusedJars(jars: readonly ClusterJar[], inUse: ReadonlySet<string>): ClusterJar[] {
-  return jars.filter((jar) => contentNamed.test(jar.name) && !inUse.has(jar.name));
+  return jars.filter(
+    (jar) => contentNamed.test(jar.name) && (!inUse.has(jar.name) || keeperOf(jars, jar.name)?.id !== jar.id),
+  );
 }
 
 /** The label selector of every Service flink-deploy renders `rest` (a session job's is `<job>-rest`). */

@@ -6,7 +6,7 @@
  * the removal runs to its end (not cancellable); every step is idempotent, so a worker crash
  * resumes it. The CLI deletes the schedule of periodic savepoints. Phases: docs/workflows.md.
  */
-import { CancellationScope, uuid4, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import { hexId } from '../contract/ids';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { Phase } from '../contract/phases';
@@ -15,7 +15,7 @@ import type { DeleteInput } from '../contract/workflow-inputs';
 import { haClusterId } from '../spec/high-availability';
 import { kube, record } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
-import { runOperation, type BodyResult, type OperationContext } from './operation';
+import { applicationFailureOf, Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { secureState } from './secure-state';
 import { refuseWhileJobsRun, takesSessionClusterPath } from './session-cluster';
 
@@ -50,14 +50,23 @@ async function deleteBody(
     await refuseWhileJobsRun(ctx, 'delete');
   let savepoint: string | undefined;
   let taken = false;
+  let notTaken = '';
   if (state.jobId && state.status === 'running' && spec) {
-    const secured = await secureState(ctx, {
-      mode: input.noSavepoint ? 'stateless' : 'savepoint',
-      jobId: state.jobId,
-      triggerId: input.triggerId,
-      spec,
-      kind: SavepointKind.Final,
-    });
+    const secure = (mode: 'savepoint' | 'stateless') =>
+      secureState(ctx, { mode, jobId: state.jobId!, triggerId: input.triggerId, spec, kind: SavepointKind.Final });
+    let secured;
+    try {
+      secured = await secure(input.noSavepoint ? 'stateless' : 'savepoint');
+    } catch (err) {
+      // A stateless job (the user chose no state) is not kept running for want of a savepoint it never
+      // promised (a cluster with no savepoint directory, say): it is cancelled, and the result says why.
+      const failure = applicationFailureOf(err);
+      if (!(spec.job.upgradeMode === 'stateless' && failure && patched(Patch.DeleteStatelessCancels))) throw err;
+      notTaken =
+        `; no final savepoint (${failure.message}): the job is stateless (upgradeMode stateless), so it was ` +
+        'cancelled';
+      secured = await secure('stateless');
+    }
     if (secured.entry) {
       await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
       savepoint = secured.entry.location;
@@ -77,7 +86,7 @@ async function deleteBody(
       `from it with job.initialSavepointPath)`
     : input.noSavepoint
       ? '; no savepoint taken (--no-savepoint)'
-      : '; no savepoint was ever recorded';
+      : notTaken || '; no savepoint was ever recorded';
   return {
     result: {
       operation: Operation.Delete,

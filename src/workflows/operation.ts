@@ -45,6 +45,8 @@ export const Patch = {
   DisposeWithEnd: 'dispose-with-end',
   /** A fleet rollout applies session clusters before their jobs; a job starts once its cluster's change ended. */
   FleetSessionClustersFirst: 'fleet-session-clusters-first',
+  /** delete of a stateless job whose final savepoint fails cancels it (saying why) instead of failing. */
+  DeleteStatelessCancels: 'delete-stateless-cancels',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

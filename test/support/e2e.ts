@@ -160,7 +160,8 @@ export class E2eEnv {
         stderr += d.toString();
         opts.onStdout?.(stdout + stderr);
       });
-      child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      // 'close', not 'exit': the output may still be in the pipes when the process exits.
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
   }
 

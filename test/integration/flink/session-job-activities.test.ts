@@ -4,7 +4,8 @@
  * job names any more is deleted after the next submission and after a job's delete, never one a job still
  * runs from nor one a person uploaded; a jar deleted between the staging and the run fails the submission
  * retryably and the retry stages it again; a job needing more slots than the cluster has free is refused
- * before anything happens. The records and Services are in an in-memory Kubernetes.
+ * before anything happens; two stagings of one content at once leave one jar. The records and Services are in
+ * an in-memory Kubernetes.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -124,9 +125,11 @@ async function submit(spec: AppSpec, flink: FlinkRestClient = client): Promise<s
   await env.run(run.stageSessionJob, { spec });
   const jobId = newJobId();
   await env.run(run.submitSessionJob, { spec, generation: 1, jobId });
-  await pollUntil(`job ${jobId} RUNNING`, async () =>
-    (await client.jobDetails(jobId)).state === 'RUNNING' ? true : undefined,
-  );
+  // Every task running: its slots held.
+  await pollUntil(`job ${jobId} RUNNING`, async () => {
+    const job = await client.jobDetails(jobId);
+    return job.state === 'RUNNING' && job.vertices.every((v) => v.status === 'RUNNING') ? true : undefined;
+  });
   // As the rollout records it: the job the record names.
   const submitted = (await kube.records.readRecord<AppSpec>(namespace, spec.name))!;
   await kube.records.writeRecord({
@@ -237,4 +240,13 @@ test('more slots than are free: refused before its jar is staged; an upgrade cou
   // w's upgrade to 4: its own 3 slots are freed by the upgrade, so the cluster's 4 fit it.
   await env.run(activities().stageSessionJob, { spec: jobSpec('w', 'a.jar', 4) });
   await cancel(w);
+});
+
+test('two jobs staging one content at once: one jar stays on the cluster, the one both run from', async () => {
+  const [p, q] = [jobSpec('p', 'b.jar'), jobSpec('q', 'b.jar')];
+  const copies = async () => (await ours()).filter((name) => name.endsWith('-b.jar'));
+  await Promise.all([p, q].map((spec) => env.run(activities().stageSessionJob, { spec })));
+  expect(await copies()).toHaveLength(1);
+  for (const spec of [p, q]) await cancel(await submit(spec));
+  expect(await copies()).toHaveLength(1);
 });

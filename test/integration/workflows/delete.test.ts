@@ -100,3 +100,21 @@ test('delete when the savepoint fails: nothing is removed, the job keeps running
   expect(cluster.runningJobs()).toHaveLength(1);
   expect(cluster.record).toMatchObject({ status: 'running', operation: null });
 });
+
+test('delete of a stateless job whose savepoint fails: cancelled, saying why (delete-stateless-cancels)', async () => {
+  const stateless = { ...spec, job: { ...spec.job, upgradeMode: 'stateless' as const } };
+  const cluster = new InMemoryCluster();
+  await run(cluster, 'apply', { spec: stateless });
+  cluster.calls = [];
+  cluster.script.savepointFails = true;
+  const result = await run(cluster, 'delete', { app });
+  expect(result.savepoint).toBeUndefined();
+  expect(result.message).toMatch(
+    /no final savepoint \(.+\): the job is stateless \(upgradeMode stateless\), so it was cancelled/,
+  );
+  const names = cluster.calls.map((c) => c.name);
+  expect(names.indexOf('takeSavepoint')).toBeGreaterThanOrEqual(0);
+  expect(names.indexOf('cancelJob')).toBeGreaterThan(names.indexOf('takeSavepoint'));
+  expect(cluster.runningJobs()).toHaveLength(0);
+  expect(cluster.record).toBeUndefined();
+});

@@ -1,5 +1,5 @@
 import type { V1Service } from '@kubernetes/client-node';
-import { jarDeletedOr, jarsInUse, unusedJars } from '../../../src/activities/unused-jars';
+import { jarDeletedOr, jarsInUse, keeperOf, unusedJars } from '../../../src/activities/unused-jars';
 import { FlinkApiError, FlinkErrorCode } from '../../../src/flink';
 import { AnnotationKey, selectorLabels } from '../../../src/k8s/render';
 
@@ -30,6 +30,20 @@ test('only our content-named jars that no job names are unused; a jar a person u
   ];
   expect(unusedJars(jars, new Set(['0123456789abcdef-a.jar']))).toEqual([jars[1]]);
   expect(unusedJars(jars, new Set())).toEqual([jars[0], jars[1]]);
+});
+
+test('one content uploaded twice at once: the earliest upload is kept, the other is unused', () => {
+  const name = '0123456789abcdef-a.jar';
+  const jars = [
+    { id: 'u2_' + name, name, uploaded: 2000 },
+    { id: 'u1_' + name, name, uploaded: 1000 },
+    { id: 'u0_' + name, name, uploaded: 2000 },
+  ];
+  expect(keeperOf(jars, name)).toBe(jars[1]);
+  expect(keeperOf(jars, 'other.jar')).toBeUndefined();
+  expect(unusedJars(jars, new Set([name]))).toEqual([jars[0], jars[2]]);
+  // The same upload time: the smallest id, so every stager picks the same one.
+  expect(keeperOf([jars[0]!, jars[2]!], name)).toBe(jars[2]);
 });
 
 function reversed(cluster: string): Record<string, string> {
