@@ -57,6 +57,8 @@ test('there are recorded histories to replay', () => {
       'rollback-session-job.binpb',
       'savepoint-session-job.binpb',
       'apply-session-cluster-carry-jobs.binpb',
+      'fleet-session-cluster-and-jobs.binpb',
+      'delete-stateless-session-job-cancelled.binpb',
     ]),
   );
 });
@@ -111,6 +113,14 @@ const recordedOperations: Array<{
     workflowType: 'delete',
     closed: 'completed',
     activities: ['takeSavepoint', 'removeApplicationObjects', 'deleteRecord'],
+  },
+  // test/long/session-rollout.test.ts: a stateless job on a cluster with no savepoint directory (its final
+  // savepoint refused by Flink: cancelled instead, patch delete-stateless-cancels).
+  {
+    file: 'delete-stateless-session-job-cancelled.binpb',
+    workflowType: 'delete',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'cancelJob', 'removeApplicationObjects', 'deleteRecord'],
   },
   {
     file: 'apply-session-job-upgrade-last-state.binpb',
@@ -283,4 +293,17 @@ test('fleet-rollout.binpb is a finished fleet rollout whose children are apply r
     children,
     childrenCompleted: events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes).length,
   }).toEqual({ workflowType: 'fleet', completed: true, children: ['apply', 'apply', 'apply'], childrenCompleted: 3 });
+});
+
+test("fleet-session-cluster-and-jobs.binpb: the session cluster's apply completed before its jobs' started", () => {
+  const file = path.join(dir, 'fleet-session-cluster-and-jobs.binpb');
+  const events = temporal.api.history.v1.History.decode(readFileSync(file)).events;
+  const order = events.flatMap((e) => {
+    const started = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+    if (started) return [`start ${started.split('/').at(-1)}`];
+    const done = e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId;
+    return done ? [`done ${done.split('/').at(-1)}`] : [];
+  });
+  expect(order.slice(0, 2)).toEqual(['start shared', 'done shared']);
+  expect(order.slice(2).sort()).toEqual(['done orders', 'done payments', 'start orders', 'start payments']);
 });
