@@ -50,7 +50,7 @@ export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec, fli
   if (short) throw fail(FailureType.InvalidSpec, `${short}; nothing was changed`);
 }
 
-/** The slots the cluster's jobs hold, less those of this job's running one (an upgrade frees them first). */
+/** The slots the cluster's jobs hold, less those of this job's own (an upgrade or rollback frees them first). */
 async function slotsOfOtherJobs(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSpec): Promise<number> {
   const signal = activitySignal();
   const overview = await flink.overview({ signal });
@@ -62,7 +62,10 @@ async function slotsOfOtherJobs(deps: ActivityDeps, flink: FlinkRestClient, spec
       if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
       throw err;
     });
-    if (details?.state === FlinkJobState.Running) own = Math.max(0, ...details.vertices.map((v) => v.parallelism));
+    // Any job of its own not ended yet (running, restarting after a failed upgrade...) gives its slots back first.
+    const ended = [FlinkJobState.Finished, FlinkJobState.Canceled, FlinkJobState.Failed, FlinkJobState.Suspended];
+    if (details && !(ended as string[]).includes(details.state))
+      own = Math.max(0, ...details.vertices.map((v) => v.parallelism));
   }
   return Math.max(0, held - own);
 }
