@@ -2,7 +2,8 @@
 # Builds the Flink test jobs under test/jobs with Maven (Maven Central only, cached in ~/.m2)
 # and copies them to .stack/jobs/: counter-job.jar and StateMachineExample.jar (against Flink 2.3), and
 # counter-job-1.20.jar (the same source against Flink 1.20, the LTS: a job jar is built against the Flink
-# it runs on, and it shades the datagen connector of that version).
+# it runs on, and it shades the datagen connector of that version); and central/TopSpeedWindowing.jar, Maven
+# Central's own example jar as published (not a job of the node: a loopback mirror serves it to the long tests).
 # Skips the build when the poms and sources are unchanged (content hash stamped in .stack/jobs/).
 #   --force   rebuild even when the stamp matches
 set -euo pipefail
@@ -10,7 +11,7 @@ source "$(dirname "$0")/env.sh"
 jobs_src="$root/test/jobs"
 jobs_out="$STACK/jobs"
 stamp="$jobs_out/.inputs-sha256"
-outputs=(counter-job.jar StateMachineExample.jar counter-job-1.20.jar)
+outputs=(counter-job.jar StateMachineExample.jar counter-job-1.20.jar central/TopSpeedWindowing.jar)
 # The Flink 1.20 release the 1.20 build compiles against (Maven Central); any 1.20.x runtime runs it.
 FLINK_120_VERSION="1.20.5"
 
@@ -39,6 +40,8 @@ $(tail -n 25 "$build_log")"
 fi
 cp "$jobs_src/counter-job/target/counter-job.jar" "$jobs_out/counter-job.jar"
 cp "$jobs_src/state-machine-example/target/StateMachineExample.jar" "$jobs_out/StateMachineExample.jar"
+mkdir -p "$jobs_out/central"
+cp "$jobs_src/state-machine-example/target/TopSpeedWindowing.jar" "$jobs_out/central/TopSpeedWindowing.jar"
 if ! (cd "$jobs_src" && mvn -q -B -pl counter-job -Dflink.version="$FLINK_120_VERSION" clean package) >>"$build_log" 2>&1; then
   die "Maven build of test/jobs/counter-job against Flink $FLINK_120_VERSION failed; last lines of $build_log:
 $(tail -n 25 "$build_log")"

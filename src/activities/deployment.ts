@@ -4,7 +4,10 @@
  * JobManager (and its job) is gone before the new one starts: never two jobs at once.
  */
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import { hasErrorCode } from '../contract/errors';
+import { KubeErrorCode } from '../k8s';
 import {
+  AnnotationKey,
   renderSessionJobService,
   Component,
   generationObjectNames,
@@ -20,7 +23,23 @@ import type { AppRef } from '../contract/app';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import { awaitPodsGone } from './pods-gone';
+import { activitySignal } from './poll';
+import { shrinkTaskManagers } from './task-managers';
 import type { ApplyApplicationInput } from './types';
+
+/**
+ * A stopped session job's slots: `0` on its `<job>-rest` Service (gone already: nothing to do), then the
+ * cluster's idle TaskManagers removed when it has TaskManagers on demand and no job runs on it.
+ */
+async function releaseSlots(deps: ActivityDeps, job: AppRef, cluster: AppRef): Promise<void> {
+  const service = { namespace: job.namespace, name: objectNames(job.name).restService };
+  try {
+    await deps.kube.annotateService({ ...service, annotations: { [AnnotationKey.Slots]: '0' } });
+  } catch (err) {
+    if (!hasErrorCode(err, KubeErrorCode.NotFound)) throw err;
+  }
+  await shrinkTaskManagers(deps, () => deps.flinkFor(cluster), cluster, activitySignal());
+}
 
 /** Label selector of the application's JobManager and TaskManager pods. */
 export function appPodSelector(
@@ -139,6 +158,10 @@ export function deploymentActivities(deps: ActivityDeps) {
           what: `${namespace}/${name}`,
           doing: 'removing its deployments; ',
         });
+        // A session job stopped (suspend, delete): its slots are no longer asked of its cluster.
+        const cluster = (await deps.kube.records.readRecord<AppSpec>(namespace, name))?.record.lastAppliedSpec
+          ?.sessionJob?.deploymentName;
+        if (cluster !== undefined) await releaseSlots(deps, input.app, { namespace, name: cluster });
       });
     },
   };

@@ -17,6 +17,7 @@ import { activitySignal } from './poll';
 import { jarRunOf, submitOnce } from './submit-once';
 import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
 import type { SubmittedJob } from './types';
+import { growTaskManagers } from './task-managers';
 import { jarDeletedOr, keeperOf, removeUnusedJars, type ClusterJar } from './unused-jars';
 
 /** Input of `submitSessionJob`. */
@@ -155,12 +156,14 @@ export function sessionJobActivities(deps: ActivityDeps) {
             jobId,
             async () => {
               jar = await stagedJar(deps, flink, spec);
-              // Recorded before the run: from now on no other job's operation deletes this jar as unused.
+              // Recorded before the run: from now on no other job's operation deletes this jar as unused, and a
+              // cluster with TaskManagers on demand counts the job's slots.
               await deps.kube.annotateService({
                 namespace: spec.namespace,
                 name: objectNames(spec.name).restService,
-                annotations: { [AnnotationKey.Jar]: jar.name },
+                annotations: { [AnnotationKey.Jar]: jar.name, [AnnotationKey.Slots]: String(spec.job.parallelism) },
               });
+              await growTaskManagers(deps, cluster);
               return {
                 ...jarRunOf({ jarId: jar.id, spec, jobId, restore: input.restore }),
                 flinkConfiguration: config,

@@ -10,13 +10,12 @@
  * The cluster's jars are listed before the Services are read: a jar uploaded after that list is never a
  * candidate.
  */
-import type { V1Service } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import type { AppRef } from '../contract/app';
 import type { FlinkRestClient } from '../flink';
 import { FlinkErrorCode, isFlinkError } from '../flink';
-import { AnnotationKey, Component, LabelKey, managedBy, selectorLabels } from '../k8s/render';
 import type { ActivityDeps } from './deps';
+import { jarsInUse, restServices } from './session-services';
 
 /** A jar on a cluster, as `GET /jars` lists it. */
 export interface ClusterJar {
@@ -39,31 +38,12 @@ export function keeperOf(jars: readonly ClusterJar[], name: string): ClusterJar 
 /** The names session-jar.ts gives: `<sha256 first 16>-<file>`. Jars uploaded by people are never ours to delete. */
 const contentNamed = /^[0-9a-f]{16}-./;
 
-/** The jars named by the Services of the session jobs of `cluster` (their Services select its JobManager). Pure. */
-export function jarsInUse(services: readonly V1Service[], cluster: string): Set<string> {
-  const selector = JSON.stringify(selectorLabels(cluster, Component.JobManager));
-  const names = services
-    .filter(
-      (s) => JSON.stringify(sortedKeys(s.spec?.selector ?? {})) === JSON.stringify(sortedKeys(JSON.parse(selector))),
-    )
-    .map((s) => s.metadata?.annotations?.[AnnotationKey.Jar])
-    .filter((name): name is string => typeof name === 'string' && name !== '');
-  return new Set(names);
-}
-
-function sortedKeys(map: Record<string, string>): [string, string][] {
-  return Object.entries(map).sort(([a], [b]) => a.localeCompare(b));
-}
-
 /** Of the cluster's jars, ours that no job uses, and the second uploads of one content (not its keeper). Pure. */
 export function unusedJars(jars: readonly ClusterJar[], inUse: ReadonlySet<string>): ClusterJar[] {
   return jars.filter(
     (jar) => contentNamed.test(jar.name) && (!inUse.has(jar.name) || keeperOf(jars, jar.name)?.id !== jar.id),
   );
 }
-
-/** The label selector of every Service flink-deploy renders `rest` (a session job's is `<job>-rest`). */
-const restServices = `${LabelKey.ManagedBy}=${managedBy},${LabelKey.Component}=rest`;
 
 /**
  * Deletes the jars of session cluster `cluster` no session job uses, and logs their names. Never throws: a

@@ -36,11 +36,15 @@ export function sessionClusterProblem(
   return slotsProblem(job, cluster, deployed);
 }
 
+/** Flink's bound on a cluster's slots (`slotmanager.number-of-slots.max`): TaskManagers on demand stop there. */
+export const maxSlotsKey = 'slotmanager.number-of-slots.max';
+
 /**
  * Why the cluster's slots cannot take the job, in words ending with what to do; undefined when they can (or
- * when its scheduler is adaptive: the job then runs with the slots there are). Its TaskManagers are a fixed
- * number (not started on demand): the job needs `parallelism` slots (one slot sharing group), of the
- * cluster's TaskManagers × slots less `usedByOthers` (the slots its other jobs hold; unknown: none).
+ * when its scheduler is adaptive: the job then runs with the slots there are). The job needs `parallelism`
+ * slots (one slot sharing group) of the cluster's slots less `usedByOthers` (the slots its other jobs hold;
+ * unknown: none). Its slots: TaskManagers × slots each; with TaskManagers on demand, as many as
+ * `slotmanager.number-of-slots.max` allows (unset: no bound).
  */
 export function slotsProblem(
   job: Pick<AppSpec, 'name' | 'job' | 'flinkConfiguration'>,
@@ -51,14 +55,32 @@ export function slotsProblem(
   const adaptive = (config: Record<string, string>) => config[adaptiveSchedulerKey] === adaptiveSchedulerValue;
   if (adaptive(deployed.flinkConfiguration) || adaptive(job.flinkConfiguration)) return undefined;
   const needed = job.job.parallelism;
+  const others = usedByOthers > 0 ? ` less ${usedByOthers} its other jobs hold` : '';
+  const where = `session cluster ${cluster.namespace}/${cluster.name}`;
+  if (deployed.taskManager.onDemand) {
+    const bound = onDemandSlotBound(deployed);
+    if (bound === undefined) return undefined;
+    const free = Math.max(0, bound - usedByOthers);
+    if (needed <= free) return undefined;
+    return (
+      `${job.name} needs ${needed} slot(s) (spec.job.parallelism) and ${where} starts TaskManagers on demand ` +
+      `up to ${bound} slot(s) (${maxSlotsKey})${others}: ${free} free; raise ${maxSlotsKey} or lower ` +
+      'spec.job.parallelism'
+    );
+  }
   const capacity = deployed.taskManager.replicas * deployed.slotsPerTaskManager;
   const free = Math.max(0, capacity - usedByOthers);
   if (needed <= free) return undefined;
-  const others = usedByOthers > 0 ? ` less ${usedByOthers} its other jobs hold` : '';
   return (
-    `${job.name} needs ${needed} slot(s) (spec.job.parallelism) and session cluster ${cluster.namespace}/` +
-    `${cluster.name} has ${free} free: ${deployed.taskManager.replicas} TaskManager(s) × ` +
-    `${deployed.slotsPerTaskManager} slot(s)${others}; raise the cluster's taskManager.replicas or ` +
-    'taskmanager.numberOfTaskSlots, or lower spec.job.parallelism (its TaskManagers are not started on demand)'
+    `${job.name} needs ${needed} slot(s) (spec.job.parallelism) and ${where} has ${free} free: ` +
+    `${deployed.taskManager.replicas} TaskManager(s) × ${deployed.slotsPerTaskManager} slot(s)${others}; raise ` +
+    "the cluster's taskManager.replicas or taskmanager.numberOfTaskSlots, or lower spec.job.parallelism (its " +
+    'TaskManagers are a fixed number: a session cluster without taskManager.replicas starts them on demand)'
   );
+}
+
+/** The most slots a cluster with TaskManagers on demand runs (`slotmanager.number-of-slots.max`); none: undefined. */
+export function onDemandSlotBound(deployed: Pick<AppSpec, 'flinkConfiguration'>): number | undefined {
+  const bound = Number(deployed.flinkConfiguration[maxSlotsKey]);
+  return Number.isSafeInteger(bound) && bound > 0 ? bound : undefined;
 }

@@ -49,6 +49,7 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['taskManager.resources', (s) => s.taskManager.resources, ChangeEffect.Upgrade],
   ['taskManager.podTemplate', (s) => s.taskManager.podTemplate, ChangeEffect.Upgrade],
   ['taskManager.replicas', (s) => s.taskManager.replicas, ChangeEffect.Scale],
+  ['taskManager.onDemand', (s) => s.taskManager.onDemand ?? false, ChangeEffect.Recorded],
   ['job.jarURI', (s) => s.job.jarURI, ChangeEffect.Upgrade],
   ['job.entryClass', (s) => s.job.entryClass, ChangeEffect.Upgrade],
   ['job.args', (s) => s.job.args, ChangeEffect.Upgrade],

@@ -266,11 +266,11 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   };
   issues.push(...podTemplateIssues(common, 'spec.podTemplate'));
   const jobManager = component('jobManager', spec.jobManager?.replicas ?? 1, jmResources.resources);
-  const taskManager = component(
-    'taskManager',
-    explicitTmReplicas ?? Math.ceil(parallelism / slots),
-    tmResources.resources,
-  );
+  const taskManager = {
+    ...component('taskManager', explicitTmReplicas ?? Math.ceil(parallelism / slots), tmResources.resources),
+    // A session cluster without a number of TaskManagers starts them as its jobs need slots.
+    ...(input.sessionCluster && explicitTmReplicas === undefined ? { onDemand: true as const } : {}),
+  };
 
   const appRef = {
     name: manifest.metadata.name,

@@ -57,6 +57,12 @@ export interface ComponentSpec {
   resources: ProcessResources;
   /** The common `spec.podTemplate` merged with the role's own `podTemplate` (role wins). */
   podTemplate?: PodTemplate;
+  /**
+   * TaskManagers of a session cluster only, present only when true (the manifest sets no
+   * `taskManager.replicas`): `replicas` is the least the cluster runs, and flink-deploy adds TaskManagers as its
+   * session jobs need slots, as Flink's native resource manager starts them (docs/spec.md, "Session mode").
+   */
+  onDemand?: true;
 }
 
 /** The job of an application deployment. */

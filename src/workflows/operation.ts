@@ -47,6 +47,8 @@ export const Patch = {
   FleetSessionClustersFirst: 'fleet-session-clusters-first',
   /** delete of a stateless job whose final savepoint fails cancels it (saying why) instead of failing. */
   DeleteStatelessCancels: 'delete-stateless-cancels',
+  /** suspend of a stateless job whose savepoint fails cancels it (saying why) instead of failing. */
+  SuspendStatelessCancels: 'suspend-stateless-cancels',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

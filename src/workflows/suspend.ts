@@ -8,7 +8,7 @@ import { kube } from './activity-profiles';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { clearHaAfterSuspend } from './ha-metadata';
-import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
+import { applicationFailureOf, Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { secureState } from './secure-state';
 import { runningJob } from './running-job';
@@ -43,14 +43,23 @@ export async function suspendBody(
   }
   // A suspend always keeps the state: stateless specs are stopped with a savepoint too.
   const mode = spec.job.upgradeMode === 'stateless' ? 'savepoint' : spec.job.upgradeMode;
+  let notTaken = '';
   const secure = async () => {
-    const result = await secureState(ctx, {
-      mode,
-      jobId,
-      triggerId: input.triggerId,
-      spec,
-      kind: SavepointKind.Suspend,
-    });
+    const take = (how: typeof mode | 'stateless') =>
+      secureState(ctx, { mode: how, jobId, triggerId: input.triggerId, spec, kind: SavepointKind.Suspend });
+    let result;
+    try {
+      result = await take(mode);
+    } catch (err) {
+      // A stateless job resumes without state whatever was saved: it is not kept running for want of a
+      // savepoint it never promised (a cluster with no savepoint directory, say): it is cancelled, saying why.
+      const failure = applicationFailureOf(err);
+      if (!(spec.job.upgradeMode === 'stateless' && failure && patched(Patch.SuspendStatelessCancels))) throw err;
+      notTaken =
+        `; no savepoint (${failure.message}): the job is stateless (upgradeMode stateless), so it was cancelled ` +
+        '(resume starts it without state, as it would from a savepoint)';
+      result = await take('stateless');
+    }
     if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
     return result;
   };
@@ -79,7 +88,9 @@ export async function suspendBody(
       message: lateCancel
         ? `cancel requested while job ${jobId} was being stopped${saved}: the job had stopped, so the ` +
           `suspend was finished (recorded; resume restores from it)`
-        : `suspended: job ${jobId} stopped${saved}; resume restores from it`,
+        : notTaken
+          ? `suspended: job ${jobId} stopped${notTaken}`
+          : `suspended: job ${jobId} stopped${saved}; resume restores from it`,
     },
     finalChanges: [{ kind: 'suspended', spec }],
   };

@@ -68,6 +68,8 @@ function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
   check(Array.isArray(job.args) && job.args.every((a) => typeof a === 'string'), 'job.args must be strings');
   check(positiveInt(spec.jobManager?.replicas), 'jobManager.replicas must be a positive integer');
   check(positiveInt(spec.taskManager?.replicas), 'taskManager.replicas must be a positive integer');
+  const onDemand = spec.taskManager?.onDemand;
+  check(onDemand === undefined || (session && onDemand === true), 'taskManager.onDemand is true, of a session cluster');
   check(positiveInt(spec.slotsPerTaskManager), 'slotsPerTaskManager must be a positive integer');
   check(positiveInt(spec.stability?.windowSeconds), 'stability.windowSeconds must be a positive integer');
   check(positiveInt(spec.stability?.timeoutSeconds), 'stability.timeoutSeconds must be a positive integer');

@@ -44,6 +44,7 @@ export type KubeCall =
   | 'deleteConfigMaps'
   | 'waitForPodsGone'
   | 'readDeploymentStatus'
+  | 'scaleDeployment'
   | 'listAppPods'
   | 'recordEvent'
   | 'readyEndpointAddresses'
@@ -308,6 +309,18 @@ export class InMemoryKube implements KubeFacade {
     });
     const deployment = this.get<V1Deployment>('Deployment', input.namespace, input.name);
     return deployment ? summariseDeployment(deployment) : { found: false, ...input };
+  }
+
+  async scaleDeployment(input: { namespace: string; name: string; replicas: number; from: number }) {
+    const { namespace, name } = input;
+    const where = { verb: 'patch', resource: 'deployments', namespace, name };
+    this.enter('scaleDeployment', `${namespace}/${name}`, where);
+    const deployment = this.get<V1Deployment>('Deployment', namespace, name);
+    if (!deployment)
+      throw classifyKubeError(apiException(404, 'NotFound', `deployments.apps "${name}" not found`), where);
+    if ((deployment.spec?.replicas ?? 1) !== input.from)
+      throw classifyKubeError(apiException(409, 'Conflict', `replicas are no longer ${input.from}`), where);
+    this.store({ ...deployment, spec: { ...deployment.spec!, replicas: input.replicas } } as KubernetesObject);
   }
 
   async listAppPods(input: ListAppPodsInput): Promise<AppPodsReport> {

@@ -8,6 +8,7 @@ import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
 import { recordEvent } from './events';
 import { listAppPods, type AppPodsReport, type ListAppPodsInput } from './pods';
+import { scaleDeployment, type ScaleDeploymentInput } from './scale';
 import { annotateService, listServices, type AnnotateServiceInput, type ListServicesInput } from './services';
 import type { V1Service } from '@kubernetes/client-node';
 import type {
@@ -53,6 +54,8 @@ export interface KubeFacade {
   waitForPodsGone(input: WaitForPodsGoneInput): Promise<WaitForPodsGoneResult>;
   /** One read of a Deployment's rollout status. */
   readDeploymentStatus(input: { namespace: string; name: string }): Promise<DeploymentStatusResult>;
+  /** Set a Deployment's replicas, unless it changed since `resourceVersion` (then K8S_CONFLICT). */
+  scaleDeployment(input: ScaleDeploymentInput): Promise<void>;
   /** The pods matching a selector, why each is not ready, and recent Events about them. */
   listAppPods(input: ListAppPodsInput): Promise<AppPodsReport>;
   /** Write an Event about one of our objects. Not idempotent (a retry records another). */
@@ -84,6 +87,7 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
     deleteConfigMaps: (input) => deleteConfigMaps(clients, input),
     waitForPodsGone: (input) => waitForPodsGone(clients, input),
     readDeploymentStatus: (input) => readDeploymentStatus(clients, input),
+    scaleDeployment: (input) => scaleDeployment(clients, input),
     listAppPods: (input) => listAppPods(clients, input),
     recordEvent: (input) => recordEvent(clients, input),
     readyEndpointAddresses: (input) => readyEndpointAddresses(clients, input),

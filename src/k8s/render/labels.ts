@@ -23,6 +23,12 @@ export const AnnotationKey = {
    * is submitted from, written before the submission; a jar no session job's Service names is removed.
    */
   Jar: 'flink-deploy.io/jar',
+  /**
+   * On a session job's `<job>-rest` Service: the slots the job asks of its session cluster (its parallelism),
+   * written before its submission and `0` once it stopped; a cluster with TaskManagers on demand runs as many as
+   * its jobs' slots need.
+   */
+  Slots: 'flink-deploy.io/slots',
 } as const;
 
 /** `app.kubernetes.io/managed-by` value. */

@@ -72,7 +72,7 @@ spec:
   flinkVersion: v2_3
   flinkConfiguration: {taskmanager.numberOfTaskSlots: "4"}
   jobManager: {resource: {memory: 1600m, cpu: 1}}
-  taskManager: {resource: {memory: 1600m, cpu: 1}}
+  taskManager: {replicas: 1, resource: {memory: 1600m, cpu: 1}}
 `);
   await kube.records.createRecord(namespace, {
     ...emptyRecord<AppSpec>(namespace, 'shared'),

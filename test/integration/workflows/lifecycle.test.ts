@@ -262,6 +262,39 @@ test('suspend stops with a savepoint and removes the deployments; resume restore
   expect(cluster.runningJobs()[0]?.restoredFrom).toBe(suspended.savepoint);
 });
 
+test('suspend of a stateless job whose savepoint fails: cancelled, saying why', async () => {
+  const stateless = withSpec((s) => {
+    s.job.upgradeMode = 'stateless';
+  });
+  const cluster = new InMemoryCluster();
+  await run(cluster, apply, { spec: stateless });
+  cluster.calls = [];
+  cluster.script.savepointFails = true;
+  const suspended = await run(cluster, suspend, { app });
+  expect(suspended.outcome).toBe('succeeded');
+  expect(suspended.savepoint).toBeUndefined();
+  expect(suspended.message).toMatch(
+    /no savepoint \(.+\): the job is stateless \(upgradeMode stateless\), so it was cancelled/,
+  );
+  const names = cluster.calls.map((c) => c.name);
+  expect(names.indexOf('cancelJob')).toBeGreaterThan(names.indexOf('takeSavepoint'));
+  expect(cluster.runningJobs()).toHaveLength(0);
+  expect(cluster.record?.status).toBe('suspended');
+  // Resumed without state, as a stateless job always is.
+  cluster.script.savepointFails = false;
+  expect((await run(cluster, resume, { app })).restoredFrom).toBeUndefined();
+  expect(cluster.runningJobs()).toHaveLength(1);
+});
+
+test('suspend of a job with state whose savepoint fails: fails, the job running untouched', async () => {
+  const cluster = await deployed();
+  cluster.script.savepointFails = true;
+  expect((await failureOf(run(cluster, suspend, { app }))).type).toBe(FailureType.SavepointFailed);
+  expect(cluster.calls.map((c) => c.name)).not.toContain('cancelJob');
+  expect(cluster.runningJobs()).toHaveLength(1);
+  expect(cluster.record).toMatchObject({ status: 'running', operation: null });
+});
+
 test(
   'periodic savepoints dispose beyond retention, never ' + 'the restore source, and retry a failed disposal',
   async () => {

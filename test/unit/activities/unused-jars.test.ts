@@ -1,5 +1,6 @@
 import type { V1Service } from '@kubernetes/client-node';
-import { jarDeletedOr, jarsInUse, keeperOf, unusedJars } from '../../../src/activities/unused-jars';
+import { jarsInUse } from '../../../src/activities/session-services';
+import { jarDeletedOr, keeperOf, unusedJars } from '../../../src/activities/unused-jars';
 import { FlinkApiError, FlinkErrorCode } from '../../../src/flink';
 import { AnnotationKey, selectorLabels } from '../../../src/k8s/render';
 

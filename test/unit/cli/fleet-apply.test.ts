@@ -40,8 +40,14 @@ test("one file holding a session cluster and its jobs (the Apache operator's exa
     ['basic-session-job-example', false, 'basic-session-deployment-example'],
     ['basic-session-job-example2', false, 'basic-session-deployment-example'],
   ]);
-  // Its jobs ask 4 and 2 slots of the cluster's 1 TaskManager × 1 slot: refused before anything starts.
-  const refused = await refuseUnfitSessionClusters({} as Settings, specs).then(
+  // Its jobs ask 4 and 2 slots; the cluster sets no taskManager.replicas, so it starts TaskManagers on demand.
+  expect(specs[0]!.taskManager.onDemand).toBe(true);
+  await expect(refuseUnfitSessionClusters({} as Settings, specs)).resolves.toBeUndefined();
+  // With a fixed number of TaskManagers (1 × 1 slot), refused before anything starts, both jobs named.
+  const fixed = specs.map((s) =>
+    s.sessionCluster ? { ...s, taskManager: { ...s.taskManager, onDemand: undefined } } : s,
+  );
+  const refused = await refuseUnfitSessionClusters({} as Settings, fixed).then(
     () => undefined,
     (err: unknown) => err as CliError,
   );
@@ -53,9 +59,6 @@ test("one file holding a session cluster and its jobs (the Apache operator's exa
   expect(refused?.message).toContain(
     'FlinkSessionJob team/basic-session-job-example2: basic-session-job-example2 needs 2',
   );
-  // With the cluster sized for them, the rollout takes them (the cluster is applied first: no record needed).
-  const sized = specs.map((s) => (s.sessionCluster ? { ...s, taskManager: { ...s.taskManager, replicas: 6 } } : s));
-  await expect(refuseUnfitSessionClusters({} as Settings, sized)).resolves.toBeUndefined();
 });
 
 test('every invalid manifest of the fleet named at once, exit 2, nothing read from a cluster', async () => {

@@ -59,7 +59,8 @@ describe('slots: its TaskManagers are a fixed number', () => {
     expect(slotsProblem(withParallelism(5), cluster, deployed)).toBe(
       'orders needs 5 slot(s) (spec.job.parallelism) and session cluster ns/shared has 4 free: 2 TaskManager(s) × ' +
         "2 slot(s); raise the cluster's taskManager.replicas or taskmanager.numberOfTaskSlots, or lower " +
-        'spec.job.parallelism (its TaskManagers are not started on demand)',
+        'spec.job.parallelism (its TaskManagers are a fixed number: a session cluster without taskManager.replicas ' +
+        'starts them on demand)',
     );
     expect(slotsProblem(withParallelism(2), cluster, deployed, 3)).toContain(
       'has 1 free: 2 TaskManager(s) × 2 slot(s) less 3 its other jobs hold',
@@ -74,5 +75,33 @@ describe('slots: its TaskManagers are a fixed number', () => {
     const adaptive = { 'jobmanager.scheduler': 'adaptive' };
     expect(slotsProblem(withParallelism(9, adaptive), cluster, deployed)).toBeUndefined();
     expect(slotsProblem(withParallelism(9), cluster, { ...deployed, flinkConfiguration: adaptive })).toBeUndefined();
+  });
+});
+
+describe('slots: TaskManagers on demand (no taskManager.replicas)', () => {
+  const withParallelism = (parallelism: number) => ({ ...job, job: { parallelism } }) as AppSpec;
+  const onDemand = (flinkConfiguration: Record<string, string> = {}) =>
+    spec({
+      sessionCluster: true,
+      taskManager: { replicas: 1, onDemand: true } as never,
+      slotsPerTaskManager: 1,
+      flinkConfiguration,
+    });
+
+  test('any parallelism: the cluster starts the TaskManagers it needs', () => {
+    expect(slotsProblem(withParallelism(64), cluster, onDemand(), 10)).toBeUndefined();
+    expect(
+      sessionClusterProblem(withParallelism(64), cluster, { status: 'running', lastAppliedSpec: onDemand() }),
+    ).toBeUndefined();
+  });
+
+  test('bounded by slotmanager.number-of-slots.max: above it, refused, saying the bound', () => {
+    const bounded = onDemand({ 'slotmanager.number-of-slots.max': '6' });
+    expect(slotsProblem(withParallelism(4), cluster, bounded, 2)).toBeUndefined();
+    expect(slotsProblem(withParallelism(5), cluster, bounded, 2)).toBe(
+      'orders needs 5 slot(s) (spec.job.parallelism) and session cluster ns/shared starts TaskManagers on demand ' +
+        'up to 6 slot(s) (slotmanager.number-of-slots.max) less 2 its other jobs hold: 4 free; raise ' +
+        'slotmanager.number-of-slots.max or lower spec.job.parallelism',
+    );
   });
 });

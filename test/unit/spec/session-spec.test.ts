@@ -85,6 +85,21 @@ test('upgrade.jobs: carry-over on a session cluster is recorded (no redeploy for
   expect(change.changes).toMatchObject([{ field: 'upgrade.jobs', from: 'refuse', to: 'carry-over' }]);
 });
 
+test('a session cluster without taskManager.replicas starts TaskManagers on demand; with them, a fixed number', () => {
+  const onDemand = spec(cluster(''));
+  expect(onDemand.taskManager).toMatchObject({ replicas: 1, onDemand: true });
+  const fixed = spec(cluster('  taskManager: {replicas: 2}\n'));
+  expect(fixed.taskManager.replicas).toBe(2);
+  expect(fixed.taskManager.onDemand).toBeUndefined();
+  // An application never does (its TaskManagers are its parallelism's).
+  expect(spec(job()).taskManager.onDemand).toBeUndefined();
+  // A cluster deployed before on-demand existed, applied again: recorded, nothing redeployed.
+  const before = { ...onDemand, taskManager: { replicas: 1, resources: onDemand.taskManager.resources } };
+  const change = diffSpecs(before, onDemand);
+  expect(change.class).toBe('none');
+  expect(change.changes).toMatchObject([{ field: 'taskManager.onDemand', from: false, to: true }]);
+});
+
 test('upgrade.jobs on an application (it has spec.job) is refused, naming the field', () => {
   const parsed = parseAppSpec(
     cluster(`  flinkConfiguration: {execution.checkpointing.savepoint-dir: "file:///tmp/sp"}

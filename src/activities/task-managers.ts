@@ -1,0 +1,121 @@
+/**
+ * TaskManagers on demand (issue 16; docs/spec.md, "Session mode"): a session cluster whose manifest sets no
+ * `taskManager.replicas` (AppSpec `taskManager.onDemand`) runs as many TaskManagers as its session jobs need
+ * slots, as Flink's native resource manager starts them, never fewer than its deployed `replicas` and never
+ * more than `slotmanager.number-of-slots.max` allows.
+ *
+ * The demand is written first: each session job's `<job>-rest` Service names the slots it asks
+ * (AnnotationKey.Slots: its parallelism before its submission, `0` once it stopped). Then the TaskManager
+ * Deployment is read, the demand summed over the cluster's Services, and the new count written if the count
+ * is still the one read (a compare-and-swap of `spec.replicas`; changed, both are read again). Two jobs
+ * growing the cluster at once: each writes its demand before it reads the others', so at least one sees both,
+ * and a count is only ever raised here, so the last write holds both.
+ *
+ * Fewer TaskManagers only when no job runs on the cluster (Flink lists none not ended): a standalone Deployment
+ * removes pods of its own choosing, and one of them could hold a running job's tasks.
+ */
+import { Context } from '@temporalio/activity';
+import type { AppRef } from '../contract/app';
+import { hasErrorCode } from '../contract/errors';
+import { onDemandSlotBound } from '../contract/session-jobs';
+import { FlinkJobState, type FlinkRestClient } from '../flink';
+import { KubeErrorCode } from '../k8s';
+import { objectNames } from '../k8s/render';
+import type { AppSpec } from '../spec/types';
+import type { ActivityDeps } from './deps';
+import { restServices, slotDemand } from './session-services';
+
+type ClusterSpec = Pick<AppSpec, 'taskManager' | 'slotsPerTaskManager' | 'flinkConfiguration'>;
+
+/** The TaskManagers a cluster with TaskManagers on demand runs for `demand` slots. Pure. */
+export function taskManagersFor(cluster: ClusterSpec, demand: number): number {
+  const least = cluster.taskManager.replicas;
+  const slots = cluster.slotsPerTaskManager;
+  const bound = onDemandSlotBound(cluster);
+  const most = bound === undefined ? Number.POSITIVE_INFINITY : Math.max(least, Math.floor(bound / slots));
+  return Math.min(most, Math.max(least, Math.ceil(demand / slots)));
+}
+
+/** Conflicting writes (another job's) tolerated before the activity's own retry takes over. */
+const ATTEMPTS = 5;
+
+/** Whether the count changes: `grow` only raises it, `shrink` only lowers it. */
+type Direction = 'grow' | 'shrink';
+
+/**
+ * Sets the TaskManagers of session cluster `cluster` to its jobs' demand, in `direction` only; a cluster without
+ * TaskManagers on demand, or not deployed, is left alone. Returns the counts when it changed them.
+ */
+async function fitTaskManagers(
+  deps: ActivityDeps,
+  cluster: AppRef,
+  direction: Direction,
+  mayShrink: () => Promise<boolean> = async () => true,
+): Promise<{ from: number; to: number } | undefined> {
+  const record = await deps.kube.records.readRecord<AppSpec>(cluster.namespace, cluster.name);
+  const deployed = record?.record.lastAppliedSpec;
+  if (!deployed?.sessionCluster || !deployed.taskManager.onDemand) return undefined;
+  const name = objectNames(cluster.name).taskManager;
+  for (let attempt = 1; ; attempt++) {
+    // The Deployment first, then the demand: a job that wrote its demand after this read also raises the count
+    // after it, so this write finds the count changed and reads both again.
+    const status = await deps.kube.readDeploymentStatus({ namespace: cluster.namespace, name });
+    if (!status.found) return undefined;
+    const services = await deps.kube.listServices({ namespace: cluster.namespace, labelSelector: restServices });
+    const to = taskManagersFor(deployed, slotDemand(services, cluster.name));
+    const from = status.desiredReplicas;
+    if (direction === 'grow' ? to <= from : to >= from || !(await mayShrink())) return undefined;
+    try {
+      await deps.kube.scaleDeployment({ namespace: cluster.namespace, name, replicas: to, from });
+      return { from, to };
+    } catch (err) {
+      if (!hasErrorCode(err, KubeErrorCode.Conflict) || attempt >= ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** Adds the TaskManagers the cluster's jobs' slots need (their demand written before). Throws what fails. */
+export async function growTaskManagers(deps: ActivityDeps, cluster: AppRef): Promise<void> {
+  const changed = await fitTaskManagers(deps, cluster, 'grow');
+  if (changed)
+    Context.current().log.info(
+      `session cluster ${cluster.namespace}/${cluster.name}: ${changed.from} → ${changed.to} TaskManagers for ` +
+        'the slots of its jobs',
+    );
+}
+
+/** The job states that hold no slot. */
+const ended: readonly string[] = [
+  FlinkJobState.Finished,
+  FlinkJobState.Canceled,
+  FlinkJobState.Failed,
+  FlinkJobState.Suspended,
+];
+
+/**
+ * Removes the TaskManagers no job needs, when no job runs on the cluster. Never throws: a failure (the cluster
+ * unreachable, say) is logged, not the operation's; the cluster keeps TaskManagers until the next one.
+ */
+export async function shrinkTaskManagers(
+  deps: ActivityDeps,
+  flink: () => Promise<FlinkRestClient>,
+  cluster: AppRef,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    const idle = async () => {
+      const jobs = await (await flink()).listJobs(signal ? { signal } : undefined);
+      return jobs.every((job) => ended.includes(job.status));
+    };
+    const changed = await fitTaskManagers(deps, cluster, 'shrink', idle);
+    if (changed)
+      Context.current().log.info(
+        `session cluster ${cluster.namespace}/${cluster.name}: ${changed.from} → ${changed.to} TaskManagers, no ` +
+          'job runs on it',
+      );
+  } catch (err) {
+    Context.current().log.warn(`could not remove the idle TaskManagers of session cluster ${cluster.name}`, {
+      error: String(err),
+    });
+  }
+}
