@@ -2,7 +2,8 @@
  * A session cluster and its jobs from one file, on the local stack: the Apache operator's own
  * basic-session-deployment-and-job.yaml applied as written runs (its cluster sets no taskManager.replicas, so
  * its TaskManagers are started on demand: 6 for its jobs' 4 + 2 slots, back to 1 once they are deleted), its
- * jars fetched through a loopback mirror of Maven Central (sessionJob.jarMirrors); our
+ * jars fetched through a loopback mirror of Maven Central (sessionJob.jarMirrors); so do its session cluster and
+ * session job examples applied one after the other; our
  * file of the same shape (the jobs first, the cluster last) is one rollout that deploys the cluster, then
  * both counter jobs on it, their jar fetched by the worker from a mirror (setting sessionJob.jarMirrors, a
  * loopback server standing in for an air-gapped cluster's Maven proxy) and uploaded once; all deleted (the

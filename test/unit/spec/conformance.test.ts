@@ -90,9 +90,9 @@ const runsHere: Record<string, true | string> = {
   'snapshot-savepoint-job-full-spec.yaml': 'a savepoint of example-deployment, which must run first',
   // test/long/session-rollout.test.ts: its TaskManagers started on demand, its jars through a mirror of Maven Central.
   'basic-session-deployment-and-job.yaml': true,
-  'basic-session-deployment-only.yaml':
-    'needs the ServiceAccount flink (a session cluster of its own runs: session-cluster.test.ts)',
-  'basic-session-job-only.yaml': 'fetches its jar from Maven Central (no network here)',
+  // test/long/session-rollout.test.ts, each applied alone: the job on the cluster (2 TaskManagers for its 4 slots).
+  'basic-session-deployment-only.yaml': true,
+  'basic-session-job-only.yaml': true,
   'e2e-sessionjob-cr.yaml': 'its jarURI is a placeholder to fill in (STREAMING_EXAMPLES_JAR_URL)',
   'canary.yaml': 'a canary describes no job',
 };
@@ -207,6 +207,8 @@ describe("the Apache operator's 15 examples (test/fixtures/apache-operator)", ()
     expect(running).toEqual([
       'basic-ingress.yaml',
       'basic-session-deployment-and-job.yaml',
+      'basic-session-deployment-only.yaml',
+      'basic-session-job-only.yaml',
       'basic.yaml',
       'custom-logging.yaml',
     ]);
