@@ -213,3 +213,25 @@ test('an unknown kind of the operator API is refused, naming kind', async () => 
   expect(result.code).toBe(2);
   expect(JSON.parse(result.out).errors).toEqual([expect.objectContaining({ path: 'kind' })]);
 });
+
+test('validate says what apply does with a snapshot registering a savepoint, with or without a reference', async () => {
+  const head =
+    'apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s5, namespace: team}\n';
+  const withRef = file(
+    'validate-register.yaml',
+    `${head}spec: {savepoint: {alreadyExists: true, path: "s3://b/sp-1"}, ` +
+      'jobReference: {kind: FlinkSessionJob, name: orders}}\n',
+  );
+  const alone = file(
+    'validate-register-alone.yaml',
+    `${head}spec: {savepoint: {alreadyExists: true, path: "s3://b/sp-1"}}\n`,
+  );
+  const ref = await run(['validate', '-f', withRef, '-o', 'json']);
+  expect(ref.code).toBe(0);
+  expect(JSON.parse(ref.out).documents[0].apply).toBe(
+    'registers the existing savepoint s3://b/sp-1 in the record of FlinkSessionJob team/orders',
+  );
+  const noRef = await run(['validate', '-f', alone, '-o', 'json']);
+  expect(noRef.code).toBe(0);
+  expect(JSON.parse(noRef.out).documents[0].apply).toContain('alone, refused without spec.jobReference');
+});
