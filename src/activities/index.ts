@@ -16,6 +16,7 @@ import { recordActivities } from './record';
 import { rescaleActivities } from './rescale';
 import type { RescaleActivities } from './rescale-types';
 import { savepointActivities } from './savepoint';
+import { savepointCheckActivities } from './savepoint-check';
 import { sessionJobActivities } from './session-job';
 import { stabilityActivities } from './stability';
 import type { FlinkDeployActivities } from './types';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps): FlinkDeployActivities & Re
   return {
     ...recordActivities(deps),
     ...savepointActivities(deps),
+    ...savepointCheckActivities(),
     ...disposalActivities(deps),
     ...jobActivities(deps),
     ...jobStateActivities(deps),

@@ -162,7 +162,8 @@ export function observerActivities(deps: ObserverDeps): ObserverActivities {
     if (changed) await tell(app, about, judged.health, `${judged.message} (was ${previous?.health ?? Health.Healthy})`);
     const stale = !previous || at - Date.parse(previous.observedAt) >= REFRESH_INTERVALS * intervalMs;
     if (changed || stale || previous?.jobId !== jobId) await write(app, jobId, observed);
-    const savepoint = record.savepoints.filter((s) => !s.disposed).at(-1);
+    // A registered savepoint (not taken of this job) says nothing of how old the job's last savepoint is.
+    const savepoint = record.savepoints.filter((s) => !s.disposed && s.kind !== 'registered').at(-1);
     deps.metrics?.application(app, {
       jobState: observation.reachable ? (JobStateValue[observation.jobState ?? ''] ?? 0) : JobStateValue.UNREACHABLE!,
       restarts: observed.restarts,

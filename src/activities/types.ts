@@ -192,7 +192,12 @@ export interface FlinkDeployActivities extends GenerationActivities, SessionJobA
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;
   /** The run's end written, then the disposals it planned (dispose.ts). */
   endAndDispose(input: EndAndDisposeInput): Promise<DisposeResult>;
+  /** A savepoint to register exists (savepoint-check.ts); InvalidSpec when it does not. */
+  checkSavepoint(input: { path: string }): Promise<SavepointCheck>;
 }
+
+/** Result of `checkSavepoint`: the `_metadata` found (a file system path), or why it was not looked at. */
+export type SavepointCheck = { checked: true; metadata: string; modifiedAt: string } | { checked: false; why: string };
 
 /** Input of `awaitClusterReady`: what generation `generation`'s session cluster must have for the job. */
 export interface AwaitClusterReadyInput {

@@ -13,6 +13,12 @@ export const SavepointKind = {
   Final: 'final',
   /** A retained checkpoint used as a restore point (last-state upgrades, fallbacks). */
   Checkpoint: 'checkpoint',
+  /**
+   * An existing savepoint registered by the user (a FlinkStateSnapshot with `alreadyExists: true`): not
+   * taken by flink-deploy, so never disposed (retention, delete), and a restore point only when named
+   * (`rollback --to-savepoint`), never the "latest" one resume or rollback pick.
+   */
+  Registered: 'registered',
 } as const;
 export type SavepointKind = (typeof SavepointKind)[keyof typeof SavepointKind];
 

@@ -25,6 +25,14 @@ export interface SavepointInput extends AppOperationInput {
   retention?: RetentionPolicy;
 }
 
+/** Input of `registerSavepoint`: an existing savepoint recorded in the application's savepoints. */
+export interface RegisterSavepointInput extends AppOperationInput {
+  /** The savepoint's directory (a URI or an absolute path), as the FlinkStateSnapshot names it. */
+  path: string;
+  /** The kind spec.jobReference names; the record must be of that kind. */
+  jobKind?: 'FlinkDeployment' | 'FlinkSessionJob';
+}
+
 /** Input of `delete`. */
 export interface DeleteInput extends AppOperationInput {
   /** Skip the final savepoint (stateless jobs, or when the user says so): the job is cancelled. */

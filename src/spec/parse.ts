@@ -200,7 +200,9 @@ export function parseAppSpecs(text: string, options: ParseOptions = {}): ParseMa
                 code: SpecIssueCode.InvalidValue,
                 path: 'kind',
                 message: 'the file holds a FlinkStateSnapshot, not an application',
-                hint: '`flink-deploy apply -f` takes the savepoint it asks for; `plan` shows applications only.',
+                hint:
+                  '`flink-deploy apply -f` takes or registers the savepoint it asks for; `plan` shows applications ' +
+                  'only.',
               }
             : { code: SpecIssueCode.Empty, path: '', message: 'the manifest is empty' },
       ],

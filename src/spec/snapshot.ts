@@ -5,13 +5,8 @@
  * A checkpoint snapshot cannot map (Flink takes checkpoints on its interval) and is refused.
  */
 import { z } from 'zod';
-import {
-  isAbsoluteStatePath,
-  isDns1123Label,
-  isDns1123Subdomain,
-  isDns1035Label,
-  maxAppNameLength,
-} from './validators';
+import { savepointPathProblem } from '../contract/savepoint-paths';
+import { isDns1123Label, isDns1123Subdomain, isDns1035Label, maxAppNameLength } from './validators';
 import { fromZodIssues } from './zod-issues';
 import { SpecIssueCode, type SpecIssue, type SpecNote } from './types';
 
@@ -42,14 +37,8 @@ function hinted(test: (v: string) => { message: string; hint: string } | undefin
   });
 }
 
-const statePath = hinted((v) =>
-  isAbsoluteStatePath(v)
-    ? undefined
-    : {
-        message: `"${v}" is not an absolute savepoint path`,
-        hint: 'Use a URI with a scheme (s3://bucket/savepoints/savepoint-…, file:///…) or an absolute path.',
-      },
-);
+// Absolute (a URI or a path), no credentials, no "." or ".." segments (src/contract/savepoint-paths.ts).
+const statePath = hinted(savepointPathProblem);
 
 export const snapshotSchema = z.strictObject({
   apiVersion: z.literal('flink.apache.org/v1beta1'),

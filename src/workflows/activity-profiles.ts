@@ -92,6 +92,16 @@ export const savepoints = proxyActivities<Pick<Activities, 'takeSavepoint' | 'ca
 });
 
 /**
+ * Whether a savepoint to register exists (one stat of its `_metadata` on the worker's file system, or
+ * nothing for object storage): 30 s; 5 attempts for a file system that hangs or errs, then the
+ * registration fails and the record is unchanged. A missing savepoint is InvalidSpec: at once.
+ */
+export const savepointCheck = proxyActivities<Pick<Activities, 'checkSavepoint'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes },
+});
+
+/**
  * The wait for a new job to be stable: heartbeating; its own deadline (the spec's stability
  * timeout) travels in the input, so a retry keeps it and unlimited attempts cannot extend it.
  * 2 h bounds a spec's stability timeout.

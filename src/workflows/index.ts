@@ -6,6 +6,7 @@ export { suspend } from './suspend';
 export { resume } from './resume';
 export { rollback } from './rollback';
 export { savepoint } from './savepoint';
+export { registerSavepoint } from './register-savepoint';
 export { observer } from './observer';
 export { restartFromCheckpoint } from './restart';
 export { deleteApplication as delete } from './delete';

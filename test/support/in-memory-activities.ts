@@ -10,6 +10,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classify } from '../../src/activities/failures';
+import { savepointCheckActivities } from '../../src/activities/savepoint-check';
 import { applyUpdate, markDisposal, toDeployedState, type AppRecord } from '../../src/activities/record-changes';
 import { withLockAcquired } from '../../src/k8s/state-record/lock';
 import { emptyRecord } from '../../src/k8s/state-record/types';
@@ -373,6 +374,11 @@ export class InMemoryCluster {
         const { dispose, ...end } = input;
         this.writeRecord(end);
         return disposeEach(dispose);
+      },
+      // The real check: a test names savepoint directories it made (with or without _metadata).
+      checkSavepoint: async (input) => {
+        log('checkSavepoint', input);
+        return savepointCheckActivities().checkSavepoint(input);
       },
     };
   }

@@ -73,8 +73,11 @@ function described(doc: FileDocument): ValidatedDocumentJson & { line: string } 
       const { snapshot } = doc;
       const apply =
         snapshot.action === 'register'
-          ? `records the existing savepoint ${snapshot.path ?? ''}` +
-            (snapshot.job ? ` in the record of ${snapshot.job.name}` : '')
+          ? snapshot.job
+            ? `registers the existing savepoint ${snapshot.path ?? ''} in the record of ${snapshot.job.kind} ` +
+              `${snapshot.namespace}/${snapshot.job.name}`
+            : `names the existing savepoint ${snapshot.path ?? ''}: a note beside the FlinkDeployment that starts ` +
+              'from it; alone, refused without spec.jobReference'
           : `takes a savepoint of ${snapshot.job?.kind ?? 'FlinkDeployment'} ${snapshot.namespace}/` +
             `${snapshot.job?.name ?? ''}`;
       return {

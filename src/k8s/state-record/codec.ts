@@ -21,10 +21,13 @@ export function recordLabels(app: string): Record<string, string> {
 }
 
 const jsonValue: z.ZodType<unknown> = z.unknown();
+// Unknown keys are stripped (z.object), an unknown `kind` fails the read (RECORD_CORRUPT). So a savepoint
+// retention must never dispose gets a kind of its own (`registered`), not a flag: a worker of an earlier
+// version stops at such a record instead of reading it as a savepoint of its own to dispose.
 const savepoint = z.object({
   location: z.string().min(1),
   time: z.string(),
-  kind: z.enum(['upgrade', 'suspend', 'manual', 'periodic', 'checkpoint', 'final']),
+  kind: z.enum(['upgrade', 'suspend', 'manual', 'periodic', 'checkpoint', 'final', 'registered']),
   triggerId: z.string().nullable(),
   jobId: z.string().nullable(),
   disposed: z.boolean(),

@@ -20,8 +20,12 @@ function harness() {
   const kube = new InMemoryKube(() => new Date());
   const flink = new MockFlink();
   const gauges: Array<{ app: string; jobState: number; restarts: number }> = [];
+  const savepointAges: Array<number | undefined> = [];
   const metrics: ObserverMetrics = {
-    application: (app, v) => gauges.push({ app: app.name, jobState: v.jobState, restarts: v.restarts }),
+    application: (app, v) => {
+      gauges.push({ app: app.name, jobState: v.jobState, restarts: v.restarts });
+      savepointAges.push(v.savepointAgeSeconds);
+    },
     sweep: () => undefined,
   };
   const activities = observerActivities({
@@ -54,7 +58,7 @@ function harness() {
   }
   const observed = async (app: string) => (await kube.records.readRecord(namespace, app))?.record.observed;
   const reasons = () => kube.events.map((e) => `${e.involvedObject.name} ${e.reason}`);
-  return { kube, flink, gauges, sweepOnce, deployed, observed, reasons, close: () => flink.close() };
+  return { kube, flink, gauges, savepointAges, sweepOnce, deployed, observed, reasons, close: () => flink.close() };
 }
 
 test('a FAILED job: JobFailed told once, observed failed outside the lock, alert by default', async () => {
@@ -136,5 +140,31 @@ test('an unreachable JobManager, then its recovery, are each told once', async (
   await h.sweepOnce();
   expect(await h.observed('orders')).toMatchObject({ health: 'healthy' });
   expect(h.reasons()).toEqual(['orders-jobmanager Recovered', 'orders-jobmanager JobManagerUnreachable']);
+  await h.close();
+});
+
+test("the savepoint-age gauge is the newest savepoint flink-deploy took, never a registered one's", async () => {
+  const h = harness();
+  const entry = (location: string, kind: 'manual' | 'registered', minutesAgo: number) => ({
+    location,
+    kind,
+    time: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    triggerId: null,
+    jobId: null,
+    disposed: false,
+  });
+  await h.kube.records.createRecord(namespace, {
+    ...emptyRecord<AppSpec>(namespace, 'orders'),
+    generation: 1,
+    jobId: 'd1',
+    status: 'running',
+    lastAppliedSpec: { ...spec, name: 'orders' },
+    // Registered last, its _metadata written a minute ago: still the manual one of an hour ago counts.
+    savepoints: [entry('file:/sp/savepoint-1', 'manual', 60), entry('s3://b/theirs', 'registered', 1)],
+  });
+  h.flink.runJob('d1');
+  await h.sweepOnce();
+  expect(h.savepointAges.at(-1)).toBeGreaterThanOrEqual(3590);
+  expect(h.savepointAges.at(-1)).toBeLessThan(3700);
   await h.close();
 });

@@ -8,7 +8,9 @@
  * rollout of three applications (scripts/bench/fleet-rollout.ts --record-history); a blue-green
  * upgrade, one rolled back onto the generation still standing, suspend and resume of a blue-green
  * application; a session job's deploy, savepoint and last-state upgrades, suspend, resume, savepoint,
- * rollback and delete; a session cluster's upgrade carrying its jobs over.
+ * rollback and delete; a session cluster's upgrade carrying its jobs over; a FlinkStateSnapshot's existing
+ * savepoint registered, registered again (no change), and one that does not exist refused
+ * (test/e2e/register-savepoint.test.ts).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -59,6 +61,9 @@ test('there are recorded histories to replay', () => {
       'apply-session-cluster-carry-jobs.binpb',
       'fleet-session-cluster-and-jobs.binpb',
       'delete-stateless-session-job-cancelled.binpb',
+      'register-savepoint.binpb',
+      'register-savepoint-already.binpb',
+      'register-savepoint-missing.binpb',
     ]),
   );
 });
@@ -153,6 +158,29 @@ const recordedOperations: Array<{
       'applyApplication',
       'awaitClusterReady',
     ],
+  },
+  // A FlinkStateSnapshot with alreadyExists: true (test/e2e/register-savepoint.test.ts): the savepoint checked,
+  // then recorded; the same path again changes nothing (no check); a path with no _metadata refused.
+  {
+    file: 'register-savepoint.binpb',
+    workflowType: 'registerSavepoint',
+    closed: 'completed',
+    activities: ['beginOperation', 'checkSavepoint', 'updateRecord'],
+    notActivities: ['takeSavepoint', 'disposeSavepoints', 'endAndDispose'],
+  },
+  {
+    file: 'register-savepoint-already.binpb',
+    workflowType: 'registerSavepoint',
+    closed: 'completed',
+    activities: ['beginOperation', 'updateRecord'],
+    notActivities: ['checkSavepoint', 'takeSavepoint'],
+  },
+  {
+    file: 'register-savepoint-missing.binpb',
+    workflowType: 'registerSavepoint',
+    closed: 'failed',
+    activities: ['beginOperation', 'checkSavepoint', 'updateRecord'],
+    notActivities: ['takeSavepoint'],
   },
   {
     file: 'apply-no-change.binpb',

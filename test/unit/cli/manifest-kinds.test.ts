@@ -136,6 +136,16 @@ test.each([
   ['a savepoint without jobReference', 'spec: {savepoint: {}}', 'spec.jobReference'],
   ['a relative path', 'spec: {savepoint: {alreadyExists: true, path: sp-1}}', 'spec.savepoint.path'],
   [
+    'a path with credentials',
+    'spec: {savepoint: {alreadyExists: true, path: "s3://AKIA:secret@b/sp-1"}, jobReference: {kind: FlinkDeployment, name: orders}}',
+    'spec.savepoint.path',
+  ],
+  [
+    'a path with ".."',
+    'spec: {savepoint: {alreadyExists: true, path: "/sp/../etc"}, jobReference: {kind: FlinkDeployment, name: orders}}',
+    'spec.savepoint.path',
+  ],
+  [
     'an unknown jobReference kind',
     'spec: {savepoint: {}, jobReference: {kind: Job, name: orders}}',
     'spec.jobReference.kind',
@@ -147,7 +157,7 @@ test.each([
   expect(JSON.parse(result.out).errors.map((e: { path: string }) => e.path)).toContain(field);
 });
 
-test('apply of a FlinkStateSnapshot: a savepoint to take is the savepoint operation; registering is not', async () => {
+test('apply of a FlinkStateSnapshot: a savepoint to take is a savepoint; registering needs jobReference', async () => {
   const take = path.join(fixtures, 'apache-operator', 'snapshot-savepoint-job-full-spec.yaml');
   const dry = await run(['apply', '-f', take, '--dry-run', '-o', 'json']);
   expect(dry.code).toBe(0);
@@ -169,10 +179,32 @@ test('apply of a FlinkStateSnapshot: a savepoint to take is the savepoint operat
     'apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s2}\n' +
       'spec: {savepoint: {alreadyExists: true, path: "s3://b/savepoints/sp-1"}}\n',
   );
-  const refused = await run(['apply', '-f', register]);
-  expect(refused.code).toBe(2);
-  expect(refused.err).toContain('alreadyExists: true');
-  expect(refused.err).toContain('Nothing was started');
+  for (const args of [
+    ['apply', '-f', register],
+    ['apply', '-f', register, '--dry-run'],
+  ]) {
+    const refused = await run(args);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('alreadyExists: true) needs spec.jobReference');
+    expect(refused.err).toContain('jobReference: { kind: FlinkDeployment, name: <app> }');
+    expect(refused.err).toContain('Nothing was started');
+  }
+});
+
+test.each([
+  ['credentials', 's3://AKIA:topsecret@b/savepoints/sp-1', 'holds credentials'],
+  ['no path', '', 'needs savepoint.path'],
+  ['a relative path', 'savepoints/sp-1', 'is not an absolute savepoint path'],
+])('apply of a snapshot registering a path with %s: exit 2 before anything, naming the field', async (_w, sp, why) => {
+  const text =
+    'apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s4}\n' +
+    `spec: {savepoint: {alreadyExists: true${sp ? `, path: "${sp}"` : ''}}, ` +
+    'jobReference: {kind: FlinkDeployment, name: orders}}\n';
+  const result = await run(['apply', '-f', file(`reg-${hash(sp)}.yaml`, text)]);
+  expect(result.code).toBe(2);
+  expect(result.err).toContain('spec.savepoint.path');
+  expect(result.err).toContain(why);
+  expect(result.err).not.toContain('topsecret');
 });
 
 test('an unknown kind of the operator API is refused, naming kind', async () => {
@@ -180,4 +212,26 @@ test('an unknown kind of the operator API is refused, naming kind', async () => 
   const result = await run(['validate', '-f', file('unknown.yaml', text), '-o', 'json']);
   expect(result.code).toBe(2);
   expect(JSON.parse(result.out).errors).toEqual([expect.objectContaining({ path: 'kind' })]);
+});
+
+test('validate says what apply does with a snapshot registering a savepoint, with or without a reference', async () => {
+  const head =
+    'apiVersion: flink.apache.org/v1beta1\nkind: FlinkStateSnapshot\nmetadata: {name: s5, namespace: team}\n';
+  const withRef = file(
+    'validate-register.yaml',
+    `${head}spec: {savepoint: {alreadyExists: true, path: "s3://b/sp-1"}, ` +
+      'jobReference: {kind: FlinkSessionJob, name: orders}}\n',
+  );
+  const alone = file(
+    'validate-register-alone.yaml',
+    `${head}spec: {savepoint: {alreadyExists: true, path: "s3://b/sp-1"}}\n`,
+  );
+  const ref = await run(['validate', '-f', withRef, '-o', 'json']);
+  expect(ref.code).toBe(0);
+  expect(JSON.parse(ref.out).documents[0].apply).toBe(
+    'registers the existing savepoint s3://b/sp-1 in the record of FlinkSessionJob team/orders',
+  );
+  const noRef = await run(['validate', '-f', alone, '-o', 'json']);
+  expect(noRef.code).toBe(0);
+  expect(JSON.parse(noRef.out).documents[0].apply).toContain('alone, refused without spec.jobReference');
 });

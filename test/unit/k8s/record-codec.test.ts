@@ -41,3 +41,26 @@ test('invalid records are RECORD_CORRUPT with the field path', () => {
   expect(() => decodeRecord({ data: {} }, where)).toThrow(/has no "record.json" key/);
   expect(() => decodeRecord({ data: { 'record.json': '{' } }, where)).toThrow(/is not JSON/);
 });
+
+test('a registered savepoint decodes; an unknown kind (a later version) fails the read, never misread', () => {
+  const entry = {
+    location: 's3://b/savepoints/savepoint-1',
+    time: '2026-01-01T00:00:00.000Z',
+    kind: 'registered' as const,
+    triggerId: null,
+    jobId: null,
+    disposed: false,
+  };
+  const record = { ...emptyRecord('apps', 'orders'), savepoints: [entry] };
+  expect(decodeRecord(encodeRecord(record), where).record.savepoints).toEqual([entry]);
+  // A flag would be stripped (unknown keys are dropped) and the entry read as a savepoint retention may dispose.
+  const flagged = { ...record, savepoints: [{ ...entry, kind: 'manual', registered: true }] };
+  expect(decodeRecord({ data: { 'record.json': JSON.stringify(flagged) } }, where).record.savepoints[0]).toEqual({
+    ...entry,
+    kind: 'manual',
+  });
+  const later = { ...record, savepoints: [{ ...entry, kind: 'imported' }] };
+  expect(() => decodeRecord({ data: { 'record.json': JSON.stringify(later) } }, where)).toThrow(
+    expect.objectContaining({ code: RecordErrorCode.Corrupt, message: expect.stringContaining('savepoints.0.kind') }),
+  );
+});

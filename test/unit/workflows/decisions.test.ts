@@ -53,6 +53,19 @@ describe('planRetention', () => {
       'file:///sp/savepoint-2',
     ]);
   });
+
+  test('never plans a registered savepoint (not taken by flink-deploy), whatever its age or the count', () => {
+    const registered = sp(0, { kind: 'registered', location: 's3://b/savepoints/savepoint-theirs' });
+    // Oldest of all, beyond keep: 1 and over the age limit; marked pending by hand: still never planned.
+    const savepoints = [registered, sp(1, { kind: 'manual' }), sp(2, { kind: 'manual' }), sp(3, { kind: 'manual' })];
+    const policy = { keep: 1, maxAgeSeconds: 60 };
+    const planned = planRetention({ savepoints, policy, now: t0 + 60 * 60_000, protectedLocations: [] });
+    expect(planned).toEqual(['file:///sp/savepoint-1', 'file:///sp/savepoint-2', 'file:///sp/savepoint-3']);
+    const pending = [{ ...registered, disposalPending: true }, sp(4, { kind: 'manual' })];
+    expect(planRetention({ savepoints: pending, policy: { keep: 0 }, now: t0, protectedLocations: [] })).toEqual([
+      'file:///sp/savepoint-4',
+    ]);
+  });
 });
 
 describe('checkpointFallback', () => {
@@ -81,5 +94,11 @@ describe('latestSavepoint', () => {
       'file:///sp/savepoint-2',
     );
     expect(latestSavepoint([])).toBeUndefined();
+  });
+
+  test('is never a registered savepoint: one is restored only when named (rollback --to-savepoint)', () => {
+    const registered = sp(9, { kind: 'registered', location: 'file:///elsewhere/savepoint-x' });
+    expect(latestSavepoint([sp(1), registered])?.location).toBe('file:///sp/savepoint-1');
+    expect(latestSavepoint([registered])).toBeUndefined();
   });
 });
