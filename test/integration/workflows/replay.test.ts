@@ -61,6 +61,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-cluster-carry-jobs.binpb',
       'fleet-session-cluster-and-jobs.binpb',
       'delete-stateless-session-job-cancelled.binpb',
+      'suspend-stateless-session-job-cancelled.binpb',
       'register-savepoint.binpb',
       'register-savepoint-already.binpb',
       'register-savepoint-missing.binpb',
@@ -106,6 +107,14 @@ const recordedOperations: Array<{
     closed: 'completed',
     activities: ['takeSavepoint'],
     notActivities: ['submitSessionJob'],
+  },
+  // test/long/session-rollout.test.ts: the Apache example's stateless job, its cluster without a savepoint
+  // directory (the savepoint refused by Flink: cancelled instead, patch suspend-stateless-cancels).
+  {
+    file: 'suspend-stateless-session-job-cancelled.binpb',
+    workflowType: 'suspend',
+    closed: 'completed',
+    activities: ['takeSavepoint', 'cancelJob', 'removeDeployments'],
   },
   {
     file: 'resume-session-job.binpb',
