@@ -9,13 +9,15 @@
  */
 import { hasErrorCode } from '../contract/errors';
 import { Context } from '@temporalio/activity';
-import { FlinkErrorCode, isFlinkError, type FlinkRestClient } from '../flink';
+import { FlinkErrorCode, isFlinkError, type FlinkRestClient, type SavepointFormatType } from '../flink';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { recordActivities } from './record';
 import type { SavepointTaken, TakeSavepointInput } from './types';
+import { savepointFormatOf } from '../spec/savepoint-format';
+import type { AppSpec } from '../spec/types';
 
 /** The savepoint a FINISHED (stopped) job left: the latest savepoint in its checkpoint stats. */
 async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Promise<string | undefined> {
@@ -48,6 +50,12 @@ export function savepointActivities(deps: ActivityDeps) {
    * One look at the savepoint: find the trigger, or trigger it (the job RUNNING, its tasks too), then
    * poll it to its end. Throws a {@link FailoverSign} (or a transport error) while the JobManager fails over.
    */
+  /** The savepoint format the record's spec (the running job's) asks; unset: Flink's default. */
+  async function recordedFormat(app: TakeSavepointInput['app']): Promise<SavepointFormatType | undefined> {
+    const spec = (await deps.kube.records.readRecord<AppSpec>(app.namespace, app.name))?.record.lastAppliedSpec;
+    return spec ? savepointFormatOf(spec.flinkConfiguration) : undefined;
+  }
+
   async function takeOnce(input: TakeSavepointInput, what: string, failingOver: boolean): Promise<SavepointTaken> {
     const { app, jobId, triggerId } = input;
     const flink = await deps.flinkFor(app);
@@ -97,12 +105,19 @@ export function savepointActivities(deps: ActivityDeps) {
           },
         });
       }
-      // 3. Trigger with our id (the same id again is the same request).
+      // 3. Trigger with our id (the same id again is the same request), in the format asked, else the one of the
+      // running job's spec.
+      const formatType = input.formatType ?? (await recordedFormat(app));
+      const trigger = {
+        jobId,
+        triggerId,
+        targetDirectory: input.targetDirectory,
+        ...(formatType ? { formatType } : {}),
+      };
       triggeredAt = Date.now();
       try {
-        if (input.stop)
-          await flink.stopWithSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
-        else await flink.triggerSavepoint({ jobId, triggerId, targetDirectory: input.targetDirectory }, { signal });
+        if (input.stop) await flink.stopWithSavepoint(trigger, { signal });
+        else await flink.triggerSavepoint(trigger, { signal });
       } catch (err) {
         if (!hasErrorCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
         // 409/404: already stopping or stopped: find the savepoint below.

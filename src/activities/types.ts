@@ -2,6 +2,7 @@
  * The contract between workflows and activities: one typed input object per activity and
  * typed results. Workflows `import type` this module only.
  */
+import type { SavepointFormatType } from '../flink/dto';
 import type { AppSpec, StabilityOptions } from '../spec/types';
 import type { SubmitSessionJobInput } from './session-job';
 import type { AppRef } from '../contract/app';
@@ -41,6 +42,8 @@ export interface TakeSavepointInput {
   stop: boolean;
   /** Unset: Flink's configured savepoint directory. */
   targetDirectory?: string;
+  /** Unset: the format the running job's recorded spec asks (`kubernetes.operator.savepoint.format.type`). */
+  formatType?: SavepointFormatType;
   /**
    * Record changes (the phase entered) written under the lock before Flink is asked anything, as
    * `updateRecord` would: the write that must precede the trigger rides in this activity instead

@@ -11,6 +11,7 @@ import { haIssues } from './high-availability';
 import { ingressIssues, normalizeIngress } from './ingress';
 import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
+import { savepointFormatIssues } from './savepoint-format';
 import { isRecord } from './yaml-documents';
 import * as defaults from './defaults';
 import type { FlinkDeploymentManifest } from './schema';
@@ -200,6 +201,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       namespace: manifest.metadata.namespace ?? defaults.defaultNamespace,
       configPath,
     }),
+    ...savepointFormatIssues(config, configPath),
     ...guaranteeIssues({
       config,
       version,

@@ -3,6 +3,7 @@
  * than the Apache operator would: `mode: native`, the autoscaler's and the operator's own keys.
  * Each is said once (validate, plan and apply print them; `--output json` carries them as `notes`).
  */
+import { savepointFormatKey } from './savepoint-format';
 import { isRecord } from './yaml-documents';
 import type { SpecNote } from './types';
 
@@ -32,7 +33,8 @@ export function deploymentNotes(spec: unknown, flatConfig: Record<string, string
           'spec.job.parallelism, and Flink does not read these keys',
       ),
     );
-  const operator = keys.filter((key) => key.startsWith('kubernetes.operator.'));
+  // Of the operator's keys, the savepoint format is honoured (savepoint-format.ts).
+  const operator = keys.filter((key) => key.startsWith('kubernetes.operator.') && key !== savepointFormatKey);
   if (operator.length > 0)
     notes.push(
       keysNote(

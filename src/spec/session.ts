@@ -8,6 +8,7 @@ import { defaultSessionJarSchemes, sessionJarSchemesEnv, type SessionJarScheme }
 import { isAbsoluteStatePath, isDns1035Label, isDns1123Label, isJavaClassName, maxAppNameLength } from './validators';
 import { fromZodIssues } from './zod-issues';
 import { flattenConfiguration, ownedKeyIssues } from './flink-config';
+import { savepointFormatIssues } from './savepoint-format';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
 import { stabilitySchema } from './schema';
@@ -164,7 +165,11 @@ export function validateSessionJob(
       : {},
     'spec.flinkConfiguration',
   );
-  issues.push(...flat.issues, ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'));
+  issues.push(
+    ...flat.issues,
+    ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'),
+    ...savepointFormatIssues(flat.config, 'spec.flinkConfiguration'),
+  );
   const parsed = schema.safeParse(document, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };

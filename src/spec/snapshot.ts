@@ -144,7 +144,9 @@ export function validateSnapshot(
   if (savepoint.formatType === 'NATIVE')
     notes.push({
       path: 'spec.savepoint.formatType',
-      message: 'formatType NATIVE is ignored: flink-deploy takes savepoints in the canonical format',
+      message:
+        "formatType NATIVE is ignored: flink-deploy takes the application's savepoints in its format " +
+        '(kubernetes.operator.savepoint.format.type in its flinkConfiguration; canonical unless set)',
     });
   if (savepoint.disposeOnDelete !== undefined)
     notes.push({

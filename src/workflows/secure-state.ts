@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { SavepointEntry } from '../contract/savepoints';
+import { savepointFormatOf } from '../spec/savepoint-format';
 import type { AppSpec, UpgradeMode } from '../spec/types';
 import { flink, savepoints } from './activity-profiles';
 import { checkpointFallback } from './decisions/checkpoint-fallback';
@@ -83,11 +84,14 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
   if (input.phaseWithTrigger) ctx.progress.enter(Phase.Savepointing, details);
   else await ctx.enterPhase(Phase.Savepointing, details);
   try {
+    // In the format the spec asks (an upgrade's: the new one, which will read it); unset: the running job's.
+    const formatType = savepointFormatOf(input.spec.flinkConfiguration);
     const taken = await savepoints.takeSavepoint({
       app,
       jobId,
       triggerId,
       stop: true,
+      ...(formatType ? { formatType } : {}),
       ...(input.phaseWithTrigger ? { recordFirst } : {}),
     });
     return {

@@ -37,10 +37,7 @@ export async function prepareVolumes(input: {
   for (const volume of pod.spec?.volumes ?? []) {
     const podScoped = store.volumeDir({ namespace, name, volume: volume.name });
     if (volume.hostPath) {
-      const dir = store.hostPathDir(volume.hostPath.path);
-      const isFile = volume.hostPath.type === 'File' || volume.hostPath.type === 'FileOrCreate';
-      fs.mkdirSync(isFile ? path.dirname(dir) : dir, { recursive: true });
-      prepared.set(volume.name, dir);
+      prepared.set(volume.name, hostPathOf(store, volume.hostPath));
     } else if (volume.persistentVolumeClaim) {
       const dir = store.claimDir({ namespace, claim: volume.persistentVolumeClaim.claimName });
       fs.mkdirSync(dir, { recursive: true });
@@ -125,6 +122,26 @@ async function volumeFiles(input: {
     return files;
   }
   return new Map();
+}
+
+/**
+ * A hostPath volume's host folder, checked as a kubelet checks its `type`: `Directory` and `File` must exist
+ * (else the pod waits in ContainerCreating, event FailedMount, until they do); `DirectoryOrCreate` and
+ * `FileOrCreate` are created; unset (`""`) is mounted as it is, created as a folder when missing (a kubelet
+ * would create nothing and mount what Docker makes of it: a folder).
+ */
+function hostPathOf(store: StateStore, source: k8s.V1HostPathVolumeSource): string {
+  const dir = store.hostPathDir(source.path);
+  const type = source.type ?? '';
+  const exists = fs.existsSync(dir);
+  const isDir = exists && fs.statSync(dir).isDirectory();
+  if (type === 'Directory' && !isDir) throw notReady(`hostPath type check failed: ${source.path} is not a directory`);
+  if (type === 'File' && (!exists || isDir)) throw notReady(`hostPath type check failed: ${source.path} is not a file`);
+  if (type === 'File' || type === 'FileOrCreate') {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    if (!exists) fs.writeFileSync(dir, '');
+  } else if (!exists) fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 function notReady(message: string): LaunchError {

@@ -262,6 +262,23 @@ test('suspend stops with a savepoint and removes the deployments; resume restore
   expect(cluster.runningJobs()[0]?.restoredFrom).toBe(suspended.savepoint);
 });
 
+test('an upgrade asks its stop-with-savepoint in the format the new spec names (which reads it)', async () => {
+  const cluster = await deployed();
+  const native = withSpec((s) => {
+    s.image = 'flink:2.3-v2';
+    s.flinkConfiguration['kubernetes.operator.savepoint.format.type'] = 'NATIVE';
+  });
+  expect((await run(cluster, apply, { spec: native })).outcome).toBe('succeeded');
+  const asked = cluster.calls.filter((c) => c.name === 'takeSavepoint').map((c) => c.input);
+  expect(asked).toEqual([expect.objectContaining({ stop: true, formatType: 'NATIVE' })]);
+  // Without the key: none asked, so the activity takes the running job's (its recorded spec's).
+  cluster.calls = [];
+  expect((await run(cluster, apply, { spec: v2 })).outcome).toBe('succeeded');
+  const plain = cluster.calls.filter((c) => c.name === 'takeSavepoint').map((c) => c.input);
+  expect(plain).toHaveLength(1);
+  expect(plain[0]).not.toHaveProperty('formatType');
+});
+
 test('suspend of a stateless job whose savepoint fails: cancelled, saying why', async () => {
   const stateless = withSpec((s) => {
     s.job.upgradeMode = 'stateless';
