@@ -12,7 +12,9 @@
  * and a count is only ever raised here, so the last write holds both.
  *
  * Fewer TaskManagers only when no job runs on the cluster (Flink lists none not ended): a standalone Deployment
- * removes pods of its own choosing, and one of them could hold a running job's tasks.
+ * removes pods of its own choosing, and one of them could hold a running job's tasks. After lowering it, the
+ * demand is read again and the count raised back for a job that asked meanwhile: that job read the count
+ * before the lower write and found it high enough, so it wrote nothing (its later reads see the lower count).
  */
 import { Context } from '@temporalio/activity';
 import type { AppRef } from '../contract/app';
@@ -108,11 +110,14 @@ export async function shrinkTaskManagers(
       return jobs.every((job) => ended.includes(job.status));
     };
     const changed = await fitTaskManagers(deps, cluster, 'shrink', idle);
-    if (changed)
-      Context.current().log.info(
-        `session cluster ${cluster.namespace}/${cluster.name}: ${changed.from} → ${changed.to} TaskManagers, no ` +
-          'job runs on it',
-      );
+    if (!changed) return;
+    Context.current().log.info(
+      `session cluster ${cluster.namespace}/${cluster.name}: ${changed.from} → ${changed.to} TaskManagers, no ` +
+        'job runs on it',
+    );
+    // A job that asked its slots after this read them and found the count high enough (no write of its own)
+    // would now wait for slots: its demand is read again, and the count raised back for it.
+    await growTaskManagers(deps, cluster);
   } catch (err) {
     Context.current().log.warn(`could not remove the idle TaskManagers of session cluster ${cluster.name}`, {
       error: String(err),

@@ -5,7 +5,7 @@
  * idle TaskManagers removed only when no job runs on the cluster; a cluster with taskManager.replicas is never
  * scaled. The real servers' run of it: test/long/session-rollout.test.ts.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { activityConfigOf, createActivities } from '../../../src/activities';
 import type { ActivityDeps } from '../../../src/activities/deps';
@@ -127,7 +127,24 @@ test('a stopped job: its slots released; TaskManagers removed only once no job r
   await h.stop('payments');
   expect(h.replicas().replicas).toBe(1);
 
+  // A job that asks while the count is lowered (after that read the demand, before it wrote the count) finds the
+  // count high enough and writes nothing: the lowering reads the demand again and raises the count back for it.
+  await h.asks('orders-2', 4);
+  await h.grow();
+  expect(h.replicas().replicas).toBe(4);
+  h.flink.runJob('c'.repeat(32), { state: 'CANCELED' });
+  await h.kube.annotateService({ namespace, name: 'orders-2-rest', annotations: { [AnnotationKey.Slots]: '0' } });
+  h.kube.before('scaleDeployment', () =>
+    h.kube.edit<V1Service>('Service', namespace, 'payments-rest', (s) => {
+      s.metadata!.annotations = { ...s.metadata?.annotations, [AnnotationKey.Slots]: '3' };
+    }),
+  );
+  await h.stop('orders-2');
+  expect(h.replicas().replicas).toBe(3);
+
   // A job asking again grows it again.
+  await h.kube.annotateService({ namespace, name: 'payments-rest', annotations: { [AnnotationKey.Slots]: '0' } });
+  await h.stop('payments');
   await h.asks('payments-2', 2);
   await h.grow();
   expect(h.replicas().replicas).toBe(2);
