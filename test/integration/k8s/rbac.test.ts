@@ -130,6 +130,12 @@ test('the minimal Role is enough for every facade operation, and Secrets are ref
   expect((await facade.apply(objects)).map((a) => a.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
   const services = await facade.listServices({ namespace, labelSelector: '' });
   expect(services.map((s) => [s.metadata?.name, s.metadata?.annotations])).toEqual([['orders-rest', jar]]);
+  // TaskManagers on demand: a count compared and set (a JSON patch), and a stale one refused (a read).
+  await facade.scaleDeployment({ namespace, name: 'orders-jobmanager', replicas: 2, from: 1 });
+  await expect(
+    facade.scaleDeployment({ namespace, name: 'orders-jobmanager', replicas: 3, from: 1 }),
+  ).rejects.toMatchObject({ code: 'K8S_CONFLICT' });
+  await facade.scaleDeployment({ namespace, name: 'orders-jobmanager', replicas: 1, from: 2 });
   await facade.recordEvent({
     involved: { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state', uid: locked.uid },
     reason: 'DeployStarted',
