@@ -178,7 +178,7 @@ async function main(): Promise<number> {
   await applyFlinkRbac(kube, namespace);
 
   const pool = new WorkerPool(
-    { node, entry: cliEntry, env, metricsBasePort: 20000 + Math.floor(Math.random() * 20000) },
+    { node, entry: cliEntry, env, metricsBasePort: 20000 + Math.floor(Math.random() * 9000) },
     dir,
     log,
   );

@@ -56,7 +56,11 @@ export class E2eEnv {
   readonly namespace: string;
   readonly dir: string;
   worker: ChildProcess | undefined;
-  readonly metricsPort = 20000 + Math.floor(Math.random() * 20000);
+  /**
+   * Below Linux's ephemeral ports (32768 and up, taken by outgoing connections: a worker once failed to start,
+   * "Address already in use", on 3xxxx) and the faults stack's (30000 and up).
+   */
+  readonly metricsPort = 20000 + Math.floor(Math.random() * 10000);
   /** Settings of this test's worker and CLI beyond the harness's own (e.g. a short observer interval). */
   extraEnv: Record<string, string> = {};
   /** The `flink-deploy` script the worker and CLI run: this checkout's, or an installed package's. */
