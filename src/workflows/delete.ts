@@ -6,7 +6,7 @@
  * the removal runs to its end (not cancellable); every step is idempotent, so a worker crash
  * resumes it. The CLI deletes the schedule of periodic savepoints. Phases: docs/workflows.md.
  */
-import { CancellationScope, patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, uuid4, workflowInfo } from '@temporalio/workflow';
 import { hexId } from '../contract/ids';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { Phase } from '../contract/phases';
@@ -15,8 +15,8 @@ import type { DeleteInput } from '../contract/workflow-inputs';
 import { haClusterId } from '../spec/high-availability';
 import { kube, record } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
-import { applicationFailureOf, Patch, runOperation, type BodyResult, type OperationContext } from './operation';
-import { secureState } from './secure-state';
+import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
+import { secureOrCancelStateless, secureState } from './secure-state';
 import { refuseWhileJobsRun, takesSessionClusterPath } from './session-cluster';
 
 /** The `delete` workflow (exported under that name by ./index.ts). */
@@ -52,21 +52,15 @@ async function deleteBody(
   let taken = false;
   let notTaken = '';
   if (state.jobId && state.status === 'running' && spec) {
-    const secure = (mode: 'savepoint' | 'stateless') =>
-      secureState(ctx, { mode, jobId: state.jobId!, triggerId: input.triggerId, spec, kind: SavepointKind.Final });
-    let secured;
-    try {
-      secured = await secure(input.noSavepoint ? 'stateless' : 'savepoint');
-    } catch (err) {
-      // A stateless job (the user chose no state) is not kept running for want of a savepoint it never
-      // promised (a cluster with no savepoint directory, say): it is cancelled, and the result says why.
-      const failure = applicationFailureOf(err);
-      if (!(spec.job.upgradeMode === 'stateless' && failure && patched(Patch.DeleteStatelessCancels))) throw err;
-      notTaken =
-        `; no final savepoint (${failure.message}): the job is stateless (upgradeMode stateless), so it was ` +
-        'cancelled';
-      secured = await secure('stateless');
-    }
+    const { secured, notTaken: why } = await secureOrCancelStateless({
+      spec,
+      patchId: Patch.DeleteStatelessCancels,
+      mode: input.noSavepoint ? 'stateless' : 'savepoint',
+      take: (mode) =>
+        secureState(ctx, { mode, jobId: state.jobId!, triggerId: input.triggerId, spec, kind: SavepointKind.Final }),
+    });
+    if (why !== undefined)
+      notTaken = `; no final savepoint (${why}): the job is stateless (upgradeMode stateless), so it was cancelled`;
     if (secured.entry) {
       await ctx.recordChanges({ kind: 'savepoint-completed', entry: secured.entry });
       savepoint = secured.entry.location;

@@ -4,7 +4,7 @@
  * last-state (the latest completed checkpoint, read before teardown), stateless (cancel).
  * Nothing is torn down when the state cannot be secured.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { SavepointEntry } from '../contract/savepoints';
 import { savepointFormatOf } from '../spec/savepoint-format';
 import type { AppSpec, UpgradeMode } from '../spec/types';
@@ -141,5 +141,25 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
         disposed: false,
       },
     };
+  }
+}
+
+/**
+ * `take(mode)`; when that fails and the job is stateless (the user chose no state), it is not kept running for
+ * want of a savepoint it never promised (a cluster with no savepoint directory, say): `take('stateless')`
+ * cancels it instead, behind `patchId`, and `notTaken` says why no savepoint was taken.
+ */
+export async function secureOrCancelStateless<M extends SecureStateInput['mode']>(input: {
+  spec: AppSpec;
+  patchId: string;
+  mode: M;
+  take: (mode: M | 'stateless') => Promise<SecuredState>;
+}): Promise<{ secured: SecuredState; notTaken?: string }> {
+  try {
+    return { secured: await input.take(input.mode) };
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (!(input.spec.job.upgradeMode === 'stateless' && failure && patched(input.patchId))) throw err;
+    return { secured: await input.take('stateless'), notTaken: failure.message };
   }
 }

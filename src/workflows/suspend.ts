@@ -8,9 +8,9 @@ import { kube } from './activity-profiles';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { clearHaAfterSuspend } from './ha-metadata';
-import { applicationFailureOf, Patch, runOperation, type BodyResult, type OperationContext } from './operation';
+import { Patch, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
-import { secureState } from './secure-state';
+import { secureOrCancelStateless, secureState } from './secure-state';
 import { runningJob } from './running-job';
 import { sessionClusterSuspendBody, takesSessionClusterPath } from './session-cluster';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
@@ -45,21 +45,18 @@ export async function suspendBody(
   const mode = spec.job.upgradeMode === 'stateless' ? 'savepoint' : spec.job.upgradeMode;
   let notTaken = '';
   const secure = async () => {
-    const take = (how: typeof mode | 'stateless') =>
-      secureState(ctx, { mode: how, jobId, triggerId: input.triggerId, spec, kind: SavepointKind.Suspend });
-    let result;
-    try {
-      result = await take(mode);
-    } catch (err) {
-      // A stateless job resumes without state whatever was saved: it is not kept running for want of a
-      // savepoint it never promised (a cluster with no savepoint directory, say): it is cancelled, saying why.
-      const failure = applicationFailureOf(err);
-      if (!(spec.job.upgradeMode === 'stateless' && failure && patched(Patch.SuspendStatelessCancels))) throw err;
+    // A stateless job resumes without state whatever was saved.
+    const { secured: result, notTaken: why } = await secureOrCancelStateless({
+      spec,
+      patchId: Patch.SuspendStatelessCancels,
+      mode,
+      take: (how) =>
+        secureState(ctx, { mode: how, jobId, triggerId: input.triggerId, spec, kind: SavepointKind.Suspend }),
+    });
+    if (why !== undefined)
       notTaken =
-        `; no savepoint (${failure.message}): the job is stateless (upgradeMode stateless), so it was cancelled ` +
+        `; no savepoint (${why}): the job is stateless (upgradeMode stateless), so it was cancelled ` +
         '(resume starts it without state, as it would from a savepoint)';
-      result = await take('stateless');
-    }
     if (result.entry) await ctx.recordChanges({ kind: 'savepoint-completed', entry: result.entry });
     return result;
   };

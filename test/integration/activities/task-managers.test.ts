@@ -27,13 +27,14 @@ function parsed(yaml: string): AppSpec {
   return result.spec;
 }
 
-const clusterSpec = (taskManager: string) =>
+const clusterSpec = (taskManager: string, flinkConfiguration = '{}') =>
   parsed(`apiVersion: flink.apache.org/v1beta1
 kind: FlinkDeployment
 metadata: {name: shared, namespace: ${namespace}}
 spec:
   image: flink:2.3
   flinkVersion: v2_3
+  flinkConfiguration: ${flinkConfiguration}
   taskManager: {${taskManager}}
 `);
 
@@ -152,14 +153,7 @@ test('a stopped job: its slots released; TaskManagers removed only once no job r
 
 test('bounded by slotmanager.number-of-slots.max; a cluster with taskManager.replicas is never scaled', async () => {
   const bounded = await harness(
-    parsed(`apiVersion: flink.apache.org/v1beta1
-kind: FlinkDeployment
-metadata: {name: shared, namespace: ${namespace}}
-spec:
-  image: flink:2.3
-  flinkVersion: v2_3
-  flinkConfiguration: {taskmanager.numberOfTaskSlots: "2", slotmanager.number-of-slots.max: "6"}
-`),
+    clusterSpec('', '{taskmanager.numberOfTaskSlots: "2", slotmanager.number-of-slots.max: "6"}'),
   );
   await bounded.asks('orders', 20);
   await bounded.grow();
