@@ -1,11 +1,15 @@
 /**
  * checkSavepoint: does a savepoint the user registers (a FlinkStateSnapshot with `alreadyExists: true`)
  * exist? On a file system (`file:/…`, `file:///…`, a bare absolute path): its `_metadata` file is looked
- * at on the worker's file system (the worker must see the volume at the same path, as on the local
- * stack). On object storage (`s3://…`) or another scheme: not checked, and said so — the worker has no
- * credentials of its own (docs/object-storage.md); Flink reads the savepoint when a job restores from it.
+ * at on the worker's file system when the worker sees the folder the savepoint is in (it mounts the volume
+ * at the same path); a missing one there is refused. When that folder is not there at all (the volume is
+ * mounted in Flink's pods only, the usual case on a cluster): not checked, and said so. On object storage
+ * (`s3://…`) or another scheme: not checked, and said so — the worker has no credentials of its own
+ * (docs/object-storage.md). Flink reads an unchecked savepoint when a job restores from it; a job that
+ * cannot fails its deploy, saying why.
  */
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { localSavepointPath } from '../contract/savepoint-paths';
 import { FailureType } from '../contract/failures';
 import { fail } from './failures';
@@ -24,7 +28,16 @@ export function savepointCheckActivities() {
             'its own credentials); a job restored from it fails if it is not there',
         };
       }
-      const metadata = local.endsWith('/_metadata') ? local : `${local}/_metadata`;
+      const metadata = local.endsWith('/_metadata') ? local : `${local.replace(/\/+$/, '')}/_metadata`;
+      const folder = path.dirname(path.dirname(metadata));
+      if (!(await exists(folder))) {
+        return {
+          checked: false,
+          why:
+            `the worker does not see ${folder} (the volume is mounted in Flink's pods only?), so the savepoint ` +
+            'is not checked; a job restored from it fails if it is not there',
+        };
+      }
       const missing = (what: string) =>
         fail(
           FailureType.InvalidSpec,
@@ -44,4 +57,14 @@ export function savepointCheckActivities() {
       }
     },
   };
+}
+
+/** True when `file` is there (whatever it is); a path through a file counts as there (ENOTDIR). */
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
 }

@@ -38,6 +38,15 @@ test.each([
   expect((err as Error).message).toContain('nothing was recorded');
 });
 
+test('a savepoint in a folder the worker does not see is not checked, and the answer says why', async () => {
+  const elsewhere = path.join(dir, 'not-mounted-here', 'savepoints', 'savepoint-1a2b3c-0123456789ab');
+  const check = await checkSavepoint({ path: `file://${elsewhere}` });
+  expect(check).toEqual({
+    checked: false,
+    why: expect.stringContaining(`the worker does not see ${path.dirname(elsewhere)}`),
+  });
+});
+
 test('an s3:// savepoint is not checked, and the answer says why', async () => {
   const check = await checkSavepoint({ path: 's3://bucket/savepoints/savepoint-1' });
   expect(check).toEqual({ checked: false, why: expect.stringContaining('s3:// savepoint is not checked') });
