@@ -7,9 +7,12 @@
  * `kubernetes.operator.savepoint.format.type`, which flink-deploy honours: a manual savepoint completes, and an
  * upgrade stops the job with a savepoint and starts the new one from it (Flink says so). basic-reactive asks
  * none: it runs, its savepoint is declined (exit 1, SavepointFailed, as with the Apache operator); with the key
- * added, the upgrade that adds it stops the job in NATIVE and restores from it.
+ * added, the upgrade that adds it stops the job in NATIVE and restores from it. snapshot-job-from-savepoint.yaml
+ * (a registered savepoint and a deployment started from it at its path inside the volume, /flink-data/…): with
+ * a savepoint of the same job put at that path on the node, the deployment restores from it, and Flink names it
+ * by that path (the node agent mounts the volume there, as a kubelet does).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stack } from '../support/stack';
 import { E2eEnv, eventually, expectRestoredFrom, flinkOf, readRecord, sameLocation } from '../support/e2e';
@@ -119,6 +122,46 @@ test(
 
     const deleted = await env.cli(['delete', app, '-n', env.namespace, '--wait', '--timeout', '5m']);
     expect(ok(deleted)).toEqual({ code: 0, err: '' });
+  },
+  25 * 60_000,
+);
+
+test(
+  'snapshot-job-from-savepoint.yaml as written: example-deployment restored from the savepoint at its /flink-data path',
+  async () => {
+    // Its prerequisite: a savepoint of StateMachineExample at /flink-data/savepoints/savepoint-45305c-d867504446e0.
+    // Taken here of basic-checkpoint-ha (same job, same volume), copied to that name on the node.
+    const source = 'basic-checkpoint-ha-example';
+    const first = await applied(path.join(fixtures, 'basic-checkpoint-ha.yaml'), source);
+    const saved = await env.cli(['savepoint', source, '-n', env.namespace, '--wait', '-o', 'json']);
+    expect(ok(saved)).toEqual({ code: 0, err: '' });
+    const taken = (JSON.parse(saved.stdout) as { savepoint: string }).savepoint;
+    // Flink names it by the container's path, inside the volume.
+    expect(taken).toMatch(new RegExp(`^file:(///|/)flink-data/savepoints/savepoint-${first.jobId!.slice(0, 6)}-`));
+    const deleted = await env.cli(['delete', source, '-n', env.namespace, '--wait', '--timeout', '5m']);
+    expect(ok(deleted)).toEqual({ code: 0, err: '' });
+    const wanted = path.join(nodeFlinkData, 'savepoints', 'savepoint-45305c-d867504446e0');
+    rmSync(wanted, { recursive: true, force: true });
+    cpSync(path.join(nodeFlinkData, 'savepoints', path.basename(taken)), wanted, { recursive: true });
+
+    const app = 'example-deployment';
+    const record = await applied(path.join(fixtures, 'snapshot-job-from-savepoint.yaml'), app);
+    const given = 'file:///flink-data/savepoints/savepoint-45305c-d867504446e0';
+    expect(sameLocation(record.restoredFrom, given)).toBe(true);
+    // Flink says so: the job restored from that savepoint, by the path the manifest gives.
+    await expectRestoredFrom(env.namespace, app, record.jobId!, given);
+
+    // The example asks no savepoint format: its final savepoint (canonical) is declined by Flink, as for
+    // basic-reactive; the delete fails with the job running, and the user's way forward is --no-savepoint.
+    const refused = await env.cli(['delete', app, '-n', env.namespace, '--wait', '--timeout', '5m', '-o', 'json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ failureType: 'SavepointFailed' });
+    const flink = await flinkOf(env.namespace, app);
+    await eventually('the job RUNNING again after the declined savepoint', async () =>
+      (await flink.jobDetails(record.jobId!)).state === 'RUNNING' ? true : undefined,
+    );
+    const gone = await env.cli(['delete', app, '-n', env.namespace, '--no-savepoint', '--wait', '--timeout', '5m']);
+    expect(ok(gone)).toEqual({ code: 0, err: '' });
   },
   25 * 60_000,
 );

@@ -9,6 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import { adoptContainers } from './adoption';
 import { Binder, needsBinding } from './binder';
 import type { LaunchContext } from './container-launcher';
+import { mountNamespacesAvailable } from './mount-namespace';
 import { messageOf } from './errors';
 import { EventRecorder } from './events';
 import { ImageStore, pipInstaller } from './image-store';
@@ -121,6 +122,7 @@ export class NodeAgent {
         installer: this.options.pip ? pipInstaller(this.options.pip) : undefined,
       }),
       apiServer: apiServerAddress(this.clients.config),
+      mountNamespaces: mountNamespacesAvailable(),
       services: new ServiceDirectory({ services: this.services, pods: this.pods }, this.options.serviceCidr),
     };
     this.proxy = new ServiceProxy({

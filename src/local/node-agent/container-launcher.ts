@@ -19,6 +19,7 @@ import {
 import type { ImageStore } from './image-store';
 import type { KubeClients } from './kube-clients';
 import { memoryDefault } from './memory-defaults';
+import { bindableMounts, inMountNamespace } from './mount-namespace';
 import { POD_UID_ENV, STATE_DIR_ENV } from './proc';
 import type { ProcessSpec } from './process-supervisor';
 import type { TokenCache } from './service-account-token';
@@ -44,6 +45,8 @@ export interface LaunchContext {
   imagesDir?: string;
   /** Where pods reach the API server (the kubeconfig's server). */
   apiServer: { host: string; port: string };
+  /** Data volumes are bind-mounted at their paths in a mount namespace per container (mount-namespace.ts). */
+  mountNamespaces: boolean;
 }
 
 /** Where the API server's credentials are mounted in a container. */
@@ -119,17 +122,20 @@ export async function planLaunch(input: {
   const podName = pod.metadata?.name ?? '';
   const workerImage = resolveWorkerImage(container.image, ctx.imagesDir);
   const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store, tokens: input.tokens });
-  const mounts = containerMounts({ container, volumes });
+  const mounts = containerMounts({ pod, container, volumes });
   const env = await resolveContainerEnv({ pod, container, podIp, clients: ctx.clients });
   const paths = ctx.store.containerPaths({ namespace, name: podName, container: container.name });
   fs.mkdirSync(paths.dir, { recursive: true });
   fs.mkdirSync(paths.tmpDir, { recursive: true });
 
   if (workerImage) {
+    const binds = bindsOf({ ctx, mounts, keep: [workerImage.worker.prefix] });
     const rewriter = new ValueRewriter({
       services: ctx.services,
       namespace,
-      mappings: mounts.map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
+      mappings: mounts
+        .filter((m) => !binds.includes(m))
+        .map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
     });
     const [command, ...args] = workerCommandLine({ container, image: workerImage.worker }).map((a) =>
       rewriter.rewrite(a, false),
@@ -138,8 +144,7 @@ export async function planLaunch(input: {
       role: FlinkRole.Command,
       imageId: workerImage.imageId,
       process: {
-        command,
-        args,
+        ...inMountNamespace({ command, args, binds }),
         env: {
           PATH: workerPath(workerImage.worker, process.env.PATH),
           HOME: process.env.HOME ?? '/root',
@@ -181,13 +186,14 @@ export async function planLaunch(input: {
     ]),
     builtInPlugins: builtInPluginsOf(env.get('ENABLE_BUILT_IN_PLUGINS')),
   });
+  const binds = bindsOf({ ctx, mounts, keep: [image.distribution, home.home] });
   const rewriter = new ValueRewriter({
     services: ctx.services,
     namespace,
     mappings: [
       { containerPath: IMAGE_FLINK_HOME, hostPath: home.home },
       ...mounts
-        .filter((m) => !isUnder(m.mountPath, IMAGE_FLINK_HOME))
+        .filter((m) => !isUnder(m.mountPath, IMAGE_FLINK_HOME) && !binds.includes(m))
         .map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
     ],
   });
@@ -246,8 +252,7 @@ export async function planLaunch(input: {
     role: plan.role,
     imageId: image.imageId,
     process: {
-      command,
-      args,
+      ...inMountNamespace({ command, args, binds }),
       env: processEnv,
       cwd: paths.dir,
       logFile: paths.logFile,
@@ -336,6 +341,22 @@ function writeContainerConfig(input: {
   for (const [key, value] of forced) rewritten.set(key, value);
   writeFlinkConfig(file, rewritten);
   return forcedList;
+}
+
+/** The mounts bound at their own paths (none without mount namespaces); `keep`: folders the process reads. */
+function bindsOf(input: { ctx: LaunchContext; mounts: readonly ContainerMount[]; keep: string[] }): ContainerMount[] {
+  if (!input.ctx.mountNamespaces) return [];
+  const { ctx } = input;
+  const keep = [
+    ...input.keep,
+    ctx.store.stateDir,
+    ctx.flinkHome,
+    ctx.jobsDir,
+    ...(ctx.imagesDir ? [ctx.imagesDir] : []),
+    ...(process.env.JAVA_HOME ? [process.env.JAVA_HOME] : []),
+    path.dirname(process.execPath),
+  ];
+  return bindableMounts({ mounts: input.mounts, keep });
 }
 
 function isSameConfig(a: FlinkConfig, b: FlinkConfig): boolean {

@@ -19,6 +19,8 @@ export interface ContainerMount {
   mountPath: string;
   /** The host file or folder behind it. */
   hostPath: string;
+  /** A hostPath, persistentVolumeClaim or emptyDir volume: bound at its path where it can be (mount-namespace.ts). */
+  data?: boolean;
 }
 
 /** The folders of a built container Flink home. */

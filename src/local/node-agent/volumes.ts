@@ -80,12 +80,25 @@ export async function refreshTokenVolumes(input: {
   return rewritten;
 }
 
-/** The mounts of one container: mountPath → host path (subPath applied). */
-export function containerMounts(input: { container: k8s.V1Container; volumes: PreparedVolumes }): ContainerMount[] {
+/**
+ * The mounts of one container: mountPath → host path (subPath applied); `data` for a hostPath,
+ * persistentVolumeClaim or emptyDir volume (what Flink writes state to).
+ */
+export function containerMounts(input: {
+  pod: k8s.V1Pod;
+  container: k8s.V1Container;
+  volumes: PreparedVolumes;
+}): ContainerMount[] {
+  const data = new Set(
+    (input.pod.spec?.volumes ?? [])
+      .filter((v) => v.hostPath || v.persistentVolumeClaim || v.emptyDir)
+      .map((v) => v.name),
+  );
   return (input.container.volumeMounts ?? []).flatMap((m) => {
     const dir = input.volumes.get(m.name);
     if (!dir) return [];
-    return [{ mountPath: m.mountPath, hostPath: m.subPath ? path.join(dir, m.subPath) : dir }];
+    const hostPath = m.subPath ? path.join(dir, m.subPath) : dir;
+    return [{ mountPath: m.mountPath, hostPath, ...(data.has(m.name) ? { data: true } : {}) }];
   });
 }
 

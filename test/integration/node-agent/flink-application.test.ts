@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { mountNamespacesAvailable } from '../../../src/local/node-agent/mount-namespace';
 import { stack } from '../../support/stack';
 import {
   createNamespace,
@@ -69,13 +70,21 @@ test(
     });
     expect(registered[0]?.path).toContain(taskManager.status?.podIP ?? 'missing');
 
-    // Checkpoints land in the hostPath volume, which maps under the agent's state dir.
-    await eventually('a completed checkpoint', async () => {
-      const stats = await flinkGet<{ counts: { completed: number } }>({ podIp, path: `/jobs/${jobId}/checkpoints` });
-      return stats.counts.completed > 0 ? true : undefined;
+    // Checkpoints land in the hostPath volume, which maps under the agent's state dir. Flink names them by the
+    // container's path, /flink-data (bound there in the container's mount namespace, as a kubelet mounts it),
+    // or, on a node without mount namespaces (not root), by the node's folder.
+    const latest = await eventually('a completed checkpoint', async () => {
+      const stats = await flinkGet<{
+        counts: { completed: number };
+        latest: { completed?: { external_path: string } };
+      }>({ podIp, path: `/jobs/${jobId}/checkpoints` });
+      return stats.counts.completed > 0 ? stats.latest.completed : undefined;
     });
     const checkpoints = path.join(stack.dir, 'node', 'hostpath', 'flink-data', namespace, app, 'checkpoints', jobId);
     expect(fs.existsSync(checkpoints)).toBe(true);
+    const seenBy = mountNamespacesAvailable() ? `file:/flink-data/checkpoints/${jobId}/` : `file:${checkpoints}/`;
+    expect(latest?.external_path.startsWith(seenBy)).toBe(true);
+    expect(fs.existsSync(path.join(checkpoints, path.basename(latest?.external_path ?? 'none')))).toBe(true);
 
     // Kill the TaskManager's JVM: the container restarts in the same pod and the restart is counted.
     const tmUid = taskManager.metadata?.uid ?? '';

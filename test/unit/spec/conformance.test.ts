@@ -88,10 +88,8 @@ const runsHere: Record<string, true | string> = {
   'pod-template.yaml': 'its init container downloads the jar from Maven Central (no network here)',
   'autoscaling-autoscaling.yaml': 'its image autoscaling-example is built by the operator project, not published',
   'e2e-flinkdep-cr.yaml': 'its init container fetches a placeholder URL; the PersistentVolumeClaim is kubectl’s',
-  'snapshot-job-from-savepoint.yaml':
-    'starts from a savepoint that does not exist here; put there, its path inside the volume (/flink-data) is one ' +
-    "Flink reports as the node's (the node agent runs Flink without a mount namespace), so the restore check " +
-    'refuses the deploy (exit 1, JobFailed); on a kubelet both are the same path',
+  // test/long/operator-stateful.test.ts, with a savepoint of the same job put at the path it starts from.
+  'snapshot-job-from-savepoint.yaml': true,
   'snapshot-savepoint-job-full-spec.yaml': 'a savepoint of example-deployment, which must run first',
   // test/long/session-rollout.test.ts: its TaskManagers started on demand, its jars through a mirror of Maven Central.
   'basic-session-deployment-and-job.yaml': true,
@@ -218,6 +216,7 @@ describe("the Apache operator's 15 examples (test/fixtures/apache-operator)", ()
       'basic-session-job-only.yaml',
       'basic.yaml',
       'custom-logging.yaml',
+      'snapshot-job-from-savepoint.yaml',
     ]);
   });
 });
