@@ -1,0 +1,80 @@
+/**
+ * latestCheckpoint of a job just cancelled, against a real Flink cluster whose job checkpoints every 300 ms
+ * and retains one checkpoint on cancel: the answer is the checkpoint Flink kept, not an older one its cached
+ * statistics still named (Flink deleted that one when the next completed). What a last-state upgrade restores
+ * from: the older one failed it ("Cannot find checkpoint or savepoint file/directory").
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { activityConfigOf, createActivities } from '../../../src/activities';
+import type { CheckpointInfo } from '../../../src/activities/types';
+import { loadSettings } from '../../../src/config/settings';
+import { FlinkRestClient } from '../../../src/flink';
+import { counterJob, counterJobArgs } from '../../support/counter-job';
+import { InMemoryKube } from '../../support/in-memory-kube';
+import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
+import { pollUntil } from './poll';
+
+const app = { namespace: 'checkpoints', name: 'counter' };
+let base: string;
+let cluster: LocalFlinkCluster | undefined;
+
+beforeAll(() => {
+  base = mkdtempSync(path.join(os.tmpdir(), 'fd-flink-latest-'));
+});
+afterAll(async () => {
+  await cluster?.stop();
+  rmSync(base, { recursive: true, force: true });
+});
+
+test('a cancelled job: the checkpoint Flink retained, though its cached statistics named an older one', async () => {
+  const jobId = newJobId();
+  cluster = await startFlinkCluster({
+    ip: '127.0.50.13',
+    jobJar: counterJob.jar,
+    jobClass: counterJob.mainClass,
+    jobId,
+    jobArgs: counterJobArgs({ output: path.join(base, 'out'), keys: 3, rate: 30, checkpointIntervalMs: 300 }),
+    workDir: path.join(base, 'cluster'),
+    config: {
+      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+      'execution.checkpointing.num-retained': '1',
+      // Flink's statistics cache, 3 s by default, made long enough to cancel inside it for sure.
+      'rest.cache.checkpoint-statistics.timeout': '15 s',
+    },
+  });
+  const client = new FlinkRestClient({ baseUrl: cluster.restUrl });
+  const activities = createActivities({
+    kube: new InMemoryKube(),
+    flinkFor: () => Promise.resolve(client),
+    config: { ...activityConfigOf(loadSettings({}, {})), pollIntervalMs: 100 },
+  });
+  const env = new MockActivityEnvironment(undefined, {
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  const latest = () => env.run(activities.latestCheckpoint, { app, jobId }) as Promise<CheckpointInfo | null>;
+
+  const running = await pollUntil('a completed checkpoint', async () => (await latest()) ?? undefined, 90_000);
+  // Flink's statistics now cached: checkpoints completing after this read are not in its answers for 15 s.
+  const cached = (await client.checkpoints(jobId)).latestCompleted;
+  const newer = path.join(cluster.checkpointDir, jobId, `chk-${cached!.id + 1}`, '_metadata');
+  await pollUntil('a newer checkpoint on disk', async () => (existsSync(newer) ? true : undefined), 10_000);
+  await env.run(activities.cancelJob, { app, jobId });
+  const found = await latest();
+
+  // Flink's own answer, read well after the cache's lifetime, and the checkpoint folders it kept on disk.
+  await new Promise((resolve) => setTimeout(resolve, 16_000));
+  const final = (await client.checkpoints(jobId)).latestCompleted;
+  // Flink kept that one (its _metadata) and deleted every older one (a newer folder may be one it aborted).
+  const folders = readdirSync(path.join(cluster.checkpointDir, jobId)).filter((d) => d.startsWith('chk-'));
+  expect(folders.filter((d) => Number(d.slice(4)) <= final!.id)).toEqual([`chk-${final!.id}`]);
+  expect(existsSync(path.join(cluster.checkpointDir, jobId, `chk-${final!.id}`, '_metadata'))).toBe(true);
+  // More checkpoints completed after the cached read (else this test proves nothing).
+  expect(final!.id).toBeGreaterThan(cached!.id);
+  expect(final!.id).toBeGreaterThan(running.id);
+  expect(found).toMatchObject({ id: final!.id, location: final!.externalPath });
+  expect(existsSync(fileURLToPath(found!.location.replace(/^file:\/(?!\/)/, 'file:///')))).toBe(true);
+}, 180_000);
