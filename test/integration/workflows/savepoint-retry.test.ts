@@ -7,12 +7,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import type { RecordChange } from '../../../src/contract/deployed-state';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { loadAppSpec, type AppSpec } from '../../../src/spec';
 import { apply, savepoint, suspend } from '../../../src/workflows';
+import { triggerIdsOf } from '../../faults/matrix/trigger-ids';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
@@ -31,6 +33,11 @@ afterAll(async () => {
 let seq = 0;
 function run<I>(cluster: InMemoryCluster, workflow: (input: I) => Promise<OperationResult>, input: I) {
   return kit.execute(cluster.activities(), workflow, input, `flink-deploy/default/counter-retry-${++seq}`);
+}
+
+/** The history of the last run: Temporal's own record of what was scheduled, in order. */
+async function lastHistory() {
+  return kit.env.client.workflow.getHandle(`flink-deploy/default/counter-retry-${seq}`).fetchHistory();
 }
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
@@ -99,6 +106,39 @@ test('suspend: a trigger failed in a failover is tried again as a new id, record
     expect.objectContaining({ triggerId: second, location: suspended.savepoint, jobId: job.jobId }),
   ]);
   expect(cluster.record).toMatchObject({ status: 'suspended', operation: null });
+
+  // Temporal's history (what the fault matrix's invariant reads): the patch marker, the record write carrying the
+  // new id scheduled after the failed trigger and before the new one; and the run replays on this code.
+  const history = await lastHistory();
+  const steps = (history.events ?? []).flatMap((e) => {
+    const patch = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
+    if (patch) return [`patch ${defaultPayloadConverter.fromPayload<{ id: string }>(patch).id}`];
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    const name = scheduled?.activityType?.name;
+    const input = scheduled?.input?.payloads?.[0];
+    if (!input || (name !== 'takeSavepoint' && name !== 'updateRecord')) return [];
+    const value = defaultPayloadConverter.fromPayload<{ triggerId?: string; changes?: RecordChange[] }>(input);
+    if (name === 'takeSavepoint') return [`takeSavepoint ${value.triggerId}`];
+    const retry = value.changes?.find((c) => c.kind === 'savepoint-retry');
+    return retry?.kind === 'savepoint-retry' ? [`record ${retry.triggerId}`] : [];
+  });
+  const from = steps.indexOf(`takeSavepoint ${first}`);
+  expect(steps.slice(from, from + 4)).toEqual([
+    `takeSavepoint ${first}`,
+    'patch savepoint-retry-after-failover',
+    `record ${second}`,
+    `takeSavepoint ${second}`,
+  ]);
+  // The fault matrix's one-savepoint-per-trigger accounting holds on this history.
+  const scheduled = (history.events ?? []).flatMap((e) => {
+    const a = e.activityTaskScheduledEventAttributes;
+    const payload = a?.input?.payloads?.[0];
+    return a?.activityType?.name && payload
+      ? [{ activity: a.activityType.name, input: defaultPayloadConverter.fromPayload<unknown>(payload) }]
+      : [];
+  });
+  expect(triggerIdsOf(scheduled)).toEqual({ scheduled: [first, second], superseded: [first], unannounced: [] });
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../../src/workflows') }, history);
 });
 
 test('a declined savepoint is not tried again: one trigger, no new id recorded, the message as before', async () => {
