@@ -16,6 +16,7 @@ export type ActivityConfig = Pick<
   | 'savepointPollIntervalMs'
   | 'tasksRunningTimeoutMs'
   | 'savepointFailoverTimeoutMs'
+  | 'savepointFailoverAttempts'
   | 'disposalTimeoutMs'
   | 'podsGoneTimeoutMs'
   | 'maxJobRestarts'
@@ -32,12 +33,14 @@ export function activityConfigOf(settings: Settings): ActivityConfig {
   const { pollIntervalMs, savepointPollIntervalMs, tasksRunningTimeoutMs, disposalTimeoutMs } = settings;
   const { savepointFailoverTimeoutMs, podsGoneTimeoutMs, maxJobRestarts, maxPodRestarts, recordMaxSavepoints } =
     settings;
+  const { savepointFailoverAttempts } = settings;
   const { sessionJarSchemes, sessionJarMaxMiB, sessionJarS3Endpoint, sessionJarMirrors } = settings;
   return {
     pollIntervalMs,
     savepointPollIntervalMs,
     tasksRunningTimeoutMs,
     savepointFailoverTimeoutMs,
+    savepointFailoverAttempts,
     disposalTimeoutMs,
     podsGoneTimeoutMs,
     maxJobRestarts,

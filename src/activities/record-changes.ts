@@ -3,7 +3,7 @@
  * activities apply it under the lock with compare-and-swap; the workflow tests' in-memory
  * activities use the very same code.
  */
-import { withLockReleased, withPhase } from '../k8s/state-record/lock';
+import { withLockReleased, withPhase, withTriggerRenewed } from '../k8s/state-record/lock';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { SavepointEntry } from '../contract/savepoints';
 import type { AppSpec } from '../spec/types';
@@ -34,8 +34,11 @@ function upsertSavepoint(list: SavepointEntry[], entry: SavepointEntry): Savepoi
   return [...list.filter((s) => s.location !== entry.location), entry];
 }
 
-/** Applies one change (a `phase` change is the lock's own: see `applyUpdate`). */
-export function applyChange(record: AppRecord, change: Exclude<RecordChange, { kind: 'phase' }>): AppRecord {
+/** Changes of the lock itself (its phase, its intent): applied by `applyUpdate`, under the lock rule. */
+type LockChange = Extract<RecordChange, { kind: 'phase' | 'savepoint-retry' }>;
+
+/** Applies one change (a {@link LockChange} is the lock's own: see `applyUpdate`). */
+export function applyChange(record: AppRecord, change: Exclude<RecordChange, LockChange>): AppRecord {
   switch (change.kind) {
     case 'savepoint-completed':
       return { ...record, savepoints: upsertSavepoint(record.savepoints, change.entry) };
@@ -141,10 +144,11 @@ export function applyUpdate(
   now: Date,
 ): AppRecord {
   const where = { namespace: input.app.namespace, app: input.app.name, workflowId: input.workflowId };
-  const next = input.changes.reduce(
-    (r, change) => (change.kind === 'phase' ? withPhase(r, { ...where, phase: change.phase }) : applyChange(r, change)),
-    record,
-  );
+  const next = input.changes.reduce((r, change) => {
+    if (change.kind === 'phase') return withPhase(r, { ...where, phase: change.phase });
+    if (change.kind === 'savepoint-retry') return withTriggerRenewed(r, { ...where, ...change });
+    return applyChange(r, change);
+  }, record);
   if (!input.end) return next;
   return withLockReleased(
     next,

@@ -154,6 +154,11 @@ export function recordActivities(deps: ActivityDeps) {
             const spec = written.record.lastAppliedSpec;
             await announce(input.app, phase, `${phase}${details ? `: ${details}` : ''}`, false, spec);
           }
+          const retry = input.changes.find((c) => c.kind === 'savepoint-retry');
+          if (retry?.kind === 'savepoint-retry' && written.written) {
+            const spec = written.record.lastAppliedSpec;
+            await announce(input.app, 'SavepointRetried', retry.reason, true, spec);
+          }
           if (ended && input.end && written.written) {
             const { operation, outcome } = input.end;
             const seconds = Math.max(0, (now().getTime() - Date.parse(startedAt ?? '')) / 1000);

@@ -5,12 +5,18 @@
  * A JobManager failover (HA: no endpoint, connection refused, 503 during the leader election, the
  * job INITIALIZING again, the trigger forgotten by the new leader) is waited out, bounded by the
  * `savepoint.failoverTimeout` setting, and the same trigger id is sent again (one savepoint per id).
+ * A trigger Flink FAILED while the job was failing over (its TaskManagers cut off, the job RESTARTING) stays
+ * failed in Flink: it fails with a detail saying so (savepoint-failover.ts), and the workflow may try a new
+ * trigger id, recorded first (src/workflows/savepoint-retry.ts).
  * `recordFirst` (the phase entered) is written to the record before anything is asked of Flink.
  */
 import { hasErrorCode } from '../contract/errors';
 import { Context } from '@temporalio/activity';
 import { FlinkErrorCode, isFlinkError, type FlinkRestClient, type SavepointFormatType } from '../flink';
-import { FailureType } from '../contract/failures';
+import { FailureType, type SavepointFailoverDetail } from '../contract/failures';
+import { ApplicationFailure } from '@temporalio/common';
+import type { JobDetailsDto } from '../flink/dto';
+import { failedSavepointVerdict, type FailedSavepointLook, type FailedSavepointVerdict } from './savepoint-failover';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
@@ -24,6 +30,12 @@ async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Pro
   const summary = await flink.checkpoints(jobId, { signal: activitySignal() });
   return summary.latestSavepoint?.externalPath;
 }
+
+/**
+ * How long a savepoint Flink failed with a failover's cause, the job still RUNNING, waits for the restart to show
+ * (then it is tried again by the workflow with a new trigger id); none shows: it fails as Flink said.
+ */
+export const FAILOVER_LOOK_MS = 30_000;
 
 /** Job states a job passes through while a new JobManager recovers it: waited for, like the failover. */
 const RECOVERING_STATES: ReadonlySet<string> = new Set(['INITIALIZING', 'CREATED', 'RESTARTING', 'RECONCILING']);
@@ -56,12 +68,58 @@ export function savepointActivities(deps: ActivityDeps) {
     return spec ? savepointFormatOf(spec.flinkConfiguration) : undefined;
   }
 
+  /**
+   * The failure of a trigger Flink reported FAILED: with the failover detail (a new trigger may succeed) when the
+   * job shows a failover now or within `FAILOVER_LOOK_MS` (savepoint-failover.ts decides); as Flink said otherwise.
+   */
+  async function failedTrigger(
+    flink: FlinkRestClient,
+    input: TakeSavepointInput,
+    what: string,
+    look: Omit<FailedSavepointLook, 'job'>,
+    details: JobDetailsDto,
+  ): Promise<ApplicationFailure> {
+    const refused = fail(FailureType.SavepointFailed, `${what} failed: ${look.cause}`);
+    let verdict = failedSavepointVerdict({ ...look, job: details });
+    if (verdict.kind === 'undecided') {
+      const bound = Math.min(FAILOVER_LOOK_MS, deps.config.savepointFailoverTimeoutMs);
+      verdict = await pollUntil<FailedSavepointVerdict>({
+        intervalMs: deps.config.pollIntervalMs,
+        deadline: Date.now() + bound,
+        onDeadline: () => refused,
+        check: async () => {
+          const job = await flink.jobDetails(input.jobId, { signal: activitySignal() });
+          const next = failedSavepointVerdict({ ...look, job });
+          return next.kind === 'undecided'
+            ? { done: false, seen: `savepoint trigger failed (${look.cause}); ${next.seen}` }
+            : { done: true, value: next };
+        },
+      });
+    }
+    if (verdict.kind !== 'failover') return refused;
+    const detail: SavepointFailoverDetail = {
+      kind: 'savepoint-failed-in-failover',
+      triggerId: input.triggerId,
+      cause: look.cause,
+      evidence: verdict.evidence,
+      attempts: deps.config.savepointFailoverAttempts,
+    };
+    return ApplicationFailure.create({
+      type: FailureType.SavepointFailed,
+      nonRetryable: true,
+      message: `${what} failed while the job was failing over (${verdict.evidence}): ${look.cause}`,
+      details: [detail],
+    });
+  }
+
   async function takeOnce(input: TakeSavepointInput, what: string, failingOver: boolean): Promise<SavepointTaken> {
     const { app, jobId, triggerId } = input;
     const flink = await deps.flinkFor(app);
     const signal = activitySignal();
     // Set when this look triggers: only then is the savepoint's duration ours to measure.
     let triggeredAt: number | undefined;
+    // Flink's clock just before this look's trigger: a restart after it is a failover the savepoint met.
+    let flinkTriggeredAt: number | undefined;
     // 1. A retry: does Flink already know our trigger?
     const known = await flink.savepointStatus(jobId, triggerId, { signal }).catch((err: unknown) => {
       if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
@@ -87,8 +145,9 @@ export function savepointActivities(deps: ActivityDeps) {
       if (details.state !== 'RUNNING')
         throw fail(FailureType.SavepointFailed, `${what}: the job is ${details.state}, not RUNNING`);
       // Flink declines a savepoint while tasks are still deploying: wait for them (bounded).
+      flinkTriggeredAt = details.now;
       if (!details.vertices.every((v) => v.status === 'RUNNING')) {
-        await pollUntil({
+        flinkTriggeredAt = await pollUntil({
           intervalMs: deps.config.savepointPollIntervalMs,
           deadline: Date.now() + deps.config.tasksRunningTimeoutMs,
           onDeadline: (seen) =>
@@ -101,7 +160,7 @@ export function savepointActivities(deps: ActivityDeps) {
             const waiting = d.vertices.filter((v) => v.status !== 'RUNNING').map((v) => `${v.name} ${v.status}`);
             return waiting.length
               ? { done: false, seen: `tasks not running yet: ${waiting.join(', ')}` }
-              : { done: true, value: undefined };
+              : { done: true, value: d.now };
           },
         });
       }
@@ -148,8 +207,11 @@ export function savepointActivities(deps: ActivityDeps) {
         // same trigger id again, so Flink still takes one savepoint for it.
         if (status.kind === 'unknown' && (details.state === 'RUNNING' || RECOVERING_STATES.has(details.state)))
           throw new FailoverSign(`Flink no longer knows trigger ${triggerId} and the job is ${details.state}`);
-        const cause = status.kind === 'failed' ? status.cause : 'Flink no longer knows the trigger';
-        throw fail(FailureType.SavepointFailed, `${what} failed: ${cause}`);
+        if (status.kind === 'failed') {
+          const look = { cause: status.cause, causedBy: status.causedBy, triggeredAt: flinkTriggeredAt };
+          throw await failedTrigger(flink, input, what, look, details);
+        }
+        throw fail(FailureType.SavepointFailed, `${what} failed: Flink no longer knows the trigger`);
       },
     });
   }

@@ -122,6 +122,12 @@ export interface Settings {
    */
   savepointFailoverTimeoutMs: number;
   /**
+   * How many savepoint triggers an operation tries in all when Flink fails them while the job is failing over
+   * (a new trigger id each time, recorded first; src/workflows/savepoint-retry.ts); 1: never tried again.
+   * @default 3
+   */
+  savepointFailoverAttempts: number;
+  /**
    * Jar URI schemes a FlinkSessionJob may use (src/spec/session-jar-schemes.ts).
    * @default ["https", "s3"]
    */
@@ -556,6 +562,20 @@ export const settingDefinitions: readonly SettingDefinition[] = [
       'how long a savepoint waits out a JobManager failover (leader election, job recovering) before failing',
     default: '5m',
     schema: duration,
+  },
+  {
+    key: 'savepointFailoverAttempts',
+    name: 'savepoint.failoverAttempts',
+    group: SettingGroup.Worker,
+    flag: '--savepoint-failover-attempts <count>',
+    env: ['FLINK_DEPLOY_SAVEPOINT_FAILOVER_ATTEMPTS'],
+    // A TaskManager cut off mid-savepoint fails the trigger and the job restarts in seconds (issue 12's
+    // suspend/Savepointing/node-agent-restart): a second trigger finds it running again; 3 bounds a flapping job.
+    description:
+      'how many savepoint triggers an operation tries in all when Flink fails them while the job fails over ' +
+      '(a new trigger id each time, recorded first)',
+    default: '3',
+    schema: count,
   },
   {
     key: 'sessionJarSchemes',

@@ -37,6 +37,12 @@ export type RecordChange =
    * does, in words) goes into its Kubernetes Event, not into the record.
    */
   | { kind: 'phase'; phase: string; details?: string }
+  /**
+   * A savepoint trigger Flink failed while the job was failing over is replaced by a new one, written before the new
+   * one is sent (src/workflows/savepoint-retry.ts): the lock's intent gets `triggerId` (the new one) and
+   * `failedTriggerIds` (every trigger replaced, in order). `reason` (why, in words) goes into a Kubernetes Event.
+   */
+  | { kind: 'savepoint-retry'; triggerId: string; failedTriggerId: string; reason: string }
   | { kind: 'savepoint-completed'; entry: SavepointEntry }
   | { kind: 'deploying'; generation: number; jobId: string; spec: AppSpec; restoredFrom?: string }
   | { kind: 'stable'; generation: number; jobId: string; spec: AppSpec }

@@ -42,3 +42,30 @@ export const FailureType = {
   SessionClusterBusy: 'SessionClusterBusy',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/**
+ * The detail (first of `ApplicationFailure.details`) of a `SavepointFailed` whose trigger Flink failed while the job
+ * was failing over (src/activities/savepoint-failover.ts classifies it): the workflow may try again with a new
+ * trigger id, recorded first (src/workflows/savepoint-retry.ts). Any other SavepointFailed has no such detail.
+ */
+export interface SavepointFailoverDetail {
+  kind: 'savepoint-failed-in-failover';
+  /** The trigger Flink failed (it stays failed: a retry needs a new id). */
+  triggerId: string;
+  /** Flink's cause, as it said it. */
+  cause: string;
+  /** What showed the failover (the job RESTARTING, or restarted since the trigger). */
+  evidence: string;
+  /** How many triggers an operation may try in all (`savepoint.failoverAttempts`, the worker's setting). */
+  attempts: number;
+}
+
+/** The failover detail of a failure's details, if it has one. */
+export function savepointFailoverDetail(
+  details: readonly unknown[] | null | undefined,
+): SavepointFailoverDetail | undefined {
+  const first = details?.[0] as Partial<SavepointFailoverDetail> | undefined;
+  return first?.kind === 'savepoint-failed-in-failover' && typeof first.triggerId === 'string'
+    ? (first as SavepointFailoverDetail)
+    : undefined;
+}

@@ -38,6 +38,7 @@ import type {
 import { FlinkApiError, FlinkErrorCode } from './errors';
 import { callFlink, type CallOptions, type HttpCall } from './http';
 import {
+  causedByOf,
   describeFailureCause,
   isJobNotFoundCause,
   isSavepointNotFoundCause,
@@ -281,7 +282,7 @@ export class FlinkRestClient {
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
     const cause = res.operation?.['failure-cause'];
     if (cause && isJobNotFoundCause(cause)) throw this.jobNotFound(path, cause);
-    if (cause) return { kind: 'failed', cause: describeFailureCause(cause) };
+    if (cause) return { kind: 'failed', cause: describeFailureCause(cause), causedBy: causedByOf(cause) };
     const location = res.operation?.location;
     return location ? { kind: 'completed', location } : { kind: 'failed', cause: 'completed without a location' };
   }

@@ -9,9 +9,14 @@ export interface Trigger {
   triggerId: string;
 }
 
-/** Status of a savepoint or stop-with-savepoint. */
+/**
+ * Status of a savepoint or stop-with-savepoint. A failure's `causedBy`: the "Caused by:" lines of Flink's stack
+ * trace, outermost first (a "Trigger checkpoint failure" says why only there).
+ */
 export type SavepointResult =
-  { kind: 'pending' } | { kind: 'completed'; location: string } | { kind: 'failed'; cause: string };
+  | { kind: 'pending' }
+  | { kind: 'completed'; location: string }
+  | { kind: 'failed'; cause: string; causedBy?: string[] };
 
 /** Status of a manual checkpoint. */
 export type CheckpointResult =
@@ -76,6 +81,15 @@ export function describeFailureCause(cause: SerializedThrowableDto): string {
   const firstLine = cause['stack-trace']?.split('\n')[0]?.trim();
   // CompletionException wraps the interesting exception; drop the wrapper's name.
   return (firstLine?.replace(/^java\.util\.concurrent\.CompletionException: /, '') || cause.class) ?? 'unknown failure';
+}
+
+/** The "Caused by:" lines of a `failure-cause`'s stack trace, outermost first, without the prefix. */
+export function causedByOf(cause: SerializedThrowableDto): string[] {
+  return (cause['stack-trace'] ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('Caused by: '))
+    .map((line) => line.slice('Caused by: '.length));
 }
 
 /** Maps the checkpoint statistics DTO to {@link CheckpointSummary}. */

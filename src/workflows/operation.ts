@@ -49,6 +49,11 @@ export const Patch = {
   DeleteStatelessCancels: 'delete-stateless-cancels',
   /** suspend of a stateless job whose savepoint fails cancels it (saying why) instead of failing. */
   SuspendStatelessCancels: 'suspend-stateless-cancels',
+  /**
+   * A savepoint trigger Flink failed while the job was failing over is tried again with a new trigger id, recorded
+   * first, up to `savepoint.failoverAttempts` triggers (savepoint-retry.ts).
+   */
+  SavepointRetryAfterFailover: 'savepoint-retry-after-failover',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

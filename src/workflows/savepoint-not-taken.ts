@@ -11,6 +11,8 @@ import { applicationFailureOf, type OperationContext } from './operation';
 export interface SavepointNotTakenInput {
   jobId: string;
   triggerId: string;
+  /** Every trigger id sent, when more than the first was (savepoint-retry.ts): all are named. */
+  triggersTried?: string[];
   /** What takeSavepoint threw. */
   err: unknown;
 }
@@ -29,9 +31,11 @@ export async function savepointNotTaken(ctx: OperationContext, input: SavepointN
         ? `the job ${input.jobId} could not be asked (its JobManager does not answer: ${look.reason ?? '-'}); ` +
           `run \`flink-deploy status ${name} -n ${namespace}\` until it is healthy, then \`${again}\``
         : `the job ${input.jobId} is ${look.state}; run \`flink-deploy status ${name} -n ${namespace}\` to see why`;
+  const tried = input.triggersTried ?? [];
+  const triggers = tried.length > 1 ? `triggers ${tried.join(', ')}` : `trigger ${input.triggerId}`;
   return ApplicationFailure.create({
     type: FailureType.SavepointFailed,
     nonRetryable: true,
-    message: `no savepoint was taken (trigger ${input.triggerId}); ${job}. Cause: ${cause}`,
+    message: `no savepoint was taken (${triggers}); ${job}. Cause: ${cause}`,
   });
 }

@@ -8,7 +8,7 @@
 import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
 import type { RecordChange } from '../contract/deployed-state';
 import type { SavepointEntry } from '../contract/savepoints';
-import { disposal, savepoints } from './activity-profiles';
+import { disposal } from './activity-profiles';
 import { planRetention } from './decisions/retention';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
@@ -16,6 +16,7 @@ import { applicationFailureOf, Patch, runOperation, type BodyResult, type Operat
 import { Phase } from '../contract/phases';
 import { runningJob } from './running-job';
 import { savepointNotTaken } from './savepoint-not-taken';
+import { takeSavepointRetryingFailover } from './savepoint-retry';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
 import type { SavepointInput } from '../contract/workflow-inputs';
@@ -97,8 +98,12 @@ export async function savepointBody(
   if (phaseWithTrigger) ctx.progress.enter(Phase.Savepointing, details);
   else await ctx.enterPhase(Phase.Savepointing, details);
   let taken;
+  let triggerId = input.triggerId;
+  // Every trigger id sent (a trigger Flink failed while the job failed over is tried again with a new one).
+  const tried: string[] = [];
   try {
-    taken = await savepoints.takeSavepoint(
+    ({ taken, triggerId } = await takeSavepointRetryingFailover(
+      ctx,
       phaseWithTrigger
         ? {
             ...take,
@@ -108,19 +113,20 @@ export async function savepointBody(
             },
           }
         : take,
-    );
+      tried,
+    ));
   } catch (err) {
     // The phase write failed (the lock lost, the record deleted): nothing was asked of Flink; said as it is.
     if (phaseWithTrigger && recordWriteFailed(err)) throw err;
     // Runs started before this look existed replay without it (their histories have no marker).
     if (!patched(Patch.SavepointFailureSaysJobState)) throw err;
-    throw await savepointNotTaken(ctx, { jobId, triggerId: input.triggerId, err });
+    throw await savepointNotTaken(ctx, { jobId, triggerId: input.triggerId, triggersTried: tried, err });
   }
   const entry: SavepointEntry = {
     location: taken.location,
     kind: input.kind,
     time: new Date().toISOString(),
-    triggerId: input.triggerId,
+    triggerId,
     jobId,
     disposed: false,
   };

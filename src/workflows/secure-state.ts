@@ -14,12 +14,13 @@ import { FailureType } from '../contract/failures';
 import { applicationFailureOf, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { SavepointKind } from '../contract/savepoints';
+import { takeSavepointRetryingFailover } from './savepoint-retry';
 
 export interface SecureStateInput {
   mode: UpgradeMode;
   /** The job to stop. */
   jobId: string;
-  /** Recorded in the intent before this call. */
+  /** Recorded in the intent before this call (a retry after a failover records its own: savepoint-retry.ts). */
   triggerId: string;
   /** Fallback options come from the spec being replaced... or the new one; we use the new one. */
   spec: AppSpec;
@@ -86,7 +87,8 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
   try {
     // In the format the spec asks (an upgrade's: the new one, which will read it); unset: the running job's.
     const formatType = savepointFormatOf(input.spec.flinkConfiguration);
-    const taken = await savepoints.takeSavepoint({
+    // A trigger Flink failed while the job failed over is tried again with a new id, recorded first.
+    const { taken, triggerId: takenWith } = await takeSavepointRetryingFailover(ctx, {
       app,
       jobId,
       triggerId,
@@ -100,7 +102,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
         location: taken.location,
         kind: input.kind,
         time: new Date().toISOString(),
-        triggerId,
+        triggerId: takenWith,
         jobId,
         disposed: false,
       },

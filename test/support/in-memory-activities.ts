@@ -21,7 +21,7 @@ import type {
   UpdateRecordInput,
 } from '../../src/activities/types';
 import type { AppSpec } from '../../src/spec/types';
-import { FailureType } from '../../src/contract/failures';
+import { FailureType, type SavepointFailoverDetail } from '../../src/contract/failures';
 
 export interface FakeJob {
   jobId: string;
@@ -35,6 +35,12 @@ export interface FakeJob {
 export interface Script {
   /** takeSavepoint fails with SavepointFailed. */
   savepointFails?: boolean;
+  /**
+   * How the next takeSavepoint calls end, one entry each, before anything else: `failover`, the trigger failed
+   * while the job was failing over (SavepointFailed with the activity's failover detail, bound 3); `declined`,
+   * as `savepointFails`. Used up: as the rest of the script says.
+   */
+  savepointOutcomes?: ('failover' | 'declined')[];
   /** Images whose jobs fail (JobFailed) / never stabilise (NotStable). */
   failingImages?: string[];
   unstableImages?: string[];
@@ -75,6 +81,8 @@ export class InMemoryCluster {
   jobs: FakeJob[] = [];
   calls: { name: string; input: unknown }[] = [];
   triggers: string[] = [];
+  /** At each takeSavepoint: the trigger id the record's intent held, and the ones it says were replaced. */
+  intentsAtTrigger: { triggerId: unknown; failedTriggerIds: unknown }[] = [];
   disposedLocations: string[] = [];
   /** Generations whose Flink HA ConfigMaps exist (a started JobManager writes them). */
   haGenerations = new Set<number>();
@@ -174,6 +182,33 @@ export class InMemoryCluster {
         log('takeSavepoint', input);
         if (input.recordFirst) this.writeRecord({ app: input.app, ...input.recordFirst });
         this.triggers.push(input.triggerId);
+        const intent = this.record?.operation?.intent ?? {};
+        this.intentsAtTrigger.push({ triggerId: intent.triggerId, failedTriggerIds: intent.failedTriggerIds });
+        const outcome = this.script.savepointOutcomes?.shift();
+        if (outcome === 'failover') {
+          const cause = 'org.apache.flink.runtime.checkpoint.CheckpointException: Trigger checkpoint failure.';
+          throw ApplicationFailure.create({
+            type: FailureType.SavepointFailed,
+            nonRetryable: true,
+            message: `trigger ${input.triggerId} failed while the job was failing over (job RESTARTING): ${cause}`,
+            details: [
+              {
+                kind: 'savepoint-failed-in-failover',
+                triggerId: input.triggerId,
+                cause,
+                evidence: 'the job is RESTARTING',
+                attempts: 3,
+              } satisfies SavepointFailoverDetail,
+            ],
+          });
+        }
+        if (outcome === 'declined') {
+          throw ApplicationFailure.create({
+            type: FailureType.SavepointFailed,
+            nonRetryable: true,
+            message: 'savepoint declined: checkpoint coordinator failure',
+          });
+        }
         for (let waited = 0; waited < (this.script.savepointMs ?? 0); waited += 100) {
           Context.current().heartbeat();
           await Context.current().sleep(100);

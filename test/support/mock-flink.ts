@@ -30,6 +30,8 @@ export interface MockJob {
   latestSavepoint?: string;
   /** The savepoint or checkpoint the job was started from (`latest.restored`). */
   restoredFrom?: string;
+  /** When the job last entered each state (Flink's `timestamps`); unset: none. */
+  timestamps?: Partial<Record<FlinkJobState, number>>;
 }
 
 interface MockTrigger {
@@ -247,7 +249,7 @@ export class MockFlink {
       'end-time': -1,
       duration: 60_000,
       now,
-      timestamps: {},
+      timestamps: job.timestamps ?? {},
       vertices: job.vertices.map((v, i) => ({
         id: `v${i}`,
         name: v.name,

@@ -114,6 +114,29 @@ export function withPhase<T>(record: DeployStateRecord<T>, input: SetPhaseInput)
   return { ...record, operation: { ...held, phase: input.phase, ...(input.intent ? { intent: input.intent } : {}) } };
 }
 
+/** Input of `withTriggerRenewed` (the activities' `savepoint-retry` record change). */
+export interface RenewTriggerInput {
+  namespace: string;
+  app: string;
+  workflowId: string;
+  /** The trigger id the next savepoint attempt sends. */
+  triggerId: string;
+  /** The trigger it replaces (Flink failed it). */
+  failedTriggerId: string;
+}
+
+/**
+ * Record a new savepoint trigger id in the lock holder's intent (`triggerId`), the one it replaces appended to
+ * `failedTriggerIds`; idempotent (a retried write changes nothing). Throws when the caller does not hold the lock.
+ */
+export function withTriggerRenewed<T>(record: DeployStateRecord<T>, input: RenewTriggerInput): DeployStateRecord<T> {
+  const held = withPhase(record, { ...input, phase: record.operation?.phase ?? '' }).operation as OperationRecord;
+  const intent = held.intent ?? {};
+  const failed = Array.isArray(intent.failedTriggerIds) ? intent.failedTriggerIds : [];
+  const failedTriggerIds = failed.includes(input.failedTriggerId) ? failed : [...failed, input.failedTriggerId];
+  return { ...record, operation: { ...held, intent: { ...intent, triggerId: input.triggerId, failedTriggerIds } } };
+}
+
 /** Input of `withHolderReleased`: who held the lock, and why it is released by someone else. */
 export interface ReleaseHolderInput {
   namespace: string;

@@ -13,6 +13,7 @@ import type { Continuity, OperationScenario, RunContext } from './operations';
 import type { FaultName } from './cells';
 import type { InvariantResult } from './results';
 import { lastCounts } from './output-counts';
+import { triggerIdsOf, type TriggerIds } from './trigger-ids';
 
 /** The CLI's JSON document (`--output json`): its last line that parses. */
 export function cliDocument(result: CliResult): { outcome?: string; exitCode?: number; message?: string } {
@@ -195,8 +196,10 @@ export function twoJobsInvariant(seen: TwoJobsSeen): InvariantResult {
 }
 
 /**
- * One savepoint per trigger id (every `takeSavepoint` the run scheduled carries a trigger id the record
- * holds once), and every savepoint folder on disk is a recorded, undisposed entry (no orphan).
+ * One savepoint per trigger id (every `takeSavepoint` the run scheduled carries the trigger id recorded last before
+ * it, in the lock's intent or a `savepoint-retry` change, and that id is a savepoint the record holds once, unless a
+ * recorded retry replaced it after Flink failed it in a failover), and every savepoint folder on disk is a
+ * recorded, undisposed entry (no orphan).
  */
 export async function savepointInvariants(o: RunOutcome, workflowId: string | undefined): Promise<InvariantResult[]> {
   const { env, app } = o.run;
@@ -204,22 +207,31 @@ export async function savepointInvariants(o: RunOutcome, workflowId: string | un
   const out: InvariantResult[] = [];
   const triggerIds = record.savepoints.map((s) => s.triggerId).filter((t): t is string => !!t);
   const duplicates = triggerIds.filter((t, i) => triggerIds.indexOf(t) !== i);
-  let scheduled: string[] = [];
+  let ids: TriggerIds = { scheduled: [], superseded: [], unannounced: [] };
   if (workflowId) {
     const events = (await o.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-    scheduled = events
-      .map((e) => e.activityTaskScheduledEventAttributes)
-      .filter((a) => a?.activityType?.name === 'takeSavepoint')
-      .map((a) => defaultPayloadConverter.fromPayload<{ triggerId: string }>(a!.input!.payloads![0]!).triggerId);
+    ids = triggerIdsOf(
+      events
+        .map((e) => e.activityTaskScheduledEventAttributes)
+        .filter((a) => ['beginOperation', 'updateRecord', 'takeSavepoint'].includes(a?.activityType?.name ?? ''))
+        .map((a) => ({
+          activity: a!.activityType!.name!,
+          input: defaultPayloadConverter.fromPayload<unknown>(a!.input!.payloads![0]!),
+        })),
+    );
   }
-  const unrecorded = [...new Set(scheduled)].filter((t) => !triggerIds.includes(t));
+  const { scheduled, superseded, unannounced } = ids;
+  // A trigger Flink failed in a failover, replaced by a recorded new one (savepoint-retry), took no savepoint.
+  const unrecorded = [...new Set(scheduled)].filter((t) => !triggerIds.includes(t) && !superseded.includes(t));
   out.push(
     inv(
       'one-savepoint-per-trigger',
-      duplicates.length === 0 && unrecorded.length === 0,
+      duplicates.length === 0 && unrecorded.length === 0 && unannounced.length === 0,
       `${scheduled.length} takeSavepoint scheduled (trigger ids ${[...new Set(scheduled)].join(', ') || '-'}), ` +
         `${triggerIds.length} recorded; duplicates ${duplicates.join(', ') || 'none'}; ` +
-        `unrecorded ${unrecorded.join(', ') || 'none'}`,
+        `unrecorded ${unrecorded.join(', ') || 'none'}; ` +
+        `replaced after a failover ${superseded.join(', ') || 'none'}; ` +
+        `not the recorded id when scheduled ${unannounced.join(', ') || 'none'}`,
     ),
   );
   const dir = path.join(env.dir, app, 'savepoints');

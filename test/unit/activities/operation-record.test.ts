@@ -134,3 +134,28 @@ test(
     expect(record.operation?.workflowId).toBe(holder.workflowId);
   },
 );
+
+test(
+  'savepoint-retry: the new trigger id replaces the intent’s, the failed one is kept; told once as a Warning ' +
+    'Event; refused to a workflow without the lock',
+  async () => {
+    h = activityHarness();
+    await h.run('beginOperation', { ...holder, intent: { triggerId: 'aaaa' } });
+    const reason = 'savepoint trigger aaaa failed while the job was failing over (…); trying again as trigger bbbb';
+    const retry = { kind: 'savepoint-retry', triggerId: 'bbbb', failedTriggerId: 'aaaa', reason } as const;
+
+    await h.run('updateRecord', { app, workflowId: holder.workflowId, changes: [retry] });
+    await h.run('updateRecord', { app, workflowId: holder.workflowId, changes: [retry] }); // a retried write
+
+    const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
+    expect(record.operation?.intent).toEqual({ triggerId: 'bbbb', failedTriggerIds: ['aaaa'] });
+    expect(h.kube.events.filter((e) => e.reason === 'SavepointRetried')).toEqual([
+      expect.objectContaining({ type: 'Warning', message: reason }),
+    ]);
+    const other = { ...retry, triggerId: 'cccc', failedTriggerId: 'bbbb' };
+    const lost = await h
+      .run('updateRecord', { app, workflowId: 'flink-deploy/default/other', changes: [other] })
+      .catch((e: unknown) => e);
+    expect(lost).toMatchObject({ type: FailureType.LockLost, nonRetryable: true });
+  },
+);
