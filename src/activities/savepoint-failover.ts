@@ -6,7 +6,7 @@
  * (src/workflows/savepoint-retry.ts). Conservative: a failover needs the job's own evidence (RESTARTING,
  * recovering, or restarted since the trigger); a cause that says refusal fails at once whatever the job does.
  */
-import type { JobDetailsDto } from '../flink/dto';
+import type { ExceptionHistoryEntryDto, JobDetailsDto } from '../flink/dto';
 
 /** Causes that say no whatever the job does: the savepoint fails at once, with Flink's message. */
 const REFUSALS: readonly RegExp[] = [
@@ -74,4 +74,37 @@ function restartSince(job: FailedSavepointLook['job'], since: number | undefined
   if (!entered) return undefined;
   const at = new Date(job.timestamps[entered] as number).toISOString();
   return `the job restarted since the trigger (${entered} at ${at})`;
+}
+
+/**
+ * A task failing in the checkpoint itself (Flink 2's async state declining a canonical savepoint: "Not supported
+ * yet"): the savepoint failed the job, whose restart then failed the savepoint ("Checkpoint Coordinator is
+ * suspending"). Another trigger would restart the job again.
+ */
+const SNAPSHOT_FAILURES: readonly RegExp[] = [
+  /Could not perform checkpoint/i,
+  /Checkpoint was declined/i,
+  /Could not complete snapshot/i,
+  /Not supported yet/i,
+];
+
+/**
+ * Why the job restarted, when a task failed in taking the checkpoint (the savepoint itself): the first line and
+ * the root cause of such an entry of the exception history (newest first) since `since` (Flink's clock; unset:
+ * the newest entry only). Undefined when no restart since then was the checkpoint's. Pure.
+ */
+export function restartBySnapshot(
+  entries: readonly ExceptionHistoryEntryDto[],
+  since: number | undefined,
+): string | undefined {
+  const recent = since === undefined ? entries.slice(0, 1) : entries.filter((e) => e.timestamp >= since);
+  for (const entry of recent) {
+    for (const trace of [entry.stacktrace, ...(entry.concurrentExceptions ?? []).map((c) => c.stacktrace)]) {
+      if (!SNAPSHOT_FAILURES.some((r) => r.test(trace))) continue;
+      const lines = trace.split('\n').map((l) => l.trim());
+      const root = [...lines].reverse().find((l) => l.startsWith('Caused by: '));
+      return root ? `${lines[0]}; ${root}` : lines[0];
+    }
+  }
+  return undefined;
 }

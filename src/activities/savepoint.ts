@@ -16,7 +16,13 @@ import { FlinkErrorCode, isFlinkError, type FlinkRestClient, type SavepointForma
 import { FailureType, type SavepointFailoverDetail } from '../contract/failures';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobDetailsDto } from '../flink/dto';
-import { failedSavepointVerdict, type FailedSavepointLook, type FailedSavepointVerdict } from './savepoint-failover';
+import {
+  failedSavepointVerdict,
+  restartBySnapshot,
+  type FailedSavepointLook,
+  type FailedSavepointVerdict,
+} from './savepoint-failover';
+import { restCacheMs } from './statistics-cache';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
@@ -97,6 +103,17 @@ export function savepointActivities(deps: ActivityDeps) {
       });
     }
     if (verdict.kind !== 'failover') return refused;
+    // Did the savepoint itself fail the job? Flink's exception history says (read past its cache's lifetime).
+    await Context.current().sleep((await restCacheMs(flink, activitySignal())) + 250);
+    const history = await flink.jobExceptions(input.jobId, { signal: activitySignal() }).catch(() => undefined);
+    const bySnapshot = history && restartBySnapshot(history.exceptionHistory.entries, look.triggeredAt);
+    if (bySnapshot) {
+      return fail(
+        FailureType.SavepointFailed,
+        `${what} failed: ${look.cause}; the job restarted because a task failed in the savepoint itself ` +
+          `(${bySnapshot}), so another trigger would restart it again`,
+      );
+    }
     const detail: SavepointFailoverDetail = {
       kind: 'savepoint-failed-in-failover',
       triggerId: input.triggerId,

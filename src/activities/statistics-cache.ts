@@ -16,9 +16,20 @@ const DEFAULT_MS = 3_000;
 export async function statisticsCacheMs(flink: FlinkRestClient, signal: AbortSignal): Promise<number> {
   const [dashboard, config] = await Promise.all([flink.config({ signal }), flink.jobManagerConfig({ signal })]);
   const configured = durationMs(config[statisticsTimeoutKey]);
-  const refresh = Number(dashboard['refresh-interval']);
-  const ms = configured ?? (Number.isFinite(refresh) && refresh > 0 ? refresh : DEFAULT_MS);
-  return Math.min(MOST_MS, ms);
+  return Math.min(MOST_MS, configured ?? refreshMs(dashboard['refresh-interval']));
+}
+
+/**
+ * How long Flink's REST API may answer a job's details and exception history from its cache (its execution
+ * graph cache: `web.refresh-interval`, 3 s by default), in ms (bounded).
+ */
+export async function restCacheMs(flink: FlinkRestClient, signal: AbortSignal): Promise<number> {
+  return Math.min(MOST_MS, refreshMs((await flink.config({ signal }))['refresh-interval']));
+}
+
+function refreshMs(value: unknown): number {
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_MS;
 }
 
 /** A Flink duration (`3000`, `3 s`, `500ms`, `1 min`) in ms; undefined when absent or not one. Pure. */

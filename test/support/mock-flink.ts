@@ -219,8 +219,8 @@ export class MockFlink {
     if (method === 'GET' && parts.length === 1 && first === 'overview')
       return json(200, { taskmanagers: session.taskManagers, 'slots-total': session.slots, 'flink-version': '' });
     if (method === 'GET' && parts.length === 1 && first === 'config')
-      return json(200, { 'flink-version': session.version, 'refresh-interval': 3000 });
-    // No statistics cache here: a read after a job ended waits only its margin.
+      return json(200, { 'flink-version': session.version, 'refresh-interval': 0 });
+    // No REST caches here: a read past them waits only its margin.
     if (method === 'GET' && first === 'jobmanager' && second === 'config' && parts.length === 2)
       return json(200, [{ key: 'rest.cache.checkpoint-statistics.timeout', value: '0 ms' }]);
     if (method === 'GET' && parts.length === 1 && first === 'jars')

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, savepointFailoverDetail } from '../../../src/contract/failures';
-import { failedSavepointVerdict } from '../../../src/activities/savepoint-failover';
+import { failedSavepointVerdict, restartBySnapshot } from '../../../src/activities/savepoint-failover';
 import { FAILOVER_LOOK_MS } from '../../../src/activities/savepoint';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 
@@ -84,6 +84,39 @@ describe('failedSavepointVerdict', () => {
         kind: 'refused',
       });
     }
+  });
+});
+
+/** What Flink's exception history holds when a task declines a canonical savepoint of async state (Flink 2.2). */
+const declined =
+  'java.io.IOException: Could not perform checkpoint 5 for operator Flat Map -> Sink: Print to Std. Out (2/2)#0.\n' +
+  '\tat org.apache.flink.streaming.runtime.tasks.StreamTask.triggerCheckpointOnBarrier(StreamTask.java:1450)\n' +
+  'Caused by: org.apache.flink.runtime.checkpoint.CheckpointException: Could not complete snapshot 5 for operator ' +
+  'Flat Map -> Sink: Print to Std. Out (2/2)#0. Failure reason: Checkpoint was declined.\n' +
+  'Caused by: java.lang.UnsupportedOperationException: Not supported yet.\n\t... 20 more';
+
+describe('restartBySnapshot', () => {
+  const entry = (stacktrace: string, timestamp: number) => ({ exceptionName: 'x', stacktrace, timestamp });
+
+  test('a restart since the trigger caused by a task failing the checkpoint: its first line and root cause', () => {
+    expect(restartBySnapshot([entry(declined, 2_000)], 1_000)).toBe(
+      'java.io.IOException: Could not perform checkpoint 5 for operator Flat Map -> Sink: Print to Std. Out ' +
+        '(2/2)#0.; Caused by: java.lang.UnsupportedOperationException: Not supported yet.',
+    );
+    // Among the concurrent exceptions of the entry too.
+    const root = {
+      ...entry('java.lang.RuntimeException: boom', 2_000),
+      concurrentExceptions: [entry(declined, 2_000)],
+    };
+    expect(restartBySnapshot([root], 1_000)).toMatch(/Not supported yet/);
+  });
+
+  test('none since the trigger, or another cause: undefined; no trigger time: the newest entry only', () => {
+    expect(restartBySnapshot([entry(declined, 500)], 1_000)).toBeUndefined();
+    const lost = entry('org.apache.flink.runtime.jobmaster.JobMasterException: TaskManager is no longer reachable', 2);
+    expect(restartBySnapshot([lost], 1)).toBeUndefined();
+    expect(restartBySnapshot([lost, entry(declined, 1)], undefined)).toBeUndefined();
+    expect(restartBySnapshot([entry(declined, 1), lost], undefined)).toMatch(/Could not perform checkpoint 5/);
   });
 });
 
@@ -193,6 +226,27 @@ describe('takeSavepoint, a trigger Flink FAILED', () => {
     const failure = await failureOf(takeSavepoint());
 
     expect(failure.message).toMatch(/failed: org\.apache\.flink\.runtime\.checkpoint\.CheckpointException: Trigger/);
+    expect(savepointFailoverDetail(failure.details)).toBeUndefined();
+  });
+
+  test('the job restarted because a task failed the savepoint itself: refused, saying so (no retry)', async () => {
+    h = activityHarness();
+    const job = h.flink.runJob(jobId);
+    h.flink.savepoints.failure = suspending;
+    h.atPoll(1, () => {
+      h.flink.restart(jobId, declined);
+      job.state = 'RESTARTING';
+    });
+
+    const failure = await failureOf(takeSavepoint());
+
+    expect(failure).toMatchObject({ type: FailureType.SavepointFailed, nonRetryable: true });
+    expect(failure.message).toBe(
+      `stop-with-savepoint of job ${jobId} (default/counter, trigger ${triggerId}) failed: ${suspending}; the job ` +
+        'restarted because a task failed in the savepoint itself (java.io.IOException: Could not perform ' +
+        'checkpoint 5 for operator Flat Map -> Sink: Print to Std. Out (2/2)#0.; Caused by: ' +
+        'java.lang.UnsupportedOperationException: Not supported yet.), so another trigger would restart it again',
+    );
     expect(savepointFailoverDetail(failure.details)).toBeUndefined();
   });
 
