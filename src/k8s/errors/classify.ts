@@ -96,7 +96,9 @@ export function classifyKubeError(err: unknown, request: KubeRequest): KubeApiEr
   if (err instanceof k8s.ApiException) {
     const status = err.code;
     const body = statusBody(err.body);
-    const { code, kind } = codeForStatus(status, body.reason);
+    const classified = codeForStatus(status, body.reason);
+    const { code } = classified;
+    const kind = code === KubeErrorCode.Conflict && request.idempotent ? KubeErrorKind.Transport : classified.kind;
     return new KubeApiError({
       code,
       kind,

@@ -9,6 +9,11 @@ export interface KubeRequest {
   resource: string;
   namespace?: string;
   name?: string;
+  /**
+   * Sent again, the same request does the same (a delete without preconditions, a forced server-side apply): a
+   * 409 to it is the API server's own passing conflict, not a refusal, so it is retried as a transport error.
+   */
+  idempotent?: boolean;
 }
 
 /** Fields of {@link KubeApiError}. */

@@ -56,7 +56,7 @@ export async function applyObject(clients: KubeClients, object: ApplyableObject)
   const before = await kubeCallOr404({ verb: 'get', ...request }, () =>
     clients.objects.read<k8s.KubernetesObject>({ apiVersion, kind, metadata: { name, namespace } }),
   );
-  const after = await kubeCall({ verb: 'patch', ...request }, () =>
+  const after = await kubeCall({ verb: 'patch', ...request, idempotent: true }, () =>
     clients.objects.patch(
       applyBody(object),
       undefined,

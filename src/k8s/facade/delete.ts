@@ -18,15 +18,17 @@ import {
 export async function deleteObject(clients: KubeClients, input: DeleteObjectInput): Promise<DeleteResult> {
   const { apiVersion, kind, namespace, name } = input;
   const propagationPolicy = input.propagationPolicy ?? PropagationPolicy.Background;
-  const status = await kubeCallOr404({ verb: 'delete', resource: resourceOf(kind), namespace, name }, () =>
-    clients.objects.delete(
-      { apiVersion, kind, metadata: { name, namespace } },
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      propagationPolicy,
-    ),
+  const status = await kubeCallOr404(
+    { verb: 'delete', resource: resourceOf(kind), namespace, name, idempotent: true },
+    () =>
+      clients.objects.delete(
+        { apiVersion, kind, metadata: { name, namespace } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        propagationPolicy,
+      ),
   );
   return { ref: { apiVersion, kind, namespace, name }, outcome: status === undefined ? 'absent' : 'deleted' };
 }

@@ -63,6 +63,7 @@ export async function dryRunApply(clients: KubeClients, objects: readonly Applya
       resource: resourceOf(object.kind ?? 'unknown'),
       namespace: object.metadata?.namespace,
       name: object.metadata?.name,
+      idempotent: true,
     };
     await kubeCall(request, () =>
       clients.objects.patch(

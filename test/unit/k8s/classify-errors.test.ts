@@ -28,6 +28,19 @@ test.each([
   );
 });
 
+test('a 409 to an idempotent request (a delete without preconditions, a forced apply) is retried', () => {
+  const idempotent = { ...request, idempotent: true };
+  expect(classifyKubeError(apiException(409, 'Conflict', 'the object was modified'), idempotent)).toMatchObject({
+    code: KubeErrorCode.Conflict,
+    kind: 'transport',
+    retryable: true,
+  });
+  expect(classifyKubeError(apiException(409, 'AlreadyExists', 'exists'), idempotent)).toMatchObject({
+    code: KubeErrorCode.AlreadyExists,
+    retryable: false,
+  });
+});
+
 test('a 403 message names the verb and resource as the API server wrote it', () => {
   const err = classifyKubeError(
     apiException(
