@@ -5,6 +5,7 @@
  * completed (a checkpoint completed just before a cancel is the one Flink retains; an older one it deleted).
  */
 import type { FlinkRestClient } from '../flink';
+import { parseFlinkDurationMs } from '../spec/durations';
 
 export const statisticsTimeoutKey = 'rest.cache.checkpoint-statistics.timeout';
 /** Never wait longer than this for the cache, whatever the cluster says (latestCheckpoint has a minute). */
@@ -15,7 +16,8 @@ const DEFAULT_MS = 3_000;
 /** The cache's lifetime on this cluster, in ms (bounded). */
 export async function statisticsCacheMs(flink: FlinkRestClient, signal: AbortSignal): Promise<number> {
   const [dashboard, config] = await Promise.all([flink.config({ signal }), flink.jobManagerConfig({ signal })]);
-  const configured = durationMs(config[statisticsTimeoutKey]);
+  const setting = config[statisticsTimeoutKey];
+  const configured = setting === undefined ? undefined : parseFlinkDurationMs(setting);
   return Math.min(MOST_MS, configured ?? refreshMs(dashboard['refresh-interval']));
 }
 
@@ -30,30 +32,4 @@ export async function restCacheMs(flink: FlinkRestClient, signal: AbortSignal): 
 function refreshMs(value: unknown): number {
   const ms = Number(value);
   return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_MS;
-}
-
-/** A Flink duration (`3000`, `3 s`, `500ms`, `1 min`) in ms; undefined when absent or not one. Pure. */
-export function durationMs(value: string | undefined): number | undefined {
-  const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value ?? '');
-  if (!match) return undefined;
-  const unit = (match[2] ?? '').toLowerCase();
-  const factor: Record<string, number> = {
-    '': 1,
-    ms: 1,
-    milli: 1,
-    millis: 1,
-    millisecond: 1,
-    milliseconds: 1,
-    s: 1000,
-    sec: 1000,
-    secs: 1000,
-    second: 1000,
-    seconds: 1000,
-    m: 60_000,
-    min: 60_000,
-    minute: 60_000,
-    minutes: 60_000,
-  };
-  const f = factor[unit];
-  return f === undefined ? undefined : Number(match[1]) * f;
 }
