@@ -12,8 +12,9 @@
  * Then a blue-green application (about 15 minutes): deploy, apply-upgrade-blue-green,
  * apply-upgrade-blue-green-rolled-back (a broken version back on the generation still standing),
  * suspend-blue-green, resume-blue-green; and an adaptive-scheduler one: deploy,
- * apply-rescale-in-place. `--only <history>,...` runs only the sequences those need and writes only
- * those.
+ * apply-rescale-in-place; and one whose job fails after 300 records with `onJobFailure: restart`:
+ * restart-after-job-failed (the observer's restart from its checkpoint). `--only <history>,...` runs
+ * only the sequences those need and writes only those.
  * Each run's outcome is checked before its history is written; the first that is not what it
  * should be stops the script (exit 1) with what it saw. Existing files are kept unless
  * --overwrite: a recorded history is what a run in flight looks like, so when workflow code
@@ -47,6 +48,7 @@ const recordedHistories = [
   'suspend-blue-green',
   'resume-blue-green',
   'apply-rescale-in-place',
+  'restart-after-job-failed',
 ] as const;
 type HistoryName = (typeof recordedHistories)[number];
 
@@ -60,6 +62,7 @@ const sequences = {
     'resume-blue-green',
   ] as HistoryName[],
   rescale: ['apply-rescale-in-place'] as HistoryName[],
+  restart: ['restart-after-job-failed'] as HistoryName[],
 };
 
 const usage =
@@ -69,6 +72,8 @@ const app = 'recorded';
 /** The blue-green application (generations `recorded-bg-g<N>`) and the adaptive-scheduler one. */
 const blueGreenApp = 'recorded-bg';
 const rescaleApp = 'recorded-rs';
+/** The application whose job fails (the observer sweeps every 3 s and restarts it from its checkpoint). */
+const restartApp = 'recorded-rf';
 /** The adaptive scheduler, without its cool-down between rescales (test/long/rescale-in-place.test.ts). */
 const adaptiveScheduler = {
   'jobmanager.scheduler': 'adaptive',
@@ -115,6 +120,7 @@ class Recorder {
     private readonly only: ReadonlySet<HistoryName>,
   ) {
     this.env = new harness.E2eEnv('recorded');
+    this.env.extraEnv = { FLINK_DEPLOY_OBSERVE_INTERVAL: '3s' };
   }
 
   private get client(): Client {
@@ -162,6 +168,7 @@ class Recorder {
     if (wanted(sequences.recreate)) await this.recordRecreate();
     if (wanted(sequences.blueGreen)) await this.recordBlueGreen();
     if (wanted(sequences.rescale)) await this.recordRescale();
+    if (wanted(sequences.restart)) await this.recordRestart();
   }
 
   private async recordRecreate(): Promise<void> {
@@ -285,6 +292,30 @@ class Recorder {
     check('rescale in place', rescaled.exitCode === 0 && /rescaled in place/.test(rescaled.message ?? ''), rescaled);
     check('rescale keeps the job', (await this.readRecord(rescaleApp)).jobId === jobId, { jobId });
     await this.save('apply-rescale-in-place', rescaled);
+  }
+
+  /** A job that FAILED at steady state, restarted by the observer from its latest checkpoint. */
+  private async recordRestart(): Promise<void> {
+    const failing = this.manifest(
+      { extraArgs: ['--fail-after-records', '300', '--restart-attempts', '0'], onJobFailure: 'restart' },
+      restartApp,
+    );
+    const deployed = await this.cli(['apply', '-f', failing, ...wait]);
+    check('deploy of the failing job', deployed.exitCode === 0, deployed);
+    const failedJob = (await this.readRecord(restartApp)).jobId;
+    const restart = await this.harness.eventually(
+      'the observer restarting the failed job',
+      async () =>
+        (await this.readRecord(restartApp)).history.find((h) => h.type === 'restart' && h.outcome !== undefined),
+      300_000,
+    );
+    const after = await this.readRecord(restartApp);
+    check(
+      "restart from the failed job's checkpoint",
+      restart.outcome === 'succeeded' && new RegExp(`/${failedJob}/chk-\\d+/?$`).test(after.restoredFrom ?? ''),
+      { restart, restoredFrom: after.restoredFrom },
+    );
+    await this.save('restart-after-job-failed', restart);
   }
 
   private readRecord(name: string) {

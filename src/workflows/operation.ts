@@ -54,6 +54,11 @@ export const Patch = {
    * first, up to `savepoint.failoverAttempts` triggers (savepoint-retry.ts).
    */
   SavepointRetryAfterFailover: 'savepoint-retry-after-failover',
+  /**
+   * A restart after a job FAILED restores from the latest checkpoint Flink names once the job ended (latestCheckpoint
+   * reads past Flink's statistics cache), not from the observer's sweep, which may name one Flink deleted since.
+   */
+  RestartReadsLatestCheckpoint: 'restart-reads-latest-checkpoint',
 } as const;
 
 /** What an operation body gets: the record as it was when the lock was taken, and helpers. */

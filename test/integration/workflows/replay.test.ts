@@ -58,6 +58,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-job-upgrade-last-state.binpb',
       'rollback-session-job.binpb',
       'savepoint-session-job.binpb',
+      'restart-after-job-failed.binpb',
       'apply-session-cluster-carry-jobs.binpb',
       'fleet-session-cluster-and-jobs.binpb',
       'delete-stateless-session-job-cancelled.binpb',
