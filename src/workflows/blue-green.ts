@@ -38,6 +38,13 @@ export const BlueGreenPatch = 'blue-green-generations';
  */
 export const BlueGreenFoldedPatch = 'blue-green-folded-steps';
 
+/**
+ * `patched()` id: the automatic rollback's removal of the new generation failing (a refusal, a wait that ran out)
+ * ends the upgrade RollbackFailed with the record `failed`, as a failure of the resubmission does, instead of with
+ * the removal's own error and a record still saying `running` (the old job stopped, its savepoint recorded).
+ */
+export const BlueGreenRemovalRollbackFailedPatch = 'blue-green-removal-rollback-failed';
+
 /** Record changes written by the activity that makes the side effect (see BlueGreenFoldedPatch). */
 function recordWrite(ctx: OperationContext, ...changes: RecordChange[]): RecordWrite {
   return { workflowId: ctx.workflowId, changes };
@@ -280,7 +287,7 @@ async function rollBackOntoOld(
   const { old, cause, restorePath } = args;
   const stableSpec = ctx.state.lastStableSpec;
   const oldTakesIt = !!stableSpec && isBlueGreenSpec(old.spec) && ctx.state.lastStableJobId === old.jobId;
-  await removeGenerationAfter(ctx, {
+  const removeNew = removeGenerationAfter(ctx, {
     generation: args.newGeneration,
     blueGreen: true,
     phase: Phase.RollingBack,
@@ -288,6 +295,15 @@ async function rollBackOntoOld(
       `new version not stable (${cause}); removing generation ${args.newGeneration}, then the last stable spec ` +
       `${oldTakesIt ? `on generation ${old.generation}, still standing` : 'as a new generation'}` +
       `${restorePath ? ` from ${restorePath}` : ''}`,
+  });
+  await removeNew.catch(async (err: unknown) => {
+    const failure = applicationFailureOf(err);
+    if (!failure || failure.type === FailureType.LockLost || !patched(BlueGreenRemovalRollbackFailedPatch)) throw err;
+    await rollbackFailed(ctx, {
+      cause,
+      what: `removing generation ${args.newGeneration} failed (${failure.message})`,
+      restorePath,
+    });
   });
   if (!oldTakesIt || !stableSpec) {
     return args.input.rollBackByRollout(ctx, { cause, generation: args.newGeneration + 1, restorePath });
@@ -332,4 +348,24 @@ async function rollBackOntoOld(
         `application is NOT running a stable version`,
     });
   }
+}
+
+/**
+ * The rollback could not go on (`what`): the record says `failed`, and the upgrade fails RollbackFailed naming
+ * where the state is and what leads forward. Always throws.
+ */
+async function rollbackFailed(
+  ctx: OperationContext,
+  args: { cause: string; what: string; restorePath?: string },
+): Promise<never> {
+  await ctx.recordChanges({ kind: 'failed', reason: `rollback failed: ${args.what}` });
+  const app = `${ctx.app.name} -n ${ctx.app.namespace}`;
+  throw ApplicationFailure.create({
+    type: FailureType.RollbackFailed,
+    nonRetryable: true,
+    message:
+      `upgrade failed (${args.cause}) and the rollback failed too: ${args.what}; the application is NOT running ` +
+      `a stable version${args.restorePath ? `; its state is in ${args.restorePath}` : ''}. Once the cause is ` +
+      `fixed, run \`flink-deploy rollback ${app}\` (the last stable spec) or apply a spec again`,
+  });
 }

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec, UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
@@ -133,6 +133,36 @@ test('not stable: new generation removed, last stable spec on the old one from t
   expect(second.restore?.path).toMatch(/^file:\/\/\/sp\/savepoint-/);
   expect([...cluster.clusters.keys()]).toEqual([1]);
   expect(cluster.record).toMatchObject({ generation: 1, jobId: running[0]!.jobId, status: 'running' });
+});
+
+test('not stable, and the new generation cannot be removed: RollbackFailed, record failed, state named', async () => {
+  const cluster = await deployedV1();
+  cluster.script.unstableImages = ['flink:2.3-v2'];
+  const activities = watched(cluster, []);
+  const refused = {
+    ...activities,
+    removeGeneration: async (input: Parameters<FlinkDeployActivities['removeGeneration']>[0]) => {
+      if (input.generation === 2)
+        throw ApplicationFailure.create({
+          type: FailureType.KubernetesRefused,
+          nonRetryable: true,
+          message: 'deployments.apps "counter-g2-jobmanager" is forbidden',
+        });
+      return activities.removeGeneration(input);
+    },
+  };
+
+  const failure = await failureOf(kit.execute(refused, apply, { spec: v2 }, workflowIdOf(++seq)));
+
+  expect(failure.type).toBe(FailureType.RollbackFailed);
+  const savepoint = cluster.record?.savepoints.at(-1)?.location;
+  expect(savepoint).toMatch(/^file:\/\/\/sp\/savepoint-/);
+  expect(failure.message).toContain('removing generation 2 failed');
+  expect(failure.message).toContain('is forbidden');
+  expect(failure.message).toContain(`its state is in ${savepoint}`);
+  expect(failure.message).toContain('flink-deploy rollback');
+  expect(cluster.record).toMatchObject({ status: 'failed', operation: null });
+  expect(cluster.record?.history.at(-1)).toMatchObject({ outcome: 'failed', message: failure.message });
 });
 
 test('a new cluster that never gets ready: the old job is never stopped, the new generation goes', async () => {
