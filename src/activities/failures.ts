@@ -17,8 +17,39 @@ import {
 } from '../k8s/state-record/errors';
 import { FailureType } from '../contract/failures';
 
+/**
+ * How much of an error's causes goes to Temporal with it: Temporal keeps a retried activity's last failure only up
+ * to 4 KiB (`limit.mutableStateActivityFailureSize.error`), else it shows "Failure exceeds size limit." in its place. A
+ * record conflict's chain (the conflict, the Kubernetes error, the client's exception with its headers), each
+ * with its stack, was twice that.
+ */
+const CAUSES_KEPT = 3;
+const CAUSE_CHARS = 300;
+
+/**
+ * The error, its causes replaced by one of their messages only (no stacks, no headers): what Temporal shows as the
+ * last failure of a retried activity is then the error itself. Its class, code and message stay.
+ */
+export function withCompactCauses<T>(err: T): T {
+  if (!(err instanceof Error) || err.cause === undefined) return err;
+  const messages: string[] = [];
+  for (let cause: unknown = err.cause; cause !== undefined && messages.length < CAUSES_KEPT;) {
+    const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    messages.push(text.split('\n')[0]!.slice(0, CAUSE_CHARS));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  const compact = new Error(messages.join(' <- '));
+  compact.stack = compact.message;
+  err.cause = compact;
+  return err;
+}
+
 /** Throw-through: transport errors are rethrown for Temporal to retry; domain errors are classified. */
 export function classify(err: unknown, context: string): unknown {
+  return withCompactCauses(classifyError(err, context));
+}
+
+function classifyError(err: unknown, context: string): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof LockHeldError) {
     return ApplicationFailure.create({
