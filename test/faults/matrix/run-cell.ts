@@ -12,7 +12,6 @@ import { currentPhase, reachPoint, type PointTarget } from './injection';
 import {
   cliDocument,
   continuityInvariant,
-  continuityUnder,
   endStateInvariants,
   lockInvariant,
   outcomeInvariants,
@@ -20,6 +19,7 @@ import {
   twoJobsInvariant,
   type RunOutcome,
 } from './invariants';
+import { continuityUnder } from './continuity';
 import type { MatrixEnv } from './matrix-env';
 import { scenarios, stability, type RunContext } from './operations';
 import type { RunResult } from './results';
@@ -121,6 +121,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     const continuity = continuityUnder(scenario.continuity, cell.fault);
     const outcome: RunOutcome = {
       scenario: { ...scenario, continuity },
+      fault: cell.fault,
       run,
       cli,
       accepted: acceptedOutcomes(cell),
