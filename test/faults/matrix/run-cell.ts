@@ -22,7 +22,7 @@ import {
 import { continuityUnder } from './continuity';
 import type { MatrixEnv } from './matrix-env';
 import { scenarios, stability, type RunContext } from './operations';
-import type { RunResult } from './results';
+import { faultLanded, type RunResult } from './results';
 
 /** Outcomes right for the fault: a worker away longer than the stability timeout may also end the rollout. */
 export function acceptedOutcomes(cell: Cell): string[] {
@@ -128,6 +128,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
       seen,
       client,
     };
+    result.faultLanded = faultLanded(result.fault);
     result.exitCode = cli.code;
     result.outcome = cliDocument(cli).outcome;
     result.invariants.push(...outcomeInvariants(outcome));
