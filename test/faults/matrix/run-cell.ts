@@ -77,6 +77,8 @@ async function injectAtPoint(
       app: target.app,
       jobManagersOf,
       stabilityTimeoutSeconds: stability.timeoutSeconds,
+      inPlace: reached.release,
+      signal: target.signal,
     });
   } finally {
     reached.release();
