@@ -82,7 +82,7 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
     // A JobManager pod just created (Deploying → WaitingForStable) has no process yet: wait for one.
     let pods = await jobManagerPods(jobManagersOf, env.namespace);
     let pids: ReturnType<typeof findPodProcesses> = [];
-    await waitToLand(ctx, async () => {
+    const waited = await waitToLand(ctx, async () => {
       pods = await jobManagerPods(jobManagersOf, env.namespace);
       pids = findPodProcesses().filter((p) => pods.some((pod) => pod.metadata?.uid === p.podUid));
       return pids.length > 0;
@@ -90,7 +90,10 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
     for (const p of pids) process.kill(p.pid, 'SIGSTOP');
     await sleep(5000);
     for (const p of pids) process.kill(p.pid, 'SIGCONT');
-    return `SIGSTOP 5 s of ${pids.length} processes of JobManager pods ${pods.map((p) => p.metadata?.name).join(', ')}`;
+    return (
+      `SIGSTOP 5 s of ${pids.length} processes of JobManager pods ${pods.map((p) => p.metadata?.name).join(', ')} ` +
+      `(${waited} ms waiting for them)`
+    );
   },
   'flink-5xx': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: { kind: 'status', status: 503 } }),
   'flink-reset': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: { kind: 'reset' } }),
