@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allCells, cellId, Faults, InjectionPoints, Operations } from '../test/faults/matrix/cells';
-import type { RunResult } from '../test/faults/matrix/results';
+import { runVerdict, type RunResult } from '../test/faults/matrix/results';
 
 const root = path.resolve(__dirname, '..');
 const input = process.argv[2] ?? path.join(root, 'docs', 'reliability-results.jsonl');
@@ -29,7 +29,15 @@ const commits = [...new Set(runs.map((r) => r.commit))].join(', ');
 const dates = runs.map((r) => r.startedAt).sort();
 const total = allCells().length;
 const ranCells = allCells().filter((c) => byCell.has(cellId(c)));
-const passedRuns = runs.filter((r) => r.passed).length;
+const passedRuns = runs.filter((r) => runVerdict(r) === 'passed').length;
+const notLandedRuns = runs.filter((r) => runVerdict(r) === 'not-landed').length;
+const failedRuns = runs.length - passedRuns - notLandedRuns;
+/** Passes and runs that count (a run whose fault did not land is neither), and those that did not land. */
+const tally = (rs: RunResult[]) => ({
+  passed: rs.filter((r) => runVerdict(r) === 'passed').length,
+  counted: rs.filter((r) => runVerdict(r) !== 'not-landed').length,
+  notLanded: rs.filter((r) => runVerdict(r) === 'not-landed').length,
+});
 const rerun = (id: string) => `\`npm run faults -- --only ${id} --repeat 3\``;
 
 const lines: string[] = [
@@ -40,22 +48,26 @@ const lines: string[] = [
   `Generated ${new Date().toISOString().slice(0, 10)} at commit ${commit} from ${runs.length} runs ` +
     `(${dates[0] ?? '-'} … ${dates[dates.length - 1] ?? '-'}, commits ${commits || '-'}).`,
   '',
-  `**${ranCells.length} of ${total} cells run; ${passedRuns} of ${runs.length} runs passed.** ` +
+  `**${ranCells.length} of ${total} cells run; ${passedRuns} of ${runs.length} runs passed, ${failedRuns} failed, ` +
+    `${notLandedRuns} did not land their fault.** ` +
     'A cell is operation × injection point × fault (test/faults/matrix/cells.ts); the issue asks for 3 runs of each. ' +
-    'Cells not listed below were not run.',
+    'Cells not listed below were not run. A run whose fault did not land (its description says it touched nothing: ' +
+    'the proxy hit 0 calls, the SIGSTOP 0 processes, no JobManager pod to delete) and whose invariants held proves ' +
+    'nothing of its cell: it is counted in "fault did not land", neither as a pass nor in the runs.',
   '',
   'How a run goes, the faults, the injection points and the invariants: see the end of this page.',
   '',
   '## Cells run',
   '',
-  '| cell | passes / runs | failed invariants or error (first failing run) | phase at fault | rerun |',
-  '|---|---|---|---|---|',
+  '| cell | passes / runs | fault did not land | failed invariants or error (first failing run) | phase at fault ' +
+    '| rerun |',
+  '|---|---|---|---|---|---|',
 ];
 for (const cell of allCells()) {
   const id = cellId(cell);
   const rs = byCell.get(id);
   if (!rs) continue;
-  const failing = rs.find((r) => !r.passed);
+  const failing = rs.find((r) => runVerdict(r) === 'failed');
   const why = failing
     ? [
         ...failing.invariants.filter((i) => !i.ok).map((i) => `**${i.name}**: ${i.evidence}`),
@@ -63,9 +75,10 @@ for (const cell of allCells()) {
       ].join('<br>')
     : '';
   const phases = [...new Set(rs.map((r) => r.phaseAtFault ?? '-'))].join(', ');
+  const t = tally(rs);
   lines.push(
-    `| ${id} | ${rs.filter((r) => r.passed).length} / ${rs.length} | ${why.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ` +
-      `${phases} | ${rerun(id)} |`,
+    `| ${id} | ${t.passed} / ${t.counted} | ${t.notLanded || ''} | ` +
+      `${why.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${phases} | ${rerun(id)} |`,
   );
 }
 lines.push('', '## Coverage by operation and fault', '', `| operation | ${Faults.join(' | ')} |`);
@@ -73,10 +86,15 @@ lines.push(`|---|${Faults.map(() => '---').join('|')}|`);
 for (const op of Operations) {
   const row = Faults.map((fault) => {
     const rs = InjectionPoints[op].flatMap((point) => byCell.get(cellId({ operation: op, point, fault })) ?? []);
-    return rs.length ? `${rs.filter((r) => r.passed).length}/${rs.length}` : 'not run';
+    if (!rs.length) return 'not run';
+    const t = tally(rs);
+    return `${t.passed}/${t.counted}${t.notLanded ? ` (+${t.notLanded} not landed)` : ''}`;
   });
   lines.push(`| ${op} | ${row.join(' | ')} |`);
 }
 lines.push('', readFileSync(path.join(root, 'test', 'faults', 'matrix', 'README.md'), 'utf8').trim(), '');
 writeFileSync(output, lines.join('\n'));
-console.log(`wrote ${output}: ${ranCells.length}/${total} cells, ${passedRuns}/${runs.length} runs passed`);
+console.log(
+  `wrote ${output}: ${ranCells.length}/${total} cells, ${passedRuns}/${runs.length} runs passed, ` +
+    `${notLandedRuns} did not land their fault`,
+);

@@ -10,23 +10,10 @@ import { findPodProcesses } from '../../../src/local/node-agent/proc';
 import { core } from '../../support/e2e';
 import { stack } from '../../support/stack';
 import type { FaultName } from './cells';
-import { isWrite, type FaultProxy, type ProxyRule } from './fault-proxy';
-import type { MatrixEnv } from './matrix-env';
-
-export interface FaultContext {
-  env: MatrixEnv;
-  proxy: FaultProxy;
-  app: string;
-  /** Whose JobManager pods the JobManager faults hit: the app's, or a session job's cluster's. */
-  jobManagersOf: string;
-  /** The stability timeout of the cell's manifests (s): "worker down longer than" this. */
-  stabilityTimeoutSeconds: number;
-}
+import { isWrite, type ProxyRule } from './fault-proxy';
+import { proxyWindow, waitToLand, type FaultContext } from './proxy-window';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** How long proxy faults last (status, reset): long enough for several retries of every call. */
-const PROXY_WINDOW_MS = 20_000;
 
 /** True when the stack in use was started by scripts/faults-stack.sh (its marker file), never the shared one. */
 export function ownStack(): boolean {
@@ -56,15 +43,6 @@ async function jobManagerPods(app: string, namespace: string) {
     labelSelector: `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`,
   });
   return pods.items.filter((p) => !p.metadata?.deletionTimestamp);
-}
-
-async function proxyWindow(ctx: FaultContext, rule: ProxyRule, ms = PROXY_WINDOW_MS): Promise<string> {
-  const total = () => [...ctx.proxy.applied.values()].reduce((a, b) => a + b, 0);
-  const before = total();
-  const remove = ctx.proxy.addRule(rule);
-  await sleep(ms);
-  remove();
-  return `proxy ${rule.target} ${JSON.stringify(rule.fault)} for ${ms} ms: ${total() - before} calls hit`;
 }
 
 /** Every call of the worker (its record's compare-and-swap writes included). */
@@ -99,13 +77,23 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
     for (const p of pods) await core.deleteNamespacedPod({ namespace: env.namespace, name: p.metadata!.name! });
     return `deleted JobManager pods: ${pods.map((p) => p.metadata?.name).join(', ') || 'none (none was there)'}`;
   },
-  'jobmanager-sigstop': async ({ env, jobManagersOf }) => {
-    const pods = await jobManagerPods(jobManagersOf, env.namespace);
-    const pids = findPodProcesses().filter((p) => pods.some((pod) => pod.metadata?.uid === p.podUid));
+  'jobmanager-sigstop': async (ctx) => {
+    const { env, jobManagersOf } = ctx;
+    // A JobManager pod just created (Deploying → WaitingForStable) has no process yet: wait for one.
+    let pods = await jobManagerPods(jobManagersOf, env.namespace);
+    let pids: ReturnType<typeof findPodProcesses> = [];
+    const waited = await waitToLand(ctx, async () => {
+      pods = await jobManagerPods(jobManagersOf, env.namespace);
+      pids = findPodProcesses().filter((p) => pods.some((pod) => pod.metadata?.uid === p.podUid));
+      return pids.length > 0;
+    });
     for (const p of pids) process.kill(p.pid, 'SIGSTOP');
     await sleep(5000);
     for (const p of pids) process.kill(p.pid, 'SIGCONT');
-    return `SIGSTOP 5 s of ${pids.length} processes of JobManager pods ${pods.map((p) => p.metadata?.name).join(', ')}`;
+    return (
+      `SIGSTOP 5 s of ${pids.length} processes of JobManager pods ${pods.map((p) => p.metadata?.name).join(', ')} ` +
+      `(${waited} ms waiting for them)`
+    );
   },
   'flink-5xx': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: { kind: 'status', status: 503 } }),
   'flink-reset': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: { kind: 'reset' } }),
@@ -115,3 +103,5 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
   'kube-stall': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: stall, times: 3 }, 10_000),
   'kube-409': (ctx) => proxyWindow(ctx, { target: 'kube', match: isWrite, fault: { kind: 'status', status: 409 } }),
 };
+
+export type { FaultContext } from './proxy-window';

@@ -6,13 +6,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { countsByKey, counterKeys } from '../../../scripts/lib/counter-app';
 import { core, eventually, flinkOf, readRecord, sameLocation, type CliResult } from '../../support/e2e';
 import type { TwoJobsSeen } from '../../support/two-jobs-watcher';
-import type { Continuity, OperationScenario, RunContext } from './operations';
+import type { OperationScenario, RunContext } from './operations';
 import type { FaultName } from './cells';
 import type { InvariantResult } from './results';
-import { lastCounts } from './output-counts';
+import { continuityInvariant as judgeContinuity } from './continuity';
 import { triggerIdsOf, type TriggerIds } from './trigger-ids';
 
 /** The CLI's JSON document (`--output json`): its last line that parses. */
@@ -37,6 +36,8 @@ const inv = (name: string, ok: boolean, evidence: string): InvariantResult => ({
 
 export interface RunOutcome {
   scenario: OperationScenario;
+  /** The cell's fault (the continuity a rolled-back run must show depends on it). */
+  fault: FaultName;
   run: RunContext;
   cli: CliResult;
   accepted: string[];
@@ -114,69 +115,14 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
   return out;
 }
 
-/**
- * The continuity a fault leaves. A JobManager deleted before the savepoint fails the old job over to its
- * last checkpoint, and it writes again counts it had written (the sink is not transactional), so the
- * savepoint can hold a count below the highest one written: `exact` is then `checkpoint` (no key starts
- * over, none continues past the last written + 1; restored-from-recorded still checks Flink's restore).
- */
-export function continuityUnder(kind: Continuity, fault: FaultName): Continuity {
-  return kind === 'exact' && fault === 'jobmanager-delete' ? 'checkpoint' : kind;
-}
-
-/** State continuity from the job's output (see `Continuity` in operations.ts). */
+/** State continuity from the job's output (continuity.ts; the rolled-back rule there takes the fault's relaxation). */
 export function continuityInvariant(o: RunOutcome): InvariantResult {
-  const { before, after, mark } = o.run;
-  const kind = o.scenario.continuity;
-  if (kind === 'none') return inv('continuity', true, 'nothing runs afterwards');
-  if (cliDocument(o.cli).outcome === 'rolled-back') return rolledBackContinuity(o);
-  const sameDir = before === after;
-  const lastOld = sameDir ? (mark ? lastCounts(before, mark) : new Map<number, number>()) : lastCounts(before);
-  const next = sameDir ? countsByKey(before, mark) : countsByKey(after);
-  const rows = Array.from({ length: counterKeys }, (_, key) => {
-    const counts = next.get(key) ?? [];
-    return { key, counts, first: counts[0], lastOld: lastOld.get(key), ones: counts.filter((c) => c === 1).length };
+  return judgeContinuity({
+    kind: o.scenario.continuity,
+    outcome: cliDocument(o.cli).outcome,
+    fault: o.fault,
+    run: o.run,
   });
-  const describe = rows
-    .map(
-      (r) =>
-        `key ${r.key}: last before ${r.lastOld ?? '-'}, first after ${r.first ?? '-'} ` +
-        `(${r.counts.length} new, ${r.ones} × 1)`,
-    )
-    .join('; ');
-  const missing = rows.filter((r) => r.counts.length === 0).map((r) => r.key);
-  if (missing.length) return inv('continuity', false, `no new counts of keys ${missing.join(', ')}; ${describe}`);
-  // A key starts (count 1) once in a fresh job, never after a restore or within a job that kept its state.
-  const startsAllowed = kind === 'fresh' || lastOld.size === 0 ? 1 : 0;
-  const startedOver = rows.filter((r) => r.ones > startsAllowed);
-  const ok =
-    startedOver.length === 0 &&
-    rows.every((r) => {
-      if (kind === 'exact') return r.first === (r.lastOld ?? 0) + 1;
-      if (kind === 'checkpoint') return r.first! > 1 && r.first! <= (r.lastOld ?? 0) + 1;
-      if (kind === 'fresh') return r.first === 1;
-      return true;
-    });
-  return inv('continuity', ok, `${kind}: ${describe}`);
-}
-
-/**
- * Rolled back: the last stable version restores the savepoint its own job stopped with, writing to `before`
- * again, so from the operation's start every key's counts there rise by exactly 1 a line: nothing lost,
- * nothing counted twice, nothing started over.
- */
-function rolledBackContinuity(o: RunOutcome): InvariantResult {
-  const next = countsByKey(o.run.before, o.run.startMark);
-  const rows = Array.from({ length: counterKeys }, (_, key) => {
-    const counts = next.get(key) ?? [];
-    const breaks = counts.slice(1).filter((c, i) => c !== counts[i]! + 1).length;
-    return { key, counts, breaks };
-  });
-  const ok = rows.every((r) => r.counts.length > 0 && r.breaks === 0);
-  const describe = rows
-    .map((r) => `key ${r.key}: ${r.counts[0] ?? '-'} … ${r.counts[r.counts.length - 1] ?? '-'}, ${r.breaks} breaks`)
-    .join('; ');
-  return inv('continuity', ok, `rolled back, ${o.run.before} from the operation's start: ${describe}`);
 }
 
 /**

@@ -12,7 +12,6 @@ import { currentPhase, reachPoint, type PointTarget } from './injection';
 import {
   cliDocument,
   continuityInvariant,
-  continuityUnder,
   endStateInvariants,
   lockInvariant,
   outcomeInvariants,
@@ -20,9 +19,10 @@ import {
   twoJobsInvariant,
   type RunOutcome,
 } from './invariants';
+import { continuityUnder } from './continuity';
 import type { MatrixEnv } from './matrix-env';
 import { scenarios, stability, type RunContext } from './operations';
-import type { RunResult } from './results';
+import { faultLanded, type RunResult } from './results';
 
 /** Outcomes right for the fault: a worker away longer than the stability timeout may also end the rollout. */
 export function acceptedOutcomes(cell: Cell): string[] {
@@ -77,6 +77,8 @@ async function injectAtPoint(
       app: target.app,
       jobManagersOf,
       stabilityTimeoutSeconds: stability.timeoutSeconds,
+      inPlace: reached.release,
+      signal: target.signal,
     });
   } finally {
     reached.release();
@@ -121,12 +123,14 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     const continuity = continuityUnder(scenario.continuity, cell.fault);
     const outcome: RunOutcome = {
       scenario: { ...scenario, continuity },
+      fault: cell.fault,
       run,
       cli,
       accepted: acceptedOutcomes(cell),
       seen,
       client,
     };
+    result.faultLanded = faultLanded(result.fault);
     result.exitCode = cli.code;
     result.outcome = cliDocument(cli).outcome;
     result.invariants.push(...outcomeInvariants(outcome));

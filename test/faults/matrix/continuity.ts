@@ -1,0 +1,122 @@
+/**
+ * The `continuity` invariant of the fault matrix (issue 12), from the counter job's output files alone (no
+ * stack: it is unit-tested on folders it writes): what each key's counts must show after the operation.
+ */
+import { countsByKey, counterKeys } from '../../../scripts/lib/counter-app';
+import type { FaultName } from './cells';
+import type { Continuity, RunContext } from './operations';
+import { lastCounts } from './output-counts';
+import type { InvariantResult } from './results';
+
+/**
+ * A fault after which Flink recovers the job from its latest checkpoint (Kubernetes HA: the JobManager pod
+ * deleted) and the job writes again the counts it had written since that checkpoint (the sink is not
+ * transactional).
+ */
+export function replaysFromCheckpoint(fault: FaultName): boolean {
+  return fault === 'jobmanager-delete';
+}
+
+/**
+ * The continuity a fault leaves. A JobManager deleted before the savepoint fails the old job over to its
+ * last checkpoint, and it writes again counts it had written, so the savepoint can hold a count below the
+ * highest one written: `exact` is then `checkpoint` (no key starts over, none continues past the last
+ * written + 1; restored-from-recorded still checks Flink's restore). A rolled-back run is judged by
+ * `rolledBackContinuity`, which takes the same relaxation from the fault.
+ */
+export function continuityUnder(kind: Continuity, fault: FaultName): Continuity {
+  return kind === 'exact' && replaysFromCheckpoint(fault) ? 'checkpoint' : kind;
+}
+
+export interface ContinuityInput {
+  /** What the scenario asks for, under the fault (`continuityUnder`). */
+  kind: Continuity;
+  /** The CLI's outcome: `rolled-back` continues `before` (its own rule). */
+  outcome: string | undefined;
+  fault: FaultName;
+  run: Pick<RunContext, 'before' | 'after' | 'mark' | 'startMark'>;
+}
+
+const inv = (ok: boolean, evidence: string): InvariantResult => ({ name: 'continuity', ok, evidence });
+
+/** State continuity from the job's output (see `Continuity` in operations.ts). */
+export function continuityInvariant(o: ContinuityInput): InvariantResult {
+  const { before, after, mark } = o.run;
+  const kind = o.kind;
+  if (kind === 'none') return inv(true, 'nothing runs afterwards');
+  if (o.outcome === 'rolled-back') return rolledBackContinuity(o);
+  const sameDir = before === after;
+  const lastOld = sameDir ? (mark ? lastCounts(before, mark) : new Map<number, number>()) : lastCounts(before);
+  const next = sameDir ? countsByKey(before, mark) : countsByKey(after);
+  const rows = Array.from({ length: counterKeys }, (_, key) => {
+    const counts = next.get(key) ?? [];
+    return { key, counts, first: counts[0], lastOld: lastOld.get(key), ones: counts.filter((c) => c === 1).length };
+  });
+  const describe = rows
+    .map(
+      (r) =>
+        `key ${r.key}: last before ${r.lastOld ?? '-'}, first after ${r.first ?? '-'} ` +
+        `(${r.counts.length} new, ${r.ones} × 1)`,
+    )
+    .join('; ');
+  const missing = rows.filter((r) => r.counts.length === 0).map((r) => r.key);
+  if (missing.length) return inv(false, `no new counts of keys ${missing.join(', ')}; ${describe}`);
+  // A key starts (count 1) once in a fresh job, never after a restore or within a job that kept its state.
+  const startsAllowed = kind === 'fresh' || lastOld.size === 0 ? 1 : 0;
+  const startedOver = rows.filter((r) => r.ones > startsAllowed);
+  const ok =
+    startedOver.length === 0 &&
+    rows.every((r) => {
+      if (kind === 'exact') return r.first === (r.lastOld ?? 0) + 1;
+      if (kind === 'checkpoint') return r.first! > 1 && r.first! <= (r.lastOld ?? 0) + 1;
+      if (kind === 'fresh') return r.first === 1;
+      return true;
+    });
+  return inv(ok, `${kind}: ${describe}`);
+}
+
+/**
+ * Rolled back: the last stable version restores the savepoint its own job stopped with, writing to `before`
+ * again, so from the operation's start every key's counts there rise by exactly 1 a line: nothing lost,
+ * nothing counted twice, nothing started over.
+ *
+ * Under a fault Flink recovers from (`replaysFromCheckpoint`: the JobManager deleted), a job restored from
+ * its latest checkpoint writes again the counts since it: a key may step back once per recovery, then rise
+ * by 1 a line again. The step never goes back further than the state restored: its first count is above 1
+ * (never started over), and the state it continues (first count − 1) is no older than the key's count when
+ * the operation started (the job ran checkpointing every 2 s, and the fault lands phases later) nor than
+ * the state an earlier recovery restored (a later checkpoint holds newer state). Never a gap forward.
+ */
+function rolledBackContinuity(o: ContinuityInput): InvariantResult {
+  const replays = replaysFromCheckpoint(o.fault);
+  const next = countsByKey(o.run.before, o.run.startMark);
+  const atStart = o.run.startMark ? lastCounts(o.run.before, o.run.startMark) : new Map<number, number>();
+  const rows = Array.from({ length: counterKeys }, (_, key) => {
+    const counts = next.get(key) ?? [];
+    const replayed: string[] = [];
+    const breaks: string[] = [];
+    // The oldest state a recovery may continue from: the key's count when the operation started.
+    let floor = atStart.get(key) ?? 0;
+    counts.slice(1).forEach((c, i) => {
+      const prev = counts[i]!;
+      if (c === prev + 1) return;
+      if (replays && c > 1 && c <= prev && c - 1 >= floor) {
+        replayed.push(`${prev} → ${c}`);
+        floor = c - 1;
+      } else breaks.push(`${prev} → ${c}`);
+    });
+    return { key, counts, replayed, breaks };
+  });
+  const ok = rows.every((r) => r.counts.length > 0 && r.breaks.length === 0);
+  const describe = rows
+    .map(
+      (r) =>
+        `key ${r.key}: ${r.counts[0] ?? '-'} … ${r.counts[r.counts.length - 1] ?? '-'}, ` +
+        `${r.breaks.length} breaks${r.breaks.length ? ` (${r.breaks.join(', ')})` : ''}` +
+        (r.replayed.length ? `, replayed from a checkpoint ${r.replayed.join(', ')}` : '') +
+        (atStart.has(r.key) ? `, at start ${atStart.get(r.key)}` : ''),
+    )
+    .join('; ');
+  const rule = replays ? 'a replay from a checkpoint allowed (JobManager deleted)' : 'exact';
+  return inv(ok, `rolled back (${rule}), ${o.run.before} from the operation's start: ${describe}`);
+}

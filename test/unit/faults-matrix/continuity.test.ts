@@ -1,0 +1,108 @@
+/**
+ * The matrix's `continuity` of a rolled-back run (issue 12). rollback-auto/Savepointing/jobmanager-delete
+ * failed it twice although nothing was lost: the old job, its JobManager deleted at Savepointing, recovered
+ * from its latest checkpoint (Kubernetes HA) and wrote again the counts since it (key 0: 41 … 94, 85 … 130)
+ * before its savepoint, which the rollback then restored exactly. Such a replay is allowed under the fault
+ * that causes it, as the exact check of a successful run is relaxed to `checkpoint`; starting over, going
+ * back further than the state restored, or a gap never is.
+ */
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { counterKeys, markOutput } from '../../../scripts/lib/counter-app';
+import type { FaultName } from '../../faults/matrix/cells';
+import { continuityInvariant, continuityUnder } from '../../faults/matrix/continuity';
+import type { RunContext } from '../../faults/matrix/operations';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'continuity-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const lines = (counts: number[], key: number) => counts.map((c) => `${key} ${c}\n`).join('');
+
+/** Every key counted 1 … 40 before the operation, then `after(key)` (written after the start mark). */
+function written(after: (key: number) => number[]): Pick<RunContext, 'before' | 'after' | 'startMark'> {
+  const file = path.join(dir, 'counts-1.txt');
+  writeFileSync(
+    file,
+    range(0, counterKeys - 1)
+      .map((k) => lines(range(1, 40), k))
+      .join(''),
+  );
+  const startMark = markOutput(dir);
+  for (let k = 0; k < counterKeys; k++) appendFileSync(file, lines(after(k), k));
+  return { before: dir, after: dir, startMark };
+}
+
+const rolledBack = (run: Pick<RunContext, 'before' | 'after' | 'startMark'>, fault: FaultName) =>
+  continuityInvariant({ kind: continuityUnder('continues', fault), outcome: 'rolled-back', fault, run });
+
+/** The failing runs' shape: the old job replayed 85 … 94 after its HA recovery, then the rollback went on exactly. */
+const replayedOnce = () => [...range(41, 94), ...range(85, 130)];
+
+test('a rolled-back run whose old job replayed from its checkpoint passes under jobmanager-delete', () => {
+  const result = rolledBack(
+    written(() => replayedOnce()),
+    'jobmanager-delete',
+  );
+  expect(result).toMatchObject({ name: 'continuity', ok: true });
+  expect(result.evidence).toContain('key 0: 41 … 130, 0 breaks, replayed from a checkpoint 94 → 85, at start 40');
+});
+
+test('the same replay fails a fault Flink does not recover from a checkpoint (exact)', () => {
+  const result = rolledBack(
+    written(() => replayedOnce()),
+    'worker-sigkill',
+  );
+  expect(result.ok).toBe(false);
+  expect(result.evidence).toContain('key 0: 41 … 130, 1 breaks (94 → 85)');
+});
+
+test('under jobmanager-delete a key starting over still fails', () => {
+  const result = rolledBack(
+    written((k) => (k === 2 ? [...range(41, 94), ...range(1, 50)] : replayedOnce())),
+    'jobmanager-delete',
+  );
+  expect(result.ok).toBe(false);
+  expect(result.evidence).toContain('key 2: 41 … 50, 1 breaks (94 → 1)');
+});
+
+test('under jobmanager-delete going back further than the state at the operation start fails', () => {
+  // Count 30 continues state 29: older than the key's 40 when the operation started.
+  const result = rolledBack(
+    written((k) => (k === 1 ? [...range(41, 94), ...range(30, 130)] : replayedOnce())),
+    'jobmanager-delete',
+  );
+  expect(result.ok).toBe(false);
+  expect(result.evidence).toContain('key 1: 41 … 130, 1 breaks (94 → 30)');
+});
+
+test('under jobmanager-delete a later recovery may not go back before an earlier one restored', () => {
+  const newer = rolledBack(
+    written(() => [...range(41, 94), ...range(85, 110), ...range(100, 130)]),
+    'jobmanager-delete',
+  );
+  expect(newer.ok).toBe(true);
+  const older = rolledBack(
+    written(() => [...range(41, 94), ...range(85, 110), ...range(60, 130)]),
+    'jobmanager-delete',
+  );
+  expect(older.ok).toBe(false);
+  expect(older.evidence).toContain('1 breaks (110 → 60), replayed from a checkpoint 94 → 85');
+});
+
+test('under jobmanager-delete a gap (counts lost) or a key with no new counts fails', () => {
+  const gap = rolledBack(
+    written(() => [...range(41, 94), ...range(97, 130)]),
+    'jobmanager-delete',
+  );
+  expect(gap.ok).toBe(false);
+  expect(gap.evidence).toContain('1 breaks (94 → 97)');
+  const silent = rolledBack(
+    written((k) => (k === 3 ? [] : replayedOnce())),
+    'jobmanager-delete',
+  );
+  expect(silent.ok).toBe(false);
+  expect(silent.evidence).toContain('key 3: - … -, 0 breaks');
+});
