@@ -30,7 +30,7 @@ const CAUSE_CHARS = 300;
  * The error, its causes replaced by one of their messages only (no stacks, no headers): what Temporal shows as the
  * last failure of a retried activity is then the error itself. Its class, code and message stay.
  */
-export function withCompactCauses<T>(err: T): T {
+function withCompactCauses<T>(err: T): T {
   if (!(err instanceof Error) || err.cause === undefined) return err;
   const messages: string[] = [];
   for (let cause: unknown = err.cause; cause !== undefined && messages.length < CAUSES_KEPT;) {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadAppSpec } from '../../../src/spec';
-import type { OperationResult } from '../../../src/contract/operations';
+import { apply, restartFromCheckpoint } from '../../../src/workflows';
 import type { RestartFromCheckpointInput } from '../../../src/contract/observed-health';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
@@ -25,20 +25,12 @@ afterAll(async () => {
 });
 
 let seq = 0;
-async function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `flink-deploy/default/restart-${++seq}`,
-      args: [input],
-    }),
-  );
-}
+const id = () => `flink-deploy/default/restart-${++seq}`;
 
 /** A deployed application whose job FAILED; the observer read chk-42 of it. */
 async function failed(): Promise<{ cluster: InMemoryCluster; input: RestartFromCheckpointInput }> {
   const cluster = new InMemoryCluster();
-  expect((await run(cluster, 'apply', { spec })).outcome).toBe('succeeded');
+  expect((await kit.execute(cluster.activities(), apply, { spec }, id())).outcome).toBe('succeeded');
   const job = cluster.jobs.at(-1)!;
   job.state = 'FAILED';
   return {
@@ -57,7 +49,7 @@ test('the new job restores from the checkpoint Flink names after the failed job 
   const latest = `file:///cp/${input.failedJobId}/chk-44`;
   cluster.script.checkpoint = { id: 44, location: latest, completedAt: 1, ageSeconds: 1 };
 
-  const result = await run(cluster, 'restartFromCheckpoint', input);
+  const result = await kit.execute(cluster.activities(), restartFromCheckpoint, input, id());
 
   expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: latest });
   expect(cluster.calls.filter((c) => c.name === 'latestCheckpoint').map((c) => c.input)).toEqual([
@@ -73,7 +65,7 @@ test("Flink names no checkpoint: the observer's is used", async () => {
   const { cluster, input } = await failed();
   cluster.script.checkpoint = null;
 
-  const result = await run(cluster, 'restartFromCheckpoint', input);
+  const result = await kit.execute(cluster.activities(), restartFromCheckpoint, input, id());
 
   expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: input.checkpoint });
   expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([input.checkpoint]);
