@@ -7,7 +7,7 @@ import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import { hasErrorCode } from '../contract/errors';
 import { sessionClusterProblem, slotsProblem } from '../contract/session-jobs';
-import { FlinkErrorCode, FlinkJobState, type FlinkRestClient } from '../flink';
+import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { AnnotationKey, objectNames } from '../k8s/render';
 import { checkpointRetentionKey } from '../spec/guarantees';
 import type { AppSpec } from '../spec/types';
@@ -17,6 +17,7 @@ import { activitySignal } from './poll';
 import { jarRunOf, submitOnce } from './submit-once';
 import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
 import type { SubmittedJob } from './types';
+import { slotsOfOtherJobs } from './session-slots';
 import { growTaskManagers } from './task-managers';
 import { jarDeletedOr, keeperOf, removeUnusedJars, type ClusterJar } from './unused-jars';
 
@@ -39,7 +40,7 @@ export function clusterOf(spec: AppSpec): AppRef {
 
 /**
  * Refuses (InvalidSpec, nothing changed) a cluster that is missing, not a session cluster, not running, or
- * without the free slots the job needs (its other jobs' held slots asked of Flink).
+ * without the free slots the job needs (the slots its other jobs hold or ask, asked of Flink).
  */
 export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec, flink: FlinkRestClient): Promise<void> {
   const cluster = clusterOf(spec);
@@ -49,26 +50,6 @@ export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec, fli
   const deployed = record!.record.lastAppliedSpec!;
   const short = slotsProblem(spec, cluster, deployed, await slotsOfOtherJobs(deps, flink, spec));
   if (short) throw fail(FailureType.InvalidSpec, `${short}; nothing was changed`);
-}
-
-/** The slots the cluster's jobs hold, less those of this job's own (an upgrade or rollback frees them first). */
-async function slotsOfOtherJobs(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSpec): Promise<number> {
-  const signal = activitySignal();
-  const overview = await flink.overview({ signal });
-  const held = overview['slots-total'] - overview['slots-available'];
-  const jobId = (await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name))?.record.jobId;
-  let own = 0;
-  if (jobId) {
-    const details = await flink.jobDetails(jobId, { signal }).catch((err: unknown) => {
-      if (hasErrorCode(err, FlinkErrorCode.NotFound)) return undefined;
-      throw err;
-    });
-    // Any job of its own not ended yet (running, restarting after a failed upgrade...) gives its slots back first.
-    const ended = [FlinkJobState.Finished, FlinkJobState.Canceled, FlinkJobState.Failed, FlinkJobState.Suspended];
-    if (details && !(ended as string[]).includes(details.state))
-      own = Math.max(0, ...details.vertices.map((v) => v.parallelism));
-  }
-  return Math.max(0, held - own);
 }
 
 /** The job's jar on the cluster: fetched by the worker, uploaded unless the cluster has that content. */

@@ -11,21 +11,22 @@
  * growing the cluster at once: each writes its demand before it reads the others', so at least one sees both,
  * and a count is only ever raised here, so the last write holds both.
  *
- * Fewer TaskManagers only when no job runs on the cluster (Flink lists none not ended): a standalone Deployment
- * removes pods of its own choosing, and one of them could hold a running job's tasks. After lowering it, the
- * demand is read again and the count raised back for a job that asked meanwhile: that job read the count
- * before the lower write and found it high enough, so it wrote nothing (its later reads see the lower count).
+ * Fewer TaskManagers when a job stopped, only the idle ones (`idle-task-managers.ts`: their pods are removed first,
+ * by their deletion cost; a TaskManager holding a running job's tasks stays). After lowering it, the demand is
+ * read again and the count raised back for a job that asked meanwhile: that job read the count before the lower
+ * write and found it high enough, so it wrote nothing (its later reads see the lower count).
  */
 import { Context } from '@temporalio/activity';
 import type { AppRef } from '../contract/app';
 import { hasErrorCode } from '../contract/errors';
 import { onDemandSlotBound } from '../contract/session-jobs';
-import { FlinkJobState, type FlinkRestClient } from '../flink';
+import type { FlinkRestClient } from '../flink';
 import { KubeErrorCode } from '../k8s';
 import { objectNames } from '../k8s/render';
 import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { restServices, slotDemand } from './session-services';
+import { idleTaskManagersGo } from './idle-task-managers';
 
 type ClusterSpec = Pick<AppSpec, 'taskManager' | 'slotsPerTaskManager' | 'flinkConfiguration'>;
 
@@ -52,7 +53,7 @@ async function fitTaskManagers(
   deps: ActivityDeps,
   cluster: AppRef,
   direction: Direction,
-  mayShrink: () => Promise<boolean> = async () => true,
+  lowest: (counts: { from: number; to: number }) => Promise<number> = async ({ to }) => to,
 ): Promise<{ from: number; to: number } | undefined> {
   const record = await deps.kube.records.readRecord<AppSpec>(cluster.namespace, cluster.name);
   const deployed = record?.record.lastAppliedSpec;
@@ -64,9 +65,11 @@ async function fitTaskManagers(
     const status = await deps.kube.readDeploymentStatus({ namespace: cluster.namespace, name });
     if (!status.found) return undefined;
     const services = await deps.kube.listServices({ namespace: cluster.namespace, labelSelector: restServices });
-    const to = taskManagersFor(deployed, slotDemand(services, cluster.name));
     const from = status.desiredReplicas;
-    if (direction === 'grow' ? to <= from : to >= from || !(await mayShrink())) return undefined;
+    let to = taskManagersFor(deployed, slotDemand(services, cluster.name));
+    if (direction === 'grow' ? to <= from : to >= from) return undefined;
+    if (direction === 'shrink') to = await lowest({ from, to });
+    if (to === from) return undefined;
     try {
       await deps.kube.scaleDeployment({ namespace: cluster.namespace, name, replicas: to, from });
       return { from, to };
@@ -86,17 +89,9 @@ export async function growTaskManagers(deps: ActivityDeps, cluster: AppRef): Pro
     );
 }
 
-/** The job states that hold no slot. */
-const ended: readonly string[] = [
-  FlinkJobState.Finished,
-  FlinkJobState.Canceled,
-  FlinkJobState.Failed,
-  FlinkJobState.Suspended,
-];
-
 /**
- * Removes the TaskManagers no job needs, when no job runs on the cluster. Never throws: a failure (the cluster
- * unreachable, say) is logged, not the operation's; the cluster keeps TaskManagers until the next one.
+ * Removes the idle TaskManagers no job needs. Never throws: a failure (the cluster unreachable, say) is logged,
+ * not the operation's; the cluster keeps TaskManagers until the next one.
  */
 export async function shrinkTaskManagers(
   deps: ActivityDeps,
@@ -105,15 +100,13 @@ export async function shrinkTaskManagers(
   signal?: AbortSignal,
 ): Promise<void> {
   try {
-    const idle = async () => {
-      const jobs = await (await flink()).listJobs(signal ? { signal } : undefined);
-      return jobs.every((job) => ended.includes(job.status));
-    };
-    const changed = await fitTaskManagers(deps, cluster, 'shrink', idle);
+    const lowest = async (counts: { from: number; to: number }) =>
+      idleTaskManagersGo(deps, await flink(), cluster, counts, signal);
+    const changed = await fitTaskManagers(deps, cluster, 'shrink', lowest);
     if (!changed) return;
     Context.current().log.info(
-      `session cluster ${cluster.namespace}/${cluster.name}: ${changed.from} → ${changed.to} TaskManagers, no ` +
-        'job runs on it',
+      `session cluster ${cluster.namespace}/${cluster.name}: ${changed.from} → ${changed.to} TaskManagers, the ` +
+        'idle ones no job needs',
     );
     // A job that asked its slots after this read them and found the count high enough (no write of its own)
     // would now wait for slots: its demand is read again, and the count raised back for it.

@@ -42,7 +42,7 @@ export const maxSlotsKey = 'slotmanager.number-of-slots.max';
 /**
  * Why the cluster's slots cannot take the job, in words ending with what to do; undefined when they can (or
  * when its scheduler is adaptive: the job then runs with the slots there are). The job needs `parallelism`
- * slots (one slot sharing group) of the cluster's slots less `usedByOthers` (the slots its other jobs hold;
+ * slots (one slot sharing group) of the cluster's slots less `usedByOthers` (the slots its other jobs hold or ask;
  * unknown: none). Its slots: TaskManagers × slots each; with TaskManagers on demand, as many as
  * `slotmanager.number-of-slots.max` allows (unset: no bound).
  */
@@ -55,7 +55,7 @@ export function slotsProblem(
   const adaptive = (config: Record<string, string>) => config[adaptiveSchedulerKey] === adaptiveSchedulerValue;
   if (adaptive(deployed.flinkConfiguration) || adaptive(job.flinkConfiguration)) return undefined;
   const needed = job.job.parallelism;
-  const others = usedByOthers > 0 ? ` less ${usedByOthers} its other jobs hold` : '';
+  const others = usedByOthers > 0 ? ` less ${usedByOthers} its other jobs hold or ask` : '';
   const where = `session cluster ${cluster.namespace}/${cluster.name}`;
   if (deployed.taskManager.onDemand) {
     const bound = onDemandSlotBound(deployed);

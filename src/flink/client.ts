@@ -32,6 +32,7 @@ import type {
   SavepointInfoDto,
   SavepointTriggerRequestDto,
   SerializedThrowableDto,
+  TaskManagersDto,
   StopWithSavepointRequestDto,
   TriggerResponseDto,
 } from './dto';
@@ -161,6 +162,11 @@ export class FlinkRestClient {
   /** `GET /overview`: version, TaskManagers, slots, job counts. */
   overview(options?: CallOptions): Promise<ClusterOverviewDto> {
     return this.call('read', { method: 'GET', path: '/overview' }, options);
+  }
+
+  /** `GET /taskmanagers`: each registered TaskManager, its address and its slots (free and all). */
+  async taskManagers(options?: CallOptions): Promise<TaskManagersDto['taskmanagers']> {
+    return (await this.call<TaskManagersDto>('read', { method: 'GET', path: '/taskmanagers' }, options)).taskmanagers;
   }
 
   /** `GET /config`: the dashboard configuration, including `flink-version`. */

@@ -46,6 +46,18 @@ export interface ClusterOverviewDto {
   'jobs-failed': number;
 }
 
+/** `GET /taskmanagers` (the fields we read). */
+export interface TaskManagersDto {
+  taskmanagers: {
+    /** Its resource id (standalone: `<address>:<port>-<suffix>`). */
+    id: string;
+    /** Its RPC endpoint, e.g. `pekko.tcp://flink@10.0.0.5:6122/user/rpc/taskmanager_0`. */
+    path: string;
+    slotsNumber: number;
+    freeSlots: number;
+  }[];
+}
+
 /** `GET /config` (the dashboard configuration). */
 export interface DashboardConfigDto {
   'refresh-interval': number;

@@ -1,7 +1,8 @@
 /**
  * A session cluster and its jobs from one file, on the local stack: the Apache operator's own
  * basic-session-deployment-and-job.yaml applied as written runs (its cluster sets no taskManager.replicas, so
- * its TaskManagers are started on demand: 6 for its jobs' 4 + 2 slots, back to 1 once they are deleted), its
+ * its TaskManagers are started on demand: 6 for its jobs' 4 + 2 slots, 2 once one is suspended (the idle ones
+ * removed, those running the other's tasks kept), back to 1 once they are deleted), its
  * jars fetched through a loopback mirror of Maven Central (sessionJob.jarMirrors); so do its session cluster and
  * session job examples applied one after the other; our
  * file of the same shape (the jobs first, the cluster last) is one rollout that deploys the cluster, then
@@ -85,12 +86,18 @@ test(
     const overview = await flink.overview();
     expect([overview.taskmanagers, overview['slots-total'], overview['slots-available']]).toEqual([6, 6, 0]);
 
-    // One job suspended: the other still runs on its TaskManagers, none removed under it.
+    // One job suspended: its four idle TaskManagers go, the two running the other job's tasks stay (the other job
+    // never fails over: no exception in its history, every slot still in use).
     const suspended = await env.cli(['suspend', 'basic-session-job-example', '-n', env.namespace, '--wait']);
     expect({ code: suspended.code, err: suspended.code === 0 ? '' : suspended.stderr }).toEqual({ code: 0, err: '' });
     const other = await readRecord(env.namespace, 'basic-session-job-example2');
+    expect(await taskManagerReplicas(cluster)).toBe(2);
+    await eventually('two TaskManagers registered, both in use', async () => {
+      const now = await flink.overview();
+      return now.taskmanagers === 2 && now['slots-available'] === 0 ? true : undefined;
+    });
     expect((await flink.jobDetails(other.jobId!)).state).toBe('RUNNING');
-    expect(await taskManagerReplicas(cluster)).toBe(6);
+    expect((await flink.jobExceptions(other.jobId!)).exceptionHistory.entries).toEqual([]);
 
     // Both deleted: no job runs, the cluster is back to its one TaskManager.
     for (const name of Object.keys(jobs)) {

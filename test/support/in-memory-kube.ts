@@ -52,6 +52,7 @@ export type KubeCall =
   | 'serviceAccountExists'
   | 'listServices'
   | 'annotateService'
+  | 'annotatePod'
   | 'record.read'
   | 'record.create'
   | 'record.replace';
@@ -119,7 +120,7 @@ export class InMemoryKube implements KubeFacade {
   readonly calls: string[] = [];
   readonly events: EventSummary[] = [];
   private readonly objects = new Map<string, KubernetesObject>();
-  /** Annotations merged in by `annotateService` (another field manager's: an apply keeps them, as SSA does). */
+  /** Annotations merged in by `annotateService`/`annotatePod` (another field manager's: an apply keeps them). */
   private readonly patchedAnnotations = new Map<string, Record<string, string>>();
   private readonly faults: { call: KubeCall; fault: KubeFault; times: number }[] = [];
   private readonly hooks: { call: KubeCall; run: () => void }[] = [];
@@ -356,18 +357,26 @@ export class InMemoryKube implements KubeFacade {
   }
 
   async annotateService(input: { namespace: string; name: string; annotations: Record<string, string> }) {
+    this.annotate('Service', 'services', 'annotateService', input);
+  }
+
+  async annotatePod(input: { namespace: string; name: string; annotations: Record<string, string> }) {
+    this.annotate('Pod', 'pods', 'annotatePod', input);
+  }
+
+  /** A merge patch of one object's annotations (another field manager's: an apply keeps them, as SSA does). */
+  private annotate(
+    kind: string,
+    resource: string,
+    call: KubeCall,
+    input: { namespace: string; name: string; annotations: Record<string, string> },
+  ): void {
     const { namespace, name } = input;
-    this.enter('annotateService', `${namespace}/${name}`, { verb: 'patch', resource: 'services', namespace, name });
-    const key = keyOf('Service', namespace, name);
+    const where = { verb: 'patch', resource, namespace, name };
+    this.enter(call, `${namespace}/${name}`, where);
+    const key = keyOf(kind, namespace, name);
     const before = this.objects.get(key);
-    if (!before) {
-      throw classifyKubeError(apiException(404, 'NotFound', `services "${name}" not found`), {
-        verb: 'patch',
-        resource: 'services',
-        namespace,
-        name,
-      });
-    }
+    if (!before) throw classifyKubeError(apiException(404, 'NotFound', `${resource} "${name}" not found`), where);
     this.patchedAnnotations.set(key, { ...this.patchedAnnotations.get(key), ...input.annotations });
     const annotations = { ...before.metadata?.annotations, ...input.annotations };
     if (JSON.stringify(annotations) !== JSON.stringify(before.metadata?.annotations ?? {}))

@@ -73,6 +73,8 @@ export interface LocalFlinkCluster {
   readonly logDir: string;
   /** The last lines of the JobManager and TaskManager logs (for failure messages). */
   logTail(lines?: number): string;
+  /** SIGKILLs the TaskManager's JVM, as a lost TaskManager pod (the JobManager keeps running). */
+  killTaskManager(): Promise<void>;
   /** Kills both JVMs (SIGTERM, then SIGKILL after 10 s). Idempotent. */
   stop(options?: { removeFiles?: boolean }): Promise<void>;
 }
@@ -288,6 +290,13 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<L
     checkpointDir: layout.checkpointDir,
     logDir: layout.logDir,
     logTail,
+    killTaskManager: async () => {
+      const taskManager = processes[1]!;
+      if (taskManager.exitCode !== null || taskManager.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => taskManager.once('exit', () => resolve()));
+      killGroup(taskManager, 'SIGKILL');
+      await exited;
+    },
     stop,
   };
 }

@@ -78,9 +78,16 @@ export class MockFlink {
   reachable = true;
   /**
    * A session cluster's side (blue/green generations): `GET /overview`, `GET /config`, `GET /jars`,
-   * `GET /jobs`, and `POST /jars/:jarid/run`, which starts a RUNNING job under the body's job id.
+   * `GET /jobs`, `GET /taskmanagers`, and `POST /jars/:jarid/run`, which starts a RUNNING job under the body's job id.
    */
-  session = { taskManagers: 1, slots: 2, jars: [] as string[], version: '2.3.0' };
+  session = {
+    taskManagers: 1,
+    slots: 2,
+    jars: [] as string[],
+    version: '2.3.0',
+    /** `GET /taskmanagers`: each TaskManager's address, slots and slots in use. */
+    registered: [] as { address: string; slots: number; used: number }[],
+  };
   private readonly disposals = new Map<string, { path: string; failure?: string }>();
   private readonly faults: { method?: string; path: RegExp; fault: FlinkFault; times: number }[] = [];
 
@@ -218,6 +225,15 @@ export class MockFlink {
     const [first, second, third] = parts;
     if (method === 'GET' && parts.length === 1 && first === 'overview')
       return json(200, { taskmanagers: session.taskManagers, 'slots-total': session.slots, 'flink-version': '' });
+    if (method === 'GET' && parts.length === 1 && first === 'taskmanagers') {
+      const taskmanagers = session.registered.map((tm, i) => ({
+        id: `${tm.address}:6122-${String(i).padStart(6, '0')}`,
+        path: `pekko.tcp://flink@${tm.address}:6122/user/rpc/taskmanager_0`,
+        slotsNumber: tm.slots,
+        freeSlots: tm.slots - tm.used,
+      }));
+      return json(200, { taskmanagers });
+    }
     if (method === 'GET' && parts.length === 1 && first === 'config')
       return json(200, { 'flink-version': session.version, 'refresh-interval': 0 });
     // No REST caches here: a read past them waits only its margin.

@@ -7,7 +7,7 @@ import { dryRunApply, serviceAccountExists } from './dry-run';
 import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
 import { recordEvent } from './events';
-import { listAppPods, type AppPodsReport, type ListAppPodsInput } from './pods';
+import { annotatePod, listAppPods, type AnnotatePodInput, type AppPodsReport, type ListAppPodsInput } from './pods';
 import { scaleDeployment, type ScaleDeploymentInput } from './scale';
 import { annotateService, listServices, type AnnotateServiceInput, type ListServicesInput } from './services';
 import type { V1Service } from '@kubernetes/client-node';
@@ -58,6 +58,8 @@ export interface KubeFacade {
   scaleDeployment(input: ScaleDeploymentInput): Promise<void>;
   /** The pods matching a selector, why each is not ready, and recent Events about them. */
   listAppPods(input: ListAppPodsInput): Promise<AppPodsReport>;
+  /** Merge annotations into a Pod's (merge patch; idempotent; a missing Pod rejects K8S_NOT_FOUND). */
+  annotatePod(input: AnnotatePodInput): Promise<void>;
   /** Write an Event about one of our objects. Not idempotent (a retry records another). */
   recordEvent(input: RecordEventInput): Promise<RecordedEvent>;
   /**
@@ -89,6 +91,7 @@ export function createKubeFacade(clients: KubeClients): KubeFacade {
     readDeploymentStatus: (input) => readDeploymentStatus(clients, input),
     scaleDeployment: (input) => scaleDeployment(clients, input),
     listAppPods: (input) => listAppPods(clients, input),
+    annotatePod: (input) => annotatePod(clients, input),
     recordEvent: (input) => recordEvent(clients, input),
     readyEndpointAddresses: (input) => readyEndpointAddresses(clients, input),
     listServices: (input) => listServices(clients, input),

@@ -4,8 +4,8 @@
  * job names any more is deleted after the next submission and after a job's delete, never one a job still
  * runs from nor one a person uploaded; a jar deleted between the staging and the run fails the submission
  * retryably and the retry stages it again; a job needing more slots than the cluster has free is refused
- * before anything happens; two stagings of one content at once leave one jar. The records and Services are in
- * an in-memory Kubernetes.
+ * before anything happens, counting the slots a job waiting for its TaskManager asks though it holds none; two
+ * stagings of one content at once leave one jar. The records and Services are in an in-memory Kubernetes.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -61,7 +61,13 @@ beforeAll(async () => {
   // One content under two file names: two jars for the cluster (the name carries the file's).
   copyFileSync(counterJob.jar, path.join(base, 'a.jar'));
   copyFileSync(counterJob.jar, path.join(base, 'b.jar'));
-  cluster = await startFlinkCluster({ ip: '127.0.50.12', slots: 4, workDir: path.join(base, 'cluster') });
+  cluster = await startFlinkCluster({
+    ip: '127.0.50.12',
+    slots: 4,
+    workDir: path.join(base, 'cluster'),
+    // A lost TaskManager noticed in seconds (the last test).
+    config: { 'heartbeat.interval': '1000', 'heartbeat.timeout': '5000' },
+  });
   client = new FlinkRestClient({ baseUrl: cluster.restUrl });
   kube = new InMemoryKube();
   const sessionCluster = parsed(`apiVersion: flink.apache.org/v1beta1
@@ -234,7 +240,7 @@ test('more slots than are free: refused before its jar is staged; an upgrade cou
   expect(failed).toMatchObject({ type: 'InvalidSpec', nonRetryable: true });
   expect((failed as Error).message).toContain(
     'v needs 2 slot(s) (spec.job.parallelism) and session cluster jars/shared has 1 free: 1 TaskManager(s) × ' +
-      '4 slot(s) less 3 its other jobs hold',
+      '4 slot(s) less 3 its other jobs hold or ask',
   );
   expect(await ours()).toEqual(before);
   // w's upgrade to 4: its own 3 slots are freed by the upgrade, so the cluster's 4 fit it.
@@ -249,4 +255,26 @@ test('two jobs staging one content at once: one jar stays on the cluster, the on
   expect(await copies()).toHaveLength(1);
   for (const spec of [p, q]) await cancel(await submit(spec));
   expect(await copies()).toHaveLength(1);
+});
+
+// Last: its TaskManager does not come back.
+test('a job waiting for its lost TaskManager still takes its slots: another job is refused them', async () => {
+  const w = await submit(jobSpec('w', 'a.jar', 3));
+  await cluster.killTaskManager();
+  // Flink no longer counts the TaskManager's slots, so none are held; w is not ended, it waits to restart.
+  const lost = async () => ((await client.overview())['slots-total'] === 0 ? true : undefined);
+  await pollUntil('the TaskManager lost', lost);
+  expect(['FINISHED', 'CANCELED', 'FAILED', 'SUSPENDED']).not.toContain((await client.jobDetails(w)).state);
+  const failed = await env.run(activities().stageSessionJob, { spec: jobSpec('v', 'b.jar', 2) }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(failed).toMatchObject({ type: 'InvalidSpec', nonRetryable: true });
+  expect((failed as Error).message).toContain(
+    'v needs 2 slot(s) (spec.job.parallelism) and session cluster jars/shared has 1 free: 1 TaskManager(s) × ' +
+      '4 slot(s) less 3 its other jobs hold or ask',
+  );
+  // w's own upgrade still counts its slots as its own: the cluster's 4 take it once the TaskManager is back.
+  await env.run(activities().stageSessionJob, { spec: jobSpec('w', 'a.jar', 4) });
+  await client.cancelJob(w);
 });

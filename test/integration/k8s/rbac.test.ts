@@ -136,6 +136,10 @@ test('the minimal Role is enough for every facade operation, and Secrets are ref
     facade.scaleDeployment({ namespace, name: 'orders-jobmanager', replicas: 3, from: 1 }),
   ).rejects.toMatchObject({ code: 'K8S_CONFLICT' });
   await facade.scaleDeployment({ namespace, name: 'orders-jobmanager', replicas: 1, from: 2 });
+  // ...and before it lowers the count, the deletion cost of its pods (a merge patch).
+  const [pod] = (await facade.listAppPods({ namespace, labelSelector: selector })).pods;
+  const cost = { 'controller.kubernetes.io/pod-deletion-cost': '0' };
+  await facade.annotatePod({ namespace, name: pod!.name, annotations: cost });
   await facade.recordEvent({
     involved: { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'orders-deploy-state', uid: locked.uid },
     reason: 'DeployStarted',

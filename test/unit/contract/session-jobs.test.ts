@@ -63,7 +63,7 @@ describe('slots: its TaskManagers are a fixed number', () => {
         'starts them on demand)',
     );
     expect(slotsProblem(withParallelism(2), cluster, deployed, 3)).toContain(
-      'has 1 free: 2 TaskManager(s) × 2 slot(s) less 3 its other jobs hold',
+      'has 1 free: 2 TaskManager(s) × 2 slot(s) less 3 its other jobs hold or ask',
     );
     // The CLI's check (no Flink to ask) and the worker's agree on a running cluster's own record.
     expect(
@@ -100,7 +100,7 @@ describe('slots: TaskManagers on demand (no taskManager.replicas)', () => {
     expect(slotsProblem(withParallelism(4), cluster, bounded, 2)).toBeUndefined();
     expect(slotsProblem(withParallelism(5), cluster, bounded, 2)).toBe(
       'orders needs 5 slot(s) (spec.job.parallelism) and session cluster ns/shared starts TaskManagers on demand ' +
-        'up to 6 slot(s) (slotmanager.number-of-slots.max) less 2 its other jobs hold: 4 free; raise ' +
+        'up to 6 slot(s) (slotmanager.number-of-slots.max) less 2 its other jobs hold or ask: 4 free; raise ' +
         'slotmanager.number-of-slots.max or lower spec.job.parallelism',
     );
   });
