@@ -1,6 +1,7 @@
 /**
  * `apply -f` of a file holding one FlinkStateSnapshot: a savepoint to take of the FlinkDeployment in its
- * jobReference runs the manual savepoint operation (the same workflow as `flink-deploy savepoint <app>`).
+ * jobReference runs the manual savepoint operation (the same workflow as `flink-deploy savepoint <app>`), in the
+ * directory (`savepoint.path`) and format (`savepoint.formatType`) it names.
  * An existing savepoint (`alreadyExists: true`, a `path`) is registered in the record of the application
  * or session job its jobReference names (workflow `registerSavepoint`, under that application's lock).
  * Refused before anything starts (exit 2): no jobReference, a jobReference naming no record, a session
@@ -56,6 +57,11 @@ export async function applySnapshot(input: {
   if (!snapshot.job)
     throw refused(`${where}: no spec.jobReference`, 'Name the FlinkDeployment or FlinkSessionJob to snapshot.');
   const app = { namespace: snapshot.namespace, name: snapshot.job.name };
+  // Where and in which format, as the snapshot asks (the Apache operator's savepoint.path and formatType).
+  const asked = {
+    ...(snapshot.path !== undefined ? { targetDirectory: snapshot.path } : {}),
+    ...(snapshot.formatType !== undefined ? { formatType: snapshot.formatType } : {}),
+  };
   if (input.dryRun) {
     output.data(
       {
@@ -63,13 +69,16 @@ export async function applySnapshot(input: {
         snapshot: { namespace: app.namespace, name: snapshot.name },
         operation: Operation.Savepoint,
         app,
+        ...asked,
         notes: input.notes,
       },
-      () => `apply would take a savepoint of ${app.namespace}/${app.name} (${where})\n(dry run: nothing was started)`,
+      () =>
+        `apply would take a savepoint of ${app.namespace}/${app.name}${askedWords(asked)} (${where})\n` +
+        '(dry run: nothing was started)',
     );
     return ExitCode.Success;
   }
-  const savepoint: SavepointInput = { app, kind: SavepointKind.Manual };
+  const savepoint: SavepointInput = { app, kind: SavepointKind.Manual, ...asked };
   return startAndFollow({
     io: ctx.io,
     output,
@@ -84,6 +93,15 @@ export async function applySnapshot(input: {
       notes: input.notes,
     },
   });
+}
+
+/** ` in <directory>, <format>` of what a snapshot asks; empty when it asks neither. */
+function askedWords(asked: { targetDirectory?: string; formatType?: string }): string {
+  const words = [
+    ...(asked.targetDirectory ? [`in ${asked.targetDirectory}`] : []),
+    ...(asked.formatType ? [asked.formatType] : []),
+  ];
+  return words.length > 0 ? ` (${words.join(', ')})` : '';
 }
 
 /** Registers the existing savepoint of the snapshot in the record its jobReference names (see the module comment). */

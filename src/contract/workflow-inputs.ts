@@ -23,6 +23,10 @@ export interface SavepointInput extends AppOperationInput {
   kind: typeof SavepointKind.Manual | typeof SavepointKind.Periodic;
   /** Dispose savepoints beyond this policy once the new one is recorded. */
   retention?: RetentionPolicy;
+  /** Where Flink writes it (a FlinkStateSnapshot's `savepoint.path`); unset: the job's savepoint directory. */
+  targetDirectory?: string;
+  /** Its format (a FlinkStateSnapshot's `savepoint.formatType`); unset: the one the application's spec asks. */
+  formatType?: 'CANONICAL' | 'NATIVE';
 }
 
 /** Input of `registerSavepoint`: an existing savepoint recorded in the application's savepoints. */

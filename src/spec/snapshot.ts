@@ -28,6 +28,8 @@ export interface SnapshotSpec {
   job?: { kind: 'FlinkDeployment' | 'FlinkSessionJob'; name: string };
   /** The existing savepoint (register), or the target directory asked for (take). */
   path?: string;
+  /** The format asked for (take); unset: the application's (`kubernetes.operator.savepoint.format.type`). */
+  formatType?: 'CANONICAL' | 'NATIVE';
 }
 
 function hinted(test: (v: string) => { message: string; hint: string } | undefined): z.ZodString {
@@ -141,13 +143,6 @@ export function validateSnapshot(
     );
   }
   if (issues.length > 0) return { ok: false, issues };
-  if (savepoint.formatType === 'NATIVE')
-    notes.push({
-      path: 'spec.savepoint.formatType',
-      message:
-        "formatType NATIVE is ignored: flink-deploy takes the application's savepoints in its format " +
-        '(kubernetes.operator.savepoint.format.type in its flinkConfiguration; canonical unless set)',
-    });
   if (savepoint.disposeOnDelete !== undefined)
     notes.push({
       path: 'spec.savepoint.disposeOnDelete',
@@ -160,17 +155,13 @@ export function validateSnapshot(
       path: 'spec.backoffLimit',
       message: 'backoffLimit is ignored: a savepoint is retried within its bounded timeout, then reported failed',
     });
-  if (!register && savepoint.path !== undefined)
-    notes.push({
-      path: 'spec.savepoint.path',
-      message: "savepoint.path is ignored for a savepoint to take: it goes to the application's savepoint directory",
-    });
   const snapshot: SnapshotSpec = {
     name: metadata.name,
     namespace: metadata.namespace ?? 'default',
     action: register ? SnapshotAction.Register : SnapshotAction.Take,
     ...(spec.jobReference ? { job: spec.jobReference } : {}),
     ...(savepoint.path !== undefined ? { path: savepoint.path } : {}),
+    ...(!register && savepoint.formatType !== undefined ? { formatType: savepoint.formatType } : {}),
   };
   return { ok: true, snapshot, notes };
 }

@@ -20,11 +20,12 @@ import { takeSavepointRetryingFailover } from './savepoint-retry';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
 import type { SavepointInput } from '../contract/workflow-inputs';
-import { validApp } from './valid-input';
+import { validApp, validSavepointTarget } from './valid-input';
 import { withDisposals } from './disposals';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
   validApp(input);
+  validSavepointTarget(input);
   const triggerId = hexId(uuid4());
   const periodic = input.kind === SavepointKind.Periodic;
   let planned: string[] = [];
@@ -50,7 +51,8 @@ export async function savepoint(input: SavepointInput): Promise<OperationResult>
       },
     },
     async (ctx) => {
-      const body = await savepointBody(ctx, { triggerId, kind: input.kind, retention: input.retention });
+      const { kind, retention, targetDirectory, formatType } = input;
+      const body = await savepointBody(ctx, { triggerId, kind, retention, targetDirectory, formatType });
       // The disposals ride in the activity that writes the end (one action fewer); runs started
       // before replay them after the release (their histories have no marker).
       if (body.planned.length && patched(Patch.DisposeWithEnd)) return { ...body, dispose: body.planned };
@@ -60,7 +62,7 @@ export async function savepoint(input: SavepointInput): Promise<OperationResult>
   );
 }
 
-export interface SavepointBodyInput {
+export interface SavepointBodyInput extends Pick<SavepointInput, 'targetDirectory' | 'formatType'> {
   triggerId: string;
   kind: typeof SavepointKind.Manual | typeof SavepointKind.Periodic;
   retention?: RetentionPolicy;
@@ -92,7 +94,15 @@ export async function savepointBody(
   }
   const details =
     `taking a ${input.kind} savepoint of job ${jobId} (trigger ${input.triggerId}); ` + 'the job keeps running';
-  const take = { app: ctx.app, jobId, triggerId: input.triggerId, stop: false };
+  // A FlinkStateSnapshot's directory and format, when it names them (runs started before never do: same input).
+  const take = {
+    app: ctx.app,
+    jobId,
+    triggerId: input.triggerId,
+    stop: false,
+    ...(input.targetDirectory !== undefined ? { targetDirectory: input.targetDirectory } : {}),
+    ...(input.formatType !== undefined ? { formatType: input.formatType } : {}),
+  };
   // The phase's record write rides in takeSavepoint (one action fewer); runs started before replay it apart.
   const phaseWithTrigger = patched(Patch.SavepointPhaseWithTrigger);
   if (phaseWithTrigger) ctx.progress.enter(Phase.Savepointing, details);

@@ -7,6 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
+import { savepointPathProblem } from '../contract/savepoint-paths';
 import { formatSpecIssues } from '../spec/errors';
 import { validateManifest } from '../spec/parse';
 import { canonicalJson } from '../spec/hash';
@@ -98,4 +99,15 @@ export function validApp(input: unknown): void {
     dns.test((app as { namespace: string }).namespace) &&
     dns.test((app as { name: string }).name);
   if (!ok) throw invalid('`app` must be { namespace, name } with Kubernetes names');
+}
+
+/** A savepoint's directory and format (a FlinkStateSnapshot's), when given, checked; throws InvalidSpec otherwise. */
+export function validSavepointTarget(input: { targetDirectory?: unknown; formatType?: unknown }): void {
+  const { targetDirectory, formatType } = input;
+  if (formatType !== undefined && formatType !== 'CANONICAL' && formatType !== 'NATIVE')
+    throw invalid(`formatType ${JSON.stringify(formatType)} is not CANONICAL or NATIVE`);
+  if (targetDirectory === undefined) return;
+  if (typeof targetDirectory !== 'string') throw invalid('targetDirectory must be a string');
+  const problem = savepointPathProblem(targetDirectory);
+  if (problem) throw invalid(`targetDirectory: ${problem.message}`);
 }

@@ -279,6 +279,26 @@ test('an upgrade asks its stop-with-savepoint in the format the new spec names (
   expect(plain[0]).not.toHaveProperty('formatType');
 });
 
+test('a manual savepoint in the directory and format a FlinkStateSnapshot names; bad ones refused', async () => {
+  const cluster = await deployed();
+  const input = { app, kind: 'manual' as const, targetDirectory: '/flink-data/savepoints-custom' };
+  const taken = await run(cluster, savepoint, { ...input, formatType: 'CANONICAL' as const });
+  expect(taken.outcome).toBe('succeeded');
+  const asked = cluster.calls.filter((c) => c.name === 'takeSavepoint').map((c) => c.input);
+  const where = { targetDirectory: '/flink-data/savepoints-custom', formatType: 'CANONICAL' };
+  expect(asked).toEqual([expect.objectContaining({ stop: false, ...where })]);
+  // A format Flink has not, or a directory with credentials, started by hand: InvalidSpec, nothing asked of Flink.
+  cluster.calls = [];
+  for (const bad of [
+    { ...input, formatType: 'ZIP' },
+    { ...input, targetDirectory: 's3://AKIA:secret@bucket/savepoints' },
+  ]) {
+    const failure = await failureOf(run(cluster, savepoint, bad as unknown as typeof input));
+    expect(failure.type).toBe('InvalidSpec');
+  }
+  expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toEqual([]);
+});
+
 test('suspend of a stateless job whose savepoint fails: cancelled, saying why', async () => {
   const stateless = withSpec((s) => {
     s.job.upgradeMode = 'stateless';

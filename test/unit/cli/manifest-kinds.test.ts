@@ -165,6 +165,9 @@ test('apply of a FlinkStateSnapshot: a savepoint to take is a savepoint; registe
     dryRun: true,
     operation: 'savepoint',
     app: { namespace: 'default', name: 'example-deployment' },
+    // Where and how the snapshot asks, as the Apache operator takes it.
+    targetDirectory: '/flink-data/savepoints-custom',
+    formatType: 'CANONICAL',
   });
   const ofSessionJob = file(
     'session-job-snapshot.yaml',

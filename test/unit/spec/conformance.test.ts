@@ -70,7 +70,7 @@ const apache: Record<string, Expectation> = {
   'snapshot-savepoint-job-full-spec.yaml': {
     documents: ['snapshot'],
     apply: [onlySnapshot],
-    notes: ['spec.savepoint.disposeOnDelete', 'spec.backoffLimit', 'spec.savepoint.path'],
+    notes: ['spec.savepoint.disposeOnDelete', 'spec.backoffLimit'],
   },
 };
 
@@ -135,7 +135,7 @@ const ours: Record<string, Expectation> = {
   'snapshot-only.yaml': {
     documents: ['snapshot'],
     apply: [onlySnapshot],
-    notes: ['spec.savepoint.formatType', 'spec.savepoint.disposeOnDelete', 'spec.backoffLimit', 'spec.savepoint.path'],
+    notes: ['spec.savepoint.disposeOnDelete', 'spec.backoffLimit'],
   },
   'blue-green.yaml': {
     refused: ['FlinkBlueGreenDeployment is not supported yet'],
