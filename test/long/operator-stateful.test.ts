@@ -10,9 +10,11 @@
  * added, the upgrade that adds it stops the job in NATIVE and restores from it. snapshot-job-from-savepoint.yaml
  * (a registered savepoint and a deployment started from it at its path inside the volume, /flink-data/…): with
  * a savepoint of the same job put at that path on the node, the deployment restores from it, and Flink names it
- * by that path (the node agent mounts the volume there, as a kubelet does).
+ * by that path (the node agent mounts the volume there, as a kubelet does); snapshot-savepoint-job-full-spec.yaml
+ * then asks a savepoint of it in CANONICAL, which Flink declines for this job (exit 1, the job running again),
+ * and with NATIVE it is taken into the directory the snapshot names.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stack } from '../support/stack';
 import { E2eEnv, eventually, expectRestoredFrom, flinkOf, readRecord, sameLocation } from '../support/e2e';
@@ -38,14 +40,17 @@ async function applied(file: string, app: string) {
   return readRecord(env.namespace, app);
 }
 
-/** `manifest` with `line` added under `after` (same indentation as what follows it), written to the test's dir. */
-function withLine(manifest: string, after: string, line: string): string {
+/** `manifest` with `from` replaced by `to`, written to the test's dir. */
+function withText(manifest: string, from: string, to: string): string {
   const changed = path.join(env.dir, `${path.basename(manifest, '.yaml')}-${Date.now()}.yaml`);
   const text = readFileSync(manifest, 'utf8');
-  expect(text).toContain(after);
-  writeFileSync(changed, text.replace(after, `${after}\n${line}`));
+  expect(text).toContain(from);
+  writeFileSync(changed, text.replace(from, to));
   return changed;
 }
+
+/** `manifest` with `line` added under `after` (same indentation as what follows it), written to the test's dir. */
+const withLine = (manifest: string, after: string, line: string) => withText(manifest, after, `${after}\n${line}`);
 
 /** The upgrade's savepoint of job `from`, recorded; the new job restored from it, per the record and Flink. */
 async function expectUpgradedFrom(app: string, from: string) {
@@ -150,6 +155,28 @@ test(
     expect(sameLocation(record.restoredFrom, given)).toBe(true);
     // Flink says so: the job restored from that savepoint, by the path the manifest gives.
     await expectRestoredFrom(env.namespace, app, record.jobId!, given);
+
+    // snapshot-savepoint-job-full-spec.yaml, a FlinkStateSnapshot of example-deployment to
+    // /flink-data/savepoints-custom in CANONICAL: as written, Flink declines that format of this job (its async
+    // state), so the savepoint fails (exit 1, SavepointFailed) with the job running again, as under the Apache
+    // operator. With NATIVE, it is taken where the snapshot says, on the node's volume, and recorded.
+    const snapshot = path.join(fixtures, 'snapshot-savepoint-job-full-spec.yaml');
+    const take = (file: string) =>
+      env.cli(['apply', '-f', file, '-n', env.namespace, '--wait', '--timeout', '5m', '-o', 'json']);
+    const declined = await take(snapshot);
+    expect(declined.code).toBe(1);
+    expect(JSON.parse(declined.stdout)).toMatchObject({ failureType: 'SavepointFailed' });
+    const running = await flinkOf(env.namespace, app);
+    await eventually('the job RUNNING again after the declined snapshot', async () =>
+      (await running.jobDetails(record.jobId!)).state === 'RUNNING' ? true : undefined,
+    );
+    const native = await take(withText(snapshot, 'formatType: CANONICAL', 'formatType: NATIVE'));
+    expect(ok(native)).toEqual({ code: 0, err: '' });
+    const custom = (JSON.parse(native.stdout) as { savepoint: string }).savepoint;
+    expect(custom).toMatch(/^file:(\/\/\/|\/)flink-data\/savepoints-custom\/savepoint-/);
+    expect(existsSync(path.join(nodeFlinkData, 'savepoints-custom', path.basename(custom), '_metadata'))).toBe(true);
+    const recorded = (await readRecord(env.namespace, app)).savepoints;
+    expect(recorded.some((s) => s.kind === 'manual' && sameLocation(s.location, custom))).toBe(true);
 
     // The example asks no savepoint format: its final savepoint (canonical) is declined by Flink, as for
     // basic-reactive; the delete fails with the job running, and the user's way forward is --no-savepoint.
