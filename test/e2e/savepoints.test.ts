@@ -1,9 +1,11 @@
 /**
  * Savepoints on the whole local stack, with the stateful counter job: a manual savepoint (the
- * job keeps running), and periodic savepoints by a Temporal Schedule with retention by count:
- * the savepoints beyond it are disposed (gone from disk), never the one the job restored from.
+ * job keeps running; another in the directory and format asked, `--target-directory`, `--format`), and
+ * periodic savepoints by a Temporal Schedule with retention by count: the savepoints beyond it are disposed
+ * (gone from disk), never the one the job restored from.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { E2eEnv, eventually, flinkOf, localPathOf, readRecord, removeApp } from '../support/e2e';
 
 const env = new E2eEnv('e2e-savepoints');
@@ -39,6 +41,27 @@ test('a manual savepoint is recorded and written to disk; the job keeps RUNNING 
       return localPathOf(latest?.externalPath ?? '') === localPathOf(manual[0]!.location) ? true : undefined;
     },
     30_000,
+  );
+
+  // Another, where and in the format the command asks (as a FlinkStateSnapshot's path and formatType do).
+  const custom = path.join(env.dir, app, 'custom');
+  const asked = ['--target-directory', `file://${custom}`, '--format', 'NATIVE', '-o', 'json'];
+  const native = await env.cli(['savepoint', app, '-n', env.namespace, ...wait, ...asked]);
+  expect({ code: native.code, err: native.code === 0 ? '' : native.stderr }).toEqual({ code: 0, err: '' });
+  const location = (JSON.parse(native.stdout) as { savepoint: string }).savepoint;
+  expect(path.dirname(localPathOf(location))).toBe(custom);
+  expect(existsSync(`${localPathOf(location)}/_metadata`)).toBe(true);
+  const listed = await eventually(
+    'Flink lists the savepoint in the directory asked',
+    async () => {
+      const latest = (await flink.checkpointStatistics(running.jobId!)).latest.savepoint;
+      return latest && localPathOf(latest.external_path ?? '') === localPathOf(location) ? latest : undefined;
+    },
+    30_000,
+  );
+  expect(listed.savepointFormat).toBe('NATIVE');
+  expect((await readRecord(env.namespace, app)).savepoints.map((s) => localPathOf(s.location))).toContain(
+    localPathOf(location),
   );
   await removeApp(env.namespace, app);
 });

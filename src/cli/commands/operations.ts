@@ -1,10 +1,11 @@
 /** `savepoint`, `suspend`, `resume`, `rollback <app>`: start one operation on an application. */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { SettingGroup } from '../../config/settings';
 import { Operation } from '../../contract/operations';
 import { SavepointKind } from '../../contract/savepoints';
 import type { AppOperationInput, RollbackInput, SavepointInput } from '../../contract/workflow-inputs';
 import type { AppRef } from '../../contract/app';
+import { savepointPathProblem } from '../../contract/savepoint-paths';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
@@ -56,8 +57,35 @@ export function savepointCommand(ctx: CliContext): Command {
     name: 'savepoint',
     operation: Operation.Savepoint,
     description: 'take a savepoint of the running job (it keeps running)',
-    input: (app): SavepointInput => ({ app, kind: SavepointKind.Manual }),
+    addOptions: (command) =>
+      command
+        .addOption(
+          new Option(
+            '--format <format>',
+            "savepoint format (default: the spec's kubernetes.operator.savepoint.format.type, else canonical)",
+          ).choices(['CANONICAL', 'NATIVE']),
+        )
+        .option(
+          '--target-directory <dir>',
+          "write it to this directory (a URI or an absolute path) instead of the job's savepoint directory",
+          savepointDirectory,
+        ),
+    input: (app, opts): SavepointInput => ({
+      app,
+      kind: SavepointKind.Manual,
+      ...(typeof opts.targetDirectory === 'string' ? { targetDirectory: opts.targetDirectory } : {}),
+      ...(opts.format === 'CANONICAL' || opts.format === 'NATIVE' ? { formatType: opts.format } : {}),
+    }),
+    summaryExtra: (opts) =>
+      [opts.targetDirectory, opts.format].filter((v) => typeof v === 'string').join(', ') || undefined,
   });
+}
+
+/** `--target-directory`: a savepoint directory Flink can be given (absolute, no credentials); exit 2 otherwise. */
+function savepointDirectory(value: string): string {
+  const problem = savepointPathProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem.message}. ${problem.hint}`);
+  return value;
 }
 
 export function suspendCommand(ctx: CliContext): Command {

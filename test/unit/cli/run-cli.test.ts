@@ -36,6 +36,18 @@ test('an unknown flag, a missing required flag, a bad choice, a bad duration: ex
   }
 });
 
+test('savepoint --format, --target-directory: a format Flink lacks, a directory it cannot take: exit 2', async () => {
+  for (const [argv, why] of [
+    [['--format', 'ZIP'], "argument 'ZIP' is invalid. Allowed choices are CANONICAL, NATIVE"],
+    [['--target-directory', 'savepoints/relative'], 'is not an absolute savepoint path'],
+    [['--target-directory', 's3://AKIA:secret@bucket/savepoints'], 'credentials'],
+  ] as const) {
+    const io = memoryIo();
+    expect({ argv, code: await runCli(['savepoint', 'basic-example', ...argv], io) }).toEqual({ argv, code: 2 });
+    expect(io.err()).toContain(why);
+  }
+});
+
 test('a malformed application name is exit 2 before any connection', async () => {
   const io = memoryIo();
   expect(await runCli(['suspend', 'Not_A_Name', '-o', 'json'], io)).toBe(2);
