@@ -39,9 +39,10 @@ async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Pro
 
 /**
  * How long a savepoint Flink failed with a failover's cause, the job still RUNNING, waits for the restart to show
- * (then it is tried again by the workflow with a new trigger id); none shows: it fails as Flink said.
+ * (then it is tried again by the workflow with a new trigger id); none shows: it fails as Flink said. A TaskManager
+ * the JobManager cannot reach shows as lost within Flink's `heartbeat.timeout` (50 s by default): more than that.
  */
-export const FAILOVER_LOOK_MS = 30_000;
+export const FAILOVER_LOOK_MS = 60_000;
 
 /** Job states a job passes through while a new JobManager recovers it: waited for, like the failover. */
 const RECOVERING_STATES: ReadonlySet<string> = new Set(['INITIALIZING', 'CREATED', 'RESTARTING', 'RECONCILING']);

@@ -1,7 +1,7 @@
 /**
  * A savepoint trigger Flink FAILED: failed in a failover (the detail that lets the workflow try a new trigger id)
  * or refused (fails at once, as before). The pure verdict (savepoint-failover.ts), then the real takeSavepoint
- * over the mock Flink: the failover detail only with the job's own evidence, found within the 30 s look.
+ * over the mock Flink: the failover detail only with the job's own evidence, found within the look (FAILOVER_LOOK_MS).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, savepointFailoverDetail } from '../../../src/contract/failures';
@@ -173,6 +173,26 @@ describe('takeSavepoint, a trigger Flink FAILED', () => {
     expect(h.elapsedMs()).toBeLessThan(FAILOVER_LOOK_MS);
   });
 
+  test('a TaskManager cut off from its JobManager: RESTARTING 45 s after the failed trigger, a failover', async () => {
+    // Fault matrix upgrade-session-job/Savepointing/node-agent-restart (2026-12-03): the JobManager could not reach
+    // the TaskManager, failed the trigger at once ("Trigger checkpoint failure.", RecipientUnreachable) and saw the
+    // job RUNNING until the TaskManager registered again and the job failed over, 41 s later (a lost TaskManager
+    // shows within Flink's heartbeat.timeout, 50 s by default). A 30 s look had refused it by then.
+    h = activityHarness({ msPerPoll: 5_000 });
+    const job = h.flink.runJob(jobId, { timestamps: { RUNNING: 1 } });
+    h.flink.savepoints.failure = triggerFailure;
+    let shownAtMs = 0;
+    h.atPoll(9, () => {
+      job.state = 'RESTARTING';
+      shownAtMs = h.elapsedMs();
+    });
+
+    const failure = await failureOf(takeSavepoint());
+
+    expect(shownAtMs).toBeGreaterThanOrEqual(45_000);
+    expect(savepointFailoverDetail(failure.details)).toMatchObject({ evidence: 'the job is RESTARTING' });
+  });
+
   test('RUNNING again already, its RESTARTING after the trigger in Flink’s clock: the failover detail', async () => {
     h = activityHarness();
     const job = h.flink.runJob(jobId);
@@ -186,7 +206,7 @@ describe('takeSavepoint, a trigger Flink FAILED', () => {
     );
   });
 
-  test('a failover’s cause, the job RUNNING without a restart for the 30 s look: refused as Flink said', async () => {
+  test('a failover’s cause, the job RUNNING without a restart for the whole look: refused as Flink said', async () => {
     h = activityHarness({ msPerPoll: 5_000 });
     h.flink.runJob(jobId, { timestamps: { RUNNING: 1 } });
     h.flink.savepoints.failure = triggerFailure;
