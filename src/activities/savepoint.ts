@@ -25,6 +25,7 @@ import {
 import { restCacheMs } from './statistics-cache';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
+import { parseFlinkDurationMs } from '../spec/durations';
 import { activitySignal, pollUntil } from './poll';
 import { recordActivities } from './record';
 import type { SavepointTaken, TakeSavepointInput } from './types';
@@ -40,9 +41,19 @@ async function savepointOfStoppedJob(flink: FlinkRestClient, jobId: string): Pro
 /**
  * How long a savepoint Flink failed with a failover's cause, the job still RUNNING, waits for the restart to show
  * (then it is tried again by the workflow with a new trigger id); none shows: it fails as Flink said. A TaskManager
- * the JobManager cannot reach shows as lost within Flink's `heartbeat.timeout` (50 s by default): more than that.
+ * the JobManager cannot reach shows as lost within Flink's `heartbeat.timeout` (50 s by default): the cluster's
+ * `heartbeat.timeout` and FAILOVER_LOOK_MARGIN_MS; this when the cluster does not say (Flink's default and the margin).
  */
 export const FAILOVER_LOOK_MS = 60_000;
+const FAILOVER_LOOK_MARGIN_MS = 10_000;
+
+/** The look on this cluster: its `heartbeat.timeout` and the margin (FAILOVER_LOOK_MS when it cannot be read). */
+async function failoverLookMs(flink: FlinkRestClient): Promise<number> {
+  const config = await flink.jobManagerConfig({ signal: activitySignal() }).catch(() => undefined);
+  const setting = config?.['heartbeat.timeout'];
+  const heartbeat = setting === undefined ? undefined : parseFlinkDurationMs(setting);
+  return heartbeat === undefined ? FAILOVER_LOOK_MS : heartbeat + FAILOVER_LOOK_MARGIN_MS;
+}
 
 /** Job states a job passes through while a new JobManager recovers it: waited for, like the failover. */
 const RECOVERING_STATES: ReadonlySet<string> = new Set(['INITIALIZING', 'CREATED', 'RESTARTING', 'RECONCILING']);
@@ -89,7 +100,7 @@ export function savepointActivities(deps: ActivityDeps) {
     const refused = fail(FailureType.SavepointFailed, `${what} failed: ${look.cause}`);
     let verdict = failedSavepointVerdict({ ...look, job: details });
     if (verdict.kind === 'undecided') {
-      const bound = Math.min(FAILOVER_LOOK_MS, deps.config.savepointFailoverTimeoutMs);
+      const bound = Math.min(await failoverLookMs(flink), deps.config.savepointFailoverTimeoutMs);
       verdict = await pollUntil<FailedSavepointVerdict>({
         intervalMs: deps.config.pollIntervalMs,
         deadline: Date.now() + bound,

@@ -74,6 +74,8 @@ export class MockFlink {
   readonly disposalFailures = new Map<string, number>();
   /** How the next triggered savepoints behave. */
   savepoints: { polls: number; failure?: string } = { polls: 1 };
+  /** More of `GET /jobmanager/config` (its own REST cache setting is always there: `0 ms`). */
+  jobManagerConfig: Record<string, string> = {};
   /** False: no JobManager answers (connection refused). */
   reachable = true;
   /**
@@ -238,7 +240,10 @@ export class MockFlink {
       return json(200, { 'flink-version': session.version, 'refresh-interval': 0 });
     // No REST caches here: a read past them waits only its margin.
     if (method === 'GET' && first === 'jobmanager' && second === 'config' && parts.length === 2)
-      return json(200, [{ key: 'rest.cache.checkpoint-statistics.timeout', value: '0 ms' }]);
+      return json(200, [
+        { key: 'rest.cache.checkpoint-statistics.timeout', value: '0 ms' },
+        ...Object.entries(this.jobManagerConfig).map(([key, value]) => ({ key, value })),
+      ]);
     if (method === 'GET' && parts.length === 1 && first === 'jars')
       return json(200, { address: this.baseUrl, files: session.jars.map((id) => ({ id, name: id, entry: [] })) });
     if (method === 'GET' && parts.length === 1 && first === 'jobs')

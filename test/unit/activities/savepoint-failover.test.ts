@@ -193,6 +193,23 @@ describe('takeSavepoint, a trigger Flink FAILED', () => {
     expect(savepointFailoverDetail(failure.details)).toMatchObject({ evidence: 'the job is RESTARTING' });
   });
 
+  test("the look is the cluster's heartbeat.timeout and a margin: RESTARTING 100 s after, with 120 s", async () => {
+    h = activityHarness({ msPerPoll: 5_000 });
+    h.flink.jobManagerConfig = { 'heartbeat.timeout': '120 s' };
+    const job = h.flink.runJob(jobId, { timestamps: { RUNNING: 1 } });
+    h.flink.savepoints.failure = triggerFailure;
+    let shownAtMs = 0;
+    h.atPoll(20, () => {
+      job.state = 'RESTARTING';
+      shownAtMs = h.elapsedMs();
+    });
+
+    const failure = await failureOf(takeSavepoint());
+
+    expect(shownAtMs).toBeGreaterThanOrEqual(100_000);
+    expect(savepointFailoverDetail(failure.details)).toMatchObject({ evidence: 'the job is RESTARTING' });
+  });
+
   test('RUNNING again already, its RESTARTING after the trigger in Flink’s clock: the failover detail', async () => {
     h = activityHarness();
     const job = h.flink.runJob(jobId);
