@@ -7,9 +7,10 @@ import { dryRunApply, serviceAccountExists } from './dry-run';
 import { readDeploymentStatus } from './deployment-status';
 import { readyEndpointAddresses, type ReadyEndpointAddressesInput } from './endpoints';
 import { recordEvent } from './events';
-import { annotatePod, listAppPods, type AnnotatePodInput, type AppPodsReport, type ListAppPodsInput } from './pods';
+import { annotatePod, annotateService, type AnnotateInput } from './annotations';
+import { listAppPods, type AppPodsReport, type ListAppPodsInput } from './pods';
 import { scaleDeployment, type ScaleDeploymentInput } from './scale';
-import { annotateService, listServices, type AnnotateServiceInput, type ListServicesInput } from './services';
+import { listServices, type ListServicesInput } from './services';
 import type { V1Service } from '@kubernetes/client-node';
 import type {
   AppliedObject,
@@ -59,7 +60,7 @@ export interface KubeFacade {
   /** The pods matching a selector, why each is not ready, and recent Events about them. */
   listAppPods(input: ListAppPodsInput): Promise<AppPodsReport>;
   /** Merge annotations into a Pod's (merge patch; idempotent; a missing Pod rejects K8S_NOT_FOUND). */
-  annotatePod(input: AnnotatePodInput): Promise<void>;
+  annotatePod(input: AnnotateInput): Promise<void>;
   /** Write an Event about one of our objects. Not idempotent (a retry records another). */
   recordEvent(input: RecordEventInput): Promise<RecordedEvent>;
   /**
@@ -70,7 +71,7 @@ export interface KubeFacade {
   /** The Services of a namespace matching a label selector (one LIST). */
   listServices(input: ListServicesInput): Promise<V1Service[]>;
   /** Merge annotations into a Service's (merge patch; idempotent; a missing Service rejects K8S_NOT_FOUND). */
-  annotateService(input: AnnotateServiceInput): Promise<void>;
+  annotateService(input: AnnotateInput): Promise<void>;
   /** The deployed-state records and per-application locks. */
   readonly records: DeployStateStore;
 }

@@ -1,4 +1,3 @@
-import * as k8s from '@kubernetes/client-node';
 import type { KubeClients } from '../config/clients';
 import { kubeCall } from '../errors/classify';
 import { listEvents } from './events';
@@ -41,26 +40,4 @@ export async function listAppPods(clients: KubeClients, input: ListAppPodsInput)
           limit: input.eventLimit,
         });
   return { pods, readyCount: pods.filter((p) => p.ready).length, events };
-}
-
-/** The field manager of the annotations written on pods (`annotatePod`). */
-const ANNOTATIONS_MANAGER = 'flink-deploy-annotations';
-const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-
-/** Input of {@link annotatePod}. */
-export interface AnnotatePodInput {
-  namespace: string;
-  name: string;
-  annotations: Record<string, string>;
-}
-
-/** Merge annotations into a Pod's (a JSON merge patch: the others stay). Idempotent; a missing Pod: K8S_NOT_FOUND. */
-export async function annotatePod(clients: KubeClients, input: AnnotatePodInput): Promise<void> {
-  const { namespace, name } = input;
-  await kubeCall({ verb: 'patch', resource: 'pods', namespace, name }, () =>
-    clients.core.patchNamespacedPod(
-      { name, namespace, body: { metadata: { annotations: input.annotations } }, fieldManager: ANNOTATIONS_MANAGER },
-      mergePatch,
-    ),
-  );
 }
