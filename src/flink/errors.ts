@@ -72,6 +72,24 @@ export class FlinkTransportError extends FlinkError {
   }
 }
 
+/** Longest "Caused by:" message quoted in an error's message. */
+const CAUSE_CHARS = 300;
+
+/**
+ * Flink's first error in one line: its first line and, when its stack trace goes on to "Caused by:" lines, the
+ * first and the root of them (where Flink says what went wrong: "The main method caused an error: …",
+ * "ClassNotFoundException: …"), each cut at CAUSE_CHARS.
+ */
+export function flinkErrorSummary(flinkErrors: readonly string[]): string {
+  const lines = (flinkErrors[0] ?? '').split('\n').map((line) => line.trim());
+  const first = lines[0] ?? '';
+  const causes = lines.filter((line) => line.startsWith('Caused by: ')).map((line) => line.slice(11));
+  const cut = (text: string) => (text.length > CAUSE_CHARS ? `${text.slice(0, CAUSE_CHARS)}…` : text);
+  const [outer, root] = [causes[0], causes[causes.length - 1]];
+  if (outer === undefined || root === undefined) return first;
+  return outer === root ? `${first} (caused by: ${cut(outer)})` : `${first} (caused by: ${cut(outer)} … ${cut(root)})`;
+}
+
 /** "Flink says no": Flink answered and refused. */
 export class FlinkApiError extends FlinkError {
   override readonly name = 'FlinkApiError';
@@ -93,7 +111,7 @@ export class FlinkApiError extends FlinkError {
     request: FlinkRequestInfo;
     message?: string;
   }) {
-    const first = input.flinkErrors[0]?.split('\n')[0] ?? '';
+    const first = flinkErrorSummary(input.flinkErrors);
     super(
       input.message ??
         `${input.request.method} ${input.request.url}: Flink answered ${input.status}${first ? `: ${first}` : ''}`,

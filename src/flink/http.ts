@@ -6,7 +6,7 @@
 import { causeChain, errorCode } from '../contract/errors';
 import { request, type Dispatcher, type FormData } from 'undici';
 import type { ErrorResponseDto } from './dto';
-import { FlinkApiError, FlinkErrorCode, FlinkTransportError, type FlinkRequestInfo } from './errors';
+import { FlinkApiError, FlinkErrorCode, FlinkTransportError, flinkErrorSummary, type FlinkRequestInfo } from './errors';
 
 /** Options every client call accepts. */
 export interface CallOptions {
@@ -170,7 +170,7 @@ export async function callFlink<T>(target: HttpTarget, call: HttpCall): Promise<
   }
 
   if (status >= 500) {
-    const first = flinkErrorsOf(text)[0]?.split('\n')[0] ?? '';
+    const first = flinkErrorSummary(flinkErrorsOf(text));
     throw new FlinkTransportError({
       code: FlinkErrorCode.ServerError,
       status,
