@@ -9,7 +9,7 @@ export interface ListAppPodsInput {
   namespace: string;
   /** Label selector of the application's pods (or one component's). */
   labelSelector: string;
-  /** At most this many Events, newest first. @default 20 */
+  /** At most this many Events, newest first; 0 reads none (one LIST fewer). @default 20 */
   eventLimit?: number;
 }
 
@@ -23,7 +23,7 @@ export interface AppPodsReport {
 
 /**
  * List the pods matching a selector and explain each one's readiness, with the recent Events
- * about them (two LISTs; no watch). A snapshot: call again to observe progress.
+ * about them (two LISTs, one without Events; no watch). A snapshot: call again to observe progress.
  */
 export async function listAppPods(clients: KubeClients, input: ListAppPodsInput): Promise<AppPodsReport> {
   const list = await kubeCall({ verb: 'list', resource: 'pods', namespace: input.namespace }, () =>
@@ -31,7 +31,7 @@ export async function listAppPods(clients: KubeClients, input: ListAppPodsInput)
   );
   const pods = list.items.map(explainPod).sort((a, b) => a.name.localeCompare(b.name));
   const events =
-    pods.length === 0
+    pods.length === 0 || input.eventLimit === 0
       ? []
       : await listEvents(clients, {
           namespace: input.namespace,
