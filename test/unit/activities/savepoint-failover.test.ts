@@ -173,38 +173,33 @@ describe('takeSavepoint, a trigger Flink FAILED', () => {
     expect(h.elapsedMs()).toBeLessThan(FAILOVER_LOOK_MS);
   });
 
+  /** A trigger Flink fails at once, the job RUNNING until poll `poll` (5 s apart) shows it RESTARTING. */
+  async function restartingAtPoll(poll: number, jobManagerConfig?: Record<string, string>) {
+    h = activityHarness({ msPerPoll: 5_000 });
+    if (jobManagerConfig) h.flink.jobManagerConfig = jobManagerConfig;
+    const job = h.flink.runJob(jobId, { timestamps: { RUNNING: 1 } });
+    h.flink.savepoints.failure = triggerFailure;
+    let shownAtMs = 0;
+    h.atPoll(poll, () => {
+      job.state = 'RESTARTING';
+      shownAtMs = h.elapsedMs();
+    });
+    return { failure: await failureOf(takeSavepoint()), shownAtMs };
+  }
+
   test('a TaskManager cut off from its JobManager: RESTARTING 45 s after the failed trigger, a failover', async () => {
     // Fault matrix upgrade-session-job/Savepointing/node-agent-restart (2026-12-03): the JobManager could not reach
     // the TaskManager, failed the trigger at once ("Trigger checkpoint failure.", RecipientUnreachable) and saw the
     // job RUNNING until the TaskManager registered again and the job failed over, 41 s later (a lost TaskManager
     // shows within Flink's heartbeat.timeout, 50 s by default). A 30 s look had refused it by then.
-    h = activityHarness({ msPerPoll: 5_000 });
-    const job = h.flink.runJob(jobId, { timestamps: { RUNNING: 1 } });
-    h.flink.savepoints.failure = triggerFailure;
-    let shownAtMs = 0;
-    h.atPoll(9, () => {
-      job.state = 'RESTARTING';
-      shownAtMs = h.elapsedMs();
-    });
-
-    const failure = await failureOf(takeSavepoint());
+    const { shownAtMs, failure } = await restartingAtPoll(9);
 
     expect(shownAtMs).toBeGreaterThanOrEqual(45_000);
     expect(savepointFailoverDetail(failure.details)).toMatchObject({ evidence: 'the job is RESTARTING' });
   });
 
   test("the look is the cluster's heartbeat.timeout and a margin: RESTARTING 100 s after, with 120 s", async () => {
-    h = activityHarness({ msPerPoll: 5_000 });
-    h.flink.jobManagerConfig = { 'heartbeat.timeout': '120 s' };
-    const job = h.flink.runJob(jobId, { timestamps: { RUNNING: 1 } });
-    h.flink.savepoints.failure = triggerFailure;
-    let shownAtMs = 0;
-    h.atPoll(20, () => {
-      job.state = 'RESTARTING';
-      shownAtMs = h.elapsedMs();
-    });
-
-    const failure = await failureOf(takeSavepoint());
+    const { shownAtMs, failure } = await restartingAtPoll(20, { 'heartbeat.timeout': '120 s' });
 
     expect(shownAtMs).toBeGreaterThanOrEqual(100_000);
     expect(savepointFailoverDetail(failure.details)).toMatchObject({ evidence: 'the job is RESTARTING' });
