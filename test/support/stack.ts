@@ -26,13 +26,4 @@ export const stack = {
   /** The node agent's pod and Service address ranges (FD_POD_CIDR, FD_SERVICE_CIDR in scripts/stack/env.sh). */
   podCidr: process.env.FD_POD_CIDR ?? '127.1.0.0/16',
   serviceCidr: process.env.FD_SERVICE_CIDR ?? '127.2.0.0/16',
-  /**
-   * Optional: the Apache operator's example manifests in `../shared` beside the checkout (CI puts it
-   * there) or FD_SHARED_DIR; test/unit/spec/conformance.test.ts runs them as an extra when present.
-   */
-  conformanceExamples: path.join(
-    process.env.FD_SHARED_DIR ?? path.resolve(root, '..', 'shared'),
-    'conformance',
-    'apache-operator-examples',
-  ),
 } as const;
