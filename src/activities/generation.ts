@@ -2,7 +2,8 @@
  * The activities of blue/green generations (src/k8s/render/generation.ts, docs/workflows.md):
  * wait for a generation's session cluster to be ready, submit the job to it (idempotent by our
  * job id), point `<app>-rest` at the live generation, and remove a generation. Each is
- * idempotent; each wait is bounded by a deadline the workflow passes (kept across retries).
+ * idempotent; each wait is bounded by a deadline the workflow passes (kept across retries, moved
+ * only by time nobody observed).
  */
 import { Context } from '@temporalio/activity';
 import { isFlinkError, type FlinkRestClient } from '../flink';
@@ -19,6 +20,7 @@ import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
+import { observed, observedDeadline } from './observed-deadline';
 import { activitySignal } from './poll';
 import { appPodSelector } from './deployment';
 import { awaitPodsGone } from './pods-gone';
@@ -68,8 +70,10 @@ export function clusterShortfall(input: {
 
 /**
  * Until generation `generation`'s JobManager answers REST with the TaskManagers and slots the job
- * needs registered and the job's jar listed; DeploymentUnhealthy at the deadline. Each heartbeat
- * carries `heartbeat` beside what the cluster still lacks (a caller's resume point).
+ * needs registered and the job's jar listed; DeploymentUnhealthy at the deadline, which counts
+ * observed time only (./observed-deadline.ts: a worker outage before or during the wait moves it).
+ * Each heartbeat carries `heartbeat` (a caller's resume point) beside what the cluster still lacks
+ * and the observation a retry resumes from.
  */
 export async function waitClusterReady(
   deps: ActivityDeps,
@@ -86,6 +90,7 @@ export async function waitClusterReady(
   return classified(`waiting for the cluster of ${where}`, async () => {
     const ctx = Context.current();
     const signal = activitySignal();
+    const deadline = observedDeadline(input.deadline, deps.config.pollIntervalMs);
     let last = 'JobManager REST not reachable yet';
     for (;;) {
       try {
@@ -106,8 +111,8 @@ export async function waitClusterReady(
         if (!isFlinkError(err)) throw err;
         last = `JobManager REST: ${err.message}`;
       }
-      ctx.heartbeat({ ...heartbeat, last });
-      if (Date.now() >= input.deadline)
+      ctx.heartbeat({ ...heartbeat, last, ...observed(deadline) });
+      if (Date.now() >= deadline)
         throw fail(
           FailureType.DeploymentUnhealthy,
           `the cluster of ${where} was not ready in time: ${last} (see \`kubectl get pods -n ${app.namespace} ` +

@@ -2,7 +2,7 @@
  * In-place rescale (issue 15): the TaskManager Deployment's replicas, the TaskManagers registering,
  * the adaptive scheduler's resource requirements, and the job running at the new parallelism. Each
  * is idempotent (server-side apply; the same requirements PUT again); each wait is bounded by a
- * deadline carried in its input.
+ * deadline carried in its input, which counts observed time only (./observed-deadline.ts).
  */
 import { FailureType } from '../contract/failures';
 import { rescaledRequirements } from '../flink';
@@ -10,6 +10,7 @@ import { renderApplication } from '../k8s/render';
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
+import { observed, observedDeadline } from './observed-deadline';
 import { activitySignal, pollUntil } from './poll';
 import type {
   AwaitParallelismInput,
@@ -52,9 +53,11 @@ export function rescaleActivities(deps: ActivityDeps): RescaleActivities {
 
     async awaitTaskManagerSlots(input: AwaitSlotsInput): Promise<void> {
       const { namespace, name } = input.app;
+      const deadline = observedDeadline(input.deadline, deps.config.pollIntervalMs);
       await pollUntil<void>({
         intervalMs: deps.config.pollIntervalMs,
-        deadline: input.deadline,
+        deadline,
+        heartbeatDetails: (seen) => ({ seen, ...observed(deadline) }),
         check: async () => {
           const overview = await classified(`reading the overview of ${namespace}/${name}`, async () =>
             (await deps.flinkFor(input.app)).overview({ signal: activitySignal() }),
@@ -95,9 +98,11 @@ export function rescaleActivities(deps: ActivityDeps): RescaleActivities {
 
     async awaitJobParallelism(input: AwaitParallelismInput): Promise<void> {
       const { namespace, name } = input.app;
+      const deadline = observedDeadline(input.deadline, deps.config.pollIntervalMs);
       await pollUntil<void>({
         intervalMs: deps.config.pollIntervalMs,
-        deadline: input.deadline,
+        deadline,
+        heartbeatDetails: (seen) => ({ seen, ...observed(deadline) }),
         check: async () => {
           const details = await classified(`reading job ${input.jobId} of ${namespace}/${name}`, async () =>
             (await deps.flinkFor(input.app)).jobDetails(input.jobId, { signal: activitySignal() }),

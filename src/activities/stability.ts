@@ -11,6 +11,7 @@ import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { appPodSelector } from './deployment';
 import { classified, fail } from './failures';
+import { observed, observedDeadline, type Observed } from './observed-deadline';
 import { activitySignal, pollUntil } from './poll';
 import { podsOfGeneration, rootCauseOf, wrongRestore } from './stability-rules';
 import type { AwaitStableInput, StableJob } from './types';
@@ -22,12 +23,8 @@ import type { AppSpec } from '../spec/types';
 const INTRA_LOOK_HEARTBEAT_MS = 5_000;
 
 /** The stability wait's heartbeat details: what a retry (e.g. after a worker restart) resumes from. */
-export interface StabilityProgress {
+export interface StabilityProgress extends Observed {
   seen: string;
-  /** Epoch ms of this observation. */
-  observedAt: number;
-  /** The deadline in force (the input's, extended by unobserved time). */
-  deadline: number;
   restartsSeen: number;
   runningSince?: number;
 }
@@ -68,17 +65,15 @@ export function stabilityActivities(deps: ActivityDeps) {
         const signal = activitySignal();
         const ctx = Context.current();
         const resumed = resumedStability(ctx.info.heartbeatDetails);
-        // The deadline counts observed time only: after a worker outage (a retry resuming from the
-        // last heartbeat) it moves by the time nobody observed, so a healthy version is never rolled
-        // back for the outage; the running window and the restarts seen carry over (Flink's timeline).
-        const unobservedMs = resumed ? Math.max(0, Date.now() - resumed.observedAt - deps.config.pollIntervalMs) : 0;
-        const deadline = (resumed?.deadline ?? input.deadline) + unobservedMs;
+        // The deadline counts observed time only (./observed-deadline.ts): after a worker outage it
+        // moves by the time nobody observed, so a healthy version is never rolled back for the
+        // outage; the running window and the restarts seen carry over (Flink's timeline).
+        const deadline = observedDeadline(input.deadline, deps.config.pollIntervalMs);
         let runningSince: number | undefined = resumed?.runningSince;
         let restartsSeen = resumed?.restartsSeen ?? 0;
         const progress = (seen: string): StabilityProgress => ({
           seen,
-          observedAt: Date.now(),
-          deadline,
+          ...observed(deadline),
           restartsSeen,
           ...(runningSince !== undefined ? { runningSince } : {}),
         });

@@ -41,7 +41,10 @@ export interface HarnessOptions {
   config?: Partial<ActivityConfig>;
   /** What Temporal says of a lock holder's run (unset: never asked). */
   runs?: RunLookup;
-  /** The activity's info, e.g. the heartbeat details a retry after a worker restart starts from. */
+  /**
+   * The activity's info, e.g. the heartbeat details a retry after a worker restart starts from, or a
+   * `scheduledTimestampMs` long before the first look (the worker was down). Default: scheduled now.
+   */
   info?: Partial<Info>;
   /** The Kubernetes and Flink of an earlier harness: the next attempt, on another worker, sees what it left. */
   shared?: Pick<ActivityHarness, 'kube' | 'flink'>;
@@ -72,7 +75,9 @@ export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
   const activities = createActivities(deps);
   // Failures are what these tests assert: the environment need not log them too.
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  const env = new MockActivityEnvironment(options.info, { logger: quiet });
+  // Scheduled now, as a worker's activity is (Temporal's mock says 1970): a test of an outage says otherwise.
+  const scheduledNow = { scheduledTimestampMs: start, currentAttemptScheduledTimestampMs: start };
+  const env = new MockActivityEnvironment({ ...scheduledNow, ...options.info }, { logger: quiet });
   const heartbeats: unknown[] = [];
   const scripted = new Map<number, (() => void)[]>();
   env.on('heartbeat', (details: unknown) => {

@@ -51,9 +51,12 @@ test('requirements 2 → 3 → 2 rescale the running job in place; an unmet boun
     flinkFor: () => Promise.resolve(client),
     config: { ...activityConfigOf(loadSettings({}, {})), pollIntervalMs: 200 },
   });
-  const env = new MockActivityEnvironment(undefined, {
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  });
+  // Each activity run scheduled as it starts, as a worker's is (a wait's deadline counts from there).
+  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const env = {
+    run: <I, O>(fn: (input: I) => Promise<O>, input: I): Promise<O> =>
+      new MockActivityEnvironment({ scheduledTimestampMs: Date.now() }, { logger: quiet }).run(fn, input),
+  };
   const jobId = cluster.jobId;
   const soon = () => Date.now() + 180_000;
   const setRequirements = (input: SetRequirementsInput) =>

@@ -89,8 +89,99 @@ test('startGeneration: not ready by the deadline: DeploymentUnhealthy, saying wh
   });
   expect(h.heartbeats.slice(-2)).toEqual([
     { applied: true },
-    { applied: true, last: expect.stringContaining('0 of 1') },
+    {
+      applied: true,
+      last: expect.stringContaining('0 of 1'),
+      observedAt: expect.any(Number),
+      deadline: expect.any(Number),
+    },
   ]);
+});
+
+/** The cluster lacks its TaskManager until the n-th heartbeat (the n-th look, counting the apply's). */
+function readyAtPoll(n: number) {
+  h.flink.session.jars = [jarId];
+  h.flink.session.taskManagers = 0;
+  h.flink.session.slots = 0;
+  h.atPoll(n, () => Object.assign(h.flink.session, { taskManagers: 1, slots: 2 }));
+}
+
+const looks = () => h.heartbeats.filter((b) => typeof (b as { last?: unknown }).last === 'string').length;
+
+test(
+  'startGeneration scheduled before a worker outage longer than the timeout: the deadline counts observed ' +
+    'time only, so it waits for the cluster (the matrix cell upgrade-blue-green/StartingCluster/worker-down-long)',
+  async () => {
+    // The workflow set a 300 s deadline and scheduled the step; the worker was down 310 s before it ran.
+    const now = Date.now();
+    h = await locked({ msPerPoll: 1_000, info: { scheduledTimestampMs: now - 310_000 } });
+    readyAtPoll(5);
+
+    const ready = await h.run(
+      'startGeneration',
+      start({ ready: { taskManagers: 1, slots: 2, jarId, deadline: now - 10_000 } }),
+    );
+
+    expect(ready).toEqual({ taskManagers: 1, slots: 2 });
+    expect(looks()).toBeGreaterThanOrEqual(2);
+    // Each look carries the moved deadline (~290 s from the first look), for a retry to resume from.
+    const moved = (h.heartbeats.at(-1) as { deadline: number }).deadline;
+    expect(moved).toBeGreaterThan(now + 280_000);
+    expect(moved).toBeLessThanOrEqual(now + 310_000); // the removal and apply before the first look count too
+  },
+);
+
+test(
+  'startGeneration scheduled just now with its deadline past: not ready at the first look, ' + 'DeploymentUnhealthy',
+  async () => {
+    h = await locked({ msPerPoll: 1_000 });
+    readyAtPoll(5);
+
+    const failed = h.run(
+      'startGeneration',
+      start({ ready: { taskManagers: 1, slots: 2, jarId, deadline: Date.now() - 1 } }),
+    );
+
+    await expect(failed).rejects.toMatchObject({ type: FailureType.DeploymentUnhealthy });
+    expect(looks()).toBe(1);
+  },
+);
+
+test(
+  'an outage moves the deadline by at most an hour: ' + 'a wait scheduled 3 h ago with a 5 min timeout fails',
+  async () => {
+    const now = Date.now();
+    h = await locked({ msPerPoll: 1_000, info: { scheduledTimestampMs: now - 3 * 3_600_000 } });
+    readyAtPoll(5);
+
+    const deadline = now - 3 * 3_600_000 + 300_000;
+    const failed = h.run('startGeneration', start({ ready: { taskManagers: 1, slots: 2, jarId, deadline } }));
+
+    await expect(failed).rejects.toMatchObject({ type: FailureType.DeploymentUnhealthy });
+    expect(looks()).toBe(1);
+    expect(h.heartbeats.at(-1)).toMatchObject({ deadline: deadline + 3_600_000 });
+  },
+);
+
+test('a retry resumes the deadline its last look carried, moved by the time since that look', async () => {
+  const now = Date.now();
+  const lastLook = { applied: true, last: '0 of 1 TaskManagers registered', observedAt: now - 400_000 };
+  // The look 400 s ago had 100 s left; the worker then died. Nothing the deadline counts happened since.
+  h = await locked({ msPerPoll: 1_000, info: { heartbeatDetails: { ...lastLook, deadline: now - 300_000 } } });
+  readyAtPoll(3);
+  await h.run('applyApplication', { spec, generation: 2, jobId });
+
+  await expect(h.run('startGeneration', start())).resolves.toEqual({ taskManagers: 1, slots: 2 });
+  expect((h.heartbeats.at(-1) as { deadline: number }).deadline).toBeGreaterThan(now + 90_000);
+  await h.close();
+
+  // The same look 5 s ago (no outage): its deadline holds, and it is past.
+  h = await locked({
+    msPerPoll: 1_000,
+    info: { heartbeatDetails: { ...lastLook, observedAt: now - 5_000, deadline: now - 300_000 } },
+  });
+  readyAtPoll(3);
+  await expect(h.run('startGeneration', start())).rejects.toMatchObject({ type: FailureType.DeploymentUnhealthy });
 });
 
 test('startGeneration without the lock: LockLost, nothing deleted or applied', async () => {

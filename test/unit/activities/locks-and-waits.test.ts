@@ -2,7 +2,8 @@
  * Issue 11 items 8, 10 and 11 on the real activities (in-memory Kubernetes, mock Flink): the lock
  * of a closed holder run is released by the next operation, checked by workflow id AND run id;
  * waits resumed after a worker restart keep their bound (pods stuck Terminating) and count only
- * observed time (the stability deadline); a worker shutdown is a retryable failure.
+ * observed time (the stability deadline, also when the outage came before the first look; the rescale
+ * waits); a worker shutdown is a retryable failure.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../../src/contract/failures';
@@ -129,6 +130,49 @@ test(
     h = activityHarness({ msPerPoll: 5_000 });
     h.flink.runJob(jobId, { completedCheckpoints: 3 });
     expect((await refusal(h.run('awaitJobStable', input))).type).toBe(FailureType.NotStable);
+  },
+);
+
+test(
+  'the stability wait scheduled before a worker outage longer than the timeout (no look yet) counts from its ' +
+    'first look: the healthy job is stable, not rolled back',
+  async () => {
+    const now = Date.now();
+    // The workflow set a 300 s deadline and scheduled the wait; the worker was down 310 s before it ran.
+    const input = {
+      app,
+      jobId,
+      stability: { windowSeconds: 30, requireCheckpoint: false, timeoutSeconds: 300 },
+      deadline: now - 10_000,
+    };
+    h = activityHarness({ msPerPoll: 5_000, info: { scheduledTimestampMs: now - 310_000 } });
+    h.flink.runJob(jobId, { completedCheckpoints: 3 });
+
+    await expect(h.run('awaitJobStable', input)).resolves.toEqual({ completedCheckpoints: 3, restoredFrom: undefined });
+    expect(h.heartbeats.length).toBeGreaterThanOrEqual(6); // it watched the 30 s window, 5 s a look
+  },
+);
+
+test(
+  'the rescale waits count observed time only too: ' + 'TaskManagers registering after an outage are waited for',
+  async () => {
+    const now = Date.now();
+    const slots = { app, taskManagers: 2, slots: 4, deadline: now - 10_000 };
+    const registerAtLook = (n: number) => {
+      Object.assign(h.flink.session, { taskManagers: 1, slots: 2 });
+      h.atPoll(n, () => Object.assign(h.flink.session, { taskManagers: 2, slots: 4 }));
+    };
+    h = activityHarness({ msPerPoll: 1_000, info: { scheduledTimestampMs: now - 310_000 } });
+    registerAtLook(3);
+    await expect(h.run('awaitTaskManagerSlots', slots)).resolves.toBeUndefined();
+    expect(h.heartbeats.at(-1)).toMatchObject({ seen: '1 TaskManager(s), 2 slot(s)', observedAt: expect.any(Number) });
+    await h.close();
+
+    // Scheduled just now, its deadline past: one look, then WaitTimedOut (the rescale falls back to an upgrade).
+    h = activityHarness({ msPerPoll: 1_000 });
+    registerAtLook(3);
+    expect(await refusal(h.run('awaitTaskManagerSlots', slots))).toMatchObject({ type: FailureType.WaitTimedOut });
+    expect(h.heartbeats).toHaveLength(1);
   },
 );
 
