@@ -9,7 +9,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { RunLookup } from '../../src/contract/run-state';
 import { activityConfigOf, createActivities, type ActivityConfig, type ActivityDeps } from '../../src/activities';
 import { loadSettings } from '../../src/config/settings';
-import type { FlinkDeployActivities } from '../../src/activities/types';
+import type { FlinkDeployActivities as Activities } from '../../src/activities/types';
+import type { RescaleActivities } from '../../src/activities/rescale-types';
+
+/** Every activity the worker registers (createActivities). */
+type FlinkDeployActivities = Activities & RescaleActivities;
 import { InMemoryKube } from './in-memory-kube';
 import { MockFlink } from './mock-flink';
 
