@@ -31,3 +31,8 @@ export function followHint(app: AppRef): string {
 export function cancelHint(app: AppRef): string {
   return `flink-deploy cancel ${app.name} -n ${app.namespace}`;
 }
+
+/** `flink-deploy status <app> -n <ns>`: what runs, and the command that leads on. */
+export function statusHint(app: AppRef): string {
+  return `flink-deploy status ${app.name} -n ${app.namespace}`;
+}

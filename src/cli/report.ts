@@ -1,9 +1,10 @@
 /** Prints how a started or followed operation ended, for people (stderr) and machines (stdout). */
 import type { NoteJson } from './notes-view';
 import type { AppRef } from '../contract/app';
+import { FailureType } from '../contract/failures';
 import { ExitCode } from './exit-codes';
 import type { FollowEnd } from './follow-operation';
-import { cancelHint, followHint } from './links';
+import { cancelHint, followHint, statusHint } from './links';
 import type { Output } from './output';
 import { formatDuration } from '../config/durations';
 import { WaitEnd } from './waiting';
@@ -69,6 +70,15 @@ export function operationJson(run: RunRef, end: FollowEnd | undefined): Operatio
   };
 }
 
+/** After an operation that did not succeed, the way on: there is always one (docs/recovery.md). */
+function nextLine(end: FollowEnd, app: AppRef): string | undefined {
+  if (end.exitCode === ExitCode.Success) return undefined;
+  if (end.exitCode === ExitCode.RolledBack)
+    return `  next: fix the manifest and apply it again (the last stable spec runs; ${statusHint(app)} shows it)`;
+  if (end.failure?.type === FailureType.NothingToDo) return `  next: ${statusHint(app)} shows what is deployed`;
+  return `  next: ${statusHint(app)} names the command that leads on (docs/recovery.md)`;
+}
+
 function closedLine(end: FollowEnd): string {
   const result = end.result;
   const operation = result?.operation ?? end.progress?.operation ?? 'operation';
@@ -123,6 +133,8 @@ export function reportEnd(input: {
   } else {
     output.say(closedLine(end));
     output.say(`  ${run.url}`);
+    const next = nextLine(end, run.app);
+    if (next) output.say(next);
   }
   output.data(withNotes(operationJson(run, end), input.notes), () => '');
 }

@@ -1,0 +1,54 @@
+/** How an operation that did not succeed ends on the terminal: with the command that leads on. */
+import { ExitCode } from '../../../src/cli/exit-codes';
+import { Output } from '../../../src/cli/output';
+import { reportEnd, type RunRef } from '../../../src/cli/report';
+import { FailureType } from '../../../src/contract/failures';
+import { memoryIo } from './memory-io';
+
+const run: RunRef = {
+  app: { namespace: 'payments', name: 'orders' },
+  workflowId: 'flink-deploy/payments/orders',
+  url: 'http://ui/w',
+};
+
+function printed(end: Parameters<typeof reportEnd>[0]['end']): string[] {
+  const io = memoryIo();
+  reportEnd({ output: new Output(io), run, end });
+  return io.err().trimEnd().split('\n');
+}
+
+test('a failure names `status`, which names the next command', () => {
+  const lines = printed({
+    status: 'failed',
+    exitCode: ExitCode.OperationFailed,
+    failure: { type: FailureType.SavepointFailed, message: 'the savepoint failed' },
+  });
+  expect(lines).toEqual([
+    '✘ operation failed [SavepointFailed]: the savepoint failed',
+    '  http://ui/w',
+    '  next: flink-deploy status orders -n payments names the command that leads on (docs/recovery.md)',
+  ]);
+});
+
+test('nothing to do: status shows what is deployed', () => {
+  const lines = printed({
+    status: 'failed',
+    exitCode: ExitCode.OperationFailed,
+    failure: { type: FailureType.NothingToDo, message: 'payments/orders is not suspended (status none)' },
+  });
+  expect(lines.at(-1)).toBe('  next: flink-deploy status orders -n payments shows what is deployed');
+});
+
+test('a rollback says to fix the manifest; a success adds nothing', () => {
+  expect(
+    printed({
+      status: 'failed',
+      exitCode: ExitCode.RolledBack,
+      failure: { type: FailureType.UpgradeRolledBack, message: 'not stable' },
+    }).at(-1),
+  ).toMatch(/^ {2}next: fix the manifest and apply it again/);
+  expect(printed({ status: 'completed', exitCode: ExitCode.Success })).toEqual([
+    '✔ operation succeeded: ',
+    '  http://ui/w',
+  ]);
+});
