@@ -22,6 +22,8 @@ export const Operations = [
   'rollback-auto-blue-green',
   /** A FlinkSessionJob upgraded with a savepoint on its session cluster (issue 16). */
   'upgrade-session-job',
+  /** A session cluster upgraded with `upgrade.jobs: carry-over`: its job suspended, the cluster rolled out, resumed. */
+  'upgrade-session-cluster',
 ] as const;
 export type OperationName = (typeof Operations)[number];
 
@@ -84,6 +86,16 @@ export const InjectionPoints: Record<OperationName, readonly string[]> = {
   // A session job (issue 16): its jar staged in the pre-flight, the job stopped with a savepoint (the stop goes to
   // `<job>-rest`, a Service to the cluster's JobManager), then its Service applied and the job submitted by REST.
   'upgrade-session-job': ['Locking', 'Planning', 'Savepointing', 'Submitting', 'WaitingForStable', AfterStopTrigger],
+  // The cluster's workflow: Savepointing (a child suspend of its job), Deploying (the cluster's objects; the child
+  // resume enters a second Deploying after StartingCluster), StartingCluster (the JobManager, TaskManagers, slots).
+  'upgrade-session-cluster': [
+    'Locking',
+    'Savepointing',
+    'Deploying',
+    'StartingCluster',
+    AfterStopTrigger,
+    BetweenApplyObjects,
+  ],
 };
 
 /** The faults (test/faults/matrix/faults.ts injects them). */

@@ -45,6 +45,7 @@ export function continuityInvariant(o: ContinuityInput): InvariantResult {
   const kind = o.kind;
   if (kind === 'none') return inv(true, 'nothing runs afterwards');
   if (o.outcome === 'rolled-back') return rolledBackContinuity(o);
+  if (kind === 'steady') return steadyContinuity(o);
   const sameDir = before === after;
   const lastOld = sameDir ? (mark ? lastCounts(before, mark) : new Map<number, number>()) : lastCounts(before);
   const next = sameDir ? countsByKey(before, mark) : countsByKey(after);
@@ -88,6 +89,28 @@ export function continuityInvariant(o: ContinuityInput): InvariantResult {
  * the state an earlier recovery restored (a later checkpoint holds newer state). Never a gap forward.
  */
 function rolledBackContinuity(o: ContinuityInput): InvariantResult {
+  const { ok, rule, describe } = risesByOne(o);
+  return inv(ok, `rolled back (${rule}), ${o.run.before} from the operation's start: ${describe}`);
+}
+
+/**
+ * Carried over (a session cluster's upgrade: its job stopped with a savepoint, resumed from it on the new
+ * cluster, writing on in the same folder): from the operation's start every key's counts rise by exactly 1 a line,
+ * as for a rollback, and every key has counts written after the operation ended (the resumed job's).
+ */
+function steadyContinuity(o: ContinuityInput): InvariantResult {
+  const { ok, rule, describe } = risesByOne(o);
+  const after = countsByKey(o.run.before, o.run.mark);
+  const silent = Array.from({ length: counterKeys }, (_, key) => key).filter((key) => !after.get(key)?.length);
+  const since = silent.length ? `; no counts after the operation of keys ${silent.join(', ')}` : '';
+  return inv(
+    ok && !!o.run.mark && silent.length === 0,
+    `steady (${rule}), ${o.run.before} from the operation's start: ${describe}${o.run.mark ? since : '; no end mark'}`,
+  );
+}
+
+/** From the operation's start, every key's counts in the first folder rise by 1 a line (`rolledBackContinuity`). */
+function risesByOne(o: ContinuityInput): { ok: boolean; rule: string; describe: string } {
   const replays = replaysFromCheckpoint(o.fault);
   const next = countsByKey(o.run.before, o.run.startMark);
   const atStart = o.run.startMark ? lastCounts(o.run.before, o.run.startMark) : new Map<number, number>();
@@ -118,5 +141,5 @@ function rolledBackContinuity(o: ContinuityInput): InvariantResult {
     )
     .join('; ');
   const rule = replays ? 'a replay from a checkpoint allowed (JobManager deleted)' : 'exact';
-  return inv(ok, `rolled back (${rule}), ${o.run.before} from the operation's start: ${describe}`);
+  return { ok, rule, describe };
 }

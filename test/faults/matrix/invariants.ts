@@ -198,11 +198,15 @@ export async function savepointInvariants(o: RunOutcome, workflowId: string | un
   return out;
 }
 
-/** The lock is released, and the next operation on the application runs. */
+/** The lock is released (a session job's and its cluster's), and the next operation on the application runs. */
 export async function lockInvariant(o: RunOutcome): Promise<InvariantResult> {
   const { env, app } = o.run;
   const record = await readRecord(env.namespace, app);
-  const held = record.operation ? `held by ${JSON.stringify(record.operation).slice(0, 200)}` : 'released';
+  const cluster = o.scenario.sessionCluster?.(o.run);
+  const clusterLock = cluster ? (await readRecord(env.namespace, cluster)).operation : undefined;
+  const held =
+    (record.operation ? `held by ${JSON.stringify(record.operation).slice(0, 200)}` : 'released') +
+    (clusterLock ? `; cluster ${cluster}'s held by ${JSON.stringify(clusterLock).slice(0, 200)}` : '');
   const next =
     o.scenario.end === 'running'
       ? await env.cli(['savepoint', app, '-n', env.namespace, '--wait', '--timeout', '3m', '--output', 'json'])
@@ -210,7 +214,7 @@ export async function lockInvariant(o: RunOutcome): Promise<InvariantResult> {
   const doc = cliDocument(next);
   return inv(
     'lock-released-next-runs',
-    !record.operation && next.code === 0,
+    !record.operation && !clusterLock && next.code === 0,
     `lock ${held}; next operation (${o.scenario.end === 'running' ? 'savepoint' : 'apply'}) ` +
       `exit ${next.code} ${doc.outcome ?? ''}`,
   );

@@ -23,9 +23,11 @@ export const stability = { windowSeconds: 5, timeoutSeconds: 300 } as const;
  * - `checkpoint`: restored from a checkpoint: first new count ≤ last before + 1, and never started over;
  * - `fresh`: stateless by design: every key's first new count is 1;
  * - `continues`: the job kept its state: no key starts over after the mark;
- * - `none`: nothing runs afterwards (suspend).
+ * - `none`: nothing runs afterwards (suspend);
+ * - `steady`: the job goes on in its folder across the operation (stopped with a savepoint, restored from it):
+ *   from the operation's start every count rises by 1 a line, and every key has counts after it ended.
  */
-export type Continuity = 'exact' | 'checkpoint' | 'fresh' | 'continues' | 'none';
+export type Continuity = 'exact' | 'checkpoint' | 'fresh' | 'continues' | 'none' | 'steady';
 
 export interface RunContext {
   env: MatrixEnv;
@@ -137,6 +139,38 @@ const upgradeSessionJob: OperationScenario = {
   continuity: 'exact',
   restores: true,
   workflowId: opId,
+  sessionCluster: (run) => sessionClusterOf(run.app),
+};
+
+/**
+ * A session cluster upgraded (its TaskManagers' memory) with `upgrade.jobs: carry-over` (issue 16): the
+ * session job's set-up above on a cluster that carries its jobs; the cluster's workflow suspends the job (a child
+ * workflow, stop-with-savepoint), rolls the cluster out, and resumes the job from that savepoint, in its folder.
+ */
+const upgradeSessionCluster: OperationScenario = {
+  setup: async (run) => {
+    await must('session cluster', apply(run, sessionClusterManifest(run.env, run.app, stability, { carryOver: true })));
+    await must(
+      'first submit',
+      apply(run, sessionJobManifest(run.env, run.app, { output: run.before, parallelism: 1 })),
+    );
+    await newCountsOfEveryKey(run.before);
+    run.jobIdBefore = (await readRecord(run.env.namespace, run.app)).jobId ?? undefined;
+  },
+  act: async (run) => {
+    const bigger = sessionClusterManifest(run.env, run.app, stability, { carryOver: true, taskManagerMemory: '1600m' });
+    const result = await apply(run, bigger);
+    // The resumed job's first counts: the continuity invariant asks for them after this mark.
+    run.mark = markOutput(run.before);
+    if (result.code === 0) await newCountsOfEveryKey(run.before, { since: run.mark, lines: 1 }).catch(() => undefined);
+    return result;
+  },
+  accepted: ['succeeded'],
+  newOutput: false,
+  end: 'running',
+  continuity: 'steady',
+  restores: true,
+  workflowId: (run) => operationWorkflowId({ namespace: run.env.namespace, name: sessionClusterOf(run.app) }),
   sessionCluster: (run) => sessionClusterOf(run.app),
 };
 
@@ -279,6 +313,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     workflowId: opId,
   },
   'upgrade-session-job': upgradeSessionJob,
+  'upgrade-session-cluster': upgradeSessionCluster,
 };
 
 /**

@@ -33,8 +33,10 @@ export function sessionClusterManifest(
   env: MatrixEnv,
   app: string,
   stability: { windowSeconds: number; timeoutSeconds: number },
+  opts: { carryOver?: boolean; taskManagerMemory?: string } = {},
 ): string {
   const dir = path.join(env.dir, app);
+  const upgrade = opts.carryOver ? `\n    upgrade:\n      jobs: carry-over` : '';
   return write(
     env,
     app,
@@ -53,7 +55,7 @@ spec:
     execution.checkpointing.savepoint-dir: file://${path.join(dir, 'savepoints')}
     execution.checkpointing.dir: file://${path.join(dir, 'checkpoints')}
     high-availability.type: kubernetes
-  flinkDeploy:
+  flinkDeploy:${upgrade}
     stability:
       windowSeconds: ${stability.windowSeconds}
       timeoutSeconds: ${stability.timeoutSeconds}
@@ -61,7 +63,7 @@ spec:
     resource: {memory: 768m, cpu: 0.5}
   taskManager:
     replicas: 1
-    resource: {memory: 1536m, cpu: 0.5}
+    resource: {memory: ${opts.taskManagerMemory ?? '1536m'}, cpu: 0.5}
 `,
   );
 }

@@ -106,3 +106,48 @@ test('under jobmanager-delete a gap (counts lost) or a key with no new counts fa
   expect(silent.ok).toBe(false);
   expect(silent.evidence).toContain('key 3: - … -, 0 breaks');
 });
+
+/**
+ * `steady` (upgrade-session-cluster: the job stopped with a savepoint, resumed on the new cluster, in its folder):
+ * every count from the start rises by 1, and every key has counts after the operation's end mark.
+ */
+function carriedOver(during: (key: number) => number[], after: (key: number) => number[]) {
+  const run = written(during);
+  const mark = markOutput(dir);
+  for (let k = 0; k < counterKeys; k++) appendFileSync(path.join(dir, 'counts-1.txt'), lines(after(k), k));
+  return (fault: FaultName) =>
+    continuityInvariant({ kind: continuityUnder('steady', fault), outcome: 'succeeded', fault, run: { ...run, mark } });
+}
+
+test('steady: the resumed job continues every key by 1 after the end mark', () => {
+  const result = carriedOver(
+    () => range(41, 60),
+    () => range(61, 70),
+  )('worker-sigkill');
+  expect(result).toMatchObject({ name: 'continuity', ok: true });
+  expect(result.evidence).toContain('steady (exact)');
+});
+
+test('steady: a count lost or repeated across the resume fails', () => {
+  expect(
+    carriedOver(
+      () => range(41, 60),
+      () => range(63, 70),
+    )('worker-sigkill').ok,
+  ).toBe(false);
+  const again = carriedOver(
+    () => range(41, 60),
+    (k) => (k === 3 ? range(55, 70) : range(61, 70)),
+  )('worker-sigkill');
+  expect(again.ok).toBe(false);
+  expect(again.evidence).toContain('key 3: 41 … 70, 1 breaks (60 → 55)');
+});
+
+test('steady: a key with no counts after the operation (the job not resumed) fails', () => {
+  const result = carriedOver(
+    () => range(41, 60),
+    (k) => (k === 1 ? [] : range(61, 70)),
+  )('worker-sigkill');
+  expect(result.ok).toBe(false);
+  expect(result.evidence).toContain('no counts after the operation of keys 1');
+});
