@@ -147,16 +147,20 @@ export function twoJobsInvariant(seen: TwoJobsSeen): InvariantResult {
  * recorded retry replaced it after Flink failed it in a failover), and every savepoint folder on disk is a
  * recorded, undisposed entry (no orphan).
  */
-export async function savepointInvariants(o: RunOutcome, workflowId: string | undefined): Promise<InvariantResult[]> {
+export async function savepointInvariants(
+  o: RunOutcome,
+  workflowId: string | undefined,
+  runsSince?: Date,
+): Promise<InvariantResult[]> {
   const { env, app } = o.run;
   const record = await readRecord(env.namespace, app);
   const out: InvariantResult[] = [];
   const triggerIds = record.savepoints.map((s) => s.triggerId).filter((t): t is string => !!t);
   const duplicates = triggerIds.filter((t, i) => triggerIds.indexOf(t) !== i);
-  let ids: TriggerIds = { scheduled: [], superseded: [], unannounced: [] };
-  if (workflowId) {
-    const events = (await o.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-    ids = triggerIdsOf(
+  const ids: TriggerIds = { scheduled: [], superseded: [], unannounced: [] };
+  for (const runId of workflowId ? await runsOf(o.client, workflowId, runsSince) : []) {
+    const events = (await o.client.workflow.getHandle(workflowId!, runId).fetchHistory()).events ?? [];
+    const ofRun = triggerIdsOf(
       events
         .map((e) => e.activityTaskScheduledEventAttributes)
         .filter((a) => ['beginOperation', 'updateRecord', 'takeSavepoint'].includes(a?.activityType?.name ?? ''))
@@ -165,6 +169,9 @@ export async function savepointInvariants(o: RunOutcome, workflowId: string | un
           input: defaultPayloadConverter.fromPayload<unknown>(a!.input!.payloads![0]!),
         })),
     );
+    ids.scheduled.push(...ofRun.scheduled);
+    ids.superseded.push(...ofRun.superseded);
+    ids.unannounced.push(...ofRun.unannounced);
   }
   const { scheduled, superseded, unannounced } = ids;
   // A trigger Flink failed in a failover, replaced by a recorded new one (savepoint-retry), took no savepoint.
@@ -196,6 +203,18 @@ export async function savepointInvariants(o: RunOutcome, workflowId: string | un
     ),
   );
   return out;
+}
+
+/**
+ * The runs of `workflowId` to read: its latest (undefined: `since` not given), or every run started since `since`
+ * (a session cluster's upgrade suspends and resumes its job in child runs under the job's workflow id).
+ */
+async function runsOf(client: Client, workflowId: string, since: Date | undefined): Promise<(string | undefined)[]> {
+  if (!since) return [undefined];
+  const runs: string[] = [];
+  const query = `WorkflowId = '${workflowId}' AND StartTime >= '${since.toISOString()}'`;
+  for await (const run of client.workflow.list({ query })) runs.push(run.runId);
+  return runs;
 }
 
 /** The lock is released (a session job's and its cluster's), and the next operation on the application runs. */

@@ -65,6 +65,11 @@ export interface OperationScenario {
    * the end state and the JobManager faults look at, and what the harness removes after the run.
    */
   sessionCluster?(run: RunContext): string;
+  /**
+   * The workflow whose runs since the operation's start take the savepoints, when not `workflowId`'s latest run
+   * (a session cluster's upgrade: its job's child suspend).
+   */
+  savepointsTakenBy?(run: RunContext): string;
 }
 
 /** The adaptive scheduler without its cool-down between rescales (rescale-in-place). */
@@ -172,6 +177,7 @@ const upgradeSessionCluster: OperationScenario = {
   restores: true,
   workflowId: (run) => operationWorkflowId({ namespace: run.env.namespace, name: sessionClusterOf(run.app) }),
   sessionCluster: (run) => sessionClusterOf(run.app),
+  savepointsTakenBy: opId,
 };
 
 export const scenarios: Record<OperationName, OperationScenario> = {

@@ -100,6 +100,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
   try {
     if (setUp) await scenario.setup(run);
     run.startMark = markOutput(run.before);
+    const actStarted = new Date();
     // A session job has no JobManager of its own: its cluster's, which runs no other job in the cell.
     const jobManagersOf = scenario.sessionCluster?.(run) ?? run.app;
     const watcher = watchForTwoJobs(env.namespace, jobManagersOf);
@@ -137,7 +138,12 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     result.invariants.push(...(await endStateInvariants(outcome)));
     result.invariants.push(continuityInvariant(outcome));
     result.invariants.push(twoJobsInvariant(seen));
-    result.invariants.push(...(await savepointInvariants(outcome, scenario.workflowId(run))));
+    const takenBy = scenario.savepointsTakenBy?.(run);
+    result.invariants.push(
+      ...(await (takenBy
+        ? savepointInvariants(outcome, takenBy, actStarted)
+        : savepointInvariants(outcome, scenario.workflowId(run)))),
+    );
     result.invariants.push(await lockInvariant(outcome));
     result.passed = result.invariants.every((i) => i.ok);
   } catch (err) {
