@@ -23,6 +23,7 @@ import { continuityUnder } from './continuity';
 import type { MatrixEnv } from './matrix-env';
 import { scenarios, stability, type RunContext } from './operations';
 import { faultLanded, type RunResult } from './results';
+import { outcomeOrThrow, settle } from './settled';
 
 /** Outcomes right for the fault: a worker away longer than the stability timeout may also end the rollout. */
 export function acceptedOutcomes(cell: Cell): string[] {
@@ -41,25 +42,6 @@ export interface CellRun {
   commit: string;
   /** False: the application is already in the operation's starting state. */
   setUp: boolean;
-}
-
-/** A promise's outcome as a value. */
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-/** The operation's CLI result, or the run's error: the injection's first (it came first), the operation's after it. */
-export function outcomeOrThrow<T>(injected: Settled<unknown>, acted: Settled<T>): T {
-  const message = (s: { error: unknown }) => (s.error instanceof Error ? s.error.message : String(s.error));
-  if (!injected.ok && !acted.ok) throw new Error(`${message(injected)}; the operation too: ${message(acted)}`);
-  if (!injected.ok) throw injected.error;
-  if (!acted.ok) throw acted.error;
-  return acted.value;
 }
 
 /** Reaches the cell's point, injects its fault there and lets the held answer go; notes both in `result`. */

@@ -6,8 +6,9 @@
 import { classifyKubeError, KubeApiError, KubeErrorCode, KubeErrorKind } from '../../../src/k8s';
 import type { CliResult } from '../../support/e2e';
 import type { MatrixEnv } from '../../faults/matrix/matrix-env';
-import { deleteSchedule, despiteApiServerAway, type RunContext } from '../../faults/matrix/operations';
-import { outcomeOrThrow } from '../../faults/matrix/run-cell';
+import { deleteSchedule, despiteApiServerAway } from '../../faults/matrix/harness-reads';
+import type { RunContext } from '../../faults/matrix/operations';
+import { outcomeOrThrow } from '../../faults/matrix/settled';
 
 const request = { verb: 'get', resource: 'configmaps', namespace: 'ns', name: 'app-deploy-state' };
 const refused = () =>
