@@ -100,7 +100,7 @@ function closedLine(end: FollowEnd): string {
       );
     default:
       return (
-        `✘ ${operation} ${end.status}${end.failure?.type ? ` [${end.failure.type}]` : ''}: ` +
+        `✘ ${operation} ${result?.outcome ?? end.status}${end.failure?.type ? ` [${end.failure.type}]` : ''}: ` +
         `${end.failure?.message ?? result?.message ?? ''}${tail}`
       );
   }

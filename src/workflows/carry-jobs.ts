@@ -20,6 +20,12 @@ import { applicationFailureOf, type OperationContext } from './operation';
 /** `patched()` id: a session cluster's upgrade carries its session jobs over when its spec says so. */
 export const CarryJobsPatch = 'session-cluster-carry-jobs';
 
+/**
+ * `patched()` id: an upgrade that carried its jobs over but could not resume one ends `failed` (exit 1: the cluster
+ * is upgraded and recorded, the job is suspended with its savepoint, the message names the command), not `succeeded`.
+ */
+export const CarryJobsNotResumedPatch = 'session-cluster-carry-jobs-not-resumed';
+
 type Child = 'suspend' | 'resume';
 
 /** One child operation on a session job, under its own workflow id (so its lock and history are its own). */
@@ -53,11 +59,17 @@ async function onEach(ctx: OperationContext, jobs: AppRef[], workflow: Child) {
 
 const names = (jobs: AppRef[]) => jobs.map((j) => j.name).join(', ');
 
+/** What carrying the jobs over did: the words for the result, and the jobs that did not resume. */
+export interface CarriedOver {
+  words: string;
+  notResumed: string[];
+}
+
 /**
  * Suspends the session jobs running on the cluster, runs `rollout` (the cluster's own steps: the
- * refusal of jobs not ours, the redeploy), resumes them; returns the words for the result.
+ * refusal of jobs not ours, the redeploy), resumes them.
  */
-export async function carryJobsOver(ctx: OperationContext, rollout: () => Promise<void>): Promise<string> {
+export async function carryJobsOver(ctx: OperationContext, rollout: () => Promise<void>): Promise<CarriedOver> {
   const { namespace, name } = ctx.app;
   const jobs = await sessionJob.sessionJobsOnCluster({ cluster: ctx.app });
   if (jobs.length > 0) {
@@ -94,11 +106,14 @@ export async function carryJobsOver(ctx: OperationContext, rollout: () => Promis
         `savepoints: resume each once the cluster runs (flink-deploy resume <job> -n ${namespace})`,
     });
   }
-  if (!suspended.done.length) return '';
+  if (!suspended.done.length) return { words: '', notResumed: [] };
   await ctx.enterPhase(Phase.Deploying, `resuming the session jobs from their savepoints: ${names(suspended.done)}`);
   const resumed = await onEach(ctx, suspended.done, 'resume');
   const failed = resumed.failed.length
     ? `; NOT resumed (run flink-deploy resume <job> -n ${namespace}): ${resumed.failed.join('; ')}`
     : '';
-  return `; session jobs carried over (suspended with a savepoint, resumed from it): ${names(resumed.done)}${failed}`;
+  return {
+    words: `; session jobs carried over (suspended with a savepoint, resumed from it): ${names(resumed.done)}${failed}`,
+    notResumed: suspended.done.filter((job) => !resumed.done.includes(job)).map((job) => job.name),
+  };
 }

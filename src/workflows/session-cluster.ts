@@ -17,7 +17,7 @@ import { Phase } from '../contract/phases';
 import { Operation, Outcome } from '../contract/operations';
 import type { BodyResult, OperationContext } from './operation';
 import { ingressBody } from './ingress';
-import { carryJobsOver, CarryJobsPatch } from './carry-jobs';
+import { carryJobsOver, CarryJobsNotResumedPatch, CarryJobsPatch, type CarriedOver } from './carry-jobs';
 import { busyRefusal, kindChangeRefusal, sessionClusterStep, type BusyAction } from './decisions/session-cluster';
 
 /** `patched()` id: a session cluster spec takes the session cluster path (apply, suspend, resume, delete). */
@@ -131,11 +131,16 @@ export async function sessionClusterApplyBody(
         await rolloutCluster(ctx, spec, generation);
       };
       // The session jobs carried over (suspended, the cluster rolled out, resumed), when the spec says so.
-      let carried = '';
+      let carried: CarriedOver = { words: '', notResumed: [] };
       if (state.status === 'running' && spec.carryJobsOnUpgrade && patched(CarryJobsPatch))
         carried = await carryJobsOver(ctx, redeploy);
       else await redeploy();
-      return deployed(ctx, Operation.Upgrade, spec, generation, `upgraded (${change.summary})`, carried);
+      const done = deployed(ctx, Operation.Upgrade, spec, generation, `upgraded (${change.summary})`, carried.words);
+      // The cluster is upgraded (recorded as such), but a job is left suspended: the command did not do all it was
+      // asked, so it ends failed (exit 1), its message naming the job and the command that resumes it.
+      if (carried.notResumed.length > 0 && patched(CarryJobsNotResumedPatch))
+        return { ...done, result: { ...done.result, outcome: Outcome.Failed } };
+      return done;
     }
     case 'none':
     default:

@@ -36,11 +36,14 @@ export interface WorkflowTestKit {
   teardown(): Promise<void>;
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-export async function createWorkflowTestKit(): Promise<WorkflowTestKit> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: undefined });
-  const workflowBundle = await bundle;
+/** `workflowsPath`: another workflows module (e.g. ours with some workflows stood in for), bundled once too. */
+export async function createWorkflowTestKit(
+  workflowsPath = require.resolve('../../src/workflows'),
+): Promise<WorkflowTestKit> {
+  if (!bundles.has(workflowsPath)) bundles.set(workflowsPath, bundleWorkflowCode({ workflowsPath, logger: undefined }));
+  const workflowBundle = await bundles.get(workflowsPath)!;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: stack.temporalTestServer } },
   });

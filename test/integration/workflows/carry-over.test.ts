@@ -1,0 +1,75 @@
+/**
+ * A session cluster's upgrade with `upgrade.jobs: carry-over` (src/workflows/carry-jobs.ts) on the time-skipping
+ * server: the cluster's own steps on the in-memory activities, its session jobs' suspend and resume children stood in
+ * for (test/fixtures/workflows/stand-in-children.ts). A job that does not resume leaves the upgrade done and
+ * recorded, but the operation ends `failed` (exit 1), naming the job and the command that resumes it.
+ */
+import { parseAppSpec, type AppSpec } from '../../../src/spec';
+import type { OperationResult } from '../../../src/contract/operations';
+import { InMemoryCluster } from '../../support/in-memory-activities';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+function carryingSpec(replicas: number): AppSpec {
+  const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: shared}
+spec:
+  image: flink:2.3
+  flinkVersion: v2_2
+  flinkConfiguration: {taskmanager.numberOfTaskSlots: "2"}
+  taskManager: {replicas: ${replicas}}
+  flinkDeploy: {upgrade: {jobs: carry-over}}
+`);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.spec;
+}
+
+let kit: WorkflowTestKit;
+beforeAll(async () => {
+  kit = await createWorkflowTestKit(require.resolve('../../fixtures/workflows/stand-in-children'));
+});
+afterAll(async () => {
+  await kit?.teardown();
+});
+
+let seq = 0;
+function run(cluster: InMemoryCluster, input: unknown): Promise<OperationResult> {
+  return kit.withWorker(cluster.activities(), (taskQueue) =>
+    kit.env.client.workflow.execute('apply', {
+      taskQueue,
+      workflowId: `flink-deploy/default/carry-${++seq}`,
+      args: [input],
+    }),
+  );
+}
+
+async function upgradedWith(jobs: string[]): Promise<{ cluster: InMemoryCluster; result: OperationResult }> {
+  const cluster = new InMemoryCluster();
+  expect(await run(cluster, { spec: carryingSpec(1) })).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  cluster.script.sessionJobRecords = jobs.map((name) => ({ namespace: 'default', name }));
+  const result = await run(cluster, { spec: carryingSpec(2) });
+  return { cluster, result };
+}
+
+test('every job resumed: the upgrade succeeded, carrying them over', async () => {
+  const { cluster, result } = await upgradedWith(['orders', 'payments']);
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  expect(result.message).toContain(
+    'session jobs carried over (suspended with a savepoint, resumed from it): orders, payments',
+  );
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
+});
+
+test('a job that did not resume: the cluster upgraded and recorded, the operation failed naming the job', async () => {
+  const { cluster, result } = await upgradedWith(['orders', 'broken']);
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'failed' });
+  expect(result.message).toContain('session cluster default/shared is ready (generation 2');
+  expect(result.message).toContain(
+    'resumed from it): orders; NOT resumed (run flink-deploy resume <job> -n default): broken:',
+  );
+  expect(result.message).toContain('FAILED after its restore');
+  // The cluster is what it says: generation 2 running, its spec recorded, the lock free; the failure in its history.
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
+  expect(cluster.record?.lastAppliedSpec?.taskManager.replicas).toBe(2);
+  expect(cluster.record?.history.at(-1)).toMatchObject({ type: 'apply', outcome: 'failed' });
+});
