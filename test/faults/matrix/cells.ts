@@ -24,6 +24,10 @@ export const Operations = [
   'upgrade-session-job',
   /** A session cluster upgraded with `upgrade.jobs: carry-over`: its job suspended, the cluster rolled out, resumed. */
   'upgrade-session-cluster',
+  /** A suspended FlinkSessionJob resumed from its savepoint on its running session cluster. */
+  'resume-session-job',
+  /** A manual savepoint of a FlinkSessionJob. */
+  'savepoint-session-job',
 ] as const;
 export type OperationName = (typeof Operations)[number];
 
@@ -96,6 +100,9 @@ export const InjectionPoints: Record<OperationName, readonly string[]> = {
     AfterStopTrigger,
     BetweenApplyObjects,
   ],
+  // A session job's rollout has no Deploying: its Service is applied and the job submitted in Submitting.
+  'resume-session-job': ['Locking', 'Submitting', 'WaitingForStable'],
+  'savepoint-session-job': ['Locking', 'Savepointing'],
 };
 
 /** The faults (test/faults/matrix/faults.ts injects them). */

@@ -122,20 +122,20 @@ function upgrade(mode: 'savepoint' | 'last-state' | 'stateless', continuity: Con
   };
 }
 
+/** The session job's set-up: its own session cluster, and the counter job on it at parallelism 1, counting. */
+async function sessionJobFirst(run: RunContext, cluster: { carryOver?: boolean } = {}): Promise<void> {
+  await must('session cluster', apply(run, sessionClusterManifest(run.env, run.app, stability, cluster)));
+  await must('first submit', apply(run, sessionJobManifest(run.env, run.app, { output: run.before, parallelism: 1 })));
+  await newCountsOfEveryKey(run.before);
+  run.jobIdBefore = (await readRecord(run.env.namespace, run.app)).jobId ?? undefined;
+}
+
 /**
  * A FlinkSessionJob upgraded with a savepoint (issue 16): its own session cluster and the counter job at
  * parallelism 1 set up, then the job applied with other args (parallelism 2, its own output folder).
  */
 const upgradeSessionJob: OperationScenario = {
-  setup: async (run) => {
-    await must('session cluster', apply(run, sessionClusterManifest(run.env, run.app, stability)));
-    await must(
-      'first submit',
-      apply(run, sessionJobManifest(run.env, run.app, { output: run.before, parallelism: 1 })),
-    );
-    await newCountsOfEveryKey(run.before);
-    run.jobIdBefore = (await readRecord(run.env.namespace, run.app)).jobId ?? undefined;
-  },
+  setup: (run) => sessionJobFirst(run),
   act: (run) => apply(run, sessionJobManifest(run.env, run.app, { output: run.after, parallelism: 2 })),
   accepted: ['succeeded'],
   newOutput: true,
@@ -152,15 +152,7 @@ const upgradeSessionJob: OperationScenario = {
  * workflow, stop-with-savepoint), rolls the cluster out, and resumes the job from that savepoint, in its folder.
  */
 const upgradeSessionCluster: OperationScenario = {
-  setup: async (run) => {
-    await must('session cluster', apply(run, sessionClusterManifest(run.env, run.app, stability, { carryOver: true })));
-    await must(
-      'first submit',
-      apply(run, sessionJobManifest(run.env, run.app, { output: run.before, parallelism: 1 })),
-    );
-    await newCountsOfEveryKey(run.before);
-    run.jobIdBefore = (await readRecord(run.env.namespace, run.app)).jobId ?? undefined;
-  },
+  setup: (run) => sessionJobFirst(run, { carryOver: true }),
   act: async (run) => {
     const bigger = sessionClusterManifest(run.env, run.app, stability, { carryOver: true, taskManagerMemory: '1600m' });
     const result = await apply(run, bigger);
@@ -178,6 +170,16 @@ const upgradeSessionCluster: OperationScenario = {
   sessionCluster: (run) => sessionClusterOf(run.app),
   savepointsTakenBy: opId,
 };
+
+/** The session job's set-up, then the job suspended (its cluster runs on): the resume's starting state. */
+async function sessionJobSuspended(run: RunContext): Promise<void> {
+  await sessionJobFirst(run);
+  await must('suspend', run.env.cli(['suspend', run.app, ...ns(run), ...wait]));
+  run.mark = markOutput(run.before);
+}
+
+/** The session job's operations other than the upgrade, as an application's: same workflows, same invariants. */
+const sessionJob = { workflowId: opId, sessionCluster: (run: RunContext) => sessionClusterOf(run.app) };
 
 export const scenarios: Record<OperationName, OperationScenario> = {
   deploy: {
@@ -319,6 +321,29 @@ export const scenarios: Record<OperationName, OperationScenario> = {
   },
   'upgrade-session-job': upgradeSessionJob,
   'upgrade-session-cluster': upgradeSessionCluster,
+  'resume-session-job': {
+    ...sessionJob,
+    setup: sessionJobSuspended,
+    act: (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'exact',
+    restores: true,
+  },
+  'savepoint-session-job': {
+    ...sessionJob,
+    setup: async (run) => {
+      await sessionJobFirst(run);
+      run.mark = markOutput(run.before);
+    },
+    act: (run) => run.env.cli(['savepoint', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'continues',
+    restores: false,
+  },
 };
 
 /**
