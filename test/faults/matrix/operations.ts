@@ -178,8 +178,39 @@ async function sessionJobSuspended(run: RunContext): Promise<void> {
   run.mark = markOutput(run.before);
 }
 
-/** The session job's operations other than the upgrade, as an application's: same workflows, same invariants. */
-const sessionJob = { workflowId: opId, sessionCluster: (run: RunContext) => sessionClusterOf(run.app) };
+/** A session job's operations other than the upgrade are an application's, its JobManager its cluster's. */
+const onSessionCluster = { sessionCluster: (run: RunContext) => sessionClusterOf(run.app) };
+
+/** `resume` from the suspended state `suspended` reaches: the job restored exactly from its savepoint. */
+function resumeAfter(suspended: (run: RunContext) => Promise<void>): OperationScenario {
+  return {
+    setup: suspended,
+    act: (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'exact',
+    restores: true,
+    workflowId: opId,
+  };
+}
+
+/** A manual savepoint of the job `running` starts: the job goes on counting in its folder. */
+function savepointOf(running: (run: RunContext) => Promise<void>): OperationScenario {
+  return {
+    setup: async (run) => {
+      await running(run);
+      run.mark = markOutput(run.before);
+    },
+    act: (run) => run.env.cli(['savepoint', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'running',
+    continuity: 'continues',
+    restores: false,
+    workflowId: opId,
+  };
+}
 
 export const scenarios: Record<OperationName, OperationScenario> = {
   deploy: {
@@ -205,16 +236,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     restores: false,
     workflowId: opId,
   },
-  resume: {
-    setup: deployThenSuspend,
-    act: (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
-    accepted: ['succeeded'],
-    newOutput: false,
-    end: 'running',
-    continuity: 'exact',
-    restores: true,
-    workflowId: opId,
-  },
+  resume: resumeAfter(deployThenSuspend),
   rollback: {
     setup: deployThenSuspend,
     act: (run) => run.env.cli(['rollback', run.app, ...ns(run), ...wait]),
@@ -225,19 +247,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     restores: true,
     workflowId: opId,
   },
-  savepoint: {
-    setup: async (run) => {
-      await deployFirst(run);
-      run.mark = markOutput(run.before);
-    },
-    act: (run) => run.env.cli(['savepoint', run.app, ...ns(run), ...wait]),
-    accepted: ['succeeded'],
-    newOutput: false,
-    end: 'running',
-    continuity: 'continues',
-    restores: false,
-    workflowId: opId,
-  },
+  savepoint: savepointOf((run) => deployFirst(run)),
   'periodic-savepoint': {
     setup: async (run) => {
       await deployFirst(run);
@@ -321,29 +331,8 @@ export const scenarios: Record<OperationName, OperationScenario> = {
   },
   'upgrade-session-job': upgradeSessionJob,
   'upgrade-session-cluster': upgradeSessionCluster,
-  'resume-session-job': {
-    ...sessionJob,
-    setup: sessionJobSuspended,
-    act: (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
-    accepted: ['succeeded'],
-    newOutput: false,
-    end: 'running',
-    continuity: 'exact',
-    restores: true,
-  },
-  'savepoint-session-job': {
-    ...sessionJob,
-    setup: async (run) => {
-      await sessionJobFirst(run);
-      run.mark = markOutput(run.before);
-    },
-    act: (run) => run.env.cli(['savepoint', run.app, ...ns(run), ...wait]),
-    accepted: ['succeeded'],
-    newOutput: false,
-    end: 'running',
-    continuity: 'continues',
-    restores: false,
-  },
+  'resume-session-job': { ...resumeAfter(sessionJobSuspended), ...onSessionCluster },
+  'savepoint-session-job': { ...savepointOf((run) => sessionJobFirst(run)), ...onSessionCluster },
 };
 
 /**
