@@ -28,6 +28,17 @@ export const Operations = [
   'resume-session-job',
   /** A manual savepoint of a FlinkSessionJob. */
   'savepoint-session-job',
+  /** A FlinkSessionJob's first submit to its running session cluster. */
+  'deploy-session-job',
+  /** A FlinkSessionJob stopped with a savepoint; its session cluster runs on. */
+  'suspend-session-job',
+  /** A suspended FlinkSessionJob rolled back on request: its last stable spec, from its latest savepoint. */
+  'rollback-session-job',
+  /** A session cluster (no job on it) deployed, suspended, resumed, deleted. */
+  'deploy-session-cluster',
+  'suspend-session-cluster',
+  'resume-session-cluster',
+  'delete-session-cluster',
 ] as const;
 export type OperationName = (typeof Operations)[number];
 
@@ -103,6 +114,16 @@ export const InjectionPoints: Record<OperationName, readonly string[]> = {
   // A session job's rollout has no Deploying: its Service is applied and the job submitted in Submitting.
   'resume-session-job': ['Locking', 'Submitting', 'WaitingForStable'],
   'savepoint-session-job': ['Locking', 'Savepointing'],
+  'deploy-session-job': ['Locking', 'Planning', 'Submitting', 'WaitingForStable'],
+  // A session job has no Deployments: RemovingDeployments removes none (its Service is kept for the resume).
+  'suspend-session-job': ['Locking', 'Savepointing', 'RemovingDeployments', AfterStopTrigger],
+  'rollback-session-job': ['Locking', 'Submitting', 'WaitingForStable'],
+  // The cluster's own workflow (docs/workflows.md, "session clusters"): Deploying (its objects), StartingCluster
+  // (the JobManager, TaskManagers and slots registered).
+  'deploy-session-cluster': ['Locking', 'Deploying', 'StartingCluster', BetweenApplyObjects],
+  'suspend-session-cluster': ['Locking', 'RemovingDeployments'],
+  'resume-session-cluster': ['Locking', 'Deploying', 'StartingCluster', BetweenApplyObjects],
+  'delete-session-cluster': ['Locking', 'RemovingDeployments', 'RemovingObjects'],
 };
 
 /** The faults (test/faults/matrix/faults.ts injects them). */

@@ -6,7 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { core, eventually, flinkOf, readRecord, sameLocation, type CliResult } from '../../support/e2e';
+import type { AppSpec } from '../../../src/spec/types';
+import { apps, core, eventually, flinkOf, kube, readRecord, sameLocation, type CliResult } from '../../support/e2e';
 import type { TwoJobsSeen } from '../../support/two-jobs-watcher';
 import type { OperationScenario, RunContext } from './operations';
 import type { FaultName } from './cells';
@@ -63,18 +64,74 @@ export function outcomeInvariants(o: RunOutcome): InvariantResult[] {
   ];
 }
 
+/** The record of `app`, or undefined once it is deleted. */
+async function recordOrNone(namespace: string, app: string) {
+  return (await kube.records.readRecord<AppSpec>(namespace, app))?.record;
+}
+
+/** A Flink client of `app`'s JobManager (a session cluster's, or a session job's through `<job>-rest`) that answers. */
+function answering(namespace: string, app: string) {
+  // A JobManager just restarted answers 503 during its leader election: ask again for up to 2 minutes.
+  return eventually(`Flink REST of ${app} answering`, () =>
+    flinkOf(namespace, app).then(
+      (f) => f.listJobs().then(() => f),
+      () => undefined,
+    ),
+  );
+}
+
+/** Objects of `app` left in its namespace: Deployments, Services and ConfigMaps named `<app>-…` (HA ones too). */
+async function objectsLeft(namespace: string, app: string): Promise<string[]> {
+  const named = (items: { metadata?: { name?: string } }[], kind: string) =>
+    items
+      .map((i) => i.metadata?.name ?? '')
+      .filter((n) => n.startsWith(`${app}-`))
+      .map((n) => `${kind}/${n}`);
+  return [
+    ...named((await apps.listNamespacedDeployment({ namespace })).items, 'deployment'),
+    ...named((await core.listNamespacedService({ namespace })).items, 'service'),
+    ...named((await core.listNamespacedConfigMap({ namespace })).items, 'configmap'),
+  ];
+}
+
 /** Flink and Kubernetes show the end state the outcome claims; the restore is the recorded one or newer. */
 export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult[]> {
   const { env, app } = o.run;
-  const record = await readRecord(env.namespace, app);
   // A session job's JobManager is its cluster's (the job's Flink calls go through `<job>-rest` to it).
-  const jobManagersOf = o.scenario.sessionCluster?.(o.run) ?? app;
+  const cluster = o.scenario.sessionCluster?.(o.run);
+  const jobManagersOf = cluster ?? app;
   const jms = (
     await core.listNamespacedPod({
       namespace: env.namespace,
       labelSelector: `app.kubernetes.io/instance=${jobManagersOf},app.kubernetes.io/component=jobmanager`,
     })
   ).items.filter((p) => !p.metadata?.deletionTimestamp);
+  if (o.scenario.end === 'deleted') {
+    const [record, left] = [await recordOrNone(env.namespace, app), await objectsLeft(env.namespace, app)];
+    return [
+      inv(
+        'end-state',
+        jms.length === 0 && !record && left.length === 0,
+        `${jms.length} JobManager pods, record ${record ? record.status : 'deleted'}, objects left ` +
+          `${left.join(', ') || 'none'}`,
+      ),
+    ];
+  }
+  const record = await readRecord(env.namespace, app);
+  if (o.scenario.end === 'suspended' && cluster) {
+    // A session job suspended: its cluster runs on, and no job of it is RUNNING there (it runs no other job).
+    const running = (await (await answering(env.namespace, cluster)).jobsOverview()).filter(
+      (j) => j.state === 'RUNNING',
+    );
+    return [
+      inv(
+        'end-state',
+        jms.length === 1 && record.status === 'suspended' && running.length === 0,
+        `${jms.length} JobManager pods of cluster ${cluster}, record ${record.status}, RUNNING jobs on it ` +
+          `${running.map((j) => j.jid).join(', ') || 'none'}`,
+      ),
+    ];
+  }
   if (o.scenario.end === 'suspended') {
     return [
       inv(
@@ -84,13 +141,19 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
       ),
     ];
   }
-  // A JobManager just restarted answers 503 during its leader election: ask again for up to 2 minutes.
-  const flink = await eventually('Flink REST of the app answering', () =>
-    flinkOf(env.namespace, app).then(
-      (f) => f.listJobs().then(() => f),
-      () => undefined,
-    ),
-  );
+  const flink = await answering(env.namespace, app);
+  if (o.scenario.jobless) {
+    // A session cluster with no job: up when its TaskManager's slots are registered (4 on one TaskManager).
+    const overview = await flink.overview();
+    return [
+      inv(
+        'end-state',
+        jms.length === 1 && record.status === 'running' && overview['slots-total'] >= 4,
+        `${jms.length} JobManager pods, record ${record.status}, ${overview.taskmanagers} TaskManagers with ` +
+          `${overview['slots-total']} slots`,
+      ),
+    ];
+  }
   const state = record.jobId ? (await flink.jobDetails(record.jobId)).state : 'no job id recorded';
   const out = [
     inv(
@@ -153,7 +216,8 @@ export async function savepointInvariants(
   runsSince?: Date,
 ): Promise<InvariantResult[]> {
   const { env, app } = o.run;
-  const record = await readRecord(env.namespace, app);
+  // A deleted session cluster has no record (and never had a savepoint).
+  const record = (await recordOrNone(env.namespace, app)) ?? { savepoints: [] };
   const out: InvariantResult[] = [];
   const triggerIds = record.savepoints.map((s) => s.triggerId).filter((t): t is string => !!t);
   const duplicates = triggerIds.filter((t, i) => triggerIds.indexOf(t) !== i);
@@ -220,21 +284,22 @@ async function runsOf(client: Client, workflowId: string, since: Date | undefine
 /** The lock is released (a session job's and its cluster's), and the next operation on the application runs. */
 export async function lockInvariant(o: RunOutcome): Promise<InvariantResult> {
   const { env, app } = o.run;
-  const record = await readRecord(env.namespace, app);
+  // Deleted: no record, no lock.
+  const lock = (await recordOrNone(env.namespace, app))?.operation;
   const cluster = o.scenario.sessionCluster?.(o.run);
   const clusterLock = cluster ? (await readRecord(env.namespace, cluster)).operation : undefined;
   const held =
-    (record.operation ? `held by ${JSON.stringify(record.operation).slice(0, 200)}` : 'released') +
+    (lock ? `held by ${JSON.stringify(lock).slice(0, 200)}` : 'released') +
     (clusterLock ? `; cluster ${cluster}'s held by ${JSON.stringify(clusterLock).slice(0, 200)}` : '');
-  const next =
-    o.scenario.end === 'running'
-      ? await env.cli(['savepoint', app, '-n', env.namespace, '--wait', '--timeout', '3m', '--output', 'json'])
-      : await env.cli(['apply', '-f', o.run.lastManifest, '--wait', '--timeout', '3m', '--output', 'json']);
+  // A running job: a savepoint of it; else (a cluster with no job, a job suspended or deleted) its manifest applied.
+  const savepoint = o.scenario.end === 'running' && !o.scenario.jobless;
+  const next = savepoint
+    ? await env.cli(['savepoint', app, '-n', env.namespace, '--wait', '--timeout', '3m', '--output', 'json'])
+    : await env.cli(['apply', '-f', o.run.lastManifest, '--wait', '--timeout', '3m', '--output', 'json']);
   const doc = cliDocument(next);
   return inv(
     'lock-released-next-runs',
-    !record.operation && !clusterLock && next.code === 0,
-    `lock ${held}; next operation (${o.scenario.end === 'running' ? 'savepoint' : 'apply'}) ` +
-      `exit ${next.code} ${doc.outcome ?? ''}`,
+    !lock && !clusterLock && next.code === 0,
+    `lock ${held}; next operation (${savepoint ? 'savepoint' : 'apply'}) exit ${next.code} ${doc.outcome ?? ''}`,
   );
 }

@@ -52,8 +52,13 @@ export interface OperationScenario {
   accepted: string[];
   /** The operation's job writes to a folder of its own (`after`); else it goes on in `before`. */
   newOutput: boolean;
-  /** Where the job runs when it is over. */
-  end: 'running' | 'suspended';
+  /** Where the job (a jobless cell: the cluster) is when it is over; `deleted`: nothing of it is left. */
+  end: 'running' | 'suspended' | 'deleted';
+  /**
+   * The cell's subject is a session cluster with no job on it (`app` is the cluster): no job, no savepoint;
+   * running, it is its JobManager with the TaskManagers' slots registered.
+   */
+  jobless?: boolean;
   continuity: Continuity;
   /** The operation restores state: Flink's latest restore must be the recorded one (or a newer checkpoint). */
   restores: boolean;
@@ -212,6 +217,55 @@ function savepointOf(running: (run: RunContext) => Promise<void>): OperationScen
   };
 }
 
+/** A session job's first submit: its session cluster up (no job yet), then the counter job applied. */
+const deploySessionJob: OperationScenario = {
+  setup: (run) => must('session cluster', apply(run, sessionClusterManifest(run.env, run.app, stability))),
+  act: (run) => apply(run, sessionJobManifest(run.env, run.app, { output: run.after, parallelism: 1 })),
+  accepted: ['succeeded'],
+  newOutput: false,
+  end: 'running',
+  continuity: 'continues',
+  restores: false,
+  workflowId: opId,
+  ...onSessionCluster,
+};
+
+/** A session job suspended (stop-with-savepoint): its cluster runs on, no job of it RUNNING there. */
+const suspendSessionJob: OperationScenario = {
+  setup: (run) => sessionJobFirst(run),
+  act: (run) => run.env.cli(['suspend', run.app, ...ns(run), ...wait]),
+  accepted: ['succeeded'],
+  newOutput: false,
+  end: 'suspended',
+  continuity: 'none',
+  restores: false,
+  workflowId: opId,
+  ...onSessionCluster,
+};
+
+/** A session cluster that is the cell's subject (named `app`, no job on it). */
+const cluster = (run: RunContext) => sessionClusterManifest(run.env, run.app, stability, { name: run.app });
+const clusterUp = (run: RunContext) => must('session cluster', apply(run, cluster(run)));
+
+/** An operation on a session cluster with no job: `act` runs it, from the state `setup` reaches. */
+function onCluster(
+  setup: (run: RunContext) => Promise<void>,
+  act: (run: RunContext) => Promise<CliResult>,
+  end: OperationScenario['end'],
+): OperationScenario {
+  return {
+    setup,
+    act,
+    accepted: ['succeeded'],
+    newOutput: false,
+    end,
+    continuity: 'none',
+    restores: false,
+    workflowId: opId,
+    jobless: true,
+  };
+}
+
 export const scenarios: Record<OperationName, OperationScenario> = {
   deploy: {
     setup: async () => undefined,
@@ -333,6 +387,36 @@ export const scenarios: Record<OperationName, OperationScenario> = {
   'upgrade-session-cluster': upgradeSessionCluster,
   'resume-session-job': { ...resumeAfter(sessionJobSuspended), ...onSessionCluster },
   'savepoint-session-job': { ...savepointOf((run) => sessionJobFirst(run)), ...onSessionCluster },
+  'deploy-session-job': deploySessionJob,
+  'suspend-session-job': suspendSessionJob,
+  'rollback-session-job': {
+    ...resumeAfter(sessionJobSuspended),
+    act: (run) => run.env.cli(['rollback', run.app, ...ns(run), ...wait]),
+    ...onSessionCluster,
+  },
+  'deploy-session-cluster': onCluster(
+    async () => undefined,
+    (run) => apply(run, cluster(run)),
+    'running',
+  ),
+  'suspend-session-cluster': onCluster(
+    clusterUp,
+    (run) => run.env.cli(['suspend', run.app, ...ns(run), ...wait]),
+    'suspended',
+  ),
+  'resume-session-cluster': onCluster(
+    async (run) => {
+      await clusterUp(run);
+      await must('suspend', run.env.cli(['suspend', run.app, ...ns(run), ...wait]));
+    },
+    (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
+    'running',
+  ),
+  'delete-session-cluster': onCluster(
+    clusterUp,
+    (run) => run.env.cli(['delete', run.app, ...ns(run), ...wait]),
+    'deleted',
+  ),
 };
 
 /**

@@ -24,16 +24,16 @@ function write(env: MatrixEnv, app: string, kind: string, text: string): string 
 }
 
 /**
- * The session cluster of `app`: 4 slots on one TaskManager (the old and the new generation's job both fit,
- * so two RUNNING at once would show), checkpoints every 2 s, and Kubernetes HA asked for explicitly (a
- * session cluster has none by default; with it a deleted JobManager recovers the jobs submitted to it, as
- * an application's does).
+ * The session cluster of `app` (named `opts.name` when it is the cell's subject, with no job): 4 slots on
+ * one TaskManager (the old and the new generation's job both fit, so two RUNNING at once would show),
+ * checkpoints every 2 s, and Kubernetes HA asked for explicitly (a session cluster has none by default;
+ * with it a deleted JobManager recovers the jobs submitted to it, as an application's does).
  */
 export function sessionClusterManifest(
   env: MatrixEnv,
   app: string,
   stability: { windowSeconds: number; timeoutSeconds: number },
-  opts: { carryOver?: boolean; taskManagerMemory?: string } = {},
+  opts: { carryOver?: boolean; taskManagerMemory?: string; name?: string } = {},
 ): string {
   const dir = path.join(env.dir, app);
   const upgrade = opts.carryOver ? `\n    upgrade:\n      jobs: carry-over` : '';
@@ -44,7 +44,7 @@ export function sessionClusterManifest(
     `apiVersion: flink.apache.org/v1beta1
 kind: FlinkDeployment
 metadata:
-  name: ${sessionClusterOf(app)}
+  name: ${opts.name ?? sessionClusterOf(app)}
   namespace: ${env.namespace}
 spec:
   image: flink:2.3
