@@ -20,6 +20,15 @@ import { workflowCode } from './workflow-code';
 import { dataConverterOf } from '../codec';
 import { startHealthEndpoint, StartingState, type HealthEndpoint } from './health';
 
+/**
+ * How long a shutdown (SIGTERM, SIGINT) may wait for the running activities to end once cancelled; then the
+ * worker stops all the same (they are retried by another worker: every step is idempotent). Every call an
+ * activity makes is bounded (Kubernetes: KUBE_REQUEST_TIMEOUT_MS, Flink: its client's timeouts), so this is a
+ * bound that should not be reached; it is under the chart's `terminationGracePeriodSeconds` (60 s), so the
+ * worker stops on its own before the kubelet kills it.
+ */
+const SHUTDOWN_FORCE_TIME = '45s';
+
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
   Runtime.install({
@@ -56,6 +65,7 @@ export async function runWorker(settings: Settings): Promise<void> {
       connection,
       dataConverter,
       namespace,
+      shutdownForceTime: SHUTDOWN_FORCE_TIME,
       taskQueue: settings.taskQueue,
       ...workflows.options,
       activities: {
