@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec, UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
@@ -18,6 +17,7 @@ import { apply } from '../../../src/workflows';
 import { countActions } from '../../../scripts/bench/actions';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
 
 const counter = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
 const v1: AppSpec = { ...structuredClone(counter), upgradeStrategy: UpgradeStrategy.BlueGreen };
@@ -52,15 +52,6 @@ let seq = 0;
 const workflowIdOf = (n: number) => `flink-deploy/default/counter-bg-${n}`;
 function run(cluster: InMemoryCluster, spec: AppSpec, runningAtSubmit: number[] = []): Promise<OperationResult> {
   return kit.execute(watched(cluster, runningAtSubmit), apply, { spec }, workflowIdOf(++seq));
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
 }
 
 const names = (cluster: InMemoryCluster) => cluster.calls.map((c) => c.name);

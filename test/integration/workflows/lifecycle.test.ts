@@ -5,8 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
@@ -15,6 +13,7 @@ import { apply, resume, savepoint, suspend } from '../../../src/workflows';
 import { eventually } from '../../support/eventually';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
 
 const baseSpec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
@@ -40,17 +39,6 @@ let seq = 0;
 /** Runs one workflow, started by its imported function with its typed input, over the fake activities. */
 function run<I>(cluster: InMemoryCluster, workflow: (input: I) => Promise<OperationResult>, input: I) {
   return kit.execute(cluster.activities(), workflow, input, `flink-deploy/default/counter-${++seq}`);
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
 }
 
 async function deployed(): Promise<InMemoryCluster> {

@@ -6,8 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { loadAppSpec, type AppSpec } from '../../../src/spec';
 import { recordName } from '../../../src/k8s/state-record/types';
@@ -17,6 +15,7 @@ import { FailureType } from '../../../src/contract/failures';
 import { SimulatedCluster } from '../../support/simulated-cluster';
 import { countActions, SCHEDULE_ACTIONS_PER_RUN } from '../../../scripts/bench/actions';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
 
 const loaded = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
 /** A 1 s stability window: the only real time a rollout takes here. */
@@ -41,16 +40,6 @@ let seq = 0;
 /** Runs one workflow (each takes one typed input) to its end, a worker serving the real activities over `cluster`. */
 function run<I, R>(workflow: (input: I) => Promise<R>, input: I): Promise<R> {
   return kit.execute(cluster.activities(), workflow, input, `${operationWorkflowId(app)}-${++seq}`);
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  expect((err as WorkflowFailedError).cause).toBeInstanceOf(ApplicationFailure);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
 }
 
 async function record() {

@@ -8,8 +8,6 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec, parseAppSpec } from '../../../src/spec';
 import type { OperationResult } from '../../../src/contract/operations';
 import type { RegisterSavepointInput } from '../../../src/contract/workflow-inputs';
@@ -17,6 +15,7 @@ import { emptyRecord } from '../../../src/k8s/state-record/types';
 import type { AppSpec } from '../../../src/spec/types';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
 
 const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
 const app = { namespace: spec.namespace, name: spec.name };
@@ -50,17 +49,6 @@ function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promis
 }
 const register = (cluster: InMemoryCluster, input: Omit<RegisterSavepointInput, 'app'>, at = app) =>
   run(cluster, 'registerSavepoint', { app: at, ...input });
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();

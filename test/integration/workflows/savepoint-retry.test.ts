@@ -6,8 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { RecordChange } from '../../../src/contract/deployed-state';
 import { FailureType } from '../../../src/contract/failures';
@@ -17,6 +16,7 @@ import { apply, savepoint, suspend } from '../../../src/workflows';
 import { triggerIdsOf } from '../../faults/matrix/trigger-ids';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
 
 const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
 const app = { namespace: spec.namespace, name: spec.name };
@@ -38,16 +38,6 @@ function run<I>(cluster: InMemoryCluster, workflow: (input: I) => Promise<Operat
 /** The history of the last run: Temporal's own record of what was scheduled, in order. */
 async function lastHistory() {
   return kit.env.client.workflow.getHandle(`flink-deploy/default/counter-retry-${seq}`).fetchHistory();
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  expect((err as WorkflowFailedError).cause).toBeInstanceOf(ApplicationFailure);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
 }
 
 /** A running application, then the calls of the operation under test only. */

@@ -6,13 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
 
 function sessionSpec(replicas: number): AppSpec {
   const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
@@ -49,15 +48,6 @@ function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promis
       args: [input],
     }),
   );
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
 }
 
 const names = (cluster: InMemoryCluster) =>

@@ -5,13 +5,12 @@
  * refused with the old job untouched, a broken version rolled back from the same savepoint, and a
  * session job over an application's record refused.
  */
-import { WorkflowFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
 import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster, type Script } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
 
 function jobSpec(jar: string, parallelism = 1): AppSpec {
   const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
@@ -44,15 +43,6 @@ function run(cluster: InMemoryCluster, input: unknown): Promise<OperationResult>
       args: [input],
     }),
   );
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
 }
 
 const names = (cluster: InMemoryCluster) =>
