@@ -2,8 +2,10 @@
 # Builds the Flink test jobs under test/jobs with Maven (Maven Central only, cached in ~/.m2)
 # and copies them to .stack/jobs/: counter-job.jar and StateMachineExample.jar (against Flink 2.3), and
 # counter-job-1.20.jar (the same source against Flink 1.20, the LTS: a job jar is built against the Flink
-# it runs on, and it shades the datagen connector of that version); and central/TopSpeedWindowing.jar, Maven
-# Central's own example jar as published (not a job of the node: a loopback mirror serves it to the long tests).
+# it runs on, and it shades the datagen connector of that version); and, not jobs of the node (a loopback
+# mirror serves them to the long tests; the node links only the folder's own jars into containers),
+# central/TopSpeedWindowing.jar, Maven Central's own example jar as published, and
+# central/StateMachineExample-1.20.jar, Flink 1.20.0's StateMachineExample shaded with its datagen source.
 # Skips the build when the poms and sources are unchanged (content hash stamped in .stack/jobs/).
 #   --force   rebuild even when the stamp matches
 set -euo pipefail
@@ -11,9 +13,14 @@ source "$(dirname "$0")/env.sh"
 jobs_src="$root/test/jobs"
 jobs_out="$STACK/jobs"
 stamp="$jobs_out/.inputs-sha256"
-outputs=(counter-job.jar StateMachineExample.jar counter-job-1.20.jar central/TopSpeedWindowing.jar)
+outputs=(counter-job.jar StateMachineExample.jar counter-job-1.20.jar central/TopSpeedWindowing.jar central/StateMachineExample-1.20.jar)
 # The Flink 1.20 release the 1.20 build compiles against (Maven Central); any 1.20.x runtime runs it.
 FLINK_120_VERSION="1.20.5"
+# flink-examples-streaming of Flink 1.20: 1.20.0 is the one release of it Maven Central serves here; its jars'
+# SHA-1s as published (the state machine example, TopSpeedWindowing), in place of the pom's 2.3.0 ones.
+EXAMPLES_120_VERSION="1.20.0"
+EXAMPLES_120_SHA1="339adb28728e507d32dc8317143cd64f4e04b01e"
+SPEED_120_SHA1="a9466bf8f379dce881d06236c752b84374abc54a"
 
 command -v java >/dev/null || die "Java is missing: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) and re-run"
 command -v mvn >/dev/null || die "Maven is missing: install maven (e.g. apt-get install maven) and re-run"
@@ -49,5 +56,11 @@ fi
 # Copied under a temporary name and renamed: a running job never sees a half-written jar.
 cp "$jobs_src/counter-job/target/counter-job.jar" "$jobs_out/.counter-job-1.20.jar.tmp"
 mv "$jobs_out/.counter-job-1.20.jar.tmp" "$jobs_out/counter-job-1.20.jar"
+if ! (cd "$jobs_src" && mvn -q -B -pl state-machine-example -Dflink.version="$EXAMPLES_120_VERSION" \
+    -Dexamples.sha1="$EXAMPLES_120_SHA1" -Dspeed.sha1="$SPEED_120_SHA1" clean package) >>"$build_log" 2>&1; then
+  die "Maven build of test/jobs/state-machine-example against Flink $EXAMPLES_120_VERSION failed; last lines of $build_log:
+$(tail -n 25 "$build_log")"
+fi
+cp "$jobs_src/state-machine-example/target/StateMachineExample.jar" "$jobs_out/central/StateMachineExample-1.20.jar"
 echo "$inputs_hash" > "$stamp"
 log "test jobs built in $((SECONDS - t0))s: $(printf '%s ' "${outputs[@]/#/$jobs_out/}")"

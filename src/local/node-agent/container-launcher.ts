@@ -19,7 +19,7 @@ import {
 import type { ImageStore } from './image-store';
 import type { KubeClients } from './kube-clients';
 import { memoryDefault } from './memory-defaults';
-import { bindableMounts, inMountNamespace } from './mount-namespace';
+import { bindableMounts, inMountNamespace, podHostsFile } from './mount-namespace';
 import { POD_UID_ENV, STATE_DIR_ENV } from './proc';
 import type { ProcessSpec } from './process-supervisor';
 import type { TokenCache } from './service-account-token';
@@ -187,13 +187,18 @@ export async function planLaunch(input: {
     builtInPlugins: builtInPluginsOf(env.get('ENABLE_BUILT_IN_PLUGINS')),
   });
   const binds = bindsOf({ ctx, mounts, keep: [image.distribution, home.home] });
+  // Flink 1.x's JobManager reaches its own blob server by `localhost` (a session job's submit): the pod's localhost.
+  const hosts =
+    ctx.mountNamespaces && isJobManagerRole(plan.role) && image.version.startsWith('1.')
+      ? [podHostsFile({ nodeHosts: readIfFile('/etc/hosts') ?? '', podIp, file: path.join(paths.dir, 'hosts') })]
+      : [];
   const rewriter = new ValueRewriter({
     services: ctx.services,
     namespace,
     mappings: [
       { containerPath: IMAGE_FLINK_HOME, hostPath: home.home },
       ...mounts
-        .filter((m) => !isUnder(m.mountPath, IMAGE_FLINK_HOME) && !binds.includes(m))
+        .filter((m) => (!isUnder(m.mountPath, IMAGE_FLINK_HOME) || dataUnderFlinkHome(m)) && !binds.includes(m))
         .map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
     ],
   });
@@ -252,7 +257,7 @@ export async function planLaunch(input: {
     role: plan.role,
     imageId: image.imageId,
     process: {
-      ...inMountNamespace({ command, args, binds }),
+      ...inMountNamespace({ command, args, binds: [...binds, ...hosts] }),
       env: processEnv,
       cwd: paths.dir,
       logFile: paths.logFile,
@@ -262,6 +267,20 @@ export async function planLaunch(input: {
       container: container.name,
     },
   };
+}
+
+/** The folders of `/opt/flink` the container's Flink home links to their mounts itself (flink-home.ts). */
+const HOME_LINKED = ['conf', 'usrlib', 'log'].map((sub) => `${IMAGE_FLINK_HOME}/${sub}`);
+
+/**
+ * A data volume mounted under `/opt/flink` at a folder the home does not link (e.g. the operator's
+ * `/opt/flink/volume`, a PersistentVolumeClaim for HA, checkpoints and savepoints): its paths are rewritten to
+ * the volume's folder, as a kubelet mounts it there. Else they would land in the container's own Flink home,
+ * removed with the pod: a savepoint named there could not be restored by the next JobManager.
+ */
+function dataUnderFlinkHome(m: ContainerMount): boolean {
+  const at = m.mountPath.replace(/\/+$/, '');
+  return m.data === true && at !== IMAGE_FLINK_HOME && !HOME_LINKED.some((linked) => isUnder(at, linked));
 }
 
 /** Flink 1.x's `flink-conf.yaml` (flat `key: value` lines, read by Flink 1.x when no config.yaml is there). */

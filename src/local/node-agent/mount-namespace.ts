@@ -53,13 +53,15 @@ export function bindableMounts(input: {
 }
 
 /**
- * The shell script that binds `$2` at `$1` for each of its first `$N` pairs (N in `$0`'s place is
+ * The shell script that binds `$2` at `$1` (a folder created when missing; a file, e.g. `/etc/hosts`, bound over) for
+ * each of its first `$N` pairs (N in `$0`'s place is
  * passed as the first argument), then execs the rest: the container's own command.
  */
 const BIND_AND_EXEC = [
   'n=$1; shift',
   'while [ "$n" -gt 0 ]; do',
-  '  mkdir -p "$1" && mount --bind "$2" "$1" || { echo "mount namespace: cannot mount $2 at $1" >&2; exit 111; }',
+  '  [ -e "$1" ] || mkdir -p "$1" || { echo "mount namespace: cannot create $1" >&2; exit 111; }',
+  '  mount --bind "$2" "$1" || { echo "mount namespace: cannot mount $2 at $1" >&2; exit 111; }',
   '  shift 2; n=$((n-1))',
   'done',
   'exec "$@"',
@@ -97,4 +99,22 @@ function depth(mountPath: string): number {
 
 function isUnder(child: string, parent: string): boolean {
   return child === parent || child.startsWith(`${parent.replace(/\/+$/, '')}/`);
+}
+
+/**
+ * The pod's own `/etc/hosts` (bound over the node's in its mount namespace): the node's lines with `localhost` taken
+ * out of them, and `localhost` the pod's IP. In a pod, `localhost` is the pod's own network namespace; on this node
+ * every pod shares the host's, each Flink process bound to its pod IP (container-launcher.ts), so a process that
+ * reaches its own pod by `localhost` (Flink 1.x's JobManager uploads a session job's files to its own blob server at
+ * `localhost`) reaches it there.
+ */
+export function podHostsFile(input: { nodeHosts: string; podIp: string; file: string }): ContainerMount {
+  const lines = input.nodeHosts.split('\n').map((line) => {
+    const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (!address || names.length === 0 || !names.includes('localhost')) return line;
+    const others = names.filter((n) => n !== 'localhost');
+    return others.length > 0 ? `${address} ${others.join(' ')}` : `# ${line}`;
+  });
+  fs.writeFileSync(input.file, `${input.podIp} localhost\n${lines.join('\n')}\n`);
+  return { mountPath: '/etc/hosts', hostPath: input.file };
 }

@@ -11,6 +11,7 @@ import {
   inMountNamespace,
   MOUNT_NAMESPACES_ENV,
   mountNamespacesAvailable,
+  podHostsFile,
 } from '../../../src/local/node-agent/mount-namespace';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-mntns-'));
@@ -85,4 +86,40 @@ test('a process in its namespace sees the host folder at the mount path; the hos
   // The host keeps an empty mount point only.
   expect(fs.readdirSync(target)).toEqual([]);
   fs.rmdirSync(target);
+});
+
+test("a pod's hosts file: localhost is the pod IP, the node's other names kept", () => {
+  const file = path.join(dir, 'pod-hosts');
+  const bind = podHostsFile({
+    nodeHosts: '127.0.0.1\tlocalhost\n127.0.1.1 node-1\n::1 localhost ip6-localhost ip6-loopback\n# localhost here\n',
+    podIp: '127.1.0.4',
+    file,
+  });
+  expect(bind).toEqual({ mountPath: '/etc/hosts', hostPath: file });
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  expect(lines[0]).toBe('127.1.0.4 localhost');
+  expect(lines).toContain('127.0.1.1 node-1');
+  expect(lines).toContain('::1 ip6-localhost ip6-loopback');
+  expect(lines).toContain('# 127.0.0.1\tlocalhost');
+  // No other line names localhost.
+  const namesLocalhost = (l: string) => !l.startsWith('#') && l.split(/\s+/).slice(1).includes('localhost');
+  expect(lines.slice(1).filter(namesLocalhost)).toEqual([]);
+});
+
+// As root with unshare: a process in the namespace resolves localhost to the pod IP through the bound file.
+test('bound over /etc/hosts in the namespace, the host keeps its own', () => {
+  if (!mountNamespacesAvailable({})) {
+    expect(process.getuid?.() === 0 && spawnSync('unshare', ['--mount', 'true']).status === 0).toBe(false);
+    return;
+  }
+  const bind = podHostsFile({
+    nodeHosts: fs.readFileSync('/etc/hosts', 'utf8'),
+    podIp: '127.1.0.9',
+    file: path.join(dir, 'ns-hosts'),
+  });
+  const { command, args } = inMountNamespace({ command: 'getent', args: ['hosts', 'localhost'], binds: [bind] });
+  const run = spawnSync(command, args, { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.stdout.trim().split(/\s+/)[0]).toBe('127.1.0.9');
+  expect(spawnSync('getent', ['hosts', 'localhost'], { encoding: 'utf8' }).stdout).not.toContain('127.1.0.9');
 });

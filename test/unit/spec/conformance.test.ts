@@ -4,7 +4,7 @@
  * (test/fixtures/manifests: one manifest per shape the operator's examples use, plus the refusals) and the
  * Apache operator's 15 examples, copied as they are into test/fixtures/apache-operator.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseAppSpecs } from '../../../src/spec';
 import { parseManifestFile, type FileDocument } from '../../../src/spec/manifest-file';
@@ -78,7 +78,17 @@ const apache: Record<string, Expectation> = {
  * Which of the Apache operator's examples run on the local stack as written, and why the others do not
  * (a proof of each that runs is in test/long or test/e2e; the reasons are about the examples, not flink-deploy).
  */
-const runsHere: Record<string, true | string> = {
+/**
+ * An example with a placeholder to fill in and documents of kubectl's, as the Apache operator's e2e script uses it:
+ * the placeholder filled, the documents of Flink's kinds applied with flink-deploy and the rest with kubectl.
+ */
+interface RunsFilledIn {
+  placeholder: string;
+  kubectl: string[];
+  proof: string;
+}
+
+const runsHere: Record<string, true | string | RunsFilledIn> = {
   'basic.yaml': true, // test/long/operator-basic.test.ts
   'basic-ingress.yaml': true,
   // test/long/operator-stateful.test.ts (their prerequisites: the node's /tmp/flink, the ServiceAccount flink).
@@ -98,7 +108,11 @@ const runsHere: Record<string, true | string> = {
   // test/long/session-rollout.test.ts, each applied alone: the job on the cluster (2 TaskManagers for its 4 slots).
   'basic-session-deployment-only.yaml': true,
   'basic-session-job-only.yaml': true,
-  'e2e-sessionjob-cr.yaml': 'its jarURI is a placeholder to fill in (STREAMING_EXAMPLES_JAR_URL)',
+  'e2e-sessionjob-cr.yaml': {
+    placeholder: 'STREAMING_EXAMPLES_JAR_URL',
+    kubectl: ['PersistentVolumeClaim', 'IngressClass'],
+    proof: 'test/long/operator-e2e-sessionjob.test.ts',
+  },
   'canary.yaml': 'a canary describes no job',
 };
 
@@ -207,6 +221,24 @@ describe("the Apache operator's 15 examples (test/fixtures/apache-operator)", ()
     expect(files).toHaveLength(15);
     expect(Object.keys(runsHere).sort()).toEqual(files.sort());
     const running = files.filter((file) => runsHere[file] === true).sort();
+    // Run with the placeholder filled, kubectl's documents apart: what is left is the Flink documents, valid.
+    const filledIn = files.filter((file) => typeof runsHere[file] === 'object').sort();
+    expect(filledIn).toEqual(['e2e-sessionjob-cr.yaml']);
+    for (const file of filledIn) {
+      const how = runsHere[file] as RunsFilledIn;
+      expect(existsSync(path.join(__dirname, '..', '..', '..', how.proof))).toBe(true);
+      const text = readFileSync(path.join(dir, file), 'utf8').replace(
+        how.placeholder,
+        'https://repo.example.com/a.jar',
+      );
+      const applied = parseAppSpecs(text);
+      expect(applied.ok ? [] : applied.issues.map((issue) => issue.message)).toEqual(how.kubectl.map(otherKind));
+      const flinkOnly = text
+        .split(/^---$/m)
+        .filter((doc) => !how.kubectl.some((kind) => new RegExp(`^kind: ${kind}$`, 'm').test(doc)))
+        .join('---');
+      expect(parseAppSpecs(flinkOnly).ok).toBe(true);
+    }
     // Every example that runs is one `apply` accepts as written (a file of one FlinkStateSnapshot is the savepoint
     // operation's: test/unit/cli/manifest-kinds.test.ts applies it, --dry-run).
     const applications = running.filter((file) => !apache[file]?.documents?.every((kind) => kind === 'snapshot'));

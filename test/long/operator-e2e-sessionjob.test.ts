@@ -1,0 +1,127 @@
+/**
+ * The Apache operator's e2e-sessionjob-cr.yaml, as the operator's own e2e script uses it: its placeholder
+ * STREAMING_EXAMPLES_JAR_URL filled with the example jar's Maven Central URL (flink-examples-streaming 1.20.0, fetched
+ * by the worker through a loopback mirror of Maven Central, sessionJob.jarMirrors), in the test's namespace. Its
+ * PersistentVolumeClaim and IngressClass are kubectl's (flink-deploy applies Flink's kinds only): created through the
+ * Kubernetes API; its FlinkDeployment and FlinkSessionJob applied with flink-deploy. The session cluster (Flink 1.20,
+ * `mode: native` run standalone and said so, Kubernetes HA, its state on the claim, an Ingress) starts, and the
+ * StateMachineExample runs on it at parallelism 2; suspended with a savepoint (on the claim, as a kubelet mounts it at
+ * /opt/flink/volume) and resumed, it restores from THAT savepoint (Flink says so).
+ */
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { createKubeClients, loadKubeConfig } from '../../src/k8s';
+import { stack } from '../support/stack';
+import { E2eEnv, expectRestoredFrom, flinkOf, localPathOf, readRecord } from '../support/e2e';
+
+const env = new E2eEnv('long-operator-e2e-session');
+let mirror: Server;
+/** The paths the mirror was asked for. */
+const asked: string[] = [];
+const central = 'https://repo1.maven.org/maven2/';
+const examplePath = 'org/apache/flink/flink-examples-streaming/1.20.0/flink-examples-streaming-1.20.0.jar';
+/** Flink 1.20.0's StateMachineExample shaded with its datagen source (scripts/stack/build-jobs.sh). */
+const exampleJar = path.join(stack.jobsDir, 'central', 'StateMachineExample-1.20.jar');
+const clients = createKubeClients(loadKubeConfig({ path: stack.kubeconfig }));
+const cluster = 'session-cluster-1';
+const job = 'flink-example-statemachine';
+
+beforeAll(async () => {
+  mirror = createServer((req, res) => {
+    asked.push(req.url ?? '');
+    if (req.url === `/maven2/${examplePath}`) createReadStream(exampleJar).pipe(res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+  const port = (mirror.address() as AddressInfo).port;
+  env.extraEnv = { FLINK_DEPLOY_SESSION_JAR_MIRRORS: `${central}=http://127.0.0.1:${port}/maven2/` };
+  await env.setUp();
+});
+afterAll(async () => {
+  await env.tearDown();
+  await new Promise((resolve) => mirror.close(resolve));
+});
+
+const ok = (r: { code: number; stdout: string; stderr: string }) => ({
+  code: r.code,
+  err: r.code === 0 ? '' : r.stdout + r.stderr,
+});
+
+/** The example's documents: its placeholder filled and its namespace the test's, split by whose kind they are. */
+function documentsOf(): { flink: string; kubectls: k8s.KubernetesObject[] } {
+  const file = path.join(__dirname, '..', 'fixtures', 'apache-operator', 'e2e-sessionjob-cr.yaml');
+  const text = readFileSync(file, 'utf8')
+    .replace('STREAMING_EXAMPLES_JAR_URL', `${central}${examplePath}`)
+    .replaceAll('namespace: default', `namespace: ${env.namespace}`);
+  const documents = k8s.loadAllYaml(text) as k8s.KubernetesObject[];
+  const ours = documents.filter((d) => d.apiVersion === 'flink.apache.org/v1beta1');
+  expect(ours.map((d) => d.kind)).toEqual(['FlinkDeployment', 'FlinkSessionJob']);
+  const flink = path.join(env.dir, 'e2e-sessionjob-cr-flink.yaml');
+  writeFileSync(flink, ours.map((d) => k8s.dumpYaml(d)).join('---\n'));
+  return { flink, kubectls: documents.filter((d) => !ours.includes(d)) };
+}
+
+test(
+  "the operator's e2e session job example: its 1.20 cluster starts, the job runs, resumes from its savepoint",
+  async () => {
+    expect(existsSync(exampleJar)).toBe(true);
+    const { flink: flinkFile, kubectls } = documentsOf();
+    // kubectl's part: the PersistentVolumeClaim (in the test's namespace) and the IngressClass.
+    expect(kubectls.map((d) => d.kind)).toEqual(['PersistentVolumeClaim', 'IngressClass']);
+    for (const object of kubectls) {
+      if (object.kind === 'PersistentVolumeClaim') object.metadata = { ...object.metadata, namespace: env.namespace };
+      await clients.objects.create(object).catch((err: unknown) => {
+        // The IngressClass is cluster-wide: another run made it already.
+        if (!(err instanceof k8s.ApiException && err.code === 409)) throw err;
+      });
+    }
+
+    const applied = await env.cli(['apply', '-f', flinkFile, '--wait', '--timeout', '15m']);
+    expect(ok(applied)).toEqual({ code: 0, err: '' });
+    // `mode: native` is run standalone, and said so.
+    expect(applied.stdout + applied.stderr).toMatch(/spec\.mode/);
+    // The jar came from the mirror, by the manifest's path.
+    expect(asked).toContain(`/maven2/${examplePath}`);
+
+    const record = await readRecord(env.namespace, job);
+    expect(record.status).toBe('running');
+    const flink = await flinkOf(env.namespace, cluster);
+    expect((await flink.overview())['flink-version']).toMatch(/^1\.20\./);
+    const details = await flink.jobDetails(record.jobId!);
+    expect(details.state).toBe('RUNNING');
+    expect(details.name).toMatch(/State machine/i);
+    expect(Math.max(...details.vertices.map((v) => v.parallelism))).toBe(2);
+    // The cluster's Ingress, rendered from the operator's template.
+    const ingress = await clients.objects.read({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: cluster, namespace: env.namespace },
+    });
+    expect(JSON.stringify(ingress)).toContain(`/${env.namespace}/${cluster}(/|$)(.*)`);
+
+    // Suspended with a savepoint (on the claim), then resumed from it.
+    const suspended = await env.cli(['suspend', job, '-n', env.namespace, '--wait', '--timeout', '5m']);
+    expect(ok(suspended)).toEqual({ code: 0, err: '' });
+    const savepoint = (await readRecord(env.namespace, job)).savepoints.find(
+      (s) => s.kind === 'suspend' && s.jobId === record.jobId,
+    );
+    // On the claim, as a kubelet mounts it at /opt/flink/volume: it outlives the JobManager pod that wrote it.
+    const claim = path.join(stack.dir, 'node', 'pvc', env.namespace, 'session-cluster-1-pvc');
+    expect(localPathOf(savepoint!.location).startsWith(`${claim}/flink-sp/savepoint-`)).toBe(true);
+    expect(existsSync(path.join(localPathOf(savepoint!.location), '_metadata'))).toBe(true);
+    const resumed = await env.cli(['resume', job, '-n', env.namespace, '--wait', '--timeout', '10m']);
+    expect(ok(resumed)).toEqual({ code: 0, err: '' });
+    const after = await readRecord(env.namespace, job);
+    expect(after.jobId).not.toBe(record.jobId);
+    await expectRestoredFrom(env.namespace, cluster, after.jobId!, savepoint!.location);
+
+    for (const name of [job, cluster]) {
+      const deleted = await env.cli(['delete', name, '-n', env.namespace, '--wait', '--timeout', '5m']);
+      expect({ name, ...ok(deleted) }).toEqual({ name, code: 0, err: '' });
+    }
+  },
+  25 * 60_000,
+);
