@@ -11,7 +11,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
 import { CliError, CliErrorCode } from './errors';
 import { ExitCode } from './exit-codes';
-import { planFleet, requireFleetSpecs } from './fleet-manifests';
+import { fleetNotesText, planFleet, requireFleetSpecs } from './fleet-manifests';
 import { refuseUnfitSessionClusters } from './session-job-check';
 import { fleetInputOf } from './fleet-options';
 import { exitCodeForFleet, fleetAppLine, fleetJson, fleetPlanText, fleetTable } from './fleet-view';
@@ -51,7 +51,7 @@ export async function fleetApply(input: FleetApplyInput): Promise<number> {
         'only for one manifest',
       hint: 'A fleet waits for busy applications with --if-busy wait. Nothing was started.',
     });
-  const manifests = requireFleetSpecs(input.files, input.namespace);
+  const { manifests, notes } = requireFleetSpecs(input.files, input.namespace);
   const planned = await planFleet(settings, manifests);
   await refuseUnfitSessionClusters(
     settings,
@@ -62,8 +62,18 @@ export async function fleetApply(input: FleetApplyInput): Promise<number> {
     planned.map((p) => p.app),
   );
   output.say(fleetPlanText(planned, fleetInput.canaries));
+  // What is ignored or run differently (e.g. `spec.mode: native` run standalone), said before anything starts.
+  if (notes.length > 0) output.say(fleetNotesText(notes));
   if (input.dryRun) {
-    output.data({ dryRun: true, rolloutId: fleetInput.rolloutId, plans: planned.map((p) => p.plan) }, () => '');
+    output.data(
+      {
+        dryRun: true,
+        rolloutId: fleetInput.rolloutId,
+        plans: planned.map((p) => p.plan),
+        ...(notes.length ? { notes } : {}),
+      },
+      () => '',
+    );
     output.say('(dry run: nothing was started)');
     return ExitCode.Success;
   }

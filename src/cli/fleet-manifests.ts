@@ -13,6 +13,7 @@ import type { AppSpec } from '../spec/types';
 import { readDeployedRecord } from './deployed-state';
 import { CliError, CliErrorCode } from './errors';
 import { applicationsIn, issuesJson, loadManifests } from './manifest';
+import { notesJson, notesText, type NoteJson } from './notes-view';
 import { planJson, type PlanJson } from './plan-view';
 
 /**
@@ -70,8 +71,25 @@ export interface FleetManifest {
   spec: AppSpec;
 }
 
+/** The notes of one manifest file of a fleet (what flink-deploy accepts but ignores or runs differently). */
+export interface FleetFileNotes {
+  file: string;
+  notes: NoteJson[];
+}
+
+/** The fleet's manifests, and the notes of each file that has some. */
+export interface FleetManifests {
+  manifests: FleetManifest[];
+  notes: FleetFileNotes[];
+}
+
+/** `file:` then its `note:` lines, for each file with notes. */
+export function fleetNotesText(notes: readonly FleetFileNotes[]): string {
+  return notes.map((n) => `${n.file}:\n${notesText(n.notes)}`).join('\n');
+}
+
 /** Reads and validates every manifest; any invalid one, or one application twice: exit 2 naming them all. */
-export function requireFleetSpecs(paths: readonly string[], namespace?: string): FleetManifest[] {
+export function requireFleetSpecs(paths: readonly string[], namespace?: string): FleetManifests {
   const files = manifestFiles(paths);
   if (files.includes('-'))
     throw new CliError({
@@ -108,7 +126,10 @@ export function requireFleetSpecs(paths: readonly string[], namespace?: string):
       message: `one manifest per application: ${twice.join('; ')}`,
       hint: 'Keep one manifest of each application in the fleet. Nothing was started.',
     });
-  return manifests;
+  const notes = loaded.flatMap((l) =>
+    l.loaded.ok && l.loaded.notes?.length ? [{ file: l.file, notes: notesJson(l.loaded.notes) }] : [],
+  );
+  return { manifests, notes };
 }
 
 /** Planned reads at once. */

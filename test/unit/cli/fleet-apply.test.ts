@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
-import { isFleet, requireFleetSpecs } from '../../../src/cli/fleet-manifests';
+import { fleetNotesText, isFleet, requireFleetSpecs } from '../../../src/cli/fleet-manifests';
 import type { CliError } from '../../../src/cli/errors';
 import { refuseUnfitSessionClusters } from '../../../src/cli/session-job-check';
 import type { Settings } from '../../../src/config/settings';
@@ -28,13 +28,22 @@ test('a fleet: several -f, or a folder; one file is the single apply', () => {
   expect(isFleet(['-'])).toBe(false);
   expect(isFleet([path.join(dir, 'a.yaml'), path.join(dir, 'b.yml')])).toBe(true);
   expect(isFleet([dir])).toBe(true);
-  expect(requireFleetSpecs([dir]).map((m) => m.spec.name)).toEqual(['a', 'b']);
+  expect(requireFleetSpecs([dir]).manifests.map((m) => m.spec.name)).toEqual(['a', 'b']);
+});
+
+test('what a fleet manifest has that is ignored or run differently is said, file by file', () => {
+  const dir = folderOf({ 'a.yaml': named('a').replace('spec:\n', 'spec:\n  mode: native\n'), 'b.yaml': named('b') });
+  const { notes } = requireFleetSpecs([dir]);
+  expect(notes.map((n) => [path.basename(n.file), n.notes.map((note) => note.path)])).toEqual([
+    ['a.yaml', ['spec.mode']],
+  ]);
+  expect(fleetNotesText(notes)).toMatch(/a\.yaml:\nnote: spec\.mode: .*standalone/);
 });
 
 test("one file holding a session cluster and its jobs (the Apache operator's example): a fleet of 3", async () => {
   const example = path.join(__dirname, '../../fixtures/apache-operator/basic-session-deployment-and-job.yaml');
   expect(isFleet([example])).toBe(true);
-  const specs = requireFleetSpecs([example], 'team').map((m) => m.spec);
+  const specs = requireFleetSpecs([example], 'team').manifests.map((m) => m.spec);
   expect(specs.map((s) => [s.name, s.sessionCluster === true, s.sessionJob?.deploymentName])).toEqual([
     ['basic-session-deployment-example', true, undefined],
     ['basic-session-job-example', false, 'basic-session-deployment-example'],
