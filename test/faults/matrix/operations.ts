@@ -189,16 +189,36 @@ async function sessionJobSuspended(run: RunContext): Promise<void> {
 /** A session job's operations other than the upgrade are an application's, its JobManager its cluster's. */
 const onSessionCluster = { sessionCluster: (run: RunContext) => sessionClusterOf(run.app) };
 
-/** `resume` from the suspended state `suspended` reaches: the job restored exactly from its savepoint. */
-function resumeAfter(suspended: (run: RunContext) => Promise<void>): OperationScenario {
+/**
+ * `command` (resume, or rollback on request: the last stable spec) from the suspended state `suspended` reaches: the
+ * job restored exactly from its savepoint.
+ */
+function fromSuspended(
+  suspended: (run: RunContext) => Promise<void>,
+  command: 'resume' | 'rollback' = 'resume',
+): OperationScenario {
   return {
     setup: suspended,
-    act: (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
+    act: (run) => run.env.cli([command, run.app, ...ns(run), ...wait]),
     accepted: ['succeeded'],
     newOutput: false,
     end: 'running',
     continuity: 'exact',
     restores: true,
+    workflowId: opId,
+  };
+}
+
+/** `suspend` of the job `running` starts (stop-with-savepoint): nothing of it runs afterwards. */
+function suspendOf(running: (run: RunContext) => Promise<void>): OperationScenario {
+  return {
+    setup: running,
+    act: (run) => run.env.cli(['suspend', run.app, ...ns(run), ...wait]),
+    accepted: ['succeeded'],
+    newOutput: false,
+    end: 'suspended',
+    continuity: 'none',
+    restores: false,
     workflowId: opId,
   };
 }
@@ -228,19 +248,6 @@ const deploySessionJob: OperationScenario = {
   newOutput: false,
   end: 'running',
   continuity: 'continues',
-  restores: false,
-  workflowId: opId,
-  ...onSessionCluster,
-};
-
-/** A session job suspended (stop-with-savepoint): its cluster runs on, no job of it RUNNING there. */
-const suspendSessionJob: OperationScenario = {
-  setup: (run) => sessionJobFirst(run),
-  act: (run) => run.env.cli(['suspend', run.app, ...ns(run), ...wait]),
-  accepted: ['succeeded'],
-  newOutput: false,
-  end: 'suspended',
-  continuity: 'none',
   restores: false,
   workflowId: opId,
   ...onSessionCluster,
@@ -283,27 +290,9 @@ export const scenarios: Record<OperationName, OperationScenario> = {
   'upgrade-savepoint': upgrade('savepoint', 'exact'),
   'upgrade-last-state': upgrade('last-state', 'checkpoint'),
   'upgrade-stateless': upgrade('stateless', 'fresh'),
-  suspend: {
-    setup: (run) => deployFirst(run),
-    act: (run) => run.env.cli(['suspend', run.app, ...ns(run), ...wait]),
-    accepted: ['succeeded'],
-    newOutput: false,
-    end: 'suspended',
-    continuity: 'none',
-    restores: false,
-    workflowId: opId,
-  },
-  resume: resumeAfter(deployThenSuspend),
-  rollback: {
-    setup: deployThenSuspend,
-    act: (run) => run.env.cli(['rollback', run.app, ...ns(run), ...wait]),
-    accepted: ['succeeded'],
-    newOutput: false,
-    end: 'running',
-    continuity: 'exact',
-    restores: true,
-    workflowId: opId,
-  },
+  suspend: suspendOf((run) => deployFirst(run)),
+  resume: fromSuspended(deployThenSuspend),
+  rollback: fromSuspended(deployThenSuspend, 'rollback'),
   savepoint: savepointOf((run) => deployFirst(run)),
   'periodic-savepoint': {
     setup: async (run) => {
@@ -388,15 +377,12 @@ export const scenarios: Record<OperationName, OperationScenario> = {
   },
   'upgrade-session-job': upgradeSessionJob,
   'upgrade-session-cluster': upgradeSessionCluster,
-  'resume-session-job': { ...resumeAfter(sessionJobSuspended), ...onSessionCluster },
+  'resume-session-job': { ...fromSuspended(sessionJobSuspended), ...onSessionCluster },
   'savepoint-session-job': { ...savepointOf((run) => sessionJobFirst(run)), ...onSessionCluster },
   'deploy-session-job': deploySessionJob,
-  'suspend-session-job': suspendSessionJob,
-  'rollback-session-job': {
-    ...resumeAfter(sessionJobSuspended),
-    act: (run) => run.env.cli(['rollback', run.app, ...ns(run), ...wait]),
-    ...onSessionCluster,
-  },
+  // Its end state is its cluster's: running on, with no job of it RUNNING there.
+  'suspend-session-job': { ...suspendOf((run) => sessionJobFirst(run)), ...onSessionCluster },
+  'rollback-session-job': { ...fromSuspended(sessionJobSuspended, 'rollback'), ...onSessionCluster },
   'deploy-session-cluster': onCluster(
     async () => undefined,
     (run) => apply(run, cluster(run)),
