@@ -68,6 +68,9 @@ if [ -f "$root/scripts/stack/build-jobs.sh" ]; then bash "$root/scripts/stack/bu
 bash "$root/scripts/stack/fetch-s3proxy.sh"
 bash "$root/scripts/stack/fetch-s3-plugin.sh"
 
+# 5c. The node's busybox image (init containers of the Apache operator's examples): Debian's busybox-static.
+bash "$root/scripts/stack/fetch-busybox.sh"
+
 # 6. Certificates and kubeconfigs of the local cluster.
 bash "$root/scripts/stack/pki.sh"
 log "setup done in $((SECONDS - t0))s"

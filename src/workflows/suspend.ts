@@ -1,6 +1,6 @@
 /**
- * suspend: stop the job with a savepoint, remove the JobManager and TaskManager Deployments,
- * keep the ConfigMap, Services and the record (resume restores from that savepoint).
+ * suspend: secure the job's state (stop-with-savepoint; last-state: its newest checkpoint), remove the JobManager and
+ * TaskManager Deployments, keep the ConfigMap, Services and the record (resume restores from that state).
  */
 import { ApplicationFailure, CancellationScope, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';

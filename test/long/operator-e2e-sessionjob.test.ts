@@ -8,14 +8,14 @@
  * StateMachineExample runs on it at parallelism 2; suspended with a savepoint (on the claim, as a kubelet mounts it at
  * /opt/flink/volume) and resumed, it restores from THAT savepoint (Flink says so).
  */
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { createKubeClients, loadKubeConfig } from '../../src/k8s';
 import { stack } from '../support/stack';
 import { E2eEnv, expectRestoredFrom, flinkOf, localPathOf, readRecord } from '../support/e2e';
+import { createKubectlObjects, exampleDocuments } from '../support/operator-example';
 
 const env = new E2eEnv('long-operator-e2e-session');
 let mirror: Server;
@@ -50,34 +50,20 @@ const ok = (r: { code: number; stdout: string; stderr: string }) => ({
   err: r.code === 0 ? '' : r.stdout + r.stderr,
 });
 
-/** The example's documents: its placeholder filled and its namespace the test's, split by whose kind they are. */
-function documentsOf(): { flink: string; kubectls: k8s.KubernetesObject[] } {
-  const file = path.join(__dirname, '..', 'fixtures', 'apache-operator', 'e2e-sessionjob-cr.yaml');
-  const text = readFileSync(file, 'utf8')
-    .replace('STREAMING_EXAMPLES_JAR_URL', `${central}${examplePath}`)
-    .replaceAll('namespace: default', `namespace: ${env.namespace}`);
-  const documents = k8s.loadAllYaml(text) as k8s.KubernetesObject[];
-  const ours = documents.filter((d) => d.apiVersion === 'flink.apache.org/v1beta1');
-  expect(ours.map((d) => d.kind)).toEqual(['FlinkDeployment', 'FlinkSessionJob']);
-  const flink = path.join(env.dir, 'e2e-sessionjob-cr-flink.yaml');
-  writeFileSync(flink, ours.map((d) => k8s.dumpYaml(d)).join('---\n'));
-  return { flink, kubectls: documents.filter((d) => !ours.includes(d)) };
-}
-
 test(
   "the operator's e2e session job example: its 1.20 cluster starts, the job runs, resumes from its savepoint",
   async () => {
     expect(existsSync(exampleJar)).toBe(true);
-    const { flink: flinkFile, kubectls } = documentsOf();
+    const example = exampleDocuments({
+      fixture: 'e2e-sessionjob-cr.yaml',
+      env,
+      placeholders: { STREAMING_EXAMPLES_JAR_URL: `${central}${examplePath}` },
+    });
+    expect(example.flinkKinds).toEqual(['FlinkDeployment', 'FlinkSessionJob']);
+    const flinkFile = example.flink;
     // kubectl's part: the PersistentVolumeClaim (in the test's namespace) and the IngressClass.
-    expect(kubectls.map((d) => d.kind)).toEqual(['PersistentVolumeClaim', 'IngressClass']);
-    for (const object of kubectls) {
-      if (object.kind === 'PersistentVolumeClaim') object.metadata = { ...object.metadata, namespace: env.namespace };
-      await clients.objects.create(object).catch((err: unknown) => {
-        // The IngressClass is cluster-wide: another run made it already.
-        if (!(err instanceof k8s.ApiException && err.code === 409)) throw err;
-      });
-    }
+    expect(example.kubectls.map((d) => d.kind)).toEqual(['PersistentVolumeClaim', 'IngressClass']);
+    await createKubectlObjects({ clients, objects: example.kubectls, namespace: env.namespace });
 
     const applied = await env.cli(['apply', '-f', flinkFile, '--wait', '--timeout', '15m']);
     expect(ok(applied)).toEqual({ code: 0, err: '' });

@@ -1,12 +1,12 @@
 /**
- * After an agent restart: what each container of a still-existing pod was doing. A process
+ * After an agent restart: what each container (init containers too) of a still-existing pod was doing. A process
  * that still runs (same pid and start time) is adopted; one that ended while the agent was
  * away is reported with the exit code its wrapper wrote, then restarted per restartPolicy;
  * a container that had finished for good stays finished. Nothing runs twice.
  */
 import fs from 'node:fs';
 import type * as k8s from '@kubernetes/client-node';
-import { shouldRestart } from './backoff';
+import { initRestartPolicy, shouldRestart } from './backoff';
 import type { AdoptedContainer } from './container-runner';
 import { fromV1State, type ContainerState } from './container-state';
 import { readProcessRecord, type ProcessSupervisor } from './process-supervisor';
@@ -22,9 +22,15 @@ export function adoptContainers(input: {
   const namespace = pod.metadata?.namespace ?? 'default';
   const name = pod.metadata?.name ?? '';
   const adopted = new Map<string, AdoptedContainer>();
-  for (const container of pod.spec?.containers ?? []) {
+  const all = [
+    ...(pod.spec?.initContainers ?? []).map((container) => ({ container, init: true })),
+    ...(pod.spec?.containers ?? []).map((container) => ({ container, init: false })),
+  ];
+  for (const { container, init } of all) {
     const paths = input.store.containerPaths({ namespace, name, container: container.name });
-    const status = pod.status?.containerStatuses?.find((s) => s.name === container.name);
+    const statuses = init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses;
+    const status = statuses?.find((s) => s.name === container.name);
+    const restartPolicy = init ? initRestartPolicy(pod.spec?.restartPolicy) : pod.spec?.restartPolicy;
     const restartCount = status?.restartCount ?? 0;
     const record = readProcessRecord(paths.processFile);
     const ours = record && record.podUid === pod.metadata?.uid ? record : undefined;
@@ -61,8 +67,7 @@ export function adoptContainers(input: {
       };
     }
     const hasRun = lastExit !== undefined || status?.lastState?.terminated !== undefined;
-    const finished =
-      lastExit !== undefined && !shouldRestart({ restartPolicy: pod.spec?.restartPolicy, exitCode: lastExit.exitCode });
+    const finished = lastExit !== undefined && !shouldRestart({ restartPolicy, exitCode: lastExit.exitCode });
     adopted.set(container.name, { lastExit, restartCount, hasRun, finished });
   }
   return adopted;

@@ -36,3 +36,11 @@ export function shouldRestart(input: { restartPolicy: string | undefined; exitCo
   if (policy === 'OnFailure') return input.exitCode !== 0;
   return false;
 }
+
+/**
+ * The restart policy of an init container: it runs to completion, so the pod's `Always` acts as `OnFailure` (a
+ * failed init container is restarted, a completed one never); `Never` stays (a failure fails the pod).
+ */
+export function initRestartPolicy(podPolicy: string | undefined): string {
+  return podPolicy === 'Never' ? 'Never' : 'OnFailure';
+}

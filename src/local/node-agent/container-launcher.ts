@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
+import { busyboxCommandLine, resolveBusyboxImage } from './busybox-image';
 import { resolveContainerEnv } from './container-env';
 import { ENTRYPOINT_USAGE, FlinkRole, isJobManagerRole, planEntrypoint, type EntrypointPlan } from './flink-entrypoint';
 import { mapStrings, parseFlinkProperties, readFlinkConfig, writeFlinkConfig, type FlinkConfig } from './flink-config';
@@ -120,7 +121,7 @@ export async function planLaunch(input: {
   const { pod, container, podIp, ctx } = input;
   const namespace = pod.metadata?.namespace ?? 'default';
   const podName = pod.metadata?.name ?? '';
-  const workerImage = resolveWorkerImage(container.image, ctx.imagesDir);
+  const commandImage = commandImageOf(container, ctx.imagesDir);
   const volumes = await prepareVolumes({ pod, clients: ctx.clients, store: ctx.store, tokens: input.tokens });
   const mounts = containerMounts({ pod, container, volumes });
   const env = await resolveContainerEnv({ pod, container, podIp, clients: ctx.clients });
@@ -128,8 +129,8 @@ export async function planLaunch(input: {
   fs.mkdirSync(paths.dir, { recursive: true });
   fs.mkdirSync(paths.tmpDir, { recursive: true });
 
-  if (workerImage) {
-    const binds = bindsOf({ ctx, mounts, keep: [workerImage.worker.prefix] });
+  if (commandImage) {
+    const binds = bindsOf({ ctx, mounts, keep: [commandImage.keep] });
     const rewriter = new ValueRewriter({
       services: ctx.services,
       namespace,
@@ -137,16 +138,14 @@ export async function planLaunch(input: {
         .filter((m) => !binds.includes(m))
         .map((m: ContainerMount) => ({ containerPath: m.mountPath, hostPath: m.hostPath })),
     });
-    const [command, ...args] = workerCommandLine({ container, image: workerImage.worker }).map((a) =>
-      rewriter.rewrite(a, false),
-    ) as [string, ...string[]];
+    const [command, ...args] = commandImage.commandLine.map((a) => rewriter.rewrite(a, false)) as [string, ...string[]];
     return {
       role: FlinkRole.Command,
-      imageId: workerImage.imageId,
+      imageId: commandImage.imageId,
       process: {
         ...inMountNamespace({ command, args, binds }),
         env: {
-          PATH: workerPath(workerImage.worker, process.env.PATH),
+          PATH: commandImage.path,
           HOME: process.env.HOME ?? '/root',
           LANG: process.env.LANG ?? 'C.UTF-8',
           HOSTNAME: pod.spec?.hostname ?? podName,
@@ -267,6 +266,38 @@ export async function planLaunch(input: {
       container: container.name,
     },
   };
+}
+
+/**
+ * An image that runs its command line as it is (not Flink's): the flink-deploy worker image, or busybox. `path`: the
+ * PATH the process starts with; `keep`: the folder it runs from (never mounted over).
+ */
+interface CommandImage {
+  imageId: string;
+  commandLine: string[];
+  path: string;
+  keep: string;
+}
+
+function commandImageOf(container: k8s.V1Container, imagesDir: string | undefined): CommandImage | undefined {
+  const worker = resolveWorkerImage(container.image, imagesDir);
+  if (worker)
+    return {
+      imageId: worker.imageId,
+      commandLine: workerCommandLine({ container, image: worker.worker }),
+      path: workerPath(worker.worker, process.env.PATH),
+      keep: worker.worker.prefix,
+    };
+  const busybox = resolveBusyboxImage(container.image, imagesDir);
+  if (busybox)
+    return {
+      imageId: busybox.imageId,
+      commandLine: busyboxCommandLine({ container, image: busybox }),
+      // The node's, for the wrappers around the process; the image's own PATH is set by its `env` (busybox-image.ts).
+      path: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      keep: busybox.bin,
+    };
+  return undefined;
 }
 
 /** The folders of `/opt/flink` the container's Flink home links to their mounts itself (flink-home.ts). */

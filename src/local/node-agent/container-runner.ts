@@ -5,7 +5,7 @@
  * endpoints), and stop (SIGTERM, grace, SIGKILL).
  */
 import type * as k8s from '@kubernetes/client-node';
-import { Backoff, shouldRestart } from './backoff';
+import { Backoff, initRestartPolicy, shouldRestart } from './backoff';
 import { planLaunch, type LaunchContext } from './container-launcher';
 import type { ContainerSnapshot, ContainerState } from './container-state';
 import { AgentErrorCode, LaunchError, messageOf } from './errors';
@@ -50,6 +50,8 @@ export interface ContainerRunnerDeps {
   podIp: string;
   /** The pod's service-account tokens. */
   tokens: TokenCache;
+  /** An init container: runs to completion (restarted only on failure, unless the pod says Never). */
+  init?: boolean;
 }
 
 /** Runs and reports one container. */
@@ -94,6 +96,16 @@ export class ContainerRunner {
     );
   }
 
+  /**
+   * Resolves when the container's life loop has ended: true when it completed (exit 0), false when it failed for good
+   * or was stopped. For an init container: whether the pod may go on.
+   */
+  async completed(): Promise<boolean> {
+    this.start();
+    await this.loop;
+    return !this.stopping && this.state.kind === 'terminated' && this.state.exitCode === 0;
+  }
+
   /** What the pod status shows for this container. */
   snapshot(): ContainerSnapshot {
     return {
@@ -104,7 +116,8 @@ export class ContainerRunner {
       state: this.state,
       lastState: this.lastState,
       restartCount: this.restartCount,
-      ready: this.ready,
+      // An init container is ready once it completed, as the kubelet reports it.
+      ready: this.deps.init ? this.state.kind === 'terminated' && this.state.exitCode === 0 : this.ready,
     };
   }
 
@@ -278,7 +291,8 @@ export class ContainerRunner {
   private async afterExit(terminated: ContainerState & { kind: 'terminated' }): Promise<boolean> {
     if (this.stopping) return false;
     const pod = this.deps.pod();
-    if (!shouldRestart({ restartPolicy: pod.spec?.restartPolicy, exitCode: terminated.exitCode })) return false;
+    const restartPolicy = this.deps.init ? initRestartPolicy(pod.spec?.restartPolicy) : pod.spec?.restartPolicy;
+    if (!shouldRestart({ restartPolicy, exitCode: terminated.exitCode })) return false;
     this.lastState = terminated;
     const delay = this.restartBackoff.next(terminated.finishedAt.getTime() - terminated.startedAt.getTime());
     if (delay > 0) {

@@ -1,6 +1,7 @@
 /**
  * The pod status a kubelet would report, from the containers' snapshots: phase, conditions
- * (Ready only when every container is ready), container statuses, pod and host IPs.
+ * (Initialized once every init container completed; Ready only when every container is ready),
+ * init container and container statuses, pod and host IPs.
  */
 import type * as k8s from '@kubernetes/client-node';
 import { toV1ContainerStatus, type ContainerSnapshot } from './container-state';
@@ -10,11 +11,18 @@ import { NODE_IP } from './node-registration';
 export const PodPhase = { Pending: 'Pending', Running: 'Running', Succeeded: 'Succeeded', Failed: 'Failed' } as const;
 export type PodPhase = (typeof PodPhase)[keyof typeof PodPhase];
 
-/** The phase of a pod from its containers and restart policy. */
+/** Where a pod's init containers are: still running (its containers wait), done, or failed for good. */
+export const Initialization = { Running: 'Running', Done: 'Done', Failed: 'Failed' } as const;
+export type Initialization = (typeof Initialization)[keyof typeof Initialization];
+
+/** The phase of a pod from its init containers, containers and restart policy. */
 export function podPhase(input: {
   containers: readonly ContainerSnapshot[];
   restartPolicy: string | undefined;
+  initialization?: Initialization;
 }): PodPhase {
+  if (input.initialization === Initialization.Failed) return PodPhase.Failed;
+  if (input.initialization === Initialization.Running) return PodPhase.Pending;
   const states = input.containers.map((c) => c.state);
   if (states.length === 0) return PodPhase.Pending;
   const everStarted = input.containers.every(
@@ -38,6 +46,8 @@ export type ConditionMemory = Map<string, { status: string; since: Date }>;
 
 /** The status fields the node owns, ready to patch. */
 export function podStatus(input: {
+  initContainers?: readonly ContainerSnapshot[];
+  initialization?: Initialization;
   containers: readonly ContainerSnapshot[];
   restartPolicy: string | undefined;
   podIp: string;
@@ -61,11 +71,23 @@ export function podStatus(input: {
     };
   };
   const unreadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
+  const initContainers = input.initContainers ?? [];
+  const initialized = (input.initialization ?? Initialization.Done) === Initialization.Done;
+  const incomplete = initContainers.filter((c) => !c.ready).map((c) => c.name);
+  // Containers wait for the init containers (the kubelet's PodInitializing).
+  const containers = initialized
+    ? input.containers
+    : input.containers.map((c) => ({ ...c, state: { kind: 'waiting' as const, reason: 'PodInitializing' } }));
   return {
     phase,
     conditions: [
       condition('PodReadyToStartContainers', true),
-      condition('Initialized', true),
+      condition(
+        'Initialized',
+        initialized,
+        'ContainersNotInitialized',
+        `containers with incomplete status: [${incomplete.join(' ')}]`,
+      ),
       condition('ContainersReady', allReady, 'ContainersNotReady', unreadyMessage),
       condition('Ready', allReady, 'ContainersNotReady', unreadyMessage),
     ],
@@ -74,6 +96,7 @@ export function podStatus(input: {
     podIP: input.podIp,
     podIPs: [{ ip: input.podIp }],
     startTime: input.startTime,
-    containerStatuses: input.containers.map(toV1ContainerStatus),
+    ...(initContainers.length > 0 ? { initContainerStatuses: initContainers.map(toV1ContainerStatus) } : {}),
+    containerStatuses: containers.map(toV1ContainerStatus),
   };
 }

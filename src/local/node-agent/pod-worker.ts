@@ -1,6 +1,8 @@
 /**
  * One pod on this node: its IP, its container runners, and its status in the API (patched
- * after every change, coalesced). Terminating stops every container with the pod's grace
+ * after every change, coalesced). Its init containers run first, one at a time, each to
+ * completion (a failed one is restarted with back-off, or fails the pod under `restartPolicy:
+ * Never`); then its containers start. Terminating stops every container with the pod's grace
  * period.
  */
 import type * as k8s from '@kubernetes/client-node';
@@ -9,7 +11,7 @@ import { ContainerRunner, type AdoptedContainer } from './container-runner';
 import type { EventRecorder } from './events';
 import { ignoreNotFound, strategicMergePatch } from './kube-clients';
 import type { Logger } from './logger';
-import { podStatus, type ConditionMemory } from './pod-status';
+import { Initialization, podStatus, type ConditionMemory } from './pod-status';
 import type { ProcessSupervisor } from './process-supervisor';
 import { TokenCache } from './service-account-token';
 import { refreshTokenVolumes } from './volumes';
@@ -32,6 +34,8 @@ const TOKEN_CHECK_MS = 10_000;
 export class PodWorker {
   private pod: k8s.V1Pod;
   private readonly runners: ContainerRunner[];
+  private readonly initRunners: ContainerRunner[];
+  private initialization: Initialization;
   private readonly conditions: ConditionMemory = new Map();
   private readonly startTime: Date;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -53,21 +57,25 @@ export class PodWorker {
     this.core = input.deps.ctx.clients.core;
     this.deps = input.deps;
     this.tokensLoaded = input.adopted === undefined;
-    this.runners = (input.pod.spec?.containers ?? []).map(
-      (container) =>
-        new ContainerRunner(
-          container,
-          {
-            ...input.deps,
-            log: this.log,
-            podIp: input.podIp,
-            pod: () => this.pod,
-            tokens: this.tokens,
-            onChange: () => this.scheduleStatus(),
-          },
-          input.adopted?.get(container.name),
-        ),
-    );
+    const runner = (container: k8s.V1Container, init: boolean) =>
+      new ContainerRunner(
+        container,
+        {
+          ...input.deps,
+          log: this.log,
+          podIp: input.podIp,
+          pod: () => this.pod,
+          tokens: this.tokens,
+          onChange: () => this.scheduleStatus(),
+          init,
+        },
+        input.adopted?.get(container.name),
+      );
+    this.initRunners = (input.pod.spec?.initContainers ?? []).map((c) => runner(c, true));
+    this.runners = (input.pod.spec?.containers ?? []).map((c) => runner(c, false));
+    // A pod whose containers had started (an adopted one) was initialized: its init containers do not run again.
+    const started = (input.pod.spec?.containers ?? []).some((c) => input.adopted?.get(c.name)?.hasRun);
+    this.initialization = this.initRunners.length === 0 || started ? Initialization.Done : Initialization.Running;
   }
 
   /** The pod's IP. */
@@ -78,11 +86,33 @@ export class PodWorker {
     return this.pod.metadata?.uid ?? '';
   }
 
-  /** Starts every container. */
+  /** Runs the init containers in order, then starts every container. */
   start(): void {
     this.scheduleStatus();
-    for (const runner of this.runners) runner.start();
     this.tokenTimer = setInterval(() => void this.refreshTokens(), TOKEN_CHECK_MS);
+    void this.initialize().then((initialized) => {
+      if (!initialized || this.terminating) return;
+      for (const runner of this.runners) runner.start();
+    });
+  }
+
+  /** Runs each init container to completion, in order; false when one failed for good or the pod is terminating. */
+  private async initialize(): Promise<boolean> {
+    if (this.initialization === Initialization.Done) return true;
+    for (const init of this.initRunners) {
+      if (this.terminating) return false;
+      if (!(await init.completed())) {
+        if (!this.terminating) {
+          this.initialization = Initialization.Failed;
+          this.log.info({ container: init.name }, 'init container failed; the pod fails (restartPolicy: Never)');
+          this.scheduleStatus();
+        }
+        return false;
+      }
+    }
+    this.initialization = Initialization.Done;
+    this.scheduleStatus();
+    return true;
   }
 
   /** Rewrites the token files whose tokens are due (80 % of their lifetime has passed). */
@@ -107,7 +137,7 @@ export class PodWorker {
   terminate(graceMs: number): Promise<void> {
     this.terminating ??= (async () => {
       clearInterval(this.tokenTimer);
-      await Promise.all(this.runners.map((r) => r.stop(graceMs)));
+      await Promise.all([...this.initRunners, ...this.runners].map((r) => r.stop(graceMs)));
       clearTimeout(this.statusTimer);
       this.statusTimer = undefined;
       this.statusWrite = this.statusWrite.then(() => this.writeStatus());
@@ -124,6 +154,8 @@ export class PodWorker {
   /** The status this node reports for the pod now. */
   status(): k8s.V1PodStatus {
     return podStatus({
+      initContainers: this.initRunners.map((r) => r.snapshot()),
+      initialization: this.initialization,
       containers: this.runners.map((r) => r.snapshot()),
       restartPolicy: this.pod.spec?.restartPolicy,
       podIp: this.podIp,

@@ -95,9 +95,16 @@ const runsHere: Record<string, true | string | RunsFilledIn> = {
   'basic-checkpoint-ha.yaml': true,
   'basic-reactive.yaml': true,
   'custom-logging.yaml': true,
-  'pod-template.yaml': 'its init container downloads the jar from Maven Central (no network here)',
+  // Its busybox init container runs (test/long/operator-e2e-flinkdep.test.ts runs one); its sidecar does not.
+  'pod-template.yaml':
+    'its sidecar’s image fluent/fluent-bit is in no package registry (and its jar is fetched from Maven Central)',
   'autoscaling-autoscaling.yaml': 'its image autoscaling-example is built by the operator project, not published',
-  'e2e-flinkdep-cr.yaml': 'its init container fetches a placeholder URL; the PersistentVolumeClaim is kubectl’s',
+  // Its busybox init container fetches the jar at the placeholder's URL into the Flink container's usrlib.
+  'e2e-flinkdep-cr.yaml': {
+    placeholder: 'STREAMING_EXAMPLES_JAR_URL',
+    kubectl: ['PersistentVolumeClaim', 'IngressClass'],
+    proof: 'test/long/operator-e2e-flinkdep.test.ts',
+  },
   // test/long/operator-stateful.test.ts, with a savepoint of the same job put at the path it starts from.
   'snapshot-job-from-savepoint.yaml': true,
   // test/long/operator-stateful.test.ts, of example-deployment: its CANONICAL declined by Flink 2 for that job
@@ -223,7 +230,7 @@ describe("the Apache operator's 15 examples (test/fixtures/apache-operator)", ()
     const running = files.filter((file) => runsHere[file] === true).sort();
     // Run with the placeholder filled, kubectl's documents apart: what is left is the Flink documents, valid.
     const filledIn = files.filter((file) => typeof runsHere[file] === 'object').sort();
-    expect(filledIn).toEqual(['e2e-sessionjob-cr.yaml']);
+    expect(filledIn).toEqual(['e2e-flinkdep-cr.yaml', 'e2e-sessionjob-cr.yaml']);
     for (const file of filledIn) {
       const how = runsHere[file] as RunsFilledIn;
       expect(existsSync(path.join(__dirname, '..', '..', '..', how.proof))).toBe(true);

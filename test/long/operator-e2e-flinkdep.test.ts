@@ -1,0 +1,135 @@
+/**
+ * The Apache operator's e2e-flinkdep-cr.yaml, as the operator's own e2e scripts use it: its placeholder
+ * STREAMING_EXAMPLES_JAR_URL filled with the example jar's URL (flink-examples-streaming 1.20.0's StateMachineExample,
+ * served by a loopback stand-in for Maven Central: no network here), in the test's namespace. Its
+ * PersistentVolumeClaim and IngressClass are kubectl's (created through the Kubernetes API); its FlinkDeployment is
+ * applied with flink-deploy. Each pod's init container (busybox:1.35.0 — Debian's busybox-static on this node) fetches
+ * the jar with `wget` into the emptyDir the Flink container mounts as /opt/flink/usrlib; the application (Flink 1.20,
+ * `mode: native` run standalone and said so, Kubernetes HA and its state on the claim, an Ingress) runs the job from
+ * that jar at parallelism 2. Suspended (last-state: its newest checkpoint, on the claim) and resumed, it restores from
+ * THAT checkpoint.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createKubeClients, loadKubeConfig } from '../../src/k8s';
+import { stack } from '../support/stack';
+import { E2eEnv, flinkOf, localPathOf, readRecord } from '../support/e2e';
+import { createKubectlObjects, exampleDocuments } from '../support/operator-example';
+
+const env = new E2eEnv('long-operator-e2e-flinkdep');
+let mirror: Server;
+/** The paths the mirror was asked for. */
+const asked: string[] = [];
+const examplePath = 'org/apache/flink/flink-examples-streaming/1.20.0/flink-examples-streaming-1.20.0.jar';
+/** Flink 1.20.0's StateMachineExample shaded with its datagen source (scripts/stack/build-jobs.sh). */
+const exampleJar = path.join(stack.jobsDir, 'central', 'StateMachineExample-1.20.jar');
+const clients = createKubeClients(loadKubeConfig({ path: stack.kubeconfig }));
+const app = 'flink-example-statemachine';
+let jarUrl = '';
+
+beforeAll(async () => {
+  mirror = createServer((req, res) => {
+    asked.push(req.url ?? '');
+    if (req.url === `/maven2/${examplePath}`) createReadStream(exampleJar).pipe(res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+  jarUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/maven2/${examplePath}`;
+  await env.setUp();
+});
+afterAll(async () => {
+  await env.tearDown();
+  await new Promise((resolve) => mirror.close(resolve));
+});
+
+const ok = (r: { code: number; stdout: string; stderr: string }) => ({
+  code: r.code,
+  err: r.code === 0 ? '' : r.stdout + r.stderr,
+});
+
+test(
+  "the operator's e2e application example: init containers fetch the jar, the job runs, resumes from its checkpoint",
+  async () => {
+    expect(existsSync(exampleJar)).toBe(true);
+    const example = exampleDocuments({
+      fixture: 'e2e-flinkdep-cr.yaml',
+      env,
+      placeholders: { STREAMING_EXAMPLES_JAR_URL: jarUrl },
+    });
+    expect(example.flinkKinds).toEqual(['FlinkDeployment']);
+    expect(example.kubectls.map((d) => d.kind)).toEqual(['PersistentVolumeClaim', 'IngressClass']);
+    await createKubectlObjects({ clients, objects: example.kubectls, namespace: env.namespace });
+
+    const applied = await env.cli(['apply', '-f', example.flink, '--wait', '--timeout', '15m']);
+    expect(ok(applied)).toEqual({ code: 0, err: '' });
+    expect(applied.stdout + applied.stderr).toMatch(/spec\.mode/);
+
+    const record = await readRecord(env.namespace, app);
+    expect(record.status).toBe('running');
+    const flink = await flinkOf(env.namespace, app);
+    expect((await flink.overview())['flink-version']).toMatch(/^1\.20\./);
+    const details = await flink.jobDetails(record.jobId!);
+    expect(details.state).toBe('RUNNING');
+    expect(details.name).toMatch(/State machine/i);
+    expect(Math.max(...details.vertices.map((v) => v.parallelism))).toBe(2);
+
+    // Every pod (JobManager, TaskManager) ran its init container to completion before Flink: busybox fetched the jar.
+    const pods = (await clients.core.listNamespacedPod({ namespace: env.namespace })).items.filter(
+      (p) => p.status?.phase === 'Running',
+    );
+    expect(pods.length).toBeGreaterThanOrEqual(2);
+    for (const pod of pods) {
+      const init = pod.status?.initContainerStatuses?.[0];
+      expect({
+        pod: pod.metadata?.name,
+        name: init?.name,
+        image: init?.image,
+        state: init?.state?.terminated?.reason,
+      }).toEqual({ pod: pod.metadata?.name, name: 'artifacts-fetcher', image: 'busybox:1.35.0', state: 'Completed' });
+    }
+    expect(asked.filter((p) => p === `/maven2/${examplePath}`).length).toBeGreaterThanOrEqual(pods.length);
+    // The jar Flink runs is THAT one: each pod's emptyDir holds the mirror's bytes.
+    const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+    for (const pod of pods) {
+      const jar = path.join(
+        stack.dir,
+        'node',
+        'pods',
+        `${env.namespace}_${pod.metadata?.name}`,
+        'volumes',
+        'flink-artifact',
+        'myjob.jar',
+      );
+      expect({ jar, sha: sha(jar) }).toEqual({ jar, sha: sha(exampleJar) });
+    }
+
+    // Suspended: its upgradeMode last-state secures the newest checkpoint (on the claim), and the resumed job
+    // restores from THAT checkpoint.
+    const suspended = await env.cli(['suspend', app, '-n', env.namespace, '--wait', '--timeout', '5m']);
+    expect(ok(suspended)).toEqual({ code: 0, err: '' });
+    const secured = (await readRecord(env.namespace, app)).savepoints.filter((s) => s.jobId === record.jobId).at(-1);
+    expect(secured?.kind).toBe('checkpoint');
+    const claim = path.join(stack.dir, 'node', 'pvc', env.namespace, app);
+    const securedPath = localPathOf(secured!.location);
+    expect(securedPath.startsWith(`${claim}/flink-cp/${record.jobId}/chk-`)).toBe(true);
+    expect(existsSync(path.join(securedPath, '_metadata'))).toBe(true);
+    const before = asked.length;
+    const resumed = await env.cli(['resume', app, '-n', env.namespace, '--wait', '--timeout', '10m']);
+    expect(ok(resumed)).toEqual({ code: 0, err: '' });
+    // The new pods fetched the jar again (a new emptyDir each).
+    expect(asked.length).toBeGreaterThan(before);
+    const after = await readRecord(env.namespace, app);
+    expect(after.jobId).not.toBe(record.jobId);
+    const resumedFlink = await flinkOf(env.namespace, app);
+    expect((await resumedFlink.jobDetails(after.jobId!)).state).toBe('RUNNING');
+    const restored = (await resumedFlink.checkpoints(after.jobId!)).latestRestored;
+    expect(localPathOf(restored?.externalPath ?? '').replace(/\/+$/, '')).toBe(securedPath.replace(/\/+$/, ''));
+
+    const deleted = await env.cli(['delete', app, '-n', env.namespace, '--wait', '--timeout', '5m']);
+    expect(ok(deleted)).toEqual({ code: 0, err: '' });
+  },
+  25 * 60_000,
+);
