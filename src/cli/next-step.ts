@@ -82,6 +82,15 @@ export function nextStep(input: NextStepInput): NextStep {
             `the last upgrade was rolled back and the last stable spec runs; fix what failed ` +
             `(${last.message ?? 'see flink-deploy history'}) and apply again`,
         };
+      // Flink did not answer (its JobManager never came up, e.g. an init container that cannot fetch the jar): the
+      // job is not running, so the failed operation's message is what to fix; apply runs over it (docs/recovery.md).
+      if (last?.outcome === 'failed' && job?.error !== undefined && job.state === undefined)
+        return {
+          command: 'flink-deploy apply -f <fixed manifest>',
+          why:
+            `the last ${last.type} failed and Flink does not answer (${job.error}); fix what failed ` +
+            `(${last.message ?? 'see flink-deploy history'}) and apply again`,
+        };
       if (last?.outcome === 'failed')
         return {
           command: `flink-deploy history ${ref}`,

@@ -60,6 +60,25 @@ test('the record says running, Flink says FAILED: rollback', () => {
   expect(step.why).toContain('Flink says FAILED');
 });
 
+test('the last apply failed and Flink does not answer: apply the fixed manifest, never "the job still running"', () => {
+  const failed = record({
+    status: 'running',
+    history: [
+      { ...past('failed', 'not stable within 90s: CrashLoopBackOff in init:artifacts-fetcher'), type: 'apply' },
+    ],
+  });
+  const noAnswer = { error: 'Service apps/orders-rest has no ready endpoint yet' };
+  const step = nextStep({ app, record: failed, operation: null, job: noAnswer });
+  expect(step.command).toBe('flink-deploy apply -f <fixed manifest>');
+  expect(step.why).toContain('Flink does not answer (Service apps/orders-rest has no ready endpoint yet)');
+  expect(step.why).toContain('CrashLoopBackOff in init:artifacts-fetcher');
+  expect(step.why).not.toContain('still running');
+  // Flink says RUNNING: the job did survive the failed operation; read why first.
+  const running = nextStep({ app, record: failed, operation: null, job: { state: 'RUNNING' } });
+  expect(running.command).toBe(`flink-deploy history ${ref}`);
+  expect(running.why).toContain('with the job still running');
+});
+
 test('status shows it in text and in --output json', () => {
   const status = statusJson(app, record({ status: 'suspended' }), null);
   expect(status.nextStep.command).toBe(`flink-deploy resume ${ref}`);
