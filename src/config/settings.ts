@@ -685,7 +685,8 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     group: SettingGroup.Worker,
     flag: '--max-pod-restarts <count>',
     env: ['FLINK_DEPLOY_MAX_POD_RESTARTS'],
-    description: 'container restarts of one pod that count as a crash loop (DeploymentUnhealthy)',
+    description:
+      'container restarts of one pod (its init containers too) that count as a crash loop (DeploymentUnhealthy)',
     default: '3',
     schema: count,
   },

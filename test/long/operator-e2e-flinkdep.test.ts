@@ -6,8 +6,9 @@
  * applied with flink-deploy. Each pod's init container (busybox:1.35.0 — Debian's busybox-static on this node) fetches
  * the jar with `wget` into the emptyDir the Flink container mounts as /opt/flink/usrlib; the application (Flink 1.20,
  * `mode: native` run standalone and said so, Kubernetes HA and its state on the claim, an Ingress) runs the job from
- * that jar at parallelism 2. Suspended (last-state: its newest checkpoint, on the claim) and resumed, it restores from
- * THAT checkpoint.
+ * that jar at parallelism 2 (first applied with a jar URL that does not exist: the apply fails as a crash loop of the
+ * init container, and the fixed manifest's apply deploys over it). Suspended (last-state: its newest checkpoint, on
+ * the claim) and resumed, it restores from THAT checkpoint.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -63,9 +64,37 @@ test(
     expect(example.kubectls.map((d) => d.kind)).toEqual(['PersistentVolumeClaim', 'IngressClass']);
     await createKubectlObjects({ clients, objects: example.kubectls, namespace: env.namespace });
 
-    const applied = await env.cli(['apply', '-f', example.flink, '--wait', '--timeout', '15m']);
+    // First with a jar URL that does not exist: the init containers fail and are restarted by the kubelet without end;
+    // the apply fails as soon as that is a crash loop (DeploymentUnhealthy naming the init container, not NotStable
+    // at the stability deadline), and status names the command that leads on.
+    const wrong = exampleDocuments({
+      fixture: 'e2e-flinkdep-cr.yaml',
+      env,
+      placeholders: { STREAMING_EXAMPLES_JAR_URL: `${jarUrl}.missing` },
+    });
+    const failed = await env.cli(['apply', '-f', wrong.flink, '--wait', '--timeout', '15m', '--output', 'json']);
+    const failure = JSON.parse(failed.stdout) as { status: string; failureType?: string; message?: string };
+    expect({ code: failed.code, status: failure.status, type: failure.failureType }).toEqual({
+      code: 1,
+      status: 'failed',
+      type: 'DeploymentUnhealthy',
+    });
+    expect(failure.message).toMatch(/keeps crashing: CrashLoopBackOff in init:artifacts-fetcher \(last exit code 1/);
+    expect(asked).toContain(`/maven2/${examplePath}.missing`);
+    const status = await env.cli(['status', app, '-n', env.namespace, '--output', 'json']);
+    const next = (JSON.parse(status.stdout) as { nextStep: { command: string; why: string } }).nextStep;
+    expect(next.command).toBe('flink-deploy apply -f <fixed manifest>');
+
+    // The fixed manifest: its apply deploys over the version that never came up, and says so.
+    const fixed = exampleDocuments({
+      fixture: 'e2e-flinkdep-cr.yaml',
+      env,
+      placeholders: { STREAMING_EXAMPLES_JAR_URL: jarUrl },
+    });
+    const applied = await env.cli(['apply', '-f', fixed.flink, '--wait', '--timeout', '15m']);
     expect(ok(applied)).toEqual({ code: 0, err: '' });
     expect(applied.stdout + applied.stderr).toMatch(/spec\.mode/);
+    expect(applied.stdout + applied.stderr).toContain('the last operation never finished');
 
     const record = await readRecord(env.namespace, app);
     expect(record.status).toBe('running');

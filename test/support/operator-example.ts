@@ -11,7 +11,7 @@ import type { E2eEnv } from './e2e';
 
 /** The example's documents, split by whose kind they are. */
 export interface ExampleDocuments {
-  /** A file of its FlinkDeployment/FlinkSessionJob documents, for flink-deploy. */
+  /** A file of its FlinkDeployment/FlinkSessionJob documents, for flink-deploy (written again by each call). */
   flink: string;
   flinkKinds: string[];
   /** Its other documents, for kubectl. */

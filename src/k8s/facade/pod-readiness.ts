@@ -64,7 +64,11 @@ export interface PodReadiness {
   podIP?: string;
   /** The deploy generation the pod belongs to (its `flink-deploy.io/generation` annotation), if any. */
   generation?: number;
-  /** Sum of the containers' restart counts (since this pod started: each generation has new pods). */
+  /**
+   * Sum of the containers' restart counts, init containers' included (since this pod started: each generation has
+   * new pods). An init container that keeps failing (a jar it cannot fetch) is restarted by the kubelet without end:
+   * it is a crash loop of the pod like any other.
+   */
   restartCount: number;
   containers: ContainerReadiness[];
   /** Empty when ready. */
@@ -242,7 +246,7 @@ export function explainPod(pod: V1Pod): PodReadiness {
     nodeName: pod.spec?.nodeName,
     podIP: status.podIP,
     generation: generationOf(pod),
-    restartCount: mainStatuses.reduce((sum, s) => sum + s.restartCount, 0),
+    restartCount: [...initStatuses, ...mainStatuses].reduce((sum, s) => sum + s.restartCount, 0),
     containers,
     problems,
     summary,

@@ -182,6 +182,25 @@ test('init containers: a failing one is named, a finished one is not a problem',
   expect(explained.containers.map((c) => c.name)).toEqual(['init:fetch-jar', 'init:check', 'flink-main-container']);
 });
 
+test("an init container's restarts count as the pod's (its crash loop is the pod's: stability.maxPodRestarts)", () => {
+  const explained = explainPod(
+    pod({
+      phase: 'Pending',
+      conditions: notReady,
+      initContainerStatuses: [
+        {
+          ...container({ waiting: { reason: 'CrashLoopBackOff' } }, { restartCount: 3 }),
+          name: 'artifacts-fetcher',
+          lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+        },
+      ],
+      containerStatuses: [container({ waiting: { reason: 'PodInitializing' } })],
+    }),
+  );
+  expect(explained.restartCount).toBe(3);
+  expect(explained.summary).toContain('CrashLoopBackOff in init:artifacts-fetcher (last exit code 1, 3 restarts)');
+});
+
 test('running but not passing readiness; failed and evicted; terminating; starting on a node', () => {
   expect(
     explainPod(
