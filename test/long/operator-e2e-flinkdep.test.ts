@@ -11,39 +11,33 @@
  * the claim) and resumed, it restores from THAT checkpoint.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createKubeClients, loadKubeConfig } from '../../src/k8s';
 import { stack } from '../support/stack';
 import { E2eEnv, flinkOf, localPathOf, readRecord } from '../support/e2e';
-import { createKubectlObjects, exampleDocuments } from '../support/operator-example';
+import {
+  CentralMirror,
+  createKubectlObjects,
+  exampleDocuments,
+  STREAMING_EXAMPLES_JAR,
+  STREAMING_EXAMPLES_PATH,
+} from '../support/operator-example';
 
 const env = new E2eEnv('long-operator-e2e-flinkdep');
-let mirror: Server;
-/** The paths the mirror was asked for. */
-const asked: string[] = [];
-const examplePath = 'org/apache/flink/flink-examples-streaming/1.20.0/flink-examples-streaming-1.20.0.jar';
-/** Flink 1.20.0's StateMachineExample shaded with its datagen source (scripts/stack/build-jobs.sh). */
-const exampleJar = path.join(stack.jobsDir, 'central', 'StateMachineExample-1.20.jar');
+const mirror = new CentralMirror();
 const clients = createKubeClients(loadKubeConfig({ path: stack.kubeconfig }));
 const app = 'flink-example-statemachine';
 let jarUrl = '';
 
 beforeAll(async () => {
-  mirror = createServer((req, res) => {
-    asked.push(req.url ?? '');
-    if (req.url === `/maven2/${examplePath}`) createReadStream(exampleJar).pipe(res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
-  jarUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/maven2/${examplePath}`;
+  await mirror.start();
+  jarUrl = `${mirror.root}${STREAMING_EXAMPLES_PATH}`;
   await env.setUp();
 });
 afterAll(async () => {
   await env.tearDown();
-  await new Promise((resolve) => mirror.close(resolve));
+  await mirror.close();
 });
 
 const ok = (r: { code: number; stdout: string; stderr: string }) => ({
@@ -54,7 +48,7 @@ const ok = (r: { code: number; stdout: string; stderr: string }) => ({
 test(
   "the operator's e2e application example: init containers fetch the jar, the job runs, resumes from its checkpoint",
   async () => {
-    expect(existsSync(exampleJar)).toBe(true);
+    expect(existsSync(STREAMING_EXAMPLES_JAR)).toBe(true);
     const example = exampleDocuments({
       fixture: 'e2e-flinkdep-cr.yaml',
       env,
@@ -80,7 +74,7 @@ test(
       type: 'DeploymentUnhealthy',
     });
     expect(failure.message).toMatch(/keeps crashing: CrashLoopBackOff in init:artifacts-fetcher \(last exit code 1/);
-    expect(asked).toContain(`/maven2/${examplePath}.missing`);
+    expect(mirror.asked).toContain(`/maven2/${STREAMING_EXAMPLES_PATH}.missing`);
     const status = await env.cli(['status', app, '-n', env.namespace, '--output', 'json']);
     const next = (JSON.parse(status.stdout) as { nextStep: { command: string; why: string } }).nextStep;
     expect(next.command).toBe('flink-deploy apply -f <fixed manifest>');
@@ -119,7 +113,9 @@ test(
         state: init?.state?.terminated?.reason,
       }).toEqual({ pod: pod.metadata?.name, name: 'artifacts-fetcher', image: 'busybox:1.35.0', state: 'Completed' });
     }
-    expect(asked.filter((p) => p === `/maven2/${examplePath}`).length).toBeGreaterThanOrEqual(pods.length);
+    expect(mirror.asked.filter((p) => p === `/maven2/${STREAMING_EXAMPLES_PATH}`).length).toBeGreaterThanOrEqual(
+      pods.length,
+    );
     // The jar Flink runs is THAT one: each pod's emptyDir holds the mirror's bytes.
     const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
     for (const pod of pods) {
@@ -132,7 +128,7 @@ test(
         'flink-artifact',
         'myjob.jar',
       );
-      expect({ jar, sha: sha(jar) }).toEqual({ jar, sha: sha(exampleJar) });
+      expect({ jar, sha: sha(jar) }).toEqual({ jar, sha: sha(STREAMING_EXAMPLES_JAR) });
     }
 
     // Suspended: its upgradeMode last-state secures the newest checkpoint (on the claim), and the resumed job
@@ -145,11 +141,11 @@ test(
     const securedPath = localPathOf(secured!.location);
     expect(securedPath.startsWith(`${claim}/flink-cp/${record.jobId}/chk-`)).toBe(true);
     expect(existsSync(path.join(securedPath, '_metadata'))).toBe(true);
-    const before = asked.length;
+    const before = mirror.asked.length;
     const resumed = await env.cli(['resume', app, '-n', env.namespace, '--wait', '--timeout', '10m']);
     expect(ok(resumed)).toEqual({ code: 0, err: '' });
     // The new pods fetched the jar again (a new emptyDir each).
-    expect(asked.length).toBeGreaterThan(before);
+    expect(mirror.asked.length).toBeGreaterThan(before);
     const after = await readRecord(env.namespace, app);
     expect(after.jobId).not.toBe(record.jobId);
     const resumedFlink = await flinkOf(env.namespace, app);

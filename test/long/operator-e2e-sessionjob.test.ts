@@ -8,41 +8,34 @@
  * StateMachineExample runs on it at parallelism 2; suspended with a savepoint (on the claim, as a kubelet mounts it at
  * /opt/flink/volume) and resumed, it restores from THAT savepoint (Flink says so).
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createKubeClients, loadKubeConfig } from '../../src/k8s';
 import { stack } from '../support/stack';
 import { E2eEnv, expectRestoredFrom, flinkOf, localPathOf, readRecord } from '../support/e2e';
-import { createKubectlObjects, exampleDocuments } from '../support/operator-example';
+import {
+  CentralMirror,
+  createKubectlObjects,
+  exampleDocuments,
+  MAVEN_CENTRAL,
+  STREAMING_EXAMPLES_JAR,
+  STREAMING_EXAMPLES_PATH,
+} from '../support/operator-example';
 
 const env = new E2eEnv('long-operator-e2e-session');
-let mirror: Server;
-/** The paths the mirror was asked for. */
-const asked: string[] = [];
-const central = 'https://repo1.maven.org/maven2/';
-const examplePath = 'org/apache/flink/flink-examples-streaming/1.20.0/flink-examples-streaming-1.20.0.jar';
-/** Flink 1.20.0's StateMachineExample shaded with its datagen source (scripts/stack/build-jobs.sh). */
-const exampleJar = path.join(stack.jobsDir, 'central', 'StateMachineExample-1.20.jar');
+const mirror = new CentralMirror();
 const clients = createKubeClients(loadKubeConfig({ path: stack.kubeconfig }));
 const cluster = 'session-cluster-1';
 const job = 'flink-example-statemachine';
 
 beforeAll(async () => {
-  mirror = createServer((req, res) => {
-    asked.push(req.url ?? '');
-    if (req.url === `/maven2/${examplePath}`) createReadStream(exampleJar).pipe(res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
-  const port = (mirror.address() as AddressInfo).port;
-  env.extraEnv = { FLINK_DEPLOY_SESSION_JAR_MIRRORS: `${central}=http://127.0.0.1:${port}/maven2/` };
+  await mirror.start();
+  env.extraEnv = { FLINK_DEPLOY_SESSION_JAR_MIRRORS: `${MAVEN_CENTRAL}=${mirror.root}` };
   await env.setUp();
 });
 afterAll(async () => {
   await env.tearDown();
-  await new Promise((resolve) => mirror.close(resolve));
+  await mirror.close();
 });
 
 const ok = (r: { code: number; stdout: string; stderr: string }) => ({
@@ -53,11 +46,11 @@ const ok = (r: { code: number; stdout: string; stderr: string }) => ({
 test(
   "the operator's e2e session job example: its 1.20 cluster starts, the job runs, resumes from its savepoint",
   async () => {
-    expect(existsSync(exampleJar)).toBe(true);
+    expect(existsSync(STREAMING_EXAMPLES_JAR)).toBe(true);
     const example = exampleDocuments({
       fixture: 'e2e-sessionjob-cr.yaml',
       env,
-      placeholders: { STREAMING_EXAMPLES_JAR_URL: `${central}${examplePath}` },
+      placeholders: { STREAMING_EXAMPLES_JAR_URL: `${MAVEN_CENTRAL}${STREAMING_EXAMPLES_PATH}` },
     });
     expect(example.flinkKinds).toEqual(['FlinkDeployment', 'FlinkSessionJob']);
     const flinkFile = example.flink;
@@ -70,7 +63,7 @@ test(
     // `mode: native` is run standalone, and said so.
     expect(applied.stdout + applied.stderr).toMatch(/spec\.mode/);
     // The jar came from the mirror, by the manifest's path.
-    expect(asked).toContain(`/maven2/${examplePath}`);
+    expect(mirror.asked).toContain(`/maven2/${STREAMING_EXAMPLES_PATH}`);
 
     const record = await readRecord(env.namespace, job);
     expect(record.status).toBe('running');

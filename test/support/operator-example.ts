@@ -3,11 +3,14 @@
  * test's, its Flink kinds written to a file for flink-deploy and the rest (kubectl's: a PersistentVolumeClaim, an
  * IngressClass) created through the Kubernetes API.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeClients } from '../../src/k8s';
 import type { E2eEnv } from './e2e';
+import { stack } from './stack';
 
 /** The example's documents, split by whose kind they are. */
 export interface ExampleDocuments {
@@ -45,5 +48,39 @@ export async function createKubectlObjects(input: {
     await input.clients.objects.create(object).catch((err: unknown) => {
       if (!(err instanceof k8s.ApiException && err.code === 409)) throw err;
     });
+  }
+}
+
+/** flink-examples-streaming 1.20.0's path on Maven Central: the jar the operator's e2e examples run. */
+export const STREAMING_EXAMPLES_PATH =
+  'org/apache/flink/flink-examples-streaming/1.20.0/flink-examples-streaming-1.20.0.jar';
+/** Maven Central's root, as the examples' URLs name it. */
+export const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2/';
+/** Flink 1.20.0's StateMachineExample shaded with its datagen source (scripts/stack/build-jobs.sh): that jar here. */
+export const STREAMING_EXAMPLES_JAR = path.join(stack.jobsDir, 'central', 'StateMachineExample-1.20.jar');
+
+/**
+ * A loopback stand-in for Maven Central (no network here) serving STREAMING_EXAMPLES_JAR at its path under
+ * `/maven2/`, 404 for anything else; `asked` lists every path it was asked for.
+ */
+export class CentralMirror {
+  readonly asked: string[] = [];
+  private readonly server: Server = createServer((req, res) => {
+    this.asked.push(req.url ?? '');
+    if (req.url === `/maven2/${STREAMING_EXAMPLES_PATH}`) createReadStream(STREAMING_EXAMPLES_JAR).pipe(res);
+    else res.writeHead(404).end();
+  });
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  }
+
+  /** The mirror's root, standing for MAVEN_CENTRAL: `http://127.0.0.1:<port>/maven2/`. */
+  get root(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/maven2/`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
