@@ -46,8 +46,9 @@ function installedVersions(imagesDir: string | undefined): string[] {
 /** True when `tag` asks for `version`: no version in it, or the version's leading parts. */
 function tagMatches(tag: string | undefined, version: string): boolean {
   if (tag === undefined || tag === 'latest' || tag === 'stable' || BUILDS.has(tag)) return true;
-  const [wanted, build] = tag.split('-', 2) as [string, string | undefined];
-  if (build !== undefined && !BUILDS.has(build)) return false;
+  const dash = tag.indexOf('-');
+  const wanted = dash < 0 ? tag : tag.slice(0, dash);
+  if (dash >= 0 && !BUILDS.has(tag.slice(dash + 1))) return false;
   if (!/^\d+(\.\d+){0,2}$/.test(wanted)) return false;
   const have = version.split('.');
   return wanted.split('.').every((part, i) => Number(part) === Number(have[i]));

@@ -34,7 +34,7 @@ test('busybox with a tag of the installed version, a build, or none, runs the in
 });
 
 test('another version, or none installed: ErrImagePull naming what is there and what installs it', () => {
-  for (const image of ['busybox:1.36.1', 'busybox:1.3', 'busybox:2', 'busybox:1.35.0-alpine']) {
+  for (const image of ['busybox:1.36.1', 'busybox:1.3', 'busybox:2', 'busybox:1.35.0-alpine', 'busybox:1.35-musl-x']) {
     expect(() => resolveBusyboxImage(image, imagesDir)).toThrow(
       expect.objectContaining({
         reason: 'ErrImagePull',
