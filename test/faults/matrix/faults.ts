@@ -87,12 +87,13 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
       pids = findPodProcesses().filter((p) => pods.some((pod) => pod.metadata?.uid === p.podUid));
       return pids.length > 0;
     });
-    for (const p of pids) process.kill(p.pid, 'SIGSTOP');
+    // A process listed may end before it is signalled (a starting JobManager's short-lived helpers): skipped.
+    const stopped = pids.filter((p) => signalled(p.pid, 'SIGSTOP'));
     await sleep(5000);
-    for (const p of pids) process.kill(p.pid, 'SIGCONT');
+    for (const p of stopped) signalled(p.pid, 'SIGCONT');
     return (
-      `SIGSTOP 5 s of ${pids.length} processes of JobManager pods ${pods.map((p) => p.metadata?.name).join(', ')} ` +
-      `(${waited} ms waiting for them)`
+      `SIGSTOP 5 s of ${stopped.length} processes of JobManager pods ${pods.map((p) => p.metadata?.name).join(', ')} ` +
+      `(${pids.length - stopped.length} ended before the signal; ${waited} ms waiting for them)`
     );
   },
   'flink-5xx': (ctx) => proxyWindow(ctx, { target: 'flink', match: every, fault: { kind: 'status', status: 503 } }),
@@ -105,3 +106,14 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
 };
 
 export type { FaultContext } from './proxy-window';
+
+/** Sends `signal` to `pid`; false when the process no longer exists (ESRCH). */
+function signalled(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
