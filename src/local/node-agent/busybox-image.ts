@@ -12,7 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
-import { AgentErrorCode, LaunchError } from './errors';
+import { imagePullError } from './errors';
+import { commandLineOverImage } from './worker-launch';
 
 const BUSYBOX_IMAGE =
   /^(?:(?:docker\.io\/)?library\/)?busybox(?::([A-Za-z0-9][A-Za-z0-9._-]*))?(?:@sha256:[a-f0-9]+)?$/;
@@ -25,10 +26,6 @@ export interface BusyboxImage {
   imageId: string;
   /** The folder of the binary and its applet links: the image's PATH. */
   bin: string;
-}
-
-function pullError(message: string): LaunchError {
-  return new LaunchError({ code: AgentErrorCode.ImageNotAvailable, reason: 'ErrImagePull', message, retryable: true });
 }
 
 function installedVersions(imagesDir: string | undefined): string[] {
@@ -64,7 +61,7 @@ export function resolveBusyboxImage(
   const installed = installedVersions(imagesDir);
   const version = installed.find((v) => tagMatches(match[1], v));
   if (!version || !imagesDir)
-    throw pullError(
+    throw imagePullError(
       `image ${image} is not available on this node (busybox installed: ${installed.join(', ') || 'none'}): ` +
         'bash scripts/stack/fetch-busybox.sh installs Debian’s busybox-static',
     );
@@ -85,13 +82,7 @@ const IMAGE_BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bi
  */
 export function busyboxCommandLine(input: { container: k8s.V1Container; image: BusyboxImage }): string[] {
   const { container, image } = input;
-  const argv =
-    container.command && container.command.length > 0
-      ? [...container.command, ...(container.args ?? [])]
-      : container.args && container.args.length > 0
-        ? [...container.args]
-        : ['sh'];
-  const [first, ...rest] = argv as [string, ...string[]];
+  const [first, ...rest] = commandLineOverImage({ container, entrypoint: [], cmd: ['sh'] }) as [string, ...string[]];
   const applet = IMAGE_BIN_DIRS.includes(path.posix.dirname(first)) ? path.posix.basename(first) : undefined;
   const command = applet && fs.existsSync(path.join(image.bin, applet)) ? path.join(image.bin, applet) : first;
   return [path.join(image.bin, 'env'), `PATH=${image.bin}`, command, ...rest];

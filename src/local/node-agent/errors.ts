@@ -44,3 +44,8 @@ export class LaunchError extends AgentError {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** An image this node cannot "pull" (ErrImagePull, then ImagePullBackOff; retried with back-off). */
+export function imagePullError(message: string): LaunchError {
+  return new LaunchError({ code: AgentErrorCode.ImageNotAvailable, reason: 'ErrImagePull', message, retryable: true });
+}

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AgentErrorCode, LaunchError } from './errors';
+import { imagePullError } from './errors';
 
 const FLINK_IMAGE =
   /^(?:(?:docker\.io\/)?library\/|(?:docker\.io\/)?apache\/)?flink:(\d+)\.(\d+)(?:\.(\d+))?(?:-[A-Za-z0-9._-]+)?(?:@sha256:[a-f0-9]+)?$/;
@@ -52,9 +52,6 @@ export function distributionVersion(flinkHome: string): string {
   return match[1];
 }
 
-const pullError = (message: string) =>
-  new LaunchError({ code: AgentErrorCode.ImageNotAvailable, reason: 'ErrImagePull', message, retryable: true });
-
 export class ImageStore {
   private readonly pulls = new Map<string, Promise<string>>();
 
@@ -76,7 +73,7 @@ export class ImageStore {
     const wanted = parseFlinkImage(image);
     const [major, minor] = this.input.defaultVersion.split('.').map(Number);
     if (!wanted)
-      throw pullError(
+      throw imagePullError(
         `image ${image || '(none)'} is not available on this node: only Flink images run here ` +
           `(flink:<major>.<minor>[.<patch>][-suffix]; Flink ${this.input.defaultVersion} is installed, ` +
           'other versions are installed from PyPI on first use)',
@@ -101,7 +98,7 @@ export class ImageStore {
     const installer = this.input.installer;
     if (!installer)
       return Promise.reject(
-        pullError(
+        imagePullError(
           `image ${image} is not available on this node (have Flink ${this.input.defaultVersion}; no installer)`,
         ),
       );
@@ -125,7 +122,7 @@ export class ImageStore {
           return home;
         } catch (err) {
           fs.rmSync(partial, { recursive: true, force: true });
-          throw pullError(
+          throw imagePullError(
             `image ${image}: Flink ${requirement} could not be installed from PyPI: ${(err as Error).message}`,
           );
         } finally {

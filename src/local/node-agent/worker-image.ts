@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AgentErrorCode, LaunchError } from './errors';
+import { imagePullError } from './errors';
 
 const WORKER_IMAGE =
   /^(?:[A-Za-z0-9._-]+(?::\d+)?\/)*flink-deploy-worker:([A-Za-z0-9][A-Za-z0-9._-]*)(?:@sha256:[a-f0-9]+)?$/;
@@ -32,10 +32,6 @@ export interface WorkerImageRef {
   worker: WorkerImage;
 }
 
-function pullError(message: string): LaunchError {
-  return new LaunchError({ code: AgentErrorCode.ImageNotAvailable, reason: 'ErrImagePull', message, retryable: true });
-}
-
 /** The folder a worker image tag is installed in. */
 export function workerImageDir(imagesDir: string, tag: string): string {
   return path.join(imagesDir, WORKER_IMAGE_NAME, tag);
@@ -46,7 +42,7 @@ function workerImageAt(image: string, tag: string, imagesDir: string | undefined
   const entrypoint = path.join(prefix, 'bin', 'flink-deploy');
   if (!imagesDir || !fs.existsSync(entrypoint)) {
     const installed = imagesDir ? safeList(path.join(imagesDir, WORKER_IMAGE_NAME)) : [];
-    throw pullError(
+    throw imagePullError(
       `image ${image} is not available on this node (no ${entrypoint}; installed tags: ` +
         `${installed.join(', ') || 'none'}): bash scripts/stack/install-worker-image.sh installs this checkout's ` +
         'packed tarball under its package version',
