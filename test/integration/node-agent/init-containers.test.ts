@@ -140,8 +140,11 @@ test('a failing init container is restarted with back-off, the pod Pending; its 
   expect(backingOff.status?.initContainerStatuses?.[0]?.lastState?.terminated).toMatchObject({ exitCode: 1 });
   expect(backingOff.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('PodInitializing');
   expect(asked.filter((p) => p === '/artifact.jar.missing').length).toBeGreaterThanOrEqual(2);
-  const events = (await podEvents(namespace, 'retrying')).map((e) => `${e.reason}: ${e.message}`);
-  expect(events.some((e) => e.startsWith('Started: Started container fetch'))).toBe(true);
+  // Events are written after the status: wait for the init container's.
+  const events = await eventually('the init container to have a Started event', async () => {
+    const all = (await podEvents(namespace, 'retrying')).map((e) => `${e.reason}: ${e.message}`);
+    return all.some((e) => e.startsWith('Started: Started container fetch')) ? all : undefined;
+  });
   expect(events.some((e) => e.startsWith('Started: Started container main'))).toBe(false);
 });
 
