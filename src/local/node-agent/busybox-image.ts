@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { imagePullError } from './errors';
-import { commandLineOverImage } from './worker-launch';
+import { commandLineOverImage } from './command-line';
 
 const BUSYBOX_IMAGE =
   /^(?:(?:docker\.io\/)?library\/)?busybox(?::([A-Za-z0-9][A-Za-z0-9._-]*))?(?:@sha256:[a-f0-9]+)?$/;

@@ -5,23 +5,12 @@
  */
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
+import { commandLineOverImage } from './command-line';
 import type { WorkerImage } from './worker-image';
 
 /** The command line of a worker-image container. */
 export function workerCommandLine(input: { container: k8s.V1Container; image: WorkerImage }): string[] {
   return commandLineOverImage({ container: input.container, entrypoint: input.image.entrypoint, cmd: input.image.cmd });
-}
-
-/** A container's command line over its image's ENTRYPOINT and CMD, as Kubernetes applies them. */
-export function commandLineOverImage(input: {
-  container: k8s.V1Container;
-  entrypoint: readonly string[];
-  cmd: readonly string[];
-}): string[] {
-  const { container } = input;
-  // `command` replaces ENTRYPOINT (and drops CMD); `args` replace CMD.
-  if (container.command && container.command.length > 0) return [...container.command, ...(container.args ?? [])];
-  return [...input.entrypoint, ...(container.args && container.args.length > 0 ? container.args : input.cmd)];
 }
 
 /** PATH of a worker-image container: the install's bin, then the Node the agent runs on, then the agent's PATH. */
