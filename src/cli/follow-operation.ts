@@ -49,6 +49,12 @@ export const PROGRESS_QUERY_TIMEOUT_MS = 3_000;
 /** Bounds of the query timeout while following: at least 1 s, at most 5 s, else the poll interval. */
 const FOLLOW_QUERY_MIN_MS = 1_000;
 const FOLLOW_QUERY_MAX_MS = 5_000;
+/**
+ * How long a workflow task may wait for a worker before the follower says so on stderr (once a wait): a CI log
+ * has no spinner, and without a worker the operation would sit there until the timeout saying nothing.
+ * Longer than Temporal's sticky-queue timeout (5 s), after which a task a dead worker held goes to the queue.
+ */
+export const NO_WORKER_NOTICE_MS = 15_000;
 
 async function queryProgress(
   session: TemporalSession,
@@ -124,6 +130,19 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
   let last: Progress | undefined;
   let phase = 'Starting';
   let operation: string | undefined;
+  /** Since when a workflow task has waited for a worker (undefined: a worker has it, or none is scheduled). */
+  let waitingSince: number | undefined;
+  let noticed = false;
+  const noticeNoWorker = (): void => {
+    if (noticed || waitingSince === undefined || Date.now() - waitingSince < NO_WORKER_NOTICE_MS) return;
+    noticed = true;
+    const { taskQueue, temporalNamespace } = session.settings;
+    output.say(
+      `no worker has picked the operation up for ${Math.round((Date.now() - waitingSince) / 1000)}s: is one ` +
+        `running on task queue ${taskQueue} (Temporal namespace ${temporalNamespace})? Start one with ` +
+        `\`flink-deploy worker\` (docs/install.md); the operation goes on when one does.`,
+    );
+  };
   const print = (progress: Progress): void => {
     last = progress;
     for (const entry of progress.phases.slice(printed)) output.progress(entry.at, entry.phase, entry.details ?? '');
@@ -156,11 +175,15 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
     } catch (err) {
       if (waiting.endedBy) break;
       if (!isTransient(err)) throw err;
+      noticeNoWorker();
       // Nothing new within the long-poll, or Temporal briefly away: ask again (bounded by the wait).
       if ((err as { code?: number }).code !== 4) await waiting.sleep(pollMs);
       continue;
     }
     operation = news.operation ?? operation;
+    if (news.waitingForWorker) waitingSince ??= Date.now();
+    else if (news.waitingForWorker === false) waitingSince = undefined;
+    noticeNoWorker();
     await printPhases(news.phases);
     if (news.closed) {
       const status = (await handle.describe()).status.name;

@@ -29,6 +29,25 @@ export const scheduleIdPrefix = 'flink-deploy-savepoints/';
 /** The smallest catch-up window Temporal accepts. */
 const minCatchupMs = 10_000;
 
+/**
+ * The shortest interval between periodic savepoints. Each one takes the application's lock and writes its whole
+ * state: a schedule faster than this would hold the lock most of the time (an upgrade without --queue would meet
+ * exit 5) and start a workflow run every few seconds for nothing.
+ */
+export const minSavepointIntervalMs = 10_000;
+
+/** `--every`: a duration of at least minSavepointIntervalMs. */
+export function intervalArgument(value: string): number {
+  const ms = durationArgument(value);
+  if (ms < minSavepointIntervalMs) {
+    throw new InvalidArgumentError(
+      `the interval must be at least ${formatDuration(minSavepointIntervalMs)} (each periodic savepoint takes the ` +
+        `application's lock and writes its whole state); use e.g. 10m.`,
+    );
+  }
+  return ms;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer.');
@@ -198,8 +217,8 @@ function savepointsCommand(ctx: CliContext): Command {
     },
   });
   command.addOption(
-    new Option('--every <duration>', 'interval between savepoints, e.g. 10m')
-      .argParser(durationArgument)
+    new Option('--every <duration>', 'interval between savepoints, e.g. 10m (at least 10s)')
+      .argParser(intervalArgument)
       .makeOptionMandatory(),
   );
   command.option('--keep <n>', 'keep the newest n savepoints', positiveInt, 5);

@@ -114,6 +114,18 @@ test('apply with no worker and --timeout 5s exits 4, says how to follow it, and 
   expect((await client.workflow.getHandle(document.workflowId).describe()).runId).toBe(document.runId);
 });
 
+test('waiting with no worker on the task queue says so once, naming the queue and the way on', async () => {
+  const name = appName();
+  started.push(name);
+  const run = await runCli(['apply', '-f', writeManifest(name), '--wait', '--timeout', '30s'], env);
+  expect(run.code).toBe(4);
+  const notices = run.stderr.split('\n').filter((line) => line.startsWith('no worker has picked the operation up'));
+  expect(notices).toHaveLength(1);
+  expect(notices[0]).toContain(`task queue ${taskQueue} (Temporal namespace default)`);
+  expect(notices[0]).toContain('`flink-deploy worker`');
+  expect(await statusOf(name)).toBe('RUNNING');
+}, 120_000);
+
 test('apply --no-wait starts the operation, prints its link and exits 0', async () => {
   const name = appName();
   started.push(name);

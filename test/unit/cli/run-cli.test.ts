@@ -36,6 +36,14 @@ test('an unknown flag, a missing required flag, a bad choice, a bad duration: ex
   }
 });
 
+test('schedule savepoints --every under 10s: exit 2 naming the floor, no schedule (no Temporal reached)', async () => {
+  for (const every of ['1s', '9999ms']) {
+    const io = memoryIo();
+    expect(await runCli(['schedule', 'savepoints', 'basic-example', '--every', every], io)).toBe(2);
+    expect(io.err()).toContain('the interval must be at least 10s');
+  }
+});
+
 test('savepoint --format, --target-directory: a format Flink lacks, a directory it cannot take: exit 2', async () => {
   for (const [argv, why] of [
     [['--format', 'ZIP'], "argument 'ZIP' is invalid. Allowed choices are CANONICAL, NATIVE"],
