@@ -14,7 +14,7 @@ import { followOperation } from '../follow-operation';
 import { followHint, workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { operationJson, reportEnd } from '../report';
-import { withTemporal } from '../temporal-client';
+import { describeIfAny, withTemporal } from '../temporal-client';
 import { defaultTimeoutMs, durationArgument } from '../wait-options';
 import { Waiting } from '../waiting';
 
@@ -39,7 +39,7 @@ export function cancelCommand(ctx: CliContext): Command {
       return withTemporal(settings, async (session) => {
         const workflowId = operationWorkflowId(app);
         const handle = session.client.workflow.getHandle(workflowId);
-        const description = await handle.describe().catch(() => undefined);
+        const description = await describeIfAny(handle);
         if (!description || description.status.name !== 'RUNNING') {
           output.say(`no operation in progress on ${app.namespace}/${app.name}: nothing to cancel`);
           output.data(

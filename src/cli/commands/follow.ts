@@ -9,7 +9,7 @@ import { closedEnd, followOperation } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { reportEnd } from '../report';
-import { withTemporal } from '../temporal-client';
+import { describeIfAny, withTemporal } from '../temporal-client';
 import { durationArgument, defaultTimeoutMs } from '../wait-options';
 import { Waiting } from '../waiting';
 import { Option } from 'commander';
@@ -35,10 +35,8 @@ export function followCommand(ctx: CliContext): Command {
       return withTemporal(settings, async (session) => {
         const workflowId = operationWorkflowId(app);
         const handle = session.client.workflow.getHandle(workflowId);
-        let description;
-        try {
-          description = await handle.describe();
-        } catch {
+        const description = await describeIfAny(handle);
+        if (!description) {
           throw new CliError({
             code: CliErrorCode.NotFound,
             message: `no operation was ever run on ${app.namespace}/${app.name} (${workflowId})`,

@@ -19,7 +19,7 @@ import { progressModule, runLookup } from '../lazy-modules';
 import { PROGRESS_QUERY_TIMEOUT_MS } from '../follow-operation';
 import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
-import { withTemporal } from '../temporal-client';
+import { describeIfAny, withTemporal } from '../temporal-client';
 import { observedLines, observedView, type ObservedView } from '../observed-view';
 import { describeRunState, type RunState } from '../../contract/run-state';
 
@@ -80,7 +80,7 @@ async function operationStatus(
   return withTemporal(settings, async (session) => {
     const workflowId = operationWorkflowId(app);
     const handle = session.client.workflow.getHandle(workflowId);
-    const description = await handle.describe().catch(() => undefined);
+    const description = await describeIfAny(handle);
     if (!description) return { operation: null, ever: false };
     if (description.status.name !== 'RUNNING') return { operation: null, ever: true };
     const progress = await session.connection

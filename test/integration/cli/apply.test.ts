@@ -124,7 +124,25 @@ test('waiting with no worker on the task queue says so once, naming the queue an
   expect(notices[0]).toContain(`task queue ${taskQueue} (Temporal namespace default)`);
   expect(notices[0]).toContain('`flink-deploy worker`');
   expect(await statusOf(name)).toBe('RUNNING');
-}, 120_000);
+}, 180_000);
+
+test('a Temporal namespace that does not exist: exit 2 naming it and how to fix it, for every command', async () => {
+  const name = appName();
+  const wrong = { ...env, TEMPORAL_NAMESPACE: `nowhere-${randomUUID().slice(0, 8)}`, KUBECONFIG: stack.kubeconfig };
+  for (const args of [
+    ['apply', '-f', writeManifest(name), '--wait', '--timeout', '5s'],
+    ['status', name],
+    ['follow', name],
+    ['cancel', name],
+    ['schedule', 'list'],
+  ]) {
+    const run = await runCli(args, wrong);
+    expect({ args, code: run.code }).toEqual({ args, code: 2 });
+    expect(run.stderr).toContain(`the Temporal namespace "${wrong.TEMPORAL_NAMESPACE}" does not exist`);
+    expect(run.stderr).toContain('--temporal-namespace / TEMPORAL_NAMESPACE');
+  }
+  expect(await statusOf(name)).toBeUndefined();
+}, 180_000);
 
 test('apply --no-wait starts the operation, prints its link and exits 0', async () => {
   const name = appName();
