@@ -12,6 +12,7 @@ import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from './exit-cod
 import { progressModule, temporalClient, temporalCommon } from './lazy-modules';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';
+import { PhaseLines } from './phase-lines';
 import { RunHistory, type RunNews } from './run-history';
 import { WaitEnd, type Waiting } from './waiting';
 
@@ -126,9 +127,7 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
   const history = new RunHistory(session, input.workflowId, input.runId);
   const pollMs = session.settings.pollIntervalMs;
   const queryTimeoutMs = Math.min(FOLLOW_QUERY_MAX_MS, Math.max(FOLLOW_QUERY_MIN_MS, pollMs));
-  let printed = 0;
-  let last: Progress | undefined;
-  let phase = 'Starting';
+  const lines = new PhaseLines(output, input.app);
   let operation: string | undefined;
   /** Since when a workflow task has waited for a worker (undefined: a worker has it, or none is scheduled). */
   let waitingSince: number | undefined;
@@ -142,30 +141,6 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
         `running on task queue ${taskQueue} (Temporal namespace ${temporalNamespace})? Start one with ` +
         `\`flink-deploy worker\` (docs/install.md); the operation goes on when one does.`,
     );
-  };
-  const print = (progress: Progress): void => {
-    last = progress;
-    for (const entry of progress.phases.slice(printed)) output.progress(entry.at, entry.phase, entry.details ?? '');
-    printed = Math.max(printed, progress.phases.length);
-  };
-  /** New phases from the history: their details from one query; without an answer, the phases alone. */
-  const printPhases = async (phases: RunNews['phases']): Promise<void> => {
-    if (phases.length === 0) return;
-    phase = phases.at(-1)!.phase;
-    const known = printed + phases.length;
-    const progress = await queryProgress(session, handle, queryTimeoutMs);
-    if (progress && progress.phases.length >= known) return print(progress);
-    const app = input.app;
-    for (const entry of phases) output.progress(entry.at, entry.phase);
-    printed = known;
-    last = {
-      app,
-      operation: (progress?.operation ?? operation ?? last?.operation ?? 'apply') as Progress['operation'],
-      phase,
-      details: '',
-      phases: [...(last?.phases ?? []), ...phases.map((p) => ({ phase: p.phase, at: p.at.toISOString() }))],
-      result: progress?.result,
-    };
   };
   for (;;) {
     if (waiting.endedBy) break;
@@ -184,20 +159,20 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
     if (news.waitingForWorker) waitingSince ??= Date.now();
     else if (news.waitingForWorker === false) waitingSince = undefined;
     noticeNoWorker();
-    await printPhases(news.phases);
+    await lines.fromHistory(news.phases, () => queryProgress(session, handle, queryTimeoutMs), operation);
     if (news.closed) {
       const status = (await handle.describe()).status.name;
-      return closedEnd(handle, status, last);
+      return closedEnd(handle, status, lines.last);
     }
     if (news.waitingForWorker)
       output.status(`waiting for a worker on task queue ${session.settings.taskQueue} to pick it up`);
-    else if (news.activity) output.status(`${phase}: ${news.activity}`);
+    else if (news.activity) output.status(`${lines.phase}: ${news.activity}`);
   }
   const stoppedWaiting = waiting.endedBy ?? WaitEnd.Interrupted;
   return {
     status: 'running',
     stoppedWaiting,
-    progress: last,
+    progress: lines.last,
     exitCode: stoppedWaiting === WaitEnd.TimedOut ? ExitCode.TimedOut : ExitCode.Interrupted,
   };
 }
