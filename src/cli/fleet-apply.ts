@@ -18,6 +18,7 @@ import { exitCodeForFleet, fleetAppLine, fleetJson, fleetPlanText, fleetTable } 
 import type { CliIo } from './io';
 import { workflowUrl } from './links';
 import type { Output } from './output';
+import { NoWorkerNotice } from './no-worker-notice';
 import { RunHistory } from './run-history';
 import { withTemporal, type TemporalSession } from './temporal-client';
 import { WaitEnd, Waiting } from './waiting';
@@ -148,6 +149,7 @@ async function followFleet(
 ): Promise<FleetProgress | undefined> {
   const handle = session.client.workflow.getHandle(workflowId, runId);
   const history = new RunHistory(session, workflowId, runId);
+  const noWorker = new NoWorkerNotice(output, session.settings, 'the rollout');
   const seen = new Map<string, string>();
   let stage = '';
   let last: FleetProgress | undefined;
@@ -190,7 +192,7 @@ async function followFleet(
       if (progress.outcome) return progress;
     }
     if (waiting.endedBy) return last;
-    await historyGrows(history, waiting, session.settings.pollIntervalMs);
+    await historyGrows(history, waiting, session.settings.pollIntervalMs, noWorker);
     if (waiting.endedBy) return last;
   }
 }
@@ -198,13 +200,22 @@ async function followFleet(
 /**
  * Returns once the run's history has new events, or the wait ended. A long-poll that found nothing
  * (DEADLINE_EXCEEDED) asks again; any other error (Temporal away) waits one poll interval and returns,
- * so the caller asks the query, as it did before following the history.
+ * so the caller asks the query, as it did before following the history. What the history says of
+ * the next workflow task feeds the no-worker notice.
  */
-async function historyGrows(history: RunHistory, waiting: Waiting, pollMs: number): Promise<void> {
+async function historyGrows(
+  history: RunHistory,
+  waiting: Waiting,
+  pollMs: number,
+  noWorker: NoWorkerNotice,
+): Promise<void> {
   while (!waiting.endedBy) {
     try {
-      if ((await history.next(waiting.signal)).events > 0) return;
+      const news = await history.next(waiting.signal);
+      noWorker.saw(news.waitingForWorker);
+      if (news.events > 0) return;
     } catch (err) {
+      noWorker.check();
       if ((err as { code?: unknown } | null)?.code === 4) continue;
       if (!waiting.endedBy) await waiting.sleep(pollMs);
       return;

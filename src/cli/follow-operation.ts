@@ -12,6 +12,7 @@ import { ExitCode, exitCodeForFailureType, exitCodeForOutcome } from './exit-cod
 import { progressModule, temporalClient, temporalCommon } from './lazy-modules';
 import type { Output } from './output';
 import type { TemporalSession } from './temporal-client';
+import { NoWorkerNotice } from './no-worker-notice';
 import { PhaseLines } from './phase-lines';
 import { RunHistory, type RunNews } from './run-history';
 import { WaitEnd, type Waiting } from './waiting';
@@ -50,13 +51,6 @@ export const PROGRESS_QUERY_TIMEOUT_MS = 3_000;
 /** Bounds of the query timeout while following: at least 1 s, at most 5 s, else the poll interval. */
 const FOLLOW_QUERY_MIN_MS = 1_000;
 const FOLLOW_QUERY_MAX_MS = 5_000;
-/**
- * How long a workflow task may wait for a worker before the follower says so on stderr (once a wait): a CI log
- * has no spinner, and without a worker the operation would sit there until the timeout saying nothing.
- * Longer than Temporal's sticky-queue timeout (5 s), after which a task a dead worker held goes to the queue.
- */
-export const NO_WORKER_NOTICE_MS = 15_000;
-
 async function queryProgress(
   session: TemporalSession,
   handle: WorkflowHandle,
@@ -129,19 +123,7 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
   const queryTimeoutMs = Math.min(FOLLOW_QUERY_MAX_MS, Math.max(FOLLOW_QUERY_MIN_MS, pollMs));
   const lines = new PhaseLines(output, input.app);
   let operation: string | undefined;
-  /** Since when a workflow task has waited for a worker (undefined: a worker has it, or none is scheduled). */
-  let waitingSince: number | undefined;
-  let noticed = false;
-  const noticeNoWorker = (): void => {
-    if (noticed || waitingSince === undefined || Date.now() - waitingSince < NO_WORKER_NOTICE_MS) return;
-    noticed = true;
-    const { taskQueue, temporalNamespace } = session.settings;
-    output.say(
-      `no worker has picked the operation up for ${Math.round((Date.now() - waitingSince) / 1000)}s: is one ` +
-        `running on task queue ${taskQueue} (Temporal namespace ${temporalNamespace})? Start one with ` +
-        `\`flink-deploy worker\` (docs/install.md); the operation goes on when one does.`,
-    );
-  };
+  const noWorker = new NoWorkerNotice(output, session.settings, 'the operation');
   for (;;) {
     if (waiting.endedBy) break;
     let news: RunNews;
@@ -150,15 +132,13 @@ export async function followOperation(input: FollowInput): Promise<FollowEnd> {
     } catch (err) {
       if (waiting.endedBy) break;
       if (!isTransient(err)) throw err;
-      noticeNoWorker();
+      noWorker.check();
       // Nothing new within the long-poll, or Temporal briefly away: ask again (bounded by the wait).
       if ((err as { code?: number }).code !== 4) await waiting.sleep(pollMs);
       continue;
     }
     operation = news.operation ?? operation;
-    if (news.waitingForWorker) waitingSince ??= Date.now();
-    else if (news.waitingForWorker === false) waitingSince = undefined;
-    noticeNoWorker();
+    noWorker.saw(news.waitingForWorker);
     await lines.fromHistory(news.phases, () => queryProgress(session, handle, queryTimeoutMs), operation);
     if (news.closed) {
       const status = (await handle.describe()).status.name;

@@ -10,7 +10,7 @@ import { CliError, CliErrorCode } from './errors';
 import { searchAttributes, temporalCommon } from './lazy-modules';
 import { cancelHint, followHint, workflowUrl } from './links';
 import type { Output } from './output';
-import type { TemporalSession } from './temporal-client';
+import { describeIfAny, type TemporalSession } from './temporal-client';
 import { WaitEnd, type Waiting } from './waiting';
 
 /** Input of `startOperation`. */
@@ -62,12 +62,9 @@ async function start(input: StartOperationInput): Promise<StartedOperation> {
 }
 
 async function openRunId(session: TemporalSession, workflowId: string): Promise<string | undefined> {
-  try {
-    const description = await session.client.workflow.getHandle(workflowId).describe();
-    return description.status.name === 'RUNNING' ? description.runId : undefined;
-  } catch {
-    return undefined;
-  }
+  // Closed or gone since the start was refused: no run to link (any other failure is reported).
+  const description = await describeIfAny(session.client.workflow.getHandle(workflowId));
+  return description?.status.name === 'RUNNING' ? description.runId : undefined;
 }
 
 /** Starts the operation; see the module comment. */

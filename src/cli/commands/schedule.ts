@@ -34,10 +34,10 @@ const minCatchupMs = 10_000;
  * state: a schedule faster than this would hold the lock most of the time (an upgrade without --queue would meet
  * exit 5) and start a workflow run every few seconds for nothing.
  */
-export const minSavepointIntervalMs = 10_000;
+const minSavepointIntervalMs = 10_000;
 
 /** `--every`: a duration of at least minSavepointIntervalMs. */
-export function intervalArgument(value: string): number {
+function intervalArgument(value: string): number {
   const ms = durationArgument(value);
   if (ms < minSavepointIntervalMs) {
     throw new InvalidArgumentError(

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { fleetWorkflowId } from '../../../src/contract/fleet';
 import { operationWorkflowId } from '../../../src/contract/ids';
 import { stack } from '../../support/stack';
 import { cliEnv, runCli, startCli, until, writeManifest } from './run-cli';
@@ -124,6 +125,26 @@ test('waiting with no worker on the task queue says so once, naming the queue an
   expect(notices[0]).toContain(`task queue ${taskQueue} (Temporal namespace default)`);
   expect(notices[0]).toContain('`flink-deploy worker`');
   expect(await statusOf(name)).toBe('RUNNING');
+}, 180_000);
+
+test('a fleet apply with no worker says so once too, naming the queue, and the rollout stays open', async () => {
+  const rolloutId = `noworker-${randomUUID().slice(0, 8)}`;
+  const names = [appName(), appName()];
+  const run = await runCli(
+    ['apply', ...names.flatMap((name) => ['-f', writeManifest(name)]), '--rollout-id', rolloutId, '--timeout', '40s'],
+    { ...env, KUBECONFIG: stack.kubeconfig },
+  );
+  const rollout = client.workflow.getHandle(fleetWorkflowId(rolloutId));
+  try {
+    expect(run.code).toBe(4);
+    const notices = run.stderr.split('\n').filter((line) => line.startsWith('no worker has picked the rollout up'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(`task queue ${taskQueue} (Temporal namespace default)`);
+    expect(notices[0]).toContain('`flink-deploy worker`');
+    expect((await rollout.describe()).status.name).toBe('RUNNING');
+  } finally {
+    await rollout.terminate('cli test cleanup').catch(() => undefined);
+  }
 }, 180_000);
 
 test('a Temporal namespace that does not exist: exit 2 naming it and how to fix it, for every command', async () => {
