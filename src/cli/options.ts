@@ -12,7 +12,7 @@ import {
   type SettingGroup,
   type Settings,
 } from '../config/settings';
-import { dns1035 } from './app-ref';
+import { requireNamespace } from './app-ref';
 import { CliError, CliErrorCode } from './errors';
 import type { CliIo } from './io';
 import { Output, OutputFormat } from './output';
@@ -88,13 +88,7 @@ export function addManifestNamespaceOption(command: Command): Command {
 /** The `-n` of a command that reads a manifest (undefined when not given); a malformed name is exit 2. */
 export function manifestNamespaceOf(command: Command): string | undefined {
   const namespace = command.opts<{ namespace?: string }>().namespace;
-  if (namespace !== undefined && (!dns1035.test(namespace) || namespace.length > 63)) {
-    throw new CliError({
-      code: CliErrorCode.Usage,
-      message: `invalid namespace "${namespace}"`,
-      hint: 'Use a Kubernetes name: lowercase letters, digits and -, starting with a letter.',
-    });
-  }
+  if (namespace !== undefined) requireNamespace(namespace);
   return namespace;
 }
 

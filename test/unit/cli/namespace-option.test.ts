@@ -84,3 +84,29 @@ test('a malformed -n is a usage error (exit 2)', async () => {
     expect(JSON.parse(io.out())).toMatchObject({ error: { code: 'Usage', message: 'invalid namespace "Team_A"' } });
   }
 });
+
+test('names follow the manifest rules: a namespace may start with a digit, an app name is at most 45', async () => {
+  // A namespace Kubernetes accepts (DNS-1123) that a manifest may name is accepted by every command.
+  expect(await validateJson(['-f', unnamed, '-n', '1team'])).toMatchObject({
+    code: 0,
+    document: { app: { namespace: '1team' } },
+  });
+  // status gets past the names to the settings (the unreachable kubeconfig is what stops it).
+  const io = memoryIo(unreachable);
+  await runCli(['status', 'basic-example', '-n', '1team', '-o', 'json'], io);
+  expect(JSON.parse(io.out())).toMatchObject({
+    error: { message: expect.stringContaining('/nonexistent/kubeconfig') },
+  });
+  // The longest name a manifest allows passes the name check; one more character is refused naming the limit.
+  const longest = `a${'b'.repeat(44)}`;
+  const fits = memoryIo(unreachable);
+  await runCli(['status', longest, '-o', 'json'], fits);
+  expect(JSON.parse(fits.out())).toMatchObject({
+    error: { message: expect.stringContaining('/nonexistent/kubeconfig') },
+  });
+  const tooLong = memoryIo(unreachable);
+  expect(await runCli(['status', `${longest}c`, '-o', 'json'], tooLong)).toBe(2);
+  expect(JSON.parse(tooLong.out())).toMatchObject({
+    error: { code: 'Usage', message: `invalid application name "${longest}c"`, hint: expect.stringContaining('45') },
+  });
+});
