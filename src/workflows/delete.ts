@@ -86,9 +86,12 @@ async function deleteBody(
       operation: Operation.Delete,
       outcome: Outcome.Succeeded,
       ...(savepoint ? { savepoint } : {}),
-      message:
-        `deleted ${app.namespace}/${app.name}: Deployments, ${removed.removed.length} other ` +
-        `object(s), the HA ConfigMaps of cluster id ${clusterId} and the record${kept}`,
+      message: state.exists
+        ? `deleted ${app.namespace}/${app.name}: Deployments, ${removed.removed.length} other ` +
+          `object(s), the HA ConfigMaps of cluster id ${clusterId} and the record${kept}`
+        : // Idempotent, as a CI step wants; said as it is (a typo in the name is seen).
+          `nothing to delete: ${app.namespace}/${app.name} has no record (never deployed, or deleted already)` +
+          (removed.removed.length ? `; removed ${removed.removed.length} object(s) left of it` : ''),
     },
   };
 }

@@ -16,6 +16,7 @@ import { applicationFailureOf, type BodyResult, type OperationContext } from './
 import { Phase } from '../contract/phases';
 import { Operation, Outcome } from '../contract/operations';
 import { upgradeBody } from './upgrade';
+import { statusWords } from './decisions/status-words';
 
 /** `patched()` id: apply rescales in place where it can (runs recorded before took the upgrade path). */
 export const RescalePatch = 'rescale-in-place';
@@ -44,7 +45,7 @@ export async function rescaleBody(ctx: OperationContext, input: RescaleBodyInput
     ctx.progress.say(`not rescaled in place: ${reason}; upgrade (${spec.job.upgradeMode}) instead`);
     return upgradeBody(ctx, { spec, triggerId: input.triggerId, operation: Operation.Scale });
   };
-  if (!jobId || state.status !== 'running') return fallBack(`no running job (status ${state.status})`);
+  if (!jobId || state.status !== 'running') return fallBack(`no running job (${statusWords(state)})`);
   const look = await flinkLook.jobState({ app, jobId });
   if (look.state !== 'RUNNING')
     return fallBack(`job ${jobId} is ${look.state}${look.reason ? ` (${look.reason})` : ''}, not RUNNING`);

@@ -9,6 +9,7 @@ import { sessionClusterResumeBody, takesSessionClusterPath } from './session-clu
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import type { AppOperationInput } from '../contract/workflow-inputs';
 import { validApp } from './valid-input';
+import { statusWords } from './decisions/status-words';
 
 export async function resume(input: AppOperationInput): Promise<OperationResult> {
   validApp(input);
@@ -23,7 +24,7 @@ export async function resumeBody(ctx: OperationContext, input: { spec?: AppSpec 
     throw ApplicationFailure.create({
       type: FailureType.NothingToDo,
       nonRetryable: true,
-      message: `${ctx.app.namespace}/${ctx.app.name} is not suspended (status ${state.status}): nothing to resume`,
+      message: `${ctx.app.namespace}/${ctx.app.name} is not suspended (${statusWords(state)}): nothing to resume`,
     });
   }
   const from = spec.job.upgradeMode === 'stateless' ? undefined : latestSavepoint(state.savepoints);

@@ -22,6 +22,7 @@ import { SavepointKind, type RetentionPolicy } from '../contract/savepoints';
 import type { SavepointInput } from '../contract/workflow-inputs';
 import { validApp, validSavepointTarget } from './valid-input';
 import { withDisposals } from './disposals';
+import { statusWords } from './decisions/status-words';
 
 export async function savepoint(input: SavepointInput): Promise<OperationResult> {
   validApp(input);
@@ -81,7 +82,7 @@ export async function savepointBody(
         result: {
           operation: Operation.Savepoint,
           outcome: Outcome.Skipped,
-          message: `periodic savepoint skipped: no running job (status ${state.status})`,
+          message: `periodic savepoint skipped: no running job (${statusWords(state)})`,
         },
       };
     }

@@ -19,6 +19,7 @@ import type { BodyResult, OperationContext } from './operation';
 import { ingressBody } from './ingress';
 import { carryJobsOver, CarryJobsNotResumedPatch, CarryJobsPatch, type CarriedOver } from './carry-jobs';
 import { busyRefusal, kindChangeRefusal, sessionClusterStep, type BusyAction } from './decisions/session-cluster';
+import { statusWords } from './decisions/status-words';
 
 /** `patched()` id: a session cluster spec takes the session cluster path (apply, suspend, resume, delete). */
 export const SessionClusterPatch = 'session-cluster';
@@ -163,7 +164,7 @@ export async function sessionClusterSuspendBody(ctx: OperationContext, spec: App
   if (state.status !== 'running')
     throw refused(
       FailureType.NothingToDo,
-      `session cluster ${app.namespace}/${app.name} is not running (status ${state.status}): nothing to suspend`,
+      `session cluster ${app.namespace}/${app.name} is not running (${statusWords(state)}): nothing to suspend`,
     );
   await refuseWhileJobsRun(ctx, 'suspend');
   await ctx.enterPhase(Phase.RemovingDeployments, 'removing the JobManager and TaskManager Deployments');
@@ -187,7 +188,7 @@ export async function sessionClusterResumeBody(ctx: OperationContext, spec: AppS
   if (state.status !== 'suspended')
     throw refused(
       FailureType.NothingToDo,
-      `session cluster ${app.namespace}/${app.name} is not suspended (status ${state.status}): nothing to resume`,
+      `session cluster ${app.namespace}/${app.name} is not suspended (${statusWords(state)}): nothing to resume`,
     );
   const generation = state.generation + 1;
   await rolloutCluster(ctx, spec, generation);

@@ -17,6 +17,7 @@ import { Operation, Outcome, type OperationResult } from '../contract/operations
 import { SavepointKind } from '../contract/savepoints';
 import type { AppOperationInput } from '../contract/workflow-inputs';
 import { validApp } from './valid-input';
+import { statusWords } from './decisions/status-words';
 
 export async function suspend(input: AppOperationInput): Promise<OperationResult> {
   validApp(input);
@@ -38,7 +39,7 @@ export async function suspendBody(
     throw ApplicationFailure.create({
       type: FailureType.NothingToDo,
       nonRetryable: true,
-      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to suspend (status ${state.status})`,
+      message: `${ctx.app.namespace}/${ctx.app.name} has no running job to suspend (${statusWords(state)})`,
     });
   }
   // A suspend always keeps the state: stateless specs are stopped with a savepoint too.

@@ -19,6 +19,7 @@ import { SavepointKind } from '../contract/savepoints';
 import type { ApplyInput } from '../contract/workflow-inputs';
 import { validSpec } from './valid-input';
 import { blueGreenUpgradeBody, takesGenerationPath } from './blue-green';
+import { statusWords } from './decisions/status-words';
 
 /** Failure types of the new version that trigger the automatic rollback. */
 const rollbackOn: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
@@ -49,7 +50,7 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
       type: FailureType.NothingToDo,
       nonRetryable: true,
       message:
-        `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (status ${state.status}); deploy ` +
+        `${ctx.app.namespace}/${ctx.app.name} has no running job to upgrade (${statusWords(state)}); deploy ` +
         `or resume it first`,
     });
   }

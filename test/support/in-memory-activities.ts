@@ -290,7 +290,9 @@ export class InMemoryCluster {
       },
       removeApplicationObjects: async (input) => {
         log('removeApplicationObjects', input);
-        return { removed: ['ConfigMap/config', 'Service/rpc', 'Service/rest'], haClusterId: input.clusterId };
+        // Only what an apply made (an application never applied has none of them).
+        const removed = this.record?.lastAppliedSpec ? ['ConfigMap/config', 'Service/rpc', 'Service/rest'] : [];
+        return { removed, haClusterId: input.clusterId };
       },
       deleteRecord: async (input) => {
         log('deleteRecord', input);

@@ -118,3 +118,27 @@ test('delete of a stateless job whose savepoint fails: cancelled, saying why (de
   expect(cluster.runningJobs()).toHaveLength(0);
   expect(cluster.record).toBeUndefined();
 });
+
+test('delete of an application with no record succeeds and says there was nothing to delete', async () => {
+  const cluster = new InMemoryCluster();
+  const result = await run(cluster, 'delete', { app });
+  expect(result).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
+  expect(result.message).toBe(
+    `nothing to delete: ${app.namespace}/${app.name} has no record (never deployed, or deleted already)`,
+  );
+  expect(cluster.record).toBeUndefined();
+});
+
+test('a second delete says the first one left nothing; suspend of it names no record, not "status none"', async () => {
+  const cluster = await deployed();
+  expect((await run(cluster, 'delete', { app })).message).toMatch(/^deleted /);
+  expect((await run(cluster, 'delete', { app })).message).toMatch(/^nothing to delete: .* has no record/);
+  const refused = await run(cluster, 'suspend', { app }).then(
+    () => undefined,
+    (err: WorkflowFailedError) => err.cause as ApplicationFailure,
+  );
+  expect(refused?.type).toBe(FailureType.NothingToDo);
+  expect(refused?.message).toBe(
+    `${app.namespace}/${app.name} has no running job to suspend (no record: never deployed, or deleted)`,
+  );
+});
