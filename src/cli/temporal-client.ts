@@ -1,7 +1,7 @@
 /** Connects the CLI to Temporal with the loaded settings; unreachable → a clear error. */
 import type { Client, Connection, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import type { Settings } from '../config/settings';
-import { connectWithRetry, ConnectFailed } from './connect-retry';
+import { connectWithRetry, ConnectFailed } from '../config/connect-retry';
 import { CliError, CliErrorCode } from './errors';
 import { causeChain } from '../contract/errors';
 import { codecModule, temporalClient, temporalCommon, temporalConnection } from './lazy-modules';

@@ -7,6 +7,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { activityConfigOf, createActivities } from '../activities';
 import type { Settings } from '../config/settings';
 import { describeSettings } from '../config/settings';
+import { connectWithRetry, workerConnectRetry } from '../config/connect-retry';
 import { temporalConnectConfig } from '../config/temporal-connection';
 import { Client } from '@temporalio/client';
 import { createWorkerClients } from './clients';
@@ -53,7 +54,14 @@ export async function runWorker(settings: Settings): Promise<void> {
     : undefined;
   if (health) logger.info({ health: `http://${health.address}/readyz` }, 'health endpoint serving');
   const { connectionOptions, namespace } = temporalConnectConfig(settings);
-  const connection = await NativeConnection.connect(connectionOptions).catch(async (err: unknown) => {
+  const connection = await connectWithRetry(() => NativeConnection.connect(connectionOptions), {
+    ...workerConnectRetry,
+    onRetry: ({ attempt, waitMs, error }) =>
+      logger.warn(
+        { temporalAddress: settings.temporalAddress, attempt, retryInMs: waitMs, error: String(error) },
+        'cannot reach Temporal yet; retrying',
+      ),
+  }).catch(async (err: unknown) => {
     await health?.close();
     throw err;
   });

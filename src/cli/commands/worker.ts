@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { SettingGroup, type Settings } from '../../config/settings';
+import { ConnectFailed } from '../../config/connect-retry';
 import { action, type CliContext } from '../command-kit';
+import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { addSettingOptions, settingsOf } from '../options';
 
@@ -22,7 +24,19 @@ export function workerCommand(ctx: CliContext): Command {
       // Loaded only here, so the other commands never load the worker and its dependencies.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const worker = require(path.join(__dirname, '..', '..', 'worker', 'run')) as WorkerModule;
-      await worker.runWorker(settings);
+      try {
+        await worker.runWorker(settings);
+      } catch (err) {
+        if (!(err instanceof ConnectFailed)) throw err;
+        throw new CliError({
+          code: CliErrorCode.TemporalUnavailable,
+          message: `cannot reach Temporal at ${settings.temporalAddress}: ${err.message}`,
+          hint:
+            'Check --address / TEMPORAL_ADDRESS (and TLS / API key settings), and that the Temporal server is up; ' +
+            'the worker waited two minutes for it.',
+          cause: err.last,
+        });
+      }
       return ExitCode.Success;
     }),
   );

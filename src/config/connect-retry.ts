@@ -1,7 +1,8 @@
 /**
- * The CLI's first connection to Temporal, retried with a bounded backoff: a server restarting or a
+ * The first connection to Temporal, retried with a bounded backoff: a server restarting or a
  * port-forward coming up (the soak saw the CLI give up on its first failed connect) is waited out
- * for a few seconds, then the last error is given to the caller to report.
+ * for a few seconds (the CLI) or two minutes (the worker, which may start before the server), then
+ * the last error is given to the caller to report.
  */
 
 /** How the first connection is retried. */
@@ -10,9 +11,20 @@ export interface ConnectRetry {
   delaysMs: readonly number[];
   /** No new attempt starts after this many ms from the first. @default 30000 */
   budgetMs: number;
+  /** Told of each failed attempt that is retried (the worker logs it). */
+  onRetry?: (failure: { attempt: number; waitMs: number; error: unknown }) => void;
 }
 
 export const defaultConnectRetry: ConnectRetry = { delaysMs: [500, 1000, 2000, 4000], budgetMs: 30_000 };
+
+/**
+ * The worker's: two minutes. A worker started with (or just before) its Temporal server, as a chart install or a
+ * machine's boot does, waits for it instead of exiting at the first refused connection.
+ */
+export const workerConnectRetry: ConnectRetry = {
+  delaysMs: [1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000, 15_000, 15_000, 15_000, 15_000],
+  budgetMs: 120_000,
+};
 
 /** Why the connection failed, after how many attempts over how long. */
 export class ConnectFailed extends Error {
@@ -43,6 +55,7 @@ export async function connectWithRetry<T>(
       const wait = retry.delaysMs[attempt - 1];
       const elapsed = clock.now() - start;
       if (wait === undefined || elapsed + wait >= retry.budgetMs) throw new ConnectFailed(attempt, elapsed, err);
+      retry.onRetry?.({ attempt, waitMs: wait, error: err });
       await clock.sleep(wait);
     }
   }

@@ -1,5 +1,10 @@
-/** The CLI's first Temporal connection: retried with the bounded backoff, then the last error with the count. */
-import { connectWithRetry, ConnectFailed, defaultConnectRetry } from '../../../src/cli/connect-retry';
+/** The first Temporal connection (CLI, worker): retried with a bounded backoff, then the last error and count. */
+import {
+  connectWithRetry,
+  ConnectFailed,
+  defaultConnectRetry,
+  workerConnectRetry,
+} from '../../../src/config/connect-retry';
 
 function fakeClock() {
   let now = 0;
@@ -58,4 +63,22 @@ test('the budget bounds the retries when each attempt is slow (a 10 s connect ti
   expect(err).toBeInstanceOf(ConnectFailed);
   expect(calls).toBe(3); // 10 s, +0.5 s, 10 s, +1 s, 10 s: the next would start after 30 s
   expect(slept.filter((ms) => ms !== 10_000)).toEqual([500, 1000]);
+});
+
+test("the worker's retry: each refused attempt is told, waits grow to 15 s, it gives up after 2 min", async () => {
+  const { slept, clock } = fakeClock();
+  const told: { attempt: number; waitMs: number }[] = [];
+  const err = await connectWithRetry(
+    () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:7233')),
+    { ...workerConnectRetry, onRetry: ({ attempt, waitMs }) => told.push({ attempt, waitMs }) },
+    clock,
+  ).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConnectFailed);
+  expect(told.map((t) => t.waitMs)).toEqual(slept);
+  expect(told.map((t) => t.attempt)).toEqual(slept.map((_, i) => i + 1));
+  expect(slept.slice(0, 5)).toEqual([1_000, 2_000, 4_000, 8_000, 15_000]);
+  const waited = slept.reduce((a, b) => a + b, 0);
+  expect(waited).toBeLessThan(workerConnectRetry.budgetMs);
+  expect(waited).toBeGreaterThanOrEqual(workerConnectRetry.budgetMs - 15_000);
+  expect((err as ConnectFailed).attempts).toBe(slept.length + 1);
 });
