@@ -90,7 +90,7 @@ async function deleteBody(
         ? `deleted ${app.namespace}/${app.name}: Deployments, ${removed.removed.length} other ` +
           `object(s), the HA ConfigMaps of cluster id ${clusterId} and the record${kept}`
         : // Idempotent, as a CI step wants; said as it is (a typo in the name is seen).
-          `nothing to delete: ${app.namespace}/${app.name} has no record (never deployed, or deleted already)` +
+          `nothing to delete: ${app.namespace}/${app.name} has no deployed state (never deployed, or deleted already)` +
           (removed.removed.length ? `; removed ${removed.removed.length} object(s) left of it` : ''),
     },
   };

@@ -124,7 +124,7 @@ test('delete of an application with no record succeeds and says there was nothin
   const result = await run(cluster, 'delete', { app });
   expect(result).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
   expect(result.message).toBe(
-    `nothing to delete: ${app.namespace}/${app.name} has no record (never deployed, or deleted already)`,
+    `nothing to delete: ${app.namespace}/${app.name} has no deployed state (never deployed, or deleted already)`,
   );
   expect(cluster.record).toBeUndefined();
 });
@@ -132,13 +132,13 @@ test('delete of an application with no record succeeds and says there was nothin
 test('a second delete says the first one left nothing; suspend of it names no record, not "status none"', async () => {
   const cluster = await deployed();
   expect((await run(cluster, 'delete', { app })).message).toMatch(/^deleted /);
-  expect((await run(cluster, 'delete', { app })).message).toMatch(/^nothing to delete: .* has no record/);
+  expect((await run(cluster, 'delete', { app })).message).toMatch(/^nothing to delete: .* has no deployed state/);
   const refused = await run(cluster, 'suspend', { app }).then(
     () => undefined,
     (err: WorkflowFailedError) => err.cause as ApplicationFailure,
   );
   expect(refused?.type).toBe(FailureType.NothingToDo);
   expect(refused?.message).toBe(
-    `${app.namespace}/${app.name} has no running job to suspend (no record: never deployed, or deleted)`,
+    `${app.namespace}/${app.name} has no running job to suspend (no deployed state: never deployed, or deleted)`,
   );
 });
