@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { formatSpecIssues } from '../spec/errors';
 import { parseAppSpec, parseAppSpecs, type ParseManyResult } from '../spec/parse';
-import { parseManifestFile, type ManifestFileResult } from '../spec/manifest-file';
+import { namedTwice, parseManifestFile, type ManifestFileResult } from '../spec/manifest-file';
 import { defaultSessionJarSchemes, parseSessionJarSchemes, sessionJarSchemesEnv } from '../spec/session-jar-schemes';
 import type { SpecNote } from '../spec/types';
 import type { Env } from '../config/settings';
@@ -83,6 +83,9 @@ export function loadManifestFile(file: string, namespace: string | undefined, en
     defaultNamespace: namespace,
     sessionJarSchemes: sessionJarSchemesOf(env),
   });
+  // What apply would refuse: one application named by two documents.
+  const twice = loaded.ok ? namedTwice(loaded.documents) : [];
+  if (twice.length > 0) return { ok: false, issues: twice };
   if (loaded.ok && namespace !== undefined) {
     for (const doc of loaded.documents) {
       const named: string =

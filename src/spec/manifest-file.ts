@@ -144,3 +144,34 @@ export function parseManifestFile(text: string, options: ManifestFileOptions = {
     return { ok: false, issues: [{ code: 'empty', path: '', message: 'the manifest is empty' }] };
   return { ok: true, documents, notes };
 }
+
+/** The namespace/name a document deploys under (its record's), if it deploys anything. */
+function deployedName(doc: FileDocument): string | undefined {
+  if (doc.kind === 'application' || doc.kind === 'session-job') return `${doc.spec.namespace}/${doc.spec.name}`;
+  if (doc.kind === 'session-cluster') return `${doc.namespace}/${doc.name}`;
+  return undefined;
+}
+
+/**
+ * One issue for each document that names an application (or session cluster, session job) an earlier one did:
+ * `validate` says what `apply` of the file would refuse (its fleet takes one manifest per application).
+ */
+export function namedTwice(documents: readonly FileDocument[]): SpecIssue[] {
+  const first = new Map<string, number>();
+  const issues: SpecIssue[] = [];
+  for (const doc of documents) {
+    const name = deployedName(doc);
+    if (name === undefined) continue;
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, doc.index);
+    else
+      issues.push({
+        code: 'invalid-value',
+        path: 'metadata.name',
+        message: `${name} is named by document ${earlier + 1} too: apply takes one manifest per application`,
+        hint: 'Keep one document of each application (session cluster, session job) in the file, or rename one.',
+        document: doc.index,
+      });
+  }
+  return issues;
+}

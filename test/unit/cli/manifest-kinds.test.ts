@@ -238,3 +238,37 @@ test('validate says what apply does with a snapshot registering a savepoint, wit
   expect(noRef.code).toBe(0);
   expect(JSON.parse(noRef.out).documents[0].apply).toContain('alone, refused without spec.jobReference');
 });
+
+test('validate refuses a file naming one application twice, as apply does (exit 2, the document named)', async () => {
+  const app = (parallelism: number) =>
+    `apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: orders, namespace: streaming}
+spec:
+  image: flink:2.3
+  flinkVersion: v2_2
+  serviceAccount: flink
+  jobManager: {resource: {memory: 1024m, cpu: 1}}
+  taskManager: {resource: {memory: 1024m, cpu: 1}}
+  job: {jarURI: "local:///opt/flink/examples/streaming/StateMachineExample.jar", parallelism: ${parallelism}}
+`;
+  const twice = file('twice.yaml', `${app(1)}---\n${app(2)}`);
+  const io = memoryIo();
+  expect(await runCli(['validate', '-f', twice, '-o', 'json'], io)).toBe(2);
+  expect(JSON.parse(io.out())).toEqual({
+    valid: false,
+    errors: [
+      expect.objectContaining({
+        path: 'metadata.name',
+        document: 1,
+        message: 'streaming/orders is named by document 1 too: apply takes one manifest per application',
+      }),
+    ],
+  });
+  const text = memoryIo();
+  expect(await runCli(['validate', '-f', twice], text)).toBe(2);
+  expect(text.err()).toContain('document 2 metadata.name: streaming/orders is named by document 1 too');
+  // The same application in two files apart is valid in each (apply of both together refuses it: fleet).
+  const once = memoryIo();
+  expect(await runCli(['validate', '-f', file('once.yaml', app(1))], once)).toBe(0);
+});
