@@ -146,7 +146,7 @@ export function parseManifestFile(text: string, options: ManifestFileOptions = {
 }
 
 /** The namespace/name a document deploys under (its record's), if it deploys anything. */
-function deployedName(doc: FileDocument): string | undefined {
+export function deployedName(doc: FileDocument): string | undefined {
   if (doc.kind === 'application' || doc.kind === 'session-job') return `${doc.spec.namespace}/${doc.spec.name}`;
   if (doc.kind === 'session-cluster') return `${doc.namespace}/${doc.name}`;
   return undefined;

@@ -1,14 +1,16 @@
 /** `validate -f app.yaml`: the spec checks only; no cluster, no Temporal. */
 import type { SessionJobSummary } from '../../spec/session';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { formatSpecIssues } from '../../spec/errors';
 import { flinkVersionTesting } from '../../spec/flink-version';
-import type { FileDocument } from '../../spec/manifest-file';
+import { deployedName, type FileDocument, type ManifestFileResult } from '../../spec/manifest-file';
 import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';
 import { issuesJson, loadManifestFile, type IssueJson } from '../manifest';
 import { notesJson, notesText, type NoteJson } from '../notes-view';
-import { addFileOption, addManifestNamespaceOption, addOutputOption, manifestNamespaceOf } from '../options';
+import { manifestFiles } from '../fleet-manifests';
+import type { Output } from '../output';
+import { addManifestNamespaceOption, addOutputOption, manifestNamespaceOf } from '../options';
 
 /** One document of the file as `validate --output json` describes it. */
 export interface ValidatedDocumentJson {
@@ -106,41 +108,117 @@ function described(doc: FileDocument): ValidatedDocumentJson & { line: string } 
   }
 }
 
+/** One file as `validate` of several files describes it. */
+export interface ValidatedFileJson {
+  file: string;
+  valid: boolean;
+  documents?: ValidatedDocumentJson[];
+  notes?: NoteJson[];
+  errors: IssueJson[];
+}
+
+/** What `validate` found in one file: its JSON and its text. */
+function validated(file: string, loaded: ManifestFileResult): { json: ValidateJson; text: string } {
+  if (!loaded.ok)
+    return {
+      json: { valid: false, errors: issuesJson(loaded.issues) },
+      text:
+        `${file} is not valid (${loaded.issues.length} ` +
+        `problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
+    };
+  const documents = loaded.documents.map(described);
+  const application = loaded.documents.find((doc) => doc.kind === 'application');
+  const notes = notesJson(loaded.notes);
+  return {
+    json: {
+      valid: true,
+      ...(application ? { app: { namespace: application.spec.namespace, name: application.spec.name } } : {}),
+      documents: documents.map(({ line: _line, ...rest }) => rest),
+      ...(notes.length > 0 ? { notes } : {}),
+      errors: [],
+    },
+    text: [...documents.map((doc) => doc.line), ...(notes.length > 0 ? [notesText(notes)] : [])].join('\n'),
+  };
+}
+
+/** Applications (session clusters, session jobs) named by two of the files, as apply of them all refuses. */
+function namedInTwoFiles(loaded: readonly { file: string; loaded: ManifestFileResult }[]): IssueJson[] {
+  const first = new Map<string, string>();
+  const issues: IssueJson[] = [];
+  for (const { file, loaded: result } of loaded) {
+    if (!result.ok) continue;
+    for (const name of new Set(result.documents.flatMap((doc) => deployedName(doc) ?? []))) {
+      const earlier = first.get(name);
+      if (earlier === undefined) first.set(name, file);
+      else
+        issues.push({
+          code: 'invalid-value',
+          path: 'metadata.name',
+          message: `${name} is named by ${earlier} and ${file}: apply takes one manifest per application`,
+          hint: 'Keep one manifest of each application among the files, or rename one.',
+        });
+    }
+  }
+  return issues;
+}
+
+/** `validate` of several files or a folder: each file as one, then the names across them. */
+function validateMany(ctx: CliContext, output: Output, files: string[], namespace: string | undefined): ExitCode {
+  const loaded = files.map((file) => ({ file, loaded: loadManifestFile(file, namespace, ctx.io.env) }));
+  const results = loaded.map(({ file, loaded: result }) => ({ file, ...validated(file, result) }));
+  const twice = namedInTwoFiles(loaded);
+  const invalid = results.filter((r) => !r.json.valid).length;
+  const valid = invalid === 0 && twice.length === 0;
+  for (const r of results.filter((r) => !r.json.valid)) output.say(r.text);
+  if (twice.length > 0)
+    output.say(`not valid together:\n${twice.map((i) => `- ${i.message}\n    hint: ${i.hint}`).join('\n')}`);
+  const json = {
+    valid,
+    files: results.map(({ file, json: { app: _app, ...rest } }): ValidatedFileJson => ({ file, ...rest })),
+    errors: twice,
+  };
+  output.data(json, () =>
+    [
+      ...results.filter((r) => r.json.valid).map((r) => `${r.file}:\n${r.text.replace(/^/gm, '  ')}`),
+      `${results.length - invalid} of ${results.length} manifests valid` +
+        (twice.length > 0 ? `; ${twice.length} application(s) named in two of them` : ''),
+    ].join('\n'),
+  );
+  return valid ? ExitCode.Success : ExitCode.InvalidInput;
+}
+
 export function validateCommand(ctx: CliContext): Command {
   const command = new Command('validate').description(
-    'check a manifest: FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot (the spec checks only: no cluster, ' +
+    'check manifests: FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot (the spec checks only: no cluster, ' +
       'no Temporal)',
   );
-  addFileOption(command);
+  command.addOption(
+    new Option(
+      '-f, --file <path>',
+      'manifest (YAML); - reads stdin; several -f, or a folder of manifests: each checked, and no application ' +
+        'named in two',
+    )
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+      .makeOptionMandatory(),
+  );
   addManifestNamespaceOption(command);
   addOutputOption(command);
   return command.action(
     action(ctx, command, (output) => {
-      const { file } = command.opts<{ file: string }>();
-      const loaded = loadManifestFile(file, manifestNamespaceOf(command), ctx.io.env);
-      if (loaded.ok) {
-        const documents = loaded.documents.map(described);
-        const application = loaded.documents.find((doc) => doc.kind === 'application');
-        const notes = notesJson(loaded.notes);
-        const document: ValidateJson = {
-          valid: true,
-          ...(application ? { app: { namespace: application.spec.namespace, name: application.spec.name } } : {}),
-          documents: documents.map(({ line: _line, ...rest }) => rest),
-          ...(notes.length > 0 ? { notes } : {}),
-          errors: [],
-        };
-        output.data(document, () =>
-          [...documents.map((doc) => doc.line), ...(notes.length > 0 ? [notesText(notes)] : [])].join('\n'),
-        );
-        return ExitCode.Success;
+      const paths = command.opts<{ file: string[] }>().file;
+      const namespace = manifestNamespaceOf(command);
+      const files = paths.length === 1 && paths[0] === '-' ? paths : manifestFiles(paths);
+      if (files.length > 1 || paths.length > 1 || files[0] !== paths[0])
+        return validateMany(ctx, output, files, namespace);
+      const file = files[0]!;
+      const { json, text } = validated(file, loadManifestFile(file, namespace, ctx.io.env));
+      if (!json.valid) {
+        output.say(text);
+        output.data(json, () => '');
+        return ExitCode.InvalidInput;
       }
-      output.say(
-        `${file} is not valid (${loaded.issues.length} ` +
-          `problem${loaded.issues.length === 1 ? '' : 's'}):\n${formatSpecIssues(loaded.issues)}`,
-      );
-      const document: ValidateJson = { valid: false, errors: issuesJson(loaded.issues) };
-      output.data(document, () => '');
-      return ExitCode.InvalidInput;
+      output.data(json, () => text);
+      return ExitCode.Success;
     }),
   );
 }

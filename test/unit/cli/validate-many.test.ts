@@ -1,0 +1,89 @@
+/** `validate` of several files or a folder: each file checked as alone, and no application named in two. */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../../src/cli/main';
+import { stack } from '../../support/stack';
+import { memoryIo } from './memory-io';
+
+const example = readFileSync(path.join(stack.root, 'examples', 'ci', 'flink-app.yaml'), 'utf8');
+const named = (name: string, edit: (yaml: string) => string = (y) => y) =>
+  edit(example.replace('name: basic-example', `name: ${name}`));
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fd-validate-'));
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+interface ManyJson {
+  valid: boolean;
+  files: { file: string; valid: boolean; documents?: { name: string }[]; errors: { path: string }[] }[];
+  errors: { message: string }[];
+}
+
+async function validateJson(argv: string[]): Promise<{ code: number; json: ManyJson }> {
+  const io = memoryIo();
+  const code = await runCli(['validate', ...argv, '-o', 'json'], io);
+  return { code, json: JSON.parse(io.out()) as ManyJson };
+}
+
+test('a folder of valid manifests naming different applications: valid, each file listed (exit 0)', async () => {
+  const dir = folder({ 'a.yaml': named('orders'), 'b.yml': named('payments'), 'notes.txt': 'not a manifest' });
+  const { code, json } = await validateJson(['-f', dir]);
+  expect(code).toBe(0);
+  expect(json.valid).toBe(true);
+  expect(json.files.map((f) => [path.basename(f.file), f.valid, f.documents?.map((d) => d.name)])).toEqual([
+    ['a.yaml', true, ['orders']],
+    ['b.yml', true, ['payments']],
+  ]);
+  expect(json.errors).toEqual([]);
+  const text = memoryIo();
+  expect(await runCli(['validate', '-f', dir], text)).toBe(0);
+  expect(text.out()).toContain('2 of 2 manifests valid');
+});
+
+test('one application in two files: each valid alone, not valid together (exit 2), as apply refuses', async () => {
+  const dir = folder({
+    'a.yaml': named('orders'),
+    'b.yaml': named('orders', (y) => y.replace('parallelism: 2', 'parallelism: 3')),
+  });
+  const { code, json } = await validateJson(['-f', dir]);
+  expect(code).toBe(2);
+  expect(json.valid).toBe(false);
+  expect(json.files.every((f) => f.valid)).toBe(true);
+  expect(json.errors).toEqual([
+    expect.objectContaining({
+      message:
+        `default/orders is named by ${path.join(dir, 'a.yaml')} and ${path.join(dir, 'b.yaml')}: ` +
+        'apply takes one manifest per application',
+    }),
+  ]);
+});
+
+test('several -f with one invalid: that file named with its problem, the others listed valid (exit 2)', async () => {
+  const dir = folder({
+    'good.yaml': named('orders'),
+    'bad.yaml': named('payments', (y) => y.replace('parallelism: 2', 'parallelism: 0')),
+  });
+  const good = path.join(dir, 'good.yaml');
+  const bad = path.join(dir, 'bad.yaml');
+  const { code, json } = await validateJson(['-f', good, '-f', bad]);
+  expect(code).toBe(2);
+  expect(json.files.map((f) => [f.file, f.valid, f.errors.map((e) => e.path)])).toEqual([
+    [good, true, []],
+    [bad, false, ['spec.job.parallelism']],
+  ]);
+  const text = memoryIo();
+  expect(await runCli(['validate', '-f', good, '-f', bad], text)).toBe(2);
+  expect(text.err()).toContain(`${bad} is not valid (1 problem)`);
+  expect(text.out()).toContain('1 of 2 manifests valid');
+});
+
+test('an empty folder is a usage error naming it (exit 2)', async () => {
+  const dir = folder({});
+  const io = memoryIo();
+  expect(await runCli(['validate', '-f', dir], io)).toBe(2);
+  expect(io.err()).toContain(`the folder ${dir} holds no manifest`);
+});
