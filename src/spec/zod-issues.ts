@@ -58,6 +58,8 @@ function describeReceived(input: unknown): string {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'a mapping';
+  // JSON has no Infinity or NaN (YAML has: 1e400, .inf, .nan): said as what they are, not as "null".
+  if (typeof input === 'number' && !Number.isFinite(input)) return String(input);
   return `${typeof input} ${JSON.stringify(input)}`;
 }
 

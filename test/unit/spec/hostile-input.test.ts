@@ -110,3 +110,18 @@ it('an alias without its anchor is a plain issue, not an exception', () => {
     }),
   ]);
 });
+
+it('YAML numbers JSON has not (1e400, .inf, .nan) are named as they are, not as "null"', () => {
+  const manifest = (parallelism: string) =>
+    yamlOf(baseManifest()).replace(/parallelism: \d+/, `parallelism: ${parallelism}`);
+  expect(yamlOf(baseManifest())).toMatch(/parallelism: \d+/);
+  for (const [value, said] of [
+    ['1e400', 'Infinity'],
+    ['.inf', 'Infinity'],
+    ['-.inf', '-Infinity'],
+    ['.nan', 'NaN'],
+  ]) {
+    const messages = issuesOf(manifest(value!)).map((i) => `${i.path}: ${i.message}`);
+    expect({ value, messages }).toEqual({ value, messages: [`spec.job.parallelism: must be a number, not ${said}`] });
+  }
+});
