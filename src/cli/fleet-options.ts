@@ -17,13 +17,13 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-/** `-f` given several times (or a folder): the manifests of a fleet. */
-export function addFilesOption(command: Command): Command {
+/** `-f` given several times (or a folder): the manifests of a fleet (apply) or of a check (validate). */
+export function addFilesOption(
+  command: Command,
+  description = 'FlinkDeployment manifest (YAML); - reads stdin; several -f, or a folder of manifests: a fleet rollout',
+): Command {
   return command.addOption(
-    new Option(
-      '-f, --file <path>',
-      'FlinkDeployment manifest (YAML); - reads stdin; several -f, or a folder of manifests: a fleet rollout',
-    )
+    new Option('-f, --file <path>', description)
       .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
       .makeOptionMandatory(),
   );

@@ -1,6 +1,6 @@
 /** `validate -f app.yaml`: the spec checks only; no cluster, no Temporal. */
 import type { SessionJobSummary } from '../../spec/session';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { formatSpecIssues } from '../../spec/errors';
 import { flinkVersionTesting } from '../../spec/flink-version';
 import { deployedName, type FileDocument, type ManifestFileResult } from '../../spec/manifest-file';
@@ -9,6 +9,7 @@ import { ExitCode } from '../exit-codes';
 import { issuesJson, loadManifestFile, type IssueJson } from '../manifest';
 import { notesJson, notesText, type NoteJson } from '../notes-view';
 import { manifestFiles } from '../fleet-manifests';
+import { addFilesOption } from '../fleet-options';
 import type { Output } from '../output';
 import { addManifestNamespaceOption, addOutputOption, manifestNamespaceOf } from '../options';
 
@@ -192,14 +193,10 @@ export function validateCommand(ctx: CliContext): Command {
     'check manifests: FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot (the spec checks only: no cluster, ' +
       'no Temporal)',
   );
-  command.addOption(
-    new Option(
-      '-f, --file <path>',
-      'manifest (YAML); - reads stdin; several -f, or a folder of manifests: each checked, and no application ' +
-        'named in two',
-    )
-      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
-      .makeOptionMandatory(),
+  addFilesOption(
+    command,
+    'manifest (YAML); - reads stdin; several -f, or a folder of manifests: each checked, and no application named ' +
+      'in two',
   );
   addManifestNamespaceOption(command);
   addOutputOption(command);
