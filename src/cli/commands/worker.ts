@@ -33,7 +33,7 @@ export function workerCommand(ctx: CliContext): Command {
           message: `cannot reach Temporal at ${settings.temporalAddress}: ${err.message}`,
           hint:
             'Check --address / TEMPORAL_ADDRESS (and TLS / API key settings), and that the Temporal server is up; ' +
-            'the worker waited two minutes for it.',
+            'the worker retried for about two minutes.',
           cause: err.last,
         });
       }
