@@ -48,7 +48,8 @@ export function renderHelpReference(): string {
     `the TOML profile of \`@temporalio/envconfig\` (TEMPORAL_CONFIG_FILE, default ` +
     `~/.config/temporalio/temporal.toml), under the TEMPORAL_* variables. Commands: \`temporal\` = every ` +
     `command that talks to Temporal, \`kubernetes\` = plan, status, apply --dry-run and the worker, ` +
-    `\`worker\` = the worker only.\n\n${renderSettingsTable()}\n\n## Commands (\`--help\` of each)\n\n${help}`
+    `\`worker\` = the worker only. A duration is at most 24d20h31m23s647ms, the longest a timer waits (a ` +
+    `\`--timeout\` may be longer).\n\n${renderSettingsTable()}\n\n## Commands (\`--help\` of each)\n\n${help}`
   );
 }
 

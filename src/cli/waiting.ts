@@ -2,6 +2,7 @@
  * How long and until what the CLI waits: a deadline (`--timeout`) and Ctrl-C. Stopping the
  * wait never touches the operation.
  */
+import { maxTimerMs } from '../config/durations';
 import type { CliIo } from './io';
 
 /** Why a wait ended early. */
@@ -13,7 +14,7 @@ export class Waiting {
   readonly deadline: number;
   private readonly controller = new AbortController();
   private ended?: WaitEnd;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private readonly removeInterrupt: () => void;
 
   constructor(
@@ -21,7 +22,7 @@ export class Waiting {
     readonly timeoutMs: number,
   ) {
     this.deadline = Date.now() + timeoutMs;
-    this.timer = setTimeout(() => this.end(WaitEnd.TimedOut), timeoutMs);
+    this.arm();
     this.removeInterrupt = io.onInterrupt(() => this.end(WaitEnd.Interrupted));
   }
 
@@ -38,7 +39,7 @@ export class Waiting {
   async sleep(ms: number): Promise<void> {
     if (this.ended) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, Math.min(ms, maxTimerMs));
       const signal = this.controller.signal;
       function done(): void {
         clearTimeout(timer);
@@ -47,6 +48,13 @@ export class Waiting {
       }
       signal.addEventListener('abort', done);
     });
+  }
+
+  /** Times out at the deadline: one timer, or a chain of them for a deadline further than a timer holds. */
+  private arm(): void {
+    const left = this.deadline - Date.now();
+    if (left <= 0) return this.end(WaitEnd.TimedOut);
+    this.timer = setTimeout(() => this.arm(), Math.min(left, maxTimerMs));
   }
 
   /** Removes the timer and the Ctrl-C handler. */

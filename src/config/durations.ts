@@ -1,5 +1,12 @@
 /** Durations as people write them on a command line or in env: `500ms`, `5s`, `10m`, `1h30m`, `7d`. */
 
+/**
+ * The longest delay a Node.js timer holds: a longer one fires at once (with a TimeoutOverflowWarning), so
+ * `--timeout 30d` ended the wait as it began. Waits longer than this are re-armed (src/cli/waiting.ts);
+ * settings are at most this.
+ */
+export const maxTimerMs = 2 ** 31 - 1;
+
 const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /**

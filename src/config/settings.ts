@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type * as EnvConfig from '@temporalio/envconfig';
 import type { ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
-import { formatDuration, parseDuration } from './durations';
+import { formatDuration, maxTimerMs, parseDuration } from './durations';
 import { KeyringError, loadKeyring, type Keyring } from '../codec/keyring';
 import {
   defaultSessionJarSchemes,
@@ -221,6 +221,10 @@ const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
     ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 2s, 10m, 1h' });
+    return z.NEVER;
+  }
+  if (ms > maxTimerMs) {
+    ctx.addIssue({ code: 'custom', message: `at most ${formatDuration(maxTimerMs)} (the longest a timer waits)` });
     return z.NEVER;
   }
   return ms;

@@ -76,6 +76,13 @@ test.each([
   expect(settingsError.message).toContain(`env ${envName}`);
 });
 
+test('a duration longer than a timer holds (24d20h31m23s647ms) is refused naming the limit; the limit is taken', () => {
+  expect(() => loadSettings({}, env({ FLINK_DEPLOY_POLL_INTERVAL: '30d' }))).toThrow(
+    /pollInterval.*at most 24d20h31m23s647ms/,
+  );
+  expect(loadSettings({}, env({ FLINK_DEPLOY_POLL_INTERVAL: '24d' })).pollIntervalMs).toBe(24 * 86_400_000);
+});
+
 test('a bad flag value says it came from the flag', () => {
   expect(() => loadSettings({ temporalAddress: 'nope' }, env())).toThrow(/from flag --address/);
 });
