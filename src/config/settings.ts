@@ -217,18 +217,28 @@ const count = z
   .regex(/^\d+$/, 'expected a whole number, e.g. 3')
   .transform(Number)
   .refine((n) => n >= 1, 'must be at least 1');
-const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 2s, 10m, 1h' });
-    return z.NEVER;
-  }
-  if (ms > maxTimerMs) {
-    ctx.addIssue({ code: 'custom', message: `at most ${formatDuration(maxTimerMs)} (the longest a timer waits)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** A duration of at least `minMs` (a poll: a shorter one floods Flink and the API server) and at most a timer's. */
+const durationOf = (minMs = 1) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 2s, 10m, 1h' });
+      return z.NEVER;
+    }
+    if (ms < minMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `at least ${formatDuration(minMs)} (a poll more often floods Flink and the Kubernetes API)`,
+      });
+      return z.NEVER;
+    }
+    if (ms > maxTimerMs) {
+      ctx.addIssue({ code: 'custom', message: `at most ${formatDuration(maxTimerMs)} (the longest a timer waits)` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+const duration = durationOf();
 
 /** A path whose file holds a secret (`what`): read once, trimmed; the secret itself is the value. */
 const secretFile = (what: string) =>
@@ -449,7 +459,7 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     env: ['FLINK_DEPLOY_POLL_INTERVAL'],
     description: 'how often progress (CLI) and long waits (worker) poll',
     default: '2s',
-    schema: duration,
+    schema: durationOf(100),
   },
   {
     key: 'kubeconfig',
@@ -543,7 +553,7 @@ export const settingDefinitions: readonly SettingDefinition[] = [
     // Short: a stop-with-savepoint's completion starts the upgrade's downtime; one cheap GET each.
     description: "how often a savepoint's status is polled (its end starts the upgrade's downtime)",
     default: '200ms',
-    schema: duration,
+    schema: durationOf(50),
   },
   {
     key: 'tasksRunningTimeoutMs',
@@ -726,7 +736,7 @@ export const settingDefinitions: readonly SettingDefinition[] = [
       'time between two sweeps of every application by the observer (taken by the observer that the first ' +
       'worker starts)',
     default: '15s',
-    schema: duration,
+    schema: durationOf(1_000),
   },
   {
     key: 'observeNamespaces',

@@ -83,6 +83,14 @@ test('a duration longer than a timer holds (24d20h31m23s647ms) is refused naming
   expect(loadSettings({}, env({ FLINK_DEPLOY_POLL_INTERVAL: '24d' })).pollIntervalMs).toBe(24 * 86_400_000);
 });
 
+test.each([
+  ['pollInterval', { FLINK_DEPLOY_POLL_INTERVAL: '10ms' }, '100ms'],
+  ['savepoint.pollInterval', { FLINK_DEPLOY_SAVEPOINT_POLL_INTERVAL: '1ms' }, '50ms'],
+  ['observer.interval', { FLINK_DEPLOY_OBSERVE_INTERVAL: '100ms' }, '1s'],
+])('a poll more often than its floor (%s) is refused naming the floor', (name, vars, floor) => {
+  expect(() => loadSettings({}, env(vars))).toThrow(new RegExp(`${name.replace('.', '\\.')}.*at least ${floor}`));
+});
+
 test('a bad flag value says it came from the flag', () => {
   expect(() => loadSettings({ temporalAddress: 'nope' }, env())).toThrow(/from flag --address/);
 });
