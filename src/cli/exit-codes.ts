@@ -15,7 +15,7 @@ export const ExitCode = {
   TimedOut: 4,
   /** Another operation on the application is in progress. */
   OperationInProgress: 5,
-  /** Interrupted (Ctrl-C) while waiting; the operation goes on. */
+  /** Interrupted (Ctrl-C, SIGTERM) while waiting; the operation goes on. */
   Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

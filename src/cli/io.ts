@@ -12,7 +12,10 @@ export interface CliIo {
   stdout: TextStream;
   stderr: TextStream;
   env: Env;
-  /** Call `handler` on Ctrl-C (SIGINT); returns the function that removes it. */
+  /**
+   * Call `handler` on Ctrl-C (SIGINT) or SIGTERM (a CI job cancelled, `timeout`, `kill`); returns the function
+   * that removes it. Either stops a wait, never the operation.
+   */
   onInterrupt(handler: () => void): () => void;
 }
 
@@ -24,7 +27,11 @@ export function processIo(): CliIo {
     env: process.env,
     onInterrupt(handler) {
       process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
     },
   };
 }

@@ -29,7 +29,7 @@ Exit codes:
   ${ExitCode.TimedOut}    timed out waiting; the operation goes on (follow it with \`flink-deploy follow <app>\`)
   ${ExitCode.OperationInProgress}    another operation on the application is in progress (wait for it with --queue; a
        fleet: some applications were busy and left untouched, the others succeeded)
-  ${ExitCode.Interrupted}  Ctrl-C while waiting; the operation goes on
+  ${ExitCode.Interrupted}  Ctrl-C or SIGTERM while waiting; the operation goes on
 `;
 
 function configure(command: Command, ctx: CliContext): void {

@@ -124,7 +124,7 @@ export function reportEnd(input: {
     output.say(`  follow it with: ${followHint(run.app)}\n  or open: ${run.url}`);
   } else if (end.stoppedWaiting === WaitEnd.Interrupted) {
     output.say(
-      `stopped waiting (Ctrl-C). The operation was NOT cancelled and goes ` +
+      `stopped waiting (Ctrl-C or SIGTERM). The operation was NOT cancelled and goes ` +
         `on${end.progress ? ` (phase ${end.progress.phase})` : ''}.`,
     );
     output.say(

@@ -75,7 +75,7 @@ export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCo
               message:
                 waiting.endedBy === WaitEnd.TimedOut
                   ? `the application stayed locked by another operation; nothing was started`
-                  : 'stopped waiting (Ctrl-C); nothing was started',
+                  : 'stopped waiting (Ctrl-C or SIGTERM); nothing was started',
               hint:
                 `See \`flink-deploy status ${request.app.name} -n ` +
                 `${request.app.namespace}\` for the lock's holder.`,

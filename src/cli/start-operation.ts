@@ -106,7 +106,7 @@ export async function startOperation(input: StartOperationInput): Promise<Starte
           message:
             waiting.endedBy === WaitEnd.TimedOut
               ? `the operation in progress (${err.workflowId}) did not finish in time; nothing was started`
-              : 'stopped waiting (Ctrl-C); nothing was started',
+              : 'stopped waiting (Ctrl-C or SIGTERM); nothing was started',
           hint: `See it at ${url}`,
           data: { workflowId: err.workflowId, runId, url, started: false },
         });

@@ -176,15 +176,18 @@ test('apply --no-wait starts the operation, prints its link and exits 0', async 
   expect(await statusOf(name)).toBe('RUNNING');
 });
 
-test('Ctrl-C while waiting stops waiting, not the operation, and says so', async () => {
-  const name = appName();
-  started.push(name);
-  const cli = startCli(['apply', '-f', writeManifest(name), '--wait', '--timeout', '10m'], env);
-  await until(() => cli.stderr().includes('started apply'));
-  cli.child.kill('SIGINT');
-  const run = await cli.done;
-  expect(run.code).toBe(130);
-  expect(run.stderr).toContain('The operation was NOT cancelled and goes on');
-  expect(run.stderr).toContain(`flink-deploy cancel ${name} -n default`);
-  expect(await statusOf(name)).toBe('RUNNING');
-});
+test.each(['SIGINT', 'SIGTERM'] as const)(
+  '%s while waiting (Ctrl-C, a cancelled CI job) stops waiting, not the operation, and says so',
+  async (signal) => {
+    const name = appName();
+    started.push(name);
+    const cli = startCli(['apply', '-f', writeManifest(name), '--wait', '--timeout', '10m'], env);
+    await until(() => cli.stderr().includes('started apply'));
+    cli.child.kill(signal);
+    const run = await cli.done;
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: 130, signal: null });
+    expect(run.stderr).toContain('stopped waiting (Ctrl-C or SIGTERM). The operation was NOT cancelled and goes on');
+    expect(run.stderr).toContain(`flink-deploy cancel ${name} -n default`);
+    expect(await statusOf(name)).toBe('RUNNING');
+  },
+);
