@@ -6,7 +6,7 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { activityConfigOf, createActivities } from '../activities';
 import type { Settings } from '../config/settings';
-import { describeSettings } from '../config/settings';
+import { describeSettings, flagName, settingDefinitions, SettingsError } from '../config/settings';
 import { connectWithRetry, workerConnectRetry } from '../config/connect-retry';
 import { temporalConnectConfig } from '../config/temporal-connection';
 import { Client } from '@temporalio/client';
@@ -30,16 +30,39 @@ import { startHealthEndpoint, StartingState, type HealthEndpoint } from './healt
  */
 const SHUTDOWN_FORCE_TIME = '45s';
 
+/**
+ * Starts what listens on an address setting; an address it cannot listen on (another worker on the machine holds
+ * the port) is a SettingsError naming the setting, its flag and env var (the CLI: exit 2).
+ */
+async function listening<T>(
+  settings: Settings,
+  key: 'metricsAddress' | 'healthAddress',
+  start: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const definition = settingDefinitions.find((d) => d.key === key)!;
+    throw new SettingsError(
+      definition.name,
+      `cannot listen on ${String(settings[key])} (${definition.name}: ${flagName(definition)} / ` +
+        `${definition.env.join(', ')}): ${(err as Error).message}; is another worker running on this machine?`,
+    );
+  }
+}
+
 export async function runWorker(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
-  Runtime.install({
-    logger: temporalLogger(logger, 'WARN'),
-    telemetryOptions: {
-      metrics: {
-        prometheus: { bindAddress: settings.metricsAddress, histogramBucketOverrides: operationHistogramBuckets },
+  await listening(settings, 'metricsAddress', async () =>
+    Runtime.install({
+      logger: temporalLogger(logger, 'WARN'),
+      telemetryOptions: {
+        metrics: {
+          prometheus: { bindAddress: settings.metricsAddress, histogramBucketOverrides: operationHistogramBuckets },
+        },
       },
-    },
-  });
+    }),
+  );
   logger.info({ settings: describeSettings(settings) }, 'starting flink-deploy worker');
   // glibc reads it at process start (it cannot be a setting read here): the chart and the image set it.
   if (!process.env.MALLOC_ARENA_MAX)
@@ -50,7 +73,9 @@ export async function runWorker(settings: Settings): Promise<void> {
   // Served from the start: not ready while connecting, ready once the worker polls (health.ts).
   let worker: Worker | undefined;
   const health: HealthEndpoint | undefined = settings.healthAddress
-    ? await startHealthEndpoint(settings.healthAddress, () => worker?.getState() ?? StartingState)
+    ? await listening(settings, 'healthAddress', () =>
+        startHealthEndpoint(settings.healthAddress!, () => worker?.getState() ?? StartingState),
+      )
     : undefined;
   if (health) logger.info({ health: `http://${health.address}/readyz` }, 'health endpoint serving');
   const { connectionOptions, namespace } = temporalConnectConfig(settings);

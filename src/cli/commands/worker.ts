@@ -1,7 +1,7 @@
 /** `worker`: run the flink-deploy worker (src/worker/run.ts) with the settings. */
 import path from 'node:path';
 import { Command } from 'commander';
-import { SettingGroup, type Settings } from '../../config/settings';
+import { SettingGroup, SettingsError, type Settings } from '../../config/settings';
 import { ConnectFailed } from '../../config/connect-retry';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
@@ -27,6 +27,12 @@ export function workerCommand(ctx: CliContext): Command {
       try {
         await worker.runWorker(settings);
       } catch (err) {
+        if (err instanceof SettingsError)
+          throw new CliError({
+            code: CliErrorCode.InvalidSetting,
+            message: err.message,
+            hint: 'Give the setting named above a free host:port. Nothing was started.',
+          });
         if (!(err instanceof ConnectFailed)) throw err;
         throw new CliError({
           code: CliErrorCode.TemporalUnavailable,

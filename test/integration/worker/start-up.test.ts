@@ -1,10 +1,11 @@
 /**
- * A worker started before its Temporal server can be reached (a chart install, a machine's boot) waits for it:
+ * The worker's start-up. An address it cannot listen on is exit 2 naming the setting. A worker started before its
+ * Temporal server can be reached (a chart install, a machine's boot) waits for it:
  * it logs each refused attempt and starts polling once the server answers, where it exited at the first refusal
  * with a bare transport error. The server is the stack's real Temporal, reached through a loopback forwarder
  * that only starts listening after the worker's first failed attempt.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
@@ -114,3 +115,39 @@ test('a worker whose Temporal answers only later waits for it, saying so, then p
     await connection.close();
   }
 }, 240_000);
+
+test('a metrics or health address another process holds: exit 2 naming the setting, its flag and env var', async () => {
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const held = `127.0.0.1:${(holder.address() as net.AddressInfo).port}`;
+  try {
+    for (const [vars, setting] of [
+      [{ FLINK_DEPLOY_METRICS_ADDRESS: held }, 'metrics.address: --metrics-address / FLINK_DEPLOY_METRICS_ADDRESS'],
+      [
+        { FLINK_DEPLOY_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, FLINK_DEPLOY_HEALTH_ADDRESS: held },
+        'health.address: --health-address / FLINK_DEPLOY_HEALTH_ADDRESS',
+      ],
+    ] as const) {
+      const run = spawnSync(
+        path.join(stack.root, 'node_modules', '.bin', 'node'),
+        [path.join(stack.root, 'bin', 'flink-deploy.js'), 'worker'],
+        {
+          env: {
+            ...process.env,
+            KUBECONFIG: stack.kubeconfig,
+            TEMPORAL_ADDRESS: stack.temporalAddress,
+            FLINK_DEPLOY_TASK_QUEUE: taskQueue,
+            ...vars,
+          },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+      expect({ setting, status: run.status }).toEqual({ setting, status: 2 });
+      expect(run.stderr).toContain(`error: cannot listen on ${held} (${setting})`);
+      expect(run.stderr).toContain('is another worker running on this machine?');
+    }
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
+}, 120_000);
