@@ -76,6 +76,12 @@ function nextLine(end: FollowEnd, app: AppRef): string | undefined {
   if (end.exitCode === ExitCode.RolledBack)
     return `  next: fix the manifest and apply it again (the last stable spec runs; ${statusHint(app)} shows it)`;
   if (end.failure?.type === FailureType.NothingToDo) return `  next: ${statusHint(app)} shows what is deployed`;
+  // Nothing was written (the lock is a ConfigMap in that namespace): the namespace is what is missing.
+  if (end.failure?.message.includes(`namespaces "${app.namespace}" not found`))
+    return (
+      `  next: create the namespace (kubectl create namespace ${app.namespace}) with the worker's Role and Flink's ` +
+      `ServiceAccount in it (docs/rbac.md; the chart's \`namespaces\`), then apply again`
+    );
   return `  next: ${statusHint(app)} names the command that leads on (docs/recovery.md)`;
 }
 

@@ -52,3 +52,20 @@ test('a rollback says to fix the manifest; a success adds nothing', () => {
     '  http://ui/w',
   ]);
 });
+
+test("a namespace that does not exist: the way on is to create it, with the worker's access", () => {
+  const lines = printed({
+    status: 'failed',
+    exitCode: ExitCode.OperationFailed,
+    failure: {
+      type: FailureType.KubernetesRefused,
+      message:
+        'locking payments/orders: could not create configmaps/orders-deploy-state in namespace payments: 404 ' +
+        'NotFound namespaces "payments" not found (K8S_NOT_FOUND)',
+    },
+  });
+  expect(lines.at(-1)).toBe(
+    "  next: create the namespace (kubectl create namespace payments) with the worker's Role and Flink's " +
+      "ServiceAccount in it (docs/rbac.md; the chart's `namespaces`), then apply again",
+  );
+});
