@@ -38,10 +38,14 @@ export function readManifest(file: string): string {
   try {
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
+    const folder = (err as NodeJS.ErrnoException).code === 'EISDIR';
     throw new CliError({
       code: CliErrorCode.ManifestUnreadable,
-      message: `cannot read the manifest ${file}: ${(err as Error).message}`,
-      hint: 'Pass the path of a FlinkDeployment YAML file with -f.',
+      message: `cannot read the manifest ${file}: ${folder ? 'a folder' : (err as Error).message}`,
+      hint: folder
+        ? 'This command takes one manifest file; for a folder of them (a fleet) run `flink-deploy apply -f ' +
+          `${file} --dry-run\` to see the plan of each, or \`flink-deploy validate -f ${file}\`.`
+        : 'Pass the path of a FlinkDeployment YAML file with -f.',
     });
   }
 }

@@ -1,4 +1,7 @@
-/** `validate` of several files or a folder: each file checked as alone, and no application named in two. */
+/**
+ * Folders and several files: `validate` checks each file as alone and that no application is named in two; a
+ * command that takes one manifest (plan) names the commands that take a folder.
+ */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,4 +89,13 @@ test('an empty folder is a usage error naming it (exit 2)', async () => {
   const io = memoryIo();
   expect(await runCli(['validate', '-f', dir], io)).toBe(2);
   expect(io.err()).toContain(`the folder ${dir} holds no manifest`);
+});
+
+test('plan of a folder: exit 2 naming the commands that take one (apply --dry-run, validate)', async () => {
+  const dir = folder({ 'a.yaml': named('orders') });
+  const io = memoryIo({ KUBECONFIG: '/nonexistent/kubeconfig' });
+  expect(await runCli(['plan', '-f', dir], io)).toBe(2);
+  expect(io.err()).toContain(`cannot read the manifest ${dir}: a folder`);
+  expect(io.err()).toContain(`flink-deploy apply -f ${dir} --dry-run`);
+  expect(io.err()).toContain(`flink-deploy validate -f ${dir}`);
 });
