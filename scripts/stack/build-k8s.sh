@@ -25,7 +25,13 @@ build() { # name version dir package
       -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$kube_version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean" \
       -o "$bin/$name.tmp" "$pkg" ) &
   local pid=$!
-  while kill -0 "$pid" 2>/dev/null; do sleep 30; kill -0 "$pid" 2>/dev/null && echo "[build-k8s] still building $name ($((SECONDS-start))s)"; done
+  # A warm Go cache builds in seconds: look every second, say something every 30.
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if kill -0 "$pid" 2>/dev/null && (( (SECONDS - start) % 30 == 0 )); then
+      echo "[build-k8s] still building $name ($((SECONDS-start))s)"
+    fi
+  done
   wait "$pid" || { echo "[build-k8s] FAILED to build $name: see the Go output above; check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2; exit 1; }
   mv "$bin/$name.tmp" "$bin/$name"; echo "$version" > "$bin/.$name.version"
   echo "[build-k8s] built $name in $((SECONDS-start))s"
