@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# README's test command: installs what the tests need, starts the local stack, runs lint,
-# type-check and the Jest projects unit, integration and e2e against the real components, then stops
-# the stack. FD_TEST_PROJECTS names other projects (`npm run test:long`: the project long).
+# README's test command: installs what the tests need, starts the local stack, runs lint, type-check
+# and the Jest projects unit, integration and e2e against the real components (e2e in one lane, unit
+# and integration beside it), then stops the stack. FD_TEST_PROJECTS names other projects
+# (`npm run test:long`: the project long); with arguments (`npm test -- <path>`), one Jest runs them.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,5 +15,27 @@ trap cleanup EXIT
 npx tsc -p tsconfig.json --noEmit
 npx eslint src test scripts
 npx prettier --check . >/dev/null || { npx prettier --check . ; echo 'formatting: run npm run format' >&2; exit 1; }
-# shellcheck disable=SC2086
-npx jest --ci --selectProjects ${FD_TEST_PROJECTS:-unit integration e2e} "$@"
+if [ -n "${FD_TEST_PROJECTS:-}" ] || [ $# -gt 0 ] || [ "${FD_TEST_LANES:-2}" = 1 ]; then
+  # shellcheck disable=SC2086
+  npx jest --ci --selectProjects ${FD_TEST_PROJECTS:-unit integration e2e} "$@"
+  exit
+fi
+# Two lanes: e2e (one suite at a time: each deploys Flink clusters through the shared node agent) and, beside it,
+# unit and integration (their own loopback addresses, namespaces and task queues). Most of an e2e suite is waiting
+# on Flink, so the second lane fits in the CPU it leaves. FD_TEST_LANES=1 runs everything in one Jest.
+log="${FD_STACK_DIR:-$root/.stack}/logs/test-unit-integration.log"
+mkdir -p "$(dirname "$log")"
+echo "[test] unit and integration run beside e2e; their output goes to $log and is printed when both are done"
+npx jest --ci --selectProjects unit integration >"$log" 2>&1 &
+lane=$!
+trap 'kill "$lane" 2>/dev/null || true; cleanup' EXIT
+set +e
+npx jest --ci --selectProjects e2e
+e2e_rc=$?
+wait "$lane"
+lane_rc=$?
+set -e
+echo "---- unit and integration ($log) ----"
+cat "$log"
+echo "[test] e2e: exit $e2e_rc; unit and integration: exit $lane_rc"
+[ "$e2e_rc" = 0 ] && [ "$lane_rc" = 0 ]
