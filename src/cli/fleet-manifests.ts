@@ -10,6 +10,7 @@ import type { FleetApp } from '../contract/fleet';
 import { diffSpecs } from '../spec/diff';
 import { formatSpecIssues } from '../spec/errors';
 import type { AppSpec } from '../spec/types';
+import { namedAgain } from '../spec/manifest-file';
 import { readDeployedRecord } from './deployed-state';
 import { CliError, CliErrorCode } from './errors';
 import { applicationsIn, issuesJson, loadManifests } from './manifest';
@@ -112,14 +113,9 @@ export function requireFleetSpecs(paths: readonly string[], namespace?: string):
     });
   }
   const manifests = loaded.flatMap((l) => (l.loaded.ok ? l.loaded.specs.map((spec) => ({ file: l.file, spec })) : []));
-  const seen = new Map<string, string>();
-  const twice: string[] = [];
-  for (const m of manifests) {
-    const key = `${m.spec.namespace}/${m.spec.name}`;
-    const first = seen.get(key);
-    if (first) twice.push(`${key} (${first} and ${m.file})`);
-    else seen.set(key, m.file);
-  }
+  const twice = namedAgain(manifests.map((m) => ({ name: `${m.spec.namespace}/${m.spec.name}`, file: m.file }))).map(
+    ({ first, again }) => `${again.name} (${first.file} and ${again.file})`,
+  );
   if (twice.length)
     throw new CliError({
       code: CliErrorCode.Usage,

@@ -152,26 +152,42 @@ export function deployedName(doc: FileDocument): string | undefined {
   return undefined;
 }
 
+/** Where a manifest names what it deploys (`deployedName`): its file, its document. */
+export interface Naming {
+  name: string;
+  file?: string;
+  document?: number;
+}
+
 /**
- * One issue for each document that names an application (or session cluster, session job) an earlier one did:
- * `validate` says what `apply` of the file would refuse (its fleet takes one manifest per application).
+ * Each naming of an application (session cluster, session job) that an earlier one named already, with that
+ * earlier one: apply takes one manifest per application, so `validate`, apply of a file and apply of a fleet
+ * refuse the same thing.
  */
-export function namedTwice(documents: readonly FileDocument[]): SpecIssue[] {
-  const first = new Map<string, number>();
-  const issues: SpecIssue[] = [];
-  for (const doc of documents) {
-    const name = deployedName(doc);
-    if (name === undefined) continue;
-    const earlier = first.get(name);
-    if (earlier === undefined) first.set(name, doc.index);
-    else
-      issues.push({
-        code: 'invalid-value',
-        path: 'metadata.name',
-        message: `${name} is named by document ${earlier + 1} too: apply takes one manifest per application`,
-        hint: 'Keep one document of each application (session cluster, session job) in the file, or rename one.',
-        document: doc.index,
-      });
+export function namedAgain(namings: Iterable<Naming>): { first: Naming; again: Naming }[] {
+  const first = new Map<string, Naming>();
+  const repeats: { first: Naming; again: Naming }[] = [];
+  for (const naming of namings) {
+    const earlier = first.get(naming.name);
+    if (earlier === undefined) first.set(naming.name, naming);
+    else repeats.push({ first: earlier, again: naming });
   }
-  return issues;
+  return repeats;
+}
+
+/** One issue for each document that names an application (session cluster, session job) an earlier one did. */
+export function namedTwice(documents: readonly FileDocument[]): SpecIssue[] {
+  const namings = documents.flatMap((doc) => {
+    const name = deployedName(doc);
+    return name === undefined ? [] : [{ name, document: doc.index }];
+  });
+  return namedAgain(namings).map(({ first, again }) => ({
+    code: 'invalid-value',
+    path: 'metadata.name',
+    message:
+      `${again.name} is named by document ${(first.document ?? 0) + 1} too: ` +
+      'apply takes one manifest per application',
+    hint: 'Keep one document of each application (session cluster, session job) in the file, or rename one.',
+    document: again.document,
+  }));
 }

@@ -3,7 +3,7 @@ import type { SessionJobSummary } from '../../spec/session';
 import { Command } from 'commander';
 import { formatSpecIssues } from '../../spec/errors';
 import { flinkVersionTesting } from '../../spec/flink-version';
-import { deployedName, type FileDocument, type ManifestFileResult } from '../../spec/manifest-file';
+import { deployedName, namedAgain, type FileDocument, type ManifestFileResult } from '../../spec/manifest-file';
 import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';
 import { issuesJson, loadManifestFile, type IssueJson } from '../manifest';
@@ -144,23 +144,18 @@ function validated(file: string, loaded: ManifestFileResult): { json: ValidateJs
 
 /** Applications (session clusters, session jobs) named by two of the files, as apply of them all refuses. */
 function namedInTwoFiles(loaded: readonly { file: string; loaded: ManifestFileResult }[]): IssueJson[] {
-  const first = new Map<string, string>();
-  const issues: IssueJson[] = [];
-  for (const { file, loaded: result } of loaded) {
-    if (!result.ok) continue;
-    for (const name of new Set(result.documents.flatMap((doc) => deployedName(doc) ?? []))) {
-      const earlier = first.get(name);
-      if (earlier === undefined) first.set(name, file);
-      else
-        issues.push({
-          code: 'invalid-value',
-          path: 'metadata.name',
-          message: `${name} is named by ${earlier} and ${file}: apply takes one manifest per application`,
-          hint: 'Keep one manifest of each application among the files, or rename one.',
-        });
-    }
-  }
-  return issues;
+  // A file naming one twice is refused on its own (namedTwice): each file's names count once here.
+  const namings = loaded.flatMap(({ file, loaded: result }) =>
+    result.ok
+      ? [...new Set(result.documents.flatMap((doc) => deployedName(doc) ?? []))].map((name) => ({ name, file }))
+      : [],
+  );
+  return namedAgain(namings).map(({ first, again }) => ({
+    code: 'invalid-value',
+    path: 'metadata.name',
+    message: `${again.name} is named by ${first.file} and ${again.file}: apply takes one manifest per application`,
+    hint: 'Keep one manifest of each application among the files, or rename one.',
+  }));
 }
 
 /** `validate` of several files or a folder: each file as one, then the names across them. */
