@@ -787,8 +787,19 @@ export function defaultText(definition: SettingDefinition): string | undefined {
   return typeof definition.default === 'string' ? definition.default : undefined;
 }
 
+function flagAndEnv(definition: SettingDefinition): string {
+  return `flag ${flagName(definition)}, env ${definition.env.join(' or ')}`;
+}
+
 function where(definition: SettingDefinition, from: string): string {
-  return `${definition.name} (from ${from}; flag ${flagName(definition)}, env ${definition.env.join(' or ')})`;
+  return `${definition.name} (from ${from}; ${flagAndEnv(definition)})`;
+}
+
+/** A setting as messages name it, e.g. `metrics.address (flag --metrics-address, env FLINK_DEPLOY_METRICS_ADDRESS)`. */
+export function settingNamed(key: SettingDefinition['key']): { name: string; text: string } {
+  const definition = settingDefinitions.find((d) => d.key === key);
+  if (!definition) throw new Error(`no setting ${String(key)}`);
+  return { name: definition.name, text: `${definition.name} (${flagAndEnv(definition)})` };
 }
 
 function rawValue(

@@ -6,7 +6,7 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { activityConfigOf, createActivities } from '../activities';
 import type { Settings } from '../config/settings';
-import { describeSettings, flagName, settingDefinitions, SettingsError } from '../config/settings';
+import { describeSettings, settingNamed, SettingsError } from '../config/settings';
 import { connectWithRetry, workerConnectRetry } from '../config/connect-retry';
 import { temporalConnectConfig } from '../config/temporal-connection';
 import { Client } from '@temporalio/client';
@@ -42,11 +42,11 @@ async function listening<T>(
   try {
     return await start();
   } catch (err) {
-    const definition = settingDefinitions.find((d) => d.key === key)!;
+    const setting = settingNamed(key);
     throw new SettingsError(
-      definition.name,
-      `cannot listen on ${String(settings[key])} (${definition.name}: ${flagName(definition)} / ` +
-        `${definition.env.join(', ')}): ${(err as Error).message}; is another worker running on this machine?`,
+      setting.name,
+      `cannot listen on ${String(settings[key])}, ${setting.text}: ${(err as Error).message}; ` +
+        'is another worker running on this machine?',
     );
   }
 }

@@ -122,10 +122,13 @@ test('a metrics or health address another process holds: exit 2 naming the setti
   const held = `127.0.0.1:${(holder.address() as net.AddressInfo).port}`;
   try {
     for (const [vars, setting] of [
-      [{ FLINK_DEPLOY_METRICS_ADDRESS: held }, 'metrics.address: --metrics-address / FLINK_DEPLOY_METRICS_ADDRESS'],
+      [
+        { FLINK_DEPLOY_METRICS_ADDRESS: held },
+        'metrics.address (flag --metrics-address, env FLINK_DEPLOY_METRICS_ADDRESS)',
+      ],
       [
         { FLINK_DEPLOY_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, FLINK_DEPLOY_HEALTH_ADDRESS: held },
-        'health.address: --health-address / FLINK_DEPLOY_HEALTH_ADDRESS',
+        'health.address (flag --health-address, env FLINK_DEPLOY_HEALTH_ADDRESS)',
       ],
     ] as const) {
       const run = spawnSync(
@@ -144,7 +147,7 @@ test('a metrics or health address another process holds: exit 2 naming the setti
         },
       );
       expect({ setting, status: run.status }).toEqual({ setting, status: 2 });
-      expect(run.stderr).toContain(`error: cannot listen on ${held} (${setting})`);
+      expect(run.stderr).toContain(`error: cannot listen on ${held}, ${setting}: `);
       expect(run.stderr).toContain('is another worker running on this machine?');
     }
   } finally {
