@@ -26,7 +26,8 @@ fi
 dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/root"
 binary="$tmp/root/bin/busybox"
 [ -x "$binary" ] || die "busybox-static has no bin/busybox"
-version="$("$binary" | head -1 | sed -n 's/^BusyBox v\([0-9][0-9.]*\).*/\1/p')"
+# sed reads all of the help (head -1 would close the pipe under busybox: SIGPIPE, 141 with pipefail).
+version="$("$binary" | sed -n '1s/^BusyBox v\([0-9][0-9.]*\).*/\1/p')"
 [ -n "$version" ] || die "could not read the version of busybox-static"
 dir="$images/$version"
 rm -rf "$dir.part" && mkdir -p "$dir.part/bin"

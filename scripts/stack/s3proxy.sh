@@ -25,8 +25,8 @@ up() {
   mkdir -p "$S3_DIR/data"
   if [ ! -s "$S3_ENV_FILE" ]; then
     local key secret
-    key="fd$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Z0-9' | head -c 18)"
-    secret="$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)"
+    key="fd$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Z0-9' | cut -c1-18)"
+    secret="$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-40)"
     (umask 077 && printf 'S3_ENDPOINT=%s\nS3_REGION=%s\nS3_BUCKET=%s\nS3_ACCESS_KEY=%s\nS3_SECRET_KEY=%s\n' \
       "$endpoint" "$region" "$S3_BUCKET" "$key" "$secret" > "$S3_ENV_FILE")
     log "s3proxy: generated credentials in $S3_ENV_FILE"
