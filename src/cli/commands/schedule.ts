@@ -14,6 +14,7 @@ import type { AppRef } from '../../contract/app';
 import type { SavepointInput } from '../../contract/workflow-inputs';
 import { appRefOf } from '../app-ref';
 import { action, type CliContext } from '../command-kit';
+import { readDeployedRecord } from '../deployed-state';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { searchAttributes as searchAttributeKeys, temporalClient } from '../lazy-modules';
@@ -174,6 +175,18 @@ function appCommand(
   );
 }
 
+/**
+ * Whether the application has a deployed-state record, to say so when a schedule is made for one that does not (a
+ * misspelt name would skip every run). Undefined when Kubernetes cannot be read: the schedule needs only Temporal.
+ */
+async function isDeployed(session: TemporalSession, app: AppRef): Promise<boolean | undefined> {
+  try {
+    return (await readDeployedRecord(session.settings, app))?.lastAppliedSpec !== undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function savepointsCommand(ctx: CliContext): Command {
   const command = appCommand(ctx, {
     name: 'savepoints',
@@ -209,8 +222,22 @@ function savepointsCommand(ctx: CliContext): Command {
         `${verb} schedule ${options.scheduleId}: a savepoint every ${formatDuration(opts.every)}, keep ` +
           `${retention.keep}${opts.maxAge ? `, max age ${formatDuration(opts.maxAge)}` : ''}\n  ${url}`,
       );
+      const deployed = await isDeployed(session, app);
+      if (deployed === false)
+        output.say(
+          `note: ${app.namespace}/${app.name} has no deployed state (never deployed, or deleted): each run skips ` +
+            'its savepoint until the application runs. Check the name and namespace, or apply it.',
+        );
       output.data(
-        { scheduleId: options.scheduleId, app, every: formatDuration(opts.every), retention, result: verb, url },
+        {
+          scheduleId: options.scheduleId,
+          app,
+          every: formatDuration(opts.every),
+          retention,
+          result: verb,
+          url,
+          ...(deployed === undefined ? {} : { deployed }),
+        },
         () => '',
       );
       return ExitCode.Success;
