@@ -1,6 +1,6 @@
 /**
- * checkSavepoint: does a savepoint the user registers (a FlinkStateSnapshot with `alreadyExists: true`)
- * exist? On a file system (`file:/…`, `file:///…`, a bare absolute path): its `_metadata` file is looked
+ * checkSavepoint: does a savepoint the user registers (a FlinkStateSnapshot with `alreadyExists: true`), or
+ * names to roll back to (`rollback --to-savepoint`), exist? On a file system (`file:/…`, `file:///…`, a bare absolute path): its `_metadata` file is looked
  * at on the worker's file system when the worker sees the folder the savepoint is in (it mounts the volume
  * at the same path); a missing one there is refused. When that folder is not there at all (the volume is
  * mounted in Flink's pods only, the usual case on a cluster): not checked, and said so. On object storage
@@ -13,11 +13,11 @@ import path from 'node:path';
 import { localSavepointPath } from '../contract/savepoint-paths';
 import { FailureType } from '../contract/failures';
 import { fail } from './failures';
-import type { SavepointCheck } from './types';
+import type { SavepointCheck, SavepointCheckInput } from './types';
 
 export function savepointCheckActivities() {
   return {
-    async checkSavepoint(input: { path: string }): Promise<SavepointCheck> {
+    async checkSavepoint(input: SavepointCheckInput): Promise<SavepointCheck> {
       const local = localSavepointPath(input.path);
       if (local === undefined) {
         const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(input.path)?.[1] ?? '';
@@ -38,10 +38,12 @@ export function savepointCheckActivities() {
             'is not checked; a job restored from it fails if it is not there',
         };
       }
+      const refusal = input.use === 'restore' ? 'cannot be restored from' : 'cannot be registered';
+      const unchanged = input.use === 'restore' ? 'nothing was stopped or changed' : 'nothing was recorded';
       const missing = (what: string) =>
         fail(
           FailureType.InvalidSpec,
-          `savepoint ${input.path} cannot be registered: ${what}; nothing was recorded (give the directory Flink ` +
+          `savepoint ${input.path} ${refusal}: ${what}; ${unchanged} (give the directory Flink ` +
             'wrote the savepoint to, the one holding its _metadata file, as the worker sees it)',
         );
       try {

@@ -195,8 +195,14 @@ export interface FlinkDeployActivities extends GenerationActivities, SessionJobA
   disposeSavepoints(input: DisposeSavepointsInput): Promise<DisposeResult>;
   /** The run's end written, then the disposals it planned (dispose.ts). */
   endAndDispose(input: EndAndDisposeInput): Promise<DisposeResult>;
-  /** A savepoint to register exists (savepoint-check.ts); InvalidSpec when it does not. */
-  checkSavepoint(input: { path: string }): Promise<SavepointCheck>;
+  /** A savepoint to register or restore from exists (savepoint-check.ts); InvalidSpec when it does not. */
+  checkSavepoint(input: SavepointCheckInput): Promise<SavepointCheck>;
+}
+
+/** Input of `checkSavepoint`: the savepoint, and what for (absent: register, as recorded histories ask). */
+export interface SavepointCheckInput {
+  path: string;
+  use?: 'register' | 'restore';
 }
 
 /** Result of `checkSavepoint`: the `_metadata` found (a file system path), or why it was not looked at. */

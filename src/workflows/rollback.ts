@@ -5,6 +5,9 @@
  */
 import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
 import { latestSavepoint } from './decisions/latest-savepoint';
+import { savepointCheck } from './activity-profiles';
+import { Phase } from '../contract/phases';
+import { savepointPathProblem } from '../contract/savepoint-paths';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
@@ -19,6 +22,19 @@ import { validApp } from './valid-input';
 
 export async function rollback(input: RollbackInput): Promise<OperationResult> {
   validApp(input);
+  const checkSavepoint = input.toSavepoint !== undefined && patched(RollbackChecksSavepointPatch);
+  if (checkSavepoint) {
+    const problem =
+      typeof input.toSavepoint === 'string'
+        ? savepointPathProblem(input.toSavepoint)
+        : { message: 'is not a string', hint: 'give the savepoint directory' };
+    if (problem)
+      throw ApplicationFailure.create({
+        type: FailureType.InvalidSpec,
+        nonRetryable: true,
+        message: `invalid workflow input: the savepoint path ${problem.message}; nothing was changed (${problem.hint})`,
+      });
+  }
   const triggerId = hexId(uuid4());
   return runOperation(
     {
@@ -26,13 +42,13 @@ export async function rollback(input: RollbackInput): Promise<OperationResult> {
       operation: Operation.Rollback,
       intent: { triggerId, ...(input.toSavepoint ? { toSavepoint: input.toSavepoint } : {}) },
     },
-    (ctx) => rollbackBody(ctx, { triggerId, toSavepoint: input.toSavepoint }),
+    (ctx) => rollbackBody(ctx, { triggerId, toSavepoint: input.toSavepoint, checkSavepoint }),
   );
 }
 
 export async function rollbackBody(
   ctx: OperationContext,
-  input: { triggerId: string; toSavepoint?: string },
+  input: { triggerId: string; toSavepoint?: string; checkSavepoint?: boolean },
 ): Promise<BodyResult> {
   const { state } = ctx;
   const spec = state.lastStableSpec;
@@ -52,6 +68,11 @@ export async function rollbackBody(
     });
   }
   let restorePath = input.toSavepoint;
+  // A savepoint that is not there would stop the job for a restore that fails: checked before anything stops.
+  if (input.toSavepoint && input.checkSavepoint) {
+    ctx.progress.enter(Phase.Planning, `checking that savepoint ${input.toSavepoint} exists`);
+    await savepointCheck.checkSavepoint({ path: input.toSavepoint, use: 'restore' });
+  }
   // Whatever runs is secured first, whatever the record's status says (Flink is asked when it says failed).
   const jobId = await runningJob(ctx);
   let lateCancel = false;
@@ -113,6 +134,12 @@ export async function rollbackBody(
     });
   }
 }
+
+/**
+ * `patched()` id: a rollback to a named savepoint (`--to-savepoint`) refuses a path that is not absolute, and one
+ * the worker sees missing, before it stops anything (runs started before it restore from whatever was named).
+ */
+export const RollbackChecksSavepointPatch = 'rollback-checks-savepoint';
 
 /** `patched()` id: the securing step of rollback is non-cancellable, a late cancel finishes the rollback. */
 export const RollbackSecuresBeforeCancelPatch = 'rollback-secures-before-cancel';

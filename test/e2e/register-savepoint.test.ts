@@ -2,12 +2,13 @@
  * A FlinkStateSnapshot registering an existing savepoint, on the whole local stack: a real savepoint of the
  * counter job, copied to a directory flink-deploy never recorded (savepoints are relocatable), registered in
  * the application's record by `apply -f` (dry run first; a second apply changes nothing; a missing path and an
- * application without a record are refused, exit 2, the record unchanged); then `rollback --to-savepoint` it:
- * Flink's job runs restored from THAT copy.
+ * application without a record are refused, exit 2, the record unchanged); `rollback --to-savepoint` of a missing
+ * one is refused before the job stops; then `rollback --to-savepoint` the copy: Flink's job runs restored from THAT
+ * copy.
  */
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { E2eEnv, expectRestoredFrom, localPathOf, readRecord, removeApp } from '../support/e2e';
+import { E2eEnv, expectRestoredFrom, flinkOf, localPathOf, readRecord, removeApp } from '../support/e2e';
 
 const env = new E2eEnv('e2e-register');
 beforeAll(() => env.setUp());
@@ -81,6 +82,14 @@ test('a registered savepoint: recorded once, refused when missing, restored by r
   expect(noRecord.stderr).toContain('has no deployed state');
   expect(noRecord.stderr).toContain('Nothing was started');
   expect((await readRecord(env.namespace, app)).savepoints).toEqual(record.savepoints);
+
+  // A missing savepoint named to roll back to: refused before the job is stopped (exit 2); Flink runs the same job.
+  const runningJob = (await readRecord(env.namespace, app)).jobId!;
+  const noSuch = await env.cli(['rollback', app, '-n', env.namespace, '--to-savepoint', missing, ...wait]);
+  expect(noSuch.code).toBe(2);
+  expect(noSuch.stdout + noSuch.stderr).toContain(`savepoint ${missing} cannot be restored from`);
+  expect((await (await flinkOf(env.namespace, app)).jobDetails(runningJob)).state).toBe('RUNNING');
+  expect(await readRecord(env.namespace, app)).toMatchObject({ jobId: runningJob, status: 'running', operation: null });
 
   const rolled = await env.cli([
     'rollback',

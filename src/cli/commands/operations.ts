@@ -68,7 +68,7 @@ export function savepointCommand(ctx: CliContext): Command {
         .option(
           '--target-directory <dir>',
           "write it to this directory (a URI or an absolute path) instead of the job's savepoint directory",
-          savepointDirectory,
+          savepointPath,
         ),
     input: (app, opts): SavepointInput => ({
       app,
@@ -81,8 +81,11 @@ export function savepointCommand(ctx: CliContext): Command {
   });
 }
 
-/** `--target-directory`: a savepoint directory Flink can be given (absolute, no credentials); exit 2 otherwise. */
-function savepointDirectory(value: string): string {
+/**
+ * `--target-directory`, `--to-savepoint`: a savepoint directory Flink can be given (absolute, no credentials); exit
+ * 2 otherwise, before anything starts.
+ */
+function savepointPath(value: string): string {
   const problem = savepointPathProblem(value);
   if (problem) throw new InvalidArgumentError(`${problem.message}. ${problem.hint}`);
   return value;
@@ -112,7 +115,11 @@ export function rollbackCommand(ctx: CliContext): Command {
     operation: Operation.Rollback,
     description: 'deploy the last stable spec from a savepoint (default: the latest)',
     addOptions: (command) =>
-      command.option('--to-savepoint <path>', 'restore from this savepoint instead of the latest'),
+      command.addOption(
+        new Option('--to-savepoint <path>', 'restore from this savepoint instead of the latest').argParser(
+          savepointPath,
+        ),
+      ),
     input: (app, opts): RollbackInput => ({
       app,
       toSavepoint: typeof opts.toSavepoint === 'string' ? opts.toSavepoint : undefined,

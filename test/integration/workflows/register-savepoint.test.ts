@@ -184,6 +184,28 @@ test('resume restores the suspend savepoint, never the registered one; rollback 
   });
 });
 
+test('rollback to a missing savepoint or a bad path: refused before anything stops; the job runs on', async () => {
+  const cluster = await deployed();
+  const jobId = cluster.record!.jobId;
+  const gone = `file://${path.join(dir, 'savepoint-not-there')}`;
+
+  const missing = await failureOf(run(cluster, 'rollback', { app, toSavepoint: gone }));
+  expect(missing.type).toBe('InvalidSpec');
+  expect(missing.message).toContain(`savepoint ${gone} cannot be restored from`);
+  expect(missing.message).toContain('_metadata does not exist');
+  expect(missing.message).toContain('nothing was stopped or changed');
+  // Nothing asked of Flink: no stop-with-savepoint, the same job RUNNING, the record as it was.
+  expect(cluster.triggers).toEqual([]);
+  expect(cluster.runningJobs().map((j) => j.jobId)).toEqual([jobId]);
+  expect(cluster.record).toMatchObject({ operation: null, jobId, status: 'running' });
+
+  const calls = cluster.calls.length;
+  const relative = await failureOf(run(cluster, 'rollback', { app, toSavepoint: 'savepoints/savepoint-1' }));
+  expect(relative.type).toBe('InvalidSpec');
+  expect(relative.message).toContain('"savepoints/savepoint-1" is not an absolute savepoint path');
+  expect(cluster.calls.length).toBe(calls); // refused before the lock: no activity ran
+});
+
 test('delete never disposes a registered savepoint: it keeps its last savepoint, disposes nothing', async () => {
   const cluster = await deployed();
   const location = `file://${savepointDir('savepoint-ffffff-000000000006')}`;
