@@ -66,6 +66,8 @@ test('there are recorded histories to replay', () => {
       'register-savepoint.binpb',
       'register-savepoint-already.binpb',
       'register-savepoint-missing.binpb',
+      'rollback-to-savepoint.binpb',
+      'rollback-to-savepoint-missing.binpb',
     ]),
   );
 });
@@ -230,6 +232,21 @@ const recordedOperations: Array<{
     workflowType: 'rollback',
     closed: 'completed',
     activities: ['takeSavepoint', 'applyApplication', 'awaitJobStable'],
+  },
+  // rollback --to-savepoint (test/e2e/register-savepoint.test.ts): the savepoint named is checked before the job is
+  // stopped; a missing one fails InvalidSpec with the job untouched.
+  {
+    file: 'rollback-to-savepoint.binpb',
+    workflowType: 'rollback',
+    closed: 'completed',
+    activities: ['checkSavepoint', 'takeSavepoint', 'applyApplication', 'awaitJobStable'],
+  },
+  {
+    file: 'rollback-to-savepoint-missing.binpb',
+    workflowType: 'rollback',
+    closed: 'failed',
+    activities: ['beginOperation', 'checkSavepoint'],
+    notActivities: ['takeSavepoint', 'applyApplication'],
   },
   {
     file: 'apply-upgrade-last-state.binpb',
