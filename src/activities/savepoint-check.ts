@@ -1,12 +1,12 @@
 /**
  * checkSavepoint: does a savepoint the user registers (a FlinkStateSnapshot with `alreadyExists: true`), or
- * names to roll back to (`rollback --to-savepoint`), exist? On a file system (`file:/…`, `file:///…`, a bare absolute path): its `_metadata` file is looked
- * at on the worker's file system when the worker sees the folder the savepoint is in (it mounts the volume
- * at the same path); a missing one there is refused. When that folder is not there at all (the volume is
- * mounted in Flink's pods only, the usual case on a cluster): not checked, and said so. On object storage
- * (`s3://…`) or another scheme: not checked, and said so — the worker has no credentials of its own
- * (docs/object-storage.md). Flink reads an unchecked savepoint when a job restores from it; a job that
- * cannot fails its deploy, saying why.
+ * names to roll back to (`rollback --to-savepoint`), exist? On a file system (`file:/…`, `file:///…`, a bare
+ * absolute path): its `_metadata` file is looked at on the worker's file system when the worker sees the
+ * folder the savepoint is in (it mounts the volume at the same path); a missing one there is refused. When
+ * that folder is not there at all (the volume is mounted in Flink's pods only, the usual case on a cluster):
+ * not checked, and said so. On object storage (`s3://…`) or another scheme: not checked, and said so — the
+ * worker has no credentials of its own (docs/object-storage.md). Flink reads an unchecked savepoint when a
+ * job restores from it; a job that cannot fails its deploy, saying why.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
