@@ -78,6 +78,38 @@ const ownedKeys: Record<string, string> = {
   ),
 };
 
+/** Line breaks and other control characters (a tab is kept: Flink trims it). */
+const controlCharacter = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** A key as a message can show it, its line breaks written `\n`. */
+function printable(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/**
+ * Issues of keys and values Flink 1.x's `flink-conf.yaml` cannot carry: it reads `key: value` lines, cuts each
+ * line at its first `#` (a comment) and the key at its first `: `.
+ */
+export function legacyConfigFileIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
+  return Object.entries(config).flatMap(([key, value]): SpecIssue[] => {
+    const problem =
+      key.includes('#') || value.includes('#')
+        ? '"#" (a comment there)'
+        : key.includes(': ')
+          ? '": " in the key'
+          : undefined;
+    if (!problem) return [];
+    return [
+      {
+        code: SpecIssueCode.InvalidValue,
+        path: `${basePath}["${key}"]`,
+        message: `Flink 1.x's flink-conf.yaml cannot hold "${key}" as given: ${problem} would cut it`,
+        hint: 'Leave the character out (Flink 2.x reads a YAML config.yaml, which can hold it).',
+      },
+    ];
+  });
+}
+
 /** Flattens nested maps to dotted keys; scalar values become strings, lists are joined with ';'. */
 export function flattenConfiguration(
   input: Record<string, unknown>,
@@ -86,7 +118,7 @@ export function flattenConfiguration(
   const config: Record<string, string> = {};
   const issues: SpecIssue[] = [];
   const visit = (value: unknown, key: string): void => {
-    const path = `${basePath}["${key}"]`;
+    const path = `${basePath}["${printable(key)}"]`;
     if (isRecord(value)) {
       for (const [child, childValue] of Object.entries(value)) visit(childValue, `${key}.${child}`);
       return;
@@ -101,6 +133,17 @@ export function flattenConfiguration(
         path,
         message: `value of "${key}" must be a string, number, boolean or list of them`,
         hint: 'Quote the value, e.g. "my value".',
+      });
+      return;
+    }
+    // A line break would start another line of Flink's configuration file: another key, set by the value.
+    const broken = controlCharacter.test(key) ? 'key' : controlCharacter.test(text) ? 'value' : undefined;
+    if (broken) {
+      issues.push({
+        code: SpecIssueCode.InvalidValue,
+        path,
+        message: `the ${broken} of "${printable(key)}" holds a line break or control character`,
+        hint: 'Write it on one line: Flink reads its configuration file line by line.',
       });
       return;
     }
@@ -123,7 +166,7 @@ export function flattenConfiguration(
 export function ownedKeyIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const [key, value] of Object.entries(config)) {
-    const path = `${basePath}["${key}"]`;
+    const path = `${basePath}["${printable(key)}"]`;
     const owned = ownedKeys[key];
     if (owned !== undefined) {
       issues.push({

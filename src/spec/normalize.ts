@@ -3,7 +3,7 @@
  * names of the Flink version, resources, merged pod templates, and the checks that need
  * several fields at once (directories for the upgrade mode, stability needs checkpoints).
  */
-import { ConfigPurpose, configKey, resolveVersionedKeys, sortKeys } from './flink-config';
+import { ConfigPurpose, configKey, legacyConfigFileIssues, resolveVersionedKeys, sortKeys } from './flink-config';
 import { parseFlinkVersion } from './flink-version';
 import { blueGreenIssues } from './blue-green';
 import { guaranteeIssues } from './guarantees';
@@ -96,6 +96,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
 
   const resolved = resolveVersionedKeys(input.flatConfig, version, configPath);
   issues.push(...resolved.issues);
+  if (version.major < 2) issues.push(...legacyConfigFileIssues(input.flatConfig, configPath));
   const config = { ...resolved.config };
 
   const slots = positiveIntFromConfig(config, slotsKey, issues) ?? 1;

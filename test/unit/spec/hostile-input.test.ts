@@ -125,3 +125,45 @@ it('YAML numbers JSON has not (1e400, .inf, .nan) are named as they are, not as 
     expect({ value, messages }).toEqual({ value, messages: [`spec.job.parallelism: must be a number, not ${said}`] });
   }
 });
+
+it('a line break in a flinkConfiguration key or value is refused: it would set another key of the file', () => {
+  for (const [key, value, broken] of [
+    ['pipeline.name', 'orders\nexecution.checkpointing.interval: 1h', 'value'],
+    ['pipeline.name\nhigh-availability.type', 'none', 'key'],
+  ] as const) {
+    const manifest = baseManifest();
+    (manifest.spec.flinkConfiguration as Record<string, unknown>)[key] = value;
+    expect(issuesOf(yamlOf(manifest))).toEqual([
+      expect.objectContaining({
+        code: 'invalid-value',
+        path: `spec.flinkConfiguration["${JSON.stringify(key).slice(1, -1)}"]`,
+        message: expect.stringContaining(`the ${broken} of`),
+      }),
+    ]);
+  }
+  const tab = baseManifest();
+  (tab.spec.flinkConfiguration as Record<string, unknown>)['env.java.opts.all'] = '-Xss2m\t-Dx=1';
+  expect(parseAppSpec(yamlOf(tab)).ok).toBe(true);
+});
+
+it("Flink 1.x: '#' in a key or value, ': ' in a key: refused (flink-conf.yaml cuts them); 2.x takes them", () => {
+  const legacy = (config: Record<string, unknown>) => {
+    const manifest = baseManifest();
+    Object.assign(manifest.spec, { image: 'flink:1.20', flinkVersion: 'v1_20' });
+    Object.assign(manifest.spec.flinkConfiguration as Record<string, unknown>, config);
+    return yamlOf(manifest);
+  };
+  expect(issuesOf(legacy({ 'metrics.reporter.x.password': 'ab#cd' }))).toEqual([
+    expect.objectContaining({
+      path: 'spec.flinkConfiguration["metrics.reporter.x.password"]',
+      message: expect.stringContaining(`flink-conf.yaml cannot hold "metrics.reporter.x.password"`),
+    }),
+  ]);
+  expect(issuesOf(legacy({ 'pipeline.name: x': 'y' }))).toEqual([
+    expect.objectContaining({ message: expect.stringContaining('": " in the key') }),
+  ]);
+  expect(parseAppSpec(legacy({ 'pipeline.name': 'orders-1.20' })).ok).toBe(true);
+  const modern = baseManifest();
+  (modern.spec.flinkConfiguration as Record<string, unknown>)['metrics.reporter.x.password'] = 'ab#cd';
+  expect(parseAppSpec(yamlOf(modern)).ok).toBe(true);
+});
