@@ -87,24 +87,27 @@ function printable(text: string): string {
 }
 
 /**
- * Issues of keys and values Flink 1.x's `flink-conf.yaml` cannot carry: it reads `key: value` lines, cuts each
- * line at its first `#` (a comment) and the key at its first `: `.
+ * Issues of keys and values Flink 1.x's `flink-conf.yaml` cannot carry. It reads `key: value` lines: a line break
+ * would start another line (another key, set by the value), a `#` starts a comment that cuts the line, and the
+ * key ends at its first `: `. Flink 2.x's `config.yaml` is YAML, written quoted where needed: it holds them all.
  */
 export function legacyConfigFileIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
   return Object.entries(config).flatMap(([key, value]): SpecIssue[] => {
     const problem =
-      key.includes('#') || value.includes('#')
-        ? '"#" (a comment there)'
-        : key.includes(': ')
-          ? '": " in the key'
-          : undefined;
+      controlCharacter.test(key) || controlCharacter.test(value)
+        ? 'a line break (or control character) would start another line'
+        : key.includes('#') || value.includes('#')
+          ? '"#" would start a comment'
+          : key.includes(': ')
+            ? '": " in the key would end it there'
+            : undefined;
     if (!problem) return [];
     return [
       {
         code: SpecIssueCode.InvalidValue,
-        path: `${basePath}["${key}"]`,
-        message: `Flink 1.x's flink-conf.yaml cannot hold "${key}" as given: ${problem} would cut it`,
-        hint: 'Leave the character out (Flink 2.x reads a YAML config.yaml, which can hold it).',
+        path: `${basePath}["${printable(key)}"]`,
+        message: `Flink 1.x's flink-conf.yaml cannot hold "${printable(key)}" as given: ${problem}`,
+        hint: 'Leave the character out, or use Flink 2.x (its config.yaml is YAML and holds it).',
       },
     ];
   });
@@ -133,17 +136,6 @@ export function flattenConfiguration(
         path,
         message: `value of "${key}" must be a string, number, boolean or list of them`,
         hint: 'Quote the value, e.g. "my value".',
-      });
-      return;
-    }
-    // A line break would start another line of Flink's configuration file: another key, set by the value.
-    const broken = controlCharacter.test(key) ? 'key' : controlCharacter.test(text) ? 'value' : undefined;
-    if (broken) {
-      issues.push({
-        code: SpecIssueCode.InvalidValue,
-        path,
-        message: `the ${broken} of "${printable(key)}" holds a line break or control character`,
-        hint: 'Write it on one line: Flink reads its configuration file line by line.',
       });
       return;
     }
