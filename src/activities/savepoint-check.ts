@@ -15,6 +15,12 @@ import { FailureType } from '../contract/failures';
 import { fail } from './failures';
 import type { SavepointCheck, SavepointCheckInput } from './types';
 
+/** How a missing savepoint is refused, by what it was to be used for. */
+const refusals = {
+  register: { refusal: 'cannot be registered', unchanged: 'nothing was recorded' },
+  restore: { refusal: 'cannot be restored from', unchanged: 'nothing was stopped or changed' },
+} as const;
+
 export function savepointCheckActivities() {
   return {
     async checkSavepoint(input: SavepointCheckInput): Promise<SavepointCheck> {
@@ -38,8 +44,7 @@ export function savepointCheckActivities() {
             'is not checked; a job restored from it fails if it is not there',
         };
       }
-      const refusal = input.use === 'restore' ? 'cannot be restored from' : 'cannot be registered';
-      const unchanged = input.use === 'restore' ? 'nothing was stopped or changed' : 'nothing was recorded';
+      const { refusal, unchanged } = refusals[input.use ?? 'register'];
       const missing = (what: string) =>
         fail(
           FailureType.InvalidSpec,

@@ -86,6 +86,16 @@ function printable(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
+/** What cuts or splits a `key: value` line of flink-conf.yaml, first match named. */
+const legacyLineBreakers: { breaks: (key: string, value: string) => boolean; problem: string }[] = [
+  {
+    breaks: (key, value) => controlCharacter.test(key) || controlCharacter.test(value),
+    problem: 'a line break (or control character) would start another line',
+  },
+  { breaks: (key, value) => key.includes('#') || value.includes('#'), problem: '"#" would start a comment' },
+  { breaks: (key) => key.includes(': '), problem: '": " in the key would end it there' },
+];
+
 /**
  * Issues of keys and values Flink 1.x's `flink-conf.yaml` cannot carry. It reads `key: value` lines: a line break
  * would start another line (another key, set by the value), a `#` starts a comment that cuts the line, and the
@@ -93,14 +103,7 @@ function printable(text: string): string {
  */
 export function legacyConfigFileIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
   return Object.entries(config).flatMap(([key, value]): SpecIssue[] => {
-    const problem =
-      controlCharacter.test(key) || controlCharacter.test(value)
-        ? 'a line break (or control character) would start another line'
-        : key.includes('#') || value.includes('#')
-          ? '"#" would start a comment'
-          : key.includes(': ')
-            ? '": " in the key would end it there'
-            : undefined;
+    const problem = legacyLineBreakers.find(({ breaks }) => breaks(key, value))?.problem;
     if (!problem) return [];
     return [
       {

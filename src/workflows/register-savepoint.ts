@@ -14,13 +14,13 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
 import { Phase } from '../contract/phases';
-import { savepointPathKey, savepointPathProblem } from '../contract/savepoint-paths';
+import { savepointPathKey } from '../contract/savepoint-paths';
 import { SavepointKind, type SavepointEntry } from '../contract/savepoints';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import type { RegisterSavepointInput } from '../contract/workflow-inputs';
 import { savepointCheck } from './activity-profiles';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
-import { validApp } from './valid-input';
+import { validApp, validSavepointPath } from './valid-input';
 
 function refused(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.InvalidSpec, nonRetryable: true, message });
@@ -28,12 +28,7 @@ function refused(message: string): ApplicationFailure {
 
 export async function registerSavepoint(input: RegisterSavepointInput): Promise<OperationResult> {
   validApp(input);
-  const path = typeof input.path === 'string' ? input.path : '';
-  const problem = path ? savepointPathProblem(path) : { message: 'is missing', hint: 'give the savepoint directory' };
-  if (problem)
-    throw refused(
-      `invalid workflow input: the savepoint path ${problem.message}; nothing was changed (${problem.hint})`,
-    );
+  const path = validSavepointPath(input.path);
   return runOperation({ app: input.app, operation: Operation.Savepoint, intent: { register: path } }, (ctx) =>
     registerBody(ctx, { ...input, path }),
   );

@@ -7,7 +7,6 @@ import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 }
 import { latestSavepoint } from './decisions/latest-savepoint';
 import { savepointCheck } from './activity-profiles';
 import { Phase } from '../contract/phases';
-import { savepointPathProblem } from '../contract/savepoint-paths';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
@@ -18,23 +17,12 @@ import { takesSessionClusterPath } from './session-cluster';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
 import { SavepointKind } from '../contract/savepoints';
 import type { RollbackInput } from '../contract/workflow-inputs';
-import { validApp } from './valid-input';
+import { validApp, validSavepointPath } from './valid-input';
 
 export async function rollback(input: RollbackInput): Promise<OperationResult> {
   validApp(input);
   const checkSavepoint = input.toSavepoint !== undefined && patched(RollbackChecksSavepointPatch);
-  if (checkSavepoint) {
-    const problem =
-      typeof input.toSavepoint === 'string'
-        ? savepointPathProblem(input.toSavepoint)
-        : { message: 'is not a string', hint: 'give the savepoint directory' };
-    if (problem)
-      throw ApplicationFailure.create({
-        type: FailureType.InvalidSpec,
-        nonRetryable: true,
-        message: `invalid workflow input: the savepoint path ${problem.message}; nothing was changed (${problem.hint})`,
-      });
-  }
+  if (checkSavepoint) validSavepointPath(input.toSavepoint);
   const triggerId = hexId(uuid4());
   return runOperation(
     {

@@ -111,3 +111,21 @@ export function validSavepointTarget(input: { targetDirectory?: unknown; formatT
   const problem = savepointPathProblem(targetDirectory);
   if (problem) throw invalid(`targetDirectory: ${problem.message}`);
 }
+
+/**
+ * The savepoint a run restores or records (`rollback --to-savepoint`, a registration), checked: a
+ * missing or non-absolute path, or one holding credentials, throws InvalidSpec before anything changes.
+ */
+export function validSavepointPath(path: unknown): string {
+  const problem =
+    typeof path === 'string' && path !== ''
+      ? savepointPathProblem(path)
+      : { message: 'is missing', hint: 'give the savepoint directory' };
+  if (problem)
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidSpec,
+      nonRetryable: true,
+      message: `invalid workflow input: the savepoint path ${problem.message}; nothing was changed (${problem.hint})`,
+    });
+  return path as string;
+}

@@ -203,6 +203,12 @@ test('rollback to a missing savepoint or a bad path: refused before anything sto
   const relative = await failureOf(run(cluster, 'rollback', { app, toSavepoint: 'savepoints/savepoint-1' }));
   expect(relative.type).toBe('InvalidSpec');
   expect(relative.message).toContain('"savepoints/savepoint-1" is not an absolute savepoint path');
+  // A run started by hand with no usable path: the same rule as a registration's (one check for both).
+  for (const bad of [42, '']) {
+    const failure = await failureOf(run(cluster, 'rollback', { app, toSavepoint: bad as unknown as string }));
+    expect(failure).toMatchObject({ type: 'InvalidSpec' });
+    expect(failure.message).toContain('invalid workflow input: the savepoint path is missing; nothing was changed');
+  }
   expect(cluster.calls.length).toBe(calls); // refused before the lock: no activity ran
 });
 
