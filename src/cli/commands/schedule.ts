@@ -204,6 +204,7 @@ function savepointsCommand(ctx: CliContext): Command {
         retention,
         catchupWindowMs: opts.catchupWindow,
       });
+      const deployedNow = isDeployed(session, app); // read while the schedule is made (it never throws)
       let verb = 'created';
       try {
         await session.client.schedule.create(options);
@@ -222,7 +223,7 @@ function savepointsCommand(ctx: CliContext): Command {
         `${verb} schedule ${options.scheduleId}: a savepoint every ${formatDuration(opts.every)}, keep ` +
           `${retention.keep}${opts.maxAge ? `, max age ${formatDuration(opts.maxAge)}` : ''}\n  ${url}`,
       );
-      const deployed = await isDeployed(session, app);
+      const deployed = await deployedNow;
       if (deployed === false)
         output.say(
           `note: ${app.namespace}/${app.name} has no deployed state (never deployed, or deleted): each run skips ` +
