@@ -71,8 +71,9 @@ export function operationJson(run: RunRef, end: FollowEnd | undefined): Operatio
 }
 
 /** After an operation that did not succeed, the way on: there is always one (docs/recovery.md). */
-function nextLine(end: FollowEnd, app: AppRef): string | undefined {
+function nextLine(end: FollowEnd, app: AppRef, refusedNext?: string): string | undefined {
   if (end.exitCode === ExitCode.Success) return undefined;
+  if (refusedNext && end.failure?.type === FailureType.InvalidSpec) return `  next: ${refusedNext}`;
   if (end.exitCode === ExitCode.RolledBack)
     return `  next: fix the manifest and apply it again (the last stable spec runs; ${statusHint(app)} shows it)`;
   if (end.failure?.type === FailureType.NothingToDo) return `  next: ${statusHint(app)} shows what is deployed`;
@@ -120,6 +121,8 @@ export function reportEnd(input: {
   timeoutMs?: number;
   /** The manifest's notes (what is ignored), carried in the JSON document. */
   notes?: readonly NoteJson[];
+  /** The way on when the worker refused the input (InvalidSpec), as the command that asked knows it. */
+  refusedNext?: string;
 }): void {
   const { output, run, end } = input;
   if (end.stoppedWaiting === WaitEnd.TimedOut) {
@@ -139,7 +142,7 @@ export function reportEnd(input: {
   } else {
     output.say(closedLine(end));
     output.say(`  ${run.url}`);
-    const next = nextLine(end, run.app);
+    const next = nextLine(end, run.app, input.refusedNext);
     if (next) output.say(next);
   }
   output.data(withNotes(operationJson(run, end), input.notes), () => '');

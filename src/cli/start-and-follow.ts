@@ -26,6 +26,8 @@ export interface OperationRequest {
   details?: string;
   /** The manifest's notes (what is ignored): said before starting, carried in the JSON document. */
   notes?: readonly NoteJson[];
+  /** The way on when the worker refuses this input (InvalidSpec), when the command knows a better one. */
+  refusedNext?: string;
 }
 
 /** Input of `startAndFollow`. */
@@ -83,7 +85,14 @@ export async function startAndFollow(input: StartAndFollowInput): Promise<ExitCo
           }
           continue;
         }
-        reportEnd({ output, run, end, timeoutMs: wait.timeoutMs, notes: request.notes });
+        reportEnd({
+          output,
+          run,
+          end,
+          timeoutMs: wait.timeoutMs,
+          notes: request.notes,
+          refusedNext: request.refusedNext,
+        });
         return end.exitCode;
       }
     } finally {

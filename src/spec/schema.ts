@@ -71,6 +71,15 @@ const className = checked((v) =>
         hint: 'Use the fully qualified name, e.g. org.example.MyJob.',
       },
 );
+/** A job argument: any text a command line can carry (a NUL byte would cut it there). */
+export const jobArgument = checked((v) =>
+  v.includes('\u0000')
+    ? {
+        message: 'a job argument holds a NUL byte: a command line cannot carry it (the job would see it cut there)',
+        hint: 'Leave the NUL byte out; pass binary data as a file (in the image or a mounted volume).',
+      }
+    : undefined,
+);
 const statePath = checked((v) =>
   isAbsoluteStatePath(v)
     ? undefined
@@ -145,7 +154,7 @@ const component = z.strictObject({
 const job = z.strictObject({
   jarURI: jarUri,
   entryClass: className.optional(),
-  args: z.array(z.string()).optional(),
+  args: z.array(jobArgument).optional(),
   parallelism: positiveInt.optional(),
   upgradeMode: z.enum(Object.values(UpgradeMode)).optional(),
   state: z.enum(Object.values(JobState)).optional(),

@@ -11,7 +11,7 @@ import { flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { savepointFormatIssues } from './savepoint-format';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
-import { stabilitySchema } from './schema';
+import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
 /** A session job as `validate` reports it. */
@@ -121,7 +121,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
                 hint: 'Use the fully qualified name, e.g. org.example.MyJob.',
               },
         ).optional(),
-        args: z.array(z.string()).optional(),
+        args: z.array(jobArgument).optional(),
         parallelism: positiveInt.optional(),
         upgradeMode: z.enum(Object.values(UpgradeMode)).optional(),
         state: z.enum(Object.values(JobState)).optional(),

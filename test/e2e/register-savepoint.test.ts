@@ -88,6 +88,7 @@ test('a registered savepoint: recorded once, refused when missing, restored by r
   const noSuch = await env.cli(['rollback', app, '-n', env.namespace, '--to-savepoint', missing, ...wait]);
   expect(noSuch.code).toBe(2);
   expect(noSuch.stdout + noSuch.stderr).toContain(`savepoint ${missing} cannot be restored from`);
+  expect(noSuch.stderr).toContain(`or roll back to the latest: flink-deploy rollback ${app} -n ${env.namespace}`);
   expect((await (await flinkOf(env.namespace, app)).jobDetails(runningJob)).state).toBe('RUNNING');
   expect(await readRecord(env.namespace, app)).toMatchObject({ jobId: runningJob, status: 'running', operation: null });
 

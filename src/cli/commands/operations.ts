@@ -7,6 +7,7 @@ import type { AppOperationInput, RollbackInput, SavepointInput } from '../../con
 import type { AppRef } from '../../contract/app';
 import { savepointPathProblem } from '../../contract/savepoint-paths';
 import { appRefOf } from '../app-ref';
+import { statusHint } from '../links';
 import { action, type CliContext } from '../command-kit';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { startAndFollow } from '../start-and-follow';
@@ -21,6 +22,8 @@ interface OperationCommandSpec {
   addOptions?: (command: Command) => void;
   input: (app: AppRef, opts: Record<string, unknown>) => unknown;
   summaryExtra?: (opts: Record<string, unknown>) => string | undefined;
+  /** The way on when the worker refuses the input (see OperationRequest.refusedNext). */
+  refusedNext?: (app: AppRef, opts: Record<string, unknown>) => string | undefined;
 }
 
 function operationCommand(ctx: CliContext, spec: OperationCommandSpec): Command {
@@ -46,6 +49,7 @@ function operationCommand(ctx: CliContext, spec: OperationCommandSpec): Command 
           operation: spec.operation,
           input: spec.input(app, opts),
           summary: operationSummary(spec.name, app, spec.summaryExtra?.(opts)),
+          refusedNext: spec.refusedNext?.(app, opts),
         },
       });
     }),
@@ -125,5 +129,10 @@ export function rollbackCommand(ctx: CliContext): Command {
       toSavepoint: typeof opts.toSavepoint === 'string' ? opts.toSavepoint : undefined,
     }),
     summaryExtra: (opts) => (typeof opts.toSavepoint === 'string' ? `to ${opts.toSavepoint}` : undefined),
+    refusedNext: (app, opts) =>
+      typeof opts.toSavepoint === 'string'
+        ? `name another savepoint (${statusHint(app)} lists the recorded ones), or roll back to the latest: ` +
+          `flink-deploy rollback ${app.name} -n ${app.namespace}`
+        : undefined,
   });
 }

@@ -69,3 +69,25 @@ test("a namespace that does not exist: the way on is to create it, with the work
       "ServiceAccount in it (docs/rbac.md; the chart's `namespaces`), then apply again",
   );
 });
+
+test("a refused input: the command's own way on, for InvalidSpec only", () => {
+  const io = memoryIo();
+  const refusedNext = 'roll back to the latest: flink-deploy rollback orders -n payments';
+  const refused = { status: 'failed', exitCode: ExitCode.InvalidInput } as const;
+  reportEnd({
+    output: new Output(io),
+    run,
+    end: { ...refused, failure: { type: FailureType.InvalidSpec, message: 'savepoint … cannot be restored from' } },
+    refusedNext,
+  });
+  expect(io.err().trimEnd().split('\n').at(-1)).toBe(`  next: ${refusedNext}`);
+
+  const other = memoryIo();
+  reportEnd({
+    output: new Output(other),
+    run,
+    end: { ...refused, failure: { type: FailureType.KubernetesRefused, message: 'forbidden' } },
+    refusedNext,
+  });
+  expect(other.err()).not.toContain(refusedNext);
+});

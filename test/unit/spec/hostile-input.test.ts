@@ -150,3 +150,20 @@ it("Flink 1.x: a line break, '#' or a key's ': ' is refused (flink-conf.yaml lin
   }
   expect(parseAppSpec(manifestWith({ 'env.java.opts.all': '-Xss2m\t-Dx=1' }, true)).ok).toBe(true);
 });
+
+it('a job argument with a NUL byte is refused, naming the argument: a command line would cut it', () => {
+  const manifest = baseManifest();
+  manifest.spec.job.args = ['--topic', 'orders\u0000--admin'];
+  const issues = issuesOf(yamlOf(manifest));
+  expect(issues).toEqual([
+    expect.objectContaining({ path: 'spec.job.args[1]', message: expect.stringContaining('holds a NUL byte') }),
+  ]);
+
+  const sessionJob = {
+    apiVersion: 'flink.apache.org/v1beta1',
+    kind: 'FlinkSessionJob',
+    metadata: { name: 'orders', namespace: 'streaming' },
+    spec: { deploymentName: 'shared', job: { jarURI: 'https://repo.example.com/a.jar', args: ['a\u0000'] } },
+  };
+  expect(issuesOf(yamlOf(sessionJob))).toEqual([expect.objectContaining({ path: 'spec.job.args[0]' })]);
+});
