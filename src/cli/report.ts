@@ -2,6 +2,7 @@
 import type { NoteJson } from './notes-view';
 import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
+import { Outcome } from '../contract/operations';
 import { ExitCode } from './exit-codes';
 import type { FollowEnd } from './follow-operation';
 import { cancelHint, followHint, statusHint } from './links';
@@ -59,7 +60,8 @@ export function operationJson(run: RunRef, end: FollowEnd | undefined): Operatio
     interrupted: end?.stoppedWaiting === WaitEnd.Interrupted,
     operation: result?.operation ?? end?.progress?.operation,
     phase: end?.progress?.phase,
-    outcome: result?.outcome,
+    // A run that ended cancelled has no result of its own (the failure is Temporal's); its outcome is still said.
+    outcome: result?.outcome ?? (end?.status === 'cancelled' ? Outcome.Cancelled : undefined),
     message: end?.failure?.message ?? result?.message,
     jobId: result?.jobId,
     savepoint: result?.savepoint,

@@ -5,7 +5,7 @@
  * a failed disposal stays marked and is retried by the next run.
  * A periodic run finding another operation in progress is skipped and says why.
  */
-import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, uuid4 } from '@temporalio/workflow';
 import type { RecordChange } from '../contract/deployed-state';
 import type { SavepointEntry } from '../contract/savepoints';
 import { disposal } from './activity-profiles';
@@ -112,8 +112,8 @@ export async function savepointBody(
   let triggerId = input.triggerId;
   // Every trigger id sent (a trigger Flink failed while the job failed over is tried again with a new one).
   const tried: string[] = [];
-  try {
-    ({ taken, triggerId } = await takeSavepointRetryingFailover(
+  const takeIt = () =>
+    takeSavepointRetryingFailover(
       ctx,
       phaseWithTrigger
         ? {
@@ -125,7 +125,12 @@ export async function savepointBody(
           }
         : take,
       tried,
-    ));
+    );
+  // A cancel does not interrupt a savepoint Flink may already be writing (it would be left on disk, unrecorded):
+  // the savepoint completes and is recorded, and the result says the cancel came too late.
+  const guarded = patched(SavepointNotInterruptedPatch);
+  try {
+    ({ taken, triggerId } = await (guarded ? CancellationScope.nonCancellable(takeIt) : takeIt()));
   } catch (err) {
     // The phase write failed (the lock lost, the record deleted): nothing was asked of Flink; said as it is.
     if (phaseWithTrigger && recordWriteFailed(err)) throw err;
@@ -159,7 +164,11 @@ export async function savepointBody(
       outcome: Outcome.Succeeded,
       jobId,
       savepoint: taken.location,
-      message: `savepoint ${taken.location} taken of job ${jobId}`,
+      message:
+        guarded && CancellationScope.current().consideredCancelled
+          ? `cancel requested while the savepoint was being taken: savepoint ${taken.location} of job ${jobId} ` +
+            'completed and is recorded'
+          : `savepoint ${taken.location} taken of job ${jobId}`,
     },
     finalChanges: changes,
   };
@@ -170,3 +179,9 @@ function recordWriteFailed(err: unknown): boolean {
   const type = applicationFailureOf(err)?.type;
   return type === FailureType.LockLost || type === FailureType.RecordDeleted;
 }
+
+/**
+ * `patched()` id: taking the savepoint is not cancellable; a cancel that comes meanwhile lets it complete and
+ * records it (runs started before were cancelled mid-savepoint, leaving Flink's savepoint unrecorded).
+ */
+export const SavepointNotInterruptedPatch = 'savepoint-not-interrupted';

@@ -143,6 +143,8 @@ export const Faults = [
   'kube-reset',
   'kube-stall',
   'kube-409',
+  /** The user's `flink-deploy cancel <app>` at the point: the run stops where it is safe, or finishes. */
+  'cancel',
 ] as const;
 export type FaultName = (typeof Faults)[number];
 

@@ -35,6 +35,11 @@ export interface ContinuityInput {
   outcome: string | undefined;
   fault: FaultName;
   run: Pick<RunContext, 'before' | 'after' | 'mark' | 'startMark'>;
+  /**
+   * Set when a cancel stopped the run short of its operation's outcome: where the application started. A job
+   * that ran goes on in `before` (untouched, or brought back as a rollback); none that did not.
+   */
+  stoppedShort?: 'running' | 'suspended' | 'none';
 }
 
 const inv = (ok: boolean, evidence: string): InvariantResult => ({ name: 'continuity', ok, evidence });
@@ -43,6 +48,7 @@ const inv = (ok: boolean, evidence: string): InvariantResult => ({ name: 'contin
 export function continuityInvariant(o: ContinuityInput): InvariantResult {
   const { before, after, mark } = o.run;
   const kind = o.kind;
+  if (o.stoppedShort) return stoppedShortContinuity(o);
   if (kind === 'none') return inv(true, 'nothing runs afterwards');
   if (o.outcome === 'rolled-back') return rolledBackContinuity(o);
   if (kind === 'steady') return steadyContinuity(o);
@@ -94,6 +100,28 @@ function rolledBackContinuity(o: ContinuityInput): InvariantResult {
 }
 
 /**
+ * Stopped short by a cancel, from a running job: it goes on in `before`, from the operation's start every key's
+ * counts rising by 1 a line (`risesByOne`: the job untouched, or its last stable version restored from the
+ * savepoint it stopped with). A job whose state comes from a checkpoint (last-state, a rescale) may step back as
+ * a replay does; a stateless one starts over by the user's choice (only: every key counts again). From a
+ * suspended or never-deployed application: nothing to compare (the end state and the next operation judge it).
+ */
+function stoppedShortContinuity(o: ContinuityInput): InvariantResult {
+  if (o.stoppedShort !== 'running')
+    return inv(true, `stopped short, started ${o.stoppedShort}: no job's state to compare`);
+  if (o.kind === 'fresh') {
+    const next = countsByKey(o.run.before, o.run.startMark);
+    const silent = Array.from({ length: counterKeys }, (_, key) => key).filter((key) => !next.get(key)?.length);
+    return inv(
+      silent.length === 0,
+      `stopped short, stateless: ${silent.length ? `no new counts of keys ${silent.join(', ')}` : 'every key counts'}`,
+    );
+  }
+  const { ok, rule, describe } = risesByOne(o, o.kind === 'checkpoint');
+  return inv(ok, `stopped short (${rule}), ${o.run.before} from the operation's start: ${describe}`);
+}
+
+/**
  * Carried over (a session cluster's upgrade: its job stopped with a savepoint, resumed from it on the new
  * cluster, writing on in the same folder): from the operation's start every key's counts rise by exactly 1 a line,
  * as for a rollback, and every key has counts written after the operation ended (the resumed job's).
@@ -110,8 +138,8 @@ function steadyContinuity(o: ContinuityInput): InvariantResult {
 }
 
 /** From the operation's start, every key's counts in the first folder rise by 1 a line (`rolledBackContinuity`). */
-function risesByOne(o: ContinuityInput): { ok: boolean; rule: string; describe: string } {
-  const replays = replaysFromCheckpoint(o.fault);
+function risesByOne(o: ContinuityInput, fromCheckpoint = false): { ok: boolean; rule: string; describe: string } {
+  const replays = fromCheckpoint || replaysFromCheckpoint(o.fault);
   const next = countsByKey(o.run.before, o.run.startMark);
   const atStart = o.run.startMark ? lastCounts(o.run.before, o.run.startMark) : new Map<number, number>();
   const rows = Array.from({ length: counterKeys }, (_, key) => {
@@ -120,8 +148,10 @@ function risesByOne(o: ContinuityInput): { ok: boolean; rule: string; describe: 
     const breaks: string[] = [];
     // The oldest state a recovery may continue from: the key's count when the operation started.
     let floor = atStart.get(key) ?? 0;
-    counts.slice(1).forEach((c, i) => {
-      const prev = counts[i]!;
+    // The first count after the start follows the last one before it (a job started over from 1 breaks there).
+    const chain = atStart.has(key) ? [atStart.get(key)!, ...counts] : counts;
+    chain.slice(1).forEach((c, i) => {
+      const prev = chain[i]!;
       if (c === prev + 1) return;
       if (replays && c > 1 && c <= prev && c - 1 >= floor) {
         replayed.push(`${prev} → ${c}`);
@@ -140,6 +170,7 @@ function risesByOne(o: ContinuityInput): { ok: boolean; rule: string; describe: 
         (atStart.has(r.key) ? `, at start ${atStart.get(r.key)}` : ''),
     )
     .join('; ');
-  const rule = replays ? 'a replay from a checkpoint allowed (JobManager deleted)' : 'exact';
+  const why = fromCheckpoint ? 'state from a checkpoint' : 'JobManager deleted';
+  const rule = replays ? `a replay from a checkpoint allowed (${why})` : 'exact';
   return { ok, rule, describe };
 }

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { operationWorkflowId } from '../../../src/contract/ids';
 import { findPodProcesses } from '../../../src/local/node-agent/proc';
 import { core } from '../../support/e2e';
 import { stack } from '../../support/stack';
@@ -103,6 +104,16 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
   'kube-reset': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: { kind: 'reset' } }),
   'kube-stall': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: stall, times: 3 }, 10_000),
   'kube-409': (ctx) => proxyWindow(ctx, { target: 'kube', match: isWrite, fault: { kind: 'status', status: 409 } }),
+  cancel: async ({ env, subject, client }) => {
+    // What `flink-deploy cancel <app>` does (its describe, then a cancel of that run), in-process: the CLI's
+    // start-up (a second or two) would miss a short phase. The CLI's own cancel is tested in test/integration/cli.
+    const workflowId = operationWorkflowId({ namespace: env.namespace, name: subject });
+    const handle = client.workflow.getHandle(workflowId);
+    const { status, runId } = await handle.describe();
+    if (status.name !== 'RUNNING') return `cancel of ${workflowId}: nothing to cancel (run ${status.name})`;
+    await client.workflow.getHandle(workflowId, runId).cancel();
+    return `cancel of ${workflowId}: cancellation requested of run ${runId}`;
+  },
 };
 
 export type { FaultContext } from './proxy-window';

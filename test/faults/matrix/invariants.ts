@@ -46,6 +46,14 @@ export interface RunOutcome {
   client: Client;
 }
 
+/**
+ * A run a cancel stopped short of its operation's own outcome (`cancelled`, or an upgrade `rolled-back`): the
+ * application is where the operation started, not where it would have ended.
+ */
+export function stoppedShort(o: Pick<RunOutcome, 'fault' | 'scenario' | 'cli'>): boolean {
+  return o.fault === 'cancel' && !o.scenario.accepted.includes(cliDocument(o.cli).outcome ?? '');
+}
+
 /** Outcome right for the fault, and the CLI's exit code agreeing with it. */
 export function outcomeInvariants(o: RunOutcome): InvariantResult[] {
   const doc = cliDocument(o.cli);
@@ -106,6 +114,7 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
       labelSelector: `app.kubernetes.io/instance=${jobManagersOf},app.kubernetes.io/component=jobmanager`,
     })
   ).items.filter((p) => !p.metadata?.deletionTimestamp);
+  if (stoppedShort(o)) return [await stoppedShortState(o, jms.length, jobManagersOf)];
   if (o.scenario.end === 'deleted') {
     const [record, left] = [await recordOrNone(env.namespace, app), await objectsLeft(env.namespace, app)];
     return [
@@ -178,6 +187,27 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
   return out;
 }
 
+/**
+ * Where a cancel left the application: a job that ran before runs (one JobManager, the recorded job RUNNING:
+ * a cancel never leaves it down); else (never deployed, suspended, a session cluster) at most one JobManager,
+ * whose job, if the record names one, is RUNNING. The next operation (lockInvariant) must lead on from there.
+ */
+async function stoppedShortState(o: RunOutcome, jms: number, jobManagersOf: string): Promise<InvariantResult> {
+  const { env, app } = o.run;
+  const record = await recordOrNone(env.namespace, app);
+  const jobId = o.scenario.jobless ? undefined : (record?.jobId ?? undefined);
+  const state =
+    jobId && jms > 0 ? (await (await answering(env.namespace, jobManagersOf)).jobDetails(jobId)).state : '-';
+  const mustRun = o.scenario.start === 'running' && !o.scenario.jobless;
+  const ok = mustRun ? jms === 1 && state === 'RUNNING' : jms <= 1 && (jms === 0 || !jobId || state === 'RUNNING');
+  return inv(
+    'end-state',
+    ok,
+    `stopped short (started ${o.scenario.start}${o.scenario.jobless ? ', no job' : ''}): ${jms} JobManager pods, ` +
+      `record ${record?.status ?? 'none'}, job ${jobId ?? '-'} ${state}`,
+  );
+}
+
 /** State continuity from the job's output (continuity.ts; the rolled-back rule there takes the fault's relaxation). */
 export function continuityInvariant(o: RunOutcome): InvariantResult {
   return judgeContinuity({
@@ -185,6 +215,7 @@ export function continuityInvariant(o: RunOutcome): InvariantResult {
     outcome: cliDocument(o.cli).outcome,
     fault: o.fault,
     run: o.run,
+    stoppedShort: stoppedShort(o) ? (o.scenario.jobless ? 'none' : o.scenario.start) : undefined,
   });
 }
 
@@ -292,10 +323,14 @@ export async function lockInvariant(o: RunOutcome): Promise<InvariantResult> {
     (lock ? `held by ${JSON.stringify(lock).slice(0, 200)}` : 'released') +
     (clusterLock ? `; cluster ${cluster}'s held by ${JSON.stringify(clusterLock).slice(0, 200)}` : '');
   // A running job: a savepoint of it; else (a cluster with no job, a job suspended or deleted) its manifest applied.
-  const savepoint = o.scenario.end === 'running' && !o.scenario.jobless;
+  // Stopped short by a cancel: the manifest the operation applied (or the last stable one) applied again, which
+  // finishes what was cancelled (an upgrade runs again: minutes).
+  const short = stoppedShort(o);
+  const savepoint = o.scenario.end === 'running' && !o.scenario.jobless && !short;
+  const timeout = short ? '10m' : '3m';
   const next = savepoint
-    ? await env.cli(['savepoint', app, '-n', env.namespace, '--wait', '--timeout', '3m', '--output', 'json'])
-    : await env.cli(['apply', '-f', o.run.lastManifest, '--wait', '--timeout', '3m', '--output', 'json']);
+    ? await env.cli(['savepoint', app, '-n', env.namespace, '--wait', '--timeout', timeout, '--output', 'json'])
+    : await env.cli(['apply', '-f', o.run.lastManifest, '--wait', '--timeout', timeout, '--output', 'json']);
   const doc = cliDocument(next);
   return inv(
     'lock-released-next-runs',

@@ -58,6 +58,11 @@ export interface OperationScenario {
   /** Where the job (a jobless cell: the cluster) is when it is over; `deleted`: nothing of it is left. */
   end: 'running' | 'suspended' | 'deleted';
   /**
+   * Where it was before the operation (`none`: never deployed): where a run that stopped short (cancelled, or
+   * rolled back) leaves it. A first deploy cancelled may leave its job running or nothing (said in its message).
+   */
+  start: 'running' | 'suspended' | 'none';
+  /**
    * The cell's subject is a session cluster with no job on it (`app` is the cluster): no job, no savepoint;
    * running, it is its JobManager with the TaskManagers' slots registered.
    */
@@ -77,6 +82,8 @@ export interface OperationScenario {
    * (a session cluster's upgrade: its job's child suspend).
    */
   savepointsTakenBy?(run: RunContext): string;
+  /** The application whose operation the cell runs, when not `app` (a session cluster's upgrade: the cluster). */
+  subject?(run: RunContext): string;
 }
 
 /** The adaptive scheduler without its cool-down between rescales (rescale-in-place). */
@@ -124,6 +131,7 @@ function upgrade(mode: 'savepoint' | 'last-state' | 'stateless', continuity: Con
     accepted: ['succeeded'],
     newOutput: true,
     end: 'running',
+    start: 'running',
     continuity,
     restores: mode !== 'stateless',
     workflowId: opId,
@@ -148,6 +156,7 @@ const upgradeSessionJob: OperationScenario = {
   accepted: ['succeeded'],
   newOutput: true,
   end: 'running',
+  start: 'running',
   continuity: 'exact',
   restores: true,
   workflowId: opId,
@@ -172,11 +181,13 @@ const upgradeSessionCluster: OperationScenario = {
   accepted: ['succeeded'],
   newOutput: false,
   end: 'running',
+  start: 'running',
   continuity: 'steady',
   restores: true,
   workflowId: (run) => operationWorkflowId({ namespace: run.env.namespace, name: sessionClusterOf(run.app) }),
   sessionCluster: (run) => sessionClusterOf(run.app),
   savepointsTakenBy: opId,
+  subject: (run) => sessionClusterOf(run.app),
 };
 
 /** The session job's set-up, then the job suspended (its cluster runs on): the resume's starting state. */
@@ -203,6 +214,7 @@ function fromSuspended(
     accepted: ['succeeded'],
     newOutput: false,
     end: 'running',
+    start: 'suspended',
     continuity: 'exact',
     restores: true,
     workflowId: opId,
@@ -217,6 +229,7 @@ function suspendOf(running: (run: RunContext) => Promise<void>): OperationScenar
     accepted: ['succeeded'],
     newOutput: false,
     end: 'suspended',
+    start: 'running',
     continuity: 'none',
     restores: false,
     workflowId: opId,
@@ -234,6 +247,7 @@ function savepointOf(running: (run: RunContext) => Promise<void>): OperationScen
     accepted: ['succeeded'],
     newOutput: false,
     end: 'running',
+    start: 'running',
     continuity: 'continues',
     restores: false,
     workflowId: opId,
@@ -247,6 +261,7 @@ const deploySessionJob: OperationScenario = {
   accepted: ['succeeded'],
   newOutput: false,
   end: 'running',
+  start: 'none',
   continuity: 'continues',
   restores: false,
   workflowId: opId,
@@ -262,6 +277,7 @@ function onCluster(
   setup: (run: RunContext) => Promise<void>,
   act: (run: RunContext) => Promise<CliResult>,
   end: OperationScenario['end'],
+  start: OperationScenario['start'],
 ): OperationScenario {
   return {
     setup,
@@ -269,6 +285,7 @@ function onCluster(
     accepted: ['succeeded'],
     newOutput: false,
     end,
+    start,
     continuity: 'none',
     restores: false,
     workflowId: opId,
@@ -283,6 +300,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     accepted: ['succeeded'],
     newOutput: false,
     end: 'running',
+    start: 'none',
     continuity: 'continues',
     restores: false,
     workflowId: opId,
@@ -303,6 +321,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     accepted: ['succeeded'],
     newOutput: false,
     end: 'running',
+    start: 'running',
     continuity: 'continues',
     restores: false,
     workflowId: () => undefined,
@@ -319,6 +338,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     accepted: ['succeeded'],
     newOutput: false,
     end: 'running',
+    start: 'running',
     continuity: 'checkpoint',
     restores: false,
     workflowId: opId,
@@ -340,6 +360,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     accepted: ['rolled-back'],
     newOutput: false,
     end: 'running',
+    start: 'running',
     continuity: 'continues',
     restores: true,
     workflowId: opId,
@@ -350,6 +371,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     accepted: ['succeeded'],
     newOutput: true,
     end: 'running',
+    start: 'running',
     continuity: 'exact',
     restores: true,
     workflowId: opId,
@@ -371,6 +393,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     accepted: ['rolled-back'],
     newOutput: false,
     end: 'running',
+    start: 'running',
     continuity: 'continues',
     restores: true,
     workflowId: opId,
@@ -387,11 +410,13 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     async () => undefined,
     (run) => apply(run, cluster(run)),
     'running',
+    'none',
   ),
   'suspend-session-cluster': onCluster(
     clusterUp,
     (run) => run.env.cli(['suspend', run.app, ...ns(run), ...wait]),
     'suspended',
+    'running',
   ),
   'resume-session-cluster': onCluster(
     async (run) => {
@@ -400,11 +425,13 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     },
     (run) => run.env.cli(['resume', run.app, ...ns(run), ...wait]),
     'running',
+    'suspended',
   ),
   'delete-session-cluster': onCluster(
     clusterUp,
     (run) => run.env.cli(['delete', run.app, ...ns(run), ...wait]),
     'deleted',
+    'running',
   ),
 };
 

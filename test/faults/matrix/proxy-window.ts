@@ -2,6 +2,7 @@
  * How a fault of the matrix finds something to land on: a proxy rule's window (faults.ts) starts at the
  * first call it hits and lets a held answer go once it is in place. No stack import: unit-tested.
  */
+import type { Client } from '@temporalio/client';
 import type { FaultProxy, ProxyRule } from './fault-proxy';
 import type { MatrixEnv } from './matrix-env';
 
@@ -9,6 +10,10 @@ export interface FaultContext {
   env: MatrixEnv;
   proxy: FaultProxy;
   app: string;
+  /** The application whose operation the cell runs (`app`, or a session job's cluster when it is the cluster's). */
+  subject: string;
+  /** Temporal, as the CLI's `cancel` reaches it. */
+  client: Client;
   /** Whose JobManager pods the JobManager faults hit: the app's, or a session job's cluster's. */
   jobManagersOf: string;
   /** The stability timeout of the cell's manifests (s): "worker down longer than" this. */

@@ -25,9 +25,14 @@ import { scenarios, stability, type RunContext } from './operations';
 import { faultLanded, type RunResult } from './results';
 import { outcomeOrThrow, settle } from './settled';
 
-/** Outcomes right for the fault: a worker away longer than the stability timeout may also end the rollout. */
+/**
+ * Outcomes right for the fault: a worker away longer than the stability timeout may also end the rollout; a
+ * cancel stops the run where it is safe (`cancelled`), brings the last stable version back (`rolled-back`), or
+ * came too late (the operation's own outcome).
+ */
 export function acceptedOutcomes(cell: Cell): string[] {
   const base = scenarios[cell.operation].accepted;
+  if (cell.fault === 'cancel') return [...new Set([...base, 'cancelled', 'rolled-back'])];
   if (cell.fault !== 'worker-down-long') return base;
   return [...base, cell.operation.startsWith('upgrade') ? 'rolled-back' : 'failed'];
 }
@@ -44,10 +49,18 @@ export interface CellRun {
   setUp: boolean;
 }
 
+interface InjectionInput {
+  env: MatrixEnv;
+  cell: Cell;
+  subject: string;
+  jobManagersOf: string;
+  result: RunResult;
+}
+
 /** Reaches the cell's point, injects its fault there and lets the held answer go; notes both in `result`. */
 async function injectAtPoint(
   target: PointTarget,
-  { env, cell, jobManagersOf, result }: { env: MatrixEnv; cell: Cell; jobManagersOf: string; result: RunResult },
+  { env, cell, subject, jobManagersOf, result }: InjectionInput,
 ): Promise<void> {
   const reached = await reachPoint(target, cell.point);
   // A periodic run's Disposing shows in neither the record nor a search attribute: it is the held answer.
@@ -57,6 +70,8 @@ async function injectAtPoint(
       env,
       proxy: env.proxy,
       app: target.app,
+      subject,
+      client: target.client,
       jobManagersOf,
       stabilityTimeoutSeconds: stability.timeoutSeconds,
       inPlace: reached.release,
@@ -97,7 +112,8 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
       workflowId: scenario.workflowId(run),
       signal: ended.signal,
     };
-    const injected = await settle(injectAtPoint(target, { env, cell, jobManagersOf, result }));
+    const subject = scenario.subject?.(run) ?? run.app;
+    const injected = await settle(injectAtPoint(target, { env, cell, subject, jobManagersOf, result }));
     // Whatever the injection and the operation did (a periodic run deletes its schedule even when it throws),
     // the operation has ended and the watcher stops before anything is thrown: else it samples on, Jest hangs.
     const acted = await acting;

@@ -2,7 +2,9 @@
  * Issue 11 items 8 and 14 on the time-skipping server with in-memory activities: a cancel while
  * the lock is being taken does not leak it (the lock activity settles, then the lock is released
  * with the outcome `cancelled`); a cancel during Deploying lets the abandoned apply land before
- * the rollback applies the last stable version (never the other way round).
+ * the rollback applies the last stable version (never the other way round). Issue 12 (the matrix's `cancel`
+ * fault): a cancel while a savepoint is being taken lets it complete and records it (cancelled, Flink's savepoint
+ * was left on disk, unrecorded).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,6 +75,29 @@ test('a cancel while the lock is being taken does not leak the lock', async () =
   expect(cluster.record?.operation).toBeNull();
   expect(cluster.record?.history.at(-1)).toMatchObject({ type: 'savepoint', outcome: 'cancelled' });
   expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toHaveLength(0);
+});
+
+test('a cancel while the savepoint is being taken: it completes and is recorded, and the result says so', async () => {
+  const cluster = await deployed();
+  cluster.script.savepointMs = 1500;
+  const { result, triggers } = await kit.withWorker(cluster.activities(), async (taskQueue) => {
+    const handle = await kit.env.client.workflow.start('savepoint', {
+      taskQueue,
+      workflowId: nextId(),
+      args: [{ app, kind: 'manual' }],
+    });
+    await until('the savepoint was triggered', () => cluster.triggers.length > 0);
+    await handle.cancel();
+    return { result: await handle.result(), triggers: [...cluster.triggers] };
+  });
+  expect(result.outcome).toBe('succeeded');
+  expect(result.message).toContain('cancel requested while the savepoint was being taken');
+  expect(triggers).toHaveLength(1);
+  // THAT savepoint is in the record, under its trigger id, and the lock is released.
+  expect(cluster.record?.savepoints.map((s) => [s.triggerId, s.location])).toEqual([
+    [triggers[0], `file:///sp/savepoint-${triggers[0]!.slice(0, 6)}`],
+  ]);
+  expect(cluster.record?.operation).toBeNull();
 });
 
 test('a cancel during Deploying lets the abandoned apply land before the rollback applies', async () => {

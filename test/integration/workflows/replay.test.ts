@@ -68,6 +68,7 @@ test('there are recorded histories to replay', () => {
       'register-savepoint-missing.binpb',
       'rollback-to-savepoint.binpb',
       'rollback-to-savepoint-missing.binpb',
+      'savepoint-cancelled-late.binpb',
     ]),
   );
 });

@@ -1,7 +1,7 @@
 /** How an operation that did not succeed ends on the terminal: with the command that leads on. */
 import { ExitCode } from '../../../src/cli/exit-codes';
 import { Output } from '../../../src/cli/output';
-import { reportEnd, type RunRef } from '../../../src/cli/report';
+import { operationJson, reportEnd, type RunRef } from '../../../src/cli/report';
 import { FailureType } from '../../../src/contract/failures';
 import { memoryIo } from './memory-io';
 
@@ -90,4 +90,14 @@ test("a refused input: the command's own way on, for InvalidSpec only", () => {
     refusedNext,
   });
   expect(other.err()).not.toContain(refusedNext);
+});
+
+test('a run that ended cancelled says outcome cancelled in its JSON (Temporal gives it no result)', () => {
+  const end = {
+    status: 'cancelled',
+    exitCode: ExitCode.OperationFailed,
+    failure: { type: 'Cancelled', message: 'the operation was cancelled' },
+  };
+  expect(operationJson(run, end)).toMatchObject({ status: 'cancelled', outcome: 'cancelled', exitCode: 1 });
+  expect(operationJson(run, { ...end, status: 'failed' }).outcome).toBeUndefined();
 });

@@ -151,3 +151,59 @@ test('steady: a key with no counts after the operation (the job not resumed) fai
   expect(result.ok).toBe(false);
   expect(result.evidence).toContain('no counts after the operation of keys 1');
 });
+
+/** A cancel that stopped a run short: the job that ran before goes on in `before` (issue 12, fault `cancel`). */
+const stopped = (run: Pick<RunContext, 'before' | 'after' | 'startMark'>, kind: 'exact' | 'checkpoint' | 'fresh') =>
+  continuityInvariant({ kind, outcome: 'cancelled', fault: 'cancel', run, stoppedShort: 'running' });
+
+test('stopped short by a cancel: the job goes on exactly; a step back only when its state is a checkpoint', () => {
+  expect(
+    stopped(
+      written(() => range(41, 90)),
+      'exact',
+    ),
+  ).toMatchObject({ ok: true });
+  expect(
+    stopped(
+      written(() => replayedOnce()),
+      'exact',
+    ).ok,
+  ).toBe(false);
+  expect(
+    stopped(
+      written(() => replayedOnce()),
+      'checkpoint',
+    ),
+  ).toMatchObject({ ok: true });
+  // Starting over is never a cancel's doing, but for a stateless job (the user's choice), which must count again.
+  expect(
+    stopped(
+      written(() => range(1, 30)),
+      'exact',
+    ).ok,
+  ).toBe(false);
+  expect(
+    stopped(
+      written(() => range(1, 30)),
+      'fresh',
+    ),
+  ).toMatchObject({ ok: true });
+  expect(
+    stopped(
+      written(() => []),
+      'fresh',
+    ).ok,
+  ).toBe(false);
+});
+
+test('stopped short from a suspended or never-deployed application: no job state to compare', () => {
+  const run = written(() => []);
+  const result = continuityInvariant({
+    kind: 'exact',
+    outcome: 'cancelled',
+    fault: 'cancel',
+    run,
+    stoppedShort: 'none',
+  });
+  expect(result).toMatchObject({ ok: true, evidence: expect.stringContaining('started none') });
+});

@@ -23,6 +23,8 @@ test('a fault that says it touched nothing did not land; any other did', () => {
   expect(faultLanded('SIGSTOP 5 s of 2 processes of JobManager pods cell-1-jobmanager-x')).toBe(true);
   expect(faultLanded('deleted JobManager pods: cell-2-1309-jobmanager-65dc5d478c-hnt7q')).toBe(true);
   expect(faultLanded('worker SIGKILLed, started again after 2 s')).toBe(true);
+  expect(faultLanded('cancel of flink-deploy/ns/cell-3: cancellation requested of run 0f1e')).toBe(true);
+  expect(faultLanded('cancel of flink-deploy/ns/cell-3: nothing to cancel (run COMPLETED)')).toBe(false);
   expect(faultLanded(undefined)).toBeUndefined();
 });
 

@@ -5,6 +5,7 @@
  * flink faults because the worker called no Flink REST within it (a JobManager starting is watched through
  * its pods).
  */
+import type { Client } from '@temporalio/client';
 import type { FaultProxy, ProxyRule } from '../../faults/matrix/fault-proxy';
 import type { MatrixEnv } from '../../faults/matrix/matrix-env';
 import { proxyWindow, type FaultContext } from '../../faults/matrix/proxy-window';
@@ -30,6 +31,8 @@ const context = (proxy: FaultProxy, events: string[], signal?: AbortSignal): Fau
   env: {} as MatrixEnv,
   proxy,
   app: 'app',
+  subject: 'app',
+  client: {} as Client,
   jobManagersOf: 'app',
   stabilityTimeoutSeconds: 300,
   inPlace: () => events.push('held answer let go'),
