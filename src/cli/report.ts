@@ -41,6 +41,17 @@ export interface OperationJson {
   exitCode: number;
 }
 
+/**
+ * The outcome of a run that closed without a result of its own (its failure is an activity's, or Temporal's
+ * cancellation), as the record says it: `cancelled`, `rolled-back` (UpgradeRolledBack) or `failed`. Never for a
+ * run still open, terminated or timed out (no outcome was recorded).
+ */
+function outcomeOfEnd(end: FollowEnd | undefined): Outcome | undefined {
+  if (end?.status === 'cancelled') return Outcome.Cancelled;
+  if (end?.status !== 'failed') return undefined;
+  return end.failure?.type === FailureType.UpgradeRolledBack ? Outcome.RolledBack : Outcome.Failed;
+}
+
 /** The JSON document of a followed run. */
 /** `document` with `notes` when there are any. */
 export function withNotes<T extends object>(document: T, notes: readonly NoteJson[] | undefined): T {
@@ -60,8 +71,7 @@ export function operationJson(run: RunRef, end: FollowEnd | undefined): Operatio
     interrupted: end?.stoppedWaiting === WaitEnd.Interrupted,
     operation: result?.operation ?? end?.progress?.operation,
     phase: end?.progress?.phase,
-    // A run that ended cancelled has no result of its own (the failure is Temporal's); its outcome is still said.
-    outcome: result?.outcome ?? (end?.status === 'cancelled' ? Outcome.Cancelled : undefined),
+    outcome: result?.outcome ?? outcomeOfEnd(end),
     message: end?.failure?.message ?? result?.message,
     jobId: result?.jobId,
     savepoint: result?.savepoint,

@@ -92,12 +92,19 @@ test("a refused input: the command's own way on, for InvalidSpec only", () => {
   expect(other.err()).not.toContain(refusedNext);
 });
 
-test('a run that ended cancelled says outcome cancelled in its JSON (Temporal gives it no result)', () => {
+test('a run that ended cancelled or failed without a result says its outcome in its JSON', () => {
   const end = {
     status: 'cancelled',
     exitCode: ExitCode.OperationFailed,
     failure: { type: 'Cancelled', message: 'the operation was cancelled' },
   };
   expect(operationJson(run, end)).toMatchObject({ status: 'cancelled', outcome: 'cancelled', exitCode: 1 });
-  expect(operationJson(run, { ...end, status: 'failed' }).outcome).toBeUndefined();
+  // A failure an activity raised carries no result either: its outcome is the record's, `failed`.
+  const failed = {
+    status: 'failed',
+    exitCode: ExitCode.OperationFailed,
+    failure: { type: 'SavepointFailed', message: 'x' },
+  };
+  expect(operationJson(run, failed).outcome).toBe('failed');
+  expect(operationJson(run, { ...failed, status: 'terminated' }).outcome).toBeUndefined();
 });
