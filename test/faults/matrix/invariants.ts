@@ -221,13 +221,17 @@ export function continuityInvariant(o: RunOutcome): InvariantResult {
 
 /**
  * Never two JobManagers of one generation nor two RUNNING jobs at any 250 ms sample, and the watcher
- * reached Flink. (Blue/green starts the next generation's JobManager beside the running one by design;
- * the job runs on one of them at a time.)
+ * reached Flink (`nothingRanBefore`: unless a cancel stopped the run short before a job of it answered).
+ * (Blue/green starts the next generation's JobManager beside the running one by design; the job runs on one
+ * of them at a time.)
  */
-export function twoJobsInvariant(seen: TwoJobsSeen): InvariantResult {
+export function twoJobsInvariant(seen: TwoJobsSeen, nothingRanBefore = false): InvariantResult {
+  // A run a cancel stopped short, of an application with no job before (never deployed, suspended), may end
+  // before its JobManager ever answered: nothing for the watcher to reach (Kubernetes' pods are still counted).
+  const reached = seen.answeredSamples > 0 || nothingRanBefore;
   return inv(
     'one-jobmanager-one-job',
-    seen.maxLiveJobManagersOfOneGeneration <= 1 && seen.maxRunningJobs <= 1 && seen.answeredSamples > 0,
+    seen.maxLiveJobManagersOfOneGeneration <= 1 && seen.maxRunningJobs <= 1 && reached,
     `${seen.samples} samples (${seen.answeredSamples} answered, ${seen.failedCalls} failed calls): at most ` +
       `${seen.maxLiveJobManagersOfOneGeneration} live JobManager pods of one generation ` +
       `(${seen.maxLiveJobManagers} of all, ${seen.maxJobManagers} with terminating ones), ` +

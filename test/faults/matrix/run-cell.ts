@@ -16,6 +16,7 @@ import {
   lockInvariant,
   outcomeInvariants,
   savepointInvariants,
+  stoppedShort,
   twoJobsInvariant,
   type RunOutcome,
 } from './invariants';
@@ -135,7 +136,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     result.invariants.push(...outcomeInvariants(outcome));
     result.invariants.push(...(await endStateInvariants(outcome)));
     result.invariants.push(continuityInvariant(outcome));
-    result.invariants.push(twoJobsInvariant(seen));
+    result.invariants.push(twoJobsInvariant(seen, stoppedShort(outcome) && scenario.start !== 'running'));
     const takenBy = scenario.savepointsTakenBy?.(run);
     result.invariants.push(
       ...(await (takenBy
