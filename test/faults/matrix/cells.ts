@@ -162,10 +162,22 @@ export function cellId(cell: Cell): string {
   return `${cell.operation}/${cell.point}/${cell.fault}`;
 }
 
+/**
+ * Operation × fault pairs that are not cells: the fault cannot reach the operation. `flink-deploy cancel <app>`
+ * cancels the application's operation (its workflow id); a periodic savepoint runs under the schedule's own ids.
+ */
+export const NotApplicable: readonly { operation: OperationName; fault: FaultName }[] = [
+  { operation: 'periodic-savepoint', fault: 'cancel' },
+];
+
 /** Every cell of the matrix, operation by operation. */
 export function allCells(): Cell[] {
+  const applies = (operation: OperationName, fault: FaultName) =>
+    !NotApplicable.some((n) => n.operation === operation && n.fault === fault);
   return Operations.flatMap((operation) =>
-    InjectionPoints[operation].flatMap((point) => Faults.map((fault) => ({ operation, point, fault }))),
+    InjectionPoints[operation].flatMap((point) =>
+      Faults.filter((fault) => applies(operation, fault)).map((fault) => ({ operation, point, fault })),
+    ),
   );
 }
 

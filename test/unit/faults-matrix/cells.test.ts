@@ -1,9 +1,21 @@
 /** The fault matrix's selection (`npm run faults -- --only …`): what each name selects; unknown names refused. */
-import { allCells, cellId, Faults, InjectionPoints, Operations, selectCells } from '../../faults/matrix/cells';
+import {
+  allCells,
+  cellId,
+  Faults,
+  InjectionPoints,
+  NotApplicable,
+  Operations,
+  selectCells,
+} from '../../faults/matrix/cells';
 
-test('every operation × each of its injection points × every fault is a cell, once', () => {
+test('every operation × each of its injection points × every fault that can reach it is a cell, once', () => {
   const ids = allCells().map(cellId);
-  const expected = Operations.reduce((n, op) => n + InjectionPoints[op].length * Faults.length, 0);
+  const pairs = Operations.reduce((n, op) => n + InjectionPoints[op].length * Faults.length, 0);
+  const notApplicable = NotApplicable.reduce((n, { operation }) => n + InjectionPoints[operation].length, 0);
+  const expected = pairs - notApplicable;
+  expect(ids).not.toContain('periodic-savepoint/Savepointing/cancel');
+  expect(ids).toContain('savepoint/Savepointing/cancel');
   expect(ids).toHaveLength(expected);
   expect(new Set(ids).size).toBe(ids.length);
 });
