@@ -2,7 +2,7 @@
  * Timeout/retry profiles of the activities on clusters that take jobs through REST (blue/green
  * generations and session clusters: src/activities/generation.ts), in the manner of ./activity-profiles.ts.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities/types';
 import { FailureType } from '../contract/failures';
 
@@ -26,6 +26,18 @@ export const clusterWait = proxyActivities<Pick<GenerationActivities, 'awaitClus
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
+ * startGeneration as the workflow waits for its cancellation to complete (patch `blue-green-start-settles`): a
+ * cancel lands while it applies the generation's objects; the removal that follows must come after that apply,
+ * never beside it (the generation's cluster was left running beside the old job).
+ */
+export const clusterStartSettled = proxyActivities<Pick<GenerationActivities, 'startGeneration'>>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 /**

@@ -14,7 +14,7 @@ import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 }
 import { blueGreenJarId } from '../spec/blue-green';
 import { UpgradeStrategy, type AppSpec } from '../spec/types';
 import { kube } from './activity-profiles';
-import { clusterWait, generations, submit } from './blue-green-profiles';
+import { clusterStartSettled, clusterWait, generations, submit } from './blue-green-profiles';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { applicationFailureOf, type BodyResult, type OperationContext } from './operation';
@@ -44,6 +44,13 @@ export const BlueGreenFoldedPatch = 'blue-green-folded-steps';
  * the removal's own error and a record still saying `running` (the old job stopped, its savepoint recorded).
  */
 export const BlueGreenRemovalRollbackFailedPatch = 'blue-green-removal-rollback-failed';
+
+/**
+ * `patched()` id: a cancel while a generation's cluster starts waits for startGeneration to stop before the
+ * generation is removed (before, the removal could run beside the activity still applying its objects, and the
+ * cluster was left running beside the old job: found by the fault matrix's `cancel`, issue 12).
+ */
+export const BlueGreenStartSettlesPatch = 'blue-green-start-settles';
 
 /** Record changes written by the activity that makes the side effect (see BlueGreenFoldedPatch). */
 function recordWrite(ctx: OperationContext, ...changes: RecordChange[]): RecordWrite {
@@ -79,7 +86,8 @@ async function startCluster(ctx: OperationContext, spec: AppSpec, generation: nu
     `TaskManagers) beside the running job`;
   if (patched(BlueGreenFoldedPatch)) {
     ctx.progress.enter(Phase.StartingCluster, details);
-    await clusterWait.startGeneration({
+    const start = patched(BlueGreenStartSettlesPatch) ? clusterStartSettled : clusterWait;
+    await start.startGeneration({
       spec,
       generation,
       jobId,

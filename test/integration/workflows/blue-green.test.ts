@@ -170,6 +170,40 @@ test('a new cluster that never gets ready: the old job is never stopped, the new
   expect([...cluster.clusters.keys()]).toEqual([1]);
 });
 
+test('a cancel while the new cluster starts: its objects land first, then it goes; the old job runs on', async () => {
+  const cluster = await deployedV1();
+  const oldJob = cluster.record!.jobId!;
+  // The apply of the new generation's objects is slow and does not stop for the cancel (as a server-side apply).
+  cluster.script.slowApplyImages = [v2.image];
+  cluster.script.slowApplyMs = 1500;
+  const started = cluster.calls.length;
+  const ended = await kit.withWorker(watched(cluster, []), async (taskQueue) => {
+    const handle = await kit.env.client.workflow.start(apply, {
+      taskQueue,
+      workflowId: workflowIdOf(++seq),
+      args: [{ spec: v2 }],
+    });
+    for (let i = 0; i < 400 && indexOf(cluster, 'applyApplication', started) < 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    await handle.cancel();
+    return handle.result().then(
+      () => 'completed',
+      () => 'failed',
+    );
+  });
+  expect(ended).toBe('failed');
+  // Never a generation 2 left standing beside the old job (it was, when its removal ran beside the apply).
+  await new Promise((r) => setTimeout(r, 2000));
+  expect([...cluster.clusters.keys()]).toEqual([1]);
+  // The old job, or (the in-memory wait does not stop for the cancel, so the upgrade went on to its savepoint
+  // and was rolled back) the last stable spec on generation 1 restored from THAT savepoint.
+  const [running, ...others] = cluster.runningJobs();
+  expect(others).toEqual([]);
+  expect(running).toMatchObject({ generation: 1, image: v1.image });
+  if (running!.jobId !== oldJob) expect(running!.restoredFrom).toBe(cluster.record?.savepoints.at(-1)?.location);
+  expect(cluster.record?.operation).toBeNull();
+});
+
 test('a submit whose answer was lost is retried without a second job', async () => {
   const cluster = await deployedV1();
   cluster.script.submitAnswerLost = true;
