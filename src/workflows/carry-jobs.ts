@@ -7,7 +7,7 @@
  * is touched, the others resumed; a cluster that does not come up leaves them suspended, and says so.
  * Behind `patched('session-cluster-carry-jobs')`.
  */
-import { ApplicationFailure, executeChild, ParentClosePolicy } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, executeChild, ParentClosePolicy, patched } from '@temporalio/workflow';
 import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import { operationWorkflowId } from '../contract/ids';
@@ -25,6 +25,13 @@ export const CarryJobsPatch = 'session-cluster-carry-jobs';
  * is upgraded and recorded, the job is suspended with its savepoint, the message names the command), not `succeeded`.
  */
 export const CarryJobsNotResumedPatch = 'session-cluster-carry-jobs-not-resumed';
+
+/**
+ * `patched()` id: once a job is suspended, a cancel interrupts neither the cluster's rollout nor the resumes: the
+ * upgrade finishes and says the cancel came too late. Before, a cancel then ended the upgrade `failed` with the jobs
+ * left suspended (down) until someone resumed each (found by the fault matrix's `cancel`, issue 12).
+ */
+export const CarryJobsSettlePatch = 'session-cluster-carry-jobs-settle';
 
 type Child = 'suspend' | 'resume';
 
@@ -79,6 +86,23 @@ export async function carryJobsOver(ctx: OperationContext, rollout: () => Promis
     );
   }
   const suspended = await onEach(ctx, jobs, 'suspend');
+  // From here on the suspended jobs are down until resumed: a cancel must not stop what brings them back.
+  const settle = suspended.done.length > 0 && patched(CarryJobsSettlePatch);
+  const carried = await (settle
+    ? CancellationScope.nonCancellable(() => rolloutAndResume(ctx, suspended, rollout))
+    : rolloutAndResume(ctx, suspended, rollout));
+  if (!settle || !CancellationScope.current().consideredCancelled) return carried;
+  const late = '; a cancel requested meanwhile came too late (the jobs were suspended): the upgrade finished';
+  return { ...carried, words: `${carried.words}${late}` };
+}
+
+/** The cluster rolled out and the suspended jobs resumed (or resumed back when the rollout cannot start). */
+async function rolloutAndResume(
+  ctx: OperationContext,
+  suspended: { done: AppRef[]; failed: string[] },
+  rollout: () => Promise<void>,
+): Promise<CarriedOver> {
+  const { namespace, name } = ctx.app;
   const resumeBack = async (why: string): Promise<never> => {
     const back = await onEach(ctx, suspended.done, 'resume');
     const left = back.failed.length ? `; not resumed (run flink-deploy resume): ${back.failed.join('; ')}` : '';

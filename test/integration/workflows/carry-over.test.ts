@@ -73,3 +73,30 @@ test('a job that did not resume: the cluster upgraded and recorded, the operatio
   expect(cluster.record?.lastAppliedSpec?.taskManager.replicas).toBe(2);
   expect(cluster.record?.history.at(-1)).toMatchObject({ type: 'apply', outcome: 'failed' });
 });
+
+test('a cancel once the jobs are suspended: the rollout and the resumes finish, and the result says so', async () => {
+  const cluster = new InMemoryCluster();
+  expect(await run(cluster, { spec: carryingSpec(1) })).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  cluster.script.sessionJobRecords = [{ namespace: 'default', name: 'orders' }];
+  // The cluster's apply is slow: the cancel lands while the job is suspended and the cluster rolls out.
+  cluster.script.slowApplyImages = ['flink:2.3'];
+  cluster.script.slowApplyMs = 1500;
+  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').length;
+  const result = await kit.withWorker(cluster.activities(), async (taskQueue) => {
+    const workflowId = `flink-deploy/default/carry-${++seq}`;
+    const handle = await kit.env.client.workflow.start('apply', {
+      taskQueue,
+      workflowId,
+      args: [{ spec: carryingSpec(2) }],
+    });
+    for (let i = 0; i < 400 && cluster.calls.filter((c) => c.name === 'applyApplication').length === applies; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    await handle.cancel();
+    return handle.result();
+  });
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  // The resume child ran and succeeded (the message lists the jobs whose resume succeeded).
+  expect(result.message).toContain('resumed from it): orders');
+  expect(result.message).toContain('a cancel requested meanwhile came too late');
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
+});
