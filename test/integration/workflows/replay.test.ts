@@ -69,6 +69,7 @@ test('there are recorded histories to replay', () => {
       'rollback-to-savepoint.binpb',
       'rollback-to-savepoint-missing.binpb',
       'savepoint-cancelled-late.binpb',
+      'apply-upgrade-blue-green-cancelled-starting.binpb',
     ]),
   );
 });
