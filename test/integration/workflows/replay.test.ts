@@ -70,6 +70,7 @@ test('there are recorded histories to replay', () => {
       'rollback-to-savepoint-missing.binpb',
       'savepoint-cancelled-late.binpb',
       'apply-upgrade-blue-green-cancelled-starting.binpb',
+      'apply-session-cluster-carry-jobs-cancelled.binpb',
     ]),
   );
 });
