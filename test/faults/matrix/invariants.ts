@@ -187,6 +187,16 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
   return out;
 }
 
+/** A job's state once it is past starting (a cancelled deploy's job may still be INITIALIZING): 2 minutes at most. */
+async function stateOnceStarted(flink: Awaited<ReturnType<typeof flinkOf>>, jobId: string): Promise<string> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { state } = await flink.jobDetails(jobId);
+    if (!['INITIALIZING', 'CREATED'].includes(state) || Date.now() > deadline) return state;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 /**
  * Where a cancel left the application: a job that ran before runs (one JobManager, the recorded job RUNNING:
  * a cancel never leaves it down); else (never deployed, suspended, a session cluster) at most one JobManager,
@@ -196,8 +206,7 @@ async function stoppedShortState(o: RunOutcome, jms: number, jobManagersOf: stri
   const { env, app } = o.run;
   const record = await recordOrNone(env.namespace, app);
   const jobId = o.scenario.jobless ? undefined : (record?.jobId ?? undefined);
-  const state =
-    jobId && jms > 0 ? (await (await answering(env.namespace, jobManagersOf)).jobDetails(jobId)).state : '-';
+  const state = jobId && jms > 0 ? await stateOnceStarted(await answering(env.namespace, jobManagersOf), jobId) : '-';
   const mustRun = o.scenario.start === 'running' && !o.scenario.jobless;
   const ok = mustRun ? jms === 1 && state === 'RUNNING' : jms <= 1 && (jms === 0 || !jobId || state === 'RUNNING');
   return inv(
