@@ -41,7 +41,11 @@ export function cancelCommand(ctx: CliContext): Command {
         const handle = session.client.workflow.getHandle(workflowId);
         const description = await describeIfAny(handle);
         if (!description || description.status.name !== 'RUNNING') {
-          output.say(`no operation in progress on ${app.namespace}/${app.name}: nothing to cancel`);
+          // A scheduled savepoint runs under the schedule's own ids (not cancelled here): it ends on its own.
+          output.say(
+            `no operation in progress on ${app.namespace}/${app.name}: nothing to cancel (a scheduled savepoint ` +
+              `ends on its own; \`flink-deploy status ${app.name} -n ${app.namespace}\` shows what holds it)`,
+          );
           output.data(
             {
               app,

@@ -165,6 +165,15 @@ test('a Temporal namespace that does not exist: exit 2 naming it and how to fix 
   expect(await statusOf(name)).toBeUndefined();
 }, 180_000);
 
+test('cancel with no operation in progress: exit 0, nothing to cancel, and where to look', async () => {
+  const name = appName();
+  const run = await runCli(['cancel', name, '--output', 'json'], env);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toContain(`no operation in progress on default/${name}: nothing to cancel`);
+  expect(run.stderr).toContain(`\`flink-deploy status ${name} -n default\` shows what holds it`);
+  expect(JSON.parse(run.stdout)).toMatchObject({ cancelled: false, status: 'none', exitCode: 0 });
+});
+
 test('apply --no-wait starts the operation, prints its link and exits 0', async () => {
   const name = appName();
   started.push(name);
