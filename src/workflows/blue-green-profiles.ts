@@ -22,11 +22,13 @@ const nonRetryableErrorTypes = [
  * its deadline (the spec's stability timeout) travels in the input, so unlimited attempts cannot
  * extend it. 2 h bounds a spec's timeout.
  */
-export const clusterWait = proxyActivities<Pick<GenerationActivities, 'awaitClusterReady' | 'startGeneration'>>({
+const clusterWaitOptions = {
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
-});
+} as const;
+export const clusterWait =
+  proxyActivities<Pick<GenerationActivities, 'awaitClusterReady' | 'startGeneration'>>(clusterWaitOptions);
 
 /**
  * startGeneration as the workflow waits for its cancellation to complete (patch `blue-green-start-settles`): a
@@ -34,9 +36,7 @@ export const clusterWait = proxyActivities<Pick<GenerationActivities, 'awaitClus
  * never beside it (the generation's cluster was left running beside the old job).
  */
 export const clusterStartSettled = proxyActivities<Pick<GenerationActivities, 'startGeneration'>>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+  ...clusterWaitOptions,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
