@@ -18,8 +18,13 @@ export function durationArgument(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0)
     throw new InvalidArgumentError('expected a positive duration such as 30s, 15m, 1h, 7d.');
+  if (ms > maxDurationMs)
+    throw new InvalidArgumentError(`expected a duration of at most ${formatDuration(maxDurationMs)} (about 10 years).`);
   return ms;
 }
+
+/** The longest duration an option takes: longer is a typo (`100000d`), or a number no timer or schedule holds. */
+export const maxDurationMs = 3650 * 24 * 3_600_000;
 
 /** Adds the wait options; `queue` adds `--queue`. */
 export function addWaitOptions(command: Command, options: { queue: boolean }): Command {

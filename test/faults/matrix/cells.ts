@@ -145,6 +145,11 @@ export const Faults = [
   'kube-409',
   /** The user's `flink-deploy cancel <app>` at the point: the run stops where it is safe, or finishes. */
   'cancel',
+  /**
+   * The run terminated at the point (Temporal's terminate: the Web UI's button, `temporal workflow terminate`): it
+   * writes nothing more, and the operation's command run again must lead on from wherever it stopped.
+   */
+  'terminate',
 ] as const;
 export type FaultName = (typeof Faults)[number];
 
@@ -164,10 +169,12 @@ export function cellId(cell: Cell): string {
 
 /**
  * Operation × fault pairs that are not cells: the fault cannot reach the operation. `flink-deploy cancel <app>`
- * cancels the application's operation (its workflow id); a periodic savepoint runs under the schedule's own ids.
+ * cancels the application's operation (its workflow id), and the harness terminates that run; a periodic savepoint
+ * runs under the schedule's own ids.
  */
 export const NotApplicable: readonly { operation: OperationName; fault: FaultName }[] = [
   { operation: 'periodic-savepoint', fault: 'cancel' },
+  { operation: 'periodic-savepoint', fault: 'terminate' },
 ];
 
 /** Every cell of the matrix, operation by operation. */

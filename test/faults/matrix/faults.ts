@@ -104,19 +104,30 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
   'kube-reset': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: { kind: 'reset' } }),
   'kube-stall': (ctx) => proxyWindow(ctx, { target: 'kube', match: every, fault: stall, times: 3 }, 10_000),
   'kube-409': (ctx) => proxyWindow(ctx, { target: 'kube', match: isWrite, fault: { kind: 'status', status: 409 } }),
-  cancel: async ({ env, subject, client }) => {
+  cancel: async (ctx) => {
     // What `flink-deploy cancel <app>` does (its describe, then a cancel of that run), in-process: the CLI's
     // start-up (a second or two) would miss a short phase. The CLI's own cancel is tested in test/integration/cli.
-    const workflowId = operationWorkflowId({ namespace: env.namespace, name: subject });
-    const handle = client.workflow.getHandle(workflowId);
-    const { status, runId } = await handle.describe();
-    if (status.name !== 'RUNNING') return `cancel of ${workflowId}: nothing to cancel (run ${status.name})`;
-    await client.workflow.getHandle(workflowId, runId).cancel();
-    return `cancel of ${workflowId}: cancellation requested of run ${runId}`;
+    const run = await latestRun(ctx);
+    if (run.status !== 'RUNNING') return `cancel of ${run.workflowId}: nothing to cancel (run ${run.status})`;
+    await run.handle.cancel();
+    return `cancel of ${run.workflowId}: cancellation requested of run ${run.runId}`;
+  },
+  terminate: async (ctx) => {
+    const run = await latestRun(ctx);
+    if (run.status !== 'RUNNING') return `terminate of ${run.workflowId}: nothing to terminate (run ${run.status})`;
+    await run.handle.terminate('fault matrix: terminated at its injection point');
+    return `terminate of ${run.workflowId}: run ${run.runId} terminated`;
   },
 };
 
 export type { FaultContext } from './proxy-window';
+
+/** The latest run of the subject's operation (its describe) and a handle on that run alone. */
+async function latestRun({ env, subject, client }: FaultContext) {
+  const workflowId = operationWorkflowId({ namespace: env.namespace, name: subject });
+  const { status, runId } = await client.workflow.getHandle(workflowId).describe();
+  return { workflowId, runId, status: status.name, handle: client.workflow.getHandle(workflowId, runId) };
+}
 
 /** Sends `signal` to `pid`; false when the process no longer exists (ESRCH). */
 function signalled(pid: number, signal: NodeJS.Signals): boolean {

@@ -16,16 +16,23 @@ import { continuityInvariant as judgeContinuity } from './continuity';
 import { triggerIdsOf, type TriggerIds } from './trigger-ids';
 
 /** The CLI's JSON document (`--output json`): its last line that parses. */
-export function cliDocument(result: CliResult): { outcome?: string; exitCode?: number; message?: string } {
+export interface CliDocument {
+  status?: string;
+  outcome?: string;
+  exitCode?: number;
+  message?: string;
+}
+
+export function cliDocument(result: CliResult): CliDocument {
   for (const line of result.stdout.trim().split('\n').reverse()) {
     try {
-      return JSON.parse(line) as { outcome?: string };
+      return JSON.parse(line) as CliDocument;
     } catch {
       continue;
     }
   }
   try {
-    return JSON.parse(result.stdout) as { outcome?: string };
+    return JSON.parse(result.stdout) as CliDocument;
   } catch {
     return {};
   }
@@ -70,6 +77,19 @@ export function outcomeInvariants(o: RunOutcome): InvariantResult[] {
       `exit ${o.cli.code} for outcome ${outcome} (expected ${exitCodeOf[outcome] ?? '?'})`,
     ),
   ];
+}
+
+/**
+ * The CLI that waited on a run terminated under it says so and fails (exit 1, JSON status `terminated`): nothing was
+ * recorded as its end (docs/cli.md).
+ */
+export function terminatedRunInvariant(cli: CliResult): InvariantResult {
+  const doc = cliDocument(cli);
+  return inv(
+    'terminated-run-said',
+    doc.status === 'terminated' && cli.code === 1,
+    `the terminated run's CLI: exit ${cli.code}, status ${doc.status ?? 'unknown'}: ${cli.stderr.trim().slice(-300)}`,
+  );
 }
 
 /** The record of `app`, or undefined once it is deleted. */

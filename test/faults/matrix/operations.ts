@@ -51,6 +51,11 @@ export interface OperationScenario {
   setup(run: RunContext): Promise<void>;
   /** Runs the operation to its end (CLI --wait); `started` resolves once the run is open. */
   act(run: RunContext): Promise<CliResult>;
+  /**
+   * The operation's command run again after its run was terminated (a CI job re-run): it must lead on from
+   * wherever the run stopped. Undefined: `act` again (rollback-auto keeps the mark its first run set).
+   */
+  again?(run: RunContext): Promise<CliResult>;
   /** Outcomes right under a fault (`worker-down-long` may also roll an upgrade back: cells.ts). */
   accepted: string[];
   /** The operation's job writes to a folder of its own (`after`); else it goes on in `before`. */
@@ -293,6 +298,40 @@ function onCluster(
   };
 }
 
+/**
+ * A failing new version (every record fails the job) applied over the running one (`opts`: its strategy), rolled back
+ * automatically: the stable version goes on in `before`, from the mark set when the operation started.
+ */
+function rollbackAuto(opts: typeof blueGreen | Record<string, never>): OperationScenario {
+  const applyBroken = async (run: RunContext) => {
+    const broken = manifest(run, {
+      ...opts,
+      parallelism: 3,
+      output: run.env.outputDir(run.app, 'broken'),
+      extraArgs: ['--fail-after-records', '0'],
+    });
+    const result = await run.env.cli(['apply', '-f', broken, ...wait]);
+    // The next operation applies the stable version again (the broken one would fail again).
+    run.lastManifest = manifest(run, { ...opts, parallelism: 2, output: run.before });
+    return result;
+  };
+  return {
+    setup: (run) => deployFirst(run, opts),
+    act: (run) => {
+      run.mark = markOutput(run.before);
+      return applyBroken(run);
+    },
+    again: applyBroken,
+    accepted: ['rolled-back'],
+    newOutput: false,
+    end: 'running',
+    start: 'running',
+    continuity: 'continues',
+    restores: true,
+    workflowId: opId,
+  };
+}
+
 export const scenarios: Record<OperationName, OperationScenario> = {
   deploy: {
     setup: async () => undefined,
@@ -343,28 +382,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     restores: false,
     workflowId: opId,
   },
-  'rollback-auto': {
-    setup: (run) => deployFirst(run),
-    act: async (run) => {
-      run.mark = markOutput(run.before);
-      const broken = manifest(run, {
-        parallelism: 3,
-        output: run.env.outputDir(run.app, 'broken'),
-        extraArgs: ['--fail-after-records', '0'],
-      });
-      const result = await run.env.cli(['apply', '-f', broken, ...wait]);
-      // The next operation applies the stable version again (the broken one would fail again).
-      run.lastManifest = manifest(run, { parallelism: 2, output: run.before });
-      return result;
-    },
-    accepted: ['rolled-back'],
-    newOutput: false,
-    end: 'running',
-    start: 'running',
-    continuity: 'continues',
-    restores: true,
-    workflowId: opId,
-  },
+  'rollback-auto': rollbackAuto({}),
   'upgrade-blue-green': {
     setup: (run) => deployFirst(run, blueGreen),
     act: (run) => apply(run, manifest(run, { ...blueGreen, parallelism: 3, output: run.after })),
@@ -376,28 +394,7 @@ export const scenarios: Record<OperationName, OperationScenario> = {
     restores: true,
     workflowId: opId,
   },
-  'rollback-auto-blue-green': {
-    setup: (run) => deployFirst(run, blueGreen),
-    act: async (run) => {
-      run.mark = markOutput(run.before);
-      const broken = manifest(run, {
-        ...blueGreen,
-        parallelism: 3,
-        output: run.env.outputDir(run.app, 'broken'),
-        extraArgs: ['--fail-after-records', '0'],
-      });
-      const result = await run.env.cli(['apply', '-f', broken, ...wait]);
-      run.lastManifest = manifest(run, { ...blueGreen, parallelism: 2, output: run.before });
-      return result;
-    },
-    accepted: ['rolled-back'],
-    newOutput: false,
-    end: 'running',
-    start: 'running',
-    continuity: 'continues',
-    restores: true,
-    workflowId: opId,
-  },
+  'rollback-auto-blue-green': rollbackAuto(blueGreen),
   'upgrade-session-job': upgradeSessionJob,
   'upgrade-session-cluster': upgradeSessionCluster,
   'resume-session-job': { ...fromSuspended(sessionJobSuspended), ...onSessionCluster },

@@ -17,6 +17,7 @@ import {
   outcomeInvariants,
   savepointInvariants,
   stoppedShort,
+  terminatedRunInvariant,
   twoJobsInvariant,
   type RunOutcome,
 } from './invariants';
@@ -34,6 +35,8 @@ import { outcomeOrThrow, settle } from './settled';
 export function acceptedOutcomes(cell: Cell): string[] {
   const base = scenarios[cell.operation].accepted;
   if (cell.fault === 'cancel') return [...new Set([...base, 'cancelled', 'rolled-back'])];
+  // The command run again after a terminate may find the operation finished by the terminated run's last step.
+  if (cell.fault === 'terminate') return [...new Set([...base, 'no-change'])];
   if (cell.fault !== 'worker-down-long') return base;
   return [...base, cell.operation.startsWith('upgrade') ? 'rolled-back' : 'failed'];
 }
@@ -118,8 +121,13 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     // Whatever the injection and the operation did (a periodic run deletes its schedule even when it throws),
     // the operation has ended and the watcher stops before anything is thrown: else it samples on, Jest hangs.
     const acted = await acting;
+    // A terminated run wrote nothing more: its command run again must lead on (the watcher samples through it).
+    const terminated = cell.fault === 'terminate' && faultLanded(result.fault) === true && acted.ok;
+    const again = terminated ? await settle((scenario.again ?? scenario.act)(run)) : undefined;
     const seen = await watcher.stop();
-    const cli = outcomeOrThrow(injected, acted);
+    const first = outcomeOrThrow(injected, acted);
+    const cli = again ? outcomeOrThrow(injected, again) : first;
+    if (again) result.invariants.push(terminatedRunInvariant(first));
     const continuity = continuityUnder(scenario.continuity, cell.fault);
     const outcome: RunOutcome = {
       scenario: { ...scenario, continuity },

@@ -44,6 +44,18 @@ test('schedule savepoints --every under 10s: exit 2 naming the floor, no schedul
   }
 });
 
+test('a duration longer than 10 years (a typo, or more than a timer holds): exit 2 naming the bound', async () => {
+  for (const argv of [
+    ['schedule', 'savepoints', 'basic-example', '--every', '100000d'],
+    ['schedule', 'savepoints', 'basic-example', '--every', '10m', '--max-age', `${'9'.repeat(400)}d`],
+    ['follow', 'basic-example', '--timeout', '3651d'],
+  ]) {
+    const io = memoryIo();
+    expect({ argv, code: await runCli(argv, io) }).toEqual({ argv, code: 2 });
+    expect(io.err()).toContain('expected a duration of at most 3650d');
+  }
+});
+
 test('savepoint --format, --target-directory: a format Flink lacks, a directory it cannot take: exit 2', async () => {
   for (const [argv, why] of [
     [['--format', 'ZIP'], "argument 'ZIP' is invalid. Allowed choices are CANONICAL, NATIVE"],

@@ -15,6 +15,8 @@ test('every operation × each of its injection points × every fault that can re
   const notApplicable = NotApplicable.reduce((n, { operation }) => n + InjectionPoints[operation].length, 0);
   const expected = pairs - notApplicable;
   expect(ids).not.toContain('periodic-savepoint/Savepointing/cancel');
+  expect(ids).not.toContain('periodic-savepoint/Disposing/terminate');
+  expect(ids).toContain('upgrade-savepoint/after-stop-trigger/terminate');
   expect(ids).toContain('savepoint/Savepointing/cancel');
   expect(ids).toHaveLength(expected);
   expect(new Set(ids).size).toBe(ids.length);

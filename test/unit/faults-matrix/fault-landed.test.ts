@@ -25,6 +25,8 @@ test('a fault that says it touched nothing did not land; any other did', () => {
   expect(faultLanded('worker SIGKILLed, started again after 2 s')).toBe(true);
   expect(faultLanded('cancel of flink-deploy/ns/cell-3: cancellation requested of run 0f1e')).toBe(true);
   expect(faultLanded('cancel of flink-deploy/ns/cell-3: nothing to cancel (run COMPLETED)')).toBe(false);
+  expect(faultLanded('terminate of flink-deploy/ns/cell-4: run 0f1e terminated')).toBe(true);
+  expect(faultLanded('terminate of flink-deploy/ns/cell-4: nothing to terminate (run COMPLETED)')).toBe(false);
   expect(faultLanded(undefined)).toBeUndefined();
 });
 
