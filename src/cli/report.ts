@@ -2,7 +2,7 @@
 import type { NoteJson } from './notes-view';
 import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
-import { Outcome } from '../contract/operations';
+import { outcomeOfFailure, type Outcome } from '../contract/operations';
 import { ExitCode } from './exit-codes';
 import type { FollowEnd } from './follow-operation';
 import { cancelHint, followHint, statusHint } from './links';
@@ -43,13 +43,12 @@ export interface OperationJson {
 
 /**
  * The outcome of a run that closed without a result of its own (its failure is an activity's, or Temporal's
- * cancellation), as the record says it: `cancelled`, `rolled-back` (UpgradeRolledBack) or `failed`. Never for a
- * run still open, terminated or timed out (no outcome was recorded).
+ * cancellation), by the rule the workflow recorded it with. Never for a run still open, terminated or timed out
+ * (no outcome was recorded).
  */
 function outcomeOfEnd(end: FollowEnd | undefined): Outcome | undefined {
-  if (end?.status === 'cancelled') return Outcome.Cancelled;
-  if (end?.status !== 'failed') return undefined;
-  return end.failure?.type === FailureType.UpgradeRolledBack ? Outcome.RolledBack : Outcome.Failed;
+  if (end?.status !== 'cancelled' && end?.status !== 'failed') return undefined;
+  return outcomeOfFailure({ cancelled: end.status === 'cancelled', failureType: end.failure?.type });
 }
 
 /** The JSON document of a followed run. */

@@ -2,6 +2,7 @@
  * The operations flink-deploy runs, how they end, and their results. Plain JSON data: it
  * travels in Temporal payloads, and every layer imports it.
  */
+import { FailureType } from './failures';
 
 /** The operations flink-deploy runs, one workflow type each (docs/workflows.md). */
 export const Operation = {
@@ -32,6 +33,16 @@ export const Outcome = {
   Cancelled: 'cancelled',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/**
+ * The outcome of an operation that ended without a result of its own: cancelled, or failed with an activity's
+ * failure (`UpgradeRolledBack`: the last stable spec runs again). The workflow records it; the CLI reports a closed
+ * run by it.
+ */
+export function outcomeOfFailure(end: { cancelled: boolean; failureType?: string | null }): Outcome {
+  if (end.cancelled) return Outcome.Cancelled;
+  return end.failureType === FailureType.UpgradeRolledBack ? Outcome.RolledBack : Outcome.Failed;
+}
 
 /** The result of every operation (also carried in the details of a failure). */
 export interface OperationResult {

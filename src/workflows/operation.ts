@@ -18,7 +18,7 @@ import { withDisposals } from './disposals';
 import { FailureType } from '../contract/failures';
 import { Phase } from '../contract/phases';
 import { PeriodicOutcomeOnFailurePatch, ProgressTracker } from './progress';
-import { Outcome, type Operation, type OperationResult } from '../contract/operations';
+import { outcomeOfFailure, type Operation, type OperationResult } from '../contract/operations';
 import type { AppRef } from '../contract/app';
 
 /** `patched()` ids of workflow changes that runs in flight must replay around (docs/workflows.md). */
@@ -167,11 +167,7 @@ export async function runOperation(
   } catch (err) {
     const cancelled = isCancellation(err);
     const failure = applicationFailureOf(err);
-    const outcome = cancelled
-      ? Outcome.Cancelled
-      : failure?.type === FailureType.UpgradeRolledBack
-        ? Outcome.RolledBack
-        : Outcome.Failed;
+    const outcome = outcomeOfFailure({ cancelled, failureType: failure?.type });
     // What `apply` turned out to be (upgrade...): the outcome's Event says "upgrade rolled-back".
     const ended = progress.currentOperation;
     const message = cancelled ? `${ended} cancelled` : (failure?.message ?? String(err));
