@@ -10,7 +10,8 @@ import type { AppRef } from '../contract/app';
 import { Outcome } from '../contract/operations';
 import { Phase } from '../contract/phases';
 import { objectNames } from '../k8s/render';
-import { applyUpdate, endAlreadyWritten, toDeployedState, type AppRecord } from './record-changes';
+import { applyChange, applyUpdate, endAlreadyWritten, toDeployedState, type AppRecord } from './record-changes';
+import { savepointLeft } from './savepoint-left';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import type { BeginOperationInput, UpdateRecordInput } from './types';
@@ -51,26 +52,36 @@ export function recordActivities(deps: ActivityDeps) {
       Context.current().log.warn('could not record a Kubernetes Event', { reason, error: String(err) });
     }
   }
+  /** What savepointLeft asks Flink about: the holder's trigger, of the job the record names. */
+  function leftInput(input: BeginOperationInput, holder: OperationRecord, record: AppRecord | undefined) {
+    return { app: input.app, holder, jobId: record?.jobId, savepoints: record?.savepoints ?? [], now: now() };
+  }
   /**
    * The lock's holder run is closed (terminated, timed out, failed without releasing): release
    * the lock on its behalf, checked against Temporal by workflow id AND run id, recorded in the
-   * history as `abandoned` and told as an Event. False when the holder still runs (or Temporal
-   * does not know it: `flink-deploy unlock` is for that).
+   * history as `abandoned` and told as an Event. A savepoint it had asked Flink for and never
+   * recorded is recorded with the release (savepoint-left.ts). False when the holder still runs
+   * (or Temporal does not know it: `flink-deploy unlock` is for that).
    */
-  async function releaseClosedHolder(input: BeginOperationInput, holder: OperationRecord): Promise<boolean> {
+  async function releaseClosedHolder(
+    input: BeginOperationInput,
+    holder: OperationRecord,
+    record: AppRecord | undefined,
+  ): Promise<boolean> {
     if (!deps.runs) return false;
     const state = await deps.runs.runState(holder.workflowId, holder.runId);
     if (state.kind !== 'closed') return false;
+    const left = await savepointLeft(deps, leftInput(input, holder, record));
     const message =
       `lock released by ${input.operation} (workflow ${input.workflowId}): its holder ${holder.type} ` +
       `(workflow ${holder.workflowId}, run ${holder.runId}, phase ${holder.phase}, since ` +
-      `${holder.startedAt}) is ${describeRunState(state)}`;
+      `${holder.startedAt}) is ${describeRunState(state)}; ${left.seen}`;
     await store.mutateRecord<AppSpec>({
       namespace: input.app.namespace,
       app: input.app.name,
-      mutate: (record) =>
-        withHolderReleased(
-          record,
+      mutate: (current) => {
+        const released = withHolderReleased(
+          current,
           {
             namespace: input.app.namespace,
             app: input.app.name,
@@ -80,7 +91,11 @@ export function recordActivities(deps: ActivityDeps) {
             message,
           },
           now(),
-        ),
+        );
+        // Only with our release: a record another operation released meanwhile is not ours to add to.
+        if (released === current || !left.entry) return released;
+        return applyChange(released, { kind: 'savepoint-completed', entry: left.entry });
+      },
     });
     Context.current().log.warn(message);
     await announce(input.app, 'LockReleased', message, true);
@@ -95,6 +110,11 @@ export function recordActivities(deps: ActivityDeps) {
     async beginOperation(input: BeginOperationInput): Promise<DeployedState> {
       return classified(`locking ${input.app.namespace}/${input.app.name}`, async () => {
         const before = await store.readRecord<AppSpec>(input.app.namespace, input.app.name);
+        // An earlier run of this workflow id holds the lock: it closed without releasing it (terminated, timed
+        // out). This run takes the lock over; a savepoint that run asked Flink for and never recorded is recorded.
+        const held = before?.record.operation;
+        const earlier = held?.workflowId === input.workflowId && held.runId !== input.runId ? held : undefined;
+        const left = earlier ? await savepointLeft(deps, leftInput(input, earlier, before?.record)) : undefined;
         const take = () =>
           store.acquireLock<AppSpec>({
             namespace: input.app.namespace,
@@ -109,12 +129,31 @@ export function recordActivities(deps: ActivityDeps) {
         try {
           locked = await take();
         } catch (err) {
-          if (!(err instanceof LockHeldError) || !(await releaseClosedHolder(input, err.holder))) throw err;
+          const closed = err instanceof LockHeldError && (await releaseClosedHolder(input, err.holder, before?.record));
+          if (!closed) throw err;
           locked = await take(); // another operation may have taken it since: LockHeldError again
         }
         if (locked.acquisition === 'acquired') {
           const started = `${input.operation} started (workflow ${input.workflowId})`;
           await announce(input.app, 'OperationStarted', started, false, locked.record.lastAppliedSpec);
+        }
+        if (earlier && left) {
+          Context.current().log.warn(
+            `${input.operation} (run ${input.runId}) took the lock over from run ${earlier.runId} of its workflow ` +
+              `id, closed in phase ${earlier.phase}; ${left.seen}`,
+          );
+        }
+        const entry = left?.entry;
+        if (entry) {
+          const withEntry = await store.mutateRecord<AppSpec>({
+            namespace: input.app.namespace,
+            app: input.app.name,
+            mutate: (current) =>
+              current.operation?.runId === input.runId
+                ? applyChange(current, { kind: 'savepoint-completed', entry })
+                : current,
+          });
+          locked = { ...locked, record: withEntry.record };
         }
         return toDeployedState(before ? locked.record : undefined);
       });

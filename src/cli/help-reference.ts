@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultText, flagName, settingDefinitions } from '../config/settings';
 import { buildProgram } from './program';
+import { formatDuration } from '../config/durations';
+import { maxDurationMs } from './wait-options';
 
 export const beginMarker = '<!-- BEGIN GENERATED: flink-deploy --help (npx tsx src/cli/help-reference.ts --write) -->';
 export const endMarker = '<!-- END GENERATED -->';
@@ -49,7 +51,9 @@ export function renderHelpReference(): string {
     `~/.config/temporalio/temporal.toml), under the TEMPORAL_* variables. Commands: \`temporal\` = every ` +
     `command that talks to Temporal, \`kubernetes\` = plan, status, apply --dry-run and the worker, ` +
     `\`worker\` = the worker only. A duration is at most 24d20h31m23s647ms, the longest a timer waits (a ` +
-    `\`--timeout\` may be longer).\n\n${renderSettingsTable()}\n\n## Commands (\`--help\` of each)\n\n${help}`
+    `\`--timeout\` may be longer). A command's duration option (\`--timeout\`, \`--every\`, \`--max-age\`, …) is at ` +
+    `most ${formatDuration(maxDurationMs)}: a longer one is refused (exit 2) as a typo.\n\n` +
+    `${renderSettingsTable()}\n\n## Commands (\`--help\` of each)\n\n${help}`
   );
 }
 

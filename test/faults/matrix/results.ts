@@ -39,7 +39,9 @@ export interface RunResult {
  */
 export function faultLanded(description: string | undefined): boolean | undefined {
   if (description === undefined) return undefined;
-  return !/: 0 calls hit\b|\bof 0 processes\b|none \(none was there\)|: nothing to (cancel|terminate)\b/.test(description);
+  return !/: 0 calls hit\b|\bof 0 processes\b|none \(none was there\)|: nothing to (cancel|terminate)\b/.test(
+    description,
+  );
 }
 
 /**
