@@ -8,7 +8,7 @@
  * - The job does not run (FAILED, gone): deploy the spec from the latest secured state
  *   (savepoint or recorded checkpoint, as the mode allows), or fresh with `fromScratch`.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { AppStatus } from '../contract/deployed-state';
 import { FailureType } from '../contract/failures';
 import { Operation, Outcome } from '../contract/operations';
@@ -21,10 +21,18 @@ import { unfinishedGeneration } from './decisions/unfinished';
 import { applicationFailureOf, type BodyResult, type OperationContext } from './operation';
 import { rollbackBody } from './rollback';
 import { rollout } from './rollout';
-import { upgradeBody } from './upgrade';
+import { rollBackAfterFailure, upgradeBody } from './upgrade';
 
 /** `patched()` id: apply finishes or undoes an operation that never finished, instead of diffing. */
 export const FinishUnfinishedPatch = 'apply-finishes-unfinished';
+
+/**
+ * `patched()` id: the spec redeployed over an operation that never finished, not stable, brings the last stable spec
+ * back from the same state (an automatic rollback) instead of leaving its failed job with the record `failed`. Found
+ * by the fault matrix's `terminate` (issue 12): an automatic rollback terminated while it rolled back, the failing
+ * version applied again, was left FAILED.
+ */
+export const UnfinishedRollsBackPatch = 'unfinished-deploy-rolls-back';
 
 export interface FinishInput {
   spec: AppSpec;
@@ -132,6 +140,11 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
   } catch (err) {
     const failure = applicationFailureOf(err);
     if (failure && notStable.includes(failure.type ?? '')) {
+      // A stable spec other than this one is known: it comes back from the same state, as an upgrade's would.
+      const stable = state.lastStableSpec;
+      if (stable && canonicalJson(stable) !== canonicalJson(spec) && patched(UnfinishedRollsBackPatch)) {
+        return rollBackAfterFailure(ctx, { cause: failure.message, generation: generation + 1, restorePath: path });
+      }
       await ctx.recordChanges({ kind: 'failed', reason: failure.message });
     }
     throw err;

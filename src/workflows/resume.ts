@@ -1,5 +1,8 @@
 /** resume: deploy the last applied spec (or the given one) from the latest savepoint. */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched, uuid4 } from '@temporalio/workflow';
+import { hexId } from '../contract/ids';
+import { unfinishedGeneration } from './decisions/unfinished';
+import { finishUnfinished } from './finish-unfinished';
 import type { AppSpec } from '../spec/types';
 import { latestSavepoint } from './decisions/latest-savepoint';
 import { FailureType } from '../contract/failures';
@@ -11,9 +14,28 @@ import type { AppOperationInput } from '../contract/workflow-inputs';
 import { validApp } from './valid-input';
 import { statusWords } from './decisions/status-words';
 
+/**
+ * `patched()` id: resume over an operation that never finished (a resume terminated in WaitingForStable: the record
+ * says running, the job never marked stable) finishes it as apply does (finish-unfinished.ts) instead of "nothing to
+ * resume": the same command run again leads on. Found by the fault matrix's `terminate` (issue 12).
+ */
+export const ResumeFinishesUnfinishedPatch = 'resume-finishes-unfinished';
+
 export async function resume(input: AppOperationInput): Promise<OperationResult> {
   validApp(input);
-  return runOperation({ app: input.app, operation: Operation.Resume }, (ctx) => resumeBody(ctx, {}));
+  // Recorded in the intent before anything (finishing may have to secure a running job first).
+  const triggerId = patched(ResumeFinishesUnfinishedPatch) ? hexId(uuid4()) : undefined;
+  return runOperation(
+    { app: input.app, operation: Operation.Resume, ...(triggerId ? { intent: { triggerId } } : {}) },
+    async (ctx) => {
+      const spec = ctx.state.lastAppliedSpec;
+      if (triggerId && spec && !takesSessionClusterPath(spec) && unfinishedGeneration(ctx.state)) {
+        const finished = await finishUnfinished(ctx, { spec, triggerId });
+        if (finished) return finished;
+      }
+      return resumeBody(ctx, {});
+    },
+  );
 }
 
 export async function resumeBody(ctx: OperationContext, input: { spec?: AppSpec }): Promise<BodyResult> {

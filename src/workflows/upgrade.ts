@@ -135,7 +135,7 @@ interface RollbackAfterFailureInput {
 }
 
 /** Automatic rollback: the last stable spec from the same savepoint. Always throws. */
-async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterFailureInput): Promise<never> {
+export async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterFailureInput): Promise<never> {
   const stableSpec = ctx.state.lastStableSpec;
   if (!stableSpec) {
     await ctx.recordChanges({ kind: 'failed', reason: input.cause });

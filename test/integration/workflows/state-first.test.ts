@@ -231,4 +231,39 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);
     expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
   });
+
+  test('a failing spec redeployed over an interrupted rollback: the last stable spec comes back, said', async () => {
+    // An automatic rollback terminated while it rolled back (the fault matrix's rollback-auto/RollingBack/terminate):
+    // the record names the failing version's job, FAILED; the old job stopped with its savepoint, recorded.
+    const cluster = await deployed();
+    cluster.script.failingImages = ['flink:2.3-broken'];
+    const secured = (await run(cluster, 'savepoint', { app })).savepoint!;
+    for (const job of cluster.jobs) job.state = 'FAILED';
+    cluster.record = { ...cluster.record!, lastAppliedSpec: broken, jobId: 'failed-job' };
+
+    const failure = await failureOf(run(cluster, 'apply', { spec: broken }));
+
+    expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+    expect(failure.message).toContain('upgrade failed, rolled back');
+    expect(cluster.runningJobs().map((j) => [j.image, j.restoredFrom])).toEqual([['flink:2.3', secured]]);
+    expect(cluster.record).toMatchObject({ status: 'running', operation: null });
+    expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
+  });
+
+  test('a resume interrupted in WaitingForStable: resume again finishes it (verified stable, recorded)', async () => {
+    const cluster = await deployed();
+    await run(cluster, 'suspend', { app });
+    await run(cluster, 'resume', { app });
+    const job = cluster.runningJobs()[0]!;
+    // The record of a resume terminated after its rollout: a deploying generation never marked stable.
+    cluster.record = { ...cluster.record!, lastStableJobId: 'old-job' };
+    cluster.calls = [];
+
+    const result = await run(cluster, 'resume', { app });
+
+    expect(result.outcome).toBe('succeeded');
+    expect(result.message).toContain('finished the interrupted operation');
+    expect(names(cluster)).not.toContain('applyApplication');
+    expect(cluster.record).toMatchObject({ status: 'running', lastStableJobId: job.jobId, operation: null });
+  });
 });
