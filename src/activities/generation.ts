@@ -177,6 +177,20 @@ export function generationActivities(deps: ActivityDeps) {
     },
 
     /**
+     * The blue/green generations whose pods stand (the generation label's pods, by their generation annotation),
+     * lowest first: an operation that never finished may have left one beside the record's.
+     */
+    async standingGenerations(input: { app: AppRef }): Promise<number[]> {
+      const { app } = input;
+      return classified(`listing the generations of ${app.namespace}/${app.name}`, async () => {
+        const labelSelector = generationPodSelector(app.name, 'any');
+        const report = await deps.kube.listAppPods({ namespace: app.namespace, labelSelector, eventLimit: 0 });
+        const standing = new Set(report.pods.map((p) => p.generation).filter((g): g is number => g !== undefined));
+        return [...standing].sort((a, b) => a - b);
+      });
+    },
+
+    /**
      * Remove one generation: `recordFirst` written, then its Deployments (then wait, bounded, for
      * its pods to go), its ConfigMap and Services. `blueGreen: false` is a recreate generation (the objects named
      * `<app>-*` without a generation label; `<app>-rest` stays, it is the live Service).

@@ -307,6 +307,8 @@ export interface GenerationActivities {
   submitJob(input: SubmitJobInput): Promise<SubmittedJob>;
   switchLiveService(input: SwitchLiveInput): Promise<void>;
   removeGeneration(input: RemoveGenerationInput): Promise<void>;
+  /** The blue/green generations whose pods stand, lowest first. */
+  standingGenerations(input: { app: AppRef }): Promise<number[]>;
   startGeneration(input: StartGenerationInput): Promise<ClusterReady>;
   submitToGeneration(input: SubmitToGenerationInput): Promise<SubmittedJob>;
 }

@@ -64,7 +64,9 @@ export const submit = proxyActivities<Pick<GenerationActivities, 'submitJob' | '
  * Server-side apply of the live Service, and a generation's removal (bounded by the
  * podsGoneTimeout setting): unlimited attempts, both are idempotent and must happen.
  */
-export const generations = proxyActivities<Pick<GenerationActivities, 'switchLiveService' | 'removeGeneration'>>({
+export const generations = proxyActivities<
+  Pick<GenerationActivities, 'switchLiveService' | 'removeGeneration' | 'standingGenerations'>
+>({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes },

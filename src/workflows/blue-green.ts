@@ -52,6 +52,14 @@ export const BlueGreenRemovalRollbackFailedPatch = 'blue-green-removal-rollback-
  */
 export const BlueGreenStartSettlesPatch = 'blue-green-start-settles';
 
+/**
+ * `patched()` id: a blue-green rollout, once its job is stable, removes every other generation whose pods stand, not
+ * only the record's previous one. An upgrade terminated while it submitted its job to a new generation, its job id
+ * recorded, was finished by the next apply on a third generation: the old one, not the record's, was left running
+ * beside it (2 JobManager pods; found by the fault matrix's `terminate`, issue 12).
+ */
+export const BlueGreenLeftoversPatch = 'blue-green-removes-leftovers';
+
 /** Record changes written by the activity that makes the side effect (see BlueGreenFoldedPatch). */
 function recordWrite(ctx: OperationContext, ...changes: RecordChange[]): RecordWrite {
   return { workflowId: ctx.workflowId, changes };
@@ -191,6 +199,18 @@ export async function blueGreenRollout(ctx: OperationContext, input: RolloutInpu
       phase: Phase.RemovingDeployments,
       details: `removing generation ${previous}`,
     });
+  }
+  if (patched(BlueGreenLeftoversPatch)) {
+    // An operation that never finished (terminated) may have left another generation standing: one generation stays.
+    const standing = await generations.standingGenerations({ app: ctx.app });
+    for (const left of standing.filter((g) => g !== generation && g !== previous)) {
+      await removeGenerationAfter(ctx, {
+        generation: left,
+        blueGreen: true,
+        phase: Phase.RemovingDeployments,
+        details: `removing generation ${left}, left standing by an operation that never finished`,
+      });
+    }
   }
   return done;
 }

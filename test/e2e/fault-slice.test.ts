@@ -3,7 +3,8 @@
  * fault that can run on the shared stack, on ONE application: a manual savepoint hit at the entry of
  * Savepointing by a worker SIGKILL, a SIGTERM, Flink REST answering 503 / resetting / stalling, the
  * Kubernetes API answering 500 / 409 on writes, resetting and stalling, the JobManager SIGSTOPped 5 s, the user's
- * `flink-deploy cancel` (the savepoint is never interrupted: it finishes, or the run is cancelled); each
+ * `flink-deploy cancel` (the savepoint is never interrupted: it finishes, or the run is cancelled), the run
+ * terminated (the savepoint Flink took for it is recorded by the same command run again, which leads on); each
  * run's invariants as in the matrix (test/faults/matrix). The stack restarts (Temporal, the API server, the node
  * agent) and the long worker outage run in `npm run faults`: they would stop the stack under the suites running
  * beside this one, or take minutes. So does the JobManager pod deleted mid-savepoint (up to 5 minutes of
@@ -32,6 +33,7 @@ const faults: FaultName[] = [
   'kube-stall',
   'jobmanager-sigstop',
   'cancel',
+  'terminate',
 ];
 const env = new MatrixEnv('e2e-slice');
 const app = 'slice';

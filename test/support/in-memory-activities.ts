@@ -364,6 +364,10 @@ export class InMemoryCluster {
       switchLiveService: async (input) => {
         log('switchLiveService', input);
       },
+      standingGenerations: async (input) => {
+        log('standingGenerations', input);
+        return [...this.clusters.keys()].sort((a, b) => a - b);
+      },
       removeGeneration: async (input) => {
         log('removeGeneration', input);
         if (input.recordFirst) this.writeRecord({ app: input.app, ...input.recordFirst });

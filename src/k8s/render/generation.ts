@@ -157,11 +157,12 @@ export function renderLiveRestService(input: { spec: AppSpec; generation: number
 
 /**
  * The label selector of generation `generation`'s pods; `undefined` generation: the pods of a
- * recreate application (no generation label).
+ * recreate application (no generation label); `any`: the pods of every blue/green generation.
  */
-export function generationPodSelector(app: string, generation: number | undefined): string {
+export function generationPodSelector(app: string, generation: number | undefined | 'any'): string {
   const base =
     `${LabelKey.Instance}=${app},${LabelKey.ManagedBy}=flink-deploy,${LabelKey.Component} in ` +
     `(${Component.JobManager},${Component.TaskManager})`;
+  if (generation === 'any') return `${base},${LabelKey.Generation}`;
   return generation === undefined ? `${base},!${LabelKey.Generation}` : `${base},${LabelKey.Generation}=${generation}`;
 }

@@ -236,3 +236,19 @@ test('one blue-green upgrade: at most 25 Temporal actions, no more than a recrea
   expect(blueGreen.total).toBeLessThanOrEqual(25);
   expect(blueGreen.total).toBeLessThanOrEqual(recreate.total);
 });
+
+test('an upgrade terminated while it submitted: the next apply finishes it, and only its generation stands', async () => {
+  const cluster = await deployedV1();
+  // What the terminated run left (the fault matrix's upgrade-blue-green/Submitting/terminate): the old job stopped
+  // with its savepoint, generation 2's cluster up, generation 2 recorded deploying under a job id never submitted.
+  cluster.runningJobs()[0]!.state = 'FINISHED';
+  cluster.clusters.set(2, v2.image);
+  cluster.record = { ...cluster.record!, generation: 2, jobId: 'f'.repeat(32), lastAppliedSpec: v2 };
+
+  const result = await run(cluster, v2);
+
+  expect(result).toMatchObject({ outcome: 'succeeded' });
+  expect(result.message).toContain('the last operation never finished');
+  expect([...cluster.clusters.keys()]).toEqual([3]);
+  expect(cluster.runningJobs()).toEqual([expect.objectContaining({ generation: 3, image: v2.image })]);
+});
