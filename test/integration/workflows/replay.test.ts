@@ -71,6 +71,8 @@ test('there are recorded histories to replay', () => {
       'savepoint-cancelled-late.binpb',
       'apply-upgrade-blue-green-cancelled-starting.binpb',
       'apply-session-cluster-carry-jobs-cancelled.binpb',
+      'resume-finishes-unfinished.binpb',
+      'apply-unfinished-rolls-back.binpb',
     ]),
   );
 });
