@@ -53,10 +53,11 @@ export const BlueGreenRemovalRollbackFailedPatch = 'blue-green-removal-rollback-
 export const BlueGreenStartSettlesPatch = 'blue-green-start-settles';
 
 /**
- * `patched()` id: a blue-green rollout, once its job is stable, removes every other generation whose pods stand, not
- * only the record's previous one. An upgrade terminated while it submitted its job to a new generation, its job id
- * recorded, was finished by the next apply on a third generation: the old one, not the record's, was left running
- * beside it (2 JobManager pods; found by the fault matrix's `terminate`, issue 12).
+ * `patched()` id: a blue-green rollout, or apply finishing a generation that never finished, once its job is stable,
+ * removes every other generation whose pods stand, not only the record's previous one. An upgrade terminated while it
+ * submitted its job to a new generation was finished by the next apply (that generation verified stable, or a third
+ * one deployed): the old generation, not the record's, was left running beside it (2 JobManager pods; found by the
+ * fault matrix's `terminate`, issue 12).
  */
 export const BlueGreenLeftoversPatch = 'blue-green-removes-leftovers';
 
@@ -75,7 +76,7 @@ export function takesGenerationPath(spec: AppSpec): boolean {
   return spec.upgradeStrategy === UpgradeStrategy.BlueGreen && patched(BlueGreenPatch);
 }
 
-function isBlueGreenSpec(spec: AppSpec | undefined): boolean {
+export function isBlueGreenSpec(spec: AppSpec | undefined): boolean {
   return spec?.upgradeStrategy === UpgradeStrategy.BlueGreen;
 }
 
@@ -200,19 +201,25 @@ export async function blueGreenRollout(ctx: OperationContext, input: RolloutInpu
       details: `removing generation ${previous}`,
     });
   }
-  if (patched(BlueGreenLeftoversPatch)) {
-    // An operation that never finished (terminated) may have left another generation standing: one generation stays.
-    const standing = await generations.standingGenerations({ app: ctx.app });
-    for (const left of standing.filter((g) => g !== generation && g !== previous)) {
-      await removeGenerationAfter(ctx, {
-        generation: left,
-        blueGreen: true,
-        phase: Phase.RemovingDeployments,
-        details: `removing generation ${left}, left standing by an operation that never finished`,
-      });
-    }
-  }
+  await removeLeftoverGenerations(ctx, [generation, previous]);
   return done;
+}
+
+/**
+ * Once the job of generation `keep[0]` is stable: every other blue-green generation whose pods stand goes (patch
+ * BlueGreenLeftoversPatch). An operation that never finished (terminated) may have left one standing; one stays.
+ */
+export async function removeLeftoverGenerations(ctx: OperationContext, keep: number[]): Promise<void> {
+  if (!patched(BlueGreenLeftoversPatch)) return;
+  const standing = await generations.standingGenerations({ app: ctx.app });
+  for (const left of standing.filter((g) => !keep.includes(g))) {
+    await removeGenerationAfter(ctx, {
+      generation: left,
+      blueGreen: true,
+      phase: Phase.RemovingDeployments,
+      details: `removing generation ${left}, left standing by an operation that never finished`,
+    });
+  }
 }
 
 /** The recreate path's rollback (upgrade.ts), for an old generation that cannot take the job. */

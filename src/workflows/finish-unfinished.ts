@@ -22,6 +22,7 @@ import { applicationFailureOf, type BodyResult, type OperationContext } from './
 import { rollbackBody } from './rollback';
 import { rollout } from './rollout';
 import { rollBackAfterFailure, upgradeBody } from './upgrade';
+import { isBlueGreenSpec, removeLeftoverGenerations } from './blue-green';
 
 /** `patched()` id: apply finishes or undoes an operation that never finished, instead of diffing. */
 export const FinishUnfinishedPatch = 'apply-finishes-unfinished';
@@ -100,6 +101,8 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
         },
       };
     }
+    // A blue-green generation finished: the one it replaces (its job stopped before the submit) goes.
+    if (isBlueGreenSpec(spec)) await removeLeftoverGenerations(ctx, [state.generation]);
     return {
       result: {
         operation: Operation.Apply,

@@ -237,7 +237,7 @@ test('one blue-green upgrade: at most 25 Temporal actions, no more than a recrea
   expect(blueGreen.total).toBeLessThanOrEqual(recreate.total);
 });
 
-test('an upgrade terminated while it submitted: the next apply finishes it, and only its generation stands', async () => {
+test('an upgrade terminated in Submitting: the next apply finishes it, and only its generation stands', async () => {
   const cluster = await deployedV1();
   // What the terminated run left (the fault matrix's upgrade-blue-green/Submitting/terminate): the old job stopped
   // with its savepoint, generation 2's cluster up, generation 2 recorded deploying under a job id never submitted.
@@ -251,4 +251,19 @@ test('an upgrade terminated while it submitted: the next apply finishes it, and 
   expect(result.message).toContain('the last operation never finished');
   expect([...cluster.clusters.keys()]).toEqual([3]);
   expect(cluster.runningJobs()).toEqual([expect.objectContaining({ generation: 3, image: v2.image })]);
+});
+
+test('... its job submitted and running: the next apply verifies it stable, and the old generation goes', async () => {
+  const cluster = await deployedV1();
+  cluster.runningJobs()[0]!.state = 'FINISHED';
+  cluster.clusters.set(2, v2.image);
+  const submitted = { jobId: 'e'.repeat(32), image: v2.image, state: 'RUNNING', generation: 2 } as const;
+  cluster.jobs.push({ ...submitted });
+  cluster.record = { ...cluster.record!, generation: 2, jobId: submitted.jobId, lastAppliedSpec: v2 };
+
+  const result = await run(cluster, v2);
+
+  expect(result.message).toContain('finished the interrupted operation');
+  expect([...cluster.clusters.keys()]).toEqual([2]);
+  expect(cluster.runningJobs()).toEqual([expect.objectContaining({ jobId: submitted.jobId, generation: 2 })]);
 });
