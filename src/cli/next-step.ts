@@ -3,6 +3,7 @@
  * Flink's answer, the one command that leads on (docs/recovery.md explains each). Pure.
  */
 import type { AppRef } from '../contract/app';
+import { operationWorkflowId } from '../contract/ids';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { AppSpec } from '../spec/types';
 import type { JobStateView } from './job-state';
@@ -21,6 +22,13 @@ export interface NextStepInput {
   operation: { workflowId: string; phase?: string; phaseFrom?: 'worker' | 'record' } | null;
   job?: JobStateView;
   recordError?: string;
+}
+
+/** The command that runs operation `type` again (an apply's manifest is the user's to name). */
+function commandAgain(type: string, ref: string): string | undefined {
+  if (['apply', 'deploy', 'upgrade', 'scale', 'restart'].includes(type)) return 'flink-deploy apply -f <manifest>';
+  if (['suspend', 'resume', 'rollback', 'savepoint', 'delete'].includes(type)) return `flink-deploy ${type} ${ref}`;
+  return undefined;
 }
 
 export function nextStep(input: NextStepInput): NextStep {
@@ -44,13 +52,22 @@ export function nextStep(input: NextStepInput): NextStep {
         `cancel ${ref}`,
     };
   }
-  if (record?.operation)
+  if (record?.operation) {
+    const held = record.operation;
+    const again = held.workflowId === operationWorkflowId(app) ? commandAgain(held.type, ref) : undefined;
+    if (again)
+      return {
+        command: again,
+        why:
+          `the record is locked by ${held.type} (workflow ${held.workflowId}), which no longer runs (terminated?): ` +
+          `run it again: it takes the lock over, records a savepoint Flink took for the closed run, and leads on ` +
+          `from where it stopped (flink-deploy unlock ${ref} releases the lock without that)`,
+      };
     return {
       command: `flink-deploy unlock ${ref}`,
-      why:
-        `the record is locked by ${record.operation.type} (workflow ${record.operation.workflowId}), which ` +
-        `no longer runs`,
+      why: `the record is locked by ${held.type} (workflow ${held.workflowId}), which no longer runs`,
     };
+  }
   if (!record || record.status === 'none' || record.generation === 0)
     return { command: `flink-deploy apply -f <manifest>`, why: 'nothing is deployed' };
   const last = record.history.at(-1);

@@ -54,6 +54,17 @@ test('a lock whose holder no longer runs: unlock, naming the holder', () => {
   expect(step.why).toContain('savepoint (workflow wf-x)');
 });
 
+test("a lock held by a closed run of the application's operation: that operation again, which takes it over", () => {
+  const held = { workflowId: 'flink-deploy/apps/orders', runId: 'r', phase: 'Savepointing', startedAt: 't' };
+  const step = (type: string) =>
+    nextStep({ app, record: record({ status: 'running', operation: { ...held, type } }), operation: null });
+  expect(step('suspend').command).toBe(`flink-deploy suspend ${ref}`);
+  expect(step('savepoint').command).toBe(`flink-deploy savepoint ${ref}`);
+  expect(step('upgrade').command).toBe('flink-deploy apply -f <manifest>');
+  expect(step('upgrade').why).toContain('records a savepoint Flink took for the closed run');
+  expect(step('something-else').command).toBe(`flink-deploy unlock ${ref}`);
+});
+
 test('the record says running, Flink says FAILED: rollback', () => {
   const step = nextStep({ app, record: record({ status: 'running' }), operation: null, job: { state: 'FAILED' } });
   expect(step).toMatchObject({ command: `flink-deploy rollback ${ref}` });
