@@ -52,9 +52,9 @@ const lines: string[] = [
     `${notLandedRuns} did not land their fault.** ` +
     'A cell is operation × injection point × fault (test/faults/matrix/cells.ts); the issue asks for 3 runs of each. ' +
     'Cells not listed below were not run. A run whose fault did not land (its description says it touched nothing: ' +
-    'the proxy hit 0 calls, the SIGSTOP 0 processes, no JobManager pod to delete, the cancel no run open) and whose ' +
-    'invariants held proves ' +
-    'nothing of its cell: it is counted in "fault did not land", neither as a pass nor in the runs.',
+    'the proxy hit 0 calls, the SIGSTOP 0 processes, no JobManager pod to delete, the cancel or terminate no run ' +
+    'open) and whose invariants held proves nothing of its cell: it is counted in "fault did not land", neither ' +
+    'as a pass nor in the runs.',
   '',
   'How a run goes, the faults, the injection points and the invariants: see the end of this page.',
   '',
