@@ -5,6 +5,9 @@
  */
 import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
 import { latestSavepoint } from './decisions/latest-savepoint';
+import { unfinishedGeneration } from './decisions/unfinished';
+import { finishUnfinished } from './finish-unfinished';
+import { AppStatus } from '../contract/deployed-state';
 import { savepointCheck } from './activity-profiles';
 import { Phase } from '../contract/phases';
 import { FailureType } from '../contract/failures';
@@ -19,18 +22,38 @@ import { SavepointKind } from '../contract/savepoints';
 import type { RollbackInput } from '../contract/workflow-inputs';
 import { validApp, validSavepointPath } from './valid-input';
 
+/**
+ * `patched()` id: a rollback (to the latest state) over an operation that never finished while the record says running
+ * (a rollback terminated in Deploying: its generation recorded, its JobManager never up) finishes it towards the last
+ * stable spec as apply does (finish-unfinished.ts): the job of that generation runs and is that spec: verified stable;
+ * runs another spec: secured, then the stable spec; does not run: the stable spec from the latest secured state.
+ * Before, it waited `savepoint.failoverTimeout` to stop a job that never started and failed `SavepointFailed` (found by
+ * the fault matrix's `terminate`, issue 12).
+ */
+export const RollbackFinishesUnfinishedPatch = 'rollback-finishes-unfinished';
+
 export async function rollback(input: RollbackInput): Promise<OperationResult> {
   validApp(input);
   const checkSavepoint = input.toSavepoint !== undefined && patched(RollbackChecksSavepointPatch);
   if (checkSavepoint) validSavepointPath(input.toSavepoint);
   const triggerId = hexId(uuid4());
+  const finishes = input.toSavepoint === undefined && patched(RollbackFinishesUnfinishedPatch);
   return runOperation(
     {
       app: input.app,
       operation: Operation.Rollback,
       intent: { triggerId, ...(input.toSavepoint ? { toSavepoint: input.toSavepoint } : {}) },
     },
-    (ctx) => rollbackBody(ctx, { triggerId, toSavepoint: input.toSavepoint, checkSavepoint }),
+    async (ctx) => {
+      const { state } = ctx;
+      const stable = state.lastStableSpec;
+      const unfinished = state.status === AppStatus.Running && unfinishedGeneration(state);
+      if (finishes && stable && !takesSessionClusterPath(stable) && unfinished) {
+        const finished = await finishUnfinished(ctx, { spec: stable, triggerId });
+        if (finished) return finished;
+      }
+      return rollbackBody(ctx, { triggerId, toSavepoint: input.toSavepoint, checkSavepoint });
+    },
   );
 }
 

@@ -266,4 +266,21 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     expect(names(cluster)).not.toContain('applyApplication');
     expect(cluster.record).toMatchObject({ status: 'running', lastStableJobId: job.jobId, operation: null });
   });
+
+  test('a rollback interrupted in Deploying: rollback again deploys the stable spec from its state', async () => {
+    // A rollback terminated after it recorded its generation, before its JobManager came up (the fault matrix's
+    // rollback/Deploying/terminate): the record says running, its job never started.
+    const cluster = await deployed();
+    const suspended = await run(cluster, 'suspend', { app });
+    cluster.record = { ...cluster.record!, status: 'running', generation: 3, jobId: 'c'.repeat(32) };
+    cluster.calls = [];
+
+    const result = await run(cluster, 'rollback', { app });
+
+    expect(result.outcome).toBe('succeeded');
+    expect(result.message).toContain('the last operation never finished');
+    expect(names(cluster)).not.toContain('takeSavepoint');
+    expect(cluster.runningJobs().map((j) => [j.image, j.restoredFrom])).toEqual([['flink:2.3', suspended.savepoint]]);
+    expect(cluster.record).toMatchObject({ status: 'running', operation: null, lastStableJobId: result.jobId });
+  });
 });
