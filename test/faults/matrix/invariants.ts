@@ -51,6 +51,8 @@ export interface RunOutcome {
   accepted: string[];
   seen: TwoJobsSeen;
   client: Client;
+  /** A cancel stopped the run short of its operation's outcome (`stoppedShort`): judged where it started. */
+  stoppedShort: boolean;
 }
 
 /**
@@ -134,7 +136,7 @@ export async function endStateInvariants(o: RunOutcome): Promise<InvariantResult
       labelSelector: `app.kubernetes.io/instance=${jobManagersOf},app.kubernetes.io/component=jobmanager`,
     })
   ).items.filter((p) => !p.metadata?.deletionTimestamp);
-  if (stoppedShort(o)) return [await stoppedShortState(o, jms.length, jobManagersOf)];
+  if (o.stoppedShort) return [await stoppedShortState(o, jms.length, jobManagersOf)];
   if (o.scenario.end === 'deleted') {
     const [record, left] = [await recordOrNone(env.namespace, app), await objectsLeft(env.namespace, app)];
     return [
@@ -244,7 +246,7 @@ export function continuityInvariant(o: RunOutcome): InvariantResult {
     outcome: cliDocument(o.cli).outcome,
     fault: o.fault,
     run: o.run,
-    stoppedShort: stoppedShort(o) ? (o.scenario.jobless ? 'none' : o.scenario.start) : undefined,
+    stoppedShort: o.stoppedShort ? (o.scenario.jobless ? 'none' : o.scenario.start) : undefined,
   });
 }
 
@@ -358,7 +360,7 @@ export async function lockInvariant(o: RunOutcome): Promise<InvariantResult> {
   // A running job: a savepoint of it; else (a cluster with no job, a job suspended or deleted) its manifest applied.
   // Stopped short by a cancel: the manifest the operation applied (or the last stable one) applied again, which
   // finishes what was cancelled (an upgrade runs again: minutes).
-  const short = stoppedShort(o);
+  const short = o.stoppedShort;
   const savepoint = o.scenario.end === 'running' && !o.scenario.jobless && !short;
   const timeout = short ? '10m' : '3m';
   const next = savepoint

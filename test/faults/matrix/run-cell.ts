@@ -129,6 +129,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     const cli = again ? outcomeOrThrow(injected, again) : first;
     if (again) result.invariants.push(terminatedRunInvariant(first));
     const continuity = continuityUnder(scenario.continuity, cell.fault);
+    const short = stoppedShort({ fault: cell.fault, scenario, cli });
     const outcome: RunOutcome = {
       scenario: { ...scenario, continuity },
       fault: cell.fault,
@@ -137,6 +138,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
       accepted: acceptedOutcomes(cell),
       seen,
       client,
+      stoppedShort: short,
     };
     result.faultLanded = faultLanded(result.fault);
     result.exitCode = cli.code;
@@ -144,7 +146,7 @@ export async function runCell({ env, client, cell, run, n, commit, setUp }: Cell
     result.invariants.push(...outcomeInvariants(outcome));
     result.invariants.push(...(await endStateInvariants(outcome)));
     result.invariants.push(continuityInvariant(outcome));
-    result.invariants.push(twoJobsInvariant(seen, stoppedShort(outcome) && scenario.start !== 'running'));
+    result.invariants.push(twoJobsInvariant(seen, short && scenario.start !== 'running'));
     const takenBy = scenario.savepointsTakenBy?.(run);
     result.invariants.push(
       ...(await (takenBy

@@ -73,6 +73,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-cluster-carry-jobs-cancelled.binpb',
       'resume-finishes-unfinished.binpb',
       'apply-unfinished-rolls-back.binpb',
+      'apply-blue-green-finishes-leftovers.binpb',
     ]),
   );
 });
