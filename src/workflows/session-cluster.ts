@@ -144,18 +144,51 @@ export async function sessionClusterApplyBody(
       return done;
     }
     case 'none':
-    default:
+    default: {
+      // The record says running; a rollout that never finished (terminated while its cluster started) says so too.
+      const ready = patched(SessionClusterVerifiesReadyPatch) ? await verifiedReady(ctx, spec) : undefined;
       return {
         result: {
           operation: Operation.Apply,
           outcome: Outcome.NoChange,
-          message: change.changes.length
-            ? `no redeploy needed (${change.summary}); recorded`
-            : 'nothing changed: the deployed spec matches',
+          message:
+            (change.changes.length
+              ? `no redeploy needed (${change.summary}); recorded`
+              : 'nothing changed: the deployed spec matches') + (ready ? `; ${ready}` : ''),
         },
-        finalChanges: change.changes.length ? [{ kind: 'applied', spec }] : [],
+        finalChanges: ready
+          ? [{ kind: 'cluster-ready', generation: state.generation, spec }]
+          : change.changes.length
+            ? [{ kind: 'applied', spec }]
+            : [],
       };
+    }
   }
+}
+
+/**
+ * `patched()` id: apply (no change) or resume of a session cluster the record says runs waits for its JobManager,
+ * TaskManagers and slots (bounded by the stability timeout) and records it ready, instead of trusting the record: a
+ * rollout terminated while its cluster started left the record running, and the command run again said "nothing
+ * changed" (or, resume, "nothing to resume", exit 1) over a cluster with no TaskManager registered yet (found by the
+ * fault matrix's `terminate`, issue 12).
+ */
+export const SessionClusterVerifiesReadyPatch = 'session-cluster-verifies-ready';
+
+/** Waits until the running cluster is ready as `spec` asks; what was verified, in words. */
+async function verifiedReady(ctx: OperationContext, spec: AppSpec): Promise<string> {
+  const slots = spec.taskManager.replicas * spec.slotsPerTaskManager;
+  await ctx.enterPhase(
+    Phase.StartingCluster,
+    `verifying the JobManager and ${spec.taskManager.replicas} TaskManager(s) with ${slots} slots`,
+  );
+  await clusterWait.awaitClusterReady({
+    app: ctx.app,
+    taskManagers: spec.taskManager.replicas,
+    slots,
+    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
+  });
+  return `verified ready (${spec.taskManager.replicas} TaskManager(s), ${slots} slots)`;
 }
 
 /** suspend of a session cluster: refused while jobs run; else its Deployments go (config and record stay). */
@@ -185,6 +218,17 @@ export async function sessionClusterSuspendBody(ctx: OperationContext, spec: App
 /** resume of a session cluster: the last applied spec rolled out as a new generation. */
 export async function sessionClusterResumeBody(ctx: OperationContext, spec: AppSpec): Promise<BodyResult> {
   const { app, state } = ctx;
+  if (state.status === 'running' && patched(SessionClusterVerifiesReadyPatch)) {
+    const ready = await verifiedReady(ctx, spec);
+    return {
+      result: {
+        operation: Operation.Resume,
+        outcome: Outcome.NoChange,
+        message: `session cluster ${app.namespace}/${app.name} runs, ${ready}: nothing to resume`,
+      },
+      finalChanges: [{ kind: 'cluster-ready', generation: state.generation, spec }],
+    };
+  }
   if (state.status !== 'suspended')
     throw refused(
       FailureType.NothingToDo,

@@ -78,11 +78,17 @@ async function deployed(): Promise<InMemoryCluster> {
 test('deploy, the same spec again (nothing), upgrade with no job on it (redeployed as generation 2)', async () => {
   const cluster = await deployed();
   expect(await run(cluster, 'apply', { spec: v1 })).toMatchObject({ outcome: 'no-change' });
-  expect(names(cluster)).toEqual([]);
+  // The record says running: the cluster is verified ready, not trusted (patch session-cluster-verifies-ready).
+  expect(names(cluster)).toEqual(['awaitClusterReady']);
 
   const upgraded = await run(cluster, 'apply', { spec: v2 });
   expect(upgraded).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
-  expect(names(cluster)).toEqual(['sessionClusterJobs', 'removeDeployments', 'applyApplication', 'awaitClusterReady']);
+  expect(names(cluster).slice(1)).toEqual([
+    'sessionClusterJobs',
+    'removeDeployments',
+    'applyApplication',
+    'awaitClusterReady',
+  ]);
   expect(cluster.record).toMatchObject({ status: 'running', generation: 2, jobId: null });
   expect(cluster.record?.lastStableSpec?.taskManager.replicas).toBe(2);
 });
@@ -152,4 +158,27 @@ test('an application applied over the session cluster: refused (InvalidSpec), no
   expect(failure.message).toContain('is deployed as a session cluster');
   expect(names(cluster)).toEqual([]);
   expect(cluster.record?.lastAppliedSpec?.sessionCluster).toBe(true);
+});
+
+test('a rollout terminated while its cluster started: apply or resume again verify it ready, record it', async () => {
+  // The record of a resume terminated in StartingCluster (the fault matrix's resume-session-cluster/StartingCluster/
+  // terminate): running as generation 2, never recorded ready.
+  const cluster = await deployed();
+  cluster.clusters.set(2, cluster.clusters.get(1)!);
+  cluster.clusters.delete(1);
+  cluster.record = { ...cluster.record!, generation: 2, lastStableSpec: null };
+  cluster.calls = [];
+
+  const resumed = await run(cluster, 'resume', { app });
+
+  expect(resumed).toMatchObject({ operation: 'resume', outcome: 'no-change' });
+  expect(resumed.message).toContain('verified ready');
+  expect(names(cluster)).toEqual(['awaitClusterReady']);
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
+  expect(cluster.record?.lastStableSpec).toBeTruthy();
+
+  cluster.record = { ...cluster.record!, lastStableSpec: null };
+  const applied = await run(cluster, 'apply', { spec: v1 });
+  expect(applied.message).toContain('verified ready');
+  expect(cluster.record?.lastStableSpec).toBeTruthy();
 });
