@@ -23,6 +23,11 @@ export interface RolloutInput {
   label: string;
   /** The caller already ran the pre-flight of this spec (upgrade: before the old job stopped). */
   preflighted?: boolean;
+  /**
+   * The caller rolls back when this rollout is not stable or is cancelled (an upgrade): a session job's job, on a
+   * cluster it shares, is cancelled first (./session-job.ts), as replacing an application's JobManager ends its job.
+   */
+  rollsBack?: boolean;
 }
 
 export interface RolloutResult extends StableJob {

@@ -8,13 +8,13 @@
  * Behind `patched('session-job')`.
  */
 import { awaitStable } from './stable';
-import { ApplicationFailure, CancellationScope, patched, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, uuid4 } from '@temporalio/workflow';
 import type { AppSpec } from '../spec/types';
 import { FailureType } from '../contract/failures';
 import { hexId } from '../contract/ids';
 import { Phase } from '../contract/phases';
-import { kube, sessionJob } from './activity-profiles';
-import type { OperationContext } from './operation';
+import { kube, savepoints, sessionJob } from './activity-profiles';
+import { applicationFailureOf, type OperationContext } from './operation';
 import type { RolloutInput, RolloutResult } from './rollout';
 
 /** `patched()` id: a session job spec takes the session job path (pre-flight, rollout). */
@@ -68,6 +68,26 @@ export async function sessionJobRollout(ctx: OperationContext, input: RolloutInp
     `waiting for job ${jobId} to be RUNNING and stable on ${cluster} (${spec.stability.windowSeconds}s ` +
       `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
   );
-  const stable = await awaitStable(ctx, { spec, jobId, generation, restore });
-  return { ...stable, jobId, generation };
+  try {
+    const stable = await awaitStable(ctx, { spec, jobId, generation, restore });
+    return { ...stable, jobId, generation };
+  } catch (err) {
+    const type = applicationFailureOf(err)?.type ?? '';
+    const rollsBack = input.rollsBack && (isCancellation(err) || notStable.includes(type));
+    // Nothing else stops it on its shared cluster: the rollback's job would run beside it.
+    if (rollsBack && patched(SessionJobUnstableCancelledPatch)) {
+      await CancellationScope.nonCancellable(() => savepoints.cancelJob({ app: ctx.app, jobId }));
+    }
+    throw err;
+  }
 }
+
+/**
+ * `patched()` id: a session job's new version not stable (or cancelled) in an upgrade is cancelled before the upgrade
+ * rolls back. Before, the last stable version was submitted beside it on their session cluster: two RUNNING jobs of
+ * one application (found by the fault matrix's `cancel`, upgrade-session-job/WaitingForStable/cancel, issue 12).
+ */
+export const SessionJobUnstableCancelledPatch = 'session-job-unstable-cancelled';
+
+/** Failure types of the stability wait after which an upgrade rolls back. */
+const notStable: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];

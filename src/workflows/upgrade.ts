@@ -84,7 +84,14 @@ export async function upgradeBody(ctx: OperationContext, input: UpgradeBodyInput
     );
   }
   try {
-    const done = await rollout(ctx, { spec, generation, restore, label: 'new version', preflighted: true });
+    const done = await rollout(ctx, {
+      spec,
+      generation,
+      restore,
+      label: 'new version',
+      preflighted: true,
+      rollsBack: true,
+    });
     return {
       result: {
         operation,

@@ -74,6 +74,7 @@ test('there are recorded histories to replay', () => {
       'resume-finishes-unfinished.binpb',
       'apply-unfinished-rolls-back.binpb',
       'apply-blue-green-finishes-leftovers.binpb',
+      'rollback-finishes-unfinished.binpb',
     ]),
   );
 });

@@ -115,6 +115,19 @@ test('a new version that fails: rolled back to the last stable version from the 
   expect(cluster.record?.lastStableSpec?.job.jarURI).toBe(v1.job.jarURI);
 });
 
+test('a new version running but not stable: cancelled before the last stable one is submitted beside it', async () => {
+  // On a session cluster nothing else stops it (the fault matrix's upgrade-session-job/WaitingForStable/cancel saw
+  // two RUNNING jobs of one application).
+  const cluster = await deployed({ unstableImages: [v2.job.jarURI] });
+  const failure = await failureOf(run(cluster, { spec: v2 }));
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  const cancelled = cluster.calls.findIndex((c) => c.name === 'cancelJob');
+  const resubmitted = cluster.calls.map((c) => c.name).lastIndexOf('submitSessionJob');
+  expect(cancelled).toBeGreaterThan(-1);
+  expect(cancelled).toBeLessThan(resubmitted);
+  expect(cluster.runningJobs().map((j) => j.image)).toEqual([v1.job.jarURI]);
+});
+
 test('a session job over an application of the same name: refused, nothing changed', async () => {
   const cluster = new InMemoryCluster();
   const application = loadAppSpec(`apiVersion: flink.apache.org/v1beta1
