@@ -75,6 +75,9 @@ test('there are recorded histories to replay', () => {
       'apply-unfinished-rolls-back.binpb',
       'apply-blue-green-finishes-leftovers.binpb',
       'rollback-finishes-unfinished.binpb',
+      'apply-session-job-cancelled-rolls-back.binpb',
+      'resume-session-cluster-verifies-ready.binpb',
+      'apply-session-cluster-verifies-ready.binpb',
     ]),
   );
 });
