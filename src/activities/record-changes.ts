@@ -27,6 +27,7 @@ export function toDeployedState(record: AppRecord | undefined): DeployedState {
     lastStableJobId: opt(record.lastStableJobId),
     restoredFrom: opt(record.restoredFrom),
     savepoints: record.savepoints,
+    ...(record.carriedJobs?.length ? { carriedJobs: record.carriedJobs } : {}),
   };
 }
 
@@ -97,6 +98,10 @@ export function applyChange(record: AppRecord, change: Exclude<RecordChange, Loc
         lastStableSpec: change.spec,
         failureReason: undefined,
       };
+    case 'jobs-carried': {
+      const { carriedJobs: _was, ...rest } = record;
+      return change.jobs.length ? { ...rest, carriedJobs: change.jobs } : rest;
+    }
     case 'disposal-planned':
       return {
         ...record,

@@ -88,14 +88,14 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
 
 export function sessionJobActivities(deps: ActivityDeps) {
   return {
-    /** The FlinkSessionJobs recorded running on session cluster `cluster` (their records' names), by name. */
-    async sessionJobsOnCluster(input: { cluster: AppRef }): Promise<AppRef[]> {
-      const { cluster } = input;
+    /** The FlinkSessionJobs recorded `status` (running unless asked) on session cluster `cluster`, by name. */
+    async sessionJobsOnCluster(input: { cluster: AppRef; status?: 'running' | 'suspended' }): Promise<AppRef[]> {
+      const { cluster, status = 'running' } = input;
       return classified(`listing the session jobs of ${cluster.namespace}/${cluster.name}`, async () => {
         const records = await deps.kube.records.listRecords<AppSpec>([cluster.namespace]);
         return records
           .flatMap((r) => (r instanceof Error ? [] : [r.record]))
-          .filter((r) => r.status === 'running' && r.lastAppliedSpec?.sessionJob?.deploymentName === cluster.name)
+          .filter((r) => r.status === status && r.lastAppliedSpec?.sessionJob?.deploymentName === cluster.name)
           .map((r) => ({ namespace: r.namespace, name: r.app }))
           .sort((a, b) => a.name.localeCompare(b.name));
       });

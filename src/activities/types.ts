@@ -171,7 +171,8 @@ export interface RemoveHaMetadataInput {
 /** The activities of a session job (src/activities/session-job.ts). */
 export interface SessionJobActivities {
   stageSessionJob(input: { spec: AppSpec }): Promise<void>;
-  sessionJobsOnCluster(input: { cluster: AppRef }): Promise<AppRef[]>;
+  /** The session jobs whose record names `cluster` and says `status` (default running). */
+  sessionJobsOnCluster(input: { cluster: AppRef; status?: 'running' | 'suspended' }): Promise<AppRef[]>;
   submitSessionJob(input: SubmitSessionJobInput): Promise<SubmittedJob>;
 }
 

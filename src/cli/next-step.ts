@@ -85,6 +85,13 @@ export function nextStep(input: NextStepInput): NextStep {
           `stable spec from the latest savepoint; or apply -f a fixed spec`,
       };
     case 'running':
+      if (record.carriedJobs?.length)
+        return {
+          command: `flink-deploy resume ${ref}`,
+          why:
+            `an upgrade of this session cluster stopped while it carried its session jobs over ` +
+            `(${record.carriedJobs.join(', ')}): resume verifies the cluster ready and resumes those still suspended`,
+        };
       if (job?.state && job.state !== 'RUNNING')
         return {
           command: `flink-deploy rollback ${ref}`,

@@ -28,6 +28,11 @@ export interface DeployedState {
   /** The savepoint or checkpoint the current job was restored from. */
   restoredFrom?: string;
   savepoints: SavepointEntry[];
+  /**
+   * A session cluster: the session jobs an upgrade that carries them over suspended and has not yet resumed (set
+   * before they are suspended); absent when none.
+   */
+  carriedJobs?: string[];
 }
 
 /** A change to the deployed-state record, applied under the lock. */
@@ -53,4 +58,6 @@ export type RecordChange =
   /** A session cluster (spec.sessionCluster: no job of its own) is being deployed as `generation`. */
   | { kind: 'cluster-deploying'; generation: number; spec: AppSpec }
   /** That session cluster is ready: its JobManager answers, its TaskManagers and slots registered. */
-  | { kind: 'cluster-ready'; generation: number; spec: AppSpec };
+  | { kind: 'cluster-ready'; generation: number; spec: AppSpec }
+  /** The session jobs of this cluster carried over and not yet resumed (empty: none), recorded before the suspends. */
+  | { kind: 'jobs-carried'; jobs: string[] };

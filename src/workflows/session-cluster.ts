@@ -17,7 +17,16 @@ import { Phase } from '../contract/phases';
 import { Operation, Outcome } from '../contract/operations';
 import type { BodyResult, OperationContext } from './operation';
 import { ingressBody } from './ingress';
-import { carryJobsOver, CarryJobsNotResumedPatch, CarryJobsPatch, type CarriedOver } from './carry-jobs';
+import {
+  bothCarried,
+  carriedChanges,
+  carryJobsOver,
+  CarryJobsNotResumedPatch,
+  CarryJobsPatch,
+  nothingCarried,
+  resumeCarriedLeft,
+  type CarriedOver,
+} from './carry-jobs';
 import { busyRefusal, kindChangeRefusal, sessionClusterStep, type BusyAction } from './decisions/session-cluster';
 import { statusWords } from './decisions/status-words';
 
@@ -80,18 +89,20 @@ function deployed(
   spec: AppSpec,
   generation: number,
   what: string,
-  carried = '',
-) {
+  carried: CarriedOver = nothingCarried,
+): BodyResult {
   const slots = spec.taskManager.replicas * spec.slotsPerTaskManager;
   return {
     result: {
       operation,
-      outcome: Outcome.Succeeded,
+      // The cluster is ready (recorded as such), but a job it carried is left suspended: the command did not do all
+      // it was asked, so it ends failed (exit 1), its message naming the job and the command that resumes it.
+      outcome: carried.notResumed.length > 0 && patched(CarryJobsNotResumedPatch) ? Outcome.Failed : Outcome.Succeeded,
       message:
         `${what}: session cluster ${ctx.app.namespace}/${ctx.app.name} is ready (generation ${generation}, ` +
-        `${spec.taskManager.replicas} TaskManager(s), ${slots} slots)${carried}`,
+        `${spec.taskManager.replicas} TaskManager(s), ${slots} slots)${carried.words}`,
     },
-    finalChanges: [{ kind: 'cluster-ready' as const, generation, spec }],
+    finalChanges: [{ kind: 'cluster-ready' as const, generation, spec }, ...carriedChanges(carried)],
   };
 }
 
@@ -132,21 +143,20 @@ export async function sessionClusterApplyBody(
         await rolloutCluster(ctx, spec, generation);
       };
       // The session jobs carried over (suspended, the cluster rolled out, resumed), when the spec says so.
-      let carried: CarriedOver = { words: '', notResumed: [] };
+      let carried = nothingCarried;
       if (state.status === 'running' && spec.carryJobsOnUpgrade && patched(CarryJobsPatch))
         carried = await carryJobsOver(ctx, redeploy);
       else await redeploy();
-      const done = deployed(ctx, Operation.Upgrade, spec, generation, `upgraded (${change.summary})`, carried.words);
-      // The cluster is upgraded (recorded as such), but a job is left suspended: the command did not do all it was
-      // asked, so it ends failed (exit 1), its message naming the job and the command that resumes it.
-      if (carried.notResumed.length > 0 && patched(CarryJobsNotResumedPatch))
-        return { ...done, result: { ...done.result, outcome: Outcome.Failed } };
-      return done;
+      carried = bothCarried(carried, await resumeCarriedLeft(ctx));
+      return deployed(ctx, Operation.Upgrade, spec, generation, `upgraded (${change.summary})`, carried);
     }
     case 'none':
     default: {
       // The record says running; a rollout that never finished (terminated while its cluster started) says so too.
       const ready = patched(SessionClusterVerifiesReadyPatch) ? await verifiedReady(ctx, spec) : undefined;
+      const left = ready ? await resumeCarriedLeft(ctx) : nothingCarried;
+      // A stopped carry-over's jobs resumed: the apply did something after all.
+      if (left.words) return deployed(ctx, Operation.Apply, spec, state.generation, 'the spec is deployed', left);
       return {
         result: {
           operation: Operation.Apply,
@@ -157,7 +167,7 @@ export async function sessionClusterApplyBody(
               : 'nothing changed: the deployed spec matches') + (ready ? `; ${ready}` : ''),
         },
         finalChanges: ready
-          ? [{ kind: 'cluster-ready', generation: state.generation, spec }]
+          ? [{ kind: 'cluster-ready', generation: state.generation, spec }, ...carriedChanges(left)]
           : change.changes.length
             ? [{ kind: 'applied', spec }]
             : [],
@@ -220,13 +230,15 @@ export async function sessionClusterResumeBody(ctx: OperationContext, spec: AppS
   const { app, state } = ctx;
   if (state.status === 'running' && patched(SessionClusterVerifiesReadyPatch)) {
     const ready = await verifiedReady(ctx, spec);
+    const left = await resumeCarriedLeft(ctx);
+    if (left.words) return deployed(ctx, Operation.Resume, spec, state.generation, 'running', left);
     return {
       result: {
         operation: Operation.Resume,
         outcome: Outcome.NoChange,
         message: `session cluster ${app.namespace}/${app.name} runs, ${ready}: nothing to resume`,
       },
-      finalChanges: [{ kind: 'cluster-ready', generation: state.generation, spec }],
+      finalChanges: [{ kind: 'cluster-ready', generation: state.generation, spec }, ...carriedChanges(left)],
     };
   }
   if (state.status !== 'suspended')
@@ -236,5 +248,5 @@ export async function sessionClusterResumeBody(ctx: OperationContext, spec: AppS
     );
   const generation = state.generation + 1;
   await rolloutCluster(ctx, spec, generation);
-  return deployed(ctx, Operation.Resume, spec, generation, 'resumed');
+  return deployed(ctx, Operation.Resume, spec, generation, 'resumed', await resumeCarriedLeft(ctx));
 }

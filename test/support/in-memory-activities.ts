@@ -70,6 +70,8 @@ export interface Script {
   stageRefusedJars?: string[];
   /** Session cluster: the session jobs recorded running on it (sessionJobsOnCluster). */
   sessionJobRecords?: { namespace: string; name: string }[];
+  /** Session cluster: the session jobs recorded suspended on it (sessionJobsOnCluster, status suspended). */
+  suspendedSessionJobRecords?: { namespace: string; name: string }[];
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -337,6 +339,7 @@ export class InMemoryCluster {
       },
       sessionJobsOnCluster: async (input) => {
         log('sessionJobsOnCluster', input);
+        if (input.status === 'suspended') return this.script.suspendedSessionJobRecords ?? [];
         return this.script.sessionJobRecords ?? [];
       },
       stageSessionJob: async (input) => {

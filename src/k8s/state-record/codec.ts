@@ -78,6 +78,7 @@ const recordSchema = z.object({
   history: z.array(pastOperation),
   status: z.enum(['running', 'suspended', 'failed', 'none']),
   failureReason: z.string().optional(),
+  carriedJobs: z.array(z.string()).optional(),
   observed: observed.optional(),
 });
 

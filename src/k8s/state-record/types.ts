@@ -65,6 +65,8 @@ export interface DeployStateRecord<TSpec = unknown> {
   status: AppStatus;
   /** Why the status is `failed` (e.g. "rollback failed: ..."). */
   failureReason?: string;
+  /** A session cluster: its session jobs an upgrade carries over and has not yet resumed (absent: none). */
+  carriedJobs?: string[];
   /** What the observer last saw (docs/observer.md): its own field, written outside the lock. */
   observed?: ObservedHealth;
 }

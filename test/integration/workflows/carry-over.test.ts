@@ -100,3 +100,72 @@ test('a cancel once the jobs are suspended: the rollout and the resumes finish, 
   expect(result.message).toContain('a cancel requested meanwhile came too late');
   expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
 });
+
+/**
+ * The fault matrix's upgrade-session-cluster/StartingCluster/terminate: the upgrade's run terminated once its job was
+ * suspended and the cluster rolling out. The job was recorded on the cluster before it was suspended, so the
+ * cluster's command run again (the same workflow id, as the CLI's) resumes it.
+ */
+async function terminatedAfterSuspend(): Promise<{ cluster: InMemoryCluster; workflowId: string }> {
+  const cluster = new InMemoryCluster();
+  expect(await run(cluster, { spec: carryingSpec(1) })).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  cluster.script.sessionJobRecords = [{ namespace: 'default', name: 'orders' }];
+  cluster.script.slowApplyImages = ['flink:2.3'];
+  cluster.script.slowApplyMs = 1500;
+  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').length;
+  const workflowId = `flink-deploy/default/carry-${++seq}`;
+  await kit.withWorker(cluster.activities(), async (taskQueue) => {
+    const handle = await kit.env.client.workflow.start('apply', {
+      taskQueue,
+      workflowId,
+      args: [{ spec: carryingSpec(2) }],
+    });
+    for (let i = 0; i < 400 && cluster.calls.filter((c) => c.name === 'applyApplication').length === applies; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    await handle.terminate('the fault matrix');
+    await expect(handle.result()).rejects.toThrow();
+  });
+  // What the run left: the job suspended (its own suspend child finished), recorded as carried by the cluster.
+  expect(cluster.record?.carriedJobs).toEqual(['orders']);
+  expect(cluster.record?.operation?.workflowId).toBe(workflowId);
+  cluster.script.sessionJobRecords = [];
+  cluster.script.suspendedSessionJobRecords = [{ namespace: 'default', name: 'orders' }];
+  cluster.script.slowApplyImages = [];
+  return { cluster, workflowId };
+}
+
+function runAgain(cluster: InMemoryCluster, workflowId: string, spec: AppSpec): Promise<OperationResult> {
+  return kit.withWorker(cluster.activities(), (taskQueue) =>
+    kit.env.client.workflow.execute('apply', { taskQueue, workflowId, args: [{ spec }] }),
+  );
+}
+
+test('an upgrade terminated after the suspends: apply again resumes the job it carried', async () => {
+  const { cluster, workflowId } = await terminatedAfterSuspend();
+  const result = await runAgain(cluster, workflowId, carryingSpec(2));
+  expect(result).toMatchObject({ operation: 'apply', outcome: 'succeeded' });
+  expect(result.message).toContain('an earlier upgrade left suspended, resumed: orders');
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
+  expect(cluster.record?.carriedJobs).toBeUndefined();
+  // Asked for the suspended jobs once the cluster was verified ready.
+  const names = cluster.calls.map((c) => c.name);
+  expect(names.lastIndexOf('sessionJobsOnCluster')).toBeGreaterThan(names.lastIndexOf('awaitClusterReady'));
+});
+
+test('an upgrade terminated after the suspends: a new spec applied resumes it after the rollout', async () => {
+  const { cluster, workflowId } = await terminatedAfterSuspend();
+  const result = await runAgain(cluster, workflowId, carryingSpec(3));
+  expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
+  expect(result.message).toContain('an earlier upgrade left suspended, resumed: orders');
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 3, operation: null });
+  expect(cluster.record?.carriedJobs).toBeUndefined();
+});
+
+test('a carried job resumed since (or suspended by hand, no longer recorded suspended) is left alone', async () => {
+  const { cluster, workflowId } = await terminatedAfterSuspend();
+  cluster.script.suspendedSessionJobRecords = [{ namespace: 'default', name: 'other' }];
+  const result = await runAgain(cluster, workflowId, carryingSpec(2));
+  expect(result).toMatchObject({ operation: 'apply', outcome: 'no-change' });
+  expect(result.message).not.toContain('resumed');
+  expect(cluster.record?.carriedJobs).toBeUndefined();
+});

@@ -78,6 +78,8 @@ test('there are recorded histories to replay', () => {
       'apply-session-job-cancelled-rolls-back.binpb',
       'resume-session-cluster-verifies-ready.binpb',
       'apply-session-cluster-verifies-ready.binpb',
+      'apply-session-cluster-carried-terminated.binpb',
+      'apply-session-cluster-resumes-carried.binpb',
     ]),
   );
 });
@@ -180,6 +182,15 @@ const recordedOperations: Array<{
       'applyApplication',
       'awaitClusterReady',
     ],
+  },
+  // That upgrade terminated once its job was suspended (the fault matrix's upgrade-session-cluster/StartingCluster/
+  // terminate), then apply again: the cluster verified ready, the job it recorded as carried resumed (a child run).
+  {
+    file: 'apply-session-cluster-resumes-carried.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['awaitClusterReady', 'sessionJobsOnCluster'],
+    notActivities: ['applyApplication', 'removeDeployments'],
   },
   // A FlinkStateSnapshot with alreadyExists: true (test/e2e/register-savepoint.test.ts): the savepoint checked,
   // then recorded; the same path again changes nothing (no check); a path with no _metadata refused.

@@ -65,6 +65,13 @@ test("a lock held by a closed run of the application's operation: that operation
   expect(step('something-else').command).toBe(`flink-deploy unlock ${ref}`);
 });
 
+test('a session cluster whose upgrade stopped while carrying its jobs over: resume, naming the jobs', () => {
+  const rec = record({ status: 'running', jobId: null, carriedJobs: ['billing', 'payments'] });
+  const step = nextStep({ app, record: rec, operation: null });
+  expect(step.command).toBe(`flink-deploy resume ${ref}`);
+  expect(step.why).toContain('(billing, payments)');
+});
+
 test('the record says running, Flink says FAILED: rollback', () => {
   const step = nextStep({ app, record: record({ status: 'running' }), operation: null, job: { state: 'FAILED' } });
   expect(step).toMatchObject({ command: `flink-deploy rollback ${ref}` });

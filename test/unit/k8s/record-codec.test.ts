@@ -1,5 +1,7 @@
 import { emptyRecord, RecordErrorCode } from '../../../src/k8s';
 import { decodeRecord, encodeRecord } from '../../../src/k8s/state-record/codec';
+import { applyUpdate, toDeployedState } from '../../../src/activities/record-changes';
+import type { AppSpec } from '../../../src/spec/types';
 
 const where = { namespace: 'apps', app: 'orders' };
 
@@ -63,4 +65,16 @@ test('a registered savepoint decodes; an unknown kind (a later version) fails th
   expect(() => decodeRecord({ data: { 'record.json': JSON.stringify(later) } }, where)).toThrow(
     expect.objectContaining({ code: RecordErrorCode.Corrupt, message: expect.stringContaining('savepoints.0.kind') }),
   );
+});
+
+test("a session cluster's carried jobs round-trip, are set by jobs-carried and removed when it empties them", () => {
+  const where2 = { app: { namespace: 'apps', name: 'orders' }, workflowId: 'wf' };
+  const start = emptyRecord<AppSpec>('apps', 'orders');
+  const carrying = applyUpdate(start, { ...where2, changes: [{ kind: 'jobs-carried', jobs: ['a', 'b'] }] }, new Date());
+  expect(carrying.carriedJobs).toEqual(['a', 'b']);
+  expect(decodeRecord(encodeRecord(carrying), where).record.carriedJobs).toEqual(['a', 'b']);
+  expect(toDeployedState(carrying).carriedJobs).toEqual(['a', 'b']);
+  const done = applyUpdate(carrying, { ...where2, changes: [{ kind: 'jobs-carried', jobs: [] }] }, new Date());
+  expect('carriedJobs' in done).toBe(false);
+  expect('carriedJobs' in toDeployedState(done)).toBe(false);
 });
