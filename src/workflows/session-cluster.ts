@@ -70,17 +70,7 @@ async function rolloutCluster(ctx: OperationContext, spec: AppSpec, generation: 
   if (state.status === 'running' || state.status === 'failed') await kube.removeDeployments({ app });
   await clearHaBeforeRollout(ctx, spec, generation);
   await kube.applyApplication({ spec, generation });
-  const slots = spec.taskManager.replicas * spec.slotsPerTaskManager;
-  await ctx.enterPhase(
-    Phase.StartingCluster,
-    `waiting for the JobManager and ${spec.taskManager.replicas} TaskManager(s) with ${slots} slots`,
-  );
-  await clusterWait.awaitClusterReady({
-    app,
-    taskManagers: spec.taskManager.replicas,
-    slots,
-    deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
-  });
+  await awaitReady(ctx, spec, 'waiting for');
 }
 
 function deployed(
@@ -185,20 +175,29 @@ export async function sessionClusterApplyBody(
  */
 export const SessionClusterVerifiesReadyPatch = 'session-cluster-verifies-ready';
 
-/** Waits until the running cluster is ready as `spec` asks; what was verified, in words. */
-async function verifiedReady(ctx: OperationContext, spec: AppSpec): Promise<string> {
-  const slots = spec.taskManager.replicas * spec.slotsPerTaskManager;
+/**
+ * StartingCluster: waits (bounded by the stability timeout) until the cluster's JobManager answers with the
+ * TaskManagers and slots `spec` asks for registered; what it waited for, in words.
+ */
+async function awaitReady(ctx: OperationContext, spec: AppSpec, doing: 'waiting for' | 'verifying'): Promise<string> {
+  const taskManagers = spec.taskManager.replicas;
+  const slots = taskManagers * spec.slotsPerTaskManager;
   await ctx.enterPhase(
     Phase.StartingCluster,
-    `verifying the JobManager and ${spec.taskManager.replicas} TaskManager(s) with ${slots} slots`,
+    `${doing} the JobManager and ${taskManagers} TaskManager(s) with ${slots} slots`,
   );
   await clusterWait.awaitClusterReady({
     app: ctx.app,
-    taskManagers: spec.taskManager.replicas,
+    taskManagers,
     slots,
     deadline: Date.now() + spec.stability.timeoutSeconds * 1000,
   });
-  return `verified ready (${spec.taskManager.replicas} TaskManager(s), ${slots} slots)`;
+  return `${taskManagers} TaskManager(s), ${slots} slots`;
+}
+
+/** Waits until the running cluster is ready as `spec` asks; what was verified, in words. */
+async function verifiedReady(ctx: OperationContext, spec: AppSpec): Promise<string> {
+  return `verified ready (${await awaitReady(ctx, spec, 'verifying')})`;
 }
 
 /** suspend of a session cluster: refused while jobs run; else its Deployments go (config and record stay). */

@@ -167,23 +167,38 @@ export function cellId(cell: Cell): string {
   return `${cell.operation}/${cell.point}/${cell.fault}`;
 }
 
+/** The faults on Flink's REST API (the fault proxy in front of it). */
+const FlinkRestFaults: readonly FaultName[] = ['flink-5xx', 'flink-reset', 'flink-stall'];
+
 /**
- * Operation × fault pairs that are not cells: the fault cannot reach the operation. `flink-deploy cancel <app>`
- * cancels the application's operation (its workflow id), and the harness terminates that run; a periodic savepoint
- * runs under the schedule's own ids.
+ * Operation × fault pairs (at one point, where `point` is given) that are not cells: the fault cannot reach the
+ * operation. `flink-deploy cancel <app>` cancels the application's operation (its workflow id), and the harness
+ * terminates that run; a periodic savepoint runs under the schedule's own ids. From these phases on, the operation
+ * asks Flink nothing more (its jobs were asked for, its savepoint taken, before): a fault of Flink's REST there meets
+ * no call (every run of them said "the proxy hit 0 calls").
  */
-export const NotApplicable: readonly { operation: OperationName; fault: FaultName }[] = [
+export const NotApplicable: readonly { operation: OperationName; point?: string; fault: FaultName }[] = [
   { operation: 'periodic-savepoint', fault: 'cancel' },
   { operation: 'periodic-savepoint', fault: 'terminate' },
+  ...(
+    [
+      ['suspend-session-job', 'RemovingDeployments'],
+      ['suspend-session-cluster', 'RemovingDeployments'],
+      ['delete-session-cluster', 'RemovingDeployments'],
+      ['delete-session-cluster', 'RemovingObjects'],
+    ] as const
+  ).flatMap(([operation, point]) => FlinkRestFaults.map((fault) => ({ operation, point, fault }))),
 ];
 
 /** Every cell of the matrix, operation by operation. */
 export function allCells(): Cell[] {
-  const applies = (operation: OperationName, fault: FaultName) =>
-    !NotApplicable.some((n) => n.operation === operation && n.fault === fault);
+  const applies = (operation: OperationName, point: string, fault: FaultName) =>
+    !NotApplicable.some(
+      (n) => n.operation === operation && (n.point === undefined || n.point === point) && n.fault === fault,
+    );
   return Operations.flatMap((operation) =>
     InjectionPoints[operation].flatMap((point) =>
-      Faults.filter((fault) => applies(operation, fault)).map((fault) => ({ operation, point, fault })),
+      Faults.filter((fault) => applies(operation, point, fault)).map((fault) => ({ operation, point, fault })),
     ),
   );
 }
