@@ -115,6 +115,7 @@ export function recordActivities(deps: ActivityDeps) {
         const held = before?.record.operation;
         const earlier = held?.workflowId === input.workflowId && held.runId !== input.runId ? held : undefined;
         const left = earlier ? await savepointLeft(deps, leftInput(input, earlier, before?.record)) : undefined;
+        const entry = left?.entry;
         const take = () =>
           store.acquireLock<AppSpec>({
             namespace: input.app.namespace,
@@ -124,6 +125,13 @@ export function recordActivities(deps: ActivityDeps) {
             operation: input.operation,
             phase: Phase.Locking,
             intent: input.intent,
+            // The earlier run's savepoint goes in the very write that takes its lock over (so a retry of this
+            // activity, which no longer sees that run's intent, finds it recorded); not when another run of this
+            // workflow id took the lock meanwhile.
+            alongside: (record, before) =>
+              entry && before?.runId === earlier?.runId
+                ? applyChange(record, { kind: 'savepoint-completed', entry })
+                : record,
           });
         let locked: Awaited<ReturnType<typeof take>>;
         try {
@@ -142,18 +150,6 @@ export function recordActivities(deps: ActivityDeps) {
             `${input.operation} (run ${input.runId}) took the lock over from run ${earlier.runId} of its workflow ` +
               `id, closed in phase ${earlier.phase}; ${left.seen}`,
           );
-        }
-        const entry = left?.entry;
-        if (entry) {
-          const withEntry = await store.mutateRecord<AppSpec>({
-            namespace: input.app.namespace,
-            app: input.app.name,
-            mutate: (current) =>
-              current.operation?.runId === input.runId
-                ? applyChange(current, { kind: 'savepoint-completed', entry })
-                : current,
-          });
-          locked = { ...locked, record: withEntry.record };
         }
         return toDeployedState(before ? locked.record : undefined);
       });

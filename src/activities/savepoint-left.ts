@@ -2,8 +2,9 @@
  * The savepoint a closed lock holder left unrecorded: its run was terminated (or timed out) after it had
  * asked Flink for a savepoint (the trigger id is in its intent, recorded before the trigger) and before it
  * recorded the result. Flink took it all the same; unrecorded, it is on disk in no list, restore point or
- * retention. The next operation releasing the lock asks Flink for that trigger once (bounded: it runs inside
- * `beginOperation`), and the release records what Flink took.
+ * retention. The next operation taking the lock over (the same workflow id) or releasing it (another) asks Flink
+ * for that trigger once (bounded: it runs inside `beginOperation`), and records what Flink took in the same write
+ * that takes the lock over, or releases it.
  */
 import { hasErrorCode } from '../contract/errors';
 import { operationWorkflowId } from '../contract/ids';

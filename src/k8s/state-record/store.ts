@@ -11,7 +11,7 @@ import {
   type LockAcquisition,
   type ReleaseLockInput,
 } from './lock';
-import { emptyRecord, recordName, type DeployStateRecord, type VersionedRecord } from './types';
+import { emptyRecord, recordName, type DeployStateRecord, type OperationRecord, type VersionedRecord } from './types';
 
 /** Input of {@link DeployStateStore.writeRecord}. */
 export interface WriteRecordInput<TSpec = unknown> {
@@ -229,7 +229,15 @@ export class DeployStateStore {
    * by the same workflow id (idempotent re-acquire after a crash); throws
    * `LockHeldError` naming the holder otherwise.
    */
-  async acquireLock<TSpec = unknown>(input: AcquireLockInput): Promise<LockResult<TSpec>> {
+  async acquireLock<TSpec = unknown>(
+    input: AcquireLockInput & {
+      /**
+       * A change written with the lock, in its same compare-and-swap: the record with the lock taken, and the
+       * operation that held it before (null: none), as read. Called again after each conflict: a pure decision.
+       */
+      alongside?: (record: DeployStateRecord<TSpec>, before: OperationRecord | null) => DeployStateRecord<TSpec>;
+    },
+  ): Promise<LockResult<TSpec>> {
     let acquisition: LockAcquisition = 'acquired';
     const updated = await this.mutateRecord<TSpec>({
       namespace: input.namespace,
@@ -238,7 +246,7 @@ export class DeployStateStore {
       mutate: (record) => {
         const result = withLockAcquired(record, input, this.now());
         acquisition = result.acquisition;
-        return result.record;
+        return input.alongside ? input.alongside(result.record, record.operation) : result.record;
       },
     });
     return { record: updated.record, resourceVersion: updated.resourceVersion, uid: updated.uid, acquisition };

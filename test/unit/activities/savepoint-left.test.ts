@@ -49,6 +49,21 @@ test('a later run of the same workflow id records the savepoint its terminated r
   expect(record.operation).toMatchObject({ runId: 'run-2', intent: { triggerId: 'another' } });
 });
 
+test('the savepoint goes in the write that takes the lock over: one write, so a retry finds it recorded', async () => {
+  harness();
+  await terminatedAfterFlinkTookIt(manual);
+  const before = (await h.kube.records.readRecord(app.namespace, app.name))!;
+
+  await h.run('beginOperation', { ...manual, runId: 'run-2', intent: { triggerId: 'another' } });
+  // A retry of that activity (its answer lost): the lock is its own now, the earlier run's intent gone.
+  const retried = await h.run('beginOperation', { ...manual, runId: 'run-2', intent: { triggerId: 'another' } });
+
+  const after = (await h.kube.records.readRecord(app.namespace, app.name))!;
+  expect(Number(after.resourceVersion) - Number(before.resourceVersion)).toBe(1);
+  expect(after.record.savepoints).toEqual([expect.objectContaining({ triggerId, kind: 'manual' })]);
+  expect(retried.savepoints).toEqual([expect.objectContaining({ triggerId })]);
+});
+
 test('the release of a closed holder of another workflow id records its savepoint with the release', async () => {
   harness({
     runs: temporal({ [`${periodic.workflowId}/run-1`]: { kind: 'closed', status: 'TERMINATED' } }),
