@@ -12,6 +12,7 @@ import { hexId } from '../contract/ids';
 import { applicationFailureOf, runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
 import { preflight, PreflightPatch } from './preflight';
+import { settledRollback } from './rollback-settles';
 import { rollout } from './rollout';
 import { secureState } from './secure-state';
 import { Operation, Outcome, type OperationResult } from '../contract/operations';
@@ -141,8 +142,12 @@ interface RollbackAfterFailureInput {
   restorePath?: string;
 }
 
-/** Automatic rollback: the last stable spec from the same savepoint. Always throws. */
-export async function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterFailureInput): Promise<never> {
+/** Automatic rollback: the last stable spec from the same savepoint, out of a cancel's reach. Always throws. */
+export function rollBackAfterFailure(ctx: OperationContext, input: RollbackAfterFailureInput): Promise<never> {
+  return settledRollback(() => rollBackByRecreate(ctx, input));
+}
+
+async function rollBackByRecreate(ctx: OperationContext, input: RollbackAfterFailureInput): Promise<never> {
   const stableSpec = ctx.state.lastStableSpec;
   if (!stableSpec) {
     await ctx.recordChanges({ kind: 'failed', reason: input.cause });

@@ -383,3 +383,34 @@ test(
     expect(cluster.record).toMatchObject({ status: 'running', operation: null });
   },
 );
+
+test('a cancel while an upgrade rolls back: the rollback runs to its end, saying the cancel came late', async () => {
+  // The fault matrix's rollback-auto/RollingBack/cancel: cut short, the failing version's job stayed, FAILED.
+  const cluster = await deployed();
+  cluster.script.failingImages = ['flink:2.3-v2'];
+  cluster.script.slowApplyImages = ['flink:2.3'];
+  cluster.script.slowApplyMs = 1500;
+  const applies = () => cluster.calls.filter((c) => c.name === 'applyApplication');
+  const failure = await failureOf(
+    kit.withWorker(cluster.activities(), async (taskQueue) => {
+      const handle = await kit.env.client.workflow.start(apply, {
+        taskQueue,
+        workflowId: `flink-deploy/default/counter-${++seq}`,
+        args: [{ spec: v2 }],
+      });
+      await eventually('the rollback applying the last stable spec', () => applies().length === 3 || undefined, {
+        timeoutMs: 10_000,
+        intervalMs: 25,
+      });
+      await handle.cancel();
+      return handle.result();
+    }),
+  );
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  expect(failure.message).toMatch(/upgrade failed, rolled back: job \w+ FAILED/);
+  expect(failure.message).toContain('a cancel requested meanwhile came too late: the rollback ran to its end');
+  expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);
+  expect(cluster.record).toMatchObject({ status: 'running', operation: null });
+  expect(cluster.record?.lastAppliedSpec?.image).toBe('flink:2.3');
+  expect(cluster.record?.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
+});

@@ -80,6 +80,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-cluster-verifies-ready.binpb',
       'apply-session-cluster-carried-terminated.binpb',
       'apply-session-cluster-resumes-carried.binpb',
+      'apply-rollback-auto-cancelled-late.binpb',
     ]),
   );
 });
@@ -261,6 +262,15 @@ const recordedOperations: Array<{
     workflowType: 'rollback',
     closed: 'completed',
     activities: ['checkSavepoint', 'takeSavepoint', 'applyApplication', 'awaitJobStable'],
+  },
+  // A failing new version rolled back automatically, cancelled while it rolled back (the fault matrix's
+  // rollback-auto/RollingBack/cancel): the rollback ran to its end (the last stable spec applied and waited for).
+  {
+    file: 'apply-rollback-auto-cancelled-late.binpb',
+    workflowType: 'apply',
+    closed: 'failed',
+    cancelRequested: true,
+    activities: ['takeSavepoint', 'applyApplication', 'awaitJobStable'],
   },
   {
     file: 'rollback-to-savepoint-missing.binpb',
