@@ -112,26 +112,46 @@ export function recordActivities(deps: ActivityDeps) {
         const before = await store.readRecord<AppSpec>(input.app.namespace, input.app.name);
         // An earlier run of this workflow id holds the lock: it closed without releasing it (terminated, timed
         // out). This run takes the lock over; a savepoint that run asked Flink for and never recorded is recorded.
+        const where = { namespace: input.app.namespace, app: input.app.name };
         const held = before?.record.operation;
         const earlier = held?.workflowId === input.workflowId && held.runId !== input.runId ? held : undefined;
         const left = earlier ? await savepointLeft(deps, leftInput(input, earlier, before?.record)) : undefined;
         const entry = left?.entry;
+        const takenOver =
+          earlier &&
+          `${input.operation} (run ${input.runId}) took the lock over from run ${earlier.runId} of its workflow ` +
+            `id, closed in phase ${earlier.phase}; ${left?.seen ?? ''}`;
+        /**
+         * Written with the lock taken over, in its same compare-and-swap (so a retry of this activity, which no
+         * longer sees the earlier run, finds them written): that run in the history (`abandoned`, as a closed holder
+         * another operation releases) and the savepoint it left. Nothing when another run took the lock meanwhile.
+         */
+        const alongside = (record: AppRecord, before: OperationRecord | null): AppRecord => {
+          if (!earlier || !takenOver || before?.runId !== earlier.runId) return record;
+          const { history } = withHolderReleased(
+            { ...record, operation: before },
+            {
+              ...where,
+              workflowId: earlier.workflowId,
+              runId: earlier.runId,
+              outcome: HolderRelease.Abandoned,
+              message: takenOver,
+            },
+            now(),
+          );
+          return entry
+            ? applyChange({ ...record, history }, { kind: 'savepoint-completed', entry })
+            : { ...record, history };
+        };
         const take = () =>
           store.acquireLock<AppSpec>({
-            namespace: input.app.namespace,
-            app: input.app.name,
+            ...where,
             workflowId: input.workflowId,
             runId: input.runId,
             operation: input.operation,
             phase: Phase.Locking,
             intent: input.intent,
-            // The earlier run's savepoint goes in the very write that takes its lock over (so a retry of this
-            // activity, which no longer sees that run's intent, finds it recorded); not when another run of this
-            // workflow id took the lock meanwhile.
-            alongside: (record, before) =>
-              entry && before?.runId === earlier?.runId
-                ? applyChange(record, { kind: 'savepoint-completed', entry })
-                : record,
+            alongside,
           });
         let locked: Awaited<ReturnType<typeof take>>;
         try {
@@ -145,12 +165,7 @@ export function recordActivities(deps: ActivityDeps) {
           const started = `${input.operation} started (workflow ${input.workflowId})`;
           await announce(input.app, 'OperationStarted', started, false, locked.record.lastAppliedSpec);
         }
-        if (earlier && left) {
-          Context.current().log.warn(
-            `${input.operation} (run ${input.runId}) took the lock over from run ${earlier.runId} of its workflow ` +
-              `id, closed in phase ${earlier.phase}; ${left.seen}`,
-          );
-        }
+        if (takenOver) Context.current().log.warn(takenOver);
         return toDeployedState(before ? locked.record : undefined);
       });
     },

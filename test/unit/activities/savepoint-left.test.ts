@@ -47,6 +47,10 @@ test('a later run of the same workflow id records the savepoint its terminated r
   const { record } = (await h.kube.records.readRecord(app.namespace, app.name))!;
   expect(record.savepoints).toEqual([expect.objectContaining(expected)]);
   expect(record.operation).toMatchObject({ runId: 'run-2', intent: { triggerId: 'another' } });
+  // The terminated run is in the record's history, as a closed holder another operation releases.
+  expect(record.history.at(-1)).toMatchObject({ runId: 'run-1', type: 'savepoint', outcome: 'abandoned' });
+  expect(record.history.at(-1)?.message).toContain('took the lock over from run run-1');
+  expect(record.history.at(-1)?.message).toContain(`its savepoint ${location} (trigger ${triggerId}) recorded`);
 });
 
 test('the savepoint goes in the write that takes the lock over: one write, so a retry finds it recorded', async () => {
@@ -62,6 +66,7 @@ test('the savepoint goes in the write that takes the lock over: one write, so a 
   expect(Number(after.resourceVersion) - Number(before.resourceVersion)).toBe(1);
   expect(after.record.savepoints).toEqual([expect.objectContaining({ triggerId, kind: 'manual' })]);
   expect(retried.savepoints).toEqual([expect.objectContaining({ triggerId })]);
+  expect(after.record.history.filter((p) => p.runId === 'run-1')).toHaveLength(1);
 });
 
 test('the release of a closed holder of another workflow id records its savepoint with the release', async () => {
