@@ -3,7 +3,8 @@
  * never marked stable, there is always a next step, and the result says which one was taken.
  * - The job of that generation runs and the spec is the one it runs: finish the operation (wait
  *   for it to be stable, then record it stable); not stable: undo it (roll back to the last
- *   stable spec, securing the running job first).
+ *   stable spec, securing the running job first; a job that FAILED meanwhile is not secured: the
+ *   last stable spec comes back from the state it was restored from).
  * - The job runs and the spec differs: an upgrade, which secures the running job first.
  * - The job does not run (FAILED, gone): deploy the spec from the latest secured state
  *   (savepoint or recorded checkpoint, as the mode allows), or fresh with `fromScratch`.
@@ -34,6 +35,15 @@ export const FinishUnfinishedPatch = 'apply-finishes-unfinished';
  * version applied again, was left FAILED.
  */
 export const UnfinishedRollsBackPatch = 'unfinished-deploy-rolls-back';
+
+/**
+ * `patched()` id: the job of an operation that never finished, FAILED while apply waited for it to be stable, is not
+ * secured (Flink takes no savepoint of a FAILED job): the last stable spec comes back from the state that job was
+ * restored from, as the automatic rollback of an upgrade does. Before, the undo asked Flink to stop it with a
+ * savepoint and the apply ended `failed` with that job FAILED (found by the fault matrix's `terminate`,
+ * `rollback-auto/WaitingForStable/terminate`: the failing version applied again over its terminated upgrade).
+ */
+export const UnfinishedFailedRollsBackPatch = 'unfinished-failed-rolls-back';
 
 export interface FinishInput {
   spec: AppSpec;
@@ -87,6 +97,13 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
           message:
             `the interrupted deploy is not stable (${failure.message}) and there is no stable spec to undo ` +
             `it to: fix the spec and apply it (from the latest secured state, or --from-scratch)`,
+        });
+      }
+      if (failure.type === FailureType.JobFailed && patched(UnfinishedFailedRollsBackPatch)) {
+        return rollBackAfterFailure(ctx, {
+          cause: `the interrupted operation's ${failure.message}`,
+          generation: state.generation + 1,
+          restorePath: state.restoredFrom,
         });
       }
       ctx.progress.setOperation(Operation.Rollback);

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAppSpec } from '../../../src/spec';
+import { loadAppSpec, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
@@ -230,6 +230,33 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     expect(names(cluster).indexOf('takeSavepoint')).toBeLessThan(names(cluster).indexOf('applyApplication'));
     expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);
     expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
+  });
+
+  test('an interrupted upgrade whose job FAILED is undone from the state it restored, never secured', async () => {
+    // The fault matrix's rollback-auto/WaitingForStable/terminate: the failing version applied again over its
+    // terminated upgrade; its job RUNNING when looked at, FAILED in the stability wait (no savepoint of it possible).
+    const cluster = await deployed();
+    await run(cluster, 'apply', { spec: v2 });
+    const restoredFrom = cluster.record!.restoredFrom!;
+    expect(restoredFrom).toBeTruthy();
+    cluster.record = { ...cluster.record!, lastStableSpec: baseSpec, lastStableJobId: 'old-job' };
+    cluster.script.failingImages = ['flink:2.3-v2'];
+    cluster.calls = [];
+
+    const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+
+    expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+    expect(failure.message).toContain("rolled back: the interrupted operation's job");
+    expect(names(cluster)).not.toContain('takeSavepoint');
+    const back = cluster.calls.filter((c) => c.name === 'applyApplication').at(-1)!.input as {
+      spec: AppSpec;
+      restore?: { path: string };
+    };
+    expect(back.spec.image).toBe('flink:2.3');
+    expect(back.restore?.path).toBe(restoredFrom);
+    expect(cluster.runningJobs().map((j) => j.image)).toEqual(['flink:2.3']);
+    expect(cluster.record).toMatchObject({ status: 'running', operation: null, restoredFrom });
+    expect(cluster.record?.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
   });
 
   test('a failing spec redeployed over an interrupted rollback: the last stable spec comes back, said', async () => {
