@@ -81,6 +81,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-cluster-carried-terminated.binpb',
       'apply-session-cluster-resumes-carried.binpb',
       'apply-rollback-auto-cancelled-late.binpb',
+      'apply-unfinished-failed-rolls-back.binpb',
     ]),
   );
 });
@@ -271,6 +272,16 @@ const recordedOperations: Array<{
     closed: 'failed',
     cancelRequested: true,
     activities: ['takeSavepoint', 'applyApplication', 'awaitJobStable'],
+  },
+  // The failing version applied again over its upgrade terminated in WaitingForStable (the fault matrix's
+  // rollback-auto/WaitingForStable/terminate): its job FAILED in the stability wait, never secured; the last stable
+  // spec back from the state that job restored.
+  {
+    file: 'apply-unfinished-failed-rolls-back.binpb',
+    workflowType: 'apply',
+    closed: 'failed',
+    activities: ['jobState', 'awaitJobStable', 'applyApplication'],
+    notActivities: ['takeSavepoint'],
   },
   {
     file: 'rollback-to-savepoint-missing.binpb',
