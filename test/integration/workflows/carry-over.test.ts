@@ -6,6 +6,7 @@
  */
 import { parseAppSpec, type AppSpec } from '../../../src/spec';
 import type { OperationResult } from '../../../src/contract/operations';
+import type { WorkflowHandle } from '@temporalio/client';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
@@ -74,25 +75,37 @@ test('a job that did not resume: the cluster upgraded and recorded, the operatio
   expect(cluster.record?.history.at(-1)).toMatchObject({ type: 'apply', outcome: 'failed' });
 });
 
-test('a cancel once the jobs are suspended: the rollout and the resumes finish, and the result says so', async () => {
+/**
+ * A deployed cluster with the session job `orders`, upgraded (carry-over) with a slow apply: `stop` is handed the
+ * upgrade's run once its job is suspended and the cluster's objects are being applied.
+ */
+async function upgradeStoppedWhileRollingOut<T>(
+  stop: (handle: WorkflowHandle) => Promise<T>,
+): Promise<{ cluster: InMemoryCluster; workflowId: string; stopped: T }> {
   const cluster = new InMemoryCluster();
   expect(await run(cluster, { spec: carryingSpec(1) })).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
   cluster.script.sessionJobRecords = [{ namespace: 'default', name: 'orders' }];
-  // The cluster's apply is slow: the cancel lands while the job is suspended and the cluster rolls out.
   cluster.script.slowApplyImages = ['flink:2.3'];
   cluster.script.slowApplyMs = 1500;
-  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').length;
-  const result = await kit.withWorker(cluster.activities(), async (taskQueue) => {
-    const workflowId = `flink-deploy/default/carry-${++seq}`;
+  const applies = () => cluster.calls.filter((c) => c.name === 'applyApplication').length;
+  const before = applies();
+  const workflowId = `flink-deploy/default/carry-${++seq}`;
+  const stopped = await kit.withWorker(cluster.activities(), async (taskQueue) => {
     const handle = await kit.env.client.workflow.start('apply', {
       taskQueue,
       workflowId,
       args: [{ spec: carryingSpec(2) }],
     });
-    for (let i = 0; i < 400 && cluster.calls.filter((c) => c.name === 'applyApplication').length === applies; i++)
-      await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && applies() === before; i++) await new Promise((r) => setTimeout(r, 25));
+    return stop(handle);
+  });
+  return { cluster, workflowId, stopped };
+}
+
+test('a cancel once the jobs are suspended: the rollout and the resumes finish, and the result says so', async () => {
+  const { cluster, stopped: result } = await upgradeStoppedWhileRollingOut(async (handle) => {
     await handle.cancel();
-    return handle.result();
+    return (await handle.result()) as OperationResult;
   });
   expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
   // The resume child ran and succeeded (the message lists the jobs whose resume succeeded).
@@ -107,21 +120,7 @@ test('a cancel once the jobs are suspended: the rollout and the resumes finish, 
  * cluster's command run again (the same workflow id, as the CLI's) resumes it.
  */
 async function terminatedAfterSuspend(): Promise<{ cluster: InMemoryCluster; workflowId: string }> {
-  const cluster = new InMemoryCluster();
-  expect(await run(cluster, { spec: carryingSpec(1) })).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
-  cluster.script.sessionJobRecords = [{ namespace: 'default', name: 'orders' }];
-  cluster.script.slowApplyImages = ['flink:2.3'];
-  cluster.script.slowApplyMs = 1500;
-  const applies = cluster.calls.filter((c) => c.name === 'applyApplication').length;
-  const workflowId = `flink-deploy/default/carry-${++seq}`;
-  await kit.withWorker(cluster.activities(), async (taskQueue) => {
-    const handle = await kit.env.client.workflow.start('apply', {
-      taskQueue,
-      workflowId,
-      args: [{ spec: carryingSpec(2) }],
-    });
-    for (let i = 0; i < 400 && cluster.calls.filter((c) => c.name === 'applyApplication').length === applies; i++)
-      await new Promise((r) => setTimeout(r, 25));
+  const { cluster, workflowId } = await upgradeStoppedWhileRollingOut(async (handle) => {
     await handle.terminate('the fault matrix');
     await expect(handle.result()).rejects.toThrow();
   });

@@ -344,33 +344,35 @@ test(
   },
 );
 
+/** The upgrade to v2 of `cluster`, cancelled once `reached` (the point, in words) holds; the failure it ends in. */
+function upgradeCancelledWhen(cluster: InMemoryCluster, point: string, reached: () => boolean) {
+  return failureOf(
+    kit.withWorker(cluster.activities(), async (taskQueue) => {
+      const handle = await kit.env.client.workflow.start(apply, {
+        taskQueue,
+        workflowId: `flink-deploy/default/counter-${++seq}`,
+        args: [{ spec: v2 }],
+      });
+      await eventually(point, () => reached() || undefined, { timeoutMs: 10_000, intervalMs: 25 });
+      await handle.cancel();
+      return handle.result();
+    }),
+  );
+}
+
 test(
   'an upgrade cancelled while the new version rolls out brings the last stable version back from the same ' +
     'savepoint, and says so',
   async () => {
     const cluster = await deployed();
     cluster.script.hangingImages = ['flink:2.3-v2'];
-    const failure = await failureOf(
-      kit.withWorker(cluster.activities(), async (taskQueue) => {
-        const handle = await kit.env.client.workflow.start(apply, {
-          taskQueue,
-          workflowId: `flink-deploy/default/counter-${++seq}`,
-          args: [{ spec: v2 }],
-        });
-        await eventually(
-          'the stability wait of the new version',
-          () =>
-            cluster.calls.some(
-              (c) =>
-                c.name === 'awaitJobStable' &&
-                (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId &&
-                cluster.jobs.at(-1)?.image === 'flink:2.3-v2',
-            ) || undefined,
-          { timeoutMs: 10_000, intervalMs: 50 },
-        );
-        await handle.cancel();
-        return handle.result();
-      }),
+    const failure = await upgradeCancelledWhen(cluster, 'the stability wait of the new version', () =>
+      cluster.calls.some(
+        (c) =>
+          c.name === 'awaitJobStable' &&
+          (c.input as { jobId: string }).jobId === cluster.jobs.at(-1)?.jobId &&
+          cluster.jobs.at(-1)?.image === 'flink:2.3-v2',
+      ),
     );
     expect(failure.type).toBe(FailureType.UpgradeRolledBack);
     expect(failure.message).toContain('cancelled on request');
@@ -390,21 +392,10 @@ test('a cancel while an upgrade rolls back: the rollback runs to its end, saying
   cluster.script.failingImages = ['flink:2.3-v2'];
   cluster.script.slowApplyImages = ['flink:2.3'];
   cluster.script.slowApplyMs = 1500;
-  const applies = () => cluster.calls.filter((c) => c.name === 'applyApplication');
-  const failure = await failureOf(
-    kit.withWorker(cluster.activities(), async (taskQueue) => {
-      const handle = await kit.env.client.workflow.start(apply, {
-        taskQueue,
-        workflowId: `flink-deploy/default/counter-${++seq}`,
-        args: [{ spec: v2 }],
-      });
-      await eventually('the rollback applying the last stable spec', () => applies().length === 3 || undefined, {
-        timeoutMs: 10_000,
-        intervalMs: 25,
-      });
-      await handle.cancel();
-      return handle.result();
-    }),
+  const failure = await upgradeCancelledWhen(
+    cluster,
+    'the rollback applying the last stable spec',
+    () => cluster.calls.filter((c) => c.name === 'applyApplication').length === 3,
   );
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toMatch(/upgrade failed, rolled back: job \w+ FAILED/);
