@@ -195,8 +195,31 @@ async function awaitReady(ctx: OperationContext, spec: AppSpec, doing: 'waiting 
   return `${taskManagers} TaskManager(s), ${slots} slots`;
 }
 
-/** Waits until the running cluster is ready as `spec` asks; what was verified, in words. */
+/**
+ * `patched()` id: the verification of a session cluster the record says runs applies the recorded generation's objects
+ * again before it waits (the same spec and generation: a server-side apply that changes nothing where they stand). A
+ * rollout terminated after it recorded its generation and before its objects were applied (a first deploy in
+ * Deploying) left a record that says running over no cluster: the verification waited the stability timeout for
+ * objects never applied and ended failed (found by the fault matrix's `deploy-session-cluster/Deploying/terminate`,
+ * issue 12).
+ */
+export const SessionClusterReappliesPatch = 'session-cluster-reapplies-recorded';
+
+/**
+ * Brings the running cluster to what the record says (its generation's objects applied again), then waits until it is
+ * ready as `spec` asks; what was verified, in words.
+ */
 async function verifiedReady(ctx: OperationContext, spec: AppSpec): Promise<string> {
+  const { app, state } = ctx;
+  if (patched(SessionClusterReappliesPatch)) {
+    const { generation } = state;
+    await ctx.enterPhase(
+      Phase.Deploying,
+      `applying the objects of session cluster ${app.namespace}/${app.name} generation ${generation} again ` +
+        '(unchanged where they stand)',
+    );
+    await kube.applyApplication({ spec: state.lastAppliedSpec ?? spec, generation });
+  }
   return `verified ready (${await awaitReady(ctx, spec, 'verifying')})`;
 }
 

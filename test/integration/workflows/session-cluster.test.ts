@@ -78,12 +78,14 @@ async function deployed(): Promise<InMemoryCluster> {
 test('deploy, the same spec again (nothing), upgrade with no job on it (redeployed as generation 2)', async () => {
   const cluster = await deployed();
   expect(await run(cluster, 'apply', { spec: v1 })).toMatchObject({ outcome: 'no-change' });
-  // The record says running: the cluster is verified ready, not trusted (patch session-cluster-verifies-ready).
-  expect(names(cluster)).toEqual(['awaitClusterReady']);
+  // The record says running: the cluster is verified ready, not trusted (patch session-cluster-verifies-ready), its
+  // recorded generation's objects applied again first (session-cluster-reapplies-recorded: unchanged where they stand).
+  expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
+  expect(cluster.calls.find((c) => c.name === 'applyApplication')?.input).toMatchObject({ generation: 1 });
 
   const upgraded = await run(cluster, 'apply', { spec: v2 });
   expect(upgraded).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
-  expect(names(cluster).slice(1)).toEqual([
+  expect(names(cluster).slice(2)).toEqual([
     'sessionClusterJobs',
     'removeDeployments',
     'applyApplication',
@@ -173,7 +175,7 @@ test('a rollout terminated while its cluster started: apply or resume again veri
 
   expect(resumed).toMatchObject({ operation: 'resume', outcome: 'no-change' });
   expect(resumed.message).toContain('verified ready');
-  expect(names(cluster)).toEqual(['awaitClusterReady']);
+  expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
   expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
   expect(cluster.record?.lastStableSpec).toBeTruthy();
 
@@ -182,3 +184,26 @@ test('a rollout terminated while its cluster started: apply or resume again veri
   expect(applied.message).toContain('verified ready');
   expect(cluster.record?.lastStableSpec).toBeTruthy();
 });
+
+test.each([
+  ['a first deploy', 'apply', { spec: v1 }, 1],
+  ['a resume', 'resume', { app }, 2],
+])(
+  '%s terminated before its objects were applied: run again, they are applied and the cluster recorded ready',
+  async (_what, workflow, input, generation) => {
+    // The record of a rollout terminated in Deploying (the fault matrix's deploy-session-cluster/Deploying/terminate):
+    // running as `generation`, never ready, and no cluster of that generation (its objects never applied).
+    const cluster = await deployed();
+    cluster.clusters.clear();
+    cluster.record = { ...cluster.record!, generation, lastStableSpec: null };
+
+    const result = await run(cluster, workflow, input);
+
+    expect(result.message).toContain('verified ready');
+    expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
+    expect(cluster.calls.find((c) => c.name === 'applyApplication')?.input).toMatchObject({ generation, spec: v1 });
+    expect([...cluster.clusters.keys()]).toEqual([generation]);
+    expect(cluster.record).toMatchObject({ status: 'running', generation, operation: null });
+    expect(cluster.record?.lastStableSpec).toBeTruthy();
+  },
+);
