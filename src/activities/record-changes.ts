@@ -88,9 +88,11 @@ export function applyChange(record: AppRecord, change: Exclude<RecordChange, Loc
         restoredFrom: null,
         failureReason: undefined,
       };
-    case 'cluster-ready':
+    case 'cluster-ready': {
+      // Ready: the jobs an upgrade carried over are resumed, or named as not resumed, by the operation ending here.
+      const { carriedJobs: _carried, ...rest } = record;
       return {
-        ...record,
+        ...rest,
         status: 'running',
         generation: change.generation,
         jobId: null,
@@ -98,6 +100,7 @@ export function applyChange(record: AppRecord, change: Exclude<RecordChange, Loc
         lastStableSpec: change.spec,
         failureReason: undefined,
       };
+    }
     case 'jobs-carried': {
       const { carriedJobs: _was, ...rest } = record;
       return change.jobs.length ? { ...rest, carriedJobs: change.jobs } : rest;

@@ -5,13 +5,12 @@
  * workflow id: stopped with a savepoint, recorded), the cluster is rolled out, and each is resumed from
  * that savepoint (a child `resume`). A job that cannot be suspended ends the upgrade before the cluster
  * is touched, the others resumed; a cluster that does not come up leaves them suspended, and says so.
- * The jobs are recorded on the cluster (`carriedJobs`) before the first is suspended: when the run stops
- * before resuming them (terminated, a cluster that did not come up), the cluster's next apply or resume
- * resumes those still suspended. Behind `patched('session-cluster-carry-jobs')`.
+ * The jobs are recorded on the cluster (`carriedJobs`, emptied by the cluster's `cluster-ready`) before the first is
+ * suspended: when the run stops before resuming them (terminated, a cluster that did not come up), the cluster's next
+ * apply or resume resumes those still suspended. Behind `patched('session-cluster-carry-jobs')`.
  */
 import { ApplicationFailure, CancellationScope, executeChild, ParentClosePolicy, patched } from '@temporalio/workflow';
 import type { AppRef } from '../contract/app';
-import type { RecordChange } from '../contract/deployed-state';
 import { FailureType } from '../contract/failures';
 import { operationWorkflowId } from '../contract/ids';
 import { Operation, type OperationResult } from '../contract/operations';
@@ -38,10 +37,10 @@ export const CarryJobsSettlePatch = 'session-cluster-carry-jobs-settle';
 
 /**
  * `patched()` id: the jobs a carry-over is about to suspend are recorded on the cluster first (its record's
- * `carriedJobs`, emptied once the run is done with them), and the cluster's next apply or resume, once the cluster is
- * ready, resumes those still suspended. Before, an upgrade terminated after the suspends left the jobs down: the
- * cluster's apply run again said "nothing changed", and which jobs it had carried lived only in the stopped run (found
- * by the fault matrix's `terminate`, issue 12).
+ * `carriedJobs`, emptied by the `cluster-ready` that ends the operation), and the cluster's next apply or resume, once
+ * the cluster is ready, resumes those still suspended. Before, an upgrade terminated after the suspends left the jobs
+ * down: the cluster's apply run again said "nothing changed", and which jobs it had carried lived only in the stopped
+ * run (found by the fault matrix's `terminate`, issue 12).
  */
 export const CarriedJobsRecordedPatch = 'session-cluster-carried-jobs-recorded';
 
@@ -82,8 +81,6 @@ const names = (jobs: AppRef[]) => jobs.map((j) => j.name).join(', ');
 export interface CarriedOver {
   words: string;
   notResumed: string[];
-  /** The record's `carriedJobs` is emptied when the operation ends: this run is done with them. */
-  clears?: boolean;
 }
 
 /** Nothing carried. */
@@ -91,37 +88,37 @@ export const nothingCarried: CarriedOver = { words: '', notResumed: [] };
 
 /** Both of what two steps carried, in order. */
 export function bothCarried(a: CarriedOver, b: CarriedOver): CarriedOver {
-  return { words: a.words + b.words, notResumed: [...a.notResumed, ...b.notResumed], clears: a.clears || b.clears };
+  return { words: a.words + b.words, notResumed: [...a.notResumed, ...b.notResumed] };
 }
 
-/** The record changes that end what `carried` did: the record's `carriedJobs` emptied when this run is done. */
-export function carriedChanges(carried: CarriedOver): RecordChange[] {
-  return carried.clears ? [{ kind: 'jobs-carried', jobs: [] }] : [];
+/** Resumes `jobs` (each from its savepoint: a child `resume`) in Deploying; `doing` and `done` say what this is. */
+async function resumeEach(ctx: OperationContext, jobs: AppRef[], words: { doing: string; done: string }) {
+  await ctx.enterPhase(Phase.Deploying, `${words.doing}: ${names(jobs)}`);
+  const resumed = await onEach(ctx, jobs, 'resume');
+  const failed = resumed.failed.length
+    ? `; NOT resumed (run flink-deploy resume <job> -n ${ctx.app.namespace}): ${resumed.failed.join('; ')}`
+    : '';
+  return {
+    words: `; ${words.done}: ${names(resumed.done)}${failed}`,
+    notResumed: jobs.filter((job) => !resumed.done.includes(job)).map((job) => job.name),
+  };
 }
 
 /**
  * The session jobs a stopped run carried over (the cluster's record, `carriedJobs`) and left suspended, resumed now
  * that the cluster is ready; jobs running again, or suspended since by someone else's command, are left as they are.
+ * The record's list goes with the operation's `cluster-ready`.
  */
 export async function resumeCarriedLeft(ctx: OperationContext): Promise<CarriedOver> {
   const left = ctx.state.carriedJobs ?? [];
   if (!left.length || !patched(CarriedJobsRecordedPatch)) return nothingCarried;
   const suspended = await sessionJob.sessionJobsOnCluster({ cluster: ctx.app, status: 'suspended' });
   const jobs = suspended.filter((job) => left.includes(job.name));
-  if (!jobs.length) return { ...nothingCarried, clears: true };
-  await ctx.enterPhase(
-    Phase.Deploying,
-    `resuming the session jobs an earlier upgrade carried over and left suspended: ${names(jobs)}`,
-  );
-  const resumed = await onEach(ctx, jobs, 'resume');
-  const failed = resumed.failed.length
-    ? `; NOT resumed (run flink-deploy resume <job> -n ${ctx.app.namespace}): ${resumed.failed.join('; ')}`
-    : '';
-  return {
-    words: `; session jobs an earlier upgrade left suspended, resumed: ${names(resumed.done)}${failed}`,
-    notResumed: jobs.filter((job) => !resumed.done.includes(job)).map((job) => job.name),
-    clears: true,
-  };
+  if (!jobs.length) return nothingCarried;
+  return resumeEach(ctx, jobs, {
+    doing: 'resuming the session jobs an earlier upgrade carried over and left suspended',
+    done: 'session jobs an earlier upgrade left suspended, resumed',
+  });
 }
 
 /**
@@ -146,10 +143,9 @@ export async function carryJobsOver(ctx: OperationContext, rollout: () => Promis
   const suspended = await onEach(ctx, jobs, 'suspend');
   // From here on the suspended jobs are down until resumed: a cancel must not stop what brings them back.
   const settle = suspended.done.length > 0 && patched(CarryJobsSettlePatch);
-  const resumed = await (settle
+  const carried = await (settle
     ? CancellationScope.nonCancellable(() => rolloutAndResume(ctx, suspended, rollout, recorded))
     : rolloutAndResume(ctx, suspended, rollout, recorded));
-  const carried = { ...resumed, clears: recorded };
   if (!settle || !CancellationScope.current().consideredCancelled) return carried;
   const late = '; a cancel requested meanwhile came too late (the jobs were suspended): the upgrade finished';
   return { ...carried, words: `${carried.words}${late}` };
@@ -193,14 +189,9 @@ async function rolloutAndResume(
           : `savepoints: resume each once the cluster runs (flink-deploy resume <job> -n ${namespace})`),
     });
   }
-  if (!suspended.done.length) return { words: '', notResumed: [] };
-  await ctx.enterPhase(Phase.Deploying, `resuming the session jobs from their savepoints: ${names(suspended.done)}`);
-  const resumed = await onEach(ctx, suspended.done, 'resume');
-  const failed = resumed.failed.length
-    ? `; NOT resumed (run flink-deploy resume <job> -n ${namespace}): ${resumed.failed.join('; ')}`
-    : '';
-  return {
-    words: `; session jobs carried over (suspended with a savepoint, resumed from it): ${names(resumed.done)}${failed}`,
-    notResumed: suspended.done.filter((job) => !resumed.done.includes(job)).map((job) => job.name),
-  };
+  if (!suspended.done.length) return nothingCarried;
+  return resumeEach(ctx, suspended.done, {
+    doing: 'resuming the session jobs from their savepoints',
+    done: 'session jobs carried over (suspended with a savepoint, resumed from it)',
+  });
 }

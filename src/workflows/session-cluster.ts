@@ -19,7 +19,6 @@ import type { BodyResult, OperationContext } from './operation';
 import { ingressBody } from './ingress';
 import {
   bothCarried,
-  carriedChanges,
   carryJobsOver,
   CarryJobsNotResumedPatch,
   CarryJobsPatch,
@@ -92,7 +91,7 @@ function deployed(
         `${what}: session cluster ${ctx.app.namespace}/${ctx.app.name} is ready (generation ${generation}, ` +
         `${spec.taskManager.replicas} TaskManager(s), ${slots} slots)${carried.words}`,
     },
-    finalChanges: [{ kind: 'cluster-ready' as const, generation, spec }, ...carriedChanges(carried)],
+    finalChanges: [{ kind: 'cluster-ready', generation, spec }],
   };
 }
 
@@ -157,7 +156,7 @@ export async function sessionClusterApplyBody(
               : 'nothing changed: the deployed spec matches') + (ready ? `; ${ready}` : ''),
         },
         finalChanges: ready
-          ? [{ kind: 'cluster-ready', generation: state.generation, spec }, ...carriedChanges(left)]
+          ? [{ kind: 'cluster-ready', generation: state.generation, spec }]
           : change.changes.length
             ? [{ kind: 'applied', spec }]
             : [],
@@ -211,16 +210,17 @@ export const SessionClusterReappliesPatch = 'session-cluster-reapplies-recorded'
  */
 async function verifiedReady(ctx: OperationContext, spec: AppSpec): Promise<string> {
   const { app, state } = ctx;
-  if (patched(SessionClusterReappliesPatch)) {
-    const { generation } = state;
+  const reapply = patched(SessionClusterReappliesPatch);
+  if (reapply) {
     await ctx.enterPhase(
       Phase.Deploying,
-      `applying the objects of session cluster ${app.namespace}/${app.name} generation ${generation} again ` +
+      `applying the objects of session cluster ${app.namespace}/${app.name} generation ${state.generation} again ` +
         '(unchanged where they stand)',
     );
-    await kube.applyApplication({ spec: state.lastAppliedSpec ?? spec, generation });
+    await kube.applyApplication({ spec: state.lastAppliedSpec ?? spec, generation: state.generation });
   }
-  return `verified ready (${await awaitReady(ctx, spec, 'verifying')})`;
+  const ready = `verified ready (${await awaitReady(ctx, spec, 'verifying')})`;
+  return reapply ? `generation ${state.generation}'s objects applied, ${ready}` : ready;
 }
 
 /** suspend of a session cluster: refused while jobs run; else its Deployments go (config and record stay). */
@@ -260,7 +260,7 @@ export async function sessionClusterResumeBody(ctx: OperationContext, spec: AppS
         outcome: Outcome.NoChange,
         message: `session cluster ${app.namespace}/${app.name} runs, ${ready}: nothing to resume`,
       },
-      finalChanges: [{ kind: 'cluster-ready', generation: state.generation, spec }, ...carriedChanges(left)],
+      finalChanges: [{ kind: 'cluster-ready', generation: state.generation, spec }],
     };
   }
   if (state.status !== 'suspended')

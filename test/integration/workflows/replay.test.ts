@@ -82,6 +82,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-cluster-resumes-carried.binpb',
       'apply-rollback-auto-cancelled-late.binpb',
       'apply-unfinished-failed-rolls-back.binpb',
+      'apply-session-cluster-reapplies-recorded.binpb',
     ]),
   );
 });
@@ -193,6 +194,16 @@ const recordedOperations: Array<{
     closed: 'completed',
     activities: ['awaitClusterReady', 'sessionJobsOnCluster'],
     notActivities: ['applyApplication', 'removeDeployments'],
+  },
+  // A first deploy of a session cluster terminated in Deploying, before its objects were applied (the fault matrix's
+  // deploy-session-cluster/Deploying/terminate), then apply again: the recorded generation's objects applied, the
+  // cluster waited for and recorded ready; nothing removed.
+  {
+    file: 'apply-session-cluster-reapplies-recorded.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['applyApplication', 'awaitClusterReady'],
+    notActivities: ['removeDeployments', 'removeHaMetadata'],
   },
   // A FlinkStateSnapshot with alreadyExists: true (test/e2e/register-savepoint.test.ts): the savepoint checked,
   // then recorded; the same path again changes nothing (no check); a path with no _metadata refused.

@@ -67,7 +67,7 @@ test('a registered savepoint decodes; an unknown kind (a later version) fails th
   );
 });
 
-test("a session cluster's carried jobs round-trip, are set by jobs-carried and removed when it empties them", () => {
+test("a session cluster's carried jobs: round-trip, set by jobs-carried, gone when emptied or cluster-ready", () => {
   const where2 = { app: { namespace: 'apps', name: 'orders' }, workflowId: 'wf' };
   const start = emptyRecord<AppSpec>('apps', 'orders');
   const carrying = applyUpdate(start, { ...where2, changes: [{ kind: 'jobs-carried', jobs: ['a', 'b'] }] }, new Date());
@@ -77,4 +77,13 @@ test("a session cluster's carried jobs round-trip, are set by jobs-carried and r
   const done = applyUpdate(carrying, { ...where2, changes: [{ kind: 'jobs-carried', jobs: [] }] }, new Date());
   expect('carriedJobs' in done).toBe(false);
   expect('carriedJobs' in toDeployedState(done)).toBe(false);
+  // The operation that ends with the cluster ready has resumed them (or named those it could not): the list goes.
+  const spec = { name: 'orders', namespace: 'apps', sessionCluster: true } as unknown as AppSpec;
+  const ready = applyUpdate(
+    carrying,
+    { ...where2, changes: [{ kind: 'cluster-ready', generation: 2, spec }] },
+    new Date(),
+  );
+  expect('carriedJobs' in ready).toBe(false);
+  expect(ready).toMatchObject({ status: 'running', generation: 2 });
 });
