@@ -17,7 +17,7 @@ import { classified } from './failures';
 import type { BeginOperationInput, UpdateRecordInput } from './types';
 import type { DeployedState } from '../contract/deployed-state';
 import { LockHeldError, LockNotHeldError } from '../k8s/state-record/errors';
-import { withHolderReleased } from '../k8s/state-record/lock';
+import { withHolderReleased, withPastOperation } from '../k8s/state-record/lock';
 import { savepointsOverBound, withSavepointsBounded } from '../k8s/state-record/bounds';
 import type { OperationRecord } from '../k8s/state-record/types';
 import { describeRunState, HolderRelease } from '../contract/run-state';
@@ -128,20 +128,13 @@ export function recordActivities(deps: ActivityDeps) {
          */
         const alongside = (record: AppRecord, before: OperationRecord | null): AppRecord => {
           if (!earlier || !takenOver || before?.runId !== earlier.runId) return record;
-          const { history } = withHolderReleased(
-            { ...record, operation: before },
-            {
-              ...where,
-              workflowId: earlier.workflowId,
-              runId: earlier.runId,
-              outcome: HolderRelease.Abandoned,
-              message: takenOver,
-            },
+          const past = withPastOperation(
+            record,
+            before,
+            { outcome: HolderRelease.Abandoned, message: takenOver },
             now(),
           );
-          return entry
-            ? applyChange({ ...record, history }, { kind: 'savepoint-completed', entry })
-            : { ...record, history };
+          return entry ? applyChange(past, { kind: 'savepoint-completed', entry }) : past;
         };
         const take = () =>
           store.acquireLock<AppSpec>({

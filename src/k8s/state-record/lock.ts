@@ -88,17 +88,28 @@ export function withLockReleased<T>(
   const held = record.operation;
   if (!held) return record;
   if (held.workflowId !== input.workflowId) throw new LockHeldError(where(input), held);
+  const ended = { outcome: input.outcome ?? 'released', message: input.message };
+  return { ...withPastOperation(record, held, ended, now), operation: null };
+}
+
+/** `operation` appended to the record's bounded history, ended now with `outcome` (and `message`, when given). */
+export function withPastOperation<T>(
+  record: DeployStateRecord<T>,
+  operation: OperationRecord,
+  ended: { outcome: string; message?: string },
+  now: Date,
+): DeployStateRecord<T> {
   const past = {
-    workflowId: held.workflowId,
-    runId: held.runId,
-    type: held.type,
-    lastPhase: held.phase,
-    startedAt: held.startedAt,
+    workflowId: operation.workflowId,
+    runId: operation.runId,
+    type: operation.type,
+    lastPhase: operation.phase,
+    startedAt: operation.startedAt,
     endedAt: now.toISOString(),
-    outcome: input.outcome ?? 'released',
-    ...(input.message !== undefined ? { message: input.message } : {}),
+    outcome: ended.outcome,
+    ...(ended.message !== undefined ? { message: ended.message } : {}),
   };
-  return { ...record, operation: null, history: [...record.history, past].slice(-MAX_HISTORY) };
+  return { ...record, history: [...record.history, past].slice(-MAX_HISTORY) };
 }
 
 /** Record the phase (and intent) of the lock holder; throws when the caller does not hold it. */
