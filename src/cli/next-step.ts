@@ -4,6 +4,7 @@
  */
 import type { AppRef } from '../contract/app';
 import { operationWorkflowId } from '../contract/ids';
+import type { Operation } from '../contract/operations';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { AppSpec } from '../spec/types';
 import type { JobStateView } from './job-state';
@@ -24,11 +25,25 @@ export interface NextStepInput {
   recordError?: string;
 }
 
+/** How each operation is run again: from the manifest (apply decides the operation) or by its own command. */
+const runAgain: Record<Operation, 'manifest' | 'own command'> = {
+  apply: 'manifest',
+  deploy: 'manifest',
+  upgrade: 'manifest',
+  scale: 'manifest',
+  restart: 'manifest',
+  suspend: 'own command',
+  resume: 'own command',
+  rollback: 'own command',
+  savepoint: 'own command',
+  delete: 'own command',
+};
+
 /** The command that runs operation `type` again (an apply's manifest is the user's to name). */
 function commandAgain(type: string, ref: string): string | undefined {
-  if (['apply', 'deploy', 'upgrade', 'scale', 'restart'].includes(type)) return 'flink-deploy apply -f <manifest>';
-  if (['suspend', 'resume', 'rollback', 'savepoint', 'delete'].includes(type)) return `flink-deploy ${type} ${ref}`;
-  return undefined;
+  const how = Object.hasOwn(runAgain, type) ? runAgain[type as Operation] : undefined;
+  if (how === 'manifest') return 'flink-deploy apply -f <manifest>';
+  return how ? `flink-deploy ${type} ${ref}` : undefined;
 }
 
 export function nextStep(input: NextStepInput): NextStep {
