@@ -24,7 +24,7 @@ import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 import { awaitPodsGone } from './pods-gone';
 import { activitySignal } from './poll';
-import { shrinkTaskManagers } from './task-managers';
+import { keepGrownTaskManagers, shrinkTaskManagers } from './task-managers';
 import type { ApplyApplicationInput } from './types';
 
 /**
@@ -128,7 +128,7 @@ export function deploymentActivities(deps: ActivityDeps) {
           objects.rpcService,
           objects.restService,
           objects.jobManager,
-          objects.taskManager,
+          await keepGrownTaskManagers(deps, spec, objects.taskManager),
         ]);
         await reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
       });

@@ -17,6 +17,7 @@
  * write and found it high enough, so it wrote nothing (its later reads see the lower count).
  */
 import { Context } from '@temporalio/activity';
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { AppRef } from '../contract/app';
 import { hasErrorCode } from '../contract/errors';
 import { onDemandSlotBound } from '../contract/session-jobs';
@@ -116,4 +117,22 @@ export async function shrinkTaskManagers(
       error: String(err),
     });
   }
+}
+
+/**
+ * The TaskManager Deployment to apply for `spec`: a cluster with TaskManagers on demand keeps the count its jobs
+ * grew it to. An apply over a running cluster (its generation's objects applied again) must not take TaskManagers
+ * that hold its jobs' tasks away: the forced apply would set the rendered least count back.
+ */
+export async function keepGrownTaskManagers(
+  deps: ActivityDeps,
+  spec: AppSpec,
+  rendered: V1Deployment,
+): Promise<V1Deployment> {
+  if (!spec.sessionCluster || !spec.taskManager.onDemand || !rendered.spec) return rendered;
+  const name = rendered.metadata?.name ?? objectNames(spec.name).taskManager;
+  const status = await deps.kube.readDeploymentStatus({ namespace: spec.namespace, name });
+  const least = rendered.spec.replicas ?? 1;
+  if (!status.found || status.desiredReplicas <= least) return rendered;
+  return { ...rendered, spec: { ...rendered.spec, replicas: status.desiredReplicas } };
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { loadAppSpec } from '../../../src/spec';
+import { loadAppSpec, parseAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { podOf } from '../../support/kube-objects';
@@ -50,6 +50,33 @@ test('the five objects are applied, owned by the record; applying the same again
   await h.run('applyApplication', { ...input, generation: 2, jobId: 'ffff2c3d4e5f60718293a4b5c6d7e8f9' });
   const changed = h.kube.get<V1Deployment>('Deployment', app.namespace, 'counter-jobmanager')!;
   expect(changed.metadata?.generation).toBe(2);
+});
+
+test('a session cluster with TaskManagers on demand keeps the count its jobs grew it to when applied again', async () => {
+  h = activityHarness();
+  const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: shared}
+spec:
+  image: flink:2.3
+  flinkVersion: v2_2
+  flinkConfiguration: {taskmanager.numberOfTaskSlots: "2"}
+`);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  expect(parsed.spec.taskManager.onDemand).toBe(true);
+  const at = { spec: parsed.spec, generation: 1 };
+  const where = { namespace: parsed.spec.namespace, name: 'shared-taskmanager' };
+  const taskManager = () => h.kube.get<V1Deployment>('Deployment', where.namespace, where.name)!;
+  await h.run('applyApplication', at);
+  const least = taskManager().spec!.replicas!;
+  // Its jobs asked for more slots: the count raised between applies (growTaskManagers' compare-and-swap).
+  await h.kube.scaleDeployment({ ...where, replicas: least + 2, from: least });
+  const version = taskManager().metadata?.resourceVersion;
+
+  await h.run('applyApplication', at);
+
+  expect(taskManager().spec?.replicas).toBe(least + 2);
+  expect(taskManager().metadata?.resourceVersion).toBe(version);
 });
 
 test('a 422 from the API server is KubernetesRefused (not retried); a 503 is retryable as is', async () => {
