@@ -52,7 +52,7 @@ test('the five objects are applied, owned by the record; applying the same again
   expect(changed.metadata?.generation).toBe(2);
 });
 
-test('a session cluster with TaskManagers on demand keeps the count its jobs grew it to when applied again', async () => {
+test('a session cluster with TaskManagers on demand, applied again, keeps the count its jobs grew it to', async () => {
   h = activityHarness();
   const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
 kind: FlinkDeployment
