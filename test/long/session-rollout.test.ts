@@ -1,9 +1,9 @@
 /**
  * A session cluster and its jobs from one file, on the local stack: the Apache operator's own
  * basic-session-deployment-and-job.yaml applied as written runs (its cluster sets no taskManager.replicas, so
- * its TaskManagers are started on demand: 6 for its jobs' 4 + 2 slots, 2 once one is suspended (the idle ones
- * removed, those running the other's tasks kept), back to 1 once they are deleted), its
- * jars fetched through a loopback mirror of Maven Central (sessionJob.jarMirrors); so do its session cluster and
+ * its TaskManagers are started on demand: 6 for its jobs' 4 + 2 slots (kept when the file is applied again), 2 once
+ * one is suspended (the idle ones removed, those running the other's tasks kept), back to 1 once they are deleted),
+ * its jars fetched through a loopback mirror of Maven Central (sessionJob.jarMirrors); so do its session cluster and
  * session job examples applied one after the other; our
  * file of the same shape (the jobs first, the cluster last) is one rollout that deploys the cluster, then
  * both counter jobs on it, their jar fetched by the worker from a mirror (setting sessionJob.jarMirrors, a
@@ -85,6 +85,20 @@ test(
     expect(await taskManagerReplicas(cluster)).toBe(6);
     const overview = await flink.overview();
     expect([overview.taskmanagers, overview['slots-total'], overview['slots-available']]).toEqual([6, 6, 0]);
+
+    // The same file again: the cluster verified (its objects applied again), the jobs unchanged; the TaskManagers
+    // its jobs grew it to stay (the apply does not set the cluster's least count back), no job fails over.
+    const again = await apply(example);
+    expect({ code: again.code, err: again.code === 0 ? '' : again.stderr }).toEqual({ code: 0, err: '' });
+    expect(await taskManagerReplicas(cluster)).toBe(6);
+    for (const name of Object.keys(jobs)) {
+      const { jobId } = await readRecord(env.namespace, name);
+      expect({ name, state: (await flink.jobDetails(jobId!)).state }).toEqual({ name, state: 'RUNNING' });
+      expect({ name, exceptions: (await flink.jobExceptions(jobId!)).exceptionHistory.entries }).toEqual({
+        name,
+        exceptions: [],
+      });
+    }
 
     // One job suspended: its four idle TaskManagers go, the two running the other job's tasks stay (the other job
     // never fails over: no exception in its history, every slot still in use).
