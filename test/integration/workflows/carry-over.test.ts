@@ -4,26 +4,14 @@
  * for (test/fixtures/workflows/stand-in-children.ts). A job that does not resume leaves the upgrade done and
  * recorded, but the operation ends `failed` (exit 1), naming the job and the command that resumes it.
  */
-import { parseAppSpec, type AppSpec } from '../../../src/spec';
+import type { AppSpec } from '../../../src/spec';
 import type { OperationResult } from '../../../src/contract/operations';
 import type { WorkflowHandle } from '@temporalio/client';
 import { InMemoryCluster } from '../../support/in-memory-activities';
+import { sessionClusterSpec } from '../../support/session-cluster-spec';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 
-function carryingSpec(replicas: number): AppSpec {
-  const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
-kind: FlinkDeployment
-metadata: {name: shared}
-spec:
-  image: flink:2.3
-  flinkVersion: v2_2
-  flinkConfiguration: {taskmanager.numberOfTaskSlots: "2"}
-  taskManager: {replicas: ${replicas}}
-  flinkDeploy: {upgrade: {jobs: carry-over}}
-`);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  return parsed.spec;
-}
+const carryingSpec = (replicas: number) => sessionClusterSpec({ replicas, carryOver: true });
 
 let kit: WorkflowTestKit;
 beforeAll(async () => {

@@ -6,26 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
+import { loadAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
+import { sessionClusterSpec } from '../../support/session-cluster-spec';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 
-function sessionSpec(replicas: number): AppSpec {
-  const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
-kind: FlinkDeployment
-metadata: {name: shared}
-spec:
-  image: flink:2.3
-  flinkVersion: v2_2
-  flinkConfiguration: {taskmanager.numberOfTaskSlots: "2"}
-  taskManager: {replicas: ${replicas}}
-`);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  return parsed.spec;
-}
+const sessionSpec = (replicas: number) => sessionClusterSpec({ replicas });
 const v1 = sessionSpec(1);
 const v2 = sessionSpec(2);
 const app = { namespace: 'default', name: 'shared' };

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { loadAppSpec, parseAppSpec } from '../../../src/spec';
+import { loadAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { podOf } from '../../support/kube-objects';
+import { sessionClusterSpec } from '../../support/session-cluster-spec';
 
 const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
 const app = { namespace: spec.namespace, name: spec.name };
@@ -54,18 +55,10 @@ test('the five objects are applied, owned by the record; applying the same again
 
 test('a session cluster with TaskManagers on demand, applied again, keeps the count its jobs grew it to', async () => {
   h = activityHarness();
-  const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
-kind: FlinkDeployment
-metadata: {name: shared}
-spec:
-  image: flink:2.3
-  flinkVersion: v2_2
-  flinkConfiguration: {taskmanager.numberOfTaskSlots: "2"}
-`);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  expect(parsed.spec.taskManager.onDemand).toBe(true);
-  const at = { spec: parsed.spec, generation: 1 };
-  const where = { namespace: parsed.spec.namespace, name: 'shared-taskmanager' };
+  const cluster = sessionClusterSpec();
+  expect(cluster.taskManager.onDemand).toBe(true);
+  const at = { spec: cluster, generation: 1 };
+  const where = { namespace: cluster.namespace, name: 'shared-taskmanager' };
   const taskManager = () => h.kube.get<V1Deployment>('Deployment', where.namespace, where.name)!;
   await h.run('applyApplication', at);
   const least = taskManager().spec!.replicas!;
