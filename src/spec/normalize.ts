@@ -6,6 +6,7 @@
 import { ConfigPurpose, configKey, legacyConfigFileIssues, resolveVersionedKeys, sortKeys } from './flink-config';
 import { parseFlinkVersion } from './flink-version';
 import { blueGreenIssues } from './blue-green';
+import { parallelismIssues } from './count-limits';
 import { guaranteeIssues } from './guarantees';
 import { haIssues } from './high-availability';
 import { ingressIssues, normalizeIngress } from './ingress';
@@ -126,6 +127,14 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   const parallelism =
     job.parallelism ?? configuredParallelism ?? (explicitTmReplicas !== undefined ? explicitTmReplicas * slots : 1);
   const upgradeMode = job.upgradeMode ?? UpgradeMode.Stateless;
+  const parallelismFrom =
+    job.parallelism !== undefined
+      ? 'spec.job.parallelism'
+      : configuredParallelism !== undefined
+        ? `${configPath}["parallelism.default"]`
+        : 'spec.taskManager.replicas';
+  // A session cluster's parallelism is only a default for its jobs (they are checked when submitted).
+  if (spec.job) issues.push(...parallelismIssues({ parallelism, from: parallelismFrom, config, configPath }));
 
   const savepointDirKey = configKey(version, ConfigPurpose.SavepointDir);
   const checkpointDirKey = configKey(version, ConfigPurpose.CheckpointDir);

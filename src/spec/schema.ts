@@ -17,6 +17,7 @@ import {
   maxAppNameLength,
 } from './validators';
 import { parseCpu, parseMemoryMiB } from './quantities';
+import { maxParallelism, maxReplicas } from './count-limits';
 import { parseFlinkVersion } from './flink-version';
 import { ingressSchema } from './ingress';
 
@@ -145,7 +146,7 @@ const podTemplate = z.looseObject({
 });
 
 const component = z.strictObject({
-  replicas: positiveInt.optional(),
+  replicas: positiveInt.max(maxReplicas).optional(),
   resource: resource.optional(),
   resources: resources.optional(),
   podTemplate: podTemplate.optional(),
@@ -155,7 +156,7 @@ const job = z.strictObject({
   jarURI: jarUri,
   entryClass: className.optional(),
   args: z.array(jobArgument).optional(),
-  parallelism: positiveInt.optional(),
+  parallelism: positiveInt.max(maxParallelism).optional(),
   upgradeMode: z.enum(Object.values(UpgradeMode)).optional(),
   state: z.enum(Object.values(JobState)).optional(),
   allowNonRestoredState: z.boolean().optional(),

@@ -11,6 +11,7 @@ import { flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { savepointFormatIssues } from './savepoint-format';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
+import { maxParallelism } from './count-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
@@ -122,7 +123,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
               },
         ).optional(),
         args: z.array(jobArgument).optional(),
-        parallelism: positiveInt.optional(),
+        parallelism: positiveInt.max(maxParallelism).optional(),
         upgradeMode: z.enum(Object.values(UpgradeMode)).optional(),
         state: z.enum(Object.values(JobState)).optional(),
         allowNonRestoredState: z.boolean().optional(),

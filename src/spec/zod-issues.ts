@@ -128,6 +128,14 @@ export function fromZodIssues(
           hint: `Set ${path} to ${String(issue.minimum)} or more.`,
         });
         break;
+      case 'too_big':
+        out.push({
+          code: SpecIssueCode.InvalidValue,
+          path,
+          message: `must be at most ${String(issue.maximum)} (it is ${String(issue.input)})`,
+          hint: `Set ${path} to ${String(issue.maximum)} or less.`,
+        });
+        break;
       case 'invalid_union':
         out.push({
           code: SpecIssueCode.InvalidType,
