@@ -121,21 +121,17 @@ export function fromZodIssues(
         break;
       }
       case 'too_small':
+      case 'too_big': {
+        const [bound, most, more] =
+          issue.code === 'too_small' ? [issue.minimum, 'least', 'more'] : [issue.maximum, 'most', 'less'];
         out.push({
           code: SpecIssueCode.InvalidValue,
           path,
-          message: `must be at least ${String(issue.minimum)} (it is ${String(issue.input)})`,
-          hint: `Set ${path} to ${String(issue.minimum)} or more.`,
+          message: `must be at ${most} ${String(bound)} (it is ${String(issue.input)})`,
+          hint: `Set ${path} to ${String(bound)} or ${more}.`,
         });
         break;
-      case 'too_big':
-        out.push({
-          code: SpecIssueCode.InvalidValue,
-          path,
-          message: `must be at most ${String(issue.maximum)} (it is ${String(issue.input)})`,
-          hint: `Set ${path} to ${String(issue.maximum)} or less.`,
-        });
-        break;
+      }
       case 'invalid_union':
         out.push({
           code: SpecIssueCode.InvalidType,
