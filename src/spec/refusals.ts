@@ -58,7 +58,7 @@ export function specRefusals(spec: unknown): SpecIssue[] {
     }
   }
   const jobManager = spec.jobManager;
-  if (isRecord(jobManager) && typeof jobManager.replicas === 'number' && jobManager.replicas > 1) {
+  if (isRecord(jobManager) && Number.isInteger(jobManager.replicas) && Number(jobManager.replicas) > 1) {
     issues.push(
       unsupported(
         'spec.jobManager.replicas',

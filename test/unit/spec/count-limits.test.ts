@@ -90,3 +90,11 @@ it("a session job's parallelism is held to Flink's limit too", () => {
     expect.objectContaining({ path: 'spec.job.parallelism', message: 'must be at most 32768 (it is 50000)' }),
   ]);
 });
+
+it('jobManager.replicas that is not a whole number is named as such, not as a standby JobManager', () => {
+  const manifest = baseManifest();
+  manifest.spec.jobManager.replicas = 1.5;
+  expect(issuesOf(manifest)).toEqual([
+    expect.objectContaining({ path: 'spec.jobManager.replicas', message: expect.stringMatching(/integer/) }),
+  ]);
+});
