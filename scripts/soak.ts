@@ -7,9 +7,9 @@
  * locks, orphan savepoints, and the workers' RSS at start and end. Exit 0 when all are zero,
  * 1 otherwise, 2 for a bad option.
  *   npm run soak -- [--apps 3] [--upgrades 100] [--kill-every 60] [--savepoint-every 30]
- * Needs the local stack up (FD_STACK_DIR, default .stack). See docs/soak.md.
+ * Needs the local stack up (FD_STACK_DIR, default .stack); builds dist/ first and runs it. See docs/soak.md.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +39,8 @@ const taskQueue = `soak-${runId}`;
 const dir = path.join(stackDir, 'soak', namespace);
 const env: NodeJS.ProcessEnv = {
   ...process.env,
+  // The built package (dist/, the workflow code bundled ahead of time), as an installed flink-deploy runs.
+  FLINK_DEPLOY_RUN: 'dist',
   KUBECONFIG: kubeconfig,
   TEMPORAL_ADDRESS: temporalAddress,
   FLINK_DEPLOY_TASK_QUEUE: taskQueue,
@@ -155,6 +157,11 @@ async function main(): Promise<number> {
     console.error(`soak: ${err.message}\n${soakUsage()}`);
     return 2;
   }
+  // The CLI and the workers run dist/ (FLINK_DEPLOY_RUN above), built from this checkout first: a worker
+  // started again after its SIGKILL loads the prebuilt workflow bundle in seconds, where from the source it
+  // bundled the workflows for a minute or more on a loaded machine (and was often killed again before it polled).
+  log('building dist/ from this checkout (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   if (options.maxMinutes > 0) lastStart = started + options.maxMinutes * 60_000;
   // A first Ctrl-C or SIGTERM: no new upgrade; the running ones finish, the checks run, then clean-up.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
