@@ -11,7 +11,7 @@ import { flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { savepointFormatIssues } from './savepoint-format';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
-import { maxParallelism } from './count-limits';
+import { maxParallelism, parallelismIssues } from './count-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
@@ -173,6 +173,11 @@ export function validateSessionJob(
   );
   const parsed = schema.safeParse(document, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
+  else {
+    const parallelism = parsed.data.spec.job.parallelism ?? 1;
+    const configPath = 'spec.flinkConfiguration';
+    issues.push(...parallelismIssues({ parallelism, from: 'spec.job.parallelism', config: flat.config, configPath }));
+  }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const { metadata, spec: jobSpec } = parsed.data;
   return {

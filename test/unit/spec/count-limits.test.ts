@@ -74,6 +74,29 @@ it('a parallelism over the configured pipeline.max-parallelism is refused; at or
   }
 });
 
+it("a session job's parallelism over its own pipeline.max-parallelism is refused", () => {
+  const text = yamlOf({
+    apiVersion: 'flink.apache.org/v1beta1',
+    kind: 'FlinkSessionJob',
+    metadata: { name: 'orders', namespace: 'streaming' },
+    spec: {
+      deploymentName: 'shared',
+      flinkConfiguration: { 'pipeline.max-parallelism': '4' },
+      job: { jarURI: 'https://repo.example/orders.jar', parallelism: 8, upgradeMode: 'stateless' },
+    },
+  });
+  const result = parseAppSpec(text, { sessionJarSchemes: ['https'] });
+  expect(!result.ok && result.issues).toEqual([
+    expect.objectContaining({
+      path: 'spec.job.parallelism',
+      message: "the job's parallelism 8 is over its max parallelism 4 (pipeline.max-parallelism)",
+    }),
+  ]);
+  expect(parseAppSpec(text.replace('parallelism: 8', 'parallelism: 4'), { sessionJarSchemes: ['https'] }).ok).toBe(
+    true,
+  );
+});
+
 it("a session job's parallelism is held to Flink's limit too", () => {
   const text = yamlOf({
     apiVersion: 'flink.apache.org/v1beta1',
