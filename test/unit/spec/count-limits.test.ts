@@ -74,40 +74,34 @@ it('a parallelism over the configured pipeline.max-parallelism is refused; at or
   }
 });
 
-it("a session job's parallelism over its own pipeline.max-parallelism is refused", () => {
+/** A FlinkSessionJob of `parallelism`, its own flinkConfiguration `config`, parsed. */
+function parsedSessionJob(parallelism: number, config?: Record<string, string>) {
   const text = yamlOf({
     apiVersion: 'flink.apache.org/v1beta1',
     kind: 'FlinkSessionJob',
     metadata: { name: 'orders', namespace: 'streaming' },
     spec: {
       deploymentName: 'shared',
-      flinkConfiguration: { 'pipeline.max-parallelism': '4' },
-      job: { jarURI: 'https://repo.example/orders.jar', parallelism: 8, upgradeMode: 'stateless' },
+      ...(config ? { flinkConfiguration: config } : {}),
+      job: { jarURI: 'https://repo.example/orders.jar', parallelism, upgradeMode: 'stateless' },
     },
   });
-  const result = parseAppSpec(text, { sessionJarSchemes: ['https'] });
+  return parseAppSpec(text, { sessionJarSchemes: ['https'] });
+}
+
+it("a session job's parallelism over its own pipeline.max-parallelism is refused", () => {
+  const result = parsedSessionJob(8, { 'pipeline.max-parallelism': '4' });
   expect(!result.ok && result.issues).toEqual([
     expect.objectContaining({
       path: 'spec.job.parallelism',
       message: "the job's parallelism 8 is over its max parallelism 4 (pipeline.max-parallelism)",
     }),
   ]);
-  expect(parseAppSpec(text.replace('parallelism: 8', 'parallelism: 4'), { sessionJarSchemes: ['https'] }).ok).toBe(
-    true,
-  );
+  expect(parsedSessionJob(4, { 'pipeline.max-parallelism': '4' }).ok).toBe(true);
 });
 
 it("a session job's parallelism is held to Flink's limit too", () => {
-  const text = yamlOf({
-    apiVersion: 'flink.apache.org/v1beta1',
-    kind: 'FlinkSessionJob',
-    metadata: { name: 'orders', namespace: 'streaming' },
-    spec: {
-      deploymentName: 'shared',
-      job: { jarURI: 'https://repo.example/orders.jar', parallelism: 50_000, upgradeMode: 'stateless' },
-    },
-  });
-  const result = parseAppSpec(text, { sessionJarSchemes: ['https'] });
+  const result = parsedSessionJob(50_000);
   expect(result.ok).toBe(false);
   expect(!result.ok && result.issues).toEqual([
     expect.objectContaining({ path: 'spec.job.parallelism', message: 'must be at most 32768 (it is 50000)' }),
