@@ -10,6 +10,7 @@ import { parallelismIssues } from './count-limits';
 import { guaranteeIssues } from './guarantees';
 import { haIssues } from './high-availability';
 import { ingressIssues, normalizeIngress } from './ingress';
+import { memoryIssues } from './memory-limits';
 import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { savepointFormatIssues } from './savepoint-format';
@@ -119,6 +120,13 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     defaults: defaults.defaultTaskManagerResources,
   });
   issues.push(...jmResources.issues, ...tmResources.issues);
+  for (const [role, normalized] of [
+    ['jobmanager', jmResources],
+    ['taskmanager', tmResources],
+  ] as const) {
+    const { memoryFrom: from } = normalized;
+    if (from) issues.push(...memoryIssues({ role, memoryMiB: normalized.resources.memoryMiB, from, config }));
+  }
   for (const key of [slotsKey, 'parallelism.default', jmMemoryKey, tmMemoryKey]) delete config[key];
 
   const job = spec.job ?? (input.sessionCluster ? sessionClusterJob : undefined);

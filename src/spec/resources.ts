@@ -20,6 +20,8 @@ const knownResourceNames = ['cpu', 'memory', 'ephemeral-storage'];
 export function normalizeResources(input: NormalizeResourcesInput): {
   resources: ProcessResources;
   issues: SpecIssue[];
+  /** The field the memory came from; undefined for the default. */
+  memoryFrom?: string;
 } {
   const { component, path } = input;
   const issues: SpecIssue[] = [];
@@ -91,5 +93,13 @@ export function normalizeResources(input: NormalizeResourcesInput): {
     ...(cpuLimit !== undefined ? { cpuLimit } : {}),
     ...(ephemeral !== undefined ? { ephemeralStorage: String(ephemeral) } : {}),
   };
-  return { resources, issues };
+  const memoryFrom =
+    specMemoryMiB === undefined
+      ? configuredMiB === undefined
+        ? undefined
+        : `spec.flinkConfiguration["${input.configKey}"]`
+      : component?.resource?.memory !== undefined
+        ? `${path}.resource.memory`
+        : `${path}.resources.${requests.memory !== undefined ? 'requests' : 'limits'}.memory`;
+  return { resources, issues, ...(memoryFrom !== undefined ? { memoryFrom } : {}) };
 }
