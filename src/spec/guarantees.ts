@@ -11,6 +11,12 @@ import { SpecIssueCode, UpgradeMode, type FlinkVersion, type SpecIssue } from '.
 export const checkpointRetentionKey = 'execution.checkpointing.externalized-checkpoint-retention';
 /** Flink's checkpoint interval key. */
 export const checkpointIntervalKey = 'execution.checkpointing.interval';
+/**
+ * Flink's least checkpoint interval (`CheckpointConfig.MINIMAL_CHECKPOINT_TIME`): below it the job's main method
+ * throws as it creates its environment ("Checkpoint interval must be larger than or equal to 10 ms"), so the new
+ * version never starts; 0 does not turn checkpointing off.
+ */
+export const leastCheckpointIntervalMs = 10;
 
 /** What the guarantee checks need besides the configuration. */
 export interface GuaranteeInput {
@@ -65,8 +71,12 @@ function retentionIssue(input: GuaranteeInput): SpecIssue | undefined {
   };
 }
 
-function intervalIssues(input: GuaranteeInput): SpecIssue[] {
-  const text = input.config[checkpointIntervalKey];
+/**
+ * The checkpoint interval's own problems, an application's or a session job's: one Flink cannot read, or one
+ * under Flink's least. None when it is not set.
+ */
+export function checkpointIntervalIssues(config: Record<string, string>): SpecIssue[] {
+  const text = config[checkpointIntervalKey];
   if (text === undefined) return [];
   const intervalMs = parseFlinkDurationMs(text);
   if (intervalMs === undefined) {
@@ -79,6 +89,25 @@ function intervalIssues(input: GuaranteeInput): SpecIssue[] {
       },
     ];
   }
+  if (intervalMs >= leastCheckpointIntervalMs) return [];
+  return [
+    {
+      code: SpecIssueCode.InvalidValue,
+      path: configPath(checkpointIntervalKey),
+      message:
+        `${checkpointIntervalKey} ${text} is under Flink's least checkpoint interval of ` +
+        `${leastCheckpointIntervalMs}ms: the job would fail as it starts (0 does not turn checkpointing off)`,
+      hint: `Set ${checkpointIntervalKey} to ${leastCheckpointIntervalMs}ms or more (e.g. 10s), or remove it.`,
+    },
+  ];
+}
+
+function intervalIssues(input: GuaranteeInput): SpecIssue[] {
+  const own = checkpointIntervalIssues(input.config);
+  if (own.length > 0) return own;
+  const text = input.config[checkpointIntervalKey];
+  const intervalMs = text === undefined ? undefined : parseFlinkDurationMs(text);
+  if (intervalMs === undefined) return [];
   const timeoutMs = input.timeoutSeconds * 1000;
   if (!input.requireCheckpoint || intervalMs < timeoutMs) return [];
   const source = input.timeoutGiven

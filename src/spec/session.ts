@@ -9,6 +9,7 @@ import { isAbsoluteStatePath, isDns1035Label, isDns1123Label, isJavaClassName, m
 import { fromZodIssues } from './zod-issues';
 import { flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { savepointFormatIssues } from './savepoint-format';
+import { checkpointIntervalIssues, checkpointIntervalKey } from './guarantees';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
 import { maxParallelism, parallelismIssues } from './count-limits';
@@ -170,6 +171,7 @@ export function validateSessionJob(
     ...flat.issues,
     ...ownedKeyIssues(flat.config, 'spec.flinkConfiguration'),
     ...savepointFormatIssues(flat.config, 'spec.flinkConfiguration'),
+    ...checkpointIntervalIssues(flat.config),
   );
   const parsed = schema.safeParse(document, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
@@ -211,9 +213,6 @@ export function validateSessionJob(
 
 type SessionJobManifest = z.infer<ReturnType<typeof sessionJobSchema>>;
 
-/** Checkpointing is on when the job's configuration sets an interval (its cluster's is not known here). */
-const checkpointIntervalKey = 'execution.checkpointing.interval';
-
 /**
  * The AppSpec of a valid FlinkSessionJob: the job's fields as an application's, `sessionJob` naming its
  * cluster, and placeholders for the cluster-level fields (its cluster's own apply). Deterministic.
@@ -253,6 +252,7 @@ function sessionJobAppSpec(
     ...(spec.restartNonce !== undefined ? { restartNonce: spec.restartNonce } : {}),
     stability: {
       windowSeconds: stability?.windowSeconds ?? defaults.defaultStabilityWindowSeconds,
+      // Checkpointing is on when the job's configuration sets an interval (its cluster's is not known here).
       requireCheckpoint: stability?.requireCheckpoint ?? config[checkpointIntervalKey] !== undefined,
       timeoutSeconds: stability?.timeoutSeconds ?? defaults.defaultStabilityTimeoutSeconds,
     },

@@ -146,6 +146,24 @@ describe('checkpoint interval against the stability timeout', () => {
     });
   });
 
+  it("refuses an interval under Flink's least, 10ms (the job's environment throws)", () => {
+    // Measured with Flink 2.3: StreamExecutionEnvironment.getExecutionEnvironment(config) throws for 0s, 0, 1ms, 9ms.
+    for (const value of ['0s', '0', '9ms', 'PT0S']) {
+      const issue = refusal((m) => {
+        m.spec.flinkConfiguration[interval] = value;
+      });
+      expect(issue).toMatchObject({
+        path: `spec.flinkConfiguration["${interval}"]`,
+        message:
+          `${interval} ${value} is under Flink's least checkpoint interval of 10ms: ` +
+          'the job would fail as it starts (0 does not turn checkpointing off)',
+      });
+    }
+    accepted((m) => {
+      m.spec.flinkConfiguration[interval] = '10ms';
+    });
+  });
+
   it('refuses an interval Flink cannot read', () => {
     for (const value of ['1.5s', 'ten seconds', '10 fortnights', '-10s', 'PT']) {
       const issue = refusal((m) => {
@@ -179,5 +197,37 @@ describe("Flink's duration syntax", () => {
 
   it.each(['', ' ', '1.5s', 's', '10 lightyears', 'PT', 'P', '-PT10S', 'PT-1S'])('"%s" is not a duration', (text) => {
     expect(parseFlinkDurationMs(text)).toBeUndefined();
+  });
+});
+
+describe("a session job's checkpoint interval", () => {
+  function sessionJob(interval: string) {
+    const text = yamlOf({
+      apiVersion: 'flink.apache.org/v1beta1',
+      kind: 'FlinkSessionJob',
+      metadata: { name: 'orders', namespace: 'streaming' },
+      spec: {
+        deploymentName: 'shared',
+        flinkConfiguration: { 'execution.checkpointing.interval': interval },
+        job: { jarURI: 'https://repo.example/orders.jar', upgradeMode: 'stateless' },
+      },
+    });
+    return parseAppSpec(text, { sessionJarSchemes: ['https'] });
+  }
+
+  it("is refused under 10ms or unreadable, as an application's; 10ms is taken", () => {
+    for (const [value, message] of [
+      ['0s', /under Flink's least checkpoint interval of 10ms/],
+      ['ten seconds', /is not a duration Flink reads/],
+    ] as const) {
+      const result = sessionJob(value);
+      expect(!result.ok && result.issues).toEqual([
+        expect.objectContaining({
+          path: 'spec.flinkConfiguration["execution.checkpointing.interval"]',
+          message: expect.stringMatching(message),
+        }),
+      ]);
+    }
+    expect(sessionJob('10ms').ok).toBe(true);
   });
 });
