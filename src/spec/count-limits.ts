@@ -4,8 +4,10 @@
  *
  * - a job's parallelism: Flink's upper bound of max parallelism, `1 << 15` (key groups:
  *   `KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM`); no operator runs wider;
- * - a component's replicas: Kubernetes keeps a Deployment's `replicas` as a 32-bit integer.
+ * - a component's replicas: Kubernetes keeps a Deployment's `replicas` as a 32-bit integer;
+ * - a job's parallelism over its TaskManagers' slots, when their count is set and the scheduler is not adaptive.
  */
+import { adaptiveSchedulerKey, adaptiveSchedulerValue } from './rescale';
 import { SpecIssueCode, type SpecIssue } from './types';
 
 export const maxParallelism = 32_768;
@@ -57,6 +59,41 @@ export function parallelismIssues(input: {
       path: from,
       message: `the job's parallelism ${parallelism} is over its max parallelism ${configured} (${maxParallelismKey})`,
       hint: `Lower ${from} to ${configured} or less, or raise ${maxParallelismKey}.`,
+    },
+  ];
+}
+
+/**
+ * The problem of TaskManagers set to fewer slots than the job's parallelism: with Flink's default scheduler the
+ * job waits for slots it never gets (after an upgrade stopped the old one) and the upgrade rolls back when its
+ * stability times out. None with the adaptive scheduler or reactive mode, which run the job with the slots there
+ * are, or when `replicas` is not set (flink-deploy then starts enough: ceil(parallelism / slots)).
+ */
+export function slotIssues(input: {
+  parallelism: number;
+  from: string;
+  replicas: number | undefined;
+  slots: number;
+  config: Record<string, string>;
+}): SpecIssue[] {
+  const { parallelism, from, replicas, slots, config } = input;
+  if (replicas === undefined || replicas * slots >= parallelism) return [];
+  const adaptive =
+    config[adaptiveSchedulerKey]?.trim().toLowerCase() === adaptiveSchedulerValue ||
+    config['scheduler-mode']?.trim().toLowerCase() === 'reactive';
+  if (adaptive) return [];
+  const enough = Math.ceil(parallelism / slots);
+  return [
+    {
+      code: SpecIssueCode.InvalidValue,
+      path: 'spec.taskManager.replicas',
+      message:
+        `${replicas} TaskManager(s) × ${slots} slot(s) cannot run the job's parallelism ${parallelism} (${from}): ` +
+        "with Flink's default scheduler the job would wait for slots it never gets",
+      hint:
+        `Set spec.taskManager.replicas to ${enough} or more (or remove it: flink-deploy then starts ${enough}), ` +
+        `raise taskmanager.numberOfTaskSlots, lower ${from}, or set ${adaptiveSchedulerKey}: ` +
+        `${adaptiveSchedulerValue} (the job then runs with the slots there are).`,
     },
   ];
 }

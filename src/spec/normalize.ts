@@ -6,7 +6,7 @@
 import { ConfigPurpose, configKey, legacyConfigFileIssues, resolveVersionedKeys, sortKeys } from './flink-config';
 import { parseFlinkVersion } from './flink-version';
 import { blueGreenIssues } from './blue-green';
-import { parallelismIssues } from './count-limits';
+import { parallelismIssues, slotIssues } from './count-limits';
 import { guaranteeIssues } from './guarantees';
 import { haIssues } from './high-availability';
 import { ingressIssues, normalizeIngress } from './ingress';
@@ -142,7 +142,10 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
         ? `${configPath}["parallelism.default"]`
         : 'spec.taskManager.replicas';
   // A session cluster's parallelism is only a default for its jobs (they are checked when submitted).
-  if (spec.job) issues.push(...parallelismIssues({ parallelism, from: parallelismFrom, config, configPath }));
+  if (spec.job) {
+    issues.push(...parallelismIssues({ parallelism, from: parallelismFrom, config, configPath }));
+    issues.push(...slotIssues({ parallelism, from: parallelismFrom, replicas: explicitTmReplicas, slots, config }));
+  }
 
   const savepointDirKey = configKey(version, ConfigPurpose.SavepointDir);
   const checkpointDirKey = configKey(version, ConfigPurpose.CheckpointDir);

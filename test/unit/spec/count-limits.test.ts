@@ -115,3 +115,26 @@ it('jobManager.replicas that is not a whole number is named as such, not as a st
     expect.objectContaining({ path: 'spec.jobManager.replicas', message: expect.stringMatching(/integer/) }),
   ]);
 });
+
+it('too few TaskManager slots for the parallelism are refused under the default scheduler, not the adaptive', () => {
+  const manifest = baseManifest();
+  manifest.spec.taskManager.replicas = 1;
+  expect(issuesOf(manifest)).toEqual([
+    expect.objectContaining({
+      path: 'spec.taskManager.replicas',
+      message: expect.stringContaining("1 TaskManager(s) × 2 slot(s) cannot run the job's parallelism 3"),
+      hint: expect.stringContaining('Set spec.taskManager.replicas to 2 or more'),
+    }),
+  ]);
+  for (const [key, value] of [
+    ['jobmanager.scheduler', 'adaptive'],
+    ['scheduler-mode', 'reactive'],
+  ]) {
+    const adaptive = baseManifest();
+    adaptive.spec.taskManager.replicas = 1;
+    adaptive.spec.flinkConfiguration[key] = value;
+    expect(parseAppSpec(yamlOf(adaptive)).ok).toBe(true);
+  }
+  manifest.spec.taskManager.replicas = 2;
+  expect(parseAppSpec(yamlOf(manifest)).ok).toBe(true);
+});
