@@ -1,6 +1,6 @@
 /** Counts Flink or Kubernetes would refuse halfway through an operation are refused when the manifest is read. */
 import { parseAppSpec, type SpecIssue } from '../../../src/spec';
-import { baseManifest, yamlOf, type LooseManifest } from './manifest-fixtures';
+import { baseManifest, parsedSessionJob, yamlOf, type LooseManifest } from './manifest-fixtures';
 
 function issuesOf(manifest: LooseManifest): SpecIssue[] {
   const result = parseAppSpec(yamlOf(manifest));
@@ -75,33 +75,19 @@ it('a parallelism over the configured pipeline.max-parallelism is refused; at or
 });
 
 /** A FlinkSessionJob of `parallelism`, its own flinkConfiguration `config`, parsed. */
-function parsedSessionJob(parallelism: number, config?: Record<string, string>) {
-  const text = yamlOf({
-    apiVersion: 'flink.apache.org/v1beta1',
-    kind: 'FlinkSessionJob',
-    metadata: { name: 'orders', namespace: 'streaming' },
-    spec: {
-      deploymentName: 'shared',
-      ...(config ? { flinkConfiguration: config } : {}),
-      job: { jarURI: 'https://repo.example/orders.jar', parallelism, upgradeMode: 'stateless' },
-    },
-  });
-  return parseAppSpec(text, { sessionJarSchemes: ['https'] });
-}
-
 it("a session job's parallelism over its own pipeline.max-parallelism is refused", () => {
-  const result = parsedSessionJob(8, { 'pipeline.max-parallelism': '4' });
+  const result = parsedSessionJob({ parallelism: 8, config: { 'pipeline.max-parallelism': '4' } });
   expect(!result.ok && result.issues).toEqual([
     expect.objectContaining({
       path: 'spec.job.parallelism',
       message: "the job's parallelism 8 is over its max parallelism 4 (pipeline.max-parallelism)",
     }),
   ]);
-  expect(parsedSessionJob(4, { 'pipeline.max-parallelism': '4' }).ok).toBe(true);
+  expect(parsedSessionJob({ parallelism: 4, config: { 'pipeline.max-parallelism': '4' } }).ok).toBe(true);
 });
 
 it("a session job's parallelism is held to Flink's limit too", () => {
-  const result = parsedSessionJob(50_000);
+  const result = parsedSessionJob({ parallelism: 50_000 });
   expect(result.ok).toBe(false);
   expect(!result.ok && result.issues).toEqual([
     expect.objectContaining({ path: 'spec.job.parallelism', message: 'must be at most 32768 (it is 50000)' }),
@@ -129,7 +115,7 @@ it('too few TaskManager slots for the parallelism are refused under the default 
   for (const [key, value] of [
     ['jobmanager.scheduler', 'adaptive'],
     ['scheduler-mode', 'reactive'],
-  ]) {
+  ] as const) {
     const adaptive = baseManifest();
     adaptive.spec.taskManager.replicas = 1;
     adaptive.spec.flinkConfiguration[key] = value;

@@ -1,7 +1,7 @@
 /** Issue 11 item 3: settings that break our guarantees are refused with the reason; their neighbours pass. */
 import { parseAppSpec, type SpecIssue } from '../../../src/spec';
 import { parseFlinkDurationMs } from '../../../src/spec/durations';
-import { baseManifest, yamlOf, type LooseManifest } from './manifest-fixtures';
+import { baseManifest, parsedSessionJob, yamlOf, type LooseManifest } from './manifest-fixtures';
 
 function result(mutate: (m: LooseManifest) => void): { ok: boolean; issues: SpecIssue[] } {
   const manifest = baseManifest();
@@ -201,19 +201,8 @@ describe("Flink's duration syntax", () => {
 });
 
 describe("a session job's checkpoint interval", () => {
-  function sessionJob(interval: string) {
-    const text = yamlOf({
-      apiVersion: 'flink.apache.org/v1beta1',
-      kind: 'FlinkSessionJob',
-      metadata: { name: 'orders', namespace: 'streaming' },
-      spec: {
-        deploymentName: 'shared',
-        flinkConfiguration: { 'execution.checkpointing.interval': interval },
-        job: { jarURI: 'https://repo.example/orders.jar', upgradeMode: 'stateless' },
-      },
-    });
-    return parseAppSpec(text, { sessionJarSchemes: ['https'] });
-  }
+  const sessionJob = (interval: string) =>
+    parsedSessionJob({ config: { 'execution.checkpointing.interval': interval } });
 
   it("is refused under 10ms or unreadable, as an application's; 10ms is taken", () => {
     for (const [value, message] of [

@@ -1,6 +1,6 @@
 /** Small manifests for the spec and render unit tests. */
 import { stringify } from 'yaml';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
 
 /** A manifest as a freely editable object: tests reach into it to break one field at a time. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,4 +42,23 @@ export function yamlOf(manifest: unknown): string {
 /** Parses a manifest object into an AppSpec (throws when invalid). */
 export function specOf(manifest: unknown): AppSpec {
   return loadAppSpec(yamlOf(manifest));
+}
+
+/** A FlinkSessionJob `orders` on cluster `shared` (a stateless https jar), parsed; `parallelism` and its config set. */
+export function parsedSessionJob(job: { parallelism?: number; config?: Record<string, string> } = {}) {
+  const text = yamlOf({
+    apiVersion: 'flink.apache.org/v1beta1',
+    kind: 'FlinkSessionJob',
+    metadata: { name: 'orders', namespace: 'streaming' },
+    spec: {
+      deploymentName: 'shared',
+      ...(job.config ? { flinkConfiguration: job.config } : {}),
+      job: {
+        jarURI: 'https://repo.example/orders.jar',
+        ...(job.parallelism !== undefined ? { parallelism: job.parallelism } : {}),
+        upgradeMode: 'stateless',
+      },
+    },
+  });
+  return parseAppSpec(text, { sessionJarSchemes: ['https'] });
 }
