@@ -7,7 +7,7 @@
  * - a component's replicas: Kubernetes keeps a Deployment's `replicas` as a 32-bit integer;
  * - a job's parallelism over its TaskManagers' slots, when their count is set and the scheduler is not adaptive.
  */
-import { adaptiveSchedulerKey, adaptiveSchedulerValue } from './rescale';
+import { adaptiveSchedulerKey, adaptiveSchedulerValue, runsWithSlotsThereAre } from './rescale';
 import { SpecIssueCode, type SpecIssue } from './types';
 
 export const maxParallelism = 32_768;
@@ -77,11 +77,7 @@ export function slotIssues(input: {
   config: Record<string, string>;
 }): SpecIssue[] {
   const { parallelism, from, replicas, slots, config } = input;
-  if (replicas === undefined || replicas * slots >= parallelism) return [];
-  const adaptive =
-    config[adaptiveSchedulerKey]?.trim().toLowerCase() === adaptiveSchedulerValue ||
-    config['scheduler-mode']?.trim().toLowerCase() === 'reactive';
-  if (adaptive) return [];
+  if (replicas === undefined || replicas * slots >= parallelism || runsWithSlotsThereAre(config)) return [];
   const enough = Math.ceil(parallelism / slots);
   return [
     {

@@ -18,6 +18,14 @@ export const oldestInPlaceFlinkVersion: FlinkVersion = { major: 1, minor: 18 };
 export const adaptiveSchedulerKey = 'jobmanager.scheduler';
 export const adaptiveSchedulerValue = 'adaptive';
 
+/** Whether the job runs with the slots there are: the adaptive scheduler, or reactive mode (which uses it). */
+export function runsWithSlotsThereAre(config: Record<string, string>): boolean {
+  return (
+    config[adaptiveSchedulerKey]?.trim().toLowerCase() === adaptiveSchedulerValue ||
+    config['scheduler-mode']?.trim().toLowerCase() === 'reactive'
+  );
+}
+
 /** How large a job runs: its parallelism and the TaskManagers that give it slots. */
 export interface JobScale {
   parallelism: number;
