@@ -3,7 +3,7 @@
  * record, running. Asked by the CLI before it starts anything and by the worker before it stages the
  * job's jar. Pure.
  */
-import { adaptiveSchedulerKey, adaptiveSchedulerValue } from '../spec/rescale';
+import { isAdaptiveScheduler } from '../spec/scheduler';
 import type { AppSpec } from '../spec/types';
 import type { AppRef } from './app';
 
@@ -52,8 +52,7 @@ export function slotsProblem(
   deployed: Pick<AppSpec, 'taskManager' | 'slotsPerTaskManager' | 'flinkConfiguration'>,
   usedByOthers = 0,
 ): string | undefined {
-  const adaptive = (config: Record<string, string>) => config[adaptiveSchedulerKey] === adaptiveSchedulerValue;
-  if (adaptive(deployed.flinkConfiguration) || adaptive(job.flinkConfiguration)) return undefined;
+  if (isAdaptiveScheduler(deployed.flinkConfiguration) || isAdaptiveScheduler(job.flinkConfiguration)) return undefined;
   const needed = job.job.parallelism;
   const others = usedByOthers > 0 ? ` less ${usedByOthers} its other jobs hold or ask` : '';
   const where = `session cluster ${cluster.namespace}/${cluster.name}`;

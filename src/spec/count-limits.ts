@@ -7,7 +7,7 @@
  * - a component's replicas: Kubernetes keeps a Deployment's `replicas` as a 32-bit integer;
  * - a job's parallelism over its TaskManagers' slots, when their count is set and the scheduler is not adaptive.
  */
-import { adaptiveSchedulerKey, adaptiveSchedulerValue, runsWithSlotsThereAre } from './rescale';
+import { adaptiveSchedulerKey, adaptiveSchedulerValue, runsWithSlotsThereAre } from './scheduler';
 import { SpecIssueCode, type SpecIssue } from './types';
 
 export const maxParallelism = 32_768;

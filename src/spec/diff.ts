@@ -19,6 +19,7 @@
  */
 import { canonicalJson } from './hash';
 import { shownValue } from './redact';
+import { isReactiveMode } from './scheduler';
 import {
   ChangeClass,
   ChangeEffect,
@@ -66,18 +67,14 @@ const fields: ReadonlyArray<readonly [string, Getter, Effect]> = [
   ['upgrade.jobs', (s) => (s.carryJobsOnUpgrade ? 'carry-over' : 'refuse'), ChangeEffect.Recorded],
 ];
 
-/** Reactive mode rescales the job to the TaskManagers there are: parallelism is a scale. */
-function isReactive(spec: AppSpec): boolean {
-  return spec.flinkConfiguration['scheduler-mode']?.toLowerCase() === 'reactive';
-}
-
 function changed(a: unknown, b: unknown): boolean {
   return canonicalJson(a) !== canonicalJson(b);
 }
 
 function fieldChanges(deployed: AppSpec, desired: AppSpec): FieldChange[] {
   const out: FieldChange[] = [];
-  const reactive = isReactive(deployed) && isReactive(desired);
+  // Reactive mode rescales the job to the TaskManagers there are: parallelism is a scale.
+  const reactive = isReactiveMode(deployed.flinkConfiguration) && isReactiveMode(desired.flinkConfiguration);
   for (const [field, get, effect] of fields) {
     const from = get(deployed);
     const to = get(desired);

@@ -14,6 +14,7 @@ import { memoryIssues } from './memory-limits';
 import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { savepointFormatIssues } from './savepoint-format';
+import { schedulerIssues } from './scheduler';
 import { isRecord } from './yaml-documents';
 import * as defaults from './defaults';
 import type { FlinkDeploymentManifest } from './schema';
@@ -40,6 +41,8 @@ export interface NormalizeInput {
   document: Record<string, unknown>;
   /** The manifest has no `spec.job`: a session cluster (AppSpec.sessionCluster). */
   sessionCluster?: boolean;
+  /** Scheduler values Flink cannot read are refused (default); off only for runs started before the check. */
+  schedulerValues?: boolean;
 }
 
 /** The `job` of a session cluster's AppSpec: no job of its own, only the default parallelism. */
@@ -223,6 +226,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       configPath,
     }),
     ...savepointFormatIssues(config, configPath),
+    ...(input.schedulerValues === false ? [] : schedulerIssues(config, configPath)),
     ...guaranteeIssues({
       config,
       version,

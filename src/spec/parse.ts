@@ -55,8 +55,14 @@ export function checkDeploymentDocument(document: Record<string, unknown>): {
   return { issues, ...(parsed.success ? { manifest: parsed.data } : {}), flatConfig: flat.config, notes };
 }
 
+/** Options of `validateManifest`: checks a workflow's replay of a run started before them leaves out. */
+export interface ValidateOptions {
+  /** Refuse scheduler values Flink cannot read (src/spec/scheduler.ts); true unless false. */
+  schedulerValues?: boolean;
+}
+
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
-export function validateManifest(document: unknown): ParseResult {
+export function validateManifest(document: unknown, options: ValidateOptions = {}): ParseResult {
   if (!isRecord(document)) return { ok: false, issues: [notAMapping()] };
   // A session job: the jar scheme setting is the CLI's and the worker's to apply, not the workflow's.
   if (document.kind === 'FlinkSessionJob') {
@@ -76,6 +82,7 @@ export function validateManifest(document: unknown): ParseResult {
     flatConfig: checked.flatConfig,
     document,
     sessionCluster,
+    ...(options.schedulerValues === false ? { schedulerValues: false } : {}),
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec);

@@ -6,6 +6,7 @@
  * (docs/spec.md, "In-place rescaling"). Pure and deterministic: safe in workflow code and the CLI.
  */
 import { isAtLeast } from './flink-version';
+import { adaptiveSchedulerKey, adaptiveSchedulerValue, isAdaptiveScheduler, isReactiveMode } from './scheduler';
 import { ChangeClass, type AppSpec, type FlinkVersion, type SpecChange } from './types';
 
 /** The fields a rescale changes; any other changed field needs the upgrade path. */
@@ -13,18 +14,6 @@ export const rescaleFields: readonly string[] = ['job.parallelism', 'taskManager
 
 /** The oldest Flink whose REST API takes `PUT /jobs/:jobid/resource-requirements` (FLIP-291). */
 export const oldestInPlaceFlinkVersion: FlinkVersion = { major: 1, minor: 18 };
-
-/** The flinkConfiguration key and value that turn the adaptive scheduler on. */
-export const adaptiveSchedulerKey = 'jobmanager.scheduler';
-export const adaptiveSchedulerValue = 'adaptive';
-
-/** Whether the job runs with the slots there are: the adaptive scheduler, or reactive mode (which uses it). */
-export function runsWithSlotsThereAre(config: Record<string, string>): boolean {
-  return (
-    config[adaptiveSchedulerKey]?.trim().toLowerCase() === adaptiveSchedulerValue ||
-    config['scheduler-mode']?.trim().toLowerCase() === 'reactive'
-  );
-}
 
 /** How large a job runs: its parallelism and the TaskManagers that give it slots. */
 export interface JobScale {
@@ -77,9 +66,9 @@ export function rescaleDecision(desired: AppSpec, change: SpecChange): RescaleDe
   if (!isAtLeast(desired.flinkVersion, oldestInPlaceFlinkVersion))
     return upgrade(`Flink ${major}.${minor} has no resource-requirements API (1.18 or later rescales in place)`);
   const config = desired.flinkConfiguration;
-  if (config['scheduler-mode']?.toLowerCase() === 'reactive')
+  if (isReactiveMode(config))
     return upgrade('reactive mode: the job follows the TaskManagers there are, not resource requirements');
-  if (config[adaptiveSchedulerKey]?.toLowerCase() !== adaptiveSchedulerValue)
+  if (!isAdaptiveScheduler(config))
     return upgrade(
       `the scheduler is not adaptive (set flinkConfiguration ${adaptiveSchedulerKey}: ${adaptiveSchedulerValue} ` +
         `to rescale in place)`,

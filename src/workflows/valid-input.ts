@@ -5,7 +5,7 @@
  * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
  * no command, so replay is unchanged.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
 import { savepointPathProblem } from '../contract/savepoint-paths';
 import { formatSpecIssues } from '../spec/errors';
@@ -30,11 +30,25 @@ export function validSpec(input: unknown): AppSpec {
   const manifest = (spec as { manifest?: unknown }).manifest;
   if (typeof manifest !== 'object' || manifest === null)
     throw invalid('the spec has no `manifest` to check it against');
-  const checked = validateManifest(manifest);
-  if (!checked.ok) throw invalid(`the spec's manifest is invalid:\n${formatSpecIssues(checked.issues)}`);
-  const problems = specProblems(spec as AppSpec, checked.spec);
+  const checked = validManifest(manifest);
+  const problems = specProblems(spec as AppSpec, checked);
   if (problems.length) throw invalid(`the spec is not valid: ${problems.join('; ')}`);
   return spec as AppSpec;
+}
+
+/**
+ * `patched()` id: scheduler values Flink cannot read are refused (src/spec/scheduler.ts); a run started before
+ * the check, with such a value, replays as it ran (its JobManager failed, and the run with it).
+ */
+export const SchedulerValuesPatch = 'scheduler-values-refused';
+
+/** The manifest's spec, or InvalidSpec naming every issue. */
+function validManifest(manifest: object): AppSpec {
+  const checked = validateManifest(manifest);
+  if (checked.ok) return checked.spec;
+  const before = validateManifest(manifest, { schedulerValues: false });
+  if (before.ok && !patched(SchedulerValuesPatch)) return before.spec;
+  throw invalid(`the spec's manifest is invalid:\n${formatSpecIssues(checked.issues)}`);
 }
 
 /**

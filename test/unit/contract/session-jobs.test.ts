@@ -75,6 +75,10 @@ describe('slots: its TaskManagers are a fixed number', () => {
     const adaptive = { 'jobmanager.scheduler': 'adaptive' };
     expect(slotsProblem(withParallelism(9, adaptive), cluster, deployed)).toBeUndefined();
     expect(slotsProblem(withParallelism(9), cluster, { ...deployed, flinkConfiguration: adaptive })).toBeUndefined();
+    // Flink reads the value in any case: `Adaptive` is the adaptive scheduler too.
+    const capitalised = { 'jobmanager.scheduler': 'Adaptive' };
+    expect(slotsProblem(withParallelism(9), cluster, { ...deployed, flinkConfiguration: capitalised })).toBeUndefined();
+    expect(slotsProblem(withParallelism(9, capitalised), cluster, deployed)).toBeUndefined();
   });
 });
 
