@@ -15,6 +15,7 @@ import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { savepointFormatIssues } from './savepoint-format';
 import { schedulerIssues } from './scheduler';
+import { optionValueIssues } from './flink-option-values';
 import { isRecord } from './yaml-documents';
 import * as defaults from './defaults';
 import type { FlinkDeploymentManifest } from './schema';
@@ -41,8 +42,8 @@ export interface NormalizeInput {
   document: Record<string, unknown>;
   /** The manifest has no `spec.job`: a session cluster (AppSpec.sessionCluster). */
   sessionCluster?: boolean;
-  /** Scheduler values Flink cannot read are refused (default); off only for runs started before the check. */
-  schedulerValues?: boolean;
+  /** Option values Flink cannot read are refused (default); off only for runs started before the check. */
+  optionValues?: boolean;
 }
 
 /** The `job` of a session cluster's AppSpec: no job of its own, only the default parallelism. */
@@ -226,7 +227,6 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       configPath,
     }),
     ...savepointFormatIssues(config, configPath),
-    ...(input.schedulerValues === false ? [] : schedulerIssues(config, configPath)),
     ...guaranteeIssues({
       config,
       version,
@@ -304,6 +304,12 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     namespace: manifest.metadata.namespace ?? defaults.defaultNamespace,
   };
   if (spec.ingress) issues.push(...ingressIssues(spec.ingress, appRef));
+  // Values Flink cannot read, of keys no check above has named already.
+  if (input.optionValues !== false) {
+    const named = new Set(issues.map((issue) => issue.path));
+    const values = [...schedulerIssues(config, configPath), ...optionValueIssues(config, version, configPath)];
+    issues.push(...values.filter((issue) => !named.has(issue.path) && named.add(issue.path)));
+  }
   if (issues.length > 0) return { issues };
   const log4j = spec.logConfiguration?.['log4j-console.properties'];
   const appSpec: AppSpec = {

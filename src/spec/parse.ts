@@ -57,8 +57,8 @@ export function checkDeploymentDocument(document: Record<string, unknown>): {
 
 /** Options of `validateManifest`: checks a workflow's replay of a run started before them leaves out. */
 export interface ValidateOptions {
-  /** Refuse scheduler values Flink cannot read (src/spec/scheduler.ts); true unless false. */
-  schedulerValues?: boolean;
+  /** Refuse option values Flink cannot read (src/spec/scheduler.ts, flink-option-values.ts); true unless false. */
+  optionValues?: boolean;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -82,7 +82,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
     flatConfig: checked.flatConfig,
     document,
     sessionCluster,
-    ...(options.schedulerValues === false ? { schedulerValues: false } : {}),
+    ...(options.optionValues === false ? { optionValues: false } : {}),
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec);

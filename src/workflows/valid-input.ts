@@ -37,17 +37,17 @@ export function validSpec(input: unknown): AppSpec {
 }
 
 /**
- * `patched()` id: scheduler values Flink cannot read are refused (src/spec/scheduler.ts); a run started before
- * the check, with such a value, replays as it ran (its JobManager failed, and the run with it).
+ * `patched()` id: option values Flink cannot read are refused (src/spec/scheduler.ts, flink-option-values.ts); a
+ * run started before the check, with such a value, replays as it ran (Flink failed, and the run with it).
  */
-export const SchedulerValuesPatch = 'scheduler-values-refused';
+export const OptionValuesPatch = 'option-values-refused';
 
 /** The manifest's spec, or InvalidSpec naming every issue. */
 function validManifest(manifest: object): AppSpec {
   const checked = validateManifest(manifest);
   if (checked.ok) return checked.spec;
-  const before = validateManifest(manifest, { schedulerValues: false });
-  if (before.ok && !patched(SchedulerValuesPatch)) return before.spec;
+  const before = validateManifest(manifest, { optionValues: false });
+  if (before.ok && !patched(OptionValuesPatch)) return before.spec;
   throw invalid(`the spec's manifest is invalid:\n${formatSpecIssues(checked.issues)}`);
 }
 

@@ -287,6 +287,23 @@ test('a manual savepoint in the directory and format a FlinkStateSnapshot names;
   expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toEqual([]);
 });
 
+test('a run started by hand with an option value Flink cannot read: InvalidSpec naming it, nothing asked', async () => {
+  const cluster = new InMemoryCluster();
+  const unreadable = withSpec((s) => {
+    const manifest = s.manifest as { spec: { flinkConfiguration: Record<string, string> } };
+    manifest.spec.flinkConfiguration['execution.checkpointing.mode'] = 'exactly-once';
+    s.flinkConfiguration['execution.checkpointing.mode'] = 'exactly-once';
+  });
+  const failure = await failureOf(run(cluster, apply, { spec: unreadable }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain(
+    'spec.flinkConfiguration["execution.checkpointing.mode"]: execution.checkpointing.mode is "exactly-once": ' +
+      'Flink reads one of EXACTLY_ONCE, AT_LEAST_ONCE (any case)',
+  );
+  expect(cluster.calls).toEqual([]);
+  expect(cluster.record).toBeUndefined();
+});
+
 test('suspend of a stateless job whose savepoint fails: cancelled, saying why', async () => {
   const stateless = withSpec((s) => {
     s.job.upgradeMode = 'stateless';

@@ -11,7 +11,7 @@
  * rollback and delete; a session cluster's upgrade carrying its jobs over; a FlinkStateSnapshot's existing
  * savepoint registered, registered again (no change), and one that does not exist refused
  * (test/e2e/register-savepoint.test.ts). One is of the workflow test harness (test/support/workflow-env.ts, its
- * activities in memory), recorded by the code before patch `scheduler-values-refused`: a deploy whose
+ * activities in memory), recorded by the code before patch `option-values-refused`: a deploy whose
  * `jobmanager.scheduler` Flink cannot read, which that code took (apply-deploy-unreadable-scheduler.binpb).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
