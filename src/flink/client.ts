@@ -14,6 +14,7 @@ import type {
   CheckpointInfoDto,
   CheckpointTriggerRequestDto,
   CheckpointType,
+  CheckpointDetailsDto,
   CheckpointingStatisticsDto,
   ClusterOverviewDto,
   DashboardConfigDto,
@@ -324,6 +325,12 @@ export class FlinkRestClient {
   /** `GET /jobs/:jobid/checkpoints`, raw. */
   checkpointStatistics(jobId: string, options?: CallOptions): Promise<CheckpointingStatisticsDto> {
     return this.call('read', { method: 'GET', path: `/jobs/${enc(jobId)}/checkpoints` }, options);
+  }
+
+  /** `GET /jobs/:jobid/checkpoints/details/:checkpointid`: per job vertex, its state in that checkpoint. */
+  checkpointDetails(jobId: string, checkpointId: number, options?: CallOptions): Promise<CheckpointDetailsDto> {
+    const path = `/jobs/${enc(jobId)}/checkpoints/details/${enc(String(checkpointId))}`;
+    return this.call('read', { method: 'GET', path }, options);
   }
 
   /** Counts, latest completed checkpoint and savepoint, and what the job was restored from. */

@@ -240,6 +240,23 @@ export interface CheckpointingStatisticsDto {
   history: { id: number; status: string; is_savepoint: boolean; external_path?: string; trigger_timestamp: number }[];
 }
 
+/** One job vertex of a checkpoint's details: `tasks[<vertex id>]`. */
+export interface TaskCheckpointStatisticsDto {
+  id: number;
+  status: string;
+  state_size?: number;
+  checkpointed_size?: number;
+  num_subtasks?: number;
+}
+
+/** `GET /jobs/:jobid/checkpoints/details/:checkpointid` */
+export interface CheckpointDetailsDto {
+  id: number;
+  status: string;
+  is_savepoint: boolean;
+  tasks: Record<string, TaskCheckpointStatisticsDto>;
+}
+
 /** `POST /jars/upload` */
 export interface JarUploadResponseDto {
   filename: string;

@@ -1,0 +1,76 @@
+/**
+ * The max parallelism of the state (docs/spec.md, "Pre-flight"): Flink restores a job vertex's state only at a
+ * parallelism up to the max parallelism the state was written with, and finds out as the new job restores, after
+ * the old job stopped (then the automatic rollback). So before an upgrade that keeps state, the running job's
+ * vertices that hold state in its latest completed checkpoint or savepoint, and run at the job's parallelism, are
+ * held to their max parallelism. Vertices without state, or at a parallelism of their own, are not; nor a job with
+ * the adaptive scheduler or reactive mode (they run at most at the max parallelism), nor one without a completed
+ * checkpoint or savepoint to tell which vertices hold state.
+ */
+import type { FlinkRestClient } from '../flink';
+import { runsWithSlotsThereAre } from '../spec/scheduler';
+import type { AppSpec } from '../spec/types';
+
+/** A vertex of the running job that holds state. */
+export interface StatefulVertex {
+  name: string;
+  parallelism: number;
+  maxParallelism: number;
+}
+
+/** What the running job's latest completed checkpoint or savepoint says of its vertices. */
+export interface LatestState {
+  jobId: string;
+  checkpoint: { id: number; savepoint: boolean };
+  vertices: StatefulVertex[];
+}
+
+/** The vertices with state of `jobId` in its latest completed checkpoint or savepoint; none known: undefined. */
+export async function statefulVertices(
+  flink: FlinkRestClient,
+  jobId: string,
+  signal?: AbortSignal,
+): Promise<LatestState | undefined> {
+  const statistics = await flink.checkpointStatistics(jobId, { signal });
+  const latest = [statistics.latest.completed, statistics.latest.savepoint]
+    .filter((c) => c !== null)
+    .sort((a, b) => b.id - a.id)[0];
+  if (!latest) return undefined;
+  const [details, job] = await Promise.all([
+    flink.checkpointDetails(jobId, latest.id, { signal }),
+    flink.jobDetails(jobId, { signal }),
+  ]);
+  const vertices = job.vertices.flatMap((v) =>
+    (details.tasks[v.id]?.state_size ?? 0) > 0 && v.maxParallelism !== undefined
+      ? [{ name: v.name, parallelism: v.parallelism, maxParallelism: v.maxParallelism }]
+      : [],
+  );
+  return { jobId, checkpoint: { id: latest.id, savepoint: latest.is_savepoint }, vertices };
+}
+
+/** Whether the upgrade from `deployed` to `desired` keeps state at a parallelism Flink would hold to the state's. */
+export function holdsStateParallelism(deployed: AppSpec, desired: AppSpec): boolean {
+  return (
+    desired.job.upgradeMode !== 'stateless' &&
+    desired.job.parallelism > deployed.job.parallelism &&
+    !runsWithSlotsThereAre(deployed.flinkConfiguration) &&
+    !runsWithSlotsThereAre(desired.flinkConfiguration)
+  );
+}
+
+/** Why Flink would refuse to restore the state at `desired`'s parallelism, in words ending with what to do. */
+export function stateParallelismProblem(deployed: AppSpec, desired: AppSpec, state: LatestState): string | undefined {
+  const to = desired.job.parallelism;
+  const over = state.vertices.filter((v) => v.parallelism === deployed.job.parallelism && to > v.maxParallelism);
+  if (over.length === 0) return undefined;
+  const least = Math.min(...over.map((v) => v.maxParallelism));
+  const which = over.map((v) => `"${v.name}" (max parallelism ${v.maxParallelism})`).join(', ');
+  const where = `${state.checkpoint.savepoint ? 'savepoint' : 'checkpoint'} ${state.checkpoint.id}`;
+  return (
+    `spec.job.parallelism ${to} is over the max parallelism the state of job ${state.jobId} was written with: ` +
+    `${which}, as its latest ${where} holds it. Flink refuses to restore state at a parallelism above it, and ` +
+    `would say so only after the old job stopped. Set spec.job.parallelism to ${least} or less, or take the job ` +
+    'to a larger max parallelism by rewriting its state (e.g. with the State Processor API), or upgrade with ' +
+    'upgradeMode: stateless to start without the state (nothing was changed)'
+  );
+}
