@@ -67,9 +67,13 @@ export function preflightActivities(deps: ActivityDeps) {
   };
 }
 
+/** Each of the check's reads of Flink: the two rounds stay well inside the activity's heartbeat timeout (20 s). */
+const stateReadTimeoutMs = 5_000;
+
 /**
  * Refuses (InvalidSpec) a parallelism the running job's state cannot be restored at. A check it cannot make (no
- * completed checkpoint or savepoint, Flink not answering) lets the upgrade go on, as it went before the check.
+ * completed checkpoint or savepoint, Flink not answering within its bound) lets the upgrade go on, as it went
+ * before the check.
  */
 async function checkStateParallelism(
   deps: ActivityDeps,
@@ -82,7 +86,7 @@ async function checkStateParallelism(
   if (record?.record.status !== 'running' || !deployed || !jobId || !holdsStateParallelism(deployed, spec)) return;
   const state = await deps
     .flinkFor({ namespace: spec.namespace, name: spec.name })
-    .then((flink) => statefulVertices(flink, jobId, activitySignal()))
+    .then((flink) => statefulVertices(flink, jobId, { signal: activitySignal(), timeoutMs: stateReadTimeoutMs }))
     .catch((err: unknown) => {
       Context.current().log.warn(`${what}: the state's max parallelism not checked: ${String(err)}`);
       return undefined;

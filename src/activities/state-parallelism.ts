@@ -7,7 +7,7 @@
  * the adaptive scheduler or reactive mode (they run at most at the max parallelism), nor one without a completed
  * checkpoint or savepoint to tell which vertices hold state.
  */
-import type { FlinkRestClient } from '../flink';
+import type { CallOptions, FlinkRestClient } from '../flink';
 import { runsWithSlotsThereAre } from '../spec/scheduler';
 import type { AppSpec } from '../spec/types';
 
@@ -29,16 +29,16 @@ export interface LatestState {
 export async function statefulVertices(
   flink: FlinkRestClient,
   jobId: string,
-  signal?: AbortSignal,
+  options: CallOptions = {},
 ): Promise<LatestState | undefined> {
-  const statistics = await flink.checkpointStatistics(jobId, { signal });
+  const statistics = await flink.checkpointStatistics(jobId, options);
   const latest = [statistics.latest.completed, statistics.latest.savepoint]
     .filter((c) => c !== null)
     .sort((a, b) => b.id - a.id)[0];
   if (!latest) return undefined;
   const [details, job] = await Promise.all([
-    flink.checkpointDetails(jobId, latest.id, { signal }),
-    flink.jobDetails(jobId, { signal }),
+    flink.checkpointDetails(jobId, latest.id, options),
+    flink.jobDetails(jobId, options),
   ]);
   const vertices = job.vertices.flatMap((v) =>
     (details.tasks[v.id]?.state_size ?? 0) > 0 && v.maxParallelism !== undefined
