@@ -5,16 +5,13 @@
  * running job whose parallelism goes up, whether Flink could restore its state at the new one
  * (./state-parallelism.ts). A refusal fails here, non-retryable, with nothing torn down (issue 11 item 6).
  */
-import { Context } from '@temporalio/activity';
 import { FailureType } from '../contract/failures';
 import { flinkServiceAccount, renderApplication, renderSessionJobService } from '../k8s/render';
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import type { AppSpec } from '../spec/types';
-import type { VersionedRecord } from '../k8s/state-record/types';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
-import { holdsStateParallelism, stateParallelismProblem, statefulVertices } from './state-parallelism';
-import { activitySignal } from './poll';
+import { refuseOverStateParallelism } from './state-parallelism';
 import type { PreflightInput } from './types';
 
 /** The job id rendered into the dry-run objects: only the job's arguments carry it. */
@@ -52,7 +49,12 @@ export function preflightActivities(deps: ActivityDeps) {
         }
         const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
         const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-        await checkStateParallelism(deps, spec, record, what);
+        await refuseOverStateParallelism({
+          spec,
+          record: record?.record,
+          flink: () => deps.flinkFor({ namespace: spec.namespace, name: spec.name }),
+          what,
+        });
         const objects = renderApplication({ spec, generation: input.generation, jobId: dryRunJobId, owner });
         await deps.kube.dryRunApply([
           objects.configMap,
@@ -65,32 +67,4 @@ export function preflightActivities(deps: ActivityDeps) {
       });
     },
   };
-}
-
-/** Each of the check's reads of Flink: the two rounds stay well inside the activity's heartbeat timeout (20 s). */
-const stateReadTimeoutMs = 5_000;
-
-/**
- * Refuses (InvalidSpec) a parallelism the running job's state cannot be restored at. A check it cannot make (no
- * completed checkpoint or savepoint, Flink not answering within its bound) lets the upgrade go on, as it went
- * before the check.
- */
-async function checkStateParallelism(
-  deps: ActivityDeps,
-  spec: AppSpec,
-  record: VersionedRecord<AppSpec> | undefined,
-  what: string,
-): Promise<void> {
-  const deployed = record?.record.lastAppliedSpec;
-  const jobId = record?.record.jobId;
-  if (record?.record.status !== 'running' || !deployed || !jobId || !holdsStateParallelism(deployed, spec)) return;
-  const state = await deps
-    .flinkFor({ namespace: spec.namespace, name: spec.name })
-    .then((flink) => statefulVertices(flink, jobId, { signal: activitySignal(), timeoutMs: stateReadTimeoutMs }))
-    .catch((err: unknown) => {
-      Context.current().log.warn(`${what}: the state's max parallelism not checked: ${String(err)}`);
-      return undefined;
-    });
-  const problem = state && stateParallelismProblem(deployed, spec, state);
-  if (problem) throw fail(FailureType.InvalidSpec, `${what}: ${problem}`);
 }

@@ -13,6 +13,7 @@ import { checkpointRetentionKey } from '../spec/guarantees';
 import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
+import { refuseOverStateParallelism } from './state-parallelism';
 import { activitySignal } from './poll';
 import { jarRunOf, submitOnce } from './submit-once';
 import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session-jar';
@@ -50,6 +51,15 @@ export async function checkSessionCluster(deps: ActivityDeps, spec: AppSpec, fli
   const deployed = record!.record.lastAppliedSpec!;
   const short = slotsProblem(spec, cluster, deployed, await slotsOfOtherJobs(deps, flink, spec));
   if (short) throw fail(FailureType.InvalidSpec, `${short}; nothing was changed`);
+  // An upgrade to a parallelism the running job's state cannot be restored at (the cluster's scheduler counts too).
+  const own = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
+  await refuseOverStateParallelism({
+    spec,
+    record: own?.record,
+    flink: () => Promise.resolve(flink),
+    what: `session job ${spec.namespace}/${spec.name}`,
+    scheduler: deployed.flinkConfiguration,
+  });
 }
 
 /** The job's jar on the cluster: fetched by the worker, uploaded unless the cluster has that content. */

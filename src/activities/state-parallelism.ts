@@ -7,9 +7,14 @@
  * the adaptive scheduler or reactive mode (they run at most at the max parallelism), nor one without a completed
  * checkpoint or savepoint to tell which vertices hold state.
  */
+import { Context } from '@temporalio/activity';
+import type { DeployStateRecord } from '../k8s/state-record/types';
+import { FailureType } from '../contract/failures';
 import type { CallOptions, FlinkRestClient } from '../flink';
 import { runsWithSlotsThereAre } from '../spec/scheduler';
 import type { AppSpec } from '../spec/types';
+import { fail } from './failures';
+import { activitySignal } from './poll';
 
 /** A vertex of the running job that holds state. */
 export interface StatefulVertex {
@@ -73,4 +78,35 @@ export function stateParallelismProblem(deployed: AppSpec, desired: AppSpec, sta
     'to a larger max parallelism by rewriting its state (e.g. with the State Processor API), or upgrade with ' +
     'upgradeMode: stateless to start without the state (nothing was changed)'
   );
+}
+
+/** Each of the check's reads of Flink: the two rounds stay well inside the activities' heartbeat timeout (20 s). */
+const stateReadTimeoutMs = 5_000;
+
+/**
+ * Refuses (InvalidSpec) `spec`'s parallelism when the running job its record names could not be restored at it.
+ * A check it cannot make (no completed checkpoint or savepoint, Flink not answering within its bound) lets the
+ * upgrade go on, as it went before the check. `scheduler`: the cluster's configuration too (a session job's).
+ */
+export async function refuseOverStateParallelism(input: {
+  spec: AppSpec;
+  record: Pick<DeployStateRecord<AppSpec>, 'status' | 'jobId' | 'lastAppliedSpec'> | undefined;
+  flink: () => Promise<FlinkRestClient>;
+  what: string;
+  scheduler?: Record<string, string>;
+}): Promise<void> {
+  const { spec, record, what } = input;
+  const deployed = record?.lastAppliedSpec;
+  const jobId = record?.jobId;
+  if (record?.status !== 'running' || !deployed || !jobId || !holdsStateParallelism(deployed, spec)) return;
+  if (input.scheduler && runsWithSlotsThereAre(input.scheduler)) return;
+  const state = await input
+    .flink()
+    .then((flink) => statefulVertices(flink, jobId, { signal: activitySignal(), timeoutMs: stateReadTimeoutMs }))
+    .catch((err: unknown) => {
+      Context.current().log.warn(`${what}: the state's max parallelism not checked: ${String(err)}`);
+      return undefined;
+    });
+  const problem = state && stateParallelismProblem(deployed, spec, state);
+  if (problem) throw fail(FailureType.InvalidSpec, `${what}: ${problem}`);
 }

@@ -19,7 +19,8 @@ import { AnnotationKey, renderSessionJobService } from '../../../src/k8s/render'
 import { emptyRecord } from '../../../src/k8s/state-record/types';
 import { parseAppSpec, type AppSpec } from '../../../src/spec';
 import { haClusterId } from '../../../src/spec/high-availability';
-import { counterJob, counterJobArgs } from '../../support/counter-job';
+import { statefulVertices } from '../../../src/activities/state-parallelism';
+import { counterJob, counterJobArgs, stateMachineExample } from '../../support/counter-job';
 import { InMemoryKube } from '../../support/in-memory-kube';
 import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
 import { pollUntil } from './poll';
@@ -246,6 +247,41 @@ test('more slots than are free: refused before its jar is staged; an upgrade cou
   // w's upgrade to 4: its own 3 slots are freed by the upgrade, so the cluster's 4 fit it.
   await env.run(activities().stageSessionJob, { spec: jobSpec('w', 'a.jar', 4) });
   await cancel(w);
+});
+
+test('an upgrade over the max parallelism of the running job state: refused before anything stops', async () => {
+  copyFileSync(stateMachineExample.jar, path.join(base, 'sm.jar'));
+  // Flink's StateMachineExample (keyed state), first run with a max parallelism of 2; the upgrade drops the key.
+  const sm = (parallelism: number, config: string) =>
+    parsed(`apiVersion: flink.apache.org/v1beta1
+kind: FlinkSessionJob
+metadata: {name: sm, namespace: ${namespace}}
+spec:
+  deploymentName: shared
+  flinkConfiguration: {execution.checkpointing.interval: 1s${config}}
+  job:
+    jarURI: "file://${path.join(base, 'sm.jar')}"
+    entryClass: ${stateMachineExample.mainClass}
+    args: ["--rps", "50"]
+    parallelism: ${parallelism}
+    upgradeMode: savepoint
+`);
+  const jobId = await submit(sm(1, ', pipeline.max-parallelism: "2"'));
+  await pollUntil('a completed checkpoint with state', async () => {
+    const state = await statefulVertices(client, jobId).catch(() => undefined);
+    return state && state.vertices.length > 0 ? true : undefined;
+  });
+  const failed = await env.run(activities().stageSessionJob, { spec: sm(3, '') }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(failed).toMatchObject({ type: 'InvalidSpec', nonRetryable: true });
+  expect((failed as Error).message).toContain(
+    `session job ${namespace}/sm: spec.job.parallelism 3 is over the max parallelism the state of job ${jobId}`,
+  );
+  expect((await client.jobDetails(jobId)).state).toBe('RUNNING');
+  await env.run(activities().stageSessionJob, { spec: sm(2, '') });
+  await cancel(jobId);
 });
 
 test('two jobs staging one content at once: one jar stays on the cluster, the one both run from', async () => {
