@@ -11,6 +11,7 @@ import { Context } from '@temporalio/activity';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import { FailureType } from '../contract/failures';
 import type { CallOptions, FlinkRestClient } from '../flink';
+import { maxParallelismKey } from '../spec/count-limits';
 import { runsWithSlotsThereAre } from '../spec/scheduler';
 import type { AppSpec } from '../spec/types';
 import { fail } from './failures';
@@ -53,27 +54,58 @@ export async function statefulVertices(
   return { jobId, checkpoint: { id: latest.id, savepoint: latest.is_savepoint }, vertices };
 }
 
+/** `pipeline.max-parallelism` as the spec sets it; not set (or unreadable): undefined. */
+function configuredMax(spec: AppSpec): number | undefined {
+  const value = Number(spec.flinkConfiguration[maxParallelismKey]);
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+/** Whether the max parallelism both specs set changes: Flink restores state only under the one it was written with. */
+function maxChanges(deployed: AppSpec, desired: AppSpec): boolean {
+  const [was, now] = [configuredMax(deployed), configuredMax(desired)];
+  return was !== undefined && now !== undefined && was !== now;
+}
+
 /** Whether the upgrade from `deployed` to `desired` keeps state at a parallelism Flink would hold to the state's. */
 export function holdsStateParallelism(deployed: AppSpec, desired: AppSpec): boolean {
   return (
     desired.job.upgradeMode !== 'stateless' &&
-    desired.job.parallelism > deployed.job.parallelism &&
+    (desired.job.parallelism > deployed.job.parallelism || maxChanges(deployed, desired)) &&
     !runsWithSlotsThereAre(deployed.flinkConfiguration) &&
     !runsWithSlotsThereAre(desired.flinkConfiguration)
   );
 }
 
-/** Why Flink would refuse to restore the state at `desired`'s parallelism, in words ending with what to do. */
+/**
+ * Why Flink would refuse to restore the state under `desired`, in words ending with what to do: a parallelism
+ * over the max parallelism a vertex's state was written with, or a `pipeline.max-parallelism` set to another
+ * value than the one the state was written with (of the vertices that took it from that key).
+ */
 export function stateParallelismProblem(deployed: AppSpec, desired: AppSpec, state: LatestState): string | undefined {
+  const kind = state.checkpoint.savepoint ? 'savepoint' : 'checkpoint';
+  const where = `as its latest ${kind} ${state.checkpoint.id} holds it`;
+  const following = state.vertices.filter((v) => v.parallelism === deployed.job.parallelism);
+  const was = configuredMax(deployed);
+  const now = configuredMax(desired);
+  if (maxChanges(deployed, desired)) {
+    const keyed = following.filter((v) => v.maxParallelism === was);
+    if (keyed.length > 0)
+      return (
+        `${maxParallelismKey} ${now} is not the ${was} the state of job ${state.jobId} was written with ` +
+        `(${keyed.map((v) => `"${v.name}"`).join(', ')}, ${where}). Flink restores state only under the max ` +
+        'parallelism it was written with, and would say so only after the old job stopped. Keep ' +
+        `${maxParallelismKey}: ${was} (or remove it: Flink then takes the state's), or upgrade with upgradeMode: ` +
+        'stateless to start without the state (nothing was changed)'
+      );
+  }
   const to = desired.job.parallelism;
-  const over = state.vertices.filter((v) => v.parallelism === deployed.job.parallelism && to > v.maxParallelism);
+  const over = following.filter((v) => to > v.maxParallelism);
   if (over.length === 0) return undefined;
   const least = Math.min(...over.map((v) => v.maxParallelism));
   const which = over.map((v) => `"${v.name}" (max parallelism ${v.maxParallelism})`).join(', ');
-  const where = `${state.checkpoint.savepoint ? 'savepoint' : 'checkpoint'} ${state.checkpoint.id}`;
   return (
     `spec.job.parallelism ${to} is over the max parallelism the state of job ${state.jobId} was written with: ` +
-    `${which}, as its latest ${where} holds it. Flink refuses to restore state at a parallelism above it, and ` +
+    `${which}, ${where}. Flink refuses to restore state at a parallelism above it, and ` +
     `would say so only after the old job stopped. Set spec.job.parallelism to ${least} or less, or take the job ` +
     'to a larger max parallelism by rewriting its state (e.g. with the State Processor API), or upgrade with ' +
     'upgradeMode: stateless to start without the state (nothing was changed)'

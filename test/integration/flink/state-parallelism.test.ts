@@ -3,7 +3,8 @@
  * StateMachineExample (keyed state) runs at parallelism 2 with `pipeline.max-parallelism: 4` (as a job first run
  * at a parallelism up to 85 gets 128 from Flink). The check reads, from the running job, which vertices hold state
  * and their max parallelism, and refuses parallelism 6 but not 4; then Flink itself, given the job's savepoint and
- * no max parallelism of its own, refuses to restore it at 6 and restores it at 4. The pre-flight activity, given
+ * no max parallelism of its own, refuses to restore it at 6 (and under a max parallelism of 8) and restores it
+ * at 4. The pre-flight activity, given
  * the application's record on the stack's kube-apiserver, refuses the upgrade to 6 (InvalidSpec, nothing
  * changed) while the job runs, and passes the one to 4.
  */
@@ -45,10 +46,11 @@ afterAll(async () => {
 });
 
 const checkpointing = { 'execution.checkpointing.interval': '1s' };
-const specAt = (parallelism: number): AppSpec => {
+const specAt = (parallelism: number, maxParallelism?: number): AppSpec => {
   const s = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
   s.namespace = ns.name;
   s.job.parallelism = parallelism;
+  if (maxParallelism) s.flinkConfiguration['pipeline.max-parallelism'] = String(maxParallelism);
   return s;
 };
 
@@ -142,6 +144,23 @@ test('over the max parallelism of the state: refused before the stop, as Flink r
     'The maximum parallelism (4) of the restored state is lower than the configured parallelism (6)',
   );
   await over.stop();
+
+  // Flink under another max parallelism (8) at the same parallelism: the restore fails too, and the check says so.
+  expect(stateParallelismProblem(specAt(2, 4), specAt(2, 8), state)).toContain(
+    'pipeline.max-parallelism 8 is not the 4 the state of job',
+  );
+  const otherMax = await start('max-8', 2, { maxParallelism: 8, fromSavepoint: result.location });
+  const otherMaxClient = new FlinkRestClient({ baseUrl: otherMax.restUrl });
+  await pollUntil(
+    'the job under max parallelism 8 FAILED',
+    async () =>
+      (await otherMaxClient.jobDetails(otherMax.jobId).catch(() => undefined))?.state === 'FAILED' || undefined,
+    120_000,
+  );
+  expect(JSON.stringify(await otherMaxClient.jobExceptions(otherMax.jobId))).toContain(
+    'Max parallelism mismatch between checkpoint/savepoint state and new program',
+  );
+  await otherMax.stop();
 
   // Flink at 4: restored.
   const fits = await start('at-4', 4, { fromSavepoint: result.location });

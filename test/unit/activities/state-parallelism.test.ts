@@ -53,3 +53,21 @@ test('over the max parallelism of a vertex that follows the job: refused, naming
   // The vertex at a parallelism of its own (max 1) does not count; no vertex with state: nothing to hold.
   expect(stateParallelismProblem(at(2), at(64), { ...state, vertices: [] })).toBeUndefined();
 });
+
+test('pipeline.max-parallelism set to another value than the state was written with: refused; removed: taken', () => {
+  const max = (value: string) => (s: AppSpec) => (s.flinkConfiguration['pipeline.max-parallelism'] = value);
+  const written: LatestState = { ...state, vertices: [{ name: 'counter', parallelism: 2, maxParallelism: 4 }] };
+  expect(holdsStateParallelism(at(2, max('4')), at(2, max('8')))).toBe(true);
+  expect(holdsStateParallelism(at(2, max('4')), at(2))).toBe(false);
+  expect(holdsStateParallelism(at(2, max('4')), at(2, max('4')))).toBe(false);
+  expect(stateParallelismProblem(at(2, max('4')), at(2, max('8')), written)).toBe(
+    `pipeline.max-parallelism 8 is not the 4 the state of job ${'a'.repeat(32)} was written with ("counter", as ` +
+      'its latest checkpoint 7 holds it). Flink restores state only under the max parallelism it was written ' +
+      'with, and would say so only after the old job stopped. Keep pipeline.max-parallelism: 4 (or remove it: ' +
+      "Flink then takes the state's), or upgrade with upgradeMode: stateless to start without the state " +
+      '(nothing was changed)',
+  );
+  // A vertex whose max parallelism is not the key's (set in the job's code) does not take the key: not held.
+  const own: LatestState = { ...state, vertices: [{ name: 'counter', parallelism: 2, maxParallelism: 128 }] };
+  expect(stateParallelismProblem(at(2, max('4')), at(2, max('8')), own)).toBeUndefined();
+});
