@@ -4,9 +4,8 @@
  * at a parallelism up to 85 gets 128 from Flink). The check reads, from the running job, which vertices hold state
  * and their max parallelism, and refuses parallelism 6 but not 4; then Flink itself, given the job's savepoint and
  * no max parallelism of its own, refuses to restore it at 6 (and under a max parallelism of 8) and restores it
- * at 4. The pre-flight activity, given
- * the application's record on the stack's kube-apiserver, refuses the upgrade to 6 (InvalidSpec, nothing
- * changed) while the job runs, and passes the one to 4.
+ * at 4. The pre-flight activity, given the application's record on the stack's kube-apiserver, refuses the
+ * upgrade to 6 (InvalidSpec, nothing changed) while the job runs, and passes the one to 4.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
