@@ -3,6 +3,7 @@
  * pods, runs the pods bound to this node (one PodWorker each), finalizes deleted pods, and adopts
  * or cleans up what an earlier agent left.
  */
+import fs from 'node:fs';
 import type https from 'node:https';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -205,7 +206,8 @@ export class NodeAgent {
       }
     }
     // Only this stack's processes: another stack's agent on the machine runs its own pods.
-    for (const stray of findPodProcesses().filter((p) => p.stateDir === this.store.stateDir)) {
+    // (Named through a symlink by an agent before realStateDir: the same folder.)
+    for (const stray of findPodProcesses().filter((p) => sameDir(p.stateDir, this.store.stateDir))) {
       if (!this.workers.has(stray.podUid)) {
         this.log.warn({ pid: stray.pid, podUid: stray.podUid }, 'killing a process of a pod that is gone');
         signalGroup(stray.pid, 'SIGKILL');
@@ -307,4 +309,16 @@ export class NodeAgent {
 function apiServerAddress(config: k8s.KubeConfig): { host: string; port: string } {
   const server = new URL(config.getCurrentCluster()?.server ?? 'https://127.0.0.1:443');
   return { host: server.hostname, port: server.port || '443' };
+}
+
+/** Whether two paths name one folder (symlinks resolved; one that is gone: the paths as written). */
+function sameDir(a: string | undefined, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return a !== undefined && (a === b || real(a) === real(b));
 }

@@ -12,13 +12,14 @@ import { messageOf } from './errors';
 import { startHealthServer } from './health-server';
 import { distributionVersion } from './image-store';
 import { createLogger } from './logger';
-import { parseAgentOptions } from './options';
+import { parseAgentOptions, realStateDir } from './options';
 
 async function main(): Promise<void> {
   const log = createLogger();
   let options: ReturnType<typeof parseAgentOptions>;
   try {
-    options = parseAgentOptions(process.argv.slice(2));
+    const parsed = parseAgentOptions(process.argv.slice(2));
+    options = { ...parsed, stateDir: realStateDir(parsed.stateDir) };
   } catch (error) {
     console.error(`node agent: ${messageOf(error)}`);
     process.exit(2);

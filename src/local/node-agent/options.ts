@@ -1,4 +1,5 @@
 /** Command-line options of the node agent (`main.ts`). */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgentError, AgentErrorCode } from './errors';
@@ -138,4 +139,15 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
     ...(values.pip ? { pip: path.resolve(values.pip) } : {}),
     ...(values['image-cache'] ? { imageCache: path.resolve(values['image-cache']) } : {}),
   };
+}
+
+/**
+ * The state folder as the kernel names it (created if missing, symlinks resolved). A JVM's working directory is
+ * always the real path, and Flink writes a job's usrlib jars relative to it (the paths HA recovers the job with):
+ * through a symlinked state folder they would run through the old pod's folder, which a recovered JobManager in
+ * a new pod no longer finds. A kubelet's pods all see /opt/flink/usrlib; here each pod's relative path is alike.
+ */
+export function realStateDir(stateDir: string): string {
+  fs.mkdirSync(stateDir, { recursive: true });
+  return fs.realpathSync(stateDir);
 }

@@ -1,5 +1,8 @@
 /** Node-agent options: loopback ranges are checked and named in the error; the kubelet port needs its TLS files. */
-import { inRange, parseAgentOptions, parseLoopbackRange } from '../../../src/local/node-agent/options';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inRange, parseAgentOptions, parseLoopbackRange, realStateDir } from '../../../src/local/node-agent/options';
 
 const base = ['--kubeconfig', 'k', '--state-dir', 's', '--flink-home', 'f', '--jobs-dir', 'j'];
 
@@ -26,4 +29,17 @@ test('inRange matches addresses of the /16 only', () => {
   expect(inRange(range, '127.2.3.4')).toBe(true);
   expect(inRange(range, '127.20.3.4')).toBe(false);
   expect(inRange(range, undefined)).toBe(false);
+});
+
+test('the state folder is used by its real path: created if missing, a symlink to it resolved', () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fd-agent-state-')));
+  try {
+    fs.mkdirSync(path.join(root, 'real'));
+    fs.symlinkSync(path.join(root, 'real'), path.join(root, 'link'));
+    expect(realStateDir(path.join(root, 'link', 'node'))).toBe(path.join(root, 'real', 'node'));
+    expect(fs.statSync(path.join(root, 'real', 'node')).isDirectory()).toBe(true);
+    expect(realStateDir(path.join(root, 'real', 'node'))).toBe(path.join(root, 'real', 'node'));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
