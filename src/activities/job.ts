@@ -1,7 +1,7 @@
 /** cancelJob and latestCheckpoint: one action on, and one look at, a Flink job. */
 import { Context } from '@temporalio/activity';
 import { hasErrorCode } from '../contract/errors';
-import { FlinkErrorCode } from '../flink';
+import { FlinkErrorCode, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
@@ -12,6 +12,56 @@ import type { CheckpointInfo, JobRef } from './types';
 const terminal = ['CANCELED', 'FINISHED', 'FAILED'];
 /** Past the statistics cache's lifetime, so the read after it is made anew. */
 const MARGIN_MS = 250;
+/** How long a checkpoint taken for want of a completed one may take (inside the activity's minute). */
+const CHECKPOINT_NOW_MS = 40_000;
+
+/**
+ * Takes a checkpoint of a RUNNING job, bounded: once its tasks all run, a trigger, then its status; a trigger that
+ * fails (a task not running yet) is tried again until the bound. True when one completed; false (a job without
+ * checkpointing among them) leaves the caller with no completed checkpoint, as before. Checkpoints are Flink's,
+ * subsumed as usual: a retried activity's extra one leaves nothing behind.
+ */
+async function checkpointNow(
+  flink: FlinkRestClient,
+  jobId: string,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const ctx = Context.current();
+  const deadline = Date.now() + CHECKPOINT_NOW_MS;
+  let seen = 'not tried';
+  try {
+    while (Date.now() < deadline) {
+      const job = await flink.jobDetails(jobId, { signal });
+      if (job.state !== 'RUNNING') {
+        seen = `the job is ${job.state}`;
+        break;
+      }
+      if (job.vertices.every((v) => v.status === 'RUNNING')) {
+        const { triggerId } = await flink.triggerCheckpoint({ jobId }, { signal });
+        const result = await pollUntil({
+          intervalMs,
+          deadline,
+          onDeadline: (last) => new Error(last),
+          check: async () => {
+            const status = await flink.checkpointStatus(jobId, triggerId, { signal });
+            return status.kind === 'pending'
+              ? { done: false, seen: `checkpoint ${triggerId} of job ${jobId} in progress` }
+              : { done: true, value: status };
+          },
+        });
+        if (result.kind === 'completed') return true;
+        seen = `checkpoint ${triggerId} failed: ${result.cause}`;
+      } else seen = 'its tasks are not all running yet';
+      ctx.heartbeat(seen);
+      await ctx.sleep(intervalMs);
+    }
+  } catch (err) {
+    seen = String(err);
+  }
+  ctx.log.warn(`job ${jobId}: no checkpoint taken for want of one: ${seen}`);
+  return false;
+}
 
 export function jobActivities(deps: ActivityDeps) {
   return {
@@ -56,7 +106,14 @@ export function jobActivities(deps: ActivityDeps) {
         const { state } = await flink.jobDetails(input.jobId, { signal }).catch(unknown);
         if (terminal.includes(state))
           await Context.current().sleep((await statisticsCacheMs(flink, signal)) + MARGIN_MS);
-        const summary = await flink.checkpoints(input.jobId, { signal }).catch(unknown);
+        let summary = await flink.checkpoints(input.jobId, { signal }).catch(unknown);
+        // None completed, as Flink knows: a JobManager that took over (HA) knows only the checkpoint it restored the
+        // job from until the next one completes; a job just started has none yet. Of a RUNNING job, one is taken now
+        // (bounded), so the latest checkpoint is a fresh one Flink knows (none taken: none, as before).
+        if (!summary.latestCompleted && state === 'RUNNING') {
+          if (await checkpointNow(flink, input.jobId, deps.config.pollIntervalMs, signal))
+            summary = await flink.checkpoints(input.jobId, { signal }).catch(unknown);
+        }
         const latest = summary.latestCompleted;
         if (!latest?.externalPath) return null;
         const now = deps.now?.().getTime() ?? Date.now();

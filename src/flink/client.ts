@@ -361,7 +361,8 @@ export class FlinkRestClient {
       options,
     );
     if (res.status.id !== 'COMPLETED') return { kind: 'pending' };
-    const cause = res.operation?.['failure-cause'];
+    // Flink 1.17–2.3 name it `failureCause` here (`failure-cause` in a savepoint's status).
+    const cause = res.operation?.failureCause ?? res.operation?.['failure-cause'];
     if (cause && isJobNotFoundCause(cause)) throw this.jobNotFound(path, cause);
     if (cause) return { kind: 'failed', cause: describeFailureCause(cause) };
     const id = res.operation?.checkpointId;

@@ -184,9 +184,10 @@ export interface SavepointInfoDto {
   'failure-cause'?: SerializedThrowableDto;
 }
 
-/** `operation` of `GET /jobs/:jobid/checkpoints/:triggerid` */
+/** `operation` of `GET /jobs/:jobid/checkpoints/:triggerid` (Flink's CheckpointInfo: `failureCause`, camel case). */
 export interface CheckpointInfoDto {
   checkpointId?: number;
+  failureCause?: SerializedThrowableDto;
   'failure-cause'?: SerializedThrowableDto;
 }
 
