@@ -37,6 +37,19 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
+/** The activities over `client` (and an in-memory Kubernetes), and an activity environment to run them in. */
+function activitiesOf(client: FlinkRestClient) {
+  const activities = createActivities({
+    kube: new InMemoryKube(),
+    flinkFor: () => Promise.resolve(client),
+    config: { ...activityConfigOf(loadSettings({}, {})), pollIntervalMs: 100 },
+  });
+  const env = new MockActivityEnvironment(undefined, {
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  return { activities, env };
+}
+
 test('a cancelled job: the checkpoint Flink retained, though its cached statistics named an older one', async () => {
   const jobId = newJobId();
   cluster = await startFlinkCluster({
@@ -54,14 +67,7 @@ test('a cancelled job: the checkpoint Flink retained, though its cached statisti
     },
   });
   const client = new FlinkRestClient({ baseUrl: cluster.restUrl });
-  const activities = createActivities({
-    kube: new InMemoryKube(),
-    flinkFor: () => Promise.resolve(client),
-    config: { ...activityConfigOf(loadSettings({}, {})), pollIntervalMs: 100 },
-  });
-  const env = new MockActivityEnvironment(undefined, {
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  });
+  const { activities, env } = activitiesOf(client);
   const latest = () => env.run(activities.latestCheckpoint, { app, jobId }) as Promise<CheckpointInfo | null>;
 
   const running = await pollUntil('a completed checkpoint', async () => (await latest()) ?? undefined, 90_000);
@@ -101,14 +107,7 @@ test('a job restored from a checkpoint, no checkpoint completed since: one is ta
     workDir: path.join(base, 'restored'),
   });
   const client = new FlinkRestClient({ baseUrl: restored.restUrl });
-  const activities = createActivities({
-    kube: new InMemoryKube(),
-    flinkFor: () => Promise.resolve(client),
-    config: { ...activityConfigOf(loadSettings({}, {})), pollIntervalMs: 100 },
-  });
-  const env = new MockActivityEnvironment(undefined, {
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  });
+  const { activities, env } = activitiesOf(client);
   const before = await pollUntil('the job RUNNING, restored from the checkpoint', async () => {
     const [job, summary] = await Promise.all([client.jobDetails(jobId), client.checkpoints(jobId)]);
     return job.state === 'RUNNING' && summary.latestRestored ? summary : undefined;
