@@ -2,8 +2,9 @@
  * preflightApplication: before the old job is stopped, ask the API server whether the new
  * version's objects would be accepted (a server-side dry run, strict field validation, of each
  * object exactly as `applyApplication` renders it) and whether its ServiceAccount exists; and, of a
- * running job whose parallelism goes up, whether Flink could restore its state at the new one
- * (./state-parallelism.ts). A refusal fails here, non-retryable, with nothing torn down (issue 11 item 6).
+ * running job whose parallelism goes up (or `pipeline.max-parallelism` changes), whether Flink could
+ * restore its state under the new spec (./state-parallelism.ts). A refusal fails here, non-retryable,
+ * with nothing torn down (issue 11 item 6).
  */
 import { FailureType } from '../contract/failures';
 import { flinkServiceAccount, renderApplication, renderSessionJobService } from '../k8s/render';

@@ -3,7 +3,8 @@
  * start`, a script), not through the CLI, gets the same schema the CLI applies: its own `manifest`
  * must validate, and the spec's fields must have the shape and range the schema allows; anything
  * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
- * no command, so replay is unchanged.
+ * no command, so replay is unchanged; only a manifest with an option value Flink cannot read asks
+ * for the `option-values-refused` marker (a run started before that check replays as it ran).
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
