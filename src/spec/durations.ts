@@ -1,7 +1,8 @@
 /**
  * Flink's duration syntax (`TimeUtils.parseDuration` in Flink 2.3): an integer with an optional
  * unit (`10s`, `10 s`, `1min`, `500` = milliseconds), or, without leading digits, ISO-8601
- * (`PT10S`, `PT1M30S`, `P1D`). Units are case-insensitive; fractions are not accepted.
+ * (`PT10S`, `PT1M30S`, `P1D`; Flink 2.1 on, measured: 1.18 to 2.0 refuse it). Units are
+ * case-insensitive; fractions are not accepted.
  */
 
 const unitMs: Record<string, number> = {};
@@ -29,12 +30,16 @@ function parseIso(text: string): number | undefined {
   return sign === '-' ? -ms : ms;
 }
 
-/** The duration in milliseconds, or undefined when Flink would not accept `text` (or it is negative). */
-export function parseFlinkDurationMs(text: string): number | undefined {
+/**
+ * The duration in milliseconds, or undefined when Flink would not accept `text` (or it is negative);
+ * `iso` false: as Flink before 2.1, which reads no ISO-8601.
+ */
+export function parseFlinkDurationMs(text: string, iso = true): number | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   const digits = /^\d*/.exec(trimmed)?.[0] ?? '';
   if (digits === '') {
+    if (!iso) return undefined;
     const ms = parseIso(trimmed);
     return ms === undefined || ms < 0 ? undefined : ms;
   }

@@ -2,13 +2,27 @@
  * Values Flink cannot read (docs/spec.md, "Refused because Flink would fail"): a flinkConfiguration key that
  * Flink types as a boolean, an integer, a duration, a memory size or an enum (src/spec/flink-option-types.ts,
  * read from Flink's own ConfigOptions), set to a value its parser refuses. Flink would fail as the process or
- * the job reads it: after an upgrade had stopped the old job. Flink 2.x only (the table is Flink 2's; a 1.x key
- * may have another type). Values are trimmed and enums read in any case, so a refusal is only where Flink refuses.
+ * the job reads it: after an upgrade had stopped the old job. Each option is read as the manifest's Flink minor
+ * version types it (Flink 1.18 and 1.19 read `heartbeat.timeout` as milliseconds, 1.20 on as a duration; an option
+ * that version does not have is not checked: Flink ignores it). Values are trimmed and enums read in any case, so a
+ * refusal is only where Flink refuses.
  * Pure: safe in workflow code and the CLI.
  */
 import { parseFlinkDurationMs } from './durations';
 import { flinkOptionTypes, type FlinkOptionType } from './flink-option-types';
+import { isAtLeast } from './flink-version';
 import { SpecIssueCode, type FlinkVersion, type SpecIssue } from './types';
+
+/** The type `version` gives `key`: the table's last change at or before it; undefined where it has none. */
+export function optionType(key: string, version: FlinkVersion): FlinkOptionType | undefined {
+  if (!Object.hasOwn(flinkOptionTypes, key)) return undefined;
+  let type: FlinkOptionType | null = null;
+  for (const [since, typeSince] of flinkOptionTypes[key]!) {
+    const [major = 0, minor = 0] = since.split('.').map(Number);
+    if (isAtLeast(version, { major, minor })) type = typeSince;
+  }
+  return type ?? undefined;
+}
 
 const memoryUnits: Record<string, bigint> = {};
 for (const [labels, exponent] of [
@@ -36,7 +50,10 @@ function readsAsInteger(text: string, bits: bigint): boolean {
   return value >= -(2n ** (bits - 1n)) && value < 2n ** (bits - 1n);
 }
 
-function reads(type: FlinkOptionType, text: string): boolean {
+/** The first Flink version that reads ISO-8601 durations (`PT10S`). */
+const isoDurationsSince: FlinkVersion = { major: 2, minor: 1 };
+
+function reads(type: FlinkOptionType, text: string, version: FlinkVersion): boolean {
   if (typeof type !== 'string') return type.some((value) => value.toLowerCase() === text.toLowerCase());
   switch (type) {
     case 'boolean':
@@ -46,14 +63,16 @@ function reads(type: FlinkOptionType, text: string): boolean {
     case 'long':
       return readsAsInteger(text, 64n);
     case 'duration':
-      return parseFlinkDurationMs(text) !== undefined;
+      return parseFlinkDurationMs(text, isAtLeast(version, isoDurationsSince)) !== undefined;
     case 'memory':
       return readsAsMemory(text);
   }
 }
 
-function expected(type: FlinkOptionType): string {
+function expected(type: FlinkOptionType, version: FlinkVersion): string {
   if (typeof type !== 'string') return `one of ${type.join(', ')} (any case)`;
+  if (type === 'duration' && !isAtLeast(version, isoDurationsSince))
+    return 'a duration (a whole number with a unit: 10s, 1min, 500ms)';
   return {
     boolean: 'true or false',
     int: 'a whole number (32-bit)',
@@ -63,22 +82,22 @@ function expected(type: FlinkOptionType): string {
   }[type];
 }
 
-/** The options of `config` set to a value Flink cannot read; Flink 1.x: none (not checked). */
+/** The options of `config` set to a value Flink `version` cannot read. */
 export function optionValueIssues(
   config: Readonly<Record<string, string>>,
   version: FlinkVersion,
   configPath: string,
 ): SpecIssue[] {
-  if (version.major < 2) return [];
   return Object.entries(config).flatMap(([key, value]) => {
-    const type = Object.hasOwn(flinkOptionTypes, key) ? flinkOptionTypes[key] : undefined;
-    if (type === undefined || reads(type, value.trim())) return [];
+    const type = optionType(key, version);
+    if (type === undefined || reads(type, value.trim(), version)) return [];
+    const what = expected(type, version);
     return [
       {
         code: SpecIssueCode.InvalidValue,
         path: `${configPath}["${key}"]`,
-        message: `${key} is ${JSON.stringify(value)}: Flink reads ${expected(type)}, and would fail as it reads it`,
-        hint: `Set ${key} to ${expected(type)}, or remove it.`,
+        message: `${key} is ${JSON.stringify(value)}: Flink reads ${what}, and would fail as it reads it`,
+        hint: `Set ${key} to ${what}, or remove it.`,
       },
     ];
   });

@@ -33,6 +33,14 @@ import {
   type SpecNote,
 } from './types';
 
+/**
+ * How option values Flink cannot read are refused (src/spec/scheduler.ts, flink-option-values.ts): as the
+ * manifest's Flink version reads them (`by-version`, the default); as the first check did (`flink-2.3`: Flink
+ * 2.3's types for every 2.x, 1.x unchecked), or not at all (`false`), for a workflow's replay of a run started
+ * before.
+ */
+export type OptionValuesCheck = 'by-version' | 'flink-2.3' | false;
+
 /** Input of `normalizeManifest`. */
 export interface NormalizeInput {
   manifest: FlinkDeploymentManifest;
@@ -42,8 +50,8 @@ export interface NormalizeInput {
   document: Record<string, unknown>;
   /** The manifest has no `spec.job`: a session cluster (AppSpec.sessionCluster). */
   sessionCluster?: boolean;
-  /** Option values Flink cannot read are refused (default); off only for runs started before the check. */
-  optionValues?: boolean;
+  /** How option values Flink cannot read are refused (parse.ts, OptionValuesCheck); by version when not given. */
+  optionValues?: OptionValuesCheck;
 }
 
 /** The `job` of a session cluster's AppSpec: no job of its own, only the default parallelism. */
@@ -305,9 +313,16 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   };
   if (spec.ingress) issues.push(...ingressIssues(spec.ingress, appRef));
   // Values Flink cannot read, of keys no check above has named already.
-  if (input.optionValues !== false) {
+  const optionValues = input.optionValues ?? 'by-version';
+  if (optionValues !== false) {
     const named = new Set(issues.map((issue) => issue.path));
-    const values = [...schedulerIssues(config, configPath), ...optionValueIssues(config, version, configPath)];
+    const values =
+      optionValues === 'by-version'
+        ? [...schedulerIssues(config, configPath, version), ...optionValueIssues(config, version, configPath)]
+        : [
+            ...schedulerIssues(config, configPath),
+            ...(version.major < 2 ? [] : optionValueIssues(config, { major: 2, minor: 3 }, configPath)),
+          ];
     issues.push(...values.filter((issue) => !named.has(issue.path) && named.add(issue.path)));
   }
   if (issues.length > 0) return { issues };

@@ -6,7 +6,7 @@
  * takes the one application `apply` and `plan` run.
  */
 import { directoryIssues, flattenConfiguration, ownedKeyIssues } from './flink-config';
-import { normalizeManifest } from './normalize';
+import { normalizeManifest, type OptionValuesCheck } from './normalize';
 import { deploymentNotes } from './notes';
 import { documentRefusal, specRefusals } from './refusals';
 import { flinkDeploymentSchema, type FlinkDeploymentManifest } from './schema';
@@ -57,8 +57,7 @@ export function checkDeploymentDocument(document: Record<string, unknown>): {
 
 /** Options of `validateManifest`: checks a workflow's replay of a run started before them leaves out. */
 export interface ValidateOptions {
-  /** Refuse option values Flink cannot read (src/spec/scheduler.ts, flink-option-values.ts); true unless false. */
-  optionValues?: boolean;
+  optionValues?: OptionValuesCheck;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -82,7 +81,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
     flatConfig: checked.flatConfig,
     document,
     sessionCluster,
-    ...(options.optionValues === false ? { optionValues: false } : {}),
+    optionValues: options.optionValues ?? 'by-version',
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec);

@@ -5,7 +5,7 @@
  * (Flink 1.x's `key: value` file does; Flink 2's YAML keeps a quoted space, and then Flink alone refuses it).
  * Pure and deterministic: safe in workflow code and the CLI.
  */
-import { SpecIssueCode, type SpecIssue } from './types';
+import { SpecIssueCode, type FlinkVersion, type SpecIssue } from './types';
 
 /** The flinkConfiguration key and value that turn the adaptive scheduler on. */
 export const adaptiveSchedulerKey = 'jobmanager.scheduler';
@@ -15,10 +15,16 @@ export const adaptiveSchedulerValue = 'adaptive';
 export const schedulerModeKey = 'scheduler-mode';
 export const reactiveModeValue = 'reactive';
 
-/** What Flink 1.18–2.x reads for each key (JobManagerOptions.SchedulerType, SchedulerExecutionMode). */
+/** What Flink 2.x reads for each key (JobManagerOptions.SchedulerType, SchedulerExecutionMode). */
 const readable: Record<string, readonly string[]> = {
   [adaptiveSchedulerKey]: ['Default', 'Adaptive', 'AdaptiveBatch'],
   [schedulerModeKey]: [reactiveModeValue],
+};
+
+/** Flink 1.x reads `Ng` too (the default scheduler's old name, gone in 2.0). */
+const readableOn1x: Record<string, readonly string[]> = {
+  ...readable,
+  [adaptiveSchedulerKey]: ['Ng', ...readable[adaptiveSchedulerKey]!],
 };
 
 type Config = Readonly<Record<string, string>>;
@@ -45,9 +51,12 @@ export function runsWithSlotsThereAre(config: Config): boolean {
   );
 }
 
-/** A scheduler key set to a value Flink cannot read. */
-export function schedulerIssues(config: Config, configPath: string): SpecIssue[] {
-  return Object.entries(readable).flatMap(([key, values]) => {
+/**
+ * A scheduler key set to a value Flink `version` cannot read; without a version, as the first check did (what
+ * Flink 2.x reads, for every version: a workflow's replay of a run started before the check by version).
+ */
+export function schedulerIssues(config: Config, configPath: string, version?: FlinkVersion): SpecIssue[] {
+  return Object.entries(version?.major === 1 ? readableOn1x : readable).flatMap(([key, values]) => {
     const value = config[key];
     if (value === undefined || values.some((v) => v.toLowerCase() === read(config, key))) return [];
     return [

@@ -3,16 +3,17 @@
  * start`, a script), not through the CLI, gets the same schema the CLI applies: its own `manifest`
  * must validate, and the spec's fields must have the shape and range the schema allows; anything
  * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
- * no command, so replay is unchanged; only a manifest with an option value Flink cannot read asks
- * for the `option-values-refused` marker (a run started before that check replays as it ran).
+ * no command, so replay is unchanged; only a manifest whose option values the checks of option values
+ * judge differently asks for a marker (a run started before a check replays as it ran).
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
 import { savepointPathProblem } from '../contract/savepoint-paths';
 import { formatSpecIssues } from '../spec/errors';
+import type { OptionValuesCheck } from '../spec/normalize';
 import { validateManifest } from '../spec/parse';
 import { canonicalJson } from '../spec/hash';
-import type { AppSpec } from '../spec/types';
+import type { AppSpec, ParseResult } from '../spec/types';
 
 function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({
@@ -43,12 +44,25 @@ export function validSpec(input: unknown): AppSpec {
  */
 export const OptionValuesPatch = 'option-values-refused';
 
+/**
+ * `patched()` id: option values are read as the manifest's Flink version reads them (Flink 1.x checked too, each
+ * 2.x minor by its own types); a run started under the first check (Flink 2.3's types for every 2.x) replays as
+ * it ran.
+ */
+export const OptionValuesByVersionPatch = 'option-values-by-version';
+
+/** The checks of option values, newest first. */
+const optionValuesChecks: readonly OptionValuesCheck[] = ['by-version', 'flink-2.3', false];
+
 /** The manifest's spec, or InvalidSpec naming every issue. */
 function validManifest(manifest: object): AppSpec {
-  const checked = validateManifest(manifest);
+  const [byVersion, first, none] = optionValuesChecks.map((optionValues) =>
+    validateManifest(manifest, { optionValues }),
+  ) as [ParseResult, ParseResult, ParseResult];
+  // Nearly always every check agrees: no marker. Otherwise the check the run started under.
+  const agree = byVersion.ok === first.ok && first.ok === none.ok;
+  const checked = agree || patched(OptionValuesByVersionPatch) ? byVersion : patched(OptionValuesPatch) ? first : none;
   if (checked.ok) return checked.spec;
-  const before = validateManifest(manifest, { optionValues: false });
-  if (before.ok && !patched(OptionValuesPatch)) return before.spec;
   throw invalid(`the spec's manifest is invalid:\n${formatSpecIssues(checked.issues)}`);
 }
 

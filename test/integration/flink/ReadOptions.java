@@ -1,5 +1,6 @@
 // For each line `<key>\t<value>` on stdin, prints `read` or `refused` as Flink's own Configuration reads the value
-// of the ConfigOption of that key (found among the *Options classes of the jar given, fallback keys included).
+// of the ConfigOption of that key (found among the *Options classes of the jar given, fallback keys included), or
+// `unknown` when that Flink has no such option (it ignores the key).
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.reflect.Field;
@@ -35,10 +36,15 @@ public class ReadOptions {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     for (String line; (line = in.readLine()) != null; ) {
       String[] kv = line.split("\t", 2);
+      ConfigOption<?> option = options.get(kv[0]);
+      if (option == null) {
+        System.out.println("unknown");
+        continue;
+      }
       Configuration conf = new Configuration();
       conf.setString(kv[0], kv[1]);
       try {
-        conf.get(options.get(kv[0]));
+        conf.get(option);
         System.out.println("read");
       } catch (Exception e) {
         System.out.println("refused");

@@ -1,37 +1,76 @@
 /**
- * The option-value check against Flink itself: the table of option types is the one Flink's jar gives today
- * (scripts/flink-options/generate.sh), and for values of every type, what Flink's own Configuration reads is
- * never refused, and what it refuses is refused too (only surrounding spaces, which flink-deploy forgives, differ).
+ * The option-value check against Flink itself, on two versions whose types differ (the stack's 2.3 and 1.19, from
+ * PyPI as scripts/flink-options/generate.sh installs it): the table gives each the types its jar lists today, and for
+ * values of every type, what that Flink's own Configuration reads is never refused, and what it refuses is refused
+ * too (only surrounding spaces, which flink-deploy forgives, differ).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { flinkOptionTypes, flinkOptionTypesVersion } from '../../../src/spec/flink-option-types';
-import { optionValueIssues } from '../../../src/spec/flink-option-values';
+import { pipInstaller } from '../../../src/local/node-agent/image-store';
+import { flinkOptionTypes, flinkOptionTypesVersions } from '../../../src/spec/flink-option-types';
+import { optionType, optionValueIssues } from '../../../src/spec/flink-option-values';
+import type { FlinkVersion } from '../../../src/spec/types';
 import { stack } from '../../support/stack';
 
-const lib = path.join(stack.flinkHome, 'lib');
-const dist = path.join(
-  lib,
-  readdirSync(lib).find((f) => f.startsWith('flink-dist-'))!,
-);
-const java = (source: string, args: string[], input?: string) =>
-  execFileSync('java', ['-cp', `${lib}/*`, path.join(stack.root, source), ...args], {
+/** A Flink distribution of the table's: the stack's, or one from PyPI into .stack/flink-options (as generate.sh). */
+async function flinkHome(version: string): Promise<string> {
+  if (version === stack.flinkVersion) return stack.flinkHome;
+  const target = path.join(stack.dir, 'flink-options', version);
+  if (!existsSync(path.join(target, 'pyflink', 'bin', 'jobmanager.sh'))) {
+    const partial = `${target}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    await pipInstaller(path.join(stack.dir, 'venv', 'bin', 'pip'))({ requirement: version, target: partial });
+    rmSync(target, { recursive: true, force: true });
+    renameSync(partial, target);
+  }
+  return path.join(target, 'pyflink');
+}
+
+/** Runs a Java source file with `home`'s Flink jars on the class path and its flink-dist jar as argument. */
+function java(home: string, source: string, input?: string): string {
+  const lib = path.join(home, 'lib');
+  const dist = path.join(
+    lib,
+    readdirSync(lib).find((f) => f.startsWith('flink-dist-'))!,
+  );
+  return execFileSync('java', ['-cp', `${lib}/*`, path.join(stack.root, source), dist], {
     cwd: mkdtempSync(path.join(tmpdir(), 'flink-options-')),
     encoding: 'utf8',
     input,
     stdio: ['pipe', 'pipe', 'ignore'],
   });
+}
 
-test("the table is the stack's Flink's: every typed option, its type and its enum values", () => {
-  expect(flinkOptionTypesVersion).toBe(stack.flinkVersion);
-  const listed = JSON.parse(java('scripts/flink-options/ListOptions.java', [dist])) as Record<string, unknown>;
+const minorOf = (version: string): FlinkVersion => {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return { major, minor };
+};
+
+/** The table as one version reads it: every option it types, and how. */
+const typesOf = (version: FlinkVersion) =>
+  Object.fromEntries(
+    Object.keys(flinkOptionTypes).flatMap((key) => {
+      const type = optionType(key, version);
+      return type === undefined ? [] : [[key, type]];
+    }),
+  );
+
+const versions = [stack.flinkVersion, '1.19.3'];
+const homes = new Map<string, string>();
+beforeAll(async () => {
+  for (const version of versions) homes.set(version, await flinkHome(version));
+}, 600_000);
+
+test.each(versions)("the table gives Flink %s's jar's types: every typed option, its type and its enum values", (v) => {
+  expect(flinkOptionTypesVersions).toContain(v);
+  const listed = JSON.parse(java(homes.get(v)!, 'scripts/flink-options/ListOptions.java')) as Record<string, unknown>;
   expect(Object.keys(listed).length).toBeGreaterThan(500);
-  expect(flinkOptionTypes).toEqual(listed);
+  expect(typesOf(minorOf(v))).toEqual(listed);
 });
 
-test('what Flink reads is taken and what it refuses is refused, for values of every type', () => {
+test.each(versions)('Flink %s: what it reads is taken and what it refuses is refused, values of every type', (v) => {
   const samples: Array<[string, string]> = [];
   const values: Record<string, string[]> = {
     'pipeline.object-reuse': ['true', 'FALSE', 'True', 'yes', '1', 'on', '', 'truee'],
@@ -84,19 +123,18 @@ test('what Flink reads is taken and what it refuses is refused, for values of ev
       '',
     ],
     'jobmanager.scheduler': ['adaptive', 'AdaptiveBatch', 'DEFAULT', 'adaptve', 'ng'],
+    // A long on 1.19, a duration on 2.3; an enum that grew.
+    'heartbeat.timeout': ['50000', '50 s', 'PT50S', '-1', 'x'],
+    'taskmanager.load-balance.mode': ['SLOTS', 'none', 'TASKS', 'tasks', 'balanced'],
     'state.backend.rocksdb.timer-service.factory': ['heap', 'ROCKSDB', 'rocks'],
   };
   for (const [key, list] of Object.entries(values)) for (const value of list) samples.push([key, value]);
-  const verdicts = java(
-    'test/integration/flink/ReadOptions.java',
-    [dist],
-    samples.map(([k, v]) => `${k}\t${v}\n`).join(''),
-  )
-    .trim()
-    .split('\n');
+  const input = samples.map(([key, value]) => `${key}\t${value}\n`).join('');
+  const verdicts = java(homes.get(v)!, 'test/integration/flink/ReadOptions.java', input).trim().split('\n');
   expect(verdicts).toHaveLength(samples.length);
+  expect(verdicts).not.toContain('unknown');
   const disagreements = samples.flatMap(([key, value], i) => {
-    const ours = optionValueIssues({ [key]: value }, { major: 2, minor: 3 }, 'c').length ? 'refused' : 'read';
+    const ours = optionValueIssues({ [key]: value }, minorOf(v), 'c').length ? 'refused' : 'read';
     return ours === verdicts[i] ? [] : [`${key}: ${JSON.stringify(value)}: Flink ${verdicts[i]}, flink-deploy ${ours}`];
   });
   expect(disagreements).toEqual([]);

@@ -304,6 +304,27 @@ test('a run started by hand with an option value Flink cannot read: InvalidSpec 
   expect(cluster.record).toBeUndefined();
 });
 
+/** The base spec on Flink `major.minor` (its manifest too), with `key: value` in its configuration. */
+const onFlink = (major: number, minor: number, key: string, value: string) =>
+  withSpec((s) => {
+    const manifest = s.manifest as { spec: { flinkVersion: string; image: string; flinkConfiguration: object } };
+    const image = `flink:${major}.${minor}`;
+    Object.assign(manifest.spec, { flinkVersion: `v${major}_${minor}`, image });
+    Object.assign(s, { flinkVersion: { major, minor }, image });
+    manifest.spec.flinkConfiguration = { ...manifest.spec.flinkConfiguration, [key]: value };
+    s.flinkConfiguration[key] = value;
+  });
+
+test('a Flink 1.19 manifest, by its own types: a duration where 1.19 reads milliseconds is InvalidSpec', async () => {
+  const cluster = new InMemoryCluster();
+  const failure = await failureOf(run(cluster, apply, { spec: onFlink(1, 19, 'heartbeat.timeout', '50 s') }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain('heartbeat.timeout is "50 s": Flink reads a whole number (64-bit)');
+  expect(cluster.calls).toEqual([]);
+  // The same on 1.20, which reads a duration there: deployed.
+  expect((await run(cluster, apply, { spec: onFlink(1, 20, 'heartbeat.timeout', '50 s') })).outcome).toBe('succeeded');
+});
+
 test('suspend of a stateless job whose savepoint fails: cancelled, saying why', async () => {
   const stateless = withSpec((s) => {
     s.job.upgradeMode = 'stateless';

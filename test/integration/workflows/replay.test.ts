@@ -10,9 +10,13 @@
  * application; a session job's deploy, savepoint and last-state upgrades, suspend, resume, savepoint,
  * rollback and delete; a session cluster's upgrade carrying its jobs over; a FlinkStateSnapshot's existing
  * savepoint registered, registered again (no change), and one that does not exist refused
- * (test/e2e/register-savepoint.test.ts). One is of the workflow test harness (test/support/workflow-env.ts, its
- * activities in memory), recorded by the code before patch `option-values-refused`: a deploy whose
- * `jobmanager.scheduler` Flink cannot read, which that code took (apply-deploy-unreadable-scheduler.binpb).
+ * (test/e2e/register-savepoint.test.ts). Four are of the workflow test harness (test/support/workflow-env.ts, its
+ * activities in memory): recorded by the code before patch `option-values-refused`, a deploy whose
+ * `jobmanager.scheduler` Flink cannot read, which that code took (apply-deploy-unreadable-scheduler.binpb); by the
+ * code before patch `option-values-by-version`, a Flink 2.2 deploy refused for a Flink 2.3 option 2.2 does not have
+ * (apply-deploy-2-2-option-of-2-3.binpb) and a Flink 1.20 deploy with `pipeline.object-reuse: yes`, which that code
+ * took (apply-deploy-1-20-unreadable-option.binpb); and by the code after it, a Flink 1.19 deploy refused for
+ * `heartbeat.timeout: 50 s` (1.19 reads milliseconds; apply-deploy-1-19-option-by-version.binpb).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -86,6 +90,9 @@ test('there are recorded histories to replay', () => {
       'apply-unfinished-failed-rolls-back.binpb',
       'apply-session-cluster-reapplies-recorded.binpb',
       'apply-deploy-unreadable-scheduler.binpb',
+      'apply-deploy-2-2-option-of-2-3.binpb',
+      'apply-deploy-1-20-unreadable-option.binpb',
+      'apply-deploy-1-19-option-by-version.binpb',
     ]),
   );
 });

@@ -34,6 +34,16 @@ test.each(['adaptve', 'ng', 'adapt ive', '', 'reactive'])(
   },
 );
 
+test('Flink 1.x reads jobmanager.scheduler: Ng too (gone in 2.0); without a version, as the first check did', () => {
+  const v1 = { major: 1, minor: 20 };
+  expect(schedulerIssues({ 'jobmanager.scheduler': 'Ng' }, path, v1)).toEqual([]);
+  expect(schedulerIssues({ 'jobmanager.scheduler': 'adaptve' }, path, v1)[0]!.message).toContain(
+    'Flink reads one of Ng, Default, Adaptive, AdaptiveBatch',
+  );
+  expect(schedulerIssues({ 'jobmanager.scheduler': 'Ng' }, path, { major: 2, minor: 0 })).toHaveLength(1);
+  expect(schedulerIssues({ 'jobmanager.scheduler': 'Ng' }, path)).toHaveLength(1);
+});
+
 test('scheduler-mode: reactive in any case is taken; anything else refused', () => {
   expect(schedulerIssues({ 'scheduler-mode': 'Reactive' }, path)).toEqual([]);
   expect(schedulerIssues({ 'scheduler-mode': 'elastic' }, path)).toEqual([
