@@ -23,7 +23,7 @@ fi
 echo "[build-helm] building helm $version (a cold build took 45 min on 2 busy cores; cached after)..."
 start=$SECONDS
 # -X sets what `helm version` prints (helm's own Makefile does the same).
-( cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath \
+( cd "$dir" && GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 go build -trimpath \
     -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean \
       -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$kube_minor \
       -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$kube_minor" \

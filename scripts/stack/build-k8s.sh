@@ -21,7 +21,7 @@ build() { # name version dir package
   echo "[build-k8s] building $name $version (cold builds take minutes on 2 cores)..."
   local start=$SECONDS
   local minor="${kube_version#v1.}"; minor="${minor%%.*}"
-  ( cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath \
+  ( cd "$dir" && GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$kube_version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean" \
       -o "$bin/$name.tmp" "$pkg" ) &
   local pid=$!
