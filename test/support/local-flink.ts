@@ -34,6 +34,11 @@ export interface FlinkClusterOptions {
   jobClass?: string;
   /** Arguments passed to the job's main(). @default [] */
   jobArgs?: readonly string[];
+  /**
+   * The JobManager's `standalone-job` args as given (e.g. rendered by jobManagerArgs, without its first word), in
+   * place of those built from jobJar, jobClass, jobId, fromSavepoint and jobArgs.
+   */
+  standaloneJobArgs?: readonly string[];
   /** The job id (32 hex chars). @default a fresh random id ({@link newJobId}) */
   jobId?: string;
   /** Savepoint or retained checkpoint to restore from (`--fromSavepoint`). */
@@ -228,8 +233,9 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<L
   writeConfDir(flinkConfig(options, layout, flinkHome), layout, flinkHome);
   killOnExit();
 
-  const jobManager =
-    options.jobJar !== undefined && options.jobClass !== undefined
+  const jobManager = options.standaloneJobArgs
+    ? { script: 'standalone-job.sh', args: [...options.standaloneJobArgs] }
+    : options.jobJar !== undefined && options.jobClass !== undefined
       ? {
           script: 'standalone-job.sh',
           // --jars takes several values: it goes first, so the next known option ends its list.

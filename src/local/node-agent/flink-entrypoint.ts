@@ -53,7 +53,10 @@ export function planEntrypoint(container: { command?: string[]; args?: string[] 
   return { role, script: SCRIPTS[role], ...splitDynamicProperties(rest) };
 }
 
-/** Separates `-D key=value` / `-Dkey=value` from the other args. */
+/**
+ * Separates `-D key=value` / `-Dkey=value` from the other args, up to `--`: what follows it is the job's own
+ * (Flink's parser hands it to the job untouched, `-D` too).
+ */
 export function splitDynamicProperties(args: readonly string[]): {
   dynamicProperties: Array<[string, string]>;
   args: string[];
@@ -62,6 +65,10 @@ export function splitDynamicProperties(args: readonly string[]): {
   const other: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
+    if (arg === '--') {
+      other.push(...args.slice(i));
+      break;
+    }
     let pair: string | undefined;
     if (arg === '-D' && i + 1 < args.length) pair = args[++i];
     else if (arg.startsWith('-D') && arg.length > 2) pair = arg.slice(2);

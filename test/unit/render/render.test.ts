@@ -48,6 +48,7 @@ describe('renderApplication', () => {
       '--fromSavepoint',
       's3://bucket/savepoints/savepoint-1',
       '--allowNonRestoredState',
+      '--',
       '--topic',
       'orders',
     ]);
