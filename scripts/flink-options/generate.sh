@@ -8,6 +8,8 @@
 set -euo pipefail
 source "$(dirname "$0")/../stack/env.sh"
 # The newest patch release of every supported minor but the stack's (1.18 is the oldest flink-deploy deploys).
+# Keep every minor once read, 2.3 too when the stack moves on: workflows replaying runs started before the check by
+# version read Flink 2.3's types (src/workflows/valid-input.ts, `flink-2.3`).
 versions=(1.18.1 1.19.3 1.20.5 2.0.2 2.1.3 2.2.1)
 out="$root/src/spec/flink-option-types.ts"
 listings="$(mktemp -d)"
