@@ -92,3 +92,23 @@ test('--help and --version exit 0 on stdout', async () => {
   expect(await runCli(['--version'], version)).toBe(0);
   expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
 });
+
+test('help of a command the program lacks: exit 2 saying it is unknown, with the nearest command', async () => {
+  for (const [argv, said, hint] of [
+    [['help', 'bogus'], "unknown command 'bogus'", '`flink-deploy --help` lists the commands.'],
+    [['help', 'aply'], "unknown command 'aply'", 'Did you mean apply?'],
+    [['schedule', 'help', 'savepointz'], "unknown command 'savepointz'", 'Did you mean savepoints?'],
+  ] as const) {
+    const io = memoryIo();
+    expect({ argv, code: await runCli(argv, io) }).toEqual({ argv, code: 2 });
+    expect(io.err()).toContain(`error: ${said}`);
+    expect(io.err()).toContain(hint);
+    expect(io.out()).toBe('');
+  }
+  // Known commands: their help, exit 0, as before.
+  for (const argv of [['help'], ['help', 'apply'], ['schedule', 'help', 'savepoints']]) {
+    const io = memoryIo();
+    expect({ argv, code: await runCli(argv, io) }).toEqual({ argv, code: 0 });
+    expect(io.out()).toMatch(/^Usage: flink-deploy/);
+  }
+});
