@@ -112,3 +112,23 @@ test('help of a command the program lacks: exit 2 saying it is unknown, with the
     expect(io.out()).toMatch(/^Usage: flink-deploy/);
   }
 });
+
+test('schedule savepoints: --keep beyond 10000, --max-age not longer than --every: exit 2 saying why', async () => {
+  for (const [options, said] of [
+    [['--keep', '99999999999999999999'], 'expected a whole number from 1 to 10000'],
+    [['--keep', '10001'], 'expected a whole number from 1 to 10000'],
+    [
+      ['--max-age', '1s'],
+      '--max-age 1s is not longer than --every 10m: each savepoint would be older than the max age by the time ' +
+        'the next one is taken, so retention would keep only the newest (not 5, as --keep says)',
+    ],
+    [['--max-age', '10m', '--keep', '1'], '--max-age 10m is not longer than --every 10m'],
+  ] as const) {
+    const io = memoryIo({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const started = Date.now();
+    const argv = ['schedule', 'savepoints', 'basic-example', '--every', '10m', ...options];
+    expect({ options, code: await runCli(argv, io) }).toEqual({ options, code: 2 });
+    expect(io.err()).toContain(said);
+    expect(Date.now() - started).toBeLessThan(2_000); // Temporal not asked
+  }
+});
