@@ -3,7 +3,7 @@
  * together (every file's problems named at once, exit 2, nothing started), and planned against
  * each application's record as `plan` does.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config/settings';
 import type { FleetApp } from '../contract/fleet';
@@ -14,6 +14,7 @@ import { namedAgain } from '../spec/manifest-file';
 import { readDeployedRecord } from './deployed-state';
 import { CliError, CliErrorCode } from './errors';
 import { applicationsIn, issuesJson, loadManifests } from './manifest';
+import { notRegularFile } from './manifest-text';
 import { notesJson, notesText, type NoteJson } from './notes-view';
 import { planJson, type PlanJson } from './plan-view';
 
@@ -33,7 +34,18 @@ export function isFleet(files: readonly string[]): boolean {
   }
 }
 
-/** The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml` sorted by name. */
+function unreadable(p: string, err: unknown): CliError {
+  return new CliError({
+    code: CliErrorCode.ManifestUnreadable,
+    message: `cannot read the manifest ${p}: ${(err as Error).message}`,
+    hint: 'Pass FlinkDeployment YAML files or a folder of them with -f. Nothing was started.',
+  });
+}
+
+/**
+ * The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml` sorted by name (each read as if
+ * given with -f: one that is a FIFO, a device or a socket is refused, exit 2, and never opened).
+ */
 export function manifestFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
@@ -41,20 +53,27 @@ export function manifestFiles(paths: readonly string[]): string[] {
     try {
       isDirectory = statSync(p).isDirectory();
     } catch (err) {
-      throw new CliError({
-        code: CliErrorCode.ManifestUnreadable,
-        message: `cannot read the manifest ${p}: ${(err as Error).message}`,
-        hint: 'Pass FlinkDeployment YAML files or a folder of them with -f. Nothing was started.',
-      });
+      throw unreadable(p, err);
     }
     if (!isDirectory) {
       files.push(p);
       continue;
     }
-    const inFolder = readdirSync(p)
+    const inFolder: string[] = [];
+    for (const name of readdirSync(p)
       .filter((f) => /\.ya?ml$/.test(f))
-      .sort()
-      .map((f) => path.join(p, f));
+      .sort()) {
+      const file = path.join(p, name);
+      let stats: Stats;
+      try {
+        stats = statSync(file); // through a symbolic link: what it names is read
+      } catch (err) {
+        throw unreadable(file, err);
+      }
+      // Read as if given with -f: a FIFO, a device or a socket is refused, and never opened.
+      if (stats.isFile()) inFolder.push(file);
+      else if (!stats.isDirectory()) throw notRegularFile(file, stats);
+    }
     if (inFolder.length === 0)
       throw new CliError({
         code: CliErrorCode.Usage,

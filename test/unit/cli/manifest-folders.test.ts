@@ -2,11 +2,13 @@
  * Folders and several files: `validate` checks each file as alone and that no application is named in two; a
  * command that takes one manifest (plan) names the commands that take a folder.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { stack } from '../../support/stack';
+import { runCliProcess } from './cli-process';
 import { memoryIo } from './memory-io';
 
 const example = readFileSync(path.join(stack.root, 'examples', 'ci', 'flink-app.yaml'), 'utf8');
@@ -98,4 +100,21 @@ test('plan of a folder: exit 2 naming the commands that take one (apply --dry-ru
   expect(io.err()).toContain(`cannot read the manifest ${dir}: a folder`);
   expect(io.err()).toContain(`flink-deploy apply -f ${dir} --dry-run`);
   expect(io.err()).toContain(`flink-deploy validate -f ${dir}`);
+});
+
+test('a FIFO or a link to /dev/zero named *.yaml in a folder: exit 2 naming it, never opened (was a hang)', () => {
+  const withFifo = folder({ 'a.yaml': named('orders') });
+  execFileSync('mkfifo', [path.join(withFifo, 'b.yaml')]);
+  const withDevice = folder({ 'a.yaml': named('orders') });
+  symlinkSync('/dev/zero', path.join(withDevice, 'zero.yaml'));
+  for (const [dir, entry, what] of [
+    [withFifo, 'b.yaml', 'a FIFO (named pipe)'],
+    [withDevice, 'zero.yaml', 'a character device'],
+  ] as const) {
+    const run = runCliProcess(['validate', '-f', dir]);
+    expect({ entry, code: run.code }).toEqual({ entry, code: 2 });
+    expect(run.stderr).toContain(
+      `cannot read the manifest ${path.join(dir, entry)}: it is ${what}, not a regular file`,
+    );
+  }
 });
