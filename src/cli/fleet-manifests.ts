@@ -34,6 +34,14 @@ export function isFleet(files: readonly string[]): boolean {
   }
 }
 
+function stdinInFleet(): CliError {
+  return new CliError({
+    code: CliErrorCode.Usage,
+    message: '-f - (stdin) reads one manifest; it cannot be part of a fleet (several -f, or a folder)',
+    hint: 'Pass every manifest as a file or a folder, or stdin alone. Nothing was started.',
+  });
+}
+
 function unreadable(p: string, err: unknown): CliError {
   return new CliError({
     code: CliErrorCode.ManifestUnreadable,
@@ -44,9 +52,12 @@ function unreadable(p: string, err: unknown): CliError {
 
 /**
  * The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml` sorted by name (each read as if
- * given with -f: one that is a FIFO, a device or a socket is refused, exit 2, and never opened).
+ * given with -f: one that is a FIFO, a device or a socket is refused, exit 2, and never opened). Stdin (`-`) only
+ * alone.
  */
 export function manifestFiles(paths: readonly string[]): string[] {
+  // Stdin only alone: statSync('-') said ENOENT.
+  if (paths.length > 1 && paths.includes('-')) throw stdinInFleet();
   const files: string[] = [];
   for (const p of paths) {
     let isDirectory: boolean;
@@ -111,12 +122,7 @@ export function fleetNotesText(notes: readonly FleetFileNotes[]): string {
 /** Reads and validates every manifest; any invalid one, or one application twice: exit 2 naming them all. */
 export function requireFleetSpecs(paths: readonly string[], namespace?: string): FleetManifests {
   const files = manifestFiles(paths);
-  if (files.includes('-'))
-    throw new CliError({
-      code: CliErrorCode.Usage,
-      message: '-f - (stdin) reads one manifest; it cannot be part of a fleet',
-      hint: 'Pass the fleet as files or a folder. Nothing was started.',
-    });
+  if (files.includes('-')) throw stdinInFleet();
   const loaded = files.map((file) => ({ file, loaded: loadManifests(file, namespace) }));
   const invalid = loaded.filter((l) => !l.loaded.ok);
   if (invalid.length) {

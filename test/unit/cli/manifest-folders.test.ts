@@ -118,3 +118,27 @@ test('a FIFO or a link to /dev/zero named *.yaml in a folder: exit 2 naming it, 
     );
   }
 });
+
+test('-f - with other -f: exit 2, stdin cannot be part of a fleet (validate, apply; was ENOENT)', async () => {
+  const dir = folder({ 'a.yaml': named('orders') });
+  for (const command of ['validate', 'apply']) {
+    const io = memoryIo({ KUBECONFIG: '/nonexistent/kubeconfig' });
+    expect({ command, code: await runCli([command, '-f', '-', '-f', path.join(dir, 'a.yaml')], io) }).toEqual({
+      command,
+      code: 2,
+    });
+    expect(io.err()).toContain('-f - (stdin) reads one manifest; it cannot be part of a fleet');
+    expect(io.err()).not.toContain('ENOENT');
+  }
+});
+
+test('plan with several -f: exit 2, plan takes one, apply --dry-run named (was: the last one planned)', async () => {
+  const dir = folder({ 'a.yaml': named('orders'), 'b.yaml': named('payments') });
+  const [a, b] = [path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml')];
+  const io = memoryIo({ KUBECONFIG: '/nonexistent/kubeconfig' });
+  expect(await runCli(['plan', '-f', a, '-f', b, '-o', 'json'], io)).toBe(2);
+  expect(JSON.parse(io.out())).toMatchObject({
+    error: { code: 'Usage', message: `plan takes one manifest, and -f names 2: ${a}, ${b}` },
+  });
+  expect(io.err()).toContain(`flink-deploy apply -f ${a} -f ${b} --dry-run`);
+});
