@@ -34,6 +34,17 @@ export function isFleet(files: readonly string[]): boolean {
   }
 }
 
+/** The names a folder's manifests have (as `kubectl apply -f <folder>` reads them; a manifest may be JSON). */
+const manifestName = /\.(ya?ml|json)$/;
+
+/** The manifest files `-f` names, and what was skipped in its folders. */
+export interface ManifestFiles {
+  /** Each file as given, then each folder's manifests sorted by name. */
+  files: string[];
+  /** Entries of the folders that are not read: other files, and subfolders (not read: no recursion). */
+  skipped: string[];
+}
+
 function stdinInFleet(): CliError {
   return new CliError({
     code: CliErrorCode.Usage,
@@ -51,49 +62,58 @@ function unreadable(p: string, err: unknown): CliError {
 }
 
 /**
- * The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml` sorted by name (each read as if
- * given with -f: one that is a FIFO, a device or a socket is refused, exit 2, and never opened). Stdin (`-`) only
- * alone.
+ * The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml`/`*.json` sorted by name (each
+ * read as if given with -f: one that is a FIFO, a device or a socket is refused, exit 2, and never opened). Its
+ * other files and subfolders are skipped, and listed in `skipped`. Stdin (`-`) only alone.
  */
-export function manifestFiles(paths: readonly string[]): string[] {
-  // Stdin only alone: statSync('-') said ENOENT.
+export function manifestFiles(paths: readonly string[]): ManifestFiles {
   if (paths.length > 1 && paths.includes('-')) throw stdinInFleet();
   const files: string[] = [];
+  const skipped: string[] = [];
   for (const p of paths) {
-    let isDirectory: boolean;
+    let stats: Stats | undefined;
     try {
-      isDirectory = statSync(p).isDirectory();
+      stats = p === '-' ? undefined : statSync(p);
     } catch (err) {
       throw unreadable(p, err);
     }
-    if (!isDirectory) {
+    if (!stats?.isDirectory()) {
       files.push(p);
       continue;
     }
+    const entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     const inFolder: string[] = [];
-    for (const name of readdirSync(p)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()) {
-      const file = path.join(p, name);
-      let stats: Stats;
+    for (const entry of entries) {
+      const file = path.join(p, entry.name);
+      if (!manifestName.test(entry.name)) {
+        skipped.push(entry.isDirectory() ? `${file}/` : file);
+        continue;
+      }
+      let entryStats: Stats;
       try {
-        stats = statSync(file); // through a symbolic link: what it names is read
+        entryStats = statSync(file); // through a symbolic link: what it names is read
       } catch (err) {
         throw unreadable(file, err);
       }
       // Read as if given with -f: a FIFO, a device or a socket is refused, and never opened.
-      if (stats.isFile()) inFolder.push(file);
-      else if (!stats.isDirectory()) throw notRegularFile(file, stats);
+      if (entryStats.isFile()) inFolder.push(file);
+      else if (entryStats.isDirectory()) skipped.push(`${file}/`);
+      else throw notRegularFile(file, entryStats);
     }
     if (inFolder.length === 0)
       throw new CliError({
         code: CliErrorCode.Usage,
-        message: `the folder ${p} holds no manifest (*.yaml, *.yml)`,
+        message: `the folder ${p} holds no manifest (*.yaml, *.yml, *.json)`,
         hint: 'Put one FlinkDeployment manifest per application in the folder. Nothing was started.',
       });
     files.push(...inFolder);
   }
-  return files;
+  return { files, skipped };
+}
+
+/** The note naming what a folder held that was not read. */
+export function skippedNote(skipped: readonly string[]): string {
+  return `note: skipped (not *.yaml, *.yml or *.json; subfolders are not read): ${skipped.join(', ')}`;
 }
 
 /** One application of the fleet: its file and spec. */
@@ -112,6 +132,8 @@ export interface FleetFileNotes {
 export interface FleetManifests {
   manifests: FleetManifest[];
   notes: FleetFileNotes[];
+  /** What the folders held that was not read (`skippedNote`). */
+  skipped: string[];
 }
 
 /** `file:` then its `note:` lines, for each file with notes. */
@@ -121,7 +143,7 @@ export function fleetNotesText(notes: readonly FleetFileNotes[]): string {
 
 /** Reads and validates every manifest; any invalid one, or one application twice: exit 2 naming them all. */
 export function requireFleetSpecs(paths: readonly string[], namespace?: string): FleetManifests {
-  const files = manifestFiles(paths);
+  const { files, skipped } = manifestFiles(paths);
   if (files.includes('-')) throw stdinInFleet();
   const loaded = files.map((file) => ({ file, loaded: loadManifests(file, namespace) }));
   const invalid = loaded.filter((l) => !l.loaded.ok);
@@ -150,7 +172,7 @@ export function requireFleetSpecs(paths: readonly string[], namespace?: string):
   const notes = loaded.flatMap((l) =>
     l.loaded.ok && l.loaded.notes?.length ? [{ file: l.file, notes: notesJson(l.loaded.notes) }] : [],
   );
-  return { manifests, notes };
+  return { manifests, notes, skipped };
 }
 
 /** Planned reads at once. */

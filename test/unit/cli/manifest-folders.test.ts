@@ -1,6 +1,7 @@
 /**
  * Folders and several files: `validate` checks each file as alone and that no application is named in two; a
- * command that takes one manifest (plan) names the commands that take a folder.
+ * folder's *.yaml, *.yml and *.json are read, what else it holds is named in a note; a command that takes one
+ * manifest (plan) names the commands that take several; stdin is read alone.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -102,6 +103,38 @@ test('plan of a folder: exit 2 naming the commands that take one (apply --dry-ru
   expect(io.err()).toContain(`flink-deploy validate -f ${dir}`);
 });
 
+test('a folder: its *.json read too (as kubectl does); other files and subfolders named in a note', async () => {
+  const manifest = JSON.stringify({
+    apiVersion: 'flink.apache.org/v1beta1',
+    kind: 'FlinkDeployment',
+    metadata: { name: 'payments' },
+    spec: {
+      image: 'flink:2.2',
+      flinkVersion: 'v2_2',
+      serviceAccount: 'flink',
+      jobManager: { resource: { memory: '2048m', cpu: 1 } },
+      taskManager: { resource: { memory: '2048m', cpu: 1 } },
+      job: { jarURI: 'local:///opt/flink/examples/streaming/StateMachineExample.jar', parallelism: 2 },
+    },
+  });
+  const dir = folder({ 'a.yaml': named('orders'), 'c.json': manifest, 'README.md': '# apps' });
+  mkdirSync(path.join(dir, 'old'));
+  writeFileSync(path.join(dir, 'old', 'd.yaml'), named('legacy'));
+  const io = memoryIo();
+  expect(await runCli(['validate', '-f', dir], io)).toBe(0);
+  expect(io.out()).toContain(`${path.join(dir, 'c.json')}:\n  valid: default/payments`);
+  expect(io.out()).toContain('2 of 2 manifests valid');
+  expect(io.err()).toBe(
+    'note: skipped (not *.yaml, *.yml or *.json; subfolders are not read): ' +
+      `${path.join(dir, 'README.md')}, ${path.join(dir, 'old')}/\n`,
+  );
+  // A JSON file that is not a manifest is checked, and named, as a YAML one would be.
+  writeFileSync(path.join(dir, 'settings.json'), '{"theme": "dark"}');
+  const json = await validateJson(['-f', dir]);
+  expect(json.code).toBe(2);
+  expect(json.json.files.find((f) => f.file.endsWith('settings.json'))?.valid).toBe(false);
+});
+
 test('a FIFO or a link to /dev/zero named *.yaml in a folder: exit 2 naming it, never opened (was a hang)', () => {
   const withFifo = folder({ 'a.yaml': named('orders') });
   execFileSync('mkfifo', [path.join(withFifo, 'b.yaml')]);
@@ -117,6 +150,14 @@ test('a FIFO or a link to /dev/zero named *.yaml in a folder: exit 2 naming it, 
       `cannot read the manifest ${path.join(dir, entry)}: it is ${what}, not a regular file`,
     );
   }
+  // Named otherwise, a FIFO is skipped like any other file: not opened either.
+  const other = folder({ 'a.yaml': named('orders') });
+  execFileSync('mkfifo', [path.join(other, 'pipe')]);
+  const run = runCliProcess(['validate', '-f', other]);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toContain(
+    `skipped (not *.yaml, *.yml or *.json; subfolders are not read): ${path.join(other, 'pipe')}`,
+  );
 });
 
 test('-f - with other -f: exit 2, stdin cannot be part of a fleet (validate, apply; was ENOENT)', async () => {
