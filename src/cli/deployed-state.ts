@@ -7,7 +7,7 @@ import type * as K8s from '../k8s';
 import type { DeployStateRecord } from '../k8s/state-record/types';
 import type { AppSpec } from '../spec/types';
 import type { AppRef } from '../contract/app';
-import { CliError, CliErrorCode } from './errors';
+import { kubeReadError } from './kube-read-error';
 
 /** The record of an application, or undefined when it has none (never deployed). */
 export async function readDeployedRecord(
@@ -23,18 +23,6 @@ export async function readDeployedRecord(
     const versioned = await store.readRecord<AppSpec>(app.namespace, app.name);
     return versioned?.record;
   } catch (err) {
-    throw new CliError({
-      code:
-        (err as { code?: string }).code === k8s.KubeErrorCode.ConfigInvalid
-          ? CliErrorCode.InvalidSetting
-          : CliErrorCode.KubernetesUnavailable,
-      message:
-        `cannot read the deployed state of ${app.namespace}/${app.name} from Kubernetes: ` +
-        `${(err as Error).message}`,
-      hint:
-        'Check --kubeconfig / --context (KUBECONFIG, FLINK_DEPLOY_KUBECONFIG) and that the API server is ' +
-        'reachable.',
-      cause: err,
-    });
+    throw kubeReadError(`the deployed state of ${app.namespace}/${app.name}`, err);
   }
 }

@@ -11,9 +11,9 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { FlinkNamespace, FlinkOperation } from '../contract/search-attributes';
 import { CliError, CliErrorCode } from './errors';
 import { ExitCode } from './exit-codes';
-import { fleetNotesText, planFleet, requireFleetSpecs } from './fleet-manifests';
+import { fleetNotesText, planFleet, requireFleetSpecs, skippedNote } from './fleet-manifests';
 import { refuseUnfitSessionClusters } from './session-job-check';
-import { fleetInputOf } from './fleet-options';
+import { checkFleetOptions, fleetInputOf } from './fleet-options';
 import { exitCodeForFleet, fleetAppLine, fleetJson, fleetPlanText, fleetTable } from './fleet-view';
 import type { CliIo } from './io';
 import { workflowUrl } from './links';
@@ -52,7 +52,13 @@ export async function fleetApply(input: FleetApplyInput): Promise<number> {
         'only for one manifest',
       hint: 'A fleet waits for busy applications with --if-busy wait. Nothing was started.',
     });
-  const { manifests, notes } = requireFleetSpecs(input.files, input.namespace);
+  const { manifests, notes, skipped } = requireFleetSpecs(input.files, input.namespace);
+  if (skipped.length > 0) output.say(skippedNote(skipped));
+  // The canaries' names and the rollout id are checked before the cluster is read: a typo is exit 2 at once.
+  checkFleetOptions(
+    command,
+    manifests.map((m) => m.spec),
+  );
   const planned = await planFleet(settings, manifests);
   await refuseUnfitSessionClusters(
     settings,

@@ -3,7 +3,7 @@
  * together (every file's problems named at once, exit 2, nothing started), and planned against
  * each application's record as `plan` does.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config/settings';
 import type { FleetApp } from '../contract/fleet';
@@ -14,6 +14,7 @@ import { namedAgain } from '../spec/manifest-file';
 import { readDeployedRecord } from './deployed-state';
 import { CliError, CliErrorCode } from './errors';
 import { applicationsIn, issuesJson, loadManifests } from './manifest';
+import { notRegularFile } from './manifest-text';
 import { notesJson, notesText, type NoteJson } from './notes-view';
 import { planJson, type PlanJson } from './plan-view';
 
@@ -33,37 +34,86 @@ export function isFleet(files: readonly string[]): boolean {
   }
 }
 
-/** The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml` sorted by name. */
-export function manifestFiles(paths: readonly string[]): string[] {
+/** The names a folder's manifests have (as `kubectl apply -f <folder>` reads them; a manifest may be JSON). */
+const manifestName = /\.(ya?ml|json)$/;
+
+/** The manifest files `-f` names, and what was skipped in its folders. */
+export interface ManifestFiles {
+  /** Each file as given, then each folder's manifests sorted by name. */
+  files: string[];
+  /** Entries of the folders that are not read: other files, and subfolders (not read: no recursion). */
+  skipped: string[];
+}
+
+function stdinInFleet(): CliError {
+  return new CliError({
+    code: CliErrorCode.Usage,
+    message: '-f - (stdin) reads one manifest; it cannot be part of a fleet (several -f, or a folder)',
+    hint: 'Pass every manifest as a file or a folder, or stdin alone. Nothing was started.',
+  });
+}
+
+function unreadable(p: string, err: unknown): CliError {
+  return new CliError({
+    code: CliErrorCode.ManifestUnreadable,
+    message: `cannot read the manifest ${p}: ${(err as Error).message}`,
+    hint: 'Pass FlinkDeployment YAML files or a folder of them with -f. Nothing was started.',
+  });
+}
+
+/**
+ * The manifest files `-f` names: each file as given, a folder's `*.yaml`/`*.yml`/`*.json` sorted by name (each
+ * read as if given with -f: one that is a FIFO, a device or a socket is refused, exit 2, and never opened). Its
+ * other files and subfolders are skipped, and listed in `skipped`. Stdin (`-`) only alone.
+ */
+export function manifestFiles(paths: readonly string[]): ManifestFiles {
+  if (paths.length > 1 && paths.includes('-')) throw stdinInFleet();
   const files: string[] = [];
+  const skipped: string[] = [];
   for (const p of paths) {
-    let isDirectory: boolean;
+    let stats: Stats | undefined;
     try {
-      isDirectory = statSync(p).isDirectory();
+      stats = p === '-' ? undefined : statSync(p);
     } catch (err) {
-      throw new CliError({
-        code: CliErrorCode.ManifestUnreadable,
-        message: `cannot read the manifest ${p}: ${(err as Error).message}`,
-        hint: 'Pass FlinkDeployment YAML files or a folder of them with -f. Nothing was started.',
-      });
+      throw unreadable(p, err);
     }
-    if (!isDirectory) {
+    if (!stats?.isDirectory()) {
       files.push(p);
       continue;
     }
-    const inFolder = readdirSync(p)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()
-      .map((f) => path.join(p, f));
+    const entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const inFolder: string[] = [];
+    for (const entry of entries) {
+      const file = path.join(p, entry.name);
+      if (!manifestName.test(entry.name)) {
+        skipped.push(entry.isDirectory() ? `${file}/` : file);
+        continue;
+      }
+      let entryStats: Stats;
+      try {
+        entryStats = statSync(file); // through a symbolic link: what it names is read
+      } catch (err) {
+        throw unreadable(file, err);
+      }
+      // Read as if given with -f: a FIFO, a device or a socket is refused, and never opened.
+      if (entryStats.isFile()) inFolder.push(file);
+      else if (entryStats.isDirectory()) skipped.push(`${file}/`);
+      else throw notRegularFile(file, entryStats);
+    }
     if (inFolder.length === 0)
       throw new CliError({
         code: CliErrorCode.Usage,
-        message: `the folder ${p} holds no manifest (*.yaml, *.yml)`,
+        message: `the folder ${p} holds no manifest (*.yaml, *.yml, *.json)`,
         hint: 'Put one FlinkDeployment manifest per application in the folder. Nothing was started.',
       });
     files.push(...inFolder);
   }
-  return files;
+  return { files, skipped };
+}
+
+/** The note naming what a folder held that was not read. */
+export function skippedNote(skipped: readonly string[]): string {
+  return `note: skipped (not *.yaml, *.yml or *.json; subfolders are not read): ${skipped.join(', ')}`;
 }
 
 /** One application of the fleet: its file and spec. */
@@ -82,6 +132,8 @@ export interface FleetFileNotes {
 export interface FleetManifests {
   manifests: FleetManifest[];
   notes: FleetFileNotes[];
+  /** What the folders held that was not read (`skippedNote`). */
+  skipped: string[];
 }
 
 /** `file:` then its `note:` lines, for each file with notes. */
@@ -91,13 +143,8 @@ export function fleetNotesText(notes: readonly FleetFileNotes[]): string {
 
 /** Reads and validates every manifest; any invalid one, or one application twice: exit 2 naming them all. */
 export function requireFleetSpecs(paths: readonly string[], namespace?: string): FleetManifests {
-  const files = manifestFiles(paths);
-  if (files.includes('-'))
-    throw new CliError({
-      code: CliErrorCode.Usage,
-      message: '-f - (stdin) reads one manifest; it cannot be part of a fleet',
-      hint: 'Pass the fleet as files or a folder. Nothing was started.',
-    });
+  const { files, skipped } = manifestFiles(paths);
+  if (files.includes('-')) throw stdinInFleet();
   const loaded = files.map((file) => ({ file, loaded: loadManifests(file, namespace) }));
   const invalid = loaded.filter((l) => !l.loaded.ok);
   if (invalid.length) {
@@ -125,7 +172,7 @@ export function requireFleetSpecs(paths: readonly string[], namespace?: string):
   const notes = loaded.flatMap((l) =>
     l.loaded.ok && l.loaded.notes?.length ? [{ file: l.file, notes: notesJson(l.loaded.notes) }] : [],
   );
-  return { manifests, notes };
+  return { manifests, notes, skipped };
 }
 
 /** Planned reads at once. */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatDuration } from '../config/durations';
+import type { AppRef } from '../contract/app';
 import { IfBusy, type FleetApp, type FleetInput } from '../contract/fleet';
 import { CliError, CliErrorCode } from './errors';
 import { durationArgument } from './wait-options';
@@ -93,42 +94,77 @@ export function newRolloutId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-/** The rollout's input from the options and the planned applications; a bad combination: exit 2. */
-export function fleetInputOf(command: Command, apps: FleetApp[]): FleetInput {
+/** A rollout id (`--rollout-id`, and what `approve` and `abort` name): lower case, as Kubernetes names are. */
+const rolloutIdPattern = /^[a-z0-9][a-z0-9.-]{0,62}$/;
+
+/** `id` when it can be a rollout's id; otherwise exit 2 (`what`: where it was given), before Temporal is asked. */
+export function requireRolloutId(id: string, what: string): string {
+  if (rolloutIdPattern.test(id)) return id;
+  throw usage(
+    `${what} ${JSON.stringify(id)}: not a valid rollout id`,
+    'A rollout id is 1-63 lowercase letters, digits, dots and dashes, starting with a letter or digit ' +
+      '(as apply printed it: "started fleet rollout <id>").',
+  );
+}
+
+/** The canaries `--canary` names, as keys (`namespace/name`) of the fleet's applications; a bad name: exit 2. */
+function canaryKeys(canary: string, keys: readonly string[]): string[] {
+  const canaries: string[] = [];
+  for (const wanted of canary.split(',').map((c) => c.trim())) {
+    const matches = keys.filter((k) => k === wanted || k.split('/')[1] === wanted);
+    if (matches.length !== 1)
+      throw usage(
+        matches.length === 0
+          ? `--canary ${wanted}: no application of the fleet has that name`
+          : `--canary ${wanted}: ambiguous (${matches.join(', ')})`,
+        `Name the canary as namespace/name, one of: ${keys.join(', ')}.`,
+      );
+    if (!canaries.includes(matches[0]!)) canaries.push(matches[0]!);
+  }
+  return canaries;
+}
+
+/**
+ * Checks what the fleet options say that needs no cluster (the canaries' names against the manifests, the
+ * rollout id): a bad one is exit 2 before the cluster is read or Temporal asked.
+ */
+export function checkFleetOptions(command: Command, apps: readonly AppRef[]): void {
   const opts = command.opts<FleetOpts>();
-  const keys = apps.map((a) => `${a.spec.namespace}/${a.spec.name}`);
   if (opts.canary !== undefined && opts.canaries !== undefined)
     throw usage('--canary and --canaries both name the canaries', 'Give one of them.');
+  if (opts.canary !== undefined)
+    canaryKeys(
+      opts.canary,
+      apps.map((a) => `${a.namespace}/${a.name}`),
+    );
+  if (opts.rolloutId !== undefined) requireRolloutId(opts.rolloutId, '--rollout-id');
+}
+
+/** The rollout's input from the options and the planned applications; a bad combination: exit 2. */
+export function fleetInputOf(command: Command, apps: FleetApp[]): FleetInput {
+  checkFleetOptions(
+    command,
+    apps.map((a) => a.spec),
+  );
+  const opts = command.opts<FleetOpts>();
   let canaries: string[] = [];
-  if (opts.canary !== undefined) {
-    for (const wanted of opts.canary.split(',').map((c) => c.trim())) {
-      const matches = keys.filter((k) => k === wanted || k.split('/')[1] === wanted);
-      if (matches.length !== 1)
-        throw usage(
-          matches.length === 0
-            ? `--canary ${wanted}: no application of the fleet has that name`
-            : `--canary ${wanted}: ambiguous (${matches.join(', ')})`,
-          `Name the canary as namespace/name, one of: ${keys.join(', ')}.`,
-        );
-      if (!canaries.includes(matches[0]!)) canaries.push(matches[0]!);
-    }
-  } else if (opts.canaries !== undefined) {
-    canaries = apps.filter((a) => !a.unchanged).map((a) => `${a.spec.namespace}/${a.spec.name}`);
-    canaries = canaries.slice(0, opts.canaries);
-  }
+  if (opts.canary !== undefined)
+    canaries = canaryKeys(
+      opts.canary,
+      apps.map((a) => `${a.spec.namespace}/${a.spec.name}`),
+    );
+  else if (opts.canaries !== undefined)
+    canaries = apps
+      .filter((a) => !a.unchanged)
+      .map((a) => `${a.spec.namespace}/${a.spec.name}`)
+      .slice(0, opts.canaries);
   if (opts.approveAfterCanary && canaries.length === 0)
     throw usage(
       '--approve-after-canary needs canaries that change',
       'Name them with --canary <apps> or --canaries <n> (unchanged applications are not canaries).',
     );
-  const rolloutId = opts.rolloutId ?? newRolloutId();
-  if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(rolloutId))
-    throw usage(
-      `--rollout-id ${rolloutId}: not a valid rollout id`,
-      'Use 1-63 lowercase letters, digits, dots and dashes.',
-    );
   return {
-    rolloutId,
+    rolloutId: opts.rolloutId ?? newRolloutId(),
     apps,
     canaries,
     approveAfterCanary: opts.approveAfterCanary === true,

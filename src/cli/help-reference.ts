@@ -19,7 +19,8 @@ function walk(command: Command, prefix: string[], out: { name: string; help: str
   command.configureOutput({ ...command.configureOutput(), getOutHasColors: () => false, getOutHelpWidth: () => 110 });
   const name = [...prefix, command.name()];
   out.push({ name: name.join(' '), help: command.helpInformation() });
-  for (const sub of command.commands) walk(sub, name, out);
+  // `help [command]` (src/cli/program.ts) is listed by its parent, as commander's own was; it has no options.
+  for (const sub of command.commands) if (sub.name() !== 'help') walk(sub, name, out);
 }
 
 /** The settings table as markdown. */

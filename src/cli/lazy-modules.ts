@@ -14,6 +14,7 @@ import type * as RunLookup from '../config/run-lookup';
 import type * as Codec from '../codec';
 import type * as FleetMessages from '../contract/fleet-messages';
 import type * as FleetApply from './fleet-apply';
+import type * as TemporalConnect from './temporal-connect';
 
 /** `@temporalio/client`. */
 export const temporalClient = (): typeof TemporalClient => require('@temporalio/client') as typeof TemporalClient;
@@ -46,3 +47,6 @@ export const fleetMessages = (): typeof FleetMessages => require('../contract/fl
 
 /** src/cli/fleet-apply (a fleet rollout; loads the Temporal SDK). */
 export const fleetApplyModule = (): typeof FleetApply => require('./fleet-apply') as typeof FleetApply;
+
+/** src/cli/temporal-connect (one attempt at the first connection; loads the Temporal SDK). */
+export const temporalConnect = (): typeof TemporalConnect => require('./temporal-connect') as typeof TemporalConnect;

@@ -1,5 +1,4 @@
 /** Reads a manifest file and parses it into an AppSpec; an invalid spec is exit code 2. */
-import { readFileSync } from 'node:fs';
 import { formatSpecIssues } from '../spec/errors';
 import { parseAppSpec, parseAppSpecs, type ParseManyResult } from '../spec/parse';
 import { namedTwice, parseManifestFile, type ManifestFileResult } from '../spec/manifest-file';
@@ -8,6 +7,7 @@ import type { SpecNote } from '../spec/types';
 import type { Env } from '../config/settings';
 import type { AppSpec, SpecIssue } from '../spec/types';
 import { CliError, CliErrorCode } from './errors';
+import { readManifestText } from './manifest-text';
 
 /** One issue as `--output json` prints it. */
 export interface IssueJson {
@@ -31,23 +31,6 @@ export function issuesJson(issues: readonly SpecIssue[]): IssueJson[] {
     column,
     document,
   }));
-}
-
-/** The manifest's text; `-` reads stdin. Unreadable → exit 2. */
-export function readManifest(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    const folder = (err as NodeJS.ErrnoException).code === 'EISDIR';
-    throw new CliError({
-      code: CliErrorCode.ManifestUnreadable,
-      message: `cannot read the manifest ${file}: ${folder ? 'a folder' : (err as Error).message}`,
-      hint: folder
-        ? 'This command takes one manifest file; for a folder of them (a fleet) run `flink-deploy apply -f ' +
-          `${file} --dry-run\` to see the plan of each, or \`flink-deploy validate -f ${file}\`.`
-        : 'Pass the path of a FlinkDeployment YAML file with -f.',
-    });
-  }
 }
 
 /** Result of `loadManifest`. */
@@ -83,7 +66,9 @@ export function sessionJarSchemesOf(env: Env) {
  * `-n` is a `NamespaceConflict` CliError (exit 2), as kubectl refuses it.
  */
 export function loadManifestFile(file: string, namespace: string | undefined, env: Env): ManifestFileResult {
-  const loaded = parseManifestFile(readManifest(file), {
+  const read = readManifestText(file);
+  if (!read.ok) return read;
+  const loaded = parseManifestFile(read.text, {
     defaultNamespace: namespace,
     sessionJarSchemes: sessionJarSchemesOf(env),
   });
@@ -113,7 +98,9 @@ export function loadManifestFile(file: string, namespace: string | undefined, en
  * naming another is a `NamespaceConflict` CliError (exit 2), as kubectl refuses it.
  */
 export function loadManifest(file: string, namespace?: string, env: Env = process.env): LoadedManifest {
-  const loaded = parseAppSpec(readManifest(file), {
+  const read = readManifestText(file);
+  if (!read.ok) return read;
+  const loaded = parseAppSpec(read.text, {
     defaultNamespace: namespace,
     sessionJarSchemes: sessionJarSchemesOf(env),
   });
@@ -127,7 +114,9 @@ export function loadManifest(file: string, namespace?: string, env: Env = proces
  * with `loadManifest`'s namespace rule.
  */
 export function loadManifests(file: string, namespace?: string, env: Env = process.env): ParseManyResult {
-  const loaded = parseAppSpecs(readManifest(file), {
+  const read = readManifestText(file);
+  if (!read.ok) return read;
+  const loaded = parseAppSpecs(read.text, {
     defaultNamespace: namespace,
     sessionJarSchemes: sessionJarSchemesOf(env),
   });
@@ -140,7 +129,8 @@ export function loadManifests(file: string, namespace?: string, env: Env = proce
 /** How many applications, session clusters and session jobs a readable file holds (0 when it cannot tell). */
 export function applicationsIn(file: string): number {
   try {
-    const parsed = parseManifestFile(readFileSync(file, 'utf8'), {});
+    const read = readManifestText(file);
+    const parsed = read.ok ? parseManifestFile(read.text, {}) : read;
     if (!parsed.ok) return 0;
     return parsed.documents.filter(
       (d) => d.kind === 'application' || d.kind === 'session-cluster' || d.kind === 'session-job',

@@ -92,7 +92,28 @@ export function manifestNamespaceOf(command: Command): string | undefined {
   return namespace;
 }
 
-/** `-f, --file <path>`: the FlinkDeployment manifest (`-` reads stdin). */
+/** `-f, --file <path>`: the one FlinkDeployment manifest of a command (`-` reads stdin); see `fileOf`. */
 export function addFileOption(command: Command): Command {
-  return command.requiredOption('-f, --file <path>', 'FlinkDeployment manifest (YAML); - reads stdin');
+  return command.addOption(
+    new Option('-f, --file <path>', 'FlinkDeployment manifest (YAML); - reads stdin')
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+      .makeOptionMandatory(),
+  );
+}
+
+/**
+ * The manifest of a command that takes one (`addFileOption`). `-f` given more than once is exit 2 (it was the
+ * last one, silently), naming what takes several.
+ */
+export function fileOf(command: Command): string {
+  const files = command.opts<{ file: string[] }>().file;
+  if (files.length > 1)
+    throw new CliError({
+      code: CliErrorCode.Usage,
+      message: `${command.name()} takes one manifest, and -f names ${files.length}: ${files.join(', ')}`,
+      hint:
+        `To see what apply would do with each, run \`flink-deploy apply ${files.map((f) => `-f ${f}`).join(' ')} ` +
+        '--dry-run` (a fleet), or plan them one by one. Nothing was started.',
+    });
+  return files[0]!;
 }

@@ -11,6 +11,7 @@ import type * as K8s from '../k8s';
 import { LabelKey, managedBy } from '../k8s/render/labels';
 import { Component } from '../k8s/render/names';
 import { CliError, CliErrorCode } from './errors';
+import { kubeReadError } from './kube-read-error';
 import type { TextStream } from './io';
 
 /** The container Flink runs in, in every pod flink-deploy renders (the operator's name for it). */
@@ -60,14 +61,12 @@ function prefixedLines(prefix: string, out: TextStream): Writable & { flushRest(
 }
 
 function kubeError(app: AppRef, err: unknown): CliError {
-  return new CliError({
-    code: CliErrorCode.KubernetesUnavailable,
-    message: `cannot read the logs of ${app.namespace}/${app.name}: ${(err as Error).message}`,
-    hint:
-      'Check --kubeconfig / --context (KUBECONFIG, FLINK_DEPLOY_KUBECONFIG), that the API server is reachable, ' +
+  return kubeReadError(
+    `the logs of ${app.namespace}/${app.name}`,
+    err,
+    'Check --kubeconfig / --context (KUBECONFIG, FLINK_DEPLOY_KUBECONFIG), that the API server is reachable, ' +
       'and that you may get pods/log in the namespace.',
-    cause: err,
-  });
+  );
 }
 
 /**
@@ -80,9 +79,11 @@ export async function streamPodLogs(input: PodLogsInput): Promise<string[]> {
   const k8s = require('../k8s') as typeof K8s;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const client = require('@kubernetes/client-node') as typeof KubeClient;
-  const kubeConfig = k8s.loadKubeConfig({ path: input.settings.kubeconfig, context: input.settings.kubeContext });
+  let kubeConfig: KubeClient.KubeConfig;
   let pods: KubeClient.V1Pod[];
   try {
+    // A kubeconfig that cannot be used (none, unparsable, an unknown --context) is exit 2, as plan and status say.
+    kubeConfig = k8s.loadKubeConfig({ path: input.settings.kubeconfig, context: input.settings.kubeContext });
     const list = await k8s
       .createKubeClients(kubeConfig)
       .core.listNamespacedPod({ namespace: app.namespace, labelSelector: podSelector(app.name, input.components) });

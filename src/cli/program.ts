@@ -1,6 +1,7 @@
 /** The `flink-deploy` command tree (one module per command under ./commands). */
 import { Command } from 'commander';
-import type { CliContext } from './command-kit';
+import { closestName } from '../spec/suggest';
+import { action, type CliContext } from './command-kit';
 import { applyCommand } from './commands/apply';
 import { cancelCommand } from './commands/cancel';
 import { codecServerCommand } from './commands/codec-server';
@@ -16,6 +17,7 @@ import { statusCommand } from './commands/status';
 import { unlockCommand } from './commands/unlock';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
+import { CliError, CliErrorCode } from './errors';
 import { ExitCode } from './exit-codes';
 
 /** The exit codes as `--help` lists them. */
@@ -32,7 +34,44 @@ Exit codes:
   ${ExitCode.Interrupted}  Ctrl-C or SIGTERM while waiting; the operation goes on
 `;
 
+/** The command's words as typed: `flink-deploy schedule`. */
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
+}
+
+/**
+ * `help [command]` in place of commander's, which printed the whole help for a command it does not know (and
+ * exit 2) without saying so: that is exit 2 naming it, with the nearest command.
+ */
+function addHelpCommand(parent: Command, ctx: CliContext): void {
+  const help = new Command('help').argument('[command]').description('display help for command').helpOption(false);
+  help.action(
+    action(ctx, help, (_output, [name]) => {
+      const commands = parent.commands.filter((c) => c !== help);
+      if (name === undefined) parent.outputHelp();
+      else {
+        const command = commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!command) {
+          const nearest = closestName(
+            name,
+            commands.map((c) => c.name()),
+          );
+          throw new CliError({
+            code: CliErrorCode.Usage,
+            message: `unknown command '${name}'`,
+            hint: `${nearest ? `Did you mean ${nearest}? ` : ''}\`${commandPath(parent)} --help\` lists the commands.`,
+          });
+        }
+        command.outputHelp();
+      }
+      return ExitCode.Success;
+    }),
+  );
+  parent.addCommand(help);
+}
+
 function configure(command: Command, ctx: CliContext): void {
+  if (command.commands.length > 0) addHelpCommand(command, ctx);
   command.exitOverride();
   command.configureOutput({
     writeOut: (text) => ctx.io.stdout.write(text),

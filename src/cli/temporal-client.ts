@@ -4,7 +4,7 @@ import type { Settings } from '../config/settings';
 import { connectWithRetry, ConnectFailed } from '../config/connect-retry';
 import { CliError, CliErrorCode } from './errors';
 import { causeChain } from '../contract/errors';
-import { codecModule, temporalClient, temporalCommon, temporalConnection } from './lazy-modules';
+import { codecModule, temporalClient, temporalCommon, temporalConnect, temporalConnection } from './lazy-modules';
 
 /** A connected client and how to close it. */
 export interface TemporalSession {
@@ -16,14 +16,14 @@ export interface TemporalSession {
 /** Connects, runs `fn`, and closes the connection whatever happens. */
 export async function withTemporal<T>(settings: Settings, fn: (session: TemporalSession) => Promise<T>): Promise<T> {
   const config = temporalConnection().temporalConnectConfig(settings);
-  const { Client, Connection } = temporalClient();
+  const { Client } = temporalClient();
+  const { connectOnce } = temporalConnect();
   let connection: Connection;
   try {
-    // Retried a few seconds (bounded): a Temporal server restarting is waited out, not reported at once.
-    connection = await connectWithRetry(() =>
-      Connection.connect({ ...config.connectionOptions, connectTimeout: '10s' } as Parameters<
-        typeof Connection.connect
-      >[0]),
+    // Retried a few seconds (bounded): a Temporal server restarting is waited out, not reported at once. Each
+    // attempt keeps to the time left: the whole never takes longer than the budget (30 s).
+    connection = await connectWithRetry((timeLeftMs) =>
+      connectOnce(config.connectionOptions as Parameters<typeof connectOnce>[0], timeLeftMs),
     );
   } catch (err) {
     throw new CliError({

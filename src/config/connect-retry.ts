@@ -9,7 +9,10 @@
 export interface ConnectRetry {
   /** Waits between attempts, ms; one more attempt than waits. @default [500, 1000, 2000, 4000] */
   delaysMs: readonly number[];
-  /** No new attempt starts after this many ms from the first. @default 30000 */
+  /**
+   * No new attempt starts after this many ms from the first; each is given the time left (`connect(timeLeftMs)`)
+   * to end within it (the CLI's attempts do: the whole stays within the budget). @default 30000
+   */
   budgetMs: number;
   /** Told of each failed attempt that is retried (the worker logs it). */
   onRetry?: (failure: { attempt: number; waitMs: number; error: unknown }) => void;
@@ -38,9 +41,12 @@ export class ConnectFailed extends Error {
   }
 }
 
-/** Calls `connect` until it succeeds or the waits or the budget run out; throws {@link ConnectFailed}. */
+/**
+ * Calls `connect` until it succeeds or the waits or the budget run out; throws {@link ConnectFailed}. Each attempt
+ * is told the time left of the budget: one that keeps to it ends the whole within the budget.
+ */
 export async function connectWithRetry<T>(
-  connect: () => Promise<T>,
+  connect: (timeLeftMs: number) => Promise<T>,
   retry: ConnectRetry = defaultConnectRetry,
   clock: { now(): number; sleep(ms: number): Promise<void> } = {
     now: () => Date.now(),
@@ -50,7 +56,7 @@ export async function connectWithRetry<T>(
   const start = clock.now();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connect();
+      return await connect(retry.budgetMs - (clock.now() - start));
     } catch (err) {
       const wait = retry.delaysMs[attempt - 1];
       const elapsed = clock.now() - start;

@@ -4,11 +4,15 @@
  */
 import { isRecord } from './yaml-documents';
 import { formatFlinkVersion, imageFlinkVersion, isSupportedFlinkVersion, parseFlinkVersion } from './flink-version';
+import { editDistance } from './suggest';
 import { SpecIssueCode, type SpecIssue } from './types';
 
 function unsupported(path: string, message: string, hint: string): SpecIssue {
   return { code: SpecIssueCode.Unsupported, path, message, hint };
 }
+
+/** The kinds flink-deploy reads (a kind within 2 edits of one, in any case, is taken for a typo of it). */
+const flinkKinds = ['FlinkDeployment', 'FlinkSessionJob', 'FlinkStateSnapshot'];
 
 /** Refusals for a document that is not a FlinkDeployment (or is an operator canary). */
 export function documentRefusal(document: Record<string, unknown>): SpecIssue | undefined {
@@ -21,6 +25,15 @@ export function documentRefusal(document: Record<string, unknown>): SpecIssue | 
     );
   }
   if (typeof kind === 'string' && kind !== 'FlinkDeployment') {
+    // A misspelt kind (FlinkDeploymnet, flinkdeployment) is a typo to fix, not an object for kubectl.
+    const meant = flinkKinds.find((k) => editDistance(kind.toLowerCase(), k.toLowerCase()) <= 2);
+    if (meant)
+      return {
+        code: SpecIssueCode.InvalidValue,
+        path: 'kind',
+        message: `unknown kind ${kind} (did you mean ${meant}?)`,
+        hint: `Set kind: ${meant} (kinds are case-sensitive).`,
+      };
     return {
       code: SpecIssueCode.InvalidValue,
       path: 'kind',

@@ -1,8 +1,9 @@
 /**
  * Reading manifest text into plain objects, with a clear issue for each way it can fail
  * before validation even starts: empty input, YAML syntax errors (with line and column),
- * documents that are not mappings, and hostile input (a file too large, bytes that are not
- * UTF-8, an alias bomb, nesting too deep): each an issue, never an exception.
+ * documents that are not mappings, and hostile input (a file too large, an alias bomb, nesting too
+ * deep): each an issue, never an exception. Bytes that are not UTF-8 are found by the reader that decodes
+ * them (src/cli/manifest-text.ts): text holds characters only, and a U+FFFD in it is one like any other.
  */
 import { parseAllDocuments, type Document } from 'yaml';
 import { formatBytes, utf8Length } from './byte-size';
@@ -38,37 +39,28 @@ function lineAndColumn(text: string, index: number): { line: number; column: num
   return { line, column: index - before.lastIndexOf('\n') };
 }
 
-/** Issues for text that is not a UTF-8 YAML stream: too large, undecodable bytes, control characters. */
+/**
+ * The issue of a manifest over `maxManifestBytes`: `bytes` is its size, or with `over` the bytes read before
+ * reading stopped (stdin: its size is not known).
+ */
+export function tooLargeIssue(bytes: number, over = false): SpecIssue {
+  return {
+    code: SpecIssueCode.TooLarge,
+    path: '',
+    message:
+      `the manifest is ${over ? 'over ' : ''}${formatBytes(bytes)}; flink-deploy reads manifests of at most ` +
+      `${formatBytes(maxManifestBytes)} (the spec is kept twice in a Kubernetes ConfigMap of at most 1 ` +
+      `MiB and sent in Temporal payloads of at most 2 MiB)`,
+    hint:
+      'Keep large data out of the manifest: put it in the image, a mounted ConfigMap or object storage, ' +
+      'and pass its location.',
+  };
+}
+
+/** Issues for text that is not a YAML stream flink-deploy reads: too large, control characters. */
 function textIssues(text: string): SpecIssue[] {
   const bytes = utf8Length(text);
-  if (bytes > maxManifestBytes) {
-    return [
-      {
-        code: SpecIssueCode.TooLarge,
-        path: '',
-        message:
-          `the manifest is ${formatBytes(bytes)}; flink-deploy reads manifests of at most ` +
-          `${formatBytes(maxManifestBytes)} (the spec is kept twice in a Kubernetes ConfigMap of at most 1 ` +
-          `MiB and sent in Temporal payloads of at most 2 MiB)`,
-        hint:
-          'Keep large data out of the manifest: put it in the image, a mounted ConfigMap or object storage, ' +
-          'and pass its location.',
-      },
-    ];
-  }
-  const undecodable = text.indexOf('\uFFFD');
-  if (undecodable >= 0) {
-    const at = lineAndColumn(text, undecodable);
-    return [
-      {
-        code: SpecIssueCode.NotUtf8,
-        path: '',
-        message: `the manifest is not UTF-8 text: line ${at.line}, column ${at.column} holds bytes that are not UTF-8`,
-        hint: 'Save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 app.yaml).',
-        ...at,
-      },
-    ];
-  }
+  if (bytes > maxManifestBytes) return [tooLargeIssue(bytes)];
   // YAML allows tab, LF and CR among the C0 controls, and NEL among the C1 controls.
   const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u0080-\u0084\u0086-\u009F]/.exec(text);
   if (control) {

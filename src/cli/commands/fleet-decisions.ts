@@ -10,14 +10,20 @@ import { fleetWorkflowId, type FleetDecision } from '../../contract/fleet';
 import { action, type CliContext } from '../command-kit';
 import { CliError, CliErrorCode } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { requireRolloutId } from '../fleet-options';
 import { workflowUrl } from '../links';
 import { fleetMessages, temporalClient } from '../lazy-modules';
 import { addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
 
-/** `flink-deploy-fleet/<id>` from a rollout id or a rollout's workflow id. */
-function rolloutWorkflowId(rollout: string): string {
-  return rollout.startsWith('flink-deploy-fleet/') ? rollout : fleetWorkflowId(rollout);
+/**
+ * `flink-deploy-fleet/<id>` from a rollout id or a rollout's workflow id; what cannot be one (a rollout id as
+ * apply takes it) is exit 2 before Temporal is asked.
+ */
+function rolloutWorkflowId(rollout: string, kind: string): string {
+  const prefix = fleetWorkflowId('');
+  const id = rollout.startsWith(prefix) ? rollout.slice(prefix.length) : rollout;
+  return fleetWorkflowId(requireRolloutId(id, kind));
 }
 
 function whoAmI(): string {
@@ -41,8 +47,8 @@ function decisionCommand(ctx: CliContext, kind: 'approve' | 'abort'): Command {
   addSettingOptions(command, [SettingGroup.Temporal]);
   return command.action(
     action(ctx, command, async (output, [rollout = '']) => {
+      const workflowId = rolloutWorkflowId(rollout, kind);
       const settings = settingsOf(command, ctx.io);
-      const workflowId = rolloutWorkflowId(rollout);
       const url = workflowUrl(settings, workflowId);
       const decision: FleetDecision = { by: whoAmI(), reason: command.opts<{ reason?: string }>().reason };
       return withTemporal(settings, async (session) => {

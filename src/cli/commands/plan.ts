@@ -11,6 +11,7 @@ import { notesJson, notesText } from '../notes-view';
 import { withNotes } from '../report';
 import {
   addFileOption,
+  fileOf,
   addManifestNamespaceOption,
   addOutputOption,
   addSettingOptions,
@@ -29,7 +30,7 @@ export function planCommand(ctx: CliContext): Command {
   addSettingOptions(command, [SettingGroup.Kubernetes]);
   return command.action(
     action(ctx, command, async (output) => {
-      const file = command.opts<{ file: string }>().file;
+      const file = fileOf(command);
       const namespace = manifestNamespaceOf(command);
       if (reportIgnoredOnly({ io: ctx.io, output, file, namespace, verb: 'plan' })) return ExitCode.Success;
       const { spec, notes } = requireManifest(file, namespace);

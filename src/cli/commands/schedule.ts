@@ -49,10 +49,40 @@ function intervalArgument(value: string): number {
   return ms;
 }
 
-function positiveInt(value: string): number {
+/**
+ * The most savepoints `--keep` keeps: far above any real need (a savepoint every 10 s for a day is 8640), and a
+ * larger number is a typo (`--keep 99999999999999999999` was taken, as 1e20).
+ */
+const maxKeep = 10_000;
+
+/** `--keep`: a whole number from 1 to maxKeep. */
+function keepArgument(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer.');
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > maxKeep)
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${maxKeep}.`);
   return n;
+}
+
+/**
+ * A `--max-age` not longer than `--every` is refused (exit 2): each savepoint would be older than the maximum age
+ * when the next one is taken, so retention would keep the newest alone, whatever `--keep` says.
+ */
+function refuseMaxAgeWithinInterval(command: Command): void {
+  const { every, maxAge, keep } = command.opts<{ every: number; maxAge?: number; keep: number }>();
+  if (maxAge === undefined || maxAge > every) return;
+  throw new CliError({
+    code: CliErrorCode.Usage,
+    message:
+      `--max-age ${formatDuration(maxAge)} is not longer than --every ${formatDuration(every)}: each savepoint ` +
+      'would be older than the max age by the time the next one is taken, so retention would keep only the ' +
+      `newest${keep > 1 ? ` (not ${keep}, as --keep says)` : ''}`,
+    hint:
+      (keep > 1
+        ? `Give a --max-age longer than the interval (e.g. --every ${formatDuration(every)} --max-age ` +
+          `${formatDuration(every * keep)} to keep ${keep}), or drop --max-age.`
+        : 'Give a --max-age longer than the interval, or drop --max-age (--keep 1 keeps the newest alone).') +
+      ' Nothing was changed.',
+  });
 }
 
 /** Input of `savepointScheduleOptions`. */
@@ -153,6 +183,8 @@ function appCommand(
     name: string;
     description: string;
     run: (input: { session: TemporalSession; app: AppRef; output: Output; command: Command }) => Promise<number>;
+    /** Checks the options before Temporal is asked (a bad combination: exit 2). */
+    check?: (command: Command) => void;
   },
 ): Command {
   const command = new Command(init.name).argument('<app>', 'application name').description(init.description);
@@ -162,6 +194,7 @@ function appCommand(
   return command.action(
     action(ctx, command, async (output, [name = '']) => {
       const app = appRefOf(command, name);
+      init.check?.(command);
       const settings = settingsOf(command, ctx.io);
       return withTemporal(settings, async (session) => {
         try {
@@ -191,6 +224,7 @@ function savepointsCommand(ctx: CliContext): Command {
   const command = appCommand(ctx, {
     name: 'savepoints',
     description: 'take a savepoint periodically (creates or updates the schedule)',
+    check: refuseMaxAgeWithinInterval,
     run: async ({ session, app, output, command: cmd }) => {
       const opts = cmd.opts<{ every: number; keep: number; maxAge?: number; catchupWindow?: number }>();
       const retention: RetentionPolicy = {
@@ -249,9 +283,11 @@ function savepointsCommand(ctx: CliContext): Command {
       .argParser(intervalArgument)
       .makeOptionMandatory(),
   );
-  command.option('--keep <n>', 'keep the newest n savepoints', positiveInt, 5);
+  command.option('--keep <n>', `keep the newest n savepoints (at most ${maxKeep})`, keepArgument, 5);
   command.addOption(
-    new Option('--max-age <duration>', 'dispose savepoints older than this, e.g. 7d').argParser(durationArgument),
+    new Option('--max-age <duration>', 'dispose savepoints older than this, e.g. 7d (longer than --every)').argParser(
+      durationArgument,
+    ),
   );
   command.addOption(
     new Option(

@@ -8,7 +8,7 @@ import { action, type CliContext } from '../command-kit';
 import { ExitCode } from '../exit-codes';
 import { issuesJson, loadManifestFile, type IssueJson } from '../manifest';
 import { notesJson, notesText, type NoteJson } from '../notes-view';
-import { manifestFiles } from '../fleet-manifests';
+import { manifestFiles, skippedNote } from '../fleet-manifests';
 import { addFilesOption } from '../fleet-options';
 import type { Output } from '../output';
 import { addManifestNamespaceOption, addOutputOption, manifestNamespaceOf } from '../options';
@@ -199,7 +199,8 @@ export function validateCommand(ctx: CliContext): Command {
     action(ctx, command, (output) => {
       const paths = command.opts<{ file: string[] }>().file;
       const namespace = manifestNamespaceOf(command);
-      const files = paths.length === 1 && paths[0] === '-' ? paths : manifestFiles(paths);
+      const { files, skipped } = manifestFiles(paths);
+      if (skipped.length > 0) output.say(skippedNote(skipped));
       if (files.length > 1 || paths.length > 1 || files[0] !== paths[0])
         return validateMany(ctx, output, files, namespace);
       const file = files[0]!;

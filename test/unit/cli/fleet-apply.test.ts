@@ -112,3 +112,34 @@ test('the exit code of each rollout outcome', () => {
   expect(exitCodeForFleet('aborted')).toBe(1);
   expect(exitCodeForFleet('partial')).toBe(5);
 });
+
+test('a bad --rollout-id, a --canary no application has: exit 2 before the cluster is read', async () => {
+  const dir = folderOf({ 'a.yaml': named('a'), 'b.yaml': named('b') });
+  for (const [option, said] of [
+    [['--rollout-id', 'bad id'], '--rollout-id "bad id": not a valid rollout id'],
+    [['--canary', 'orderz'], '--canary orderz: no application of the fleet has that name'],
+  ] as const) {
+    // No kubeconfig: reading the cluster first would have been exit 2 for that.
+    const io = memoryIo({ KUBECONFIG: '/nonexistent/kubeconfig', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect({ option, code: await runCli(['apply', '-f', dir, ...option], io) }).toEqual({ option, code: 2 });
+    expect(io.err()).toContain(said);
+    expect(io.err()).not.toContain('deployed state');
+  }
+});
+
+test('approve, abort of what cannot be a rollout id: exit 2 at once, no Temporal (was 32 s, exit 1)', async () => {
+  for (const argv of [
+    ['approve', 'Bad Rollout'],
+    ['abort', ''],
+    ['approve', 'a'.repeat(100)],
+    ['abort', 'flink-deploy-fleet/Bad'],
+  ]) {
+    const io = memoryIo({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const started = Date.now();
+    expect({ argv, code: await runCli([...argv, '-o', 'json'], io) }).toEqual({ argv, code: 2 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(JSON.parse(io.out())).toMatchObject({
+      error: { code: 'Usage', message: expect.stringMatching(/^(approve|abort) ".*": not a valid rollout id$/) },
+    });
+  }
+});

@@ -1,12 +1,15 @@
 /**
  * Folders and several files: `validate` checks each file as alone and that no application is named in two; a
- * command that takes one manifest (plan) names the commands that take a folder.
+ * folder's *.yaml, *.yml and *.json are read, what else it holds is named in a note; a command that takes one
+ * manifest (plan) names the commands that take several; stdin is read alone.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { stack } from '../../support/stack';
+import { runCliProcess } from './cli-process';
 import { memoryIo } from './memory-io';
 
 const example = readFileSync(path.join(stack.root, 'examples', 'ci', 'flink-app.yaml'), 'utf8');
@@ -98,4 +101,85 @@ test('plan of a folder: exit 2 naming the commands that take one (apply --dry-ru
   expect(io.err()).toContain(`cannot read the manifest ${dir}: a folder`);
   expect(io.err()).toContain(`flink-deploy apply -f ${dir} --dry-run`);
   expect(io.err()).toContain(`flink-deploy validate -f ${dir}`);
+});
+
+test('a folder: its *.json read too (as kubectl does); other files and subfolders named in a note', async () => {
+  const manifest = JSON.stringify({
+    apiVersion: 'flink.apache.org/v1beta1',
+    kind: 'FlinkDeployment',
+    metadata: { name: 'payments' },
+    spec: {
+      image: 'flink:2.2',
+      flinkVersion: 'v2_2',
+      serviceAccount: 'flink',
+      jobManager: { resource: { memory: '2048m', cpu: 1 } },
+      taskManager: { resource: { memory: '2048m', cpu: 1 } },
+      job: { jarURI: 'local:///opt/flink/examples/streaming/StateMachineExample.jar', parallelism: 2 },
+    },
+  });
+  const dir = folder({ 'a.yaml': named('orders'), 'c.json': manifest, 'README.md': '# apps' });
+  mkdirSync(path.join(dir, 'old'));
+  writeFileSync(path.join(dir, 'old', 'd.yaml'), named('legacy'));
+  const io = memoryIo();
+  expect(await runCli(['validate', '-f', dir], io)).toBe(0);
+  expect(io.out()).toContain(`${path.join(dir, 'c.json')}:\n  valid: default/payments`);
+  expect(io.out()).toContain('2 of 2 manifests valid');
+  expect(io.err()).toBe(
+    'note: skipped (not *.yaml, *.yml or *.json; subfolders are not read): ' +
+      `${path.join(dir, 'README.md')}, ${path.join(dir, 'old')}/\n`,
+  );
+  // A JSON file that is not a manifest is checked, and named, as a YAML one would be.
+  writeFileSync(path.join(dir, 'settings.json'), '{"theme": "dark"}');
+  const json = await validateJson(['-f', dir]);
+  expect(json.code).toBe(2);
+  expect(json.json.files.find((f) => f.file.endsWith('settings.json'))?.valid).toBe(false);
+});
+
+test('a FIFO or a link to /dev/zero named *.yaml in a folder: exit 2 naming it, never opened (was a hang)', () => {
+  const withFifo = folder({ 'a.yaml': named('orders') });
+  execFileSync('mkfifo', [path.join(withFifo, 'b.yaml')]);
+  const withDevice = folder({ 'a.yaml': named('orders') });
+  symlinkSync('/dev/zero', path.join(withDevice, 'zero.yaml'));
+  for (const [dir, entry, what] of [
+    [withFifo, 'b.yaml', 'a FIFO (named pipe)'],
+    [withDevice, 'zero.yaml', 'a character device'],
+  ] as const) {
+    const run = runCliProcess(['validate', '-f', dir]);
+    expect({ entry, code: run.code }).toEqual({ entry, code: 2 });
+    expect(run.stderr).toContain(
+      `cannot read the manifest ${path.join(dir, entry)}: it is ${what}, not a regular file`,
+    );
+  }
+  // Named otherwise, a FIFO is skipped like any other file: not opened either.
+  const other = folder({ 'a.yaml': named('orders') });
+  execFileSync('mkfifo', [path.join(other, 'pipe')]);
+  const run = runCliProcess(['validate', '-f', other]);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toContain(
+    `skipped (not *.yaml, *.yml or *.json; subfolders are not read): ${path.join(other, 'pipe')}`,
+  );
+});
+
+test('-f - with other -f: exit 2, stdin cannot be part of a fleet (validate, apply; was ENOENT)', async () => {
+  const dir = folder({ 'a.yaml': named('orders') });
+  for (const command of ['validate', 'apply']) {
+    const io = memoryIo({ KUBECONFIG: '/nonexistent/kubeconfig' });
+    expect({ command, code: await runCli([command, '-f', '-', '-f', path.join(dir, 'a.yaml')], io) }).toEqual({
+      command,
+      code: 2,
+    });
+    expect(io.err()).toContain('-f - (stdin) reads one manifest; it cannot be part of a fleet');
+    expect(io.err()).not.toContain('ENOENT');
+  }
+});
+
+test('plan with several -f: exit 2, plan takes one, apply --dry-run named (was: the last one planned)', async () => {
+  const dir = folder({ 'a.yaml': named('orders'), 'b.yaml': named('payments') });
+  const [a, b] = [path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml')];
+  const io = memoryIo({ KUBECONFIG: '/nonexistent/kubeconfig' });
+  expect(await runCli(['plan', '-f', a, '-f', b, '-o', 'json'], io)).toBe(2);
+  expect(JSON.parse(io.out())).toMatchObject({
+    error: { code: 'Usage', message: `plan takes one manifest, and -f names 2: ${a}, ${b}` },
+  });
+  expect(io.err()).toContain(`flink-deploy apply -f ${a} -f ${b} --dry-run`);
 });

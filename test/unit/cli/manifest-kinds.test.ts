@@ -3,7 +3,7 @@
  * ignored with a note, session jobs checked by validate (a placeholder jar refused by apply), FlinkStateSnapshot
  * mapped or refused; hostile input exits 2 naming the field.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
@@ -215,6 +215,35 @@ test('an unknown kind of the operator API is refused, naming kind', async () => 
   const result = await run(['validate', '-f', file('unknown.yaml', text), '-o', 'json']);
   expect(result.code).toBe(2);
   expect(JSON.parse(result.out).errors).toEqual([expect.objectContaining({ path: 'kind' })]);
+});
+
+test.each([
+  ['FlinkDeploymnet', 'FlinkDeployment'],
+  ['flinkdeployment', 'FlinkDeployment'],
+  ['FlinkSesionJob', 'FlinkSessionJob'],
+  ['FLINKSTATESNAPSHOT', 'FlinkStateSnapshot'],
+])(
+  'a kind close to one flink-deploy reads (%s): "did you mean %s?", not "apply it with kubectl"',
+  async (kind, meant) => {
+    const example = readFileSync(path.join(fixtures, 'apache-operator', 'basic.yaml'), 'utf8');
+    const text = example.replace('kind: FlinkDeployment', `kind: ${kind}`);
+    expect(text).toContain(`kind: ${kind}`);
+    for (const command of ['validate', 'apply']) {
+      const result = await run([command, '-f', file(`kind-${kind}.yaml`, text)]);
+      expect({ command, code: result.code }).toEqual({ command, code: 2 });
+      expect(result.err).toContain(`kind: unknown kind ${kind} (did you mean ${meant}?)`);
+      expect(result.err).toContain(`Set kind: ${meant} (kinds are case-sensitive).`);
+      expect(result.err).not.toContain('kubectl');
+    }
+  },
+);
+
+test('a kind far from them is still one for kubectl', async () => {
+  const text = 'apiVersion: flink.apache.org/v1beta1\nkind: Deployment\nmetadata: {name: x}\nspec: {}\n';
+  const result = await run(['validate', '-f', file('deployment.yaml', text)]);
+  expect(result.code).toBe(2);
+  expect(result.err).toContain('a Deployment cannot be deployed by flink-deploy');
+  expect(result.err).not.toContain('did you mean');
 });
 
 test('validate says what apply does with a snapshot registering a savepoint, with or without a reference', async () => {

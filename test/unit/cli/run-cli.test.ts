@@ -92,3 +92,43 @@ test('--help and --version exit 0 on stdout', async () => {
   expect(await runCli(['--version'], version)).toBe(0);
   expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
 });
+
+test('help of a command the program lacks: exit 2 saying it is unknown, with the nearest command', async () => {
+  for (const [argv, said, hint] of [
+    [['help', 'bogus'], "unknown command 'bogus'", '`flink-deploy --help` lists the commands.'],
+    [['help', 'aply'], "unknown command 'aply'", 'Did you mean apply?'],
+    [['schedule', 'help', 'savepointz'], "unknown command 'savepointz'", 'Did you mean savepoints?'],
+  ] as const) {
+    const io = memoryIo();
+    expect({ argv, code: await runCli(argv, io) }).toEqual({ argv, code: 2 });
+    expect(io.err()).toContain(`error: ${said}`);
+    expect(io.err()).toContain(hint);
+    expect(io.out()).toBe('');
+  }
+  // Known commands: their help, exit 0, as before.
+  for (const argv of [['help'], ['help', 'apply'], ['schedule', 'help', 'savepoints']]) {
+    const io = memoryIo();
+    expect({ argv, code: await runCli(argv, io) }).toEqual({ argv, code: 0 });
+    expect(io.out()).toMatch(/^Usage: flink-deploy/);
+  }
+});
+
+test('schedule savepoints: --keep beyond 10000, --max-age not longer than --every: exit 2 saying why', async () => {
+  for (const [options, said] of [
+    [['--keep', '99999999999999999999'], 'expected a whole number from 1 to 10000'],
+    [['--keep', '10001'], 'expected a whole number from 1 to 10000'],
+    [
+      ['--max-age', '1s'],
+      '--max-age 1s is not longer than --every 10m: each savepoint would be older than the max age by the time ' +
+        'the next one is taken, so retention would keep only the newest (not 5, as --keep says)',
+    ],
+    [['--max-age', '10m', '--keep', '1'], '--max-age 10m is not longer than --every 10m'],
+  ] as const) {
+    const io = memoryIo({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const started = Date.now();
+    const argv = ['schedule', 'savepoints', 'basic-example', '--every', '10m', ...options];
+    expect({ options, code: await runCli(argv, io) }).toEqual({ options, code: 2 });
+    expect(io.err()).toContain(said);
+    expect(Date.now() - started).toBeLessThan(2_000); // Temporal not asked
+  }
+});

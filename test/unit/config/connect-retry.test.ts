@@ -48,21 +48,23 @@ test('a server that never answers: 5 attempts, then ConnectFailed with the last 
   expect(slept).toEqual([500, 1000, 2000, 4000]);
 });
 
-test('the budget bounds the retries when each attempt is slow (a 10 s connect timeout)', async () => {
+test('each attempt is given the time left: attempts that take it all end within the budget (30 s)', async () => {
   const { slept, clock } = fakeClock();
-  let calls = 0;
+  const given: number[] = [];
   const err = await connectWithRetry(
-    async () => {
-      calls++;
-      await clock.sleep(10_000);
+    async (timeLeftMs) => {
+      given.push(timeLeftMs);
+      await clock.sleep(Math.min(10_000, timeLeftMs)); // the CLI's attempt: at most 10 s, never past the budget
       throw new Error('Failed to connect before the deadline');
     },
     defaultConnectRetry,
     clock,
   ).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ConnectFailed);
-  expect(calls).toBe(3); // 10 s, +0.5 s, 10 s, +1 s, 10 s: the next would start after 30 s
-  expect(slept.filter((ms) => ms !== 10_000)).toEqual([500, 1000]);
+  // 10 s, +0.5 s, 10 s, +1 s, then the 8.5 s left: was a third attempt of 10 s, ending after 31.5 s.
+  expect(given).toEqual([30_000, 19_500, 8_500]);
+  expect(slept.reduce((a, b) => a + b, 0)).toBe(30_000);
+  expect((err as ConnectFailed).message).toBe('Failed to connect before the deadline (3 attempt(s) over 30s)');
 });
 
 test("the worker's retry: each refused attempt is told, waits grow to 15 s, it gives up after 2 min", async () => {
