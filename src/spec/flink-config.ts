@@ -116,12 +116,15 @@ export function legacyConfigFileIssues(config: Record<string, string>, basePath:
   });
 }
 
-/** Flattens nested maps to dotted keys; scalar values become strings, lists are joined with ';'. */
+/**
+ * Flattens nested maps to dotted keys; scalar values become strings, lists are joined with ';'. Every key is
+ * an ordinary key, those named like a JavaScript object's own (`constructor`, `toString`, `__proto__`) too.
+ */
 export function flattenConfiguration(
   input: Record<string, unknown>,
   basePath: string,
 ): { config: Record<string, string>; issues: SpecIssue[] } {
-  const config: Record<string, string> = {};
+  const config = new Map<string, string>();
   const issues: SpecIssue[] = [];
   const visit = (value: unknown, key: string): void => {
     const path = `${basePath}["${printable(key)}"]`;
@@ -142,7 +145,7 @@ export function flattenConfiguration(
       });
       return;
     }
-    if (key in config && config[key] !== text) {
+    if (config.has(key) && config.get(key) !== text) {
       issues.push({
         code: SpecIssueCode.InvalidValue,
         path,
@@ -151,10 +154,10 @@ export function flattenConfiguration(
       });
       return;
     }
-    config[key] = text;
+    config.set(key, text);
   };
   for (const [key, value] of Object.entries(input)) visit(value, key);
-  return { config, issues };
+  return { config: Object.fromEntries(config), issues };
 }
 
 /** Issues for keys the user may not set (owned keys, conflicting forced values). */
@@ -162,7 +165,7 @@ export function ownedKeyIssues(config: Record<string, string>, basePath: string)
   const issues: SpecIssue[] = [];
   for (const [key, value] of Object.entries(config)) {
     const path = `${basePath}["${printable(key)}"]`;
-    const owned = ownedKeys[key];
+    const owned = Object.hasOwn(ownedKeys, key) ? ownedKeys[key] : undefined;
     if (owned !== undefined) {
       issues.push({
         code: SpecIssueCode.OwnedKey,
@@ -172,7 +175,7 @@ export function ownedKeyIssues(config: Record<string, string>, basePath: string)
       });
       continue;
     }
-    const forced = (forcedConfig as Record<string, string>)[key];
+    const forced = Object.hasOwn(forcedConfig, key) ? (forcedConfig as Record<string, string>)[key] : undefined;
     if (forced !== undefined && value.toLowerCase() !== forced) {
       issues.push({
         code: SpecIssueCode.OwnedKey,
@@ -198,7 +201,7 @@ export function resolveVersionedKeys(
   const issues: SpecIssue[] = [];
   for (const purpose of [ConfigPurpose.SavepointDir, ConfigPurpose.CheckpointDir, ConfigPurpose.ClaimMode] as const) {
     const target = configKey(version, purpose);
-    const given = configKeyNames(purpose).filter((key) => key in out);
+    const given = configKeyNames(purpose).filter((key) => Object.hasOwn(out, key));
     const values = new Set(given.map((key) => out[key]));
     if (values.size > 1) {
       issues.push({
