@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defaultSessionJarSchemes, sessionJarSchemesEnv, type SessionJarScheme } from './session-jar-schemes';
-import { isAbsoluteStatePath, isDns1035Label, isDns1123Label, isJavaClassName, maxAppNameLength } from './validators';
+import { appNameProblem, isAbsoluteStatePath, isDns1123Label, isJavaClassName } from './validators';
 import { fromZodIssues } from './zod-issues';
 import { flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { savepointFormatIssues } from './savepoint-format';
@@ -87,14 +87,7 @@ export function sessionJarUriProblem(
 }
 
 function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
-  const name = hinted((v) =>
-    isDns1035Label(v, maxAppNameLength)
-      ? undefined
-      : {
-          message: `"${v}" is not a valid name`,
-          hint: `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter.`,
-        },
-  );
+  const name = hinted((v) => appNameProblem(v, 'name'));
   const namespace = hinted((v) =>
     isDns1123Label(v)
       ? undefined

@@ -8,6 +8,30 @@ export function isDns1035Label(value: string, maxLength = 63): boolean {
   return value.length <= maxLength && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value);
 }
 
+/**
+ * Why `value` cannot name an application (or the session cluster or job `what` says), or undefined: a DNS-1035
+ * label of at most 45 characters. Too long is said as such: the characters may be right.
+ */
+export function appNameProblem(
+  value: string,
+  what = 'application name',
+): { message: string; hint: string } | undefined {
+  if (isDns1035Label(value, maxAppNameLength)) return undefined;
+  if (isDns1035Label(value, Infinity))
+    return {
+      message:
+        `"${value}" is ${value.length} characters: ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} is at most ` +
+        `${maxAppNameLength} (it prefixes Service and pod names, which Kubernetes limits to 63)`,
+      hint: `Shorten it to ${maxAppNameLength} characters or fewer.`,
+    };
+  return {
+    message: `"${value}" is not a valid ${what}`,
+    hint:
+      `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter and ` +
+      `ending with a letter or digit (it prefixes Service names).`,
+  };
+}
+
 /** A DNS-1123 label (namespaces). */
 export function isDns1123Label(value: string): boolean {
   return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
