@@ -57,7 +57,15 @@ export function checkDeploymentDocument(document: Record<string, unknown>): {
 
 /** Options of `validateManifest`: checks a workflow's replay of a run started before them leaves out. */
 export interface ValidateOptions {
+  /** How option values Flink cannot read are refused (OptionValuesCheck). @default 'by-version' */
   optionValues?: OptionValuesCheck;
+  /**
+   * Refuse what Flink or the container launch fails on though the checks before took it (docs/spec.md,
+   * "Refused because Flink or Linux would fail at launch"): a count over 32 bits, ... Off only for a workflow's
+   * replay of a run started before them (src/workflows/valid-input.ts).
+   * @default true
+   */
+  launchChecks?: boolean;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -70,6 +78,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
   }
   const refusal = documentRefusal(document);
   if (refusal) return { ok: false, issues: [refusal] };
+  const launchChecks = options.launchChecks ?? true;
   const checked = checkDeploymentDocument(document);
   const issues = [...checked.issues];
   if (issues.length > 0 || !checked.manifest) return { ok: false, issues };
@@ -82,6 +91,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
     document,
     sessionCluster,
     optionValues: options.optionValues ?? 'by-version',
+    launchChecks,
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec);
