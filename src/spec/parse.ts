@@ -10,6 +10,7 @@ import { normalizeManifest, type OptionValuesCheck } from './normalize';
 import { deploymentNotes } from './notes';
 import { documentRefusal, specRefusals } from './refusals';
 import { flinkDeploymentSchema, type FlinkDeploymentManifest } from './schema';
+import { launchIssues } from './launch-checks';
 import { sizeLimitIssues } from './size-limits';
 import { fromZodIssues } from './zod-issues';
 import { InvalidSpecError } from './errors';
@@ -29,7 +30,10 @@ function notAMapping(): SpecIssue {
 }
 
 /** Stage 1 of a FlinkDeployment (application or session cluster): schema, refusals, owned keys. */
-export function checkDeploymentDocument(document: Record<string, unknown>): {
+export function checkDeploymentDocument(
+  document: Record<string, unknown>,
+  options: Pick<ValidateOptions, 'launchChecks'> = {},
+): {
   issues: SpecIssue[];
   manifest?: FlinkDeploymentManifest;
   flatConfig: Record<string, string>;
@@ -50,6 +54,11 @@ export function checkDeploymentDocument(document: Record<string, unknown>): {
     issues.push(
       ...fromZodIssues(parsed.error.issues, flinkDeploymentSchema).filter((issue) => !refusedPaths.has(issue.path)),
     );
+  }
+  if (options.launchChecks ?? true) {
+    const named = new Set(issues.map((issue) => issue.path));
+    const launch = launchIssues({ spec: document.spec, config: flat.config, jarFetchedByFlink: true });
+    issues.push(...launch.filter((issue) => !named.has(issue.path)));
   }
   const notes = deploymentNotes(document.spec, flat.config, 'spec.flinkConfiguration');
   return { issues, ...(parsed.success ? { manifest: parsed.data } : {}), flatConfig: flat.config, notes };
@@ -73,13 +82,13 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
   if (!isRecord(document)) return { ok: false, issues: [notAMapping()] };
   // A session job: the jar scheme setting is the CLI's and the worker's to apply, not the workflow's.
   if (document.kind === 'FlinkSessionJob') {
-    const job = validateSessionJob(document, { jarSchemes: sessionJarSchemes });
+    const job = validateSessionJob(document, { jarSchemes: sessionJarSchemes, launchChecks: options.launchChecks });
     return job.ok ? { ok: true, spec: job.spec, notes: job.notes } : job;
   }
   const refusal = documentRefusal(document);
   if (refusal) return { ok: false, issues: [refusal] };
   const launchChecks = options.launchChecks ?? true;
-  const checked = checkDeploymentDocument(document);
+  const checked = checkDeploymentDocument(document, { launchChecks });
   const issues = [...checked.issues];
   if (issues.length > 0 || !checked.manifest) return { ok: false, issues };
 

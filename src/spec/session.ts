@@ -12,6 +12,8 @@ import { savepointFormatIssues } from './savepoint-format';
 import { checkpointIntervalIssues, checkpointIntervalKey } from './guarantees';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
+import { launchIssues } from './launch-checks';
+import { hasCredentials, redactedUri } from './uris';
 import { maxParallelism, parallelismIssues } from './count-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
@@ -78,9 +80,9 @@ export function sessionJarUriProblem(
     return { message: `"${value}" does not name a .jar file`, hint: 'Point jarURI at the job jar itself.' };
   if (/(^|\/)\.\.(\/|$)/.test(path))
     return { message: `"${value}" has a ".." path segment`, hint: 'Give the jar path without "..".' };
-  if (/@/.test(host))
+  if (hasCredentials(value))
     return {
-      message: `"${value}" carries credentials in the URI`,
+      message: `"${redactedUri(value)}" carries credentials in the URI`,
       hint: 'Remove user:password@ from the URI; give object-store credentials to the worker instead.',
     };
   return undefined;
@@ -145,7 +147,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
 /** Validates a FlinkSessionJob document: its summary and notes, or every issue. */
 export function validateSessionJob(
   document: Record<string, unknown>,
-  options: { jarSchemes?: readonly SessionJarScheme[] } = {},
+  options: { jarSchemes?: readonly SessionJarScheme[]; launchChecks?: boolean } = {},
 ): { ok: true; job: SessionJobSummary; spec: AppSpec; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
   const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
   const issues: SpecIssue[] = [];
@@ -168,7 +170,14 @@ export function validateSessionJob(
   );
   const parsed = schema.safeParse(document, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
-  else {
+  if (options.launchChecks ?? true) {
+    // The ValidateOptions.launchChecks of src/spec/parse.ts: its restore path and state directories (its jar is
+    // the worker's to fetch).
+    const named = new Set(issues.map((issue) => issue.path));
+    const launch = launchIssues({ spec, config: flat.config, jarFetchedByFlink: false });
+    issues.push(...launch.filter((issue) => !named.has(issue.path)));
+  }
+  if (parsed.success) {
     const parallelism = parsed.data.spec.job.parallelism ?? 1;
     const configPath = 'spec.flinkConfiguration';
     issues.push(...parallelismIssues({ parallelism, from: 'spec.job.parallelism', config: flat.config, configPath }));

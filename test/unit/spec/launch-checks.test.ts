@@ -55,3 +55,202 @@ describe('counts Flink reads as 32-bit integers', () => {
     });
   });
 });
+
+describe('jar URIs Flink cannot fetch', () => {
+  const jarIssue = (jarURI: string) => refused((m) => (m.spec.job.jarURI = jarURI));
+
+  it('refuses a character java.net.URI refuses, saying what to write', () => {
+    expect(jarIssue('local:///opt/flink/usr lib/app.jar')).toEqual([
+      {
+        code: 'invalid-value',
+        path: 'spec.job.jarURI',
+        message:
+          '"local:///opt/flink/usr lib/app.jar" is not a URI Flink can parse: it holds a space ' +
+          '(URISyntaxException: Illegal character)',
+        hint: 'Percent-encode it (Flink decodes it again): local:///opt/flink/usr%20lib/app.jar.',
+      },
+    ]);
+    expect(jarIssue('local:///opt/flink/usrlib/app[1].jar')[0]?.hint).toContain('usrlib/app%5B1%5D.jar');
+  });
+
+  it.each(['LOCAL:///opt/flink/usrlib/app.jar', 'FILE:///opt/app.jar', 'Https://repo.example/app.jar'])(
+    'refuses the scheme of %s in upper case',
+    (jarURI) => {
+      const scheme = jarURI.slice(0, jarURI.indexOf(':'));
+      expect(jarIssue(jarURI)).toEqual([
+        expect.objectContaining({
+          path: 'spec.job.jarURI',
+          message:
+            `"${jarURI}" has the scheme "${scheme}": Flink looks file systems up by the scheme as written and has ` +
+            `none for "${scheme}"`,
+          hint: `Write the scheme in lower case: ${scheme.toLowerCase()}${jarURI.slice(scheme.length)}.`,
+        }),
+      ]);
+    },
+  );
+
+  it('refuses a comma: Flink splits --jars at commas', () => {
+    expect(jarIssue('local:///opt/jobs/a,b.jar')).toEqual([
+      expect.objectContaining({
+        message:
+          '"local:///opt/jobs/a,b.jar" holds a comma: Flink splits the jars it is given (--jars) at commas and ' +
+          'would look for two jars',
+        hint: 'Percent-encode the comma (Flink decodes it again): local:///opt/jobs/a%2Cb.jar.',
+      }),
+    ]);
+  });
+
+  it('takes what Flink reads: an escape, a query, non-ASCII letters', () => {
+    for (const jarURI of ['local:///opt/flink/usr%20lib/app.jar', 'https://repo/app.jar?v=[1]', 'local:///opt/ä.jar'])
+      expect(accepted((m) => (m.spec.job.jarURI = jarURI)).job.jarURI).toBe(jarURI);
+  });
+
+  it('blue-green refuses LOCAL:// once, as the jar URI it is (and as before without the launch checks)', () => {
+    const blueGreen = (m: LooseManifest) => {
+      m.spec.job.jarURI = 'LOCAL:///opt/flink/usrlib/app.jar';
+      m.spec.flinkDeploy = { upgrade: { strategy: 'blue-green' } };
+    };
+    const before = validateManifest(manifestWith(blueGreen), { launchChecks: false });
+    expect(!before.ok && before.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining(
+        'upgrade strategy blue-green submits the job to each new cluster from a jar in the image',
+      ),
+    ]);
+    const now = validateManifest(manifestWith(blueGreen));
+    expect(!now.ok && now.issues.map((i) => i.message)).toEqual([expect.stringContaining('has the scheme "LOCAL"')]);
+  });
+});
+
+describe('state locations Flink cannot open', () => {
+  /** The base manifest's state directories, on S3 in 2.x names, with `key` (any version's name) set to `value`. */
+  const withDirectory = (key: string, value: string) => (m: LooseManifest) => {
+    const config = m.spec.flinkConfiguration;
+    delete config.state;
+    if (key !== 'state.savepoints.dir') config['execution.checkpointing.savepoint-dir'] = 's3://bucket/savepoints';
+    if (key !== 'state.checkpoints.dir') config['execution.checkpointing.dir'] = 's3://bucket/checkpoints';
+    config[key] = value;
+  };
+
+  it.each([
+    ['execution.checkpointing.dir', 'file://flink-data/checkpoints', 'file:///flink-data/checkpoints'],
+    ['state.savepoints.dir', 'file://flink-data/savepoints', 'file:///flink-data/savepoints'],
+    ['high-availability.storageDir', 'file://localhost/flink-data/ha', 'file:///flink-data/ha'],
+  ])('refuses %s: %s (an authority where a path was meant)', (key, value, meant) => {
+    const issues = refused(withDirectory(key, value));
+    const host = value.slice('file://'.length).split('/')[0];
+    expect(issues).toEqual([
+      {
+        code: 'invalid-value',
+        path: `spec.flinkConfiguration["${key}"]`,
+        message:
+          `"${value}" names a host (${host}): Flink reads a file:// URI with an authority as a mistake and refuses ` +
+          `it ("Found local file path with authority '${host}' … Did you forget a slash?")`,
+        hint: `Write ${meant} (three slashes: a path on the pod's file system).`,
+      },
+    ]);
+  });
+
+  it.each([
+    ['execution.checkpointing.savepoint-dir', 'FILE:///flink-data/savepoints'],
+    ['execution.checkpointing.dir', 'S3://bucket/checkpoints'],
+  ])('refuses %s with its scheme in upper case: %s', (key, value) => {
+    const issues = refused(withDirectory(key, value));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: `spec.flinkConfiguration["${key}"]`,
+        message: expect.stringContaining('Flink looks file systems up by the scheme as written'),
+      }),
+    ]);
+  });
+
+  it('refuses a checkpoint or savepoint directory without a scheme, or the root', () => {
+    expect(refused(withDirectory('execution.checkpointing.dir', '/flink-data/cp'))).toEqual([
+      expect.objectContaining({
+        path: 'spec.flinkConfiguration["execution.checkpointing.dir"]',
+        message:
+          '"/flink-data/cp" has no scheme: Flink\'s checkpoint storage refuses a directory without one ("The ' +
+          'scheme (hdfs://, file://, etc) is null")',
+        hint: "Write file:///flink-data/cp (a path on the pods' file system) or the URI of your storage.",
+      }),
+    ]);
+    expect(refused(withDirectory('execution.checkpointing.savepoint-dir', 's3://bucket'))).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('"s3://bucket" is the root directory') }),
+    ]);
+  });
+
+  it('refuses a relative HA storage directory: gone with the JobManager pod', () => {
+    expect(refused((m) => (m.spec.flinkConfiguration['high-availability.storageDir'] = 'ha'))).toEqual([
+      expect.objectContaining({
+        path: 'spec.flinkConfiguration["high-availability.storageDir"]',
+        message: expect.stringContaining('"ha" is a relative path: Flink resolves it against the JobManager'),
+      }),
+    ]);
+  });
+
+  it('takes the authorities object stores have, and an absolute HA path', () => {
+    for (const dir of [
+      's3://bucket/flink/cp',
+      's3a://bucket/cp',
+      'gs://bucket/cp',
+      'abfss://container@account.dfs.core.windows.net/flink/cp',
+      'hdfs://namenode:8020/flink/cp',
+      'file:///flink-data/cp',
+    ])
+      accepted(withDirectory('execution.checkpointing.dir', dir));
+    accepted((m) => (m.spec.flinkConfiguration['high-availability.storageDir'] = '/flink-data/ha'));
+  });
+
+  it('refuses a restore path with a host or an upper-case scheme', () => {
+    expect(refused((m) => (m.spec.job.initialSavepointPath = 'file://flink-data/sp-1'))).toEqual([
+      expect.objectContaining({
+        path: 'spec.job.initialSavepointPath',
+        message: expect.stringContaining('names a host'),
+      }),
+    ]);
+    expect(refused((m) => (m.spec.job.initialSavepointPath = 'S3://bucket/sp-1'))).toEqual([
+      expect.objectContaining({ path: 'spec.job.initialSavepointPath', message: expect.stringContaining('"S3"') }),
+    ]);
+  });
+
+  it("refuses a session job's too (its restore path and directories Flink opens)", () => {
+    const sessionJob = {
+      apiVersion: 'flink.apache.org/v1beta1',
+      kind: 'FlinkSessionJob',
+      metadata: { name: 'orders' },
+      spec: {
+        deploymentName: 'shared',
+        flinkConfiguration: { 'execution.checkpointing.dir': 'file://flink-data/cp' },
+        job: { jarURI: 'https://repo.example/orders.jar', initialSavepointPath: 'file://flink-data/sp-1' },
+      },
+    };
+    expect(validateManifest(sessionJob, { launchChecks: false }).ok).toBe(true);
+    const result = validateManifest(sessionJob);
+    expect(!result.ok && result.issues.map((i) => i.path)).toEqual([
+      'spec.job.initialSavepointPath',
+      'spec.flinkConfiguration["execution.checkpointing.dir"]',
+    ]);
+  });
+});
+
+describe('credentials in URIs', () => {
+  it.each([
+    ['jarURI', 'https://user:pw@repo.example/app.jar', 'https://user:***@repo.example/app.jar', 'jar URI'],
+    ['initialSavepointPath', 's3://u:p@bucket/sp-1', 's3://u:***@bucket/sp-1', 'savepoint path'],
+  ])('refuses them in %s, the password never shown', (field, value, shown, what) => {
+    const issues = refused((m) => (m.spec.job[field] = value));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: `spec.job.${field}`,
+        message:
+          `"${shown}" carries credentials (user:password@) in the URI: the ${what} is kept in the deployed-state ` +
+          "record, the Temporal history and the JobManager's arguments",
+      }),
+    ]);
+    expect(JSON.stringify(issues)).not.toContain(':p@');
+    expect(JSON.stringify(issues)).not.toContain(':pw@');
+  });
+
+  it('takes an Azure container@account', () => {
+    accepted((m) => (m.spec.job.initialSavepointPath = 'abfss://sp@account.dfs.core.windows.net/flink/sp-1'));
+  });
+});
