@@ -149,6 +149,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     configuredMemory: config[jmMemoryKey],
     configKey: jmMemoryKey,
     defaults: defaults.defaultJobManagerResources,
+    launchChecks,
   });
   const tmResources = normalizeResources({
     component: spec.taskManager,
@@ -156,14 +157,18 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     configuredMemory: config[tmMemoryKey],
     configKey: tmMemoryKey,
     defaults: defaults.defaultTaskManagerResources,
+    launchChecks,
   });
   issues.push(...jmResources.issues, ...tmResources.issues);
   for (const [role, normalized] of [
     ['jobmanager', jmResources],
     ['taskmanager', tmResources],
   ] as const) {
-    const { memoryFrom: from } = normalized;
-    if (from) issues.push(...memoryIssues({ role, memoryMiB: normalized.resources.memoryMiB, from, config }));
+    const { memoryFrom: from, memoryNumber } = normalized;
+    // With the launch checks, a bare number too small for Flink is said to be bytes (a unit was meant).
+    const number = launchChecks && memoryNumber !== undefined ? { number: memoryNumber } : {};
+    if (from)
+      issues.push(...memoryIssues({ role, memoryMiB: normalized.resources.memoryMiB, from, config, ...number }));
   }
   for (const key of [slotsKey, 'parallelism.default', jmMemoryKey, tmMemoryKey]) delete config[key];
 

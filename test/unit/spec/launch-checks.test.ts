@@ -6,6 +6,8 @@
  */
 import { parse } from 'yaml';
 import { validateManifest, type SpecIssue } from '../../../src/spec';
+import { parseMemoryMiB } from '../../../src/spec/quantities';
+import { effectiveFlinkConfiguration } from '../../../src/k8s/render/flink-config-file';
 import { baseManifest, yamlOf, type LooseManifest } from './manifest-fixtures';
 
 /** The manifest as the CLI reads it (YAML text, so keys like `__proto__` stay own keys). */
@@ -252,5 +254,77 @@ describe('credentials in URIs', () => {
 
   it('takes an Azure container@account', () => {
     accepted((m) => (m.spec.job.initialSavepointPath = 'abfss://sp@account.dfs.core.windows.net/flink/sp-1'));
+  });
+});
+
+describe('memory Flink cannot hold', () => {
+  it.each([
+    [
+      'spec.taskManager.resource.memory',
+      (m: LooseManifest) => (m.spec.taskManager = { resource: { memory: '999999999999Ti' } }),
+    ],
+    [
+      'spec.jobManager.resources.limits.memory',
+      (m: LooseManifest) => (m.spec.jobManager = { resources: { limits: { memory: '10000000T' } } }),
+    ],
+    [
+      'spec.flinkConfiguration["taskmanager.memory.process.size"]',
+      (m: LooseManifest) => {
+        delete m.spec.taskManager;
+        m.spec.flinkConfiguration['taskmanager.memory.process.size'] = '8796093022208m';
+      },
+    ],
+  ])('refuses %s over 2^63 - 1 bytes', (path, mutate) => {
+    expect(refused(mutate)).toEqual([
+      expect.objectContaining({
+        path,
+        message: expect.stringContaining(
+          'is more memory than Flink can hold: at most 8796093022207m (2^63 − 1 bytes, a 64-bit count)',
+        ),
+      }),
+    ]);
+  });
+
+  it('takes the most Flink holds, and renders it exactly', () => {
+    const spec = accepted((m) => (m.spec.taskManager = { resource: { memory: '8796093022207m' } }));
+    expect(spec.taskManager.resources.memoryMiB).toBe(8796093022207);
+    expect(effectiveFlinkConfiguration(spec, 1)['taskmanager.memory.process.size']).toBe('8796093022207m');
+  });
+
+  it('reads memory exactly, not in floating point', () => {
+    // 8796093022206.99999999 is 8796093022207.0 as a double: a whole MiB too many.
+    expect(parseMemoryMiB('8796093022206.99999999m')).toBe(8796093022206);
+    expect(parseMemoryMiB('9223372036854775807')).toBe(8796093022207);
+  });
+});
+
+describe('memory given as a bare number', () => {
+  it('too small for Flink, says it wants a unit (it is read as bytes)', () => {
+    const manifest = manifestWith((m) => (m.spec.taskManager = { resource: { memory: 2048 } }));
+    const result = validateManifest(manifest);
+    expect(!result.ok && result.issues).toEqual([
+      {
+        code: 'invalid-value',
+        path: 'spec.taskManager.resource.memory',
+        message:
+          'memory must be a string with a unit (e.g. "2048m"): the bare number 2048 is read as 2048 bytes, 0m, ' +
+          'below the 982m a TaskManager needs',
+        hint: 'Write spec.taskManager.resource.memory: "2048m" (quoted, with its unit) if 2048 MiB was meant.',
+      },
+    ]);
+  });
+
+  it('under 1 MiB, refused even when finer memory options leave the rest to Flink', () => {
+    const issues = refused((m) => {
+      m.spec.taskManager = { resource: { memory: 2048 } };
+      m.spec.flinkConfiguration['taskmanager.memory.managed.size'] = '64m';
+    });
+    expect(issues.map((i) => i.message)).toEqual([expect.stringContaining('memory must be a string with a unit')]);
+  });
+
+  it('of bytes enough for Flink is taken, as Kubernetes reads it', () => {
+    expect(
+      accepted((m) => (m.spec.taskManager = { resource: { memory: 2147483648 } })).taskManager.resources,
+    ).toMatchObject({ memoryMiB: 2048 });
   });
 });
