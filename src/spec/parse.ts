@@ -103,7 +103,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
     launchChecks,
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
-  const limits = sizeLimitIssues(normalized.spec);
+  const limits = sizeLimitIssues(normalized.spec, { launchChecks });
   if (limits.length > 0) return { ok: false, issues: limits };
   return { ok: true, spec: normalized.spec, notes: [...checked.notes, ...(normalized.notes ?? [])] };
 }

@@ -328,3 +328,73 @@ describe('memory given as a bare number', () => {
     ).toMatchObject({ memoryMiB: 2048 });
   });
 });
+
+describe('what the processes start with, over Linux MAX_ARG_STRLEN (128 KiB)', () => {
+  const long = 'a'.repeat(150_000);
+  it.each([
+    ['spec.job.jarURI', 'the jar URI (--jars)', (m: LooseManifest) => (m.spec.job.jarURI = `local:///opt/${long}.jar`)],
+    ['spec.job.entryClass', 'the entry class (--job-classname)', (m: LooseManifest) => (m.spec.job.entryClass = long)],
+    [
+      'spec.job.initialSavepointPath',
+      'the restore path (--fromSavepoint)',
+      (m: LooseManifest) => (m.spec.job.initialSavepointPath = `s3://bucket/${long}`),
+    ],
+  ])('refuses %s, as the job args', (path, what, mutate) => {
+    expect(refused(mutate)).toEqual([
+      {
+        code: 'limit-exceeded',
+        path,
+        message: expect.stringMatching(
+          new RegExp(
+            `^${what.replace(/[()]/g, '\\$&')} is 14[0-9.]+ KiB; Linux refuses a command-line argument over 128 KiB ` +
+              '\\(MAX_ARG_STRLEN\\), so the JobManager could not start$',
+          ),
+        ),
+        hint: 'No URI, class name or savepoint path is this long: check the value.',
+      },
+    ]);
+  });
+
+  // Just over the bound: a pod template is kept in the spec once as written and once merged into each role's.
+  const justOver = 'a'.repeat(131_100);
+
+  it("refuses a pod template's environment string (NAME=value)", () => {
+    const issues = refused((m) => {
+      m.spec.jobManager.podTemplate = {
+        spec: {
+          containers: [
+            {
+              name: 'flink-main-container',
+              env: [
+                { name: 'SMALL', value: 'x' },
+                { name: 'BIG', value: justOver },
+              ],
+            },
+          ],
+        },
+      };
+    });
+    expect(issues).toEqual([
+      {
+        code: 'limit-exceeded',
+        path: 'spec.jobManager.podTemplate.spec.containers[0].env[1].value',
+        message:
+          'the environment variable BIG is 128.0 KiB; Linux refuses a command-line argument over 128 KiB ' +
+          '(MAX_ARG_STRLEN), so the container could not start',
+        hint: 'Mount large values as a file (a ConfigMap or Secret volume) and give the process its path.',
+      },
+    ]);
+  });
+
+  it("refuses a pod template's container argument", () => {
+    const issues = refused((m) => {
+      m.spec.podTemplate = { spec: { initContainers: [{ name: 'fetch', image: 'busybox', args: ['-c', justOver] }] } };
+    });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'spec.podTemplate.spec.initContainers[0].args[1]',
+        message: expect.stringContaining('this args entry is 128.0 KiB'),
+      }),
+    ]);
+  });
+});
