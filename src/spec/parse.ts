@@ -57,7 +57,7 @@ export function checkDeploymentDocument(
   }
   if (options.launchChecks ?? true) {
     const named = new Set(issues.map((issue) => issue.path));
-    const launch = launchIssues({ spec: document.spec, config: flat.config, jarFetchedByFlink: true });
+    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: true });
     issues.push(...launch.filter((issue) => !named.has(issue.path)));
   }
   const notes = deploymentNotes(document.spec, flat.config, 'spec.flinkConfiguration');

@@ -174,7 +174,7 @@ export function validateSessionJob(
     // The ValidateOptions.launchChecks of src/spec/parse.ts: its restore path and state directories (its jar is
     // the worker's to fetch).
     const named = new Set(issues.map((issue) => issue.path));
-    const launch = launchIssues({ spec, config: flat.config, jarFetchedByFlink: false });
+    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: false });
     issues.push(...launch.filter((issue) => !named.has(issue.path)));
   }
   if (parsed.success) {

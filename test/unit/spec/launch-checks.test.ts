@@ -398,3 +398,41 @@ describe('what the processes start with, over Linux MAX_ARG_STRLEN (128 KiB)', (
     ]);
   });
 });
+
+describe('labels and annotations Kubernetes refuses', () => {
+  /** The base manifest with `metadata.<field>` as YAML text gives it (keys such as `__proto__` own keys). */
+  const withMetadata = (field: 'labels' | 'annotations', yaml: string) => (m: LooseManifest) => {
+    m.metadata[field] = parse(yaml);
+  };
+
+  it('a label named __proto__ is an ordinary key: its mapping value is refused, not dropped', () => {
+    expect(refused(withMetadata('labels', '__proto__: {x: y}\nteam: orders\n'))).toEqual([
+      {
+        code: 'invalid-type',
+        path: 'metadata.labels.__proto__',
+        message: 'must be a string, not a mapping',
+        hint: 'Give metadata.labels.__proto__ as a string (quote it).',
+      },
+    ]);
+  });
+
+  it('refuses a label key or value Kubernetes refuses on every object', () => {
+    const issues = refused(withMetadata('labels', '__proto__: x\nteam: has spaces\n'));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'metadata.labels.__proto__',
+        message: '"__proto__: x" is not a label Kubernetes takes: every object of the application carries it',
+      }),
+      expect.objectContaining({ path: 'metadata.labels.team', message: expect.stringContaining('"team: has spaces"') }),
+    ]);
+    expect(refused(withMetadata('annotations', '"bad key": x\n'))).toEqual([
+      expect.objectContaining({ path: 'metadata.annotations["bad key"]' }),
+    ]);
+  });
+
+  it('takes what Kubernetes takes, and keeps it', () => {
+    const spec = accepted(withMetadata('labels', 'app.kubernetes.io/part-of: shop\nempty: ""\n'));
+    expect(spec.labels).toEqual({ 'app.kubernetes.io/part-of': 'shop', empty: '' });
+    accepted(withMetadata('annotations', 'example.com/note: "any text: even this"\n'));
+  });
+});
