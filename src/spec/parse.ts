@@ -69,9 +69,11 @@ export interface ValidateOptions {
   /** How option values Flink cannot read are refused (OptionValuesCheck). @default 'by-version' */
   optionValues?: OptionValuesCheck;
   /**
-   * Refuse what Flink or the container launch fails on though the checks before took it (docs/spec.md,
-   * "Refused because Flink or Linux would fail at launch"): a count over 32 bits, ... Off only for a workflow's
-   * replay of a run started before them (src/workflows/valid-input.ts).
+   * Refuse what Flink (or Linux, or Kubernetes) fails on as the new version starts though the checks before took
+   * it (docs/spec.md, "Refused because Flink or the container launch would fail"): counts over 32 bits, jar and
+   * state URIs Flink cannot open (src/spec/launch-checks.ts), credentials in them, memory over 2^63 − 1 bytes,
+   * launch strings over MAX_ARG_STRLEN, labels Kubernetes refuses. Off only for a workflow's replay of a run
+   * started before them (src/workflows/valid-input.ts, patch `launch-checks`).
    * @default true
    */
   launchChecks?: boolean;

@@ -53,8 +53,9 @@ export const OptionValuesByVersionPatch = 'option-values-by-version';
 
 /**
  * `patched()` id: what Flink or the container launch fails on is refused (ValidateOptions.launchChecks: counts over
- * 32 bits, jar and state URIs Flink cannot open, ...; docs/spec.md); a run started before, with such a manifest,
- * replays as it ran (the checks before decide, under their own markers).
+ * 32 bits, jar and state URIs Flink cannot open, memory over 64-bit bytes, over-long launch strings, labels
+ * Kubernetes refuses; docs/spec.md); a run started before, with such a manifest, replays as it ran (the checks
+ * before decide, under their own markers).
  */
 export const LaunchChecksPatch = 'launch-checks';
 
