@@ -2,8 +2,10 @@
  * Paths of savepoints named by the user (a FlinkStateSnapshot registering an existing savepoint):
  * what is refused, which ones are on a file system the worker can look at, and when two paths name
  * the same savepoint (Flink reports `file:/x`, a user may write `file:///x`, `/x` or `/x/`). Pure:
- * the spec parser, the CLI, the workflows and the activities share it.
+ * the spec parser, the CLI, the workflows and the activities share it; the rules of URIs it shares with every
+ * field holding one (src/spec/uris.ts).
  */
+import { fileUriHost, hasCredentials, redactedUri, uriAuthority } from '../spec/uris';
 
 /** Why a savepoint path cannot be registered, with what to do; undefined when it can. */
 export function savepointPathProblem(path: string): { message: string; hint: string } | undefined {
@@ -27,17 +29,19 @@ export function savepointPathProblem(path: string): { message: string; hint: str
         message: `"${path}" is not an absolute savepoint path`,
         hint: `Write ${scheme}://… (file:/… or file:///… for a file system path), ${example}.`,
       };
-    const authority = rest.startsWith('//') ? (rest.slice(2).split('/')[0] ?? '') : '';
-    if (authority.includes('@'))
+    const authority = uriAuthority(path) ?? '';
+    if (hasCredentials(path))
       return {
-        message: `"${redacted(path)}" holds credentials (user:password@) in the path`,
+        message: `"${redactedUri(path)}" holds credentials (user:password@) in the path`,
         hint:
           'Name the savepoint without credentials: Flink reads it with its own file system configuration ' +
           '(docs/object-storage.md); a path is kept in the record and the Temporal history.',
       };
-    if (fileScheme && authority !== '' && authority !== 'localhost')
+    // Flink refuses file://localhost/… too; a registered one is read by the worker as /… (localSavepointPath).
+    const host = fileUriHost(path);
+    if (host !== undefined && host !== 'localhost')
       return {
-        message: `"${path}" names a host (${authority}): a file:// savepoint path is on the cluster's file system`,
+        message: `"${path}" names a host (${host}): a file:// savepoint path is on the cluster's file system`,
         hint: 'Write file:///<absolute path> (three slashes).',
       };
     if (!fileScheme && rest.slice(2 + authority.length).replace(/^\/+/, '') === '')
@@ -55,11 +59,6 @@ export function savepointPathProblem(path: string): { message: string; hint: str
       hint: `Give the savepoint directory, ${example}.`,
     };
   return undefined;
-}
-
-/** The path with the password of a `user:password@` part replaced, for messages. */
-function redacted(path: string): string {
-  return path.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/, '$1:***@');
 }
 
 /**

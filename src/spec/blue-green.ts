@@ -5,12 +5,11 @@
  * (src/k8s/render/generation.ts). Pure.
  */
 import { SpecIssueCode, type SpecIssue } from './types';
+import { localJarPath } from './validators';
 
 /** The issues of a blue-green spec whose job is at `jarURI` (none when not blue-green). */
 export function blueGreenIssues(blueGreen: boolean, jarURI: string | undefined): SpecIssue[] {
-  if (!blueGreen || jarURI === undefined) return [];
-  const path = jarURI.startsWith('local://') ? jarURI.slice('local://'.length) : undefined;
-  if (path && path.startsWith('/') && path.endsWith('.jar') && !path.endsWith('/.jar')) return [];
+  if (!blueGreen || jarURI === undefined || localJarPath(jarURI) !== undefined) return [];
   return [
     {
       code: SpecIssueCode.Unsupported,

@@ -86,8 +86,8 @@ function fieldChanges(deployed: AppSpec, desired: AppSpec): FieldChange[] {
     ...new Set([...Object.keys(deployed.flinkConfiguration), ...Object.keys(desired.flinkConfiguration)]),
   ].sort();
   for (const key of keys) {
-    const from = deployed.flinkConfiguration[key];
-    const to = desired.flinkConfiguration[key];
+    const from = Object.hasOwn(deployed.flinkConfiguration, key) ? deployed.flinkConfiguration[key] : undefined;
+    const to = Object.hasOwn(desired.flinkConfiguration, key) ? desired.flinkConfiguration[key] : undefined;
     if (from === to) continue;
     // A rotated secret is a change, shown as `<redacted> → <redacted>`: never its values.
     out.push({

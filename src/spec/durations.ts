@@ -44,7 +44,7 @@ export function parseFlinkDurationMs(text: string, iso = true): number | undefin
     return ms === undefined || ms < 0 ? undefined : ms;
   }
   const unit = trimmed.slice(digits.length).trim().toLowerCase();
-  const factor = unit === '' ? 1 : unitMs[unit];
+  const factor = unit === '' ? 1 : Object.hasOwn(unitMs, unit) ? unitMs[unit] : undefined;
   if (factor === undefined) return undefined;
   return Number(digits) * factor;
 }

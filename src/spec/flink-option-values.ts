@@ -39,7 +39,8 @@ const longMax = 2n ** 63n - 1n;
 /** Flink's `MemorySize.parse`: whole digits, then an optional unit (any case), within a 64-bit count of bytes. */
 function readsAsMemory(text: string): boolean {
   const [, digits = '', unit = ''] = /^(\d*)(.*)$/s.exec(text)!;
-  const multiplier = memoryUnits[unit.trim().toLowerCase()];
+  const name = unit.trim().toLowerCase();
+  const multiplier = Object.hasOwn(memoryUnits, name) ? memoryUnits[name] : undefined;
   return digits !== '' && multiplier !== undefined && BigInt(digits) * multiplier <= longMax;
 }
 

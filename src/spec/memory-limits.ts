@@ -56,19 +56,34 @@ const described: Record<MemoryRole, { name: string; parts: string; example: stri
 /**
  * The issue of a process memory below what Flink starts with its default memory options; none when the
  * configuration sets a finer memory option of that process (Flink's model then depends on it).
- * `from` names the field the memory came from.
+ * `from` names the field the memory came from; `number` the memory given as a bare number (bytes), when the launch
+ * checks are on: too small, it is said to want a unit (and under 1 MiB it is refused whatever the options: Flink
+ * reads no process of 0m).
  */
 export function memoryIssues(input: {
   role: MemoryRole;
   memoryMiB: number;
   from: string;
   config: Record<string, string>;
+  number?: number;
 }): SpecIssue[] {
-  const { role, memoryMiB, from, config } = input;
+  const { role, memoryMiB, from, config, number } = input;
   const finer = Object.keys(config).some((key) => key.startsWith(`${role}.memory.`) && key !== processSizeKey(role));
-  if (finer || fits(role, memoryMiB)) return [];
+  if ((finer && memoryMiB > 0) || fits(role, memoryMiB)) return [];
   const least = leastMemoryMiB(role);
   const { name, parts, example } = described[role];
+  if (number !== undefined)
+    return [
+      {
+        code: SpecIssueCode.InvalidValue,
+        path: from,
+        message:
+          `memory must be a string with a unit (e.g. "${example}"): the bare number ${number} is read as ${number} ` +
+          `bytes, ${memoryMiB}m, below the ${least}m a ${name} needs`,
+        hint: `Write ${from}: "${number}m" (quoted, with its unit) if ${number} MiB was meant.`,
+      },
+    ];
+  if (finer) return [];
   return [
     {
       code: SpecIssueCode.InvalidValue,

@@ -52,6 +52,8 @@ export interface NormalizeInput {
   sessionCluster?: boolean;
   /** How option values Flink cannot read are refused (parse.ts, OptionValuesCheck); by version when not given. */
   optionValues?: OptionValuesCheck;
+  /** Refuse what Flink or the container launch fails on (parse.ts, ValidateOptions.launchChecks); true unless false. */
+  launchChecks?: boolean;
 }
 
 /** The `job` of a session cluster's AppSpec: no job of its own, only the default parallelism. */
@@ -81,7 +83,19 @@ function podTemplateIssues(template: PodTemplate | undefined, path: string): Spe
   return issues;
 }
 
-function positiveIntFromConfig(config: Record<string, string>, key: string, issues: SpecIssue[]): number | undefined {
+/** Java's `Integer.MAX_VALUE`: Flink reads the counts it renders (slots, default parallelism) as 32-bit integers. */
+const maxFlinkInt = 2_147_483_647;
+
+/**
+ * A count from the configuration, rendered back as the whole number it is (`4.0` is 4); with the launch checks,
+ * at most what Flink's 32-bit integer holds (`3000000000` would fail the JobManager as it reads it).
+ */
+function positiveIntFromConfig(
+  config: Record<string, string>,
+  key: string,
+  issues: SpecIssue[],
+  launchChecks: boolean,
+): number | undefined {
   const text = config[key];
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -91,6 +105,17 @@ function positiveIntFromConfig(config: Record<string, string>, key: string, issu
       path: `${configPath}["${key}"]`,
       message: `${key} must be an integer ≥ 1 (it is ${text})`,
       hint: `Set ${key} to 1 or more.`,
+    });
+    return undefined;
+  }
+  if (launchChecks && value > maxFlinkInt) {
+    issues.push({
+      code: SpecIssueCode.InvalidValue,
+      path: `${configPath}["${key}"]`,
+      message:
+        `${key} is ${text}: Flink reads it as a 32-bit integer, at most ${maxFlinkInt}, and would fail as it ` +
+        'reads it',
+      hint: `Set ${key} from 1 to ${maxFlinkInt}.`,
     });
     return undefined;
   }
@@ -113,8 +138,9 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   if (version.major < 2) issues.push(...legacyConfigFileIssues(input.flatConfig, configPath));
   const config = { ...resolved.config };
 
-  const slots = positiveIntFromConfig(config, slotsKey, issues) ?? 1;
-  const configuredParallelism = positiveIntFromConfig(config, 'parallelism.default', issues);
+  const launchChecks = input.launchChecks ?? true;
+  const slots = positiveIntFromConfig(config, slotsKey, issues, launchChecks) ?? 1;
+  const configuredParallelism = positiveIntFromConfig(config, 'parallelism.default', issues, launchChecks);
   const jmMemoryKey = 'jobmanager.memory.process.size';
   const tmMemoryKey = 'taskmanager.memory.process.size';
   const jmResources = normalizeResources({
@@ -123,6 +149,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     configuredMemory: config[jmMemoryKey],
     configKey: jmMemoryKey,
     defaults: defaults.defaultJobManagerResources,
+    launchChecks,
   });
   const tmResources = normalizeResources({
     component: spec.taskManager,
@@ -130,14 +157,18 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
     configuredMemory: config[tmMemoryKey],
     configKey: tmMemoryKey,
     defaults: defaults.defaultTaskManagerResources,
+    launchChecks,
   });
   issues.push(...jmResources.issues, ...tmResources.issues);
   for (const [role, normalized] of [
     ['jobmanager', jmResources],
     ['taskmanager', tmResources],
   ] as const) {
-    const { memoryFrom: from } = normalized;
-    if (from) issues.push(...memoryIssues({ role, memoryMiB: normalized.resources.memoryMiB, from, config }));
+    const { memoryFrom: from, memoryNumber } = normalized;
+    // With the launch checks, a bare number too small for Flink is said to be bytes (a unit was meant).
+    const number = launchChecks && memoryNumber !== undefined ? { number: memoryNumber } : {};
+    if (from)
+      issues.push(...memoryIssues({ role, memoryMiB: normalized.resources.memoryMiB, from, config, ...number }));
   }
   for (const key of [slotsKey, 'parallelism.default', jmMemoryKey, tmMemoryKey]) delete config[key];
 

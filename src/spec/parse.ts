@@ -10,6 +10,7 @@ import { normalizeManifest, type OptionValuesCheck } from './normalize';
 import { deploymentNotes } from './notes';
 import { documentRefusal, specRefusals } from './refusals';
 import { flinkDeploymentSchema, type FlinkDeploymentManifest } from './schema';
+import { launchIssues } from './launch-checks';
 import { sizeLimitIssues } from './size-limits';
 import { fromZodIssues } from './zod-issues';
 import { InvalidSpecError } from './errors';
@@ -29,7 +30,10 @@ function notAMapping(): SpecIssue {
 }
 
 /** Stage 1 of a FlinkDeployment (application or session cluster): schema, refusals, owned keys. */
-export function checkDeploymentDocument(document: Record<string, unknown>): {
+export function checkDeploymentDocument(
+  document: Record<string, unknown>,
+  options: Pick<ValidateOptions, 'launchChecks'> = {},
+): {
   issues: SpecIssue[];
   manifest?: FlinkDeploymentManifest;
   flatConfig: Record<string, string>;
@@ -51,13 +55,28 @@ export function checkDeploymentDocument(document: Record<string, unknown>): {
       ...fromZodIssues(parsed.error.issues, flinkDeploymentSchema).filter((issue) => !refusedPaths.has(issue.path)),
     );
   }
+  if (options.launchChecks ?? true) {
+    const named = new Set(issues.map((issue) => issue.path));
+    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: true });
+    issues.push(...launch.filter((issue) => !named.has(issue.path)));
+  }
   const notes = deploymentNotes(document.spec, flat.config, 'spec.flinkConfiguration');
   return { issues, ...(parsed.success ? { manifest: parsed.data } : {}), flatConfig: flat.config, notes };
 }
 
 /** Options of `validateManifest`: checks a workflow's replay of a run started before them leaves out. */
 export interface ValidateOptions {
+  /** How option values Flink cannot read are refused (OptionValuesCheck). @default 'by-version' */
   optionValues?: OptionValuesCheck;
+  /**
+   * Refuse what Flink (or Linux, or Kubernetes) fails on as the new version starts though the checks before took
+   * it (docs/spec.md, "Refused because Flink or the container launch would fail"): counts over 32 bits, jar and
+   * state URIs Flink cannot open (src/spec/launch-checks.ts), credentials in them, memory over 2^63 − 1 bytes,
+   * launch strings over MAX_ARG_STRLEN, labels Kubernetes refuses. Off only for a workflow's replay of a run
+   * started before them (src/workflows/valid-input.ts, patch `launch-checks`).
+   * @default true
+   */
+  launchChecks?: boolean;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -65,12 +84,13 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
   if (!isRecord(document)) return { ok: false, issues: [notAMapping()] };
   // A session job: the jar scheme setting is the CLI's and the worker's to apply, not the workflow's.
   if (document.kind === 'FlinkSessionJob') {
-    const job = validateSessionJob(document, { jarSchemes: sessionJarSchemes });
+    const job = validateSessionJob(document, { jarSchemes: sessionJarSchemes, launchChecks: options.launchChecks });
     return job.ok ? { ok: true, spec: job.spec, notes: job.notes } : job;
   }
   const refusal = documentRefusal(document);
   if (refusal) return { ok: false, issues: [refusal] };
-  const checked = checkDeploymentDocument(document);
+  const launchChecks = options.launchChecks ?? true;
+  const checked = checkDeploymentDocument(document, { launchChecks });
   const issues = [...checked.issues];
   if (issues.length > 0 || !checked.manifest) return { ok: false, issues };
 
@@ -82,9 +102,10 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
     document,
     sessionCluster,
     optionValues: options.optionValues ?? 'by-version',
+    launchChecks,
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
-  const limits = sizeLimitIssues(normalized.spec);
+  const limits = sizeLimitIssues(normalized.spec, { launchChecks });
   if (limits.length > 0) return { ok: false, issues: limits };
   return { ok: true, spec: normalized.spec, notes: [...checked.notes, ...(normalized.notes ?? [])] };
 }

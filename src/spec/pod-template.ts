@@ -32,9 +32,10 @@ function mergeLists(base: unknown[], overlay: unknown[]): unknown[] {
 export function mergeValues(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined) return base;
   if (isRecord(base) && isRecord(overlay)) {
-    const out: Record<string, unknown> = { ...base };
-    for (const [key, value] of Object.entries(overlay)) out[key] = mergeValues(base[key], value);
-    return out;
+    // Own keys only, set as data: a key named like an object's own (`__proto__`) is an ordinary key.
+    const out = new Map(Object.entries(base));
+    for (const [key, value] of Object.entries(overlay)) out.set(key, mergeValues(out.get(key), value));
+    return Object.fromEntries(out);
   }
   if (Array.isArray(base) && Array.isArray(overlay)) return mergeLists(base, overlay);
   return overlay;

@@ -1,5 +1,5 @@
 /** Normalising `resource` / `resources` of a JobManager or TaskManager. */
-import { parseCpu, parseMemoryMiB } from './quantities';
+import { maxMemoryBytes, maxMemoryMiB, parseCpu, parseMemoryBytes, parseMemoryMiB } from './quantities';
 import { SpecIssueCode, type ProcessResources, type SpecIssue } from './types';
 import type { ComponentManifest } from './schema';
 
@@ -12,6 +12,24 @@ export interface NormalizeResourcesInput {
   configuredMemory: string | undefined;
   configKey: string;
   defaults: { cpu: number; memoryMiB: number };
+  /** The launch checks (ValidateOptions.launchChecks): memory over what Flink can hold is refused. */
+  launchChecks?: boolean;
+}
+
+/** Memory over the 2^63 − 1 bytes Flink's `MemorySize` holds: Flink refuses it as the process starts. */
+function tooMuchMemory(path: string, value: unknown): SpecIssue[] {
+  const bytes = parseMemoryBytes(value);
+  if (bytes === undefined || bytes <= maxMemoryBytes) return [];
+  return [
+    {
+      code: SpecIssueCode.InvalidValue,
+      path,
+      message:
+        `${JSON.stringify(value)} is more memory than Flink can hold: at most ${maxMemoryMiB}m (2^63 − 1 bytes, a ` +
+        '64-bit count); Flink would refuse it as the process starts (MemorySize: "numeric overflow")',
+      hint: 'Give the memory the process needs, e.g. "2048m" or "4Gi".',
+    },
+  ];
 }
 
 const knownResourceNames = ['cpu', 'memory', 'ephemeral-storage'];
@@ -22,6 +40,8 @@ export function normalizeResources(input: NormalizeResourcesInput): {
   issues: SpecIssue[];
   /** The field the memory came from; undefined for the default. */
   memoryFrom?: string;
+  /** The memory as given, when it is a bare number (bytes, as Kubernetes reads it). */
+  memoryNumber?: number;
 } {
   const { component, path } = input;
   const issues: SpecIssue[] = [];
@@ -62,7 +82,7 @@ export function normalizeResources(input: NormalizeResourcesInput): {
           message: `"${value}" is not a memory size`,
           hint: 'Use e.g. "2048m", "2Gi".',
         });
-      }
+      } else if (name === 'memory' && input.launchChecks) issues.push(...tooMuchMemory(where, value));
     }
   }
   const specMemory = component?.resource?.memory ?? requests.memory ?? limits.memory;
@@ -75,6 +95,12 @@ export function normalizeResources(input: NormalizeResourcesInput): {
       message: `"${input.configuredMemory}" is not a memory size`,
       hint: 'Use e.g. "2048m".',
     });
+  }
+  if (input.launchChecks) {
+    if (component?.resource?.memory !== undefined)
+      issues.push(...tooMuchMemory(`${path}.resource.memory`, component.resource.memory));
+    if (input.configuredMemory !== undefined)
+      issues.push(...tooMuchMemory(`spec.flinkConfiguration["${input.configKey}"]`, input.configuredMemory));
   }
   if (specMemoryMiB !== undefined && configuredMiB !== undefined && specMemoryMiB !== configuredMiB) {
     issues.push({
@@ -101,5 +127,10 @@ export function normalizeResources(input: NormalizeResourcesInput): {
       : component?.resource?.memory !== undefined
         ? `${path}.resource.memory`
         : `${path}.resources.${requests.memory !== undefined ? 'requests' : 'limits'}.memory`;
-  return { resources, issues, ...(memoryFrom !== undefined ? { memoryFrom } : {}) };
+  return {
+    resources,
+    issues,
+    ...(memoryFrom !== undefined ? { memoryFrom } : {}),
+    ...(typeof specMemory === 'number' ? { memoryNumber: specMemory } : {}),
+  };
 }

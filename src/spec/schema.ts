@@ -7,14 +7,13 @@
 import { z } from 'zod';
 import { ImagePullPolicy, JobState, OnJobFailureAction, UpgradeMode, UpgradeStrategy } from './types';
 import {
-  isDns1035Label,
+  appNameProblem,
   isDns1123Label,
   isDns1123Subdomain,
   isImageReference,
   isJavaClassName,
   isAbsoluteStatePath,
   jarUriProblem,
-  maxAppNameLength,
 } from './validators';
 import { parseCpu, parseMemoryMiB } from './quantities';
 import { maxParallelism, maxReplicas } from './count-limits';
@@ -29,16 +28,7 @@ function checked(test: (value: string) => { message: string; hint: string } | un
   });
 }
 
-const appName = checked((v) =>
-  isDns1035Label(v, maxAppNameLength)
-    ? undefined
-    : {
-        message: `"${v}" is not a valid application name`,
-        hint:
-          `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter and ` +
-          `ending with a letter or digit (it prefixes Service names).`,
-      },
-);
+const appName = checked((v) => appNameProblem(v));
 const namespace = checked((v) =>
   isDns1123Label(v)
     ? undefined

@@ -5,13 +5,15 @@
  */
 import { z } from 'zod';
 import { defaultSessionJarSchemes, sessionJarSchemesEnv, type SessionJarScheme } from './session-jar-schemes';
-import { isAbsoluteStatePath, isDns1035Label, isDns1123Label, isJavaClassName, maxAppNameLength } from './validators';
+import { appNameProblem, isAbsoluteStatePath, isDns1123Label, isJavaClassName } from './validators';
 import { fromZodIssues } from './zod-issues';
 import { flattenConfiguration, ownedKeyIssues } from './flink-config';
 import { savepointFormatIssues } from './savepoint-format';
 import { checkpointIntervalIssues, checkpointIntervalKey } from './guarantees';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
 import { deploymentNotes } from './notes';
+import { launchIssues } from './launch-checks';
+import { hasCredentials, redactedUri } from './uris';
 import { maxParallelism, parallelismIssues } from './count-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
@@ -78,23 +80,16 @@ export function sessionJarUriProblem(
     return { message: `"${value}" does not name a .jar file`, hint: 'Point jarURI at the job jar itself.' };
   if (/(^|\/)\.\.(\/|$)/.test(path))
     return { message: `"${value}" has a ".." path segment`, hint: 'Give the jar path without "..".' };
-  if (/@/.test(host))
+  if (hasCredentials(value))
     return {
-      message: `"${value}" carries credentials in the URI`,
+      message: `"${redactedUri(value)}" carries credentials in the URI`,
       hint: 'Remove user:password@ from the URI; give object-store credentials to the worker instead.',
     };
   return undefined;
 }
 
 function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
-  const name = hinted((v) =>
-    isDns1035Label(v, maxAppNameLength)
-      ? undefined
-      : {
-          message: `"${v}" is not a valid name`,
-          hint: `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter.`,
-        },
-  );
+  const name = hinted((v) => appNameProblem(v, 'name'));
   const namespace = hinted((v) =>
     isDns1123Label(v)
       ? undefined
@@ -152,7 +147,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
 /** Validates a FlinkSessionJob document: its summary and notes, or every issue. */
 export function validateSessionJob(
   document: Record<string, unknown>,
-  options: { jarSchemes?: readonly SessionJarScheme[] } = {},
+  options: { jarSchemes?: readonly SessionJarScheme[]; launchChecks?: boolean } = {},
 ): { ok: true; job: SessionJobSummary; spec: AppSpec; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
   const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
   const issues: SpecIssue[] = [];
@@ -175,7 +170,14 @@ export function validateSessionJob(
   );
   const parsed = schema.safeParse(document, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
-  else {
+  if (options.launchChecks ?? true) {
+    // The ValidateOptions.launchChecks of src/spec/parse.ts: its restore path and state directories (its jar is
+    // the worker's to fetch).
+    const named = new Set(issues.map((issue) => issue.path));
+    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: false });
+    issues.push(...launch.filter((issue) => !named.has(issue.path)));
+  }
+  if (parsed.success) {
     const parallelism = parsed.data.spec.job.parallelism ?? 1;
     const configPath = 'spec.flinkConfiguration';
     issues.push(...parallelismIssues({ parallelism, from: 'spec.job.parallelism', config: flat.config, configPath }));

@@ -8,7 +8,10 @@
  * - a Temporal payload (the workflow input carries the spec) is refused over 2 MiB by the
  *   server's default `limit.blobSize.error`;
  * - one command-line argument of the JobManager (the job args) is refused by Linux over
- *   128 KiB (`MAX_ARG_STRLEN`): the container would never start.
+ *   128 KiB (`MAX_ARG_STRLEN`): the container would never start. With the launch checks
+ *   (ValidateOptions.launchChecks) so are the JobManager's other arguments from the manifest (the jar URI,
+ *   the entry class, the restore path) and each `NAME=value` environment string and argument of the pod
+ *   templates' containers (Linux bounds the environment's strings the same way).
  *
  * Temporal also logs a warning for payloads over 512 KiB (`limit.blobSize.warn`); a spec that
  * fits the record is always below that (two copies fit in 1 MiB), so there is no warning here.
@@ -69,22 +72,119 @@ function hint(spec: AppSpec): string {
   );
 }
 
+/**
+ * The issue of one string a process starts with (an argument, or a `NAME=value` of its environment) over Linux's
+ * `MAX_ARG_STRLEN` (with its terminating NUL): `execve` fails with E2BIG and the container never starts.
+ */
+function argumentIssues(input: {
+  path: string;
+  text: string;
+  what: string;
+  process: 'JobManager' | 'container';
+  hint: string;
+}): SpecIssue[] {
+  const bytes = utf8Length(input.text) + 1;
+  if (bytes <= maxArgumentBytes) return [];
+  return [
+    {
+      code: SpecIssueCode.LimitExceeded,
+      path: input.path,
+      message:
+        `${input.what} is ${formatBytes(bytes)}; Linux refuses a command-line argument over ` +
+        `${formatBytes(maxArgumentBytes)} (MAX_ARG_STRLEN), so the ${input.process} could not start`,
+      hint: input.hint,
+    },
+  ];
+}
+
+/** The containers of a pod template as written (`spec.containers`, `spec.initContainers`), with their paths. */
+function templateContainers(template: unknown, path: string): { container: Record<string, unknown>; path: string }[] {
+  const spec = isRecord(template) && isRecord(template.spec) ? template.spec : {};
+  return (['initContainers', 'containers'] as const).flatMap((field) => {
+    const list = spec[field];
+    return Array.isArray(list)
+      ? list.flatMap((container, index) =>
+          isRecord(container) ? [{ container, path: `${path}.spec.${field}[${index}]` }] : [],
+        )
+      : [];
+  });
+}
+
+/** The launch checks of what the processes start with: the JobManager's arguments, the pod templates' containers. */
+function launchArgumentIssues(spec: AppSpec): SpecIssue[] {
+  const { job } = spec;
+  const jobManager = (path: string, text: string | undefined, what: string) =>
+    text === undefined
+      ? []
+      : argumentIssues({
+          path,
+          text,
+          what,
+          process: 'JobManager',
+          hint: 'No URI, class name or savepoint path is this long: check the value.',
+        });
+  const issues = [
+    ...jobManager('spec.job.jarURI', job.jarURI, 'the jar URI (--jars)'),
+    ...jobManager('spec.job.entryClass', job.entryClass, 'the entry class (--job-classname)'),
+    ...jobManager('spec.job.initialSavepointPath', job.initialSavepointPath, 'the restore path (--fromSavepoint)'),
+  ];
+  const container = (path: string, text: string, what: string) =>
+    argumentIssues({
+      path,
+      text,
+      what,
+      process: 'container',
+      hint: 'Mount large values as a file (a ConfigMap or Secret volume) and give the process its path.',
+    });
+  const manifestSpec = isRecord(spec.manifest.spec) ? spec.manifest.spec : {};
+  const roleTemplate = (role: string) => {
+    const component = manifestSpec[role];
+    return isRecord(component) ? component.podTemplate : undefined;
+  };
+  const templates = [
+    ['spec.podTemplate', manifestSpec.podTemplate],
+    ['spec.jobManager.podTemplate', roleTemplate('jobManager')],
+    ['spec.taskManager.podTemplate', roleTemplate('taskManager')],
+  ] as const;
+  for (const [templatePath, template] of templates)
+    for (const { container: written, path } of templateContainers(template, templatePath)) {
+      const env = Array.isArray(written.env) ? written.env : [];
+      env.forEach((variable, index) => {
+        if (isRecord(variable) && typeof variable.name === 'string' && typeof variable.value === 'string')
+          issues.push(
+            ...container(
+              `${path}.env[${index}].value`,
+              `${variable.name}=${variable.value}`,
+              `the environment variable ${variable.name}`,
+            ),
+          );
+      });
+      for (const field of ['command', 'args'] as const) {
+        const list: unknown[] = Array.isArray(written[field]) ? written[field] : [];
+        list.forEach((arg, index) => {
+          if (typeof arg === 'string')
+            issues.push(...container(`${path}.${field}[${index}]`, arg, `this ${field} entry`));
+        });
+      }
+    }
+  return issues;
+}
+
 /** Issues for a spec that does not fit the limits above, each naming the limit and the measured size. */
-export function sizeLimitIssues(spec: AppSpec): SpecIssue[] {
+export function sizeLimitIssues(spec: AppSpec, options: { launchChecks?: boolean } = {}): SpecIssue[] {
   const issues: SpecIssue[] = [];
   spec.job.args.forEach((arg, index) => {
-    const bytes = utf8Length(arg) + 1;
-    if (bytes > maxArgumentBytes) {
-      issues.push({
-        code: SpecIssueCode.LimitExceeded,
+    issues.push(
+      ...argumentIssues({
         path: `spec.job.args[${index}]`,
-        message:
-          `this job argument is ${formatBytes(bytes)}; Linux refuses a command-line argument over ` +
-          `${formatBytes(maxArgumentBytes)} (MAX_ARG_STRLEN), so the JobManager could not start`,
+        text: arg,
+        what: 'this job argument',
+        process: 'JobManager',
         hint: 'Pass large values as a file (in the image or a mounted volume) and give the job its path.',
-      });
-    }
+      }),
+    );
   });
+  if (options.launchChecks ?? true) issues.push(...launchArgumentIssues(spec));
   const recordBytes = recordSpecBytes(spec);
   if (recordBytes > recordSpecBudgetBytes) {
     issues.push({

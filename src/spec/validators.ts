@@ -1,4 +1,13 @@
 /** Checks of single values: names, image references, jar URIs, Java class names, paths. */
+import {
+  fileHostProblem,
+  hasCredentials,
+  redactedUri,
+  schemeCaseProblem,
+  uriScheme,
+  uriSyntaxProblem,
+  type ValueProblem,
+} from './uris';
 
 /** Longest application name, so that `<app>-jobmanager-<hash>-<hash>` pod names stay ≤ 63. */
 export const maxAppNameLength = 45;
@@ -6,6 +15,30 @@ export const maxAppNameLength = 45;
 /** A DNS-1035 label (Service names): lower-case alphanumerics and '-', starting with a letter. */
 export function isDns1035Label(value: string, maxLength = 63): boolean {
   return value.length <= maxLength && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+/**
+ * Why `value` cannot name an application (or the session cluster or job `what` says), or undefined: a DNS-1035
+ * label of at most 45 characters. Too long is said as such: the characters may be right.
+ */
+export function appNameProblem(
+  value: string,
+  what = 'application name',
+): { message: string; hint: string } | undefined {
+  if (isDns1035Label(value, maxAppNameLength)) return undefined;
+  if (isDns1035Label(value, Infinity))
+    return {
+      message:
+        `"${value}" is ${value.length} characters: ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} is at most ` +
+        `${maxAppNameLength} (it prefixes Service and pod names, which Kubernetes limits to 63)`,
+      hint: `Shorten it to ${maxAppNameLength} characters or fewer.`,
+    };
+  return {
+    message: `"${value}" is not a valid ${what}`,
+    hint:
+      `Use at most ${maxAppNameLength} lower-case letters, digits and '-', starting with a letter and ` +
+      `ending with a letter or digit (it prefixes Service names).`,
+  };
 }
 
 /** A DNS-1123 label (namespaces). */
@@ -77,6 +110,50 @@ export function jarUriProblem(value: string): { message: string; hint: string } 
     };
   }
   return undefined;
+}
+
+/** The path of a jar in the image, `local:///<path>.jar` (the scheme as Flink reads it: lower case); else undefined. */
+export function localJarPath(jarURI: string): string | undefined {
+  if (uriScheme(jarURI) !== 'local') return undefined;
+  const path = jarURI.slice('local://'.length);
+  return path.startsWith('/') && path.endsWith('.jar') && !path.endsWith('/.jar') ? path : undefined;
+}
+
+/** Credentials in a URI of the job: they would be kept in the record, the Temporal history and the pods' arguments. */
+function credentialsProblem(value: string, what: 'jar URI' | 'savepoint path'): ValueProblem | undefined {
+  if (!hasCredentials(value)) return undefined;
+  return {
+    message:
+      `"${redactedUri(value)}" carries credentials (user:password@) in the URI: the ${what} is kept in the ` +
+      "deployed-state record, the Temporal history and the JobManager's arguments",
+    hint:
+      'Remove them: Flink reads object storage with its own file system configuration (docs/object-storage.md)' +
+      (what === 'jar URI' ? ', or put the jar into the image (local:///…).' : '.'),
+  };
+}
+
+/**
+ * What Flink cannot do with a jar URI the schema took (the launch checks, ValidateOptions.launchChecks): a scheme
+ * in upper case, characters `java.net.URI` refuses, a comma (Flink splits `--jars` at commas), credentials.
+ */
+export function jarUriLaunchProblem(value: string): ValueProblem | undefined {
+  const comma = value.includes(',')
+    ? {
+        message:
+          `"${redactedUri(value)}" holds a comma: Flink splits the jars it is given (--jars) at commas and would ` +
+          'look for two jars',
+        hint: `Percent-encode the comma (Flink decodes it again): ${redactedUri(value.replaceAll(',', '%2C'))}.`,
+      }
+    : undefined;
+  return schemeCaseProblem(value) ?? uriSyntaxProblem(value) ?? comma ?? credentialsProblem(value, 'jar URI');
+}
+
+/**
+ * What Flink cannot do with a savepoint path to restore from (the launch checks): a scheme in upper case, a
+ * `file://<host>/` path, credentials.
+ */
+export function restorePathProblem(value: string): ValueProblem | undefined {
+  return schemeCaseProblem(value) ?? fileHostProblem(value) ?? credentialsProblem(value, 'savepoint path');
 }
 
 /** A fully qualified Java class name such as `org.example.MyJob` or `MyJob$Inner`. */

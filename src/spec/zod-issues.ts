@@ -63,6 +63,29 @@ function describeReceived(input: unknown): string {
   return `${typeof input} ${JSON.stringify(input)}`;
 }
 
+/**
+ * The issues with, of several bounds a value is over (or under) at one path, only the tightest: `1e20` for an
+ * integer at most 32768 is over both the safe-integer bound and 32768, and only 32768 is the field's.
+ */
+function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const tightest = new Map<string, z.core.$ZodIssue>();
+  const bound = (issue: z.core.$ZodIssue) =>
+    Number(issue.code === 'too_big' ? issue.maximum : issue.code === 'too_small' ? issue.minimum : NaN);
+  for (const issue of issues) {
+    if (issue.code !== 'too_big' && issue.code !== 'too_small') continue;
+    const key = `${issue.code} ${JSON.stringify(issue.path)}`;
+    const seen = tightest.get(key);
+    const tighter =
+      issue.code === 'too_big' ? bound(issue) < bound(seen ?? issue) : bound(issue) > bound(seen ?? issue);
+    if (!seen || tighter) tightest.set(key, issue);
+  }
+  return issues.filter(
+    (issue) =>
+      (issue.code !== 'too_big' && issue.code !== 'too_small') ||
+      tightest.get(`${issue.code} ${JSON.stringify(issue.path)}`) === issue,
+  );
+}
+
 /** Converts zod issues (parsed with `reportInput: true`) into SpecIssues. */
 export function fromZodIssues(
   issues: readonly z.core.$ZodIssue[],
@@ -70,7 +93,7 @@ export function fromZodIssues(
   basePath: readonly PropertyKey[] = [],
 ): SpecIssue[] {
   const out: SpecIssue[] = [];
-  for (const issue of issues) {
+  for (const issue of tightestBounds(issues)) {
     const fullPath = [...basePath, ...issue.path];
     const path = formatPath(fullPath);
     switch (issue.code) {

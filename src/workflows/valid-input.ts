@@ -3,8 +3,8 @@
  * start`, a script), not through the CLI, gets the same schema the CLI applies: its own `manifest`
  * must validate, and the spec's fields must have the shape and range the schema allows; anything
  * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
- * no command, so replay is unchanged; only a manifest whose option values the checks of option values
- * judge differently asks for a marker (a run started before a check replays as it ran).
+ * no command, so replay is unchanged; only a manifest the checks of option values, or the launch checks, judge
+ * differently from the checks before them asks for a marker (a run started before a check replays as it ran).
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
@@ -51,17 +51,32 @@ export const OptionValuesPatch = 'option-values-refused';
  */
 export const OptionValuesByVersionPatch = 'option-values-by-version';
 
+/**
+ * `patched()` id: what Flink or the container launch fails on is refused (ValidateOptions.launchChecks: counts over
+ * 32 bits, jar and state URIs Flink cannot open, memory over 64-bit bytes, over-long launch strings, labels
+ * Kubernetes refuses; docs/spec.md); a run started before, with such a manifest, replays as it ran (the checks
+ * before decide, under their own markers).
+ */
+export const LaunchChecksPatch = 'launch-checks';
+
 /** The checks of option values, newest first. */
 const optionValuesChecks: readonly OptionValuesCheck[] = ['by-version', 'flink-2.3', false];
 
 /** The manifest's spec, or InvalidSpec naming every issue. */
 function validManifest(manifest: object): AppSpec {
+  const latest = validateManifest(manifest);
   const [byVersion, first, none] = optionValuesChecks.map((optionValues) =>
-    validateManifest(manifest, { optionValues }),
+    validateManifest(manifest, { optionValues, launchChecks: false }),
   ) as [ParseResult, ParseResult, ParseResult];
-  // Nearly always every check agrees: no marker. Otherwise the check the run started under.
-  const agree = byVersion.ok === first.ok && first.ok === none.ok;
-  const checked = agree || patched(OptionValuesByVersionPatch) ? byVersion : patched(OptionValuesPatch) ? first : none;
+  // Nearly always every check agrees: no marker. Otherwise the check the run started under: the launch checks
+  // when they decide otherwise and the run has their marker; else, as before them, the checks of option values.
+  const beforeLaunchChecks = (): ParseResult => {
+    const agree = byVersion.ok === first.ok && first.ok === none.ok;
+    return agree || patched(OptionValuesByVersionPatch) ? byVersion : patched(OptionValuesPatch) ? first : none;
+  };
+  const verdict = latest.ok !== byVersion.ok && patched(LaunchChecksPatch) ? latest : beforeLaunchChecks();
+  // The same verdict as today's checks: their spec (the same) or their issues (all of them).
+  const checked = verdict.ok === latest.ok ? latest : verdict;
   if (checked.ok) return checked.spec;
   throw invalid(`the spec's manifest is invalid:\n${formatSpecIssues(checked.issues)}`);
 }

@@ -304,6 +304,23 @@ test('a run started by hand with an option value Flink cannot read: InvalidSpec 
   expect(cluster.record).toBeUndefined();
 });
 
+test('a run started by hand with a manifest Flink cannot launch: InvalidSpec naming it, nothing asked', async () => {
+  const cluster = new InMemoryCluster();
+  const unlaunchable = withSpec((s) => {
+    const manifest = s.manifest as { spec: { flinkConfiguration: Record<string, string> } };
+    manifest.spec.flinkConfiguration['taskmanager.numberOfTaskSlots'] = '3000000000';
+    s.slotsPerTaskManager = 3_000_000_000;
+  });
+  const failure = await failureOf(run(cluster, apply, { spec: unlaunchable }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain(
+    'spec.flinkConfiguration["taskmanager.numberOfTaskSlots"]: taskmanager.numberOfTaskSlots is 3000000000: Flink ' +
+      'reads it as a 32-bit integer, at most 2147483647',
+  );
+  expect(cluster.calls).toEqual([]);
+  expect(cluster.record).toBeUndefined();
+});
+
 /** The base spec on Flink `major.minor` (its manifest too), with `key: value` in its configuration. */
 const onFlink = (major: number, minor: number, key: string, value: string) =>
   withSpec((s) => {

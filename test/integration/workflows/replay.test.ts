@@ -16,7 +16,10 @@
  * code before patch `option-values-by-version`, a Flink 2.2 deploy refused for a Flink 2.3 option 2.2 does not have
  * (apply-deploy-2-2-option-of-2-3.binpb) and a Flink 1.20 deploy with `pipeline.object-reuse: yes`, which that code
  * took (apply-deploy-1-20-unreadable-option.binpb); and by the code after it, a Flink 1.19 deploy refused for
- * `heartbeat.timeout: 50 s` (1.19 reads milliseconds; apply-deploy-1-19-option-by-version.binpb).
+ * `heartbeat.timeout: 50 s` (1.19 reads milliseconds; apply-deploy-1-19-option-by-version.binpb). Patch
+ * `launch-checks`: a deploy whose checkpoint directory names a host (`file://tmp/…`), taken by the code before
+ * (apply-deploy-checkpoint-dir-with-host.binpb), and the same refused by the code after
+ * (apply-deploy-launch-check-refused.binpb).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -93,6 +96,8 @@ test('there are recorded histories to replay', () => {
       'apply-deploy-2-2-option-of-2-3.binpb',
       'apply-deploy-1-20-unreadable-option.binpb',
       'apply-deploy-1-19-option-by-version.binpb',
+      'apply-deploy-checkpoint-dir-with-host.binpb',
+      'apply-deploy-launch-check-refused.binpb',
     ]),
   );
 });

@@ -7,6 +7,8 @@ test.each([
   'file://localhost/tmp/sp',
   '/tmp/flink-savepoints/savepoint-1/',
   'hdfs://namenode:8020/savepoints/sp-1',
+  // An Azure storage URI's <container>@<account> is no user (src/spec/uris.ts).
+  'abfss://savepoints@account.dfs.core.windows.net/flink/sp-1',
 ])('%s can be registered', (path) => {
   expect(savepointPathProblem(path)).toBeUndefined();
 });
@@ -18,6 +20,7 @@ test.each([
   ['file:tmp/sp', 'is not an absolute savepoint path'],
   ['s3://AKIA:secret@bucket/savepoints/sp-1', 'holds credentials'],
   ['s3://user@bucket/savepoints/sp-1', 'holds credentials'],
+  ['abfss://container:key@account.dfs.core.windows.net/sp-1', 'holds credentials'],
   ['file://otherhost/tmp/sp', 'names a host'],
   ['/tmp/../etc/sp', '".." segment'],
   ['file:///tmp/./sp', '".." segment'],

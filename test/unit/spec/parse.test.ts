@@ -140,11 +140,41 @@ describe('validation', () => {
     },
   );
 
-  it('limits the application name so Service names and suffixes fit', () => {
-    const [issue] = issuesOfManifest((m) => {
+  it('limits the application name so Service names and suffixes fit, saying it is too long', () => {
+    const issues = issuesOfManifest((m) => {
       m.metadata.name = `a${'b'.repeat(45)}`;
     });
-    expect(issue).toMatchObject({ path: 'metadata.name', code: 'invalid-value' });
+    expect(issues).toEqual([
+      {
+        path: 'metadata.name',
+        code: 'invalid-value',
+        message:
+          `"a${'b'.repeat(45)}" is 46 characters: an application name is at most 45 (it prefixes Service and pod ` +
+          'names, which Kubernetes limits to 63)',
+        hint: 'Shorten it to 45 characters or fewer.',
+      },
+    ]);
+    const [invalid] = issuesOfManifest((m) => {
+      m.metadata.name = 'Orders';
+    });
+    expect(invalid?.message).toBe('"Orders" is not a valid application name');
+  });
+
+  it('says a number over several bounds once, with the bound of the field', () => {
+    const issues = issuesOfManifest((m) => {
+      m.spec.job.parallelism = 1e20;
+      m.spec.taskManager.replicas = 1e20;
+    });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'spec.taskManager.replicas',
+        message: 'must be at most 2147483647 (it is 100000000000000000000)',
+      }),
+      expect.objectContaining({
+        path: 'spec.job.parallelism',
+        message: 'must be at most 32768 (it is 100000000000000000000)',
+      }),
+    ]);
   });
 
   it('refuses the Flink keys flink-deploy owns, with a hint to the right field', () => {
