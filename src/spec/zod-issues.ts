@@ -64,8 +64,8 @@ function describeReceived(input: unknown): string {
 }
 
 /**
- * The issues with, of several bounds a value is over (or under) at one path, only the tightest: `1e20` for an
- * integer at most 32768 is over both the safe-integer bound and 32768, and only 32768 is the field's.
+ * The issues, with only the tightest of several bounds a value breaks at one path: `1e20` for an integer at most
+ * 32768 is over both the safe-integer bound and 32768, and 32768 is the field's own.
  */
 function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   const tightest = new Map<string, z.core.$ZodIssue>();
