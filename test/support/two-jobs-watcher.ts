@@ -1,7 +1,9 @@
 /**
  * Samples every 250 ms, until stopped, an application's JobManager pods (Kubernetes) and the jobs each
  * reports RUNNING (Flink REST, straight to the pod). A failed call is counted as a failure, never as
- * zero jobs; `runningJobIds` shows which jobs the watcher actually saw.
+ * zero jobs; `runningJobIds` shows which jobs the watcher actually saw. Every second it also reads each
+ * RUNNING job's last restore (`latest.restored` of its checkpoint statistics): a job Flink failed over to a
+ * checkpoint of its own shows there, which its output alone cannot tell from a lost count.
  */
 import { core } from './e2e';
 
@@ -21,6 +23,48 @@ export interface TwoJobsSeen {
   maxLiveJobManagersOfOneGeneration: number;
   maxRunningJobs: number;
   runningJobIds: Set<string>;
+  /**
+   * Each restore a RUNNING job reported that happened since the watcher started, once (a job keeps its id
+   * across Flink's own failovers).
+   */
+  restores: FlinkRestore[];
+}
+
+/** A restore Flink reported for a job: from a savepoint, or from a checkpoint (its failover, or a last-state). */
+export interface FlinkRestore {
+  jobId: string;
+  checkpointId: number;
+  isSavepoint: boolean;
+  /** When Flink restored it (epoch ms). */
+  restoredAt: number;
+  path?: string;
+  /**
+   * The job was RUNNING before this restore (Flink failed it over: a job of ours restored by its submission has
+   * a new id, first seen after it).
+   */
+  failover: boolean;
+}
+
+interface RestoredBody {
+  latest?: {
+    restored?: { id: number; restore_timestamp: number; is_savepoint: boolean; external_path?: string } | null;
+  };
+}
+
+/** The job's last restore, or undefined (none, or no answer: the next read tries again). */
+async function lastRestore(base: string, jobId: string): Promise<Omit<FlinkRestore, 'failover'> | undefined> {
+  const body = await fetch(`${base}/jobs/${jobId}/checkpoints`, { signal: AbortSignal.timeout(1000) })
+    .then((res) => (res.ok ? (res.json() as Promise<RestoredBody>) : undefined))
+    .catch(() => undefined);
+  const r = body?.latest?.restored;
+  if (!r) return undefined;
+  return {
+    jobId,
+    checkpointId: r.id,
+    isSavepoint: r.is_savepoint,
+    restoredAt: r.restore_timestamp,
+    path: r.external_path,
+  };
 }
 
 export function watchForTwoJobs(namespace: string, app: string): { stop: () => Promise<TwoJobsSeen> } {
@@ -34,7 +78,11 @@ export function watchForTwoJobs(namespace: string, app: string): { stop: () => P
     maxLiveJobManagersOfOneGeneration: 0,
     maxRunningJobs: 0,
     runningJobIds: new Set<string>(),
+    restores: [],
   };
+  const restoreKeys = new Set<string>();
+  const since = Date.now();
+  const firstSeen = new Map<string, number>();
   const done = (async () => {
     while (!stop) {
       seen.samples++;
@@ -76,6 +124,15 @@ export function watchForTwoJobs(namespace: string, app: string): { stop: () => P
           const jobs = body.jobs.filter((j) => j.status === 'RUNNING');
           running += jobs.length;
           for (const j of jobs) seen.runningJobIds.add(j.id);
+          for (const j of jobs) if (!firstSeen.has(j.id)) firstSeen.set(j.id, Date.now());
+          // Every 4th sample (each second): a restore stays the job's latest until its next one.
+          for (const j of seen.samples % 4 === 1 ? jobs : []) {
+            const restore = await lastRestore(`http://${pod.status?.podIP}:8081`, j.id);
+            const key = restore && `${restore.jobId}/${restore.checkpointId}/${restore.restoredAt}`;
+            if (!restore || restore.restoredAt < since || restoreKeys.has(key!)) continue;
+            restoreKeys.add(key!);
+            seen.restores.push({ ...restore, failover: firstSeen.get(j.id)! < restore.restoredAt });
+          }
         }
         if (pods.length > 0 && answered === pods.length) seen.answeredSamples++;
         seen.maxRunningJobs = Math.max(seen.maxRunningJobs, running);

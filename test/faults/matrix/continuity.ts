@@ -3,6 +3,7 @@
  * stack: it is unit-tested on folders it writes): what each key's counts must show after the operation.
  */
 import { countsByKey, counterKeys } from '../../../scripts/lib/counter-app';
+import type { FlinkRestore } from '../../support/two-jobs-watcher';
 import type { FaultName } from './cells';
 import type { Continuity, RunContext } from './operations';
 import { lastCounts } from './output-counts';
@@ -40,6 +41,21 @@ export interface ContinuityInput {
    * that ran goes on in `before` (untouched, or brought back as a rollback); none that did not.
    */
   stoppedShort?: 'running' | 'suspended' | 'none';
+  /**
+   * Restores Flink reported during the operation of a job that was running before them (the watcher's
+   * `restores` that are `failover`s): a job Flink failed over writes again the counts since its checkpoint,
+   * which the issue's invariant allows ("none goes back further than the state it restored from"). Only with
+   * this evidence does an exact mode take a step back, never further back than the key's count when the
+   * operation started.
+   */
+  failovers?: FlinkRestore[];
+}
+
+/** Flink's failovers as the evidence names them. */
+function failoverText(failovers: FlinkRestore[]): string {
+  const at = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+  const to = (f: FlinkRestore) => `${f.isSavepoint ? 'savepoint' : 'checkpoint'} ${f.checkpointId}`;
+  return failovers.map((f) => `job ${f.jobId.slice(0, 8)} to ${to(f)} at ${at(f.restoredAt)}`).join(', ');
 }
 
 const inv = (ok: boolean, evidence: string): InvariantResult => ({ name: 'continuity', ok, evidence });
@@ -47,6 +63,7 @@ const inv = (ok: boolean, evidence: string): InvariantResult => ({ name: 'contin
 /** State continuity from the job's output (see `Continuity` in operations.ts). */
 export function continuityInvariant(o: ContinuityInput): InvariantResult {
   const { before, after, mark } = o.run;
+  const failedOver = !!o.failovers?.length;
   const kind = o.kind;
   if (o.stoppedShort) return stoppedShortContinuity(o);
   if (kind === 'none') return inv(true, 'nothing runs afterwards');
@@ -59,13 +76,17 @@ export function continuityInvariant(o: ContinuityInput): InvariantResult {
     const counts = next.get(key) ?? [];
     return { key, counts, first: counts[0], lastOld: lastOld.get(key), ones: counts.filter((c) => c === 1).length };
   });
-  const describe = rows
-    .map(
-      (r) =>
-        `key ${r.key}: last before ${r.lastOld ?? '-'}, first after ${r.first ?? '-'} ` +
-        `(${r.counts.length} new, ${r.ones} × 1)`,
-    )
-    .join('; ');
+  // A Flink failover during the operation: the state it stopped with may be that of a checkpoint newer than the
+  // operation's start, behind the last count written (never further back: see `failovers`).
+  const atStart = failedOver ? lastCounts(before, o.run.startMark) : new Map<number, number>();
+  const describe =
+    rows
+      .map(
+        (r) =>
+          `key ${r.key}: last before ${r.lastOld ?? '-'}, first after ${r.first ?? '-'} ` +
+          `(${r.counts.length} new, ${r.ones} × 1${failedOver ? `, at start ${atStart.get(r.key) ?? '-'}` : ''})`,
+      )
+      .join('; ') + (failedOver ? `; Flink failed over: ${failoverText(o.failovers!)}` : '');
   const missing = rows.filter((r) => r.counts.length === 0).map((r) => r.key);
   if (missing.length) return inv(false, `no new counts of keys ${missing.join(', ')}; ${describe}`);
   // A key starts (count 1) once in a fresh job, never after a restore or within a job that kept its state.
@@ -74,12 +95,14 @@ export function continuityInvariant(o: ContinuityInput): InvariantResult {
   const ok =
     startedOver.length === 0 &&
     rows.every((r) => {
+      if (kind === 'exact' && failedOver)
+        return r.first! <= (r.lastOld ?? 0) + 1 && r.first! - 1 >= (atStart.get(r.key) ?? 0);
       if (kind === 'exact') return r.first === (r.lastOld ?? 0) + 1;
       if (kind === 'checkpoint') return r.first! > 1 && r.first! <= (r.lastOld ?? 0) + 1;
       if (kind === 'fresh') return r.first === 1;
       return true;
     });
-  return inv(ok, `${kind}: ${describe}`);
+  return inv(ok, `${kind}${kind === 'exact' && failedOver ? ' or a step back to a failover' : ''}: ${describe}`);
 }
 
 /**
@@ -139,7 +162,8 @@ function steadyContinuity(o: ContinuityInput): InvariantResult {
 
 /** From the operation's start, every key's counts in the first folder rise by 1 a line (`rolledBackContinuity`). */
 function risesByOne(o: ContinuityInput, fromCheckpoint = false): { ok: boolean; rule: string; describe: string } {
-  const replays = fromCheckpoint || replaysFromCheckpoint(o.fault);
+  const failedOver = !!o.failovers?.length;
+  const replays = fromCheckpoint || replaysFromCheckpoint(o.fault) || failedOver;
   const next = countsByKey(o.run.before, o.run.startMark);
   const atStart = o.run.startMark ? lastCounts(o.run.before, o.run.startMark) : new Map<number, number>();
   const rows = Array.from({ length: counterKeys }, (_, key) => {
@@ -170,7 +194,11 @@ function risesByOne(o: ContinuityInput, fromCheckpoint = false): { ok: boolean; 
         (atStart.has(r.key) ? `, at start ${atStart.get(r.key)}` : ''),
     )
     .join('; ');
-  const why = fromCheckpoint ? 'state from a checkpoint' : 'JobManager deleted';
+  const why = fromCheckpoint
+    ? 'state from a checkpoint'
+    : failedOver
+      ? `Flink failed over: ${failoverText(o.failovers!)}`
+      : 'JobManager deleted';
   const rule = replays ? `a replay from a checkpoint allowed (${why})` : 'exact';
   return { ok, rule, describe };
 }

@@ -239,7 +239,10 @@ async function stoppedShortState(o: RunOutcome, jms: number, jobManagersOf: stri
   );
 }
 
-/** State continuity from the job's output (continuity.ts; the rolled-back rule there takes the fault's relaxation). */
+/**
+ * State continuity from the job's output (continuity.ts; the rolled-back rule there takes the fault's relaxation,
+ * and every rule a failover to a checkpoint Flink reported during the run).
+ */
 export function continuityInvariant(o: RunOutcome): InvariantResult {
   return judgeContinuity({
     kind: o.scenario.continuity,
@@ -247,6 +250,7 @@ export function continuityInvariant(o: RunOutcome): InvariantResult {
     fault: o.fault,
     run: o.run,
     stoppedShort: o.stoppedShort ? (o.scenario.jobless ? 'none' : o.scenario.start) : undefined,
+    failovers: o.seen.restores.filter((r) => r.failover),
   });
 }
 

@@ -13,6 +13,7 @@ import { counterKeys, markOutput } from '../../../scripts/lib/counter-app';
 import type { FaultName } from '../../faults/matrix/cells';
 import { continuityInvariant, continuityUnder } from '../../faults/matrix/continuity';
 import type { RunContext } from '../../faults/matrix/operations';
+import type { FlinkRestore } from '../../support/two-jobs-watcher';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'continuity-'))));
@@ -206,4 +207,92 @@ test('stopped short from a suspended or never-deployed application: no job state
     stoppedShort: 'none',
   });
   expect(result).toMatchObject({ ok: true, evidence: expect.stringContaining('started none') });
+});
+
+/**
+ * A failover Flink reports (the watcher's `restores`): rollback-auto-blue-green/Savepointing/node-agent-restart
+ * and upgrade-session-cluster/Savepointing/kube-reset failed the exact rules although Flink had restored its
+ * own latest checkpoint (each key back by 5, by ~30). With Flink's word for it, such a step back passes; without
+ * it, or going back before the operation's start, it fails.
+ */
+const failover: FlinkRestore = {
+  jobId: 'f0a1b2c3d4e5f60718293a4b5c6d7e8f',
+  checkpointId: 36,
+  isSavepoint: false,
+  restoredAt: Date.UTC(2026, 11, 5, 21, 34, 12),
+  failover: true,
+};
+
+test('rolled back after a failover Flink reported: the replay since its checkpoint passes, and is named', () => {
+  const run = written(() => replayedOnce());
+  const result = continuityInvariant({
+    kind: 'continues',
+    outcome: 'rolled-back',
+    fault: 'node-agent-restart',
+    run,
+    failovers: [failover],
+  });
+  expect(result).toMatchObject({ name: 'continuity', ok: true });
+  expect(result.evidence).toContain('Flink failed over: job f0a1b2c3 to checkpoint 36 at 21:34:12');
+  expect(rolledBack(run, 'node-agent-restart').ok).toBe(false);
+});
+
+test('a failover does not excuse going back before the operation started, nor starting over', () => {
+  const judge = (after: (key: number) => number[]) =>
+    continuityInvariant({
+      kind: 'continues',
+      outcome: 'rolled-back',
+      fault: 'kube-reset',
+      run: written(after),
+      failovers: [failover],
+    });
+  expect(judge((k) => (k === 1 ? [...range(41, 94), ...range(30, 130)] : replayedOnce())).ok).toBe(false);
+  expect(judge((k) => (k === 1 ? [...range(41, 94), ...range(1, 130)] : replayedOnce())).ok).toBe(false);
+});
+
+test('steady after a failover Flink reported: the step back passes; the same counts without it fail', () => {
+  const during = () => [...range(41, 60), ...range(55, 60)];
+  const run = written(during);
+  const mark = markOutput(dir);
+  for (let k = 0; k < counterKeys; k++) appendFileSync(path.join(dir, 'counts-1.txt'), lines(range(61, 70), k));
+  const judge = (failovers: FlinkRestore[]) =>
+    continuityInvariant({
+      kind: 'steady',
+      outcome: 'succeeded',
+      fault: 'kube-reset',
+      run: { ...run, mark },
+      failovers,
+    });
+  expect(judge([failover])).toMatchObject({ ok: true });
+  expect(judge([]).ok).toBe(false);
+});
+
+/** An exact upgrade (its new job in its own folder) whose old job failed over before its stop-with-savepoint. */
+function upgraded(oldAfterStart: number[], firstNew: number) {
+  const old = mkdtempSync(path.join(dir, 'old-'));
+  const next = mkdtempSync(path.join(dir, 'new-'));
+  const keys = range(0, counterKeys - 1);
+  writeFileSync(path.join(old, 'counts-1.txt'), keys.map((k) => lines(range(1, 40), k)).join(''));
+  const startMark = markOutput(old);
+  appendFileSync(path.join(old, 'counts-1.txt'), keys.map((k) => lines(oldAfterStart, k)).join(''));
+  writeFileSync(path.join(next, 'counts-1.txt'), keys.map((k) => lines(range(firstNew, firstNew + 9), k)).join(''));
+  return (failovers: FlinkRestore[]) =>
+    continuityInvariant({
+      kind: 'exact',
+      outcome: 'succeeded',
+      fault: 'kube-reset',
+      run: { before: old, after: next, startMark },
+      failovers,
+    });
+}
+
+test('exact after a failover Flink reported: the savepoint may be behind the last count, not before the start', () => {
+  // The old job wrote up to 60, failed over to a checkpoint at 52 and stopped with its savepoint at 55.
+  const behind = upgraded([...range(41, 60), ...range(53, 55)], 56);
+  expect(behind([failover])).toMatchObject({ ok: true });
+  expect(behind([failover]).evidence).toContain('exact or a step back to a failover');
+  expect(behind([]).ok).toBe(false);
+  // The new job continuing state older than the operation's start (count 40) fails even so.
+  expect(upgraded([...range(41, 60)], 35)([failover]).ok).toBe(false);
+  expect(upgraded([...range(41, 60)], 61)([])).toMatchObject({ ok: true });
 });
