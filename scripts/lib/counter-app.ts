@@ -17,6 +17,8 @@ export interface CounterManifestOptions {
   output?: string;
   /** Extra job args, e.g. ['--fail-after-records', '0'] for a broken version. */
   extraArgs?: string[];
+  /** Job args before all others, e.g. ['-n', '4']: only a leading arg could be taken by Flink's launcher as its own. */
+  leadingArgs?: string[];
   image?: string;
   /** spec.flinkVersion; default v2_3. With v1_20, use `image: flink:1.20` and `jar: counter-job-1.20.jar`. */
   flinkVersion?: string;
@@ -39,7 +41,11 @@ export const counterKeys = 4;
 export function counterManifest(o: CounterManifestOptions): string {
   const output = o.output ?? path.join(o.dir, 'out');
   const upgrade = o.upgradeStrategy ? `    upgrade:\n      strategy: ${o.upgradeStrategy}\n` : '';
-  const args = ['--keys', String(counterKeys), '--rate', '20', '--output', output, ...(o.extraArgs ?? [])];
+  const args = [
+    ...(o.leadingArgs ?? []),
+    ...['--keys', String(counterKeys), '--rate', '20', '--output', output],
+    ...(o.extraArgs ?? []),
+  ];
   return `apiVersion: flink.apache.org/v1beta1
 kind: FlinkDeployment
 metadata:

@@ -45,17 +45,17 @@ if ! (cd "$jobs_src" && mvn -q -B clean package) >"$build_log" 2>&1; then
   die "Maven build of test/jobs failed; last lines of $build_log:
 $(tail -n 25 "$build_log")"
 fi
-cp "$jobs_src/counter-job/target/counter-job.jar" "$jobs_out/counter-job.jar"
-cp "$jobs_src/state-machine-example/target/StateMachineExample.jar" "$jobs_out/StateMachineExample.jar"
+# Copied under a temporary name and renamed: a running job never sees a half-written jar.
+install_jar() { cp "$1" "$jobs_out/.$(basename "$2").tmp" && mv "$jobs_out/.$(basename "$2").tmp" "$jobs_out/$2"; }
+install_jar "$jobs_src/counter-job/target/counter-job.jar" counter-job.jar
+install_jar "$jobs_src/state-machine-example/target/StateMachineExample.jar" StateMachineExample.jar
 mkdir -p "$jobs_out/central"
 cp "$jobs_src/state-machine-example/target/TopSpeedWindowing.jar" "$jobs_out/central/TopSpeedWindowing.jar"
 if ! (cd "$jobs_src" && mvn -q -B -pl counter-job -Dflink.version="$FLINK_120_VERSION" clean package) >>"$build_log" 2>&1; then
   die "Maven build of test/jobs/counter-job against Flink $FLINK_120_VERSION failed; last lines of $build_log:
 $(tail -n 25 "$build_log")"
 fi
-# Copied under a temporary name and renamed: a running job never sees a half-written jar.
-cp "$jobs_src/counter-job/target/counter-job.jar" "$jobs_out/.counter-job-1.20.jar.tmp"
-mv "$jobs_out/.counter-job-1.20.jar.tmp" "$jobs_out/counter-job-1.20.jar"
+install_jar "$jobs_src/counter-job/target/counter-job.jar" counter-job-1.20.jar
 if ! (cd "$jobs_src" && mvn -q -B -pl state-machine-example -Dflink.version="$EXAMPLES_120_VERSION" \
     -Dexamples.sha1="$EXAMPLES_120_SHA1" -Dspeed.sha1="$SPEED_120_SHA1" clean package) >>"$build_log" 2>&1; then
   die "Maven build of test/jobs/state-machine-example against Flink $EXAMPLES_120_VERSION failed; last lines of $build_log:

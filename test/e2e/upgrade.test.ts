@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   apps,
@@ -14,6 +14,7 @@ import {
   E2eEnv,
   eventually,
   flinkOf,
+  markOutput,
   newCountsOfEveryKey,
   readRecord,
   removeApp,
@@ -179,6 +180,55 @@ test(
       savepoint!.location.replace('file:///', 'file:/'),
     );
     expect((await flink.jobDetails(record.jobId!)).state).toBe('RUNNING');
+    await removeApp(env.namespace, app);
+  },
+);
+
+test(
+  'job args with -n (an option Flink itself also reads) reach the job: a version whose counter state the ' +
+    'savepoint cannot map is refused by Flink and rolled back (exit 3), not started with that state dropped',
+  async () => {
+    const app = 'shortargs';
+    const out = env.outputDir(app);
+    expect((await env.cli(['apply', '-f', env.manifest(app), '--wait', '--timeout', '5m'])).code).toBe(0);
+    const stable = await readRecord(env.namespace, app);
+    await newCountsOfEveryKey(out);
+
+    // `-n` is a flag of the job, first among its args; read by Flink's launcher it would be allowNonRestoredState,
+    // and the renamed counter would start from nothing.
+    const renamed = await env.cli([
+      'apply',
+      '-f',
+      env.manifest(app, { leadingArgs: ['-n'], extraArgs: ['--counter-uid', 'counter-renamed'] }),
+      '--wait',
+      '--timeout',
+      '6m',
+      '--output',
+      'json',
+    ]);
+
+    expect(renamed.code).toBe(3);
+    // The job's main() got the flag (it runs, and writes it, before Flink tries the restore).
+    expect(readFileSync(path.join(out, 'flags.txt'), 'utf8')).toBe('-n\n');
+    const doc = JSON.parse(renamed.stdout) as { outcome: string; message?: string };
+    expect(doc.outcome).toBe('rolled-back');
+    const record = await readRecord(env.namespace, app);
+    const savepoint = record.savepoints.find((s) => s.kind === 'upgrade');
+    expect(savepoint?.jobId).toBe(stable.jobId);
+    expect(record.status).toBe('running');
+    expect(record.lastStableSpec?.job.args).not.toContain('--counter-uid');
+    expect(record.history.at(-1)).toMatchObject({ outcome: 'rolled-back' });
+    const flink = await flinkOf(env.namespace, app);
+    const checkpoints = await flink.checkpoints(record.jobId!);
+    expect(checkpoints.latestRestored?.externalPath?.replace('file:///', 'file:/')).toBe(
+      savepoint!.location.replace('file:///', 'file:/'),
+    );
+    // Nothing lost, nothing counted twice, no key started over: every key's counts, across the stop with the
+    // savepoint, the refused version and the rollback, are 1, 2, 3, … (the refused version wrote none).
+    await newCountsOfEveryKey(out, { since: markOutput(out) });
+    const counts = countsByKey(out);
+    expect([...counts.keys()].sort()).toEqual([0, 1, 2, 3]);
+    for (const [key, seen] of counts) expect({ key, seen }).toEqual({ key, seen: seen.map((_, i) => i + 1) });
     await removeApp(env.namespace, app);
   },
 );

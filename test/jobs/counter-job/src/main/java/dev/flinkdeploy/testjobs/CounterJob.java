@@ -1,5 +1,9 @@
 package dev.flinkdeploy.testjobs;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -28,6 +32,11 @@ public final class CounterJob {
 
     public static void main(String[] argv) throws Exception {
         CounterJobArgs args = CounterJobArgs.parse(argv);
+        if (args.output != null && !args.flags.isEmpty()) {
+            Path flags = Paths.get(args.output, "flags.txt");
+            Files.createDirectories(flags.getParent());
+            Files.write(flags, (String.join(" ", args.flags) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(args.checkpointIntervalMs);
         env.setMaxParallelism(128);
@@ -48,7 +57,7 @@ public final class CounterJob {
                 .uid(SOURCE_UID)
                 .keyBy(key -> key)
                 .process(new KeyCounter(args.output, args.failAfterRecords))
-                .uid(COUNTER_UID)
+                .uid(args.counterUid)
                 .name("counter")
                 .sinkTo(new DiscardingSink<>())
                 .uid("discard")
