@@ -100,3 +100,20 @@ export function podStatus(input: {
     containerStatuses: containers.map(toV1ContainerStatus),
   };
 }
+
+/**
+ * What in the API's copy of a pod's status differs from what this node reports (empty: nothing). The node
+ * lifecycle controller marks every pod of a node it saw NotReady `Ready: False` (after an API server outage
+ * the node's lease is late); a kubelet's status manager finds such a difference on its next sync and writes
+ * its own status again, so a pod whose containers never stopped being ready is Ready again in seconds.
+ */
+export function statusDrift(api: k8s.V1PodStatus | undefined, ours: k8s.V1PodStatus): string[] {
+  const drift: string[] = [];
+  if (api?.phase !== ours.phase) drift.push(`phase ${api?.phase ?? '-'} (ours ${ours.phase})`);
+  if (api?.podIP !== ours.podIP) drift.push(`podIP ${api?.podIP ?? '-'} (ours ${ours.podIP})`);
+  for (const mine of ours.conditions ?? []) {
+    const theirs = api?.conditions?.find((c) => c.type === mine.type);
+    if (theirs?.status !== mine.status) drift.push(`${mine.type} ${theirs?.status ?? '-'} (ours ${mine.status})`);
+  }
+  return drift;
+}

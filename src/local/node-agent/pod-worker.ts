@@ -11,7 +11,7 @@ import { ContainerRunner, type AdoptedContainer } from './container-runner';
 import type { EventRecorder } from './events';
 import { ignoreNotFound, strategicMergePatch } from './kube-clients';
 import type { Logger } from './logger';
-import { Initialization, podStatus, type ConditionMemory } from './pod-status';
+import { Initialization, podStatus, statusDrift, type ConditionMemory } from './pod-status';
 import type { ProcessSupervisor } from './process-supervisor';
 import { TokenCache } from './service-account-token';
 import { refreshTokenVolumes } from './volumes';
@@ -128,9 +128,18 @@ export class PodWorker {
     }
   }
 
-  /** Takes the latest version of the pod object. */
+  /**
+   * Takes the latest version of the pod object; writes this node's status again when the API's differs from it
+   * (`statusDrift`: another writer, e.g. the node lifecycle controller, changed it), as a kubelet's status
+   * manager does. Not while a write is pending or the pod terminates (its last status is written then).
+   */
   update(pod: k8s.V1Pod): void {
     this.pod = pod;
+    if (this.statusTimer || this.terminating) return;
+    const drift = statusDrift(pod.status, this.status());
+    if (drift.length === 0) return;
+    this.log.info({ drift: drift.join(', ') }, "pod status in the API differs from this node's; writing it again");
+    this.scheduleStatus();
   }
 
   /** Stops every container (once); resolves when all have ended and the last status is written. */

@@ -1,6 +1,6 @@
 /** Init containers in the pod status, as a kubelet reports them. */
 import type { ContainerSnapshot } from '../../../src/local/node-agent/container-state';
-import { Initialization, podStatus } from '../../../src/local/node-agent/pod-status';
+import { Initialization, podStatus, statusDrift } from '../../../src/local/node-agent/pod-status';
 
 const t0 = new Date('2026-12-04T10:00:00Z');
 const t1 = new Date('2026-12-04T10:00:05Z');
@@ -77,4 +77,25 @@ test('a pod without init containers reports none', () => {
   });
   expect(status.initContainerStatuses).toBeUndefined();
   expect(condition(status, 'Initialized')?.status).toBe('True');
+});
+
+test('the drift a kubelet mends: Ready set False by the node lifecycle controller, every container ready', () => {
+  const running: ContainerSnapshot = { ...main, state: { kind: 'running', startedAt: t1 }, ready: true };
+  const ours = statusOf(
+    Initialization.Done,
+    init({ kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: t0, finishedAt: t1 }, true),
+    [running],
+  );
+  expect(ours.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  expect(statusDrift(ours, ours)).toEqual([]);
+  // What MarkPodsNotReady writes: the Ready condition False, the rest as the node wrote it.
+  const marked = {
+    ...ours,
+    conditions: ours.conditions?.map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'False', reason: 'NodeNotReady' } : c,
+    ),
+  };
+  expect(statusDrift(marked, ours)).toEqual(['Ready False (ours True)']);
+  // A pod the API holds no status of yet (never written): everything differs.
+  expect(statusDrift(undefined, ours)).toContain('phase - (ours Running)');
 });
