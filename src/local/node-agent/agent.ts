@@ -6,18 +6,19 @@
 import fs from 'node:fs';
 import type https from 'node:https';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
+import { messageOf } from '../shared/errors';
+import { watchCluster, type ClusterWatch } from '../shared/informers';
+import type { Logger } from '../shared/logger';
 import { adoptContainers } from './adoption';
 import { Binder, needsBinding } from './binder';
 import type { LaunchContext } from './container-launcher';
 import { mountNamespacesAvailable } from './mount-namespace';
-import { messageOf } from './errors';
 import { EventRecorder } from './events';
 import { ImageStore, pipInstaller } from './image-store';
 import { IpAllocator } from './ip-allocator';
 import { startKubeletServer } from './kubelet-server';
 import { createKubeClients, ignoreNotFound, type KubeClients } from './kube-clients';
-import type { Logger } from './logger';
 import { LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease';
 import { NODE_STATUS_INTERVAL_MS, registerNode, writeNodeStatus } from './node-registration';
 import type { AgentOptions } from './options';
@@ -33,8 +34,6 @@ const RESYNC_INTERVAL_MS = 5000;
 /** Longest grace given to pods when the agent itself stops (stack down waits 30 s). */
 const SHUTDOWN_GRACE_CAP_MS = 20_000;
 
-type Watched<T extends k8s.KubernetesObject> = k8s.Informer<T> & k8s.ObjectCache<T>;
-
 /** One running node agent. */
 export class NodeAgent {
   private readonly clients: KubeClients;
@@ -48,8 +47,7 @@ export class NodeAgent {
   private readonly events: EventRecorder;
   private readonly binder: Binder;
   private readonly supervisor: ProcessSupervisor;
-  private pods!: Watched<k8s.V1Pod>;
-  private services!: Watched<k8s.V1Service>;
+  private watch!: ClusterWatch;
   private ctx!: LaunchContext;
   private registered = false;
   private stopping = false;
@@ -95,20 +93,7 @@ export class NodeAgent {
     this.every(LEASE_RENEW_INTERVAL_MS, 'lease', lease);
     this.every(NODE_STATUS_INTERVAL_MS, 'node status', () => writeNodeStatus(this.clients, identity));
 
-    const { core, config } = this.clients;
-    this.pods = k8s.makeInformer(config, '/api/v1/pods', () => core.listPodForAllNamespaces());
-    this.services = k8s.makeInformer(config, '/api/v1/services', () => core.listServiceForAllNamespaces());
-    for (const [name, informer] of [
-      ['pods', this.pods],
-      ['services', this.services],
-    ] as const) {
-      informer.on('error', (error: unknown) => {
-        if (this.stopping) return;
-        this.log.warn({ err: error, informer: name }, 'watch failed; restarting');
-        setTimeout(() => void informer.start().catch(() => undefined), 1000);
-      });
-    }
-    await Promise.all([this.services.start(), this.pods.start()]);
+    this.watch = await watchCluster({ config: this.clients.config, log: this.log });
     this.ctx = {
       clients: this.clients,
       store: this.store,
@@ -124,14 +109,10 @@ export class NodeAgent {
       }),
       apiServer: apiServerAddress(this.clients.config),
       mountNamespaces: mountNamespacesAvailable(),
-      services: new ServiceDirectory({ services: this.services, pods: this.pods }, this.options.serviceCidr),
+      services: new ServiceDirectory(this.watch, this.options.serviceCidr),
     };
-    this.proxy = new ServiceProxy({
-      range: this.options.serviceCidr,
-      caches: { services: this.services, pods: this.pods },
-      log: this.log,
-    });
-    for (const event of ['add', 'update', 'delete'] as const) this.services.on(event, () => this.proxy.sync());
+    this.proxy = new ServiceProxy({ range: this.options.serviceCidr, caches: this.watch, log: this.log });
+    for (const event of ['add', 'update', 'delete'] as const) this.watch.services.on(event, () => this.proxy.sync());
     this.proxy.sync();
 
     if (this.options.kubeletPort && this.options.kubeletTls) {
@@ -146,9 +127,9 @@ export class NodeAgent {
     }
     this.adoptOrCleanUp();
     const onPod = (pod: k8s.V1Pod) => void this.reconcile(pod);
-    this.pods.on('add', onPod);
-    this.pods.on('update', onPod);
-    this.pods.on('delete', (pod) => void this.onPodGone(pod));
+    this.watch.pods.on('add', onPod);
+    this.watch.pods.on('update', onPod);
+    this.watch.pods.on('delete', (pod) => void this.onPodGone(pod));
     this.every(RESYNC_INTERVAL_MS, 'resync', async () => this.resync());
     this.resync();
     this.registered = true;
@@ -159,7 +140,7 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
-    await Promise.all([this.pods?.stop(), this.services?.stop()].filter(Boolean));
+    await this.watch?.stop();
     await Promise.all([...this.workers.values()].map((w) => w.terminate(SHUTDOWN_GRACE_CAP_MS)));
     await this.proxy?.close();
     this.kubelet?.close();
@@ -176,8 +157,8 @@ export class NodeAgent {
 
   private resync(): void {
     this.proxy.sync();
-    for (const pod of this.pods.list()) void this.reconcile(pod);
-    const live = new Set(this.pods.list().map((p) => p.metadata?.uid));
+    for (const pod of this.watch.pods.list()) void this.reconcile(pod);
+    const live = new Set(this.watch.pods.list().map((p) => p.metadata?.uid));
     for (const worker of this.workers.values()) {
       if (!live.has(worker.uid)) void this.finalize({ worker, pod: undefined });
     }
@@ -189,7 +170,7 @@ export class NodeAgent {
    * so two stacks on one machine leave each other's pods alone.
    */
   private adoptOrCleanUp(): void {
-    const byUid = new Map(this.pods.list().map((p) => [p.metadata?.uid ?? '', p]));
+    const byUid = new Map(this.watch.pods.list().map((p) => [p.metadata?.uid ?? '', p]));
     for (const record of this.store.readPods()) {
       const pod = byUid.get(record.uid);
       if (pod && !pod.metadata?.deletionTimestamp && pod.spec?.nodeName === this.options.nodeName) {

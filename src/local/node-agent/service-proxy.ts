@@ -12,10 +12,10 @@
  */
 import net from 'node:net';
 import type * as k8s from '@kubernetes/client-node';
-import { messageOf } from './errors';
-import type { Logger } from './logger';
-import { inRange, type LoopbackRange } from './options';
-import { selectedPods, type ServiceCaches } from './service-directory';
+import { messageOf } from '../shared/errors';
+import { inRange, type LoopbackRange } from '../shared/loopback-range';
+import type { Logger } from '../shared/logger';
+import { selectedPods, type ServiceCaches } from '../shared/service-endpoints';
 
 /** One listener's target: a Service port. */
 interface PortTarget {
