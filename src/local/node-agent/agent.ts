@@ -1,7 +1,9 @@
 /**
  * The node agent: registers the Node and keeps it alive, watches pods and Services, binds pending
  * pods, runs the pods bound to this node (one PodWorker each), finalizes deleted pods, and adopts
- * or cleans up what an earlier agent left.
+ * or cleans up what an earlier agent left. It is the kubelet only: Service addresses are
+ * kube-proxy's (src/local/kube-proxy), another process, so a restart of the agent leaves the
+ * connections through them alone.
  */
 import fs from 'node:fs';
 import type https from 'node:https';
@@ -26,7 +28,6 @@ import { PodWorker, type PodWorkerDeps } from './pod-worker';
 import { findPodProcesses } from './proc';
 import { ProcessSupervisor, signalGroup } from './process-supervisor';
 import { ServiceDirectory } from './service-directory';
-import { ServiceProxy } from './service-proxy';
 import { StateStore } from './state-store';
 
 /** How often every pod is reconciled even without a watch event. */
@@ -39,7 +40,6 @@ export class NodeAgent {
   private readonly clients: KubeClients;
   private readonly store: StateStore;
   private readonly ips: IpAllocator;
-  private proxy!: ServiceProxy;
   private kubelet: https.Server | undefined;
   private readonly workers = new Map<string, PodWorker>();
   private readonly finalizing = new Set<string>();
@@ -74,11 +74,6 @@ export class NodeAgent {
     return [...this.workers.values()].map((w) => ({ uid: w.uid, podIp: w.podIp, status: w.status() }));
   }
 
-  /** The Service addresses the proxy listens on, for `GET /services`. */
-  serviceAddresses(): string[] {
-    return this.proxy?.addresses() ?? [];
-  }
-
   /** Registers the node, starts the watches, adopts what an earlier agent left, and starts reconciling. */
   async start(): Promise<void> {
     const identity = {
@@ -111,9 +106,6 @@ export class NodeAgent {
       mountNamespaces: mountNamespacesAvailable(),
       services: new ServiceDirectory(this.watch, this.options.serviceCidr),
     };
-    this.proxy = new ServiceProxy({ range: this.options.serviceCidr, caches: this.watch, log: this.log });
-    for (const event of ['add', 'update', 'delete'] as const) this.watch.services.on(event, () => this.proxy.sync());
-    this.proxy.sync();
 
     if (this.options.kubeletPort && this.options.kubeletTls) {
       this.kubelet = await startKubeletServer({
@@ -142,7 +134,6 @@ export class NodeAgent {
     for (const timer of this.timers) clearInterval(timer);
     await this.watch?.stop();
     await Promise.all([...this.workers.values()].map((w) => w.terminate(SHUTDOWN_GRACE_CAP_MS)));
-    await this.proxy?.close();
     this.kubelet?.close();
     this.log.info('node agent stopped all pods');
   }
@@ -156,7 +147,6 @@ export class NodeAgent {
   }
 
   private resync(): void {
-    this.proxy.sync();
     for (const pod of this.watch.pods.list()) void this.reconcile(pod);
     const live = new Set(this.watch.pods.list().map((p) => p.metadata?.uid));
     for (const worker of this.workers.values()) {

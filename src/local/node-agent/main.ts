@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const server = await startHealthServer({
     port: options.healthPort,
     healthy: () => agent.healthy,
-    documents: { '/pods': () => agent.describe(), '/services': () => agent.serviceAddresses() },
+    documents: { '/pods': () => agent.describe() },
   });
   let stopping = false;
   const shutdown = (signal: string) => {

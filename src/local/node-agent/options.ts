@@ -40,7 +40,8 @@ export interface AgentOptions {
   podCidr: LoopbackRange;
   /**
    * Service addresses: a /16 inside 127.0.0.0/8, distinct from the pod range; the API server's
-   * `--service-cluster-ip-range`, so a Service's clusterIP is the address its proxy listens on.
+   * `--service-cluster-ip-range`, so a Service's clusterIP is where kube-proxy (src/local/kube-proxy)
+   * listens; a pod is given that address for the Service's name.
    * @default 127.2.0.0/16
    */
   serviceCidr: LoopbackRange;

@@ -3,8 +3,8 @@
  * `<svc>.<ns>.svc`, `<svc>.<ns>.svc.cluster.local`), answered from the watched Services and
  * pods:
  * - a Service whose clusterIP is in the node's Service range (`--service-cidr`) resolves to
- *   that clusterIP, where the agent's proxy (service-proxy.ts) forwards to a ready endpoint —
- *   the address survives pod restarts, as with kube-proxy;
+ *   that clusterIP, where kube-proxy (src/local/kube-proxy, its own process) forwards to a
+ *   ready endpoint — the address survives pod restarts;
  * - any other Service (headless, or a clusterIP from outside the range, e.g. created before
  *   the range was loopback) resolves to the IP of a ready pod it selects, else of any live pod
  *   it selects that has an IP (a TaskManager may start before its JobManager is ready).
@@ -28,7 +28,7 @@ export class ServiceDirectory {
     private readonly serviceRange: LoopbackRange,
   ) {}
 
-  /** True when `ip` is a Service address this node proxies. */
+  /** True when `ip` is in the Service range, where kube-proxy listens. */
   isServiceAddress(ip: string): boolean {
     return inRange(this.serviceRange, ip);
   }

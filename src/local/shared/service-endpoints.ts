@@ -1,7 +1,7 @@
 /**
  * The pods behind a Service, found as the endpoints controller would find them: its selector over the watched
  * pods, their `status.podIP`. The node agent answers a Service name with them (service-directory.ts) and
- * its proxy forwards to them (service-proxy.ts). Not from EndpointSlices: the API server refuses loopback
+ * kube-proxy forwards to them (service-proxy.ts). Not from EndpointSlices: the API server refuses loopback
  * addresses there ("may not be in the loopback range"), so the controller-manager cannot publish our pod IPs.
  */
 import type * as k8s from '@kubernetes/client-node';
