@@ -22,6 +22,7 @@ vars=(
   "FD_KCM_PORT=$((base + 257))"
   "FD_NODE_AGENT_PORT=$((base + 250))"
   "FD_KUBELET_PORT=$((base + 251))"
+  "FD_KUBE_PROXY_PORT=$((base + 256))"
   "FD_S3_PORT=$((base + 333))"
   "FD_POD_CIDR=127.31.0.0/16"
   "FD_SERVICE_CIDR=127.32.0.0/16"

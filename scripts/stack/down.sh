@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stops what scripts/stack/up.sh started (by recorded pid, whole process group), and nothing else.
-# Pods run by the node agent are stopped by the agent on SIGTERM.
+# Pods run by the node agent are stopped by the agent on SIGTERM; kube-proxy only after it, so pods stopping
+# gracefully still reach each other through their Services.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 stop() {
@@ -15,5 +16,5 @@ stop() {
   fi
   rm -f "$f"
 }
-for name in worker node-agent s3proxy kube-controller-manager kube-apiserver etcd temporal; do stop "$name"; done
+for name in worker node-agent kube-proxy s3proxy kube-controller-manager kube-apiserver etcd temporal; do stop "$name"; done
 log "stack is down"

@@ -17,8 +17,11 @@ KCM_PORT="${FD_KCM_PORT:-10257}"
 NODE_AGENT_PORT="${FD_NODE_AGENT_PORT:-10250}"
 # The node agent's kubelet API (HTTPS: /containerLogs for `kubectl logs`), next to its health port.
 KUBELET_PORT="${FD_KUBELET_PORT:-$((NODE_AGENT_PORT + 1))}"
+# kube-proxy (src/local/kube-proxy): the Service proxy, its own process beside the node agent; its health port
+# (/healthz, /services) defaults to kube-proxy's own healthz port.
+KUBE_PROXY_PORT="${FD_KUBE_PROXY_PORT:-10256}"
 # Loopback /16s for pod IPs and Service addresses (the Service range is the API server's
-# --service-cluster-ip-range, so a Service's clusterIP is where the agent's proxy listens).
+# --service-cluster-ip-range, so a Service's clusterIP is where kube-proxy listens).
 # Two stacks on one machine need different ranges.
 POD_CIDR="${FD_POD_CIDR:-127.1.0.0/16}"
 SERVICE_CIDR="${FD_SERVICE_CIDR:-127.2.0.0/16}"

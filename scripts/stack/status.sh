@@ -18,6 +18,9 @@ row temporal "127.0.0.1:$TEMPORAL_PORT (UI :$TEMPORAL_UI_PORT)" "$VENV/bin/tempo
 row etcd "127.0.0.1:$ETCD_PORT" curl -sf "http://127.0.0.1:$ETCD_PORT/health"
 row kube-apiserver "https://127.0.0.1:$APISERVER_PORT" kube_healthy
 row kube-controller-manager "https://127.0.0.1:$KCM_PORT" curl -skf "https://127.0.0.1:$KCM_PORT/healthz"
+if [ -f "$root/src/local/kube-proxy/main.ts" ]; then
+  row kube-proxy "http://127.0.0.1:$KUBE_PROXY_PORT" curl -sf "http://127.0.0.1:$KUBE_PROXY_PORT/healthz"
+fi
 if [ -f "$root/src/local/node-agent/main.ts" ]; then
   row node-agent "http://127.0.0.1:$NODE_AGENT_PORT" curl -sf "http://127.0.0.1:$NODE_AGENT_PORT/healthz"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the local stack on loopback: Temporal dev server, etcd, kube-apiserver,
-# kube-controller-manager, the node agent and S3Proxy. Idempotent: what already runs is kept.
+# kube-controller-manager, kube-proxy, the node agent and S3Proxy. Idempotent: what already runs is kept.
 # Installs what is missing first (scripts/setup.sh --stack).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -45,7 +45,7 @@ if ensure kube-apiserver "$APISERVER_PORT" "$BIN/kube-apiserver" \
     --enable-priority-and-fairness=false --event-ttl 2h --v 1; then :; fi
 wait_for kube-apiserver 120 kube_healthy
 # A cluster created with another Service range keeps it (the default ServiceCIDR object outlives
-# the flag): Services then get no loopback clusterIP and the node agent cannot proxy them.
+# the flag): Services then get no loopback clusterIP and kube-proxy cannot listen on them.
 cidr_json="$(curl -sf --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
   "https://127.0.0.1:$APISERVER_PORT/apis/networking.k8s.io/v1/servicecidrs/kubernetes" || true)"
 if [ -n "$cidr_json" ] && ! grep -q "\"$SERVICE_CIDR\"" <<<"$cidr_json"; then
@@ -62,7 +62,15 @@ if ensure kube-controller-manager "$KCM_PORT" "$BIN/kube-controller-manager" \
     --controllers '*,-nodeipam,-service-lb-controller,-route,-cloud-node-lifecycle' --v 1; then :; fi
 wait_for kube-controller-manager 60 curl -skf "https://127.0.0.1:$KCM_PORT/healthz"
 
-# node agent (runs pods as local processes)
+# kube-proxy (each Service's clusterIP:port forwarded to a ready pod): its own process, as in a cluster, so a
+# restart of the node agent (the kubelet) leaves the connections through Services open.
+if [ -f "$root/src/local/kube-proxy/main.ts" ]; then
+  if ensure kube-proxy "$KUBE_PROXY_PORT" "$root/node_modules/.bin/node" --import tsx "$root/src/local/kube-proxy/main.ts" \
+      --kubeconfig "$KUBECONFIG_FILE" --health-port "$KUBE_PROXY_PORT" --service-cidr "$SERVICE_CIDR"; then :; fi
+  wait_for kube-proxy 60 curl -sf "http://127.0.0.1:$KUBE_PROXY_PORT/healthz"
+fi
+
+# node agent (the kubelet: runs pods as local processes)
 if [ -f "$root/src/local/node-agent/main.ts" ]; then
   if ensure node-agent "$NODE_AGENT_PORT" "$root/node_modules/.bin/node" --import tsx "$root/src/local/node-agent/main.ts" \
       --kubeconfig "$KUBECONFIG_FILE" --state-dir "$STACK/node" --flink-home "$FLINK_HOME" --jobs-dir "$STACK/jobs" \

@@ -23,6 +23,10 @@ export const stack = {
   /** Built test jobs (scripts/stack/build-jobs.sh): counter-job.jar, StateMachineExample.jar. */
   jobsDir: path.join(stackDir, 'jobs'),
   logsDir: path.join(stackDir, 'logs'),
+  /** The node agent's health endpoint (`/healthz`, `/pods`; FD_NODE_AGENT_PORT in scripts/stack/env.sh). */
+  nodeAgentUrl: `http://127.0.0.1:${process.env.FD_NODE_AGENT_PORT ?? '10250'}`,
+  /** kube-proxy's health endpoint (`/healthz`, `/services`; FD_KUBE_PROXY_PORT). */
+  kubeProxyUrl: `http://127.0.0.1:${process.env.FD_KUBE_PROXY_PORT ?? '10256'}`,
   /** The node agent's pod and Service address ranges (FD_POD_CIDR, FD_SERVICE_CIDR in scripts/stack/env.sh). */
   podCidr: process.env.FD_POD_CIDR ?? '127.1.0.0/16',
   serviceCidr: process.env.FD_SERVICE_CIDR ?? '127.2.0.0/16',

@@ -1,23 +1,26 @@
 /**
  * The node agent: registers the Node and keeps it alive, watches pods and Services, binds pending
  * pods, runs the pods bound to this node (one PodWorker each), finalizes deleted pods, and adopts
- * or cleans up what an earlier agent left.
+ * or cleans up what an earlier agent left. It is the kubelet only: Service addresses are
+ * kube-proxy's (src/local/kube-proxy), another process, so a restart of the agent leaves the
+ * connections through them alone.
  */
 import fs from 'node:fs';
 import type https from 'node:https';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
+import { messageOf } from '../shared/errors';
+import { watchCluster, type ClusterWatch } from '../shared/informers';
+import type { Logger } from '../shared/logger';
 import { adoptContainers } from './adoption';
 import { Binder, needsBinding } from './binder';
 import type { LaunchContext } from './container-launcher';
 import { mountNamespacesAvailable } from './mount-namespace';
-import { messageOf } from './errors';
 import { EventRecorder } from './events';
 import { ImageStore, pipInstaller } from './image-store';
 import { IpAllocator } from './ip-allocator';
 import { startKubeletServer } from './kubelet-server';
 import { createKubeClients, ignoreNotFound, type KubeClients } from './kube-clients';
-import type { Logger } from './logger';
 import { LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease';
 import { NODE_STATUS_INTERVAL_MS, registerNode, writeNodeStatus } from './node-registration';
 import type { AgentOptions } from './options';
@@ -25,7 +28,6 @@ import { PodWorker, type PodWorkerDeps } from './pod-worker';
 import { findPodProcesses } from './proc';
 import { ProcessSupervisor, signalGroup } from './process-supervisor';
 import { ServiceDirectory } from './service-directory';
-import { ServiceProxy } from './service-proxy';
 import { StateStore } from './state-store';
 
 /** How often every pod is reconciled even without a watch event. */
@@ -33,14 +35,11 @@ const RESYNC_INTERVAL_MS = 5000;
 /** Longest grace given to pods when the agent itself stops (stack down waits 30 s). */
 const SHUTDOWN_GRACE_CAP_MS = 20_000;
 
-type Watched<T extends k8s.KubernetesObject> = k8s.Informer<T> & k8s.ObjectCache<T>;
-
 /** One running node agent. */
 export class NodeAgent {
   private readonly clients: KubeClients;
   private readonly store: StateStore;
   private readonly ips: IpAllocator;
-  private proxy!: ServiceProxy;
   private kubelet: https.Server | undefined;
   private readonly workers = new Map<string, PodWorker>();
   private readonly finalizing = new Set<string>();
@@ -48,8 +47,7 @@ export class NodeAgent {
   private readonly events: EventRecorder;
   private readonly binder: Binder;
   private readonly supervisor: ProcessSupervisor;
-  private pods!: Watched<k8s.V1Pod>;
-  private services!: Watched<k8s.V1Service>;
+  private watch!: ClusterWatch;
   private ctx!: LaunchContext;
   private registered = false;
   private stopping = false;
@@ -76,11 +74,6 @@ export class NodeAgent {
     return [...this.workers.values()].map((w) => ({ uid: w.uid, podIp: w.podIp, status: w.status() }));
   }
 
-  /** The Service addresses the proxy listens on, for `GET /services`. */
-  serviceAddresses(): string[] {
-    return this.proxy?.addresses() ?? [];
-  }
-
   /** Registers the node, starts the watches, adopts what an earlier agent left, and starts reconciling. */
   async start(): Promise<void> {
     const identity = {
@@ -95,20 +88,7 @@ export class NodeAgent {
     this.every(LEASE_RENEW_INTERVAL_MS, 'lease', lease);
     this.every(NODE_STATUS_INTERVAL_MS, 'node status', () => writeNodeStatus(this.clients, identity));
 
-    const { core, config } = this.clients;
-    this.pods = k8s.makeInformer(config, '/api/v1/pods', () => core.listPodForAllNamespaces());
-    this.services = k8s.makeInformer(config, '/api/v1/services', () => core.listServiceForAllNamespaces());
-    for (const [name, informer] of [
-      ['pods', this.pods],
-      ['services', this.services],
-    ] as const) {
-      informer.on('error', (error: unknown) => {
-        if (this.stopping) return;
-        this.log.warn({ err: error, informer: name }, 'watch failed; restarting');
-        setTimeout(() => void informer.start().catch(() => undefined), 1000);
-      });
-    }
-    await Promise.all([this.services.start(), this.pods.start()]);
+    this.watch = await watchCluster({ config: this.clients.config, log: this.log });
     this.ctx = {
       clients: this.clients,
       store: this.store,
@@ -124,15 +104,8 @@ export class NodeAgent {
       }),
       apiServer: apiServerAddress(this.clients.config),
       mountNamespaces: mountNamespacesAvailable(),
-      services: new ServiceDirectory({ services: this.services, pods: this.pods }, this.options.serviceCidr),
+      services: new ServiceDirectory(this.watch, this.options.serviceCidr),
     };
-    this.proxy = new ServiceProxy({
-      range: this.options.serviceCidr,
-      caches: { services: this.services, pods: this.pods },
-      log: this.log,
-    });
-    for (const event of ['add', 'update', 'delete'] as const) this.services.on(event, () => this.proxy.sync());
-    this.proxy.sync();
 
     if (this.options.kubeletPort && this.options.kubeletTls) {
       this.kubelet = await startKubeletServer({
@@ -146,9 +119,9 @@ export class NodeAgent {
     }
     this.adoptOrCleanUp();
     const onPod = (pod: k8s.V1Pod) => void this.reconcile(pod);
-    this.pods.on('add', onPod);
-    this.pods.on('update', onPod);
-    this.pods.on('delete', (pod) => void this.onPodGone(pod));
+    this.watch.pods.on('add', onPod);
+    this.watch.pods.on('update', onPod);
+    this.watch.pods.on('delete', (pod) => void this.onPodGone(pod));
     this.every(RESYNC_INTERVAL_MS, 'resync', async () => this.resync());
     this.resync();
     this.registered = true;
@@ -159,9 +132,8 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
-    await Promise.all([this.pods?.stop(), this.services?.stop()].filter(Boolean));
+    await this.watch?.stop();
     await Promise.all([...this.workers.values()].map((w) => w.terminate(SHUTDOWN_GRACE_CAP_MS)));
-    await this.proxy?.close();
     this.kubelet?.close();
     this.log.info('node agent stopped all pods');
   }
@@ -175,9 +147,8 @@ export class NodeAgent {
   }
 
   private resync(): void {
-    this.proxy.sync();
-    for (const pod of this.pods.list()) void this.reconcile(pod);
-    const live = new Set(this.pods.list().map((p) => p.metadata?.uid));
+    for (const pod of this.watch.pods.list()) void this.reconcile(pod);
+    const live = new Set(this.watch.pods.list().map((p) => p.metadata?.uid));
     for (const worker of this.workers.values()) {
       if (!live.has(worker.uid)) void this.finalize({ worker, pod: undefined });
     }
@@ -189,7 +160,7 @@ export class NodeAgent {
    * so two stacks on one machine leave each other's pods alone.
    */
   private adoptOrCleanUp(): void {
-    const byUid = new Map(this.pods.list().map((p) => [p.metadata?.uid ?? '', p]));
+    const byUid = new Map(this.watch.pods.list().map((p) => [p.metadata?.uid ?? '', p]));
     for (const record of this.store.readPods()) {
       const pod = byUid.get(record.uid);
       if (pod && !pod.metadata?.deletionTimestamp && pod.spec?.nodeName === this.options.nodeName) {

@@ -5,12 +5,13 @@
  * endpoints), and stop (SIGTERM, grace, SIGKILL).
  */
 import type * as k8s from '@kubernetes/client-node';
+import { messageOf } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import { Backoff, initRestartPolicy, shouldRestart } from './backoff';
 import { planLaunch, type LaunchContext } from './container-launcher';
 import type { ContainerSnapshot, ContainerState } from './container-state';
-import { AgentErrorCode, LaunchError, messageOf } from './errors';
+import { AgentErrorCode, LaunchError } from './errors';
 import { EventType, type EventRecorder } from './events';
-import type { Logger } from './logger';
 import {
   stopProcessGroup,
   type ProcessExit,

@@ -10,7 +10,6 @@ export const AgentErrorCode = {
   ServiceNotResolvable: 'SERVICE_NOT_RESOLVABLE',
   InvalidContainerConfig: 'INVALID_CONTAINER_CONFIG',
   IpRangeExhausted: 'IP_RANGE_EXHAUSTED',
-  BadOption: 'BAD_OPTION',
 } as const;
 export type AgentErrorCode = (typeof AgentErrorCode)[keyof typeof AgentErrorCode];
 
@@ -38,11 +37,6 @@ export class LaunchError extends AgentError {
   }
   readonly reason: string;
   readonly retryable: boolean;
-}
-
-/** The message of anything thrown. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** An image this node cannot "pull" (ErrImagePull, then ImagePullBackOff; retried with back-off). */

@@ -1,8 +1,8 @@
 /** Pod events as a kubelet records them (source component `kubelet`, this node as host). */
 import type * as k8s from '@kubernetes/client-node';
-import { messageOf } from './errors';
+import { messageOf } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import { statusCodeOf, type KubeClients } from './kube-clients';
-import type { Logger } from './logger';
 
 /** Event types. */
 export const EventType = { Normal: 'Normal', Warning: 'Warning' } as const;

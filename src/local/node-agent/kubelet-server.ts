@@ -14,9 +14,9 @@ import type http from 'node:http';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import * as k8s from '@kubernetes/client-node';
-import { messageOf } from './errors';
+import { messageOf } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import type { KubeClients } from './kube-clients';
-import type { Logger } from './logger';
 import type { StateStore } from './state-store';
 
 /** How often a followed log is read for new bytes. */

@@ -7,15 +7,15 @@
  * A bad option exits 2 with a message naming it.
  * SIGTERM/SIGINT stop every pod's processes, then the agent exits.
  */
+import { messageOf } from '../shared/errors';
+import { startHealthServer } from '../shared/health-server';
+import { createLogger } from '../shared/logger';
 import { NodeAgent } from './agent';
-import { messageOf } from './errors';
-import { startHealthServer } from './health-server';
 import { distributionVersion } from './image-store';
-import { createLogger } from './logger';
 import { parseAgentOptions, realStateDir } from './options';
 
 async function main(): Promise<void> {
-  const log = createLogger();
+  const log = createLogger('node-agent');
   let options: ReturnType<typeof parseAgentOptions>;
   try {
     const parsed = parseAgentOptions(process.argv.slice(2));
@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const agent = new NodeAgent({ ...options, flinkVersion: distributionVersion(options.flinkHome) }, log);
   const server = await startHealthServer({
     port: options.healthPort,
-    source: { healthy: () => agent.healthy, pods: () => agent.describe(), services: () => agent.serviceAddresses() },
+    healthy: () => agent.healthy,
+    documents: { '/pods': () => agent.describe() },
   });
   let stopping = false;
   const shutdown = (signal: string) => {

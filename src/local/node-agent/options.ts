@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AgentError, AgentErrorCode } from './errors';
+import { OptionError } from '../shared/errors';
+import { parseLoopbackRange, type LoopbackRange } from '../shared/loopback-range';
+import { parsePort, requiredPath } from '../shared/option-values';
 
 /** Settings of one node-agent process. */
 export interface AgentOptions {
@@ -38,38 +40,14 @@ export interface AgentOptions {
   podCidr: LoopbackRange;
   /**
    * Service addresses: a /16 inside 127.0.0.0/8, distinct from the pod range; the API server's
-   * `--service-cluster-ip-range`, so a Service's clusterIP is the address its proxy listens on.
+   * `--service-cluster-ip-range`, so a Service's clusterIP is where kube-proxy (src/local/kube-proxy)
+   * listens; a pod is given that address for the Service's name.
    * @default 127.2.0.0/16
    */
   serviceCidr: LoopbackRange;
 }
 
-/** A /16 of the loopback range, e.g. 127.1.0.0/16 (prefix `127.1`). */
-export interface LoopbackRange {
-  cidr: string;
-  /** The first two octets, e.g. `127.1`. */
-  prefix: string;
-}
-
-/** Parses a loopback /16 (`127.X.0.0/16`); throws AgentError BAD_OPTION naming the option otherwise. */
-export function parseLoopbackRange(option: string, value: string): LoopbackRange {
-  const match = /^127\.(\d{1,3})\.0\.0\/16$/.exec(value);
-  const second = match ? Number(match[1]) : Number.NaN;
-  if (!match || second < 1 || second > 255) {
-    throw new AgentError(
-      AgentErrorCode.BadOption,
-      `--${option} must be a /16 inside 127.0.0.0/8 other than 127.0.0.0/16, such as 127.1.0.0/16; got ${value}`,
-    );
-  }
-  return { cidr: value, prefix: `127.${second}` };
-}
-
-/** True when `ip` is inside `range`. */
-export function inRange(range: LoopbackRange, ip: string | undefined): boolean {
-  return ip !== undefined && ip.startsWith(`${range.prefix}.`) && /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip);
-}
-
-/** Parses `argv` (without node and script); throws AgentError BAD_OPTION on a missing option. */
+/** Parses `argv` (without node and script); throws OptionError (BAD_OPTION) naming a missing or bad option. */
 export function parseAgentOptions(argv: readonly string[]): AgentOptions {
   const { values } = parseArgs({
     args: [...argv],
@@ -92,45 +70,34 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
     },
     strict: true,
   });
-  const need = (name: string, value: string | undefined): string => {
-    if (!value) throw new AgentError(AgentErrorCode.BadOption, `--${name} is required`);
-    return path.resolve(value);
-  };
-  const port = (name: string, value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed <= 0 || parsed > 65535) {
-      throw new AgentError(AgentErrorCode.BadOption, `--${name} must be a port number (1-65535), got ${value}`);
-    }
-    return parsed;
-  };
-  const healthPort = port('health-port', values['health-port'] ?? '');
-  const kubeletPort = values['kubelet-port'] === undefined ? undefined : port('kubelet-port', values['kubelet-port']);
+  const healthPort = parsePort('health-port', values['health-port'] ?? '');
+  const kubeletPort =
+    values['kubelet-port'] === undefined ? undefined : parsePort('kubelet-port', values['kubelet-port']);
   if (kubeletPort !== undefined && kubeletPort === healthPort) {
-    throw new AgentError(AgentErrorCode.BadOption, `--kubelet-port and --health-port must differ (both ${healthPort})`);
+    throw new OptionError(`--kubelet-port and --health-port must differ (both ${healthPort})`);
   }
   const kubeletTls =
     kubeletPort === undefined
       ? undefined
       : {
-          cert: need('tls-cert', values['tls-cert']),
-          key: need('tls-key', values['tls-key']),
-          clientCa: need('client-ca', values['client-ca']),
+          cert: requiredPath('tls-cert', values['tls-cert']),
+          key: requiredPath('tls-key', values['tls-key']),
+          clientCa: requiredPath('client-ca', values['client-ca']),
         };
   const podCidr = parseLoopbackRange('pod-cidr', values['pod-cidr'] ?? '');
   const serviceCidr = parseLoopbackRange('service-cidr', values['service-cidr'] ?? '');
   if (podCidr.prefix === serviceCidr.prefix) {
-    throw new AgentError(
-      AgentErrorCode.BadOption,
+    throw new OptionError(
       `--pod-cidr and --service-cidr must differ (both are ${podCidr.cidr}); choose two /16s inside 127.0.0.0/8`,
     );
   }
-  const stateDir = need('state-dir', values['state-dir']);
+  const stateDir = requiredPath('state-dir', values['state-dir']);
   return {
-    kubeconfig: need('kubeconfig', values.kubeconfig),
+    kubeconfig: requiredPath('kubeconfig', values.kubeconfig),
     stateDir,
     imagesDir: path.resolve(values['images-dir'] ?? path.join(stateDir, '..', 'images')),
-    flinkHome: need('flink-home', values['flink-home']),
-    jobsDir: need('jobs-dir', values['jobs-dir']),
+    flinkHome: requiredPath('flink-home', values['flink-home']),
+    jobsDir: requiredPath('jobs-dir', values['jobs-dir']),
     healthPort,
     ...(kubeletPort !== undefined && kubeletTls ? { kubeletPort, kubeletTls } : {}),
     nodeName: values['node-name'] ?? 'local-node',

@@ -6,16 +6,16 @@
  * period.
  */
 import type * as k8s from '@kubernetes/client-node';
+import { messageOf } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import type { LaunchContext } from './container-launcher';
 import { ContainerRunner, type AdoptedContainer } from './container-runner';
 import type { EventRecorder } from './events';
 import { ignoreNotFound, strategicMergePatch } from './kube-clients';
-import type { Logger } from './logger';
 import { Initialization, podStatus, statusDrift, type ConditionMemory } from './pod-status';
 import type { ProcessSupervisor } from './process-supervisor';
 import { TokenCache } from './service-account-token';
 import { refreshTokenVolumes } from './volumes';
-import { messageOf } from './errors';
 
 /** Dependencies of a pod worker. */
 export interface PodWorkerDeps {

@@ -7,7 +7,8 @@
  * `TokenCache.due` tells the pod worker when to rewrite the files.
  */
 import type * as k8s from '@kubernetes/client-node';
-import { AgentErrorCode, LaunchError, messageOf } from './errors';
+import { messageOf } from '../shared/errors';
+import { AgentErrorCode, LaunchError } from './errors';
 import { statusCodeOf, type KubeClients } from './kube-clients';
 
 /** Expiration when the source gives none (the API's default). */

@@ -3,25 +3,17 @@
  * `<svc>.<ns>.svc`, `<svc>.<ns>.svc.cluster.local`), answered from the watched Services and
  * pods:
  * - a Service whose clusterIP is in the node's Service range (`--service-cidr`) resolves to
- *   that clusterIP, where the agent's proxy (service-proxy.ts) forwards to a ready endpoint —
- *   the address survives pod restarts, as with kube-proxy;
+ *   that clusterIP, where kube-proxy (src/local/kube-proxy, its own process) forwards to a
+ *   ready endpoint — the address survives pod restarts;
  * - any other Service (headless, or a clusterIP from outside the range, e.g. created before
  *   the range was loopback) resolves to the IP of a ready pod it selects, else of any live pod
  *   it selects that has an IP (a TaskManager may start before its JobManager is ready).
- *
- * Not from EndpointSlices: the API server refuses loopback addresses in EndpointSlices and
- * Endpoints ("may not be in the loopback range"), so the controller-manager cannot publish
- * our 127.1.x.y pod IPs there. The selector → pods → status.podIP path is what it would have
- * published.
+ * The pods a Service selects are found from its selector (service-endpoints.ts), not from
+ * EndpointSlices, which cannot hold loopback addresses.
  */
 import type * as k8s from '@kubernetes/client-node';
-import { inRange, type LoopbackRange } from './options';
-
-/** Read access to the watched Services and pods. */
-export interface ServiceCaches {
-  services: { get(name: string, namespace?: string): k8s.V1Service | undefined };
-  pods: { list(namespace?: string): ReadonlyArray<k8s.V1Pod> };
-}
+import { inRange, type LoopbackRange } from '../shared/loopback-range';
+import { selectedPods, type ServiceCaches } from '../shared/service-endpoints';
 
 /** The answer for one host name. */
 export type ServiceLookup =
@@ -36,7 +28,7 @@ export class ServiceDirectory {
     private readonly serviceRange: LoopbackRange,
   ) {}
 
-  /** True when `ip` is a Service address this node proxies. */
+  /** True when `ip` is in the Service range, where kube-proxy listens. */
   isServiceAddress(ip: string): boolean {
     return inRange(this.serviceRange, ip);
   }
@@ -66,26 +58,6 @@ export function selectedPodIps(input: { service: k8s.V1Service; pods: ReadonlyAr
   const { ready, live } = selectedPods(input);
   const ips = (pods: k8s.V1Pod[]) => pods.map((p) => p.status?.podIP ?? '').sort();
   return { ready: ips(ready), live: ips(live) };
-}
-
-/** The pods a Service selects: ready ones, and all live ones with an IP; by pod IP. */
-export function selectedPods(input: { service: k8s.V1Service; pods: ReadonlyArray<k8s.V1Pod> }): {
-  ready: k8s.V1Pod[];
-  live: k8s.V1Pod[];
-} {
-  const selector = input.service.spec?.selector;
-  if (!selector || Object.keys(selector).length === 0) return { ready: [], live: [] };
-  const live = input.pods.filter(
-    (p) =>
-      !p.metadata?.deletionTimestamp &&
-      p.status?.podIP &&
-      p.status.phase !== 'Succeeded' &&
-      p.status.phase !== 'Failed' &&
-      Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v),
-  );
-  live.sort((a, b) => (a.status?.podIP ?? '').localeCompare(b.status?.podIP ?? ''));
-  const ready = live.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-  return { ready, live };
 }
 
 /** The Service a host name names, if it has a Service name's shape. */

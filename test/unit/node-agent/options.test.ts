@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inRange, parseAgentOptions, parseLoopbackRange, realStateDir } from '../../../src/local/node-agent/options';
+import { parseAgentOptions, realStateDir } from '../../../src/local/node-agent/options';
+import { inRange, parseLoopbackRange } from '../../../src/local/shared/loopback-range';
 
 const base = ['--kubeconfig', 'k', '--state-dir', 's', '--flink-home', 'f', '--jobs-dir', 'j'];
 

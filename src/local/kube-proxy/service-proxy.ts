@@ -1,21 +1,22 @@
 /**
- * What kube-proxy does for a Service, on loopback: each Service whose clusterIP lies in the
- * node's Service range (`--service-cidr`) gets one TCP listener per port on that address,
- * and each accepted connection is forwarded to a ready endpoint: a Ready pod the Service
+ * What kube-proxy does for a Service, on loopback (in its userspace mode): each Service whose
+ * clusterIP lies in the Service range (`--service-cidr`) gets one TCP listener per port on that
+ * address, and each accepted connection is forwarded to a ready endpoint: a Ready pod the Service
  * selects (or any live one with `publishNotReadyAddresses`), on the targetPort (a number, or
  * a container port's name looked up in that pod). The address stays while pods come and go,
  * so a restarted JobManager is found again by TaskManagers that only know the Service.
  *
  * With no ready endpoint the connection is accepted and closed at once (kube-proxy rejects
  * it). Services without a selector, headless ones (clusterIP None) and UDP ports get no
- * listener. Connections in flight end when their pod ends, or when the agent stops.
+ * listener. Connections in flight end when their pod ends, or when this process stops (unlike
+ * kube-proxy's iptables mode, where the kernel carries them): never when the node agent restarts.
  */
 import net from 'node:net';
 import type * as k8s from '@kubernetes/client-node';
-import { messageOf } from './errors';
-import type { Logger } from './logger';
-import { inRange, type LoopbackRange } from './options';
-import { selectedPods, type ServiceCaches } from './service-directory';
+import { messageOf } from '../shared/errors';
+import { inRange, type LoopbackRange } from '../shared/loopback-range';
+import type { Logger } from '../shared/logger';
+import { selectedPods, type ServiceCaches } from '../shared/service-endpoints';
 
 /** One listener's target: a Service port. */
 interface PortTarget {
@@ -31,7 +32,7 @@ interface Listener {
   next: number;
 }
 
-/** The listeners of all Services in range; `sync()` after every Service or pod change. */
+/** The listeners of all Services in range; `sync()` after every Service change (a connection picks its pod). */
 export class ServiceProxy {
   private readonly listeners = new Map<string, Listener>();
   private readonly sockets = new Set<net.Socket>();

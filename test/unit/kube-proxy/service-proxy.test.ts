@@ -5,10 +5,10 @@
  */
 import net from 'node:net';
 import type * as k8s from '@kubernetes/client-node';
-import { createLogger } from '../../../src/local/node-agent/logger';
-import { parseLoopbackRange } from '../../../src/local/node-agent/options';
+import { resolveTargetPort, ServiceProxy } from '../../../src/local/kube-proxy/service-proxy';
 import { ServiceDirectory } from '../../../src/local/node-agent/service-directory';
-import { resolveTargetPort, ServiceProxy } from '../../../src/local/node-agent/service-proxy';
+import { createLogger } from '../../../src/local/shared/logger';
+import { parseLoopbackRange } from '../../../src/local/shared/loopback-range';
 
 // Ranges no stack uses, so the test never meets a stack's listeners.
 const serviceRange = parseLoopbackRange('service-cidr', '127.202.0.0/16');
@@ -71,7 +71,7 @@ test(
       },
       pods: { list: (namespace?: string) => pods.filter((p) => p.metadata?.namespace === namespace) },
     };
-    const proxy = new ServiceProxy({ range: serviceRange, caches, log: createLogger() });
+    const proxy = new ServiceProxy({ range: serviceRange, caches, log: createLogger('kube-proxy') });
     await namedServer('127.201.0.1', 16123, 'first');
     await namedServer('127.201.0.2', 16123, 'second');
     try {
