@@ -77,6 +77,13 @@ export interface ValidateOptions {
    * @default true
    */
   launchChecks?: boolean;
+  /**
+   * The checks added third, after those of option values and the launch checks: the stability window and timeout
+   * over 2 hours (src/spec/stability-limits.ts). Off only for a workflow's replay of a run started before them
+   * (src/workflows/valid-input.ts, patch `spec-checks-3`).
+   * @default true
+   */
+  specChecks3?: boolean;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -84,7 +91,11 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
   if (!isRecord(document)) return { ok: false, issues: [notAMapping()] };
   // A session job: the jar scheme setting is the CLI's and the worker's to apply, not the workflow's.
   if (document.kind === 'FlinkSessionJob') {
-    const job = validateSessionJob(document, { jarSchemes: sessionJarSchemes, launchChecks: options.launchChecks });
+    const job = validateSessionJob(document, {
+      jarSchemes: sessionJarSchemes,
+      launchChecks: options.launchChecks,
+      specChecks3: options.specChecks3,
+    });
     return job.ok ? { ok: true, spec: job.spec, notes: job.notes } : job;
   }
   const refusal = documentRefusal(document);
@@ -103,6 +114,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
     sessionCluster,
     optionValues: options.optionValues ?? 'by-version',
     launchChecks,
+    specChecks3: options.specChecks3 ?? true,
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec, { launchChecks });

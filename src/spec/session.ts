@@ -15,6 +15,7 @@ import { deploymentNotes } from './notes';
 import { launchIssues } from './launch-checks';
 import { hasCredentials, redactedUri } from './uris';
 import { maxParallelism, parallelismIssues } from './count-limits';
+import { stabilityLimitIssues } from './stability-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
@@ -147,7 +148,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
 /** Validates a FlinkSessionJob document: its summary and notes, or every issue. */
 export function validateSessionJob(
   document: Record<string, unknown>,
-  options: { jarSchemes?: readonly SessionJarScheme[]; launchChecks?: boolean } = {},
+  options: { jarSchemes?: readonly SessionJarScheme[]; launchChecks?: boolean; specChecks3?: boolean } = {},
 ): { ok: true; job: SessionJobSummary; spec: AppSpec; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
   const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
   const issues: SpecIssue[] = [];
@@ -182,6 +183,9 @@ export function validateSessionJob(
     const configPath = 'spec.flinkConfiguration';
     issues.push(...parallelismIssues({ parallelism, from: 'spec.job.parallelism', config: flat.config, configPath }));
   }
+  // ValidateOptions.specChecks3: the stability bounds.
+  if ((options.specChecks3 ?? true) && parsed.success)
+    issues.push(...stabilityLimitIssues(parsed.data.spec.flinkDeploy?.stability));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const { metadata, spec: jobSpec } = parsed.data;
   return {

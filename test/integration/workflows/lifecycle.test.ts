@@ -321,6 +321,25 @@ test('a run started by hand with a manifest Flink cannot launch: InvalidSpec nam
   expect(cluster.record).toBeUndefined();
 });
 
+test('a run started by hand with a stability timeout over 2 hours: InvalidSpec, nothing asked', async () => {
+  const cluster = new InMemoryCluster();
+  const days = withSpec((s) => {
+    (s.manifest as { spec: object }).spec = {
+      ...(s.manifest as { spec: object }).spec,
+      flinkDeploy: { stability: { timeoutSeconds: 86_400 } },
+    };
+    s.stability.timeoutSeconds = 86_400;
+  });
+  const failure = await failureOf(run(cluster, apply, { spec: days }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain('spec.flinkDeploy.stability.timeoutSeconds: timeoutSeconds is 86400');
+  // The spec's own timeout over the bound, its manifest's not: refused too.
+  const specOnly = withSpec((s) => (s.stability.timeoutSeconds = 86_400));
+  const again = await failureOf(run(cluster, apply, { spec: specOnly }));
+  expect(again.message).toContain('stability.timeoutSeconds must be at most 7200');
+  expect(cluster.calls).toEqual([]);
+});
+
 /** The base spec on Flink `major.minor` (its manifest too), with `key: value` in its configuration. */
 const onFlink = (major: number, minor: number, key: string, value: string) =>
   withSpec((s) => {

@@ -1,0 +1,77 @@
+/**
+ * The checks added third (ValidateOptions.specChecks3): the stability window and timeout over 2 hours. Each manifest
+ * here the checks before took; with `specChecks3: false` (a workflow's replay of a run started before them) each is
+ * taken as before.
+ */
+import { parse } from 'yaml';
+import { validateManifest, type SpecIssue } from '../../../src/spec';
+import { baseManifest, yamlOf, type LooseManifest } from './manifest-fixtures';
+
+/** The manifest as the CLI reads it (YAML text). */
+function manifestWith(mutate: (m: LooseManifest) => void, base = baseManifest()): unknown {
+  mutate(base);
+  return parse(yamlOf(base));
+}
+
+/** The issues of the manifest; and that the checks before took it. */
+function refused(manifest: unknown): SpecIssue[] {
+  const before = validateManifest(manifest, { specChecks3: false });
+  if (!before.ok) throw new Error(`the checks before refused it too: ${JSON.stringify(before.issues)}`);
+  const result = validateManifest(manifest);
+  if (result.ok) throw new Error('expected the manifest to be refused');
+  return result.issues;
+}
+
+function accepted(manifest: unknown) {
+  const result = validateManifest(manifest);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.spec;
+}
+
+/** A FlinkSessionJob on cluster `shared`, with `config` as its flinkConfiguration. */
+const sessionJob = (config: Record<string, string> = {}, flinkDeploy?: object): LooseManifest => ({
+  apiVersion: 'flink.apache.org/v1beta1',
+  kind: 'FlinkSessionJob',
+  metadata: { name: 'orders' },
+  spec: {
+    deploymentName: 'shared',
+    flinkConfiguration: config,
+    job: { jarURI: 'https://repo.example/orders.jar' },
+    ...(flinkDeploy ? { flinkDeploy } : {}),
+  },
+});
+
+describe('the stability window and timeout, at most 2 hours', () => {
+  const withStability = (stability: object) => (m: LooseManifest) => (m.spec.flinkDeploy = { stability });
+
+  it('refuses a timeout over 7200 s: the upgrade would wait that long to roll a broken version back', () => {
+    expect(refused(manifestWith(withStability({ timeoutSeconds: 1_000_000_000 })))).toEqual([
+      {
+        code: 'invalid-value',
+        path: 'spec.flinkDeploy.stability.timeoutSeconds',
+        message:
+          'timeoutSeconds is 1000000000: flink-deploy waits at most 7200 s (2 hours) for a new version to be ' +
+          "stable; a longer wait would hold the application's lock, and a broken version's rollback, for as long",
+        hint: 'Set timeoutSeconds to 7200 or less.',
+      },
+    ]);
+  });
+
+  it('refuses a window over 7200 s, beside the window not shorter than the timeout', () => {
+    expect(
+      refused(manifestWith(withStability({ windowSeconds: 10_000, timeoutSeconds: 20_000 }))).map((i) => i.path),
+    ).toEqual(['spec.flinkDeploy.stability.timeoutSeconds', 'spec.flinkDeploy.stability.windowSeconds']);
+  });
+
+  it('takes 7200 s', () => {
+    expect(accepted(manifestWith(withStability({ windowSeconds: 7_199, timeoutSeconds: 7_200 }))).stability).toEqual(
+      expect.objectContaining({ windowSeconds: 7_199, timeoutSeconds: 7_200 }),
+    );
+  });
+
+  it("refuses a session job's too", () => {
+    expect(refused(sessionJob({}, { stability: { timeoutSeconds: 86_400 } })).map((i) => i.path)).toEqual([
+      'spec.flinkDeploy.stability.timeoutSeconds',
+    ]);
+  });
+});
