@@ -171,11 +171,12 @@ export function validateSessionJob(
   );
   const parsed = schema.safeParse(document, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
+  const specChecks3 = options.specChecks3 ?? true;
   if (options.launchChecks ?? true) {
     // The ValidateOptions.launchChecks of src/spec/parse.ts: its restore path and state directories (its jar is
     // the worker's to fetch).
     const named = new Set(issues.map((issue) => issue.path));
-    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: false });
+    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: false, specChecks3 });
     issues.push(...launch.filter((issue) => !named.has(issue.path)));
   }
   if (parsed.success) {
@@ -184,8 +185,7 @@ export function validateSessionJob(
     issues.push(...parallelismIssues({ parallelism, from: 'spec.job.parallelism', config: flat.config, configPath }));
   }
   // ValidateOptions.specChecks3: the stability bounds.
-  if ((options.specChecks3 ?? true) && parsed.success)
-    issues.push(...stabilityLimitIssues(parsed.data.spec.flinkDeploy?.stability));
+  if (specChecks3 && parsed.success) issues.push(...stabilityLimitIssues(parsed.data.spec.flinkDeploy?.stability));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const { metadata, spec: jobSpec } = parsed.data;
   return {

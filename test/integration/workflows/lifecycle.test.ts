@@ -321,6 +321,24 @@ test('a run started by hand with a manifest Flink cannot launch: InvalidSpec nam
   expect(cluster.record).toBeUndefined();
 });
 
+test('a run started by hand with credentials in a state directory: InvalidSpec naming it, nothing asked', async () => {
+  const cluster = new InMemoryCluster();
+  const key = 'execution.checkpointing.dir';
+  const withCredentials = withSpec((s) => {
+    const manifest = s.manifest as { spec: { flinkConfiguration: Record<string, string> } };
+    manifest.spec.flinkConfiguration[key] = 's3://AKIA:secret@bucket/checkpoints';
+    s.flinkConfiguration[key] = 's3://AKIA:secret@bucket/checkpoints';
+  });
+  const failure = await failureOf(run(cluster, apply, { spec: withCredentials }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain(
+    `spec.flinkConfiguration["${key}"]: "s3://AKIA:***@bucket/checkpoints" carries credentials (user:password@)`,
+  );
+  expect(failure.message).not.toContain('secret@');
+  expect(cluster.calls).toEqual([]);
+  expect(cluster.record).toBeUndefined();
+});
+
 test('a run started by hand with a stability timeout over 2 hours: InvalidSpec, nothing asked', async () => {
   const cluster = new InMemoryCluster();
   const days = withSpec((s) => {

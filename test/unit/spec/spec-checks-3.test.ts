@@ -1,7 +1,7 @@
 /**
- * The checks added third (ValidateOptions.specChecks3): the stability window and timeout over 2 hours. Each manifest
- * here the checks before took; with `specChecks3: false` (a workflow's replay of a run started before them) each is
- * taken as before.
+ * The checks added third (ValidateOptions.specChecks3): the stability window and timeout over 2 hours, credentials
+ * in a state directory. Each manifest here the checks before took; with `specChecks3: false` (a workflow's replay of
+ * a run started before them) each is taken as before.
  */
 import { parse } from 'yaml';
 import { validateManifest, type SpecIssue } from '../../../src/spec';
@@ -73,5 +73,54 @@ describe('the stability window and timeout, at most 2 hours', () => {
     expect(refused(sessionJob({}, { stability: { timeoutSeconds: 86_400 } })).map((i) => i.path)).toEqual([
       'spec.flinkDeploy.stability.timeoutSeconds',
     ]);
+  });
+});
+
+describe('credentials in a state directory', () => {
+  it.each([
+    ['execution.checkpointing.dir', 's3://AKIA:secret@bucket/checkpoints', 's3://AKIA:***@bucket/checkpoints'],
+    ['state.savepoints.dir', 's3://AKIA:secret@bucket/savepoints', 's3://AKIA:***@bucket/savepoints'],
+    ['high-availability.storageDir', 'hdfs://flink:secret@namenode:8020/ha', 'hdfs://flink:***@namenode:8020/ha'],
+    ['execution.checkpointing.savepoint-dir', 's3://token@bucket/savepoints', 's3://token@bucket/savepoints'],
+  ])('refuses them in %s, the password never shown', (key, value, shown) => {
+    // The base manifest's state directories in 2.x names, with `key` (any version's name) set to `value`.
+    const issues = refused(
+      manifestWith((m) => {
+        const config = m.spec.flinkConfiguration;
+        delete config.state;
+        if (key !== 'state.savepoints.dir') config['execution.checkpointing.savepoint-dir'] = 's3://bucket/savepoints';
+        if (key !== 'state.checkpoints.dir') config['execution.checkpointing.dir'] = 's3://bucket/checkpoints';
+        config[key] = value;
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        code: 'invalid-value',
+        path: `spec.flinkConfiguration["${key}"]`,
+        message:
+          `"${shown}" carries credentials (user:password@) in the URI: the state directory is kept in the ` +
+          "deployed-state record, the Temporal history and Flink's configuration (an application's ConfigMap, a " +
+          "session job's jar run)",
+        hint:
+          'Remove them: Flink reads object storage with its own file system configuration (docs/object-storage.md), ' +
+          'its keys from a Kubernetes Secret as environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), ' +
+          'never in a URI.',
+      },
+    ]);
+    expect(JSON.stringify(issues)).not.toContain('secret@');
+  });
+
+  it("refuses a session job's", () => {
+    expect(refused(sessionJob({ 'execution.checkpointing.dir': 's3://u:p@bucket/cp' })).map((i) => i.path)).toEqual([
+      'spec.flinkConfiguration["execution.checkpointing.dir"]',
+    ]);
+  });
+
+  it('takes an Azure container@account', () => {
+    accepted(
+      manifestWith((m) => {
+        m.spec.flinkConfiguration.state.checkpoints.dir = 'abfss://cp@account.dfs.core.windows.net/flink/cp';
+      }),
+    );
   });
 });
