@@ -83,9 +83,10 @@ export interface ValidateOptions {
    */
   launchChecks?: boolean;
   /**
-   * The checks added third, after those of option values and the launch checks: the stability window and timeout
-   * over 2 hours (src/spec/stability-limits.ts), credentials in a state directory (with the launch checks). Off only
-   * for a workflow's replay of a run started before them (src/workflows/valid-input.ts, patch `spec-checks-3`).
+   * The checks added third, after those of option values and the launch checks: a FlinkSessionJob's option values
+   * Flink reads with the job (src/spec/job-level-options.ts), the stability window and timeout over 2 hours
+   * (src/spec/stability-limits.ts), credentials in a state directory (with the launch checks). Off only for a
+   * workflow's replay of a run started before them (src/workflows/valid-input.ts, patch `spec-checks-3`).
    * @default true
    */
   specChecks3?: boolean;

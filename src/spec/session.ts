@@ -15,6 +15,7 @@ import { deploymentNotes } from './notes';
 import { launchIssues } from './launch-checks';
 import { hasCredentials, redactedUri } from './uris';
 import { maxParallelism, parallelismIssues } from './count-limits';
+import { jobOptionValueIssues } from './flink-option-values';
 import { stabilityLimitIssues } from './stability-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
@@ -184,8 +185,13 @@ export function validateSessionJob(
     const configPath = 'spec.flinkConfiguration';
     issues.push(...parallelismIssues({ parallelism, from: 'spec.job.parallelism', config: flat.config, configPath }));
   }
-  // ValidateOptions.specChecks3: the stability bounds.
-  if (specChecks3 && parsed.success) issues.push(...stabilityLimitIssues(parsed.data.spec.flinkDeploy?.stability));
+  if (specChecks3) {
+    // ValidateOptions.specChecks3: the values Flink reads with the job, of keys no check above has named.
+    const named = new Set(issues.map((issue) => issue.path));
+    const values = jobOptionValueIssues(flat.config, 'spec.flinkConfiguration');
+    issues.push(...values.filter((issue) => !named.has(issue.path)));
+    if (parsed.success) issues.push(...stabilityLimitIssues(parsed.data.spec.flinkDeploy?.stability));
+  }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const { metadata, spec: jobSpec } = parsed.data;
   return {

@@ -62,9 +62,9 @@ export const OptionValuesByVersionPatch = 'option-values-by-version';
 export const LaunchChecksPatch = 'launch-checks';
 
 /**
- * `patched()` id: the checks added third are made (ValidateOptions.specChecks3: the stability window and timeout over
- * 2 hours, credentials in a state directory; docs/spec.md); a run started before, with such an input, replays as it
- * ran (the checks before decide, under their own markers).
+ * `patched()` id: the checks added third are made (ValidateOptions.specChecks3: a session job's option values Flink
+ * reads with the job, the stability window and timeout over 2 hours, credentials in a state directory; docs/spec.md);
+ * a run started before, with such an input, replays as it ran (the checks before decide, under their own markers).
  */
 export const SpecChecks3Patch = 'spec-checks-3';
 

@@ -1,10 +1,13 @@
 /**
- * The checks added third (ValidateOptions.specChecks3): the stability window and timeout over 2 hours, credentials
- * in a state directory. Each manifest here the checks before took; with `specChecks3: false` (a workflow's replay of
- * a run started before them) each is taken as before.
+ * The checks added third (ValidateOptions.specChecks3): a FlinkSessionJob's option values Flink reads with the job,
+ * the stability window and timeout over 2 hours, credentials in a state directory. Each manifest here the checks
+ * before took; with `specChecks3: false` (a workflow's replay of a run started before them) each is taken as before.
  */
 import { parse } from 'yaml';
 import { validateManifest, type SpecIssue } from '../../../src/spec';
+import { flinkOptionTypes } from '../../../src/spec/flink-option-types';
+import { optionType } from '../../../src/spec/flink-option-values';
+import { jobLevelOptions, jobLevelOptionsVersion } from '../../../src/spec/job-level-options';
 import { baseManifest, yamlOf, type LooseManifest } from './manifest-fixtures';
 
 /** The manifest as the CLI reads it (YAML text). */
@@ -39,6 +42,56 @@ const sessionJob = (config: Record<string, string> = {}, flinkDeploy?: object): 
     job: { jarURI: 'https://repo.example/orders.jar' },
     ...(flinkDeploy ? { flinkDeploy } : {}),
   },
+});
+
+describe("a session job's option values Flink reads with the job", () => {
+  it.each([
+    ['pipeline.object-reuse', 'yes', 'true or false'],
+    ['execution.checkpointing.mode', 'exactly-once', 'one of EXACTLY_ONCE, AT_LEAST_ONCE (any case)'],
+    ['jobmanager.scheduler', 'fancy', 'one of Default, Adaptive, AdaptiveBatch (any case)'],
+    ['execution.checkpointing.tolerable-failed-checkpoints', 'x', 'a whole number (32-bit)'],
+  ])('refuses %s: %s (Flink refuses the jar run)', (key, value, what) => {
+    expect(refused(sessionJob({ [key]: value }))).toEqual([
+      {
+        code: 'invalid-value',
+        path: `spec.flinkConfiguration["${key}"]`,
+        message: `${key} is ${JSON.stringify(value)}: Flink reads ${what}, and would fail as it reads it`,
+        hint: `Set ${key} to ${what}, or remove it.`,
+      },
+    ]);
+  });
+
+  it.each([
+    // The cluster's own options: a jar run ignores them (measured on Flink 2.3: the job ran).
+    ['taskmanager.memory.managed.size', '1.5g'],
+    ['heartbeat.timeout', 'soon'],
+    ['slot.request.timeout', 'soon'],
+    ['taskmanager.numberOfTaskSlots', 'many'],
+    // Keys Flink does not type: the operator's and the autoscaler's.
+    ['kubernetes.operator.job.upgrade.last-state-fallback.enabled', 'yes'],
+    ['job.autoscaler.enabled', 'yes'],
+    // Read as the table's newest version reads them: ISO-8601 durations (Flink 2.1 on), enums in any case.
+    ['execution.checkpointing.interval', 'PT10S'],
+    ['execution.checkpointing.mode', 'at_least_once'],
+  ])('takes %s: %s', (key, value) => {
+    accepted(sessionJob({ [key]: value }));
+  });
+
+  it('names a value once, where a check before names it (the checkpoint interval)', () => {
+    expect(validateManifest(sessionJob({ 'execution.checkpointing.interval': 'soon' }))).toEqual({
+      ok: false,
+      issues: [expect.objectContaining({ path: 'spec.flinkConfiguration["execution.checkpointing.interval"]' })],
+    });
+  });
+
+  it('the job-level options are options the table types on the version they were read from', () => {
+    const [major = 0, minor = 0] = jobLevelOptionsVersion.split('.').map(Number);
+    expect(jobLevelOptions.size).toBeGreaterThan(40);
+    for (const key of jobLevelOptions) {
+      expect(Object.hasOwn(flinkOptionTypes, key)).toBe(true);
+      expect(optionType(key, { major, minor })).toBeDefined();
+    }
+  });
 });
 
 describe('the stability window and timeout, at most 2 hours', () => {
