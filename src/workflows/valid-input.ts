@@ -63,8 +63,9 @@ export const LaunchChecksPatch = 'launch-checks';
 
 /**
  * `patched()` id: the checks added third are made (ValidateOptions.specChecks3: a session job's option values Flink
- * reads with the job, the stability window and timeout over 2 hours, credentials in a state directory; docs/spec.md);
- * a run started before, with such an input, replays as it ran (the checks before decide, under their own markers).
+ * reads with the job, the stability window and timeout over 2 hours, credentials in a state directory; and a
+ * savepoint path at `file://localhost/…`, which Flink refuses; docs/spec.md); a run started before, with such an
+ * input, replays as it ran (the checks before decide, under their own markers).
  */
 export const SpecChecks3Patch = 'spec-checks-3';
 
@@ -171,8 +172,18 @@ export function validSavepointTarget(input: { targetDirectory?: unknown; formatT
     throw invalid(`formatType ${JSON.stringify(formatType)} is not CANONICAL or NATIVE`);
   if (targetDirectory === undefined) return;
   if (typeof targetDirectory !== 'string') throw invalid('targetDirectory must be a string');
-  const problem = savepointPathProblem(targetDirectory);
+  const problem = savepointPathProblemOfRun(targetDirectory);
   if (problem) throw invalid(`targetDirectory: ${problem.message}`);
+}
+
+/**
+ * What is wrong with a savepoint path as the run's checks judge it: today's, or, for a run started before patch
+ * `spec-checks-3` (asked only of a path the checks before took), those checks'.
+ */
+function savepointPathProblemOfRun(path: string): ReturnType<typeof savepointPathProblem> {
+  const problem = savepointPathProblem(path);
+  const before = problem && savepointPathProblem(path, { specChecks3: false });
+  return problem && (before || patched(SpecChecks3Patch)) ? problem : undefined;
 }
 
 /**
@@ -182,7 +193,7 @@ export function validSavepointTarget(input: { targetDirectory?: unknown; formatT
 export function validSavepointPath(path: unknown): string {
   const problem =
     typeof path === 'string' && path !== ''
-      ? savepointPathProblem(path)
+      ? savepointPathProblemOfRun(path)
       : { message: 'is missing', hint: 'give the savepoint directory' };
   if (problem)
     throw ApplicationFailure.create({

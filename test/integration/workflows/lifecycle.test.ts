@@ -280,6 +280,8 @@ test('a manual savepoint in the directory and format a FlinkStateSnapshot names;
   for (const bad of [
     { ...input, formatType: 'ZIP' },
     { ...input, targetDirectory: 's3://AKIA:secret@bucket/savepoints' },
+    // Flink refuses file://localhost/… as any file://<host>/… (patch spec-checks-3).
+    { ...input, targetDirectory: 'file://localhost/flink-data/savepoints' },
   ]) {
     const failure = await failureOf(run(cluster, savepoint, bad as unknown as typeof input));
     expect(failure.type).toBe('InvalidSpec');
