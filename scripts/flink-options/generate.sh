@@ -3,6 +3,8 @@
 # integer, duration, memory size, enum), read from the ConfigOptions of each Flink minor version flink-deploy
 # deploys: the stack's Flink (scripts/setup.sh installs it) and the others from PyPI (`apache-flink` +
 # `apache-flink-libraries`, --no-deps, as the node agent installs an image), into .stack/flink-options/.
+# And src/spec/job-level-options.ts: which of the stack's Flink options a job reads from its own configuration
+# (a FlinkSessionJob's), by JobLevelOptions.java.
 # Run again when a version is added or the stack's Flink changes:
 #   bash scripts/flink-options/generate.sh
 set -euo pipefail
@@ -31,3 +33,12 @@ list "$FLINK_VERSION" "$FLINK_HOME"
 "$root/node_modules/.bin/node" --import tsx "$root/scripts/flink-options/merge.ts" "$listings"/*.json > "$out"
 "$root/node_modules/.bin/prettier" --write "$out" > /dev/null
 echo "$out: $(grep -c "^  '" "$out") options (Flink ${versions[*]} $FLINK_VERSION)"
+job_level="$root/src/spec/job-level-options.ts"
+"$root/node_modules/.bin/node" -e 'console.log(Object.keys(require(process.argv[1])).join("\n"))' \
+  "$listings/$FLINK_VERSION.json" |
+  (cd "$(mktemp -d)" && java -cp "$FLINK_HOME/lib/*" "$root/scripts/flink-options/JobLevelOptions.java") \
+    > "$listings/job-level.txt"
+"$root/node_modules/.bin/node" --import tsx "$root/scripts/flink-options/job-level.ts" "$FLINK_VERSION" \
+  "$listings/job-level.txt" > "$job_level"
+"$root/node_modules/.bin/prettier" --write "$job_level" > /dev/null
+echo "$job_level: $(grep -c "^  '" "$job_level") options a job reads (Flink $FLINK_VERSION)"

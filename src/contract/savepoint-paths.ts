@@ -5,10 +5,16 @@
  * the spec parser, the CLI, the workflows and the activities share it; the rules of URIs it shares with every
  * field holding one (src/spec/uris.ts).
  */
-import { fileUriHost, hasCredentials, redactedUri, uriAuthority } from '../spec/uris';
+import { fileHostProblem, fileUriHost, hasCredentials, redactedUri, uriAuthority } from '../spec/uris';
 
-/** Why a savepoint path cannot be registered, with what to do; undefined when it can. */
-export function savepointPathProblem(path: string): { message: string; hint: string } | undefined {
+/**
+ * Why a savepoint path cannot be registered, with what to do; undefined when it can. `specChecks3` false: as before
+ * ValidateOptions.specChecks3 (src/spec/parse.ts), `file://localhost/…` taken, for a workflow's replay.
+ */
+export function savepointPathProblem(
+  path: string,
+  options: { specChecks3?: boolean } = {},
+): { message: string; hint: string } | undefined {
   const example = 'e.g. s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab or file:///flink-data/savepoints/…';
   if (/[\u0000-\u001f\u007f]/.test(path) || /\s/.test(path))
     return {
@@ -37,13 +43,10 @@ export function savepointPathProblem(path: string): { message: string; hint: str
           'Name the savepoint without credentials: Flink reads it with its own file system configuration ' +
           '(docs/object-storage.md); a path is kept in the record and the Temporal history.',
       };
-    // Flink refuses file://localhost/… too; a registered one is read by the worker as /… (localSavepointPath).
+    // Flink refuses file://localhost/… too (measured with Flink 2.3's Path and savepoint restore), which the checks
+    // before took; one registered then is still read by the worker as /… (localSavepointPath).
     const host = fileUriHost(path);
-    if (host !== undefined && host !== 'localhost')
-      return {
-        message: `"${path}" names a host (${host}): a file:// savepoint path is on the cluster's file system`,
-        hint: 'Write file:///<absolute path> (three slashes).',
-      };
+    if (host !== undefined && (host !== 'localhost' || (options.specChecks3 ?? true))) return fileHostProblem(path);
     if (!fileScheme && rest.slice(2 + authority.length).replace(/^\/+/, '') === '')
       return { message: `"${path}" names no savepoint directory`, hint: `Give the savepoint directory, ${example}.` };
   }

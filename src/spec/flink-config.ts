@@ -4,7 +4,7 @@
  */
 import { isRecord } from './yaml-documents';
 import { haStorageDirKey } from './high-availability';
-import { isAbsoluteStatePath } from './validators';
+import { credentialsProblem, isAbsoluteStatePath } from './validators';
 import { fileHostProblem, schemeCaseProblem, uriAuthority, uriScheme, type ValueProblem } from './uris';
 import { SpecIssueCode, type FlinkVersion, type SpecIssue } from './types';
 
@@ -283,14 +283,21 @@ function haDirectoryProblem(value: string): ValueProblem | undefined {
 /**
  * The launch checks of the state directories (ValidateOptions.launchChecks; any version's key names, as written):
  * what Flink cannot open, measured with Flink 2.3 and 1.20: a scheme in upper case, a `file://<host>/` path, a
- * checkpoint or savepoint directory without a scheme or at the root, a relative HA storage directory.
+ * checkpoint or savepoint directory without a scheme or at the root, a relative HA storage directory; with
+ * `credentials` (ValidateOptions.specChecks3), credentials in the URI, as in a jar URI or a savepoint path.
  */
-export function stateDirectoryIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
+export function stateDirectoryIssues(
+  config: Record<string, string>,
+  basePath: string,
+  options: { credentials: boolean },
+): SpecIssue[] {
   const storageKeys = [...configKeyNames(ConfigPurpose.SavepointDir), ...configKeyNames(ConfigPurpose.CheckpointDir)];
   return [...storageKeys, haStorageDirKey].flatMap((key): SpecIssue[] => {
     const value = Object.hasOwn(config, key) ? config[key] : undefined;
     if (value === undefined) return [];
+    // Credentials first: the other messages may show the URI as written.
     const problem =
+      (options.credentials ? credentialsProblem(value, 'state directory') : undefined) ??
       schemeCaseProblem(value) ??
       fileHostProblem(value) ??
       (key === haStorageDirKey ? haDirectoryProblem(value) : storageDirectoryProblem(value));

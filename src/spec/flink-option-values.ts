@@ -11,6 +11,7 @@
 import { parseFlinkDurationMs } from './durations';
 import { flinkOptionTypes, type FlinkOptionType } from './flink-option-types';
 import { isAtLeast } from './flink-version';
+import { jobLevelOptions, jobLevelOptionsVersion } from './job-level-options';
 import { SpecIssueCode, type FlinkVersion, type SpecIssue } from './types';
 
 /** The type `version` gives `key`: the table's last change at or before it; undefined where it has none. */
@@ -102,4 +103,18 @@ export function optionValueIssues(
       },
     ];
   });
+}
+
+/** The Flink version a session job's values are read as: the one the job-level options were measured on. */
+const [jobMajor = 0, jobMinor = 0] = jobLevelOptionsVersion.split('.').map(Number);
+
+/**
+ * The options of a FlinkSessionJob's configuration Flink reads with the job (src/spec/job-level-options.ts), set to
+ * a value it cannot read: its jar run would be refused, after an upgrade stopped the old job. The cluster's own
+ * options there Flink ignores, and so does this check. The manifest does not say the cluster's Flink version (its
+ * record does, read later): values are read as the version the list was measured on, the table's newest, reads them.
+ */
+export function jobOptionValueIssues(config: Readonly<Record<string, string>>, configPath: string): SpecIssue[] {
+  const jobLevel = Object.fromEntries(Object.entries(config).filter(([key]) => jobLevelOptions.has(key)));
+  return optionValueIssues(jobLevel, { major: jobMajor, minor: jobMinor }, configPath);
 }

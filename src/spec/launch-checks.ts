@@ -54,6 +54,8 @@ export function launchIssues(input: {
   config: Record<string, string>;
   /** A session job's jar is fetched by the worker, not Flink (src/spec/session.ts checks it). */
   jarFetchedByFlink: boolean;
+  /** ValidateOptions.specChecks3 (src/spec/parse.ts): credentials in a state directory refused too. */
+  specChecks3: boolean;
 }): SpecIssue[] {
   const spec = input.document.spec;
   const job = isRecord(spec) && isRecord(spec.job) ? spec.job : {};
@@ -66,7 +68,7 @@ export function launchIssues(input: {
     ...(typeof job.initialSavepointPath === 'string'
       ? issue('spec.job.initialSavepointPath', restorePathProblem(job.initialSavepointPath))
       : []),
-    ...stateDirectoryIssues(input.config, 'spec.flinkConfiguration'),
+    ...stateDirectoryIssues(input.config, 'spec.flinkConfiguration', { credentials: input.specChecks3 }),
     ...metadataIssues(input.document.metadata),
   ];
 }

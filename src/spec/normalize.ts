@@ -15,6 +15,7 @@ import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { savepointFormatIssues } from './savepoint-format';
 import { schedulerIssues } from './scheduler';
+import { stabilityLimitIssues } from './stability-limits';
 import { optionValueIssues } from './flink-option-values';
 import { isRecord } from './yaml-documents';
 import * as defaults from './defaults';
@@ -54,6 +55,8 @@ export interface NormalizeInput {
   optionValues?: OptionValuesCheck;
   /** Refuse what Flink or the container launch fails on (parse.ts, ValidateOptions.launchChecks); true unless false. */
   launchChecks?: boolean;
+  /** The checks of parse.ts' ValidateOptions.specChecks3 (here: the stability bounds); true unless false. */
+  specChecks3?: boolean;
 }
 
 /** The `job` of a session cluster's AppSpec: no job of its own, only the default parallelism. */
@@ -247,6 +250,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
       hint: 'Raise timeoutSeconds or lower windowSeconds.',
     });
   }
+  if (input.specChecks3 ?? true) issues.push(...stabilityLimitIssues(extension?.stability));
   const allowCheckpoint = extension?.savepointFallback?.allowCheckpoint ?? false;
   if (allowCheckpoint && !checkpointing) {
     issues.push({

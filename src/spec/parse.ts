@@ -32,7 +32,7 @@ function notAMapping(): SpecIssue {
 /** Stage 1 of a FlinkDeployment (application or session cluster): schema, refusals, owned keys. */
 export function checkDeploymentDocument(
   document: Record<string, unknown>,
-  options: Pick<ValidateOptions, 'launchChecks'> = {},
+  options: Pick<ValidateOptions, 'launchChecks' | 'specChecks3'> = {},
 ): {
   issues: SpecIssue[];
   manifest?: FlinkDeploymentManifest;
@@ -57,7 +57,12 @@ export function checkDeploymentDocument(
   }
   if (options.launchChecks ?? true) {
     const named = new Set(issues.map((issue) => issue.path));
-    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: true });
+    const launch = launchIssues({
+      document,
+      config: flat.config,
+      jarFetchedByFlink: true,
+      specChecks3: options.specChecks3 ?? true,
+    });
     issues.push(...launch.filter((issue) => !named.has(issue.path)));
   }
   const notes = deploymentNotes(document.spec, flat.config, 'spec.flinkConfiguration');
@@ -77,6 +82,14 @@ export interface ValidateOptions {
    * @default true
    */
   launchChecks?: boolean;
+  /**
+   * The checks added third, after those of option values and the launch checks: a FlinkSessionJob's option values
+   * Flink reads with the job (src/spec/job-level-options.ts), the stability window and timeout over 2 hours
+   * (src/spec/stability-limits.ts), credentials in a state directory (with the launch checks). Off only for a
+   * workflow's replay of a run started before them (src/workflows/valid-input.ts, patch `spec-checks-3`).
+   * @default true
+   */
+  specChecks3?: boolean;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -84,13 +97,18 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
   if (!isRecord(document)) return { ok: false, issues: [notAMapping()] };
   // A session job: the jar scheme setting is the CLI's and the worker's to apply, not the workflow's.
   if (document.kind === 'FlinkSessionJob') {
-    const job = validateSessionJob(document, { jarSchemes: sessionJarSchemes, launchChecks: options.launchChecks });
+    const job = validateSessionJob(document, {
+      jarSchemes: sessionJarSchemes,
+      launchChecks: options.launchChecks,
+      specChecks3: options.specChecks3,
+    });
     return job.ok ? { ok: true, spec: job.spec, notes: job.notes } : job;
   }
   const refusal = documentRefusal(document);
   if (refusal) return { ok: false, issues: [refusal] };
   const launchChecks = options.launchChecks ?? true;
-  const checked = checkDeploymentDocument(document, { launchChecks });
+  const specChecks3 = options.specChecks3 ?? true;
+  const checked = checkDeploymentDocument(document, { launchChecks, specChecks3 });
   const issues = [...checked.issues];
   if (issues.length > 0 || !checked.manifest) return { ok: false, issues };
 
@@ -103,6 +121,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
     sessionCluster,
     optionValues: options.optionValues ?? 'by-version',
     launchChecks,
+    specChecks3,
   });
   if (!normalized.spec) return { ok: false, issues: normalized.issues };
   const limits = sizeLimitIssues(normalized.spec, { launchChecks });

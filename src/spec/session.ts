@@ -15,6 +15,8 @@ import { deploymentNotes } from './notes';
 import { launchIssues } from './launch-checks';
 import { hasCredentials, redactedUri } from './uris';
 import { maxParallelism, parallelismIssues } from './count-limits';
+import { jobOptionValueIssues } from './flink-option-values';
+import { stabilityLimitIssues } from './stability-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
@@ -147,7 +149,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
 /** Validates a FlinkSessionJob document: its summary and notes, or every issue. */
 export function validateSessionJob(
   document: Record<string, unknown>,
-  options: { jarSchemes?: readonly SessionJarScheme[]; launchChecks?: boolean } = {},
+  options: { jarSchemes?: readonly SessionJarScheme[]; launchChecks?: boolean; specChecks3?: boolean } = {},
 ): { ok: true; job: SessionJobSummary; spec: AppSpec; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
   const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
   const issues: SpecIssue[] = [];
@@ -170,17 +172,25 @@ export function validateSessionJob(
   );
   const parsed = schema.safeParse(document, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema));
+  const specChecks3 = options.specChecks3 ?? true;
   if (options.launchChecks ?? true) {
     // The ValidateOptions.launchChecks of src/spec/parse.ts: its restore path and state directories (its jar is
     // the worker's to fetch).
     const named = new Set(issues.map((issue) => issue.path));
-    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: false });
+    const launch = launchIssues({ document, config: flat.config, jarFetchedByFlink: false, specChecks3 });
     issues.push(...launch.filter((issue) => !named.has(issue.path)));
   }
   if (parsed.success) {
     const parallelism = parsed.data.spec.job.parallelism ?? 1;
     const configPath = 'spec.flinkConfiguration';
     issues.push(...parallelismIssues({ parallelism, from: 'spec.job.parallelism', config: flat.config, configPath }));
+  }
+  if (specChecks3) {
+    // ValidateOptions.specChecks3: the values Flink reads with the job, of keys no check above has named.
+    const named = new Set(issues.map((issue) => issue.path));
+    const values = jobOptionValueIssues(flat.config, 'spec.flinkConfiguration');
+    issues.push(...values.filter((issue) => !named.has(issue.path)));
+    if (parsed.success) issues.push(...stabilityLimitIssues(parsed.data.spec.flinkDeploy?.stability));
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const { metadata, spec: jobSpec } = parsed.data;

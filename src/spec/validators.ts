@@ -119,16 +119,31 @@ export function localJarPath(jarURI: string): string | undefined {
   return path.startsWith('/') && path.endsWith('.jar') && !path.endsWith('/.jar') ? path : undefined;
 }
 
-/** Credentials in a URI of the job: they would be kept in the record, the Temporal history and the pods' arguments. */
-function credentialsProblem(value: string, what: 'jar URI' | 'savepoint path'): ValueProblem | undefined {
+/** Of each kind of URI holding credentials: where it is kept besides the record and the history, and what to do. */
+const credentialsOf = {
+  'jar URI': { keptIn: "the JobManager's arguments", instead: ', or put the jar into the image (local:///…).' },
+  'savepoint path': { keptIn: "the JobManager's arguments", instead: '.' },
+  'state directory': {
+    keptIn: "Flink's configuration (an application's ConfigMap, a session job's jar run)",
+    instead:
+      ', its keys from a Kubernetes Secret as environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), ' +
+      'never in a URI.',
+  },
+} as const;
+
+/**
+ * Credentials in a URI Flink is given (`user:password@`): they would be kept in the deployed-state record, the
+ * Temporal history and the pods' arguments or configuration.
+ */
+export function credentialsProblem(value: string, what: keyof typeof credentialsOf): ValueProblem | undefined {
   if (!hasCredentials(value)) return undefined;
   return {
     message:
       `"${redactedUri(value)}" carries credentials (user:password@) in the URI: the ${what} is kept in the ` +
-      "deployed-state record, the Temporal history and the JobManager's arguments",
+      `deployed-state record, the Temporal history and ${credentialsOf[what].keptIn}`,
     hint:
       'Remove them: Flink reads object storage with its own file system configuration (docs/object-storage.md)' +
-      (what === 'jar URI' ? ', or put the jar into the image (local:///…).' : '.'),
+      credentialsOf[what].instead,
   };
 }
 

@@ -3,8 +3,9 @@
  * start`, a script), not through the CLI, gets the same schema the CLI applies: its own `manifest`
  * must validate, and the spec's fields must have the shape and range the schema allows; anything
  * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
- * no command, so replay is unchanged; only a manifest the checks of option values, or the launch checks, judge
- * differently from the checks before them asks for a marker (a run started before a check replays as it ran).
+ * no command, so replay is unchanged; only an input the checks of option values, the launch checks or the checks
+ * added third judge differently from the checks before them asks for a marker (a run started before a check
+ * replays as it ran).
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
@@ -12,6 +13,7 @@ import { savepointPathProblem } from '../contract/savepoint-paths';
 import { formatSpecIssues } from '../spec/errors';
 import type { OptionValuesCheck } from '../spec/normalize';
 import { validateManifest } from '../spec/parse';
+import { maxStabilitySeconds } from '../spec/stability-limits';
 import { canonicalJson } from '../spec/hash';
 import type { AppSpec, ParseResult } from '../spec/types';
 
@@ -59,22 +61,34 @@ export const OptionValuesByVersionPatch = 'option-values-by-version';
  */
 export const LaunchChecksPatch = 'launch-checks';
 
+/**
+ * `patched()` id: the checks added third are made (ValidateOptions.specChecks3: a session job's option values Flink
+ * reads with the job, the stability window and timeout over 2 hours, credentials in a state directory; and a
+ * savepoint path at `file://localhost/…`, which Flink refuses; docs/spec.md); a run started before, with such an
+ * input, replays as it ran (the checks before decide, under their own markers).
+ */
+export const SpecChecks3Patch = 'spec-checks-3';
+
 /** The checks of option values, newest first. */
 const optionValuesChecks: readonly OptionValuesCheck[] = ['by-version', 'flink-2.3', false];
 
 /** The manifest's spec, or InvalidSpec naming every issue. */
 function validManifest(manifest: object): AppSpec {
   const latest = validateManifest(manifest);
+  const launchChecked = validateManifest(manifest, { specChecks3: false });
   const [byVersion, first, none] = optionValuesChecks.map((optionValues) =>
-    validateManifest(manifest, { optionValues, launchChecks: false }),
+    validateManifest(manifest, { optionValues, launchChecks: false, specChecks3: false }),
   ) as [ParseResult, ParseResult, ParseResult];
-  // Nearly always every check agrees: no marker. Otherwise the check the run started under: the launch checks
-  // when they decide otherwise and the run has their marker; else, as before them, the checks of option values.
+  // Nearly always every check agrees: no marker. Otherwise the check the run started under, newest first: the
+  // checks added third when they decide otherwise and the run has their marker; else, as before them, the launch
+  // checks the same way; else, as before those, the checks of option values.
   const beforeLaunchChecks = (): ParseResult => {
     const agree = byVersion.ok === first.ok && first.ok === none.ok;
     return agree || patched(OptionValuesByVersionPatch) ? byVersion : patched(OptionValuesPatch) ? first : none;
   };
-  const verdict = latest.ok !== byVersion.ok && patched(LaunchChecksPatch) ? latest : beforeLaunchChecks();
+  const beforeSpecChecks3 = (): ParseResult =>
+    launchChecked.ok !== byVersion.ok && patched(LaunchChecksPatch) ? launchChecked : beforeLaunchChecks();
+  const verdict = latest.ok !== launchChecked.ok && patched(SpecChecks3Patch) ? latest : beforeSpecChecks3();
   // The same verdict as today's checks: their spec (the same) or their issues (all of them).
   const checked = verdict.ok === latest.ok ? latest : verdict;
   if (checked.ok) return checked.spec;
@@ -118,6 +132,12 @@ function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
   check(positiveInt(spec.slotsPerTaskManager), 'slotsPerTaskManager must be a positive integer');
   check(positiveInt(spec.stability?.windowSeconds), 'stability.windowSeconds must be a positive integer');
   check(positiveInt(spec.stability?.timeoutSeconds), 'stability.timeoutSeconds must be a positive integer');
+  // At most the schema's bound; a run started before the bound took any (patch spec-checks-3, asked only of a
+  // spec over it).
+  for (const field of ['windowSeconds', 'timeoutSeconds'] as const) {
+    const over = (spec.stability?.[field] ?? 0) > maxStabilitySeconds;
+    check(!over || !patched(SpecChecks3Patch), `stability.${field} must be at most ${maxStabilitySeconds}`);
+  }
   const config = spec.flinkConfiguration;
   check(
     typeof config === 'object' && config !== null && Object.values(config).every((v) => typeof v === 'string'),
@@ -152,8 +172,18 @@ export function validSavepointTarget(input: { targetDirectory?: unknown; formatT
     throw invalid(`formatType ${JSON.stringify(formatType)} is not CANONICAL or NATIVE`);
   if (targetDirectory === undefined) return;
   if (typeof targetDirectory !== 'string') throw invalid('targetDirectory must be a string');
-  const problem = savepointPathProblem(targetDirectory);
+  const problem = savepointPathProblemOfRun(targetDirectory);
   if (problem) throw invalid(`targetDirectory: ${problem.message}`);
+}
+
+/**
+ * What is wrong with a savepoint path as the run's checks judge it: today's, or, for a run started before patch
+ * `spec-checks-3` (asked only of a path the checks before took), those checks'.
+ */
+function savepointPathProblemOfRun(path: string): ReturnType<typeof savepointPathProblem> {
+  const problem = savepointPathProblem(path);
+  const before = problem && savepointPathProblem(path, { specChecks3: false });
+  return problem && (before || patched(SpecChecks3Patch)) ? problem : undefined;
 }
 
 /**
@@ -163,7 +193,7 @@ export function validSavepointTarget(input: { targetDirectory?: unknown; formatT
 export function validSavepointPath(path: unknown): string {
   const problem =
     typeof path === 'string' && path !== ''
-      ? savepointPathProblem(path)
+      ? savepointPathProblemOfRun(path)
       : { message: 'is missing', hint: 'give the savepoint directory' };
   if (problem)
     throw ApplicationFailure.create({

@@ -2,7 +2,8 @@
  * The option-value check against Flink itself, on two versions whose types differ (the stack's 2.3 and 1.19, from
  * PyPI as scripts/flink-options/generate.sh installs it): the table gives each the types its jar lists today, and for
  * values of every type, what that Flink's own Configuration reads is never refused, and what it refuses is refused
- * too (only surrounding spaces, which flink-deploy forgives, differ).
+ * too (only surrounding spaces, which flink-deploy forgives, differ). And the options a session job's jar run reads,
+ * on the stack's Flink, are those src/spec/job-level-options.ts lists.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { pipInstaller } from '../../../src/local/node-agent/image-store';
 import { flinkOptionTypes, flinkOptionTypesVersions } from '../../../src/spec/flink-option-types';
 import { optionType, optionValueIssues } from '../../../src/spec/flink-option-values';
+import { jobLevelOptions, jobLevelOptionsVersion } from '../../../src/spec/job-level-options';
 import type { FlinkVersion } from '../../../src/spec/types';
 import { stack } from '../../support/stack';
 
@@ -143,4 +145,14 @@ test.each(versions)('Flink %s: what it reads is taken and what it refuses is ref
     const seen = new Set(samples.flatMap(([k], i) => (k === key ? [verdicts[i]] : [])));
     expect([key, [...seen].sort()]).toEqual([key, ['read', 'refused']]);
   }
+});
+
+test("the options a job reads from its own configuration (a session job's) are those the stack's Flink reads", () => {
+  expect(jobLevelOptionsVersion).toBe(stack.flinkVersion);
+  const typed = Object.keys(typesOf(minorOf(stack.flinkVersion)));
+  const read = java(homes.get(stack.flinkVersion)!, 'scripts/flink-options/JobLevelOptions.java', typed.join('\n'));
+  expect(new Set(read.trim().split('\n'))).toEqual(jobLevelOptions);
+  // The cluster's own options are not among them: a jar run ignores them (measured through REST, docs/spec.md).
+  for (const key of ['taskmanager.memory.managed.size', 'heartbeat.timeout', 'taskmanager.numberOfTaskSlots'])
+    expect(jobLevelOptions.has(key)).toBe(false);
 });

@@ -280,6 +280,8 @@ test('a manual savepoint in the directory and format a FlinkStateSnapshot names;
   for (const bad of [
     { ...input, formatType: 'ZIP' },
     { ...input, targetDirectory: 's3://AKIA:secret@bucket/savepoints' },
+    // Flink refuses file://localhost/… as any file://<host>/… (patch spec-checks-3).
+    { ...input, targetDirectory: 'file://localhost/flink-data/savepoints' },
   ]) {
     const failure = await failureOf(run(cluster, savepoint, bad as unknown as typeof input));
     expect(failure.type).toBe('InvalidSpec');
@@ -319,6 +321,43 @@ test('a run started by hand with a manifest Flink cannot launch: InvalidSpec nam
   );
   expect(cluster.calls).toEqual([]);
   expect(cluster.record).toBeUndefined();
+});
+
+test('a run started by hand with credentials in a state directory: InvalidSpec naming it, nothing asked', async () => {
+  const cluster = new InMemoryCluster();
+  const key = 'execution.checkpointing.dir';
+  const withCredentials = withSpec((s) => {
+    const manifest = s.manifest as { spec: { flinkConfiguration: Record<string, string> } };
+    manifest.spec.flinkConfiguration[key] = 's3://AKIA:secret@bucket/checkpoints';
+    s.flinkConfiguration[key] = 's3://AKIA:secret@bucket/checkpoints';
+  });
+  const failure = await failureOf(run(cluster, apply, { spec: withCredentials }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain(
+    `spec.flinkConfiguration["${key}"]: "s3://AKIA:***@bucket/checkpoints" carries credentials (user:password@)`,
+  );
+  expect(failure.message).not.toContain('secret@');
+  expect(cluster.calls).toEqual([]);
+  expect(cluster.record).toBeUndefined();
+});
+
+test('a run started by hand with a stability timeout over 2 hours: InvalidSpec, nothing asked', async () => {
+  const cluster = new InMemoryCluster();
+  const days = withSpec((s) => {
+    (s.manifest as { spec: object }).spec = {
+      ...(s.manifest as { spec: object }).spec,
+      flinkDeploy: { stability: { timeoutSeconds: 86_400 } },
+    };
+    s.stability.timeoutSeconds = 86_400;
+  });
+  const failure = await failureOf(run(cluster, apply, { spec: days }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain('spec.flinkDeploy.stability.timeoutSeconds: timeoutSeconds is 86400');
+  // The spec's own timeout over the bound, its manifest's not: refused too.
+  const specOnly = withSpec((s) => (s.stability.timeoutSeconds = 86_400));
+  const again = await failureOf(run(cluster, apply, { spec: specOnly }));
+  expect(again.message).toContain('stability.timeoutSeconds must be at most 7200');
+  expect(cluster.calls).toEqual([]);
 });
 
 /** The base spec on Flink `major.minor` (its manifest too), with `key: value` in its configuration. */

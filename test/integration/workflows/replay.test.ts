@@ -19,7 +19,10 @@
  * `heartbeat.timeout: 50 s` (1.19 reads milliseconds; apply-deploy-1-19-option-by-version.binpb). Patch
  * `launch-checks`: a deploy whose checkpoint directory names a host (`file://tmp/…`), taken by the code before
  * (apply-deploy-checkpoint-dir-with-host.binpb), and the same refused by the code after
- * (apply-deploy-launch-check-refused.binpb).
+ * (apply-deploy-launch-check-refused.binpb). Patch `spec-checks-3`: a deploy whose checkpoint directory holds
+ * credentials (`s3://user:password@…`) and a manual savepoint into `file://localhost/…`, taken by the code before
+ * (apply-deploy-checkpoint-dir-with-credentials.binpb, savepoint-target-file-localhost.binpb), and the same refused by
+ * the code after (apply-deploy-spec-checks-3-refused.binpb, savepoint-target-file-localhost-refused.binpb).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -98,6 +101,10 @@ test('there are recorded histories to replay', () => {
       'apply-deploy-1-19-option-by-version.binpb',
       'apply-deploy-checkpoint-dir-with-host.binpb',
       'apply-deploy-launch-check-refused.binpb',
+      'apply-deploy-checkpoint-dir-with-credentials.binpb',
+      'apply-deploy-spec-checks-3-refused.binpb',
+      'savepoint-target-file-localhost.binpb',
+      'savepoint-target-file-localhost-refused.binpb',
     ]),
   );
 });

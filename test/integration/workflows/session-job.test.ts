@@ -66,6 +66,22 @@ async function deployed(script: Script = {}): Promise<InMemoryCluster> {
   return cluster;
 }
 
+test('started by hand with a value the job reads and Flink cannot: InvalidSpec naming it, nothing asked', async () => {
+  const cluster = new InMemoryCluster();
+  const spec = structuredClone(v1);
+  (spec.manifest as { spec: object }).spec = {
+    ...(spec.manifest as { spec: object }).spec,
+    flinkConfiguration: { 'pipeline.object-reuse': 'yes' },
+  };
+  spec.flinkConfiguration = { 'pipeline.object-reuse': 'yes' };
+  const failure = await failureOf(run(cluster, { spec }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain(
+    'spec.flinkConfiguration["pipeline.object-reuse"]: pipeline.object-reuse is "yes": Flink reads true or false',
+  );
+  expect(cluster.calls).toEqual([]);
+});
+
 test('deploy, then a savepoint upgrade: staged while the old job runs, resubmitted from THAT savepoint', async () => {
   const cluster = await deployed();
   const oldJob = cluster.record?.jobId;
