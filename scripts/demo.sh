@@ -8,4 +8,4 @@ bash scripts/setup.sh
 export PATH="$root/node_modules/.bin:$PATH"
 bash scripts/stack/up.sh
 node --import tsx scripts/demo.ts
-echo "The stack keeps running (Temporal Web UI: http://127.0.0.1:8233). Stop it with: npm run stack:down"
+echo "The stack keeps running (Temporal Web UI: http://127.0.0.1:${FD_TEMPORAL_UI_PORT:-8233}). Stop it with: npm run stack:down"

@@ -21,8 +21,13 @@ const cli = path.join(root, 'bin', 'flink-deploy.js');
 const app = 'demo-counter';
 const namespace = 'default';
 const dir = path.join(stackDir, 'demo', app);
+// A stack on other ports (the FD_* variables of scripts/stack/env.sh): its Temporal and its Web UI, unless given.
+const temporalPort = process.env.FD_TEMPORAL_PORT ?? '7233';
+const uiPort = process.env.FD_TEMPORAL_UI_PORT ?? '8233';
 const env = {
   ...process.env,
+  TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${temporalPort}`,
+  FLINK_DEPLOY_UI_URL: process.env.FLINK_DEPLOY_UI_URL ?? `http://127.0.0.1:${uiPort}`,
   KUBECONFIG: kubeconfig,
   FLINK_DEPLOY_TASK_QUEUE: 'flink-deploy-demo',
   FLINK_DEPLOY_METRICS_ADDRESS: '127.0.0.1:9465',
@@ -93,12 +98,13 @@ async function main(): Promise<number> {
     );
     say(
       `Temporal Web UI: ` +
-        `http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`FlinkApplication="${app}"`)}`,
+        `${env.FLINK_DEPLOY_UI_URL}/namespaces/default/workflows?query=` +
+        encodeURIComponent(`FlinkApplication="${app}"`),
     );
     for (const h of record.history)
       say(
         `  ${h.type} ${h.outcome}: ` +
-          `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(h.workflowId)}/${h.runId}`,
+          `${env.FLINK_DEPLOY_UI_URL}/namespaces/default/workflows/${encodeURIComponent(h.workflowId)}/${h.runId}`,
       );
     say('demo OK');
     return 0;
