@@ -6,8 +6,8 @@
  * SIGTERM/SIGINT close every Service listener and forwarded connection, then it exits.
  */
 import { messageOf } from '../shared/errors';
-import { startHealthServer } from '../shared/health-server';
 import { createLogger } from '../shared/logger';
+import { serveUntilSignalled } from '../shared/serve';
 import { KubeProxy } from './kube-proxy';
 import { parseProxyOptions, type ProxyOptions } from './options';
 
@@ -21,27 +21,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const proxy = new KubeProxy(options, log);
-  const server = await startHealthServer({
+  await serveUntilSignalled({
+    service: proxy,
     port: options.healthPort,
-    healthy: () => proxy.healthy,
     documents: { '/services': () => proxy.addresses() },
+    log,
   });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    proxy
-      .stop()
-      .catch((error: unknown) => log.error({ err: error }, 'stop failed'))
-      .finally(() => {
-        server.close();
-        process.exit(0);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  await proxy.start();
 }
 
 main().catch((error: unknown) => {

@@ -8,8 +8,8 @@
  * SIGTERM/SIGINT stop every pod's processes, then the agent exits.
  */
 import { messageOf } from '../shared/errors';
-import { startHealthServer } from '../shared/health-server';
 import { createLogger } from '../shared/logger';
+import { serveUntilSignalled } from '../shared/serve';
 import { NodeAgent } from './agent';
 import { distributionVersion } from './image-store';
 import { parseAgentOptions, realStateDir } from './options';
@@ -25,27 +25,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const agent = new NodeAgent({ ...options, flinkVersion: distributionVersion(options.flinkHome) }, log);
-  const server = await startHealthServer({
+  await serveUntilSignalled({
+    service: agent,
     port: options.healthPort,
-    healthy: () => agent.healthy,
     documents: { '/pods': () => agent.describe() },
+    log,
   });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    agent
-      .stop()
-      .catch((error: unknown) => log.error({ err: error }, 'stop failed'))
-      .finally(() => {
-        server.close();
-        process.exit(0);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  await agent.start();
 }
 
 main().catch((error: unknown) => {
