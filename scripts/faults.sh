@@ -7,8 +7,8 @@
 #                                                   test/faults/matrix/cells.ts), not the other files
 #   npm run faults -- --repeat N                    runs per matrix cell (default 3)
 #   npm run faults -- test/faults/stuck.test.ts     one file (other arguments go to Jest)
-# Each matrix run is appended to docs/reliability-results.jsonl (FD_FAULTS_RESULTS); regenerate the report
-# with `node --import tsx scripts/faults-report.ts` (docs/reliability.md).
+# Each matrix run is appended to its operation's file in docs/reliability-results/ (or FD_FAULTS_RESULTS);
+# regenerate the report with `node --import tsx scripts/faults-report.ts` (docs/reliability.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

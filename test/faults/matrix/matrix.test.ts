@@ -2,8 +2,9 @@
  * Issue 12's fault matrix: every selected cell (operation × injection point × fault, cells.ts) run
  * FD_FAULTS_REPEAT times (default 3), each run on a fresh application: set up without faults, start the
  * operation, reach the point, inject the fault (and heal it), let the operation end, then check every
- * invariant (invariants.ts) and append the run to the results file (docs/reliability.md is made from it
- * by scripts/faults-report.ts). `npm run faults -- --only <operation|fault|id> --repeat N` selects.
+ * invariant (invariants.ts) and append the run to its operation's results file (docs/reliability-results/;
+ * docs/reliability.md is made from them by scripts/faults-report.ts).
+ * `npm run faults -- --only <operation|fault|id> --repeat N` selects.
  * Faults that restart stack components run only on a stack scripts/faults-stack.sh started.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,7 +24,6 @@ const runs: Array<[string, number, Cell]> = cells.flatMap((cell) =>
   Array.from({ length: repeat }, (_, i): [string, number, Cell] => [cellId(cell), i + 1, cell]),
 );
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: stack.root }).toString().trim();
-const results = resultsFile(stack.root);
 
 const env = new MatrixEnv('faults-matrix');
 let connection: Connection;
@@ -53,7 +53,7 @@ test.each(runs)(
     let result: RunResult | undefined;
     try {
       result = await runCell({ env, client, cell, run, n, commit, setUp: true });
-      appendResult(results, result);
+      appendResult(resultsFile(stack.root, cell.operation), result);
     } finally {
       // A session job's cluster first: its pods (`<app>-sc-…`) are among those removeApp waits for.
       const cluster = scenarios[cell.operation].sessionCluster?.(run);

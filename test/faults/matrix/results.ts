@@ -1,5 +1,5 @@
 /** One run of one cell, as the harness appends it to the results file (JSON lines) and the report reads it. */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface InvariantResult {
@@ -54,12 +54,60 @@ export function runVerdict(r: RunResult): 'passed' | 'failed' | 'not-landed' {
   return (r.faultLanded ?? faultLanded(r.fault)) === false ? 'not-landed' : 'passed';
 }
 
-/** Where results go: FD_FAULTS_RESULTS, else docs/reliability-results.jsonl. */
-export function resultsFile(root: string): string {
-  return process.env.FD_FAULTS_RESULTS ?? path.join(root, 'docs', 'reliability-results.jsonl');
+/**
+ * The results kept in the repository: one JSON-lines file per operation (`<operation>.jsonl`), so no file
+ * grows past a few hundred KiB as the matrix fills (every cell's 3 runs with their evidence).
+ */
+export function resultsDir(root: string): string {
+  return path.join(root, 'docs', 'reliability-results');
+}
+
+/** Where a run of `operation` goes: FD_FAULTS_RESULTS (one file for every run), else its operation's file. */
+export function resultsFile(root: string, operation: string): string {
+  return process.env.FD_FAULTS_RESULTS ?? path.join(resultsDir(root), `${operation}.jsonl`);
 }
 
 export function appendResult(file: string, result: RunResult): void {
   mkdirSync(path.dirname(file), { recursive: true });
   appendFileSync(file, JSON.stringify(result) + '\n');
+}
+
+/** Every run in a results file, or in every `.jsonl` file of a directory (in name order). */
+export function readResults(fileOrDir: string): RunResult[] {
+  if (!existsSync(fileOrDir)) return [];
+  const files = statSync(fileOrDir).isDirectory()
+    ? readdirSync(fileOrDir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => path.join(fileOrDir, f))
+    : [fileOrDir];
+  return files.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l, i) => {
+        try {
+          return JSON.parse(l) as RunResult;
+        } catch (e) {
+          throw new Error(`${f}:${i + 1}: not a JSON run (${(e as Error).message})`);
+        }
+      }),
+  );
+}
+
+/**
+ * Files runs (a lane's FD_FAULTS_RESULTS file, say) into `dir`, each in its operation's file; a run already
+ * there (same cell, run and start) is not filed again. Returns how many were filed.
+ */
+export function fileResults(runs: RunResult[], dir: string): number {
+  const key = (r: RunResult) => `${r.cell} ${r.run} ${r.startedAt}`;
+  const filed = new Set(readResults(dir).map(key));
+  let count = 0;
+  for (const r of runs) {
+    if (filed.has(key(r))) continue;
+    filed.add(key(r));
+    appendResult(path.join(dir, `${r.cell.split('/')[0]}.jsonl`), r);
+    count++;
+  }
+  return count;
 }

@@ -4,10 +4,10 @@
  * passes. The results say so (`faultLanded`), and the report shows them apart: neither a pass nor a failure.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { faultLanded, runVerdict, type RunResult } from '../../faults/matrix/results';
+import { faultLanded, readResults, runVerdict, type RunResult } from '../../faults/matrix/results';
 
 const stallMissed = 'proxy flink {"kind":"stall","ms":20000} for 10000 ms: 0 calls hit';
 const sigstopMissed = 'SIGSTOP 5 s of 0 processes of JobManager pods cell-6-36083-jobmanager-6cd5f867b-bdjxk';
@@ -55,7 +55,8 @@ test('a run is passed only when its invariants held and its fault landed; a fail
 test('the report counts a run whose fault did not land apart, neither as a pass nor in the runs', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'faults-report-'));
   try {
-    const input = path.join(dir, 'results.jsonl');
+    const input = path.join(dir, 'results');
+    const lane = path.join(dir, 'lane.jsonl');
     const output = path.join(dir, 'reliability.md');
     const landed = 'proxy flink {"kind":"stall","ms":20000} for 10000 ms: 2 calls hit';
     const failed = { name: 'continuity', ok: false, evidence: 'key 0 started over' };
@@ -65,11 +66,22 @@ test('the report counts a run whose fault did not land apart, neither as a pass 
       run({ run: 3, fault: landed, passed: false, invariants: [failed] }),
       run({ cell: 'resume/WaitingForStable/jobmanager-sigstop', fault: sigstopMissed }),
     ];
-    writeFileSync(input, runs.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/faults-report.ts', input, output], {
-      cwd: path.resolve(__dirname, '..', '..', '..'),
-      stdio: 'pipe',
-    });
+    writeFileSync(lane, runs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // Filed twice (a lane's file added again): each run is kept once, in its operation's file.
+    for (let i = 0; i < 2; i++) {
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/faults-report.ts', '--add', lane, '--results', input, '--out', output],
+        { cwd: path.resolve(__dirname, '..', '..', '..'), stdio: 'pipe' },
+      );
+    }
+    expect(readdirSync(input).sort()).toEqual(['periodic-savepoint.jsonl', 'resume.jsonl']);
+    expect(readResults(input).map((r) => `${r.cell} ${r.run}`)).toEqual([
+      'periodic-savepoint/Disposing/flink-stall 1',
+      'periodic-savepoint/Disposing/flink-stall 2',
+      'periodic-savepoint/Disposing/flink-stall 3',
+      'resume/WaitingForStable/jobmanager-sigstop 1',
+    ]);
     const report = readFileSync(output, 'utf8');
     expect(report).toContain('1 of 4 runs passed, 1 failed, 2 did not land their fault.');
     expect(report).toMatch(/\| periodic-savepoint\/Disposing\/flink-stall \| 1 \/ 2 \| 1 \| \*\*continuity\*\*: key 0/);
