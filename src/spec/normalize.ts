@@ -15,7 +15,7 @@ import { mainContainerName, mergePodTemplates } from './pod-template';
 import { normalizeResources } from './resources';
 import { savepointFormatIssues } from './savepoint-format';
 import { schedulerIssues } from './scheduler';
-import { stabilityLimitIssues } from './stability-limits';
+import { stabilityLimitIssues, stabilityOrderIssues } from './stability-limits';
 import { optionValueIssues } from './flink-option-values';
 import { isRecord } from './yaml-documents';
 import * as defaults from './defaults';
@@ -242,14 +242,7 @@ export function normalizeManifest(input: NormalizeInput): { spec?: AppSpec; issu
   }
   const windowSeconds = extension?.stability?.windowSeconds ?? defaults.defaultStabilityWindowSeconds;
   const timeoutSeconds = extension?.stability?.timeoutSeconds ?? defaults.defaultStabilityTimeoutSeconds;
-  if (timeoutSeconds <= windowSeconds) {
-    issues.push({
-      code: SpecIssueCode.InvalidValue,
-      path: 'spec.flinkDeploy.stability.timeoutSeconds',
-      message: `timeoutSeconds (${timeoutSeconds}) must be longer than windowSeconds (${windowSeconds})`,
-      hint: 'Raise timeoutSeconds or lower windowSeconds.',
-    });
-  }
+  issues.push(...stabilityOrderIssues(extension?.stability));
   if (input.specChecks3 ?? true) issues.push(...stabilityLimitIssues(extension?.stability));
   const allowCheckpoint = extension?.savepointFallback?.allowCheckpoint ?? false;
   if (allowCheckpoint && !checkpointing) {

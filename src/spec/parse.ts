@@ -90,6 +90,14 @@ export interface ValidateOptions {
    * @default true
    */
   specChecks3?: boolean;
+  /**
+   * The checks added fourth: a FlinkSessionJob's stability timeout not longer than its window (either, when absent,
+   * its default), refused as a FlinkDeployment's always was (src/spec/stability-limits.ts, `stabilityOrderIssues`):
+   * the stability wait gives up before the window can end. Off only for a workflow's replay of a run started before
+   * them (src/workflows/valid-input.ts, patch `spec-checks-4`).
+   * @default true
+   */
+  specChecks4?: boolean;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -101,6 +109,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
       jarSchemes: sessionJarSchemes,
       launchChecks: options.launchChecks,
       specChecks3: options.specChecks3,
+      specChecks4: options.specChecks4,
     });
     return job.ok ? { ok: true, spec: job.spec, notes: job.notes } : job;
   }

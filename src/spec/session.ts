@@ -16,7 +16,7 @@ import { launchIssues } from './launch-checks';
 import { hasCredentials, redactedUri } from './uris';
 import { maxParallelism, parallelismIssues } from './count-limits';
 import { jobOptionValueIssues } from './flink-option-values';
-import { stabilityLimitIssues } from './stability-limits';
+import { stabilityLimitIssues, stabilityOrderIssues } from './stability-limits';
 import { jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
@@ -149,7 +149,12 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
 /** Validates a FlinkSessionJob document: its summary and notes, or every issue. */
 export function validateSessionJob(
   document: Record<string, unknown>,
-  options: { jarSchemes?: readonly SessionJarScheme[]; launchChecks?: boolean; specChecks3?: boolean } = {},
+  options: {
+    jarSchemes?: readonly SessionJarScheme[];
+    launchChecks?: boolean;
+    specChecks3?: boolean;
+    specChecks4?: boolean;
+  } = {},
 ): { ok: true; job: SessionJobSummary; spec: AppSpec; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
   const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
   const issues: SpecIssue[] = [];
@@ -192,6 +197,9 @@ export function validateSessionJob(
     issues.push(...values.filter((issue) => !named.has(issue.path)));
     if (parsed.success) issues.push(...stabilityLimitIssues(parsed.data.spec.flinkDeploy?.stability));
   }
+  // ValidateOptions.specChecks4: a stability timeout not longer than the window, refused as a FlinkDeployment's.
+  if ((options.specChecks4 ?? true) && parsed.success)
+    issues.push(...stabilityOrderIssues(parsed.data.spec.flinkDeploy?.stability));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const { metadata, spec: jobSpec } = parsed.data;
   return {

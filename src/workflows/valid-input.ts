@@ -4,8 +4,8 @@
  * must validate, and the spec's fields must have the shape and range the schema allows; anything
  * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
  * no command, so replay is unchanged; only an input the checks of option values, the launch checks or the checks
- * added third judge differently from the checks before them asks for a marker (a run started before a check
- * replays as it ran).
+ * added third or fourth judge differently from the checks before them asks for a marker (a run started before a
+ * check replays as it ran).
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
@@ -69,26 +69,36 @@ export const LaunchChecksPatch = 'launch-checks';
  */
 export const SpecChecks3Patch = 'spec-checks-3';
 
+/**
+ * `patched()` id: the checks added fourth are made (ValidateOptions.specChecks4: a FlinkSessionJob's stability timeout
+ * not longer than its window, refused as a FlinkDeployment's; docs/spec.md); a run started before, with such a
+ * session job, replays as it ran (the checks before decide, under their own markers).
+ */
+export const SpecChecks4Patch = 'spec-checks-4';
+
 /** The checks of option values, newest first. */
 const optionValuesChecks: readonly OptionValuesCheck[] = ['by-version', 'flink-2.3', false];
 
 /** The manifest's spec, or InvalidSpec naming every issue. */
 function validManifest(manifest: object): AppSpec {
   const latest = validateManifest(manifest);
-  const launchChecked = validateManifest(manifest, { specChecks3: false });
+  const specChecked3 = validateManifest(manifest, { specChecks4: false });
+  const launchChecked = validateManifest(manifest, { specChecks3: false, specChecks4: false });
   const [byVersion, first, none] = optionValuesChecks.map((optionValues) =>
-    validateManifest(manifest, { optionValues, launchChecks: false, specChecks3: false }),
+    validateManifest(manifest, { optionValues, launchChecks: false, specChecks3: false, specChecks4: false }),
   ) as [ParseResult, ParseResult, ParseResult];
   // Nearly always every check agrees: no marker. Otherwise the check the run started under, newest first: the
-  // checks added third when they decide otherwise and the run has their marker; else, as before them, the launch
-  // checks the same way; else, as before those, the checks of option values.
+  // checks added fourth when they decide otherwise and the run has their marker; else, as before them, the checks
+  // added third the same way; else the launch checks; else, as before those, the checks of option values.
   const beforeLaunchChecks = (): ParseResult => {
     const agree = byVersion.ok === first.ok && first.ok === none.ok;
     return agree || patched(OptionValuesByVersionPatch) ? byVersion : patched(OptionValuesPatch) ? first : none;
   };
   const beforeSpecChecks3 = (): ParseResult =>
     launchChecked.ok !== byVersion.ok && patched(LaunchChecksPatch) ? launchChecked : beforeLaunchChecks();
-  const verdict = latest.ok !== launchChecked.ok && patched(SpecChecks3Patch) ? latest : beforeSpecChecks3();
+  const beforeSpecChecks4 = (): ParseResult =>
+    specChecked3.ok !== launchChecked.ok && patched(SpecChecks3Patch) ? specChecked3 : beforeSpecChecks3();
+  const verdict = latest.ok !== specChecked3.ok && patched(SpecChecks4Patch) ? latest : beforeSpecChecks4();
   // The same verdict as today's checks: their spec (the same) or their issues (all of them).
   const checked = verdict.ok === latest.ok ? latest : verdict;
   if (checked.ok) return checked.spec;
