@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAppSpec } from '../../../src/spec';
+import { loadAppSpec, parseAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
@@ -358,6 +358,31 @@ test('a run started by hand with a stability timeout over 2 hours: InvalidSpec, 
   const again = await failureOf(run(cluster, apply, { spec: specOnly }));
   expect(again.message).toContain('stability.timeoutSeconds must be at most 7200');
   expect(cluster.calls).toEqual([]);
+});
+
+test('a session job started by hand, its stability timeout not longer than its window: InvalidSpec', async () => {
+  const parsed = parseAppSpec(
+    readFileSync(path.join(__dirname, '../../fixtures/apache-operator/basic-session-job-only.yaml'), 'utf8'),
+  );
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const withStability = (windowSeconds: number, timeoutSeconds: number): AppSpec => {
+    const s = structuredClone(parsed.spec);
+    const manifest = s.manifest as { spec: object };
+    manifest.spec = { ...manifest.spec, flinkDeploy: { stability: { windowSeconds, timeoutSeconds } } };
+    s.stability = { ...s.stability, windowSeconds, timeoutSeconds };
+    return s;
+  };
+  const cluster = new InMemoryCluster();
+  // The wait would give up before the window ends (patch spec-checks-4; a FlinkDeployment's always refused).
+  const failure = await failureOf(run(cluster, apply, { spec: withStability(600, 300) }));
+  expect(failure.type).toBe('InvalidSpec');
+  expect(failure.message).toContain(
+    'spec.flinkDeploy.stability.timeoutSeconds: timeoutSeconds (300) must be longer than windowSeconds (600)',
+  );
+  expect(cluster.calls).toEqual([]);
+  expect(cluster.record).toBeUndefined();
+  // A timeout longer than the window: deployed.
+  expect((await run(cluster, apply, { spec: withStability(600, 601) })).outcome).toBe('succeeded');
 });
 
 /** The base spec on Flink `major.minor` (its manifest too), with `key: value` in its configuration. */

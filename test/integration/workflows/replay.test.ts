@@ -22,7 +22,10 @@
  * (apply-deploy-launch-check-refused.binpb). Patch `spec-checks-3`: a deploy whose checkpoint directory holds
  * credentials (`s3://user:password@…`) and a manual savepoint into `file://localhost/…`, taken by the code before
  * (apply-deploy-checkpoint-dir-with-credentials.binpb, savepoint-target-file-localhost.binpb), and the same refused by
- * the code after (apply-deploy-spec-checks-3-refused.binpb, savepoint-target-file-localhost-refused.binpb).
+ * the code after (apply-deploy-spec-checks-3-refused.binpb, savepoint-target-file-localhost-refused.binpb). Patch
+ * `spec-checks-4`: a session job's deploy whose stability timeout (300 s) is shorter than its window (600 s), taken by
+ * the code before (apply-session-job-stability-order.binpb), and the same refused by the code after
+ * (apply-session-job-spec-checks-4-refused.binpb).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -105,6 +108,8 @@ test('there are recorded histories to replay', () => {
       'apply-deploy-spec-checks-3-refused.binpb',
       'savepoint-target-file-localhost.binpb',
       'savepoint-target-file-localhost-refused.binpb',
+      'apply-session-job-stability-order.binpb',
+      'apply-session-job-spec-checks-4-refused.binpb',
     ]),
   );
 });
