@@ -148,6 +148,13 @@ function specProblems(spec: AppSpec, fromManifest: AppSpec): string[] {
     const over = (spec.stability?.[field] ?? 0) > maxStabilitySeconds;
     check(!over || !patched(SpecChecks3Patch), `stability.${field} must be at most ${maxStabilitySeconds}`);
   }
+  // The timeout longer than the window, as the manifest's check asks (patch spec-checks-4, asked only of a spec
+  // whose timeout is not).
+  const { windowSeconds = 0, timeoutSeconds = 0 } = spec.stability ?? {};
+  check(
+    timeoutSeconds > windowSeconds || !patched(SpecChecks4Patch),
+    `stability.timeoutSeconds (${timeoutSeconds}) must be longer than stability.windowSeconds (${windowSeconds})`,
+  );
   const config = spec.flinkConfiguration;
   check(
     typeof config === 'object' && config !== null && Object.values(config).every((v) => typeof v === 'string'),

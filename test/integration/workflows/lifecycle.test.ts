@@ -381,6 +381,15 @@ test('a session job started by hand, its stability timeout not longer than its w
   );
   expect(cluster.calls).toEqual([]);
   expect(cluster.record).toBeUndefined();
+  // The spec's own stability edited so, its manifest's valid (of a FlinkDeployment too): refused the same.
+  for (const edited of [withStability(600, 601), baseSpec]) {
+    const specOnly = structuredClone(edited);
+    specOnly.stability = { ...specOnly.stability, windowSeconds: 400, timeoutSeconds: 400 };
+    const again = await failureOf(run(cluster, apply, { spec: specOnly }));
+    expect(again.type).toBe('InvalidSpec');
+    expect(again.message).toContain('stability.timeoutSeconds (400) must be longer than stability.windowSeconds (400)');
+  }
+  expect(cluster.calls).toEqual([]);
   // A timeout longer than the window: deployed.
   expect((await run(cluster, apply, { spec: withStability(600, 601) })).outcome).toBe('succeeded');
 });
