@@ -5,9 +5,8 @@
  */
 import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
-import { hasErrorCode } from '../contract/errors';
 import { sessionClusterProblem, slotsProblem } from '../contract/session-jobs';
-import { FlinkErrorCode, type FlinkRestClient } from '../flink';
+import type { FlinkRestClient } from '../flink';
 import { AnnotationKey, objectNames } from '../k8s/render';
 import { checkpointRetentionKey } from '../spec/guarantees';
 import type { AppSpec } from '../spec/types';
@@ -20,7 +19,7 @@ import { discardJar, fetchJar, JarUnavailableError, s3AccessOf } from './session
 import type { SubmittedJob } from './types';
 import { slotsOfOtherJobs } from './session-slots';
 import { growTaskManagers } from './task-managers';
-import { jarDeletedOr, keeperOf, removeUnusedJars, type ClusterJar } from './unused-jars';
+import { jarDeletedOr, keeperOf, keepOneUpload, removeUnusedJars, type ClusterJar } from './unused-jars';
 
 /** Input of `submitSessionJob`. */
 export interface SubmitSessionJobInput {
@@ -83,14 +82,8 @@ async function stagedJar(deps: ActivityDeps, flink: FlinkRestClient, spec: AppSp
     const known = keeperOf(await flink.listJars({ signal }), jar.name);
     if (known) return known;
     const { jarId } = await flink.uploadJar({ jarPath: jar.file }, { signal });
-    // Two stagings of one content at once (jobs of one rollout) may both upload it: each keeps the same one
-    // (the earliest) and deletes its own upload if that is not it.
-    const kept = keeperOf(await flink.listJars({ signal }), jar.name) ?? { id: jarId, name: jar.name };
-    if (kept.id !== jarId)
-      await flink.deleteJar(jarId, { signal }).catch((err: unknown) => {
-        if (!hasErrorCode(err, FlinkErrorCode.NotFound)) throw err;
-      });
-    return kept;
+    // Two stagings of one content at once (jobs of one rollout) may both upload it: one upload stays.
+    return await keepOneUpload(flink, jar.name, jarId, signal);
   } finally {
     await discardJar(jar);
   }

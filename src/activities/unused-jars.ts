@@ -35,6 +35,31 @@ export function keeperOf(jars: readonly ClusterJar[], name: string): ClusterJar 
     .sort((a, b) => (a.uploaded ?? 0) - (b.uploaded ?? 0) || a.id.localeCompare(b.id))[0];
 }
 
+/**
+ * After a staging uploaded content `name` (its upload `uploadedId`): the keeper of that content, every other upload of
+ * it deleted. Flink lists a jar by its file's time, not by when the file appeared, so two stagings at once can each
+ * see a different keeper (one lists before the other's upload is there and keeps its own; the other then sees an
+ * earlier-stamped upload beside its own): deleting only its own upload when it is not the keeper left both. Each
+ * staging deletes every upload of the content but the keeper it sees, so the last to list leaves one. A submission
+ * from a jar deleted under it stages again (`jarDeletedOr`).
+ */
+export async function keepOneUpload(
+  flink: Pick<FlinkRestClient, 'listJars' | 'deleteJar'>,
+  name: string,
+  uploadedId: string,
+  signal?: AbortSignal,
+): Promise<ClusterJar> {
+  const jars = await flink.listJars(signal ? { signal } : undefined);
+  const kept = keeperOf(jars, name) ?? { id: uploadedId, name };
+  const options = signal ? { signal } : undefined;
+  for (const other of jars.filter((jar) => jar.name === name && jar.id !== kept.id))
+    await flink.deleteJar(other.id, options).catch(async (err: unknown) => {
+      // Another staging deleted it first: Flink answers 400 "does not exist", not 404. Gone is what was wanted.
+      if ((await flink.listJars(options)).some((jar) => jar.id === other.id)) throw err;
+    });
+  return kept;
+}
+
 /** The names session-jar.ts gives: `<sha256 first 16>-<file>`. Jars uploaded by people are never ours to delete. */
 const contentNamed = /^[0-9a-f]{16}-./;
 

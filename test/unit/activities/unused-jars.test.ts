@@ -1,6 +1,6 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { jarsInUse } from '../../../src/activities/session-services';
-import { jarDeletedOr, keeperOf, unusedJars } from '../../../src/activities/unused-jars';
+import { jarDeletedOr, keepOneUpload, keeperOf, unusedJars } from '../../../src/activities/unused-jars';
 import { FlinkApiError, FlinkErrorCode } from '../../../src/flink';
 import { AnnotationKey, selectorLabels } from '../../../src/k8s/render';
 
@@ -77,4 +77,50 @@ describe('a run that failed', () => {
     const unlistable = { listJars: () => Promise.reject(new Error('down')) };
     expect(await jarDeletedOr(unlistable, jar, refused)).toBe(refused);
   });
+});
+
+test('two stagings of one content at once, the earlier-stamped upload listed second: one upload stays', async () => {
+  // Flink lists a jar by its file's time: B's upload, stamped 900, appears after A's (stamped 1000).
+  const name = '0123456789abcdef-a.jar';
+  const listed: Array<{ id: string; name: string; uploaded: number }> = [];
+  const deleted: string[] = [];
+  let goneAlready = '';
+  let stuck = '';
+  const flink = {
+    listJars: async () => listed.map((jar) => ({ ...jar, entry: [] })),
+    deleteJar: async (id: string) => {
+      deleted.push(id);
+      if (id !== stuck)
+        listed.splice(
+          listed.findIndex((jar) => jar.id === id),
+          1,
+        );
+      if (id === stuck) throw new Error(`delete of ${id} refused`);
+      // As Flink 2.3 answers a delete of a jar no longer there.
+      if (id === goneAlready)
+        throw new FlinkApiError({
+          code: FlinkErrorCode.BadRequest,
+          status: 400,
+          flinkErrors: [`File ${id} does not exist in /tmp/flink-web-upload.`],
+          request: { method: 'DELETE', url: `http://jm:8081/jars/${id}` },
+        });
+    },
+  };
+  listed.push({ id: 'a', name, uploaded: 1000 });
+  // A lists before B's upload is there: it keeps its own.
+  expect(await keepOneUpload(flink, name, 'a')).toMatchObject({ id: 'a', name, uploaded: 1000 });
+  listed.push({ id: 'b', name, uploaded: 900 });
+  // B sees both; the earlier-stamped (its own) is the keeper, and A's upload goes.
+  expect(await keepOneUpload(flink, name, 'b')).toMatchObject({ id: 'b', name, uploaded: 900 });
+  expect(listed.map((jar) => jar.id)).toEqual(['b']);
+  // A third, whose upload another staging deletes at the same moment (Flink answers 400): no error, one stays.
+  listed.push({ id: 'c', name, uploaded: 950 });
+  goneAlready = 'c';
+  expect(await keepOneUpload(flink, name, 'c')).toMatchObject({ id: 'b', name, uploaded: 900 });
+  expect(listed.map((jar) => jar.id)).toEqual(['b']);
+  expect(deleted).toEqual(['a', 'c']);
+  // A delete that fails while the jar is still there is the staging's failure.
+  listed.push({ id: 'd', name, uploaded: 990 });
+  stuck = 'd';
+  await expect(keepOneUpload(flink, name, 'd')).rejects.toThrow('delete of d refused');
 });
