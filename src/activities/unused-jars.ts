@@ -49,9 +49,9 @@ export async function keepOneUpload(
   uploadedId: string,
   signal?: AbortSignal,
 ): Promise<ClusterJar> {
-  const jars = await flink.listJars(signal ? { signal } : undefined);
-  const kept = keeperOf(jars, name) ?? { id: uploadedId, name };
   const options = signal ? { signal } : undefined;
+  const jars = await flink.listJars(options);
+  const kept = keeperOf(jars, name) ?? { id: uploadedId, name };
   for (const other of jars.filter((jar) => jar.name === name && jar.id !== kept.id))
     await flink.deleteJar(other.id, options).catch(async (err: unknown) => {
       // Another staging deleted it first: Flink answers 400 "does not exist", not 404. Gone is what was wanted.
