@@ -53,11 +53,23 @@ export async function keepOneUpload(
   const jars = await flink.listJars(options);
   const kept = keeperOf(jars, name) ?? { id: uploadedId, name };
   for (const other of jars.filter((jar) => jar.name === name && jar.id !== kept.id))
-    await flink.deleteJar(other.id, options).catch(async (err: unknown) => {
-      // Another staging deleted it first: Flink answers 400 "does not exist", not 404. Gone is what was wanted.
-      if ((await flink.listJars(options)).some((jar) => jar.id === other.id)) throw err;
-    });
+    await deleteJarOnce(flink, other.id, options);
   return kept;
+}
+
+/**
+ * Deletes jar `id`; a jar another staging or clean-up deleted first is no error (gone is what was wanted): Flink
+ * answers 404, or (2.3) 400 "does not exist", so any failed delete is one when the jar is still listed.
+ */
+async function deleteJarOnce(
+  flink: Pick<FlinkRestClient, 'listJars' | 'deleteJar'>,
+  id: string,
+  options: { signal: AbortSignal } | undefined,
+): Promise<void> {
+  await flink.deleteJar(id, options).catch(async (err: unknown) => {
+    if (isFlinkError(err) && err.code === FlinkErrorCode.NotFound) return;
+    if ((await flink.listJars(options)).some((jar) => jar.id === id)) throw err;
+  });
 }
 
 /** The names session-jar.ts gives: `<sha256 first 16>-<file>`. Jars uploaded by people are never ours to delete. */
@@ -104,11 +116,7 @@ export async function deleteUnusedJars(
   const services = await deps.kube.listServices({ namespace: cluster.namespace, labelSelector: restServices });
   const removed: string[] = [];
   for (const jar of unusedJars(jars, jarsInUse(services, cluster.name))) {
-    try {
-      await flink.deleteJar(jar.id, options);
-    } catch (err) {
-      if (!(isFlinkError(err) && err.code === FlinkErrorCode.NotFound)) throw err;
-    }
+    await deleteJarOnce(flink, jar.id, options);
     removed.push(jar.name);
   }
   return removed;
