@@ -73,10 +73,22 @@ export const faultInjectors: Record<FaultName, (ctx: FaultContext) => Promise<st
   'temporal-restart': () => restartComponent('temporal', 3000),
   'apiserver-restart': () => restartComponent('kube-apiserver', 3000),
   'node-agent-restart': () => restartComponent('node-agent', 1000),
-  'jobmanager-delete': async ({ env, jobManagersOf }) => {
-    const pods = await jobManagerPods(jobManagersOf, env.namespace);
+  'jobmanager-delete': async (ctx) => {
+    const { env, jobManagersOf } = ctx;
+    // No JobManager yet (a deploy or resume before its apply, an upgrade between its clusters): the held answer
+    // goes on, and the first JobManager pod the operation starts is the one deleted.
+    let pods = await jobManagerPods(jobManagersOf, env.namespace);
+    let waited = 0;
+    if (pods.length === 0) {
+      ctx.inPlace?.();
+      waited = await waitToLand(ctx, async () => {
+        pods = await jobManagerPods(jobManagersOf, env.namespace);
+        return pods.length > 0;
+      });
+    }
     for (const p of pods) await core.deleteNamespacedPod({ namespace: env.namespace, name: p.metadata!.name! });
-    return `deleted JobManager pods: ${pods.map((p) => p.metadata?.name).join(', ') || 'none (none was there)'}`;
+    const names = pods.map((p) => p.metadata?.name).join(', ') || 'none (none was there)';
+    return `deleted JobManager pods: ${names}${waited ? ` (${waited} ms waiting for one)` : ''}`;
   },
   'jobmanager-sigstop': async (ctx) => {
     const { env, jobManagersOf } = ctx;
