@@ -182,6 +182,7 @@ export const NotApplicable: readonly { operation: OperationName; point?: string;
   { operation: 'periodic-savepoint', fault: 'terminate' },
   ...(
     [
+      ['suspend', 'RemovingDeployments'],
       ['suspend-session-job', 'RemovingDeployments'],
       ['suspend-session-cluster', 'RemovingDeployments'],
       ['delete-session-cluster', 'RemovingDeployments'],

@@ -18,7 +18,10 @@ export interface ProcessRun {
   ms: number;
 }
 
-/** Runs the CLI; `stdin` is its input as text, or a file descriptor. Killed after `timeoutMs`. */
+/**
+ * Runs the CLI; `stdin` is its input as text, or a file descriptor. Killed after `timeoutMs`: 2 min by default, as
+ * a start-up on a loaded machine (fault lanes beside the suite, load average ~17) took over 30 s.
+ */
 export function runCliProcess(
   args: string[],
   options: { env?: Record<string, string>; stdin?: string | number; timeoutMs?: number } = {},
@@ -31,7 +34,7 @@ export function runCliProcess(
     input: typeof options.stdin === 'string' ? options.stdin : undefined,
     stdio,
     encoding: 'utf8',
-    timeout: options.timeoutMs ?? 30_000,
+    timeout: options.timeoutMs ?? 120_000,
     maxBuffer: 16 * 1024 * 1024,
   });
   return { code: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr, ms: Date.now() - started };
