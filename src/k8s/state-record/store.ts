@@ -105,8 +105,9 @@ export class DeployStateStore {
   }
 
   /**
-   * Create the record (one POST). Throws {@link RecordConflictError} when it already exists
-   * (someone else created it first: read it and decide again).
+   * Create the record (one POST). Throws {@link RecordConflictError} on any 409: it already exists (someone
+   * else created it first), or the server answered a conflict of another reason; either way, read it and
+   * decide again (a conflict was once a failed operation: the create's 409 Conflict is no answer on the record).
    */
   async createRecord<TSpec = unknown>(
     namespace: string,
@@ -121,6 +122,11 @@ export class DeployStateStore {
       const classified = classifyKubeError(err, { verb: 'create', resource: 'configmaps', namespace, name });
       if (classified.code === KubeErrorCode.AlreadyExists) {
         throw new RecordConflictError(location, `record ${namespace}/${name} already exists`, { cause: classified });
+      }
+      if (classified.code === KubeErrorCode.Conflict) {
+        throw new RecordConflictError(location, `record ${namespace}/${name}: ${classified.message}`, {
+          cause: classified,
+        });
       }
       throw classified;
     }
