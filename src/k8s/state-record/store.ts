@@ -106,8 +106,8 @@ export class DeployStateStore {
 
   /**
    * Create the record (one POST). Throws {@link RecordConflictError} on any 409: it already exists (someone
-   * else created it first), or the server answered a conflict of another reason; either way, read it and
-   * decide again (a conflict was once a failed operation: the create's 409 Conflict is no answer on the record).
+   * else created it first), or a conflict of another reason (a webhook's, a proxy's) where nothing was
+   * written; either way, read it and decide again (retried, as every lost compare-and-swap is).
    */
   async createRecord<TSpec = unknown>(
     namespace: string,
