@@ -20,7 +20,8 @@ async function listening<T extends net.Server>(server: T): Promise<{ server: T; 
 test("a refused connection: one attempt fails at once, naming gRPC's reason", async () => {
   const started = Date.now();
   await expect(connectOnce({ address: '127.0.0.1:1' }, 10_000)).rejects.toThrow('connect ECONNREFUSED 127.0.0.1:1');
-  expect(Date.now() - started).toBeLessThan(2_000);
+  // Well before the attempt's 10 s deadline (a bound loose enough for a loaded machine).
+  expect(Date.now() - started).toBeLessThan(8_000);
 });
 
 test('a server that accepts and never answers: the attempt ends when its time is up, not later', async () => {
@@ -64,5 +65,6 @@ test('Temporal refusing: 5 attempts over about 8 s, then exit 1 with the reason 
     'cannot reach Temporal at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1 (5 attempt(s) over 8s)',
   );
   expect(took).toBeGreaterThanOrEqual(7_000);
-  expect(took).toBeLessThan(12_000);
+  // Within the 30 s budget, not at it (about 8 s of backoff; loose for a loaded machine).
+  expect(took).toBeLessThan(20_000);
 });
