@@ -20,6 +20,7 @@ import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
+import { keepingAlive } from './keep-alive';
 import { observed, observedDeadline } from './observed-deadline';
 import { activitySignal } from './poll';
 import { appPodSelector } from './deployment';
@@ -209,7 +210,9 @@ export function generationActivities(deps: ActivityDeps) {
           { apiVersion: 'v1', kind: 'Service', name: names.rpcService },
           ...(input.blueGreen ? [{ apiVersion: 'v1', kind: 'Service', name: names.restService }] : []),
         ];
-        for (const t of targets) await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
+        await keepingAlive(`deleting generation ${generation} of ${namespace}/${app.name}`, async () => {
+          for (const t of targets) await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
+        });
         await awaitPodsGone(deps, {
           namespace,
           labelSelector: generationPodSelector(app.name, input.blueGreen ? generation : undefined),

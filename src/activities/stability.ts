@@ -134,7 +134,19 @@ export function stabilityActivities(deps: ActivityDeps) {
               throw err;
             }
             beat(`job is ${state}`);
-            const exceptions = (await flink.jobExceptions(jobId, { signal })).exceptionHistory.entries;
+            // Flink not answering a later call of the look is "not known yet" too, as for the job's details: the
+            // deadline runs (an error thrown would be retried by Temporal with no deadline ever checked).
+            const unanswered = (about: string, err: unknown) => {
+              if (!isRetryable(err)) throw err;
+              runningSince = undefined;
+              return { done: false as const, seen: `job is ${state}; Flink did not answer for its ${about} yet` };
+            };
+            let exceptions: Awaited<ReturnType<FlinkRestClient['jobExceptions']>>['exceptionHistory']['entries'];
+            try {
+              exceptions = (await flink.jobExceptions(jobId, { signal })).exceptionHistory.entries;
+            } catch (err) {
+              return unanswered('exceptions', err);
+            }
             const rootCause = rootCauseOf(exceptions[0]);
             if (state === 'FAILED') throw fail(FailureType.JobFailed, `${what} FAILED: ${rootCause}`);
             if (exceptions.length > restartsSeen) {
@@ -152,7 +164,12 @@ export function stabilityActivities(deps: ActivityDeps) {
               return { done: false, seen: `job is ${state}${state === 'RUNNING' ? ' (tasks still deploying)' : ''}` };
             }
             beat(`job is ${state}, reading its checkpoints`);
-            const summary = await flink.checkpoints(jobId, { signal });
+            let summary: Awaited<ReturnType<FlinkRestClient['checkpoints']>>;
+            try {
+              summary = await flink.checkpoints(jobId, { signal });
+            } catch (err) {
+              return unanswered('checkpoints', err);
+            }
             const restored = summary.latestRestored?.externalPath;
             if (input.expectRestoredFrom) {
               if (!restored) return { done: false, seen: 'RUNNING; restore not reported yet' };

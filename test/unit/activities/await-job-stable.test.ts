@@ -198,6 +198,34 @@ test('not stable by the deadline: NotStable with what was seen last', async () =
   expect(h.elapsedMs()).toBe(60_000);
 });
 
+test("Flink answering the job's details, never its exceptions: NotStable at the deadline, not retried", async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath });
+  h.flink.inject(/\/exceptions/, { status: 500 }, { times: 1_000 });
+
+  const failure = await failureOf(awaitStable({ deadline: Date.now() + 60_000 }));
+
+  expect(failure.type).toBe(FailureType.NotStable);
+  expect(failure.message).toBe(
+    `job ${jobId} of default/counter not stable within 300s: ` +
+      'job is RUNNING; Flink did not answer for its exceptions yet',
+  );
+  expect(h.elapsedMs()).toBe(60_000);
+});
+
+test('its checkpoints not answered for a while: the window starts again once they are, then stable', async () => {
+  harness();
+  h.flink.runJob(jobId, { restoredFrom: restorePath });
+  h.flink.inject(/\/checkpoints/, { status: 503 }, { times: 4 });
+
+  const stable = await awaitStable();
+
+  expect(stable).toEqual({ restoredFrom: restorePath, completedCheckpoints: 0 });
+  expect(seen(h).slice(0, 4)).toEqual(Array(4).fill('job is RUNNING; Flink did not answer for its checkpoints yet'));
+  // Four looks without an answer, then the 30 s window from the first answered one.
+  expect(h.elapsedMs()).toBe(4 * msPerPoll + 30_000);
+});
+
 test('restored from another path than the one deployed: JobFailed', async () => {
   harness();
   h.flink.runJob(jobId, { restoredFrom: 'file:///flink/checkpoints/chk-3' });

@@ -1,0 +1,25 @@
+/**
+ * The heartbeat of the activity parts whose calls do not beat themselves: an apply or a delete is a dozen
+ * Kubernetes calls, each bounded by its 30 s request timeout (KUBE_REQUEST_TIMEOUT_MS), and the heartbeat
+ * timeout is 20 s. Without a beat between them, an API server that answers slowly (admission webhooks of a
+ * few seconds each) timed every attempt out: the operation never left its phase, retried for ever. While
+ * `work` runs, this beats every KEEP_ALIVE_MS with `doing` (what the Web UI shows as the heartbeat's
+ * details). A dead worker still stops beating, so a crash is noticed as before; each call stays bounded by
+ * its own timeout and the activity by its start-to-close timeout. Use it only where no resume point travels
+ * in the heartbeat (a wait's `observed`, pods-gone's `waitingSince`): its words would replace it. startGeneration
+ * beats `applied` after its apply, and its wait again: a retry's re-apply replaces it for a moment, and a crash
+ * then starts the generation over, before any job was submitted to it (submitToGeneration comes after).
+ */
+import { Context } from '@temporalio/activity';
+
+export const KEEP_ALIVE_MS = 5_000;
+
+export async function keepingAlive<T>(doing: string, work: () => Promise<T>, everyMs = KEEP_ALIVE_MS): Promise<T> {
+  const ctx = Context.current();
+  const timer = setInterval(() => ctx.heartbeat(doing), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * A Kubernetes API that answers slowly (admission webhooks of seconds per write): the apply of a deploy is five
+ * writes, here 4.5 s each, 22.5 s in all, longer than the activities' 20 s heartbeat timeout. Before
+ * src/activities/keep-alive.ts every attempt of the apply was timed out by Temporal and retried, for ever: the
+ * deploy never left Deploying. Now the apply beats while its calls run: one attempt, and the deploy finishes.
+ * The workflow with the real activities over the simulated cluster (the in-memory Kubernetes, its writes slowed
+ * here), on the test server; the heartbeat timeout is Temporal's own, in real time while the activity runs.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { operationWorkflowId } from '../../../src/contract/ids';
+import { apply } from '../../../src/workflows';
+import { SimulatedCluster } from '../../support/simulated-cluster';
+import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+
+const loaded = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const spec: AppSpec = { ...loaded, stability: { windowSeconds: 1, requireCheckpoint: false, timeoutSeconds: 60 } };
+const app = { namespace: spec.namespace, name: spec.name };
+const WRITE_MS = 4_500;
+
+let kit: WorkflowTestKit;
+let cluster: SimulatedCluster;
+beforeAll(async () => {
+  kit = await createWorkflowTestKit();
+});
+afterAll(async () => {
+  await kit?.teardown();
+  await cluster?.close();
+});
+
+test('an apply slower than the heartbeat timeout (5 writes of 4.5 s) is one attempt, and the deploy finishes', async () => {
+  cluster = new SimulatedCluster({ namespace: app.namespace, app: app.name });
+  const fast = cluster.kube.apply.bind(cluster.kube);
+  let slowWrites = 0;
+  cluster.kube.apply = async (objects) => {
+    const applied = [];
+    for (const object of objects) {
+      // Only the application's objects are slow (the record and the rest answer at once).
+      if (object.metadata?.labels?.['app.kubernetes.io/instance'] === app.name) {
+        slowWrites += 1;
+        await sleep(WRITE_MS);
+      }
+      applied.push(...(await fast([object])));
+    }
+    return applied;
+  };
+  const jobManagerApplies = () =>
+    cluster.kube.calls.filter((c) => c.startsWith('apply') && c.endsWith(`${app.name}-jobmanager`)).length;
+
+  const result = await kit.execute(cluster.activities(), apply, { spec }, `${operationWorkflowId(app)}-slow`);
+
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  expect(slowWrites * WRITE_MS).toBeGreaterThan(20_000);
+  // One attempt: a heartbeat timeout would have applied the JobManager's Deployment again.
+  expect(jobManagerApplies()).toBe(1);
+}, 120_000);
