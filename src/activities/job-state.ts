@@ -18,12 +18,21 @@ import type { JobRef, JobStateAnswer } from './types';
  */
 const LOOKS = 10;
 const MIN_LOOK_INTERVAL_MS = 2_000;
+/**
+ * The looks end by this much time all the same: a JobManager that does not answer at all (stopped, or its
+ * address a black hole) takes each look its 10 s read timeout, and ten of them would outlast the minute the
+ * activity is given (flinkLook): each attempt timed out, the workflow got a timeout, not UNREACHABLE.
+ */
+const LOOK_BUDGET_MS = 40_000;
 
 export function jobStateActivities(deps: ActivityDeps) {
   return {
     async jobState(input: JobRef): Promise<JobStateAnswer> {
       let last = '';
-      for (let look = 1; look <= LOOKS; look++) {
+      const started = Date.now();
+      let looks = 0;
+      while (looks < LOOKS) {
+        looks += 1;
         try {
           const flink = await deps.flinkFor(input.app);
           const details = await flink.jobDetails(input.jobId, { signal: activitySignal() });
@@ -33,10 +42,13 @@ export function jobStateActivities(deps: ActivityDeps) {
           if (!isRetryable(err) && !hasErrorCode(err, FlinkErrorCode.NoEndpoint)) throw err;
           last = `${errorCode(err) ?? 'error'}: ${(err as Error).message}`;
           Context.current().heartbeat(last);
-          if (look < LOOKS) await Context.current().sleep(Math.max(deps.config.pollIntervalMs, MIN_LOOK_INTERVAL_MS));
+          const pause = Math.max(deps.config.pollIntervalMs, MIN_LOOK_INTERVAL_MS);
+          if (looks === LOOKS || Date.now() - started + pause >= LOOK_BUDGET_MS) break;
+          await Context.current().sleep(pause);
         }
       }
-      return { state: 'UNREACHABLE', reason: last };
+      const over = Math.round((Date.now() - started) / 1000);
+      return { state: 'UNREACHABLE', reason: `${last} (${looks} looks over ${over} s)` };
     },
   };
 }
