@@ -30,7 +30,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-test('an apply slower than the heartbeat timeout (5 writes of 4.5 s) is one attempt, and the deploy finishes', async () => {
+test('an apply slower than the heartbeat timeout (5 writes of 4.5 s): one attempt, the deploy finishes', async () => {
   cluster = new SimulatedCluster({ namespace: app.namespace, app: app.name });
   const fast = cluster.kube.apply.bind(cluster.kube);
   let slowWrites = 0;
