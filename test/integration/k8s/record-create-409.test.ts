@@ -4,23 +4,16 @@
  * Here on the real kube-apiserver, through the matrix's fault proxy answering the record's first creates with 409
  * Conflict: the lock is taken all the same (read again, created), and the record is in the API server.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createKubeClients, createKubeFacade, loadKubeConfig, recordName, RecordConflictError } from '../../../src/k8s';
 import { FaultProxy, type ProxiedRequest } from '../../faults/matrix/fault-proxy';
-import { stack } from '../../support/stack';
+import { stackKubeUpstream, writeProxyKubeconfig } from '../../faults/matrix/stack-upstream';
 import { adminClients, testNamespace } from './support';
 
 const clients = adminClients();
-const pki = path.join(stack.dir, 'pki');
-const server = /server:\s*(\S+)/.exec(readFileSync(stack.kubeconfig, 'utf8'))?.[1] ?? '';
-const proxy = new FaultProxy({
-  server,
-  ca: readFileSync(path.join(pki, 'ca.crt')),
-  cert: readFileSync(path.join(pki, 'admin.crt')),
-  key: readFileSync(path.join(pki, 'admin.key')),
-});
+const proxy = new FaultProxy(stackKubeUpstream());
 const dir = mkdtempSync(path.join(tmpdir(), 'fd-record-409-'));
 let viaProxy: ReturnType<typeof createKubeFacade>;
 let ns: Awaited<ReturnType<typeof testNamespace>>;
@@ -31,19 +24,7 @@ const recordCreate = (namespace: string) => (req: ProxiedRequest) =>
 
 beforeAll(async () => {
   const port = await proxy.listen();
-  const kubeconfig = path.join(dir, 'kubeconfig-via-proxy');
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: proxy, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-      'users: [{name: proxy, user: {}}]',
-      'contexts: [{name: proxy, context: {cluster: proxy, user: proxy}}]',
-      'current-context: proxy',
-      '',
-    ].join('\n'),
-  );
+  const kubeconfig = writeProxyKubeconfig(dir, port);
   viaProxy = createKubeFacade(createKubeClients(loadKubeConfig({ path: kubeconfig })));
 });
 afterAll(async () => {
