@@ -168,13 +168,16 @@ export function generationActivities(deps: ActivityDeps) {
     /** Server-side apply of `<app>-rest` selecting generation `generation`'s JobManager. */
     async switchLiveService(input: SwitchLiveInput): Promise<void> {
       const { spec } = input;
-      await classified(`pointing ${spec.namespace}/${spec.name}-rest at generation ${input.generation}`, async () => {
-        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
-        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-        await deps.kube.apply([
-          renderLiveRestService({ spec, generation: input.generation, ...(owner ? { owner } : {}) }),
-        ]);
-      });
+      const what = `pointing ${spec.namespace}/${spec.name}-rest at generation ${input.generation}`;
+      await classified(what, () =>
+        keepingAlive(what, async () => {
+          const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+          const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+          await deps.kube.apply([
+            renderLiveRestService({ spec, generation: input.generation, ...(owner ? { owner } : {}) }),
+          ]);
+        }),
+      );
     },
 
     /**
@@ -183,12 +186,15 @@ export function generationActivities(deps: ActivityDeps) {
      */
     async standingGenerations(input: { app: AppRef }): Promise<number[]> {
       const { app } = input;
-      return classified(`listing the generations of ${app.namespace}/${app.name}`, async () => {
-        const labelSelector = generationPodSelector(app.name, 'any');
-        const report = await deps.kube.listAppPods({ namespace: app.namespace, labelSelector, eventLimit: 0 });
-        const standing = new Set(report.pods.map((p) => p.generation).filter((g): g is number => g !== undefined));
-        return [...standing].sort((a, b) => a - b);
-      });
+      const what = `listing the generations of ${app.namespace}/${app.name}`;
+      return classified(what, () =>
+        keepingAlive(what, async () => {
+          const labelSelector = generationPodSelector(app.name, 'any');
+          const report = await deps.kube.listAppPods({ namespace: app.namespace, labelSelector, eventLimit: 0 });
+          const standing = new Set(report.pods.map((p) => p.generation).filter((g): g is number => g !== undefined));
+          return [...standing].sort((a, b) => a - b);
+        }),
+      );
     },
 
     /**

@@ -6,9 +6,11 @@
  * `work` runs, this beats every KEEP_ALIVE_MS with `doing` (what the Web UI shows as the heartbeat's
  * details). A dead worker still stops beating, so a crash is noticed as before; each call stays bounded by
  * its own timeout and the activity by its start-to-close timeout. Use it only where no resume point travels
- * in the heartbeat (a wait's `observed`, pods-gone's `waitingSince`): its words would replace it. startGeneration
- * beats `applied` after its apply, and its wait again: a retry's re-apply replaces it for a moment, and a crash
- * then starts the generation over, before any job was submitted to it (submitToGeneration comes after).
+ * in the heartbeat (a wait's `observed`, pods-gone's `waitingSince`): its words would replace it. A retry reads
+ * the previous attempt's details once, at its start, so a beat here changes what the next attempt resumes from
+ * only when this one dies before its own resume point's beat: startGeneration then starts the generation over
+ * (before any job was submitted to it: submitToGeneration comes after), pods-gone starts its bound again.
+ * updateRecord beats too: it is the first step (recordFirst) of heartbeating activities.
  */
 import { Context } from '@temporalio/activity';
 

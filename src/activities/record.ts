@@ -14,6 +14,7 @@ import { applyChange, applyUpdate, endAlreadyWritten, toDeployedState, type AppR
 import { savepointLeft } from './savepoint-left';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
+import { keepingAlive } from './keep-alive';
 import type { BeginOperationInput, UpdateRecordInput } from './types';
 import type { DeployedState } from '../contract/deployed-state';
 import { LockHeldError, LockNotHeldError } from '../k8s/state-record/errors';
@@ -165,10 +166,12 @@ export function recordActivities(deps: ActivityDeps) {
 
     /** Apply changes (and the end of the operation) under the lock, compare-and-swap. */
     async updateRecord(input: UpdateRecordInput): Promise<void> {
-      await classified(
+      const what =
         `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ` +
-          `${input.app.namespace}/${input.app.name}`,
-        async () => {
+        `${input.app.namespace}/${input.app.name}`;
+      // Also the first step of heartbeating activities (recordFirst): its reads and writes beat while they run.
+      await classified(what, () =>
+        keepingAlive(what, async () => {
           let ended = false;
           let entered: { phase: string; details?: string } | undefined;
           let startedAt: string | undefined;
@@ -213,7 +216,7 @@ export function recordActivities(deps: ActivityDeps) {
             const said = `${operation} ${outcome}: ${message}`;
             await announce(input.app, `Operation${pascal(outcome)}`, said, !ok, written.record.lastAppliedSpec);
           }
-        },
+        }),
       );
     },
   };

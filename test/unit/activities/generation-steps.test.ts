@@ -7,11 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { loadAppSpec, UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { blueGreenJarId } from '../../../src/spec/blue-green';
 import { FailureType } from '../../../src/contract/failures';
 import type { StartGenerationInput, SubmitToGenerationInput } from '../../../src/activities/types';
+import { KEEP_ALIVE_MS } from '../../../src/activities/keep-alive';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 
 const counter = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
@@ -192,6 +194,23 @@ test('startGeneration without the lock: LockLost, nothing deleted or applied', a
   await expect(failed).rejects.toMatchObject({ type: FailureType.LockLost });
   expect(jobManagerG2()).toBeUndefined();
 });
+
+test('startGeneration: a record write slower than a keep-alive beat (5 s) beats while it runs', async () => {
+  h = await locked();
+  h.flink.session.jars = [jarId];
+  const mutate = h.kube.records.mutateRecord.bind(h.kube.records);
+  // The phase's write answers in 5.5 s (an API server behind slow admission webhooks): under a 20 s heartbeat
+  // timeout, a few such calls without a beat timed the attempt out.
+  h.kube.records.mutateRecord = async (...args) => {
+    await sleep(KEEP_ALIVE_MS + 500);
+    return mutate(...args);
+  };
+
+  await expect(h.run('startGeneration', start())).resolves.toEqual({ taskManagers: 1, slots: 2 });
+
+  expect(h.heartbeats[0]).toBe(`recording phase for ${app.namespace}/${app.name}`);
+  expect(h.heartbeats.at(-1)).toEqual({ applied: true });
+}, 20_000);
 
 const submit = (over: Partial<SubmitToGenerationInput> = {}): SubmitToGenerationInput => ({
   app,
