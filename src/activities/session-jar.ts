@@ -42,7 +42,18 @@ export interface FetchJarOptions {
   s3?: S3Access;
   /** URI prefixes fetched from a mirror instead (setting `sessionJob.jarMirrors`); the first match wins. */
   mirrors?: readonly JarMirror[];
+  /** How long a server may send nothing (no headers yet, or no bytes of the body) before the fetch fails. */
+  stallMs?: number;
 }
+
+/**
+ * A server that stops sending fails the fetch after this long (undici's default is 5 minutes, the whole of the
+ * staging activity's start-to-close): the attempt fails saying so, and the next one fetches again.
+ */
+export const JAR_STALL_MS = 60_000;
+
+/** Undici's timeouts of a response's headers and of its body's next bytes. */
+const STALLED = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** A jar URI prefix and the mirror's prefix it is fetched from instead. */
 export interface JarMirror {
@@ -142,7 +153,7 @@ async function openS3(uri: URL, options: FetchJarOptions): Promise<Readable> {
     Object.entries(signed.headers ?? {}).map(([name, value]) => [name, String(value)]),
   );
   // No redirects followed: the signature is for this host, and S3 redirects only to say "another region".
-  const res = await request(url, { method: 'GET', headers, ...(options.signal ? { signal: options.signal } : {}) });
+  const res = await request(url, { method: 'GET', headers, ...timeouts(options) });
   if (res.statusCode < 300) return res.body;
   const text = (await res.body.text()).slice(0, 4096);
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
@@ -160,6 +171,12 @@ async function openS3(uri: URL, options: FetchJarOptions): Promise<Readable> {
   throw new JarUnavailableError(what);
 }
 
+/** The request's signal and its stall bound. */
+function timeouts(options: FetchJarOptions) {
+  const stallMs = options.stallMs ?? JAR_STALL_MS;
+  return { headersTimeout: stallMs, bodyTimeout: stallMs, ...(options.signal ? { signal: options.signal } : {}) };
+}
+
 async function open(uri: URL, options: FetchJarOptions): Promise<Readable> {
   if (uri.protocol === 'file:') {
     const file = fileURLToPath(uri);
@@ -169,7 +186,7 @@ async function open(uri: URL, options: FetchJarOptions): Promise<Readable> {
   }
   if (uri.protocol === 's3:') return openS3(uri, options);
   const dispatcher = getGlobalDispatcher().compose(interceptors.redirect({ maxRedirections: 5 }));
-  const res = await request(uri, { method: 'GET', dispatcher, ...(options.signal ? { signal: options.signal } : {}) });
+  const res = await request(uri, { method: 'GET', dispatcher, ...timeouts(options) });
   if (res.statusCode === 404 || res.statusCode === 403 || res.statusCode === 401 || res.statusCode === 410) {
     await res.body.dump();
     throw new JarUnavailableError(`${uri.href}: the server answered ${res.statusCode}`);
@@ -215,6 +232,11 @@ export async function fetchJar(jarURI: string, options: FetchJarOptions): Promis
     return { file, name, sha256, bytes: (await stat(file)).size };
   } catch (err) {
     await rm(work, { recursive: true, force: true });
+    if (STALLED.has((err as { code?: string }).code ?? '')) {
+      const seconds = (options.stallMs ?? JAR_STALL_MS) / 1000;
+      // Not a JarUnavailableError: a server that stalls may answer the next attempt.
+      throw new Error(`${source.href}: the server sent nothing for ${seconds}s (fetched again on the next attempt)`);
+    }
     throw err;
   }
 }

@@ -4,7 +4,7 @@
  * a scheme the setting does not allow.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -85,6 +85,10 @@ beforeAll(async () => {
     } else if (req.url === '/jobs/orders-1.0.jar') res.end(content);
     else if (req.url === '/moved.jar') res.writeHead(302, { location: '/jobs/orders-1.0.jar' }).end();
     else if (req.url === '/broken.jar') res.writeHead(503).end();
+    // A mirror that sends the headers and a few bytes, then nothing (the connection open).
+    else if (req.url === '/stalled.jar') res.writeHead(200).write(content.subarray(0, 8));
+    else if (req.url === '/silent.jar')
+      return; // no headers either
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -131,6 +135,19 @@ test('a jar that cannot be had is a JarUnavailableError naming why; a 5xx is not
   const broken = fetchJar(`${base}/broken.jar`, all);
   await expect(broken).rejects.toThrow('answered 503');
   await expect(broken).rejects.not.toBeInstanceOf(JarUnavailableError);
+});
+
+test('a server that stops sending fails the fetch after the stall bound, saying so (retried)', async () => {
+  const fetches = () => (existsSync(store) ? readdirSync(store).filter((f) => f.startsWith('fetch-')) : []);
+  const before = fetches();
+  for (const jar of ['stalled.jar', 'silent.jar']) {
+    const started = Date.now();
+    const stalled = fetchJar(`${base}/${jar}`, { ...all, stallMs: 300 });
+    await expect(stalled).rejects.toThrow(`${base}/${jar}: the server sent nothing for 0.3s`);
+    await expect(stalled).rejects.not.toBeInstanceOf(JarUnavailableError);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }
+  expect(fetches()).toEqual(before); // the partial fetch removed
 });
 
 test("a mirror (setting sessionJob.jarMirrors): fetched from it, named by the manifest's file name", async () => {
