@@ -6,15 +6,15 @@
  * and keeps its configuration. Before `--` went in front of them, Flink took `-n` as allowNonRestoredState
  * (an upgrade would drop unmatched state instead of failing) and `-s` as the savepoint to start from.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FlinkRestClient } from '../../../src/flink';
 import { jobManagerArgs } from '../../../src/k8s/render';
-import { loadAppSpec } from '../../../src/spec';
 import { stateMachineExample } from '../../support/counter-job';
 import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
 import { pollUntil } from './poll';
+import { counterSpec } from '../../support/counter-spec';
 
 let base: string;
 let cluster: LocalFlinkCluster | undefined;
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 test("args that are Flink's own options reach the job's main(); Flink's restore and configuration kept", async () => {
-  const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+  const spec = counterSpec();
   spec.job.jarURI = `file://${stateMachineExample.jar}`;
   spec.job.entryClass = stateMachineExample.mainClass;
   const jobArgs = ['-n', '-s', path.join(base, 'no-such-savepoint'), '-D', 'pipeline.name=from-args', '--rps', '50'];

@@ -8,7 +8,7 @@
  * upgrade to 6 (InvalidSpec, nothing changed) while the job runs, and passes the one to 4.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -23,10 +23,11 @@ import { createKubeFacade } from '../../../src/k8s';
 import { emptyRecord } from '../../../src/k8s/state-record/types';
 import { applyFlinkRbac } from '../../../scripts/lib/flink-rbac';
 import { adminClients, testNamespace } from '../k8s/support';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import { stateMachineExample } from '../../support/counter-job';
 import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
 import { pollUntil } from './poll';
+import { counterSpec } from '../../support/counter-spec';
 
 const admin = adminClients();
 const facade = createKubeFacade(admin);
@@ -46,7 +47,7 @@ afterAll(async () => {
 
 const checkpointing = { 'execution.checkpointing.interval': '1s' };
 const specAt = (parallelism: number, maxParallelism?: number): AppSpec => {
-  const s = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+  const s = counterSpec();
   s.namespace = ns.name;
   s.job.parallelism = parallelism;
   if (maxParallelism) s.flinkConfiguration['pipeline.max-parallelism'] = String(maxParallelism);

@@ -3,17 +3,16 @@
  * (server-side dry run with strict field validation, and the ServiceAccount check) refuses what
  * the real apply would refuse, stores nothing, and names the reason.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { activityConfigOf } from '../../../src/activities';
 import { preflightActivities } from '../../../src/activities/preflight';
 import { loadSettings } from '../../../src/config/settings';
 import { createKubeFacade } from '../../../src/k8s';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import { applyFlinkRbac } from '../../../scripts/lib/flink-rbac';
 import { adminClients, testNamespace } from './support';
+import { counterSpec } from '../../support/counter-spec';
 
 const admin = adminClients();
 const facade = createKubeFacade(admin);
@@ -28,7 +27,7 @@ afterAll(async () => {
 });
 
 function spec(patch: (s: AppSpec) => void = () => undefined): AppSpec {
-  const s = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+  const s = counterSpec();
   s.namespace = ns.name;
   patch(s);
   return s;

@@ -6,10 +6,8 @@
  * from the same savepoint; a cluster that never gets ready leaves the old job running; a submit
  * whose answer was lost is not submitted twice; one upgrade's Temporal actions (issue 15: at most 25).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { loadAppSpec, UpgradeStrategy, type AppSpec } from '../../../src/spec';
+import { UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import type { FlinkDeployActivities } from '../../../src/activities/types';
@@ -18,8 +16,9 @@ import { countActions } from '../../../scripts/bench/actions';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterSpec } from '../../support/counter-spec';
 
-const counter = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const counter = counterSpec();
 const v1: AppSpec = { ...structuredClone(counter), upgradeStrategy: UpgradeStrategy.BlueGreen };
 const v2: AppSpec = { ...structuredClone(v1), image: 'flink:2.3-v2' };
 

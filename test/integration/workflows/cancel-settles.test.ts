@@ -6,17 +6,16 @@
  * fault): a cancel while a savepoint is being taken lets it complete and records it (cancelled, Flink's savepoint
  * was left on disk, unrecorded).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { CancelledFailure } from '@temporalio/common';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { counterSpec } from '../../support/counter-spec';
 
-const baseSpec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const baseSpec = counterSpec();
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
 const v2: AppSpec = { ...structuredClone(baseSpec), image: 'flink:2.3-v2' };
 

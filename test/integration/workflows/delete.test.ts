@@ -3,17 +3,15 @@
  * the order of its steps, the final savepoint recorded before anything is removed, the record
  * last, and nothing torn down when the savepoint fails. On the stack: test/e2e/delete.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { loadAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { counterSpec } from '../../support/counter-spec';
 
-const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 
 let kit: WorkflowTestKit;

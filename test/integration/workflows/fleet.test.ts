@@ -5,8 +5,6 @@
  * accepted and refused, busy applications waited for or skipped, --rollback-on-failure, and a
  * worker replaced mid-rollout changing nothing.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
 import { type FleetApp, type FleetInput, type FleetProgress } from '../../../src/contract/fleet';
@@ -16,8 +14,9 @@ import { apply, fleet } from '../../../src/workflows';
 import { eventually } from '../../support/eventually';
 import { InMemoryFleet } from '../../support/in-memory-fleet';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { counterManifest } from '../../support/counter-spec';
 
-const manifest = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+const manifest = counterManifest;
 /** The counter application named `name`, running `image`. */
 function specOf(name: string, image = 'flink:2.3'): AppSpec {
   const spec = loadAppSpec(manifest.replace('name: counter', `name: ${name}`));

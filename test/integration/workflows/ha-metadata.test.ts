@@ -3,14 +3,13 @@
  * generation's pods are gone and its HA ConfigMaps removed; suspend removes them too; stateless
  * applications take none of these steps. In-memory activities on the time-skipping server.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { counterSpec } from '../../support/counter-spec';
 
-const baseSpec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const baseSpec = counterSpec();
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
 const withSpec = (patch: (s: AppSpec) => void): AppSpec => {
   const s = structuredClone(baseSpec);

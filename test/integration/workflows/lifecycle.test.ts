@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAppSpec, parseAppSpec } from '../../../src/spec';
+import { parseAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
@@ -14,8 +14,9 @@ import { eventually } from '../../support/eventually';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterSpec } from '../../support/counter-spec';
 
-const baseSpec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const baseSpec = counterSpec();
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
 const withSpec = (patch: (s: AppSpec) => void): AppSpec => {
   const s = structuredClone(baseSpec);

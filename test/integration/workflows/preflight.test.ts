@@ -4,15 +4,14 @@
  * of the new version) rolls back from the same savepoint, never leaving a record that names a
  * job whose objects never applied. The real API server's refusals: test/integration/k8s/preflight.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterSpec } from '../../support/counter-spec';
 
-const baseSpec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const baseSpec = counterSpec();
 const v2: AppSpec = { ...structuredClone(baseSpec), image: 'flink:2.3-v2' };
 
 let kit: WorkflowTestKit;

@@ -4,10 +4,8 @@
  * savepoint upgrade, a broken new version rolled back from the same savepoint, and retention
  * that never disposes the restore source. Workflows are started by their imported functions.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import { recordName } from '../../../src/k8s/state-record/types';
 import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, savepoint } from '../../../src/workflows';
@@ -16,8 +14,9 @@ import { SimulatedCluster } from '../../support/simulated-cluster';
 import { countActions, SCHEDULE_ACTIONS_PER_RUN } from '../../../scripts/bench/actions';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterSpec } from '../../support/counter-spec';
 
-const loaded = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const loaded = counterSpec();
 /** A 1 s stability window: the only real time a rollout takes here. */
 const v1: AppSpec = { ...loaded, stability: { windowSeconds: 1, requireCheckpoint: false, timeoutSeconds: 60 } };
 const withImage = (image: string): AppSpec => ({ ...structuredClone(v1), image });

@@ -7,8 +7,7 @@
 import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { loadAppSpec, parseAppSpec } from '../../../src/spec';
+import { parseAppSpec } from '../../../src/spec';
 import type { OperationResult } from '../../../src/contract/operations';
 import type { RegisterSavepointInput } from '../../../src/contract/workflow-inputs';
 import { emptyRecord } from '../../../src/k8s/state-record/types';
@@ -16,8 +15,9 @@ import type { AppSpec } from '../../../src/spec/types';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterSpec } from '../../support/counter-spec';
 
-const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 const dir = mkdtempSync(path.join(tmpdir(), 'fd-register-'));
 

@@ -4,15 +4,14 @@
  * not from the one the observer's sweep read (Flink may have deleted that one since: the e2e observer test failed
  * in CI restoring from it). When Flink names none, the observer's is used.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadAppSpec } from '../../../src/spec';
 import { apply, restartFromCheckpoint } from '../../../src/workflows';
 import type { RestartFromCheckpointInput } from '../../../src/contract/observed-health';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { counterManifest } from '../../support/counter-spec';
 
-const manifestText = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+const manifestText = counterManifest;
 const spec = loadAppSpec(manifestText);
 const app = { namespace: spec.namespace, name: spec.name };
 

@@ -3,17 +3,15 @@
  * savepoint was taken for its trigger id, what Flink says of the job now (asked after the failure),
  * and the command to run; the record keeps no savepoint for it and the lock is released.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { loadAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { apply, savepoint } from '../../../src/workflows';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterSpec } from '../../support/counter-spec';
 
-const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 
 let kit: WorkflowTestKit;

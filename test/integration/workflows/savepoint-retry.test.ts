@@ -4,21 +4,20 @@
  * declined savepoint is not tried again; the last failure names every trigger tried. In-memory activities on the
  * time-skipping server (the activity's own classification: test/unit/activities/savepoint-failover.test.ts).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { RecordChange } from '../../../src/contract/deployed-state';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import { apply, savepoint, suspend } from '../../../src/workflows';
 import { triggerIdsOf } from '../../faults/matrix/trigger-ids';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterSpec } from '../../support/counter-spec';
 
-const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 const v2: AppSpec = { ...structuredClone(spec), image: 'flink:2.3-v2' };
 

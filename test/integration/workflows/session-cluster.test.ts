@@ -4,8 +4,6 @@
  * delete; an upgrade, suspend or delete refused while jobs run on it (SessionClusterBusy, the jobs
  * named, nothing changed), allowed with none; an application over a session cluster's record refused.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
@@ -13,6 +11,7 @@ import { InMemoryCluster } from '../../support/in-memory-activities';
 import { sessionClusterSpec } from '../../support/session-cluster-spec';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterManifest } from '../../support/counter-spec';
 
 const sessionSpec = (replicas: number) => sessionClusterSpec({ replicas });
 const v1 = sessionSpec(1);
@@ -142,7 +141,7 @@ test('delete with no job: no savepoint, the Deployments, the objects, then the r
 
 test('an application applied over the session cluster: refused (InvalidSpec), nothing changed', async () => {
   const cluster = await deployed();
-  const text = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+  const text = counterManifest;
   const application = loadAppSpec(text.replace('name: counter', 'name: shared'));
   const failure = await failureOf(run(cluster, 'apply', { spec: application }));
   expect(failure.type).toBe(FailureType.InvalidSpec);

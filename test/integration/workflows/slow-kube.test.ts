@@ -6,16 +6,15 @@
  * The workflow with the real activities over the simulated cluster (the in-memory Kubernetes, its writes slowed
  * here), on the test server; the heartbeat timeout is Temporal's own, in real time while the activity runs.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
 import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply } from '../../../src/workflows';
 import { SimulatedCluster } from '../../support/simulated-cluster';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { counterSpec } from '../../support/counter-spec';
 
-const loaded = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const loaded = counterSpec();
 const spec: AppSpec = { ...loaded, stability: { windowSeconds: 1, requireCheckpoint: false, timeoutSeconds: 60 } };
 const app = { namespace: spec.namespace, name: spec.name };
 const WRITE_MS = 4_500;

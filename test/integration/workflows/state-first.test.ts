@@ -5,16 +5,15 @@
  * never finished, apply always leads somewhere; an invalid input changes nothing.
  * The same paths on the real stack: test/e2e/stuck.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadAppSpec, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { counterManifest } from '../../support/counter-spec';
 
-const manifestText = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+const manifestText = counterManifest;
 const baseSpec = loadAppSpec(manifestText);
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
 const v2 = loadAppSpec(manifestText.replace(/image: \S+/, 'image: flink:2.3-v2'));

@@ -3,16 +3,14 @@
  * the objects are owned by the record, applying again changes nothing, deletes wait for the
  * pods (bounded), and API refusals are classified.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { loadAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { podOf } from '../../support/kube-objects';
 import { sessionClusterSpec } from '../../support/session-cluster-spec';
+import { counterSpec } from '../../support/counter-spec';
 
-const spec = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 const jobId = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const input = { spec, generation: 1, jobId, restore: { path: 'file:///sp/savepoint-1', allowNonRestoredState: false } };

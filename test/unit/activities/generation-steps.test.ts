@@ -5,18 +5,17 @@
  * on a retry after the apply), the wait is bounded, the submit is recorded first and never made
  * twice, and `<app>-rest` selects the generation only once its job was submitted.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { loadAppSpec, UpgradeStrategy, type AppSpec } from '../../../src/spec';
+import { UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { blueGreenJarId } from '../../../src/spec/blue-green';
 import { FailureType } from '../../../src/contract/failures';
 import type { StartGenerationInput, SubmitToGenerationInput } from '../../../src/activities/types';
 import { KEEP_ALIVE_MS } from '../../../src/activities/keep-alive';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
+import { counterSpec } from '../../support/counter-spec';
 
-const counter = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const counter = counterSpec();
 const spec: AppSpec = { ...counter, upgradeStrategy: UpgradeStrategy.BlueGreen };
 const app = { namespace: spec.namespace, name: spec.name };
 const workflowId = 'wf-upgrade';

@@ -4,15 +4,14 @@
  * parallelism.default (a JobManager restarting re-runs the job from it), and nothing else changes:
  * the Deployments keep their pods (no restart).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { rescaleActivities } from '../../../src/activities/rescale';
-import { loadAppSpec, UpgradeStrategy, type AppSpec } from '../../../src/spec';
+import { UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
+import { counterSpec } from '../../support/counter-spec';
 
-const counter = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const counter = counterSpec();
 const jobId = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const at = (spec: AppSpec, parallelism: number): AppSpec => ({ ...spec, job: { ...spec.job, parallelism } });
 

@@ -1,14 +1,13 @@
 /** Which upgrades the pre-flight holds to the state's max parallelism, and what it says (pure part). */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   holdsStateParallelism,
   stateParallelismProblem,
   type LatestState,
 } from '../../../src/activities/state-parallelism';
-import { loadAppSpec, type AppSpec } from '../../../src/spec';
+import { type AppSpec } from '../../../src/spec';
+import { counterSpec } from '../../support/counter-spec';
 
-const base = loadAppSpec(readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8'));
+const base = counterSpec();
 const at = (parallelism: number, patch: (s: AppSpec) => void = () => undefined): AppSpec => {
   const s = structuredClone(base);
   s.job.parallelism = parallelism;

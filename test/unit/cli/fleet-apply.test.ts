@@ -3,7 +3,7 @@
  * input refused with exit 2 before anything is read from a cluster or started, and the rollout's
  * exit codes.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
@@ -13,8 +13,9 @@ import { refuseUnfitSessionClusters } from '../../../src/cli/session-job-check';
 import type { Settings } from '../../../src/config/settings';
 import { exitCodeForFleet } from '../../../src/cli/fleet-view';
 import { memoryIo } from './memory-io';
+import { counterManifest } from '../../support/counter-spec';
 
-const counter = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+const counter = counterManifest;
 function folderOf(manifests: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fleet-'));
   for (const [file, text] of Object.entries(manifests)) writeFileSync(path.join(dir, file), text);

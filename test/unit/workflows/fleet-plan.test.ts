@@ -1,6 +1,4 @@
 /** The pure decisions of a fleet rollout: order, input checks, which applications a halt reverts, the outcome. */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { FleetApp, FleetInput } from '../../../src/contract/fleet';
 import { loadAppSpec } from '../../../src/spec';
 import {
@@ -10,8 +8,9 @@ import {
   sessionAwareOrder,
   shouldRevert,
 } from '../../../src/workflows/decisions/fleet-plan';
+import { counterManifest } from '../../support/counter-spec';
 
-const manifest = readFileSync(path.join(__dirname, '../../fixtures/specs/counter.yaml'), 'utf8');
+const manifest = counterManifest;
 const app = (name: string, extra: Partial<FleetApp> = {}): FleetApp => ({
   spec: loadAppSpec(manifest.replace('name: counter', `name: ${name}`)),
   operation: 'upgrade',
