@@ -9,7 +9,7 @@ import { haConfigMapSelector, objectNames } from '../k8s/render';
 import type { ActivityDeps } from './deps';
 import type { AppSpec } from '../spec/types';
 import { classified, fail } from './failures';
-import { keepingAlive } from './keep-alive';
+import { classifiedKeepingAlive } from './keep-alive';
 import { activitySignal } from './poll';
 import { removeUnusedJars } from './unused-jars';
 import type { DeleteRecordInput, RemoveObjectsInput, RemovedObjects } from './types';
@@ -23,33 +23,31 @@ export function deleteActivities(deps: ActivityDeps) {
     async removeApplicationObjects(input: RemoveObjectsInput): Promise<RemovedObjects> {
       const { namespace, name } = input.app;
       const doing = `removing the objects of ${namespace}/${name}`;
-      return classified(doing, () =>
-        keepingAlive(doing, async () => {
-          const names = objectNames(name);
-          const targets = [
-            { apiVersion: 'v1', kind: 'ConfigMap', name: names.configMap },
-            { apiVersion: 'v1', kind: 'Service', name: names.rpcService },
-            { apiVersion: 'v1', kind: 'Service', name: names.restService },
-          ];
-          // spec.ingress's Ingress, when the deployed spec had one (the record's owner reference removes it too).
-          const record = await deps.kube.records.readRecord<AppSpec>(namespace, name);
-          if (record?.record.lastAppliedSpec?.ingress)
-            targets.push({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: names.ingress });
-          const removed: string[] = [];
-          for (const t of targets) {
-            const result = await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
-            if (result.outcome === 'deleted') removed.push(`${t.kind}/${t.name}`);
-          }
-          await deps.kube.deleteConfigMaps({ namespace, labelSelector: haConfigMapSelector(input.clusterId) });
-          // A session job's Service is gone: the jar it ran from is deleted from its cluster unless another uses it.
-          const cluster = record?.record.lastAppliedSpec?.sessionJob?.deploymentName;
-          if (cluster !== undefined) {
-            const ref = { namespace, name: cluster };
-            await removeUnusedJars(deps, () => deps.flinkFor(ref), ref, activitySignal());
-          }
-          return { removed, haClusterId: input.clusterId };
-        }),
-      );
+      return classifiedKeepingAlive(doing, async () => {
+        const names = objectNames(name);
+        const targets = [
+          { apiVersion: 'v1', kind: 'ConfigMap', name: names.configMap },
+          { apiVersion: 'v1', kind: 'Service', name: names.rpcService },
+          { apiVersion: 'v1', kind: 'Service', name: names.restService },
+        ];
+        // spec.ingress's Ingress, when the deployed spec had one (the record's owner reference removes it too).
+        const record = await deps.kube.records.readRecord<AppSpec>(namespace, name);
+        if (record?.record.lastAppliedSpec?.ingress)
+          targets.push({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: names.ingress });
+        const removed: string[] = [];
+        for (const t of targets) {
+          const result = await deps.kube.delete({ ...t, namespace, propagationPolicy: 'Background' });
+          if (result.outcome === 'deleted') removed.push(`${t.kind}/${t.name}`);
+        }
+        await deps.kube.deleteConfigMaps({ namespace, labelSelector: haConfigMapSelector(input.clusterId) });
+        // A session job's Service is gone: the jar it ran from is deleted from its cluster unless another uses it.
+        const cluster = record?.record.lastAppliedSpec?.sessionJob?.deploymentName;
+        if (cluster !== undefined) {
+          const ref = { namespace, name: cluster };
+          await removeUnusedJars(deps, () => deps.flinkFor(ref), ref, activitySignal());
+        }
+        return { removed, haClusterId: input.clusterId };
+      });
     },
 
     /**

@@ -22,7 +22,7 @@ import type { AppSpec } from '../spec/types';
 import type { AppRef } from '../contract/app';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
-import { keepingAlive } from './keep-alive';
+import { classifiedKeepingAlive, keepingAlive } from './keep-alive';
 import { awaitPodsGone } from './pods-gone';
 import { activitySignal } from './poll';
 import { keepGrownTaskManagers, shrinkTaskManagers } from './task-managers';
@@ -101,44 +101,40 @@ export function deploymentActivities(deps: ActivityDeps) {
     async applyIngress(input: { spec: AppSpec }): Promise<'applied' | 'deleted' | 'none'> {
       const { spec } = input;
       const doing = `applying the ingress of ${spec.namespace}/${spec.name}`;
-      return classified(doing, () =>
-        keepingAlive(doing, async () => {
-          const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
-          const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-          return reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
-        }),
-      );
+      return classifiedKeepingAlive(doing, async () => {
+        const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        return reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
+      });
     },
 
     async applyApplication(input: ApplyApplicationInput): Promise<void> {
       const { spec } = input;
       const doing = `applying ${spec.namespace}/${spec.name} generation ${input.generation}`;
-      await classified(doing, () =>
-        keepingAlive(doing, async () => {
-          const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
-          const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-          // A session job has one object: the Service to its cluster's JobManager (the job goes through REST).
-          if (spec.sessionJob) {
-            await deps.kube.apply([renderSessionJobService({ spec, generation: input.generation, owner })]);
-            return;
-          }
-          const objects = renderApplication({
-            spec,
-            generation: input.generation,
-            jobId: input.jobId,
-            restore: input.restore,
-            owner,
-          });
-          await deps.kube.apply([
-            objects.configMap,
-            objects.rpcService,
-            objects.restService,
-            objects.jobManager,
-            await keepGrownTaskManagers(deps, spec, objects.taskManager),
-          ]);
-          await reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
-        }),
-      );
+      await classifiedKeepingAlive(doing, async () => {
+        const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        // A session job has one object: the Service to its cluster's JobManager (the job goes through REST).
+        if (spec.sessionJob) {
+          await deps.kube.apply([renderSessionJobService({ spec, generation: input.generation, owner })]);
+          return;
+        }
+        const objects = renderApplication({
+          spec,
+          generation: input.generation,
+          jobId: input.jobId,
+          restore: input.restore,
+          owner,
+        });
+        await deps.kube.apply([
+          objects.configMap,
+          objects.rpcService,
+          objects.restService,
+          objects.jobManager,
+          await keepGrownTaskManagers(deps, spec, objects.taskManager),
+        ]);
+        await reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
+      });
     },
 
     /** Delete the JobManager and TaskManager Deployments and wait until their pods are gone. */

@@ -20,7 +20,7 @@ import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
-import { keepingAlive } from './keep-alive';
+import { classifiedKeepingAlive, keepingAlive } from './keep-alive';
 import { observed, observedDeadline } from './observed-deadline';
 import { activitySignal } from './poll';
 import { appPodSelector } from './deployment';
@@ -168,16 +168,14 @@ export function generationActivities(deps: ActivityDeps) {
     /** Server-side apply of `<app>-rest` selecting generation `generation`'s JobManager. */
     async switchLiveService(input: SwitchLiveInput): Promise<void> {
       const { spec } = input;
-      const what = `pointing ${spec.namespace}/${spec.name}-rest at generation ${input.generation}`;
-      await classified(what, () =>
-        keepingAlive(what, async () => {
-          const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
-          const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-          await deps.kube.apply([
-            renderLiveRestService({ spec, generation: input.generation, ...(owner ? { owner } : {}) }),
-          ]);
-        }),
-      );
+      const doing = `pointing ${spec.namespace}/${spec.name}-rest at generation ${input.generation}`;
+      await classifiedKeepingAlive(doing, async () => {
+        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        await deps.kube.apply([
+          renderLiveRestService({ spec, generation: input.generation, ...(owner ? { owner } : {}) }),
+        ]);
+      });
     },
 
     /**
@@ -186,15 +184,13 @@ export function generationActivities(deps: ActivityDeps) {
      */
     async standingGenerations(input: { app: AppRef }): Promise<number[]> {
       const { app } = input;
-      const what = `listing the generations of ${app.namespace}/${app.name}`;
-      return classified(what, () =>
-        keepingAlive(what, async () => {
-          const labelSelector = generationPodSelector(app.name, 'any');
-          const report = await deps.kube.listAppPods({ namespace: app.namespace, labelSelector, eventLimit: 0 });
-          const standing = new Set(report.pods.map((p) => p.generation).filter((g): g is number => g !== undefined));
-          return [...standing].sort((a, b) => a - b);
-        }),
-      );
+      const doing = `listing the generations of ${app.namespace}/${app.name}`;
+      return classifiedKeepingAlive(doing, async () => {
+        const labelSelector = generationPodSelector(app.name, 'any');
+        const report = await deps.kube.listAppPods({ namespace: app.namespace, labelSelector, eventLimit: 0 });
+        const standing = new Set(report.pods.map((p) => p.generation).filter((g): g is number => g !== undefined));
+        return [...standing].sort((a, b) => a - b);
+      });
     },
 
     /**

@@ -8,8 +8,7 @@
 import { haConfigMapSelector } from '../k8s/render';
 import { haClusterId } from '../spec';
 import type { ActivityDeps } from './deps';
-import { classified } from './failures';
-import { keepingAlive } from './keep-alive';
+import { classifiedKeepingAlive } from './keep-alive';
 import type { RemoveHaMetadataInput } from './types';
 
 export function haMetadataActivities(deps: ActivityDeps) {
@@ -23,16 +22,14 @@ export function haMetadataActivities(deps: ActivityDeps) {
       const { namespace, name } = input.app;
       const generations = [...new Set(input.generations)].filter((g) => Number.isInteger(g) && g >= 0);
       const doing = `removing the HA ConfigMaps of ${namespace}/${name} generations ${generations.join(', ')}`;
-      await classified(doing, () =>
-        keepingAlive(doing, async () => {
-          for (const generation of generations) {
-            await deps.kube.deleteConfigMaps({
-              namespace,
-              labelSelector: haConfigMapSelector(haClusterId(name, generation)),
-            });
-          }
-        }),
-      );
+      await classifiedKeepingAlive(doing, async () => {
+        for (const generation of generations) {
+          await deps.kube.deleteConfigMaps({
+            namespace,
+            labelSelector: haConfigMapSelector(haClusterId(name, generation)),
+          });
+        }
+      });
     },
   };
 }

@@ -13,6 +13,7 @@
  * updateRecord beats too: it is the first step (recordFirst) of heartbeating activities.
  */
 import { Context } from '@temporalio/activity';
+import { classified } from './failures';
 
 export const KEEP_ALIVE_MS = 5_000;
 
@@ -34,4 +35,9 @@ export async function keepingAlive<T>(doing: string, work: () => Promise<T>, eve
   } finally {
     clearInterval(timer);
   }
+}
+
+/** `work` kept alive and its failure classified (failures.ts) under the one `doing`: the usual activity's shape. */
+export function classifiedKeepingAlive<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  return classified(doing, () => keepingAlive(doing, work));
 }

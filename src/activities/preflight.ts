@@ -11,8 +11,8 @@ import { flinkServiceAccount, renderApplication, renderSessionJobService } from 
 import { recordOwnerReference } from '../k8s/state-record/owner-reference';
 import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
-import { classified, fail } from './failures';
-import { keepingAlive } from './keep-alive';
+import { fail } from './failures';
+import { classifiedKeepingAlive } from './keep-alive';
 import { refuseOverStateParallelism } from './state-parallelism';
 import type { PreflightInput } from './types';
 
@@ -23,52 +23,50 @@ export function preflightActivities(deps: ActivityDeps) {
   return {
     async preflightApplication(input: PreflightInput): Promise<void> {
       const { spec } = input;
-      const what = `pre-flight of ${spec.namespace}/${spec.name} generation ${input.generation}`;
-      await classified(what, () =>
-        keepingAlive(what, async () => {
-          // A session job has no pods of its own: only its Service to the cluster's JobManager.
-          if (spec.sessionJob) {
-            const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
-            const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-            await deps.kube.dryRunApply([renderSessionJobService({ spec, generation: input.generation, owner })]);
-            return;
-          }
-          // The pods' account: the spec's, else Flink's `flink` when HA is on (deploy/flink-rbac.yaml).
-          const serviceAccount = flinkServiceAccount(spec);
-          if (serviceAccount !== undefined) {
-            const exists = await deps.kube.serviceAccountExists({ namespace: spec.namespace, name: serviceAccount });
-            if (!exists) {
-              const how =
-                spec.serviceAccount === undefined
-                  ? `apply deploy/flink-rbac.yaml in ${spec.namespace} (Flink's account for JobManager HA) ` +
-                    'or set spec.serviceAccount'
-                  : 'create it or change spec.serviceAccount';
-              throw fail(
-                FailureType.KubernetesRefused,
-                `${what}: ServiceAccount ${spec.namespace}/${serviceAccount} does not exist; ` +
-                  `${how} (nothing was changed)`,
-              );
-            }
-          }
-          const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
+      const doing = `pre-flight of ${spec.namespace}/${spec.name} generation ${input.generation}`;
+      await classifiedKeepingAlive(doing, async () => {
+        // A session job has no pods of its own: only its Service to the cluster's JobManager.
+        if (spec.sessionJob) {
+          const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
           const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
-          await refuseOverStateParallelism({
-            spec,
-            record: record?.record,
-            flink: () => deps.flinkFor({ namespace: spec.namespace, name: spec.name }),
-            what,
-          });
-          const objects = renderApplication({ spec, generation: input.generation, jobId: dryRunJobId, owner });
-          await deps.kube.dryRunApply([
-            objects.configMap,
-            objects.rpcService,
-            objects.restService,
-            objects.jobManager,
-            objects.taskManager,
-            ...(objects.ingress ? [objects.ingress] : []),
-          ]);
-        }),
-      );
+          await deps.kube.dryRunApply([renderSessionJobService({ spec, generation: input.generation, owner })]);
+          return;
+        }
+        // The pods' account: the spec's, else Flink's `flink` when HA is on (deploy/flink-rbac.yaml).
+        const serviceAccount = flinkServiceAccount(spec);
+        if (serviceAccount !== undefined) {
+          const exists = await deps.kube.serviceAccountExists({ namespace: spec.namespace, name: serviceAccount });
+          if (!exists) {
+            const how =
+              spec.serviceAccount === undefined
+                ? `apply deploy/flink-rbac.yaml in ${spec.namespace} (Flink's account for JobManager HA) ` +
+                  'or set spec.serviceAccount'
+                : 'create it or change spec.serviceAccount';
+            throw fail(
+              FailureType.KubernetesRefused,
+              `${doing}: ServiceAccount ${spec.namespace}/${serviceAccount} does not exist; ` +
+                `${how} (nothing was changed)`,
+            );
+          }
+        }
+        const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
+        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        await refuseOverStateParallelism({
+          spec,
+          record: record?.record,
+          flink: () => deps.flinkFor({ namespace: spec.namespace, name: spec.name }),
+          what: doing,
+        });
+        const objects = renderApplication({ spec, generation: input.generation, jobId: dryRunJobId, owner });
+        await deps.kube.dryRunApply([
+          objects.configMap,
+          objects.rpcService,
+          objects.restService,
+          objects.jobManager,
+          objects.taskManager,
+          ...(objects.ingress ? [objects.ingress] : []),
+        ]);
+      });
     },
   };
 }

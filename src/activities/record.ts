@@ -14,7 +14,7 @@ import { applyChange, applyUpdate, endAlreadyWritten, toDeployedState, type AppR
 import { savepointLeft } from './savepoint-left';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
-import { keepingAlive } from './keep-alive';
+import { classifiedKeepingAlive } from './keep-alive';
 import type { BeginOperationInput, UpdateRecordInput } from './types';
 import type { DeployedState } from '../contract/deployed-state';
 import { LockHeldError, LockNotHeldError } from '../k8s/state-record/errors';
@@ -166,58 +166,56 @@ export function recordActivities(deps: ActivityDeps) {
 
     /** Apply changes (and the end of the operation) under the lock, compare-and-swap. */
     async updateRecord(input: UpdateRecordInput): Promise<void> {
-      const what =
+      const doing =
         `recording ${input.changes.map((c) => c.kind).join(', ') || 'the end'} for ` +
         `${input.app.namespace}/${input.app.name}`;
       // Also the first step of heartbeating activities (recordFirst): its reads and writes beat while they run.
-      await classified(what, () =>
-        keepingAlive(what, async () => {
-          let ended = false;
-          let entered: { phase: string; details?: string } | undefined;
-          let startedAt: string | undefined;
-          const written = await store.mutateRecord<AppSpec>({
-            namespace: input.app.namespace,
-            app: input.app.name,
-            mutate: (record: AppRecord) => {
-              if (endAlreadyWritten(record, input)) return record; // a retry of our end: told before
-              if (record.operation?.workflowId !== input.workflowId) {
-                throw new LockNotHeldError(
-                  { namespace: input.app.namespace, app: input.app.name },
-                  `workflow ${input.workflowId} no longer holds the lock of ${input.app.namespace}/${input.app.name}`,
-                );
-              }
-              ended = input.end !== undefined;
-              startedAt = record.operation.startedAt;
-              entered = phaseEntered(record, input);
-              return withSavepointsBounded(applyUpdate(record, input, now()), deps.config.recordMaxSavepoints);
-            },
-          });
-          // Never dropped to fit the bound: undisposed savepoints and the restore source. Said, not hidden.
-          const over = savepointsOverBound(written.record, deps.config.recordMaxSavepoints);
-          if (over && written.written) Context.current().log.warn(over);
-          if (entered && written.written) {
-            const { phase, details } = entered;
-            const spec = written.record.lastAppliedSpec;
-            await announce(input.app, phase, `${phase}${details ? `: ${details}` : ''}`, false, spec);
-          }
-          const retry = input.changes.find((c) => c.kind === 'savepoint-retry');
-          if (retry?.kind === 'savepoint-retry' && written.written) {
-            const spec = written.record.lastAppliedSpec;
-            await announce(input.app, 'SavepointRetried', retry.reason, true, spec);
-          }
-          if (ended && input.end && written.written) {
-            const { operation, outcome } = input.end;
-            const seconds = Math.max(0, (now().getTime() - Date.parse(startedAt ?? '')) / 1000);
-            if (Number.isFinite(seconds)) deps.metrics?.operationEnded({ operation, outcome, seconds });
-          }
-          if (ended && input.end) {
-            const { operation, outcome, message } = input.end;
-            const ok = outcome === Outcome.Succeeded || outcome === Outcome.NoChange || outcome === Outcome.Skipped;
-            const said = `${operation} ${outcome}: ${message}`;
-            await announce(input.app, `Operation${pascal(outcome)}`, said, !ok, written.record.lastAppliedSpec);
-          }
-        }),
-      );
+      await classifiedKeepingAlive(doing, async () => {
+        let ended = false;
+        let entered: { phase: string; details?: string } | undefined;
+        let startedAt: string | undefined;
+        const written = await store.mutateRecord<AppSpec>({
+          namespace: input.app.namespace,
+          app: input.app.name,
+          mutate: (record: AppRecord) => {
+            if (endAlreadyWritten(record, input)) return record; // a retry of our end: told before
+            if (record.operation?.workflowId !== input.workflowId) {
+              throw new LockNotHeldError(
+                { namespace: input.app.namespace, app: input.app.name },
+                `workflow ${input.workflowId} no longer holds the lock of ${input.app.namespace}/${input.app.name}`,
+              );
+            }
+            ended = input.end !== undefined;
+            startedAt = record.operation.startedAt;
+            entered = phaseEntered(record, input);
+            return withSavepointsBounded(applyUpdate(record, input, now()), deps.config.recordMaxSavepoints);
+          },
+        });
+        // Never dropped to fit the bound: undisposed savepoints and the restore source. Said, not hidden.
+        const over = savepointsOverBound(written.record, deps.config.recordMaxSavepoints);
+        if (over && written.written) Context.current().log.warn(over);
+        if (entered && written.written) {
+          const { phase, details } = entered;
+          const spec = written.record.lastAppliedSpec;
+          await announce(input.app, phase, `${phase}${details ? `: ${details}` : ''}`, false, spec);
+        }
+        const retry = input.changes.find((c) => c.kind === 'savepoint-retry');
+        if (retry?.kind === 'savepoint-retry' && written.written) {
+          const spec = written.record.lastAppliedSpec;
+          await announce(input.app, 'SavepointRetried', retry.reason, true, spec);
+        }
+        if (ended && input.end && written.written) {
+          const { operation, outcome } = input.end;
+          const seconds = Math.max(0, (now().getTime() - Date.parse(startedAt ?? '')) / 1000);
+          if (Number.isFinite(seconds)) deps.metrics?.operationEnded({ operation, outcome, seconds });
+        }
+        if (ended && input.end) {
+          const { operation, outcome, message } = input.end;
+          const ok = outcome === Outcome.Succeeded || outcome === Outcome.NoChange || outcome === Outcome.Skipped;
+          const said = `${operation} ${outcome}: ${message}`;
+          await announce(input.app, `Operation${pascal(outcome)}`, said, !ok, written.record.lastAppliedSpec);
+        }
+      });
     },
   };
 }

@@ -129,7 +129,7 @@ function objectUrl(s3: S3Access, bucket: string, key: string): URL {
 }
 
 /** A GET of the object signed with AWS Signature V4; a no (missing, denied, wrong region) is a JarUnavailableError. */
-async function openS3(uri: URL, options: FetchJarOptions): Promise<Readable> {
+async function openS3(uri: URL, options: Opening): Promise<Readable> {
   const bucket = uri.hostname;
   let key = '';
   try {
@@ -171,13 +171,16 @@ async function openS3(uri: URL, options: FetchJarOptions): Promise<Readable> {
   throw new JarUnavailableError(what);
 }
 
+/** The options a fetch opens its source with: the stall bound decided (fetchJar's). */
+type Opening = FetchJarOptions & { stallMs: number };
+
 /** The request's signal and its stall bound. */
-function timeouts(options: FetchJarOptions) {
-  const stallMs = options.stallMs ?? JAR_STALL_MS;
-  return { headersTimeout: stallMs, bodyTimeout: stallMs, ...(options.signal ? { signal: options.signal } : {}) };
+function timeouts(options: Opening) {
+  const { stallMs, signal } = options;
+  return { headersTimeout: stallMs, bodyTimeout: stallMs, ...(signal ? { signal } : {}) };
 }
 
-async function open(uri: URL, options: FetchJarOptions): Promise<Readable> {
+async function open(uri: URL, options: Opening): Promise<Readable> {
   if (uri.protocol === 'file:') {
     const file = fileURLToPath(uri);
     const info = await stat(file).catch(() => undefined);
@@ -216,13 +219,18 @@ export async function fetchJar(jarURI: string, options: FetchJarOptions): Promis
   // The mirror is the worker's own choice (its setting): its scheme is not the manifest's to allow.
   const from = mirroredUri(jarURI, options.mirrors);
   const source = from === jarURI ? uri : new URL(from);
+  const stallMs = options.stallMs ?? JAR_STALL_MS;
   const dir = options.dir ?? path.join(os.tmpdir(), 'flink-deploy-jars');
   await mkdir(dir, { recursive: true });
   const work = await mkdtemp(path.join(dir, 'fetch-'));
   try {
     const hash = createHash('sha256');
     const partial = path.join(work, 'jar');
-    await pipeline(await open(source, options), limited(options.maxBytes, jarURI, hash), createWriteStream(partial));
+    await pipeline(
+      await open(source, { ...options, stallMs }),
+      limited(options.maxBytes, jarURI, hash),
+      createWriteStream(partial),
+    );
     const sha256 = hash.digest('hex');
     const base = path.posix.basename(uri.pathname).replace(/[^A-Za-z0-9._-]/g, '_');
     const name = `${sha256.slice(0, 16)}-${base}`;
@@ -233,9 +241,10 @@ export async function fetchJar(jarURI: string, options: FetchJarOptions): Promis
   } catch (err) {
     await rm(work, { recursive: true, force: true });
     if (STALLED.has((err as { code?: string }).code ?? '')) {
-      const seconds = (options.stallMs ?? JAR_STALL_MS) / 1000;
       // Not a JarUnavailableError: a server that stalls may answer the next attempt.
-      throw new Error(`${source.href}: the server sent nothing for ${seconds}s (fetched again on the next attempt)`);
+      throw new Error(
+        `${source.href}: the server sent nothing for ${stallMs / 1000}s (fetched again on the next attempt)`,
+      );
     }
     throw err;
   }
