@@ -5,11 +5,14 @@
  * deploy never left Deploying. Now the apply beats while its calls run: one attempt, and the deploy finishes.
  * The workflow with the real activities over the simulated cluster (the in-memory Kubernetes, its writes slowed
  * here), on the test server; the heartbeat timeout is Temporal's own, in real time while the activity runs.
+ * The same for a record write: a manual savepoint's takeSavepoint writes the Savepointing phase first
+ * (recordFirst, as blue/green's steps do); here that write answers in 21 s. Before 53185df every attempt timed
+ * out there: the savepoint was never taken. Now one attempt, and the savepoint is recorded.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AppSpec } from '../../../src/spec';
 import { operationWorkflowId } from '../../../src/contract/ids';
-import { apply } from '../../../src/workflows';
+import { apply, savepoint } from '../../../src/workflows';
 import { SimulatedCluster } from '../../support/simulated-cluster';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { counterSpec } from '../../support/counter-spec';
@@ -18,6 +21,8 @@ const loaded = counterSpec();
 const spec: AppSpec = { ...loaded, stability: { windowSeconds: 1, requireCheckpoint: false, timeoutSeconds: 60 } };
 const app = { namespace: spec.namespace, name: spec.name };
 const WRITE_MS = 4_500;
+/** Longer than the 20 s heartbeat timeout (src/workflows/activity-profiles.ts), shorter than a request's 30 s. */
+const RECORD_WRITE_MS = 21_000;
 
 let kit: WorkflowTestKit;
 let cluster: SimulatedCluster;
@@ -54,4 +59,51 @@ test('an apply slower than the heartbeat timeout (5 writes of 4.5 s): one attemp
   expect(slowWrites * WRITE_MS).toBeGreaterThan(20_000);
   // One attempt: a heartbeat timeout would have applied the JobManager's Deployment again.
   expect(jobManagerApplies()).toBe(1);
+}, 120_000);
+
+test('a manual savepoint whose phase write answers in 21 s: one attempt, the savepoint recorded', async () => {
+  const slowed = new SimulatedCluster({ namespace: app.namespace, app: app.name });
+  try {
+    const deployed = await kit.execute(slowed.activities(), apply, { spec }, `${operationWorkflowId(app)}-deploy`);
+    expect(deployed).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+    const running = slowed.jobManager().jobId;
+
+    const activities = slowed.activities();
+    const mutate = slowed.kube.records.mutateRecord.bind(slowed.kube.records);
+    let phaseFirst = false;
+    let slowWrites = 0;
+    slowed.kube.records.mutateRecord = async (...args) => {
+      // Every attempt's first step (recordFirst) is slow, so a timed-out attempt would be retried for ever.
+      if (phaseFirst) {
+        phaseFirst = false;
+        slowWrites += 1;
+        await sleep(RECORD_WRITE_MS);
+      }
+      return mutate(...args);
+    };
+    const takeSavepoint = activities.takeSavepoint;
+    let attempts = 0;
+    activities.takeSavepoint = async (input) => {
+      attempts += 1;
+      phaseFirst = input.recordFirst !== undefined;
+      return takeSavepoint(input);
+    };
+
+    const result = await kit.execute(
+      activities,
+      savepoint,
+      { app, kind: 'manual' },
+      `${operationWorkflowId(app)}-savepoint`,
+    );
+
+    expect(result).toMatchObject({ operation: 'savepoint', outcome: 'succeeded' });
+    expect(slowWrites).toBe(1);
+    expect(attempts).toBe(1);
+    const record = (await slowed.kube.records.readRecord<AppSpec>(app.namespace, app.name))!.record;
+    const taken = record.savepoints.filter((s) => s.jobId === running && s.kind === 'manual');
+    expect(taken.map((s) => s.location)).toEqual([result.savepoint]);
+    expect(slowed.jobManager().jobId).toBe(running); // a manual savepoint leaves the job running
+  } finally {
+    await slowed.close();
+  }
 }, 120_000);
