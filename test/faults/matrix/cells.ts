@@ -167,6 +167,9 @@ export function cellId(cell: Cell): string {
   return `${cell.operation}/${cell.point}/${cell.fault}`;
 }
 
+/** The faults on the JobManager's pod (its processes stopped, the pod deleted). */
+const JobManagerFaults: readonly FaultName[] = ['jobmanager-delete', 'jobmanager-sigstop'];
+
 /** The faults on Flink's REST API (the fault proxy in front of it). */
 const FlinkRestFaults: readonly FaultName[] = ['flink-5xx', 'flink-reset', 'flink-stall'];
 
@@ -175,7 +178,8 @@ const FlinkRestFaults: readonly FaultName[] = ['flink-5xx', 'flink-reset', 'flin
  * operation. `flink-deploy cancel <app>` cancels the application's operation (its workflow id), and the harness
  * terminates that run; a periodic savepoint runs under the schedule's own ids. From these phases on, the operation
  * asks Flink nothing more (its jobs were asked for, its savepoint taken, before): a fault of Flink's REST there meets
- * no call (every run of them said "the proxy hit 0 calls").
+ * no call (every run of them said "the proxy hit 0 calls"); a deleted session cluster's JobManager is gone before
+ * its objects are removed.
  */
 export const NotApplicable: readonly { operation: OperationName; point?: string; fault: FaultName }[] = [
   { operation: 'periodic-savepoint', fault: 'cancel' },
@@ -189,6 +193,13 @@ export const NotApplicable: readonly { operation: OperationName; point?: string;
       ['delete-session-cluster', 'RemovingObjects'],
     ] as const
   ).flatMap(([operation, point]) => FlinkRestFaults.map((fault) => ({ operation, point, fault }))),
+  // Its Deployments were removed, their pods waited gone, before RemovingObjects: no JobManager is left to fault
+  // (its run said "SIGSTOP 5 s of 0 processes of JobManager pods").
+  ...JobManagerFaults.map((fault) => ({
+    operation: 'delete-session-cluster' as const,
+    point: 'RemovingObjects',
+    fault,
+  })),
 ];
 
 /** Every cell of the matrix, operation by operation. */
