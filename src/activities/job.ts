@@ -1,7 +1,7 @@
 /** cancelJob and latestCheckpoint: one action on, and one look at, a Flink job. */
 import { Context } from '@temporalio/activity';
 import { hasErrorCode } from '../contract/errors';
-import { FlinkErrorCode, type FlinkRestClient } from '../flink';
+import { FlinkErrorCode, type CheckpointSummary, type FlinkRestClient } from '../flink';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
@@ -63,6 +63,23 @@ async function checkpointNow(
   return false;
 }
 
+/**
+ * The newest externalised checkpoint Flink knows of the job: the latest completed one, or the checkpoint it was
+ * restored from when that is newer. A JobManager that took over (HA) restores the job from the newest checkpoint
+ * and counts none completed until the next one: cancelled before then, the checkpoint it restored is the job's
+ * state, and an older one read before the takeover may be deleted already (subsumed). A restored savepoint is not
+ * taken for a checkpoint (it is recorded as what it is). Flink does not say when a restored checkpoint completed:
+ * its restore time stands for it (the state is a little older).
+ */
+function newestState(summary: CheckpointSummary): Omit<CheckpointInfo, 'ageSeconds'> | undefined {
+  const completed = summary.latestCompleted;
+  const restored = summary.latestRestored;
+  if (restored?.externalPath && !restored.isSavepoint && restored.id > (completed?.id ?? -1))
+    return { id: restored.id, location: restored.externalPath, completedAt: restored.restoreTimestamp };
+  if (!completed?.externalPath) return undefined;
+  return { id: completed.id, location: completed.externalPath, completedAt: completed.triggerTimestamp };
+}
+
 export function jobActivities(deps: ActivityDeps) {
   return {
     /** Cancel the job and wait until it is CANCELED (or already ended). */
@@ -114,15 +131,10 @@ export function jobActivities(deps: ActivityDeps) {
           if (await checkpointNow(flink, input.jobId, deps.config.pollIntervalMs, signal))
             summary = await flink.checkpoints(input.jobId, { signal }).catch(unknown);
         }
-        const latest = summary.latestCompleted;
-        if (!latest?.externalPath) return null;
+        const latest = newestState(summary);
+        if (!latest) return null;
         const now = deps.now?.().getTime() ?? Date.now();
-        return {
-          id: latest.id,
-          location: latest.externalPath,
-          completedAt: latest.triggerTimestamp,
-          ageSeconds: Math.max(0, (now - latest.triggerTimestamp) / 1000),
-        };
+        return { ...latest, ageSeconds: Math.max(0, (now - latest.completedAt) / 1000) };
       });
     },
   };

@@ -30,6 +30,8 @@ export interface MockJob {
   latestSavepoint?: string;
   /** The savepoint or checkpoint the job was started from (`latest.restored`). */
   restoredFrom?: string;
+  /** Set: `restoredFrom` is a checkpoint of this id (a JobManager that took over restored it), not a savepoint. */
+  restoredCheckpointId?: number;
   /** When the job last entered each state (Flink's `timestamps`); unset: none. */
   timestamps?: Partial<Record<FlinkJobState, number>>;
 }
@@ -308,7 +310,12 @@ export class MockFlink {
         savepoint: completed(job.latestSavepoint, true),
         failed: null,
         restored: job.restoredFrom
-          ? { id: 1, restore_timestamp: Date.now() - 60_000, is_savepoint: true, external_path: job.restoredFrom }
+          ? {
+              id: job.restoredCheckpointId ?? 1,
+              restore_timestamp: Date.now() - 60_000,
+              is_savepoint: job.restoredCheckpointId === undefined,
+              external_path: job.restoredFrom,
+            }
           : null,
       },
       history: [],
