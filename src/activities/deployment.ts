@@ -3,7 +3,8 @@
  * apply is idempotent; the JobManager Deployment's Recreate strategy guarantees the old
  * JobManager (and its job) is gone before the new one starts: never two jobs at once.
  */
-import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import type { V1OwnerReference } from '@kubernetes/client-node';
+import { ownerReferenceOf } from '../k8s/state-record/owner-reference';
 import { hasErrorCode } from '../contract/errors';
 import { KubeErrorCode } from '../k8s';
 import {
@@ -76,7 +77,7 @@ async function generationDeployments(deps: ActivityDeps, app: AppRef): Promise<s
  */
 async function reconcileIngress(
   deps: ActivityDeps,
-  input: { spec: AppSpec; previous: AppSpec | undefined; owner: ReturnType<typeof recordOwnerReference> | undefined },
+  input: { spec: AppSpec; previous: AppSpec | undefined; owner: V1OwnerReference | undefined },
 ): Promise<'applied' | 'deleted' | 'none'> {
   const { spec } = input;
   const ingress = renderIngress({ spec, ...(input.owner ? { owner: input.owner } : {}) });
@@ -103,7 +104,7 @@ export function deploymentActivities(deps: ActivityDeps) {
       const doing = `applying the ingress of ${spec.namespace}/${spec.name}`;
       return classifiedKeepingAlive(doing, async () => {
         const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
-        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        const owner = ownerReferenceOf(record);
         return reconcileIngress(deps, { spec, previous: record?.record.lastAppliedSpec ?? undefined, owner });
       });
     },
@@ -113,7 +114,7 @@ export function deploymentActivities(deps: ActivityDeps) {
       const doing = `applying ${spec.namespace}/${spec.name} generation ${input.generation}`;
       await classifiedKeepingAlive(doing, async () => {
         const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
-        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        const owner = ownerReferenceOf(record);
         // A session job has one object: the Service to its cluster's JobManager (the job goes through REST).
         if (spec.sessionJob) {
           await deps.kube.apply([renderSessionJobService({ spec, generation: input.generation, owner })]);

@@ -15,7 +15,7 @@ import {
   objectNames,
   renderLiveRestService,
 } from '../k8s/render';
-import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import { ownerReferenceOf } from '../k8s/state-record/owner-reference';
 import type { AppRef } from '../contract/app';
 import { FailureType } from '../contract/failures';
 import type { ActivityDeps } from './deps';
@@ -170,8 +170,7 @@ export function generationActivities(deps: ActivityDeps) {
       const { spec } = input;
       const doing = `pointing ${spec.namespace}/${spec.name}-rest at generation ${input.generation}`;
       await classifiedKeepingAlive(doing, async () => {
-        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
-        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        const owner = ownerReferenceOf(await deps.kube.records.readRecord(spec.namespace, spec.name));
         await deps.kube.apply([
           renderLiveRestService({ spec, generation: input.generation, ...(owner ? { owner } : {}) }),
         ]);

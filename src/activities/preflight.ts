@@ -8,7 +8,7 @@
  */
 import { FailureType } from '../contract/failures';
 import { flinkServiceAccount, renderApplication, renderSessionJobService } from '../k8s/render';
-import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import { ownerReferenceOf } from '../k8s/state-record/owner-reference';
 import type { AppSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { fail } from './failures';
@@ -27,8 +27,7 @@ export function preflightActivities(deps: ActivityDeps) {
       await classifiedKeepingAlive(doing, async () => {
         // A session job has no pods of its own: only its Service to the cluster's JobManager.
         if (spec.sessionJob) {
-          const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
-          const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+          const owner = ownerReferenceOf(await deps.kube.records.readRecord(spec.namespace, spec.name));
           await deps.kube.dryRunApply([renderSessionJobService({ spec, generation: input.generation, owner })]);
           return;
         }
@@ -50,7 +49,7 @@ export function preflightActivities(deps: ActivityDeps) {
           }
         }
         const record = await deps.kube.records.readRecord<AppSpec>(spec.namespace, spec.name);
-        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+        const owner = ownerReferenceOf(record);
         await refuseOverStateParallelism({
           spec,
           record: record?.record,

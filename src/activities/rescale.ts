@@ -7,7 +7,7 @@
 import { FailureType } from '../contract/failures';
 import { rescaledRequirements } from '../flink';
 import { renderApplication } from '../k8s/render';
-import { recordOwnerReference } from '../k8s/state-record/owner-reference';
+import { ownerReferenceOf } from '../k8s/state-record/owner-reference';
 import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { observed, observedDeadline } from './observed-deadline';
@@ -25,10 +25,9 @@ export function rescaleActivities(deps: ActivityDeps): RescaleActivities {
   return {
     async scaleTaskManagers(input: ScaleTaskManagersInput): Promise<void> {
       const { spec } = input;
-      const what = `scaling the TaskManagers of ${spec.namespace}/${spec.name} to ${spec.taskManager.replicas}`;
-      await classified(what, async () => {
-        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
-        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+      const doing = `scaling the TaskManagers of ${spec.namespace}/${spec.name} to ${spec.taskManager.replicas}`;
+      await classified(doing, async () => {
+        const owner = ownerReferenceOf(await deps.kube.records.readRecord(spec.namespace, spec.name));
         // Rendered for the running generation and job: the pod template is the running one (the
         // TaskManagers' config hash leaves parallelism.default out), so only the replicas change.
         const objects = renderApplication({ spec, generation: input.generation, jobId: input.jobId, owner });
@@ -38,12 +37,11 @@ export function rescaleActivities(deps: ActivityDeps): RescaleActivities {
 
     async applyRescaledConfig(input: ScaleTaskManagersInput): Promise<void> {
       const { spec } = input;
-      const what =
+      const doing =
         `writing parallelism.default ${spec.job.parallelism} to the Flink configuration of ` +
         `${spec.namespace}/${spec.name}`;
-      await classified(what, async () => {
-        const record = await deps.kube.records.readRecord(spec.namespace, spec.name);
-        const owner = record ? recordOwnerReference({ app: spec.name, uid: record.uid }) : undefined;
+      await classified(doing, async () => {
+        const owner = ownerReferenceOf(await deps.kube.records.readRecord(spec.namespace, spec.name));
         // Only the ConfigMap: Flink reads it at start, so no pod restarts, and a JobManager that
         // restarts later runs the job at the parallelism it was rescaled to, not the deployed one.
         const objects = renderApplication({ spec, generation: input.generation, jobId: input.jobId, owner });
@@ -78,8 +76,8 @@ export function rescaleActivities(deps: ActivityDeps): RescaleActivities {
 
     async setResourceRequirements(input: SetRequirementsInput): Promise<RequirementsSet> {
       const { namespace, name } = input.app;
-      const what = `setting the resource requirements of job ${input.jobId} (${namespace}/${name}) to ${input.to}`;
-      return classified(what, async () => {
+      const doing = `setting the resource requirements of job ${input.jobId} (${namespace}/${name}) to ${input.to}`;
+      return classified(doing, async () => {
         const flink = await deps.flinkFor(input.app);
         const signal = activitySignal();
         const current = await flink.resourceRequirements(input.jobId, { signal });

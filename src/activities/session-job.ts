@@ -125,9 +125,9 @@ export function sessionJobActivities(deps: ActivityDeps) {
     async submitSessionJob(input: SubmitSessionJobInput): Promise<SubmittedJob> {
       const { spec, jobId } = input;
       const cluster = clusterOf(spec);
-      const what =
+      const doing =
         `submitting job ${jobId} (generation ${input.generation} of ${spec.name}) to session cluster ` + cluster.name;
-      return classified(what, async () => {
+      return classified(doing, async () => {
         const flink = await deps.flinkFor(cluster);
         const signal = activitySignal();
         // Checkpoints retained on cancel, as an application's (a last-state upgrade cancels, then restores).

@@ -14,6 +14,7 @@ import { type AppSpec } from '../../../src/spec';
 import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, savepoint } from '../../../src/workflows';
 import { SimulatedCluster } from '../../support/simulated-cluster';
+import { slowRecordWrites } from '../../support/slow-records';
 import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
 import { counterSpec } from '../../support/counter-spec';
 
@@ -69,18 +70,13 @@ test('a manual savepoint whose phase write answers in 21 s: one attempt, the sav
     const running = slowed.jobManager().jobId;
 
     const activities = slowed.activities();
-    const mutate = slowed.kube.records.mutateRecord.bind(slowed.kube.records);
     let phaseFirst = false;
-    let slowWrites = 0;
-    slowed.kube.records.mutateRecord = async (...args) => {
-      // Every attempt's first step (recordFirst) is slow, so a timed-out attempt would be retried for ever.
-      if (phaseFirst) {
-        phaseFirst = false;
-        slowWrites += 1;
-        await sleep(RECORD_WRITE_MS);
-      }
-      return mutate(...args);
-    };
+    // Every attempt's first step (recordFirst) is slow, so a timed-out attempt would be retried for ever.
+    const writes = slowRecordWrites(slowed.kube.records, RECORD_WRITE_MS, () => {
+      const slow = phaseFirst;
+      phaseFirst = false;
+      return slow;
+    });
     const takeSavepoint = activities.takeSavepoint;
     let attempts = 0;
     activities.takeSavepoint = async (input) => {
@@ -97,7 +93,7 @@ test('a manual savepoint whose phase write answers in 21 s: one attempt, the sav
     );
 
     expect(result).toMatchObject({ operation: 'savepoint', outcome: 'succeeded' });
-    expect(slowWrites).toBe(1);
+    expect(writes.slowed).toBe(1);
     expect(attempts).toBe(1);
     const record = (await slowed.kube.records.readRecord<AppSpec>(app.namespace, app.name))!.record;
     const taken = record.savepoints.filter((s) => s.jobId === running && s.kind === 'manual');

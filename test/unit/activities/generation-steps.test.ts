@@ -5,7 +5,6 @@
  * on a retry after the apply), the wait is bounded, the submit is recorded first and never made
  * twice, and `<app>-rest` selects the generation only once its job was submitted.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { blueGreenJarId } from '../../../src/spec/blue-green';
@@ -14,6 +13,7 @@ import type { StartGenerationInput, SubmitToGenerationInput } from '../../../src
 import { KEEP_ALIVE_MS } from '../../../src/activities/keep-alive';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 import { counterSpec } from '../../support/counter-spec';
+import { slowRecordWrites } from '../../support/slow-records';
 
 const counter = counterSpec();
 const spec: AppSpec = { ...counter, upgradeStrategy: UpgradeStrategy.BlueGreen };
@@ -197,13 +197,9 @@ test('startGeneration without the lock: LockLost, nothing deleted or applied', a
 test('startGeneration: a record write slower than a keep-alive beat (5 s) beats while it runs', async () => {
   h = await locked();
   h.flink.session.jars = [jarId];
-  const mutate = h.kube.records.mutateRecord.bind(h.kube.records);
   // The phase's write answers in 5.5 s (an API server behind slow admission webhooks): under a 20 s heartbeat
   // timeout, a few such calls without a beat timed the attempt out.
-  h.kube.records.mutateRecord = async (...args) => {
-    await sleep(KEEP_ALIVE_MS + 500);
-    return mutate(...args);
-  };
+  slowRecordWrites(h.kube.records, KEEP_ALIVE_MS + 500);
 
   await expect(h.run('startGeneration', start())).resolves.toEqual({ taskManagers: 1, slots: 2 });
 
