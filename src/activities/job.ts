@@ -82,7 +82,11 @@ function newestState(summary: CheckpointSummary): Omit<CheckpointInfo, 'ageSecon
 
 export function jobActivities(deps: ActivityDeps) {
   return {
-    /** Cancel the job and wait until it is CANCELED (or already ended). */
+    /**
+     * Cancel the job and wait until it is CANCELED (or already ended). A job Flink answers 404 for has ended:
+     * a JobManager that took over (HA) recovers the job graphs before its Dispatcher leads, and its REST answers
+     * 503 (leader election), not 404, until then (Flink's SessionDispatcherLeaderProcess, Dispatcher.onStart).
+     */
     async cancelJob(input: JobRef): Promise<void> {
       await classified(`cancelling job ${input.jobId}`, async () => {
         const flink = await deps.flinkFor(input.app);
