@@ -23,8 +23,10 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
     const result = await options.check();
     if (result.done) return result.value;
     ctx.heartbeat(options.heartbeatDetails ? options.heartbeatDetails(result.seen) : result.seen);
-    if (options.deadline !== undefined && Date.now() >= options.deadline) throw options.onDeadline(result.seen);
-    await ctx.sleep(options.intervalMs);
+    const left = options.deadline === undefined ? Infinity : options.deadline - Date.now();
+    if (left <= 0) throw options.onDeadline(result.seen);
+    // Never past the deadline: the last look is at it.
+    await ctx.sleep(Math.min(options.intervalMs, left));
   }
 }
 
