@@ -26,16 +26,19 @@ export function durationArgument(value: string): number {
 /** The longest duration an option takes: longer is a typo (`100000d`), or a number no timer or schedule holds. */
 export const maxDurationMs = 3650 * 24 * 3_600_000;
 
+/** `--timeout <duration>`: how long a command waits (`description` says for what, and its exit code). */
+export function timeoutOption(description: string, defaultMs = defaultTimeoutMs): Option {
+  return new Option('--timeout <duration>', description)
+    .argParser(durationArgument)
+    .default(defaultMs, formatDuration(defaultMs));
+}
+
 /** Adds the wait options; `queue` adds `--queue`. */
 export function addWaitOptions(command: Command, options: { queue: boolean }): Command {
   command
     .option('--wait', 'follow the operation to its end (default when stdout is not a terminal, e.g. in CI)')
     .option('--no-wait', 'start the operation and return')
-    .addOption(
-      new Option('--timeout <duration>', 'how long to wait before giving up waiting (exit 4; the operation goes on)')
-        .argParser(durationArgument)
-        .default(defaultTimeoutMs, formatDuration(defaultTimeoutMs)),
-    );
+    .addOption(timeoutOption('how long to wait before giving up waiting (exit 4; the operation goes on)'));
   if (options.queue)
     command.option(
       '--queue',

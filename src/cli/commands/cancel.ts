@@ -3,8 +3,7 @@
  * rolls back what must be rolled back, records the outcome and releases the lock; this
  * command follows it and says what state it left.
  */
-import { Command, Option } from 'commander';
-import { formatDuration } from '../../config/durations';
+import { Command } from 'commander';
 import { SettingGroup } from '../../config/settings';
 import { operationWorkflowId } from '../../contract/ids';
 import { appRefOf } from '../app-ref';
@@ -15,7 +14,7 @@ import { followHint, workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { operationJson, reportEnd } from '../report';
 import { describeIfAny, withTemporal } from '../temporal-client';
-import { defaultTimeoutMs, durationArgument } from '../wait-options';
+import { timeoutOption } from '../wait-options';
 import { Waiting } from '../waiting';
 
 export function cancelCommand(ctx: CliContext): Command {
@@ -24,11 +23,7 @@ export function cancelCommand(ctx: CliContext): Command {
     .description('abort the operation in progress safely and say what state it left');
   addAppNamespaceOption(command);
   command.option('--no-wait', 'request the cancellation and return');
-  command.addOption(
-    new Option('--timeout <duration>', 'how long to wait for the operation to stop (exit 4)')
-      .argParser(durationArgument)
-      .default(defaultTimeoutMs, formatDuration(defaultTimeoutMs)),
-  );
+  command.addOption(timeoutOption('how long to wait for the operation to stop (exit 4)'));
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
   return command.action(

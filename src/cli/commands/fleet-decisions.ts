@@ -3,7 +3,7 @@
  * (docs/fleet.md). The rollout answers whether it accepted: approve only while it waits at its
  * approval gate; abort until it is done (nothing new starts, running operations finish).
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { formatDuration } from '../../config/durations';
 import { SettingGroup } from '../../config/settings';
@@ -16,7 +16,7 @@ import { workflowUrl } from '../links';
 import { fleetMessages, temporalClient } from '../lazy-modules';
 import { addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { withTemporal } from '../temporal-client';
-import { durationArgument } from '../wait-options';
+import { timeoutOption } from '../wait-options';
 
 /**
  * How long a decision waits for the rollout's answer by default. The rollout answers from its worker: with none
@@ -51,11 +51,7 @@ function decisionCommand(ctx: CliContext, kind: 'approve' | 'abort'): Command {
         : 'stop a fleet rollout: nothing new starts, running operations finish',
     );
   if (kind === 'abort') command.option('--reason <text>', 'why, recorded in the rollout');
-  command.addOption(
-    new Option('--timeout <duration>', "how long to wait for the rollout's answer (exit 4)")
-      .argParser(durationArgument)
-      .default(DECISION_TIMEOUT_MS, formatDuration(DECISION_TIMEOUT_MS)),
-  );
+  command.addOption(timeoutOption("how long to wait for the rollout's answer (exit 4)", DECISION_TIMEOUT_MS));
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
   return command.action(

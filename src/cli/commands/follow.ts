@@ -10,21 +10,15 @@ import { workflowUrl } from '../links';
 import { addAppNamespaceOption, addOutputOption, addSettingOptions, settingsOf } from '../options';
 import { reportEnd } from '../report';
 import { describeIfAny, withTemporal } from '../temporal-client';
-import { durationArgument, defaultTimeoutMs } from '../wait-options';
+import { timeoutOption } from '../wait-options';
 import { Waiting } from '../waiting';
-import { Option } from 'commander';
-import { formatDuration } from '../../config/durations';
 
 export function followCommand(ctx: CliContext): Command {
   const command = new Command('follow')
     .argument('<app>', 'application name')
     .description('follow the operation in progress on an application to its end (or show how the last one ended)');
   addAppNamespaceOption(command);
-  command.addOption(
-    new Option('--timeout <duration>', 'how long to wait (exit 4; the operation goes on)')
-      .argParser(durationArgument)
-      .default(defaultTimeoutMs, formatDuration(defaultTimeoutMs)),
-  );
+  command.addOption(timeoutOption('how long to wait (exit 4; the operation goes on)'));
   addOutputOption(command);
   addSettingOptions(command, [SettingGroup.Temporal]);
   return command.action(
