@@ -141,6 +141,10 @@ export function generationActivities(deps: ActivityDeps) {
     async sessionClusterJobs(input: { app: AppRef }): Promise<SessionClusterJob[]> {
       const { app } = input;
       return classified(`listing the jobs of session cluster ${app.namespace}/${app.name}`, async () => {
+        // No JobManager Deployment (a delete or suspend that removed it was terminated before it recorded its end): no
+        // job runs on the cluster, and its REST would never answer, failing the command that leads on.
+        const jobManager = { namespace: app.namespace, name: objectNames(app.name).jobManager };
+        if (!(await deps.kube.readDeploymentStatus(jobManager)).found) return [];
         const flink = await deps.flinkFor(app);
         const jobs = await flink.jobsOverview({ signal: activitySignal() });
         return jobs

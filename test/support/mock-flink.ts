@@ -82,7 +82,8 @@ export class MockFlink {
   reachable = true;
   /**
    * A session cluster's side (blue/green generations): `GET /overview`, `GET /config`, `GET /jars`,
-   * `GET /jobs`, `GET /taskmanagers`, and `POST /jars/:jarid/run`, which starts a RUNNING job under the body's job id.
+   * `GET /jobs`, `GET /jobs/overview`, `GET /taskmanagers`, and `POST /jars/:jarid/run`, which starts a RUNNING job
+   * under the body's job id.
    */
   session = {
     taskManagers: 1,
@@ -250,6 +251,8 @@ export class MockFlink {
       return json(200, { address: this.baseUrl, files: session.jars.map((id) => ({ id, name: id, entry: [] })) });
     if (method === 'GET' && parts.length === 1 && first === 'jobs')
       return json(200, { jobs: [...this.jobs.values()].map((j) => ({ id: j.jobId, status: j.state })) });
+    if (method === 'GET' && parts.length === 2 && first === 'jobs' && second === 'overview')
+      return json(200, { jobs: [...this.jobs.values()].map((j) => ({ jid: j.jobId, name: j.jobId, state: j.state })) });
     if (method === 'POST' && first === 'jars' && second && third === 'run') {
       if (!session.jars.includes(second)) return notFound(`jar ${second}`);
       const jobId = typeof body?.jobId === 'string' ? body.jobId : randomUUID().replace(/-/g, '');
