@@ -16,6 +16,7 @@ import type { RescaleActivities } from '../../src/activities/rescale-types';
 type FlinkDeployActivities = Activities & RescaleActivities;
 import { InMemoryKube } from './in-memory-kube';
 import { MockFlink } from './mock-flink';
+import { quietLogger } from './quiet-logger';
 
 export interface ActivityHarness {
   kube: InMemoryKube;
@@ -77,11 +78,9 @@ export function activityHarness(options: HarnessOptions = {}): ActivityHarness {
     runs: options.runs,
   };
   const activities = createActivities(deps);
-  // Failures are what these tests assert: the environment need not log them too.
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
   // Scheduled now, as a worker's activity is (Temporal's mock says 1970): a test of an outage says otherwise.
   const scheduledNow = { scheduledTimestampMs: start, currentAttemptScheduledTimestampMs: start };
-  const env = new MockActivityEnvironment({ ...scheduledNow, ...options.info }, { logger: quiet });
+  const env = new MockActivityEnvironment({ ...scheduledNow, ...options.info }, { logger: quietLogger });
   const heartbeats: unknown[] = [];
   const scripted = new Map<number, (() => void)[]>();
   env.on('heartbeat', (details: unknown) => {

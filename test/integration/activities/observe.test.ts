@@ -12,6 +12,7 @@ import type { AppSpec } from '../../../src/spec/types';
 import { InMemoryKube } from '../../support/in-memory-kube';
 import { MockFlink } from '../../support/mock-flink';
 import { baseManifest, specOf } from '../../unit/spec/manifest-fixtures';
+import { quietLogger } from '../../support/quiet-logger';
 
 const namespace = 'streaming';
 const spec = specOf(baseManifest());
@@ -34,8 +35,7 @@ function harness() {
     metrics,
     namespaces: [namespace],
   });
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  const env = new MockActivityEnvironment(undefined, { logger: quiet });
+  const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
   const sweepOnce = () =>
     env.run(activities.observeApplications, { intervalMs: 1000, runForMs: 0 }) as Promise<ObserveStep>;
   async function deployed(app: string, jobId: string, over: Partial<AppSpec> = {}, locked = false) {

@@ -17,10 +17,10 @@ import { emptyRecord } from '../../../src/k8s/state-record/types';
 import { parseAppSpec, type AppSpec } from '../../../src/spec';
 import { InMemoryKube } from '../../support/in-memory-kube';
 import { MockFlink } from '../../support/mock-flink';
+import { quietLogger } from '../../support/quiet-logger';
 
 const namespace = 'elastic';
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const env = new MockActivityEnvironment(undefined, { logger: quiet });
+const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
 
 function parsed(yaml: string): AppSpec {
   const result = parseAppSpec(yaml, { sessionJarSchemes: ['https'] });

@@ -17,6 +17,7 @@ import { counterJob, counterJobArgs } from '../../support/counter-job';
 import { InMemoryKube } from '../../support/in-memory-kube';
 import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
 import { pollUntil } from './poll';
+import { quietLogger } from '../../support/quiet-logger';
 
 const app = { namespace: 'checkpoints', name: 'counter' };
 let base: string;
@@ -38,7 +39,7 @@ function activitiesOf(client: FlinkRestClient) {
     config: { ...activityConfigOf(loadSettings({}, {})), pollIntervalMs: 100 },
   });
   const env = new MockActivityEnvironment(undefined, {
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    logger: quietLogger,
   });
   return { activities, env };
 }

@@ -16,6 +16,7 @@ import { counterJob, counterJobArgs } from '../../support/counter-job';
 import { eventually } from '../../support/eventually';
 import { InMemoryKube } from '../../support/in-memory-kube';
 import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
+import { quietLogger } from '../../support/quiet-logger';
 
 const app = { namespace: 'rescale', name: 'counter' };
 let base: string;
@@ -52,10 +53,9 @@ test('requirements 2 → 3 → 2 rescale the running job in place; an unmet boun
     config: { ...activityConfigOf(loadSettings({}, {})), pollIntervalMs: 200 },
   });
   // Each activity run scheduled as it starts, as a worker's is (a wait's deadline counts from there).
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
   const env = {
     run: <I, O>(fn: (input: I) => Promise<O>, input: I): Promise<O> =>
-      new MockActivityEnvironment({ scheduledTimestampMs: Date.now() }, { logger: quiet }).run(fn, input),
+      new MockActivityEnvironment({ scheduledTimestampMs: Date.now() }, { logger: quietLogger }).run(fn, input),
   };
   const jobId = cluster.jobId;
   const soon = () => Date.now() + 180_000;

@@ -24,6 +24,7 @@ import { counterJob, counterJobArgs, stateMachineExample } from '../../support/c
 import { InMemoryKube } from '../../support/in-memory-kube';
 import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
 import { pollUntil } from './poll';
+import { quietLogger } from '../../support/quiet-logger';
 
 const namespace = 'jars';
 let base: string;
@@ -31,7 +32,7 @@ let cluster: LocalFlinkCluster;
 let client: FlinkRestClient;
 let kube: InMemoryKube;
 const env = new MockActivityEnvironment(undefined, {
-  logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  logger: quietLogger,
 });
 
 function parsed(yaml: string): AppSpec {

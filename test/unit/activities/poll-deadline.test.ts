@@ -5,13 +5,13 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { pollUntil } from '../../../src/activities/poll';
+import { quietLogger } from '../../support/quiet-logger';
 
 const INTERVAL_MS = 10_000;
 const DEADLINE_MS = 500;
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 test('the last look is at the deadline, not an interval past it', async () => {
-  const env = new MockActivityEnvironment(undefined, { logger: quiet });
+  const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
   const looks: number[] = [];
   const start = Date.now();
   const deadline = start + DEADLINE_MS;
