@@ -17,6 +17,7 @@ export type AppRecord = DeployStateRecord<AppSpec>;
 export function toDeployedState(record: AppRecord | undefined): DeployedState {
   if (!record) return { exists: false, status: 'none', generation: 0, savepoints: [] };
   const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+  const last = record.history.at(-1);
   return {
     exists: record.generation > 0 || record.lastAppliedSpec !== null,
     status: record.status,
@@ -28,6 +29,7 @@ export function toDeployedState(record: AppRecord | undefined): DeployedState {
     restoredFrom: opt(record.restoredFrom),
     savepoints: record.savepoints,
     ...(record.carriedJobs?.length ? { carriedJobs: record.carriedJobs } : {}),
+    ...(last ? { lastOperation: { type: last.type, outcome: last.outcome, phase: last.lastPhase } } : {}),
   };
 }
 

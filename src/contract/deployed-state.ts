@@ -33,6 +33,12 @@ export interface DeployedState {
    * before they are suspended); absent when none.
    */
   carriedJobs?: string[];
+  /**
+   * The operation before this one, as the record's history ends: its type, how it ended (`succeeded`, `failed`,
+   * `abandoned` when its run closed holding the lock, …) and the phase it was in. Absent when the record has no
+   * history (and in histories recorded before it was added).
+   */
+  lastOperation?: { type: string; outcome: string; phase: string };
 }
 
 /** A change to the deployed-state record, applied under the lock. */

@@ -7,8 +7,8 @@ import { diffSpecs } from '../spec/diff';
 import type { AppSpec, SpecChange } from '../spec/types';
 import { ApplyIngressPatch, ingressBody } from './ingress';
 import { deployBody } from './deploy';
-import { unfinishedGeneration } from './decisions/unfinished';
-import { finishUnfinished, FinishUnfinishedPatch } from './finish-unfinished';
+import { unfinishedGeneration, unfinishedOperation } from './decisions/unfinished';
+import { FinishAfterUnfinishedOperationPatch, finishUnfinished, FinishUnfinishedPatch } from './finish-unfinished';
 import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
@@ -46,7 +46,10 @@ async function applyBody(
   const sessionJob = takesSessionJobPath(spec) || takesSessionJobPath(ctx.state.lastAppliedSpec);
   if (sessionJob) refuseSessionJobKindChange(ctx, spec);
   // Never "nothing changed" over an operation that never finished: finish it, undo it, or redeploy.
-  if (unfinishedGeneration(ctx.state) && patched(FinishUnfinishedPatch)) {
+  const left = unfinishedGeneration(ctx.state)
+    ? patched(FinishUnfinishedPatch)
+    : unfinishedOperation(ctx.state) && spec.job.state !== 'suspended' && patched(FinishAfterUnfinishedOperationPatch);
+  if (left) {
     const finished = await finishUnfinished(ctx, input);
     if (finished) return finished;
   }

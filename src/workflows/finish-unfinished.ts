@@ -8,6 +8,8 @@
  * - The job runs and the spec differs: an upgrade, which secures the running job first.
  * - The job does not run (FAILED, gone): deploy the spec from the latest secured state
  *   (savepoint or recorded checkpoint, as the mode allows), or fresh with `fromScratch`.
+ * A stable generation after an operation that did not end its work (a delete or suspend closed after
+ * it stopped the job): only the last case; a job Flink still runs is left to the diff.
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { AppStatus } from '../contract/deployed-state';
@@ -18,7 +20,7 @@ import { canonicalJson } from '../spec/hash';
 import type { AppSpec } from '../spec/types';
 import { flinkLook, stability } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
-import { unfinishedGeneration } from './decisions/unfinished';
+import { jobStoppedBy, unfinishedGeneration, unfinishedOperation } from './decisions/unfinished';
 import { applicationFailureOf, type BodyResult, type OperationContext } from './operation';
 import { rollbackBody } from './rollback';
 import { rollout } from './rollout';
@@ -27,6 +29,15 @@ import { isBlueGreenSpec, removeLeftoverGenerations } from './blue-green';
 
 /** `patched()` id: apply finishes or undoes an operation that never finished, instead of diffing. */
 export const FinishUnfinishedPatch = 'apply-finishes-unfinished';
+
+/**
+ * `patched()` id: apply over a record that says a job runs, after an operation that did not end its work (closed
+ * holding the lock, failed, cancelled), asks Flink first; a job that no longer runs is deployed from the latest
+ * secured state instead of "nothing changed". Found by the fault matrix (issue 12): a delete terminated in
+ * RemovingObjects (its final savepoint taken, the Deployments removed, the record left `running`), the manifest
+ * applied again answered "nothing changed" with no job running.
+ */
+export const FinishAfterUnfinishedOperationPatch = 'apply-after-unfinished-operation';
 
 /**
  * `patched()` id: the spec redeployed over an operation that never finished, not stable, brings the last stable spec
@@ -52,19 +63,29 @@ export interface FinishInput {
   fromScratch?: boolean;
 }
 
+/** What Flink says of a job that does not run and will not again by itself (or does not know it). */
+const ended: string[] = ['FINISHED', 'CANCELED', 'FAILED', 'NOT_FOUND'];
+
 /** Failure types of a stability wait that mean "not stable" (undo it), not "could not look". */
 const notStable: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
 
 /** The body apply runs instead of diffing; undefined when the record shows nothing unfinished. */
 export async function finishUnfinished(ctx: OperationContext, input: FinishInput): Promise<BodyResult | undefined> {
   const { state, app } = ctx;
-  if (!unfinishedGeneration(state)) return undefined;
+  const generationLeft = unfinishedGeneration(state);
+  if (!generationLeft && !unfinishedOperation(state)) return undefined;
   const { spec } = input;
+  const last = state.lastOperation;
   const what =
     state.status === AppStatus.Failed
       ? `status failed${state.jobId ? `, job ${state.jobId}` : ''}`
-      : `generation ${state.generation} (job ${state.jobId}) was never verified stable`;
+      : generationLeft || !last
+        ? `generation ${state.generation} (job ${state.jobId}) was never verified stable`
+        : `its ${last.type} ended ${last.outcome} in phase ${last.phase}`;
   const look = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
+  // The generation was stable: only a job Flink no longer runs (or whose removed JobManager cannot answer) is left.
+  if (!generationLeft && !ended.includes(look.state) && !(look.state === 'UNREACHABLE' && jobStoppedBy(state)))
+    return undefined;
   ctx.progress.enter(
     Phase.Planning,
     `the last operation never finished (${what}); Flink says the job is ` +

@@ -3,11 +3,26 @@
  * there is always a next step. A first deploy whose job FAILS: re-applying runs again (never
  * "nothing changed"), a fixed spec deploys. An upgrade terminated in WaitingForStable (as
  * `temporal workflow terminate` does): the next apply of the same spec finishes it and says so.
+ * A delete terminated after its final savepoint (the job stopped, the record still `running`): the
+ * manifest applied again deploys from THAT savepoint, and the counter goes on from it.
  * The other branches (undo, --from-scratch, rollback/suspend from failed, a late cancel):
- * test/integration/workflows/state-first.test.ts.
+ * test/integration/workflows/state-first.test.ts, after-unfinished-operation.test.ts.
  */
+import type { WorkflowHandle } from '@temporalio/client';
+import { markOutput } from '../../scripts/lib/counter-app';
 import { operationWorkflowId } from '../../src/contract/ids';
-import { E2eEnv, eventually, flinkOf, readRecord, removeApp } from '../support/e2e';
+import { FlinkPhase } from '../../src/contract/search-attributes';
+import {
+  continuity,
+  countsByKey,
+  E2eEnv,
+  eventually,
+  expectRestoredFrom,
+  flinkOf,
+  newCountsOfEveryKey,
+  readRecord,
+  removeApp,
+} from '../support/e2e';
 import { setUpWithTemporal } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-stuck');
@@ -73,5 +88,55 @@ test('an upgrade terminated in WaitingForStable: apply of the same spec finishes
   expect(record).toMatchObject({ status: 'running', operation: null, jobId: interrupted.jobId });
   expect(record.lastStableJobId).toBe(interrupted.jobId);
   expect(record.lastStableSpec?.job.parallelism).toBe(3);
+  await removeApp(env.namespace, app);
+});
+
+/** The phase the server's search attribute holds now (upserted in the task that schedules its activity). */
+async function serverPhase(handle: WorkflowHandle): Promise<string | undefined> {
+  return (await handle.describe()).typedSearchAttributes.get(FlinkPhase);
+}
+
+test('a delete terminated after its final savepoint: the manifest applied again deploys from it', async () => {
+  const app = 'undeleted';
+  const out = env.outputDir(app, 'counts');
+  const manifest = env.manifest(app, { output: out });
+  expect((await env.cli(['apply', '-f', manifest, ...wait])).code).toBe(0);
+  const before = await readRecord(env.namespace, app);
+  await newCountsOfEveryKey(out);
+
+  expect((await env.cli(['delete', app, '-n', env.namespace, '--no-wait'])).code).toBe(0);
+  const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
+  // Terminated once the job is stopped with its final savepoint (recorded before RemovingDeployments is entered).
+  const deadline = Date.now() + 180_000;
+  while ((await serverPhase(handle).catch(() => undefined)) !== 'RemovingDeployments') {
+    if (Date.now() > deadline) throw new Error('the delete did not reach RemovingDeployments in 180 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await handle.terminate('terminated by an operator');
+  const left = await readRecord(env.namespace, app);
+  expect(left).toMatchObject({ status: 'running', jobId: before.jobId });
+  const final = left.savepoints.find((s) => s.kind === 'final' && s.jobId === before.jobId)?.location;
+  expect(final).toBeDefined();
+  const mark = markOutput(out);
+  const old = countsByKey(out);
+
+  const again = await env.cli(['apply', '-f', manifest, ...wait, '-o', 'json']);
+
+  expect({ code: again.code, stderr: again.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+  const report = JSON.parse(again.stdout) as {
+    operation: string;
+    outcome: string;
+    restoredFrom?: string;
+    message: string;
+  };
+  expect(report).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: final });
+  expect(report.message).toContain('the last operation never finished (its delete ended abandoned in phase');
+  const record = await readRecord(env.namespace, app);
+  expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
+  expect(record.generation).toBe(before.generation + 1);
+  await expectRestoredFrom(env.namespace, app, record.jobId!, final);
+  // Stopped with its savepoint, so restored exactly: every key's first new count is its last count + 1.
+  const keys = continuity(old, await newCountsOfEveryKey(out, { since: mark }));
+  expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
   await removeApp(env.namespace, app);
 });

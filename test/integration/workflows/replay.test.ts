@@ -110,6 +110,7 @@ test('there are recorded histories to replay', () => {
       'savepoint-target-file-localhost-refused.binpb',
       'apply-session-job-stability-order.binpb',
       'apply-session-job-spec-checks-4-refused.binpb',
+      'apply-after-terminated-delete.binpb',
     ]),
   );
 });
