@@ -8,8 +8,9 @@
  * - The job runs and the spec differs: an upgrade, which secures the running job first.
  * - The job does not run (FAILED, gone): deploy the spec from the latest secured state
  *   (savepoint or recorded checkpoint, as the mode allows), or fresh with `fromScratch`.
- * A stable generation after an operation that did not end its work (a delete or suspend closed after
- * it stopped the job): only the last case; a job Flink still runs is left to the diff.
+ * A stable generation after an operation that did not end its work once it had stopped the job (a
+ * delete or suspend closed removing the Deployments): only the last case; a job Flink runs is left
+ * to the diff.
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { AppStatus } from '../contract/deployed-state';
@@ -20,7 +21,7 @@ import { canonicalJson } from '../spec/hash';
 import type { AppSpec } from '../spec/types';
 import { flinkLook, stability } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
-import { jobStoppedBy, unfinishedGeneration, unfinishedOperation } from './decisions/unfinished';
+import { unfinishedGeneration, unfinishedOperation } from './decisions/unfinished';
 import { applicationFailureOf, type BodyResult, type OperationContext } from './operation';
 import { rollbackBody } from './rollback';
 import { rollout } from './rollout';
@@ -32,10 +33,10 @@ export const FinishUnfinishedPatch = 'apply-finishes-unfinished';
 
 /**
  * `patched()` id: apply over a record that says a job runs, after an operation that did not end its work (closed
- * holding the lock, failed, cancelled), asks Flink first; a job that no longer runs is deployed from the latest
- * secured state instead of "nothing changed". Found by the fault matrix (issue 12): a delete terminated in
- * RemovingObjects (its final savepoint taken, the Deployments removed, the record left `running`), the manifest
- * applied again answered "nothing changed" with no job running.
+ * holding the lock, failed, cancelled) once it had stopped the job (decisions/unfinished.ts), asks Flink first; a
+ * job that no longer runs is deployed from the latest secured state instead of "nothing changed". Found by the fault
+ * matrix (issue 12): a delete terminated in RemovingObjects (its final savepoint taken, the Deployments removed, the
+ * record left `running`), the manifest applied again answered "nothing changed" with no job running.
  */
 export const FinishAfterUnfinishedOperationPatch = 'apply-after-unfinished-operation';
 
@@ -83,9 +84,9 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
         ? `generation ${state.generation} (job ${state.jobId}) was never verified stable`
         : `its ${last.type} ended ${last.outcome} in phase ${last.phase}`;
   const look = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
-  // The generation was stable: only a job Flink no longer runs (or whose removed JobManager cannot answer) is left.
-  if (!generationLeft && !ended.includes(look.state) && !(look.state === 'UNREACHABLE' && jobStoppedBy(state)))
-    return undefined;
+  // The generation was stable and its job stopped: only one Flink no longer runs (or whose removed JobManager cannot
+  // answer) is left; one Flink runs (the run closed before it stopped the job after all) goes to the diff.
+  if (!generationLeft && !ended.includes(look.state) && look.state !== 'UNREACHABLE') return undefined;
   ctx.progress.enter(
     Phase.Planning,
     `the last operation never finished (${what}); Flink says the job is ` +

@@ -3,8 +3,8 @@
  * never marked stable (terminated in WaitingForStable, timed out, history lost, a first deploy
  * whose job FAILED), or a `failed` status; or a record that says a job runs while the operation
  * before this one did not end its work (its run closed holding the lock, it failed or was
- * cancelled): a delete or suspend stopped the job and removed its Deployments, the record still
- * `running`. The next apply must not say "nothing changed" over it. Pure.
+ * cancelled) after it stopped the job: a delete or suspend removing its Deployments, the record
+ * still `running`. The next apply must not say "nothing changed" over it. Pure.
  */
 import type { DeployedState } from '../../contract/deployed-state';
 import { AppStatus } from '../../contract/deployed-state';
@@ -23,23 +23,18 @@ export function unfinishedGeneration(state: DeployedState): boolean {
 const notDone: string[] = [HolderRelease.Abandoned, HolderRelease.Unlocked, Outcome.Failed, Outcome.Cancelled];
 
 /**
- * The record says job `jobId` runs and the operation before this one did not end its work: the next apply asks
- * Flink whether it runs before it diffs (a closed delete or suspend may have stopped it under a `running` record).
+ * The record says job `jobId` runs, and the operation before this one did not end its work after it got to a phase
+ * entered only once the job was stopped and its state secured and recorded (its savepoint; cancelled when stateless
+ * or `--no-savepoint`): a delete's or suspend's RemovingDeployments, a delete's RemovingObjects. The next apply asks
+ * Flink whether the job runs before it diffs. Not for a blue-green application, whose RemovingDeployments removes
+ * an older generation beside the running one. An operation closed earlier (an upgrade in Savepointing or
+ * Cancelling) is left to the diff: its own operation run again finds the state it secured (a last-state upgrade's
+ * latest checkpoint, read from Flink; a savepoint by its trigger id), which the record may not hold yet.
  */
 export function unfinishedOperation(state: DeployedState): boolean {
   const last = state.lastOperation;
   if (!state.exists || state.status !== AppStatus.Running || !state.jobId || !last) return false;
-  return notDone.includes(last.outcome);
-}
-
-/**
- * The operation before this one got to a phase entered only once the job was stopped (with its savepoint, or
- * cancelled when stateless or `--no-savepoint`): a delete's or suspend's RemovingDeployments, a delete's
- * RemovingObjects. A JobManager that does not answer then is one that was removed, not a slow one. Not for a
- * blue-green application, whose RemovingDeployments removes an older generation beside the running one.
- */
-export function jobStoppedBy(state: DeployedState): boolean {
-  const phase = state.lastOperation?.phase;
+  if (!notDone.includes(last.outcome)) return false;
   if (state.lastAppliedSpec?.upgradeStrategy === UpgradeStrategy.BlueGreen) return false;
-  return phase === Phase.RemovingDeployments || phase === Phase.RemovingObjects;
+  return last.phase === Phase.RemovingDeployments || last.phase === Phase.RemovingObjects;
 }

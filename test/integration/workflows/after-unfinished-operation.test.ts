@@ -112,8 +112,8 @@ async function after(type: string, outcome: string, phase: string): Promise<InMe
 const acted = (cluster: InMemoryCluster) =>
   cluster.calls.map((c) => c.name).filter((n) => ['takeSavepoint', 'cancelJob', 'applyApplication'].includes(n));
 
-test('a delete terminated before it stopped the job (Flink: RUNNING): nothing changed, nothing stopped', async () => {
-  const cluster = await after('delete', 'abandoned', 'Savepointing');
+test('a delete closed in RemovingDeployments whose job Flink runs after all: the diff, nothing stopped', async () => {
+  const cluster = await after('delete', 'abandoned', 'RemovingDeployments');
   const job = cluster.runningJobs()[0]!;
 
   const result = await run(cluster, 'apply', { spec });
@@ -124,7 +124,19 @@ test('a delete terminated before it stopped the job (Flink: RUNNING): nothing ch
   expect(cluster.runningJobs()).toEqual([job]);
 });
 
-test('a JobManager that does not answer after an operation that never stopped the job: never torn down', async () => {
+test('a delete terminated before it stopped the job (Savepointing): the diff; its command finishes it', async () => {
+  const cluster = await after('delete', 'abandoned', 'Savepointing');
+  const job = cluster.runningJobs()[0]!;
+
+  const result = await run(cluster, 'apply', { spec });
+
+  expect(result.outcome).toBe('no-change');
+  expect(cluster.calls.map((c) => c.name)).not.toContain('jobState');
+  expect(acted(cluster)).toEqual([]);
+  expect(cluster.runningJobs()).toEqual([job]);
+});
+
+test('a JobManager that does not answer after an operation that did not stop the job: never torn down', async () => {
   const cluster = await after('savepoint', 'failed', 'Savepointing');
   const job = cluster.runningJobs()[0]!;
   const unreachable = async () => ({ state: 'UNREACHABLE', reason: 'connect ECONNREFUSED' });
