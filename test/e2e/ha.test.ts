@@ -127,7 +127,6 @@ test.each(['jobmanager', 'taskmanager'] as const)(
     );
     expect(restored.isSavepoint).toBe(false);
     expect(restored.id).toBeGreaterThanOrEqual(checkpoint.id);
-    expect(seconds).toBeLessThan(60);
     // Counts go on from that checkpoint. Every count written since the kill — the old job's last
     // ones and all the restored job's — is beyond what the key had written before the checkpoint
     // was taken (a restore from the start savepoint, further back, would write lower counts), and
