@@ -13,18 +13,12 @@ import { type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { operationWorkflowId } from '../../src/contract/ids';
 import { watchForTwoJobs } from '../support/two-jobs-watcher';
-import { FlinkPhase } from '../../src/contract/search-attributes';
 import type { OperationResult } from '../../src/contract/operations';
 import { continuity, countsByKey, E2eEnv, flinkOf, newCountsOfEveryKey, readRecord, removeApp } from '../support/e2e';
-import { setUpWithTemporal } from '../support/e2e-temporal';
+import { serverPhase, setUpWithTemporal, untilServerPhase } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-crash');
 const client = setUpWithTemporal(env);
-
-/** The server's FlinkPhase of the open run (no worker needed to answer). */
-async function serverPhase(handle: WorkflowHandle): Promise<string | undefined> {
-  return (await handle.describe()).typedSearchAttributes.get(FlinkPhase);
-}
 
 /** The trigger id of every `takeSavepoint` the run scheduled (a retry re-runs the scheduled input). */
 async function takeSavepointTriggerIds(handle: WorkflowHandle): Promise<string[]> {
@@ -76,11 +70,7 @@ test.each(phases.map((phase, i) => [phase, i + 1] as const))(
     const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
     // Kill on entering the phase: the server's FlinkPhase is upserted in the same workflow task
     // that schedules the phase's activity; Deploying lasts under a second, so poll it fast.
-    const deadline = Date.now() + 180_000;
-    while ((await serverPhase(handle).catch(() => undefined)) !== phase) {
-      if (Date.now() > deadline) throw new Error(`phase ${phase} not reached`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilServerPhase(handle, phase, 180_000);
     await env.killWorker();
     // With no worker, nothing moves the run: the phase the server holds now is the phase at kill time.
     expect({ phaseAtKill: await serverPhase(handle) }).toEqual({ phaseAtKill: phase });

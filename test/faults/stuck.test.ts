@@ -8,10 +8,8 @@
  * The other branches (undo, --from-scratch, rollback/suspend from failed, a late cancel):
  * test/integration/workflows/state-first.test.ts, after-unfinished-operation.test.ts.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import { markOutput } from '../../scripts/lib/counter-app';
 import { operationWorkflowId } from '../../src/contract/ids';
-import { FlinkPhase } from '../../src/contract/search-attributes';
 import {
   continuity,
   countsByKey,
@@ -23,7 +21,7 @@ import {
   readRecord,
   removeApp,
 } from '../support/e2e';
-import { setUpWithTemporal } from '../support/e2e-temporal';
+import { setUpWithTemporal, untilServerPhase } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-stuck');
 const client = setUpWithTemporal(env);
@@ -91,11 +89,6 @@ test('an upgrade terminated in WaitingForStable: apply of the same spec finishes
   await removeApp(env.namespace, app);
 });
 
-/** The phase the server's search attribute holds now (upserted in the task that schedules its activity). */
-async function serverPhase(handle: WorkflowHandle): Promise<string | undefined> {
-  return (await handle.describe()).typedSearchAttributes.get(FlinkPhase);
-}
-
 test('a delete terminated after its final savepoint: the manifest applied again deploys from it', async () => {
   const app = 'undeleted';
   const out = env.outputDir(app, 'counts');
@@ -107,11 +100,7 @@ test('a delete terminated after its final savepoint: the manifest applied again 
   expect((await env.cli(['delete', app, '-n', env.namespace, '--no-wait'])).code).toBe(0);
   const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
   // Terminated once the job is stopped with its final savepoint (recorded before RemovingDeployments is entered).
-  const deadline = Date.now() + 180_000;
-  while ((await serverPhase(handle).catch(() => undefined)) !== 'RemovingDeployments') {
-    if (Date.now() > deadline) throw new Error('the delete did not reach RemovingDeployments in 180 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await untilServerPhase(handle, 'RemovingDeployments', 180_000);
   await handle.terminate('terminated by an operator');
   const left = await readRecord(env.namespace, app);
   expect(left).toMatchObject({ status: 'running', jobId: before.jobId });

@@ -3,9 +3,11 @@
  * downloaded), the workflow code bundled once per test file, a fresh task queue per run.
  */
 import { randomUUID } from 'node:crypto';
+import type { Workflow } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FlinkDeployActivities } from '../../src/activities/types';
+import type { OperationResult } from '../../src/contract/operations';
 import { stack } from './stack';
 import { temporal } from '@temporalio/proto';
 import * as sa from '../../src/contract/search-attributes';
@@ -75,5 +77,74 @@ export async function createWorkflowTestKit(
       );
     },
     teardown: () => env.teardown(),
+  };
+}
+
+/** What a worker takes its activities from: an in-memory or simulated cluster, a fleet. */
+export interface ActivitySource {
+  activities(): FlinkDeployActivities;
+}
+
+/** A test file's kit (see workflowRunner), and its runs under ids of its own. */
+export interface WorkflowRunner extends Pick<WorkflowTestKit, 'env' | 'withWorker' | 'execute'> {
+  /** `flink-deploy/default/<prefix>-<n>`, n counting from 1 in the file. */
+  nextWorkflowId(): string;
+  /**
+   * Runs `workflow` (its name, or its imported function with its typed input) to its end while a worker serves
+   * the source's activities, under `workflowId` or the next id.
+   */
+  run<R = OperationResult>(source: ActivitySource, workflow: string, input: unknown, workflowId?: string): Promise<R>;
+  run<I, R>(source: ActivitySource, workflow: (input: I) => Promise<R>, input: I, workflowId?: string): Promise<R>;
+}
+
+/**
+ * The set-up every workflow test file shares: a kit created before its first test (`workflowsPath`: see
+ * createWorkflowTestKit) and torn down after its last; its runs' ids `flink-deploy/default/<prefix>-<n>`.
+ */
+export function workflowRunner(prefix: string, workflowsPath?: string): WorkflowRunner {
+  let kit: WorkflowTestKit | undefined;
+  let seq = 0;
+  beforeAll(async () => {
+    kit = await createWorkflowTestKit(workflowsPath);
+  });
+  afterAll(async () => {
+    await kit?.teardown();
+  });
+  const created = (): WorkflowTestKit => {
+    if (!kit) throw new Error('the workflow test kit is created in beforeAll: use it in a test or a hook after it');
+    return kit;
+  };
+  const nextWorkflowId = () => `flink-deploy/default/${prefix}-${++seq}`;
+  function run<R = OperationResult>(
+    source: ActivitySource,
+    workflow: string,
+    input: unknown,
+    workflowId?: string,
+  ): Promise<R>;
+  function run<I, R>(
+    source: ActivitySource,
+    workflow: (input: I) => Promise<R>,
+    input: I,
+    workflowId?: string,
+  ): Promise<R>;
+  function run(
+    source: ActivitySource,
+    workflow: string | Workflow,
+    input: unknown,
+    workflowId = nextWorkflowId(),
+  ): Promise<unknown> {
+    const { env, withWorker } = created();
+    return withWorker(source.activities(), (taskQueue) =>
+      env.client.workflow.execute(workflow, { taskQueue, workflowId, args: [input] }),
+    );
+  }
+  return {
+    get env() {
+      return created().env;
+    },
+    withWorker: (activities, fn, options) => created().withWorker(activities, fn, options),
+    execute: (activities, workflow, input, workflowId) => created().execute(activities, workflow, input, workflowId),
+    nextWorkflowId,
+    run,
   };
 }

@@ -7,39 +7,24 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import type { FlinkDeployActivities } from '../../../src/activities/types';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
 const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
+const kit = workflowRunner('after');
 
-let seq = 0;
-function run(
+/** Runs `workflow` over the cluster's activities, some of them replaced by `overrides`. */
+const run = (
   cluster: InMemoryCluster,
   workflow: string,
   input: unknown,
   overrides: Partial<FlinkDeployActivities> = {},
-): Promise<OperationResult> {
-  return kit.withWorker({ ...cluster.activities(), ...overrides }, (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `flink-deploy/default/after-${++seq}`,
-      args: [input],
-    }),
-  );
-}
+) => kit.run({ activities: () => ({ ...cluster.activities(), ...overrides }) }, workflow, input);
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();

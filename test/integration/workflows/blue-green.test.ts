@@ -9,12 +9,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { UpgradeStrategy, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import type { FlinkDeployActivities } from '../../../src/activities/types';
 import { apply } from '../../../src/workflows';
 import { countActions } from '../../../scripts/bench/actions';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
@@ -22,13 +21,7 @@ const counter = counterSpec();
 const v1: AppSpec = { ...structuredClone(counter), upgradeStrategy: UpgradeStrategy.BlueGreen };
 const v2: AppSpec = { ...structuredClone(v1), image: 'flink:2.3-v2' };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
+const kit = workflowRunner('counter-bg');
 
 /** The activities, each submit checking that no other job RUNS at that moment. */
 function watched(cluster: InMemoryCluster, runningAtSubmit: number[]): FlinkDeployActivities {
@@ -47,11 +40,9 @@ function watched(cluster: InMemoryCluster, runningAtSubmit: number[]): FlinkDepl
   };
 }
 
-let seq = 0;
-const workflowIdOf = (n: number) => `flink-deploy/default/counter-bg-${n}`;
-function run(cluster: InMemoryCluster, spec: AppSpec, runningAtSubmit: number[] = []): Promise<OperationResult> {
-  return kit.execute(watched(cluster, runningAtSubmit), apply, { spec }, workflowIdOf(++seq));
-}
+/** Applies `spec` over the watched activities. */
+const run = (cluster: InMemoryCluster, spec: AppSpec, runningAtSubmit: number[] = [], workflowId?: string) =>
+  kit.run({ activities: () => watched(cluster, runningAtSubmit) }, apply, { spec }, workflowId);
 
 const names = (cluster: InMemoryCluster) => cluster.calls.map((c) => c.name);
 const indexOf = (cluster: InMemoryCluster, name: string, from = 0) => names(cluster).indexOf(name, from);
@@ -142,7 +133,7 @@ test('not stable, and the new generation cannot be removed: RollbackFailed, reco
     },
   };
 
-  const failure = await failureOf(kit.execute(refused, apply, { spec: v2 }, workflowIdOf(++seq)));
+  const failure = await failureOf(kit.execute(refused, apply, { spec: v2 }, kit.nextWorkflowId()));
 
   expect(failure.type).toBe(FailureType.RollbackFailed);
   const savepoint = cluster.record?.savepoints.at(-1)?.location;
@@ -179,7 +170,7 @@ test('a cancel while the new cluster starts: its objects land first, then it goe
   const ended = await kit.withWorker(watched(cluster, []), async (taskQueue) => {
     const handle = await kit.env.client.workflow.start(apply, {
       taskQueue,
-      workflowId: workflowIdOf(++seq),
+      workflowId: kit.nextWorkflowId(),
       args: [{ spec: v2 }],
     });
     for (let i = 0; i < 400 && indexOf(cluster, 'applyApplication', started) < 0; i++)
@@ -220,14 +211,16 @@ test('a submit whose answer was lost is retried without a second job', async () 
 
 test('one blue-green upgrade: at most 25 Temporal actions, no more than a recreate upgrade', async () => {
   const blueGreenCluster = await deployedV1();
-  await run(blueGreenCluster, v2);
-  const blueGreen = await countActions(kit.env.client, workflowIdOf(seq));
+  const blueGreenId = kit.nextWorkflowId();
+  await run(blueGreenCluster, v2, [], blueGreenId);
+  const blueGreen = await countActions(kit.env.client, blueGreenId);
   const recreateCluster = new InMemoryCluster();
   const recreateV1: AppSpec = structuredClone(counter); // no strategy given: recreate, the default
   expect(recreateV1.upgradeStrategy).not.toBe(UpgradeStrategy.BlueGreen);
   await run(recreateCluster, recreateV1);
-  await run(recreateCluster, { ...structuredClone(recreateV1), image: 'flink:2.3-v2' });
-  const recreate = await countActions(kit.env.client, workflowIdOf(seq));
+  const recreateId = kit.nextWorkflowId();
+  await run(recreateCluster, { ...structuredClone(recreateV1), image: 'flink:2.3-v2' }, [], recreateId);
+  const recreate = await countActions(kit.env.client, recreateId);
 
   console.log(`Temporal actions of one upgrade: blue-green ${blueGreen.total}, recreate ${recreate.total}`);
   // Here no retries and no heartbeats: the workflow's own actions (start, activities, upserts).

@@ -12,23 +12,14 @@ import { CancelledFailure } from '@temporalio/common';
 import { type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { counterSpec } from '../../support/counter-spec';
 
 const baseSpec = counterSpec();
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
 const v2: AppSpec = { ...structuredClone(baseSpec), image: 'flink:2.3-v2' };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-const nextId = () => `flink-deploy/default/counter-settles-${++seq}`;
+const kit = workflowRunner('counter-settles');
 
 async function until(what: string, probe: () => boolean): Promise<void> {
   for (let i = 0; i < 400; i++) {
@@ -40,9 +31,7 @@ async function until(what: string, probe: () => boolean): Promise<void> {
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  const result = await kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute('apply', { taskQueue, workflowId: nextId(), args: [{ spec: baseSpec }] }),
-  );
+  const result = await kit.run(cluster, 'apply', { spec: baseSpec });
   expect(result.outcome).toBe('succeeded');
   return cluster;
 }
@@ -54,7 +43,7 @@ test('a cancel while the lock is being taken does not leak the lock', async () =
   const err = await kit.withWorker(cluster.activities(), async (taskQueue) => {
     const handle = await kit.env.client.workflow.start('savepoint', {
       taskQueue,
-      workflowId: nextId(),
+      workflowId: kit.nextWorkflowId(),
       args: [{ app, kind: 'manual' }],
     });
     await until(
@@ -82,7 +71,7 @@ test('a cancel while the savepoint is being taken: it completes and is recorded,
   const { result, triggers } = await kit.withWorker(cluster.activities(), async (taskQueue) => {
     const handle = await kit.env.client.workflow.start('savepoint', {
       taskQueue,
-      workflowId: nextId(),
+      workflowId: kit.nextWorkflowId(),
       args: [{ app, kind: 'manual' }],
     });
     await until('the savepoint was triggered', () => cluster.triggers.length > 0);
@@ -106,7 +95,7 @@ test('a cancel during Deploying lets the abandoned apply land before the rollbac
   const err = await kit.withWorker(cluster.activities(), async (taskQueue) => {
     const handle = await kit.env.client.workflow.start('apply', {
       taskQueue,
-      workflowId: nextId(),
+      workflowId: kit.nextWorkflowId(),
       args: [{ spec: v2 }],
     });
     await until('the new version is being applied', () =>

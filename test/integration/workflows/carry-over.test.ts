@@ -9,34 +9,19 @@ import type { OperationResult } from '../../../src/contract/operations';
 import type { WorkflowHandle } from '@temporalio/client';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { sessionClusterSpec } from '../../support/session-cluster-spec';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 
 const carryingSpec = (replicas: number) => sessionClusterSpec({ replicas, carryOver: true });
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit(require.resolve('../../fixtures/workflows/stand-in-children'));
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-function run(cluster: InMemoryCluster, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute('apply', {
-      taskQueue,
-      workflowId: `flink-deploy/default/carry-${++seq}`,
-      args: [input],
-    }),
-  );
-}
+const kit = workflowRunner('carry', require.resolve('../../fixtures/workflows/stand-in-children'));
+const apply = (cluster: InMemoryCluster, spec: AppSpec, workflowId?: string) =>
+  kit.run(cluster, 'apply', { spec }, workflowId);
 
 async function upgradedWith(jobs: string[]): Promise<{ cluster: InMemoryCluster; result: OperationResult }> {
   const cluster = new InMemoryCluster();
-  expect(await run(cluster, { spec: carryingSpec(1) })).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  expect(await apply(cluster, carryingSpec(1))).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
   cluster.script.sessionJobRecords = jobs.map((name) => ({ namespace: 'default', name }));
-  const result = await run(cluster, { spec: carryingSpec(2) });
+  const result = await apply(cluster, carryingSpec(2));
   return { cluster, result };
 }
 
@@ -71,13 +56,13 @@ async function upgradeStoppedWhileRollingOut<T>(
   stop: (handle: WorkflowHandle) => Promise<T>,
 ): Promise<{ cluster: InMemoryCluster; workflowId: string; stopped: T }> {
   const cluster = new InMemoryCluster();
-  expect(await run(cluster, { spec: carryingSpec(1) })).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  expect(await apply(cluster, carryingSpec(1))).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
   cluster.script.sessionJobRecords = [{ namespace: 'default', name: 'orders' }];
   cluster.script.slowApplyImages = ['flink:2.3'];
   cluster.script.slowApplyMs = 1500;
   const applies = () => cluster.calls.filter((c) => c.name === 'applyApplication').length;
   const before = applies();
-  const workflowId = `flink-deploy/default/carry-${++seq}`;
+  const workflowId = kit.nextWorkflowId();
   const stopped = await kit.withWorker(cluster.activities(), async (taskQueue) => {
     const handle = await kit.env.client.workflow.start('apply', {
       taskQueue,
@@ -121,15 +106,9 @@ async function terminatedAfterSuspend(): Promise<{ cluster: InMemoryCluster; wor
   return { cluster, workflowId };
 }
 
-function runAgain(cluster: InMemoryCluster, workflowId: string, spec: AppSpec): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute('apply', { taskQueue, workflowId, args: [{ spec }] }),
-  );
-}
-
 test('an upgrade terminated after the suspends: apply again resumes the job it carried', async () => {
   const { cluster, workflowId } = await terminatedAfterSuspend();
-  const result = await runAgain(cluster, workflowId, carryingSpec(2));
+  const result = await apply(cluster, carryingSpec(2), workflowId);
   expect(result).toMatchObject({ operation: 'apply', outcome: 'succeeded' });
   expect(result.message).toContain('an earlier upgrade left suspended, resumed: orders');
   expect(cluster.record).toMatchObject({ status: 'running', generation: 2, operation: null });
@@ -141,7 +120,7 @@ test('an upgrade terminated after the suspends: apply again resumes the job it c
 
 test('an upgrade terminated after the suspends: a new spec applied resumes it after the rollout', async () => {
   const { cluster, workflowId } = await terminatedAfterSuspend();
-  const result = await runAgain(cluster, workflowId, carryingSpec(3));
+  const result = await apply(cluster, carryingSpec(3), workflowId);
   expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
   expect(result.message).toContain('an earlier upgrade left suspended, resumed: orders');
   expect(cluster.record).toMatchObject({ status: 'running', generation: 3, operation: null });
@@ -151,7 +130,7 @@ test('an upgrade terminated after the suspends: a new spec applied resumes it af
 test('a carried job resumed since (or suspended by hand, no longer recorded suspended) is left alone', async () => {
   const { cluster, workflowId } = await terminatedAfterSuspend();
   cluster.script.suspendedSessionJobRecords = [{ namespace: 'default', name: 'other' }];
-  const result = await runAgain(cluster, workflowId, carryingSpec(2));
+  const result = await apply(cluster, carryingSpec(2), workflowId);
   expect(result).toMatchObject({ operation: 'apply', outcome: 'no-change' });
   expect(result.message).not.toContain('resumed');
   expect(cluster.record?.carriedJobs).toBeUndefined();

@@ -6,36 +6,18 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { counterSpec } from '../../support/counter-spec';
 
 const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `flink-deploy/default/delete-${++seq}`,
-      args: [input],
-    }),
-  );
-}
+const kit = workflowRunner('delete');
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  await run(cluster, 'apply', { spec });
+  await kit.run(cluster, 'apply', { spec });
   cluster.calls = [];
   return cluster;
 }
@@ -44,7 +26,7 @@ test('delete: a final savepoint (stop), then the Deployments, the objects, and t
   const cluster = await deployed();
   const jobId = cluster.record!.jobId!;
 
-  const result = await run(cluster, 'delete', { app });
+  const result = await kit.run(cluster, 'delete', { app });
 
   expect(result).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
   const names = cluster.calls.map((c) => c.name).filter((n) => n !== 'updateRecord');
@@ -74,7 +56,7 @@ test('delete: a final savepoint (stop), then the Deployments, the objects, and t
 
 test('delete --no-savepoint cancels the job instead, and reports no savepoint', async () => {
   const cluster = await deployed();
-  const result = await run(cluster, 'delete', { app, noSavepoint: true });
+  const result = await kit.run(cluster, 'delete', { app, noSavepoint: true });
   expect(result.savepoint).toBeUndefined();
   expect(result.message).toContain('no savepoint taken (--no-savepoint)');
   const names = cluster.calls.map((c) => c.name);
@@ -86,7 +68,7 @@ test('delete --no-savepoint cancels the job instead, and reports no savepoint', 
 test('delete when the savepoint fails: nothing is removed, the job keeps running, the record stays', async () => {
   const cluster = await deployed();
   cluster.script.savepointFails = true;
-  const err = await run(cluster, 'delete', { app }).then(
+  const err = await kit.run(cluster, 'delete', { app }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -102,10 +84,10 @@ test('delete when the savepoint fails: nothing is removed, the job keeps running
 test('delete of a stateless job whose savepoint fails: cancelled, saying why (delete-stateless-cancels)', async () => {
   const stateless = { ...spec, job: { ...spec.job, upgradeMode: 'stateless' as const } };
   const cluster = new InMemoryCluster();
-  await run(cluster, 'apply', { spec: stateless });
+  await kit.run(cluster, 'apply', { spec: stateless });
   cluster.calls = [];
   cluster.script.savepointFails = true;
-  const result = await run(cluster, 'delete', { app });
+  const result = await kit.run(cluster, 'delete', { app });
   expect(result.savepoint).toBeUndefined();
   expect(result.message).toMatch(
     /no final savepoint \(.+\): the job is stateless \(upgradeMode stateless\), so it was cancelled/,
@@ -119,7 +101,7 @@ test('delete of a stateless job whose savepoint fails: cancelled, saying why (de
 
 test('delete of an application with no record succeeds and says there was nothing to delete', async () => {
   const cluster = new InMemoryCluster();
-  const result = await run(cluster, 'delete', { app });
+  const result = await kit.run(cluster, 'delete', { app });
   expect(result).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
   expect(result.message).toBe(
     `nothing to delete: ${app.namespace}/${app.name} has no deployed state (never deployed, or deleted already)`,
@@ -129,9 +111,9 @@ test('delete of an application with no record succeeds and says there was nothin
 
 test('a second delete says the first one left nothing; suspend of it names no record, not "status none"', async () => {
   const cluster = await deployed();
-  expect((await run(cluster, 'delete', { app })).message).toMatch(/^deleted /);
-  expect((await run(cluster, 'delete', { app })).message).toMatch(/^nothing to delete: .* has no deployed state/);
-  const refused = await run(cluster, 'suspend', { app }).then(
+  expect((await kit.run(cluster, 'delete', { app })).message).toMatch(/^deleted /);
+  expect((await kit.run(cluster, 'delete', { app })).message).toMatch(/^nothing to delete: .* has no deployed state/);
+  const refused = await kit.run(cluster, 'suspend', { app }).then(
     () => undefined,
     (err: WorkflowFailedError) => err.cause as ApplicationFailure,
   );

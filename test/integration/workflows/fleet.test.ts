@@ -13,7 +13,7 @@ import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, fleet } from '../../../src/workflows';
 import { eventually } from '../../support/eventually';
 import { InMemoryFleet } from '../../support/in-memory-fleet';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { counterManifest } from '../../support/counter-spec';
 
 const manifest = counterManifest;
@@ -25,13 +25,7 @@ function specOf(name: string, image = 'flink:2.3'): AppSpec {
 }
 const key = (name: string) => `default/${name}`;
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
+const kit = workflowRunner('fleet');
 
 let seq = 0;
 function input(apps: FleetApp[], extra: Partial<FleetInput> = {}): FleetInput {

@@ -6,7 +6,7 @@
 import { type AppSpec } from '../../../src/spec';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { counterSpec } from '../../support/counter-spec';
 
 const baseSpec = counterSpec();
@@ -18,26 +18,11 @@ const withSpec = (patch: (s: AppSpec) => void): AppSpec => {
 };
 const v2 = withSpec((s) => (s.image = 'flink:2.3-v2'));
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
+const kit = workflowRunner('counter-ha');
 
-let seq = 0;
-async function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult | Error> {
-  return kit
-    .withWorker(cluster.activities(), (taskQueue) =>
-      kit.env.client.workflow.execute(workflow, {
-        taskQueue,
-        workflowId: `flink-deploy/default/counter-ha-${++seq}`,
-        args: [input],
-      }),
-    )
-    .catch((err: Error) => err);
-}
+/** A run's result, or the error it failed with. */
+const run = (cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult | Error> =>
+  kit.run(cluster, workflow, input).catch((err: Error) => err);
 
 /** The calls that touch the cluster, in order, as `name[generation(s)]`. */
 function clusterCalls(cluster: InMemoryCluster, from = 0): string[] {

@@ -8,11 +8,10 @@ import path from 'node:path';
 import { parseAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import { apply, resume, savepoint, suspend } from '../../../src/workflows';
 import { eventually } from '../../support/eventually';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
@@ -28,23 +27,11 @@ const v2 = withSpec((s) => {
   s.job.parallelism = 4;
 });
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-/** Runs one workflow, started by its imported function with its typed input, over the fake activities. */
-function run<I>(cluster: InMemoryCluster, workflow: (input: I) => Promise<OperationResult>, input: I) {
-  return kit.execute(cluster.activities(), workflow, input, `flink-deploy/default/counter-${++seq}`);
-}
+const kit = workflowRunner('counter');
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  const result = await run(cluster, apply, { spec: baseSpec });
+  const result = await kit.run(cluster, apply, { spec: baseSpec });
   expect(result.outcome).toBe('succeeded');
   return cluster;
 }
@@ -56,7 +43,7 @@ test(
     expect(cluster.record?.lastStableSpec?.image).toBe('flink:2.3');
     const firstJob = cluster.record!.jobId!;
 
-    const result = await run(cluster, apply, { spec: v2 });
+    const result = await kit.run(cluster, apply, { spec: v2 });
 
     expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
     const begin = cluster.calls.filter((c) => c.name === 'beginOperation').at(-1)!.input as {
@@ -85,7 +72,7 @@ test(
 
 test('applying the same spec again changes nothing', async () => {
   const cluster = await deployed();
-  const result = await run(cluster, apply, { spec: baseSpec });
+  const result = await kit.run(cluster, apply, { spec: baseSpec });
   expect(result.outcome).toBe('no-change');
   expect(cluster.calls.filter((c) => c.name === 'applyApplication')).toHaveLength(1);
 });
@@ -94,7 +81,7 @@ test('a new version that fails is rolled back to the last stable spec from the S
   const cluster = await deployed();
   cluster.script.failingImages = ['flink:2.3-v2'];
 
-  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toMatch(/upgrade failed, rolled back: job \w+ FAILED: ClassNotFoundException/);
@@ -114,7 +101,7 @@ test('when the rollback fails too, it says so and never claims "rolled back"', a
   const cluster = await deployed();
   cluster.script.failingImages = ['flink:2.3-v2', 'flink:2.3'];
 
-  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.RollbackFailed);
   expect(failure.message).toContain('the rollback failed too');
@@ -129,7 +116,7 @@ test('a failed savepoint tears nothing down and fails with SavepointFailed', asy
   const running = cluster.runningJobs()[0]!;
   cluster.script.savepointFails = true;
 
-  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.SavepointFailed);
   expect(cluster.runningJobs()).toEqual([running]);
@@ -160,7 +147,7 @@ test('the checkpoint fallback is used only when the spec allows it and the check
     completedAt: Date.now() - 10 * 60_000,
     ageSeconds: 600,
   };
-  const refused = await failureOf(run(cluster, apply, { spec: allowFallback }));
+  const refused = await failureOf(kit.run(cluster, apply, { spec: allowFallback }));
   expect(refused.type).toBe(FailureType.SavepointFailed);
   expect(refused.message).toMatch(
     /checkpoint fallback was refused: the latest checkpoint is \d+s old, more than the allowed 60s/,
@@ -168,7 +155,7 @@ test('the checkpoint fallback is used only when the spec allows it and the check
   expect(cluster.runningJobs()).toHaveLength(1);
 
   cluster.script.checkpoint = { id: 9, location: 'file:///cp/chk-9', completedAt: Date.now(), ageSeconds: 1 };
-  const result = await run(cluster, apply, { spec: allowFallback });
+  const result = await kit.run(cluster, apply, { spec: allowFallback });
   expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-9' });
   expect(cluster.record?.savepoints.at(-1)).toMatchObject({ location: 'file:///cp/chk-9', kind: 'checkpoint' });
 });
@@ -181,12 +168,12 @@ test(
       s.job.upgradeMode = 'last-state';
     });
     const cluster = await deployed();
-    const none = await failureOf(run(cluster, apply, { spec: lastState }));
+    const none = await failureOf(kit.run(cluster, apply, { spec: lastState }));
     expect(none.type).toBe(FailureType.NoCheckpoint);
     expect(cluster.calls.filter((c) => c.name === 'cancelJob')).toHaveLength(0);
 
     cluster.script.checkpoint = { id: 12, location: 'file:///cp/chk-12', completedAt: Date.now(), ageSeconds: 1 };
-    const result = await run(cluster, apply, { spec: lastState });
+    const result = await kit.run(cluster, apply, { spec: lastState });
     expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: 'file:///cp/chk-12' });
     expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toHaveLength(0);
   },
@@ -194,7 +181,7 @@ test(
 
 test('stateless cancels and deploys fresh', async () => {
   const cluster = await deployed();
-  const result = await run(cluster, apply, {
+  const result = await kit.run(cluster, apply, {
     spec: withSpec((s) => {
       s.image = 'flink:2.3-v2';
       s.job.upgradeMode = 'stateless';
@@ -222,13 +209,13 @@ test(
       },
     };
 
-    const failure = await failureOf(run(cluster, apply, { spec: v2 }));
+    const failure = await failureOf(kit.run(cluster, apply, { spec: v2 }));
     expect(failure.type).toBe(FailureType.OperationInProgress);
     expect(failure.message).toContain(
       'operation in progress: upgrade (workflow flink-deploy/default/counter-other, phase Savepointing, since ',
     );
 
-    const skipped = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
+    const skipped = await kit.run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
     expect(skipped.outcome).toBe('skipped');
     expect(skipped.message).toContain(
       'periodic savepoint skipped: operation in progress: upgrade (workflow ' +
@@ -241,12 +228,12 @@ test(
 
 test('suspend stops with a savepoint and removes the deployments; resume restores from it', async () => {
   const cluster = await deployed();
-  const suspended = await run(cluster, suspend, { app });
+  const suspended = await kit.run(cluster, suspend, { app });
   expect(suspended.outcome).toBe('succeeded');
   expect(cluster.runningJobs()).toHaveLength(0);
   expect(cluster.record?.status).toBe('suspended');
 
-  const resumed = await run(cluster, resume, { app });
+  const resumed = await kit.run(cluster, resume, { app });
   expect(resumed.restoredFrom).toBe(suspended.savepoint);
   expect(cluster.runningJobs()[0]?.restoredFrom).toBe(suspended.savepoint);
 });
@@ -257,12 +244,12 @@ test('an upgrade asks its stop-with-savepoint in the format the new spec names (
     s.image = 'flink:2.3-v2';
     s.flinkConfiguration['kubernetes.operator.savepoint.format.type'] = 'NATIVE';
   });
-  expect((await run(cluster, apply, { spec: native })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec: native })).outcome).toBe('succeeded');
   const asked = cluster.calls.filter((c) => c.name === 'takeSavepoint').map((c) => c.input);
   expect(asked).toEqual([expect.objectContaining({ stop: true, formatType: 'NATIVE' })]);
   // Without the key: none asked, so the activity takes the running job's (its recorded spec's).
   cluster.calls = [];
-  expect((await run(cluster, apply, { spec: v2 })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec: v2 })).outcome).toBe('succeeded');
   const plain = cluster.calls.filter((c) => c.name === 'takeSavepoint').map((c) => c.input);
   expect(plain).toHaveLength(1);
   expect(plain[0]).not.toHaveProperty('formatType');
@@ -271,7 +258,7 @@ test('an upgrade asks its stop-with-savepoint in the format the new spec names (
 test('a manual savepoint in the directory and format a FlinkStateSnapshot names; bad ones refused', async () => {
   const cluster = await deployed();
   const input = { app, kind: 'manual' as const, targetDirectory: '/flink-data/savepoints-custom' };
-  const taken = await run(cluster, savepoint, { ...input, formatType: 'CANONICAL' as const });
+  const taken = await kit.run(cluster, savepoint, { ...input, formatType: 'CANONICAL' as const });
   expect(taken.outcome).toBe('succeeded');
   const asked = cluster.calls.filter((c) => c.name === 'takeSavepoint').map((c) => c.input);
   const where = { targetDirectory: '/flink-data/savepoints-custom', formatType: 'CANONICAL' };
@@ -284,7 +271,7 @@ test('a manual savepoint in the directory and format a FlinkStateSnapshot names;
     // Flink refuses file://localhost/… as any file://<host>/… (patch spec-checks-3).
     { ...input, targetDirectory: 'file://localhost/flink-data/savepoints' },
   ]) {
-    const failure = await failureOf(run(cluster, savepoint, bad as unknown as typeof input));
+    const failure = await failureOf(kit.run(cluster, savepoint, bad as unknown as typeof input));
     expect(failure.type).toBe('InvalidSpec');
   }
   expect(cluster.calls.filter((c) => c.name === 'takeSavepoint')).toEqual([]);
@@ -297,7 +284,7 @@ test('a run started by hand with an option value Flink cannot read: InvalidSpec 
     manifest.spec.flinkConfiguration['execution.checkpointing.mode'] = 'exactly-once';
     s.flinkConfiguration['execution.checkpointing.mode'] = 'exactly-once';
   });
-  const failure = await failureOf(run(cluster, apply, { spec: unreadable }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: unreadable }));
   expect(failure.type).toBe('InvalidSpec');
   expect(failure.message).toContain(
     'spec.flinkConfiguration["execution.checkpointing.mode"]: execution.checkpointing.mode is "exactly-once": ' +
@@ -314,7 +301,7 @@ test('a run started by hand with a manifest Flink cannot launch: InvalidSpec nam
     manifest.spec.flinkConfiguration['taskmanager.numberOfTaskSlots'] = '3000000000';
     s.slotsPerTaskManager = 3_000_000_000;
   });
-  const failure = await failureOf(run(cluster, apply, { spec: unlaunchable }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: unlaunchable }));
   expect(failure.type).toBe('InvalidSpec');
   expect(failure.message).toContain(
     'spec.flinkConfiguration["taskmanager.numberOfTaskSlots"]: taskmanager.numberOfTaskSlots is 3000000000: Flink ' +
@@ -332,7 +319,7 @@ test('a run started by hand with credentials in a state directory: InvalidSpec n
     manifest.spec.flinkConfiguration[key] = 's3://AKIA:secret@bucket/checkpoints';
     s.flinkConfiguration[key] = 's3://AKIA:secret@bucket/checkpoints';
   });
-  const failure = await failureOf(run(cluster, apply, { spec: withCredentials }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: withCredentials }));
   expect(failure.type).toBe('InvalidSpec');
   expect(failure.message).toContain(
     `spec.flinkConfiguration["${key}"]: "s3://AKIA:***@bucket/checkpoints" carries credentials (user:password@)`,
@@ -351,12 +338,12 @@ test('a run started by hand with a stability timeout over 2 hours: InvalidSpec, 
     };
     s.stability.timeoutSeconds = 86_400;
   });
-  const failure = await failureOf(run(cluster, apply, { spec: days }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: days }));
   expect(failure.type).toBe('InvalidSpec');
   expect(failure.message).toContain('spec.flinkDeploy.stability.timeoutSeconds: timeoutSeconds is 86400');
   // The spec's own timeout over the bound, its manifest's not: refused too.
   const specOnly = withSpec((s) => (s.stability.timeoutSeconds = 86_400));
-  const again = await failureOf(run(cluster, apply, { spec: specOnly }));
+  const again = await failureOf(kit.run(cluster, apply, { spec: specOnly }));
   expect(again.message).toContain('stability.timeoutSeconds must be at most 7200');
   expect(cluster.calls).toEqual([]);
 });
@@ -375,7 +362,7 @@ test('a session job started by hand, its stability timeout not longer than its w
   };
   const cluster = new InMemoryCluster();
   // The wait would give up before the window ends (patch spec-checks-4; a FlinkDeployment's always refused).
-  const failure = await failureOf(run(cluster, apply, { spec: withStability(600, 300) }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: withStability(600, 300) }));
   expect(failure.type).toBe('InvalidSpec');
   expect(failure.message).toContain(
     'spec.flinkDeploy.stability.timeoutSeconds: timeoutSeconds (300) must be longer than windowSeconds (600)',
@@ -386,13 +373,13 @@ test('a session job started by hand, its stability timeout not longer than its w
   for (const edited of [withStability(600, 601), baseSpec]) {
     const specOnly = structuredClone(edited);
     specOnly.stability = { ...specOnly.stability, windowSeconds: 400, timeoutSeconds: 400 };
-    const again = await failureOf(run(cluster, apply, { spec: specOnly }));
+    const again = await failureOf(kit.run(cluster, apply, { spec: specOnly }));
     expect(again.type).toBe('InvalidSpec');
     expect(again.message).toContain('stability.timeoutSeconds (400) must be longer than stability.windowSeconds (400)');
   }
   expect(cluster.calls).toEqual([]);
   // A timeout longer than the window: deployed.
-  expect((await run(cluster, apply, { spec: withStability(600, 601) })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec: withStability(600, 601) })).outcome).toBe('succeeded');
 });
 
 /** The base spec on Flink `major.minor` (its manifest too), with `key: value` in its configuration. */
@@ -408,12 +395,14 @@ const onFlink = (major: number, minor: number, key: string, value: string) =>
 
 test('a Flink 1.19 manifest, by its own types: a duration where 1.19 reads milliseconds is InvalidSpec', async () => {
   const cluster = new InMemoryCluster();
-  const failure = await failureOf(run(cluster, apply, { spec: onFlink(1, 19, 'heartbeat.timeout', '50 s') }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: onFlink(1, 19, 'heartbeat.timeout', '50 s') }));
   expect(failure.type).toBe('InvalidSpec');
   expect(failure.message).toContain('heartbeat.timeout is "50 s": Flink reads a whole number (64-bit)');
   expect(cluster.calls).toEqual([]);
   // The same on 1.20, which reads a duration there: deployed.
-  expect((await run(cluster, apply, { spec: onFlink(1, 20, 'heartbeat.timeout', '50 s') })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec: onFlink(1, 20, 'heartbeat.timeout', '50 s') })).outcome).toBe(
+    'succeeded',
+  );
 });
 
 test('suspend of a stateless job whose savepoint fails: cancelled, saying why', async () => {
@@ -421,10 +410,10 @@ test('suspend of a stateless job whose savepoint fails: cancelled, saying why', 
     s.job.upgradeMode = 'stateless';
   });
   const cluster = new InMemoryCluster();
-  await run(cluster, apply, { spec: stateless });
+  await kit.run(cluster, apply, { spec: stateless });
   cluster.calls = [];
   cluster.script.savepointFails = true;
-  const suspended = await run(cluster, suspend, { app });
+  const suspended = await kit.run(cluster, suspend, { app });
   expect(suspended.outcome).toBe('succeeded');
   expect(suspended.savepoint).toBeUndefined();
   expect(suspended.message).toMatch(
@@ -436,14 +425,14 @@ test('suspend of a stateless job whose savepoint fails: cancelled, saying why', 
   expect(cluster.record?.status).toBe('suspended');
   // Resumed without state, as a stateless job always is.
   cluster.script.savepointFails = false;
-  expect((await run(cluster, resume, { app })).restoredFrom).toBeUndefined();
+  expect((await kit.run(cluster, resume, { app })).restoredFrom).toBeUndefined();
   expect(cluster.runningJobs()).toHaveLength(1);
 });
 
 test('suspend of a job with state whose savepoint fails: fails, the job running untouched', async () => {
   const cluster = await deployed();
   cluster.script.savepointFails = true;
-  expect((await failureOf(run(cluster, suspend, { app }))).type).toBe(FailureType.SavepointFailed);
+  expect((await failureOf(kit.run(cluster, suspend, { app }))).type).toBe(FailureType.SavepointFailed);
   expect(cluster.calls.map((c) => c.name)).not.toContain('cancelJob');
   expect(cluster.runningJobs()).toHaveLength(1);
   expect(cluster.record).toMatchObject({ status: 'running', operation: null });
@@ -455,11 +444,11 @@ test(
     const cluster = await deployed();
     const taken: string[] = [];
     for (let i = 0; i < 3; i++)
-      taken.push((await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
+      taken.push((await kit.run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } })).savepoint!);
     expect(cluster.disposedLocations).toEqual([taken[0]]);
 
     cluster.script.disposalFails = [taken[1]!];
-    const fourth = await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
+    const fourth = await kit.run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
     expect(fourth.message).toContain('1 disposal(s) failed and will be retried');
     expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({
       disposalPending: true,
@@ -467,7 +456,7 @@ test(
     });
 
     cluster.script.disposalFails = [];
-    await run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
+    await kit.run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 2 } });
     expect(cluster.disposedLocations).toContain(taken[1]);
     expect(cluster.record?.savepoints.find((s) => s.location === taken[1])).toMatchObject({ disposed: true });
   },
@@ -479,7 +468,7 @@ function upgradeCancelledWhen(cluster: InMemoryCluster, point: string, reached: 
     kit.withWorker(cluster.activities(), async (taskQueue) => {
       const handle = await kit.env.client.workflow.start(apply, {
         taskQueue,
-        workflowId: `flink-deploy/default/counter-${++seq}`,
+        workflowId: kit.nextWorkflowId(),
         args: [{ spec: v2 }],
       });
       await eventually(point, () => reached() || undefined, { timeoutMs: 10_000, intervalMs: 25 });

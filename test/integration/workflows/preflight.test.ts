@@ -7,35 +7,18 @@
 import { type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
 const baseSpec = counterSpec();
 const v2: AppSpec = { ...structuredClone(baseSpec), image: 'flink:2.3-v2' };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-function run(cluster: InMemoryCluster, spec: AppSpec): Promise<unknown> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute('apply', {
-      taskQueue,
-      workflowId: `flink-deploy/default/preflight-${++seq}`,
-      args: [{ spec }],
-    }),
-  );
-}
+const kit = workflowRunner('preflight');
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  await run(cluster, baseSpec);
+  await kit.run(cluster, 'apply', { spec: baseSpec });
   expect(cluster.runningJobs()).toHaveLength(1);
   return cluster;
 }
@@ -45,7 +28,7 @@ test('refused in the pre-flight: the upgrade fails with the reason before anythi
   const before = structuredClone(cluster.record!);
   cluster.script.refusedImages = ['flink:2.3-v2'];
 
-  const failure = await failureOf(run(cluster, v2));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.KubernetesRefused);
   expect(failure.message).toContain('image flink:2.3-v2 refused');
@@ -66,7 +49,7 @@ test('refused after the pre-flight (the apply, the old job stopped): rolled back
   const cluster = await deployed();
   cluster.script.applyRefusedImages = ['flink:2.3-v2'];
 
-  const failure = await failureOf(run(cluster, v2));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec: v2 }));
 
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toContain('image flink:2.3-v2 refused');

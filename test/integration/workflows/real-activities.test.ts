@@ -7,12 +7,11 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { type AppSpec } from '../../../src/spec';
 import { recordName } from '../../../src/k8s/state-record/types';
-import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, savepoint } from '../../../src/workflows';
 import { FailureType } from '../../../src/contract/failures';
 import { SimulatedCluster } from '../../support/simulated-cluster';
 import { countActions, SCHEDULE_ACTIONS_PER_RUN } from '../../../scripts/bench/actions';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
@@ -22,31 +21,19 @@ const v1: AppSpec = { ...loaded, stability: { windowSeconds: 1, requireCheckpoin
 const withImage = (image: string): AppSpec => ({ ...structuredClone(v1), image });
 const app = { namespace: v1.namespace, name: v1.name };
 
-let kit: WorkflowTestKit;
+const kit = workflowRunner('counter');
 let cluster: SimulatedCluster;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
 beforeEach(() => {
   cluster = new SimulatedCluster({ namespace: app.namespace, app: app.name });
 });
 afterEach(() => cluster.close());
-
-let seq = 0;
-/** Runs one workflow (each takes one typed input) to its end, a worker serving the real activities over `cluster`. */
-function run<I, R>(workflow: (input: I) => Promise<R>, input: I): Promise<R> {
-  return kit.execute(cluster.activities(), workflow, input, `${operationWorkflowId(app)}-${++seq}`);
-}
 
 async function record() {
   return (await cluster.kube.records.readRecord<AppSpec>(app.namespace, app.name))!.record;
 }
 
 test('deploy: the objects are applied (owned by the record), the job runs, the record says stable', async () => {
-  const result = await run(apply, { spec: v1 });
+  const result = await kit.run(cluster, apply, { spec: v1 });
 
   expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
   const state = await record();
@@ -62,10 +49,10 @@ test('deploy: the objects are applied (owned by the record), the job runs, the r
 test(
   'savepoint upgrade: stop-with-savepoint with the trigger ' + 'id recorded first, the new job restored from it',
   async () => {
-    const deployed = await run(apply, { spec: v1 });
+    const deployed = await kit.run(cluster, apply, { spec: v1 });
     cluster.flink.savepoints.polls = 2;
 
-    const result = await run(apply, { spec: withImage('flink:2.3-v2') });
+    const result = await kit.run(cluster, apply, { spec: withImage('flink:2.3-v2') });
 
     expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
     const stops = cluster.flink.requests.filter(
@@ -112,13 +99,13 @@ function upgradeEvents() {
 }
 
 test('a new version that FAILS is rolled back to the last stable spec from the SAME savepoint', async () => {
-  await run(apply, { spec: v1 });
+  await kit.run(cluster, apply, { spec: v1 });
   cluster.images.set('flink:2.3-broken', {
     kind: 'fails',
     rootCause: 'java.lang.ClassNotFoundException: io.example.Missing',
   });
 
-  const failure = await failureOf(run(apply, { spec: withImage('flink:2.3-broken') }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: withImage('flink:2.3-broken') }));
 
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toMatch(/^upgrade failed, rolled back: job \w+ of default\/counter FAILED: .*ClassNotFound/);
@@ -140,10 +127,10 @@ test('a new version that FAILS is rolled back to the last stable spec from the S
 });
 
 test('a new version whose image cannot be pulled is rolled back too', async () => {
-  await run(apply, { spec: v1 });
+  await kit.run(cluster, apply, { spec: v1 });
   cluster.images.set('flink:2.3-typo', { kind: 'image-pull', reason: 'ImagePullBackOff' });
 
-  const failure = await failureOf(run(apply, { spec: withImage('flink:2.3-typo') }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: withImage('flink:2.3-typo') }));
 
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   expect(failure.message).toContain('pod counter-jobmanager-0 cannot start: ImagePullBackOff');
@@ -153,17 +140,18 @@ test('a new version whose image cannot be pulled is rolled back too', async () =
 test(
   'periodic savepoints: retention disposes the oldest but ' + 'never the savepoint the job was restored from',
   async () => {
-    await run(apply, { spec: v1 });
-    const upgraded = await run(apply, { spec: withImage('flink:2.3-v2') });
+    await kit.run(cluster, apply, { spec: v1 });
+    const upgraded = await kit.run(cluster, apply, { spec: withImage('flink:2.3-v2') });
     const restoreSource = upgraded.restoredFrom!;
 
     const taken: string[] = [];
     const actions: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const result = await run(savepoint, { app, kind: 'periodic', retention: { keep: 1 } });
+      const workflowId = kit.nextWorkflowId();
+      const result = await kit.run(cluster, savepoint, { app, kind: 'periodic', retention: { keep: 1 } }, workflowId);
       expect(result.outcome).toBe('succeeded');
       taken.push(result.savepoint!);
-      actions.push((await countActions(kit.env.client, `${operationWorkflowId(app)}-${seq}`)).total);
+      actions.push((await countActions(kit.env.client, workflowId)).total);
     }
     // Issue 14 asks at most 6 Temporal actions per periodic savepoint, the Schedule's own two included
     // (start, lock, trigger+poll with the phase write, end): 6; the two runs that dispose one do it in

@@ -8,12 +8,11 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAppSpec } from '../../../src/spec';
-import type { OperationResult } from '../../../src/contract/operations';
 import type { RegisterSavepointInput } from '../../../src/contract/workflow-inputs';
 import { emptyRecord } from '../../../src/k8s/state-record/types';
 import type { AppSpec } from '../../../src/spec/types';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
@@ -29,30 +28,14 @@ function savepointDir(name: string, withMetadata = true): string {
   return target;
 }
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
+const kit = workflowRunner('register');
 
-let seq = 0;
-function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `flink-deploy/default/register-${++seq}`,
-      args: [input],
-    }),
-  );
-}
 const register = (cluster: InMemoryCluster, input: Omit<RegisterSavepointInput, 'app'>, at = app) =>
-  run(cluster, 'registerSavepoint', { app: at, ...input });
+  kit.run(cluster, 'registerSavepoint', { app: at, ...input });
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  expect((await run(cluster, 'apply', { spec })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, 'apply', { spec })).outcome).toBe('succeeded');
   return cluster;
 }
 
@@ -109,7 +92,7 @@ test('the same savepoint again, in another spelling, is one entry and says it wa
 
 test('a savepoint flink-deploy took is not registered again: nothing changes, its kind stays', async () => {
   const cluster = await deployed();
-  const taken = (await run(cluster, 'savepoint', { app, kind: 'manual' })).savepoint!;
+  const taken = (await kit.run(cluster, 'savepoint', { app, kind: 'manual' })).savepoint!;
   const result = await register(cluster, { path: taken });
   expect(result).toMatchObject({ outcome: 'no-change' });
   expect(result.message).toContain('a manual savepoint flink-deploy took');
@@ -118,7 +101,7 @@ test('a savepoint flink-deploy took is not registered again: nothing changes, it
 
 test('a savepoint that does not exist: InvalidSpec naming the path; the savepoints unchanged', async () => {
   const cluster = await deployed();
-  await run(cluster, 'savepoint', { app, kind: 'manual' });
+  await kit.run(cluster, 'savepoint', { app, kind: 'manual' });
   const before = structuredClone(cluster.record!.savepoints);
   const gone = `file://${path.join(dir, 'savepoint-never-written')}`;
   const noMetadata = `file://${savepointDir('savepoint-half-written', false)}`;
@@ -149,10 +132,11 @@ test('retention after several manual and periodic savepoints disposes theirs, ne
   await register(cluster, { path: location });
   const taken: string[] = [];
   for (let i = 0; i < 3; i++)
-    taken.push((await run(cluster, 'savepoint', { app, kind: 'manual', retention: { keep: 1 } })).savepoint!);
+    taken.push((await kit.run(cluster, 'savepoint', { app, kind: 'manual', retention: { keep: 1 } })).savepoint!);
   for (let i = 0; i < 2; i++)
     taken.push(
-      (await run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 1, maxAgeSeconds: 1 } })).savepoint!,
+      (await kit.run(cluster, 'savepoint', { app, kind: 'periodic', retention: { keep: 1, maxAgeSeconds: 1 } }))
+        .savepoint!,
     );
 
   expect(cluster.disposedLocations).toEqual(taken.slice(0, -1));
@@ -165,16 +149,16 @@ test('retention after several manual and periodic savepoints disposes theirs, ne
 
 test('resume restores the suspend savepoint, never the registered one; rollback restores it when named', async () => {
   const cluster = await deployed();
-  const suspended = await run(cluster, 'suspend', { app });
+  const suspended = await kit.run(cluster, 'suspend', { app });
   // Registered after the suspend: the newest entry of the record, still not what resume picks.
   const location = `file://${savepointDir('savepoint-eeeeee-000000000005')}`;
   writeFileSync(path.join(dir, 'savepoint-eeeeee-000000000005', '_metadata'), 'newer');
   await register(cluster, { path: location });
 
-  const resumed = await run(cluster, 'resume', { app });
+  const resumed = await kit.run(cluster, 'resume', { app });
   expect(resumed.restoredFrom).toBe(suspended.savepoint);
 
-  const rolled = await run(cluster, 'rollback', { app, toSavepoint: location });
+  const rolled = await kit.run(cluster, 'rollback', { app, toSavepoint: location });
   expect(rolled).toMatchObject({ outcome: 'succeeded', restoredFrom: location });
   expect(cluster.runningJobs()[0]?.restoredFrom).toBe(location);
   expect(cluster.record!.restoredFrom).toBe(location);
@@ -189,7 +173,7 @@ test('rollback to a missing savepoint or a bad path: refused before anything sto
   const jobId = cluster.record!.jobId;
   const gone = `file://${path.join(dir, 'savepoint-not-there')}`;
 
-  const missing = await failureOf(run(cluster, 'rollback', { app, toSavepoint: gone }));
+  const missing = await failureOf(kit.run(cluster, 'rollback', { app, toSavepoint: gone }));
   expect(missing.type).toBe('InvalidSpec');
   expect(missing.message).toContain(`savepoint ${gone} cannot be restored from`);
   expect(missing.message).toContain('_metadata does not exist');
@@ -200,12 +184,12 @@ test('rollback to a missing savepoint or a bad path: refused before anything sto
   expect(cluster.record).toMatchObject({ operation: null, jobId, status: 'running' });
 
   const calls = cluster.calls.length;
-  const relative = await failureOf(run(cluster, 'rollback', { app, toSavepoint: 'savepoints/savepoint-1' }));
+  const relative = await failureOf(kit.run(cluster, 'rollback', { app, toSavepoint: 'savepoints/savepoint-1' }));
   expect(relative.type).toBe('InvalidSpec');
   expect(relative.message).toContain('"savepoints/savepoint-1" is not an absolute savepoint path');
   // A run started by hand with no usable path: the same rule as a registration's (one check for both).
   for (const bad of [42, '']) {
-    const failure = await failureOf(run(cluster, 'rollback', { app, toSavepoint: bad as unknown as string }));
+    const failure = await failureOf(kit.run(cluster, 'rollback', { app, toSavepoint: bad as unknown as string }));
     expect(failure).toMatchObject({ type: 'InvalidSpec' });
     expect(failure.message).toContain('invalid workflow input: the savepoint path is missing; nothing was changed');
   }
@@ -216,9 +200,9 @@ test('delete never disposes a registered savepoint: it keeps its last savepoint,
   const cluster = await deployed();
   const location = `file://${savepointDir('savepoint-ffffff-000000000006')}`;
   await register(cluster, { path: location });
-  await run(cluster, 'suspend', { app });
+  await kit.run(cluster, 'suspend', { app });
 
-  const deleted = await run(cluster, 'delete', { app });
+  const deleted = await kit.run(cluster, 'delete', { app });
 
   expect(deleted.outcome).toBe('succeeded');
   expect(deleted.savepoint).not.toBe(location);

@@ -8,28 +8,19 @@ import { loadAppSpec } from '../../../src/spec';
 import { apply, restartFromCheckpoint } from '../../../src/workflows';
 import type { RestartFromCheckpointInput } from '../../../src/contract/observed-health';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { counterManifest } from '../../support/counter-spec';
 
 const manifestText = counterManifest;
 const spec = loadAppSpec(manifestText);
 const app = { namespace: spec.namespace, name: spec.name };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-const id = () => `flink-deploy/default/restart-${++seq}`;
+const kit = workflowRunner('restart');
 
 /** A deployed application whose job FAILED; the observer read chk-42 of it. */
 async function failed(): Promise<{ cluster: InMemoryCluster; input: RestartFromCheckpointInput }> {
   const cluster = new InMemoryCluster();
-  expect((await kit.execute(cluster.activities(), apply, { spec }, id())).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec })).outcome).toBe('succeeded');
   const job = cluster.jobs.at(-1)!;
   job.state = 'FAILED';
   return {
@@ -48,7 +39,7 @@ test('the new job restores from the checkpoint Flink names after the failed job 
   const latest = `file:///cp/${input.failedJobId}/chk-44`;
   cluster.script.checkpoint = { id: 44, location: latest, completedAt: 1, ageSeconds: 1 };
 
-  const result = await kit.execute(cluster.activities(), restartFromCheckpoint, input, id());
+  const result = await kit.run(cluster, restartFromCheckpoint, input);
 
   expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: latest });
   expect(cluster.calls.filter((c) => c.name === 'latestCheckpoint').map((c) => c.input)).toEqual([
@@ -64,7 +55,7 @@ test("Flink names no checkpoint: the observer's is used", async () => {
   const { cluster, input } = await failed();
   cluster.script.checkpoint = null;
 
-  const result = await kit.execute(cluster.activities(), restartFromCheckpoint, input, id());
+  const result = await kit.run(cluster, restartFromCheckpoint, input);
 
   expect(result).toMatchObject({ outcome: 'succeeded', restoredFrom: input.checkpoint });
   expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([input.checkpoint]);

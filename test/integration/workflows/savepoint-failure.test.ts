@@ -4,36 +4,24 @@
  * and the command to run; the record keeps no savepoint for it and the lock is released.
  */
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import { apply, savepoint } from '../../../src/workflows';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
 const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-function run<I>(cluster: InMemoryCluster, workflow: (input: I) => Promise<OperationResult>, input: I) {
-  return kit.execute(cluster.activities(), workflow, input, `flink-deploy/default/counter-sp-${++seq}`);
-}
+const kit = workflowRunner('counter-sp');
 
 test('a failed manual savepoint says no savepoint was taken, that the job runs, and what to run', async () => {
   const cluster = new InMemoryCluster();
-  expect((await run(cluster, apply, { spec })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec })).outcome).toBe('succeeded');
   const job = cluster.runningJobs()[0]!;
   cluster.script.savepointFails = true;
 
-  const failure = await failureOf(run(cluster, savepoint, { app, kind: 'manual' }));
+  const failure = await failureOf(kit.run(cluster, savepoint, { app, kind: 'manual' }));
 
   const triggerId = cluster.triggers.at(-1)!;
   expect(failure).toMatchObject({ type: FailureType.SavepointFailed, nonRetryable: true });
@@ -52,12 +40,12 @@ test('a failed manual savepoint says no savepoint was taken, that the job runs, 
 
 test('a job that is not RUNNING after the failure: the message names its state and points to status', async () => {
   const cluster = new InMemoryCluster();
-  expect((await run(cluster, apply, { spec })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec })).outcome).toBe('succeeded');
   const job = cluster.runningJobs()[0]!;
   cluster.script.savepointFails = true;
   job.state = 'FAILED';
 
-  const failure = await failureOf(run(cluster, savepoint, { app, kind: 'manual' }));
+  const failure = await failureOf(kit.run(cluster, savepoint, { app, kind: 'manual' }));
 
   expect(failure.type).toBe(FailureType.SavepointFailed);
   expect(failure.message).toMatch(

@@ -8,12 +8,11 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { RecordChange } from '../../../src/contract/deployed-state';
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import { type AppSpec } from '../../../src/spec';
 import { apply, savepoint, suspend } from '../../../src/workflows';
 import { triggerIdsOf } from '../../faults/matrix/trigger-ids';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterSpec } from '../../support/counter-spec';
 
@@ -21,28 +20,12 @@ const spec = counterSpec();
 const app = { namespace: spec.namespace, name: spec.name };
 const v2: AppSpec = { ...structuredClone(spec), image: 'flink:2.3-v2' };
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-function run<I>(cluster: InMemoryCluster, workflow: (input: I) => Promise<OperationResult>, input: I) {
-  return kit.execute(cluster.activities(), workflow, input, `flink-deploy/default/counter-retry-${++seq}`);
-}
-
-/** The history of the last run: Temporal's own record of what was scheduled, in order. */
-async function lastHistory() {
-  return kit.env.client.workflow.getHandle(`flink-deploy/default/counter-retry-${seq}`).fetchHistory();
-}
+const kit = workflowRunner('counter-retry');
 
 /** A running application, then the calls of the operation under test only. */
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  expect((await run(cluster, apply, { spec })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, apply, { spec })).outcome).toBe('succeeded');
   cluster.calls = [];
   cluster.triggers = [];
   cluster.intentsAtTrigger = [];
@@ -66,7 +49,8 @@ test('suspend: a trigger failed in a failover is tried again as a new id, record
   const job = cluster.runningJobs()[0]!;
   cluster.script.savepointOutcomes = ['failover'];
 
-  const suspended = await run(cluster, suspend, { app });
+  const workflowId = kit.nextWorkflowId();
+  const suspended = await kit.run(cluster, suspend, { app }, workflowId);
 
   expect(suspended.outcome).toBe('succeeded');
   const [first, second] = cluster.triggers;
@@ -98,7 +82,7 @@ test('suspend: a trigger failed in a failover is tried again as a new id, record
 
   // Temporal's history (what the fault matrix's invariant reads): the patch marker, the record write carrying the
   // new id scheduled after the failed trigger and before the new one; and the run replays on this code.
-  const history = await lastHistory();
+  const history = await kit.env.client.workflow.getHandle(workflowId).fetchHistory();
   const steps = (history.events ?? []).flatMap((e) => {
     const patch = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
     if (patch) return [`patch ${defaultPayloadConverter.fromPayload<{ id: string }>(patch).id}`];
@@ -135,7 +119,7 @@ test('a declined savepoint is not tried again: one trigger, no new id recorded, 
   const job = cluster.runningJobs()[0]!;
   cluster.script.savepointOutcomes = ['declined'];
 
-  const failure = await failureOf(run(cluster, savepoint, { app, kind: 'manual' }));
+  const failure = await failureOf(kit.run(cluster, savepoint, { app, kind: 'manual' }));
 
   expect(cluster.triggers).toHaveLength(1);
   expect(savepointSteps(cluster)).toEqual([`takeSavepoint ${cluster.triggers[0]}`]);
@@ -152,7 +136,7 @@ test('upgrade: 3 triggers at most, each recorded first, then SavepointFailed nam
   const generation = cluster.record!.generation;
   cluster.script.savepointOutcomes = ['failover', 'failover', 'failover', 'failover'];
 
-  const failure = await failureOf(run(cluster, apply, { spec: v2 }));
+  const failure = await failureOf(kit.run(cluster, apply, { spec: v2 }));
 
   const [a, b, c] = cluster.triggers;
   expect(cluster.triggers).toHaveLength(3);
@@ -184,7 +168,7 @@ test('a manual savepoint: retried once and taken under the new trigger, which th
   const cluster = await deployed();
   cluster.script.savepointOutcomes = ['failover'];
 
-  const taken = await run(cluster, savepoint, { app, kind: 'manual' });
+  const taken = await kit.run(cluster, savepoint, { app, kind: 'manual' });
 
   const [first, second] = cluster.triggers;
   expect(taken.outcome).toBe('succeeded');
@@ -201,7 +185,7 @@ test('a manual savepoint failing every trigger: "no savepoint was taken (trigger
   const job = cluster.runningJobs()[0]!;
   cluster.script.savepointOutcomes = ['failover', 'failover', 'failover'];
 
-  const failure = await failureOf(run(cluster, savepoint, { app, kind: 'manual' }));
+  const failure = await failureOf(kit.run(cluster, savepoint, { app, kind: 'manual' }));
 
   expect(cluster.triggers).toHaveLength(3);
   expect(failure.message).toMatch(
@@ -216,7 +200,7 @@ test('a failover, then a decline: not tried again; the failure names the earlier
   const cluster = await deployed();
   cluster.script.savepointOutcomes = ['failover', 'declined'];
 
-  const failure = await failureOf(run(cluster, suspend, { app }));
+  const failure = await failureOf(kit.run(cluster, suspend, { app }));
 
   const [first, second] = cluster.triggers;
   expect(cluster.triggers).toHaveLength(2);

@@ -6,10 +6,9 @@
  */
 import { loadAppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { sessionClusterSpec } from '../../support/session-cluster-spec';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterManifest } from '../../support/counter-spec';
 
@@ -19,24 +18,7 @@ const v2 = sessionSpec(2);
 const app = { namespace: 'default', name: 'shared' };
 const running = [{ jobId: 'c'.repeat(32), name: 'orders', state: 'RUNNING' }];
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `flink-deploy/default/session-${++seq}`,
-      args: [input],
-    }),
-  );
-}
+const kit = workflowRunner('session');
 
 const names = (cluster: InMemoryCluster) =>
   cluster.calls
@@ -45,7 +27,7 @@ const names = (cluster: InMemoryCluster) =>
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  const result = await run(cluster, 'apply', { spec: v1 });
+  const result = await kit.run(cluster, 'apply', { spec: v1 });
   expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
   expect(result.message).toContain('session cluster default/shared is ready (generation 1, 1 TaskManager(s), 2 slots)');
   expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
@@ -65,13 +47,13 @@ async function deployed(): Promise<InMemoryCluster> {
 
 test('deploy, the same spec again (nothing), upgrade with no job on it (redeployed as generation 2)', async () => {
   const cluster = await deployed();
-  expect(await run(cluster, 'apply', { spec: v1 })).toMatchObject({ outcome: 'no-change' });
+  expect(await kit.run(cluster, 'apply', { spec: v1 })).toMatchObject({ outcome: 'no-change' });
   // The record says running: the cluster is verified ready, not trusted (patch session-cluster-verifies-ready), its
   // recorded generation's objects applied again first (session-cluster-reapplies-recorded: unchanged where they stand).
   expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
   expect(cluster.calls.find((c) => c.name === 'applyApplication')?.input).toMatchObject({ generation: 1 });
 
-  const upgraded = await run(cluster, 'apply', { spec: v2 });
+  const upgraded = await kit.run(cluster, 'apply', { spec: v2 });
   expect(upgraded).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
   expect(names(cluster).slice(2)).toEqual([
     'sessionClusterJobs',
@@ -92,7 +74,7 @@ test.each([
   cluster.script.sessionJobs = running;
   const before = structuredClone(cluster.record);
 
-  const failure = await failureOf(run(cluster, workflow, input));
+  const failure = await failureOf(kit.run(cluster, workflow, input));
 
   expect(failure.type).toBe(FailureType.SessionClusterBusy);
   expect(failure.message).toContain(`the ${action} of session cluster default/shared is refused: 1 job runs on it`);
@@ -109,7 +91,7 @@ test.each([
 
 test('suspend with no job: Deployments removed, record suspended; resume: generation 2 ready', async () => {
   const cluster = await deployed();
-  const suspended = await run(cluster, 'suspend', { app });
+  const suspended = await kit.run(cluster, 'suspend', { app });
   expect(suspended).toMatchObject({ operation: 'suspend', outcome: 'succeeded' });
   expect(names(cluster)).toEqual(['sessionClusterJobs', 'removeDeployments']);
   expect(cluster.record).toMatchObject({ status: 'suspended', generation: 1 });
@@ -117,10 +99,10 @@ test('suspend with no job: Deployments removed, record suspended; resume: genera
 
   // Applied while suspended: recorded only.
   cluster.calls = [];
-  expect(await run(cluster, 'apply', { spec: v2 })).toMatchObject({ outcome: 'no-change' });
+  expect(await kit.run(cluster, 'apply', { spec: v2 })).toMatchObject({ outcome: 'no-change' });
   expect(names(cluster)).toEqual([]);
 
-  const resumed = await run(cluster, 'resume', { app });
+  const resumed = await kit.run(cluster, 'resume', { app });
   expect(resumed).toMatchObject({ operation: 'resume', outcome: 'succeeded' });
   expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);
   expect(cluster.record).toMatchObject({ status: 'running', generation: 2 });
@@ -129,7 +111,7 @@ test('suspend with no job: Deployments removed, record suspended; resume: genera
 
 test('delete with no job: no savepoint, the Deployments, the objects, then the record', async () => {
   const cluster = await deployed();
-  expect(await run(cluster, 'delete', { app })).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
+  expect(await kit.run(cluster, 'delete', { app })).toMatchObject({ operation: 'delete', outcome: 'succeeded' });
   expect(names(cluster)).toEqual([
     'sessionClusterJobs',
     'removeDeployments',
@@ -143,7 +125,7 @@ test('an application applied over the session cluster: refused (InvalidSpec), no
   const cluster = await deployed();
   const text = counterManifest;
   const application = loadAppSpec(text.replace('name: counter', 'name: shared'));
-  const failure = await failureOf(run(cluster, 'apply', { spec: application }));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec: application }));
   expect(failure.type).toBe(FailureType.InvalidSpec);
   expect(failure.message).toContain('is deployed as a session cluster');
   expect(names(cluster)).toEqual([]);
@@ -159,7 +141,7 @@ test('a rollout terminated while its cluster started: apply or resume again veri
   cluster.record = { ...cluster.record!, generation: 2, lastStableSpec: null };
   cluster.calls = [];
 
-  const resumed = await run(cluster, 'resume', { app });
+  const resumed = await kit.run(cluster, 'resume', { app });
 
   expect(resumed).toMatchObject({ operation: 'resume', outcome: 'no-change' });
   expect(resumed.message).toContain('verified ready');
@@ -168,7 +150,7 @@ test('a rollout terminated while its cluster started: apply or resume again veri
   expect(cluster.record?.lastStableSpec).toBeTruthy();
 
   cluster.record = { ...cluster.record!, lastStableSpec: null };
-  const applied = await run(cluster, 'apply', { spec: v1 });
+  const applied = await kit.run(cluster, 'apply', { spec: v1 });
   expect(applied.message).toContain('verified ready');
   expect(cluster.record?.lastStableSpec).toBeTruthy();
 });
@@ -185,7 +167,7 @@ test.each([
     cluster.clusters.clear();
     cluster.record = { ...cluster.record!, generation, lastStableSpec: null };
 
-    const result = await run(cluster, workflow, input);
+    const result = await kit.run(cluster, workflow, input);
 
     expect(result.message).toContain('verified ready');
     expect(names(cluster)).toEqual(['applyApplication', 'awaitClusterReady']);

@@ -7,9 +7,8 @@
  */
 import { loadAppSpec, parseAppSpec, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
-import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster, type Script } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 
 function jobSpec(jar: string, parallelism = 1): AppSpec {
@@ -26,24 +25,7 @@ spec:
 const v1 = jobSpec('https://repo.example.com/orders-1.0.jar');
 const v2 = jobSpec('https://repo.example.com/orders-2.0.jar');
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-function run(cluster: InMemoryCluster, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute('apply', {
-      taskQueue,
-      workflowId: `flink-deploy/default/session-job-${++seq}`,
-      args: [input],
-    }),
-  );
-}
+const kit = workflowRunner('session-job');
 
 const names = (cluster: InMemoryCluster) =>
   cluster.calls
@@ -54,7 +36,7 @@ const inputOf = (cluster: InMemoryCluster, name: string) => cluster.calls.filter
 async function deployed(script: Script = {}): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
   cluster.script = script;
-  const result = await run(cluster, { spec: v1 });
+  const result = await kit.run(cluster, 'apply', { spec: v1 });
   expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
   expect(names(cluster)).toEqual(['stageSessionJob', 'applyApplication', 'submitSessionJob', 'awaitJobStable']);
   const jobId = cluster.record?.jobId;
@@ -74,7 +56,7 @@ test('started by hand with a value the job reads and Flink cannot: InvalidSpec n
     flinkConfiguration: { 'pipeline.object-reuse': 'yes' },
   };
   spec.flinkConfiguration = { 'pipeline.object-reuse': 'yes' };
-  const failure = await failureOf(run(cluster, { spec }));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec }));
   expect(failure.type).toBe('InvalidSpec');
   expect(failure.message).toContain(
     'spec.flinkConfiguration["pipeline.object-reuse"]: pipeline.object-reuse is "yes": Flink reads true or false',
@@ -85,7 +67,7 @@ test('started by hand with a value the job reads and Flink cannot: InvalidSpec n
 test('deploy, then a savepoint upgrade: staged while the old job runs, resubmitted from THAT savepoint', async () => {
   const cluster = await deployed();
   const oldJob = cluster.record?.jobId;
-  const result = await run(cluster, { spec: v2 });
+  const result = await kit.run(cluster, 'apply', { spec: v2 });
   expect(result).toMatchObject({ operation: 'upgrade', outcome: 'succeeded' });
   expect(names(cluster)).toEqual([
     'preflightApplication',
@@ -109,7 +91,7 @@ test('deploy, then a savepoint upgrade: staged while the old job runs, resubmitt
 test('a jar that cannot be had: refused before the old job is touched (InvalidSpec), the job runs on', async () => {
   const cluster = await deployed({ stageRefusedJars: [v2.job.jarURI] });
   const before = cluster.record?.jobId;
-  const failure = await failureOf(run(cluster, { spec: v2 }));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec: v2 }));
   expect(failure.type).toBe(FailureType.InvalidSpec);
   expect(failure.message).toContain('orders-2.0.jar: the server answered 404');
   expect(names(cluster)).toEqual(['preflightApplication', 'stageSessionJob']);
@@ -119,7 +101,7 @@ test('a jar that cannot be had: refused before the old job is touched (InvalidSp
 
 test('a new version that fails: rolled back to the last stable version from the same savepoint', async () => {
   const cluster = await deployed({ failingImages: [v2.job.jarURI] });
-  const failure = await failureOf(run(cluster, { spec: v2 }));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec: v2 }));
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   const submits = cluster.calls.filter((c) => c.name === 'submitSessionJob').map((c) => c.input as never);
   expect(submits).toHaveLength(2);
@@ -135,7 +117,7 @@ test('a new version running but not stable: cancelled before the last stable one
   // On a session cluster nothing else stops it (the fault matrix's upgrade-session-job/WaitingForStable/cancel saw
   // two RUNNING jobs of one application).
   const cluster = await deployed({ unstableImages: [v2.job.jarURI] });
-  const failure = await failureOf(run(cluster, { spec: v2 }));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec: v2 }));
   expect(failure.type).toBe(FailureType.UpgradeRolledBack);
   const cancelled = cluster.calls.findIndex((c) => c.name === 'cancelJob');
   const resubmitted = cluster.calls.map((c) => c.name).lastIndexOf('submitSessionJob');
@@ -155,9 +137,9 @@ spec:
   flinkConfiguration: {execution.checkpointing.savepoint-dir: "file:///tmp/sp"}
   job: {jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 1, upgradeMode: savepoint}
 `);
-  expect(await run(cluster, { spec: application })).toMatchObject({ outcome: 'succeeded' });
+  expect(await kit.run(cluster, 'apply', { spec: application })).toMatchObject({ outcome: 'succeeded' });
   cluster.calls.length = 0;
-  const failure = await failureOf(run(cluster, { spec: v1 }));
+  const failure = await failureOf(kit.run(cluster, 'apply', { spec: v1 }));
   expect(failure.type).toBe(FailureType.InvalidSpec);
   expect(failure.message).toContain('default/orders is a FlinkDeployment; this manifest makes it a FlinkSessionJob');
   expect(names(cluster)).toEqual([]);

@@ -15,7 +15,7 @@ import { operationWorkflowId } from '../../../src/contract/ids';
 import { apply, savepoint } from '../../../src/workflows';
 import { SimulatedCluster } from '../../support/simulated-cluster';
 import { slowRecordWrites } from '../../support/slow-records';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { counterSpec } from '../../support/counter-spec';
 
 const loaded = counterSpec();
@@ -25,13 +25,9 @@ const WRITE_MS = 4_500;
 /** Longer than the 20 s heartbeat timeout (src/workflows/activity-profiles.ts), shorter than a request's 30 s. */
 const RECORD_WRITE_MS = 21_000;
 
-let kit: WorkflowTestKit;
+const kit = workflowRunner('counter');
 let cluster: SimulatedCluster;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
 afterAll(async () => {
-  await kit?.teardown();
   await cluster?.close();
 });
 

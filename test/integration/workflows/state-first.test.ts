@@ -9,7 +9,7 @@ import { loadAppSpec, type AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import type { OperationResult } from '../../../src/contract/operations';
 import { InMemoryCluster } from '../../support/in-memory-activities';
-import { createWorkflowTestKit, type WorkflowTestKit } from '../../support/workflow-env';
+import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
 import { counterManifest } from '../../support/counter-spec';
 
@@ -19,30 +19,13 @@ const app = { namespace: baseSpec.namespace, name: baseSpec.name };
 const v2 = loadAppSpec(manifestText.replace(/image: \S+/, 'image: flink:2.3-v2'));
 const broken = loadAppSpec(manifestText.replace(/image: \S+/, 'image: flink:2.3-broken'));
 
-let kit: WorkflowTestKit;
-beforeAll(async () => {
-  kit = await createWorkflowTestKit();
-});
-afterAll(async () => {
-  await kit?.teardown();
-});
-
-let seq = 0;
-async function run(cluster: InMemoryCluster, workflow: string, input: unknown): Promise<OperationResult> {
-  return kit.withWorker(cluster.activities(), (taskQueue) =>
-    kit.env.client.workflow.execute(workflow, {
-      taskQueue,
-      workflowId: `flink-deploy/default/sf-${++seq}`,
-      args: [input],
-    }),
-  );
-}
+const kit = workflowRunner('sf');
 
 const names = (cluster: InMemoryCluster) => cluster.calls.map((c) => c.name);
 
 async function deployed(): Promise<InMemoryCluster> {
   const cluster = new InMemoryCluster();
-  expect((await run(cluster, 'apply', { spec: baseSpec })).outcome).toBe('succeeded');
+  expect((await kit.run(cluster, 'apply', { spec: baseSpec })).outcome).toBe('succeeded');
   return cluster;
 }
 
@@ -50,7 +33,7 @@ async function deployed(): Promise<InMemoryCluster> {
 async function failedButRunning(): Promise<InMemoryCluster> {
   const cluster = await deployed();
   cluster.script.failingImages = ['flink:2.3-v2', 'flink:2.3'];
-  expect((await failureOf(run(cluster, 'apply', { spec: v2 }))).type).toBe(FailureType.RollbackFailed);
+  expect((await failureOf(kit.run(cluster, 'apply', { spec: v2 }))).type).toBe(FailureType.RollbackFailed);
   cluster.script.failingImages = [];
   cluster.jobs.at(-1)!.state = 'RUNNING';
   expect(cluster.record?.status).toBe('failed');
@@ -65,7 +48,7 @@ describe('item 18: workflows validate their input before any side effect', () =>
     ['no spec at all', {}],
   ])('apply with %s fails with InvalidSpec and calls nothing', async (_what, input) => {
     const cluster = new InMemoryCluster();
-    const failure = await failureOf(run(cluster, 'apply', input));
+    const failure = await failureOf(kit.run(cluster, 'apply', input));
     expect(failure.type).toBe(FailureType.InvalidSpec);
     expect(failure.message).toContain('nothing was changed');
     expect(cluster.calls).toEqual([]);
@@ -73,7 +56,7 @@ describe('item 18: workflows validate their input before any side effect', () =>
 
   test('suspend of a malformed app reference fails with InvalidSpec and calls nothing', async () => {
     const cluster = new InMemoryCluster();
-    const failure = await failureOf(run(cluster, 'suspend', { app: { namespace: 'default', name: '../x' } }));
+    const failure = await failureOf(kit.run(cluster, 'suspend', { app: { namespace: 'default', name: '../x' } }));
     expect(failure.type).toBe(FailureType.InvalidSpec);
     expect(cluster.calls).toEqual([]);
   });
@@ -85,7 +68,7 @@ describe('item 1: whatever runs is secured first, whatever the status', () => {
     const runningJob = cluster.runningJobs()[0]!;
     cluster.calls = [];
 
-    const result = await run(cluster, 'rollback', { app });
+    const result = await kit.run(cluster, 'rollback', { app });
 
     expect(result.outcome).toBe('succeeded');
     const stop = cluster.calls.find((c) => c.name === 'takeSavepoint')?.input as { jobId: string; stop: boolean };
@@ -98,15 +81,15 @@ describe('item 1: whatever runs is secured first, whatever the status', () => {
 
   test('savepoint and suspend accept failed when Flink says the job runs, and refuse when it does not', async () => {
     const cluster = await failedButRunning();
-    const sp = await run(cluster, 'savepoint', { app, kind: 'manual' });
+    const sp = await kit.run(cluster, 'savepoint', { app, kind: 'manual' });
     expect(sp).toMatchObject({ outcome: 'succeeded', jobId: cluster.runningJobs()[0]!.jobId });
-    const suspended = await run(cluster, 'suspend', { app });
+    const suspended = await kit.run(cluster, 'suspend', { app });
     expect(suspended.outcome).toBe('succeeded');
     expect(cluster.record?.status).toBe('suspended');
 
     const dead = await failedButRunning();
     dead.jobs.at(-1)!.state = 'FAILED';
-    const refused = await failureOf(run(dead, 'suspend', { app }));
+    const refused = await failureOf(kit.run(dead, 'suspend', { app }));
     expect(refused.type).toBe(FailureType.NothingToDo);
     expect(dead.calls.filter((c) => c.name === 'takeSavepoint')).toHaveLength(1); // the upgrade's only
   });
@@ -119,7 +102,7 @@ describe('item 2: a cancel during stop-with-savepoint of suspend or rollback', (
     return kit.withWorker(cluster.activities(), async (taskQueue) => {
       const handle = await kit.env.client.workflow.start(workflow, {
         taskQueue,
-        workflowId: `flink-deploy/default/sf-${++seq}`,
+        workflowId: kit.nextWorkflowId(),
         args: [{ app }],
       });
       for (let i = 0; i < 200 && cluster.triggers.length === before; i++) await new Promise((r) => setTimeout(r, 25));
@@ -155,13 +138,13 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
   test('a first deploy whose job FAILED: re-applying runs again, a fixed spec deploys', async () => {
     const cluster = new InMemoryCluster();
     cluster.script.failingImages = ['flink:2.3-broken'];
-    expect((await failureOf(run(cluster, 'apply', { spec: broken }))).type).toBe(FailureType.JobFailed);
+    expect((await failureOf(kit.run(cluster, 'apply', { spec: broken }))).type).toBe(FailureType.JobFailed);
 
-    const again = await failureOf(run(cluster, 'apply', { spec: broken }));
+    const again = await failureOf(kit.run(cluster, 'apply', { spec: broken }));
     expect(again.type).toBe(FailureType.JobFailed); // ran again: never "nothing changed"
     expect(cluster.calls.filter((c) => c.name === 'applyApplication')).toHaveLength(2);
 
-    const fixed = await run(cluster, 'apply', { spec: baseSpec });
+    const fixed = await kit.run(cluster, 'apply', { spec: baseSpec });
     expect(fixed).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
     expect(fixed.message).toContain('the last operation never finished');
     expect(fixed.message).toContain('fresh (no secured state recorded)');
@@ -173,7 +156,7 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     const cluster = await deployed();
     cluster.script.failingImages = ['flink:2.3-broken'];
     cluster.record = { ...cluster.record!, lastStableSpec: null, lastStableJobId: null };
-    expect((await failureOf(run(cluster, 'apply', { spec: broken }))).type).toBe(FailureType.RollbackFailed);
+    expect((await failureOf(kit.run(cluster, 'apply', { spec: broken }))).type).toBe(FailureType.RollbackFailed);
     cluster.script.failingImages = [];
     expect(cluster.record?.status).toBe('failed');
     return { cluster, secured: cluster.record!.savepoints.find((s) => s.kind === 'upgrade')!.location };
@@ -181,7 +164,7 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
 
   test('a failed job after a secured state: apply restores from the latest savepoint', async () => {
     const { cluster, secured } = await failedAfterSavepoint();
-    const fixed = await run(cluster, 'apply', { spec: v2 });
+    const fixed = await kit.run(cluster, 'apply', { spec: v2 });
     expect(fixed.restoredFrom).toBe(secured);
     expect(fixed.message).toContain(`from the latest secured state ${secured}`);
     expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([secured]);
@@ -189,7 +172,7 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
 
   test('... or fresh with fromScratch, and says so', async () => {
     const { cluster } = await failedAfterSavepoint();
-    const fresh = await run(cluster, 'apply', { spec: v2, fromScratch: true });
+    const fresh = await kit.run(cluster, 'apply', { spec: v2, fromScratch: true });
     expect(fresh.restoredFrom).toBeUndefined();
     expect(fresh.message).toContain('from scratch');
     expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([undefined]);
@@ -200,12 +183,12 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     async () => {
       const cluster = await deployed();
       // The record of an upgrade terminated after its rollout: a deploying generation never marked stable.
-      await run(cluster, 'apply', { spec: v2 });
+      await kit.run(cluster, 'apply', { spec: v2 });
       const job = cluster.runningJobs()[0]!;
       cluster.record = { ...cluster.record!, lastStableSpec: baseSpec, lastStableJobId: 'old-job' };
       cluster.calls = [];
 
-      const result = await run(cluster, 'apply', { spec: v2 });
+      const result = await kit.run(cluster, 'apply', { spec: v2 });
 
       expect(result.outcome).toBe('succeeded');
       expect(result.message).toContain('finished the interrupted operation');
@@ -218,12 +201,12 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
 
   test('an interrupted upgrade whose job is not stable is undone: secured, then the last stable spec', async () => {
     const cluster = await deployed();
-    await run(cluster, 'apply', { spec: v2 });
+    await kit.run(cluster, 'apply', { spec: v2 });
     cluster.record = { ...cluster.record!, lastStableSpec: baseSpec, lastStableJobId: 'old-job' };
     cluster.script.unstableImages = ['flink:2.3-v2'];
     cluster.calls = [];
 
-    const result = await run(cluster, 'apply', { spec: v2 });
+    const result = await kit.run(cluster, 'apply', { spec: v2 });
 
     expect(result.message).toContain('undid the interrupted operation');
     expect(names(cluster).indexOf('takeSavepoint')).toBeLessThan(names(cluster).indexOf('applyApplication'));
@@ -235,14 +218,14 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     // The fault matrix's rollback-auto/WaitingForStable/terminate: the failing version applied again over its
     // terminated upgrade; its job RUNNING when looked at, FAILED in the stability wait (no savepoint of it possible).
     const cluster = await deployed();
-    await run(cluster, 'apply', { spec: v2 });
+    await kit.run(cluster, 'apply', { spec: v2 });
     const restoredFrom = cluster.record!.restoredFrom!;
     expect(restoredFrom).toBeTruthy();
     cluster.record = { ...cluster.record!, lastStableSpec: baseSpec, lastStableJobId: 'old-job' };
     cluster.script.failingImages = ['flink:2.3-v2'];
     cluster.calls = [];
 
-    const failure = await failureOf(run(cluster, 'apply', { spec: v2 }));
+    const failure = await failureOf(kit.run(cluster, 'apply', { spec: v2 }));
 
     expect(failure.type).toBe(FailureType.UpgradeRolledBack);
     expect(failure.message).toContain("rolled back: the interrupted operation's job");
@@ -263,11 +246,11 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     // the record names the failing version's job, FAILED; the old job stopped with its savepoint, recorded.
     const cluster = await deployed();
     cluster.script.failingImages = ['flink:2.3-broken'];
-    const secured = (await run(cluster, 'savepoint', { app })).savepoint!;
+    const secured = (await kit.run(cluster, 'savepoint', { app })).savepoint!;
     for (const job of cluster.jobs) job.state = 'FAILED';
     cluster.record = { ...cluster.record!, lastAppliedSpec: broken, jobId: 'failed-job' };
 
-    const failure = await failureOf(run(cluster, 'apply', { spec: broken }));
+    const failure = await failureOf(kit.run(cluster, 'apply', { spec: broken }));
 
     expect(failure.type).toBe(FailureType.UpgradeRolledBack);
     expect(failure.message).toContain('upgrade failed, rolled back');
@@ -278,14 +261,14 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
 
   test('a resume interrupted in WaitingForStable: resume again finishes it (verified stable, recorded)', async () => {
     const cluster = await deployed();
-    await run(cluster, 'suspend', { app });
-    await run(cluster, 'resume', { app });
+    await kit.run(cluster, 'suspend', { app });
+    await kit.run(cluster, 'resume', { app });
     const job = cluster.runningJobs()[0]!;
     // The record of a resume terminated after its rollout: a deploying generation never marked stable.
     cluster.record = { ...cluster.record!, lastStableJobId: 'old-job' };
     cluster.calls = [];
 
-    const result = await run(cluster, 'resume', { app });
+    const result = await kit.run(cluster, 'resume', { app });
 
     expect(result.outcome).toBe('succeeded');
     expect(result.message).toContain('finished the interrupted operation');
@@ -297,11 +280,11 @@ describe('item 7: from failed or unfinished there is always a next step', () => 
     // A rollback terminated after it recorded its generation, before its JobManager came up (the fault matrix's
     // rollback/Deploying/terminate): the record says running, its job never started.
     const cluster = await deployed();
-    const suspended = await run(cluster, 'suspend', { app });
+    const suspended = await kit.run(cluster, 'suspend', { app });
     cluster.record = { ...cluster.record!, status: 'running', generation: 3, jobId: 'c'.repeat(32) };
     cluster.calls = [];
 
-    const result = await run(cluster, 'rollback', { app });
+    const result = await kit.run(cluster, 'rollback', { app });
 
     expect(result.outcome).toBe('succeeded');
     expect(result.message).toContain('the last operation never finished');
