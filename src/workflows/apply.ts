@@ -8,7 +8,12 @@ import type { AppSpec, SpecChange } from '../spec/types';
 import { ApplyIngressPatch, ingressBody } from './ingress';
 import { deployBody } from './deploy';
 import { unfinishedGeneration, unfinishedOperation } from './decisions/unfinished';
-import { FinishAfterUnfinishedOperationPatch, finishUnfinished, FinishUnfinishedPatch } from './finish-unfinished';
+import {
+  FinishAfterStoppingOperationPatch,
+  FinishAfterUnfinishedOperationPatch,
+  finishUnfinished,
+  FinishUnfinishedPatch,
+} from './finish-unfinished';
 import { hexId } from '../contract/ids';
 import { runOperation, type BodyResult, type OperationContext } from './operation';
 import { Phase } from '../contract/phases';
@@ -46,9 +51,13 @@ async function applyBody(
   const sessionJob = takesSessionJobPath(spec) || takesSessionJobPath(ctx.state.lastAppliedSpec);
   if (sessionJob) refuseSessionJobKindChange(ctx, spec);
   // Never "nothing changed" over an operation that never finished: finish it, undo it, or redeploy.
+  const operationLeft = unfinishedOperation(ctx.state);
   const left = unfinishedGeneration(ctx.state)
     ? patched(FinishUnfinishedPatch)
-    : unfinishedOperation(ctx.state) && spec.job.state !== 'suspended' && patched(FinishAfterUnfinishedOperationPatch);
+    : spec.job.state !== 'suspended' &&
+      (operationLeft === 'stopped'
+        ? patched(FinishAfterUnfinishedOperationPatch)
+        : operationLeft === 'stopping' && patched(FinishAfterStoppingOperationPatch));
   if (left) {
     const finished = await finishUnfinished(ctx, input);
     if (finished) return finished;

@@ -10,7 +10,9 @@
  *   (savepoint or recorded checkpoint, as the mode allows), or fresh with `fromScratch`.
  * A stable generation after an operation that did not end its work once it had stopped the job (a
  * delete or suspend closed removing the Deployments): only the last case; a job Flink runs is left
- * to the diff.
+ * to the diff. After one closed while it stopped the job (an upgrade or suspend in Savepointing or
+ * Cancelling): the same, for a job Flink says ended, from the newest of the recorded savepoint and
+ * the checkpoint Flink names for that job since it ended.
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { AppStatus } from '../contract/deployed-state';
@@ -19,7 +21,8 @@ import { Operation, Outcome } from '../contract/operations';
 import { Phase } from '../contract/phases';
 import { canonicalJson } from '../spec/hash';
 import type { AppSpec } from '../spec/types';
-import { flinkLook, stability } from './activity-profiles';
+import { SavepointKind, type SavepointEntry } from '../contract/savepoints';
+import { flink, flinkLook, stability } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
 import { unfinishedGeneration, unfinishedOperation } from './decisions/unfinished';
 import { applicationFailureOf, type BodyResult, type OperationContext } from './operation';
@@ -39,6 +42,15 @@ export const FinishUnfinishedPatch = 'apply-finishes-unfinished';
  * record left `running`), the manifest applied again answered "nothing changed" with no job running.
  */
 export const FinishAfterUnfinishedOperationPatch = 'apply-after-unfinished-operation';
+
+/**
+ * `patched()` id: the same after an operation closed while it stopped the job (an upgrade or suspend in Savepointing,
+ * ReadingCheckpoint or Cancelling): a job Flink says ended (FINISHED, CANCELED, FAILED) is deployed from the newest
+ * state it left (the recorded savepoint, or its latest checkpoint Flink names, recorded first) instead of "nothing
+ * changed". Left by issue 12's twentieth session: a suspend terminated in Savepointing, its job FINISHED, the
+ * manifest applied again answered "nothing changed" with no job running.
+ */
+export const FinishAfterStoppingOperationPatch = 'apply-after-stopping-operation';
 
 /**
  * `patched()` id: the spec redeployed over an operation that never finished, not stable, brings the last stable spec
@@ -66,6 +78,8 @@ export interface FinishInput {
 
 /** What Flink says of a job that does not run and will not again by itself (or does not know it). */
 const ended: string[] = ['FINISHED', 'CANCELED', 'FAILED', 'NOT_FOUND'];
+/** A job Flink says ended and still knows: its checkpoints can be read. */
+const endedKnown: string[] = ['FINISHED', 'CANCELED', 'FAILED'];
 
 /** Failure types of a stability wait that mean "not stable" (undo it), not "could not look". */
 const notStable: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];
@@ -74,7 +88,8 @@ const notStable: string[] = [FailureType.JobFailed, FailureType.DeploymentUnheal
 export async function finishUnfinished(ctx: OperationContext, input: FinishInput): Promise<BodyResult | undefined> {
   const { state, app } = ctx;
   const generationLeft = unfinishedGeneration(state);
-  if (!generationLeft && !unfinishedOperation(state)) return undefined;
+  const operationLeft = generationLeft ? undefined : unfinishedOperation(state);
+  if (!generationLeft && !operationLeft) return undefined;
   const { spec } = input;
   const last = state.lastOperation;
   const what =
@@ -85,8 +100,13 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
         : `its ${last.type} ended ${last.outcome} in phase ${last.phase}`;
   const look = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
   // The generation was stable and its job stopped: only one Flink no longer runs (or whose removed JobManager cannot
-  // answer) is left; one Flink runs (the run closed before it stopped the job after all) goes to the diff.
-  if (!generationLeft && !ended.includes(look.state) && look.state !== 'UNREACHABLE') return undefined;
+  // answer) is left; one Flink runs (the run closed before it stopped the job after all) goes to the diff. Closed
+  // while it stopped the job: only one Flink says ended; one it does not answer for may run (its state unsecured).
+  const gone =
+    operationLeft === 'stopping'
+      ? endedKnown.includes(look.state)
+      : ended.includes(look.state) || look.state === 'UNREACHABLE';
+  if (!generationLeft && !gone) return undefined;
   ctx.progress.enter(
     Phase.Planning,
     `the last operation never finished (${what}); Flink says the job is ` +
@@ -170,8 +190,12 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
     };
   }
 
-  const from =
-    input.fromScratch || spec.job.upgradeMode === 'stateless' ? undefined : latestSavepoint(state.savepoints);
+  const stateless = input.fromScratch || spec.job.upgradeMode === 'stateless';
+  const from = stateless
+    ? undefined
+    : operationLeft === 'stopping' && state.jobId
+      ? await stateLeftBy(ctx, state.jobId)
+      : latestSavepoint(state.savepoints);
   const path = from?.location ?? (input.fromScratch ? undefined : spec.job.initialSavepointPath);
   const restore = path ? { path, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
   const generation = state.generation + 1;
@@ -208,4 +232,29 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
     },
     finalChanges: [{ kind: 'stable', generation, jobId: done.jobId, spec }],
   };
+}
+
+/**
+ * The newest state a job stopped by a closed operation left: the recorded savepoint (the lock's takeover records the
+ * one Flink took for that run's trigger) or the latest checkpoint Flink names for the job since it ended (a
+ * last-state upgrade's cancel, the checkpoint fallback's), recorded first when it is the newer. Flink naming none:
+ * the recorded one.
+ */
+async function stateLeftBy(ctx: OperationContext, jobId: string): Promise<SavepointEntry | undefined> {
+  const recorded = latestSavepoint(ctx.state.savepoints);
+  const checkpoint = await flink.latestCheckpoint({ app: ctx.app, jobId }).catch((err: unknown) => {
+    if (applicationFailureOf(err)?.type === FailureType.NoCheckpoint) return null;
+    throw err;
+  });
+  if (!checkpoint || (recorded && Date.parse(recorded.time) >= checkpoint.completedAt)) return recorded;
+  const entry: SavepointEntry = {
+    location: checkpoint.location,
+    kind: SavepointKind.Checkpoint,
+    time: new Date(checkpoint.completedAt).toISOString(),
+    triggerId: null,
+    jobId,
+    disposed: false,
+  };
+  await ctx.recordChanges({ kind: 'savepoint-completed', entry });
+  return entry;
 }

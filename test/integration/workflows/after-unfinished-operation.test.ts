@@ -109,18 +109,6 @@ test('a delete closed in RemovingDeployments whose job Flink runs after all: the
   expect(cluster.runningJobs()).toEqual([job]);
 });
 
-test('a delete terminated before it stopped the job (Savepointing): the diff; its command finishes it', async () => {
-  const cluster = await after('delete', 'abandoned', 'Savepointing');
-  const job = cluster.runningJobs()[0]!;
-
-  const result = await run(cluster, 'apply', { spec });
-
-  expect(result.outcome).toBe('no-change');
-  expect(cluster.calls.map((c) => c.name)).not.toContain('jobState');
-  expect(acted(cluster)).toEqual([]);
-  expect(cluster.runningJobs()).toEqual([job]);
-});
-
 test('a JobManager that does not answer after an operation that did not stop the job: never torn down', async () => {
   const cluster = await after('savepoint', 'failed', 'Savepointing');
   const job = cluster.runningJobs()[0]!;
