@@ -4,12 +4,16 @@
  * "nothing changed"), a fixed spec deploys. An upgrade terminated in WaitingForStable (as
  * `temporal workflow terminate` does): the next apply of the same spec finishes it and says so.
  * A delete terminated after its final savepoint (the job stopped, the record still `running`): the
- * manifest applied again deploys from THAT savepoint, and the counter goes on from it.
+ * manifest applied again deploys from THAT savepoint, and the counter goes on from it. A suspend
+ * terminated once its stop-with-savepoint landed, before it recorded it: the same, from the
+ * savepoint the lock's takeover finds by its trigger id.
  * The other branches (undo, --from-scratch, rollback/suspend from failed, a late cancel):
  * test/integration/workflows/state-first.test.ts, after-unfinished-operation.test.ts.
  */
 import { markOutput } from '../../scripts/lib/counter-app';
+import { hasErrorCode } from '../../src/contract/errors';
 import { operationWorkflowId } from '../../src/contract/ids';
+import { FlinkErrorCode } from '../../src/flink';
 import {
   continuity,
   countsByKey,
@@ -21,6 +25,7 @@ import {
   readRecord,
   removeApp,
 } from '../support/e2e';
+import { eventually as pollEventually } from '../support/eventually';
 import { setUpWithTemporal, untilServerPhase } from '../support/e2e-temporal';
 
 const env = new E2eEnv('e2e-stuck');
@@ -124,6 +129,74 @@ test('a delete terminated after its final savepoint: the manifest applied again 
   expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
   expect(record.generation).toBe(before.generation + 1);
   await expectRestoredFrom(env.namespace, app, record.jobId!, final);
+  // Stopped with its savepoint, so restored exactly: every key's first new count is its last count + 1.
+  const keys = continuity(old, await newCountsOfEveryKey(out, { since: mark }));
+  expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
+  await removeApp(env.namespace, app);
+});
+
+test('a suspend terminated once its stop-with-savepoint landed: apply of the manifest deploys from it', async () => {
+  const app = 'unsuspended';
+  const out = env.outputDir(app, 'counts');
+  const manifest = env.manifest(app, { output: out });
+  expect((await env.cli(['apply', '-f', manifest, ...wait])).code).toBe(0);
+  const before = await readRecord(env.namespace, app);
+  await newCountsOfEveryKey(out);
+
+  expect((await env.cli(['suspend', app, '-n', env.namespace, '--no-wait'])).code).toBe(0);
+  const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
+  // The worker frozen once the suspend recorded Savepointing (written before it triggers); its stop-with-savepoint
+  // lands (sent here with the trigger id the suspend recorded: the same request if the worker sent it first) and
+  // completes; the worker then dies and the run is terminated, as an operator does with a run no worker picks up.
+  // The savepoint is in no record.
+  const entered = await pollEventually(
+    'the suspend records Savepointing',
+    async () => {
+      const record = await readRecord(env.namespace, app);
+      return record.operation?.phase === 'Savepointing' ? record : undefined;
+    },
+    { timeoutMs: 180_000, intervalMs: 20 },
+  );
+  env.worker!.kill('SIGSTOP');
+  const triggerId = entered.operation?.intent?.triggerId;
+  if (typeof triggerId !== 'string') throw new Error('the suspend recorded no trigger id before Savepointing');
+  const flink = await flinkOf(env.namespace, app);
+  await flink.stopWithSavepoint({ jobId: before.jobId!, triggerId }).catch((err: unknown) => {
+    if (!hasErrorCode(err, FlinkErrorCode.Conflict)) throw err; // already stopping with it
+  });
+  const taken = await eventually('the stop-with-savepoint completes', async () => {
+    const status = await flink.savepointStatus(before.jobId!, triggerId);
+    if (status.kind !== 'completed') throw new Error(`trigger ${triggerId}: ${status.kind}`);
+    return status.location;
+  });
+  await env.killWorker();
+  await handle.terminate('terminated by an operator');
+  env.startWorker();
+  const left = await readRecord(env.namespace, app);
+  expect(left).toMatchObject({ status: 'running', jobId: before.jobId });
+  expect(left.operation?.phase).toBe('Savepointing');
+  const mark = markOutput(out);
+  const old = countsByKey(out);
+
+  const again = await env.cli(['apply', '-f', manifest, ...wait, '-o', 'json']);
+
+  expect({ code: again.code, stderr: again.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+  const report = JSON.parse(again.stdout) as {
+    operation: string;
+    outcome: string;
+    restoredFrom?: string;
+    message: string;
+  };
+  expect(report.message).toContain('its suspend ended abandoned in phase Savepointing; Flink: FINISHED');
+  // THE savepoint the stop took, recorded by the lock's takeover (asked of Flink by its trigger id), is restored.
+  expect(report).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: taken });
+  const record = await readRecord(env.namespace, app);
+  expect(record.savepoints).toContainEqual(
+    expect.objectContaining({ location: taken, kind: 'suspend', triggerId, jobId: before.jobId }),
+  );
+  expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
+  expect(record.generation).toBe(before.generation + 1);
+  await expectRestoredFrom(env.namespace, app, record.jobId!, taken);
   // Stopped with its savepoint, so restored exactly: every key's first new count is its last count + 1.
   const keys = continuity(old, await newCountsOfEveryKey(out, { since: mark }));
   expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
