@@ -111,6 +111,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-job-stability-order.binpb',
       'apply-session-job-spec-checks-4-refused.binpb',
       'apply-after-terminated-delete.binpb',
+      'apply-after-terminated-suspend.binpb',
     ]),
   );
 });
