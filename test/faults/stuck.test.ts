@@ -14,6 +14,7 @@ import { markOutput } from '../../scripts/lib/counter-app';
 import { hasErrorCode } from '../../src/contract/errors';
 import { operationWorkflowId } from '../../src/contract/ids';
 import { FlinkErrorCode } from '../../src/flink';
+import type { AppRecord } from '../../src/activities/record-changes';
 import {
   continuity,
   countsByKey,
@@ -96,11 +97,7 @@ test('an upgrade terminated in WaitingForStable: apply of the same spec finishes
 
 test('a delete terminated after its final savepoint: the manifest applied again deploys from it', async () => {
   const app = 'undeleted';
-  const out = env.outputDir(app, 'counts');
-  const manifest = env.manifest(app, { output: out });
-  expect((await env.cli(['apply', '-f', manifest, ...wait])).code).toBe(0);
-  const before = await readRecord(env.namespace, app);
-  await newCountsOfEveryKey(out);
+  const { out, manifest, before } = await deployedCounting(app);
 
   expect((await env.cli(['delete', app, '-n', env.namespace, '--no-wait'])).code).toBe(0);
   const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
@@ -111,37 +108,14 @@ test('a delete terminated after its final savepoint: the manifest applied again 
   expect(left).toMatchObject({ status: 'running', jobId: before.jobId });
   const final = left.savepoints.find((s) => s.kind === 'final' && s.jobId === before.jobId)?.location;
   expect(final).toBeDefined();
-  const mark = markOutput(out);
-  const old = countsByKey(out);
 
-  const again = await env.cli(['apply', '-f', manifest, ...wait, '-o', 'json']);
-
-  expect({ code: again.code, stderr: again.stderr.slice(-2000) }).toMatchObject({ code: 0 });
-  const report = JSON.parse(again.stdout) as {
-    operation: string;
-    outcome: string;
-    restoredFrom?: string;
-    message: string;
-  };
-  expect(report).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: final });
-  expect(report.message).toContain('the last operation never finished (its delete ended abandoned in phase');
-  const record = await readRecord(env.namespace, app);
-  expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
-  expect(record.generation).toBe(before.generation + 1);
-  await expectRestoredFrom(env.namespace, app, record.jobId!, final);
-  // Stopped with its savepoint, so restored exactly: every key's first new count is its last count + 1.
-  const keys = continuity(old, await newCountsOfEveryKey(out, { since: mark }));
-  expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
+  await appliedAgainFrom(app, { manifest, out, before, savepoint: final!, why: 'its delete ended abandoned in phase' });
   await removeApp(env.namespace, app);
 });
 
 test('a suspend terminated once its stop-with-savepoint landed: apply of the manifest deploys from it', async () => {
   const app = 'unsuspended';
-  const out = env.outputDir(app, 'counts');
-  const manifest = env.manifest(app, { output: out });
-  expect((await env.cli(['apply', '-f', manifest, ...wait])).code).toBe(0);
-  const before = await readRecord(env.namespace, app);
-  await newCountsOfEveryKey(out);
+  const { out, manifest, before } = await deployedCounting(app);
 
   expect((await env.cli(['suspend', app, '-n', env.namespace, '--no-wait'])).code).toBe(0);
   const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
@@ -175,10 +149,39 @@ test('a suspend terminated once its stop-with-savepoint landed: apply of the man
   const left = await readRecord(env.namespace, app);
   expect(left).toMatchObject({ status: 'running', jobId: before.jobId });
   expect(left.operation?.phase).toBe('Savepointing');
+
+  const why = 'its suspend ended abandoned in phase Savepointing; Flink: FINISHED';
+  const record = await appliedAgainFrom(app, { manifest, out, before, savepoint: taken, why });
+  // The savepoint the stop took, recorded by the lock's takeover (asked of Flink by its trigger id).
+  expect(record.savepoints).toContainEqual(
+    expect.objectContaining({ location: taken, kind: 'suspend', triggerId, jobId: before.jobId }),
+  );
+  await removeApp(env.namespace, app);
+});
+
+/** The counter deployed, writing to its own output, every key counted. */
+async function deployedCounting(app: string): Promise<{ out: string; manifest: string; before: AppRecord }> {
+  const out = env.outputDir(app, 'counts');
+  const manifest = env.manifest(app, { output: out });
+  expect((await env.cli(['apply', '-f', manifest, ...wait])).code).toBe(0);
+  const before = await readRecord(env.namespace, app);
+  await newCountsOfEveryKey(out);
+  return { out, manifest, before };
+}
+
+/**
+ * The manifest applied again over a job stopped with `savepoint` by an operation that never finished: deployed from
+ * THAT savepoint as the next generation, the message saying why, every key's first new count its last + 1.
+ */
+async function appliedAgainFrom(
+  app: string,
+  opts: { manifest: string; out: string; before: AppRecord; savepoint: string; why: string },
+): Promise<AppRecord> {
+  const { out, before, savepoint } = opts;
   const mark = markOutput(out);
   const old = countsByKey(out);
 
-  const again = await env.cli(['apply', '-f', manifest, ...wait, '-o', 'json']);
+  const again = await env.cli(['apply', '-f', opts.manifest, ...wait, '-o', 'json']);
 
   expect({ code: again.code, stderr: again.stderr.slice(-2000) }).toMatchObject({ code: 0 });
   const report = JSON.parse(again.stdout) as {
@@ -187,18 +190,14 @@ test('a suspend terminated once its stop-with-savepoint landed: apply of the man
     restoredFrom?: string;
     message: string;
   };
-  expect(report.message).toContain('its suspend ended abandoned in phase Savepointing; Flink: FINISHED');
-  // THE savepoint the stop took, recorded by the lock's takeover (asked of Flink by its trigger id), is restored.
-  expect(report).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: taken });
+  expect(report).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: savepoint });
+  expect(report.message).toContain(`the last operation never finished (${opts.why}`);
   const record = await readRecord(env.namespace, app);
-  expect(record.savepoints).toContainEqual(
-    expect.objectContaining({ location: taken, kind: 'suspend', triggerId, jobId: before.jobId }),
-  );
   expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
   expect(record.generation).toBe(before.generation + 1);
-  await expectRestoredFrom(env.namespace, app, record.jobId!, taken);
+  await expectRestoredFrom(env.namespace, app, record.jobId!, savepoint);
   // Stopped with its savepoint, so restored exactly: every key's first new count is its last count + 1.
   const keys = continuity(old, await newCountsOfEveryKey(out, { since: mark }));
   expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
-  await removeApp(env.namespace, app);
-});
+  return record;
+}
