@@ -11,6 +11,7 @@
  * test/integration/workflows/state-first.test.ts, after-unfinished-operation.test.ts.
  */
 import { markOutput } from '../../scripts/lib/counter-app';
+import path from 'node:path';
 import { hasErrorCode } from '../../src/contract/errors';
 import { operationWorkflowId } from '../../src/contract/ids';
 import { FlinkErrorCode } from '../../src/flink';
@@ -22,9 +23,11 @@ import {
   eventually,
   expectRestoredFrom,
   flinkOf,
+  localPathOf,
   newCountsOfEveryKey,
   readRecord,
   removeApp,
+  sameLocation,
 } from '../support/e2e';
 import { eventually as pollEventually } from '../support/eventually';
 import { setUpWithTemporal, untilServerPhase } from '../support/e2e-temporal';
@@ -156,6 +159,72 @@ test('a suspend terminated once its stop-with-savepoint landed: apply of the man
   expect(record.savepoints).toContainEqual(
     expect.objectContaining({ location: taken, kind: 'suspend', triggerId, jobId: before.jobId }),
   );
+  await removeApp(env.namespace, app);
+});
+
+test('a last-state upgrade terminated once its cancel landed: apply deploys from its checkpoint', async () => {
+  const app = 'uncancelled';
+  const [oldOut, newOut] = [env.outputDir(app, 'gen-1'), env.outputDir(app, 'gen-2')];
+  expect(
+    (await env.cli(['apply', '-f', env.manifest(app, { upgradeMode: 'last-state', output: oldOut }), ...wait])).code,
+  ).toBe(0);
+  const before = await readRecord(env.namespace, app);
+  await newCountsOfEveryKey(oldOut);
+
+  const v2 = env.manifest(app, { upgradeMode: 'last-state', parallelism: 3, output: newOut });
+  expect((await env.cli(['apply', '-f', v2, '--no-wait'])).code).toBe(0);
+  const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
+  // The worker frozen once the upgrade recorded Cancelling (written before it cancels); the cancel lands (sent here:
+  // the same request if the worker sent it first); the worker dies and the run is terminated. The checkpoint the job
+  // left is in no record.
+  await pollEventually(
+    'the upgrade records Cancelling',
+    async () => ((await readRecord(env.namespace, app)).operation?.phase === 'Cancelling' ? true : undefined),
+    { timeoutMs: 180_000, intervalMs: 20 },
+  );
+  env.worker!.kill('SIGSTOP');
+  const flink = await flinkOf(env.namespace, app);
+  await flink.cancelJob(before.jobId!).catch((err: unknown) => {
+    if (!hasErrorCode(err, FlinkErrorCode.Conflict, FlinkErrorCode.NotFound)) throw err;
+  });
+  await eventually('the job is CANCELED', async () =>
+    (await flink.jobDetails(before.jobId!)).state === 'CANCELED' ? true : undefined,
+  );
+  await env.killWorker();
+  await handle.terminate('terminated by an operator');
+  env.startWorker();
+  const left = await readRecord(env.namespace, app);
+  expect(left).toMatchObject({ status: 'running', jobId: before.jobId, operation: { phase: 'Cancelling' } });
+  expect(left.savepoints.filter((s) => s.jobId === before.jobId)).toEqual([]);
+
+  const again = await env.cli(['apply', '-f', v2, ...wait, '-o', 'json']);
+
+  expect({ code: again.code, stderr: again.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+  const report = JSON.parse(again.stdout) as { operation: string; restoredFrom?: string; message: string };
+  expect(report.operation).toBe('deploy');
+  expect(report.message).toMatch(/ended abandoned in phase Cancelling; Flink: CANCELED/);
+  const record = await readRecord(env.namespace, app);
+  // The checkpoint Flink names for the cancelled job, recorded before the deploy, is what the new job restored.
+  const checkpoint = record.savepoints.find((s) => s.kind === 'checkpoint' && s.jobId === before.jobId);
+  expect(localPathOf(checkpoint?.location ?? '')).toMatch(
+    new RegExp(`^${path.join(env.dir, app, 'checkpoints', before.jobId!)}/chk-\\d+/?$`),
+  );
+  expect(sameLocation(report.restoredFrom, checkpoint?.location)).toBe(true);
+  expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
+  expect(record.lastStableSpec?.job.parallelism).toBe(3);
+  await expectRestoredFrom(env.namespace, app, record.jobId!, checkpoint!.location);
+  // The job was cancelled after that checkpoint, so the old job may have counted past it: the new job's first count
+  // of EVERY key is one more than a count the old job reached, never 1.
+  const old = countsByKey(oldOut);
+  for (const k of continuity(old, await newCountsOfEveryKey(newOut))) {
+    const restored = (k.firstNew ?? 0) - 1;
+    expect({ key: k.key, restored, reached: (old.get(k.key) ?? []).includes(restored) }).toEqual({
+      key: k.key,
+      restored,
+      reached: true,
+    });
+    expect(restored).toBeGreaterThan(0);
+  }
   await removeApp(env.namespace, app);
 });
 
