@@ -112,6 +112,7 @@ test('there are recorded histories to replay', () => {
       'apply-session-job-spec-checks-4-refused.binpb',
       'apply-after-terminated-delete.binpb',
       'apply-after-terminated-suspend.binpb',
+      'apply-after-terminated-last-state-upgrade.binpb',
     ]),
   );
 });
