@@ -94,7 +94,7 @@ test('an upgrade terminated in WaitingForStable: apply of the same spec finishes
   const record = await readRecord(env.namespace, app);
   expect(record).toMatchObject({ status: 'running', operation: null, jobId: interrupted.jobId });
   expect(record.lastStableJobId).toBe(interrupted.jobId);
-  expect(record.lastStableSpec?.job.parallelism).toBe(3);
+  expect(record.lastStableSpec?.job.parallelism).toBe(before.lastStableSpec?.job.parallelism);
   await removeApp(env.namespace, app);
 });
 
@@ -162,16 +162,15 @@ test('a suspend terminated once its stop-with-savepoint landed: apply of the man
   await removeApp(env.namespace, app);
 });
 
-test('a last-state upgrade terminated once its cancel landed: apply deploys from its checkpoint', async () => {
+test('a last-state upgrade terminated after its cancel: the old manifest applied restores its checkpoint', async () => {
   const app = 'uncancelled';
-  const [oldOut, newOut] = [env.outputDir(app, 'gen-1'), env.outputDir(app, 'gen-2')];
-  expect(
-    (await env.cli(['apply', '-f', env.manifest(app, { upgradeMode: 'last-state', output: oldOut }), ...wait])).code,
-  ).toBe(0);
+  const out = env.outputDir(app, 'gen-1');
+  const v1 = env.manifest(app, { upgradeMode: 'last-state', output: out });
+  expect((await env.cli(['apply', '-f', v1, ...wait])).code).toBe(0);
   const before = await readRecord(env.namespace, app);
-  await newCountsOfEveryKey(oldOut);
+  await newCountsOfEveryKey(out);
 
-  const v2 = env.manifest(app, { upgradeMode: 'last-state', parallelism: 3, output: newOut });
+  const v2 = env.manifest(app, { upgradeMode: 'last-state', parallelism: 3, output: env.outputDir(app, 'gen-2') });
   expect((await env.cli(['apply', '-f', v2, '--no-wait'])).code).toBe(0);
   const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
   // The worker frozen once the upgrade recorded Cancelling (written before it cancels); the cancel lands (sent here:
@@ -197,7 +196,10 @@ test('a last-state upgrade terminated once its cancel landed: apply deploys from
   expect(left).toMatchObject({ status: 'running', jobId: before.jobId, operation: { phase: 'Cancelling' } });
   expect(left.savepoints.filter((s) => s.jobId === before.jobId)).toEqual([]);
 
-  const again = await env.cli(['apply', '-f', v2, ...wait, '-o', 'json']);
+  const mark = markOutput(out);
+  const old = countsByKey(out);
+  // The manifest the record holds applied again (the upgrade given up): the job it names was cancelled.
+  const again = await env.cli(['apply', '-f', v1, ...wait, '-o', 'json']);
 
   expect({ code: again.code, stderr: again.stderr.slice(-2000) }).toMatchObject({ code: 0 });
   const report = JSON.parse(again.stdout) as { operation: string; restoredFrom?: string; message: string };
@@ -211,12 +213,11 @@ test('a last-state upgrade terminated once its cancel landed: apply deploys from
   );
   expect(sameLocation(report.restoredFrom, checkpoint?.location)).toBe(true);
   expect(record).toMatchObject({ status: 'running', operation: null, lastStableJobId: record.jobId });
-  expect(record.lastStableSpec?.job.parallelism).toBe(3);
+  expect(record.lastStableSpec?.job.parallelism).toBe(before.lastStableSpec?.job.parallelism);
   await expectRestoredFrom(env.namespace, app, record.jobId!, checkpoint!.location);
   // The job was cancelled after that checkpoint, so the old job may have counted past it: the new job's first count
   // of EVERY key is one more than a count the old job reached, never 1.
-  const old = countsByKey(oldOut);
-  for (const k of continuity(old, await newCountsOfEveryKey(newOut))) {
+  for (const k of continuity(old, await newCountsOfEveryKey(out, { since: mark }))) {
     const restored = (k.firstNew ?? 0) - 1;
     expect({ key: k.key, restored, reached: (old.get(k.key) ?? []).includes(restored) }).toEqual({
       key: k.key,
