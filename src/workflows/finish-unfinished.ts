@@ -21,7 +21,8 @@ import { Operation, Outcome } from '../contract/operations';
 import { Phase } from '../contract/phases';
 import { canonicalJson } from '../spec/hash';
 import type { AppSpec } from '../spec/types';
-import { SavepointKind, type SavepointEntry } from '../contract/savepoints';
+import type { SavepointEntry } from '../contract/savepoints';
+import { checkpointEntry } from './secure-state';
 import { flink, flinkLook, stability } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
 import { unfinishedGeneration, unfinishedOperation } from './decisions/unfinished';
@@ -247,14 +248,7 @@ async function stateLeftBy(ctx: OperationContext, jobId: string): Promise<Savepo
     throw err;
   });
   if (!checkpoint || (recorded && Date.parse(recorded.time) >= checkpoint.completedAt)) return recorded;
-  const entry: SavepointEntry = {
-    location: checkpoint.location,
-    kind: SavepointKind.Checkpoint,
-    time: new Date(checkpoint.completedAt).toISOString(),
-    triggerId: null,
-    jobId,
-    disposed: false,
-  };
+  const entry = checkpointEntry(checkpoint, jobId);
   await ctx.recordChanges({ kind: 'savepoint-completed', entry });
   return entry;
 }

@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { SavepointEntry } from '../contract/savepoints';
+import type { CheckpointInfo } from '../activities/types';
 import { savepointFormatOf } from '../spec/savepoint-format';
 import type { AppSpec, UpgradeMode } from '../spec/types';
 import { flink, savepoints } from './activity-profiles';
@@ -38,6 +39,21 @@ export interface SecuredState {
   entry?: SavepointEntry;
 }
 
+/** A checkpoint of job `jobId` as Flink named it, as the record keeps it: kind checkpoint, no trigger id. */
+export function checkpointEntry(
+  checkpoint: Pick<CheckpointInfo, 'location' | 'completedAt'>,
+  jobId: string,
+): SavepointEntry {
+  return {
+    location: checkpoint.location,
+    kind: SavepointKind.Checkpoint,
+    time: new Date(checkpoint.completedAt).toISOString(),
+    triggerId: null,
+    jobId,
+    disposed: false,
+  };
+}
+
 export async function secureState(ctx: OperationContext, input: SecureStateInput): Promise<SecuredState> {
   const { app } = ctx;
   const { jobId, triggerId } = input;
@@ -67,14 +83,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
     const latest = after.id >= before.id ? after : before;
     return {
       restorePath: latest.location,
-      entry: {
-        location: latest.location,
-        kind: SavepointKind.Checkpoint,
-        time: new Date(latest.completedAt).toISOString(),
-        triggerId: null,
-        jobId,
-        disposed: false,
-      },
+      entry: checkpointEntry(latest, jobId),
     };
   }
   const details = `stopping job ${jobId} with a savepoint (trigger ${triggerId})`;
@@ -134,14 +143,7 @@ export async function secureState(ctx: OperationContext, input: SecureStateInput
     await savepoints.cancelJob({ app, jobId });
     return {
       restorePath: decision.checkpoint.location,
-      entry: {
-        location: decision.checkpoint.location,
-        kind: SavepointKind.Checkpoint,
-        time: new Date(decision.checkpoint.completedAt).toISOString(),
-        triggerId: null,
-        jobId,
-        disposed: false,
-      },
+      entry: checkpointEntry(decision.checkpoint, jobId),
     };
   }
 }
