@@ -1,4 +1,4 @@
-/** cancelJob and latestCheckpoint: one action on, and one look at, a Flink job. */
+/** cancelJob, latestCheckpoint and stateLeft: one action on, and the looks at, a Flink job. */
 import { Context } from '@temporalio/activity';
 import { hasErrorCode } from '../contract/errors';
 import { FlinkErrorCode, type CheckpointSummary, type FlinkRestClient } from '../flink';
@@ -7,7 +7,7 @@ import type { ActivityDeps } from './deps';
 import { classified, fail } from './failures';
 import { activitySignal, pollUntil } from './poll';
 import { statisticsCacheMs } from './statistics-cache';
-import type { CheckpointInfo, JobRef } from './types';
+import type { CheckpointInfo, JobRef, StateLeft } from './types';
 
 const terminal = ['CANCELED', 'FINISHED', 'FAILED'];
 /** Past the statistics cache's lifetime, so the read after it is made anew. */
@@ -81,6 +81,33 @@ function newestState(summary: CheckpointSummary): Omit<CheckpointInfo, 'ageSecon
 }
 
 export function jobActivities(deps: ActivityDeps) {
+  /**
+   * The job's checkpoint statistics. Of a job that ended, read once Flink's cached statistics were made after its
+   * end. None completed, as Flink knows: a JobManager that took over (HA) knows only the checkpoint it restored the
+   * job from until the next one completes; a job just started has none yet. Of a RUNNING job, one is taken now
+   * (bounded), so the latest checkpoint is a fresh one Flink knows (none taken: none, as before).
+   */
+  async function checkpointsOf(input: JobRef): Promise<CheckpointSummary> {
+    const flink = await deps.flinkFor(input.app);
+    const signal = activitySignal();
+    const unknown = (err: unknown): never => {
+      if (hasErrorCode(err, FlinkErrorCode.NotFound))
+        throw fail(FailureType.NoCheckpoint, `Flink does not know job ${input.jobId}`);
+      throw err;
+    };
+    const { state } = await flink.jobDetails(input.jobId, { signal }).catch(unknown);
+    if (terminal.includes(state)) await Context.current().sleep((await statisticsCacheMs(flink, signal)) + MARGIN_MS);
+    const summary = await flink.checkpoints(input.jobId, { signal }).catch(unknown);
+    if (summary.latestCompleted || state !== 'RUNNING') return summary;
+    if (!(await checkpointNow(flink, input.jobId, deps.config.pollIntervalMs, signal))) return summary;
+    return flink.checkpoints(input.jobId, { signal }).catch(unknown);
+  }
+
+  const withAge = (latest: Omit<CheckpointInfo, 'ageSeconds'>): CheckpointInfo => {
+    const now = deps.now?.().getTime() ?? Date.now();
+    return { ...latest, ageSeconds: Math.max(0, (now - latest.completedAt) / 1000) };
+  };
+
   return {
     /**
      * Cancel the job and wait until it is CANCELED (or already ended). A job Flink answers 404 for has ended:
@@ -117,28 +144,28 @@ export function jobActivities(deps: ActivityDeps) {
      */
     async latestCheckpoint(input: JobRef): Promise<CheckpointInfo | null> {
       return classified(`reading the checkpoints of job ${input.jobId}`, async () => {
-        const flink = await deps.flinkFor(input.app);
-        const signal = activitySignal();
-        const unknown = (err: unknown): never => {
-          if (hasErrorCode(err, FlinkErrorCode.NotFound))
-            throw fail(FailureType.NoCheckpoint, `Flink does not know job ${input.jobId}`);
-          throw err;
-        };
-        const { state } = await flink.jobDetails(input.jobId, { signal }).catch(unknown);
-        if (terminal.includes(state))
-          await Context.current().sleep((await statisticsCacheMs(flink, signal)) + MARGIN_MS);
-        let summary = await flink.checkpoints(input.jobId, { signal }).catch(unknown);
-        // None completed, as Flink knows: a JobManager that took over (HA) knows only the checkpoint it restored the
-        // job from until the next one completes; a job just started has none yet. Of a RUNNING job, one is taken now
-        // (bounded), so the latest checkpoint is a fresh one Flink knows (none taken: none, as before).
-        if (!summary.latestCompleted && state === 'RUNNING') {
-          if (await checkpointNow(flink, input.jobId, deps.config.pollIntervalMs, signal))
-            summary = await flink.checkpoints(input.jobId, { signal }).catch(unknown);
-        }
+        const summary = await checkpointsOf(input);
         const latest = newestState(summary);
-        if (!latest) return null;
-        const now = deps.now?.().getTime() ?? Date.now();
-        return { ...latest, ageSeconds: Math.max(0, (now - latest.completedAt) / 1000) };
+        return latest ? withAge(latest) : null;
+      });
+    },
+
+    /**
+     * What an ended job left (StateLeft): its newest checkpoint and its latest savepoint, read as latestCheckpoint
+     * reads them. A stop-with-savepoint whose trigger Flink no longer remembers (`rest.async.store-duration`, a
+     * JobManager that took over) is still named here, as the FINISHED job's latest savepoint.
+     */
+    async stateLeft(input: JobRef): Promise<StateLeft> {
+      return classified(`reading the state job ${input.jobId} left`, async () => {
+        const summary = await checkpointsOf(input);
+        const checkpoint = newestState(summary);
+        const savepoint = summary.latestSavepoint;
+        return {
+          checkpoint: checkpoint ? withAge(checkpoint) : null,
+          savepoint: savepoint?.externalPath
+            ? { id: savepoint.id, location: savepoint.externalPath, completedAt: savepoint.triggerTimestamp }
+            : null,
+        };
       });
     },
   };

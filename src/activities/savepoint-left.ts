@@ -7,9 +7,7 @@
  * that takes the lock over, or releases it.
  */
 import { hasErrorCode } from '../contract/errors';
-import { operationWorkflowId } from '../contract/ids';
-import { Operation } from '../contract/operations';
-import { SavepointKind, type SavepointEntry } from '../contract/savepoints';
+import { savepointKindOf, type SavepointEntry } from '../contract/savepoints';
 import type { AppRef } from '../contract/app';
 import { FlinkErrorCode } from '../flink';
 import type { OperationRecord } from '../k8s/state-record/types';
@@ -18,21 +16,6 @@ import type { ActivityDeps } from './deps';
 /** How long the look may take, all of it: within `beginOperation`'s 30 s, beside its record reads and writes. */
 export const SAVEPOINT_LEFT_LOOK_MS = 15_000;
 const PENDING_POLL_MS = 1_000;
-
-/** The kind a holder's savepoint is recorded as: what the operation would have recorded it as. */
-export function savepointKindOf(app: AppRef, holder: Pick<OperationRecord, 'type' | 'workflowId'>): SavepointKind {
-  switch (holder.type) {
-    case Operation.Savepoint:
-      // The application's own workflow id is a manual savepoint's; a schedule's runs have ids of their own.
-      return holder.workflowId === operationWorkflowId(app) ? SavepointKind.Manual : SavepointKind.Periodic;
-    case Operation.Suspend:
-      return SavepointKind.Suspend;
-    case Operation.Delete:
-      return SavepointKind.Final;
-    default:
-      return SavepointKind.Upgrade;
-  }
-}
 
 /** The trigger id a holder's intent names, if it is not one the record already holds. */
 export function unrecordedTrigger(

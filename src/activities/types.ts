@@ -75,6 +75,16 @@ export interface CheckpointInfo {
   ageSeconds: number;
 }
 
+/**
+ * The state an ended job left, as Flink names it: its newest checkpoint (as latestCheckpoint reads it) and its latest
+ * savepoint (a stop-with-savepoint's, or one taken while it ran), each null when Flink names none. Their ids are one
+ * sequence (the job's checkpoint counter): the greater is the newer.
+ */
+export interface StateLeft {
+  checkpoint: CheckpointInfo | null;
+  savepoint: Omit<CheckpointInfo, 'ageSeconds'> | null;
+}
+
 /** What Flink says of a job: its state (RUNNING, FAILED...), NOT_FOUND, or UNREACHABLE (with why). */
 export interface JobStateAnswer {
   state: string;
@@ -181,6 +191,7 @@ export interface FlinkDeployActivities extends GenerationActivities, SessionJobA
   updateRecord(input: UpdateRecordInput): Promise<void>;
   takeSavepoint(input: TakeSavepointInput): Promise<SavepointTaken>;
   latestCheckpoint(input: JobRef): Promise<CheckpointInfo | null>;
+  stateLeft(input: JobRef): Promise<StateLeft>;
   cancelJob(input: JobRef): Promise<void>;
   jobState(input: JobRef): Promise<JobStateAnswer>;
   applyApplication(input: ApplyApplicationInput): Promise<void>;

@@ -2,6 +2,9 @@
  * Savepoints as the deployed-state record keeps them, and how many are kept. Pure data: the
  * record stores these entries, the workflows decide on them, the CLI prints them.
  */
+import type { AppRef } from './app';
+import { operationWorkflowId } from './ids';
+import { Operation } from './operations';
 
 /** Why a savepoint (or checkpoint used as one) was taken. */
 export const SavepointKind = {
@@ -49,4 +52,22 @@ export interface RetentionPolicy {
   keep: number;
   /** Dispose savepoints older than this (seconds); unset = no age limit. */
   maxAgeSeconds?: number;
+}
+
+/**
+ * The kind a savepoint an operation took and never recorded (its run closed) is recorded as: what the operation
+ * would have recorded it as.
+ */
+export function savepointKindOf(app: AppRef, holder: { type: string; workflowId?: string }): SavepointKind {
+  switch (holder.type) {
+    case Operation.Savepoint:
+      // The application's own workflow id is a manual savepoint's; a schedule's runs have ids of their own.
+      return holder.workflowId === operationWorkflowId(app) ? SavepointKind.Manual : SavepointKind.Periodic;
+    case Operation.Suspend:
+      return SavepointKind.Suspend;
+    case Operation.Delete:
+      return SavepointKind.Final;
+    default:
+      return SavepointKind.Upgrade;
+  }
 }

@@ -20,6 +20,7 @@ import { startObserver } from './start-observer';
 import { workflowCode } from './workflow-code';
 import { dataConverterOf } from '../codec';
 import { startHealthEndpoint, StartingState, type HealthEndpoint } from './health';
+import { HEARTBEAT_THROTTLE } from './heartbeats';
 
 /**
  * How long a shutdown (SIGTERM, SIGINT) may wait for the running activities to end once cancelled; then the
@@ -99,6 +100,7 @@ export async function runWorker(settings: Settings): Promise<void> {
       dataConverter,
       namespace,
       shutdownForceTime: SHUTDOWN_FORCE_TIME,
+      maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
       taskQueue: settings.taskQueue,
       ...workflows.options,
       activities: {

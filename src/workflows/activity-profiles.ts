@@ -61,11 +61,11 @@ export const kube = proxyActivities<
 });
 
 /**
- * Short Flink REST reads (the latest checkpoint) made before anything is torn down. 20 attempts
- * (about 3 minutes of backoff up to 10 s): a JobManager unreachable that long fails the
- * operation while the old job still runs, rather than hold it open.
+ * Short Flink REST reads (the latest checkpoint, the state an ended job left) made before anything is torn down.
+ * 20 attempts (about 3 minutes of backoff up to 10 s): a JobManager unreachable that long fails the operation while
+ * the old job still runs, rather than hold it open.
  */
-export const flink = proxyActivities<Pick<Activities, 'latestCheckpoint'>>({
+export const flink = proxyActivities<Pick<Activities, 'latestCheckpoint' | 'stateLeft'>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 20, nonRetryableErrorTypes },
 });

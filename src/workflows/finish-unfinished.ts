@@ -21,7 +21,8 @@ import { Operation, Outcome } from '../contract/operations';
 import { Phase } from '../contract/phases';
 import { canonicalJson } from '../spec/hash';
 import type { AppSpec } from '../spec/types';
-import type { SavepointEntry } from '../contract/savepoints';
+import { savepointKindOf, type SavepointEntry } from '../contract/savepoints';
+import { savepointPathKey } from '../contract/savepoint-paths';
 import { checkpointEntry } from './secure-state';
 import { flink, flinkLook, stability } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
@@ -52,6 +53,14 @@ export const FinishAfterUnfinishedOperationPatch = 'apply-after-unfinished-opera
  * manifest applied again answered "nothing changed" with no job running.
  */
 export const FinishAfterStoppingOperationPatch = 'apply-after-stopping-operation';
+
+/**
+ * `patched()` id: that state read with the savepoint Flink names for the ended job (stateLeft, one activity for both),
+ * not the latest checkpoint alone. A suspend closed in Savepointing whose stop Flink completed and whose trigger Flink
+ * no longer remembers (`rest.async.store-duration`, a JobManager that took over) was restored from the checkpoint
+ * before that savepoint, the savepoint left on disk in no list. Left by issue 12's twenty-first session.
+ */
+export const StoppedJobSavepointPatch = 'apply-after-stopping-reads-savepoint';
 
 /**
  * `patched()` id: the spec redeployed over an operation that never finished, not stable, brings the last stable spec
@@ -195,7 +204,7 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
   const from = stateless
     ? undefined
     : operationLeft === 'stopping' && state.jobId
-      ? await stateLeftBy(ctx, state.jobId)
+      ? await stateLeftBy(ctx, state.jobId, look.state)
       : latestSavepoint(state.savepoints);
   const path = from?.location ?? (input.fromScratch ? undefined : spec.job.initialSavepointPath);
   const restore = path ? { path, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
@@ -237,18 +246,42 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
 
 /**
  * The newest state a job stopped by a closed operation left: the recorded savepoint (the lock's takeover records the
- * one Flink took for that run's trigger) or the latest checkpoint Flink names for the job since it ended (a
- * last-state upgrade's cancel, the checkpoint fallback's), recorded first when it is the newer. Flink naming none:
- * the recorded one.
+ * one Flink took for that run's trigger), the savepoint Flink names for the ended job (that stop's, where the
+ * takeover could not ask Flink for its trigger: forgotten after `rest.async.store-duration`), or the latest checkpoint
+ * Flink names for the job since it ended (a last-state upgrade's cancel, the checkpoint fallback's; never of a FINISHED
+ * job: Flink deleted them when it finished). One Flink named and the record does not hold is recorded first when it
+ * is the newest. Flink naming none: the recorded one.
  */
-async function stateLeftBy(ctx: OperationContext, jobId: string): Promise<SavepointEntry | undefined> {
+async function stateLeftBy(
+  ctx: OperationContext,
+  jobId: string,
+  jobState: string,
+): Promise<SavepointEntry | undefined> {
   const recorded = latestSavepoint(ctx.state.savepoints);
-  const checkpoint = await flink.latestCheckpoint({ app: ctx.app, jobId }).catch((err: unknown) => {
+  const noneNamed = (err: unknown) => {
     if (applicationFailureOf(err)?.type === FailureType.NoCheckpoint) return null;
     throw err;
-  });
-  if (!checkpoint || (recorded && Date.parse(recorded.time) >= checkpoint.completedAt)) return recorded;
-  const entry = checkpointEntry(checkpoint, jobId);
-  await ctx.recordChanges({ kind: 'savepoint-completed', entry });
-  return entry;
+  };
+  let named: SavepointEntry | undefined;
+  if (patched(StoppedJobSavepointPatch)) {
+    const left = await flink.stateLeft({ app: ctx.app, jobId }).catch(noneNamed);
+    const savepoint = left?.savepoint;
+    // Flink discards the checkpoints of a FINISHED job, whatever their retention (kept on cancel or failure only).
+    const checkpoint = jobState === 'FINISHED' ? null : left?.checkpoint;
+    if (savepoint && (!checkpoint || savepoint.id > checkpoint.id)) {
+      const known = ctx.state.savepoints.some(
+        (s) => savepointPathKey(s.location) === savepointPathKey(savepoint.location),
+      );
+      // Already in the record (the takeover's, a savepoint taken while it ran): the recorded newest stands for it.
+      if (known) return recorded;
+      const kind = savepointKindOf(ctx.app, ctx.state.lastOperation ?? { type: '' });
+      named = { ...checkpointEntry(savepoint, jobId), kind };
+    } else if (checkpoint) named = checkpointEntry(checkpoint, jobId);
+  } else {
+    const checkpoint = await flink.latestCheckpoint({ app: ctx.app, jobId }).catch(noneNamed);
+    if (checkpoint) named = checkpointEntry(checkpoint, jobId);
+  }
+  if (!named || (recorded && Date.parse(recorded.time) >= Date.parse(named.time))) return recorded;
+  await ctx.recordChanges({ kind: 'savepoint-completed', entry: named });
+  return named;
 }

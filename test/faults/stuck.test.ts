@@ -6,7 +6,8 @@
  * A delete terminated after its final savepoint (the job stopped, the record still `running`): the
  * manifest applied again deploys from THAT savepoint, and the counter goes on from it. A suspend
  * terminated once its stop-with-savepoint landed, before it recorded it: the same, from the
- * savepoint the lock's takeover finds by its trigger id.
+ * savepoint the lock's takeover finds by its trigger id; its trigger forgotten by Flink, from the savepoint Flink
+ * names for the FINISHED job (recorded by apply).
  * The other branches (undo, --from-scratch, rollback/suspend from failed, a late cancel):
  * test/integration/workflows/state-first.test.ts, after-unfinished-operation.test.ts.
  */
@@ -119,39 +120,7 @@ test('a delete terminated after its final savepoint: the manifest applied again 
 test('a suspend terminated once its stop-with-savepoint landed: apply of the manifest deploys from it', async () => {
   const app = 'unsuspended';
   const { out, manifest, before } = await deployedCounting(app);
-
-  expect((await env.cli(['suspend', app, '-n', env.namespace, '--no-wait'])).code).toBe(0);
-  const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
-  // The worker frozen once the suspend recorded Savepointing (written before it triggers); its stop-with-savepoint
-  // lands (sent here with the trigger id the suspend recorded: the same request if the worker sent it first) and
-  // completes; the worker then dies and the run is terminated, as an operator does with a run no worker picks up.
-  // The savepoint is in no record.
-  const entered = await pollEventually(
-    'the suspend records Savepointing',
-    async () => {
-      const record = await readRecord(env.namespace, app);
-      return record.operation?.phase === 'Savepointing' ? record : undefined;
-    },
-    { timeoutMs: 180_000, intervalMs: 20 },
-  );
-  env.worker!.kill('SIGSTOP');
-  const triggerId = entered.operation?.intent?.triggerId;
-  if (typeof triggerId !== 'string') throw new Error('the suspend recorded no trigger id before Savepointing');
-  const flink = await flinkOf(env.namespace, app);
-  await flink.stopWithSavepoint({ jobId: before.jobId!, triggerId }).catch((err: unknown) => {
-    if (!hasErrorCode(err, FlinkErrorCode.Conflict)) throw err; // already stopping with it
-  });
-  const taken = await eventually('the stop-with-savepoint completes', async () => {
-    const status = await flink.savepointStatus(before.jobId!, triggerId);
-    if (status.kind !== 'completed') throw new Error(`trigger ${triggerId}: ${status.kind}`);
-    return status.location;
-  });
-  await env.killWorker();
-  await handle.terminate('terminated by an operator');
-  env.startWorker();
-  const left = await readRecord(env.namespace, app);
-  expect(left).toMatchObject({ status: 'running', jobId: before.jobId });
-  expect(left.operation?.phase).toBe('Savepointing');
+  const { triggerId, taken } = await suspendStoppedUnrecorded(app, before);
 
   const why = 'its suspend ended abandoned in phase Savepointing; Flink: FINISHED';
   const record = await appliedAgainFrom(app, { manifest, out, before, savepoint: taken, why });
@@ -159,6 +128,31 @@ test('a suspend terminated once its stop-with-savepoint landed: apply of the man
   expect(record.savepoints).toContainEqual(
     expect.objectContaining({ location: taken, kind: 'suspend', triggerId, jobId: before.jobId }),
   );
+  await removeApp(env.namespace, app);
+});
+
+test('the same, its trigger forgotten by Flink: apply deploys from the savepoint Flink names for the job', async () => {
+  const app = 'forgotten';
+  // Flink remembers a savepoint trigger's result this long (1 h by default here): a suspend's run closed longer ago.
+  const { out, manifest, before } = await deployedCounting(app, {
+    flinkConfiguration: { 'rest.async.store-duration': '3 s' },
+  });
+  const { triggerId, taken } = await suspendStoppedUnrecorded(app, before);
+  const flink = await flinkOf(env.namespace, app);
+  await eventually('Flink forgets the trigger', async () =>
+    flink.savepointStatus(before.jobId!, triggerId).then(
+      () => undefined,
+      (err: unknown) => (hasErrorCode(err, FlinkErrorCode.NotFound) ? true : undefined),
+    ),
+  );
+
+  const why = 'its suspend ended abandoned in phase Savepointing; Flink: FINISHED';
+  const record = await appliedAgainFrom(app, { manifest, out, before, savepoint: taken, why });
+  // The takeover could not ask Flink for it; apply read it from the job's checkpoint statistics and recorded it as
+  // the suspend's (no trigger id to vouch for), once: no savepoint on disk in no record.
+  const entries = record.savepoints.filter((s) => sameLocation(s.location, taken));
+  expect(entries).toEqual([expect.objectContaining({ kind: 'suspend', triggerId: null, jobId: before.jobId })]);
+  expect(record.history.at(-2)).toMatchObject({ type: 'suspend', outcome: 'abandoned' });
   await removeApp(env.namespace, app);
 });
 
@@ -229,10 +223,13 @@ test('a last-state upgrade terminated after its cancel: the old manifest applied
   await removeApp(env.namespace, app);
 });
 
-/** The counter deployed, writing to its own output, every key counted. */
-async function deployedCounting(app: string): Promise<{ out: string; manifest: string; before: AppRecord }> {
+/** The counter deployed (with `opts`), writing to its own output, every key counted. */
+async function deployedCounting(
+  app: string,
+  opts: Parameters<E2eEnv['manifest']>[1] = {},
+): Promise<{ out: string; manifest: string; before: AppRecord }> {
   const out = env.outputDir(app, 'counts');
-  const manifest = env.manifest(app, { output: out });
+  const manifest = env.manifest(app, { ...opts, output: out });
   expect((await env.cli(['apply', '-f', manifest, ...wait])).code).toBe(0);
   const before = await readRecord(env.namespace, app);
   await newCountsOfEveryKey(out);
@@ -270,4 +267,43 @@ async function appliedAgainFrom(
   const keys = continuity(old, await newCountsOfEveryKey(out, { since: mark }));
   expect(keys).toEqual(keys.map((k) => ({ ...k, firstNew: k.lastOld! + 1 })));
   return record;
+}
+
+/**
+ * A suspend of `app` whose stop-with-savepoint landed and was never recorded: the worker frozen once the suspend
+ * recorded Savepointing (written before it triggers); its stop-with-savepoint lands (sent here with the trigger id
+ * the suspend recorded: the same request if the worker sent it first) and completes; the worker then dies and the
+ * run is terminated, as an operator does with a run no worker picks up. The savepoint is in no record.
+ */
+async function suspendStoppedUnrecorded(app: string, before: AppRecord): Promise<{ triggerId: string; taken: string }> {
+  expect((await env.cli(['suspend', app, '-n', env.namespace, '--no-wait'])).code).toBe(0);
+  const handle = client.workflow.getHandle(operationWorkflowId({ namespace: env.namespace, name: app }));
+  const entered = await pollEventually(
+    'the suspend records Savepointing',
+    async () => {
+      const record = await readRecord(env.namespace, app);
+      return record.operation?.phase === 'Savepointing' ? record : undefined;
+    },
+    { timeoutMs: 180_000, intervalMs: 20 },
+  );
+  env.worker!.kill('SIGSTOP');
+  const triggerId = entered.operation?.intent?.triggerId;
+  if (typeof triggerId !== 'string') throw new Error('the suspend recorded no trigger id before Savepointing');
+  const flink = await flinkOf(env.namespace, app);
+  await flink.stopWithSavepoint({ jobId: before.jobId!, triggerId }).catch((err: unknown) => {
+    if (!hasErrorCode(err, FlinkErrorCode.Conflict)) throw err; // already stopping with it
+  });
+  const taken = await eventually('the stop-with-savepoint completes', async () => {
+    const status = await flink.savepointStatus(before.jobId!, triggerId);
+    if (status.kind !== 'completed') throw new Error(`trigger ${triggerId}: ${status.kind}`);
+    return status.location;
+  });
+  await env.killWorker();
+  await handle.terminate('terminated by an operator');
+  env.startWorker();
+  const left = await readRecord(env.namespace, app);
+  expect(left).toMatchObject({ status: 'running', jobId: before.jobId });
+  expect(left.operation?.phase).toBe('Savepointing');
+  expect(left.savepoints.map((s) => s.location)).not.toContain(taken);
+  return { triggerId, taken };
 }

@@ -17,6 +17,7 @@ import { emptyRecord } from '../../src/k8s/state-record/types';
 import type {
   FlinkDeployActivities,
   CheckpointInfo,
+  StateLeft,
   SessionClusterJob,
   UpdateRecordInput,
 } from '../../src/activities/types';
@@ -47,6 +48,8 @@ export interface Script {
   /** Images whose stability wait never ends (until the activity is cancelled). */
   hangingImages?: string[];
   checkpoint?: CheckpointInfo | null;
+  /** The latest savepoint Flink names for an ended job (stateLeft), as its checkpoint statistics would. */
+  savepointLeft?: StateLeft['savepoint'];
   /** takeSavepoint takes this long (heartbeating), so a test can cancel while it runs. */
   savepointMs?: number;
   /** preflightApplication refuses these images (KubernetesRefused), as an API server's 422 would. */
@@ -229,6 +232,10 @@ export class InMemoryCluster {
       latestCheckpoint: async (input) => {
         log('latestCheckpoint', input);
         return this.script.checkpoint ?? null;
+      },
+      stateLeft: async (input) => {
+        log('stateLeft', input);
+        return { checkpoint: this.script.checkpoint ?? null, savepoint: this.script.savepointLeft ?? null };
       },
       jobState: async (input) => {
         log('jobState', input);

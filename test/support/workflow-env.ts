@@ -11,6 +11,7 @@ import type { OperationResult } from '../../src/contract/operations';
 import { stack } from './stack';
 import { temporal } from '@temporalio/proto';
 import * as sa from '../../src/contract/search-attributes';
+import { HEARTBEAT_THROTTLE } from '../../src/worker/heartbeats';
 
 const flinkSearchAttributes = Object.values(sa);
 
@@ -64,6 +65,7 @@ export async function createWorkflowTestKit(
       taskQueue,
       workflowBundle,
       activities,
+      maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
       ...(options.cache === false ? { maxCachedWorkflows: 0 } : {}),
     });
     return worker.runUntil(fn(taskQueue));

@@ -3,6 +3,8 @@
  * and retains one checkpoint on cancel: the answer is the checkpoint Flink kept, not an older one its cached
  * statistics still named (Flink deleted that one when the next completed). What a last-state upgrade restores
  * from: the older one failed it ("Cannot find checkpoint or savepoint file/directory").
+ * stateLeft of a job stopped with a savepoint (a suspend whose trigger Flink then forgot): that savepoint, and
+ * its id after every checkpoint the job completed.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { activityConfigOf, createActivities } from '../../../src/activities';
-import type { CheckpointInfo } from '../../../src/activities/types';
+import type { CheckpointInfo, StateLeft } from '../../../src/activities/types';
 import { loadSettings } from '../../../src/config/settings';
 import { FlinkRestClient } from '../../../src/flink';
 import { counterJob, counterJobArgs } from '../../support/counter-job';
@@ -89,4 +91,44 @@ test('a cancelled job: the checkpoint Flink retained, though its cached statisti
   expect(final!.id).toBeGreaterThan(running.id);
   expect(found).toMatchObject({ id: final!.id, location: final!.externalPath });
   expect(existsSync(fileURLToPath(found!.location.replace(/^file:\/(?!\/)/, 'file:///')))).toBe(true);
+}, 180_000);
+
+test('a job stopped with a savepoint: stateLeft names THAT savepoint, newer than its last checkpoint', async () => {
+  await cluster?.stop();
+  const jobId = newJobId();
+  cluster = await startFlinkCluster({
+    ip: '127.0.50.14',
+    jobJar: counterJob.jar,
+    jobClass: counterJob.mainClass,
+    jobId,
+    jobArgs: counterJobArgs({ output: path.join(base, 'out-stop'), keys: 3, rate: 30, checkpointIntervalMs: 300 }),
+    workDir: path.join(base, 'cluster-stop'),
+    config: { 'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION' },
+  });
+  const client = new FlinkRestClient({ baseUrl: cluster.restUrl });
+  const { activities, env } = activitiesOf(client);
+  const latest = () => env.run(activities.latestCheckpoint, { app, jobId }) as Promise<CheckpointInfo | null>;
+  await pollUntil('a completed checkpoint', async () => (await latest()) ?? undefined, 90_000);
+  const { triggerId } = await client.stopWithSavepoint({ jobId, triggerId: 'a'.repeat(32) });
+  const stopped = await pollUntil(
+    'the stop completed',
+    async () => {
+      const status = await client.savepointStatus(jobId, triggerId);
+      if (status.kind === 'failed') throw new Error(status.cause);
+      return status.kind === 'completed' ? status.location : undefined;
+    },
+    60_000,
+  );
+
+  // As apply asks it: once Flink says the job ended (its job details are cached a few seconds).
+  await pollUntil('the job FINISHED', async () => (await client.jobDetails(jobId)).state === 'FINISHED' || undefined);
+
+  const left = (await env.run(activities.stateLeft, { app, jobId })) as StateLeft;
+
+  expect(left.savepoint?.location).toBe(stopped);
+  expect(left.savepoint!.location.startsWith(`file:${cluster.savepointDir}`)).toBe(true);
+  // One sequence: the savepoint came after every checkpoint the job completed.
+  expect(left.checkpoint).not.toBeNull();
+  expect(left.savepoint!.id).toBeGreaterThan(left.checkpoint!.id);
+  expect(left.savepoint!.completedAt).toBeGreaterThanOrEqual(left.checkpoint!.completedAt);
 }, 180_000);

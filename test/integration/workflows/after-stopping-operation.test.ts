@@ -96,13 +96,74 @@ test('a last-state upgrade terminated in Cancelling: deployed from the checkpoin
   );
   // Recorded before the new generation was.
   const names = cluster.calls.map((c) => c.name);
-  expect(names.indexOf('latestCheckpoint')).toBeLessThan(names.indexOf('applyApplication'));
+  expect(names.slice(0, names.indexOf('applyApplication'))).toContain('stateLeft');
 });
 
 test('the savepoint recorded after the checkpoint Flink names: the savepoint', async () => {
   const { cluster } = await closedWhileStopping('apply', 'Savepointing', 'FINISHED', { kind: 'upgrade' });
   const checkpoint = 'file:///checkpoints/job/chk-6';
   cluster.script.checkpoint = { id: 6, location: checkpoint, completedAt: minutesAgo(3).getTime(), ageSeconds: 180 };
+
+  const result = await run(cluster);
+
+  expect(result.restoredFrom).toBe('file:///savepoints/savepoint-stopped');
+  expect(cluster.record!.savepoints.map((s) => s.location)).not.toContain(checkpoint);
+});
+
+test('its trigger forgotten by Flink: the savepoint Flink names for the FINISHED job, recorded', async () => {
+  const { cluster, jobId } = await closedWhileStopping('suspend', 'Savepointing', 'FINISHED');
+  const checkpoint = 'file:///checkpoints/job/chk-5';
+  cluster.script.checkpoint = { id: 5, location: checkpoint, completedAt: minutesAgo(2).getTime(), ageSeconds: 120 };
+  const stopped = 'file:///savepoints/savepoint-forgotten';
+  cluster.script.savepointLeft = { id: 6, location: stopped, completedAt: minutesAgo(1).getTime() };
+
+  const result = await run(cluster);
+
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: stopped });
+  expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([stopped]);
+  // Recorded as the suspend's savepoint (retention and resume know it), before the new generation was.
+  expect(cluster.record!.savepoints).toContainEqual(
+    expect.objectContaining({ location: stopped, kind: 'suspend', triggerId: null, jobId, disposed: false }),
+  );
+  const names = cluster.calls.map((c) => c.name);
+  expect(names.slice(0, names.indexOf('applyApplication'))).toContain('stateLeft');
+  expect(names).not.toContain('takeSavepoint');
+});
+
+test('the savepoint Flink names is the one the takeover recorded: restored, not recorded twice', async () => {
+  const { cluster } = await closedWhileStopping('suspend', 'Savepointing', 'FINISHED', {});
+  // Flink writes `file:/x` where the record may hold `file:///x`: the same savepoint.
+  cluster.script.savepointLeft = { id: 6, location: 'file:/savepoints/savepoint-stopped/', completedAt: Date.now() };
+  const before = cluster.record!.savepoints.length;
+
+  const result = await run(cluster);
+
+  expect(result.restoredFrom).toBe('file:///savepoints/savepoint-stopped');
+  expect(cluster.record!.savepoints).toHaveLength(before);
+});
+
+test('a savepoint older than the checkpoint Flink names (taken while it ran): the checkpoint', async () => {
+  const { cluster } = await closedWhileStopping('apply', 'Cancelling', 'CANCELED');
+  const checkpoint = 'file:///checkpoints/job/chk-9';
+  cluster.script.checkpoint = { id: 9, location: checkpoint, completedAt: minutesAgo(1).getTime(), ageSeconds: 60 };
+  cluster.script.savepointLeft = {
+    id: 4,
+    location: 'file:///savepoints/manual-4',
+    completedAt: minutesAgo(5).getTime(),
+  };
+
+  const result = await run(cluster);
+
+  expect(result.restoredFrom).toBe(checkpoint);
+  expect(cluster.record!.savepoints.map((s) => s.location)).not.toContain('file:///savepoints/manual-4');
+});
+
+test('FINISHED, a checkpoint newer than the recorded savepoint: the savepoint (checkpoints deleted)', async () => {
+  const { cluster } = await closedWhileStopping('suspend', 'Savepointing', 'FINISHED', {
+    time: minutesAgo(5).toISOString(),
+  });
+  const checkpoint = 'file:///checkpoints/job/chk-8';
+  cluster.script.checkpoint = { id: 8, location: checkpoint, completedAt: minutesAgo(1).getTime(), ageSeconds: 60 };
 
   const result = await run(cluster);
 

@@ -113,6 +113,7 @@ test('there are recorded histories to replay', () => {
       'apply-after-terminated-delete.binpb',
       'apply-after-terminated-suspend.binpb',
       'apply-after-terminated-last-state-upgrade.binpb',
+      'apply-after-forgotten-suspend-trigger.binpb',
     ]),
   );
 });

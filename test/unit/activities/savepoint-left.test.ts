@@ -5,7 +5,8 @@
  * (in-memory Kubernetes, mock Flink).
  */
 import type { RunState } from '../../../src/contract/run-state';
-import { savepointKindOf, unrecordedTrigger } from '../../../src/activities/savepoint-left';
+import { unrecordedTrigger } from '../../../src/activities/savepoint-left';
+import { savepointKindOf } from '../../../src/contract/savepoints';
 import { activityHarness, type ActivityHarness } from '../../support/activity-harness';
 
 const app = { namespace: 'default', name: 'counter' };
