@@ -63,21 +63,26 @@ export async function sessionJobRollout(ctx: OperationContext, input: RolloutInp
     await kube.applyApplication({ spec, generation });
     await sessionJob.submitSessionJob({ spec, generation, jobId, ...(restore ? { restore } : {}) });
   });
-  await ctx.enterPhase(
-    Phase.WaitingForStable,
-    `waiting for job ${jobId} to be RUNNING and stable on ${cluster} (${spec.stability.windowSeconds}s ` +
-      `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
-  );
+  let waiting = false;
   try {
+    await ctx.enterPhase(
+      Phase.WaitingForStable,
+      `waiting for job ${jobId} to be RUNNING and stable on ${cluster} (${spec.stability.windowSeconds}s ` +
+        `window${spec.stability.requireCheckpoint ? ', a completed checkpoint' : ''})`,
+    );
+    waiting = true;
     const stable = await awaitStable(ctx, { spec, jobId, generation, restore });
     return { ...stable, jobId, generation };
   } catch (err) {
     const type = applicationFailureOf(err)?.type ?? '';
     const rollsBack = input.rollsBack && (isCancellation(err) || notStable.includes(type));
-    // Nothing else stops it on its shared cluster: the rollback's job would run beside it.
-    if (rollsBack && patched(SessionJobUnstableCancelledPatch)) {
-      await CancellationScope.nonCancellable(() => savepoints.cancelJob({ app: ctx.app, jobId }));
-    }
+    // Nothing else stops it on its shared cluster: the rollback's job would run beside it. Cancelled while the phase
+    // was recorded (a cancel requested during the submit lands there), the job was submitted all the same.
+    const cancels =
+      rollsBack &&
+      patched(SessionJobUnstableCancelledPatch) &&
+      (waiting || patched(SessionJobCancelledEnteringWaitPatch));
+    if (cancels) await CancellationScope.nonCancellable(() => savepoints.cancelJob({ app: ctx.app, jobId }));
     throw err;
   }
 }
@@ -88,6 +93,13 @@ export async function sessionJobRollout(ctx: OperationContext, input: RolloutInp
  * one application (found by the fault matrix's `cancel`, upgrade-session-job/WaitingForStable/cancel, issue 12).
  */
 export const SessionJobUnstableCancelledPatch = 'session-job-unstable-cancelled';
+
+/**
+ * `patched()` id: the same for a cancel that lands while WaitingForStable is being recorded, before the wait (a cancel
+ * requested during the non-cancellable submit lands there too). Before, the job just submitted ran beside the
+ * rollback's (the fault matrix's upgrade-session-job/WaitingForStable/cancel again, issue 12's twenty-second session).
+ */
+export const SessionJobCancelledEnteringWaitPatch = 'session-job-cancelled-entering-wait';
 
 /** Failure types of the stability wait after which an upgrade rolls back. */
 const notStable: string[] = [FailureType.JobFailed, FailureType.DeploymentUnhealthy, FailureType.NotStable];

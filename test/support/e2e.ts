@@ -14,6 +14,7 @@ import { FlinkRestClient, resolveFlinkEndpoint } from '../../src/flink';
 import { createKubeClients, createKubeFacade, loadKubeConfig, type KubeFacade } from '../../src/k8s';
 import type { AppSpec } from '../../src/spec/types';
 import {
+  continuity,
   counterKeys,
   counterManifest,
   countsByKey,
@@ -297,5 +298,22 @@ export async function newCountsOfEveryKey(
   } catch (err) {
     const seen = Array.from({ length: counterKeys }, (_, k) => `key ${k}: ${last.get(k)?.length ?? 0}`).join(', ');
     throw new Error(`${(err as Error).message} (new counts so far: ${seen})`);
+  }
+}
+
+/**
+ * A job restored from a checkpoint of the old one, cancelled after it (a last-state upgrade): the old job may have
+ * counted past the checkpoint, so the new job's first count of EVERY key is one more than a count the old job
+ * reached (the checkpoint's), never 1. `old`: the old job's counts per key; `next`: the new job's.
+ */
+export function expectContinuedFromCheckpoint(old: Map<number, number[]>, next: Map<number, number[]>): void {
+  for (const k of continuity(old, next)) {
+    const restored = (k.firstNew ?? 0) - 1;
+    expect({ key: k.key, restored, reachedByOldJob: (old.get(k.key) ?? []).includes(restored) }).toEqual({
+      key: k.key,
+      restored,
+      reachedByOldJob: true,
+    });
+    expect(restored).toBeGreaterThan(0);
   }
 }

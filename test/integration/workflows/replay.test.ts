@@ -114,6 +114,7 @@ test('there are recorded histories to replay', () => {
       'apply-after-terminated-suspend.binpb',
       'apply-after-terminated-last-state-upgrade.binpb',
       'apply-after-forgotten-suspend-trigger.binpb',
+      'apply-session-job-cancelled-entering-wait.binpb',
     ]),
   );
 });

@@ -10,6 +10,7 @@ import { FailureType } from '../../../src/contract/failures';
 import { InMemoryCluster, type Script } from '../../support/in-memory-activities';
 import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
+import { eventually as pollEventually } from '../../support/eventually';
 
 function jobSpec(jar: string, parallelism = 1): AppSpec {
   const parsed = parseAppSpec(`apiVersion: flink.apache.org/v1beta1
@@ -123,6 +124,42 @@ test('a new version running but not stable: cancelled before the last stable one
   const resubmitted = cluster.calls.map((c) => c.name).lastIndexOf('submitSessionJob');
   expect(cancelled).toBeGreaterThan(-1);
   expect(cancelled).toBeLessThan(resubmitted);
+  expect(cluster.runningJobs().map((j) => j.image)).toEqual([v1.job.jarURI]);
+});
+
+test('cancelled while it records WaitingForStable, its job submitted: cancelled before the rollback', async () => {
+  // The fault matrix's upgrade-session-job/WaitingForStable/cancel again: the cancel came while the phase was being
+  // recorded, before the stability wait, and the new version ran beside the last stable one.
+  const cluster = await deployed();
+  const activities = cluster.activities();
+  const record = activities.updateRecord;
+  const submitted = () => cluster.calls.filter((c) => c.name === 'submitSessionJob').length;
+  activities.updateRecord = async (input) => {
+    const waiting = input.changes?.some((c) => c.kind === 'phase' && c.phase === 'WaitingForStable');
+    if (waiting && submitted() === 1) await new Promise((r) => setTimeout(r, 1500));
+    return record(input);
+  };
+  const failure = await kit.withWorker(activities, async (taskQueue) => {
+    const handle = await kit.env.client.workflow.start('apply', {
+      taskQueue,
+      workflowId: kit.nextWorkflowId(),
+      args: [{ spec: v2 }],
+    });
+    await pollEventually('the new version submitted', () => (submitted() === 1 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
+    await handle.cancel();
+    return failureOf(handle.result());
+  });
+
+  expect(failure.type).toBe(FailureType.UpgradeRolledBack);
+  const called = cluster.calls.map((c) => c.name);
+  // The new version never waited: the only stability wait is the rollback's, after its submit.
+  expect(called.indexOf('awaitJobStable')).toBeGreaterThan(called.lastIndexOf('submitSessionJob'));
+  const cancelled = called.indexOf('cancelJob');
+  expect(cancelled).toBeGreaterThan(-1);
+  expect(cancelled).toBeLessThan(called.lastIndexOf('submitSessionJob'));
   expect(cluster.runningJobs().map((j) => j.image)).toEqual([v1.job.jarURI]);
 });
 
