@@ -17,7 +17,7 @@ import { loadSettings } from '../../../src/config/settings';
 import { FlinkRestClient } from '../../../src/flink';
 import { counterJob, counterJobArgs } from '../../support/counter-job';
 import { InMemoryKube } from '../../support/in-memory-kube';
-import { newJobId, startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
+import { startFlinkCluster, type LocalFlinkCluster } from '../../support/local-flink';
 import { pollUntil } from './poll';
 import { quietLogger } from '../../support/quiet-logger';
 
@@ -46,22 +46,30 @@ function activitiesOf(client: FlinkRestClient) {
   return { activities, env };
 }
 
-test('a cancelled job: the checkpoint Flink retained, though its cached statistics named an older one', async () => {
-  const jobId = newJobId();
-  cluster = await startFlinkCluster({
-    ip: '127.0.50.13',
+/**
+ * Flink on `ip` running the counter job (3 keys, a checkpoint every 300 ms, a fresh job id), its checkpoints
+ * retained on cancel, plus `config`. Its output goes to `out<dirSuffix>` and its files to `cluster<dirSuffix>`
+ * under `base`: each test's own.
+ */
+function startCounterCluster(ip: string, dirSuffix: string, config: Readonly<Record<string, string>> = {}) {
+  const output = path.join(base, `out${dirSuffix}`);
+  return startFlinkCluster({
+    ip,
     jobJar: counterJob.jar,
     jobClass: counterJob.mainClass,
-    jobId,
-    jobArgs: counterJobArgs({ output: path.join(base, 'out'), keys: 3, rate: 30, checkpointIntervalMs: 300 }),
-    workDir: path.join(base, 'cluster'),
-    config: {
-      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
-      'execution.checkpointing.num-retained': '1',
-      // Flink's statistics cache, 3 s by default, made long enough to cancel inside it for sure.
-      'rest.cache.checkpoint-statistics.timeout': '15 s',
-    },
+    jobArgs: counterJobArgs({ output, keys: 3, rate: 30, checkpointIntervalMs: 300 }),
+    workDir: path.join(base, `cluster${dirSuffix}`),
+    config: { 'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION', ...config },
   });
+}
+
+test('a cancelled job: the checkpoint Flink retained, though its cached statistics named an older one', async () => {
+  cluster = await startCounterCluster('127.0.50.13', '', {
+    'execution.checkpointing.num-retained': '1',
+    // Flink's statistics cache, 3 s by default, made long enough to cancel inside it for sure.
+    'rest.cache.checkpoint-statistics.timeout': '15 s',
+  });
+  const { jobId } = cluster;
   const client = new FlinkRestClient({ baseUrl: cluster.restUrl });
   const { activities, env } = activitiesOf(client);
   const latest = () => env.run(activities.latestCheckpoint, { app, jobId }) as Promise<CheckpointInfo | null>;
@@ -95,16 +103,8 @@ test('a cancelled job: the checkpoint Flink retained, though its cached statisti
 
 test('a job stopped with a savepoint: stateLeft names THAT savepoint, newer than its last checkpoint', async () => {
   await cluster?.stop();
-  const jobId = newJobId();
-  cluster = await startFlinkCluster({
-    ip: '127.0.50.14',
-    jobJar: counterJob.jar,
-    jobClass: counterJob.mainClass,
-    jobId,
-    jobArgs: counterJobArgs({ output: path.join(base, 'out-stop'), keys: 3, rate: 30, checkpointIntervalMs: 300 }),
-    workDir: path.join(base, 'cluster-stop'),
-    config: { 'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION' },
-  });
+  cluster = await startCounterCluster('127.0.50.14', '-stop');
+  const { jobId } = cluster;
   const client = new FlinkRestClient({ baseUrl: cluster.restUrl });
   const { activities, env } = activitiesOf(client);
   const latest = () => env.run(activities.latestCheckpoint, { app, jobId }) as Promise<CheckpointInfo | null>;
