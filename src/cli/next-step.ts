@@ -3,6 +3,7 @@
  * Flink's answer, the one command that leads on (docs/recovery.md explains each). Pure.
  */
 import type { AppRef } from '../contract/app';
+import { stateUnknownReason } from '../contract/failures';
 import { operationWorkflowId } from '../contract/ids';
 import type { Operation } from '../contract/operations';
 import type { DeployStateRecord } from '../k8s/state-record/types';
@@ -93,6 +94,13 @@ export function nextStep(input: NextStepInput): NextStep {
         why: 'suspended: resume restores the last applied spec from its savepoint (or apply with job.state: running)',
       };
     case 'failed':
+      if (record.jobId && record.failureReason?.startsWith(stateUnknownReason(record.jobId)))
+        return {
+          command: 'flink-deploy apply -f <manifest>',
+          why:
+            `failed: ${record.failureReason} (rollback would restore the last stable spec from the latest ` +
+            `recorded savepoint, which may be older)`,
+        };
       return {
         command: `flink-deploy rollback ${ref}`,
         why:

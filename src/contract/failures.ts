@@ -33,6 +33,11 @@ export const FailureType = {
   RecordDeleted: 'RecordDeleted',
   /** A wait ran out (e.g. pods stuck Terminating); the message names what it waited for. */
   WaitTimedOut: 'WaitTimedOut',
+  /**
+   * Flink does not know the job an operation that never finished stopped, and the state it left is not recorded:
+   * the record says `failed`, nothing was deployed; the message names the choices. Not retryable.
+   */
+  StateUnknown: 'StateUnknown',
   /** Flink refused the request. */
   FlinkRefused: 'FlinkRefused',
   /**
@@ -42,6 +47,11 @@ export const FailureType = {
   SessionClusterBusy: 'SessionClusterBusy',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/** How the record's `failureReason` of a `StateUnknown` begins (the workflow writes it, `status` reads it). */
+export function stateUnknownReason(jobId: string): string {
+  return `Flink does not know job ${jobId}`;
+}
 
 /**
  * The detail (first of `ApplicationFailure.details`) of a `SavepointFailed` whose trigger Flink failed while the job

@@ -12,17 +12,20 @@
  * delete or suspend closed removing the Deployments): only the last case; a job Flink runs is left
  * to the diff. After one closed while it stopped the job (an upgrade or suspend in Savepointing or
  * Cancelling): the same, for a job Flink says ended, from the newest of the recorded savepoint and
- * the checkpoint Flink names for that job since it ended.
+ * the checkpoint Flink names for that job since it ended; for a job Flink does not know (asked again for a minute),
+ * from the savepoint that operation recorded of it or the state the manifest names, else refused (StateUnknown).
  */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { AppStatus } from '../contract/deployed-state';
-import { FailureType } from '../contract/failures';
+import { FailureType, stateUnknownReason } from '../contract/failures';
 import { Operation, Outcome } from '../contract/operations';
 import { Phase } from '../contract/phases';
 import { canonicalJson } from '../spec/hash';
+import { ConfigPurpose, configKeyNames } from '../spec/flink-config';
 import type { AppSpec } from '../spec/types';
 import { savepointKindOf, type SavepointEntry } from '../contract/savepoints';
 import { savepointPathKey } from '../contract/savepoint-paths';
+import type { JobStateAnswer } from '../activities/types';
 import { checkpointEntry } from './secure-state';
 import { flink, flinkLook, stability } from './activity-profiles';
 import { latestSavepoint } from './decisions/latest-savepoint';
@@ -61,6 +64,21 @@ export const FinishAfterStoppingOperationPatch = 'apply-after-stopping-operation
  * before that savepoint, the savepoint left on disk in no list. Left by issue 12's twenty-first session.
  */
 export const StoppedJobSavepointPatch = 'apply-after-stopping-reads-savepoint';
+
+/**
+ * `patched()` id: after an operation closed while it stopped the job, a job Flink does not know (NOT_FOUND: a
+ * JobManager that restarted after the job ended, its statistics and the stop's trigger gone with it) is asked again
+ * for a bounded time (a JobManager recovering a running job answers once it has); still unknown, it is deployed from
+ * the savepoint that operation recorded of it, or from the state the manifest now names
+ * (`spec.job.initialSavepointPath` changed) or fresh with `fromScratch`; with none of these the apply fails, the
+ * record `failed` with the choices, nothing changed. Before, it went to the diff: "nothing changed" with no job
+ * running, and no command led on.
+ */
+export const UnknownJobAfterStoppingPatch = 'apply-after-stopping-job-unknown';
+
+/** How long apply asks again, every {@link ASK_AGAIN_SECONDS}, of a job Flink does not know after a stopping one. */
+export const UNKNOWN_JOB_WAIT_SECONDS = 60;
+const ASK_AGAIN_SECONDS = 5;
 
 /**
  * `patched()` id: the spec redeployed over an operation that never finished, not stable, brings the last stable spec
@@ -108,13 +126,18 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
       : generationLeft || !last
         ? `generation ${state.generation} (job ${state.jobId}) was never verified stable`
         : `its ${last.type} ended ${last.outcome} in phase ${last.phase}`;
-  const look = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
+  let look: JobStateAnswer = state.jobId ? await flinkLook.jobState({ app, jobId: state.jobId }) : { state: 'NONE' };
+  const unknown =
+    operationLeft === 'stopping' && look.state === 'NOT_FOUND' && patched(UnknownJobAfterStoppingPatch)
+      ? (look = await askUntilKnown(ctx, state.jobId!)).state === 'NOT_FOUND'
+      : false;
   // The generation was stable and its job stopped: only one Flink no longer runs (or whose removed JobManager cannot
   // answer) is left; one Flink runs (the run closed before it stopped the job after all) goes to the diff. Closed
-  // while it stopped the job: only one Flink says ended; one it does not answer for may run (its state unsecured).
+  // while it stopped the job: only one Flink says ended, or still does not know once asked again; one it does not
+  // answer for may run (its state unsecured).
   const gone =
     operationLeft === 'stopping'
-      ? endedKnown.includes(look.state)
+      ? endedKnown.includes(look.state) || unknown
       : ended.includes(look.state) || look.state === 'UNREACHABLE';
   if (!generationLeft && !gone) return undefined;
   ctx.progress.enter(
@@ -201,12 +224,17 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
   }
 
   const stateless = input.fromScratch || spec.job.upgradeMode === 'stateless';
-  const from = stateless
-    ? undefined
-    : operationLeft === 'stopping' && state.jobId
-      ? await stateLeftBy(ctx, state.jobId, look.state)
-      : latestSavepoint(state.savepoints);
-  const path = from?.location ?? (input.fromScratch ? undefined : spec.job.initialSavepointPath);
+  // The state the manifest now names (the user's choice where the record cannot tell; see stateOfUnknownJob).
+  const chosen = stateless || !patched(UnknownJobAfterStoppingPatch) ? undefined : chosenRestore(ctx, spec);
+  const from =
+    stateless || chosen
+      ? undefined
+      : unknown
+        ? await stateOfUnknownJob(ctx, state.jobId!, what)
+        : operationLeft === 'stopping' && state.jobId
+          ? await stateLeftBy(ctx, state.jobId, look.state)
+          : latestSavepoint(state.savepoints);
+  const path = chosen ?? from?.location ?? (input.fromScratch ? undefined : spec.job.initialSavepointPath);
   const restore = path ? { path, allowNonRestoredState: spec.job.allowNonRestoredState } : undefined;
   const generation = state.generation + 1;
   ctx.progress.setOperation(Operation.Deploy);
@@ -284,4 +312,70 @@ async function stateLeftBy(
   if (!named || (recorded && Date.parse(recorded.time) >= Date.parse(named.time))) return recorded;
   await ctx.recordChanges({ kind: 'savepoint-completed', entry: named });
   return named;
+}
+
+/** Flink's answer once it knows the job, or NOT_FOUND after {@link UNKNOWN_JOB_WAIT_SECONDS}. */
+async function askUntilKnown(ctx: OperationContext, jobId: string): Promise<JobStateAnswer> {
+  ctx.progress.say(
+    `Flink does not know job ${jobId}; asking again for up to ${UNKNOWN_JOB_WAIT_SECONDS}s (a JobManager ` +
+      `recovering it answers once it has)`,
+  );
+  let look: JobStateAnswer = { state: 'NOT_FOUND' };
+  for (let waited = 0; look.state === 'NOT_FOUND' && waited < UNKNOWN_JOB_WAIT_SECONDS; waited += ASK_AGAIN_SECONDS) {
+    await sleep(`${ASK_AGAIN_SECONDS} seconds`);
+    look = await flinkLook.jobState({ app: ctx.app, jobId });
+  }
+  return look;
+}
+
+/**
+ * The state a manifest names for a job that does not run: `spec.job.initialSavepointPath` changed from the one last
+ * applied (a path kept from the first deploy is not a choice).
+ */
+function chosenRestore(ctx: OperationContext, spec: AppSpec): string | undefined {
+  const path = spec.job.initialSavepointPath;
+  const before = (ctx.state.lastAppliedSpec as AppSpec | null)?.job.initialSavepointPath;
+  return path !== undefined && path !== before ? path : undefined;
+}
+
+/**
+ * The state of a job Flink does not know after an operation closed while it stopped it: the savepoint of that job
+ * the operation recorded, of its kind (its stop's, which the lock's takeover recorded while Flink remembered the
+ * trigger; a job stopped with a savepoint has none after it). None (a last-state upgrade's cancel records a checkpoint
+ * read before it, and the job may have kept newer ones):
+ * the stop's savepoint, or the checkpoints the job kept, may be newer than anything recorded, and only a person can
+ * look: the record says `failed` with the choices and the apply fails, nothing changed.
+ */
+async function stateOfUnknownJob(ctx: OperationContext, jobId: string, what: string): Promise<SavepointEntry> {
+  const { state, app } = ctx;
+  const recorded = latestSavepoint(state.savepoints);
+  const own = savepointKindOf(app, state.lastOperation ?? { type: '' });
+  if (recorded && recorded.jobId === jobId && recorded.kind === own) return recorded;
+  const config = (state.lastAppliedSpec as AppSpec | null)?.flinkConfiguration ?? {};
+  const dirOf = (purpose: ConfigPurpose) =>
+    configKeyNames(purpose)
+      .map((k) => config[k])
+      .find(Boolean);
+  const savepoints = dirOf(ConfigPurpose.SavepointDir);
+  const checkpoints = dirOf(ConfigPurpose.CheckpointDir);
+  const where = [
+    savepoints && `savepoint folder savepoint-${jobId.slice(0, 6)}-… under ${savepoints}`,
+    checkpoints && `checkpoint ${checkpoints}/${jobId}/chk-…`,
+  ].filter(Boolean);
+  const reason =
+    `${stateUnknownReason(jobId)} (asked for ${UNKNOWN_JOB_WAIT_SECONDS}s: its JobManager restarted after the ` +
+    `job ended?) and ${what}: the state it left is not recorded` +
+    (where.length ? `; look for the newest ${where.join(' or ')}` : '') +
+    `. Set spec.job.initialSavepointPath to the state to restore and apply; ` +
+    (recorded
+      ? `apply unchanged restores the latest recorded ${recorded.location} (${recorded.time}; it may be older)`
+      : 'apply unchanged deploys from spec.job.initialSavepointPath, or fresh without one (none is recorded)') +
+    `; apply --from-scratch deploys without state`;
+  await ctx.recordChanges({ kind: 'failed', reason });
+  const { name, namespace } = app;
+  throw ApplicationFailure.create({
+    type: FailureType.StateUnknown,
+    nonRetryable: true,
+    message: `${reason} (nothing was deployed; \`flink-deploy status ${name} -n ${namespace}\` shows this)`,
+  });
 }

@@ -7,11 +7,13 @@
  * manifest applied again deploys from THAT savepoint, and the counter goes on from it. A suspend
  * terminated once its stop-with-savepoint landed, before it recorded it: the same, from the
  * savepoint the lock's takeover finds by its trigger id; its trigger forgotten by Flink, from the savepoint Flink
- * names for the FINISHED job (recorded by apply).
+ * names for the FINISHED job (recorded by apply); its JobManager restarted since (Flink no longer knows the job): apply
+ * fails naming where the state may be and what to run, and the manifest naming THAT savepoint deploys from it.
  * The other branches (undo, --from-scratch, rollback/suspend from failed, a late cancel):
  * test/integration/workflows/state-first.test.ts, after-unfinished-operation.test.ts.
  */
 import { markOutput } from '../../scripts/lib/counter-app';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasErrorCode } from '../../src/contract/errors';
 import { operationWorkflowId } from '../../src/contract/ids';
@@ -19,6 +21,7 @@ import { FlinkErrorCode } from '../../src/flink';
 import type { AppRecord } from '../../src/activities/record-changes';
 import {
   continuity,
+  core,
   countsByKey,
   E2eEnv,
   eventually,
@@ -154,6 +157,58 @@ test('the same, its trigger forgotten by Flink: apply deploys from the savepoint
   const entries = record.savepoints.filter((s) => sameLocation(s.location, taken));
   expect(entries).toEqual([expect.objectContaining({ kind: 'suspend', triggerId: null, jobId: before.jobId })]);
   expect(record.history.at(-2)).toMatchObject({ type: 'suspend', outcome: 'abandoned' });
+  await removeApp(env.namespace, app);
+});
+
+test('its JobManager restarted since: apply fails naming the choices; THAT savepoint named deploys', async () => {
+  const app = 'unknown';
+  const { out, manifest, before } = await deployedCounting(app);
+  const { taken } = await suspendStoppedUnrecorded(app, before);
+  // The JobManager pod deleted after the stop (a node lost): its replacement does not know the FINISHED job, nor the
+  // stop's trigger (the job's result is in HA's job result store, so the job is not run again).
+  const selector = `app.kubernetes.io/instance=${app},app.kubernetes.io/component=jobmanager`;
+  const pods = (await core.listNamespacedPod({ namespace: env.namespace, labelSelector: selector })).items;
+  for (const pod of pods) await core.deleteNamespacedPod({ namespace: env.namespace, name: pod.metadata!.name! });
+  const deleted = pods.map((p) => p.metadata!.name!);
+  await eventually('the JobManager pod replaced', async () => {
+    const now = (await core.listNamespacedPod({ namespace: env.namespace, labelSelector: selector })).items;
+    return now.length > 0 && now.every((p) => !deleted.includes(p.metadata!.name!)) ? true : undefined;
+  });
+  const answer = await eventually('a new JobManager answers for the job', async () => {
+    const flink = await flinkOf(env.namespace, app).catch(() => undefined);
+    if (!flink) return undefined;
+    if (!(await flink.listJobs().catch(() => undefined))) return undefined;
+    return flink.jobDetails(before.jobId!).then(
+      (job) => job.state,
+      (err: unknown) => (hasErrorCode(err, FlinkErrorCode.NotFound) ? 'NOT_FOUND' : undefined),
+    );
+  });
+  expect(answer).toBe('NOT_FOUND');
+
+  const failed = await env.cli(['apply', '-f', manifest, ...wait, '-o', 'json']);
+
+  expect(failed.code).toBe(1);
+  const report = JSON.parse(failed.stdout) as { status: string; failureType?: string; message?: string };
+  expect(report).toMatchObject({ status: 'failed', failureType: 'StateUnknown' });
+  expect(report.message).toContain(`Flink does not know job ${before.jobId}`);
+  expect(report.message).toContain(`savepoint-${before.jobId!.slice(0, 6)}-… under file://`);
+  expect(report.message).toContain('Set spec.job.initialSavepointPath');
+  const left = await readRecord(env.namespace, app);
+  expect(left).toMatchObject({ status: 'failed', generation: before.generation, jobId: before.jobId, operation: null });
+  expect(left.failureReason).toContain(`Flink does not know job ${before.jobId}`);
+
+  // The person looks under the folder the message names and picks the newest savepoint of that job: THAT one.
+  const chosen = `file://${localPathOf(taken)}`;
+  const named = path.join(path.dirname(manifest), 'manifest-chosen.yaml');
+  writeFileSync(
+    named,
+    readFileSync(manifest, 'utf8').replace(
+      '    upgradeMode: savepoint\n',
+      `    upgradeMode: savepoint\n    initialSavepointPath: ${chosen}\n`,
+    ),
+  );
+  const why = `status failed, job ${before.jobId}; Flink: NOT_FOUND`;
+  await appliedAgainFrom(app, { manifest: named, out, before, savepoint: chosen, why });
   await removeApp(env.namespace, app);
 });
 

@@ -3,7 +3,9 @@
  * (docs/recovery.md): a suspend or upgrade terminated in Savepointing or Cancelling left the job FINISHED or
  * CANCELED and the record `running`; the manifest applied again deploys from the newest state that job left (the
  * savepoint the lock's takeover recorded, or the checkpoint Flink names for the cancelled job), never "nothing
- * changed". A job Flink runs, does not know, or does not answer for is left to the diff: never torn down.
+ * changed". A job Flink runs, or does not answer for, is left to the diff: never torn down. One Flink does not know
+ * once asked again is deployed from the savepoint that operation recorded of it, or the state the manifest names;
+ * with neither, the apply fails and says what the choices are.
  * In-memory activities, time-skipping server; on the stack: test/faults/stuck.test.ts.
  */
 import type { FlinkDeployActivities } from '../../../src/activities/types';
@@ -11,6 +13,8 @@ import type { SavepointEntry } from '../../../src/contract/savepoints';
 import { counterSpec } from '../../support/counter-spec';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { workflowRunner } from '../../support/workflow-env';
+import { failureOf } from '../../support/workflow-failure';
+import { UNKNOWN_JOB_WAIT_SECONDS } from '../../../src/workflows/finish-unfinished';
 
 const spec = counterSpec();
 const kit = workflowRunner('stopping');
@@ -194,16 +198,118 @@ test('closed in Savepointing with the job RUNNING (the stop never landed): the d
   expect(cluster.runningJobs()).toEqual([job]);
 });
 
-test.each([
-  ['does not answer', { state: 'UNREACHABLE', reason: 'connect ECONNREFUSED' }],
-  ['does not know the job', { state: 'NOT_FOUND' }],
-])('closed in Cancelling, the JobManager %s: the diff, never torn down', async (_, answer) => {
+test('closed in Cancelling, the JobManager does not answer: the diff, never torn down', async () => {
   const { cluster } = await closedWhileStopping('apply', 'Cancelling', 'RUNNING');
   const job = cluster.runningJobs()[0]!;
 
-  const result = await run(cluster, { jobState: async () => answer });
+  const result = await run(cluster, {
+    jobState: async () => ({ state: 'UNREACHABLE', reason: 'connect ECONNREFUSED' }),
+  });
 
   expect(result.outcome).toBe('no-change');
   expect(acted(cluster)).toEqual([]);
   expect(cluster.runningJobs()).toEqual([job]);
+});
+
+/** Flink's answers for the job, one per ask, the last repeated; how many times it was asked. */
+function answers(...states: string[]): { jobState: () => Promise<{ state: string }>; asked: () => number } {
+  let asked = 0;
+  return {
+    jobState: async () => ({ state: states[Math.min(asked++, states.length - 1)]! }),
+    asked: () => asked,
+  };
+}
+
+/** Flink never knows the job. */
+const notFound = () => ({ jobState: answers('NOT_FOUND').jobState });
+
+test('Flink does not know the job, then knows it RUNNING (recovering it): the diff, nothing stopped', async () => {
+  const { cluster } = await closedWhileStopping('apply', 'Cancelling', 'RUNNING');
+  const job = cluster.runningJobs()[0]!;
+  const flink = answers('NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'RUNNING');
+
+  const result = await run(cluster, { jobState: flink.jobState });
+
+  expect(result.outcome).toBe('no-change');
+  expect(flink.asked()).toBeGreaterThanOrEqual(4);
+  expect(acted(cluster)).toEqual([]);
+  expect(cluster.runningJobs()).toEqual([job]);
+});
+
+test('a job Flink does not know, its suspend savepoint recorded: deployed from THAT savepoint', async () => {
+  const { cluster } = await closedWhileStopping('suspend', 'Savepointing', 'FINISHED', {});
+  const flink = answers('NOT_FOUND');
+
+  const result = await run(cluster, { jobState: flink.jobState });
+
+  const stopped = 'file:///savepoints/savepoint-stopped';
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: stopped });
+  expect(result.message).toContain('Flink: NOT_FOUND');
+  expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([stopped]);
+  // Asked again for UNKNOWN_JOB_WAIT_SECONDS (every 5 s) before it counted as gone.
+  expect(flink.asked()).toBe(1 + UNKNOWN_JOB_WAIT_SECONDS / 5);
+  expect(cluster.calls.map((c) => c.name)).not.toContain('takeSavepoint');
+});
+
+test('a job Flink does not know, its state unrecorded: failed with the choices, nothing deployed', async () => {
+  const { cluster, jobId } = await closedWhileStopping('apply', 'Cancelling', 'CANCELED');
+  const older = 'file:///savepoints/older';
+  const entry = { location: older, kind: 'manual' as const, time: minutesAgo(30).toISOString() };
+  cluster.record = { ...cluster.record!, savepoints: [{ ...entry, triggerId: 't0', jobId, disposed: false }] };
+  const withDirs = {
+    ...spec,
+    flinkConfiguration: {
+      ...spec.flinkConfiguration,
+      'execution.checkpointing.dir': 'file:///checkpoints',
+      'execution.checkpointing.savepoint-dir': 'file:///savepoints',
+    },
+  };
+  cluster.record = { ...cluster.record, lastAppliedSpec: withDirs };
+  const generation = cluster.record.generation;
+
+  const failure = await failureOf(run(cluster, notFound(), { spec: withDirs }));
+
+  expect(failure.type).toBe('StateUnknown');
+  expect(failure.message).toContain(`Flink does not know job ${jobId}`);
+  expect(failure.message).toContain(`savepoint-${jobId.slice(0, 6)}-… under file:///savepoints`);
+  expect(failure.message).toContain(`file:///checkpoints/${jobId}/chk-…`);
+  expect(failure.message).toContain('Set spec.job.initialSavepointPath');
+  expect(failure.message).toContain(`apply unchanged restores the latest recorded ${older}`);
+  expect(failure.message).toContain('apply --from-scratch');
+  expect(acted(cluster)).toEqual([]);
+  expect(cluster.record).toMatchObject({ status: 'failed', generation, jobId, operation: null });
+  expect(cluster.record!.failureReason).toContain(`Flink does not know job ${jobId}`);
+});
+
+test('then the manifest naming the state to restore (initialSavepointPath changed): deployed from it', async () => {
+  const { cluster } = await closedWhileStopping('apply', 'Cancelling', 'CANCELED');
+  await failureOf(run(cluster, notFound()));
+  const chosen = 'file:///checkpoints/job/chk-12';
+
+  const result = await run(cluster, notFound(), {
+    spec: { ...spec, job: { ...spec.job, initialSavepointPath: chosen } },
+  });
+
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: chosen });
+  expect(cluster.runningJobs().map((j) => j.restoredFrom)).toEqual([chosen]);
+  expect(cluster.record).toMatchObject({ status: 'running', operation: null, lastStableJobId: result.jobId });
+});
+
+test('then apply unchanged: the latest recorded state; with --from-scratch: fresh', async () => {
+  const recordedThen = await closedWhileStopping('apply', 'Cancelling', 'CANCELED');
+  const older = 'file:///savepoints/older';
+  const entry = { location: older, kind: 'manual' as const, time: minutesAgo(30).toISOString() };
+  const { jobId } = recordedThen;
+  recordedThen.cluster.record = {
+    ...recordedThen.cluster.record!,
+    savepoints: [{ ...entry, triggerId: 't0', jobId, disposed: false }],
+  };
+  await failureOf(run(recordedThen.cluster, notFound()));
+  expect((await run(recordedThen.cluster, notFound())).restoredFrom).toBe(older);
+
+  const { cluster } = await closedWhileStopping('apply', 'Cancelling', 'CANCELED');
+  const fresh = await run(cluster, notFound(), { spec, fromScratch: true });
+  expect(fresh).toMatchObject({ operation: 'deploy', outcome: 'succeeded' });
+  expect(fresh.restoredFrom).toBeUndefined();
+  expect(fresh.message).toContain('from scratch');
 });

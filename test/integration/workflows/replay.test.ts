@@ -25,7 +25,10 @@
  * the code after (apply-deploy-spec-checks-3-refused.binpb, savepoint-target-file-localhost-refused.binpb). Patch
  * `spec-checks-4`: a session job's deploy whose stability timeout (300 s) is shorter than its window (600 s), taken by
  * the code before (apply-session-job-stability-order.binpb), and the same refused by the code after
- * (apply-session-job-spec-checks-4-refused.binpb).
+ * (apply-session-job-spec-checks-4-refused.binpb). Patch `apply-after-stopping-job-unknown`: a job Flink does not know
+ * after a suspend closed in Savepointing, deployed from the savepoint it recorded
+ * (apply-after-stopping-job-unknown-recorded.binpb), and after a last-state upgrade closed in Cancelling, refused
+ * (apply-after-stopping-job-unknown-refused.binpb).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
  * the histories of the old code stay here, and histories of the new code are added beside them.
  * Record the corpus of every operation with one command (about 10 minutes; the local stack up,
@@ -37,7 +40,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 const dir = path.join(__dirname, '../../fixtures/histories');
 const files = readdirSync(dir)
@@ -115,17 +118,24 @@ test('there are recorded histories to replay', () => {
       'apply-after-terminated-last-state-upgrade.binpb',
       'apply-after-forgotten-suspend-trigger.binpb',
       'apply-session-job-cancelled-entering-wait.binpb',
+      'apply-after-stopping-job-unknown-recorded.binpb',
+      'apply-after-stopping-job-unknown-refused.binpb',
     ]),
   );
 });
 
+// Bundled once for every history (given a path, each replay would bundle the workflow code again: ~8 s each).
+let workflowBundle: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../../src/workflows'),
+    logger: undefined,
+  });
+});
+
 test.each(files)('%s replays on the current workflow code', async (file) => {
   const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
-  await Worker.runReplayHistory(
-    { workflowsPath: require.resolve('../../../src/workflows') },
-    history,
-    `replay-${file}`,
-  );
+  await Worker.runReplayHistory({ workflowBundle }, history, `replay-${file}`);
 });
 
 /** What each operation's recorded run did: its workflow type, how it closed, the activities it ran. */
@@ -236,6 +246,23 @@ const recordedOperations: Array<{
     closed: 'completed',
     activities: ['applyApplication', 'awaitClusterReady'],
     notActivities: ['removeDeployments', 'removeHaMetadata'],
+  },
+  // Patch `apply-after-stopping-job-unknown` (the workflow test harness): a suspend closed in Savepointing, its
+  // savepoint recorded, Flink not knowing the job for a minute of asking: deployed from that savepoint; a last-state
+  // upgrade closed in Cancelling, nothing recorded of the job: refused StateUnknown, nothing deployed.
+  {
+    file: 'apply-after-stopping-job-unknown-recorded.binpb',
+    workflowType: 'apply',
+    closed: 'completed',
+    activities: ['jobState', 'applyApplication', 'awaitJobStable'],
+    notActivities: ['takeSavepoint', 'stateLeft', 'cancelJob'],
+  },
+  {
+    file: 'apply-after-stopping-job-unknown-refused.binpb',
+    workflowType: 'apply',
+    closed: 'failed',
+    activities: ['jobState', 'updateRecord'],
+    notActivities: ['applyApplication', 'takeSavepoint', 'cancelJob', 'stateLeft'],
   },
   // A FlinkStateSnapshot with alreadyExists: true (test/e2e/register-savepoint.test.ts): the savepoint checked,
   // then recorded; the same path again changes nothing (no check); a path with no _metadata refused.

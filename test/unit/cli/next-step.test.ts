@@ -35,6 +35,20 @@ test.each([
   expect(nextStep({ app, record: rec, operation: null }).command).toBe(command);
 });
 
+test('failed because Flink does not know the job a stopping operation left: apply, naming the choices', () => {
+  const reason =
+    `Flink does not know job ${'a'.repeat(32)} (asked for 60s) …. Set spec.job.initialSavepointPath to the state ` +
+    'to restore and apply; apply --from-scratch deploys without state';
+  const step = nextStep({ app, record: record({ status: 'failed', failureReason: reason }), operation: null });
+  expect(step.command).toBe('flink-deploy apply -f <manifest>');
+  expect(step.why).toContain('Set spec.job.initialSavepointPath');
+  // Another job's reason (an older record) is not this one's.
+  const other = reason.replace('a'.repeat(32), 'b'.repeat(32));
+  expect(nextStep({ app, record: record({ status: 'failed', failureReason: other }), operation: null }).command).toBe(
+    `flink-deploy rollback ${ref}`,
+  );
+});
+
 test('an operation with a worker: follow it; without one: start a worker', () => {
   const rec = record({ status: 'running' });
   const op = { workflowId: 'flink-deploy/apps/orders' };
