@@ -196,6 +196,11 @@ test('its JobManager restarted since: apply fails naming the choices; THAT savep
   const left = await readRecord(env.namespace, app);
   expect(left).toMatchObject({ status: 'failed', generation: before.generation, jobId: before.jobId, operation: null });
   expect(left.failureReason).toContain(`Flink does not know job ${before.jobId}`);
+  // `status` leads to the manifest (rollback would restore the older, recorded state), the choices in its why.
+  const status = await env.cli(['status', app, '-n', env.namespace, '-o', 'json']);
+  const { nextStep } = JSON.parse(status.stdout) as { nextStep: { command: string; why: string } };
+  expect(nextStep.command).toBe('flink-deploy apply -f <manifest>');
+  expect(nextStep.why).toContain('Set spec.job.initialSavepointPath');
 
   // The person looks under the folder the message names and picks the newest savepoint of that job: THAT one.
   const chosen = `file://${localPathOf(taken)}`;
