@@ -29,6 +29,7 @@ export function toDeployedState(record: AppRecord | undefined): DeployedState {
     restoredFrom: opt(record.restoredFrom),
     savepoints: record.savepoints,
     ...(record.carriedJobs?.length ? { carriedJobs: record.carriedJobs } : {}),
+    ...(record.status === 'failed' && record.failureReason ? { failureReason: record.failureReason } : {}),
     ...(last ? { lastOperation: { type: last.type, outcome: last.outcome, phase: last.lastPhase } } : {}),
   };
 }

@@ -33,6 +33,8 @@ export interface DeployedState {
    * before they are suspended); absent when none.
    */
   carriedJobs?: string[];
+  /** Why the status is `failed`, as the record says (absent otherwise, and in histories recorded before it). */
+  failureReason?: string;
   /**
    * The operation before this one, as the record's history ends: its type, how it ended (`succeeded`, `failed`,
    * `abandoned` when its run closed holding the lock, …) and the phase it was in. Absent when the record has no

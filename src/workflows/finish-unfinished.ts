@@ -70,9 +70,9 @@ export const StoppedJobSavepointPatch = 'apply-after-stopping-reads-savepoint';
  * JobManager that restarted after the job ended, its statistics and the stop's trigger gone with it) is asked again
  * for a bounded time (a JobManager recovering a running job answers once it has); still unknown, it is deployed from
  * the savepoint that operation recorded of it, or from the state the manifest now names
- * (`spec.job.initialSavepointPath` changed) or fresh with `fromScratch`; with none of these the apply fails, the
- * record `failed` with the choices, nothing changed. Before, it went to the diff: "nothing changed" with no job
- * running, and no command led on.
+ * (`spec.job.initialSavepointPath` changed, here and in the apply after the refusal) or fresh with `fromScratch`;
+ * with none of these the apply fails, the record `failed` with the choices, nothing changed. Before, it went to the
+ * diff: "nothing changed" with no job running, and no command led on.
  */
 export const UnknownJobAfterStoppingPatch = 'apply-after-stopping-job-unknown';
 
@@ -224,8 +224,16 @@ export async function finishUnfinished(ctx: OperationContext, input: FinishInput
   }
 
   const stateless = input.fromScratch || spec.job.upgradeMode === 'stateless';
-  // The state the manifest now names (the user's choice where the record cannot tell; see stateOfUnknownJob).
-  const chosen = stateless || !patched(UnknownJobAfterStoppingPatch) ? undefined : chosenRestore(ctx, spec);
+  // The state the manifest now names: the user's choice where the record cannot tell (this apply's unknown job, or
+  // the one an apply before refused for it; see stateOfUnknownJob). Elsewhere the path is the first deploy's only.
+  const refusedUnknown =
+    state.status === AppStatus.Failed &&
+    !!state.jobId &&
+    !!state.failureReason?.startsWith(stateUnknownReason(state.jobId));
+  const chosen =
+    stateless || !(unknown || refusedUnknown) || !patched(UnknownJobAfterStoppingPatch)
+      ? undefined
+      : chosenRestore(ctx, spec);
   const from =
     stateless || chosen
       ? undefined

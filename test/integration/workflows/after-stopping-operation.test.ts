@@ -295,6 +295,17 @@ test('then the manifest naming the state to restore (initialSavepointPath change
   expect(cluster.record).toMatchObject({ status: 'running', operation: null, lastStableJobId: result.jobId });
 });
 
+test('initialSavepointPath changed where the record tells the state: the recorded one (first deploy)', async () => {
+  const named = { spec: { ...spec, job: { ...spec.job, initialSavepointPath: 'file:///savepoints/other' } } };
+  const ended = await closedWhileStopping('suspend', 'Savepointing', 'FINISHED', {});
+  expect((await run(ended.cluster, {}, named)).restoredFrom).toBe('file:///savepoints/savepoint-stopped');
+
+  // Failed for another reason, the job gone: the latest recorded state, as before.
+  const { cluster, jobId } = await closedWhileStopping('apply', 'Cancelling', 'CANCELED', {});
+  cluster.record = { ...cluster.record!, status: 'failed', failureReason: `rollback failed: job ${jobId} FAILED` };
+  expect((await run(cluster, notFound(), named)).restoredFrom).toBe('file:///savepoints/savepoint-stopped');
+});
+
 test('then apply unchanged: the latest recorded state; with --from-scratch: fresh', async () => {
   const recordedThen = await closedWhileStopping('apply', 'Cancelling', 'CANCELED');
   const older = 'file:///savepoints/older';
