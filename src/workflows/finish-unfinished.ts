@@ -350,9 +350,9 @@ function chosenRestore(ctx: OperationContext, spec: AppSpec): string | undefined
  * The state of a job Flink does not know after an operation closed while it stopped it: the savepoint of that job
  * the operation recorded, of its kind (its stop's, which the lock's takeover recorded while Flink remembered the
  * trigger; a job stopped with a savepoint has none after it). None (a last-state upgrade's cancel records a checkpoint
- * read before it, and the job may have kept newer ones):
- * the stop's savepoint, or the checkpoints the job kept, may be newer than anything recorded, and only a person can
- * look: the record says `failed` with the choices and the apply fails, nothing changed.
+ * read before it, and the job may have kept newer ones): the stop's savepoint, or the checkpoints the job kept, may
+ * be newer than anything recorded, and only a person can look (the worker has no storage credentials): the record
+ * says `failed` with the choices and the apply fails, nothing changed.
  */
 async function stateOfUnknownJob(ctx: OperationContext, jobId: string, what: string): Promise<SavepointEntry> {
   const { state, app } = ctx;
