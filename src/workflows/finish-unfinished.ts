@@ -342,7 +342,7 @@ async function askUntilKnown(ctx: OperationContext, jobId: string): Promise<JobS
  */
 function chosenRestore(ctx: OperationContext, spec: AppSpec): string | undefined {
   const path = spec.job.initialSavepointPath;
-  const before = (ctx.state.lastAppliedSpec as AppSpec | null)?.job.initialSavepointPath;
+  const before = ctx.state.lastAppliedSpec?.job.initialSavepointPath;
   return path !== undefined && path !== before ? path : undefined;
 }
 
@@ -359,7 +359,7 @@ async function stateOfUnknownJob(ctx: OperationContext, jobId: string, what: str
   const recorded = latestSavepoint(state.savepoints);
   const own = savepointKindOf(app, state.lastOperation ?? { type: '' });
   if (recorded && recorded.jobId === jobId && recorded.kind === own) return recorded;
-  const config = (state.lastAppliedSpec as AppSpec | null)?.flinkConfiguration ?? {};
+  const config = state.lastAppliedSpec?.flinkConfiguration ?? {};
   const dirOf = (purpose: ConfigPurpose) =>
     configKeyNames(purpose)
       .map((k) => config[k])
