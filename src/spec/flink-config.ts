@@ -226,11 +226,18 @@ export function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Issues for savepoint/checkpoint directories that are not absolute locations (any version's key names). */
-export function directoryIssues(config: Record<string, string>, basePath: string): SpecIssue[] {
+/**
+ * Issues for savepoint/checkpoint directories that are not absolute locations (any version's key names);
+ * `fileOneSlash` as isAbsoluteStatePath's.
+ */
+export function directoryIssues(
+  config: Record<string, string>,
+  basePath: string,
+  options: { fileOneSlash?: boolean } = {},
+): SpecIssue[] {
   const keys = [...configKeyNames(ConfigPurpose.SavepointDir), ...configKeyNames(ConfigPurpose.CheckpointDir)];
   return keys
-    .filter((key) => config[key] !== undefined && !isAbsoluteStatePath(config[key] ?? ''))
+    .filter((key) => config[key] !== undefined && !isAbsoluteStatePath(config[key] ?? '', options))
     .map((key) => ({
       code: SpecIssueCode.InvalidValue,
       path: `${basePath}["${key}"]`,

@@ -6,6 +6,7 @@
  * takes the one application `apply` and `plan` run.
  */
 import { directoryIssues, flattenConfiguration, ownedKeyIssues } from './flink-config';
+import { fileOneSlashIssues } from './file-one-slash';
 import { normalizeManifest, type OptionValuesCheck } from './normalize';
 import { deploymentNotes } from './notes';
 import { documentRefusal, specRefusals } from './refusals';
@@ -18,6 +19,7 @@ import { isRecord } from './yaml-documents';
 import { parseManifestFile, type ManifestFileOptions } from './manifest-file';
 import { validateSessionJob } from './session';
 import { sessionJarSchemes } from './session-jar-schemes';
+import { savepointPathKey } from '../contract/savepoint-paths';
 import { SpecIssueCode, type AppSpec, type ParseResult, type SpecIssue, type SpecNote } from './types';
 
 function notAMapping(): SpecIssue {
@@ -98,6 +100,14 @@ export interface ValidateOptions {
    * @default true
    */
   specChecks4?: boolean;
+  /**
+   * The checks changed fifth: a state path in Flink's own form of a local path, `file:/…` (one slash; Flink's REST,
+   * logs and our record show savepoints so), taken in `spec.job.initialSavepointPath` and a savepoint or checkpoint
+   * directory, as `file:///…` always was (src/spec/file-one-slash.ts). False only for a workflow's replay of a run
+   * started before them (src/workflows/valid-input.ts, patch `spec-checks-5`): refused, as then.
+   * @default true
+   */
+  specChecks5?: boolean;
 }
 
 /** Validates one FlinkDeployment application document (already parsed from YAML or JSON). */
@@ -110,6 +120,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
       launchChecks: options.launchChecks,
       specChecks3: options.specChecks3,
       specChecks4: options.specChecks4,
+      specChecks5: options.specChecks5,
     });
     return job.ok ? { ok: true, spec: job.spec, notes: job.notes } : job;
   }
@@ -119,6 +130,7 @@ export function validateManifest(document: unknown, options: ValidateOptions = {
   const specChecks3 = options.specChecks3 ?? true;
   const checked = checkDeploymentDocument(document, { launchChecks, specChecks3 });
   const issues = [...checked.issues];
+  if (options.specChecks5 === false) issues.push(...fileOneSlashIssues(document, checked.flatConfig));
   if (issues.length > 0 || !checked.manifest) return { ok: false, issues };
 
   // No spec.job: a session cluster (AppSpec.sessionCluster; docs/spec.md, "Session mode").
@@ -198,11 +210,18 @@ export function parseAppSpecs(text: string, options: ParseOptions = {}): ParseMa
           });
         break;
       case 'snapshot': {
-        // An existing savepoint the application in this file starts from is what initialSavepointPath says.
+        // An existing savepoint the application in this file starts from is what initialSavepointPath says (in any
+        // spelling of the same path: file:/x, file:///x, /x).
+        const { path } = doc.snapshot;
         const startsFromIt =
           doc.snapshot.action === 'register' &&
           doc.snapshot.job === undefined &&
-          applications.some((app) => app.spec.job.initialSavepointPath === doc.snapshot.path);
+          path !== undefined &&
+          applications.some(
+            (app) =>
+              app.spec.job.initialSavepointPath !== undefined &&
+              savepointPathKey(app.spec.job.initialSavepointPath) === savepointPathKey(path),
+          );
         if (applications.length === 0) break;
         if (startsFromIt)
           notes.push({

@@ -76,10 +76,7 @@ const statePath = checked((v) =>
     ? undefined
     : {
         message: `"${v}" is not an absolute savepoint path`,
-        // Flink writes a local path `file:/…` (its status, logs and our record show it so).
-        hint: /^file:\/[^/]/.test(v)
-          ? `Write a local path with three slashes, as ${v.replace(/^file:\//, 'file:///')}, or as a bare path.`
-          : 'Use a URI with a scheme (s3://bucket/savepoints/savepoint-…, file:///…) or an absolute path.',
+        hint: 'Use a URI with a scheme (s3://bucket/savepoints/savepoint-…, file:///… or file:/…) or an absolute path.',
       },
 );
 const flinkVersion = checked((v) =>

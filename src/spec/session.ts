@@ -8,6 +8,7 @@ import { defaultSessionJarSchemes, sessionJarSchemesEnv, type SessionJarScheme }
 import { appNameProblem, isAbsoluteStatePath, isDns1123Label, isJavaClassName } from './validators';
 import { fromZodIssues } from './zod-issues';
 import { flattenConfiguration, ownedKeyIssues } from './flink-config';
+import { fileOneSlashIssues } from './file-one-slash';
 import { savepointFormatIssues } from './savepoint-format';
 import { checkpointIntervalIssues, checkpointIntervalKey } from './guarantees';
 import { JobState, UpgradeMode, type AppSpec, type SpecIssue, type SpecNote } from './types';
@@ -154,6 +155,7 @@ export function validateSessionJob(
     launchChecks?: boolean;
     specChecks3?: boolean;
     specChecks4?: boolean;
+    specChecks5?: boolean;
   } = {},
 ): { ok: true; job: SessionJobSummary; spec: AppSpec; notes: SpecNote[] } | { ok: false; issues: SpecIssue[] } {
   const schema = sessionJobSchema(options.jarSchemes ?? defaultSessionJarSchemes);
@@ -200,6 +202,8 @@ export function validateSessionJob(
   // ValidateOptions.specChecks4: a stability timeout not longer than the window, refused as a FlinkDeployment's.
   if ((options.specChecks4 ?? true) && parsed.success)
     issues.push(...stabilityOrderIssues(parsed.data.spec.flinkDeploy?.stability));
+  // ValidateOptions.specChecks5 false: a restore path `file:/…` refused, as before.
+  if (options.specChecks5 === false) issues.push(...fileOneSlashIssues(document));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const { metadata, spec: jobSpec } = parsed.data;
   return {

@@ -176,7 +176,12 @@ export function isJavaClassName(value: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/.test(value);
 }
 
-/** An absolute savepoint/checkpoint location: `scheme://…` or an absolute path `/…`. */
-export function isAbsoluteStatePath(value: string): boolean {
-  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/.+/.test(value) || /^\/.+/.test(value);
+/**
+ * An absolute savepoint/checkpoint location: `scheme://…`, an absolute path `/…`, or `file:/…`, the form Flink
+ * writes a local path in (its REST, logs and our record show it so). `fileOneSlash` false: `file:/…` not taken, as
+ * before ValidateOptions.specChecks5 (src/spec/parse.ts), for a workflow's replay.
+ */
+export function isAbsoluteStatePath(value: string, options: { fileOneSlash?: boolean } = {}): boolean {
+  const fileOneSlash = (options.fileOneSlash ?? true) && /^file:\/[^/]/i.test(value);
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/.+/.test(value) || /^\/.+/.test(value) || fileOneSlash;
 }

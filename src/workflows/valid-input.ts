@@ -3,9 +3,9 @@
  * start`, a script), not through the CLI, gets the same schema the CLI applies: its own `manifest`
  * must validate, and the spec's fields must have the shape and range the schema allows; anything
  * else fails with InvalidSpec and changes nothing. Pure (the spec module runs in the sandbox):
- * no command, so replay is unchanged; only an input the checks of option values, the launch checks or the checks
- * added third or fourth judge differently from the checks before them asks for a marker (a run started before a
- * check replays as it ran).
+ * no command, so replay is unchanged; only an input the checks of option values, the launch checks, the checks
+ * added third or fourth or changed fifth judge differently from the checks before them asks for a marker (a run
+ * started before a check replays as it ran).
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../contract/failures';
@@ -76,20 +76,35 @@ export const SpecChecks3Patch = 'spec-checks-3';
  */
 export const SpecChecks4Patch = 'spec-checks-4';
 
+/**
+ * `patched()` id: the checks changed fifth (ValidateOptions.specChecks5: a state path `file:/…`, Flink's own form of a
+ * local path, taken in the restore path and the state directories; docs/spec.md); a run started before, refused
+ * for such a path, replays as it ran (the checks before decide, under their own markers).
+ */
+export const SpecChecks5Patch = 'spec-checks-5';
+
 /** The checks of option values, newest first. */
 const optionValuesChecks: readonly OptionValuesCheck[] = ['by-version', 'flink-2.3', false];
 
 /** The manifest's spec, or InvalidSpec naming every issue. */
 function validManifest(manifest: object): AppSpec {
   const latest = validateManifest(manifest);
-  const specChecked3 = validateManifest(manifest, { specChecks4: false });
-  const launchChecked = validateManifest(manifest, { specChecks3: false, specChecks4: false });
+  const specChecked4 = validateManifest(manifest, { specChecks5: false });
+  const specChecked3 = validateManifest(manifest, { specChecks4: false, specChecks5: false });
+  const launchChecked = validateManifest(manifest, { specChecks3: false, specChecks4: false, specChecks5: false });
   const [byVersion, first, none] = optionValuesChecks.map((optionValues) =>
-    validateManifest(manifest, { optionValues, launchChecks: false, specChecks3: false, specChecks4: false }),
+    validateManifest(manifest, {
+      optionValues,
+      launchChecks: false,
+      specChecks3: false,
+      specChecks4: false,
+      specChecks5: false,
+    }),
   ) as [ParseResult, ParseResult, ParseResult];
   // Nearly always every check agrees: no marker. Otherwise the check the run started under, newest first: the
-  // checks added fourth when they decide otherwise and the run has their marker; else, as before them, the checks
-  // added third the same way; else the launch checks; else, as before those, the checks of option values.
+  // checks changed fifth when they decide otherwise and the run has their marker; else, as before them, the checks
+  // added fourth the same way; else those added third; else the launch checks; else, as before those, the checks of
+  // option values.
   const beforeLaunchChecks = (): ParseResult => {
     const agree = byVersion.ok === first.ok && first.ok === none.ok;
     return agree || patched(OptionValuesByVersionPatch) ? byVersion : patched(OptionValuesPatch) ? first : none;
@@ -98,7 +113,9 @@ function validManifest(manifest: object): AppSpec {
     launchChecked.ok !== byVersion.ok && patched(LaunchChecksPatch) ? launchChecked : beforeLaunchChecks();
   const beforeSpecChecks4 = (): ParseResult =>
     specChecked3.ok !== launchChecked.ok && patched(SpecChecks3Patch) ? specChecked3 : beforeSpecChecks3();
-  const verdict = latest.ok !== specChecked3.ok && patched(SpecChecks4Patch) ? latest : beforeSpecChecks4();
+  const beforeSpecChecks5 = (): ParseResult =>
+    specChecked4.ok !== specChecked3.ok && patched(SpecChecks4Patch) ? specChecked4 : beforeSpecChecks4();
+  const verdict = latest.ok !== specChecked4.ok && patched(SpecChecks5Patch) ? latest : beforeSpecChecks5();
   // The same verdict as today's checks: their spec (the same) or their issues (all of them).
   const checked = verdict.ok === latest.ok ? latest : verdict;
   if (checked.ok) return checked.spec;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAppSpec } from '../../../src/spec';
+import { loadAppSpec, parseAppSpec } from '../../../src/spec';
 import type { AppSpec } from '../../../src/spec';
 import { FailureType } from '../../../src/contract/failures';
 import { apply, resume, savepoint, suspend } from '../../../src/workflows';
@@ -13,7 +13,7 @@ import { eventually } from '../../support/eventually';
 import { InMemoryCluster } from '../../support/in-memory-activities';
 import { workflowRunner } from '../../support/workflow-env';
 import { failureOf } from '../../support/workflow-failure';
-import { counterSpec } from '../../support/counter-spec';
+import { counterManifest, counterSpec } from '../../support/counter-spec';
 
 const baseSpec = counterSpec();
 const app = { namespace: baseSpec.namespace, name: baseSpec.name };
@@ -380,6 +380,22 @@ test('a session job started by hand, its stability timeout not longer than its w
   expect(cluster.calls).toEqual([]);
   // A timeout longer than the window: deployed.
   expect((await kit.run(cluster, apply, { spec: withStability(600, 601) })).outcome).toBe('succeeded');
+});
+
+test("a manifest restoring from file:/… (Flink's own form of a local path): deployed from THAT savepoint", async () => {
+  // Taken since patch spec-checks-5; a run started before, refused InvalidSpec, replays so (replay.test.ts).
+  const restore = 'file:/tmp/flink-deploy/savepoints/savepoint-2a0737-ca360f6a0b00';
+  const spec = loadAppSpec(
+    counterManifest
+      .replace('execution.checkpointing.dir: file:///', 'execution.checkpointing.dir: file:/')
+      .replace('    state: running\n', `    state: running\n    initialSavepointPath: ${restore}\n`),
+  );
+  expect(spec.job.initialSavepointPath).toBe(restore);
+  const cluster = new InMemoryCluster();
+  const result = await kit.run(cluster, apply, { spec });
+  expect(result).toMatchObject({ operation: 'deploy', outcome: 'succeeded', restoredFrom: restore });
+  expect(cluster.jobs.map((j) => j.restoredFrom)).toEqual([restore]);
+  expect(cluster.record).toMatchObject({ status: 'running', generation: 1 });
 });
 
 /** The base spec on Flink `major.minor` (its manifest too), with `key: value` in its configuration. */

@@ -25,8 +25,10 @@
  * the code after (apply-deploy-spec-checks-3-refused.binpb, savepoint-target-file-localhost-refused.binpb). Patch
  * `spec-checks-4`: a session job's deploy whose stability timeout (300 s) is shorter than its window (600 s), taken by
  * the code before (apply-session-job-stability-order.binpb), and the same refused by the code after
- * (apply-session-job-spec-checks-4-refused.binpb). Patch `apply-after-stopping-job-unknown`: a job Flink does not know
- * after a suspend closed in Savepointing, deployed from the savepoint it recorded
+ * (apply-session-job-spec-checks-4-refused.binpb). Patch `spec-checks-5`: a deploy restoring from `file:/…` (and its
+ * checkpoint directory so), refused by the code before (apply-deploy-file-one-slash-refused.binpb), and the same
+ * deployed by the code after (apply-deploy-file-one-slash.binpb). Patch `apply-after-stopping-job-unknown`: a job
+ * Flink does not know after a suspend closed in Savepointing, deployed from the savepoint it recorded
  * (apply-after-stopping-job-unknown-recorded.binpb), and after a last-state upgrade closed in Cancelling, refused
  * (apply-after-stopping-job-unknown-refused.binpb).
  * A change that breaks replay needs `patched()` (docs/architecture.md, "Changing workflow code");
@@ -120,6 +122,8 @@ test('there are recorded histories to replay', () => {
       'apply-session-job-cancelled-entering-wait.binpb',
       'apply-after-stopping-job-unknown-recorded.binpb',
       'apply-after-stopping-job-unknown-refused.binpb',
+      'apply-deploy-file-one-slash-refused.binpb',
+      'apply-deploy-file-one-slash.binpb',
     ]),
   );
 });

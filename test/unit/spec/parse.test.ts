@@ -241,14 +241,6 @@ describe('validation', () => {
     ]);
   });
 
-  it('refuses a local savepoint path as Flink writes it (file:/…), naming the form it takes', () => {
-    const [issue] = issuesOfManifest((m) => {
-      m.spec.job.initialSavepointPath = 'file:/flink-data/savepoints/savepoint-2a0737-ca360f6a0b00';
-    });
-    expect(issue?.path).toBe('spec.job.initialSavepointPath');
-    expect(issue?.hint).toContain('as file:///flink-data/savepoints/savepoint-2a0737-ca360f6a0b00');
-  });
-
   it('refuses the same key given flat and nested with different values', () => {
     const [issue] = issuesOfManifest((m) => {
       m.spec.flinkConfiguration['state.savepoints.dir'] = 's3://other';
