@@ -27,12 +27,13 @@ export interface ClusterJar {
 
 /**
  * The one jar of a content the cluster keeps when two stagings uploaded it at once: the earliest upload (then
- * the smallest id). Every stager and the clean-up pick the same one. Pure.
+ * the smallest id). Every stager and the clean-up pick the same one. A jar listed without a time is last: Flink
+ * lists a file deleted while it lists with `uploaded` 0 (its `File.lastModified()`), and a staging that took that
+ * one as the earliest deleted the other's keeper while the other deleted it: none stayed. Pure.
  */
 export function keeperOf(jars: readonly ClusterJar[], name: string): ClusterJar | undefined {
-  return jars
-    .filter((jar) => jar.name === name)
-    .sort((a, b) => (a.uploaded ?? 0) - (b.uploaded ?? 0) || a.id.localeCompare(b.id))[0];
+  const time = (jar: ClusterJar) => (jar.uploaded !== undefined && jar.uploaded > 0 ? jar.uploaded : Infinity);
+  return jars.filter((jar) => jar.name === name).sort((a, b) => time(a) - time(b) || a.id.localeCompare(b.id))[0];
 }
 
 /**

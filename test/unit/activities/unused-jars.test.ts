@@ -47,6 +47,17 @@ test('one content uploaded twice at once: the earliest upload is kept, the other
   expect(keeperOf([jars[0]!, jars[2]!], name)).toBe(jars[2]);
 });
 
+test('a jar Flink lists while another staging deletes it (uploaded 0) is never the keeper', () => {
+  const name = '0123456789abcdef-a.jar';
+  const kept = { id: 'u1_' + name, name, uploaded: 2000 };
+  // Staging A saw both with their times and deletes u2; staging B lists while u2's file goes: Flink's
+  // File.lastModified() of a file no longer there is 0. Both must name u1, or each deletes the other's keeper.
+  const going = { id: 'u2_' + name, name, uploaded: 0 };
+  expect(keeperOf([going, kept], name)).toBe(kept);
+  expect(keeperOf([{ ...going, uploaded: undefined }, kept], name)).toBe(kept);
+  expect(keeperOf([going], name)).toBe(going);
+});
+
 function reversed(cluster: string): Record<string, string> {
   return Object.fromEntries(Object.entries(selectorLabels(cluster, 'jobmanager')).reverse());
 }
