@@ -20,8 +20,8 @@ import { maxParallelism, maxReplicas } from './count-limits';
 import { parseFlinkVersion } from './flink-version';
 import { ingressSchema } from './ingress';
 
-/** A string check with a message and a hint. */
-function checked(test: (value: string) => { message: string; hint: string } | undefined): z.ZodString {
+/** A string check with a message and a hint (every schema of a manifest document shares it). */
+export function checked(test: (value: string) => { message: string; hint: string } | undefined): z.ZodString {
   return z.string().superRefine((value, ctx) => {
     const problem = test(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });

@@ -18,7 +18,7 @@ import { hasCredentials, redactedUri } from './uris';
 import { maxParallelism, parallelismIssues } from './count-limits';
 import { jobOptionValueIssues } from './flink-option-values';
 import { stabilityLimitIssues, stabilityOrderIssues } from './stability-limits';
-import { jobArgument, stabilitySchema } from './schema';
+import { checked, jobArgument, stabilitySchema } from './schema';
 import * as defaults from './defaults';
 
 /** A session job as `validate` reports it. */
@@ -32,13 +32,6 @@ export interface SessionJobSummary {
   parallelism?: number;
   upgradeMode: UpgradeMode;
   state: JobState;
-}
-
-function hinted(test: (v: string) => { message: string; hint: string } | undefined): z.ZodString {
-  return z.string().superRefine((value, ctx) => {
-    const problem = test(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
-  });
 }
 
 /**
@@ -92,8 +85,8 @@ export function sessionJarUriProblem(
 }
 
 function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
-  const name = hinted((v) => appNameProblem(v, 'name'));
-  const namespace = hinted((v) =>
+  const name = checked((v) => appNameProblem(v, 'name'));
+  const namespace = checked((v) =>
     isDns1123Label(v)
       ? undefined
       : { message: `"${v}" is not a valid namespace name`, hint: "Use at most 63 lower-case letters, digits and '-'." },
@@ -112,8 +105,8 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
     spec: z.strictObject({
       deploymentName: name,
       job: z.strictObject({
-        jarURI: hinted((v) => (isJarUriPlaceholder(v) ? undefined : sessionJarUriProblem(v, allowed))),
-        entryClass: hinted((v) =>
+        jarURI: checked((v) => (isJarUriPlaceholder(v) ? undefined : sessionJarUriProblem(v, allowed))),
+        entryClass: checked((v) =>
           isJavaClassName(v)
             ? undefined
             : {
@@ -126,7 +119,7 @@ function sessionJobSchema(allowed: readonly SessionJarScheme[]) {
         upgradeMode: z.enum(Object.values(UpgradeMode)).optional(),
         state: z.enum(Object.values(JobState)).optional(),
         allowNonRestoredState: z.boolean().optional(),
-        initialSavepointPath: hinted((v) =>
+        initialSavepointPath: checked((v) =>
           isAbsoluteStatePath(v)
             ? undefined
             : {

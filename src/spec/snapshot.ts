@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { savepointPathProblem } from '../contract/savepoint-paths';
 import { isDns1123Label, isDns1123Subdomain, isDns1035Label, maxAppNameLength } from './validators';
+import { checked } from './schema';
 import { fromZodIssues } from './zod-issues';
 import { SpecIssueCode, type SpecIssue, type SpecNote } from './types';
 
@@ -32,26 +33,19 @@ export interface SnapshotSpec {
   formatType?: 'CANONICAL' | 'NATIVE';
 }
 
-function hinted(test: (v: string) => { message: string; hint: string } | undefined): z.ZodString {
-  return z.string().superRefine((value, ctx) => {
-    const problem = test(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
-  });
-}
-
 // Absolute (a URI or a path), no credentials, no "." or ".." segments (src/contract/savepoint-paths.ts).
-const statePath = hinted(savepointPathProblem);
+const statePath = checked(savepointPathProblem);
 
 export const snapshotSchema = z.strictObject({
   apiVersion: z.literal('flink.apache.org/v1beta1'),
   kind: z.literal('FlinkStateSnapshot'),
   metadata: z.strictObject({
-    name: hinted((v) =>
+    name: checked((v) =>
       isDns1123Subdomain(v)
         ? undefined
         : { message: `"${v}" is not a valid name`, hint: "Use lower-case letters, digits, '-' and '.'." },
     ),
-    namespace: hinted((v) =>
+    namespace: checked((v) =>
       isDns1123Label(v)
         ? undefined
         : {
@@ -67,7 +61,7 @@ export const snapshotSchema = z.strictObject({
     jobReference: z
       .strictObject({
         kind: z.enum(['FlinkDeployment', 'FlinkSessionJob']),
-        name: hinted((v) =>
+        name: checked((v) =>
           isDns1035Label(v, maxAppNameLength)
             ? undefined
             : { message: `"${v}" is not a valid application name`, hint: 'Name the FlinkDeployment of the job.' },
