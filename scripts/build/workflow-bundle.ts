@@ -17,8 +17,10 @@ async function main(): Promise<void> {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve(path.join(__dirname, '..', '..', 'src', 'workflows')),
     });
-    writeFileSync(`${out}.tmp`, code);
-    renameSync(`${out}.tmp`, out);
+    // A file of this process's own, renamed into place: two test runs may bundle the same source at once.
+    const partial = `${out}.${process.pid}.tmp`;
+    writeFileSync(partial, code);
+    renameSync(partial, out);
     return;
   }
   const dist = path.join(__dirname, '..', '..', 'dist');
