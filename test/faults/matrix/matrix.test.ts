@@ -4,25 +4,26 @@
  * operation, reach the point, inject the fault (and heal it), let the operation end, then check every
  * invariant (invariants.ts) and append the run to its operation's results file (docs/reliability-results/;
  * docs/reliability.md is made from them by scripts/faults-report.ts).
- * `npm run faults -- --only <operation|fault|id> --repeat N` selects.
+ * `npm run faults -- --only <operation|fault|id> --repeat N [--resume] [--lanes N]` selects (plan.ts).
  * Faults that restart stack components run only on a stack scripts/faults-stack.sh started.
  */
 import { execFileSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { removeApp } from '../../support/e2e';
 import { stack } from '../../support/stack';
-import { cellId, selectCells, StackFaults, type Cell } from './cells';
+import type { Cell } from './cells';
 import { ownStack } from './faults';
 import { MatrixEnv } from './matrix-env';
 import { scenarios, type RunContext } from './operations';
+import { plannedRuns } from './plan';
 import { appendResult, resultsFile, type RunResult } from './results';
 import { runCell } from './run-cell';
 
-const repeat = Number(process.env.FD_FAULTS_REPEAT ?? '3');
-const cells = selectCells(process.env.FD_FAULTS_ONLY).filter((c) => !StackFaults.includes(c.fault) || ownStack());
-const runs: Array<[string, number, Cell]> = cells.flatMap((cell) =>
-  Array.from({ length: repeat }, (_, i): [string, number, Cell] => [cellId(cell), i + 1, cell]),
-);
+const runs = plannedRuns(process.env, stack.root, ownStack()).map(({ id, n, cell }): [string, number, Cell] => [
+  id,
+  n,
+  cell,
+]);
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: stack.root }).toString().trim();
 
 const env = new MatrixEnv('faults-matrix');
