@@ -94,7 +94,7 @@ fi
 status=0
 for k in "${!lane_env[@]}"; do
   log="$(eval "${lane_env[$k]}"; echo "$FD_STACK_DIR")/logs/matrix.log"
-  echo "[faults] lane $k of $lanes: ${planned[k - 1]} runs; output in $log"
+  echo "[faults] lane $k of $lanes: ${planned[k - 1]} runs; each appended to the results as it ends, Jest's output in $log"
   # Its own process group (setsid without a fork: a background job of a script leads none), so that an
   # interrupted matrix stops each lane's Jest and its workers, not only the lane's shell.
   (eval "${lane_env[$k]}"; FD_FAULTS_LANE="$k/$lanes" exec setsid "${matrix[@]}") >"$log" 2>&1 &
