@@ -15,7 +15,9 @@ export interface DeleteConfigMapsInput {
  */
 export async function deleteConfigMaps(clients: KubeClients, input: DeleteConfigMapsInput): Promise<void> {
   if (input.labelSelector.trim() === '') throw new Error('deleteConfigMaps needs a label selector');
-  await kubeCall({ verb: 'deletecollection', resource: 'configmaps', namespace: input.namespace }, () =>
+  // Idempotent (no preconditions; none left is success): a 409 is retried, not the operation's failure.
+  const request = { verb: 'deletecollection', resource: 'configmaps', namespace: input.namespace, idempotent: true };
+  await kubeCall(request, () =>
     clients.core.deleteCollectionNamespacedConfigMap({
       namespace: input.namespace,
       labelSelector: input.labelSelector,
