@@ -92,8 +92,10 @@ if [ "$lanes" = 1 ]; then
   exit
 fi
 status=0
+logs=()
 for k in "${!lane_env[@]}"; do
   log="$(eval "${lane_env[$k]}"; echo "$FD_STACK_DIR")/logs/matrix.log"
+  logs[$k]="$log"
   echo "[faults] lane $k of $lanes: ${planned[k - 1]} runs; each appended to the results as it ends, Jest's output in $log"
   # Its own process group (setsid without a fork: a background job of a script leads none), so that an
   # interrupted matrix stops each lane's Jest and its workers, not only the lane's shell.
@@ -102,8 +104,8 @@ for k in "${!lane_env[@]}"; do
 done
 for i in "${!pids[@]}"; do wait "${pids[i]}" || status=1; done
 pids=()
-for k in "${!lane_env[@]}"; do
-  log="$(eval "${lane_env[$k]}"; echo "$FD_STACK_DIR")/logs/matrix.log"
+for k in "${!logs[@]}"; do
+  log="${logs[$k]}"
   echo "[faults] lane $k: $(grep -E '^Tests:' "$log" | tail -1 || echo 'no Jest summary; see its log') ($log)"
 done
 exit "$status"

@@ -1,10 +1,10 @@
 /**
  * Which runs one matrix invocation makes: each selected cell `repeat` times; with `--resume`, less the runs
  * the results already count; with `--lanes N`, lane k's share (every N-th run from the k-th), each lane on
- * a fault stack of its own (scripts/faults-stack.sh, FD_FAULTS_LANE).
+ * a fault stack of its own (`scripts/faults-stack.sh up k`; the lane is FD_FAULTS_LANE=k/N).
  */
 import { cellId, selectCells, StackFaults, type Cell } from './cells';
-import { readResults, resultsDir, runVerdict, type RunResult } from './results';
+import { readResults, resultsDir, runKey, runVerdict, type RunResult } from './results';
 
 export interface PlannedRun {
   id: string;
@@ -39,7 +39,7 @@ export function countedRuns(results: RunResult[]): Map<string, number> {
   const seen = new Set<string>();
   const counts = new Map<string, number>();
   for (const r of results) {
-    const key = `${r.cell} ${r.run} ${r.startedAt}`;
+    const key = runKey(r);
     if (seen.has(key) || runVerdict(r) === 'not-landed') continue;
     seen.add(key);
     counts.set(r.cell, (counts.get(r.cell) ?? 0) + 1);

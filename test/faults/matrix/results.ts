@@ -95,17 +95,19 @@ export function readResults(fileOrDir: string): RunResult[] {
   );
 }
 
+/** One run's identity: the same run read from two files (a lane's, and the directory it was filed into) is one. */
+export const runKey = (r: RunResult): string => `${r.cell} ${r.run} ${r.startedAt}`;
+
 /**
  * Files runs (a lane's FD_FAULTS_RESULTS file, say) into `dir`, each in its operation's file; a run already
  * there (same cell, run and start) is not filed again. Returns how many were filed.
  */
 export function fileResults(runs: RunResult[], dir: string): number {
-  const key = (r: RunResult) => `${r.cell} ${r.run} ${r.startedAt}`;
-  const filed = new Set(readResults(dir).map(key));
+  const filed = new Set(readResults(dir).map(runKey));
   let count = 0;
   for (const r of runs) {
-    if (filed.has(key(r))) continue;
-    filed.add(key(r));
+    if (filed.has(runKey(r))) continue;
+    filed.add(runKey(r));
     appendResult(path.join(dir, `${r.cell.split('/')[0]}.jsonl`), r);
     count++;
   }
